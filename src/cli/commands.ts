@@ -1,0 +1,8 @@
+/**
+ * The command registry: name → lazy module import. Each module exports `command: Command`.
+ * Add a line here when adding a command file.
+ */
+import type { Command } from './command.js';
+
+export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+};

@@ -1,0 +1,54 @@
+/** CLI entry: `jartcal <command> [options]`. Errors print as one clear message, never a stack trace. */
+import { COMMANDS } from './commands.js';
+import { isJartcalError } from '../util/errors.js';
+import { TOOLKIT_VERSION } from '../version.js';
+
+const TOP_HELP_HEAD = `jartcal ${TOOLKIT_VERSION}: calibrate the JART VCM v1b ReRAM model to measured I-V data,
+build device populations, and simulate crossbar networks with them.
+
+Usage: jartcal <command> [options]    (jartcal <command> --help for its options)
+
+Commands:`;
+
+export async function topHelp(): Promise<string> {
+  const lines = [TOP_HELP_HEAD];
+  for (const name of Object.keys(COMMANDS)) {
+    const { command } = await COMMANDS[name]();
+    lines.push(`  ${name.padEnd(12)} ${command.summary}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(await topHelp());
+      return name === undefined ? 1 : 0;
+    }
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(`${TOOLKIT_VERSION}\n`);
+      return 0;
+    }
+    const load = COMMANDS[name];
+    if (!load) {
+      process.stderr.write(`jartcal: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+      return 2;
+    }
+    const { command } = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(command.help.endsWith('\n') ? command.help : command.help + '\n');
+      return 0;
+    }
+    return await command.run(rest);
+  } catch (e) {
+    if (isJartcalError(e)) {
+      process.stderr.write(`jartcal: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`jartcal: internal error: ${msg}\n(set JARTCAL_DEBUG=1 for the stack trace)\n`);
+    if (process.env.JARTCAL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 70;
+  }
+}

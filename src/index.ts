@@ -1,0 +1,4 @@
+/** jartcal as a library: each stage's public API. */
+export { JartcalError } from './util/errors.js';
+export { createRng, type Rng } from './util/rng.js';
+export { TOOLKIT_VERSION } from './version.js';
