@@ -1,0 +1,30 @@
+/** The help overlay (`?`). */
+import { Box, Text } from 'ink';
+
+export const HELP_LINES: [string, string][] = [
+  ['↑/↓  j/k', 'move in the focused pane (PgUp/PgDn, g/G: page, top, bottom)'],
+  ['Tab / Shift-Tab', 'next / previous pane: cycles → parameters → population'],
+  ['Enter', 'cycles: go to the parameter table · parameters: fix/free'],
+  ['o', 'sort the cycles: worst RMS first → device → number of flags'],
+  ['b', 'show bad fits only (flagged, not converged, or RMS > 0.15 dec)'],
+  ['/', 'search devices, cycles (D3#2) or flag codes; Enter keeps, Esc clears'],
+  ['f or Space', 'fix the selected parameter at its value, or free it'],
+  ['r', 'refit the selected cycle with the free parameters'],
+  ['s', 'save the refit into fits.json (atomic write)'],
+  ['Esc or u', 'discard the refit result / back to the cycle list'],
+  ['?', 'this help'],
+  ['q', 'quit'],
+];
+
+export function HelpOverlay({ width }: { width: number }) {
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={Math.min(width, 90)} paddingX={1}>
+      <Text bold color="cyan">jartcal inspect: keys</Text>
+      {HELP_LINES.map(([k, d]) => (
+        <Text key={k} wrap="truncate"><Text bold>{k.padEnd(17)}</Text>{d}</Text>
+      ))}
+      <Text dimColor wrap="wrap">Plot: log10|I| against V. Red points are the SET branches, cyan the RESET branches, yellow the model with the fitted parameters, the magenta dotted line the current compliance. Residuals are log10|I_meas| − log10|I_model|.</Text>
+      <Text dimColor>Press ? or Esc to close.</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,57 @@
+/** Parameter table: value, standard error, bounds, free/fixed state; old → new after a refit. */
+import { Box, Text } from 'ink';
+import { atBound, displayScale, fmtNum, fmtParam, type ParamBounds } from './format.js';
+import type { CycleFitView } from '../inspect/schema.js';
+import { fmtRms } from '../inspect/quality.js';
+
+export interface ParamTableProps {
+  fit: CycleFitView; names: string[]; bounds: Map<string, ParamBounds>; free: string[]; cursor: number;
+  result?: CycleFitView | null; status?: string; width: number; height: number; focused: boolean;
+}
+
+/** The order of the table: fitted parameters, then ones the user freed, then the rest. */
+export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[]): string[] {
+  const known = table.map((b) => b.name).filter((n) => n in fit.params);
+  const rest = Object.keys(fit.params).filter((n) => !known.includes(n));
+  const all = [...known, ...rest];
+  return [...fit.fitted.filter((n) => all.includes(n)), ...all.filter((n) => !fit.fitted.includes(n))];
+}
+
+export function ParamTable(p: ParamTableProps) {
+  const visible = Math.max(1, p.height - 5);
+  const start = Math.max(0, Math.min(p.cursor - Math.floor(visible / 2), p.names.length - visible));
+  const r = p.result;
+  const head = r
+    ? `${'param'.padEnd(13)}${'old'.padStart(10)}${'new'.padStart(10)}${'±new'.padStart(9)} state`
+    : `${'param'.padEnd(13)}${'value'.padStart(10)}${'±stderr'.padStart(9)} ${'bounds'.padEnd(17)} state`;
+  return (
+    <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'}>
+      <Text bold wrap="truncate">Parameters {r ? `· refit RMS ${fmtRms(p.fit.rmsLog10)} → ${fmtRms(r.rmsLog10)} dec` : '(f fix/free · r refit)'}</Text>
+      <Text dimColor wrap="truncate">{head}</Text>
+      {p.names.slice(start, start + visible).map((name, k) => {
+        const i = start + k;
+        const b = p.bounds.get(name);
+        const unit = displayScale(b?.unit ?? '').unit;
+        const v = p.fit.params[name];
+        const err = p.fit.stderr[name];
+        const bound = atBound(r ? r.params[name] : v, b) ?? (p.fit.flags.find((f) => f.code === 'param_at_bound' && f.param === name)?.bound ?? null);
+        const isFree = p.free.includes(name);
+        const changed = isFree !== p.fit.fitted.includes(name);
+        const state = `${isFree ? 'free' : 'fixed'}${changed ? '*' : ''}${bound ? ` @${bound}` : ''}`;
+        const label = `${name}${unit ? ` ${unit}` : ''}`.padEnd(13).slice(0, 13);
+        const line = r
+          ? `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${fmtParam(r.params[name], b?.unit ?? '').padStart(10)}${(r.stderr[name] !== undefined ? fmtParam(r.stderr[name], b?.unit ?? '', 2) : '').padStart(9)} ${state}`
+          : `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${(err !== undefined ? fmtParam(err, b?.unit ?? '', 2) : '').padStart(9)} ${(b ? `[${fmtParam(b.min, b.unit, 3)},${fmtParam(b.max, b.unit, 3)}]` : '').padEnd(17)} ${state}`;
+        return (
+          <Text key={name} wrap="truncate" inverse={p.focused && i === p.cursor} color={bound ? 'red' : isFree ? 'green' : undefined}>
+            {line}
+          </Text>
+        );
+      })}
+      {p.status ? <Text wrap="truncate" color="yellow">{p.status}</Text> : null}
+      {r ? <Text wrap="truncate" color={r.rmsLog10 < p.fit.rmsLog10 ? 'green' : 'yellow'}>s save to fits.json · Esc/u discard</Text> : null}
+    </Box>
+  );
+}
+
+export const fmtRel = (x: number): string => `${fmtNum(100 * x, 3)} %`;
