@@ -5,4 +5,6 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  inspect: () => import('./inspect.js'),
+  report: () => import('./report.js'),
 };

@@ -97,7 +97,7 @@ export function InspectApp(props: InspectAppProps) {
   const listW = Math.max(26, Math.min(40, Math.floor(size.columns * 0.28)));
   const rightW = Math.max(30, size.columns - listW - 1);
   const wide = rightW >= 100;
-  const tableW = wide ? Math.min(62, Math.floor(rightW * 0.42)) : rightW;
+  const tableW = wide ? Math.min(62, Math.max(52, Math.floor(rightW * 0.42))) : rightW;
   const plotW = wide ? rightW - tableW - 1 : rightW;
   const tableH = wide ? bodyH : Math.max(8, Math.floor(bodyH * 0.35));
   const plotH = wide ? bodyH : bodyH - tableH;

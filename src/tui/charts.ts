@@ -75,6 +75,10 @@ export function ivChart(inp: IvChartInput): Line[] {
   if (inp.modelA) for (let i = 0; i < inp.modelA.length; i++) if (Number.isFinite(inp.modelA[i])) ys.push(lg(inp.modelA[i]));
   if (inp.complianceA) ys.push(Math.log10(inp.complianceA));
   let [ylo, yhi] = niceRange(ys, 0.04);
+  // A few points at V ≈ 0 (I ≈ 0, floored) would stretch the axis by decades: start 1 decade below the 2 % quantile.
+  const sorted = ys.slice().sort((a, b) => a - b);
+  const q = sorted[Math.floor(0.02 * (sorted.length - 1))];
+  if (Number.isFinite(q)) ylo = Math.max(ylo, q - 1);
   ylo = Math.floor(ylo); yhi = Math.ceil(yhi);
   const xr = niceRange(Array.from(inp.vV), 0.03);
   const ticks: number[] = [];
@@ -97,7 +101,7 @@ export function ivChart(inp: IvChartInput): Line[] {
   for (let i = 0; i < n; i++) {
     const b = inp.branch[i];
     const color = b === 0 || b === 1 ? COLORS.set : b === 2 || b === 3 ? COLORS.reset : COLORS.other;
-    c.set(f.x(inp.vV[i]), f.y(lg(inp.iA[i])), color);
+    c.set(f.x(inp.vV[i]), Math.min(c.height - 1, f.y(lg(inp.iA[i]))), color);
   }
   return f.finish();
 }

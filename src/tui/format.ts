@@ -9,7 +9,7 @@ export function fmtNum(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(Math.max(0, digits - 2));
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e').replace('e+', 'e');
   return String(Number(x.toPrecision(digits)));
 }
 

@@ -53,6 +53,27 @@ export const analyticModel: CurveModel = (p, data) => {
   return out;
 };
 
+/** Simple switching features of a loop: V at the largest |I| jump on SET out / fall on RESET out; R at −0.1 V. */
+function features(cy: CycleData): Partial<CycleData['features']> {
+  const jump = (b: number, sign: number): number | null => {
+    let best = 0; let v: number | null = null;
+    for (let i = 1; i < cy.vV.length; i++) {
+      if (cy.branch[i] !== b || cy.branch[i - 1] !== b) continue;
+      const d = sign * (Math.log10(Math.abs(cy.iA[i]) + 1e-15) - Math.log10(Math.abs(cy.iA[i - 1]) + 1e-15));
+      if (d > best) { best = d; v = cy.vV[i]; }
+    }
+    return v;
+  };
+  const rAt = (b: number): number | null => {
+    let k = -1;
+    for (let i = 0; i < cy.vV.length; i++) if (cy.branch[i] === b && (k < 0 || Math.abs(cy.vV[i] + 0.1) < Math.abs(cy.vV[k] + 0.1))) k = i;
+    return k < 0 ? null : Math.abs(cy.vV[k] / cy.iA[k]);
+  };
+  const hrs = rAt(0);
+  const lrs = rAt(1);
+  return { vSetV: jump(0, 1), vResetV: jump(2, -1), hrsOhm: hrs, lrsOhm: lrs, onOff: hrs && lrs ? hrs / lrs : null, readVoltageV: 0.1 };
+}
+
 const rmsOf = (res: Float64Array): number => Math.sqrt(res.reduce((s, r) => s + r * r, 0) / res.length);
 
 export interface InspectFixture { dataset: DatasetView; fits: FitsFileView; population: PopulationView }
@@ -80,6 +101,7 @@ export function makeFixture(opts: { devices?: number; cycles?: number; seed?: nu
       };
       const clean = analyticModel(truth, cy) as Float64Array;
       cy.iA = Array.from(clean, (i) => i * Math.exp(0.03 * rng.normal()));
+      cy.features = { ...cy.features, ...features(cy) };
       recs.push(cy);
       // Cycle 3 of device 2 is fitted badly on purpose: rnew stuck at its upper bound, not converged.
       const bad = d === 1 && k === 3;

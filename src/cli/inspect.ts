@@ -1,0 +1,67 @@
+/** `jartcal inspect fits.json`: the interactive fit inspector, or a summary when not on a terminal. */
+import type { Command } from './command.js';
+import { parseCommandArgs } from './command.js';
+import { JartcalError } from '../util/errors.js';
+import { loadInspectInputs, saveFits } from '../io/inspect-files.js';
+import { formatSummary, summarizeFits } from '../inspect/summary.js';
+import { loadBackend } from './inspect-backend.js';
+
+const HELP = `Usage: jartcal inspect FITS.json [--dataset DATASET.json] [--population POPULATION.json] [--json]
+
+Opens the fit inspector in the terminal: the device/cycle list with fit quality and flags, the selected
+cycle's I-V plot (log|I| against V: measured SET points red, RESET points cyan, fitted model yellow,
+compliance magenta) and residuals, the parameter table with standard errors and bounds, and the
+population's histograms. From the keyboard you can fix or free parameters, refit a cycle, compare the
+old and new fit, and save it back into FITS.json (atomically).
+
+Keys: ↑/↓ or j/k move · Tab next pane · Enter select · o sort · b bad fits only · / search
+      f fix/free parameter · r refit · s save · Esc discard · ? help · q quit
+
+The dataset is the one FITS.json names (relative to its folder) unless --dataset is given; the
+population is --population, or population.json beside FITS.json when it was built from FITS.json.
+
+Without a terminal (stdout not a TTY, or the CI environment variable set) a summary is printed
+instead: counts, RMS of log10|I|, flags and the worst fits.
+
+Options:
+  --dataset FILE      dataset.json (jartcal.dataset/1) with the measured cycles
+  --population FILE   population.json (jartcal.population/1) for the histograms
+  --json              print the summary as JSON and exit
+  --summary           print the text summary and exit (also when on a terminal)
+  --worst N           how many of the worst fits the summary lists (default 10)
+`;
+
+export const command: Command = {
+  name: 'inspect',
+  summary: 'inspect fits in the terminal (I-V plots, residuals, parameters), refit and save',
+  help: HELP,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('inspect', argv, {
+      dataset: { type: 'string' }, population: { type: 'string' }, json: { type: 'boolean' }, summary: { type: 'boolean' }, worst: { type: 'string' },
+    });
+    if (positionals.length !== 1) throw new JartcalError('inspect: expected one fits file (jartcal inspect fits.json). See `jartcal inspect --help`.', { code: 'bad_arguments' });
+    const fitsPath = positionals[0];
+    const worst = values.worst === undefined ? 10 : Number(values.worst);
+    if (!Number.isInteger(worst) || worst < 0) throw new JartcalError(`inspect: --worst expects a whole number ≥ 0, got "${values.worst}".`, { code: 'bad_arguments' });
+    const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
+    const interactive = !values.json && !values.summary && !process.env.CI && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+    if (!interactive) {
+      const s = summarizeFits(inputs.fits, fitsPath, worst);
+      if (values.json) process.stdout.write(JSON.stringify({ ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath }, null, 2) + '\n');
+      else {
+        process.stdout.write(formatSummary(s));
+        for (const n of inputs.notes) process.stdout.write(`note: ${n}\n`);
+        if (!values.summary) process.stdout.write(`(not a terminal${process.env.CI ? ' / CI' : ''}: summary printed instead of the inspector)\n`);
+      }
+      return 0;
+    }
+    const backend = await loadBackend();
+    const { runInspector } = await import('../tui/run.js');
+    await runInspector({
+      fits: inputs.fits, fitsPath, dataset: inputs.dataset, population: inputs.population,
+      paramTable: backend.paramTable, model: backend.model, refitter: backend.refitter,
+      save: (f) => saveFits(fitsPath, f), notes: [...inputs.notes, ...backend.notes],
+    });
+    return 0;
+  },
+};
