@@ -101,12 +101,12 @@ export function rmsByBranch(res: ArrayLike<number>, branch: ArrayLike<number>): 
 /** Short sentences explaining a fit's quality: flags, where the residuals are largest, switching-voltage errors. */
 export function diagnose(fit: CycleFitView, byBranch: BranchRms[] | null): string[] {
   const out: string[] = [];
-  if (!fit.converged && !fit.flags.some((f) => f.code === 'not_converged')) out.push(flagProse({ code: 'not_converged' }));
-  for (const f of fit.flags) out.push(flagProse(f));
   if (byBranch) {
     const br = byBranch.filter((b) => b.branch >= 0).sort((a, b) => b.rmsLog10 - a.rmsLog10);
     if (br.length && br[0].rmsLog10 > POOR_RMS_LOG10) out.push(`largest misfit on the ${br[0].name} branch: ${br[0].rmsLog10.toFixed(2)} decades RMS`);
   }
+  if (!fit.converged && !fit.flags.some((f) => f.code === 'not_converged')) out.push(flagProse({ code: 'not_converged' }));
+  for (const f of fit.flags) out.push(flagProse(f));
   const m = fit.metrics;
   if (m && typeof m.dVSetV === 'number' && Math.abs(m.dVSetV) > 0.05) out.push(`V_SET off by ${(m.dVSetV * 1e3).toFixed(0)} mV`);
   if (m && typeof m.dVResetV === 'number' && Math.abs(m.dVResetV) > 0.05) out.push(`V_RESET off by ${(m.dVResetV * 1e3).toFixed(0)} mV`);

@@ -94,12 +94,12 @@ export function InspectApp(props: InspectAppProps) {
   });
 
   const rows = visibleRows(state);
-  const listW = Math.max(26, Math.min(40, Math.floor(size.columns * 0.28)));
+  const listW = Math.max(26, Math.min(34, Math.floor(size.columns * 0.28)));
   const rightW = Math.max(30, size.columns - listW - 1);
   const wide = rightW >= 100;
-  const tableW = wide ? Math.min(62, Math.max(52, Math.floor(rightW * 0.42))) : rightW;
+  const tableW = wide ? Math.min(64, Math.max(58, Math.floor(rightW * 0.42))) : rightW;
   const plotW = wide ? rightW - tableW - 1 : rightW;
-  const tableH = wide ? bodyH : Math.max(8, Math.floor(bodyH * 0.35));
+  const tableH = wide ? bodyH : Math.max(8, Math.min(names.length + 5, Math.floor(bodyH * 0.3)));
   const plotH = wide ? bodyH : bodyH - tableH;
   const statusLine = state.message || (state.refit?.status === 'error' ? state.refit.error ?? '' : '');
   const runningNote = state.refit?.status === 'running' && state.refit.index === state.selected ? 'refitting…' : undefined;

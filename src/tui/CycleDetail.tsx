@@ -15,7 +15,7 @@ export function CycleDetail(p: CycleDetailProps) {
   const floor = data?.currentFloorA ?? 1e-12;
   const res = data && p.modelA ? residualsLog10(data.iA, p.modelA, floor) : null;
   const byBranch = res && data ? rmsByBranch(res, data.branch) : null;
-  const why = diagnose(fit, byBranch).slice(0, 3);
+  const why = diagnose(fit, byBranch).slice(0, p.height >= 30 ? 4 : 3);
   const resRows = Math.max(4, Math.min(8, Math.floor(p.height * 0.25)));
   const ivRows = Math.max(6, p.height - resRows - why.length - 4);
   const title = `${fit.device} cycle ${fit.cycle} · RMS ${fmtRms(fit.rmsLog10)} dec · ${fit.converged ? 'converged' : 'NOT converged'}`;

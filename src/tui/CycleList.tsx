@@ -12,6 +12,7 @@ export function CycleList(p: CycleListProps) {
   const cur = Math.max(0, p.rows.findIndex((r) => r.index === p.selected));
   const start = Math.max(0, Math.min(cur - Math.floor(visible / 2), p.rows.length - visible));
   const shown = p.rows.slice(start, start + visible);
+  const labelW = Math.min(16, Math.max(5, ...p.rows.map((r) => `${r.device}#${r.cycle}`.length)));
   const filter = [p.badOnly ? 'bad only' : '', p.search ? `/${p.search}` : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'} paddingX={0}>
@@ -21,7 +22,7 @@ export function CycleList(p: CycleListProps) {
       {shown.map((r) => {
         const sel = r.index === p.selected;
         const flags = r.flags.map(flagShort).join(' ');
-        const txt = `${sel ? '›' : ' '}${`${r.device}#${r.cycle}`.padEnd(12).slice(0, 12)} ${fmtRms(r.rmsLog10).padStart(6)} ${r.converged ? ' ' : '✗'} ${flags}`;
+        const txt = `${sel ? '›' : ' '}${`${r.device}#${r.cycle}`.padEnd(labelW).slice(0, labelW)} ${fmtRms(r.rmsLog10).padStart(6)} ${r.converged ? ' ' : '✗'} ${flags}`;
         return (
           <Text key={r.index} wrap="truncate" inverse={sel && p.focused} color={r.bad ? 'red' : undefined} bold={sel}>
             {txt}

@@ -23,7 +23,7 @@ export function ParamTable(p: ParamTableProps) {
   const r = p.result;
   const head = r
     ? `${'param'.padEnd(13)}${'old'.padStart(10)}${'new'.padStart(10)}${'±new'.padStart(9)} state`
-    : `${'param'.padEnd(13)}${'value'.padStart(10)}${'±stderr'.padStart(9)} ${'bounds'.padEnd(14)} state`;
+    : `${'param'.padEnd(13)}${'value'.padStart(9)}${'±stderr'.padStart(9)} ${'bounds'.padEnd(13)} state`;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'}>
       <Text bold wrap="truncate">Parameters {r ? `· refit RMS ${fmtRms(p.fit.rmsLog10)} → ${fmtRms(r.rmsLog10)} dec` : '(f fix/free · r refit)'}</Text>
@@ -41,7 +41,7 @@ export function ParamTable(p: ParamTableProps) {
         const label = `${name}${unit ? ` ${unit}` : ''}`.padEnd(13).slice(0, 13);
         const line = r
           ? `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${fmtParam(r.params[name], b?.unit ?? '').padStart(10)}${(r.stderr[name] !== undefined ? fmtParam(r.stderr[name], b?.unit ?? '', 2) : '').padStart(9)} ${state}`
-          : `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${(err !== undefined ? fmtParam(err, b?.unit ?? '', 2) : '').padStart(9)} ${(b ? `[${fmtParam(b.min, b.unit, 2)},${fmtParam(b.max, b.unit, 2)}]` : '').padEnd(14)} ${state}`;
+          : `${label}${fmtParam(v, b?.unit ?? '').padStart(9)}${(err !== undefined ? fmtParam(err, b?.unit ?? '', 2) : '').padStart(9)} ${(b ? `[${fmtParam(b.min, b.unit, 2)},${fmtParam(b.max, b.unit, 2)}]` : '').padEnd(13)} ${state}`;
         return (
           <Text key={name} wrap="truncate" inverse={p.focused && i === p.cursor} color={bound ? 'red' : isFree ? 'green' : undefined}>
             {line}

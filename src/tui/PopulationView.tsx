@@ -33,7 +33,7 @@ export function PopulationView(p: PopulationViewProps) {
     const h = histogram(values, Math.max(6, Math.min(30, Math.floor((p.width - 10) / 3))), log, populationRange(par));
     const exp = expectedCounts(h, par);
     const xf = (u: number): string => fmtParam(log ? Math.exp(u) : u, unit, 3);
-    chart = <Lines lines={histChart({ cols: p.width - 2, rows: Math.max(5, p.height - listRows - 6), lo: h.lo, hi: h.hi, counts: h.counts, expected: exp, xfmt: xf })} />;
+    chart = <Lines lines={histChart({ cols: p.width - 2, rows: Math.max(5, p.height - listRows - 7), lo: h.lo, hi: h.hi, counts: h.counts, expected: exp, xfmt: xf })} />;
   }
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'}>
@@ -46,9 +46,8 @@ export function PopulationView(p: PopulationViewProps) {
       })}
       {par ? (
         <>
-          <Text wrap="truncate">
-            {name} fitted values over {values.length} cycles{isLogFamily(par) ? ' (log axis)' : ''}: <Text color={COLORS.bar}>█ histogram</Text> <Text color={COLORS.pdf}>─ population (d2d ⊕ c2c)</Text>
-          </Text>
+          <Text wrap="truncate" bold>{name} fitted values over {values.length} cycles{isLogFamily(par) ? ' (log axis)' : ''}</Text>
+          <Text wrap="truncate"><Text color={COLORS.bar}>█ histogram</Text> <Text color={COLORS.pdf}>─ population (d2d ⊕ c2c)</Text></Text>
           {chart}
         </>
       ) : null}

@@ -61,10 +61,13 @@ export function countColor(img: Image, rect: { x0: number; y0: number; x1: numbe
   return { n, meanX: n ? sx / n : NaN };
 }
 
-/** Pixels that differ from white and from the light grid grey (anything drawn). */
-export function countInk(img: Image, rect: { x0: number; y0: number; x1: number; y1: number }): number {
+type Rect = { x0: number; y0: number; x1: number; y1: number };
+
+/** Pixels that differ from white and from the light grid grey (anything drawn), outside `skip` (e.g. the legend). */
+export function countInk(img: Image, rect: Rect, skip?: Rect): number {
   let n = 0;
   for (let y = Math.max(0, rect.y0); y < Math.min(img.height, rect.y1); y++) for (let x = Math.max(0, rect.x0); x < Math.min(img.width, rect.x1); x++) {
+    if (skip && x >= skip.x0 && x < skip.x1 && y >= skip.y0 && y < skip.y1) continue;
     const i = (y * img.width + x) * 4;
     if (Math.min(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]) < 200) n++;
   }

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { render } from 'ink-testing-library';
+import { InspectApp } from '../../src/tui/App.js';
+import { CycleList } from '../../src/tui/CycleList.js';
+import { CycleDetail } from '../../src/tui/CycleDetail.js';
+import { ParamTable, paramOrder } from '../../src/tui/ParamTable.js';
+import { PopulationView } from '../../src/tui/PopulationView.js';
+import { HelpOverlay } from '../../src/tui/HelpOverlay.js';
+import { cycleRows, sortRows } from '../../src/inspect/quality.js';
+import type { FitsFileView } from '../../src/inspect/schema.js';
+import { makeFixture, analyticModel, analyticRefitter, PARAM_BOUNDS } from '../helpers/inspect-fixture.js';
+
+const fx = makeFixture();
+const bounds = new Map(PARAM_BOUNDS.map((b) => [b.name, b]));
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+const braille = (s: string) => Array.from(s).filter((c) => c.charCodeAt(0) > 0x2800 && c.charCodeAt(0) <= 0x28ff).length;
+const KEYS = { down: '\u001B[B', up: '\u001B[A', tab: '\t', enter: '\r', esc: '\u001B' };
+
+async function waitFor(get: () => string | undefined, re: RegExp | ((f: string) => boolean), ms = 3000): Promise<string> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    const f = get() ?? '';
+    if (typeof re === 'function' ? re(f) : re.test(f)) return f;
+    await tick(20);
+  }
+  throw new Error(`timed out waiting for ${re}; last frame:\n${get()}`);
+}
+
+test('view: cycle list shows RMS, flags and the filter state', () => {
+  const rows = sortRows(cycleRows(fx.fits), 'worst');
+  const f = render(<CycleList rows={rows} selected={rows[0].index} height={20} width={40} focused sort="worst" badOnly={false} search="" searching={false} total={rows.length} />).lastFrame()!;
+  assert.match(f, /Cycles 12\/12 · sort:worst/);
+  assert.match(f, /›D2#3\s+0\.497 ✗ rnew@max no-conv/);
+  assert.equal((f.match(/D\d#\d/g) ?? []).length, 12);
+  const g = render(<CycleList rows={rows.slice(0, 1)} selected={rows[0].index} height={20} width={40} focused={false} sort="worst" badOnly search="D2" searching total={rows.length} />).lastFrame()!;
+  assert.match(g, /Cycles 1\/12 · sort:worst · bad only/);
+  assert.match(g, /search: D2/);
+});
+
+test('view: cycle detail draws the I-V plot with both branches, model and compliance, and the residuals', () => {
+  const d = fx.dataset.devices[0].cycles[0]; // D1 has a compliance
+  const fit = fx.fits.cycles.find((c) => c.device === 'D1' && c.cycle === 1)!;
+  const f = render(<CycleDetail fit={fit} data={d} modelA={analyticModel(fit.params, d)} width={90} height={36} />).lastFrame()!;
+  assert.match(f, /D1 cycle 1 · RMS 0\.0\d\d dec · converged/);
+  assert.match(f, /good fit/);
+  assert.match(f, /● SET ● RESET ─ model/);
+  assert.match(f, /compliance 300 µA/);
+  assert.match(f, /residual log10\|I\| \(meas − model\) · SET out 0\.0\d+/);
+  assert.match(f, /1e-4/);
+  assert.ok(braille(f) > 150, `plot dots drawn: ${braille(f)}`);
+  const none = render(<CycleDetail fit={fit} data={null} modelA={null} width={90} height={30} />).lastFrame()!;
+  assert.match(none, /measured data not found/);
+});
+
+test('view: parameter table shows values, standard errors, bounds and at-bound parameters', () => {
+  const fit = fx.fits.cycles.find((c) => c.device === 'D2' && c.cycle === 3)!;
+  const names = paramOrder(fit, PARAM_BOUNDS);
+  assert.deepEqual(names.slice(0, 4), ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax']);
+  const f = render(<ParamTable fit={fit} names={names} bounds={bounds} free={['rnew', 'Ndiscmin', 'Ndiscmax']} cursor={1} width={70} height={14} focused />).lastFrame()!;
+  assert.match(f, /rnew nm\s+100\s+40 \[5,100\]\s+free @max/);
+  assert.match(f, /lnew nm\s+0\.4\d*\s+0\.16\d* \[0\.1,5\]\s+fixed\*/);
+  assert.match(f, /dWa eV\s+1\.2\s+\[0\.8,1\.5\]\s+fixed/);
+  const after = render(<ParamTable fit={fit} names={names} bounds={bounds} free={['rnew']} cursor={0} result={{ ...fit, rmsLog10: 0.05, params: { ...fit.params, rnew: 45e-9 } }} width={70} height={14} focused />).lastFrame()!;
+  assert.match(after, /refit RMS 0\.497 → 0\.050 dec/);
+  assert.match(after, /rnew nm\s+100\s+45/);
+  assert.match(after, /s save to fits\.json/);
+});
+
+test('view: population pane lists parameters and draws the histogram with the fitted law', () => {
+  const f = render(<PopulationView population={fx.population} fits={fx.fits} names={Object.keys(fx.population.parameters)} cursor={1} bounds={bounds} width={100} height={30} focused />).lastFrame()!;
+  assert.match(f, /rnew\s+lognormal\s+center\s+45/);
+  assert.match(f, /Ndiscmin\s+trunclognormal/);
+  assert.match(f, /lnew fitted values over 12 cycles \(log axis\)/);
+  assert.ok(braille(f) > 20);
+  const none = render(<PopulationView population={null} fits={fx.fits} names={[]} cursor={0} bounds={bounds} width={100} height={20} focused />).lastFrame()!;
+  assert.match(none, /no population file/);
+});
+
+test('view: help overlay lists every key', () => {
+  const f = render(<HelpOverlay width={100} />).lastFrame()!;
+  for (const k of ['j/k', 'Tab', 'Enter', '/', 'f or Space', 'r', 's', '?', 'q']) assert.ok(f.includes(k), k);
+});
+
+test('app: from the keyboard, find the worst fit, see why, fix a parameter, refit and save', async () => {
+  const saved: FitsFileView[] = [];
+  const app = render(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={fx.population} paramTable={PARAM_BOUNDS}
+    model={analyticModel} refitter={analyticRefitter} save={(f) => { saved.push(f); }} size={{ columns: 150, rows: 44 }} />);
+  let f = app.lastFrame()!;
+  assert.match(f, /›D2#3 +0\.497/, 'the worst fit is selected first');
+  assert.match(f, /rnew sits at its upper bound/);
+  assert.match(f, /largest misfit on the/);
+  app.stdin.write('?');
+  await waitFor(app.lastFrame, /jartcal inspect: keys/);
+  app.stdin.write(KEYS.esc);
+  await waitFor(app.lastFrame, /Cycles 12\/12/);
+  app.stdin.write(KEYS.enter); // to the parameter table
+  await tick();
+  app.stdin.write(KEYS.down); // lnew
+  await tick();
+  app.stdin.write('f');
+  f = await waitFor(app.lastFrame, /lnew fixed for the next refit/);
+  assert.match(f, /lnew nm.*fixed\*/);
+  app.stdin.write('r');
+  f = await waitFor(app.lastFrame, /refit RMS 0\.497 → 0\.\d+ dec/);
+  assert.match(f, /before refit/);
+  app.stdin.write('s');
+  f = await waitFor(app.lastFrame, /saved D2#3 to fits\.json/);
+  assert.equal(saved.length, 1);
+  const c = saved[0].cycles.find((x) => x.device === 'D2' && x.cycle === 3)!;
+  const old = fx.fits.cycles.find((x) => x.device === 'D2' && x.cycle === 3)!;
+  assert.ok(c.rmsLog10 < old.rmsLog10, `${c.rmsLog10} < ${old.rmsLog10}`);
+  assert.equal(c.params.lnew, old.params.lnew, 'the fixed parameter kept its value');
+  assert.ok(!c.fitted.includes('lnew'));
+  assert.equal(saved[0].cycles.length, fx.fits.cycles.length);
+  assert.doesNotMatch(f, /›D2#3 +0\.497/, 'the list shows the new RMS');
+  app.unmount();
+});
+
+test('app: follows a size change and shows the population pane on Tab', async () => {
+  const props = { fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, paramTable: PARAM_BOUNDS, model: analyticModel, refitter: null, save: () => {} };
+  const app = render(<InspectApp {...props} size={{ columns: 150, rows: 40 }} />);
+  const wide = app.lastFrame()!.split('\n');
+  assert.ok(Math.max(...wide.map((l) => l.length)) > 120);
+  app.rerender(<InspectApp {...props} size={{ columns: 90, rows: 30 }} />);
+  const narrow = (await waitFor(app.lastFrame, (f) => Math.max(...f.split('\n').map((l) => l.length)) <= 90)).split('\n');
+  assert.ok(Math.max(...narrow.map((l) => l.length)) <= 90, `narrow width ${Math.max(...narrow.map((l) => l.length))}`);
+  assert.ok(narrow.length <= 30);
+  app.stdin.write(KEYS.tab);
+  await tick();
+  app.stdin.write(KEYS.tab);
+  const f = await waitFor(app.lastFrame, /Population · 4 parameters/);
+  assert.match(f, /population \(d2d ⊕ c2c\)/);
+  app.stdin.write('r');
+  await waitFor(app.lastFrame, /refit unavailable/);
+  app.unmount();
+});
