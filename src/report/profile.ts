@@ -4,7 +4,8 @@
  * carries a `profile` (measured against sampled-and-simulated statistics), that comparison as a table.
  */
 import { esc } from '../plot/index.js';
-import { simpleHistogram } from './plots.js';
+import { simpleHistogram, RED, BLUE } from './plots.js';
+import { barChart } from '../plot/bars.js';
 import type { DatasetView, PopulationView } from '../inspect/schema.js';
 
 type Fig = (file: string, title: string, svg: string) => string;
@@ -32,6 +33,17 @@ export function featureStats(ds: DatasetView | null): FeatureStat[] {
     const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
     return { name: f.key, label: f.label, unit: f.unit, n, mean, std, cv: mean !== 0 ? std / Math.abs(mean) : NaN, values };
   }).filter((s) => s.n > 0);
+}
+
+export interface ProfileRow { statistic: string; measured: number; predicted: number; relDiff: number }
+
+/** The population stage's profile rows ({statistic, measured, predicted, relDiff}), if the profile has them. */
+export function profileRows(profile: unknown): ProfileRow[] | null {
+  const rows = (profile as { rows?: unknown })?.rows;
+  if (!Array.isArray(rows) || rows.length === 0) return null;
+  const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
+  const ok = rows.every((r) => typeof r === 'object' && r !== null && typeof (r as { statistic?: unknown }).statistic === 'string');
+  return ok ? rows.map((r) => ({ statistic: String(r.statistic), measured: num(r.measured), predicted: num(r.predicted), relDiff: num(r.relDiff) })) : null;
 }
 
 const g = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : 'n/a');
@@ -66,7 +78,26 @@ export function profileSection(ds: DatasetView | null, pop: PopulationView | nul
     parts.push('<p>No switching features in the dataset (dataset not found or features not computed).</p>');
   }
   if (pop?.profile) {
-    parts.push('<h3>Population: measured against sampled and simulated (posterior predictive check)</h3>', profileTable(pop.profile));
+    parts.push('<h3>Population: measured against sampled and simulated (posterior predictive check)</h3>');
+    const rows = profileRows(pop.profile);
+    if (rows) {
+      const pr = pop.profile as { simulated?: { devices?: number; cycles?: number; usable?: number }; sweep?: Record<string, unknown> };
+      if (pr.simulated) parts.push(`<p>${pr.simulated.devices ?? '?'} sampled devices × ${pr.simulated.cycles ?? '?'} cycles simulated (${pr.simulated.usable ?? '?'} usable)${pr.sweep ? `; sweep ${esc(JSON.stringify(pr.sweep))}` : ''}.</p>`);
+      parts.push(`<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows.map((r) => `<tr><td>${esc(r.statistic)}</td><td>${g(r.measured)}</td><td>${g(r.predicted)}</td><td>${Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a'}</td></tr>`).join('')}</table>`);
+      const pick = (re: RegExp) => rows.filter((r) => re.test(r.statistic) && (Number.isFinite(r.measured) || Number.isFinite(r.predicted)));
+      const groups: [string, string, RegExp][] = [
+        ['profile_spreads', 'Variability: measured against predicted (dimensionless spreads)', /^CV of|log10 on\/off sd/],
+        ['profile_voltages', 'Switching voltages: measured against predicted (V)', /^V_(SET|RESET) (mean|sd)/],
+      ];
+      parts.push('<div class="grid">');
+      for (const [file, title, re] of groups) {
+        const sel = pick(re);
+        if (!sel.length) continue;
+        parts.push(fig(file, title, barChart({ title, yLabel: file === 'profile_voltages' ? 'V' : 'value', categories: sel.map((r) => r.statistic),
+          series: [{ name: 'measured', values: sel.map((r) => r.measured), color: BLUE }, { name: 'predicted (population)', values: sel.map((r) => r.predicted), color: RED }] })));
+      }
+      parts.push('</div>');
+    } else parts.push(profileTable(pop.profile));
   } else {
     parts.push(`<p>${pop ? 'The population file has no variability profile.' : 'No population file given (--population).'}</p>`);
   }

@@ -78,7 +78,9 @@ const rmsOf = (res: Float64Array): number => Math.sqrt(res.reduce((s, r) => s + 
 
 export interface InspectFixture { dataset: DatasetView; fits: FitsFileView; population: PopulationView }
 
-export function makeFixture(opts: { devices?: number; cycles?: number; seed?: number } = {}): InspectFixture {
+/** `model` makes the measured curves and the fits' RMS (default: the analytic test double; the committed JSON uses the JART model). */
+export function makeFixture(opts: { devices?: number; cycles?: number; seed?: number; model?: CurveModel } = {}): InspectFixture {
+  const model = opts.model ?? analyticModel;
   const nDev = opts.devices ?? 3;
   const nCyc = opts.cycles ?? 4;
   const rng = createRng(opts.seed ?? 11);
@@ -88,7 +90,7 @@ export function makeFixture(opts: { devices?: number; cycles?: number; seed?: nu
   for (let d = 0; d < nDev; d++) {
     const id = `D${d + 1}`;
     const dev = { rnew: 45e-9 * Math.exp(0.08 * rng.normal()), lnew: 0.4e-9 * Math.exp(0.06 * rng.normal()) };
-    const complianceA = d === 0 ? 3e-4 : null;
+    const complianceA = d === 0 ? 6e-4 : null;
     const recs: CycleData[] = [];
     for (let k = 1; k <= nCyc; k++) {
       const truth = { ...BASE_PARAMS, rnew: dev.rnew * Math.exp(0.03 * rng.normal()), lnew: dev.lnew * Math.exp(0.03 * rng.normal()),
@@ -99,14 +101,14 @@ export function makeFixture(opts: { devices?: number; cycles?: number; seed?: nu
         provenance: { file: `synthetic/${id}.csv`, rowStart: 1 + (k - 1) * sw.vV.length, rowEnd: k * sw.vV.length },
         currentFloorA: 1e-11,
       };
-      const clean = analyticModel(truth, cy) as Float64Array;
-      cy.iA = Array.from(clean, (i) => i * Math.exp(0.03 * rng.normal()));
+      const clean = model(truth, cy) as Float64Array;
+      cy.iA = Array.from(clean, (i) => Number((i * Math.exp(0.03 * rng.normal())).toPrecision(5)));
       cy.features = { ...cy.features, ...features(cy) };
       recs.push(cy);
       // Cycle 3 of device 2 is fitted badly on purpose: rnew stuck at its upper bound, not converged.
       const bad = d === 1 && k === 3;
       const params: Record<string, number> = bad ? { ...truth, rnew: 100e-9, dWa: 1.2 } : { ...truth };
-      const res = residualsLog10(cy.iA, analyticModel(params, cy) as Float64Array, 1e-11);
+      const res = residualsLog10(cy.iA, model(params, cy) as Float64Array, 1e-11);
       const fitted = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'];
       cycles.push({
         device: id, cycle: k, params, fitted,
@@ -136,7 +138,16 @@ export function makeFixture(opts: { devices?: number; cycles?: number; seed?: nu
       Ndiscmax: { family: 'normal', d2d: { center: 20, spread: 0.2, spreadKind: 'absolute' }, c2c: { spread: 0.05, spreadKind: 'relative' } },
     } as PopulationView['parameters'],
     correlation: { params: ['rnew', 'lnew'], matrix: [[1, 0.3], [0.3, 1]] },
-    profile: { measured: { cvHrs: 0.21, cvLrs: 0.05, vSetMeanV: -0.59, vSetStdV: 0.02 }, predicted: { cvHrs: 0.19, cvLrs: 0.06, vSetMeanV: -0.6, vSetStdV: 0.025 } },
+    profile: {
+      sweep: { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.1, complianceA: null },
+      simulated: { devices: 20, cycles: 5, usable: 100 }, seed: 1,
+      rows: [
+        { statistic: 'CV of HRS', measured: 0.21, predicted: 0.19 }, { statistic: 'CV of LRS', measured: 0.05, predicted: 0.06 },
+        { statistic: 'V_SET mean (V)', measured: -0.59, predicted: -0.6 }, { statistic: 'V_SET sd (V)', measured: 0.02, predicted: 0.025 },
+        { statistic: 'V_RESET mean (V)', measured: 0.93, predicted: 0.95 }, { statistic: 'V_RESET sd (V)', measured: 0.03, predicted: 0.02 },
+        { statistic: 'CV of V_SET', measured: 0.034, predicted: 0.042 }, { statistic: 'log10 on/off sd', measured: 0.1, predicted: 0.12 },
+      ].map((r) => ({ ...r, relDiff: (r.predicted - r.measured) / Math.abs(r.measured) })),
+    },
   };
   return { dataset, fits, population };
 }

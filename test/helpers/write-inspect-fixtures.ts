@@ -1,10 +1,12 @@
-/** Regenerates fixtures/inspect/{dataset,fits,population}.json: `node --import tsx test/helpers/write-inspect-fixtures.ts`. */
+/** Regenerates (with the JART model) fixtures/inspect/{dataset,fits,population}.json: `node --import tsx test/helpers/write-inspect-fixtures.ts`. */
 import { writeJsonAtomic } from '../../src/io/atomic.js';
 import { makeFixture } from './inspect-fixture.js';
+import { modelCurve } from '../../src/cli/inspect-backend.js';
 import { REPO_ROOT } from './shared.js';
 import { join } from 'node:path';
 
-const fx = makeFixture();
+// Measured curves from the JART model (default parameters plus per-cycle rnew/lnew/Ndiscmin/Ndiscmax), 3 % noise.
+const fx = makeFixture({ model: modelCurve });
 const dir = join(REPO_ROOT, 'fixtures', 'inspect');
 writeJsonAtomic(join(dir, 'dataset.json'), fx.dataset);
 writeJsonAtomic(join(dir, 'fits.json'), fx.fits);

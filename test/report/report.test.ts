@@ -28,7 +28,8 @@ test('report: every kind of plot is present, and the HTML links each SVG and PNG
     assert.ok(r.html.includes(`plots/${p.file.replace('.svg', '.png')}`));
   }
   assert.match(r.html, /Variability profile/);
-  assert.match(r.html, /cvHrs/); // the population's measured-vs-predicted profile table
+  assert.match(r.html, /<td>CV of HRS<\/td><td>0\.21<\/td><td>0\.19<\/td>/); // the population's measured-vs-predicted profile
+  assert.ok(names.includes('profile_spreads.svg') && names.includes('profile_voltages.svg'));
   assert.match(r.html, /rnew sits at its upper bound/);
 });
 

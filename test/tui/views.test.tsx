@@ -45,7 +45,7 @@ test('view: cycle detail draws the I-V plot with both branches, model and compli
   assert.match(f, /D1 cycle 1 · RMS 0\.0\d\d dec · converged/);
   assert.match(f, /good fit/);
   assert.match(f, /● SET ● RESET ─ model/);
-  assert.match(f, /compliance 300 µA/);
+  assert.match(f, /compliance 600 µA/);
   assert.match(f, /residual log10\|I\| \(meas − model\) · SET out 0\.0\d+/);
   assert.match(f, /1e-4/);
   assert.ok(braille(f) > 150, `plot dots drawn: ${braille(f)}`);
