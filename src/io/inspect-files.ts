@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { JartcalError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { svgToPng } from '../plot/png.js';
+import { jsonErrorOffset } from './json-position.js';
 import { validateDataset, validateFits, validatePopulation, type DatasetView, type FitsFileView, type PopulationView } from '../inspect/schema.js';
 import type { Report } from '../report/build.js';
 
@@ -21,18 +22,17 @@ export function readJsonFile(path: string): unknown {
   }
   try {
     return JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
+  } catch {
+    const at = jsonErrorOffset(text);
     let line: number | undefined;
     let column: number | undefined;
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
+    if (at) {
+      const before = text.slice(0, at.offset).split('\n');
       line = before.length;
       column = before[before.length - 1].length + 1;
     }
-    throw new JartcalError(`not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')}); expected a jartcal JSON file`, { code: 'bad_json', location: { file: path, line, column } });
+    const what = at ? (at.offset >= text.length ? `the file ends early; expected ${at.expected}` : `expected ${at.expected}`) : 'expected a JSON document';
+    throw new JartcalError(`not valid JSON: ${what}`, { code: 'bad_json', location: { file: path, line, column } });
   }
 }
 

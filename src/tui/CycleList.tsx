@@ -16,7 +16,7 @@ export function CycleList(p: CycleListProps) {
   const filter = [p.badOnly ? 'bad only' : '', p.search ? `/${p.search}` : ''].filter(Boolean).join(' ');
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'} paddingX={0}>
-      <Text bold wrap="truncate">Cycles {p.rows.length}/{p.total} · sort:{p.sort}{filter ? ` · ${filter}` : ''}</Text>
+      <Text bold wrap="truncate">Cycles {p.rows.length}/{p.total} · {p.sort}{filter ? ` · ${filter}` : ''}</Text>
       {p.searching ? <Text color="yellow" wrap="truncate">search: {p.search}█</Text> : null}
       {shown.length === 0 ? <Text dimColor>no cycle matches</Text> : null}
       {shown.map((r) => {

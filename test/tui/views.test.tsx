@@ -30,11 +30,11 @@ async function waitFor(get: () => string | undefined, re: RegExp | ((f: string) 
 test('view: cycle list shows RMS, flags and the filter state', () => {
   const rows = sortRows(cycleRows(fx.fits), 'worst');
   const f = render(<CycleList rows={rows} selected={rows[0].index} height={20} width={40} focused sort="worst" badOnly={false} search="" searching={false} total={rows.length} />).lastFrame()!;
-  assert.match(f, /Cycles 12\/12 · sort:worst/);
+  assert.match(f, /Cycles 12\/12 · worst/);
   assert.match(f, /›D2#3\s+0\.497 ✗ rnew@max no-conv/);
   assert.equal((f.match(/D\d#\d/g) ?? []).length, 12);
   const g = render(<CycleList rows={rows.slice(0, 1)} selected={rows[0].index} height={20} width={40} focused={false} sort="worst" badOnly search="D2" searching total={rows.length} />).lastFrame()!;
-  assert.match(g, /Cycles 1\/12 · sort:worst · bad only/);
+  assert.match(g, /Cycles 1\/12 · worst · bad only/);
   assert.match(g, /search: D2/);
 });
 
