@@ -106,7 +106,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   const maxErrors = opts.maxErrors ?? 4;
   const step = typeof opts.gradientStep === 'object' ? opts.gradientStep : new Float64Array(n).fill(opts.gradientStep ?? 1e-3);
   const ev = createEvaluator(fn, opts.nanPenalty ?? 10, Math.max(32, 2 * n + 8));
-  let u = Float64Array.from(u0, (x, i) => Math.min(opts.uMax[i], Math.max(opts.uMin[i], x)));
+  let u: Float64Array = Float64Array.from(u0, (x, i) => Math.min(opts.uMax[i], Math.max(opts.uMin[i], x)));
   // Keep the finite-difference points inside the box: step backwards at the upper bound.
   const stepAt = (x: Float64Array): Float64Array => Float64Array.from(step, (s, i) => (x[i] + s > opts.uMax[i] ? -s : s));
   let r = ev.evaluate(u);
