@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  fit: () => import('./fit.js'),
   inspect: () => import('./inspect.js'),
   report: () => import('./report.js'),
 };

@@ -116,4 +116,7 @@ export function diagnose(fit: CycleFitView, byBranch: BranchRms[] | null): strin
 
 export const fmtRms = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
 
-export type CurveModel = (params: Record<string, number>, data: CycleData) => Float64Array | null;
+/** Context of a model curve: the cycle's fit (its recorded initial state `ninit`) and the fit settings. */
+export interface CurveContext { fit?: object; settings?: unknown }
+/** Model current at every measured point of `data` for a parameter set (null: refused). */
+export type CurveModel = (params: Record<string, number>, data: CycleData, ctx?: CurveContext) => Float64Array | null;

@@ -70,7 +70,7 @@ export function buildReport(inp: ReportInput): Report {
     const d = data.get(cycleKey(f.device, f.cycle));
     parts.push(`<h3 id="${slug(`${f.device}_${f.cycle}`)}">${esc(f.device)} cycle ${f.cycle}</h3>`);
     if (!d) { parts.push('<p>measured data not found in the dataset.</p>'); continue; }
-    const modelA = inp.model ? inp.model(f.params, d) : null;
+    const modelA = inp.model ? inp.model(f.params, d, { fit: f, settings: fits.settings }) : null;
     parts.push(`<div class="row">${fig(`iv_${f.device}_${f.cycle}`, `${f.device} cycle ${f.cycle}: measured and fitted I-V`, ivOverlay(d, f, modelA))}`);
     if (modelA) parts.push(fig(`res_${f.device}_${f.cycle}`, `${f.device} cycle ${f.cycle}: residuals`, residualPlot(d, f, modelA)));
     parts.push('</div>');

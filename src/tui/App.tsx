@@ -55,8 +55,8 @@ export function InspectApp(props: InspectAppProps) {
   const data = fit ? byKey.get(cycleKey(fit.device, fit.cycle)) ?? null : null;
   const names = useMemo(() => (fit ? paramOrder(fit, props.paramTable) : []), [fit, props.paramTable]);
   const result = state.refit && state.refit.index === state.selected && state.refit.status === 'done' ? state.refit.result ?? null : null;
-  const modelA = useMemo(() => (fit && data && props.model ? props.model(fit.params, data) : null), [fit, data, props.model]);
-  const newModelA = useMemo(() => (result && data && props.model ? props.model(result.params, data) : null), [result, data, props.model]);
+  const modelA = useMemo(() => (fit && data && props.model ? props.model(fit.params, data, { fit, settings: state.fits.settings }) : null), [fit, data, props.model, state.fits.settings]);
+  const newModelA = useMemo(() => (result && data && props.model ? props.model(result.params, data, { fit: result, settings: state.fits.settings }) : null), [result, data, props.model, state.fits.settings]);
 
   const runEffect = (eff: NonNullable<ReturnType<typeof handleKey>['effect']>): void => {
     if (eff.kind === 'quit') { exit(); return; }
@@ -69,7 +69,9 @@ export function InspectApp(props: InspectAppProps) {
         return;
       }
       const req = buildRequest(f, d, eff.free, s.fits.settings);
-      props.refitter.refit(req).then(
+      const refitter = props.refitter;
+      // Let Ink draw "refitting…" first: the fit itself is synchronous CPU work.
+      new Promise((r) => setTimeout(r, 40)).then(() => refitter.refit(req)).then(
         (r) => setState((st) => ({ ...st, refit: { index: eff.index, status: 'done', result: r }, message: `refit done: RMS ${f.rmsLog10.toFixed(3)} → ${r.rmsLog10.toFixed(3)} dec · s to save, Esc to discard` })),
         (e: unknown) => setState((st) => ({ ...st, refit: { index: eff.index, status: 'error', error: String(e) }, message: `refit failed: ${e instanceof Error ? e.message : String(e)}` })),
       );

@@ -34,8 +34,10 @@ export function ParamTable(p: ParamTableProps) {
         const unit = displayScale(b?.unit ?? '').unit;
         const v = p.fit.params[name];
         const err = p.fit.stderr[name];
-        const bound = atBound(r ? r.params[name] : v, b) ?? (p.fit.flags.find((f) => f.code === 'param_at_bound' && f.param === name)?.bound ?? null);
         const isFree = p.free.includes(name);
+        // At a bound matters for fitted parameters (a default may sit on its bound on purpose).
+        const flagged = p.fit.flags.find((f) => f.code === 'param_at_bound' && f.param === name)?.bound ?? null;
+        const bound = flagged ?? (isFree || (r && r.fitted.includes(name)) ? atBound(r ? r.params[name] : v, b) : null);
         const changed = isFree !== p.fit.fitted.includes(name);
         const state = `${isFree ? 'free' : 'fixed'}${changed ? '*' : ''}${bound ? ` @${bound}` : ''}`;
         const label = `${name}${unit ? ` ${unit}` : ''}`.padEnd(13).slice(0, 13);

@@ -5,12 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../src/io/atomic.js';
 import { makeFixture } from '../helpers/inspect-fixture.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { paramOrder } from '../../src/tui/ParamTable.js';
+import { PARAM_TABLE } from '../../src/model/index.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 const SKIP = hasTmux ? false : 'tmux is not installed (apt-get install tmux): the terminal end-to-end test is skipped';
@@ -76,16 +78,38 @@ test('tmux: open, find the worst fit, see why, fix a parameter, refit, save, res
   }
 });
 
-test('tmux: `jartcal inspect fits.json` opens the app on a terminal and q quits with status 0', { skip: SKIP, timeout: 60_000 }, async () => {
+test('tmux: `jartcal inspect fits.json` with the real model and fit: free dWa, fix three, refit, save, quit', { skip: SKIP, timeout: 80_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-tmux-cli-'));
+  for (const f of ['dataset.json', 'fits.json', 'population.json']) copyFileSync(join(REPO_ROOT, 'fixtures', 'inspect', f), join(dir, f));
+  const fits = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8'));
+  const bad = fits.cycles.find((x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3);
+  const order = paramOrder(bad, PARAM_TABLE);
   const s = 'cli';
   try {
-    start(s, `${process.execPath} --import tsx test/tui/cli-entry.ts inspect fixtures/inspect/fits.json`, 140, 40);
-    const t = await waitScreen(s, /jartcal inspect · fixtures\/inspect\/fits\.json/);
+    start(s, `${process.execPath} --import tsx test/tui/cli-entry.ts inspect ${join(dir, 'fits.json')}`, 140, 40);
+    let t = await waitScreen(s, /jartcal inspect · .*fits\.json/);
     assert.match(t, /›D2#3\s+1\.\d{3} ✗/);
-    assert.match(t, /Parameters/);
     assert.match(t, /rnew nm/, 'the model parameter table gives units');
+    assert.match(t, /rnew sits at its upper bound/);
     await keys(s, 'Tab', 'Tab');
     await waitScreen(s, /Population · 4 parameters/);
+    await keys(s, 'Tab', 'Tab'); // list → parameters
+    // Fix lnew, Ndiscmin, Ndiscmax; free dWa (the story: V_SET is off and rnew is stuck at its bound).
+    let at = 0;
+    for (const name of ['lnew', 'Ndiscmin', 'Ndiscmax', 'dWa']) {
+      const k = order.indexOf(name);
+      await keys(s, ...Array(k - at).fill('j'), 'f');
+      at = k;
+      await waitScreen(s, new RegExp(`${name} (fixed|freed) for the next refit`));
+    }
+    await keys(s, 'r');
+    t = await waitScreen(s, /refit RMS 1\.\d{3} → 0\.0\d\d dec/, 40_000);
+    await keys(s, 's');
+    await waitScreen(s, /saved D2#3 to /);
+    const saved = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8')).cycles.find((x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3);
+    assert.deepEqual([...saved.fitted].sort(), ['dWa', 'rnew']);
+    assert.ok(saved.rmsLog10 < 0.05, `refit RMS ${saved.rmsLog10}`);
+    assert.equal(saved.params.lnew, bad.params.lnew);
     await keys(s, 'q');
     await waitScreen(s, /EXIT=0/);
   } finally {
