@@ -2,3 +2,9 @@
 export { JartcalError } from './util/errors.js';
 export { createRng, type Rng } from './util/rng.js';
 export { TOOLKIT_VERSION } from './version.js';
+export {
+  fitDataset, fitDevice, resolveFitSettings, createInlineScheduler, createWorkerPool, prepareCycle, evaluateCycle, synthCycle,
+  levenbergMarquardtFit, FITS_SCHEMA, DEFAULT_FIT_PARAMS, V1B_VAR_PARAMS,
+  type FitsFile, type CycleFit, type DeviceFit, type FitFlag, type FitSettings, type FitOptions, type FitScheduler, type FitCycleInput,
+} from './fit/index.js';
+export { readFits, writeFits } from './io/fits.js';

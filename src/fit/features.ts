@@ -20,18 +20,26 @@ export function outwardMask(vV: ArrayLike<number>): Uint8Array {
   return m;
 }
 
-export function measuredSwitching(vV: ArrayLike<number>, iA: ArrayLike<number>, floorA: number, minAbsV = 0, minJumpDec = 0.3): { vSetV: number | null; vResetV: number | null } {
+export interface MeasuredSwitching {
+  vSetV: number | null; vResetV: number | null;
+  /** The step [lo, hi] (V, lo < hi) in which the jump happened: the switching voltage is only known to lie in it. */
+  setSpan: [number, number] | null; resetSpan: [number, number] | null;
+}
+
+export function measuredSwitching(vV: ArrayLike<number>, iA: ArrayLike<number>, floorA: number, minAbsV = 0, minJumpDec = 0.3): MeasuredSwitching {
   const out = outwardMask(vV);
   let bestUp = minJumpDec, bestDown = minJumpDec;
   let vSet: number | null = null, vReset: number | null = null;
+  let setSpan: [number, number] | null = null, resetSpan: [number, number] | null = null;
+  const span = (a: number, b: number): [number, number] => [Math.min(a, b), Math.max(a, b)];
   const lg = (i: number) => Math.log10(Math.max(Math.abs(iA[i]), floorA));
   for (let i = 1; i < vV.length; i++) {
     if (!out[i] || Math.abs(vV[i - 1]) < minAbsV) continue;
     const d = lg(i) - lg(i - 1);
-    if (vV[i] < 0 && d > bestUp) { bestUp = d; vSet = 0.5 * (vV[i] + vV[i - 1]); }
-    if (vV[i] > 0 && -d > bestDown) { bestDown = -d; vReset = 0.5 * (vV[i] + vV[i - 1]); }
+    if (vV[i] < 0 && d > bestUp) { bestUp = d; vSet = 0.5 * (vV[i] + vV[i - 1]); setSpan = span(vV[i - 1], vV[i]); }
+    if (vV[i] > 0 && -d > bestDown) { bestDown = -d; vReset = 0.5 * (vV[i] + vV[i - 1]); resetSpan = span(vV[i - 1], vV[i]); }
   }
-  return { vSetV: vSet, vResetV: vReset };
+  return { vSetV: vSet, vResetV: vReset, setSpan, resetSpan };
 }
 
 /** First crossing of nCross by N, upward on V < 0 outward samples (SET) / downward on V > 0 (RESET). */

@@ -23,7 +23,7 @@ export interface LmOptions {
   maxEvaluations?: number;
   /** Stop when an accepted step improves the cost by less than this fraction, twice in a row. */
   relTol?: number;
-  /** Stop when the accepted step is smaller than this in every u coordinate. */
+  /** Stop when the accepted step is smaller than this in every u coordinate (and gained < relTol). */
   xTol?: number;
   /** Forward-difference step in u (scalar or per parameter). */
   gradientStep?: number | Float64Array;
@@ -166,7 +166,9 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       const rel = (cost - ct) / cost;
       u = trial; r = rt; cost = ct;
       lambda = Math.max(lambda / 3, 1e-12 * lambdaScale);
-      if (maxDu < xTol) { stopReason = 'xtol'; break; }
+      // a tiny step only means convergence when it also gained (almost) nothing: a heavily
+      // damped step is tiny too, far from the minimum
+      if (maxDu < xTol && rel < relTol) { stopReason = 'xtol'; break; }
       smallImprovements = rel < relTol ? smallImprovements + 1 : 0;
       if (smallImprovements >= 2) { stopReason = 'relative'; break; }
     } else {
