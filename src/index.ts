@@ -8,3 +8,12 @@ export {
   type FitsFile, type CycleFit, type DeviceFit, type FitFlag, type FitSettings, type FitOptions, type FitScheduler, type FitCycleInput,
 } from './fit/index.js';
 export { readFits, writeFits } from './io/fits.js';
+export {
+  validateFits, validateDataset, validatePopulation, summarizeFits as summarizeFitsFile, formatSummary as formatFitsSummary,
+  cycleRows, sortRows, filterRows, isBadFit, diagnose, residualsLog10, rmsByBranch, flagProse,
+  toggleFree, buildRequest, compareFits, replaceCycleFit, jartCurve, createJartRefitter,
+  type Refitter, type RefitRequest, type CurveModel, type FitsFileView, type CycleFitView, type DatasetView, type PopulationView, type FitsSummary,
+} from './inspect/index.js';
+export { buildReport, type Report, type ReportInput } from './report/index.js';
+export { loadInspectInputs, writeReportDir, saveFits } from './io/inspect-files.js';
+export { writeFitReport, type ReportOptions } from './cli/report.js';
