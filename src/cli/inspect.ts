@@ -46,6 +46,8 @@ export const command: Command = {
     const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
     const interactive = !values.json && !values.summary && !process.env.CI && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
     if (!interactive) {
+      // A reader that stops early (`| head`) is not an error.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       const s = summarizeFits(inputs.fits, fitsPath, worst);
       if (values.json) process.stdout.write(JSON.stringify({ ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath }, null, 2) + '\n');
       else {

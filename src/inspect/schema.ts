@@ -99,7 +99,12 @@ export function validateFits(x: unknown, file: string): FitsFileView {
   if (!Array.isArray(s.fitParams)) s.fitParams = [];
   if (!Array.isArray(s.cycleParams)) s.cycleParams = [];
   const devs = o.devices === undefined ? (o.devices = []) : c.arr(o.devices, 'devices');
-  devs.forEach((d, i) => { const dd = c.obj(d, `devices[${i}]`); c.str(dd.device, `devices[${i}].device`); });
+  devs.forEach((d, i) => {
+    const dd = c.obj(d, `devices[${i}]`);
+    c.str(dd.device, `devices[${i}].device`);
+    dd.params = dd.params === undefined ? {} : c.obj(dd.params, `devices[${i}].params`);
+    dd.stderr = dd.stderr === undefined ? {} : c.obj(dd.stderr, `devices[${i}].stderr`);
+  });
   const cycles = c.arr(o.cycles, 'cycles');
   cycles.forEach((cf, i) => {
     const p = `cycles[${i}]`;

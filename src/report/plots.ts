@@ -105,8 +105,11 @@ export function paramScatter(nx: string, ny: string, pts: { x: number; y: number
       const q = pts.filter((p) => p.device === d);
       return { name: d, x: q.map((p) => p.x * ux.factor), y: q.map((p) => p.y * uy.factor), color: PALETTE[k % PALETTE.length] };
     });
+  // Log axes only where the values span more than a decade (log axes snap to whole decades).
+  const spansDecade = (v: number[]): boolean => v.length > 0 && Math.min(...v) > 0 && Math.max(...v) / Math.min(...v) > 10;
   return scatterChart({ title: `${ny} against ${nx}: r = ${Number.isFinite(r) ? r.toFixed(2) : 'n/a'}${logAxes ? ' (of ln values)' : ''}`,
-    xLabel: `${nx}${ux.unit ? ` (${ux.unit})` : ''}`, yLabel: `${ny}${uy.unit ? ` (${uy.unit})` : ''}`, xLog: logAxes, yLog: logAxes, width: 480, height: 380, series });
+    xLabel: `${nx}${ux.unit ? ` (${ux.unit})` : ''}`, yLabel: `${ny}${uy.unit ? ` (${uy.unit})` : ''}`,
+    xLog: logAxes && spansDecade(pts.map((p) => p.x)), yLog: logAxes && spansDecade(pts.map((p) => p.y)), width: 480, height: 380, series });
 }
 
 export function simpleHistogram(title: string, xLabel: string, values: number[]): string {

@@ -53,7 +53,9 @@ export function InspectApp(props: InspectAppProps) {
   const popNames = useMemo(() => (props.population ? Object.keys(props.population.parameters) : []), [props.population]);
   const fit = state.fits.cycles[state.selected];
   const data = fit ? byKey.get(cycleKey(fit.device, fit.cycle)) ?? null : null;
-  const names = useMemo(() => (fit ? paramOrder(fit, props.paramTable) : []), [fit, props.paramTable]);
+  const deviceOf = (f: { device: string }) => state.fits.devices.find((d) => d.device === f.device) ?? null;
+  const device = fit ? deviceOf(fit) : null;
+  const names = useMemo(() => (fit ? paramOrder(fit, props.paramTable, device) : []), [fit, props.paramTable, device]);
   const result = state.refit && state.refit.index === state.selected && state.refit.status === 'done' ? state.refit.result ?? null : null;
   const modelA = useMemo(() => (fit && data && props.model ? props.model(fit.params, data, { fit, settings: state.fits.settings }) : null), [fit, data, props.model, state.fits.settings]);
   const newModelA = useMemo(() => (result && data && props.model ? props.model(result.params, data, { fit: result, settings: state.fits.settings }) : null), [result, data, props.model, state.fits.settings]);
@@ -89,7 +91,7 @@ export function InspectApp(props: InspectAppProps) {
 
   const bodyH = Math.max(10, size.rows - 3);
   useInput((input, key) => {
-    const { state: next, effect } = handleKey(stateRef.current, input, key as KeyInfo, { paramNames: (f) => paramOrder(f, props.paramTable), popNames, pageSize: Math.max(1, bodyH - 4) });
+    const { state: next, effect } = handleKey(stateRef.current, input, key as KeyInfo, { paramNames: (f) => paramOrder(f, props.paramTable, stateRef.current.fits.devices.find((d) => d.device === f.device)), popNames, pageSize: Math.max(1, bodyH - 4) });
     stateRef.current = next;
     setState(next);
     if (effect) runEffect(effect);
@@ -123,7 +125,7 @@ export function InspectApp(props: InspectAppProps) {
               <CycleDetail fit={fit} data={data} modelA={result ? newModelA : modelA} oldModelA={result ? modelA : null} width={plotW} height={plotH}
                 modelNote={props.model ? undefined : '(model curve unavailable)'} />
               {wide ? <Box width={1} /> : null}
-              <ParamTable fit={fit} names={names} bounds={bounds} free={state.free} cursor={state.paramCursor} result={result}
+              <ParamTable fit={fit} names={names} bounds={bounds} free={state.free} device={device} cursor={state.paramCursor} result={result}
                 status={runningNote} width={tableW} height={tableH} focused={state.focus === 'params'} />
             </Box>
           ) : <Text>no cycles in {props.fitsPath}</Text>}

@@ -7,14 +7,19 @@ import { fmtRms } from '../inspect/quality.js';
 export interface ParamTableProps {
   fit: CycleFitView; names: string[]; bounds: Map<string, ParamBounds>; free: string[]; cursor: number;
   result?: CycleFitView | null; status?: string; width: number; height: number; focused: boolean;
+  /** The device-level fit of this cycle's device (campaign mode): shown as "device", with its stderr. */
+  device?: DeviceLevel | null;
 }
 
-/** The order of the table: fitted parameters, then ones the user freed, then the rest. */
-export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[]): string[] {
+export interface DeviceLevel { params: Record<string, number>; stderr: Record<string, number> }
+
+/** The order of the table: the cycle's fitted parameters, then the device-level fitted ones (campaign fits), then the rest. */
+export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], device?: DeviceLevel | null): string[] {
   const known = table.map((b) => b.name).filter((n) => n in fit.params);
   const rest = Object.keys(fit.params).filter((n) => !known.includes(n));
   const all = [...known, ...rest];
-  return [...fit.fitted.filter((n) => all.includes(n)), ...all.filter((n) => !fit.fitted.includes(n))];
+  const dev = all.filter((n) => !fit.fitted.includes(n) && device && n in device.params);
+  return [...fit.fitted.filter((n) => all.includes(n)), ...dev, ...all.filter((n) => !fit.fitted.includes(n) && !dev.includes(n))];
 }
 
 export function ParamTable(p: ParamTableProps) {
@@ -33,13 +38,14 @@ export function ParamTable(p: ParamTableProps) {
         const b = p.bounds.get(name);
         const unit = displayScale(b?.unit ?? '').unit;
         const v = p.fit.params[name];
-        const err = p.fit.stderr[name];
+        const devLevel = !p.fit.fitted.includes(name) && !!p.device && name in p.device.params;
+        const err = p.fit.stderr[name] ?? (devLevel ? p.device!.stderr[name] : undefined);
         const isFree = p.free.includes(name);
         // At a bound matters for fitted parameters (a default may sit on its bound on purpose).
         const flagged = p.fit.flags.find((f) => f.code === 'param_at_bound' && f.param === name)?.bound ?? null;
         const bound = flagged ?? (isFree || (r && r.fitted.includes(name)) ? atBound(r ? r.params[name] : v, b) : null);
         const changed = isFree !== p.fit.fitted.includes(name);
-        const state = `${isFree ? 'free' : 'fixed'}${changed ? '*' : ''}${bound ? ` @${bound}` : ''}`;
+        const state = `${isFree ? 'free' : devLevel ? 'device' : 'fixed'}${changed ? '*' : ''}${bound ? ` @${bound}` : ''}`;
         const label = `${name}${unit ? ` ${unit}` : ''}`.padEnd(13).slice(0, 13);
         const line = r
           ? `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${fmtParam(r.params[name], b?.unit ?? '').padStart(10)}${(r.stderr[name] !== undefined ? fmtParam(r.stderr[name], b?.unit ?? '', 2) : '').padStart(9)} ${state}`

@@ -74,7 +74,8 @@ export function ivChart(inp: IvChartInput): Line[] {
   for (let i = 0; i < n; i++) ys.push(lg(inp.iA[i]));
   if (inp.modelA) for (let i = 0; i < inp.modelA.length; i++) if (Number.isFinite(inp.modelA[i])) ys.push(lg(inp.modelA[i]));
   if (inp.complianceA) ys.push(Math.log10(inp.complianceA));
-  let [ylo, yhi] = niceRange(ys, 0.04);
+  let [ylo, yhi] = niceRange(ys, 0);
+  yhi += 0.05;
   // A few points at V ≈ 0 (I ≈ 0, floored) would stretch the axis by decades: start 1 decade below the 2 % quantile.
   const sorted = ys.slice().sort((a, b) => a - b);
   const q = sorted[Math.floor(0.02 * (sorted.length - 1))];

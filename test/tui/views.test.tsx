@@ -61,6 +61,8 @@ test('view: parameter table shows values, standard errors, bounds and at-bound p
   assert.match(f, /rnew nm\s+100\s+40 \[5,100\]\s+free @max/);
   assert.match(f, /lnew nm\s+0\.4\d*\s+0\.16\d* \[0\.1,5\]\s+fixed\*/);
   assert.match(f, /dWa eV\s+1\.2\s+\[0\.8,1\.5\]\s+fixed/);
+  const dev = render(<ParamTable fit={fit} names={paramOrder(fit, PARAM_BOUNDS, { params: { dWa: 1.2 }, stderr: { dWa: 0.01 } })} bounds={bounds} free={fit.fitted} cursor={0} device={{ params: { dWa: 1.2 }, stderr: { dWa: 0.01 } }} width={70} height={14} focused={false} />).lastFrame()!;
+  assert.match(dev, /Ndiscmax 1e26.*\n.*dWa eV\s+1\.2\s+0\.01 \[0\.8,1\.5\]\s+device/, 'device-level parameters follow the cycle ones, with their stderr');
   const after = render(<ParamTable fit={fit} names={names} bounds={bounds} free={['rnew']} cursor={0} result={{ ...fit, rmsLog10: 0.05, params: { ...fit.params, rnew: 45e-9 } }} width={70} height={14} focused />).lastFrame()!;
   assert.match(after, /refit RMS 0\.497 → 0\.050 dec/);
   assert.match(after, /rnew nm\s+100\s+45/);
