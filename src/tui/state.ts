@@ -116,6 +116,7 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
   const d = delta(input, key, ctx.pageSize);
   if (s.focus === 'list') {
     if (key.return) return { state: { ...s, focus: 'params' } };
+    if (input === 'f' || input === ' ') return { state: { ...s, message: 'to fix or free a parameter, go to the parameter table (Tab or Enter) and press f there' } };
     if (d !== 0) {
       const rows = visibleRows(s);
       const cur = Math.max(0, rows.findIndex((r) => r.index === s.selected));
