@@ -4,7 +4,8 @@
  * the single-cycle refit.
  */
 import { PARAM_TABLE } from '../model/index.js';
-import { jartCurve, createJartRefitter } from '../inspect/jart.js';
+import { jartCurve } from '../inspect/jart.js';
+import { createThreadRefitter } from './refit-thread.js';
 import type { CurveModel } from '../inspect/quality.js';
 import type { Refitter } from '../inspect/refit.js';
 import type { ParamBounds } from '../tui/format.js';
@@ -12,5 +13,5 @@ import type { ParamBounds } from '../tui/format.js';
 export interface InspectBackend { paramTable: readonly ParamBounds[]; model: CurveModel | null; refitter: Refitter | null; notes: string[] }
 
 export async function loadBackend(): Promise<InspectBackend> {
-  return { paramTable: PARAM_TABLE, model: jartCurve, refitter: createJartRefitter(), notes: [] };
+  return { paramTable: PARAM_TABLE, model: jartCurve, refitter: createThreadRefitter(), notes: [] };
 }

@@ -18,8 +18,8 @@ export interface RefitRequest {
 }
 
 export interface Refitter {
-  /** Fits one cycle again; resolves with the new cycle fit (schema jartcal.fits/1 `CycleFit`). */
-  refit(req: RefitRequest): Promise<CycleFitView>;
+  /** Fits one cycle again; resolves with the new cycle fit (schema jartcal.fits/1 `CycleFit`). An abort rejects it. */
+  refit(req: RefitRequest, signal?: AbortSignal): Promise<CycleFitView>;
 }
 
 /** Fixes a free parameter (at its current value) or frees a fixed one. */

@@ -60,8 +60,20 @@ export function InspectApp(props: InspectAppProps) {
   const modelA = useMemo(() => (fit && data && props.model ? props.model(fit.params, data, { fit, settings: state.fits.settings }) : null), [fit, data, props.model, state.fits.settings]);
   const newModelA = useMemo(() => (result && data && props.model ? props.model(result.params, data, { fit: result, settings: state.fits.settings }) : null), [result, data, props.model, state.fits.settings]);
 
+  const abortRef = useRef<AbortController | null>(null);
+  const [startedAt, setStartedAt] = useState(0);
+  const [, setTick] = useState(0);
+  const running = state.refit?.status === 'running';
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setTick((x) => x + 1), 500);
+    return () => clearInterval(t);
+  }, [running]);
+  useEffect(() => () => abortRef.current?.abort(), []);
+
   const runEffect = (eff: NonNullable<ReturnType<typeof handleKey>['effect']>): void => {
-    if (eff.kind === 'quit') { exit(); return; }
+    if (eff.kind === 'quit') { abortRef.current?.abort(); exit(); return; }
+    if (eff.kind === 'cancel') { abortRef.current?.abort(); return; }
     if (eff.kind === 'refit') {
       const s = stateRef.current;
       const f = s.fits.cycles[eff.index];
@@ -72,10 +84,15 @@ export function InspectApp(props: InspectAppProps) {
       }
       const req = buildRequest(f, d, eff.free, s.fits.settings);
       const refitter = props.refitter;
-      // Let Ink draw "refitting…" first: the fit itself is synchronous CPU work.
-      new Promise((r) => setTimeout(r, 40)).then(() => refitter.refit(req)).then(
+      const ac = new AbortController();
+      abortRef.current = ac;
+      setStartedAt(Date.now());
+      // Let Ink draw "refitting…" first (an in-thread refitter blocks while it works).
+      new Promise((r) => setTimeout(r, 40)).then(() => refitter.refit(req, ac.signal)).then(
         (r) => setState((st) => ({ ...st, refit: { index: eff.index, status: 'done', result: r }, message: `refit done: RMS ${f.rmsLog10.toFixed(3)} → ${r.rmsLog10.toFixed(3)} dec · s to save, Esc to discard` })),
-        (e: unknown) => setState((st) => ({ ...st, refit: { index: eff.index, status: 'error', error: String(e) }, message: `refit failed: ${e instanceof Error ? e.message : String(e)}` })),
+        (e: unknown) => setState((st) => (ac.signal.aborted
+          ? { ...st, refit: null, message: 'refit cancelled' }
+          : { ...st, refit: { index: eff.index, status: 'error', error: String(e) }, message: `refit failed: ${e instanceof Error ? e.message : String(e)}` })),
       );
       return;
     }
@@ -105,7 +122,8 @@ export function InspectApp(props: InspectAppProps) {
   const plotW = wide ? rightW - tableW - 1 : rightW;
   const tableH = wide ? bodyH : Math.max(8, Math.min(names.length + 5, Math.floor(bodyH * 0.3)));
   const plotH = wide ? bodyH : bodyH - tableH;
-  const statusLine = state.message || (state.refit?.status === 'error' ? state.refit.error ?? '' : '');
+  const elapsed = running ? ` ${Math.floor((Date.now() - startedAt) / 1000)} s` : '';
+  const statusLine = (state.message ? state.message + elapsed : '') || (state.refit?.status === 'error' ? state.refit.error ?? '' : '');
   const runningNote = state.refit?.status === 'running' && state.refit.index === state.selected ? 'refitting…' : undefined;
 
   return (

@@ -29,7 +29,7 @@ export interface KeyInfo {
   return?: boolean; escape?: boolean; tab?: boolean; shift?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean;
 }
 
-export type Effect = { kind: 'quit' } | { kind: 'refit'; index: number; free: string[] } | { kind: 'save'; index: number; fit: CycleFitView };
+export type Effect = { kind: 'quit' } | { kind: 'refit'; index: number; free: string[] } | { kind: 'cancel' } | { kind: 'save'; index: number; fit: CycleFitView };
 
 export interface KeyContext { paramNames: (fit: CycleFitView) => string[]; popNames: string[]; pageSize: number }
 
@@ -102,12 +102,13 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
     if (!fit) return { state: s };
     if (s.refit?.status === 'running') return { state: { ...s, message: 'a refit is already running' } };
     if (s.free.length === 0) return { state: { ...s, message: 'no free parameter: free one with f (Tab to the parameter table)' } };
-    return { state: { ...s, refit: { index: s.selected, status: 'running' }, message: `refitting ${fit.device}#${fit.cycle} with ${s.free.join(', ')} free…` },
+    return { state: { ...s, refit: { index: s.selected, status: 'running' }, message: `refitting ${fit.device}#${fit.cycle} with ${s.free.join(', ')} free… (Esc cancels)` },
       effect: { kind: 'refit', index: s.selected, free: s.free.slice() } };
   }
   if (input === 's' && s.refit?.status === 'done' && s.refit.result && s.refit.index === s.selected) {
     return { state: s, effect: { kind: 'save', index: s.refit.index, fit: s.refit.result } };
   }
+  if (key.escape && s.refit?.status === 'running') return { state: { ...s, message: 'cancelling the refit…' }, effect: { kind: 'cancel' } };
   if (key.escape || input === 'u') {
     if (s.refit && s.refit.status !== 'running') return { state: { ...s, refit: null, free: fit ? fit.fitted.slice() : [], message: 'refit discarded' } };
     if (s.focus !== 'list') return { state: { ...s, focus: 'list' } };

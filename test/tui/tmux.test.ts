@@ -36,6 +36,21 @@ async function keys(s: string, ...k: string[]): Promise<void> {
   for (const key of k) { tmux('send-keys', '-t', s, key); await sleep(150); }
 }
 
+/**
+ * The first frame can appear before Ink has put the terminal in raw mode, and keys typed in that
+ * moment are lost. Open and close the help overlay, retrying, to know that keys arrive.
+ */
+async function handshake(s: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    tmux('send-keys', '-t', s, '?');
+    try { await waitScreen(s, /jartcal inspect: keys/, 1500); } catch { continue; }
+    tmux('send-keys', '-t', s, 'Escape');
+    await waitScreen(s, (t) => !/jartcal inspect: keys/.test(t), 5000);
+    return;
+  }
+  throw new Error('the app never reacted to a key');
+}
+
 function start(session: string, cmd: string, cols = 150, rows = 45): void {
   const r = tmux('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), '-c', REPO_ROOT, `env -u CI ${cmd}; echo "EXIT=$?"; sleep 120`);
   assert.equal(r.status, 0, r.stderr);
@@ -54,9 +69,8 @@ test('tmux: open, find the worst fit, see why, fix a parameter, refit, save, res
     assert.match(t, /›D2#3\s+0\.497 ✗ rnew@max/, 'the worst fit is on top and selected');
     assert.match(t, /rnew sits at its upper bound/);
     assert.match(t, /largest misfit on the/);
-    await keys(s, '?');
-    await waitScreen(s, /jartcal inspect: keys/);
-    await keys(s, 'Escape', 'b');
+    await handshake(s);
+    await keys(s, 'b');
     t = await waitScreen(s, /Cycles 1\/12 · worst · bad only/);
     await keys(s, 'Tab', 'j', 'f');
     t = await waitScreen(s, /lnew fixed for the next refit/);
@@ -91,6 +105,7 @@ test('tmux: `jartcal inspect fits.json` with the real model and fit: free dWa, f
     assert.match(t, /›D2#3\s+1\.\d{3} ✗/);
     assert.match(t, /rnew nm/, 'the model parameter table gives units');
     assert.match(t, /rnew sits at its upper bound/);
+    await handshake(s);
     await keys(s, 'Tab', 'Tab');
     await waitScreen(s, /Population · 4 parameters/);
     await keys(s, 'Tab', 'Tab'); // list → parameters

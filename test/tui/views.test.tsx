@@ -137,3 +137,17 @@ test('app: follows a size change and shows the population pane on Tab', async ()
   await waitFor(app.lastFrame, /refit unavailable/);
   app.unmount();
 });
+
+test('app: Esc cancels a running refit (the refitter sees the abort)', async () => {
+  let aborted = false;
+  const slow = { refit: (_req: unknown, signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => { aborted = true; reject(new Error('cancelled')); })) };
+  const app = render(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
+    model={analyticModel} refitter={slow} save={() => {}} size={{ columns: 150, rows: 40 }} />);
+  app.stdin.write('r');
+  await waitFor(app.lastFrame, /refitting D2#3 with rnew, lnew, Ndiscmin, Ndiscmax free… \(Esc cancels\) \d+ s/);
+  app.stdin.write('f'); // in the list: a hint, no crash while running
+  app.stdin.write(KEYS.esc);
+  await waitFor(app.lastFrame, /refit cancelled/);
+  assert.ok(aborted);
+  app.unmount();
+});
