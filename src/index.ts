@@ -2,3 +2,7 @@
 export { JartcalError } from './util/errors.js';
 export { createRng, type Rng } from './util/rng.js';
 export { TOOLKIT_VERSION } from './version.js';
+export * from './model/index.js';
+export { readParamFile, writeParamFile, parseParamFile, MODEL_ID } from './io/params.js';
+export { readWaveformCsv, parseWaveformCsv } from './io/waveform.js';
+export { writeSimCsv, simResultToCsv } from './io/simcsv.js';

@@ -5,4 +5,6 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  simulate: () => import('./simulate.js'),
+  demo: () => import('./demo.js'),
 };
