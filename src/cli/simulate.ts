@@ -21,7 +21,8 @@ t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance (v_V: source voltage; v_cell_V: across
     --vreset V              (default 1.3)
     --rate V/s              (default 1)
     --step V                output step (default 0.001)
-  --compliance A            SMU current compliance (|I| ≤ A; the cell voltage follows)
+  --compliance A            SMU current compliance in the SET polarity (|I| ≤ A; the cell voltage follows)
+  --compliance-reset A      current compliance in the RESET polarity (default none)
   --series-resistance Ohm   external series resistance
   --out O.csv               output CSV (written atomically)
   --plot O.svg|O.png        I-V plot (log |I| against V)
@@ -34,11 +35,11 @@ export const command: Command = {
   summary: 'simulate one JART VCM v1b cell through a waveform or a sweep',
   help: HELP,
   async run(rawArgv) {
-    const argv = joinNegativeValues(rawArgv, ['--vset', '--vreset', '--rate', '--step', '--compliance', '--series-resistance', '--rel-tol']);
+    const argv = joinNegativeValues(rawArgv, ['--vset', '--vreset', '--rate', '--step', '--compliance', '--compliance-reset', '--series-resistance', '--rel-tol']);
     const { values } = parseCommandArgs('simulate', argv, {
       params: { type: 'string' }, waveform: { type: 'string' }, sweep: { type: 'boolean' },
       vset: { type: 'string' }, vreset: { type: 'string' }, rate: { type: 'string' }, step: { type: 'string' },
-      compliance: { type: 'string' }, 'series-resistance': { type: 'string' }, out: { type: 'string' },
+      compliance: { type: 'string' }, 'compliance-reset': { type: 'string' }, 'series-resistance': { type: 'string' }, out: { type: 'string' },
       plot: { type: 'string' }, scheme: { type: 'string' }, 'rel-tol': { type: 'string' },
     });
     if (!values.out) throw new JartcalError('simulate: --out O.csv is required. See `jartcal simulate --help`.', { code: 'bad_arguments' });
@@ -62,6 +63,11 @@ export const command: Command = {
       const c = numberFlag('simulate', 'compliance', values.compliance);
       if (!(c > 0)) throw new JartcalError('simulate: --compliance must be > 0 A', { code: 'bad_arguments' });
       opts.circuit!.complianceA = c;
+    }
+    if (values['compliance-reset'] !== undefined) {
+      const c = numberFlag('simulate', 'compliance-reset', values['compliance-reset']);
+      if (!(c > 0)) throw new JartcalError('simulate: --compliance-reset must be > 0 A', { code: 'bad_arguments' });
+      opts.circuit!.complianceResetA = c;
     }
     if (values['series-resistance'] !== undefined) {
       const r = numberFlag('simulate', 'series-resistance', values['series-resistance']);
