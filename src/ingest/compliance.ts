@@ -1,6 +1,7 @@
 /**
  * Compliance from the data, when no metadata states it:
- * 1. an SMU plateau: ≥ 3 consecutive samples within 0.05 % of the excursion's max |I|, at a
+ * 1. an SMU plateau: ≥ 3 consecutive samples within 0.05 % of each other and within 2 % of the
+ *    excursion's max |I|, at a
  *    "round" setting (1 significant digit within 0.05 %, or 2 within 0.01 %), on either polarity;
  * 2. a saturating SET branch (1T1R transistor, slow SMU): ≥ 4 samples of the SET excursion at
  *    ≥ 85 % of its max |I| spanning ≥ 10 % of its peak |V|, with a log-log slope below 0.4
@@ -22,12 +23,16 @@ export function smuPlateau(iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;
-  let run: number[] = [], best: number[] = [];
+  // longest run of consecutive samples near the top that agree within 0.05 % (one overshoot sample may sit above)
+  let best: number[] = [];
   for (let k = ex.start; k < ex.end; k++) {
-    if (Math.abs(iA[k]) >= (1 - 5e-4) * imax) run.push(Math.abs(iA[k]));
-    else { if (run.length > best.length) best = run; run = []; }
+    const a = Math.abs(iA[k]);
+    if (a < 0.98 * imax) continue;
+    const run = [a];
+    for (let j = k + 1; j < ex.end && Math.abs(Math.abs(iA[j]) - a) <= 5e-4 * a; j++) run.push(Math.abs(iA[j]));
+    if (run.length > best.length) best = run;
+    if (best.length >= ex.end - k) break;
   }
-  if (run.length > best.length) best = run;
   if (best.length < 3) return null;
   const s = [...best].sort((a, b) => a - b);
   const med = s[s.length >> 1];

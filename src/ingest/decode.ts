@@ -24,7 +24,7 @@ export function decodeText(bytes: Uint8Array, file: string): string {
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (/\u0000/.test(text.slice(0, 65536))) {
+  if (text.slice(0, 65536).includes(String.fromCharCode(0))) {
     throw new JartcalError('the file looks binary (NUL characters); expected a text table or an xlsx/xls workbook.', { code: 'binary_file', location: { file } });
   }
   if (text.trim() === '') throw new JartcalError('the file holds only white space; expected a measurement table.', { code: 'empty_file', location: { file } });

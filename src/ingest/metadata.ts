@@ -10,7 +10,7 @@ function firstNumber(s: string): number | null {
   let x = Number(m[0]);
   const after = s.slice(m.index + m[0].length).trim();
   const u = /^(mA|uA|µA|μA|nA|pA|A)\b/.exec(after);
-  if (u) x *= ({ mA: 1e-3, uA: 1e-6, 'µA': 1e-6, 'μA': 1e-6, nA: 1e-9, pA: 1e-12, A: 1 } as Record<string, number>)[u[1]];
+  if (u) x = Number((x * ({ mA: 1e-3, uA: 1e-6, 'µA': 1e-6, 'μA': 1e-6, nA: 1e-9, pA: 1e-12, A: 1 } as Record<string, number>)[u[1]]).toPrecision(15));
   return Number.isFinite(x) ? x : null;
 }
 
@@ -43,6 +43,8 @@ export function hintsFromMeta(meta: Record<string, string>): TraceHints {
       const n = Number(v.trim());
       if (Number.isInteger(n) && n >= 0) h.cycle = n;
     }
+    const mk = /^cycle\s*#?\s*(\d+)$/i.exec(k.trim());
+    if (mk && h.cycle === undefined) h.cycle = Number(mk[1]);
     if (k.startsWith('label')) {
       const m = /^cycle\s*#?\s*(\d+)\b/i.exec(v.trim());
       if (m && h.cycle === undefined) h.cycle = Number(m[1]);

@@ -150,7 +150,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
           } else if (units[c]?.cellUnit) {
             problem = { col: c, msg: `mixed units in column "${hdr(c)}": no unit here but "${units[c].cellUnit}" at ${units[c].cellUnitAt}; expected one unit per column` }; break;
           }
-          const x = p.value * s;
+          const x = s === 1 ? p.value : Number((p.value * s).toPrecision(15));
           if (!Number.isFinite(x)) { problem = { col: c, msg: `column "${hdr(c)}": the ${role} is not finite` }; break; }
           vals.push(x);
         } else if (p.kind === 'empty') {

@@ -105,10 +105,14 @@ function fixShortHeaders(rows: Cell[][]): void {
   let mode = 0, best = 0;
   for (const [n, k] of hist) if (k > best) { best = k; mode = n; }
   if (mode < 2) return;
-  for (let k = 0; k < rows.length; k++) {
+  const isNum = (c: Cell) => c !== null && /^[+-]?[\d.]/.test(c as string);
+  const firstData = rows.findIndex((r) => r.length === mode && r.every((c) => c === null || isNum(c)));
+  let k = firstData - 1;
+  while (k >= 0 && rows[k].every((c) => c === null)) k--;
+  if (k >= 0) {
     const r = rows[k];
     const nonNull = r.filter((c) => c !== null);
-    if (nonNull.length === 0 || nonNull.length >= mode || nonNull.some((c) => /^[+-]?[\d.]/.test(c as string))) continue;
+    if (nonNull.length === 0 || nonNull.length >= mode || nonNull.some(isNum)) return;
     const split = nonNull.flatMap((c) => (c as string).split(/\s+/));
     if (split.length === mode) rows[k] = split;
   }
