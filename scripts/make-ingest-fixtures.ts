@@ -59,7 +59,7 @@ w('generic-2cycles-mA.csv', writeGenericCsv([loop(), loop(1.2)], { device: 'gen0
 // 8. SET and RESET halves in separate files, two cycles (file names carry device, half and cycle)
 for (const cyc of [1, 2]) {
   const c = loop(cyc === 1 ? 1 : 1.1);
-  const mid = c.vV.findIndex((v, k) => k > 0 && v === 0);
+  const mid = Array.from(c.vV).findIndex((v, k) => k > 0 && v === 0);
   const half = (a: number, b: number, t0: number) => {
     const rows = ['Time (s),AV,AI'];
     for (let k = a; k < b; k++) rows.push(`${f(c.tS[k] - t0, 6)},${f(c.vV[k])},${c.iA[k].toExponential(4)}`);

@@ -59,8 +59,8 @@ function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
   return pieces;
 }
 
-/** SET polarity of one device's pieces: explicit SET/RESET metadata first, then hysteresis. */
-function detectPolarity(pieces: Piece[]): { polarity: Polarity | null; evidence: string } {
+/** Polarity evidence of pieces: explicit SET/RESET labels (count) and hysteresis (decades, signed by excursion polarity). */
+function polarityEvidence(pieces: Piece[]): { meta: number; hyst: number } {
   let meta = 0;
   let hyst = 0;
   for (const p of pieces) {
@@ -75,9 +75,23 @@ function detectPolarity(pieces: Piece[]): { polarity: Polarity | null; evidence:
       if (Number.isFinite(sc)) hyst += ex.sign * Math.max(-3, Math.min(3, sc));
     }
   }
-  if (meta !== 0) return { polarity: meta > 0 ? 'positive' : 'negative', evidence: `SET/RESET labels in the files (${meta > 0 ? '+' : ''}${meta})` };
-  if (Math.abs(hyst) >= 0.02) return { polarity: hyst > 0 ? 'positive' : 'negative', evidence: `hysteresis: ${hyst.toFixed(3)} decades (positive = |I| rises on positive excursions)` };
-  return { polarity: null, evidence: `hysteresis too weak to tell (${hyst.toFixed(3)} decades)` };
+  return { meta, hyst };
+}
+
+/**
+ * SET polarity of one device: explicit SET/RESET labels first; else the hysteresis of all devices
+ * measured in the same file(s) pooled (one protocol per file: a device that failed to switch
+ * cannot flip the convention), else of the device alone.
+ */
+function detectPolarity(own: Piece[], fileEvidence: Map<string, { meta: number; hyst: number }>): { polarity: Polarity | null; evidence: string } {
+  const e = polarityEvidence(own);
+  if (e.meta !== 0) return { polarity: e.meta > 0 ? 'positive' : 'negative', evidence: `SET/RESET labels in the files (${e.meta > 0 ? '+' : ''}${e.meta})` };
+  let pooled = 0;
+  for (const f of new Set(own.map((p) => p.trace.file))) pooled += fileEvidence.get(f)?.hyst ?? 0;
+  const h = Math.abs(pooled) >= 0.02 ? pooled : e.hyst;
+  const scope = Math.abs(pooled) >= 0.02 ? 'pooled over the devices of its file(s)' : 'this device';
+  if (Math.abs(h) >= 0.02) return { polarity: h > 0 ? 'positive' : 'negative', evidence: `hysteresis ${scope}: ${h.toFixed(3)} decades (own ${e.hyst.toFixed(3)}; positive = |I| rises on positive excursions)` };
+  return { polarity: null, evidence: `hysteresis too weak to tell (${e.hyst.toFixed(3)} decades)` };
 }
 
 interface BuiltTime { tS: number[]; source: TimeSource }
@@ -163,6 +177,12 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
   const pieces = piecesOf(traces, opts);
   const byDevice = new Map<string, Piece[]>();
   for (const p of pieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
+  const fileEvidence = new Map<string, { meta: number; hyst: number }>();
+  if (opts.setPolarity === 'auto') {
+    const byFile = new Map<string, Piece[]>();
+    for (const p of pieces) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
+    for (const [f, ps] of byFile) fileEvidence.set(f, polarityEvidence(ps));
+  }
   const devices: DeviceRecord[] = [];
   for (const [id, ps] of byDevice) {
     let polarity: Polarity;
@@ -170,7 +190,7 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     let evidence = '';
     if (opts.setPolarity !== 'auto') { polarity = opts.setPolarity; polaritySource = 'option'; }
     else {
-      const d = detectPolarity(ps);
+      const d = detectPolarity(ps, fileEvidence);
       if (d.polarity === null) {
         const p = ps[0];
         throw new JartcalError(`device "${id}": cannot tell which voltage polarity SETs the device (${d.evidence}); give --set-polarity positive|negative.`,
