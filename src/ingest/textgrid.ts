@@ -17,9 +17,13 @@ export function splitLines(text: string): string[] {
 
 /** Parses "key: value", "key = value", "key, value" or "key<TAB>value" into a pair. */
 export function keyValue(s: string): [string, string] | null {
-  const m = /^\s*([^:=,\t]{1,80}?)\s*(?::|=|,|\t)\s*(.*?)\s*,*\s*$/.exec(s);
-  if (!m || m[1].trim() === '') return null;
-  return [m[1].trim(), m[2].trim()];
+  const m = /[:=,\t]/.exec(s.length > 2000 ? s.slice(0, 2000) : s);
+  if (!m || m.index === 0 || m.index > 80) return null;
+  const key = s.slice(0, m.index).trim();
+  if (key === '') return null;
+  let val = s.slice(m.index + 1).trim();
+  while (val.endsWith(',')) val = val.slice(0, -1).trimEnd();
+  return [key, val];
 }
 
 function detectDelimiter(lines: string[]): string {

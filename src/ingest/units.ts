@@ -30,8 +30,9 @@ export function unitScale(unit: string, kind: 'A' | 'V' | 's'): number | null {
  */
 export function splitHeaderUnit(header: string): { name: string; unit: string | null } {
   const h = header.trim();
+  if (h.length > 120) return { name: h, unit: null };
   const br = /^(.*?)[\s_]*[[(]\s*([^\])]*?)\s*[\])]\s*$/.exec(h);
-  if (br && isUnitLike(br[2])) return { name: br[1].trim(), unit: br[2] };
+  if (br && (isUnitLike(br[2]) || /^[A-Za-zµμΩ%]{1,4}$/.test(br[2])) && br[1].trim() !== '') return { name: br[1].trim(), unit: br[2] };
   const suf = /^(.*?[A-Za-z0-9])[_\s/]+([a-zA-Zµμ]{1,3})$/.exec(h);
   if (suf && isUnitLike(suf[2]) && suf[1].length > 0) return { name: suf[1], unit: suf[2] };
   return { name: h, unit: null };

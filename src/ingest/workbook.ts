@@ -11,7 +11,7 @@ export function readWorkbook(bytes: Uint8Array, file: string): WorkbookGrids {
     wb = XLSX.read(bytes, { type: 'buffer', cellFormula: false, cellHTML: false, cellStyles: false, cellDates: false });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new JartcalError(`not a readable Excel workbook (${why}); expected an xlsx or xls file.`, { code: 'bad_workbook', location: { file } });
+    throw new JartcalError(`not a readable Excel workbook (the reader said "${why.replace(/"/g, "'")}"); expected an xlsx or xls file.`, { code: 'bad_workbook', location: { file } });
   }
   const sheets: Grid[] = [];
   for (const name of wb.SheetNames) {
