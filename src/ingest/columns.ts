@@ -48,6 +48,8 @@ export function classifyHeader(h: string): RoleMatch | null {
   // numbered channel names: V1, I2, Vtop1, SMU1.V, Voltage1 ...
   if (/^(v|voltage|vf|vforce)\d{1,2}$/.test(key)) return { role: 'v', rank: 1 };
   if (/^(i|current|if|imeas)\d{1,2}$/.test(key)) return { role: 'i', rank: 1 };
+  if (/^(t|time)\d{1,2}$/.test(key)) return { role: 't', rank: 2 };
+  if (/^(av|ai)\d{1,2}$/.test(key)) return { role: key[1] === 'v' ? 'v' : 'i', rank: 0 };
   if (/^smu\d?(v|voltage)$/.test(key)) return { role: 'v', rank: 1 };
   if (/^smu\d?(i|current)$/.test(key)) return { role: 'i', rank: 1 };
   if (/^smu\d?(t|time)$/.test(key)) return { role: 't', rank: 1 };

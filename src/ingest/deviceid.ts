@@ -24,6 +24,8 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   const h = HALF_TOKEN.exec(d);
   if (h) { half = h[1].toLowerCase() as 'set' | 'reset'; d = d.slice(0, h.index) + d.slice(h.index + h[0].length); }
   d = d.replace(/^[_\-\s.]+|[_\-\s.]+$/g, '');
+  // "device07/cycle3.csv": the name is only a cycle (or half) label, the folder names the device
+  if (d === '' && (cycle !== undefined || half !== undefined)) d = dirName(path);
   return { device: d || stem, ...(cycle !== undefined ? { cycle } : {}), ...(half ? { half } : {}) };
 }
 

@@ -100,10 +100,13 @@ export function findLayout(grid: Grid, from: number, opts: ResolvedIngestOptions
 
 function blocksLayout(grid: Grid, r: number, headers: string[], roles: ReturnType<typeof rolesOf>, vCol: number, iCol: number,
   opts: ResolvedIngestOptions, dc: boolean): Layout {
-  const vKey = headerKey(headers[vCol]);
+  // repeated blocks: the same voltage header again, or with a repeat suffix ("AV_2", "AV (2)", "AV#2", "AV.1")
+  const repeatBase = (h: string) => headerKey(h.trim().replace(/(\s*[_#.]\s*\d+|\s*\(\d+\))$/, ''));
+  const vKey = repeatBase(headers[vCol]);
   const vCols: number[] = [];
   if (opts.columns.v === null && opts.columns.i === null) {
-    for (let c = 0; c < headers.length; c++) if (headerKey(headers[c]) === vKey && numericBelow(grid, r, c, dc)) vCols.push(c);
+    for (let c = 0; c < headers.length; c++) if (repeatBase(headers[c]) === vKey && roles[c]?.role === 'v' && numericBelow(grid, r, c, dc)) vCols.push(c);
+    if (!vCols.includes(vCol)) vCols.length = 0;
   }
   const pick = (role: Role, spec: string | null, from: number, to: number): number | undefined => {
     const o = overrideCol(grid.rows[r], spec);

@@ -12,7 +12,7 @@ export interface KiteSettings { byCycle: Map<number, KiteRunSettings>; latest: K
 
 export function looksLikeKiteSettings(rows: Cell[][]): boolean {
   let hits = 0;
-  for (const row of rows.slice(0, 80)) {
+  for (const row of rows.length > 20000 ? rows.slice(0, 20000) : rows) {
     const k = cellText(row?.[0] ?? null);
     if (/^(KTEI Version|Test Name|Forcing Function|Compliance|Dual Sweep Mode|Measure I|Range I)$/i.test(k)) hits++;
   }
