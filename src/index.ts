@@ -2,6 +2,10 @@
 export { JartcalError } from './util/errors.js';
 export { createRng, type Rng } from './util/rng.js';
 export { TOOLKIT_VERSION } from './version.js';
+export * from './model/index.js';
+export { readParamFile, writeParamFile, parseParamFile, MODEL_ID } from './io/params.js';
+export { readWaveformCsv, parseWaveformCsv } from './io/waveform.js';
+export { writeSimCsv, simResultToCsv } from './io/simcsv.js';
 export * as ingest from './ingest/index.js';
 export { ingestFiles } from './io/ingest.js';
 export { readDataset, writeDataset } from './io/dataset.js';

@@ -5,5 +5,7 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  simulate: () => import('./simulate.js'),
+  demo: () => import('./demo.js'),
   ingest: () => import('./ingest.js'),
 };
