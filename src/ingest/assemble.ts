@@ -201,6 +201,10 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
     const units = ps.flatMap((p) => splitPiece(p, setSign));
     const groups = joinHalves(units);
+    // cycles in the order of their stated numbers when every cycle has a distinct one
+    const hintOf = (g: Unit[]) => g.find((u) => u.cycleHint !== undefined)?.cycleHint;
+    const hints = groups.map(hintOf);
+    if (hints.every((h) => h !== undefined) && new Set(hints).size === hints.length) groups.sort((a, b) => hintOf(a)! - hintOf(b)!);
     const cycles = groups.map((g, k) => buildCycle(id, k + 1, g, polarity === 'positive', opts));
     const unpaired = groups.filter((g) => g.length === 1 && (g[0].kind === 'set' || g[0].kind === 'reset')).length;
     if (unpaired > 0) issues.push({ code: 'unpaired_half', message: `device "${id}": ${unpaired} SET-only or RESET-only sweep(s) kept as cycles of their own (no matching half).`, location: { file: ps[0].trace.file } });

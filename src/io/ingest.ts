@@ -14,7 +14,7 @@ export function expandInputs(paths: string[]): string[] {
       throw new JartcalError('file not found.', { code: 'not_found', location: { file: p } });
     }
     if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => !n.startsWith('.')).sort();
+      const names = readdirSync(p).filter((n) => !n.startsWith('.')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       const sub = names.map((n) => join(p, n)).filter((q) => statSync(q).isDirectory() || DATA_EXT.test(q));
       out.push(...expandInputs(sub));
     } else out.push(p);

@@ -72,15 +72,15 @@ test('SET and RESET halves in separate files are joined into cycles by device an
   assert.equal(ds.devices.length, 1);
   const dev = ds.devices[0];
   assert.equal(dev.id, 'dev07');
-  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [2, 1]);
+  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 2]);
   for (const c of dev.cycles) {
     assert.equal(c.parts?.length, 2);
     assert.match(c.parts![0].file, /_set_/);
     assert.match(c.parts![1].file, /_reset_/);
     for (let k = 1; k < c.tS.length; k++) assert.ok(c.tS[k] > c.tS[k - 1]);
   }
-  checkToy(dev.cycles[1]);
-  checkToy(dev.cycles[0], 1.1);
+  checkToy(dev.cycles[0]);
+  checkToy(dev.cycles[1], 1.1);
 });
 
 test('a device that SETs at positive voltage is detected, recorded and flipped to the model convention', () => {
