@@ -12,3 +12,6 @@ export {
   type FitsFile, type CycleFit, type DeviceFit, type FitFlag, type FitSettings, type FitOptions, type FitScheduler, type FitCycleInput,
 } from './fit/index.js';
 export { readFits, writeFits } from './io/fits.js';
+export * as ingest from './ingest/index.js';
+export { ingestFiles } from './io/ingest.js';
+export { readDataset, writeDataset } from './io/dataset.js';

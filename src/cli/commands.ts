@@ -8,4 +8,5 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   simulate: () => import('./simulate.js'),
   demo: () => import('./demo.js'),
   fit: () => import('./fit.js'),
+  ingest: () => import('./ingest.js'),
 };
