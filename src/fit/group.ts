@@ -51,14 +51,30 @@ function initialState(pc: PreparedCycle, p: JartParams, carried: number | null, 
   return clamp && carried !== null ? Math.min(p.Ndiscmax, Math.max(p.Ndiscmin, n)) : n;
 }
 
-export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null): { evals: CycleEvaluation[]; ninits: number[] } {
+/**
+ * Per-cycle memo: a cycle whose own parameters and initial state are unchanged is not simulated
+ * again (in a group Jacobian, perturbing cycle j's parameters leaves the cycles before it, and
+ * often after it, untouched).
+ */
+export type CycleMemo = Map<string, CycleEvaluation>[];
+
+export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null, memo?: CycleMemo): { evals: CycleEvaluation[]; ninits: number[] } {
   const evals: CycleEvaluation[] = [];
   const ninits: number[] = [];
   let carried: number | null = carriedIn;
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
     const n0 = initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
-    const ev = evaluateCycle(pc, p, n0, settings.objective);
+    const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
+    let ev = memo?.[j]?.get(key);
+    if (!ev) {
+      ev = evaluateCycle(pc, p, n0, settings.objective);
+      if (memo) {
+        const m = (memo[j] ??= new Map());
+        m.set(key, ev);
+        if (m.size > 4 * layout.entries.length + 16) m.delete(m.keys().next().value as string);
+      }
+    }
     ninits.push(n0);
     evals.push(ev);
     carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
@@ -82,8 +98,9 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
   const { space } = layout;
   const counts = cycles.map(residualCount);
   const m = counts.reduce((a, b) => a + b, 0);
+  const memo: CycleMemo = [];
   const residualsOf = (cs: PreparedCycle[]) => (u: Float64Array): Float64Array => {
-    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn);
+    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn, cycles.length > 1 ? memo : undefined);
     const r = new Float64Array(m);
     let off = 0;
     evals.forEach((ev) => { r.set(ev.residuals, off); off += ev.residuals.length; });
