@@ -12,6 +12,8 @@ import { createWorkerPool, fitDataset, resolveFitSettings, prepareCycle, evaluat
 import { writeJsonAtomic } from '../src/io/atomic.js';
 import { createProgress } from '../src/cli/progress.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
+import { lineChart } from '../src/plot/index.js';
+import { writePlot } from '../src/io/plot.js';
 
 type Row = Record<string, string>;
 function csv(path: string): Row[] {
@@ -81,12 +83,6 @@ async function main(): Promise<void> {
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
-  let plot: null | { lineChart: (s: unknown) => string; writePlot: (p: string, svg: string) => void } = null;
-  try {
-    const pl = await import('../src/plot/index.js' as string);
-    const io = await import('../src/io/plot.js' as string);
-    plot = { lineChart: pl.lineChart, writePlot: io.writePlot };
-  } catch { console.log('(src/plot not available: no overlay plots)'); }
   for (const name of names) {
     const c = CASES[name]();
     let n = 0;
@@ -106,20 +102,20 @@ async function main(): Promise<void> {
     const flags = new Map<string, number>();
     for (const x of r.cycles) for (const fl of x.flags) flags.set(fl.code, (flags.get(fl.code) ?? 0) + 1);
     console.log(`${name}: ${rms.length} cycles; RMS log10 min ${q(0).toFixed(3)} / p25 ${q(0.25).toFixed(3)} / median ${q(0.5).toFixed(3)} / p75 ${q(0.75).toFixed(3)} / max ${rms[rms.length - 1].toFixed(3)}; ≤ 0.15: ${rms.filter((x) => x <= 0.15).length}; flags ${[...flags].map(([k, v]) => `${k} ${v}`).join(', ')}; ${fits.summary!.seconds.toFixed(0)} s`);
-    if (plot) {
+    {
       const picks = [r.cycles[0], r.cycles[Math.floor(r.cycles.length / 2)], [...r.cycles].sort((a, b) => b.rmsLog10 - a.rmsLog10)[0]];
       for (const cf of picks) {
         const input = c.devices.find((d) => d.id === cf.device)!.cycles.find((x) => x.cycle === cf.cycle)!;
         const pc = prepareCycle(input, settings.objective);
         const ev = evaluateCycle(pc, cf.params, cf.ninit, settings.objective);
-        const svg = plot.lineChart({
+        const svg = lineChart({
           title: `${name} ${cf.device} cycle ${cf.cycle}: RMS ${cf.rmsLog10.toFixed(3)} dec`, xLabel: 'V (model convention) [V]', yLabel: '|I| [A]', yLog: true,
           series: [
-            { name: 'measured', x: Array.from(pc.vV), y: input.iA.map((i) => Math.max(Math.abs(i), 1e-13)), points: true },
+            { name: 'measured', x: Array.from(pc.vV), y: input.iA.map((i) => Math.max(Math.abs(i), 1e-13)), kind: 'points', size: 1.6 },
             { name: 'fitted', x: Array.from(pc.vV), y: Array.from(ev.iAModel, (i) => Math.max(Math.abs(i), 1e-13)) },
           ],
         });
-        plot.writePlot(join(outDir, `${name}-${cf.device}-cycle${cf.cycle}.svg`), svg);
+        writePlot(join(outDir, `${name}-${cf.device}-cycle${cf.cycle}.svg`), svg);
       }
     }
   }

@@ -2,6 +2,10 @@
 export { JartcalError } from './util/errors.js';
 export { createRng, type Rng } from './util/rng.js';
 export { TOOLKIT_VERSION } from './version.js';
+export * from './model/index.js';
+export { readParamFile, writeParamFile, parseParamFile, MODEL_ID } from './io/params.js';
+export { readWaveformCsv, parseWaveformCsv } from './io/waveform.js';
+export { writeSimCsv, simResultToCsv } from './io/simcsv.js';
 export {
   fitDataset, fitDevice, resolveFitSettings, createInlineScheduler, createWorkerPool, prepareCycle, evaluateCycle, synthCycle,
   levenbergMarquardtFit, FITS_SCHEMA, DEFAULT_FIT_PARAMS, V1B_VAR_PARAMS,
@@ -17,3 +21,6 @@ export {
 export { buildReport, type Report, type ReportInput } from './report/index.js';
 export { loadInspectInputs, writeReportDir, saveFits } from './io/inspect-files.js';
 export { writeFitReport, type ReportOptions } from './cli/report.js';
+export * as ingest from './ingest/index.js';
+export { ingestFiles } from './io/ingest.js';
+export { readDataset, writeDataset } from './io/dataset.js';

@@ -5,7 +5,10 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  simulate: () => import('./simulate.js'),
+  demo: () => import('./demo.js'),
   fit: () => import('./fit.js'),
   inspect: () => import('./inspect.js'),
   report: () => import('./report.js'),
+  ingest: () => import('./ingest.js'),
 };
