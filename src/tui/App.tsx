@@ -10,9 +10,9 @@ import { CycleDetail } from './CycleDetail.js';
 import { ParamTable, paramOrder } from './ParamTable.js';
 import { PopulationView } from './PopulationView.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { handleKey, initialState, visibleRows, type KeyInfo, type UiState } from './state.js';
+import { handleKey, initialState, splitKeys, visibleRows, type KeyInfo, type UiState } from './state.js';
 import type { ParamBounds } from './format.js';
-import { cycleKey, indexDataset, type DatasetView, type FitsFileView, type PopulationView as Pop } from '../inspect/schema.js';
+import { cycleKey, indexDataset, type CycleFitView, type DatasetView, type FitsFileView, type PopulationView as Pop } from '../inspect/schema.js';
 import type { CurveModel } from '../inspect/quality.js';
 import { buildRequest, replaceCycleFit, type Refitter } from '../inspect/refit.js';
 
@@ -108,10 +108,14 @@ export function InspectApp(props: InspectAppProps) {
 
   const bodyH = Math.max(10, size.rows - 3);
   useInput((input, key) => {
-    const { state: next, effect } = handleKey(stateRef.current, input, key as KeyInfo, { paramNames: (f) => paramOrder(f, props.paramTable, stateRef.current.fits.devices.find((d) => d.device === f.device)), popNames, pageSize: Math.max(1, bodyH - 4) });
-    stateRef.current = next;
-    setState(next);
-    if (effect) runEffect(effect);
+    const ctx = { paramNames: (f: CycleFitView) => paramOrder(f, props.paramTable, stateRef.current.fits.devices.find((d) => d.device === f.device)), popNames, pageSize: Math.max(1, bodyH - 4) };
+    for (const [ch, k] of splitKeys(input, key as KeyInfo)) {
+      const { state: next, effect } = handleKey(stateRef.current, ch, k, ctx);
+      stateRef.current = next;
+      setState(next);
+      if (effect) runEffect(effect);
+      if (effect?.kind === 'quit') break;
+    }
   });
 
   const rows = visibleRows(state);

@@ -138,3 +138,17 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
   }
   return { state: s };
 }
+
+/**
+ * Ink delivers keys typed ahead (fast typing, a busy machine, a paste) as one string: "\tjf".
+ * Splits such a chunk into single keys so that each one is handled; escape sequences (arrows) pass whole.
+ */
+export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
+  if (input.length <= 1 || input.includes('\u001B')) return [[input, key]];
+  return Array.from(input).map((c): [string, KeyInfo] => {
+    if (c === '\t') return ['', { tab: true }];
+    if (c === '\r' || c === '\n') return ['', { return: true }];
+    if (c === '\u007F' || c === '\b') return ['', { backspace: true }];
+    return [c, {}];
+  });
+}

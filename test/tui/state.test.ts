@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handleKey, initialState, visibleRows, type KeyContext, type UiState, type KeyInfo } from '../../src/tui/state.js';
+import { handleKey, initialState, splitKeys, visibleRows, type KeyContext, type UiState, type KeyInfo } from '../../src/tui/state.js';
 import { paramOrder } from '../../src/tui/ParamTable.js';
 import { makeFixture, PARAM_BOUNDS } from '../helpers/inspect-fixture.js';
 
@@ -83,4 +83,14 @@ test('state: ? opens help, which swallows keys until closed; q quits', () => {
   assert.ok(!s.help);
   assert.deepEqual(press(s, 'q').effect, { kind: 'quit' });
   assert.equal(press(s, 'r', {}).effect?.kind, 'refit');
+});
+
+test('state: keys typed ahead arrive as one chunk and are split into single keys', () => {
+  assert.deepEqual(splitKeys('\tjf', {}), [['', { tab: true }], ['j', {}], ['f', {}]]);
+  assert.deepEqual(splitKeys('j', {}), [['j', {}]]);
+  assert.deepEqual(splitKeys('\u001B[B', { downArrow: true }), [['\u001B[B', { downArrow: true }]]);
+  let s = initialState(fx.fits);
+  for (const [ch, k] of splitKeys('\tjf', {})) s = press(s, ch, k).state;
+  assert.equal(s.focus, 'params');
+  assert.ok(!s.free.includes('lnew'), 'Tab, j, f: lnew fixed');
 });

@@ -96,11 +96,7 @@ test('app: from the keyboard, find the worst fit, see why, fix a parameter, refi
   await waitFor(app.lastFrame, /jartcal inspect: keys/);
   app.stdin.write(KEYS.esc);
   await waitFor(app.lastFrame, /Cycles 12\/12/);
-  app.stdin.write(KEYS.enter); // to the parameter table
-  await tick();
-  app.stdin.write(KEYS.down); // lnew
-  await tick();
-  app.stdin.write('f');
+  app.stdin.write('\rjf'); // typed ahead in one chunk: Enter (to the parameter table), j (to lnew), f (fix it)
   f = await waitFor(app.lastFrame, /lnew fixed for the next refit/);
   assert.match(f, /lnew nm.*fixed\*/);
   app.stdin.write('r');
