@@ -5,7 +5,7 @@
 import { Box, Text } from 'ink';
 import { histChart, COLORS } from './charts.js';
 import { Lines } from './Lines.js';
-import { fmtNum, fmtParam, type ParamBounds } from './format.js';
+import { displayScale, fmtNum, fmtParam, type ParamBounds } from './format.js';
 import { expectedCounts, histogram, isLogFamily, populationRange } from '../inspect/distribution.js';
 import type { FitsFileView, PopulationView as Pop } from '../inspect/schema.js';
 
@@ -41,7 +41,9 @@ export function PopulationView(p: PopulationViewProps) {
       {p.names.slice(start, start + listRows).map((n, k) => {
         const q = pop.parameters[n];
         const u = p.bounds.get(n)?.unit ?? '';
-        const txt = `${n.padEnd(12)} ${q.family.padEnd(14)} center ${fmtParam(q.d2d.center, u).padStart(8)}  d2d ${fmtNum(q.d2d.spread, 3)} ${q.d2d.spreadKind}  c2c ${fmtNum(q.c2c.spread, 3)} ${q.c2c.spreadKind}`;
+        // Absolute spreads are in the parameter's unit: shown in the same display unit as the center.
+        const sp = (x: number, kind: string): string => `${kind === 'absolute' ? fmtParam(x, u, 3) : fmtNum(x, 3)} ${kind === 'absolute' ? displayScale(u).unit || 'abs' : kind}`;
+        const txt = `${n.padEnd(12)} ${q.family.padEnd(14)} center ${fmtParam(q.d2d.center, u).padStart(8)} ${displayScale(u).unit.padEnd(4)} d2d ${sp(q.d2d.spread, q.d2d.spreadKind)}  c2c ${sp(q.c2c.spread, q.c2c.spreadKind)}`;
         return <Text key={n} wrap="truncate" inverse={p.focused && start + k === p.cursor}>{txt}</Text>;
       })}
       {par ? (

@@ -73,6 +73,9 @@ test('view: population pane lists parameters and draws the histogram with the fi
   const f = render(<PopulationView population={fx.population} fits={fx.fits} names={Object.keys(fx.population.parameters)} cursor={1} bounds={bounds} width={100} height={30} focused />).lastFrame()!;
   assert.match(f, /rnew\s+lognormal\s+center\s+45/);
   assert.match(f, /Ndiscmin\s+trunclognormal/);
+  const wide = render(<PopulationView population={{ ...fx.population, parameters: { ...fx.population.parameters, rnew: { family: 'normal', d2d: { center: 45e-9, spread: 1.2e-9, spreadKind: 'absolute' }, c2c: { spread: 0.03, spreadKind: 'relative' } } } }}
+    fits={fx.fits} names={['rnew']} cursor={0} bounds={bounds} width={140} height={30} focused />).lastFrame()!;
+  assert.match(wide, /rnew\s+normal\s+center\s+45 nm\s+d2d 1\.2 nm {2}c2c 0\.03 relative/, 'absolute spreads in the display unit');
   assert.match(f, /lnew fitted values over 12 cycles \(log axis\)/);
   assert.ok(braille(f) > 20);
   const none = render(<PopulationView population={null} fits={fx.fits} names={[]} cursor={0} bounds={bounds} width={100} height={20} focused />).lastFrame()!;
