@@ -128,7 +128,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
       const texts = used.map((c) => cellText(row[c] ?? null));
       if (texts.every((s) => s === '' || PADDING.test(s))) { pendingBreak = tr.vV.length > 0; continue; }
       const vt = texts[0];
-      if (r >= trailingStart && parseCell(row[b.v] ?? null, dc).kind === 'text') { collectMeta(row, tr.meta); continue; }
+      if (r >= trailingStart && /^[A-Za-z]{2}[A-Za-z0-9 _./()#:-]*$/.test(cellText(row.find((c) => c !== null && cellText(c) !== '') ?? null))) { collectMeta(row, tr.meta); continue; }
       if (LABEL.test(vt) && parseCell(row[b.i] ?? null, dc).kind !== 'number') {
         tr.meta[`label@${grid.lineOf(r)}`] = texts.filter((s) => s && !PADDING.test(s)).join(' ');
         pendingBreak = tr.vV.length > 0;
