@@ -104,7 +104,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
   const traces: Trace[] = [];
   for (const [k, b] of layout.blocks.entries()) {
     const vScale = colScale(hdr(b.v), 'V', opts.units.v, grid, hr, b.v);
-    const iScale = layout.kind === 'shared-v' && opts.units.i === null ? 1 : colScale(hdr(b.i), 'A', opts.units.i, grid, hr, b.i);
+    const iScale = (layout.kind === 'shared-v' && opts.units.i === null) || b.iLog ? 1 : colScale(hdr(b.i), 'A', opts.units.i, grid, hr, b.i);
     const tScale = b.t !== undefined ? colScale(hdr(b.t), 's', opts.units.t, grid, hr, b.t) : 1;
     const units: Record<number, ColUnit> = {};
     const tr: Trace = {
@@ -118,6 +118,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
     if (b.cycle !== undefined) { tr.cycleCol = []; tr.columns.cycle = hdr(b.cycle); }
     if (b.device !== undefined) { tr.deviceCol = []; tr.columns.device = hdr(b.device); }
     if (b.iAbs) tr.meta['currentColumnIsAbsolute'] = 'true';
+    if (b.iLog) tr.meta['currentColumnIsLog10'] = 'true';
     if (layout.kind === 'shared-v') { tr.hints.blockKind = layout.groupKind; tr.hints.blockIndex = k; tr.meta['traceLabel'] = b.label ?? ''; }
     if (layout.kind === 'blocks') tr.hints.blockIndex = k;
     if (/generated/i.test(hdr(b.t))) tr.hints.timeGenerated = true;
@@ -150,7 +151,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
           } else if (units[c]?.cellUnit) {
             problem = { col: c, msg: `mixed units in column "${hdr(c)}": no unit here but "${units[c].cellUnit}" at ${units[c].cellUnitAt}; expected one unit per column` }; break;
           }
-          const x = s === 1 ? p.value : Number((p.value * s).toPrecision(15));
+          const x = kind === 'A' && b.iLog ? 10 ** p.value : s === 1 ? p.value : Number((p.value * s).toPrecision(15));
           if (!Number.isFinite(x)) { problem = { col: c, msg: `column "${hdr(c)}": the ${role} is not finite` }; break; }
           vals.push(x);
         } else if (p.kind === 'empty') {

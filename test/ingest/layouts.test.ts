@@ -79,3 +79,14 @@ test('files named only by cycle take the device from their folder; a long multi-
   assert.equal(ds2.devices[0].cycles.length, 3);
   assert.ok(Math.abs(ds2.devices[0].cycles[1].features.lrsOhm! / 4e3 - 1) < 0.01);
 });
+
+test('a log10|I| column is read as |I|; other header spellings (V_SMU1, Ch1 Current) are found', () => {
+  const x = toy(1);
+  const a = ['Voltage (V),log10(|I|)', ...Array.from(x.vV, (v, k) => `${g(v)},${g(Math.log10(Math.max(Math.abs(x.iA[k]), 1e-13)))}`)];
+  const ds = ingestFiles([put('log.csv', a.join('\n'))]);
+  assert.equal(ds.devices[0].metadata['currentColumnIsLog10'], 'true');
+  assert.ok(Math.abs(ds.devices[0].cycles[0].features.lrsOhm! / 2e3 - 1) < 1e-3);
+  const b = ['Ch1 Voltage;Ch1 Current (mA);Resistance', ...Array.from(x.vV, (v, k) => `${g(v).replace('.', ',')};${g(x.iA[k] * 1e3).replace('.', ',')};1`)];
+  const ds2 = ingestFiles([put('ch.csv', b.join('\n'))]);
+  assert.ok(Math.abs(ds2.devices[0].cycles[0].features.lrsOhm! / 2e3 - 1) < 1e-3);
+});
