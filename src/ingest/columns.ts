@@ -10,7 +10,7 @@ export interface RoleMatch { role: Role; rank: number; abs?: boolean; log10?: bo
 
 export function headerKey(h: string): string {
   const { name } = splitHeaderUnit(h);
-  return name.toLowerCase().replace(/\[\d+\]/g, '').replace(/[^a-z0-9@#]/g, '');
+  return name.toLowerCase().replace(/\[\d+\]/g, '').replace(/[^a-z0-9@#]/g, '').replace(/(.)#+$/, '$1');
 }
 
 const V_EXACT: Record<string, number> = {
