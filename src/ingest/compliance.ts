@@ -1,7 +1,8 @@
 /**
  * Compliance from the data, when no metadata states it:
  * 1. an SMU plateau: ≥ 3 consecutive samples within 0.05 % of each other and within 2 % of the
- *    excursion's max |I|, spanning ≥ 2 % of its peak |V| or with the (measured) voltage stalled, at a
+ *    excursion's max |I|, spanning ≥ 2 % of its peak |V| or with the (measured) voltage stalled (median step
+ *    on the plateau ≤ 1/4 of the sweep step), at a
  *    "round" setting (1 significant digit within 0.05 %, or 2 within 0.01 %), on either polarity;
  * 2. a saturating SET branch (1T1R transistor, slow SMU): ≥ 4 samples of the SET excursion at
  *    ≥ 85 % of its max |I| spanning ≥ 10 % of its peak |V|, with a log-log slope below 0.4
@@ -39,8 +40,14 @@ export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | 
       // a plateau, not a smooth maximum sampled finely: it spans >= 2 % of the peak |V|, or the
       // (measured) voltage stalls there as an SMU in current limit does
       let vlo = Infinity, vhi = -Infinity;
-      for (let q = k; q < j; q++) { vlo = Math.min(vlo, Math.abs(vV[q])); vhi = Math.max(vhi, Math.abs(vV[q])); }
-      if (vhi - vlo >= 0.02 * vp || vhi - vlo <= 0.25 * step) best = iA.slice(k, j).map(Math.abs);
+      const dv: number[] = [];
+      for (let q = k; q < j; q++) {
+        vlo = Math.min(vlo, Math.abs(vV[q])); vhi = Math.max(vhi, Math.abs(vV[q]));
+        if (q > k) dv.push(Math.abs(vV[q] - vV[q - 1]));
+      }
+      dv.sort((a, b) => a - b);
+      const stalled = dv.length > 0 && dv[dv.length >> 1] <= 0.25 * step;
+      if (vhi - vlo >= 0.02 * vp || stalled) best = iA.slice(k, j).map(Math.abs);
     }
     if (best.length >= ex.end - k) break;
     k = Math.max(k, j - 1);
