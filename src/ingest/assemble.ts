@@ -169,6 +169,7 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
     device, cycle: index, tS: time.tS, timeSource: time.source, vV, iA, complianceA, branch, features,
     provenance: parts[0], ...(parts.length > 1 ? { parts } : {}),
     currentFloorA: Math.max(floor, 1e-15), complianceSource,
+    ...(time.source === 'file' && units.some((u) => u.piece.trace.hints.timeGenerated) ? { timeGenerated: true } : {}),
     ...(hint !== undefined ? { sourceCycle: hint } : {}),
   };
 }
