@@ -19,6 +19,12 @@ export interface Circuit {
   seriesOhm?: number;
 }
 
+/**
+ * A cell in its circuit with the branch history (exported as CellDriver): set the state with
+ * `driver.cell.setN(n)` (and `cell.setGeometry(r, l)`), call `solve(vV)`, read `iA`, `vsV`, `vCellV`,
+ * `tempK`, `compliance`, `dndt()`. Consecutive solves continue the branch; `reset()` forgets it.
+ * No allocation per solve: for loops over many operating points (crossbar reads, fits).
+ */
 export class Driver {
   readonly cell: Cell;
   readonly complianceSetA: number;

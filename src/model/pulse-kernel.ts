@@ -104,6 +104,34 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
     return Math.exp(a + (f - j) * (lnHAt(j + 1) - a));
   }
 
+  let lastR = NaN;
+  let lastL = NaN;
+  let geoOk = false;
+  /** Interpolation weights for a geometry (cached: consecutive pulses on one device reuse them). */
+  function setGeometry(rnew: number, lnew: number): void {
+    lastR = rnew;
+    lastL = lnew;
+    const fr = (Math.log(rnew) - lnR0) / dR;
+    const fl = (Math.log(lnew) - lnL0) / dL;
+    geoOk = fr >= 0 && fr <= nodes - 1 && fl >= 0 && fl <= nodes - 1;
+    if (!geoOk) return;
+    let a = Math.floor(fr) - 1;
+    if (a < 0) a = 0;
+    if (a > nodes - 4) a = nodes - 4;
+    let b = Math.floor(fl);
+    if (b > nodes - 2) b = nodes - 2;
+    const x = fr - a; // in [0, 3]
+    const wl = fl - b;
+    for (let k = 0; k < 4; k++) {
+      const ck = k === 0 ? (-(x - 1) * (x - 2) * (x - 3)) / 6 : k === 1 ? (x * (x - 2) * (x - 3)) / 2
+        : k === 2 ? (-x * (x - 1) * (x - 3)) / 2 : (x * (x - 1) * (x - 2)) / 6;
+      off[2 * k] = ((a + k) * nodes + b) * n;
+      off[2 * k + 1] = ((a + k) * nodes + b + 1) * n;
+      wt[2 * k] = ck * (1 - wl);
+      wt[2 * k + 1] = ck * wl;
+    }
+  }
+
   function exact(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number): number {
     fallbacks++;
     return applyPulseExact({ ...p, rnew, lnew, Ndiscmin: ndiscMin, Ndiscmax: ndiscMax }, ndisc, vV, widthS);
@@ -119,31 +147,11 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
       if (vV === 0 || !(widthS > 0)) return ndisc;
       if (s > 0 ? ndisc >= ndiscMax : ndisc <= ndiscMin) return ndisc; // at the bound: frozen
       const xiStart = s * Math.log(ndisc);
-      const xiC = s > 0 ? Math.log(ndiscMax) - XC : -(Math.log(ndiscMin) + XC);
       const xiB = s > 0 ? Math.log(ndiscMax) : -Math.log(ndiscMin);
-      const fr = (Math.log(rnew) - lnR0) / dR;
-      const fl = (Math.log(lnew) - lnL0) / dL;
-      if (!(xiStart >= xi0 && xiB <= xiHi && fr >= 0 && fr <= nodes - 1 && fl >= 0 && fl <= nodes - 1)) {
+      const xiC = xiB - XC;
+      if (rnew !== lastR || lnew !== lastL) setGeometry(rnew, lnew);
+      if (!(xiStart >= xi0 && xiB <= xiHi && geoOk)) {
         return exact(ndisc, rnew, lnew, ndiscMin, ndiscMax);
-      }
-      // interpolation weights
-      let a = Math.floor(fr) - 1;
-      if (a < 0) a = 0;
-      if (a > nodes - 4) a = nodes - 4;
-      let b = Math.floor(fl);
-      if (b > nodes - 2) b = nodes - 2;
-      const x = fr - a; // in [0, 3]
-      const wl = fl - b;
-      const c0 = (-(x - 1) * (x - 2) * (x - 3)) / 6;
-      const c1 = (x * (x - 2) * (x - 3)) / 2;
-      const c2 = (-x * (x - 1) * (x - 3)) / 2;
-      const c3 = (x * (x - 1) * (x - 2)) / 6;
-      for (let k = 0; k < 4; k++) {
-        const ck = k === 0 ? c0 : k === 1 ? c1 : k === 2 ? c2 : c3;
-        off[2 * k] = ((a + k) * nodes + b) * n;
-        off[2 * k + 1] = ((a + k) * nodes + b + 1) * n;
-        wt[2 * k] = ck * (1 - wl);
-        wt[2 * k + 1] = ck * wl;
       }
       // walk the cells: exact time-to-reach of the piecewise-exponential H
       let rem = widthS;
