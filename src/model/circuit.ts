@@ -108,7 +108,9 @@ export class Driver {
     if (ok && cell.i > icc) {
       // current drive at Icc; the cell voltage follows
       comp = true;
-      const uMax = cell.u;
+      // the cell cannot take more than the source minus the drop at Icc: V_S ≤ |V| − R_lin·Icc − c·Icc³
+      // (there the voltage-drive residual equals the current-drive one, so the bracket holds the root)
+      const uMax = cell.absV - icc * cell.rLin - cell.cCubic * icc * icc * icc;
       cell.prepareCurrent(icc, pol < 0, uMax);
       const uc = this.uHistC;
       let okc = uc > 0 && uc < uMax ? secantSolve(cell, uc, 0) : false;
