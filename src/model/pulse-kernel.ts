@@ -159,16 +159,20 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
       let j = Math.floor((xi - xi0) / dXi);
       if (j > n - 2) j = n - 2;
       let la = lnHAt(j);
+      let hA = NaN; // H at the cell start, carried from the previous cell's end (one exp per node)
       while (xi < xiC) {
         const lb = lnHAt(j + 1);
         const beta = (lb - la) / dXi;
         const xj = xi0 + j * dXi;
         const sA = xi - xj;
         const sB = Math.min(dXi, xiC - xj);
-        const hA = Math.exp(la + beta * sA);
+        if (!(hA === hA)) hA = Math.exp(la + beta * sA);
         const ds = sB - sA;
         const bd = beta * ds;
-        const cellT = Math.abs(bd) < 1e-9 ? hA * ds * (1 + 0.5 * bd) : (hA * Math.expm1(bd)) / beta;
+        const full = sB === dXi;
+        const hB = full ? Math.exp(lb) : NaN;
+        const cellT = Math.abs(bd) < 1e-4 ? hA * ds * (1 + bd * (0.5 + bd / 6))
+          : full ? (hB - hA) / beta : (hA * Math.expm1(bd)) / beta;
         if (rem < cellT) {
           const z = (beta * rem) / hA;
           xi += Math.abs(z) < 1e-9 ? (rem / hA) * (1 - 0.5 * z) : Math.log1p(z) / beta;
@@ -176,9 +180,10 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
         }
         rem -= cellT;
         xi = xj + sB;
-        if (sB < dXi) break; // reached the window threshold inside this cell
+        if (!full) break; // reached the window threshold inside this cell
         j++;
         la = lb;
+        hA = hB;
         if (j > n - 2) break;
       }
       // window region: dy/dt = −10/H(ξ(y)), RK4 with |Δξ| ≤ 0.1 per step
