@@ -41,6 +41,8 @@ export interface SimResult {
   ndisc: Float64Array;
   tempK: Float64Array;
   complianceActive: Uint8Array;
+  /** Schottky voltage V_S, V (the branch the solve followed). */
+  vsV: Float64Array;
   /** v1b var filament radius and disc length at each point, m. */
   rVarM: Float64Array;
   lVarM: Float64Array;
@@ -54,7 +56,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
   const res: SimResult = {
     tS: Float64Array.from(wave.tS), vV: Float64Array.from(wave.vV), vCellV: new Float64Array(n),
     iA: new Float64Array(n), ndisc: new Float64Array(n), tempK: new Float64Array(n),
-    complianceActive: new Uint8Array(n), rVarM: new Float64Array(n), lVarM: new Float64Array(n),
+    complianceActive: new Uint8Array(n), vsV: new Float64Array(n), rVarM: new Float64Array(n), lVarM: new Float64Array(n),
     stats: { steps: 0, rhsEvals: 0, rejected: 0 },
   };
   if (n === 0) return res;
@@ -72,6 +74,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.iA[k] = d.iA;
     res.vCellV[k] = d.vCellV;
     res.tempK[k] = d.tempK;
+    res.vsV[k] = d.vsV;
     res.ndisc[k] = integ.nDisc;
     res.complianceActive[k] = d.compliance ? 1 : 0;
     res.rVarM[k] = d.cell.rM;
@@ -123,6 +126,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.iA[k] = NaN;
     res.vCellV[k] = NaN;
     res.tempK[k] = NaN;
+    res.vsV[k] = NaN;
     res.ndisc[k] = NaN;
     res.rVarM[k] = NaN;
     res.lVarM[k] = NaN;
