@@ -15,6 +15,11 @@ import { simulate } from './simulate.js';
 import { TauTable } from './tau-table.js';
 import { fromY, logistic, toY } from './transform.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const fromY_ = fromY;
+const logistic_ = logistic;
+const toY_ = toY;
+
 export interface PulseDeviceVar { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number }
 
 export interface PulseKernel {
@@ -188,19 +193,19 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
       }
       // window region: dy/dt = −10/H(ξ(y)), RK4 with |Δξ| ≤ 0.1 per step
       const setPol = s > 0;
-      let y = toY(Math.exp(s * xi), setPol, ndiscMin, ndiscMax);
+      let y = toY_(Math.exp(s * xi), setPol, ndiscMin, ndiscMax);
       for (let it = 0; it < 400 && rem > 0 && y > -700; it++) {
-        const h1 = hAt(s * Math.log(fromY(y, setPol, ndiscMin, ndiscMax)));
-        let dt = (0.1 * h1) / Math.max(logistic(y), 1e-300);
+        const h1 = hAt(s * Math.log(fromY_(y, setPol, ndiscMin, ndiscMax)));
+        let dt = (0.1 * h1) / Math.max(logistic_(y), 1e-300);
         if (dt > rem) dt = rem;
         const k1 = -10 / h1;
-        const k2 = -10 / hAt(s * Math.log(fromY(y + 0.5 * dt * k1, setPol, ndiscMin, ndiscMax)));
-        const k3 = -10 / hAt(s * Math.log(fromY(y + 0.5 * dt * k2, setPol, ndiscMin, ndiscMax)));
-        const k4 = -10 / hAt(s * Math.log(fromY(y + dt * k3, setPol, ndiscMin, ndiscMax)));
+        const k2 = -10 / hAt(s * Math.log(fromY_(y + 0.5 * dt * k1, setPol, ndiscMin, ndiscMax)));
+        const k3 = -10 / hAt(s * Math.log(fromY_(y + 0.5 * dt * k2, setPol, ndiscMin, ndiscMax)));
+        const k4 = -10 / hAt(s * Math.log(fromY_(y + dt * k3, setPol, ndiscMin, ndiscMax)));
         y += (dt / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
         rem -= dt;
       }
-      return fromY(y, setPol, ndiscMin, ndiscMax);
+      return fromY_(y, setPol, ndiscMin, ndiscMax);
     },
   };
 }
