@@ -4,13 +4,13 @@
  * finds the operating point (I, V_S, T) of the implicit equations of spec §5.3 by a 1-D root
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
-import { loadCurrent, discResistance, plugResistance } from './ohmic.js';
+import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
 import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
 
 // local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
-const loadCurrent_ = loadCurrent;
+const loadCurrentFrom_ = loadCurrentFrom;
 const lnFieldEmissionOver_ = lnFieldEmissionOver;
 const lnThermionicOver_ = lnThermionicOver;
 const hoppingRate_ = hoppingRate;
@@ -123,7 +123,7 @@ export class Cell {
    * Side effect: this.i, this.u, this.tempK hold the evaluation point.
    */
   g(u: number): number {
-    const i = this.mode === 0 ? loadCurrent_(this.absV - u, this.rLin, this.cCubic) : this.iDrive;
+    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
     const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
     this.i = i;
     this.u = u;
