@@ -9,7 +9,7 @@ import { V_ZERO_BAND } from './constants.js';
 import { Integrator } from './integrator.js';
 import type { JartParams } from './params.js';
 import { VarState, type CycleSampler } from './variability.js';
-import type { Waveform } from './waveform.js';
+import { validateWaveform, type Waveform } from './waveform.js';
 
 export interface SimOptions {
   circuit?: Circuit;
@@ -51,7 +51,12 @@ export interface SimResult {
 
 export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme: 'heun' } as const;
 
+/**
+ * Simulates the cell through `wave`. A malformed waveform (lengths differ, non-finite, time not
+ * strictly increasing) throws JartcalError; the physics never throws (NaN after a failure).
+ */
 export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): SimResult {
+  if (wave.tS.length > 0) validateWaveform(wave);
   const n = wave.tS.length;
   const res: SimResult = {
     tS: Float64Array.from(wave.tS), vV: Float64Array.from(wave.vV), vCellV: new Float64Array(n),
