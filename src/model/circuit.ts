@@ -7,6 +7,11 @@ import { Cell } from './cell.js';
 import { scanSolve, secantInfo, secantSolve } from './solve.js';
 import type { JartParams } from './params.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const scanSolve_ = scanSolve;
+const secantSolve_ = secantSolve;
+const secantInfo_ = secantInfo;
+
 export interface Circuit {
   /**
    * SMU current compliance in the SET polarity (V < 0): |I| ≤ complianceA, A. As in a lab sweep,
@@ -19,6 +24,12 @@ export interface Circuit {
   seriesOhm?: number;
 }
 
+/**
+ * A cell in its circuit with the branch history (exported as CellDriver): set the state with
+ * `driver.cell.setN(n)` (and `cell.setGeometry(r, l)`), call `solve(vV)`, read `iA`, `vsV`, `vCellV`,
+ * `tempK`, `compliance`, `dndt()`. Consecutive solves continue the branch; `reset()` forgets it.
+ * No allocation per solve: for loops over many operating points (crossbar reads, fits).
+ */
 export class Driver {
   readonly cell: Cell;
   readonly complianceSetA: number;
@@ -90,11 +101,11 @@ export class Driver {
     let ok = false;
     const u0 = this.uHist;
     if (u0 > 0) {
-      secantInfo.slope = 0;
-      ok = secantSolve(cell, u0, this.slopeHist);
-      if (ok && secantInfo.slope > 0) this.slopeHist = secantInfo.slope;
+      secantInfo_.slope = 0;
+      ok = secantSolve_(cell, u0, this.slopeHist);
+      if (ok && secantInfo_.slope > 0) this.slopeHist = secantInfo_.slope;
     }
-    if (!ok) ok = scanSolve(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
+    if (!ok) ok = scanSolve_(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
     this.polHist = pol;
     this.uHist = ok ? cell.u : 0;
     let comp = false;
@@ -102,11 +113,13 @@ export class Driver {
     if (ok && cell.i > icc) {
       // current drive at Icc; the cell voltage follows
       comp = true;
-      const uMax = cell.u;
+      // the cell cannot take more than the source minus the drop at Icc: V_S ≤ |V| − R_lin·Icc − c·Icc³
+      // (there the voltage-drive residual equals the current-drive one, so the bracket holds the root)
+      const uMax = cell.absV - icc * cell.rLin - cell.cCubic * icc * icc * icc;
       cell.prepareCurrent(icc, pol < 0, uMax);
       const uc = this.uHistC;
-      let okc = uc > 0 && uc < uMax ? secantSolve(cell, uc, 0) : false;
-      if (!okc) okc = scanSolve(cell, 0);
+      let okc = uc > 0 && uc < uMax ? secantSolve_(cell, uc, 0) : false;
+      if (!okc) okc = scanSolve_(cell, 0);
       ok = okc;
       this.uHistC = okc ? cell.u : 0;
     } else {

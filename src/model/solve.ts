@@ -143,7 +143,7 @@ export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
     d = (g1 - g0) / (u1 - u0);
     let un = u1 - g1 / d;
     if (!(un > lo && un < hi) || !(d > 0)) un = 0.5 * (lo + hi);
-    if (Math.abs(un - u1) <= 1e-14 * u1) {
+    if (Math.abs(un - u1) <= 1e-10 * u1) {
       secantInfo.slope = d;
       return true;
     }
