@@ -89,6 +89,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
   const { opts } = ctx;
   const dc = ctx.decimalComma;
   const hr = layout.headerRow;
+  unitsRow(grid, layout);
   const hdr = (c: number | undefined) => (c === undefined ? '' : layout.headers[c] ?? `column ${c + 1}`);
   // where the table ends: a section marker, or trailing text rows never followed by data
   let end = grid.rows.length;
@@ -189,4 +190,15 @@ function sameHeader(a: Cell[] | undefined, b: Cell[] | undefined): boolean {
   if (!a || !b) return false;
   const ta = a.map(cellText).filter((s) => s !== ''), tb = b.map(cellText).filter((s) => s !== '');
   return ta.length >= 2 && ta.length === tb.length && ta.every((s, k) => s === tb[k]);
+}
+
+/** A row of units right below the header ("V, A, s") is folded into the header texts ("AV (V)"). */
+function unitsRow(grid: Grid, layout: Layout): void {
+  const row = grid.rows[layout.dataRow];
+  if (!row) return;
+  const used = layout.blocks.flatMap((b) => [b.v, b.i, b.t]).filter((c): c is number => c !== undefined);
+  const isUnit = (c: number) => { const t = cellText(row[c] ?? null); return t !== '' && (unitScale(t, 'A') !== null || unitScale(t, 'V') !== null || unitScale(t, 's') !== null); };
+  if (used.length === 0 || !used.every(isUnit)) return;
+  layout.headers = layout.headers.map((h, c) => { const u = cellText(row[c] ?? null); return u && isUnit(c) && splitHeaderUnit(h).unit === null ? `${h} (${u})` : h; });
+  layout.dataRow += 1;
 }

@@ -90,3 +90,13 @@ test('a log10|I| column is read as |I|; other header spellings (V_SMU1, Ch1 Curr
   const ds2 = ingestFiles([put('ch.csv', b.join('\n'))]);
   assert.ok(Math.abs(ds2.devices[0].cycles[0].features.lrsOhm! / 2e3 - 1) < 1e-3);
 });
+
+test('a units row under the header scales the columns', () => {
+  const x = toy(1);
+  const rows = ['AV,AI,Time', 'V,mA,ms', ...Array.from(x.vV, (v, k) => `${g(v)},${g(x.iA[k] * 1e3)},${g(x.tS[k] * 1e3)}`)];
+  const ds = ingestFiles([put('units-row.csv', rows.join('\n'))]);
+  const c = ds.devices[0].cycles[0];
+  assert.ok(Math.abs(c.features.lrsOhm! / 2e3 - 1) < 1e-3);
+  assert.ok(Math.abs(c.tS[c.tS.length - 1] - 4.8) < 1e-6);
+  assert.equal(c.provenance.rowStart, 3);
+});
