@@ -100,3 +100,13 @@ test('a units row under the header scales the columns', () => {
   assert.ok(Math.abs(c.tS[c.tS.length - 1] - 4.8) < 1e-6);
   assert.equal(c.provenance.rowStart, 3);
 });
+
+test('a folder: files without any V/I table are skipped and reported; a named one is refused', () => {
+  const x = toy(1);
+  put('folder/notes.txt', 'measured on Tuesday\nprobe 3\n');
+  put('folder/d1_cycle1.csv', ['V,I', ...Array.from(x.vV, (v, k) => `${g(v)},${g(x.iA[k])}`)].join('\n'));
+  const ds = ingestFiles([join(dir, 'folder')]);
+  assert.equal(ds.devices.length, 1);
+  assert.ok(ds.issues.some((i) => i.code === 'skipped_file' && i.location?.file?.endsWith('notes.txt')));
+  assert.throws(() => ingestFiles([join(dir, 'folder', 'notes.txt')]), /no header row/);
+});
