@@ -46,6 +46,8 @@ test('cells: quoted, decimal comma, unit suffix, refusals', () => {
   assert.equal(parseCell('#REF!', false).kind, 'bad');
   assert.equal(parseCell('Cycle 1', false).kind, 'text');
   assert.equal(parseCell(Infinity, false).kind, 'bad');
+  assert.deepEqual(parseCell('9.91E37', false), { kind: 'bad', text: '9.91E37', why: 'an instrument overflow/NaN marker' });
+  assert.equal(parseCell('1e400', false).kind, 'bad');
 });
 
 /** A SET excursion to -2 V, ohmic 1 kΩ after SET at -1 V, with the current limited at `icc`; then RESET. */
