@@ -20,7 +20,7 @@ export function parseCell(c: Cell, decimalComma: boolean): CellValue {
   if (c === null || c === undefined) return { kind: 'empty' };
   if (typeof c === 'number') {
     if (!Number.isFinite(c)) return { kind: 'bad', text: String(c), why: 'a non-finite number' };
-    if (Math.abs(c) >= OVERFLOW) return { kind: 'bad', text: String(c), why: 'an instrument overflow/NaN marker' };
+    if (Math.abs(c) >= OVERFLOW) return { kind: 'bad', text: String(c), why: 'an instrument overflow marker, not a reading' };
     return { kind: 'number', value: c, unit: null };
   }
   let s = String(c).trim();
@@ -29,7 +29,7 @@ export function parseCell(c: Cell, decimalComma: boolean): CellValue {
   s = s.replace(/\u2212/g, '-');
   if (NUM.test(s)) {
     const x = Number(s);
-    if (Math.abs(x) >= OVERFLOW) return { kind: 'bad', text: s, why: Number.isFinite(x) ? 'an instrument overflow/NaN marker' : 'a non-finite value' };
+    if (Math.abs(x) >= OVERFLOW) return { kind: 'bad', text: s, why: Number.isFinite(x) ? 'an instrument overflow marker, not a reading' : 'a non-finite value' };
     return { kind: 'number', value: x, unit: null };
   }
   if (decimalComma && NUM_COMMA.test(s)) return { kind: 'number', value: Number(s.replace(',', '.')), unit: null };

@@ -46,7 +46,7 @@ test('cells: quoted, decimal comma, unit suffix, refusals', () => {
   assert.equal(parseCell('#REF!', false).kind, 'bad');
   assert.equal(parseCell('Cycle 1', false).kind, 'text');
   assert.equal(parseCell(Infinity, false).kind, 'bad');
-  assert.deepEqual(parseCell('9.91E37', false), { kind: 'bad', text: '9.91E37', why: 'an instrument overflow/NaN marker' });
+  assert.deepEqual(parseCell('9.91E37', false), { kind: 'bad', text: '9.91E37', why: 'an instrument overflow marker, not a reading' });
   assert.equal(parseCell('1e400', false).kind, 'bad');
 });
 
