@@ -19,7 +19,7 @@ let scanCount = 0;
 export const solverMode = { robust: false };
 
 /** Slope dg/du of the last converged secant solve (for the next start). */
-export const secantInfo = { slope: 0, evals: 0 };
+export const secantInfo = { slope: 0 };
 
 /** Number of fallback scans performed so far (benchmark/diagnostics). */
 export function fallbackScans(): number {
@@ -117,12 +117,12 @@ export function scanSolve(cell: Cell, u0: number): boolean {
   return refine(cell, 0, -Infinity, b, gb);
 }
 
-/** Trust region of the secant continuation: the root is searched within ±10 % of the previous one. */
+/** Trust region of the secant continuation (relative to the distance of u0 from the nearer end of [0, |V|]). */
 const TRUST = 0.1;
 
 /**
  * Secant continuation from u0 (a previous root), in the direction the sign of g(u0) implies and
- * within a trust region of ±10 % of u0, so that it cannot jump over a nearer root. Returns false
+ * within a trust region of ±10 % of min(u0, |V| − u0), so that it cannot jump over a nearer root. Returns false
  * when the root is not found there quickly, or when the barrier kink (where g can dip to a root
  * pair) lies between u0 and the root; the caller then uses scanSolve.
  */
@@ -134,8 +134,11 @@ export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
   if (!Number.isFinite(g0)) return false;
   if (Math.abs(g0) < 1e-14) return true;
   const upward = g0 < 0;
-  const tLo = upward ? u0 : u0 * (1 - TRUST);
-  const tHi = upward ? Math.min(u0 * (1 + TRUST), top) : u0;
+  // trust region relative to the nearer end of [0, |V|]: near |V| (Schottky takes almost all of V)
+  // the load current depends on |V| − u, not on u
+  const span = TRUST * Math.min(u0, top - u0);
+  const tLo = upward ? u0 : u0 - span;
+  const tHi = upward ? u0 + span : u0;
   let lo = tLo;
   let hi = tHi;
   let bracketed = false;
@@ -159,7 +162,7 @@ export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
       d = (g1 - g0) / (u1 - u0);
       let un = u1 - g1 / d;
       if (!(un > lo && un < hi) || !(d > 0)) un = bracketed ? 0.5 * (lo + hi) : upward ? hi : lo;
-      done = Math.abs(un - u1) <= 1e-10 * u1;
+      done = Math.abs(un - u1) <= 1e-10 * Math.min(u1, top - u1);
       if (!done) {
         u0 = u1;
         g0 = g1;
