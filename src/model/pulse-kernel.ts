@@ -49,7 +49,8 @@ const XC = -Math.log(1e-4) / 10; // window threshold: (N/Nmax)^10 = 1e-4
 /** Full integration of one rectangular pulse (rk23, tight tolerance): the kernel's reference. */
 export function applyPulseExact(p: JartParams, ndisc0: number, vV: number, widthS: number,
   opts: { relTol?: number; scheme?: 'heun' | 'rk23' } = {}): number {
-  if (vV === 0 || !(widthS > 0)) return ndisc0;
+  if (vV === 0 || !(widthS > 0) || !(ndisc0 > 0)) return ndisc0;
+  if (widthS === Infinity) return vV < 0 ? Math.max(ndisc0, p.Ndiscmax) : Math.min(ndisc0, p.Ndiscmin);
   const wave = { tS: Float64Array.of(0, widthS), vV: Float64Array.of(vV, vV) };
   const r = simulate(p, wave, { ninit: ndisc0, scheme: opts.scheme ?? 'rk23', relTol: opts.relTol ?? 1e-8, maxDlnN: 0.02 });
   return r.ndisc[1];
