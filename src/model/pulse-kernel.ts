@@ -40,7 +40,7 @@ export interface PulseKernelOptions {
   nodes?: number;
   /** Tabulated N range (default [Ndiscmin/10, 2·Ndiscmax]). */
   nRange?: [number, number];
-  /** ln N step of the tables (default 0.02). */
+  /** ln N step of the tables (default 0.04). */
   dlnN?: number;
 }
 
@@ -62,7 +62,7 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
   const [r0, r1] = opts.rRange ?? [p.rnew * 0.75, p.rnew * 1.33];
   const [l0, l1] = opts.lRange ?? [p.lnew * 0.75, p.lnew * 1.33];
   const [nLo, nHi] = opts.nRange ?? [p.Ndiscmin / 10, p.Ndiscmax * 2];
-  const dln = opts.dlnN ?? 0.02;
+  const dln = opts.dlnN ?? 0.04;
   const lnR0 = Math.log(r0);
   const lnL0 = Math.log(l0);
   const dR = (Math.log(r1) - lnR0) / (nodes - 1);
