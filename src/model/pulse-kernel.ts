@@ -2,9 +2,11 @@
  * Fast per-pulse state update for rectangular pulses (crossbar simulator), and the full-integration
  * reference `applyPulseExact`.
  *
- * Kernel: τ-tables (tau-table.ts) on a small grid of device geometries (ln r × ln l). For a device,
- * the pulse is applied on the four surrounding tables, N_after = τ⁻¹(τ(N0) + width) on each (exact
- * for any width away from the bounds), and ln Δξ is interpolated bilinearly in (ln r, ln l).
+ * Kernel: ln H tables (tau-table.ts, H = time per unit ln N at the pulse voltage) on a 9 × 9 grid of
+ * device geometries (ln r × ln l). For a device, ln H is interpolated at each table node (4-point
+ * Lagrange in ln r × linear in ln l; weights cached per geometry), and the time-to-reach
+ * τ(ξ) = ∫ H dξ of that piecewise-exponential H is integrated exactly, cell by cell from N0, until the
+ * pulse width is used up: N_after = τ⁻¹(τ(N0) + width), right for any width.
  * The window F_lim is neglected while (N/Nmax)^10 (SET) or (Nmin/N)^10 (RESET) is below 1e-4
  * (relative rate error ≤ 1e-4); closer to the bound the remaining time is integrated with RK4 in the
  * window-adapted coordinate of transform.ts, using the tabulated H (no implicit solves).

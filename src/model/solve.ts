@@ -7,8 +7,8 @@
  * search starts at u = 0 (g = −∞), which gives the smallest-|V_S| root (the branch reached
  * continuously from V = 0).
  *
- * Fast path: safeguarded secant from u0 (converges in 2–4 evaluations when u0 is the previous
- * root). Fallback: a scan on a grid geometric in u and clustered at the barrier kink ψ = 0, then
+ * Fast path: secant from u0 (a predicted root) inside a trust region, converging in 2–4
+ * evaluations. Fallback: a scan on a grid geometric in u and clustered at the barrier kink ψ = 0, then
  * bracketed Illinois/bisection. Never throws; returns false (and NaN fields) on failure.
  */
 import type { Cell } from './cell.js';
