@@ -44,7 +44,7 @@ const rng = createRng(SEED);
 const paramRng = rng.fork(1), noiseRng = rng.fork(2);
 const nominal: Record<VarName, number> = { rnew: DEFAULT_PARAMS.rdet, lnew: DEFAULT_PARAMS.ldet, Ndiscmin: DEFAULT_PARAMS.Ndiscmin, Ndiscmax: DEFAULT_PARAMS.Ndiscmax };
 const wave = sweepWaveform(SWEEP);
-rmSync(OUT, { recursive: true, force: true });
+for (const sub of ['k4200', 'b1500', 'TRUTH.json']) rmSync(join(OUT, sub), { recursive: true, force: true }); // README.md stays
 mkdirSync(join(OUT, 'k4200'), { recursive: true });
 mkdirSync(join(OUT, 'b1500'), { recursive: true });
 

@@ -12,7 +12,7 @@ import { JartcalError } from '../util/errors.js';
 const HELP = `Usage: jartcal simulate [--params P.json] (--waveform W.csv | --sweep [sweep options]) --out O.csv [options]
 
 Simulates one JART VCM v1b cell (docs/model.md) and writes one CSV row per waveform point:
-t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance (v_V: source voltage; v_cell_V: across the cell).
+t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V (v_V: source voltage; v_cell_V: across the cell).
 
   --params P.json           {"model":"jart-vcm-v1b","params":{...}} (missing names: defaults; Ninit = initial N)
   --waveform W.csv          piecewise-linear waveform, columns t_s,v_V

@@ -169,6 +169,7 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
     device, cycle: index, tS: time.tS, timeSource: time.source, vV, iA, complianceA, branch, features,
     provenance: parts[0], ...(parts.length > 1 ? { parts } : {}),
     currentFloorA: Math.max(floor, 1e-15), complianceSource,
+    ...(time.source === 'file' && units.some((u) => u.piece.trace.hints.timeGenerated) ? { timeGenerated: true } : {}),
     ...(hint !== undefined ? { sourceCycle: hint } : {}),
   };
 }
@@ -213,7 +214,8 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     for (const [k, v] of Object.entries(ps[0].trace.meta).slice(0, 200)) metadata[k] = String(v).slice(0, 500);
     metadata['polarityEvidence'] = polaritySource === 'option' ? 'given by option' : evidence;
     metadata['columns'] = JSON.stringify(ps[0].trace.columns);
-    if (comp.length && Math.max(...comp) > 1.05 * Math.min(...comp)) { metadata['complianceMinA'] = String(Math.min(...comp)); metadata['complianceMaxA'] = String(Math.max(...comp)); }
+    const cmin = comp.reduce((a, b) => Math.min(a, b), Infinity), cmax = comp.reduce((a, b) => Math.max(a, b), 0);
+    if (comp.length && cmax > 1.05 * cmin) { metadata['complianceMinA'] = String(cmin); metadata['complianceMaxA'] = String(cmax); }
     devices.push({ id, setPolarity: polarity, complianceA: comp.length ? median(comp) : null, cycles, metadata, polaritySource });
   }
   return { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: now.toISOString(), options: opts, devices, issues, files };

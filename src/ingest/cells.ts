@@ -8,6 +8,8 @@ export type CellValue =
   | { kind: 'text'; text: string }
   | { kind: 'bad'; text: string; why: string };
 
+/** SMUs write 9.9E37-class values for overflow or "not a number" (Keithley 9.91E37): never a current. */
+const OVERFLOW = 9.9e37;
 const NUM = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NUM_COMMA = /^[+-]?\d+,\d*(?:[eE][+-]?\d+)?$/;
 const NONFINITE = /^[+-]?(?:nan|inf|infinity|1\.#inf|1\.#ind|-?1\.#qnan)$/i;
@@ -18,13 +20,18 @@ export function parseCell(c: Cell, decimalComma: boolean): CellValue {
   if (c === null || c === undefined) return { kind: 'empty' };
   if (typeof c === 'number') {
     if (!Number.isFinite(c)) return { kind: 'bad', text: String(c), why: 'a non-finite number' };
+    if (Math.abs(c) >= OVERFLOW) return { kind: 'bad', text: String(c), why: 'an instrument overflow marker, not a reading' };
     return { kind: 'number', value: c, unit: null };
   }
   let s = String(c).trim();
   if (s.length >= 2 && ((s[0] === '"' && s[s.length - 1] === '"') || (s[0] === "'" && s[s.length - 1] === "'"))) s = s.slice(1, -1).trim();
   if (s === '') return { kind: 'empty' };
   s = s.replace(/\u2212/g, '-');
-  if (NUM.test(s)) return { kind: 'number', value: Number(s), unit: null };
+  if (NUM.test(s)) {
+    const x = Number(s);
+    if (Math.abs(x) >= OVERFLOW) return { kind: 'bad', text: s, why: Number.isFinite(x) ? 'an instrument overflow marker, not a reading' : 'a non-finite value' };
+    return { kind: 'number', value: x, unit: null };
+  }
   if (decimalComma && NUM_COMMA.test(s)) return { kind: 'number', value: Number(s.replace(',', '.')), unit: null };
   if (NONFINITE.test(s)) return { kind: 'bad', text: s, why: 'a non-finite value' };
   const m = WITH_UNIT.exec(s);

@@ -6,11 +6,11 @@ import { splitHeaderUnit } from './units.js';
 
 export type Role = 'v' | 'i' | 't' | 'cycle' | 'device';
 
-export interface RoleMatch { role: Role; rank: number; abs?: boolean }
+export interface RoleMatch { role: Role; rank: number; abs?: boolean; log10?: boolean }
 
 export function headerKey(h: string): string {
   const { name } = splitHeaderUnit(h);
-  return name.toLowerCase().replace(/\[\d+\]/g, '').replace(/[^a-z0-9@#]/g, '');
+  return name.toLowerCase().replace(/\[\d+\]/g, '').replace(/[^a-z0-9@#]/g, '').replace(/(.)#+$/, '$1');
 }
 
 const V_EXACT: Record<string, number> = {
@@ -37,6 +37,8 @@ const DEVICE_EXACT: Record<string, number> = {
 
 /** The role a header names, if any. */
 export function classifyHeader(h: string): RoleMatch | null {
+  const raw = h.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (/^log(10)?(abs)?(i|current|absi|abscurrent)(a)?$/.test(raw)) return { role: 'i', rank: 8, abs: true, log10: true };
   const key = headerKey(h);
   if (key === '') return null;
   if (key in V_EXACT) return { role: 'v', rank: V_EXACT[key] };
@@ -55,6 +57,11 @@ export function classifyHeader(h: string): RoleMatch | null {
   if (/^smu\d?(t|time)$/.test(key)) return { role: 't', rank: 1 };
   if (/^abs(olute)?(i|current)\d*$/.test(key)) return { role: 'i', rank: 6, abs: true };
   if (/^(voltage|volt)(applied|forced|source|top)?$/.test(key)) return { role: 'v', rank: 0 };
+  if (/^v_?(smu|ch|app|applied|a)\d?$/.test(key)) return { role: 'v', rank: 1 };
+  if (/^i_?(smu|ch|a)\d?$/.test(key)) return { role: 'i', rank: 1 };
+  if (/^log(10)?(abs)?(i|current|absi|abscurrent)$/.test(key)) return { role: 'i', rank: 8, abs: true, log10: true };
+  if (/^(ch|smu|channel)\d*(voltage|volt)$/.test(key) || /^[a-z]{0,6}\d?voltage$/.test(key)) return { role: 'v', rank: 2 };
+  if (/^(ch|smu|channel)\d*current$/.test(key) || /^[a-z]{0,6}\d?current$/.test(key) && !/^(abs|log|avg|mean)/.test(key)) return { role: 'i', rank: 2 };
   if (/^(current)(measured|meas|top)?$/.test(key)) return { role: 'i', rank: 0 };
   if (/^time(s|sec|stamp)?$/.test(key)) return { role: 't', rank: 1 };
   return null;
@@ -62,7 +69,7 @@ export function classifyHeader(h: string): RoleMatch | null {
 
 /** Headers of columns that are averages, fits or statistics, never a single measured trace. */
 export function isDerivedHeader(h: string): boolean {
-  return /(average|avg|mean|median|std|stdev|sigma|fit|model|sim(ulated)?)\b|_(avg|mean)|average_|^log/i.test(h.trim());
+  return /(average|avg|mean|median|std|stdev|sigma|fit|model|sim(ulated)?)\b|_(avg|mean)|average_/i.test(h.trim());
 }
 
 /** A header that labels a group of trace columns (merged-cell style): "Experiment #", "Cycle", "Device". */

@@ -1,7 +1,8 @@
 /**
  * Compliance from the data, when no metadata states it:
  * 1. an SMU plateau: ≥ 3 consecutive samples within 0.05 % of each other and within 2 % of the
- *    excursion's max |I|, at a
+ *    excursion's max |I|, spanning ≥ 2 % of its peak |V| or with the (measured) voltage stalled (median step
+ *    on the plateau ≤ 1/4 of the sweep step), at a
  *    "round" setting (1 significant digit within 0.05 %, or 2 within 0.01 %), on either polarity;
  * 2. a saturating SET branch (1T1R transistor, slow SMU): ≥ 4 samples of the SET excursion at
  *    ≥ 85 % of its max |I| spanning ≥ 10 % of its peak |V|, with a log-log slope below 0.4
@@ -19,19 +20,37 @@ function isRound(x: number): boolean {
   return near(1, 5e-4) || near(2, 1e-4);
 }
 
-export function smuPlateau(iA: number[], ex: Excursion): number | null {
+export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;
+  const steps: number[] = [];
+  for (let k = ex.start + 1; k < ex.end; k++) steps.push(Math.abs(vV[k] - vV[k - 1]));
+  steps.sort((a, b) => a - b);
+  const step = steps.length ? steps[steps.length >> 1] : 0;
+  const vp = Math.abs(vV[ex.peak]);
   // longest run of consecutive samples near the top that agree within 0.05 % (one overshoot sample may sit above)
   let best: number[] = [];
   for (let k = ex.start; k < ex.end; k++) {
     const a = Math.abs(iA[k]);
     if (a < 0.98 * imax) continue;
-    const run = [a];
-    for (let j = k + 1; j < ex.end && Math.abs(Math.abs(iA[j]) - a) <= 5e-4 * a; j++) run.push(Math.abs(iA[j]));
-    if (run.length > best.length) best = run;
+    let j = k + 1;
+    while (j < ex.end && Math.abs(Math.abs(iA[j]) - a) <= 5e-4 * a) j++;
+    if (j - k > best.length) {
+      // a plateau, not a smooth maximum sampled finely: it spans >= 2 % of the peak |V|, or the
+      // (measured) voltage stalls there as an SMU in current limit does
+      let vlo = Infinity, vhi = -Infinity;
+      const dv: number[] = [];
+      for (let q = k; q < j; q++) {
+        vlo = Math.min(vlo, Math.abs(vV[q])); vhi = Math.max(vhi, Math.abs(vV[q]));
+        if (q > k) dv.push(Math.abs(vV[q] - vV[q - 1]));
+      }
+      dv.sort((a, b) => a - b);
+      const stalled = dv.length > 0 && dv[dv.length >> 1] <= 0.25 * step;
+      if (vhi - vlo >= 0.02 * vp || stalled) best = iA.slice(k, j).map(Math.abs);
+    }
     if (best.length >= ex.end - k) break;
+    k = Math.max(k, j - 1);
   }
   if (best.length < 3) return null;
   const s = [...best].sort((a, b) => a - b);
@@ -63,14 +82,14 @@ export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number
 /** Compliance detected on one cycle's excursions; `setSign` is the sign of the SET excursions. */
 export function detectCompliance(vV: number[], iA: number[], exs: Excursion[], setSign: 1 | -1): number | null {
   const plateaus: number[] = [];
-  for (const ex of exs) { const p = smuPlateau(iA, ex); if (p !== null) plateaus.push(p * (ex.sign === setSign ? 1 : -1)); }
+  for (const ex of exs) { const p = smuPlateau(vV, iA, ex); if (p !== null) plateaus.push(p * (ex.sign === setSign ? 1 : -1)); }
   const setP = plateaus.filter((p) => p > 0);
-  if (setP.length) return Math.max(...setP);
+  if (setP.length) return setP.reduce((a, b) => Math.max(a, b), 0);
   for (const ex of exs) {
     if (ex.sign !== setSign) continue;
     const s = saturatingSet(vV, iA, ex);
     if (s !== null) return s;
   }
-  if (plateaus.length) return Math.max(...plateaus.map(Math.abs));
+  if (plateaus.length) return plateaus.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
   return null;
 }

@@ -38,7 +38,8 @@ export function computeFeatures(vV: number[], iA: number[], branch: number[], re
     // largest one-step rise of the conductance |I|/|V| (excluding steps from ~0 V and from the noise floor)
     let imin = Infinity;
     for (const k of so) if (Math.abs(iA[k]) > 0) imin = Math.min(imin, Math.abs(iA[k]));
-    const vmax = Math.max(...so.map((k) => Math.abs(vV[k])));
+    let vmax = 0;
+    for (const k of so) vmax = Math.max(vmax, Math.abs(vV[k]));
     let stop = so.length;
     if (complianceA !== null) { const q = so.findIndex((k) => Math.abs(iA[k]) >= 0.99 * complianceA); if (q > 0) stop = q + 1; }
     let best = -Infinity, at = -1;

@@ -1,7 +1,7 @@
 /** Header row detection and column layout (single table, side-by-side blocks, shared voltage column). */
 import type { Cell, Grid, ResolvedIngestOptions } from './types.js';
 import { cellText, parseCell } from './cells.js';
-import { classifyHeader, groupLabelKind, headerKey, isDerivedHeader, type Role } from './columns.js';
+import { classifyHeader, groupLabelKind, headerKey, isDerivedHeader, type Role, type RoleMatch } from './columns.js';
 
 export interface BlockLayout {
   v: number; i: number; t?: number; cycle?: number; device?: number;
@@ -10,6 +10,8 @@ export interface BlockLayout {
   /** Id of this column from a sub-header row (shared-voltage layout). */
   label?: string;
   iAbs?: boolean;
+  /** The current column holds log10|I|. */
+  iLog?: boolean;
 }
 
 export interface Layout {
@@ -34,7 +36,7 @@ function overrideCol(header: Cell[], spec: string | null): number | null {
   return -1;
 }
 
-function rolesOf(header: Cell[]): ({ role: Role; rank: number; abs?: boolean } | null)[] {
+function rolesOf(header: Cell[]): (RoleMatch | null)[] {
   return header.map((h) => (typeof h === 'string' ? classifyHeader(h) : null));
 }
 
@@ -132,7 +134,7 @@ function blocksLayout(grid: Grid, r: number, headers: string[], roles: ReturnTyp
       if (blocks.length >= 2) return { headerRow: r, dataRow: r + 1, blocks, kind: 'blocks', skipped: [], headers };
     }
   }
-  const b: BlockLayout = { v: vCol, i: iCol, c0: 0, c1: headers.length, iAbs: roles[iCol]?.abs };
+  const b: BlockLayout = { v: vCol, i: iCol, c0: 0, c1: headers.length, iAbs: roles[iCol]?.abs, iLog: roles[iCol]?.log10 };
   const t = pick('t', opts.columns.t, 0, headers.length); if (t !== undefined) b.t = t;
   const cy = pick('cycle', opts.columns.cycle, 0, headers.length); if (cy !== undefined) b.cycle = cy;
   const dv = pick('device', opts.columns.device, 0, headers.length); if (dv !== undefined) b.device = dv;

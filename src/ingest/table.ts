@@ -89,6 +89,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
   const { opts } = ctx;
   const dc = ctx.decimalComma;
   const hr = layout.headerRow;
+  unitsRow(grid, layout);
   const hdr = (c: number | undefined) => (c === undefined ? '' : layout.headers[c] ?? `column ${c + 1}`);
   // where the table ends: a section marker, or trailing text rows never followed by data
   let end = grid.rows.length;
@@ -104,7 +105,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
   const traces: Trace[] = [];
   for (const [k, b] of layout.blocks.entries()) {
     const vScale = colScale(hdr(b.v), 'V', opts.units.v, grid, hr, b.v);
-    const iScale = layout.kind === 'shared-v' && opts.units.i === null ? 1 : colScale(hdr(b.i), 'A', opts.units.i, grid, hr, b.i);
+    const iScale = (layout.kind === 'shared-v' && opts.units.i === null) || b.iLog ? 1 : colScale(hdr(b.i), 'A', opts.units.i, grid, hr, b.i);
     const tScale = b.t !== undefined ? colScale(hdr(b.t), 's', opts.units.t, grid, hr, b.t) : 1;
     const units: Record<number, ColUnit> = {};
     const tr: Trace = {
@@ -118,6 +119,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
     if (b.cycle !== undefined) { tr.cycleCol = []; tr.columns.cycle = hdr(b.cycle); }
     if (b.device !== undefined) { tr.deviceCol = []; tr.columns.device = hdr(b.device); }
     if (b.iAbs) tr.meta['currentColumnIsAbsolute'] = 'true';
+    if (b.iLog) tr.meta['currentColumnIsLog10'] = 'true';
     if (layout.kind === 'shared-v') { tr.hints.blockKind = layout.groupKind; tr.hints.blockIndex = k; tr.meta['traceLabel'] = b.label ?? ''; }
     if (layout.kind === 'blocks') tr.hints.blockIndex = k;
     if (/generated/i.test(hdr(b.t))) tr.hints.timeGenerated = true;
@@ -128,7 +130,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
       const texts = used.map((c) => cellText(row[c] ?? null));
       if (texts.every((s) => s === '' || PADDING.test(s))) { pendingBreak = tr.vV.length > 0; continue; }
       const vt = texts[0];
-      if (r >= trailingStart && parseCell(row[b.v] ?? null, dc).kind === 'text') { collectMeta(row, tr.meta); continue; }
+      if (r >= trailingStart && /^[A-Za-z]{2}[A-Za-z0-9 _./()#:-]*$/.test(cellText(row.find((c) => c !== null && cellText(c) !== '') ?? null))) { collectMeta(row, tr.meta); continue; }
       if (LABEL.test(vt) && parseCell(row[b.i] ?? null, dc).kind !== 'number') {
         tr.meta[`label@${grid.lineOf(r)}`] = texts.filter((s) => s && !PADDING.test(s)).join(' ');
         pendingBreak = tr.vV.length > 0;
@@ -150,7 +152,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
           } else if (units[c]?.cellUnit) {
             problem = { col: c, msg: `mixed units in column "${hdr(c)}": no unit here but "${units[c].cellUnit}" at ${units[c].cellUnitAt}; expected one unit per column` }; break;
           }
-          const x = s === 1 ? p.value : Number((p.value * s).toPrecision(15));
+          const x = kind === 'A' && b.iLog ? 10 ** p.value : s === 1 ? p.value : Number((p.value * s).toPrecision(15));
           if (!Number.isFinite(x)) { problem = { col: c, msg: `column "${hdr(c)}": the ${role} is not finite` }; break; }
           vals.push(x);
         } else if (p.kind === 'empty') {
@@ -188,4 +190,15 @@ function sameHeader(a: Cell[] | undefined, b: Cell[] | undefined): boolean {
   if (!a || !b) return false;
   const ta = a.map(cellText).filter((s) => s !== ''), tb = b.map(cellText).filter((s) => s !== '');
   return ta.length >= 2 && ta.length === tb.length && ta.every((s, k) => s === tb[k]);
+}
+
+/** A row of units right below the header ("V, A, s") is folded into the header texts ("AV (V)"). */
+function unitsRow(grid: Grid, layout: Layout): void {
+  const row = grid.rows[layout.dataRow];
+  if (!row) return;
+  const used = layout.blocks.flatMap((b) => [b.v, b.i, b.t]).filter((c): c is number => c !== undefined);
+  const isUnit = (c: number) => { const t = cellText(row[c] ?? null); return t !== '' && (unitScale(t, 'A') !== null || unitScale(t, 'V') !== null || unitScale(t, 's') !== null); };
+  if (used.length === 0 || !used.every(isUnit)) return;
+  layout.headers = layout.headers.map((h, c) => { const u = cellText(row[c] ?? null); return u && isUnit(c) && splitHeaderUnit(h).unit === null ? `${h} (${u})` : h; });
+  layout.dataRow += 1;
 }

@@ -97,6 +97,8 @@ export interface Cycle {
   /** All source parts when the cycle was joined from SET and RESET halves (first one = provenance). */
   parts?: Provenance[];
   currentFloorA?: number;
+  /** True when (part of) the time column was synthesised by the instrument software, not measured ("Time (generated)"). */
+  timeGenerated?: boolean;
   /** Where complianceA came from. */
   complianceSource?: 'metadata' | 'plateau' | 'option' | 'none';
   /** Cycle label found in the file (sheet name, Count, cycle column), when it differs from `cycle`. */

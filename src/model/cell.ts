@@ -4,10 +4,17 @@
  * finds the operating point (I, V_S, T) of the implicit equations of spec §5.3 by a 1-D root
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
-import { loadCurrent, discResistance, plugResistance } from './ohmic.js';
+import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
 import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
+
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const loadCurrentFrom_ = loadCurrentFrom;
+const lnFieldEmissionOver_ = lnFieldEmissionOver;
+const lnThermionicOver_ = lnThermionicOver;
+const hoppingRate_ = hoppingRate;
+const windowFactor_ = windowFactor;
 
 export class Cell {
   // parameter-set constants
@@ -16,6 +23,8 @@ export class Cell {
   readonly rSeriesLin: number; // R_TiOx + R0 (+ external series), Ω
   readonly dPhi: number; // φ_Bn0 − φ_n, V
   readonly t0: number;
+  private readonly kLower1: number; // barrier-lowering coefficient at N = 1 (∝ N^¼)
+  private readonly w001: number; // W00/e at N = 1 (∝ √N)
   rExt = 0;
   // geometry (v1b var: r_var, l_var)
   rM = 0;
@@ -23,6 +32,7 @@ export class Cell {
   lnArea = 0;
   areaM2 = 0;
   rPlug = 0;
+  private rDisc1 = 0; // R_disc at N = 1 (∝ 1/N)
   rthSet = 0; // R_th,eff for V < 0, K/W
   // bounds
   nMin = 0;
@@ -51,6 +61,8 @@ export class Cell {
     this.rSeriesLin = p.RseriesTiOx + p.R0;
     this.dPhi = p.phiBn0 - p.phin;
     this.t0 = p.T0;
+    this.kLower1 = loweringCoefficient(1, p.epsphib);
+    this.w001 = w00Volts(1, p.eps);
     this.setGeometry(p.rnew, p.lnew);
     this.nMin = p.Ndiscmin;
     this.nMax = p.Ndiscmax;
@@ -67,6 +79,7 @@ export class Cell {
     this.lnArea = Math.log(this.areaM2);
     this.rPlug = plugResistance(p.Nplug, p.lcell, lM, this.areaM2, p.un);
     this.rthSet = p.Rth0 * (p.rdet / rM) * (p.rdet / rM);
+    this.rDisc1 = discResistance(1, lM, this.areaM2, p.un);
     const n = this.nDisc;
     this.nDisc = -1;
     if (n > 0) this.setN(n);
@@ -74,11 +87,11 @@ export class Cell {
 
   setN(nDisc: number): void {
     if (nDisc === this.nDisc) return;
-    const p = this.p;
     this.nDisc = nDisc;
-    this.rDisc = discResistance(nDisc, this.lM, this.areaM2, p.un);
-    this.kLower = loweringCoefficient(nDisc, p.epsphib);
-    this.w00 = w00Volts(nDisc, p.eps);
+    const sq = Math.sqrt(nDisc);
+    this.rDisc = this.rDisc1 / nDisc;
+    this.kLower = this.kLower1 * Math.sqrt(sq);
+    this.w00 = this.w001 * sq;
     this.rf = this.rDisc + this.rPlug;
     this.rLin = this.rf + this.rSeriesLin + this.rExt;
   }
@@ -110,7 +123,7 @@ export class Cell {
    * Side effect: this.i, this.u, this.tempK hold the evaluation point.
    */
   g(u: number): number {
-    const i = this.mode === 0 ? loadCurrent(this.absV - u, this.rLin, this.cCubic) : this.iDrive;
+    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
     const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
     this.i = i;
     this.u = u;
@@ -118,8 +131,8 @@ export class Cell {
     if (!(i > 0)) return Infinity;
     const p = this.p;
     return this.setPol
-      ? lnFieldEmissionOver(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
-      : lnThermionicOver(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
+      ? lnFieldEmissionOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
+      : lnThermionicOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
   }
 
   /** Voltage across the cell (AE to OE, magnitude) at the last evaluation point. */
@@ -136,13 +149,13 @@ export class Cell {
   /** Unwindowed |dN/dt| at the last evaluation point, 1e26 m^-3/s. */
   rawRate(): number {
     const p = this.p;
-    return hoppingRate(this.nDisc, p.Nplug, this.field(), this.tempK, p.a, p.ny0, p.dWa, this.lM);
+    return hoppingRate_(this.nDisc, p.Nplug, this.field(), this.tempK, p.a, p.ny0, p.dWa, this.lM);
   }
 
   /** Signed dN/dt with the window and the bounds, at the last evaluation point. */
   dndt(): number {
     if (this.i === 0) return 0;
-    const w = windowFactor(this.nDisc, this.setPol, this.nMin, this.nMax);
+    const w = windowFactor_(this.nDisc, this.setPol, this.nMin, this.nMax);
     if (w === 0) return 0;
     const r = this.rawRate() * w;
     return this.setPol ? r : -r;

@@ -7,6 +7,11 @@ import { Cell } from './cell.js';
 import { scanSolve, secantInfo, secantSolve } from './solve.js';
 import type { JartParams } from './params.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const scanSolve_ = scanSolve;
+const secantSolve_ = secantSolve;
+const secantInfo_ = secantInfo;
+
 export interface Circuit {
   /**
    * SMU current compliance in the SET polarity (V < 0): |I| ≤ complianceA, A. As in a lab sweep,
@@ -19,12 +24,19 @@ export interface Circuit {
   seriesOhm?: number;
 }
 
+/**
+ * A cell in its circuit with the branch history (exported as CellDriver): set the state with
+ * `driver.cell.setN(n)` (and `cell.setGeometry(r, l)`), call `solve(vV)`, read `iA`, `vsV`, `vCellV`,
+ * `tempK`, `compliance`, `dndt()`. Consecutive solves continue the branch; `reset()` forgets it.
+ * No allocation per solve: for loops over many operating points (crossbar reads, fits).
+ */
 export class Driver {
   readonly cell: Cell;
   readonly complianceSetA: number;
   readonly complianceResetA: number;
   // continuation history (voltage drive and current drive separately)
   private uHist = 0;
+  private absVHist = 0;
   private slopeHist = 0;
   private uHistC = 0;
   private polHist = 0; // −1 SET, +1 RESET, 0 none
@@ -50,6 +62,7 @@ export class Driver {
     this.uHistC = 0;
     this.polHist = 0;
     this.slopeHist = 0;
+    this.absVHist = 0;
   }
 
   /** History snapshot/restore, so that rejected trial evaluations do not move the branch. */
@@ -58,6 +71,7 @@ export class Driver {
     out[1] = this.slopeHist;
     out[2] = this.uHistC;
     out[3] = this.polHist;
+    out[4] = this.absVHist;
   }
 
   restoreHistory(h: Float64Array): void {
@@ -65,6 +79,7 @@ export class Driver {
     this.slopeHist = h[1];
     this.uHistC = h[2];
     this.polHist = h[3];
+    this.absVHist = h[4];
   }
 
   /** Operating point at source voltage vV and the cell's current N/geometry. */
@@ -88,25 +103,32 @@ export class Driver {
     if (pol !== this.polHist) this.reset();
     cell.prepareVoltage(vV);
     let ok = false;
-    const u0 = this.uHist;
+    // predictor: the same Schottky voltage, or (when the Schottky takes most of V) the same load
+    // drop |V| − u, i.e. the same current
+    let u0 = this.uHist;
+    const w0 = this.absVHist - u0;
+    if (u0 > 0 && w0 > 0 && w0 < u0) u0 = cell.absV - w0;
     if (u0 > 0) {
-      secantInfo.slope = 0;
-      ok = secantSolve(cell, u0, this.slopeHist);
-      if (ok && secantInfo.slope > 0) this.slopeHist = secantInfo.slope;
+      secantInfo_.slope = 0;
+      ok = secantSolve_(cell, u0, this.slopeHist);
+      if (ok && secantInfo_.slope > 0) this.slopeHist = secantInfo_.slope;
     }
-    if (!ok) ok = scanSolve(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
+    if (!ok) ok = scanSolve_(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
     this.polHist = pol;
     this.uHist = ok ? cell.u : 0;
+    this.absVHist = cell.absV;
     let comp = false;
     const icc = pol < 0 ? this.complianceSetA : this.complianceResetA;
     if (ok && cell.i > icc) {
       // current drive at Icc; the cell voltage follows
       comp = true;
-      const uMax = cell.u;
+      // the cell cannot take more than the source minus the drop at Icc: V_S ≤ |V| − R_lin·Icc − c·Icc³
+      // (there the voltage-drive residual equals the current-drive one, so the bracket holds the root)
+      const uMax = cell.absV - icc * cell.rLin - cell.cCubic * icc * icc * icc;
       cell.prepareCurrent(icc, pol < 0, uMax);
       const uc = this.uHistC;
-      let okc = uc > 0 && uc < uMax ? secantSolve(cell, uc, 0) : false;
-      if (!okc) okc = scanSolve(cell, 0);
+      let okc = uc > 0 && uc < uMax ? secantSolve_(cell, uc, 0) : false;
+      if (!okc) okc = scanSolve_(cell, 0);
       ok = okc;
       this.uHistC = okc ? cell.u : 0;
     } else {

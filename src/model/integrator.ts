@@ -10,6 +10,11 @@ import type { Driver } from './circuit.js';
 import { fromY, logistic, toY } from './transform.js';
 import type { VarState } from './variability.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const fromY_ = fromY;
+const logistic_ = logistic;
+const toY_ = toY;
+
 export interface StepControl {
   /** Max |Δ ln N| per accepted step. */
   maxDlnN: number;
@@ -36,7 +41,7 @@ export class Integrator {
   private va = 0;
   private slope = 0;
   private setPol = false;
-  private readonly hist = new Float64Array(4);
+  private readonly hist = new Float64Array(5);
   // first-same-as-last across pieces: the last evaluation (t, N, V) and its dy/dt
   private fsalT = NaN;
   private fsalN = NaN;
@@ -90,7 +95,7 @@ export class Integrator {
     const nMin = vs.nMin;
     const nMax = vs.nMax;
     const setPol = this.setPol;
-    let y = toY(this.nDisc, setPol, nMin, nMax);
+    let y = toY_(this.nDisc, setPol, nMin, nMax);
     // frozen: V = 0 throughout, or N at/beyond the bound it moves towards
     if (mid === 0 || y === -Infinity || !(y === y)) {
       this.fsalT = NaN;
@@ -111,7 +116,7 @@ export class Integrator {
       }
       const rem = tb - t;
       if (rem <= 1e-13 * guard) break;
-      const sig = logistic(y);
+      const sig = logistic_(y);
       // proposal bounded by the Δ ln N limit
       const dl = (Math.abs(k1) * sig) / 10;
       if (dl * h > ctl.maxDlnN) h = (0.9 * ctl.maxDlnN) / dl;
@@ -127,27 +132,27 @@ export class Integrator {
       let errY: number;
       const tn = last ? tb : t + h;
       if (ctl.scheme === 'rk23') {
-        const k2 = this.rhs(t + 0.5 * h, fromY(y + 0.5 * h * k1, setPol, nMin, nMax));
-        const k3 = this.rhs(t + 0.75 * h, fromY(y + 0.75 * h * k2, setPol, nMin, nMax));
+        const k2 = this.rhs(t + 0.5 * h, fromY_(y + 0.5 * h * k1, setPol, nMin, nMax));
+        const k3 = this.rhs(t + 0.75 * h, fromY_(y + 0.75 * h * k2, setPol, nMin, nMax));
         yn = y + h * ((2 / 9) * k1 + (1 / 3) * k2 + (4 / 9) * k3);
-        nNew = fromY(yn, setPol, nMin, nMax);
+        nNew = fromY_(yn, setPol, nMin, nMax);
         k4 = this.rhs(tn, nNew);
         errY = h * ((-5 / 72) * k1 + (1 / 12) * k2 + (1 / 9) * k3 - (1 / 8) * k4);
       } else {
         const y1 = y + h * k1;
-        const n1 = fromY(y1, setPol, nMin, nMax);
+        const n1 = fromY_(y1, setPol, nMin, nMax);
         const k2 = this.rhs(tn, n1);
         yn = y + 0.5 * h * (k1 + k2);
         errY = 0.5 * h * (k2 - k1);
-        nNew = fromY(yn, setPol, nMin, nMax);
-        const errEst = (Math.abs(errY) * Math.max(sig, logistic(yn))) / 10;
+        nNew = fromY_(yn, setPol, nMin, nMax);
+        const errEst = (Math.abs(errY) * Math.max(sig, logistic_(yn))) / 10;
         // The end-point evaluation is needed only for an accepted step, and not even then when
         // the predictor's N equals the corrected N to 1e-9 (operating point the same to ~1e-9).
         if (errEst > ctl.relTol) k4 = 0;
         else if (Math.abs(nNew - n1) <= 1e-9 * nNew) k4 = k2;
         else k4 = this.rhs(tn, nNew);
       }
-      const sigN = Math.max(sig, logistic(yn));
+      const sigN = Math.max(sig, logistic_(yn));
       const err = (Math.abs(errY) * sigN) / 10;
       const lnNew = Math.log(nNew);
       const dln = Math.abs(lnNew - lnN);

@@ -4,16 +4,20 @@
  */
 import { K_B_OVER_E, Z_VO } from './constants.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const K_B_OVER_E_ = K_B_OVER_E;
+const Z_VO_ = Z_VO;
+
 /**
  * |dN/dt| without the window: (c_VO a ν0 / l)·|exp(−ΔW_min/kT) − exp(−ΔW_max/kT)|, with
  * c_VO = (Nplug + N)/2, γ = z a E / (π ΔW_A) clipped to [−1, 1], E the field magnitude (V/m).
  */
 export function hoppingRate(nDisc: number, nPlug: number, eFieldVpm: number, tempK: number, aM: number,
   ny0: number, dWa: number, lM: number): number {
-  let g = (Z_VO * aM * Math.abs(eFieldVpm)) / (Math.PI * dWa);
+  let g = (Z_VO_ * aM * Math.abs(eFieldVpm)) / (Math.PI * dWa);
   if (g > 1) g = 1;
   if (!(g > 0)) return 0;
-  const kT = K_B_OVER_E * tempK;
+  const kT = K_B_OVER_E_ * tempK;
   const base = Math.sqrt(1 - g * g) + g * Math.asin(g);
   const half = (g * Math.PI) / 2;
   const wMin = dWa * (base - half); // the lower barrier (direction of the field)

@@ -28,3 +28,22 @@ export function loadCurrent(w: number, rLin: number, cCubic: number): number {
   i -= f / (3 * cCubic * i * i + rLin);
   return i;
 }
+
+/**
+ * Same as loadCurrent, warm-started from a nearby solution `guess` (the previous evaluation):
+ * Newton on the convex cubic, a few multiplications instead of asinh/sinh. Falls back to the closed
+ * form when the guess is unusable or Newton does not settle to 1e-14 within 6 iterations.
+ */
+export function loadCurrentFrom(w: number, rLin: number, cCubic: number, guess: number): number {
+  if (w <= 0) return 0;
+  if (cCubic <= 0) return w / rLin;
+  if (!(guess > 0)) return loadCurrent(w, rLin, cCubic);
+  let i = guess;
+  for (let it = 0; it < 6; it++) {
+    const ci2 = cCubic * i * i;
+    const d = ((ci2 + rLin) * i - w) / (3 * ci2 + rLin);
+    i -= d;
+    if (Math.abs(d) <= 1e-14 * i) return i > 0 ? i : loadCurrent(w, rLin, cCubic);
+  }
+  return loadCurrent(w, rLin, cCubic);
+}

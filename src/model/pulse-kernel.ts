@@ -2,9 +2,11 @@
  * Fast per-pulse state update for rectangular pulses (crossbar simulator), and the full-integration
  * reference `applyPulseExact`.
  *
- * Kernel: τ-tables (tau-table.ts) on a small grid of device geometries (ln r × ln l). For a device,
- * the pulse is applied on the four surrounding tables, N_after = τ⁻¹(τ(N0) + width) on each (exact
- * for any width away from the bounds), and ln Δξ is interpolated bilinearly in (ln r, ln l).
+ * Kernel: ln H tables (tau-table.ts, H = time per unit ln N at the pulse voltage) on a 9 × 9 grid of
+ * device geometries (ln r × ln l). For a device, ln H is interpolated at each table node (4-point
+ * Lagrange in ln r × linear in ln l; weights cached per geometry), and the time-to-reach
+ * τ(ξ) = ∫ H dξ of that piecewise-exponential H is integrated exactly, cell by cell from N0, until the
+ * pulse width is used up: N_after = τ⁻¹(τ(N0) + width), right for any width.
  * The window F_lim is neglected while (N/Nmax)^10 (SET) or (Nmin/N)^10 (RESET) is below 1e-4
  * (relative rate error ≤ 1e-4); closer to the bound the remaining time is integrated with RK4 in the
  * window-adapted coordinate of transform.ts, using the tabulated H (no implicit solves).
@@ -14,6 +16,11 @@ import type { JartParams } from './params.js';
 import { simulate } from './simulate.js';
 import { TauTable } from './tau-table.js';
 import { fromY, logistic, toY } from './transform.js';
+
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const fromY_ = fromY;
+const logistic_ = logistic;
+const toY_ = toY;
 
 export interface PulseDeviceVar { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number }
 
@@ -35,7 +42,7 @@ export interface PulseKernelOptions {
   nodes?: number;
   /** Tabulated N range (default [Ndiscmin/10, 2·Ndiscmax]). */
   nRange?: [number, number];
-  /** ln N step of the tables (default 0.02). */
+  /** ln N step of the tables (default 0.04). */
   dlnN?: number;
 }
 
@@ -44,7 +51,8 @@ const XC = -Math.log(1e-4) / 10; // window threshold: (N/Nmax)^10 = 1e-4
 /** Full integration of one rectangular pulse (rk23, tight tolerance): the kernel's reference. */
 export function applyPulseExact(p: JartParams, ndisc0: number, vV: number, widthS: number,
   opts: { relTol?: number; scheme?: 'heun' | 'rk23' } = {}): number {
-  if (vV === 0 || !(widthS > 0)) return ndisc0;
+  if (vV === 0 || !(widthS > 0) || !(ndisc0 > 0)) return ndisc0;
+  if (widthS === Infinity) return vV < 0 ? Math.max(ndisc0, p.Ndiscmax) : Math.min(ndisc0, p.Ndiscmin);
   const wave = { tS: Float64Array.of(0, widthS), vV: Float64Array.of(vV, vV) };
   const r = simulate(p, wave, { ninit: ndisc0, scheme: opts.scheme ?? 'rk23', relTol: opts.relTol ?? 1e-8, maxDlnN: 0.02 });
   return r.ndisc[1];
@@ -56,7 +64,7 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
   const [r0, r1] = opts.rRange ?? [p.rnew * 0.75, p.rnew * 1.33];
   const [l0, l1] = opts.lRange ?? [p.lnew * 0.75, p.lnew * 1.33];
   const [nLo, nHi] = opts.nRange ?? [p.Ndiscmin / 10, p.Ndiscmax * 2];
-  const dln = opts.dlnN ?? 0.02;
+  const dln = opts.dlnN ?? 0.04;
   const lnR0 = Math.log(r0);
   const lnL0 = Math.log(l0);
   const dR = (Math.log(r1) - lnR0) / (nodes - 1);
@@ -104,6 +112,34 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
     return Math.exp(a + (f - j) * (lnHAt(j + 1) - a));
   }
 
+  let lastR = NaN;
+  let lastL = NaN;
+  let geoOk = false;
+  /** Interpolation weights for a geometry (cached: consecutive pulses on one device reuse them). */
+  function setGeometry(rnew: number, lnew: number): void {
+    lastR = rnew;
+    lastL = lnew;
+    const fr = (Math.log(rnew) - lnR0) / dR;
+    const fl = (Math.log(lnew) - lnL0) / dL;
+    geoOk = fr >= 0 && fr <= nodes - 1 && fl >= 0 && fl <= nodes - 1;
+    if (!geoOk) return;
+    let a = Math.floor(fr) - 1;
+    if (a < 0) a = 0;
+    if (a > nodes - 4) a = nodes - 4;
+    let b = Math.floor(fl);
+    if (b > nodes - 2) b = nodes - 2;
+    const x = fr - a; // in [0, 3]
+    const wl = fl - b;
+    for (let k = 0; k < 4; k++) {
+      const ck = k === 0 ? (-(x - 1) * (x - 2) * (x - 3)) / 6 : k === 1 ? (x * (x - 2) * (x - 3)) / 2
+        : k === 2 ? (-x * (x - 1) * (x - 3)) / 2 : (x * (x - 1) * (x - 2)) / 6;
+      off[2 * k] = ((a + k) * nodes + b) * n;
+      off[2 * k + 1] = ((a + k) * nodes + b + 1) * n;
+      wt[2 * k] = ck * (1 - wl);
+      wt[2 * k + 1] = ck * wl;
+    }
+  }
+
   function exact(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number): number {
     fallbacks++;
     return applyPulseExact({ ...p, rnew, lnew, Ndiscmin: ndiscMin, Ndiscmax: ndiscMax }, ndisc, vV, widthS);
@@ -119,31 +155,11 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
       if (vV === 0 || !(widthS > 0)) return ndisc;
       if (s > 0 ? ndisc >= ndiscMax : ndisc <= ndiscMin) return ndisc; // at the bound: frozen
       const xiStart = s * Math.log(ndisc);
-      const xiC = s > 0 ? Math.log(ndiscMax) - XC : -(Math.log(ndiscMin) + XC);
       const xiB = s > 0 ? Math.log(ndiscMax) : -Math.log(ndiscMin);
-      const fr = (Math.log(rnew) - lnR0) / dR;
-      const fl = (Math.log(lnew) - lnL0) / dL;
-      if (!(xiStart >= xi0 && xiB <= xiHi && fr >= 0 && fr <= nodes - 1 && fl >= 0 && fl <= nodes - 1)) {
+      const xiC = xiB - XC;
+      if (rnew !== lastR || lnew !== lastL) setGeometry(rnew, lnew);
+      if (!(xiStart >= xi0 && xiB <= xiHi && geoOk)) {
         return exact(ndisc, rnew, lnew, ndiscMin, ndiscMax);
-      }
-      // interpolation weights
-      let a = Math.floor(fr) - 1;
-      if (a < 0) a = 0;
-      if (a > nodes - 4) a = nodes - 4;
-      let b = Math.floor(fl);
-      if (b > nodes - 2) b = nodes - 2;
-      const x = fr - a; // in [0, 3]
-      const wl = fl - b;
-      const c0 = (-(x - 1) * (x - 2) * (x - 3)) / 6;
-      const c1 = (x * (x - 2) * (x - 3)) / 2;
-      const c2 = (-x * (x - 1) * (x - 3)) / 2;
-      const c3 = (x * (x - 1) * (x - 2)) / 6;
-      for (let k = 0; k < 4; k++) {
-        const ck = k === 0 ? c0 : k === 1 ? c1 : k === 2 ? c2 : c3;
-        off[2 * k] = ((a + k) * nodes + b) * n;
-        off[2 * k + 1] = ((a + k) * nodes + b + 1) * n;
-        wt[2 * k] = ck * (1 - wl);
-        wt[2 * k + 1] = ck * wl;
       }
       // walk the cells: exact time-to-reach of the piecewise-exponential H
       let rem = widthS;
@@ -151,16 +167,20 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
       let j = Math.floor((xi - xi0) / dXi);
       if (j > n - 2) j = n - 2;
       let la = lnHAt(j);
+      let hA = NaN; // H at the cell start, carried from the previous cell's end (one exp per node)
       while (xi < xiC) {
         const lb = lnHAt(j + 1);
         const beta = (lb - la) / dXi;
         const xj = xi0 + j * dXi;
         const sA = xi - xj;
         const sB = Math.min(dXi, xiC - xj);
-        const hA = Math.exp(la + beta * sA);
+        if (!(hA === hA)) hA = Math.exp(la + beta * sA);
         const ds = sB - sA;
         const bd = beta * ds;
-        const cellT = Math.abs(bd) < 1e-9 ? hA * ds * (1 + 0.5 * bd) : (hA * Math.expm1(bd)) / beta;
+        const full = sB === dXi;
+        const hB = full ? Math.exp(lb) : NaN;
+        const cellT = Math.abs(bd) < 1e-4 ? hA * ds * (1 + bd * (0.5 + bd / 6))
+          : full ? (hB - hA) / beta : (hA * Math.expm1(bd)) / beta;
         if (rem < cellT) {
           const z = (beta * rem) / hA;
           xi += Math.abs(z) < 1e-9 ? (rem / hA) * (1 - 0.5 * z) : Math.log1p(z) / beta;
@@ -168,26 +188,27 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
         }
         rem -= cellT;
         xi = xj + sB;
-        if (sB < dXi) break; // reached the window threshold inside this cell
+        if (!full) break; // reached the window threshold inside this cell
         j++;
         la = lb;
+        hA = hB;
         if (j > n - 2) break;
       }
       // window region: dy/dt = −10/H(ξ(y)), RK4 with |Δξ| ≤ 0.1 per step
       const setPol = s > 0;
-      let y = toY(Math.exp(s * xi), setPol, ndiscMin, ndiscMax);
+      let y = toY_(Math.exp(s * xi), setPol, ndiscMin, ndiscMax);
       for (let it = 0; it < 400 && rem > 0 && y > -700; it++) {
-        const h1 = hAt(s * Math.log(fromY(y, setPol, ndiscMin, ndiscMax)));
-        let dt = (0.1 * h1) / Math.max(logistic(y), 1e-300);
+        const h1 = hAt(s * Math.log(fromY_(y, setPol, ndiscMin, ndiscMax)));
+        let dt = (0.1 * h1) / Math.max(logistic_(y), 1e-300);
         if (dt > rem) dt = rem;
         const k1 = -10 / h1;
-        const k2 = -10 / hAt(s * Math.log(fromY(y + 0.5 * dt * k1, setPol, ndiscMin, ndiscMax)));
-        const k3 = -10 / hAt(s * Math.log(fromY(y + 0.5 * dt * k2, setPol, ndiscMin, ndiscMax)));
-        const k4 = -10 / hAt(s * Math.log(fromY(y + dt * k3, setPol, ndiscMin, ndiscMax)));
+        const k2 = -10 / hAt(s * Math.log(fromY_(y + 0.5 * dt * k1, setPol, ndiscMin, ndiscMax)));
+        const k3 = -10 / hAt(s * Math.log(fromY_(y + 0.5 * dt * k2, setPol, ndiscMin, ndiscMax)));
+        const k4 = -10 / hAt(s * Math.log(fromY_(y + dt * k3, setPol, ndiscMin, ndiscMax)));
         y += (dt / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
         rem -= dt;
       }
-      return fromY(y, setPol, ndiscMin, ndiscMax);
+      return fromY_(y, setPol, ndiscMin, ndiscMax);
     },
   };
 }

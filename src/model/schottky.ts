@@ -6,6 +6,9 @@
  */
 import { A_STAR, EPS0, H_PLANCK, K_B_OVER_E, M_DIEL, N_UNIT, Q_E, Z_VO } from './constants.js';
 
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const K_B_OVER_E_ = K_B_OVER_E;
+
 /** Coefficient K of the barrier lowering Δφ = K·ψ^(1/4): K = (e³ z N / (8π² (ε_φB ε0)³))^(1/4), V^(3/4). */
 export function loweringCoefficient(nDisc: number, epsphib: number): number {
   const e3 = Q_E * Q_E * Q_E;
@@ -40,7 +43,7 @@ export function xMinusTanh(x: number): number {
 }
 
 const LN_ASTAR = Math.log(A_STAR);
-const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E);
+const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E_);
 
 /**
  * ln(I_TE / i) for V_S = u ≥ 0, with I_TE = A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1): the residual of
@@ -48,7 +51,7 @@ const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E);
  */
 export function lnThermionicOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number, dPhi: number,
   kLower: number): number {
-  const kT = K_B_OVER_E * tempK;
+  const kT = K_B_OVER_E_ * tempK;
   const phi = barrier(phiBn0, dPhi - u, kLower);
   const z = u / kT;
   const lead = lnArea + LN_ASTAR - phi / kT;
@@ -63,7 +66,7 @@ export function lnThermionicOver(u: number, tempK: number, i: number, lnArea: nu
  */
 export function lnFieldEmissionOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number,
   dPhi: number, kLower: number, w00: number): number {
-  const kT = K_B_OVER_E * tempK;
+  const kT = K_B_OVER_E_ * tempK;
   const phi = barrier(phiBn0, dPhi + u, kLower);
   const x = w00 / kT;
   let th: number;

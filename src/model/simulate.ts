@@ -9,7 +9,7 @@ import { V_ZERO_BAND } from './constants.js';
 import { Integrator } from './integrator.js';
 import type { JartParams } from './params.js';
 import { VarState, type CycleSampler } from './variability.js';
-import type { Waveform } from './waveform.js';
+import { validateWaveform, type Waveform } from './waveform.js';
 
 export interface SimOptions {
   circuit?: Circuit;
@@ -41,6 +41,8 @@ export interface SimResult {
   ndisc: Float64Array;
   tempK: Float64Array;
   complianceActive: Uint8Array;
+  /** Schottky voltage V_S, V (the branch the solve followed). */
+  vsV: Float64Array;
   /** v1b var filament radius and disc length at each point, m. */
   rVarM: Float64Array;
   lVarM: Float64Array;
@@ -49,12 +51,17 @@ export interface SimResult {
 
 export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme: 'heun' } as const;
 
+/**
+ * Simulates the cell through `wave`. A malformed waveform (lengths differ, non-finite, time not
+ * strictly increasing) throws JartcalError; the physics never throws (NaN after a failure).
+ */
 export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): SimResult {
+  if (wave.tS.length > 0) validateWaveform(wave);
   const n = wave.tS.length;
   const res: SimResult = {
     tS: Float64Array.from(wave.tS), vV: Float64Array.from(wave.vV), vCellV: new Float64Array(n),
     iA: new Float64Array(n), ndisc: new Float64Array(n), tempK: new Float64Array(n),
-    complianceActive: new Uint8Array(n), rVarM: new Float64Array(n), lVarM: new Float64Array(n),
+    complianceActive: new Uint8Array(n), vsV: new Float64Array(n), rVarM: new Float64Array(n), lVarM: new Float64Array(n),
     stats: { steps: 0, rhsEvals: 0, rejected: 0 },
   };
   if (n === 0) return res;
@@ -72,6 +79,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.iA[k] = d.iA;
     res.vCellV[k] = d.vCellV;
     res.tempK[k] = d.tempK;
+    res.vsV[k] = d.vsV;
     res.ndisc[k] = integ.nDisc;
     res.complianceActive[k] = d.compliance ? 1 : 0;
     res.rVarM[k] = d.cell.rM;
@@ -123,6 +131,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.iA[k] = NaN;
     res.vCellV[k] = NaN;
     res.tempK[k] = NaN;
+    res.vsV[k] = NaN;
     res.ndisc[k] = NaN;
     res.rVarM[k] = NaN;
     res.lVarM[k] = NaN;

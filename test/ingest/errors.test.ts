@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as XLSX from 'xlsx';
 import { ingestFiles } from '../../src/io/ingest.js';
+import { readDataset } from '../../src/io/dataset.js';
 import { JartcalError } from '../../src/util/errors.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -131,6 +132,10 @@ test('CLI: --json prints exactly the summary; --lenient reports dropped rows on 
   assert.deepEqual(j.perDevice.map((d: { id: string }) => d.id), ['cli-partly', 'b15dev']);
   assert.match(r.stderr, /dropped row: .*cli-partly\.csv, line 4: column "I"/);
   assert.ok(existsSync(out));
+  const back = readDataset(out);
+  assert.equal(back.schema, 'jartcal.dataset/1');
+  assert.equal(back.devices[1].cycles[2].vV.length, 241);
+  assert.deepEqual(back.issues.filter((i) => i.code === 'dropped_row').map((i) => i.location?.line), [4]);
   const help = cli(['ingest', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--set-polarity/);

@@ -40,12 +40,16 @@ test('example campaign: the stored cycle is the simulated truth in the model con
     const c = ds.devices.find((x) => x.id === id)!.cycles[2];
     const r = simulate(resolveParams(t.cycles[2].params), wave, { circuit: { complianceA: t.complianceA } });
     assert.equal(c.vV.length, wave.vV.length);
-    let worst = 0;
+    const dev: number[] = [];
     for (let k = 0; k < c.vV.length; k++) {
       assert.ok(Math.abs(c.vV[k] - wave.vV[k]) < 1e-6);
       assert.ok(Math.abs(c.tS[k] - (wave.tS[k] - wave.tS[0])) < 1e-5);
-      if (Math.abs(r.iA[k]) > 1e-9) worst = Math.max(worst, Math.abs(Math.log10(Math.abs(c.iA[k]) / Math.abs(r.iA[k]))));
+      if (Math.abs(r.iA[k]) > 1e-9) dev.push(Math.abs(Math.log10(Math.abs(c.iA[k]) / Math.abs(r.iA[k]))));
     }
-    assert.ok(worst < 0.05, `${id}: worst |Δlog10 I| ${worst}`); // 2 % noise ≈ 0.009 decade per σ
+    dev.sort((a, b) => a - b);
+    // 2 % noise ≈ 0.009 decade per σ; percentiles, so that a later model refinement moving the abrupt SET by
+    // one 10 mV sample does not fail the check at that one sample
+    assert.ok(dev[Math.floor(0.5 * dev.length)] < 0.015, `${id}: median |Δlog10 I| ${dev[Math.floor(0.5 * dev.length)]}`);
+    assert.ok(dev[Math.floor(0.95 * dev.length)] < 0.04, `${id}: 95th percentile ${dev[Math.floor(0.95 * dev.length)]}`);
   }
 });

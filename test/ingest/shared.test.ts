@@ -32,6 +32,7 @@ test('aguirref K4200: SET and RESET workbooks join into 11 cycles of one device,
     assert.equal(c.vV.length, 802 + 842);
     assert.equal(c.parts?.length, 2);
     assert.equal(c.timeSource, 'file');
+    assert.equal(c.timeGenerated, true); // the RESET half's "Time (generated)" (README_time.txt)
     assert.equal(c.complianceA, 0.01);
     assert.equal(c.complianceSource, 'metadata');
     assert.ok(c.features.complianceHit);

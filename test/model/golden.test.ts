@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedPath } from '../helpers/shared.js';
-import { DEFAULT_PARAMS, operatingPoint, readCurrent } from '../../src/model/index.js';
+import { DEFAULT_PARAMS, operatingPoint, readCurrent, simulate, sweepWaveform } from '../../src/model/index.js';
 import { readCsv } from './refdata.js';
 
 test('golden points: I to 1e-6 relative, T to 1e-3 K, V_S and dN/dt', () => {
@@ -33,5 +33,19 @@ test('physical branch: the smallest-V_S root where three exist (spec §5.5)', ()
   for (const v of [0.7, 0.85, 1.0]) {
     const op = operatingPoint(DEFAULT_PARAMS, v, 20);
     assert.ok(op.vsV > 0 && op.vsV < 0.03, `V=${v}: V_S=${op.vsV}`);
+  }
+});
+
+test('the default sweep stays on the physical branch (spec §5.5: max V_S on the positive side 18 mV)', () => {
+  const r = simulate(DEFAULT_PARAMS, sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.001 }));
+  let maxVs = 0;
+  for (let k = 0; k < r.vV.length; k++) if (r.vV[k] > 0) maxVs = Math.max(maxVs, r.vsV[k]);
+  assert.ok(maxVs > 0.015 && maxVs < 0.02, `max V_S = ${maxVs}`);
+  // the state-switching samples are the only V_S discontinuities (spec §10.3)
+  for (let k = 1; k < r.vV.length; k++) {
+    if (r.vV[k] === 0 || r.vV[k - 1] === 0 || Math.sign(r.vV[k]) !== Math.sign(r.vV[k - 1])) continue;
+    const jump = Math.abs(r.vsV[k] - r.vsV[k - 1]);
+    const switching = Math.abs(Math.log(r.ndisc[k] / r.ndisc[k - 1])) > 0.01;
+    if (!switching) assert.ok(jump < 2e-3, `V_S jumps by ${jump} V at sample ${k} without switching`);
   }
 });
