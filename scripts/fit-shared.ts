@@ -4,6 +4,7 @@
  * convention (SET at V < 0), fits them with the worker pool and writes, under runs/fit-shared/:
  * NAME.dataset.json, NAME.fits.json, and overlay plots NAME-cycleK.svg (measured vs fitted).
  *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
+ *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
   const flag = (n: string) => { const i = args.indexOf(n); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
   const maxCycles = Number(flag('--max-cycles') ?? Infinity);
   const workers = Number(flag('--workers') ?? 0) || undefined;
+  const fitOverride = flag('--fit');
+  const tag = flag('--tag') ?? '';
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
     const c = CASES[name]();
     let n = 0;
     c.devices = c.devices.map((d) => ({ ...d, cycles: d.cycles.filter(() => n++ < maxCycles) })).filter((d) => d.cycles.length > 0);
+    if (fitOverride) c.options = { ...c.options, fitParams: fitOverride.split(',') as NonNullable<FitOptions['fitParams']> };
+    if (tag) c.name = `${c.name}-${tag}`;
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
     const progress = createProgress(name, total);

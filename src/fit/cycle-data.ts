@@ -47,9 +47,12 @@ export interface ObjectiveOptions {
    *  switching samples on a ±1.3 V sweep (docs/fitting.md). */
   simRelTol: number;
   simMaxDlnN: number;
+  /** Right-hand-side evaluations after which a simulation is abandoned (its residuals become the
+   *  NaN penalty): a pathological trial point must not stall a fit (a normal sweep needs ~5e3). */
+  simMaxEvals: number;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3 };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvals: 2e5 };
 
 export interface PreparedCycle {
   device: string;

@@ -46,7 +46,7 @@ export interface CycleEvaluation {
  * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number }): number | null {
+function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
   const lc = Math.log(nCross);
   let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
   let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
@@ -83,8 +83,8 @@ function windowDistance(v: number, m: number, [lo, hi]: [number, number]): numbe
 }
 
 /** Integration tolerances of the model during a fit (undefined = the model's defaults). */
-function simTol(o: ObjectiveOptions): { relTol?: number; maxDlnN?: number } {
-  return { ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}) };
+function simTol(o: ObjectiveOptions): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
+  return { ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}), ...(o.simMaxEvals ? { maxEvals: o.simMaxEvals } : {}) };
 }
 
 export function residualCount(pc: PreparedCycle): number {
