@@ -83,8 +83,11 @@ function windowDistance(v: number, m: number, [lo, hi]: [number, number]): numbe
 }
 
 /** Integration tolerances of the model during a fit (undefined = the model's defaults). */
-function simTol(o: ObjectiveOptions): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
-  return { ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}), ...(o.simMaxEvals ? { maxEvals: o.simMaxEvals } : {}) };
+function simTol(o: ObjectiveOptions, points: number): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
+  return {
+    ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}),
+    ...(o.simMaxEvalsPerPoint ? { maxEvals: Math.max(2e4, o.simMaxEvalsPerPoint * points) } : {}),
+  };
 }
 
 export function residualCount(pc: PreparedCycle): number {
@@ -93,14 +96,14 @@ export function residualCount(pc: PreparedCycle): number {
 
 export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o) });
+  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
-  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o));
-  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o));
+  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
+  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;
