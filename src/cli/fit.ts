@@ -38,7 +38,7 @@ Objective:
   --series-resistance R external series resistance of the setup, Ω (default 0)
 Optimiser:
   --starts N            multi-start points tried when a fit is poor (default 6)
-  --max-evals N         residual evaluations per fit (default 250)
+  --max-evals N         residual evaluations per fit phase and per 6 free parameters (default 250)
   --seed N              seed of the multi-start design (default 1)
 Run:
   --workers N           worker threads (default: all cores; 1 = in-process)

@@ -117,7 +117,8 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     const e = new Float64Array(0);
     return { layout, values: e, u: u0, evals, ninits, lm: lm0, unc: { seU: e, correlation: [], condition: 1, s2: cost / Math.max(1, m) }, seU: e, seP: e };
   }
-  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: settings.maxEvaluations, relTol: settings.relTol, gradientStep: settings.gradientStep };
+  // the evaluation budget is per six free parameters (a forward-difference Jacobian costs n + 1)
+  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)), relTol: settings.relTol, gradientStep: settings.gradientStep };
   // Phase 1 only has to reach the basin when phase 2 follows: a looser relative stop.
   const phase1Opts = settings.statWeights ? { ...lmOpts, relTol: Math.max(settings.relTol, 1e-2) } : lmOpts;
   let lm = multiStartFit(fn, [u0], phase1Opts);

@@ -46,7 +46,7 @@ export interface CycleEvaluation {
  * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number): number | null {
+function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
   const lc = Math.log(nCross);
   let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
   let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
@@ -54,7 +54,7 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
   const tS = new Float64Array(sub + 1), vV = new Float64Array(sub + 1);
   for (let level = 0; level < levels; level++) {
     for (let j = 0; j <= sub; j++) { const f = j / sub; tS[j] = t0 + f * (t1 - t0); vV[j] = v0 + f * (v1 - v0); }
-    const s = simulate(p, { tS, vV }, { circuit, ninit: n0 });
+    const s = simulate(p, { tS, vV }, { circuit, ninit: n0, ...tol });
     let j = 1;
     for (; j <= sub; j++) if (up ? s.ndisc[j] >= nCross : s.ndisc[j] <= nCross) break;
     if (j > sub || !Number.isFinite(s.ndisc[j])) break;
@@ -82,20 +82,28 @@ function windowDistance(v: number, m: number, [lo, hi]: [number, number]): numbe
   return v < a ? a - v : v > b ? v - b : 0;
 }
 
+/** Integration tolerances of the model during a fit (undefined = the model's defaults). */
+function simTol(o: ObjectiveOptions, points: number): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
+  return {
+    ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}),
+    ...(o.simMaxEvalsPerPoint ? { maxEvals: Math.max(2e4, o.simMaxEvalsPerPoint * points) } : {}),
+  };
+}
+
 export function residualCount(pc: PreparedCycle): number {
   return pc.idx.length + (pc.vSetV !== null ? 1 : 0) + (pc.vResetV !== null ? 1 : 0);
 }
 
 export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulate(p, pc.wave, { circuit, ninit });
+  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
-  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48);
-  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16);
+  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
+  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;
