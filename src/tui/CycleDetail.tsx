@@ -15,9 +15,11 @@ export function CycleDetail(p: CycleDetailProps) {
   const floor = data?.currentFloorA ?? 1e-12;
   const res = data && p.modelA ? residualsLog10(data.iA, p.modelA, floor) : null;
   const byBranch = res && data ? rmsByBranch(res, data.branch) : null;
-  const why = diagnose(fit, byBranch).slice(0, p.height >= 30 ? 4 : 3);
-  const resRows = Math.max(4, Math.min(8, Math.floor(p.height * 0.25)));
-  const ivRows = Math.max(6, p.height - resRows - why.length - 4);
+  // Rows: title, diagnosis, I-V plot, legend, residual header, residual strip (dropped on short terminals).
+  const why = diagnose(fit, byBranch).slice(0, p.height >= 30 ? 4 : p.height >= 20 ? 3 : 2);
+  const fixed = 1 + why.length + 1 + 1;
+  const resRows = p.height - fixed >= 22 ? Math.max(4, Math.min(8, Math.floor(p.height * 0.25))) : 0;
+  const ivRows = Math.max(4, p.height - fixed - resRows);
   const title = `${fit.device} cycle ${fit.cycle} · RMS ${fmtRms(fit.rmsLog10)} dec · ${fit.converged ? 'converged' : 'NOT converged'}`;
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
@@ -37,7 +39,7 @@ export function CycleDetail(p: CycleDetailProps) {
               <Text wrap="truncate" dimColor>
                 residual log10|I| (meas − model) · {byBranch!.map((b) => `${b.name} ${fmtRms(b.rmsLog10)}`).join(' · ')}
               </Text>
-              <Lines lines={residualChart({ cols: p.width, rows: resRows, vV: data.vV, res, branch: data.branch })} />
+              {resRows > 0 ? <Lines lines={residualChart({ cols: p.width, rows: resRows, vV: data.vV, res, branch: data.branch })} /> : null}
             </>
           ) : <Text dimColor>no residuals: the model curve is not available</Text>}
         </>
