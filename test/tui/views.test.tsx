@@ -127,6 +127,11 @@ test('app: follows a size change and shows the population pane on Tab', async ()
   const narrow = (await waitFor(app.lastFrame, (f) => Math.max(...f.split('\n').map((l) => l.length)) <= 90)).split('\n');
   assert.ok(Math.max(...narrow.map((l) => l.length)) <= 90, `narrow width ${Math.max(...narrow.map((l) => l.length))}`);
   assert.ok(narrow.length <= 30);
+  app.rerender(<InspectApp {...props} size={{ columns: 80, rows: 24 }} />);
+  const small = (await waitFor(app.lastFrame, (f) => Math.max(...f.split('\n').map((l) => l.length)) <= 80)).split('\n');
+  assert.ok(small.length <= 24, `80×24: ${small.length} rows`);
+  assert.match(small.join('\n'), /D2 cycle 3 · RMS 0\.497 dec/, 'the title stays visible on a small terminal');
+  assert.match(small.join('\n'), /Parameters/);
   app.stdin.write(KEYS.tab);
   await tick();
   app.stdin.write(KEYS.tab);
