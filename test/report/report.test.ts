@@ -86,3 +86,13 @@ test('report: without a dataset the overlays are skipped with a note instead of 
   assert.ok(!r.plots.some((p) => p.file.startsWith('iv_')));
   assert.ok(r.plots.some((p) => p.file.startsWith('hist_')));
 });
+
+test('report: --no-png writes the SVGs only', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'jartcal-report-svg-')), 'r');
+  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: null, model: null, maxCycles: 1 });
+  writeReportDir(out, r, { png: false });
+  const files = readdirSync(join(out, 'plots'));
+  assert.equal(files.filter((f) => f.endsWith('.png')).length, 0);
+  assert.equal(files.filter((f) => f.endsWith('.svg')).length, r.plots.length);
+  assert.match(readFileSync(join(out, 'index.html'), 'utf8'), /model curve unavailable/);
+});
