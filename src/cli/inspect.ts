@@ -15,7 +15,7 @@ population's histograms. From the keyboard you can fix or free parameters, refit
 old and new fit, and save it back into FITS.json (atomically).
 
 Keys: ↑/↓ or j/k move · Tab next pane · Enter select · o sort · b bad fits only · / search
-      f fix/free parameter · r refit · s save · Esc discard · ? help · q quit
+      f fix/free parameter · r refit · s save · Esc cancel/discard · ? help · q quit
 
 The dataset is the one FITS.json names (relative to its folder) unless --dataset is given; the
 population is --population, or population.json beside FITS.json when it was built from FITS.json.

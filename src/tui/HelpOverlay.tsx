@@ -11,7 +11,7 @@ export const HELP_LINES: [string, string][] = [
   ['f or Space', 'fix the selected parameter at its value, or free it'],
   ['r', 'refit the selected cycle with the free parameters'],
   ['s', 'save the refit into fits.json (atomic write)'],
-  ['Esc or u', 'discard the refit result / back to the cycle list'],
+  ['Esc or u', 'cancel a running refit (Esc) / discard its result / back to the cycle list'],
   ['?', 'this help'],
   ['q', 'quit'],
 ];
