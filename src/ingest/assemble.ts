@@ -200,6 +200,8 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
       polarity = d.polarity; polaritySource = 'detected'; evidence = d.evidence;
     }
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
+    // runs that state when they were recorded are taken in that order (files are listed by name, not by time)
+    if (ps.every((p) => p.trace.hints.recordTimeMs !== undefined)) ps.sort((a, b) => a.trace.hints.recordTimeMs! - b.trace.hints.recordTimeMs! || a.order - b.order);
     const units = ps.flatMap((p) => splitPiece(p, setSign));
     const groups = joinHalves(units);
     // cycles in the order of their stated numbers when every cycle has a distinct one

@@ -11,18 +11,28 @@ function dirName(path: string): string {
 }
 
 const CYCLE_TOKEN = /(?:^|[_\-\s.])(?:cycle|cyc|loop|sweep|run)[_\-\s#]?(\d+)(?=$|[_\-\s.])/i;
-const HALF_TOKEN = /(?:^|[_\-\s.])(set|reset)(?=$|[_\-\s.])/i;
+const HALF_TOKEN = /(?:^|[_\-\s.])(set|reset)(?:[_\-\s#]?(\d+))?(?=$|[_\-\s.])/i;
+/** Keysight EasyEXPERT export names: "<SetupTitle> [<TestTarget>(<record>) ; <date time>]". */
+const EASYEXPERT = /^(.*?)\s*\[\s*([^\]()]*?)\s*\((\d+)\)\s*;[^\]]*\]$/;
 
 /** "dev07_cycle3.csv" → {device: "dev07", cycle: 3}; "set_10cycles.xlsx" → {device: "10cycles"}. */
 export function parseFileName(path: string): { device: string; cycle?: number; half?: 'set' | 'reset' } {
-  const stem = baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  let stem = baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  const ee = EASYEXPERT.exec(stem);
+  // the test target names the device; the setup title may say SET or RESET; the record number is not a cycle
+  if (ee && ee[2] !== '') stem = `${ee[2]}_${ee[1]}`.replace(/[_\s]*(?:I_?V[_\s]*Sweep|Sweep)$/i, '');
   let d = stem;
   let cycle: number | undefined;
   let half: 'set' | 'reset' | undefined;
   const m = CYCLE_TOKEN.exec(d);
   if (m) { cycle = Number(m[1]); d = d.slice(0, m.index) + d.slice(m.index + m[0].length); }
   const h = HALF_TOKEN.exec(d);
-  if (h) { half = h[1].toLowerCase() as 'set' | 'reset'; d = d.slice(0, h.index) + d.slice(h.index + h[0].length); }
+  if (h) {
+    half = h[1].toLowerCase() as 'set' | 'reset';
+    // "dev3_SET_2", "dev3_reset2": the number after the half names the cycle
+    if (h[2] !== undefined && cycle === undefined) cycle = Number(h[2]);
+    d = d.slice(0, h.index) + d.slice(h.index + h[0].length);
+  }
   d = d.replace(/^[_\-\s.]+|[_\-\s.]+$/g, '');
   // "device07/cycle3.csv": the name is only a cycle (or half) label, the folder names the device
   if (d === '' && (cycle !== undefined || half !== undefined)) d = dirName(path);

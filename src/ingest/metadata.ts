@@ -32,16 +32,34 @@ export function complianceFromMeta(meta: Record<string, string>): number | null 
   return null;
 }
 
+/** A record time stamp: "11/29/2026 10:20:00" (EasyEXPERT, KITE, month first, optional AM/PM) or ISO "2026-11-29 10:20:00". Ms, for ordering only. */
+export function parseRecordTime(s: string): number | null {
+  const t = s.trim();
+  let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(AM|PM)?$/i.exec(t);
+  if (m) {
+    let hh = Number(m[4]);
+    if (m[7]) hh = (hh % 12) + (/pm/i.test(m[7]) ? 12 : 0);
+    return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hh, Number(m[5])) + 1000 * Number(m[6] ?? 0);
+  }
+  m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?/.exec(t);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) + 1000 * Number(m[6] ?? 0);
+  return null;
+}
+
 export function hintsFromMeta(meta: Record<string, string>): TraceHints {
   const h: TraceHints = {};
   const c = complianceFromMeta(meta);
   if (c !== null) h.complianceA = c;
   for (const [k, v] of Object.entries(meta)) {
     const key = k.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (!h.device && /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|deviceidentifier)$/.test(key) && v.trim()) h.device = v.trim();
+    if (!h.device && /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|testrecordtesttarget|testtarget|deviceidentifier)$/.test(key) && v.trim()) h.device = v.trim();
     if (h.cycle === undefined && /^(count|cycle|cycleno|cyclenumber|repeatcount|testrecordcount|iteration)$/.test(key)) {
       const n = Number(v.trim());
       if (Number.isInteger(n) && n >= 0) h.cycle = n;
+    }
+    if (h.recordTimeMs === undefined && /^(testrecordrecordtime|recordtime|lastexecuted|measurementtime|starttime)$/.test(key)) {
+      const ms = parseRecordTime(v);
+      if (ms !== null) h.recordTimeMs = ms;
     }
     const mk = /^cycle\s*#?\s*(\d+)$/i.exec(k.trim());
     if (mk && h.cycle === undefined) h.cycle = Number(mk[1]);

@@ -64,7 +64,10 @@ function fromText(text: string, file: string, opts: ResolvedIngestOptions, issue
     const traces: Trace[] = [];
     for (const run of runs) {
       const dcSeen = run.grid.rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+$/.test(c)));
-      const ts = gridToTraces(run.grid, ctxFor(opts, issues, dcSeen));
+      // the swept (VAR1) channel's names from the run's TestParameter rows choose the columns, unless given
+      const sc = run.sweepColumns;
+      const o = sc && opts.columns.v === null && opts.columns.i === null ? { ...opts, columns: { ...opts.columns, v: sc.v, i: sc.i } } : opts;
+      const ts = gridToTraces(run.grid, ctxFor(o, issues, dcSeen));
       traces.push(...ts);
     }
     applyHints(traces, null);
