@@ -82,6 +82,14 @@ function b1500Run(title: string, target: string, c: SynthCycle, iccA: number, st
   }
   return out;
 }
+/** An EasyEXPERT I/V-t sampling record at a fixed read bias (a "Resistance" check between sweeps). */
+function readRun(target: string, rOhm: number, when: string): string[] {
+  const out = ['SetupTitle, Resistance', 'PrimitiveTest, I/V-t Sampling', 'TestParameter, Channel.UnitType, SMU, SMU', 'TestParameter, Channel.Unit, SMU1:HR, SMU2:HR',
+    'TestParameter, Channel.IName, Irow, Icol', 'TestParameter, Channel.VName, Vrow, Vcol', 'TestParameter, Channel.Mode, V, V', 'TestParameter, Channel.Func, CONST, CONST',
+    'TestParameter, Measurement.Sampling.Interval, 0.01', `MetaData, TestRecord.TestTarget, ${target}`, `MetaData, TestRecord.RecordTime, ${when}`, 'Dimension1, 11', 'DataName, @INDEX, @TIME, Vrow, Irow, R'];
+  for (let k = 0; k < 11; k++) { const i = (0.1 / rOhm) * (1 + 0.003 * Math.sin(k)); out.push(`DataValue, ${k + 1}, ${g(0.01 * k, 4)}, 0.1, ${sci(i)}, ${sci(0.1 / i)}`); }
+  return out;
+}
 {
   const devs = [['R2C3', 1.0], ['R2C4', 1.6], ['R5C1', 0.7]] as const;
   devs.forEach(([target, scale], d) => {
@@ -92,6 +100,7 @@ function b1500Run(title: string, target: string, c: SynthCycle, iccA: number, st
         const c = loop(scale * (1 + 0.1 * cyc), { flip: true, iccA: 1e-4 });
         const m = mid(c);
         lines.push(...b1500Run('Set', target, part(c, 0, m + 1), 1e-4, 1.2, `11/29/2026 10:${10 + d}:${2 * cyc}0`));
+        if (d === 1 && cyc === 0) lines.push(...readRun(target, 2e3 * scale, `11/29/2026 10:${10 + d}:05`));
         lines.push(...b1500Run('Reset', target, part(c, m, c.vV.length), 0.01, -1.2, `11/29/2026 10:${10 + d}:${2 * cyc + 1}0`));
       }
       put(`b1500-campaign/I_V Sweep [${target}(1) ; 11_29_2026 10_${10 + d}_00 AM].csv`, lines.join('\r\n') + '\r\n');

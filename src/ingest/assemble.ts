@@ -174,7 +174,24 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   };
 }
 
+/** A trace whose voltage never changes (a read or sampling run at a fixed bias) is no sweep. */
+function isFixedBias(t: Trace): boolean {
+  return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
+}
+
 export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, files: string[], issues: IngestIssue[], now: Date = new Date()): Dataset {
+  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) are skipped and reported,
+  // so that they never pose as a SET or RESET half; a campaign of nothing but fixed-bias runs is refused
+  const fixed = traces.filter(isFixedBias);
+  if (fixed.length > 0 && fixed.length === traces.length) {
+    const t = fixed[0];
+    throw new JartcalError(`the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
+      { code: 'not_a_sweep', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+  }
+  for (const t of fixed) {
+    issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+  }
+  if (fixed.length) traces = traces.filter((t) => !isFixedBias(t));
   const pieces = piecesOf(traces, opts);
   const byDevice = new Map<string, Piece[]>();
   for (const p of pieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
