@@ -205,6 +205,18 @@ function readRun(target: string, rOhm: number, when: string): string[] {
     }
   }
 
+  // (b2) the same split kept in SET/ and RESET/ folders under the device folder, files named by cycle only
+  for (let n = 1; n <= 2; n++) {
+    const c = loop(0.6 + 0.2 * n);
+    const m = mid(c);
+    for (const [half, a, e] of [['SET', 0, m + 1], ['RESET', m, c.vV.length]] as const) {
+      const p = part(c, a, e);
+      const rows = ['Time (s),Voltage (V),Current (A)'];
+      for (let k = 0; k < p.vV.length; k++) rows.push(`${g(p.tS[k], 5)},${g(p.vV[k], 4)},${sci(p.iA[k])}`);
+      put(`generic/by-folder/S9/${half}/cycle${n}.csv`, rows.join('\n') + '\n');
+    }
+  }
+
   // (c) tab-separated, header with units in parentheses, nA, SET first at +V, two loops, no time
   {
     const rows = ['Applied Voltage (V)\tMeasured Current (nA)'];

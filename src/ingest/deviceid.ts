@@ -5,9 +5,25 @@ function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1];
 }
+/** A folder named for one half of the cycle: "SET", "reset", "Set#1" (KITE test folder), "RESET sweeps". */
+const HALF_DIR = /^(set|reset)(?=$|[#_\-\s.])/i;
+function dirs(path: string): string[] {
+  return path.split(/[\\/]/).slice(0, -1).filter((x) => x !== '' && x !== '.');
+}
+/** The folder holding the file, passing over folders that only say SET or RESET. */
 function dirName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts.length > 1 ? parts[parts.length - 2] : '.';
+  const ds = dirs(path);
+  for (let k = ds.length - 1; k >= 0; k--) if (!HALF_DIR.test(ds[k])) return ds[k];
+  return ds.length ? ds[ds.length - 1] : '.';
+}
+/** SET/RESET from the nearest of up to three enclosing folders ("SET/dev1.csv", "Reset#1/Site@1/Run3/data.xls"). */
+function halfFromDirs(path: string): 'set' | 'reset' | undefined {
+  const ds = dirs(path);
+  for (let k = ds.length - 1; k >= Math.max(0, ds.length - 3); k--) {
+    const m = HALF_DIR.exec(ds[k]);
+    if (m) return m[1].toLowerCase() as 'set' | 'reset';
+  }
+  return undefined;
 }
 
 const CYCLE_TOKEN = /(?:^|[_\-\s.])(?:cycle|cyc|loop|sweep|run)[_\-\s#]?(\d+)(?=$|[_\-\s.])/i;
@@ -33,6 +49,7 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
     if (h[2] !== undefined && cycle === undefined) cycle = Number(h[2]);
     d = d.slice(0, h.index) + d.slice(h.index + h[0].length);
   }
+  if (!half) half = halfFromDirs(path);
   d = d.replace(/^[_\-\s.]+|[_\-\s.]+$/g, '');
   // "device07/cycle3.csv": the name is only a cycle (or half) label, the folder names the device
   if (d === '' && (cycle !== undefined || half !== undefined)) d = dirName(path);

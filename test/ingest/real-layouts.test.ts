@@ -120,6 +120,12 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   assert.equal(s.id, 'S7');
   assert.deepEqual(s.cycles.map((c) => c.sourceCycle), [1, 2]);
   s.cycles.forEach((c, k) => { assert.equal(c.parts?.length, 2); assert.match(c.parts![0].file, /_SET_/); checkLoop(c, [1.3, 1.6][k]); });
+
+  // halves in SET/ and RESET/ folders of the device folder, files named only by cycle
+  const f = ingestFiles([R('generic/by-folder')]);
+  assert.deepEqual(f.devices.map((d) => d.id), ['S9']);
+  assert.deepEqual(f.devices[0].cycles.map((c) => c.sourceCycle), [1, 2]);
+  f.devices[0].cycles.forEach((c, k) => { assert.match(c.parts![0].file, /[\\/]SET[\\/]/); assert.equal(c.timeSource, 'file'); checkLoop(c, [0.8, 1.0][k]); });
 });
 
 test('campaign in two formats: `jartcal ingest B1500_DIR K4200_DIR --out d.json --json`, no other flags', () => {
@@ -151,6 +157,10 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
   assert.deepEqual(parseFileName('x/dev3_reset2.csv'), { device: 'dev3', cycle: 2, half: 'reset' });
   assert.deepEqual(parseFileName('x/dev3_SET_12.csv'), { device: 'dev3', cycle: 12, half: 'set' });
   assert.deepEqual(parseFileName('x/set_10cycles.xlsx'), { device: '10cycles', half: 'set' });
+  // halves kept in SET/ and RESET/ folders (KITE test folders "Set#1", "Reset#1")
+  assert.deepEqual(parseFileName('camp/S9/SET/cycle2.csv'), { device: 'S9', cycle: 2, half: 'set' });
+  assert.deepEqual(parseFileName('camp/Reset#1/S9_cycle2.csv'), { device: 'S9', cycle: 2, half: 'reset' });
+  assert.deepEqual(parseFileName('camp/S9/sweeps/S9_cycle2.csv'), { device: 'S9', cycle: 2 });
   assert.equal(parseRecordTime('11/29/2026 10:20:30') !== null && parseRecordTime('11/29/2026 10:20:30')! - parseRecordTime('11/29/2026 10:20:00')!, 30000);
   assert.equal(parseRecordTime('11/29/2026 1:00:00 PM')! - parseRecordTime('11/29/2026 12:00:00 PM')!, 3600000);
   assert.equal(parseRecordTime('2026-11-29 10:00:01')! - parseRecordTime('2026-11-29T10:00:00')!, 1000);
