@@ -10,6 +10,7 @@ import { detectCompliance } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
 import { fileDevice, parseFileName } from './deviceid.js';
 import { cycleFromSheetName } from './k4200.js';
+import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
 import type { Cycle, Dataset, DeviceRecord, IngestIssue, Polarity, Provenance, ResolvedIngestOptions, TimeSource, Trace } from './types.js';
 
@@ -218,7 +219,11 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     }
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
     // runs that state when they were recorded are taken in that order (files are listed by name, not by time)
-    if (ps.every((p) => p.trace.hints.recordTimeMs !== undefined)) ps.sort((a, b) => a.trace.hints.recordTimeMs! - b.trace.hints.recordTimeMs! || a.order - b.order);
+    const times = ps.every((p) => p.trace.hints.recordTime !== undefined) ? recordTimesMs(ps.map((p) => p.trace.hints.recordTime!)) : null;
+    if (times) {
+      const at = new Map(ps.map((p, k) => [p, times[k]]));
+      ps.sort((a, b) => at.get(a)! - at.get(b)! || a.order - b.order);
+    }
     const units = ps.flatMap((p) => splitPiece(p, setSign));
     const groups = joinHalves(units);
     // cycles in the order of their stated numbers when every cycle has a distinct one

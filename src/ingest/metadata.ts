@@ -32,14 +32,25 @@ export function complianceFromMeta(meta: Record<string, string>): number | null 
   return null;
 }
 
+const SLASH_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(AM|PM)?$/i;
+
+/** Record times of one device: month first (EasyEXPERT, KITE) unless some stamp can only be day first ("29/11/2026"). Null if any is unreadable. */
+export function recordTimesMs(stamps: string[]): number[] | null {
+  const dayFirst = stamps.some((x) => { const m = SLASH_TIME.exec(x.trim()); return m !== null && Number(m[1]) > 12; });
+  const out = stamps.map((x) => parseRecordTime(x, dayFirst));
+  return out.every((x): x is number => x !== null) ? out : null;
+}
+
 /** A record time stamp: "11/29/2026 10:20:00" (EasyEXPERT, KITE, month first, optional AM/PM) or ISO "2026-11-29 10:20:00". Ms, for ordering only. */
-export function parseRecordTime(s: string): number | null {
+export function parseRecordTime(s: string, dayFirst = false): number | null {
   const t = s.trim();
-  let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(AM|PM)?$/i.exec(t);
+  let m = SLASH_TIME.exec(t);
   if (m) {
     let hh = Number(m[4]);
     if (m[7]) hh = (hh % 12) + (/pm/i.test(m[7]) ? 12 : 0);
-    return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hh, Number(m[5])) + 1000 * Number(m[6] ?? 0);
+    const [mo, da] = dayFirst ? [Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2])];
+    if (mo < 1 || mo > 12 || da < 1 || da > 31) return null;
+    return Date.UTC(Number(m[3]), mo - 1, da, hh, Number(m[5])) + 1000 * Number(m[6] ?? 0);
   }
   m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?/.exec(t);
   if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) + 1000 * Number(m[6] ?? 0);
@@ -57,9 +68,8 @@ export function hintsFromMeta(meta: Record<string, string>): TraceHints {
       const n = Number(v.trim());
       if (Number.isInteger(n) && n >= 0) h.cycle = n;
     }
-    if (h.recordTimeMs === undefined && /^(testrecordrecordtime|recordtime|lastexecuted|measurementtime|starttime)$/.test(key)) {
-      const ms = parseRecordTime(v);
-      if (ms !== null) h.recordTimeMs = ms;
+    if (h.recordTime === undefined && /^(testrecordrecordtime|recordtime|lastexecuted|measurementtime|starttime)$/.test(key)) {
+      if (parseRecordTime(v) !== null || parseRecordTime(v, true) !== null) h.recordTime = v.trim();
     }
     const mk = /^cycle\s*#?\s*(\d+)$/i.exec(k.trim());
     if (mk && h.cycle === undefined) h.cycle = Number(mk[1]);

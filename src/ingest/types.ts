@@ -53,8 +53,8 @@ export interface TraceHints {
   /** 'devices' | 'cycles': what side-by-side blocks of one sheet stand for. */
   blockKind?: 'devices' | 'cycles';
   blockIndex?: number;
-  /** When the run was recorded (ms, from metadata such as EasyEXPERT `TestRecord.RecordTime`); orders runs of a device. */
-  recordTimeMs?: number;
+  /** When the run was recorded (metadata such as EasyEXPERT `TestRecord.RecordTime`, KITE `Last Executed`); orders runs of a device. */
+  recordTime?: string;
 }
 
 /** A problem that did not stop the ingest (only under --lenient, or informative notes). */

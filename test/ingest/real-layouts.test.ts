@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { ingestFiles } from '../../src/io/ingest.js';
 import { classifyHeader } from '../../src/ingest/columns.js';
 import { parseFileName } from '../../src/ingest/deviceid.js';
-import { parseRecordTime } from '../../src/ingest/metadata.js';
+import { parseRecordTime, recordTimesMs } from '../../src/ingest/metadata.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import type { Cycle, Dataset } from '../../src/ingest/index.js';
 
@@ -165,6 +165,10 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
   assert.equal(parseRecordTime('11/29/2026 1:00:00 PM')! - parseRecordTime('11/29/2026 12:00:00 PM')!, 3600000);
   assert.equal(parseRecordTime('2026-11-29 10:00:01')! - parseRecordTime('2026-11-29T10:00:00')!, 1000);
   assert.equal(parseRecordTime('yesterday'), null);
+  // a stamp that can only be day-first makes the whole device day-first
+  assert.deepEqual(recordTimesMs(['05/11/2026 10:00:00', '29/10/2026 10:00:00']), [Date.UTC(2026, 10, 5, 10), Date.UTC(2026, 9, 29, 10)]);
+  assert.deepEqual(recordTimesMs(['05/11/2026 10:00:00', '10/29/2026 10:00:00']), [Date.UTC(2026, 4, 11, 10), Date.UTC(2026, 9, 29, 10)]);
+  assert.equal(recordTimesMs(['05/11/2026 10:00:00', 'soon']), null);
 });
 
 test('a grounded terminal listed first and a second channel: the varying voltage and its own current are chosen', () => {
