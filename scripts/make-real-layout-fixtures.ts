@@ -205,6 +205,16 @@ function readRun(target: string, rOhm: number, when: string): string[] {
     }
   }
 
+  // (b1) the electroforming sweep that preceded them (0 → −2.5 V → 0, pristine 20 MΩ, forms at −2 V)
+  {
+    const c = toyLoop({ ...base, hrsOhm: 2e7, vSetV: -2.0, vMinV: -2.5 });
+    const m = Array.from(c.vV).findIndex((v, k) => k > 0 && v === 0);
+    const iM = measureCurrent(c.vV, c.iA, rng, { noiseRel: 0.01, floorA: 1e-12, complianceA: 1e-4 });
+    const rows = ['V (V),I (uA)'];
+    for (let k = 0; k <= m; k++) rows.push(`${g(c.vV[k], 4)},${g(iM[k] * 1e6, 5)}`);
+    put('generic/S7_forming.csv', rows.join('\n') + '\n');
+  }
+
   // (b2) the same split kept in SET/ and RESET/ folders under the device folder, files named by cycle only
   for (let n = 1; n <= 2; n++) {
     const c = loop(0.6 + 0.2 * n);

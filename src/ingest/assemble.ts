@@ -8,7 +8,7 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
 import { detectCompliance } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
-import { fileDevice, parseFileName } from './deviceid.js';
+import { fileDevice, isFormingFile, parseFileName } from './deviceid.js';
 import { cycleFromSheetName } from './k4200.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
@@ -193,6 +193,12 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
   }
   if (fixed.length) traces = traces.filter((t) => !isFixedBias(t));
+  // electroforming sweeps precede the switching cycles; they are not SET halves of a cycle
+  const forming = traces.filter((t) => t.hints.forming || isFormingFile(t.file));
+  if (forming.length > 0 && forming.length < traces.length) {
+    for (const t of forming) issues.push({ code: 'skipped_forming', message: 'an electroforming sweep (so named), not a switching cycle: skipped.', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+    traces = traces.filter((t) => !forming.includes(t));
+  }
   const pieces = piecesOf(traces, opts);
   const byDevice = new Map<string, Piece[]>();
   for (const p of pieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);

@@ -32,6 +32,12 @@ const HALF_TOKEN = /(?:^|[_\-\s.])(set|reset)(?:[_\-\s#]?(\d+))?(?=$|[_\-\s.])/i
 const EASYEXPERT = /^(.*?)\s*\[\s*([^\]()]*?)\s*\((\d+)\)\s*;[^\]]*\]$/;
 
 /** "dev07_cycle3.csv" → {device: "dev07", cycle: 3}; "set_10cycles.xlsx" → {device: "10cycles"}. */
+/** "D3_forming.csv", "D3-electroforming", "form_D3": an electroforming sweep. */
+const FORMING_TOKEN = /(?:^|[_\-\s.])(?:electro)?form(?:ing)?(?=$|[_\-\s.\d])/i;
+export function isFormingFile(path: string): boolean {
+  return FORMING_TOKEN.test(baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, ''));
+}
+
 export function parseFileName(path: string): { device: string; cycle?: number; half?: 'set' | 'reset' } {
   let stem = baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
   const ee = EASYEXPERT.exec(stem);
@@ -42,6 +48,8 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   let half: 'set' | 'reset' | undefined;
   const m = CYCLE_TOKEN.exec(d);
   if (m) { cycle = Number(m[1]); d = d.slice(0, m.index) + d.slice(m.index + m[0].length); }
+  const fm = FORMING_TOKEN.exec(d);
+  if (fm) d = d.slice(0, fm.index) + d.slice(fm.index + fm[0].length);
   const h = HALF_TOKEN.exec(d);
   if (h) {
     half = h[1].toLowerCase() as 'set' | 'reset';

@@ -77,12 +77,18 @@ export function hintsFromMeta(meta: Record<string, string>): TraceHints {
       const m = /^cycle\s*#?\s*(\d+)\b/i.exec(v.trim());
       if (m && h.cycle === undefined) h.cycle = Number(m[1]);
     }
+    if (/^(setuptitle|testname|test|sweep)$/.test(key) && isFormingText(v)) h.forming = true;
     if (!h.half && /^(setuptitle|testname|test|primitivetest|sweep)$/.test(key)) {
       const half = halfFromText(v);
       if (half) h.half = half;
     }
   }
   return h;
+}
+
+/** "Forming", "electroforming", "Form#1@1", "FORM_3V": an electroforming run. */
+export function isFormingText(s: string): boolean {
+  return /(^|[^a-z])(electro)?form(ing)?([^a-z]|$)/i.test(s);
 }
 
 export function halfFromText(s: string): Half | null {

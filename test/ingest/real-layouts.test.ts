@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { ingestFiles } from '../../src/io/ingest.js';
 import { classifyHeader } from '../../src/ingest/columns.js';
-import { parseFileName } from '../../src/ingest/deviceid.js';
+import { isFormingFile, parseFileName } from '../../src/ingest/deviceid.js';
 import { parseRecordTime, recordTimesMs } from '../../src/ingest/metadata.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import type { Cycle, Dataset } from '../../src/ingest/index.js';
@@ -113,13 +113,14 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   assert.equal(b.cycles.length, 2);
   b.cycles.forEach((c, k) => checkLoop(c, [2, 2.5][k]));
 
-  const halves = ['S7_RESET_2.csv', 'S7_SET_1.csv', 'S7_RESET_1.csv', 'S7_SET_2.csv'].map((n) => R(`generic/${n}`));
+  const halves = ['S7_RESET_2.csv', 'S7_SET_1.csv', 'S7_forming.csv', 'S7_RESET_1.csv', 'S7_SET_2.csv'].map((n) => R(`generic/${n}`));
   const ds = ingestFiles(halves);
   assert.equal(ds.devices.length, 1);
   const s = ds.devices[0];
   assert.equal(s.id, 'S7');
   assert.deepEqual(s.cycles.map((c) => c.sourceCycle), [1, 2]);
   s.cycles.forEach((c, k) => { assert.equal(c.parts?.length, 2); assert.match(c.parts![0].file, /_SET_/); checkLoop(c, [1.3, 1.6][k]); });
+  assert.deepEqual(ds.issues.filter((i) => i.code === 'skipped_forming').map((i) => i.location?.file), [R('generic/S7_forming.csv')], 'the forming sweep is no SET half');
 
   // halves in SET/ and RESET/ folders of the device folder, files named only by cycle
   const f = ingestFiles([R('generic/by-folder')]);
@@ -161,6 +162,8 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
   assert.deepEqual(parseFileName('camp/S9/SET/cycle2.csv'), { device: 'S9', cycle: 2, half: 'set' });
   assert.deepEqual(parseFileName('camp/Reset#1/S9_cycle2.csv'), { device: 'S9', cycle: 2, half: 'reset' });
   assert.deepEqual(parseFileName('camp/S9/sweeps/S9_cycle2.csv'), { device: 'S9', cycle: 2 });
+  assert.deepEqual(parseFileName('x/D3_forming.csv'), { device: 'D3' });
+  assert.ok(isFormingFile('x/D3-electroforming.csv') && isFormingFile('x/FORM_D3.csv') && !isFormingFile('x/waveform_D3.csv') && !isFormingFile('x/format.csv'));
   assert.equal(parseRecordTime('11/29/2026 10:20:30') !== null && parseRecordTime('11/29/2026 10:20:30')! - parseRecordTime('11/29/2026 10:20:00')!, 30000);
   assert.equal(parseRecordTime('11/29/2026 1:00:00 PM')! - parseRecordTime('11/29/2026 12:00:00 PM')!, 3600000);
   assert.equal(parseRecordTime('2026-11-29 10:00:01')! - parseRecordTime('2026-11-29T10:00:00')!, 1000);
