@@ -42,7 +42,8 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   let stem = baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
   const ee = EASYEXPERT.exec(stem);
   // the test target names the device; the setup title may say SET or RESET; the record number is not a cycle
-  if (ee && ee[2] !== '') stem = `${ee[2]}_${ee[1]}`.replace(/[_\s]*(?:I_?V[_\s]*Sweep|Sweep)$/i, '');
+  // (no target: the setup title alone names no device, the folder does)
+  if (ee) stem = (ee[2] !== '' ? `${ee[2]}_${ee[1]}` : ee[1]).replace(/[_\s]*(?:I_?V[_\s]*Sweep|Sweep)$/i, '');
   let d = stem;
   let cycle: number | undefined;
   let half: 'set' | 'reset' | undefined;
@@ -60,7 +61,7 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   if (!half) half = halfFromDirs(path);
   d = d.replace(/^[_\-\s.]+|[_\-\s.]+$/g, '');
   // "device07/cycle3.csv": the name is only a cycle (or half) label, the folder names the device
-  if (d === '' && (cycle !== undefined || half !== undefined)) d = dirName(path);
+  if (d === '' && (cycle !== undefined || half !== undefined || (ee && ee[2] === ''))) d = dirName(path);
   return { device: d || stem, ...(cycle !== undefined ? { cycle } : {}), ...(half ? { half } : {}) };
 }
 

@@ -155,6 +155,9 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
   assert.deepEqual(classifyHeader('CH2 Time'), { role: 't', rank: 1 });
   assert.deepEqual(parseFileName('x/I_V Sweep [D07(3) ; 11_29_2026 10_01_05 AM].csv'), { device: 'D07' });
   assert.deepEqual(parseFileName('x/Reset [D07(3) ; 11_29_2026 10_01_05 AM].csv'), { device: 'D07', half: 'reset' });
+  // no test target: the folder names the device
+  assert.deepEqual(parseFileName('D08/Reset [(3) ; 11_29_2026 10_01_05 AM].csv'), { device: 'D08', half: 'reset' });
+  assert.deepEqual(parseFileName('D08/I_V Sweep [(3) ; 11_29_2026 10_01_05 AM].csv'), { device: 'D08' });
   assert.deepEqual(parseFileName('x/dev3_reset2.csv'), { device: 'dev3', cycle: 2, half: 'reset' });
   assert.deepEqual(parseFileName('x/dev3_SET_12.csv'), { device: 'dev3', cycle: 12, half: 'set' });
   assert.deepEqual(parseFileName('x/set_10cycles.xlsx'), { device: '10cycles', half: 'set' });
