@@ -188,3 +188,21 @@ test('a grounded terminal listed first and a second channel: the varying voltage
     assert.deepEqual(JSON.parse(ds.devices[0].metadata['columns']), { v: 'V2', i: 'I2' });
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a time column labelled with no time unit ("Time(T)", as a public probe-station script writes it) is not read, and reported', () => {
+  const rows = ['Time(T),Voltage (V),Current (A)'];
+  for (let k = 0; k <= 60; k++) { const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k); rows.push(`${k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`); }
+  for (let k = 1; k <= 60; k++) { const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k); rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`); }
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
+  try {
+    const p = join(dir, 'probe-station.csv');
+    writeFileSync(p, rows.join('\n'));
+    const ds = ingestFiles([p]);
+    const c = ds.devices[0].cycles[0];
+    assert.equal(ds.devices[0].setPolarity, 'negative');
+    assert.equal(c.timeSource, 'index');
+    assert.ok(ds.issues.some((i) => i.code === 'time_column_ignored' && /Time\(T\)/.test(i.message)));
+    // with --t-unit s the column is read
+    assert.equal(ingestFiles([p], { tUnit: 's' }).devices[0].cycles[0].timeSource, 'file');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
