@@ -227,6 +227,13 @@ function readRun(target: string, rOhm: number, when: string): string[] {
     }
   }
 
+  // (d) three loops appended in one table, each record with its own clock starting again at 0 s
+  {
+    const rows = ['Time (s),Voltage (V),Current (uA)'];
+    for (const c of [loop(1.0), loop(1.3), loop(1.6)]) for (let k = 0; k < c.vV.length; k++) rows.push(`${g(c.tS[k], 5)},${g(c.vV[k], 4)},${g(c.iA[k] * 1e6, 5)}`);
+    put('generic/appended-clock-restarts.csv', rows.join('\n') + '\n');
+  }
+
   // (c) tab-separated, header with units in parentheses, nA, SET first at +V, two loops, no time
   {
     const rows = ['Applied Voltage (V)\tMeasured Current (nA)'];

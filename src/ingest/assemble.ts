@@ -23,7 +23,22 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
+/**
+ * Row e starts a new record of the same trace: the time column falls back to (near) where this piece
+ * started, at the voltage the piece started with (runs appended in one table, each with its own clock).
+ * Any other fall of the time is left to the time check, which refuses it.
+ */
+function timeRestarts(t: Trace, s: number, e: number, useTime: boolean): boolean {
+  if (!useTime || !t.tS || e - s < MIN_POINTS) return false;
+  const ts = t.tS;
+  if (!(ts[e] < ts[e - 1])) return false;
+  const span = ts[e - 1] - ts[s];
+  const tol = zeroTolerance(t.vV.slice(s, e));
+  return ts[e] <= ts[s] + 0.05 * span && Math.abs(t.vV[e] - t.vV[s]) <= Math.max(tol, 1e-9);
+}
+
 function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
+  const useTime = opts.timeFrom !== 'sweep-rate';
   const pieces: Piece[] = [];
   const dataSheets = new Map<string, Set<string>>();
   for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
@@ -50,7 +65,8 @@ function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
       let e = s + 1;
       const dev = t.deviceCol ? t.deviceCol[s] : null;
       const cyc = t.cycleCol ? t.cycleCol[s] : null;
-      while (e < n && (!t.deviceCol || t.deviceCol[e] === dev) && (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e])))) e++;
+      while (e < n && (!t.deviceCol || t.deviceCol[e] === dev) && (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e])))
+        && !timeRestarts(t, s, e, useTime)) e++;
       const device = opts.device ?? (dev ? dev : base);
       const hint = cyc !== null && Number.isFinite(cyc) ? cyc : cycleHint;
       pieces.push({ trace: t, start: s, end: e, device, order: order++, wholeCycle: whole || t.cycleCol !== undefined, ...(hint !== undefined ? { cycleHint: hint } : {}) });

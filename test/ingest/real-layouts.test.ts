@@ -108,6 +108,11 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   assert.ok(Math.abs(a.cycles[0].tS[a.cycles[0].tS.length - 1] - 4.8) < 1e-9, `${a.cycles[0].tS.at(-1)}`);
   assert.ok(a.cycles[0].vV[1] > 0, 'RESET (positive) excursion first, kept in measured order');
 
+  // loops appended with their own clocks (time back to 0 at each record): records, not a time error
+  const ap = ingestFiles([R('generic/appended-clock-restarts.csv')]).devices[0];
+  assert.equal(ap.cycles.length, 3);
+  ap.cycles.forEach((c, k) => { assert.equal(c.timeSource, 'file'); checkLoop(c, [1, 1.3, 1.6][k]); assert.ok(Math.abs(c.tS[c.tS.length - 1] - 4.8) < 1e-6); });
+
   const b = ingestFiles([R('generic/pos-first-nA.tsv')]).devices[0];
   assert.equal(b.setPolarity, 'positive');
   assert.equal(b.cycles.length, 2);
@@ -204,5 +209,17 @@ test('a time column labelled with no time unit ("Time(T)", as a public probe-sta
     assert.ok(ds.issues.some((i) => i.code === 'time_column_ignored' && /Time\(T\)/.test(i.message)));
     // with --t-unit s the column is read
     assert.equal(ingestFiles([p], { tUnit: 's' }).devices[0].cycles[0].timeSource, 'file');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a time column that falls anywhere else than back to its record start is still refused', () => {
+  const rows = ['Time (s),Voltage (V),Current (A)'];
+  for (let k = 0; k <= 60; k++) { const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k); rows.push(`${k === 40 ? 0.5 : k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`); }
+  for (let k = 1; k <= 60; k++) { const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k); rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`); }
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
+  try {
+    const p = join(dir, 'glitch.csv');
+    writeFileSync(p, rows.join('\n'));
+    assert.throws(() => ingestFiles([p]), (e: Error & { code?: string }) => e.code === 'bad_time' && /does not increase/.test(e.message));
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
