@@ -59,22 +59,27 @@ export async function run(): Promise<void> {
     let maxErr = 0;
     let sumErr = 0;
     const exact: number[] = [];
-    const t0 = performance.now();
     for (const d of dev) exact.push(applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w));
-    const exactUs = ((performance.now() - t0) * 1e3) / m;
-    const t1 = performance.now();
-    for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w, { scheme: 'heun', relTol: 2e-4 });
-    const heunUs = ((performance.now() - t1) * 1e3) / m;
+    const exactUs = (minTime(() => {
+      for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w);
+    }, 3) * 1e3) / m;
+    const heunUs = (minTime(() => {
+      for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w, { scheme: 'heun', relTol: 2e-4 });
+    }, 3) * 1e3) / m;
     dev.forEach((d, i) => {
       const e = Math.abs(k.apply(d.n0, d.r, d.l, d.nMin, d.nMax) / exact[i] - 1);
       maxErr = Math.max(maxErr, e);
       sumErr += e;
     });
-    const reps = 200;
+    // size each timed batch to ≈ 20 ms so that a loaded machine's jitter averages out
+    const tEst = minTime(() => {
+      for (const d of dev) k.apply(d.n0, d.r, d.l, d.nMin, d.nMax);
+    }, 3);
+    const reps = Math.max(5, Math.round(20 / Math.max(tEst, 1e-3)));
     let acc = 0;
     const kMs = minTime(() => {
       for (let r = 0; r < reps; r++) for (const d of dev) acc += k.apply(d.n0, d.r, d.l, d.nMin, d.nMax);
-    }, 5);
+    }, 10);
     const kUs = (kMs * 1e3) / (reps * m);
     console.log(`pulse kernel, ${name}: ${fmt(kUs, 3)} µs/pulse vs full integration ${fmt(exactUs, 0)} µs (rk23 1e-8) → ×${fmt(exactUs / kUs, 0)}, ` +
       `vs default heun ${fmt(heunUs, 0)} µs → ×${fmt(heunUs / kUs, 0)}; error in N max ${(100 * maxErr).toFixed(3)} %, mean ${(100 * sumErr / m).toFixed(4)} %; ` +

@@ -36,6 +36,7 @@ export class Driver {
   readonly complianceResetA: number;
   // continuation history (voltage drive and current drive separately)
   private uHist = 0;
+  private absVHist = 0;
   private slopeHist = 0;
   private uHistC = 0;
   private polHist = 0; // −1 SET, +1 RESET, 0 none
@@ -61,6 +62,7 @@ export class Driver {
     this.uHistC = 0;
     this.polHist = 0;
     this.slopeHist = 0;
+    this.absVHist = 0;
   }
 
   /** History snapshot/restore, so that rejected trial evaluations do not move the branch. */
@@ -69,6 +71,7 @@ export class Driver {
     out[1] = this.slopeHist;
     out[2] = this.uHistC;
     out[3] = this.polHist;
+    out[4] = this.absVHist;
   }
 
   restoreHistory(h: Float64Array): void {
@@ -76,6 +79,7 @@ export class Driver {
     this.slopeHist = h[1];
     this.uHistC = h[2];
     this.polHist = h[3];
+    this.absVHist = h[4];
   }
 
   /** Operating point at source voltage vV and the cell's current N/geometry. */
@@ -99,7 +103,11 @@ export class Driver {
     if (pol !== this.polHist) this.reset();
     cell.prepareVoltage(vV);
     let ok = false;
-    const u0 = this.uHist;
+    // predictor: the same Schottky voltage, or (when the Schottky takes most of V) the same load
+    // drop |V| − u, i.e. the same current
+    let u0 = this.uHist;
+    const w0 = this.absVHist - u0;
+    if (u0 > 0 && w0 > 0 && w0 < u0) u0 = cell.absV - w0;
     if (u0 > 0) {
       secantInfo_.slope = 0;
       ok = secantSolve_(cell, u0, this.slopeHist);
@@ -108,6 +116,7 @@ export class Driver {
     if (!ok) ok = scanSolve_(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
     this.polHist = pol;
     this.uHist = ok ? cell.u : 0;
+    this.absVHist = cell.absV;
     let comp = false;
     const icc = pol < 0 ? this.complianceSetA : this.complianceResetA;
     if (ok && cell.i > icc) {

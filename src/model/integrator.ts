@@ -41,7 +41,7 @@ export class Integrator {
   private va = 0;
   private slope = 0;
   private setPol = false;
-  private readonly hist = new Float64Array(4);
+  private readonly hist = new Float64Array(5);
   // first-same-as-last across pieces: the last evaluation (t, N, V) and its dy/dt
   private fsalT = NaN;
   private fsalN = NaN;

@@ -2,9 +2,11 @@
  * Fast per-pulse state update for rectangular pulses (crossbar simulator), and the full-integration
  * reference `applyPulseExact`.
  *
- * Kernel: τ-tables (tau-table.ts) on a small grid of device geometries (ln r × ln l). For a device,
- * the pulse is applied on the four surrounding tables, N_after = τ⁻¹(τ(N0) + width) on each (exact
- * for any width away from the bounds), and ln Δξ is interpolated bilinearly in (ln r, ln l).
+ * Kernel: ln H tables (tau-table.ts, H = time per unit ln N at the pulse voltage) on a 9 × 9 grid of
+ * device geometries (ln r × ln l). For a device, ln H is interpolated at each table node (4-point
+ * Lagrange in ln r × linear in ln l; weights cached per geometry), and the time-to-reach
+ * τ(ξ) = ∫ H dξ of that piecewise-exponential H is integrated exactly, cell by cell from N0, until the
+ * pulse width is used up: N_after = τ⁻¹(τ(N0) + width), right for any width.
  * The window F_lim is neglected while (N/Nmax)^10 (SET) or (Nmin/N)^10 (RESET) is below 1e-4
  * (relative rate error ≤ 1e-4); closer to the bound the remaining time is integrated with RK4 in the
  * window-adapted coordinate of transform.ts, using the tabulated H (no implicit solves).
@@ -40,7 +42,7 @@ export interface PulseKernelOptions {
   nodes?: number;
   /** Tabulated N range (default [Ndiscmin/10, 2·Ndiscmax]). */
   nRange?: [number, number];
-  /** ln N step of the tables (default 0.02). */
+  /** ln N step of the tables (default 0.04). */
   dlnN?: number;
 }
 
@@ -49,7 +51,8 @@ const XC = -Math.log(1e-4) / 10; // window threshold: (N/Nmax)^10 = 1e-4
 /** Full integration of one rectangular pulse (rk23, tight tolerance): the kernel's reference. */
 export function applyPulseExact(p: JartParams, ndisc0: number, vV: number, widthS: number,
   opts: { relTol?: number; scheme?: 'heun' | 'rk23' } = {}): number {
-  if (vV === 0 || !(widthS > 0)) return ndisc0;
+  if (vV === 0 || !(widthS > 0) || !(ndisc0 > 0)) return ndisc0;
+  if (widthS === Infinity) return vV < 0 ? Math.max(ndisc0, p.Ndiscmax) : Math.min(ndisc0, p.Ndiscmin);
   const wave = { tS: Float64Array.of(0, widthS), vV: Float64Array.of(vV, vV) };
   const r = simulate(p, wave, { ninit: ndisc0, scheme: opts.scheme ?? 'rk23', relTol: opts.relTol ?? 1e-8, maxDlnN: 0.02 });
   return r.ndisc[1];
@@ -61,7 +64,7 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
   const [r0, r1] = opts.rRange ?? [p.rnew * 0.75, p.rnew * 1.33];
   const [l0, l1] = opts.lRange ?? [p.lnew * 0.75, p.lnew * 1.33];
   const [nLo, nHi] = opts.nRange ?? [p.Ndiscmin / 10, p.Ndiscmax * 2];
-  const dln = opts.dlnN ?? 0.02;
+  const dln = opts.dlnN ?? 0.04;
   const lnR0 = Math.log(r0);
   const lnL0 = Math.log(l0);
   const dR = (Math.log(r1) - lnR0) / (nodes - 1);

@@ -7,8 +7,8 @@
  * search starts at u = 0 (g = −∞), which gives the smallest-|V_S| root (the branch reached
  * continuously from V = 0).
  *
- * Fast path: safeguarded secant from u0 (converges in 2–4 evaluations when u0 is the previous
- * root). Fallback: a scan on a grid geometric in u and clustered at the barrier kink ψ = 0, then
+ * Fast path: secant from u0 (a predicted root) inside a trust region, converging in 2–4
+ * evaluations. Fallback: a scan on a grid geometric in u and clustered at the barrier kink ψ = 0, then
  * bracketed Illinois/bisection. Never throws; returns false (and NaN fields) on failure.
  */
 import type { Cell } from './cell.js';
@@ -19,7 +19,7 @@ let scanCount = 0;
 export const solverMode = { robust: false };
 
 /** Slope dg/du of the last converged secant solve (for the next start). */
-export const secantInfo = { slope: 0, evals: 0 };
+export const secantInfo = { slope: 0 };
 
 /** Number of fallback scans performed so far (benchmark/diagnostics). */
 export function fallbackScans(): number {
@@ -117,39 +117,64 @@ export function scanSolve(cell: Cell, u0: number): boolean {
   return refine(cell, 0, -Infinity, b, gb);
 }
 
+/** Trust region of the secant continuation (relative to the distance of u0 from the nearer end of [0, |V|]). */
+const TRUST = 0.1;
+
 /**
- * Secant continuation from u0 (a previous root) with the bracket the sign of g(u0) implies.
- * Returns false when it does not converge quickly; the caller then uses scanSolve.
+ * Secant continuation from u0 (a previous root), in the direction the sign of g(u0) implies and
+ * within a trust region of ±10 % of min(u0, |V| − u0), so that it cannot jump over a nearer root. Returns false
+ * when the root is not found there quickly, or when the barrier kink (where g can dip to a root
+ * pair) lies between u0 and the root; the caller then uses scanSolve.
  */
 export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
   const top = cell.absV;
   if (solverMode.robust || !(u0 > 0 && u0 < top)) return false;
+  const uStart = u0;
   let g0 = cell.g(u0);
   if (!Number.isFinite(g0)) return false;
   if (Math.abs(g0) < 1e-14) return true;
-  let lo = 0;
-  let hi = top;
-  if (g0 < 0) lo = u0;
-  else hi = u0;
+  const upward = g0 < 0;
+  // trust region relative to the nearer end of [0, |V|]: near |V| (Schottky takes almost all of V)
+  // the load current depends on |V| − u, not on u
+  const span = TRUST * Math.min(u0, top - u0);
+  const tLo = upward ? u0 : u0 - span;
+  const tHi = upward ? u0 + span : u0;
+  let lo = tLo;
+  let hi = tHi;
+  let bracketed = false;
   let d = slope > 0 && Number.isFinite(slope) ? slope : 1 / u0;
   let u1 = u0 - g0 / d;
-  if (!(u1 > lo && u1 < hi)) u1 = g0 < 0 ? Math.min(u0 * 1.5, 0.5 * (u0 + hi)) : 0.5 * u0;
+  if (!(u1 > lo && u1 < hi)) u1 = upward ? hi : lo;
   for (let it = 0; it < 25; it++) {
     const g1 = cell.g(u1);
     if (!Number.isFinite(g1)) return false;
-    if (Math.abs(g1) < 1e-14) return true;
-    if (g1 < 0) lo = Math.max(lo, u1);
-    else hi = Math.min(hi, u1);
-    d = (g1 - g0) / (u1 - u0);
-    let un = u1 - g1 / d;
-    if (!(un > lo && un < hi) || !(d > 0)) un = 0.5 * (lo + hi);
-    if (Math.abs(un - u1) <= 1e-10 * u1) {
-      secantInfo.slope = d;
-      return true;
+    let done = Math.abs(g1) < 1e-14;
+    if (!done) {
+      if (upward ? g1 < 0 : g1 > 0) {
+        if (u1 >= tHi || u1 <= tLo) return false; // the trust boundary is on the same side: no root here
+        if (upward) lo = u1;
+        else hi = u1;
+      } else {
+        bracketed = true;
+        if (upward) hi = u1;
+        else lo = u1;
+      }
+      d = (g1 - g0) / (u1 - u0);
+      let un = u1 - g1 / d;
+      if (!(un > lo && un < hi) || !(d > 0)) un = bracketed ? 0.5 * (lo + hi) : upward ? hi : lo;
+      done = Math.abs(un - u1) <= 1e-10 * Math.min(u1, top - u1);
+      if (!done) {
+        u0 = u1;
+        g0 = g1;
+        u1 = un;
+        continue;
+      }
     }
-    u0 = u1;
-    g0 = g1;
-    u1 = un;
+    // a root pair can hide in the dip of g at the barrier kink: let the scan decide there
+    const kink = cell.setPol ? -cell.dPhi : cell.dPhi;
+    if (kink > Math.min(uStart, u1) && kink < Math.max(uStart, u1)) return false;
+    if (d > 0) secantInfo.slope = d;
+    return true;
   }
   return false;
 }

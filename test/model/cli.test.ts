@@ -44,8 +44,8 @@ test('simulate --sweep with compliance and series resistance', async () => {
 });
 
 const refusals: [string, string, string, RegExp][] = [
-  ['unknown parameter', 'params', '{"model":"jart-vcm-v1b","params":{\n "rdet": 4e-8,\n "bogus": 1\n}}', /unknown parameter "bogus".*|line 3/],
-  ['out-of-range value', 'params', '{"model":"jart-vcm-v1b","params":{"phiBn0": 0.9}}', /phiBn0.*outside its valid range/],
+  ['unknown parameter', 'params', '{"model":"jart-vcm-v1b","params":{\n "rdet": 4e-8,\n "bogus": 1\n}}', /line 3, column 2: unknown parameter "bogus"/],
+  ['out-of-range value', 'params', '{"model":"jart-vcm-v1b","params":{"phiBn0": 0.9}}', /line 1, column 35: parameter "phiBn0" = 0.9 eV is outside its valid range \[0.1, 0.5\]/],
   ['wrong model', 'params', '{"model":"other","params":{}}', /"model" must be "jart-vcm-v1b"/],
   ['non-monotonic time', 'wave', 't_s,v_V\n0,0\n1,-0.5\n0.5,0\n', /line 4, column 1: time must increase/],
   ['missing column', 'wave', 't_s,volts\n0,0\n1,1\n', /missing column "v_V"/],
