@@ -8,8 +8,9 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
 import { detectCompliance } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
-import { fileDevice, parseFileName } from './deviceid.js';
+import { fileDevice, isFormingFile, parseFileName } from './deviceid.js';
 import { cycleFromSheetName } from './k4200.js';
+import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
 import type { Cycle, Dataset, DeviceRecord, IngestIssue, Polarity, Provenance, ResolvedIngestOptions, TimeSource, Trace } from './types.js';
 
@@ -22,7 +23,22 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
+/**
+ * Row e starts a new record of the same trace: the time column falls back to (near) where this piece
+ * started, at the voltage the piece started with (runs appended in one table, each with its own clock).
+ * Any other fall of the time is left to the time check, which refuses it.
+ */
+function timeRestarts(t: Trace, s: number, e: number, useTime: boolean): boolean {
+  if (!useTime || !t.tS || e - s < MIN_POINTS) return false;
+  const ts = t.tS;
+  if (!(ts[e] < ts[e - 1])) return false;
+  const span = ts[e - 1] - ts[s];
+  const tol = zeroTolerance(t.vV.slice(s, e));
+  return ts[e] <= ts[s] + 0.05 * span && Math.abs(t.vV[e] - t.vV[s]) <= Math.max(tol, 1e-9);
+}
+
 function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
+  const useTime = opts.timeFrom !== 'sweep-rate';
   const pieces: Piece[] = [];
   const dataSheets = new Map<string, Set<string>>();
   for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
@@ -49,7 +65,8 @@ function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
       let e = s + 1;
       const dev = t.deviceCol ? t.deviceCol[s] : null;
       const cyc = t.cycleCol ? t.cycleCol[s] : null;
-      while (e < n && (!t.deviceCol || t.deviceCol[e] === dev) && (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e])))) e++;
+      while (e < n && (!t.deviceCol || t.deviceCol[e] === dev) && (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e])))
+        && !timeRestarts(t, s, e, useTime)) e++;
       const device = opts.device ?? (dev ? dev : base);
       const hint = cyc !== null && Number.isFinite(cyc) ? cyc : cycleHint;
       pieces.push({ trace: t, start: s, end: e, device, order: order++, wholeCycle: whole || t.cycleCol !== undefined, ...(hint !== undefined ? { cycleHint: hint } : {}) });
@@ -174,7 +191,30 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   };
 }
 
+/** A trace whose voltage never changes (a read or sampling run at a fixed bias) is no sweep. */
+function isFixedBias(t: Trace): boolean {
+  return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
+}
+
 export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, files: string[], issues: IngestIssue[], now: Date = new Date()): Dataset {
+  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) are skipped and reported,
+  // so that they never pose as a SET or RESET half; a campaign of nothing but fixed-bias runs is refused
+  const fixed = traces.filter(isFixedBias);
+  if (fixed.length > 0 && fixed.length === traces.length) {
+    const t = fixed[0];
+    throw new JartcalError(`the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
+      { code: 'not_a_sweep', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+  }
+  for (const t of fixed) {
+    issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+  }
+  if (fixed.length) traces = traces.filter((t) => !isFixedBias(t));
+  // electroforming sweeps precede the switching cycles; they are not SET halves of a cycle
+  const forming = traces.filter((t) => t.hints.forming || isFormingFile(t.file));
+  if (forming.length > 0 && forming.length < traces.length) {
+    for (const t of forming) issues.push({ code: 'skipped_forming', message: 'an electroforming sweep (so named), not a switching cycle: skipped.', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+    traces = traces.filter((t) => !forming.includes(t));
+  }
   const pieces = piecesOf(traces, opts);
   const byDevice = new Map<string, Piece[]>();
   for (const p of pieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
@@ -200,6 +240,12 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
       polarity = d.polarity; polaritySource = 'detected'; evidence = d.evidence;
     }
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
+    // runs that state when they were recorded are taken in that order (files are listed by name, not by time)
+    const times = ps.every((p) => p.trace.hints.recordTime !== undefined) ? recordTimesMs(ps.map((p) => p.trace.hints.recordTime!)) : null;
+    if (times) {
+      const at = new Map(ps.map((p, k) => [p, times[k]]));
+      ps.sort((a, b) => at.get(a)! - at.get(b)! || a.order - b.order);
+    }
     const units = ps.flatMap((p) => splitPiece(p, setSign));
     const groups = joinHalves(units);
     // cycles in the order of their stated numbers when every cycle has a distinct one

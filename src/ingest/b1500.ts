@@ -14,7 +14,21 @@ export function looksLikeB1500(text: string): boolean {
   return /^\s*"?DataName"?\s*,/m.test(head) && /^\s*"?DataValue"?\s*,/m.test(head);
 }
 
-export interface B1500Run { grid: Grid; setupTitle: string }
+export interface B1500Run {
+  grid: Grid; setupTitle: string;
+  /** Voltage and current names of the swept (VAR1) channel, from `Channel.Func`/`VName`/`IName`, when the data holds them. */
+  sweepColumns?: { v: string; i: string };
+}
+
+/** The VAR1 channel's data names: EasyEXPERT lists per channel `Channel.Func` (VAR1, VAR2, CONST, ...), `Channel.VName`, `Channel.IName`. */
+export function sweepChannel(meta: Record<string, string>, header: string[]): { v: string; i: string } | undefined {
+  const list = (k: string) => (meta[k] ?? '').split(',').map((x) => x.trim());
+  const func = list('Channel.Func'), vn = list('Channel.VName'), inn = list('Channel.IName');
+  const j = func.findIndex((f) => /^VAR1$/i.test(f));
+  if (j < 0) return undefined;
+  const has = (n: string | undefined) => n !== undefined && n !== '' && header.some((h) => h.trim().toLowerCase() === n.toLowerCase());
+  return has(vn[j]) && has(inn[j]) ? { v: vn[j], i: inn[j] } : undefined;
+}
 
 function fields(line: string): string[] {
   const out: string[] = [];
@@ -42,10 +56,12 @@ export function parseB1500(text: string, file: string): B1500Run[] {
     if (header) {
       const hdr = header.map((h, k) => (units && units[k] ? `${h} (${units[k]})` : h));
       const allRows: Cell[][] = [hdr, ...rows];
+      const sweep = sweepChannel(meta, header);
       const allLines = [headerLine, ...lineNo];
       const lastLine = allLines[allLines.length - 1];
       runs.push({
         setupTitle: title,
+        ...(sweep ? { sweepColumns: sweep } : {}),
         grid: {
           file, rows: allRows, meta: { ...meta, ...(title ? { SetupTitle: title } : {}) },
           lineOf: (r) => allLines[r] ?? lastLine + 1,

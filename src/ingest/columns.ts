@@ -35,6 +35,10 @@ const DEVICE_EXACT: Record<string, number> = {
   device: 0, devices: 0, deviceid: 0, dev: 1, devid: 1, cell: 1, cellid: 1, site: 2, die: 3, dut: 1, sample: 3, pad: 2,
 };
 
+const TERMINAL_RANK: Record<string, number> = {
+  anode: 0, top: 0, te: 0, terminal: 1, row: 1, bl: 1, drain: 2, cathode: 3, bottom: 3, be: 3, col: 3, column: 3, sl: 3, source: 4, wl: 4, gate: 5,
+};
+
 /** The role a header names, if any. */
 export function classifyHeader(h: string): RoleMatch | null {
   const raw = h.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -47,6 +51,14 @@ export function classifyHeader(h: string): RoleMatch | null {
   if (key in T_EXACT) return { role: 't', rank: T_EXACT[key] };
   if (key in CYCLE_EXACT) return { role: 'cycle', rank: CYCLE_EXACT[key] };
   if (key in DEVICE_EXACT) return { role: 'device', rank: DEVICE_EXACT[key] };
+  // terminal-named columns as Keithley 4200 ITMs name them (<terminal>V, <terminal>I: AnodeV, DrainI,
+  // TEV) and the reverse spelling (V_anode, Irow): the swept top/anode terminal preferred
+  const term = /^(?:(v|i)(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?|(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?(v|i))$/.exec(key);
+  if (term) {
+    const name = term[2] ?? term[3];
+    const vi = (term[1] ?? term[4]) as 'v' | 'i';
+    return { role: vi, rank: TERMINAL_RANK[name.startsWith('terminal') ? 'terminal' : name] ?? 2 };
+  }
   // numbered channel names: V1, I2, Vtop1, SMU1.V, Voltage1 ...
   if (/^(v|voltage|vf|vforce)\d{1,2}$/.test(key)) return { role: 'v', rank: 1 };
   if (/^(i|current|if|imeas)\d{1,2}$/.test(key)) return { role: 'i', rank: 1 };
@@ -55,6 +67,7 @@ export function classifyHeader(h: string): RoleMatch | null {
   if (/^smu\d?(v|voltage)$/.test(key)) return { role: 'v', rank: 1 };
   if (/^smu\d?(i|current)$/.test(key)) return { role: 'i', rank: 1 };
   if (/^smu\d?(t|time)$/.test(key)) return { role: 't', rank: 1 };
+  if (/^(ch|channel)\d{0,2}(t|time)$/.test(key)) return { role: 't', rank: 1 };
   if (/^abs(olute)?(i|current)\d*$/.test(key)) return { role: 'i', rank: 6, abs: true };
   if (/^(voltage|volt)(applied|forced|source|top)?$/.test(key)) return { role: 'v', rank: 0 };
   if (/^v_?(smu|ch|app|applied|a)\d?$/.test(key)) return { role: 'v', rank: 1 };
@@ -78,4 +91,18 @@ export function groupLabelKind(h: string): 'cycles' | 'devices' | null {
   if (/^(experiment|exp|cycle|cycles|run|sweep|loop|measurement|curve|trace|current)s?\b/.test(s)) return 'cycles';
   if (/^(device|devices|cell|cells|dut|site|pad)s?\b/.test(s)) return 'devices';
   return null;
+}
+
+/** Header keys of the current column that belongs to a voltage column ("V2" → "I2", "AnodeV" → "AnodeI", "CH2 Voltage" → "CH2 Current"). */
+export function partnerCurrentKeys(vHeader: string): string[] {
+  const k = headerKey(vHeader);
+  const out = new Set<string>();
+  if (k.endsWith('voltage')) out.add(k.slice(0, -7) + 'current');
+  if (k.startsWith('voltage')) out.add('current' + k.slice(7));
+  if (k.endsWith('v')) out.add(k.slice(0, -1) + 'i');
+  if (k.startsWith('v')) out.add('i' + k.slice(1));
+  const m = /^(.*?)v(\d+)$/.exec(k);
+  if (m) out.add(`${m[1]}i${m[2]}`);
+  out.delete(k);
+  return [...out];
 }

@@ -20,6 +20,16 @@ function isRound(x: number): boolean {
   return near(1, 5e-4) || near(2, 1e-4);
 }
 
+/** The front-panel value a plateau sits at (1 or 2 significant digits). */
+function roundSetting(x: number): number {
+  for (const digits of [1, 2, 3]) {
+    const e = Math.floor(Math.log10(x)) - (digits - 1);
+    const r = Number((Math.round(x / 10 ** e) * 10 ** e).toPrecision(digits));
+    if (Math.abs(x - r) <= (digits === 1 ? 5e-4 : 1e-4) * x) return r;
+  }
+  return x;
+}
+
 export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
@@ -55,7 +65,7 @@ export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | 
   if (best.length < 3) return null;
   const s = [...best].sort((a, b) => a - b);
   const med = s[s.length >> 1];
-  return isRound(med) ? med : null;
+  return isRound(med) ? roundSetting(med) : null;
 }
 
 export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {

@@ -1,7 +1,7 @@
 /** Header row detection and column layout (single table, side-by-side blocks, shared voltage column). */
 import type { Cell, Grid, ResolvedIngestOptions } from './types.js';
 import { cellText, parseCell } from './cells.js';
-import { classifyHeader, groupLabelKind, headerKey, isDerivedHeader, type Role, type RoleMatch } from './columns.js';
+import { classifyHeader, groupLabelKind, headerKey, isDerivedHeader, partnerCurrentKeys, type Role, type RoleMatch } from './columns.js';
 
 export interface BlockLayout {
   v: number; i: number; t?: number; cycle?: number; device?: number;
@@ -59,6 +59,18 @@ function numericBelow(grid: Grid, r: number, c: number, dc: boolean): boolean {
   return false;
 }
 
+/** The numbers below row r in column c (first 200 rows) are not all equal. */
+function varies(grid: Grid, r: number, c: number, dc: boolean): boolean {
+  let first: number | null = null;
+  for (let k = r + 1; k < Math.min(grid.rows.length, r + 201); k++) {
+    const p = parseCell(grid.rows[k]?.[c] ?? null, dc);
+    if (p.kind !== 'number') continue;
+    if (first === null) first = p.value;
+    else if (p.value !== first) return true;
+  }
+  return false;
+}
+
 export interface HeaderSearch { layout: Layout | null; vOnly: { row: number; col: number } | null }
 
 /** Finds the next table header at or after row `from`. */
@@ -83,9 +95,20 @@ export function findLayout(grid: Grid, from: number, opts: ResolvedIngestOptions
     if (texts < 1) continue;
     const roles = rolesOf(row);
     const vo = overrideCol(row, opts.columns.v), io = overrideCol(row, opts.columns.i);
-    const vCol = vo !== null && vo >= 0 ? vo : vo === -1 ? -1 : best(roles, 'v');
+    let vCol = vo !== null && vo >= 0 ? vo : vo === -1 ? -1 : best(roles, 'v');
     if (vCol < 0 || !numericBelow(grid, r, vCol, dc)) continue;
+    // a constant voltage column (grounded terminal, gate bias) is not the sweep when another voltage column varies
+    if (vo === null && !varies(grid, r, vCol, dc)) {
+      const alt = best(roles.map((m, c) => (m?.role === 'v' && c !== vCol && varies(grid, r, c, dc) ? m : null)), 'v');
+      if (alt >= 0) vCol = alt;
+    }
     let iCol = io !== null && io >= 0 ? io : io === -1 ? -1 : best(roles, 'i');
+    // the current measured on the same channel/terminal as the voltage ("V2" → "I2", "AnodeV" → "AnodeI")
+    if (io === null) {
+      const keys = partnerCurrentKeys(cellText(row[vCol]));
+      const partner = roles.findIndex((m, c) => m?.role === 'i' && keys.includes(headerKey(cellText(row[c]))) && numericBelow(grid, r, c, dc));
+      if (partner >= 0) iCol = partner;
+    }
     if (iCol >= 0 && !numericBelow(grid, r, iCol, dc)) iCol = -1;
     const headers = row.map(cellText);
     if (iCol < 0) {

@@ -14,7 +14,7 @@ export function looksLikeKiteSettings(rows: Cell[][]): boolean {
   let hits = 0;
   for (const row of rows.length > 20000 ? rows.slice(0, 20000) : rows) {
     const k = cellText(row?.[0] ?? null);
-    if (/^(KTEI Version|Test Name|Forcing Function|Compliance|Dual Sweep Mode|Measure I|Range I)$/i.test(k)) hits++;
+    if (/^(KTEI Version|Test Name|Forcing Function|Operation Mode|Compliance|Dual Sweep Mode|Measure I|Range I)$/i.test(k)) hits++;
   }
   return hits >= 3;
 }
@@ -33,11 +33,11 @@ export function parseKiteSettings(rows: Cell[][]): KiteSettings {
   for (const row of rows) {
     const k = cellText(row?.[0] ?? null);
     if (/^={3,}$/.test(k)) continue;
-    const m = /^(?:cycle|run)\s*#?\s*(\d+)$/i.exec(k);
+    const m = /^(?:cycle|run|append)\s*#?\s*(\d+)$/i.exec(k);
     if (m) { commit(); cur = {}; curCycle = Number(m[1]); sweepCol = 1; continue; }
     const vals = (row ?? []).slice(1).map(cellText);
     if (/^test name$/i.test(k)) { cur.testName = vals[0]; const h = halfFromText(vals[0] ?? ''); if (h) cur.half = h; }
-    else if (/^forcing function$/i.test(k)) { const j = vals.findIndex((v) => /sweep/i.test(v)); sweepCol = j >= 0 ? j + 1 : 1; }
+    else if (/^(forcing function|operation mode)$/i.test(k)) { const j = vals.findIndex((v) => /sweep/i.test(v)); sweepCol = j >= 0 ? j + 1 : 1; }
     else if (/^compliance$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x) && x > 0) cur.complianceA = x; }
     else if (/^stop$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x)) cur.stopV = x; }
     else if (/^step$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x)) cur.stepV = x; }

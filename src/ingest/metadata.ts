@@ -32,16 +32,44 @@ export function complianceFromMeta(meta: Record<string, string>): number | null 
   return null;
 }
 
+const SLASH_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(AM|PM)?$/i;
+
+/** Record times of one device: month first (EasyEXPERT, KITE) unless some stamp can only be day first ("29/11/2026"). Null if any is unreadable. */
+export function recordTimesMs(stamps: string[]): number[] | null {
+  const dayFirst = stamps.some((x) => { const m = SLASH_TIME.exec(x.trim()); return m !== null && Number(m[1]) > 12; });
+  const out = stamps.map((x) => parseRecordTime(x, dayFirst));
+  return out.every((x): x is number => x !== null) ? out : null;
+}
+
+/** A record time stamp: "11/29/2026 10:20:00" (EasyEXPERT, KITE, month first, optional AM/PM) or ISO "2026-11-29 10:20:00". Ms, for ordering only. */
+export function parseRecordTime(s: string, dayFirst = false): number | null {
+  const t = s.trim();
+  let m = SLASH_TIME.exec(t);
+  if (m) {
+    let hh = Number(m[4]);
+    if (m[7]) hh = (hh % 12) + (/pm/i.test(m[7]) ? 12 : 0);
+    const [mo, da] = dayFirst ? [Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2])];
+    if (mo < 1 || mo > 12 || da < 1 || da > 31) return null;
+    return Date.UTC(Number(m[3]), mo - 1, da, hh, Number(m[5])) + 1000 * Number(m[6] ?? 0);
+  }
+  m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?/.exec(t);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) + 1000 * Number(m[6] ?? 0);
+  return null;
+}
+
 export function hintsFromMeta(meta: Record<string, string>): TraceHints {
   const h: TraceHints = {};
   const c = complianceFromMeta(meta);
   if (c !== null) h.complianceA = c;
   for (const [k, v] of Object.entries(meta)) {
     const key = k.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (!h.device && /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|deviceidentifier)$/.test(key) && v.trim()) h.device = v.trim();
+    if (!h.device && /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|testrecordtesttarget|testtarget|deviceidentifier)$/.test(key) && v.trim()) h.device = v.trim();
     if (h.cycle === undefined && /^(count|cycle|cycleno|cyclenumber|repeatcount|testrecordcount|iteration)$/.test(key)) {
       const n = Number(v.trim());
       if (Number.isInteger(n) && n >= 0) h.cycle = n;
+    }
+    if (h.recordTime === undefined && /^(testrecordrecordtime|recordtime|lastexecuted|measurementtime|starttime)$/.test(key)) {
+      if (parseRecordTime(v) !== null || parseRecordTime(v, true) !== null) h.recordTime = v.trim();
     }
     const mk = /^cycle\s*#?\s*(\d+)$/i.exec(k.trim());
     if (mk && h.cycle === undefined) h.cycle = Number(mk[1]);
@@ -49,12 +77,18 @@ export function hintsFromMeta(meta: Record<string, string>): TraceHints {
       const m = /^cycle\s*#?\s*(\d+)\b/i.exec(v.trim());
       if (m && h.cycle === undefined) h.cycle = Number(m[1]);
     }
+    if (/^(setuptitle|testname|test|sweep)$/.test(key) && isFormingText(v)) h.forming = true;
     if (!h.half && /^(setuptitle|testname|test|primitivetest|sweep)$/.test(key)) {
       const half = halfFromText(v);
       if (half) h.half = half;
     }
   }
   return h;
+}
+
+/** "Forming", "electroforming", "Form#1@1", "FORM_3V": an electroforming run. */
+export function isFormingText(s: string): boolean {
+  return /(^|[^a-z])(electro)?form(ing)?([^a-z]|$)/i.test(s);
 }
 
 export function halfFromText(s: string): Half | null {

@@ -10,7 +10,7 @@ import { looksLikeB1500, parseB1500 } from './b1500.js';
 import { gridToTraces, type TableContext } from './table.js';
 import { readWorkbook } from './workbook.js';
 import { cycleFromSheetName, looksLikeKiteSettings, parseKiteSettings, type KiteSettings } from './k4200.js';
-import { hintsFromMeta } from './metadata.js';
+import { hintsFromMeta, isFormingText } from './metadata.js';
 import type { Grid, IngestIssue, ResolvedIngestOptions, Trace } from './types.js';
 
 export interface ParsedFile { traces: Trace[]; format: 'xlsx' | 'xls' | 'b1500' | 'k4200' | 'csv' }
@@ -33,6 +33,7 @@ function applyHints(traces: Trace[], kite: KiteSettings | null): void {
       if (s?.complianceA !== undefined) t.hints.complianceA = s.complianceA;
       if (s?.half && !t.hints.half) t.hints.half = s.half;
       if (s?.testName) t.meta['Test Name'] = s.testName;
+      if (s?.testName && isFormingText(s.testName)) t.hints.forming = true;
     }
   }
   // side-by-side blocks of one table: devices or cycles?
@@ -64,7 +65,10 @@ function fromText(text: string, file: string, opts: ResolvedIngestOptions, issue
     const traces: Trace[] = [];
     for (const run of runs) {
       const dcSeen = run.grid.rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+$/.test(c)));
-      const ts = gridToTraces(run.grid, ctxFor(opts, issues, dcSeen));
+      // the swept (VAR1) channel's names from the run's TestParameter rows choose the columns, unless given
+      const sc = run.sweepColumns;
+      const o = sc && opts.columns.v === null && opts.columns.i === null ? { ...opts, columns: { ...opts.columns, v: sc.v, i: sc.i } } : opts;
+      const ts = gridToTraces(run.grid, ctxFor(o, issues, dcSeen));
       traces.push(...ts);
     }
     applyHints(traces, null);

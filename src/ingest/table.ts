@@ -104,6 +104,14 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
   const trailingStart = lastData + 1;
   const traces: Trace[] = [];
   for (const [k, b] of layout.blocks.entries()) {
+    // a time column whose header unit is no time unit ("Time(T)") is a label, not a clock we can scale: not read
+    if (b.t !== undefined && opts.units.t === null) {
+      const tu = splitHeaderUnit(hdr(b.t)).unit;
+      if (tu !== null && unitScale(tu, 's') === null) {
+        ctx.issues.push({ code: 'time_column_ignored', message: `column "${hdr(b.t)}": "${tu}" is not a time unit; the column is not read (give --t-unit to use it).`, location: grid.loc(hr, b.t) });
+        delete b.t;
+      }
+    }
     const vScale = colScale(hdr(b.v), 'V', opts.units.v, grid, hr, b.v);
     const iScale = (layout.kind === 'shared-v' && opts.units.i === null) || b.iLog ? 1 : colScale(hdr(b.i), 'A', opts.units.i, grid, hr, b.i);
     const tScale = b.t !== undefined ? colScale(hdr(b.t), 's', opts.units.t, grid, hr, b.t) : 1;

@@ -53,6 +53,10 @@ export interface TraceHints {
   /** 'devices' | 'cycles': what side-by-side blocks of one sheet stand for. */
   blockKind?: 'devices' | 'cycles';
   blockIndex?: number;
+  /** When the run was recorded (metadata such as EasyEXPERT `TestRecord.RecordTime`, KITE `Last Executed`); orders runs of a device. */
+  recordTime?: string;
+  /** The run is an electroforming sweep (file name, setup title or test name says so): not a switching cycle. */
+  forming?: boolean;
 }
 
 /** A problem that did not stop the ingest (only under --lenient, or informative notes). */

@@ -12,6 +12,7 @@ export function unitScale(unit: string, kind: 'A' | 'V' | 's'): number | null {
     if (['us', 'µs', 'μs', 'usec'].includes(lower)) return 1e-6;
     if (lower === 'ns') return 1e-9;
     if (['min', 'mins', 'minute', 'minutes'].includes(lower)) return 60;
+    if (['h', 'hr', 'hrs', 'hour', 'hours'].includes(lower)) return 3600;
     return null;
   }
   if (kind === 'A' && /^amps?$/i.test(u)) return 1;
