@@ -5,6 +5,7 @@
  * NAME.dataset.json, NAME.fits.json, and overlay plots NAME-cycleK.svg (measured vs fitted).
  *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
  *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
+ *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const workers = Number(flag('--workers') ?? 0) || undefined;
   const fitOverride = flag('--fit');
   const tag = flag('--tag') ?? '';
+  const seriesOhm = flag('--series-resistance');
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     c.devices = c.devices.map((d) => ({ ...d, cycles: d.cycles.filter(() => n++ < maxCycles) })).filter((d) => d.cycles.length > 0);
     if (fitOverride) c.options = { ...c.options, fitParams: fitOverride.split(',') as NonNullable<FitOptions['fitParams']> };
     if (tag) c.name = `${c.name}-${tag}`;
+    if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
     const progress = createProgress(c.name, total);

@@ -51,9 +51,13 @@ export interface ObjectiveOptions {
    *  is abandoned (its residuals become the NaN penalty): a pathological trial point must not stall
    *  a fit (a normal ±1.3 V, 5 mV sweep needs ~5 per point with the fit tolerances). */
   simMaxEvalsPerPoint: number;
+  /** Refine the model's switching voltages in phase 2 too. Off by default: there the switching
+   *  residuals weigh little, and skipping the sub-simulations made the single-cycle fit ~1.7× faster
+   *  with the same recovery (docs/fitting.md). */
+  refinePhase2: boolean;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50 };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false };
 
 export interface PreparedCycle {
   device: string;

@@ -102,8 +102,8 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
-  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
-  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
+  if (sw.kSet > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
+  if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;

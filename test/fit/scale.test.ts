@@ -76,3 +76,17 @@ test('fit CLI refuses bad input with a clear message and no output', async () =>
   assert.equal(await main(['fit', bad, '--out', out, '--fix', 'dWa=9']), 2);
   assert.ok(!existsSync(out));
 });
+
+test('fit CLI ingests measurement files itself and writes the dataset beside fits.json', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-'));
+  const out = join(dir, 'fits.json');
+  const file = join(REPO_ROOT, 'fixtures', 'ingest', 'k4200-cycle3.csv');
+  assert.equal(await main(['fit', file, '--out', out, '--fit', 'Ndiscmin,RseriesTiOx', '--max-evals', '30', '--starts', '1', '--workers', '1', '--json']), 0);
+  const fits = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(fits.dataset, 'fits.dataset.json');
+  const ds = JSON.parse(readFileSync(join(dir, fits.dataset), 'utf8'));
+  assert.equal(ds.schema, 'jartcal.dataset/1');
+  assert.equal(fits.cycles.length, ds.devices.reduce((a: number, d: { cycles: unknown[] }) => a + d.cycles.length, 0));
+  assert.deepEqual(fits.cycles[0].fitted, ['RseriesTiOx', 'Ndiscmin']);
+  assert.ok(Number.isFinite(fits.cycles[0].rmsLog10));
+});
