@@ -11,4 +11,5 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inspect: () => import('./inspect.js'),
   report: () => import('./report.js'),
   ingest: () => import('./ingest.js'),
+  pipeline: () => import('./pipeline.js'),
 };
