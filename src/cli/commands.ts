@@ -5,4 +5,7 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  population: () => import('./population.js'),
+  sample: () => import('./sample.js'),
+  export: () => import('./export.js'),
 };
