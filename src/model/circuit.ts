@@ -1,0 +1,125 @@
+/**
+ * The measurement circuit around the cell: a voltage source, an optional external series resistance
+ * and an optional SMU current compliance. While |I| would exceed Icc the cell is driven at Icc and
+ * its voltage follows (spec-free, SMU behaviour). Keeps the continuation history of the solve.
+ */
+import { Cell } from './cell.js';
+import { scanSolve, secantInfo, secantSolve } from './solve.js';
+import type { JartParams } from './params.js';
+
+export interface Circuit {
+  /** SMU current compliance |I| ≤ complianceA, A. */
+  complianceA?: number;
+  /** External series resistance between source and cell (not heating the filament), Ω. */
+  seriesOhm?: number;
+}
+
+export class Driver {
+  readonly cell: Cell;
+  readonly complianceA: number;
+  // continuation history (voltage drive and current drive separately)
+  private uHist = 0;
+  private slopeHist = 0;
+  private uHistC = 0;
+  private polHist = 0; // −1 SET, +1 RESET, 0 none
+  // results (signed where meaningful)
+  iA = 0;
+  vsV = 0;
+  vCellV = 0;
+  tempK = 0;
+  compliance = false;
+  ok = true;
+
+  constructor(p: JartParams, circuit: Circuit = {}) {
+    this.cell = new Cell(p);
+    this.cell.setSeries(circuit.seriesOhm ?? 0);
+    this.complianceA = circuit.complianceA !== undefined && circuit.complianceA > 0 ? circuit.complianceA : Infinity;
+  }
+
+  /** Forget the branch history (next solve starts from V_S = 0). */
+  reset(): void {
+    this.uHist = 0;
+    this.uHistC = 0;
+    this.polHist = 0;
+    this.slopeHist = 0;
+  }
+
+  /** History snapshot/restore, so that rejected trial evaluations do not move the branch. */
+  saveHistory(out: Float64Array): void {
+    out[0] = this.uHist;
+    out[1] = this.slopeHist;
+    out[2] = this.uHistC;
+    out[3] = this.polHist;
+  }
+
+  restoreHistory(h: Float64Array): void {
+    this.uHist = h[0];
+    this.slopeHist = h[1];
+    this.uHistC = h[2];
+    this.polHist = h[3];
+  }
+
+  /** Operating point at source voltage vV and the cell's current N/geometry. */
+  solve(vV: number): void {
+    const cell = this.cell;
+    if (vV === 0 || !Number.isFinite(vV)) {
+      this.iA = 0;
+      this.vsV = 0;
+      this.vCellV = 0;
+      this.tempK = cell.t0;
+      cell.i = 0;
+      cell.u = 0;
+      cell.tempK = cell.t0;
+      cell.setPol = vV < 0;
+      this.compliance = false;
+      this.ok = vV === 0;
+      this.reset();
+      return;
+    }
+    const pol = vV < 0 ? -1 : 1;
+    if (pol !== this.polHist) this.reset();
+    cell.prepareVoltage(vV);
+    let ok = false;
+    const u0 = this.uHist;
+    if (u0 > 0) {
+      secantInfo.slope = 0;
+      ok = secantSolve(cell, u0, this.slopeHist);
+      if (ok && secantInfo.slope > 0) this.slopeHist = secantInfo.slope;
+    }
+    if (!ok) ok = scanSolve(cell, u0 > 0 && u0 < cell.absV ? u0 : 0);
+    this.polHist = pol;
+    this.uHist = ok ? cell.u : 0;
+    let comp = false;
+    if (ok && cell.i > this.complianceA) {
+      // current drive at Icc; the cell voltage follows
+      comp = true;
+      const uMax = cell.u;
+      cell.prepareCurrent(this.complianceA, pol < 0, uMax);
+      const uc = this.uHistC;
+      let okc = uc > 0 && uc < uMax ? secantSolve(cell, uc, 0) : false;
+      if (!okc) okc = scanSolve(cell, 0);
+      ok = okc;
+      this.uHistC = okc ? cell.u : 0;
+    } else {
+      this.uHistC = 0;
+    }
+    this.ok = ok;
+    this.compliance = comp;
+    if (!ok) {
+      this.iA = NaN;
+      this.vsV = NaN;
+      this.vCellV = NaN;
+      this.tempK = NaN;
+      return;
+    }
+    this.iA = pol * cell.i;
+    this.vsV = pol * cell.u;
+    this.tempK = cell.tempK;
+    this.vCellV = pol * cell.cellVoltage();
+  }
+
+  /** Signed dN/dt (window and bounds applied) at the last solve. */
+  dndt(): number {
+    return this.ok ? this.cell.dndt() : NaN;
+  }
+}

@@ -1,0 +1,10 @@
+/** JART VCM v1b physics: the public API of the model stage (docs/model.md). */
+export {
+  PARAM_TABLE, PARAM_NAMES, DEFAULT_PARAMS, resolveParams, paramSpec, isParamName,
+  type ParamName, type ParamSpec, type JartParams,
+} from './params.js';
+export { sweepWaveform, validateWaveform, type Waveform } from './waveform.js';
+export { simulate, DEFAULT_SIM, type SimOptions, type SimResult } from './simulate.js';
+export type { Circuit } from './circuit.js';
+export { operatingPoint, readCurrent, type OperatingPoint } from './operating-point.js';
+export type { CycleDraw, CycleEvent, CycleSampler } from './variability.js';

@@ -1,0 +1,67 @@
+/**
+ * Schottky interface current (shared spec §5.2): thermionic emission for V_S ≥ 0 (RESET polarity),
+ * thermionic-field emission (Padovani–Stratton reverse form) for V_S < 0 (SET polarity), with the
+ * state-dependent image-force barrier lowering. Functions return ln|I_S| so that the implicit solve
+ * never overflows; `u` is |V_S| in volts.
+ */
+import { A_STAR, EPS0, H_PLANCK, K_B_OVER_E, M_DIEL, N_UNIT, Q_E, Z_VO } from './constants.js';
+
+/** Coefficient K of the barrier lowering Δφ = K·ψ^(1/4): K = (e³ z N / (8π² (ε_φB ε0)³))^(1/4), V^(3/4). */
+export function loweringCoefficient(nDisc: number, epsphib: number): number {
+  const e3 = Q_E * Q_E * Q_E;
+  const d = epsphib * EPS0;
+  return Math.sqrt(Math.sqrt((e3 * Z_VO * nDisc * N_UNIT) / (8 * Math.PI * Math.PI * d * d * d)));
+}
+
+/** W00 / e in volts: (h/4π)·sqrt(z N / (m ε_r ε0)) (spec §5.2). */
+export function w00Volts(nDisc: number, eps: number): number {
+  return (H_PLANCK / (4 * Math.PI)) * Math.sqrt((Z_VO * nDisc * N_UNIT) / (M_DIEL * eps * EPS0));
+}
+
+/** Barrier φ_Bn (eV) for ψ = φ_Bn0 − φ_n − V_S, clipped to ≥ 0. */
+export function barrier(phiBn0: number, psi: number, kLower: number): number {
+  if (!(psi > 0)) return phiBn0;
+  const b = phiBn0 - kLower * Math.sqrt(Math.sqrt(psi));
+  return b > 0 ? b : 0;
+}
+
+/** ln(e^z − 1) for z ≥ 0, without overflow. */
+export function lnExpm1(z: number): number {
+  return z > 30 ? z + Math.log1p(-Math.exp(-z)) : Math.log(Math.expm1(z));
+}
+
+/** x − tanh x, with the series for small x (spec §5.2 numerics). */
+export function xMinusTanh(x: number): number {
+  if (x < 0.1) {
+    const x2 = x * x;
+    return x * x2 * (1 / 3 + x2 * (-2 / 15 + x2 * (17 / 315 + x2 * (-62 / 2835 + x2 * (1382 / 155925)))));
+  }
+  return x - Math.tanh(x);
+}
+
+const LN_ASTAR = Math.log(A_STAR);
+const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E);
+
+/** ln I_TE for V_S = u ≥ 0: A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1). */
+export function lnThermionic(u: number, tempK: number, lnArea: number, phiBn0: number, dPhi: number, kLower: number): number {
+  const kT = K_B_OVER_E * tempK;
+  const phi = barrier(phiBn0, dPhi - u, kLower);
+  return lnArea + LN_ASTAR + 2 * Math.log(tempK) - phi / kT + lnExpm1(u / kT);
+}
+
+/**
+ * ln |I_TFE| for V_S = −u (u ≥ 0):
+ * A·(A* T/k)·sqrt(π W00 e (u + φ_Bn/cosh² x))·exp(−e φ_Bn/W0)·(exp(e u/ε′) − 1),
+ * x = W00/kT, W0 = W00 coth x, ε′ = W00/(x − tanh x).
+ */
+export function lnFieldEmission(u: number, tempK: number, lnArea: number, phiBn0: number, dPhi: number,
+  kLower: number, w00: number): number {
+  const kT = K_B_OVER_E * tempK;
+  const phi = barrier(phiBn0, dPhi + u, kLower);
+  const x = w00 / kT;
+  const th = Math.tanh(x);
+  const ch = Math.cosh(x);
+  const xm = xMinusTanh(x);
+  const root = Math.PI * w00 * (u + phi / (ch * ch));
+  return lnArea + LN_ASTAR_KBE + Math.log(tempK) + 0.5 * Math.log(root) - (phi * th) / w00 + lnExpm1((u * xm) / w00);
+}
