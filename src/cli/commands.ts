@@ -8,4 +8,5 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   population: () => import('./population.js'),
   sample: () => import('./sample.js'),
   export: () => import('./export.js'),
+  profile: () => import('./profile.js'),
 };

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from './atomic.js';
 import { readPopulation } from '../population/schema.js';
 import { validateFits, type FitsIn } from '../population/fits.js';
 import type { PopulationFile } from '../population/types.js';
+import { validateDataset, type DatasetIn } from '../population/dataset.js';
 
 /** Reads and parses a JSON file; a syntax error names the file, line and column. */
 export function readJsonFile(path: string): unknown {
@@ -72,4 +73,8 @@ export function loadPopulationArg(arg: string): PopulationFile {
   if (existsSync(arg)) return readPopulationFile(arg);
   if (listPresets().includes(arg)) return loadPreset(arg);
   throw new JartcalError(`"${arg}" is neither an existing population file nor a preset (presets: ${listPresets().join(', ')})`, { code: 'not_found', location: { file: arg } });
+}
+
+export function readDatasetFile(path: string): DatasetIn {
+  return validateDataset(readJsonFile(path), path);
 }

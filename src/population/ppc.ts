@@ -1,0 +1,64 @@
+/**
+ * Posterior predictive check: devices sampled from the population, each cycle simulated through the
+ * model on the measurement's sweep (v1b var targets redrawn at every switching event by drawCycle),
+ * switching features extracted, statistics set beside the measured ones.
+ */
+import type { Rng } from '../util/rng.js';
+import { resolveParams, simulate, sweepWaveform, type Waveform } from '../model/index.js';
+import { drawCycle, samplePopulation, type SampledDevice } from './sample.js';
+import { compareProfiles, featureStats, sweepFeatures, type CycleFeaturesIn, type FeatureStats, type ProfileRow } from './profile.js';
+import type { PopulationFile } from './types.js';
+
+/** The measurement's sweep in the model convention (SET at negative V). */
+export interface SweepConditions { vSetV: number; vResetV: number; rateVps: number; stepV: number; readVoltageV: number; complianceA: number | null }
+
+export interface PpcOptions { devices: number; cycles: number; sweep: SweepConditions; onProgress?: (done: number, total: number) => void }
+
+export interface VariabilityProfile {
+  sweep: SweepConditions;
+  measured: FeatureStats;
+  predicted: FeatureStats;
+  rows: ProfileRow[];
+  simulated: { devices: number; cycles: number; usable: number };
+  seed: number;
+}
+
+/** Features of `cycles` consecutive sweeps of one device (the state carries over from cycle to cycle). */
+export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): (CycleFeaturesIn | null)[] {
+  const one = sweepWaveform({ vSetV: sweep.vSetV, vResetV: sweep.vResetV, rateVps: sweep.rateVps, stepV: sweep.stepV });
+  // Repeat the sweep `cycles` times in one waveform so N carries over between cycles.
+  const n = one.tS.length, period = one.tS[n - 1]; // first and last points are both 0 V: shared between cycles
+  const wave: Waveform = { tS: new Float64Array((n - 1) * cycles + 1), vV: new Float64Array((n - 1) * cycles + 1) };
+  for (let c = 0; c < cycles; c++) for (let k = c === 0 ? 0 : 1; k < n; k++) {
+    wave.tS[c * (n - 1) + k] = c * period + one.tS[k];
+    wave.vV[c * (n - 1) + k] = one.vV[k];
+  }
+  const params = resolveParams({ ...device.params });
+  const res = simulate(params, wave, {
+    circuit: sweep.complianceA !== null ? { complianceA: sweep.complianceA } : undefined,
+    sampler: () => drawCycle(pop, device, rng),
+  });
+  const out: (CycleFeaturesIn | null)[] = [];
+  for (let c = 0; c < cycles; c++) {
+    const a = c * (n - 1), b = a + n;
+    const iA = res.iA.subarray(a, b);
+    if (iA.some((x) => !Number.isFinite(x))) { out.push(null); continue; }
+    out.push(sweepFeatures(res.vV.subarray(a, b), iA, sweep.readVoltageV));
+  }
+  return out;
+}
+
+export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn[], opts: PpcOptions, rng: Rng): VariabilityProfile {
+  const devices = samplePopulation(pop, opts.devices, rng.fork(1));
+  const cr = rng.fork(2);
+  const predicted: CycleFeaturesIn[] = [];
+  devices.forEach((d, i) => {
+    for (const f of simulateDeviceCycles(pop, d, opts.cycles, opts.sweep, cr.fork(d.index))) if (f) predicted.push(f);
+    opts.onProgress?.(i + 1, devices.length);
+  });
+  const m = featureStats(measured), p = featureStats(predicted);
+  return {
+    sweep: opts.sweep, measured: m, predicted: p, rows: compareProfiles(m, p),
+    simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length }, seed: rng.seed,
+  };
+}
