@@ -11,5 +11,5 @@ export { exportVerilogA, exportSpice, exportAihwkit, exportCsv, VA_VAR_NAME, vaV
 export { checkValidity } from './validity.js';
 export { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
 export { featureStats, compareProfiles, predictiveFeatures, sweepFeatures, type FeatureStats, type ProfileRow, type CycleFeaturesIn } from './profile.js';
-export { predictiveProfile, simulateDeviceCycles, type SweepConditions, type VariabilityProfile, type PpcOptions } from './ppc.js';
+export { predictiveProfile, simulateDeviceCycles, simulateDeviceSweeps, type SimulatedCycle, type SweepConditions, type VariabilityProfile, type PpcOptions } from './ppc.js';
 export { validateDataset, measuredFeatures, sweepConditions, type DatasetIn } from './dataset.js';

@@ -23,10 +23,11 @@ export interface VariabilityProfile {
   seed: number;
 }
 
-/** Features of `cycles` consecutive sweeps of one device (the state carries over from cycle to cycle). */
-export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): (CycleFeaturesIn | null)[] {
+export interface SimulatedCycle { tS: Float64Array; vV: Float64Array; iA: Float64Array; ok: boolean }
+
+/** `cycles` consecutive sweeps of one device (N carries over from cycle to cycle), split per cycle. */
+export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): SimulatedCycle[] {
   const one = sweepWaveform({ vSetV: sweep.vSetV, vResetV: sweep.vResetV, rateVps: sweep.rateVps, stepV: sweep.stepV });
-  // Repeat the sweep `cycles` times in one waveform so N carries over between cycles.
   const n = one.tS.length, period = one.tS[n - 1]; // first and last points are both 0 V: shared between cycles
   const wave: Waveform = { tS: new Float64Array((n - 1) * cycles + 1), vV: new Float64Array((n - 1) * cycles + 1) };
   for (let c = 0; c < cycles; c++) for (let k = c === 0 ? 0 : 1; k < n; k++) {
@@ -38,14 +39,18 @@ export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice,
     circuit: sweep.complianceA !== null ? { complianceA: sweep.complianceA } : undefined,
     sampler: () => drawCycle(pop, device, rng),
   });
-  const out: (CycleFeaturesIn | null)[] = [];
+  const out: SimulatedCycle[] = [];
   for (let c = 0; c < cycles; c++) {
     const a = c * (n - 1), b = a + n;
-    const iA = res.iA.subarray(a, b);
-    if (iA.some((x) => !Number.isFinite(x))) { out.push(null); continue; }
-    out.push(sweepFeatures(res.vV.subarray(a, b), iA, sweep.readVoltageV));
+    const iA = res.iA.slice(a, b);
+    out.push({ tS: one.tS.slice(), vV: res.vV.slice(a, b), iA, ok: iA.every((x) => Number.isFinite(x)) });
   }
   return out;
+}
+
+/** Switching features of `cycles` consecutive simulated sweeps of one device (null: simulation failed). */
+export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): (CycleFeaturesIn | null)[] {
+  return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) => (c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV) : null));
 }
 
 export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn[], opts: PpcOptions, rng: Rng): VariabilityProfile {
