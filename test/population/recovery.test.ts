@@ -1,10 +1,12 @@
 /**
  * Recovery of a known population from synthetic per-cycle fits with known, heteroscedastic fit noise
  * (test/population/synth.ts). Acceptance figures of issue 5: d2d spreads within 25 % (relative),
- * c2c spreads within 35 %, rnew–lnew correlation within 0.2. Sample size: 60 devices × 10 cycles,
+ * c2c spreads within 35 %, rnew–lnew correlation within 0.2. Sample size: 150 devices × 10 cycles,
  * fit standard errors 0.01–0.03 in ln units. A held-out campaign (other values, seed, design) too.
  * Monte Carlo over 30 seeds (80 devices × 15 cycles, Ndiscmin d2d 0.2 ln, c2c 0.4 ln): d2d mean 0.202,
- * sd 0.019; c2c mean 0.398, sd 0.008 — unbiased, so the tolerances are ≥ 3 sd of the estimator.
+ * sd 0.019; c2c mean 0.398, sd 0.008 — unbiased. With 60 devices the d2d estimate of a 6 % spread has a
+ * 12 % relative sd and the correlation an sd of 0.11 (scripts/population-recovery.ts), too wide for the
+ * acceptance figures at 3 sd; 150 devices bring them inside (see docs/population.md).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,18 +36,18 @@ function check(truth: Record<string, Truth>, rho: number, seed: number, nDev: nu
   assert.ok(Math.abs(r - rho) < 0.2, `rho ${r} vs ${rho}`);
 }
 
-test('known population comes back (60 devices × 10 cycles, fit se 0.01–0.03 ln)', () => {
-  check(TRUTH, TRUE_RHO, 11, 60, 10, 0.02);
+test('known population comes back (150 devices × 10 cycles, fit se 0.01–0.03 ln)', () => {
+  check(TRUTH, TRUE_RHO, 11, 150, 10, 0.02);
 });
 
-test('held-out campaign: other spreads, negative correlation, 100 devices × 15 cycles', () => {
+test('held-out campaign: other spreads, negative correlation, 150 devices × 15 cycles', () => {
   const truth = {
     rnew: { center: 30e-9, d2dLn: 0.15, c2cLn: 0.06 },
     lnew: { center: 0.8e-9, d2dLn: 0.1, c2cLn: 0.03 },
     Ndiscmax: { center: 10, d2dLn: 0.12, c2cLn: 0.05 },
     Ndiscmin: { center: 0.02, d2dLn: 0.2, c2cLn: 0.4 },
   };
-  check(truth, -0.5, 97, 100, 15, 0.015);
+  check(truth, -0.5, 97, 150, 15, 0.015);
 });
 
 test('fit standard errors are removed from the c2c spread (measurement error larger than c2c)', () => {
