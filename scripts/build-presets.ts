@@ -13,12 +13,13 @@ import type { ParameterSpec, PopulationFile } from '../src/population/types.js';
 import type { ParamName } from '../src/population/params.js';
 
 const CUEPPERS: Partial<Record<ParamName, number>> = {
-  eps: 17, epsphib: 5.5, phiBn0: 0.18, phin: 0.1, un: 4e-6, Ndiscmax: 20, Ndiscmin: 0.008, Ninit: 0.008, Nplug: 20,
+  eps: 17, epsphib: 5.5, phiBn0: 0.18, phin: 0.1, un: 4e-6, Ndiscmax: 20, Ndiscmin: 0.008, Nplug: 20,
   a: 0.25e-9, ny0: 2e13, dWa: 1.35, Rth0: 15.72e6, rdet: 45e-9, rnew: 45e-9, lcell: 3e-9, ldet: 0.4e-9, lnew: 0.4e-9,
   Rtheff_scaling: 0.27, RseriesTiOx: 650, R0: 719.2437, Rthline: 90471.47, alphaline: 3.92e-3, T0: 293,
 };
 const PAPER = 'Yu, Menzel, Strachan, Neftci, "Integration of Physics-Derived Memristor Models with Machine Learning Frameworks", Asilomar 2022, arXiv 2403.06746; configs as read in shared/reference-paper.md §1.3';
 const CUEPPERS_SRC = 'Cüppers et al., APL Mater. 7, 091105 (2019): the published HfO2/TiOx JART VCM v1b set (shared/jart/spec.md §4)';
+// Ninit is left out on purpose: the model then starts each device at its own Ndiscmin (spec §4: Ninit = Ndiscmin).
 const AIH = { Ndiscmax: 'Ndiscmax', Ndiscmin: 'Ndiscmin', lnew: 'ldisc', rnew: 'rdisc' } as const;
 type Var = keyof typeof AIH;
 

@@ -126,6 +126,11 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     const src = vals.length ? vals : dv;
     if (src.length) base[n] = quantile(src, 0.5);
   }
+  // Ninit tied to a varying Ndiscmin (the default Ninit = Ndiscmin): leave it out so each device starts at its own Ndiscmin.
+  if (parameters.Ndiscmin && base.Ninit !== undefined) {
+    const tied = cycles.filter((c) => c.params.Ninit !== undefined && c.params.Ninit === c.params.Ndiscmin).length;
+    if (tied >= 0.9 * cycles.length) delete base.Ninit;
+  }
   const datasets = options.datasetPaths ?? (fits.dataset ? [fits.dataset] : []);
   return {
     schema: POPULATION_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), seed: o.seed,

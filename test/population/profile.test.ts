@@ -24,16 +24,18 @@ const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0
 
 test('posterior predictive check: the true population reproduces its own statistics; a noise-free one does not', () => {
   const truth = loadPreset('paper-realistic-mixed');
-  // "measured": 10 devices × 3 cycles simulated from the truth with another seed
+  // "measured": 40 devices × 2 cycles simulated from the truth with another seed. HRS is broad here
+  // (Ndiscmin piles up at its clip bounds 0.004 / 0.016, c2c 90 %), so medians of 80 cycles scatter by ~30 %.
   const rng = createRng(21);
   const measured: CycleFeaturesIn[] = [];
-  for (const d of samplePopulation(truth, 10, rng.fork(1))) measured.push(...(simulateDeviceCycles(truth, d, 3, SWEEP, rng.fork(100 + d.index)).filter(Boolean) as CycleFeaturesIn[]));
-  assert.ok(measured.length >= 25);
-  const same = predictiveProfile(truth, measured, { devices: 10, cycles: 3, sweep: SWEEP }, createRng(5));
+  for (const d of samplePopulation(truth, 40, rng.fork(1))) measured.push(...(simulateDeviceCycles(truth, d, 2, SWEEP, rng.fork(100 + d.index)).filter(Boolean) as CycleFeaturesIn[]));
+  assert.ok(measured.length >= 75);
+  const same = predictiveProfile(truth, measured, { devices: 40, cycles: 2, sweep: SWEEP }, createRng(5));
   const row = (p: typeof same, s: string): number => (p.rows.find((r) => r.statistic === s) as { relDiff: number }).relDiff;
   assert.ok(Math.abs(row(same, 'V_SET mean (V)')) < 0.1);
-  assert.ok(Math.abs(row(same, 'median HRS (Ohm)')) < 0.3);
-  assert.ok(Math.abs(row(same, 'CV of HRS')) < 0.6, `CV HRS ${row(same, 'CV of HRS')}`);
+  assert.ok(Math.abs(row(same, 'V_RESET sd (V)')) < 0.3);
+  assert.ok(Math.abs(row(same, 'median HRS (Ohm)')) < 0.5);
+  assert.ok(Math.abs(row(same, 'CV of HRS')) < 0.4, `CV HRS ${row(same, 'CV of HRS')}`);
   const none = predictiveProfile(loadPreset('paper-noise-free'), measured, { devices: 3, cycles: 3, sweep: SWEEP }, createRng(5));
   assert.ok(row(none, 'CV of HRS') < -0.9, 'noise-free population predicts (almost) no HRS spread');
 });
