@@ -1,0 +1,148 @@
+/** `jartcal fit dataset.json --out fits.json` (or measurement files, ingested first). */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Command } from './command.js';
+import { numberFlag, parseCommandArgs } from './command.js';
+import { createProgress } from './progress.js';
+import { JartcalError } from '../util/errors.js';
+import { TOOLKIT_VERSION } from '../version.js';
+import { checkParamNames, resolveFitSettings, type FitSettings } from '../fit/settings.js';
+import { countCycles, fitDataset, type FitDatasetInput } from '../fit/run.js';
+import { createInlineScheduler, createWorkerPool } from '../fit/scheduler.js';
+import { FITS_SCHEMA, type FitsFile } from '../fit/types.js';
+import { summarizeFits, formatFitTable } from '../fit/summary.js';
+import { checkpointPath, openCheckpoint, readCheckpoint, removeCheckpoint, writeFits } from '../io/fits.js';
+import { readDatasetForFit } from '../io/fit-dataset.js';
+import { ingestForFit, INGEST_FLAGS } from './fit-ingest.js';
+import { resolveParams, type JartParams } from '../model/index.js';
+
+const HELP = `Usage: jartcal fit DATASET.json --out FITS.json [options]
+       jartcal fit MEASUREMENT_FILES... --out FITS.json [ingest options] [options]
+
+Fits JART VCM v1b parameters to every cycle of a dataset (jartcal.dataset/1) and writes
+fits.json (jartcal.fits/1, see docs/formats.md). Given measurement files instead, ingests them
+first (same flags as \`jartcal ingest\`) and writes the dataset beside fits.json.
+
+Parameters:
+  --fit a,b,c           free parameters (default rnew,lnew,Ndiscmin,RseriesTiOx,phiBn0,dWa)
+  --fix name=value      fix a parameter (repeatable; file units: m, eV, Ω, 1e26 m^-3)
+  --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax)
+  --mode M              campaign (default): device-level + per-cycle parameters, warm starts;
+                        joint: all cycles of a device share every parameter (e.g. several rates);
+                        independent: each cycle alone
+  --device-cycles K     cycles fitted jointly for the device-level parameters (default 3)
+Objective:
+  --sweep-rate R        V/s, for cycles without a time base (default 1)
+  --min-abs-v V         ignore samples with |V| below this (default 0.02)
+  --floor A             current floor of the log residuals (default 1e-12; the cycle's own floor if larger)
+  --series-resistance R external series resistance of the setup, Ω (default 0)
+Optimiser:
+  --starts N            multi-start points tried when a fit is poor (default 6)
+  --max-evals N         residual evaluations per fit (default 250)
+  --seed N              seed of the multi-start design (default 1)
+Run:
+  --workers N           worker threads (default: all cores; 1 = in-process)
+  --resume              continue an interrupted run from FITS.json.checkpoint.jsonl
+  --dataset-out PATH    where to write the ingested dataset (default: beside FITS.json)
+  --json                print the summary as JSON instead of a table
+Ingest options (measurement files only): --format, --set-polarity, --read-voltage, --lenient, --sheet
+`;
+
+export const command: Command = {
+  name: 'fit',
+  summary: 'fit JART parameters to measured cycles (dataset.json or measurement files)',
+  help: HELP,
+  async run(argv) {
+    const { values: f, positionals } = parseCommandArgs('fit', argv, {
+      out: { type: 'string' }, fit: { type: 'string' }, fix: { type: 'string', multiple: true },
+      'cycle-params': { type: 'string' }, mode: { type: 'string' }, 'device-cycles': { type: 'string' },
+      'sweep-rate': { type: 'string' }, 'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
+      starts: { type: 'string' }, 'max-evals': { type: 'string' }, seed: { type: 'string' },
+      workers: { type: 'string' }, resume: { type: 'boolean' }, 'dataset-out': { type: 'string' }, json: { type: 'boolean' },
+      ...INGEST_FLAGS,
+    });
+    if (positionals.length === 0) throw new JartcalError('fit: give a dataset.json or measurement files. See `jartcal fit --help`.', { code: 'bad_arguments' });
+    if (!f.out) throw new JartcalError('fit: --out FITS.json is required.', { code: 'bad_arguments' });
+    const out = resolve(f.out);
+    for (const p of positionals) if (!existsSync(p)) throw new JartcalError(`fit: no such file: ${p}`, { code: 'bad_arguments' });
+
+    const fixed: Record<string, number> = {};
+    for (const kv of f.fix ?? []) {
+      const m = /^([A-Za-z_0-9]+)=(.+)$/.exec(kv);
+      if (!m) throw new JartcalError(`fit: --fix expects name=value, got "${kv}".`, { code: 'bad_arguments' });
+      checkParamNames([m[1]], '--fix');
+      fixed[m[1]] = numberFlag('fit', `fix ${m[1]}`, m[2]);
+    }
+    resolveParams(fixed); // range check with the model's message
+    const list = (s: string | undefined, what: string) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what));
+    const seed = numberFlag('fit', 'seed', f.seed, 1);
+    const settings: FitSettings = resolveFitSettings({
+      fitParams: list(f.fit, '--fit'), cycleParams: list(f['cycle-params'], '--cycle-params'), fixed: fixed as Partial<JartParams>,
+      mode: f.mode as FitSettings['mode'] | undefined,
+      deviceCycles: f['device-cycles'] === undefined ? undefined : numberFlag('fit', 'device-cycles', f['device-cycles']),
+      starts: f.starts === undefined ? undefined : numberFlag('fit', 'starts', f.starts),
+      maxEvaluations: f['max-evals'] === undefined ? undefined : numberFlag('fit', 'max-evals', f['max-evals']),
+      seed,
+      objective: {
+        sweepRateVps: numberFlag('fit', 'sweep-rate', f['sweep-rate'], 1),
+        minAbsV: numberFlag('fit', 'min-abs-v', f['min-abs-v'], 0.02),
+        floorA: numberFlag('fit', 'floor', f.floor, 1e-12),
+        seriesOhm: numberFlag('fit', 'series-resistance', f['series-resistance'], 0),
+      },
+    });
+    if (!(settings.objective.sweepRateVps > 0)) throw new JartcalError('fit: --sweep-rate must be > 0.', { code: 'bad_arguments' });
+
+    // dataset: read it, or ingest the measurement files and write it beside fits.json
+    let datasetPath: string;
+    let ds: FitDatasetInput;
+    const isDataset = positionals.length === 1 && positionals[0].toLowerCase().endsWith('.json');
+    if (isDataset) {
+      datasetPath = resolve(positionals[0]);
+      ds = readDatasetForFit(datasetPath);
+    } else {
+      datasetPath = resolve(f['dataset-out'] ?? join(dirname(out), basename(out).replace(/\.json$/i, '') + '.dataset.json'));
+      ds = await ingestForFit(positionals, f, datasetPath);
+    }
+
+    const ckpt = checkpointPath(out);
+    const header = { settings, dataset: datasetPath };
+    let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
+    const existing = readCheckpoint(ckpt);
+    if (existing && !f.resume) throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, { code: 'bad_arguments' });
+    if (f.resume && existing) {
+      if (JSON.stringify(existing.header) !== JSON.stringify(header)) throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
+      resumed = { devices: existing.devices, cycles: existing.cycles };
+    }
+    const workers = f.workers === undefined ? undefined : numberFlag('fit', 'workers', f.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
+    const scheduler = workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
+    const total = countCycles(ds);
+    const progress = createProgress('fit', total);
+    if (resumed?.cycles.length) progress.tick(resumed.cycles.length, '(resumed)');
+    const cp = openCheckpoint(ckpt, header);
+    const t0 = performance.now();
+    let result;
+    try {
+      result = await fitDataset(ds, settings, scheduler, {
+        resumed,
+        onRecord: (e) => { cp.append(e); if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`); },
+      });
+    } finally {
+      cp.close();
+      await scheduler.close();
+    }
+    progress.done();
+    const seconds = (performance.now() - t0) / 1000;
+    const fits: FitsFile = {
+      schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed,
+      dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
+      settings: { ...settings, workers: scheduler.workers },
+      devices: result.devices, cycles: result.cycles,
+      summary: summarizeFits(result.cycles, result.devices.length, seconds),
+    };
+    writeFits(out, fits);
+    removeCheckpoint(ckpt);
+    process.stdout.write(f.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
+    return 0;
+  },
+};

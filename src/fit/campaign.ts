@@ -1,0 +1,100 @@
+/**
+ * Fit all cycles of one device (the unit of work the scheduler distributes).
+ *  - campaign: the device-level parameters (fitted ones not in cycleParams) are fitted jointly with
+ *    the per-cycle ones on the first `deviceCycles` cycles; then every later cycle is fitted alone
+ *    with only its cycle-level parameters free, warm-started from the previous cycle's values and
+ *    starting in the state the previous cycle ended in;
+ *  - joint: one fit of all cycles sharing every parameter (several rates of one device);
+ *  - independent: each cycle alone with every fitted parameter free.
+ * Resumable: records already done (from a checkpoint) are reused, not refitted, and every new
+ * record is emitted as soon as it exists. Deterministic: each fit's random stream depends only on
+ * the seed, the device and the cycle.
+ */
+import { resolveParams, type JartParams } from '../model/index.js';
+import { createRng } from '../util/rng.js';
+import { prepareCycle, type FitCycleInput, type PreparedCycle } from './cycle-data.js';
+import { createLayout, fitGroup } from './group.js';
+import { firstGuess } from './guess.js';
+import { cycleFitsFromGroup, deviceFitFromGroup } from './result.js';
+import type { FitSettings } from './settings.js';
+import type { CycleFit, DeviceFit } from './types.js';
+
+export interface DeviceJob { device: string; cycles: FitCycleInput[] }
+export type FitEvent = { kind: 'device'; device: DeviceFit } | { kind: 'cycle'; fit: CycleFit };
+export interface DoneRecords { device?: DeviceFit; cycles: Map<number, CycleFit> }
+
+export function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+const rngFor = (seed: number, device: string, cycle: number) => createRng((seed ^ hashString(`${device}#${cycle}`)) >>> 0);
+const now = () => performance.now();
+
+export function baseParams(settings: FitSettings): JartParams {
+  return resolveParams(settings.fixed as Record<string, unknown>);
+}
+
+export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecords, emit: (e: FitEvent) => void): void {
+  const prepared = job.cycles.map((c) => prepareCycle(c, settings.objective));
+  const base = baseParams(settings);
+  const free = settings.fitParams;
+  const startOf = (pc: PreparedCycle, p: JartParams) => (settings.guess ? firstGuess(pc, p, free, settings.objective) : p);
+
+  if (settings.mode === 'independent' || (settings.mode === 'joint' && prepared.length === 1)) {
+    for (const pc of prepared) {
+      if (done.cycles.has(pc.cycle)) continue;
+      const t0 = now();
+      const layout = createLayout(free, [], 1);
+      const s = startOf(pc, base);
+      const g = fitGroup([pc], layout, base, free.map((n) => s[n]), settings, rngFor(settings.seed, job.device, pc.cycle));
+      const fits = cycleFitsFromGroup(g, [pc], base, settings, 'independent', (now() - t0) / 1000);
+      emit({ kind: 'cycle', fit: fits[0] });
+    }
+    return;
+  }
+  if (settings.mode === 'joint') {
+    if (prepared.every((pc) => done.cycles.has(pc.cycle)) && done.device) return;
+    const t0 = now();
+    const layout = createLayout(free, [], prepared.length);
+    const s = startOf(prepared[0], base);
+    const g = fitGroup(prepared, layout, base, free.map((n) => s[n]), settings, rngFor(settings.seed, job.device, 0));
+    for (const f of cycleFitsFromGroup(g, prepared, base, settings, 'joint', (now() - t0) / 1000)) emit({ kind: 'cycle', fit: f });
+    emit({ kind: 'device', device: deviceFitFromGroup(g, job.device, prepared.map((p) => p.cycle)) });
+    return;
+  }
+  // campaign
+  const perCycle = settings.cycleParams;
+  const shared = free.filter((n) => !perCycle.includes(n));
+  const k = Math.min(settings.deviceCycles, prepared.length);
+  const head = prepared.slice(0, k);
+  let device = done.device;
+  let prev: CycleFit | undefined;
+  if (!device || !head.every((pc) => done.cycles.has(pc.cycle))) {
+    const t0 = now();
+    const layout = createLayout(shared, perCycle, k);
+    const s = startOf(head[0], base);
+    const start = layout.entries.map((e) => s[e.name]);
+    const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
+    const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
+    for (const f of fits) emit({ kind: 'cycle', fit: f });
+    device = deviceFitFromGroup(g, job.device, head.map((p) => p.cycle));
+    emit({ kind: 'device', device });
+    prev = fits[fits.length - 1];
+  } else {
+    prev = done.cycles.get(head[k - 1].cycle);
+  }
+  const devBase: JartParams = { ...base, ...(device.params as Partial<JartParams>) };
+  for (const pc of prepared.slice(k)) {
+    const have = done.cycles.get(pc.cycle);
+    if (have) { prev = have; continue; }
+    const t0 = now();
+    const layout = createLayout([], perCycle, 1);
+    const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
+    const g = fitGroup([pc], layout, devBase, start, settings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null);
+    const fit = cycleFitsFromGroup(g, [pc], devBase, settings, 'cycle', (now() - t0) / 1000)[0];
+    emit({ kind: 'cycle', fit });
+    prev = fit;
+  }
+}

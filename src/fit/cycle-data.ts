@@ -1,0 +1,125 @@
+/**
+ * The part of an ingested cycle (CONTRACTS §2, `jartcal.dataset/1`) the fit reads, and its
+ * preparation into a model stimulus and targets. Pure: no file system.
+ */
+import type { Waveform } from '../model/index.js';
+import { measuredSwitching, outwardMask, readResistances } from './features.js';
+
+export interface FitCycleInput {
+  device: string;
+  cycle: number;
+  tS: number[];
+  timeSource: 'file' | 'sweep-rate' | 'index' | string;
+  vV: number[];
+  iA: number[];
+  complianceA: number | null;
+  branch?: number[];
+  features?: { readVoltageV?: number } & Record<string, unknown>;
+  currentFloorA?: number;
+}
+
+export interface ObjectiveOptions {
+  /** Lower floor of |I| in the log residuals, A (the larger of this and the cycle's currentFloorA). */
+  floorA: number;
+  /** Samples with |V| below this carry no residual (instrument offset dominates there), V. */
+  minAbsV: number;
+  /** Scale of the switching-voltage residuals: ΔV / vSigmaV, V. */
+  vSigmaV: number;
+  /** Residual given to samples between the model's and the data's switching voltage. */
+  windowResidual: number;
+  /** Width of the linear taper of the residuals next to that window, V. */
+  taperV: number;
+  /** Extra stimulus points (same piecewise-linear waveform) every refineV volts within ±refineZoneV
+   *  of the measured switching voltages, so the model's switching voltage is resolved below the
+   *  sample step and varies smoothly with the parameters (0 disables). */
+  refineV: number;
+  refineZoneV: number;
+  /** Sweep rate used when the cycle has no time base (timeSource 'index'), V/s. */
+  sweepRateVps: number;
+  /** External series resistance of the measurement circuit, Ω. */
+  seriesOhm: number;
+}
+
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0 };
+
+export interface PreparedCycle {
+  device: string;
+  cycle: number;
+  /** The stimulus: the measured points plus refinement points. */
+  wave: Waveform;
+  /** Index of each measured sample in the stimulus. */
+  at: Int32Array;
+  vV: Float64Array;
+  logI: Float64Array;
+  /** Indices of the samples that carry a residual. */
+  idx: Int32Array;
+  outward: Uint8Array;
+  floorA: number;
+  complianceA: number | null;
+  vSetV: number | null;
+  vResetV: number | null;
+  hrsOhm: number | null;
+  lrsOhm: number | null;
+  readV: number;
+  /** The cycle SETs first (starts in HRS) — the usual case in model convention. */
+  setFirst: boolean;
+}
+
+/** Time base: the file's (made strictly increasing) or rebuilt from the sweep rate. */
+export function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array {
+  const n = c.vV.length;
+  const t = new Float64Array(n);
+  const useFile = c.timeSource !== 'index' && c.tS.length === n && c.tS.every(Number.isFinite);
+  let minStep = Infinity;
+  for (let i = 1; i < n; i++) { const d = Math.abs(c.vV[i] - c.vV[i - 1]); if (d > 0) minStep = Math.min(minStep, d); }
+  if (!Number.isFinite(minStep)) minStep = 1e-3;
+  for (let i = 1; i < n; i++) {
+    let dt = useFile ? c.tS[i] - c.tS[i - 1] : Math.max(Math.abs(c.vV[i] - c.vV[i - 1]), minStep) / sweepRateVps;
+    if (!(dt > 0)) dt = (minStep / sweepRateVps) * 1e-3;
+    t[i] = t[i - 1] + dt;
+  }
+  return t;
+}
+
+export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCycle {
+  const n = c.vV.length;
+  const vV = Float64Array.from(c.vV);
+  const floorA = Math.max(o.floorA, c.currentFloorA ?? 0);
+  const logI = Float64Array.from(c.iA, (i) => Math.log10(Math.max(Math.abs(i), floorA)));
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (Math.abs(vV[i]) >= o.minAbsV && Number.isFinite(c.iA[i])) idx.push(i);
+  const sw = measuredSwitching(vV, c.iA, floorA, o.minAbsV);
+  const readV = Number(c.features?.readVoltageV ?? 0.1) || 0.1;
+  const rr = readResistances(vV, c.iA, readV, sw.vSetV);
+  let setFirst = true;
+  for (let i = 0; i < n; i++) if (Math.abs(vV[i]) >= o.minAbsV) { setFirst = vV[i] < 0; break; }
+  const { wave, at } = refineWave(cycleTime(c, o.sweepRateVps), vV, [sw.vSetV, sw.vResetV], o.refineV, o.refineZoneV);
+  return {
+    device: c.device, cycle: c.cycle,
+    wave, at,
+    vV, logI, idx: Int32Array.from(idx), outward: outwardMask(vV), floorA,
+    complianceA: c.complianceA ?? null, vSetV: sw.vSetV, vResetV: sw.vResetV,
+    hrsOhm: rr.hrsOhm, lrsOhm: rr.lrsOhm, readV, setFirst,
+  };
+}
+
+/** Inserts points on the outward segments whose voltage lies within ±zone of a target voltage. */
+export function refineWave(tS: Float64Array, vV: Float64Array, targets: (number | null)[], stepV: number, zoneV: number): { wave: Waveform; at: Int32Array } {
+  const t: number[] = [], v: number[] = [];
+  const at = new Int32Array(vV.length);
+  const ts = targets.filter((x): x is number => x !== null);
+  for (let i = 0; i < vV.length; i++) {
+    if (i > 0 && stepV > 0) {
+      const a = vV[i - 1], b = vV[i];
+      const near = ts.some((x) => Math.sign(x) === Math.sign(b) && Math.min(Math.abs(a - x), Math.abs(b - x), Math.abs(a - b) >= Math.abs(a - x) + Math.abs(b - x) - 1e-12 ? 0 : Infinity) <= zoneV);
+      const k = Math.floor(Math.abs(b - a) / stepV);
+      if (near && k >= 2) {
+        for (let j = 1; j < k; j++) { const f = j / k; t.push(tS[i - 1] + f * (tS[i] - tS[i - 1])); v.push(a + f * (b - a)); }
+      }
+    }
+    at[i] = t.length;
+    t.push(tS[i]);
+    v.push(vV[i]);
+  }
+  return { wave: { tS: Float64Array.from(t), vV: Float64Array.from(v) }, at };
+}

@@ -1,0 +1,63 @@
+/**
+ * First guess from the switching features (physics-aware; adjusts only the free parameters):
+ *  - LRS → series resistance: RseriesTiOx shifted by R_LRS(data) − R_LRS(model) at −V_read, N = N_max;
+ *  - HRS → filament: the HRS resistance scales roughly as l/(r²·N_min), so the mismatch at −V_read,
+ *    N = N_min is spread over the free ones of rnew, lnew, Ndiscmin (equal shares in ln);
+ *  - V_SET → kinetics: a few secant steps on dWa (else phiBn0) to match the measured V_SET.
+ */
+import { operatingPoint, PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
+import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
+import { evaluateCycle } from './objective.js';
+
+const bounds = (n: ParamName) => { const s = PARAM_TABLE.find((p) => p.name === n)!; return [s.min, s.max] as const; };
+const clamp = (n: ParamName, x: number) => { const [lo, hi] = bounds(n); return Math.min(hi, Math.max(lo, x)); };
+
+function readR(p: JartParams, vV: number, n: number): number {
+  const op = operatingPoint(p, vV, n);
+  return Math.abs(vV / op.iA);
+}
+
+export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly ParamName[], o: ObjectiveOptions): JartParams {
+  const p = { ...start };
+  const has = (n: ParamName) => free.includes(n);
+  const v = -pc.readV;
+  if (pc.lrsOhm !== null && has('RseriesTiOx')) {
+    for (let it = 0; it < 3; it++) {
+      const rm = readR(p, v, p.Ndiscmax);
+      if (!Number.isFinite(rm)) break;
+      p.RseriesTiOx = clamp('RseriesTiOx', p.RseriesTiOx + (pc.lrsOhm - rm));
+    }
+  }
+  const geo = (['rnew', 'lnew', 'Ndiscmin'] as ParamName[]).filter(has);
+  if (pc.hrsOhm !== null && geo.length > 0) {
+    for (let it = 0; it < 4; it++) {
+      const rm = readR(p, v, p.Ndiscmin);
+      if (!(rm > 0 && Number.isFinite(rm))) break;
+      const share = Math.log(rm / pc.hrsOhm) / geo.length; // want r²N/l to grow by rm/rd
+      if (Math.abs(share) < 1e-3) break;
+      if (has('rnew')) p.rnew = clamp('rnew', p.rnew * Math.exp(share / 2));
+      if (has('Ndiscmin')) p.Ndiscmin = clamp('Ndiscmin', p.Ndiscmin * Math.exp(share));
+      if (has('lnew')) p.lnew = clamp('lnew', p.lnew * Math.exp(-share));
+    }
+  }
+  const kin: ParamName | null = has('dWa') ? 'dWa' : has('phiBn0') ? 'phiBn0' : null;
+  if (kin && pc.vSetV !== null) {
+    const ninit = pc.setFirst ? p.Ndiscmin : p.Ndiscmax;
+    const vset = (x: number): number => {
+      const q = { ...p, [kin]: x };
+      const ev = evaluateCycle(pc, q, ninit, o);
+      let vmin = 0;
+      for (const vv of pc.vV) vmin = Math.min(vmin, vv);
+      return ev.vSetModelV ?? vmin - 0.2;
+    };
+    let x0 = p[kin], f0 = vset(x0) - pc.vSetV;
+    let x1 = clamp(kin, x0 * (f0 < 0 ? 0.97 : 1.03)), f1 = vset(x1) - pc.vSetV;
+    for (let it = 0; it < 4 && Math.abs(f1) > 0.005 && f1 !== f0; it++) {
+      const x2 = clamp(kin, x1 - (f1 * (x1 - x0)) / (f1 - f0));
+      if (!Number.isFinite(x2) || x2 === x1) break;
+      x0 = x1; f0 = f1; x1 = x2; f1 = vset(x1) - pc.vSetV;
+    }
+    p[kin] = Math.abs(f1) < Math.abs(f0) ? x1 : x0;
+  }
+  return p;
+}

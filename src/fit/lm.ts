@@ -1,0 +1,180 @@
+/**
+ * Levenberg–Marquardt driver around `ml-levenberg-marquardt` (generic: a residual function over a
+ * bounded vector u; no physics).
+ *
+ * Why a wrapper: ml-levenberg-marquardt 5.x runs all `maxIterations` (no relative convergence
+ * test), moves to a trial point even when the error went up (it only remembers the best point),
+ * and throws "Matrix is not symmetric" from its Cholesky step when a residual is NaN. We therefore
+ * call it one iteration at a time ("chunks"), always from the best point so far, with our own
+ * damping schedule (×4 on a rejected step, ÷3 on an accepted one, scaled to diag(JᵀJ)), a
+ * relative-improvement stop, NaN residuals replaced by a finite penalty, and catch-and-restart with
+ * heavier damping when the library throws. A small cache of evaluated points makes the library's
+ * repeated evaluations (the error at the start point, the Jacobian after a rejected step) free, so
+ * a rejected step costs one residual evaluation, as in a textbook LM.
+ */
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+
+export type ResidualFn = (u: Float64Array) => Float64Array;
+
+export interface LmOptions {
+  uMin: Float64Array;
+  uMax: Float64Array;
+  /** Budget of (uncached) residual evaluations. */
+  maxEvaluations?: number;
+  /** Stop when an accepted step improves the cost by less than this fraction, twice in a row. */
+  relTol?: number;
+  /** Stop when the accepted step is smaller than this in every u coordinate. */
+  xTol?: number;
+  /** Forward-difference step in u (scalar or per parameter). */
+  gradientStep?: number | Float64Array;
+  /** Initial damping relative to max diag(JᵀJ). */
+  relDamping?: number;
+  /** Library errors tolerated before giving up. */
+  maxErrors?: number;
+  /** Value substituted for a NaN/±Inf residual. */
+  nanPenalty?: number;
+}
+
+export type StopReason = 'relative' | 'xtol' | 'stalled' | 'max_evaluations' | 'errors' | 'zero_cost';
+
+export interface LmResult {
+  u: Float64Array;
+  residuals: Float64Array;
+  /** Sum of squared residuals. */
+  cost: number;
+  evaluations: number;
+  iterations: number;
+  converged: boolean;
+  stopReason: StopReason;
+  errors: string[];
+  /** Forward-difference Jacobian at the returned point (m × n, row-major per residual). */
+  jacobian: Float64Array[];
+}
+
+/** Memoised, NaN-safe residual evaluator shared by the driver and the Jacobian. */
+export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32) {
+  const cache = new Map<string, Float64Array>();
+  let evaluations = 0;
+  const key = (u: ArrayLike<number>): string => Array.prototype.join.call(u, ',');
+  const evaluate = (u: ArrayLike<number>): Float64Array => {
+    const k = key(u);
+    const hit = cache.get(k);
+    if (hit) return hit;
+    evaluations++;
+    const r = Float64Array.from(fn(Float64Array.from(u)));
+    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) r[i] = nanPenalty;
+    cache.set(k, r);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    return r;
+  };
+  return { evaluate, get evaluations() { return evaluations; } };
+}
+
+export function sumSq(r: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < r.length; i++) s += r[i] * r[i];
+  return s;
+}
+
+/** Forward-difference Jacobian with the same points the library uses (so the cache serves it). */
+export function forwardJacobian(evaluate: (u: ArrayLike<number>) => Float64Array, u: Float64Array, step: Float64Array): Float64Array[] {
+  const r0 = evaluate(u);
+  const cols: Float64Array[] = [];
+  for (let k = 0; k < u.length; k++) {
+    const up = Array.from(u);
+    up[k] += step[k];
+    const r1 = evaluate(up);
+    const c = new Float64Array(r0.length);
+    for (let i = 0; i < r0.length; i++) c[i] = (r1[i] - r0[i]) / step[k];
+    cols.push(c);
+  }
+  // transpose to rows
+  const rows: Float64Array[] = [];
+  for (let i = 0; i < r0.length; i++) {
+    const row = new Float64Array(u.length);
+    for (let k = 0; k < u.length; k++) row[k] = cols[k][i];
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opts: LmOptions): LmResult {
+  const n = u0.length;
+  const maxEvaluations = opts.maxEvaluations ?? 400;
+  const relTol = opts.relTol ?? 1e-4;
+  const xTol = opts.xTol ?? 1e-5;
+  const maxErrors = opts.maxErrors ?? 4;
+  const step = typeof opts.gradientStep === 'object' ? opts.gradientStep : new Float64Array(n).fill(opts.gradientStep ?? 1e-3);
+  const ev = createEvaluator(fn, opts.nanPenalty ?? 10, Math.max(32, 2 * n + 8));
+  let u: Float64Array = Float64Array.from(u0, (x, i) => Math.min(opts.uMax[i], Math.max(opts.uMin[i], x)));
+  // Keep the finite-difference points inside the box: step backwards at the upper bound.
+  const stepAt = (x: Float64Array): Float64Array => Float64Array.from(step, (s, i) => (x[i] + s > opts.uMax[i] ? -s : s));
+  let r = ev.evaluate(u);
+  let cost = sumSq(r);
+  const m = r.length;
+  const errors: string[] = [];
+  let lambdaScale = 1;
+  {
+    const J = forwardJacobian(ev.evaluate, u, stepAt(u));
+    let maxDiag = 0;
+    for (let k = 0; k < n; k++) {
+      let d = 0;
+      for (let i = 0; i < m; i++) d += J[i][k] * J[i][k];
+      maxDiag = Math.max(maxDiag, d);
+    }
+    lambdaScale = maxDiag > 0 && Number.isFinite(maxDiag) ? maxDiag : 1;
+  }
+  let lambda = (opts.relDamping ?? 1e-3) * lambdaScale;
+  let iterations = 0;
+  let smallImprovements = 0;
+  let stopReason: StopReason = 'max_evaluations';
+  const zeros = new Array<number>(m).fill(0);
+  const xs = Array.from({ length: m }, (_, i) => i);
+  let consecutiveErrors = 0;
+  while (true) {
+    if (cost === 0) { stopReason = 'zero_cost'; break; }
+    if (ev.evaluations + n + 1 > maxEvaluations) { stopReason = 'max_evaluations'; break; }
+    if (lambda > 1e10 * lambdaScale) { stopReason = 'stalled'; break; }
+    let trial: Float64Array;
+    try {
+      const h = stepAt(u);
+      const res = levenbergMarquardt(
+        { x: xs, y: zeros },
+        (p: number[]) => { const rr = ev.evaluate(p); return (x: number) => -rr[x]; },
+        {
+          initialValues: Array.from(u), damping: lambda, maxIterations: 1, errorTolerance: 0,
+          gradientDifference: Array.from(h), minValues: Array.from(opts.uMin), maxValues: Array.from(opts.uMax),
+        },
+      );
+      // The library returns its best point; we want the trial point of the one iteration, which
+      // is its best unless the step failed. Either way, compare with our own cost.
+      trial = Float64Array.from(res.parameterValues);
+      consecutiveErrors = 0;
+    } catch (e) {
+      errors.push(e instanceof Error ? e.message : String(e));
+      consecutiveErrors++;
+      if (consecutiveErrors > maxErrors) { stopReason = 'errors'; break; }
+      lambda *= 100;
+      continue;
+    }
+    iterations++;
+    const rt = ev.evaluate(trial);
+    const ct = sumSq(rt);
+    let maxDu = 0;
+    for (let k = 0; k < n; k++) maxDu = Math.max(maxDu, Math.abs(trial[k] - u[k]));
+    if (ct < cost && maxDu > 0) {
+      const rel = (cost - ct) / cost;
+      u = trial; r = rt; cost = ct;
+      lambda = Math.max(lambda / 3, 1e-12 * lambdaScale);
+      if (maxDu < xTol) { stopReason = 'xtol'; break; }
+      smallImprovements = rel < relTol ? smallImprovements + 1 : 0;
+      if (smallImprovements >= 2) { stopReason = 'relative'; break; }
+    } else {
+      if (maxDu === 0 && lambda > 1e3 * lambdaScale) { stopReason = 'stalled'; break; }
+      lambda *= 4;
+    }
+  }
+  const converged = stopReason === 'relative' || stopReason === 'xtol' || stopReason === 'stalled' || stopReason === 'zero_cost';
+  const jacobian = forwardJacobian(ev.evaluate, u, stepAt(u));
+  return { u, residuals: r, cost, evaluations: ev.evaluations, iterations, converged, stopReason, errors, jacobian };
+}

@@ -1,0 +1,53 @@
+/**
+ * Fit a whole dataset: one job per device on a scheduler, records streamed to a hook (the CLI
+ * checkpoints them), results returned in dataset order. Pure apart from the scheduler.
+ */
+import type { DeviceJob, FitEvent } from './campaign.js';
+import type { FitCycleInput } from './cycle-data.js';
+import type { FitScheduler } from './scheduler.js';
+import type { FitSettings } from './settings.js';
+import type { CycleFit, DeviceFit } from './types.js';
+
+export interface FitDatasetInput { devices: { id: string; cycles: FitCycleInput[] }[] }
+
+export interface FitRunHooks {
+  /** Records from an interrupted run (checkpoint); they are kept, not refitted. */
+  resumed?: { devices: DeviceFit[]; cycles: CycleFit[] };
+  /** Called for each new record, in the order they are produced. */
+  onRecord?: (e: FitEvent) => void;
+}
+
+export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[] }
+
+export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, scheduler: FitScheduler, hooks: FitRunHooks = {}): Promise<FitRunResult> {
+  const resumedDev = new Map((hooks.resumed?.devices ?? []).map((d) => [d.device, d]));
+  const resumedCyc = new Map<string, CycleFit[]>();
+  for (const c of hooks.resumed?.cycles ?? []) resumedCyc.set(c.device, [...(resumedCyc.get(c.device) ?? []), c]);
+  const devices = new Map<string, DeviceFit>(resumedDev);
+  const cycles = new Map<string, CycleFit>();
+  for (const c of hooks.resumed?.cycles ?? []) cycles.set(`${c.device}#${c.cycle}`, c);
+  const jobs = ds.devices
+    .map((d) => ({ job: { device: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })) } as DeviceJob, done: { device: resumedDev.get(d.id), cycles: resumedCyc.get(d.id) ?? [] } }))
+    .filter((j) => {
+      const allCycles = j.job.cycles.every((c) => cycles.has(`${j.job.device}#${c.cycle}`));
+      const needsDevice = settings.mode !== 'independent' && !(settings.mode === 'joint' && j.job.cycles.length === 1);
+      return !(allCycles && (!needsDevice || j.done.device));
+    });
+  await scheduler.run(jobs, settings, (_i, e) => {
+    if (e.kind === 'device') devices.set(e.device.device, e.device);
+    else cycles.set(`${e.fit.device}#${e.fit.cycle}`, e.fit);
+    hooks.onRecord?.(e);
+  });
+  const outDevices: DeviceFit[] = [];
+  const outCycles: CycleFit[] = [];
+  for (const d of ds.devices) {
+    const dv = devices.get(d.id);
+    if (dv) outDevices.push(dv);
+    for (const c of d.cycles) { const f = cycles.get(`${d.id}#${c.cycle}`); if (f) outCycles.push(f); }
+  }
+  return { devices: outDevices, cycles: outCycles };
+}
+
+export function countCycles(ds: FitDatasetInput): number {
+  return ds.devices.reduce((a, d) => a + d.cycles.length, 0);
+}

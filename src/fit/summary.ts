@@ -1,0 +1,26 @@
+/** Summary of a fit run: numbers for fits.json and a plain-text table for the terminal. */
+import type { CycleFit, FitsFile } from './types.js';
+
+export function summarizeFits(cycles: CycleFit[], devices: number, seconds: number): NonNullable<FitsFile['summary']> {
+  const r = cycles.map((c) => c.rmsLog10).filter(Number.isFinite).sort((a, b) => a - b);
+  const med = r.length ? (r.length % 2 ? r[(r.length - 1) / 2] : 0.5 * (r[r.length / 2 - 1] + r[r.length / 2])) : null;
+  return { cycles: cycles.length, devices, medianRmsLog10: med, flagged: cycles.filter((c) => c.flags.length > 0).length, seconds };
+}
+
+const fmtV = (x: number | null) => (x === null ? '   -   ' : (x >= 0 ? '+' : '') + (x * 1000).toFixed(1).padStart(6) + 'mV');
+
+export function formatFitTable(f: FitsFile): string {
+  const names = f.settings.fitParams;
+  const head = ['device', 'cycle', 'rms[dec]', 'dVset', 'dVreset', ...names, 'flags'];
+  const rows = f.cycles.map((c) => [
+    c.device, String(c.cycle), c.rmsLog10.toFixed(3), fmtV(c.metrics.dVSetV), fmtV(c.metrics.dVResetV),
+    ...names.map((n) => c.params[n].toPrecision(4)),
+    c.flags.map((x) => x.code + (x.param ? `:${x.param}${x.bound ? '@' + x.bound : ''}` : '')).join(',') || '-',
+  ]);
+  const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (r: string[]) => r.map((s, k) => s.padEnd(w[k])).join('  ').trimEnd();
+  const s = f.summary;
+  return [line(head), ...rows.map(line), '',
+    s ? `${s.cycles} cycles of ${s.devices} device(s); median RMS ${s.medianRmsLog10?.toFixed(3) ?? '-'} decades; ${s.flagged} flagged; ${s.seconds.toFixed(1)} s` : '',
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,55 @@
+/** fits.json, schema jartcal.fits/1 (CONTRACTS §3; documented in docs/formats.md). */
+import type { JartParams, ParamName } from '../model/index.js';
+import type { FitSettings } from './settings.js';
+
+export const FITS_SCHEMA = 'jartcal.fits/1';
+
+export interface FitFlag {
+  code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | string;
+  param?: ParamName;
+  bound?: 'min' | 'max';
+  detail?: string;
+}
+
+export interface CycleFit {
+  device: string;
+  cycle: number;
+  params: JartParams;
+  fitted: ParamName[];
+  stderr: Partial<Record<ParamName, number>>;
+  correlation: { params: ParamName[]; matrix: number[][] } | null;
+  rmsLog10: number;
+  converged: boolean;
+  flags: FitFlag[];
+  metrics: {
+    rmsLog10: number; dVSetV: number | null; dVResetV: number | null; hrsRelErr: number | null; lrsRelErr: number | null;
+    evaluations: number; seconds: number;
+    /** Extra: measured and model switching voltages, the fit's stop reason, starts tried. */
+    vSetDataV?: number | null; vResetDataV?: number | null; stopReason?: string; starts?: number;
+  };
+  /** Extra: initial and final N of this cycle (the carried-over state). */
+  ninit: number;
+  endNdisc: number;
+  /** Extra: 'device' = fitted in the device stage jointly with other cycles; 'cycle' = on its own. */
+  stage: 'device' | 'cycle' | 'joint' | 'independent';
+}
+
+export interface DeviceFit {
+  device: string;
+  params: Partial<JartParams>;
+  stderr: Partial<JartParams>;
+  /** Extra: the cycles the device-level parameters were determined from. */
+  fromCycles: number[];
+}
+
+export interface FitsFile {
+  schema: typeof FITS_SCHEMA;
+  toolkitVersion: string;
+  createdAt: string;
+  seed: number;
+  dataset: string;
+  settings: FitSettings & { workers?: number };
+  devices: DeviceFit[];
+  cycles: CycleFit[];
+  summary?: { cycles: number; devices: number; medianRmsLog10: number | null; flagged: number; seconds: number };
+}

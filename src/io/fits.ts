@@ -1,0 +1,61 @@
+/**
+ * fits.json (jartcal.fits/1) and its checkpoint: an append-only JSONL file beside the output,
+ * one line per record (fsync'd after each), first line a header with the settings. A killed run
+ * leaves at most a truncated last line, which `readCheckpoint` ignores; a resume with other
+ * settings is refused. The final fits.json is written atomically and the checkpoint removed.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { JartcalError } from '../util/errors.js';
+import { writeJsonAtomic } from './atomic.js';
+import { FITS_SCHEMA, type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
+import type { FitEvent } from '../fit/campaign.js';
+
+export const checkpointPath = (out: string): string => `${out}.checkpoint.jsonl`;
+
+export interface Checkpoint { append(e: FitEvent): void; close(): void }
+
+/** Opens the checkpoint for appending; writes the header when the file is new. */
+export function openCheckpoint(path: string, header: unknown): Checkpoint {
+  const fresh = !existsSync(path);
+  const fd = openSync(path, 'a');
+  const line = (obj: unknown) => { writeSync(fd, JSON.stringify(obj) + '\n'); fsyncSync(fd); };
+  if (fresh) line({ kind: 'header', header });
+  return { append: (e) => line(e), close: () => closeSync(fd) };
+}
+
+export interface CheckpointContents { header: unknown; devices: DeviceFit[]; cycles: CycleFit[] }
+
+export function readCheckpoint(path: string): CheckpointContents | null {
+  if (!existsSync(path)) return null;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  let header: unknown = undefined;
+  const devices: DeviceFit[] = [];
+  const cycles: CycleFit[] = [];
+  lines.forEach((l, i) => {
+    if (!l.trim()) return;
+    let rec: { kind: string; header?: unknown; device?: DeviceFit; fit?: CycleFit };
+    try { rec = JSON.parse(l); } catch {
+      if (i >= lines.length - 2) return; // truncated last line of a killed run
+      throw new JartcalError(`checkpoint is corrupt (not JSON); delete it to start over`, { code: 'bad_checkpoint', location: { file: path, line: i + 1 } });
+    }
+    if (rec.kind === 'header') header = rec.header;
+    else if (rec.kind === 'device' && rec.device) devices.push(rec.device);
+    else if (rec.kind === 'cycle' && rec.fit) cycles.push(rec.fit);
+  });
+  return { header, devices, cycles };
+}
+
+export function removeCheckpoint(path: string): void { rmSync(path, { force: true }); }
+
+export function writeFits(path: string, fits: FitsFile): void { writeJsonAtomic(path, fits); }
+
+export function readFits(path: string): FitsFile {
+  let obj: unknown;
+  try { obj = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
+    throw new JartcalError(`cannot read fits file: ${e instanceof Error ? e.message : String(e)}`, { code: 'bad_fits', location: { file: path } });
+  }
+  const f = obj as Partial<FitsFile>;
+  if (f?.schema !== FITS_SCHEMA) throw new JartcalError(`not a ${FITS_SCHEMA} file (schema: ${JSON.stringify(f?.schema)})`, { code: 'bad_fits', location: { file: path } });
+  if (!Array.isArray(f.cycles) || !Array.isArray(f.devices)) throw new JartcalError('fits file lacks "cycles"/"devices" arrays', { code: 'bad_fits', location: { file: path } });
+  return f as FitsFile;
+}
