@@ -5,10 +5,10 @@
  * population is re-estimated from the fits and compared with the truth.
  *
  *   node --import tsx scripts/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
- *        [--fit-args "--fit rnew,lnew --cycle-params rnew,lnew --workers 2"] [--fits existing-fits.json]
+ *        [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --workers 2"] [--fits existing-fits.json]
  *
- * Steps: 1. truth.json (population) + dataset.json; 2. fits.json via the registered `fit` command (skipped
- * when --fits is given; the script stops with a message when no fit command is registered); 3.
+ * Steps: 1. truth.json (population) + dataset.json; 2. fits.json via the fit stage's `fit` command (skipped
+ * when --fits is given); 3.
  * population.json via estimatePopulation; 4. a table truth vs estimate (relative sd of d2d and c2c, the
  * rnew–lnew correlation) printed and written to DIR/check.json.
  */
@@ -18,7 +18,6 @@ import { createRng } from '../src/util/rng.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import { writeJsonAtomic } from '../src/io/atomic.js';
 import { COMMANDS } from '../src/cli/commands.js';
-import { main } from '../src/cli/main.js';
 import {
   estimatePopulation, readPopulation, relativeSd, samplePopulation, simulateDeviceSweeps, sweepFeatures,
   type ParameterSpec, type PopulationFile, type SweepConditions,
@@ -72,14 +71,12 @@ async function run(): Promise<void> {
     });
     writeJsonAtomic(datasetPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/population-check.ts', seed, sweep: SWEEP }, devices: recs });
     process.stderr.write(`simulated ${nDev} devices × ${nCyc} cycles in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${datasetPath}\n`);
-    if (!COMMANDS.fit) {
-      process.stderr.write('no `fit` command registered (merge the fit branch); fit the dataset yourself and rerun with --fits FITS.json\n');
-      return;
-    }
-    const args = ['fit', datasetPath, '--out', fitsPath, ...(values['fit-args'] as string).split(/\s+/).filter(Boolean)];
-    process.stderr.write(`jartcal ${args.join(' ')}\n`);
+    // The fit stage's command (registered, or its module directly while the registry line is pending).
+    const { command: fit } = await (COMMANDS.fit ?? (() => import('../src/cli/fit.js')))();
+    const args = [datasetPath, '--out', fitsPath, ...(values['fit-args'] as string).split(/\s+/).filter(Boolean)];
+    process.stderr.write(`jartcal fit ${args.join(' ')}\n`);
     const t1 = Date.now();
-    const code = await main(args);
+    const code = await fit.run(args);
     if (code !== 0) { process.stderr.write(`fit exited with ${code}\n`); process.exitCode = code; return; }
     process.stderr.write(`fit took ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
   }
