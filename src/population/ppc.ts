@@ -50,7 +50,7 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
 
 /** Switching features of `cycles` consecutive simulated sweeps of one device (null: simulation failed). */
 export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): (CycleFeaturesIn | null)[] {
-  return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) => (c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV) : null));
+  return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) => (c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV, sweep.complianceA) : null));
 }
 
 export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn[], opts: PpcOptions, rng: Rng): VariabilityProfile {

@@ -65,36 +65,45 @@ export function predictiveFeatures(pop: PopulationFile, nDevices: number, cycles
 
 /**
  * Switching features of one simulated sweep in the model convention (SET at negative V, 0 → vSet → 0 →
- * vReset → 0): V_SET = source voltage at the steepest rise of log|I| on the SET-out branch;
- * V_RESET = voltage of the peak |I| on the RESET-out branch; HRS and LRS = |V/I| at ±readV on the
- * SET-out (before switching) and SET-back branches. Definitions follow the usual measurement practice;
- * the ingest stage's extractor is the reference for measured data.
+ * vReset → 0), with the definitions of the ingest stage (docs/ingest.md) so that measured and simulated
+ * features compare like for like: V_SET = voltage ending the largest one-step rise of log10(|I|/|V|) on
+ * the SET-out branch (steps from below 20 % of the peak |V| or from the current floor skipped, none after
+ * the compliance is first reached); V_RESET = voltage of the largest |I| on the RESET-out branch (null
+ * when that is the turning point); HRS / LRS = |V/I| at |V| = readV on the SET-out / SET-back branch.
  */
-export function sweepFeatures(vV: ArrayLike<number>, iA: ArrayLike<number>, readV: number): CycleFeaturesIn {
+export function sweepFeatures(vV: ArrayLike<number>, iA: ArrayLike<number>, readV: number, complianceA: number | null = null): CycleFeaturesIn {
   const n = vV.length;
   let iMin = 0, iMax = 0;
   for (let k = 1; k < n; k++) { if (vV[k] < vV[iMin]) iMin = k; if (vV[k] > vV[iMax]) iMax = k; }
   // SET-out: 0 .. iMin; SET-back: iMin .. next zero crossing; RESET-out: that .. iMax.
   let zero = iMin;
   while (zero < n - 1 && vV[zero] < 0) zero++;
+  let floor = Infinity;
+  for (let k = 0; k <= iMin; k++) if (Math.abs(iA[k]) > 0) floor = Math.min(floor, Math.abs(iA[k]));
+  const vPeak = Math.abs(vV[iMin]);
+  let stop = iMin;
+  if (complianceA !== null) for (let k = 1; k <= iMin; k++) if (Math.abs(iA[k]) >= 0.99 * complianceA) { stop = k; break; }
   let vSet: number | null = null, best = 0;
-  for (let k = 1; k <= iMin; k++) {
-    const a = Math.abs(iA[k - 1]), b = Math.abs(iA[k]);
-    if (a > 0 && b > 0) { const s = Math.log10(b / a); if (s > best) { best = s; vSet = vV[k]; } }
+  for (let k = 1; k <= stop; k++) {
+    const va = Math.abs(vV[k - 1]), vb = Math.abs(vV[k]), a = Math.abs(iA[k - 1]), b = Math.abs(iA[k]);
+    if (va < 0.2 * vPeak || vb <= 0 || a <= 3 * floor || b <= 0) continue;
+    const d = Math.log10(b / vb) - Math.log10(a / va);
+    if (d > best) { best = d; vSet = vV[k]; }
   }
-  let vReset: number | null = null, peak = 0;
-  for (let k = zero; k <= iMax; k++) if (Math.abs(iA[k]) > peak) { peak = Math.abs(iA[k]); vReset = vV[k]; }
-  const at = (from: number, to: number, target: number): number | null => {
+  let vReset: number | null = null, at = zero;
+  for (let k = zero; k <= iMax; k++) if (Math.abs(iA[k]) > Math.abs(iA[at])) at = k;
+  if (at !== iMax) vReset = vV[at];
+  const rAt = (from: number, to: number, target: number): number | null => {
     for (let k = Math.max(from, 1); k <= to; k++) {
       const v0 = vV[k - 1], v1 = vV[k];
       if ((v0 - target) * (v1 - target) <= 0 && v0 !== v1) {
-        const i = iA[k - 1] + ((target - v0) / (v1 - v0)) * (iA[k] - iA[k - 1]);
-        return i !== 0 ? Math.abs(target / i) : null;
+        const i = Math.abs(iA[k - 1]) + ((target - v0) / (v1 - v0)) * (Math.abs(iA[k]) - Math.abs(iA[k - 1]));
+        return i > 0 ? Math.abs(target / i) : null;
       }
     }
     return null;
   };
-  const hrs = at(1, iMin, -Math.abs(readV));
-  const lrs = at(iMin + 1, zero, -Math.abs(readV));
+  const hrs = rAt(1, iMin, -Math.abs(readV));
+  const lrs = rAt(iMin + 1, zero, -Math.abs(readV));
   return { vSetV: vSet, vResetV: vReset, hrsOhm: hrs, lrsOhm: lrs, onOff: hrs !== null && lrs !== null ? hrs / lrs : null };
 }
