@@ -23,6 +23,8 @@ Options:
   --cycles C     cycles per device (default 5)
   --seed S       random seed (default 1)
   --rate R       sweep rate in V/s when the dataset has no time (default 1)
+  --within       predicted statistics per device, averaged over devices (cycle-to-cycle only; for a
+                 dataset of many cycles of one device). Default: pooled over all devices and cycles.
 `;
 
 export const command: Command = {
@@ -32,7 +34,7 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs('profile', argv, {
       devices: { type: 'string' }, cycles: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' },
-      out: { type: 'string' }, attach: { type: 'string' },
+      out: { type: 'string' }, attach: { type: 'string' }, within: { type: 'boolean' },
     });
     if (positionals.length !== 2) throw new JartcalError('profile: give a population (file or preset) and a dataset.json. See `jartcal profile --help`.', { code: 'bad_arguments' });
     const devices = numberFlag('profile', 'devices', values.devices, 50), cycles = numberFlag('profile', 'cycles', values.cycles, 5);
@@ -44,7 +46,7 @@ export const command: Command = {
     const ds = readDatasetFile(positionals[1]);
     const sweep = sweepConditions(ds, rate);
     const progress = createProgress('profile', devices);
-    const prof = predictiveProfile(pop, measuredFeatures(ds), { devices, cycles, sweep, onProgress: () => progress.tick() }, createRng(seed));
+    const prof = predictiveProfile(pop, measuredFeatures(ds), { devices, cycles, sweep, pooling: values.within ? 'within' : 'all', onProgress: () => progress.tick() }, createRng(seed));
     progress.done();
     const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
     process.stdout.write(`sweep: ${sweep.vSetV} V -> ${sweep.vResetV} V, step ${fmt(sweep.stepV)} V, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA ?? 'none'}\n`);

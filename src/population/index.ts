@@ -10,6 +10,6 @@ export { relativeSd, sdInFamilySpace, d2dFromZ, c2cDraw } from './marginal.js';
 export { exportVerilogA, exportSpice, exportAihwkit, exportCsv, VA_VAR_NAME, vaValue } from './export.js';
 export { checkValidity } from './validity.js';
 export { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
-export { featureStats, compareProfiles, predictiveFeatures, sweepFeatures, type FeatureStats, type ProfileRow, type CycleFeaturesIn } from './profile.js';
+export { featureStats, featureStatsWithin, compareProfiles, predictiveFeatures, sweepFeatures, type FeatureStats, type ProfileRow, type CycleFeaturesIn } from './profile.js';
 export { predictiveProfile, simulateDeviceCycles, simulateDeviceSweeps, type SimulatedCycle, type SweepConditions, type VariabilityProfile, type PpcOptions } from './ppc.js';
 export { validateDataset, measuredFeatures, sweepConditions, type DatasetIn } from './dataset.js';

@@ -6,20 +6,25 @@
 import type { Rng } from '../util/rng.js';
 import { resolveParams, simulate, sweepWaveform, type Waveform } from '../model/index.js';
 import { drawCycle, samplePopulation, type SampledDevice } from './sample.js';
-import { compareProfiles, featureStats, sweepFeatures, type CycleFeaturesIn, type FeatureStats, type ProfileRow } from './profile.js';
+import { compareProfiles, featureStats, featureStatsWithin, sweepFeatures, type CycleFeaturesIn, type FeatureStats, type ProfileRow } from './profile.js';
 import type { PopulationFile } from './types.js';
 
 /** The measurement's sweep in the model convention (SET at negative V). */
 export interface SweepConditions { vSetV: number; vResetV: number; rateVps: number; stepV: number; readVoltageV: number; complianceA: number | null }
 
-export interface PpcOptions { devices: number; cycles: number; sweep: SweepConditions; onProgress?: (done: number, total: number) => void }
+export interface PpcOptions {
+  devices: number; cycles: number; sweep: SweepConditions;
+  /** 'all' (default): statistics over all cycles of all devices (d2d + c2c); 'within': per device, averaged (c2c only). */
+  pooling?: 'all' | 'within';
+  onProgress?: (done: number, total: number) => void;
+}
 
 export interface VariabilityProfile {
   sweep: SweepConditions;
   measured: FeatureStats;
   predicted: FeatureStats;
   rows: ProfileRow[];
-  simulated: { devices: number; cycles: number; usable: number };
+  simulated: { devices: number; cycles: number; usable: number; pooling: 'all' | 'within' };
   seed: number;
 }
 
@@ -56,14 +61,16 @@ export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice,
 export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn[], opts: PpcOptions, rng: Rng): VariabilityProfile {
   const devices = samplePopulation(pop, opts.devices, rng.fork(1));
   const cr = rng.fork(2);
-  const predicted: CycleFeaturesIn[] = [];
+  const perDevice: CycleFeaturesIn[][] = [];
   devices.forEach((d, i) => {
-    for (const f of simulateDeviceCycles(pop, d, opts.cycles, opts.sweep, cr.fork(d.index))) if (f) predicted.push(f);
+    perDevice.push(simulateDeviceCycles(pop, d, opts.cycles, opts.sweep, cr.fork(d.index)).filter((f): f is CycleFeaturesIn => f !== null));
     opts.onProgress?.(i + 1, devices.length);
   });
-  const m = featureStats(measured), p = featureStats(predicted);
+  const predicted = perDevice.flat();
+  const within = opts.pooling === 'within';
+  const m = featureStats(measured), p = within ? featureStatsWithin(perDevice) : featureStats(predicted);
   return {
     sweep: opts.sweep, measured: m, predicted: p, rows: compareProfiles(m, p),
-    simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length }, seed: rng.seed,
+    simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length, pooling: within ? 'within' : 'all' }, seed: rng.seed,
   };
 }

@@ -30,6 +30,18 @@ export function featureStats(features: CycleFeaturesIn[]): FeatureStats {
   };
 }
 
+/** Within-device statistics: each device's summary, averaged field by field over the devices. */
+export function featureStatsWithin(groups: CycleFeaturesIn[][]): FeatureStats {
+  const per = groups.filter((g) => g.length >= 2).map(featureStats);
+  const avg = (k: keyof FeatureStats): Summary => {
+    const out = { n: 0, mean: 0, sd: 0, cv: 0, median: 0, p10: 0, p90: 0 };
+    const ok = per.filter((s) => s[k].n >= 2);
+    for (const s of ok) for (const f of Object.keys(out) as (keyof Summary)[]) out[f] += f === 'n' ? s[k][f] : s[k][f] / ok.length;
+    return ok.length ? out : { n: 0, mean: NaN, sd: NaN, cv: NaN, median: NaN, p10: NaN, p90: NaN };
+  };
+  return { hrsOhm: avg('hrsOhm'), lrsOhm: avg('lrsOhm'), vSetV: avg('vSetV'), vResetV: avg('vResetV'), onOff: avg('onOff'), log10OnOff: avg('log10OnOff') };
+}
+
 export interface ProfileRow { statistic: string; measured: number; predicted: number; relDiff: number }
 
 /** The statistics the issue asks for, measured vs predicted, with (predicted − measured)/|measured|. */

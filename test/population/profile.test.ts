@@ -51,3 +51,12 @@ test('sweepConditions: median sweep, rate from time, compliance', () => {
   assert.equal(s.complianceA, 5e-5); assert.equal(s.readVoltageV, 0.1);
   assert.throws(() => validateDataset({ schema: 'jartcal.dataset/1', devices: [{ cycles: [{ vV: [] }] }] }, 'd.json'), /d\.json: devices\[0\]\.cycles\[0\]\.features: expected an object/);
 });
+
+test('within-device statistics exclude the device-to-device offset', async () => {
+  const { featureStats, featureStatsWithin } = await import('../../src/population/index.js');
+  const f = (h: number) => ({ vSetV: -1, vResetV: 1, hrsOhm: h, lrsOhm: 1e3, onOff: h / 1e3 });
+  const a = [f(90), f(110)], b = [f(900), f(1100)];
+  const w = featureStatsWithin([a, b]);
+  assert.ok(Math.abs(w.hrsOhm.cv - Math.SQRT2 * 10 / 100) < 1e-12); // sd of {90,110} = 14.14, mean 100
+  assert.ok(featureStats([...a, ...b]).hrsOhm.cv > 0.9);
+});
