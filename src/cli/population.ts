@@ -20,6 +20,8 @@ Options:
   --bootstrap N       bootstrap replicates for the 95 % CIs (default 200; 0 = none)
   --family F          auto (default) | normal | lognormal
   --include-unconverged   also use cycles whose fit did not converge
+  --ignore-stderr     do not treat the fits' standard errors as known measurement error (when they are
+                      not trustworthy; the fit noise is then counted as cycle-to-cycle spread)
 `;
 
 export const command: Command = {
@@ -29,7 +31,7 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs('population', argv, {
       out: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, family: { type: 'string' },
-      'include-unconverged': { type: 'boolean' },
+      'include-unconverged': { type: 'boolean' }, 'ignore-stderr': { type: 'boolean' },
     });
     if (positionals.length === 0) throw new JartcalError('population: give at least one fits.json. See `jartcal population --help`.', { code: 'bad_arguments' });
     if (!values.out) throw new JartcalError('population: --out is required.', { code: 'bad_arguments' });
@@ -43,7 +45,7 @@ export const command: Command = {
     if (fits.cycles.length === 0 && fits.devices.length === 0) throw new JartcalError('no cycle or device fits in the input', { code: 'bad_fits', location: { file: positionals[0] } });
     process.stderr.write(`population: ${fits.cycles.length} cycle fits, ${new Set(fits.cycles.map((c) => c.device)).size} devices; bootstrap ${bootstrap}\n`);
     const pop = estimatePopulation(fits, {
-      seed, bootstrap, family, includeUnconverged: Boolean(values['include-unconverged']),
+      seed, bootstrap, family, includeUnconverged: Boolean(values['include-unconverged']), useStderr: !values['ignore-stderr'],
       fitsPaths: positionals, datasetPaths: positionals.map((p, i) => fitsDatasetPath(p, files[i])).filter(Boolean),
     });
     writePopulationFile(values.out, pop);

@@ -24,15 +24,17 @@ export interface EstimateOptions {
   truncMass?: number;
   /** keep cycles whose fit did not converge. */
   includeUnconverged?: boolean;
+  /** use the fits' standard errors as known measurement error (default true); false: fit noise goes into c2c. */
+  useStderr?: boolean;
   fitsPaths?: string[];
   datasetPaths?: string[];
   createdAt?: string;
 }
 
-export interface ResolvedEstimateOptions { seed: number; bootstrap: number; family: 'auto' | 'normal' | 'lognormal'; truncMass: number; includeUnconverged: boolean }
+export interface ResolvedEstimateOptions { seed: number; bootstrap: number; family: 'auto' | 'normal' | 'lognormal'; truncMass: number; includeUnconverged: boolean; useStderr: boolean }
 
 export function resolveEstimateOptions(o: EstimateOptions = {}): ResolvedEstimateOptions {
-  return { seed: o.seed ?? 1, bootstrap: o.bootstrap ?? 200, family: o.family ?? 'auto', truncMass: o.truncMass ?? 1e-3, includeUnconverged: o.includeUnconverged ?? false };
+  return { seed: o.seed ?? 1, bootstrap: o.bootstrap ?? 200, family: o.family ?? 'auto', truncMass: o.truncMass ?? 1e-3, includeUnconverged: o.includeUnconverged ?? false, useStderr: o.useStderr ?? true };
 }
 
 interface Obs { device: string; cycle: number; y: number; se: number }
@@ -68,6 +70,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
       ? cycles.filter((c) => c.fitted.includes(name) && Number.isFinite(c.params[name])).map((c) => ({ device: c.device, cycle: c.cycle, y: c.params[name] as number, se: c.stderr[name] ?? 0 }))
       : fits.devices.filter((d) => Number.isFinite(d.params[name])).map((d) => ({ device: d.device, cycle: 0, y: d.params[name] as number, se: d.stderr[name] ?? 0 }));
     if (obs.length < 2) continue;
+    if (!o.useStderr) for (const x of obs) x.se = 0;
     const info = paramInfo(name);
     const positive = (info?.positive ?? false) || obs.every((x) => x.y > 0);
     const canLog = positive && obs.every((x) => x.y > 0);
@@ -136,7 +139,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     schema: POPULATION_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), seed: o.seed,
     provenance: {
       fits: options.fitsPaths ?? [], datasets, fitSettings: fits.settings,
-      method: `REML random effects with known fit standard errors; family by Anderson-Darling on device means; ${o.bootstrap}-replicate parametric bootstrap CIs (95 %, percentile); Gaussian copula, moment estimator of the between-device covariance`,
+      method: `REML random effects ${o.useStderr ? 'with known fit standard errors' : 'ignoring the fit standard errors (fit noise counted as c2c)'}; family by Anderson-Darling on device means; ${o.bootstrap}-replicate parametric bootstrap CIs (95 %, percentile); Gaussian copula, moment estimator of the between-device covariance`,
     },
     base, parameters, correlation,
   };
