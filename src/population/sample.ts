@@ -95,15 +95,17 @@ export function sampleTable(pop: PopulationFile, nDevices: number, cycles: numbe
   const varying = new Set(varyingParams(pop));
   const columns = PARAM_NAMES.filter((n) => varying.has(n) || V1B_VAR.includes(n) || pop.base[n] !== undefined);
   const rows: SampleRow[] = [];
+  const c2cNames = varyingParams(pop).filter((n) => (pop.parameters[n] as ParameterSpec).c2c.spread > 0);
   for (const d of devices) {
-    const full = (extra: Partial<Record<ParamName, number>>): Partial<Record<ParamName, number>> => {
-      const o: Partial<Record<ParamName, number>> = {};
-      for (const n of columns) o[n] = extra[n] ?? deviceValue(pop, d, n);
-      return o;
-    };
-    rows.push({ device: d.index, cycle: 0, values: full({}) });
+    const row0: Partial<Record<ParamName, number>> = {};
+    for (const n of columns) row0[n] = deviceValue(pop, d, n);
+    rows.push({ device: d.index, cycle: 0, values: row0 });
     const r = cycRng.fork(d.index);
-    for (let c = 1; c <= cycles; c++) rows.push({ device: d.index, cycle: c, values: full(drawCycleParams(pop, d, r)) });
+    for (let c = 1; c <= cycles; c++) {
+      const v = { ...row0 };
+      for (const n of c2cNames) v[n] = c2cDraw(pop.parameters[n] as ParameterSpec, row0[n] as number, r);
+      rows.push({ device: d.index, cycle: c, values: v });
+    }
   }
   return { columns, rows };
 }
