@@ -106,7 +106,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     ].filter(Boolean).join('; ');
     parameters[name] = {
       family,
-      d2d: { center: log ? Math.exp(fit.mu) : fit.mu, spread: tau, spreadKind: kind, ...(lower !== undefined ? { lower, upper } : {}), ...(fit.tauCi ? { ci: fit.tauCi } : {}) },
+      d2d: { center: clampTo(info, log ? Math.exp(fit.mu) : fit.mu), spread: tau, spreadKind: kind, ...(lower !== undefined ? { lower, upper } : {}), ...(fit.tauCi ? { ci: fit.tauCi } : {}) },
       c2c: { spread: sig, spreadKind: kind, ...(fit.sigmaCi ? { ci: fit.sigmaCi } : {}) },
       diagnostics: {
         nDevices: fit.nGroups, nCycles: fit.nObs, level, gof,
@@ -143,6 +143,11 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     },
     base, parameters, correlation,
   };
+}
+
+/** Rounding (exp of a mean of logs) can step a hair outside the valid range: clamp into it. */
+function clampTo(info: { min: number; max: number } | undefined, x: number): number {
+  return info ? Math.min(info.max, Math.max(info.min, x)) : x;
 }
 
 function estimateCorrelation(fits: FitsIn, cycles: FitsIn['cycles'], names: ParamName[], log: Map<ParamName, boolean>, tau2: Map<ParamName, number>, cycleLevel: Set<ParamName>): PopulationFile['correlation'] {

@@ -57,7 +57,8 @@ export function readPopulation(v: unknown, file = 'population.json'): Population
     if (c.distribution !== undefined && c.distribution !== 'normal' && c.distribution !== 'uniform') fail(`${p}.c2c.distribution`, '"normal" or "uniform"');
     for (const f of ['slope', 'lower', 'upper']) num(c[f], `${p}.c2c.${f}`, true);
     const info = paramInfo(k);
-    if (info && (center < info.min || center > info.max)) fail(`${p}.d2d.center`, `a value in the valid range [${info.min}, ${info.max}] of ${k}`);
+    const tolC = 1e-9 * Math.max(Math.abs(info?.min ?? 0), Math.abs(info?.max ?? 0));
+    if (info && (center < info.min - tolC || center > info.max + tolC)) fail(`${p}.d2d.center`, `a value in the valid range [${info.min}, ${info.max}] of ${k}`);
     parameters[k as ParamName] = raw as unknown as ParameterSpec;
   }
   const corr = v.correlation === undefined ? { params: [], matrix: [] } : v.correlation;
