@@ -1,6 +1,6 @@
 /**
  * Fit benchmark: time per single-cycle fit (±1.3 V, 1 V/s, six free parameters, one core) and per
- * 100-cycle campaign, each also expressed in model simulations of the same cycle measured in this
+ * 100-cycle campaign (BENCH_FIT_CYCLES to change), each also expressed in model simulations of the same cycle measured in this
  * run (the baseline), so the numbers travel between machines.
  */
 import { resolveParams, simulate, sweepWaveform } from '../src/model/index.js';
@@ -49,13 +49,15 @@ export async function run(): Promise<void> {
   }
   const stepV = 0.005;
   const simS = timeSim(stepV);
-  const cycles = campaign(100, stepV);
+  const nCycles = Number(process.env.BENCH_FIT_CYCLES ?? 100);
+  const half = nCycles >> 1;
+  const cycles = campaign(nCycles, stepV);
   const settings = resolveFitSettings({ mode: 'campaign' });
   for (const workers of [1, 2]) {
     const t0 = performance.now();
-    const r = await fitDataset({ devices: [{ id: 'bench-a', cycles: cycles.slice(0, 50) }, { id: 'bench-b', cycles: cycles.slice(50).map((c, i) => ({ ...c, device: 'bench-b', cycle: i + 1 })) }] }, settings, workers === 1 ? createInlineScheduler() : createWorkerPool(workers));
+    const r = await fitDataset({ devices: [{ id: 'bench-a', cycles: cycles.slice(0, half) }, { id: 'bench-b', cycles: cycles.slice(half).map((c, i) => ({ ...c, device: 'bench-b', cycle: i + 1 })) }] }, settings, workers === 1 ? createInlineScheduler() : createWorkerPool(workers));
     const s = (performance.now() - t0) / 1000;
-    const med = r.cycles.map((c) => c.rmsLog10).sort((a, b) => a - b)[50];
-    console.log(`100-cycle campaign (2 devices × 50 cycles, 5 mV steps), ${workers} worker(s): ${s.toFixed(1)} s = ${(s / 100 / simS).toFixed(0)} simulations per cycle; median rms ${med.toFixed(3)}`);
+    const med = r.cycles.map((c) => c.rmsLog10).sort((a, b) => a - b)[half];
+    console.log(`${nCycles}-cycle campaign (2 devices × ${half} cycles, 5 mV steps), ${workers} worker(s): ${s.toFixed(1)} s = ${(s / nCycles).toFixed(2)} s per cycle = ${(s / nCycles / simS).toFixed(0)} simulations per cycle; median rms ${med.toFixed(3)}`);
   }
 }

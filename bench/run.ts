@@ -1,12 +1,20 @@
-/** `npm run bench`: runs every bench/*.ts module (each exports `run()`), or those named on the command line. */
+/**
+ * Thin benchmark runner: imports every bench/*.ts module (except this one) and awaits its `run()`.
+ * `npm run bench` runs all; `npm run bench -- model` runs the files whose name contains "model".
+ */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dir = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.d.ts'))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
 for (const f of files) {
-  const mod = (await import(pathToFileURL(join(dir, f)).href)) as { run?: () => Promise<void> };
-  if (typeof mod.run === 'function') await mod.run();
+  const mod = (await import(pathToFileURL(join(here, f)).href)) as { run?: () => Promise<void> };
+  if (typeof mod.run !== 'function') continue;
+  process.stdout.write(`\n== bench/${f} ==\n`);
+  await mod.run();
 }

@@ -26,8 +26,17 @@ function prep(rate: number): PreparedCycle {
   return prepareCycle(cycle, o);
 }
 
+// Rows: the sample residuals of the fit objective (at the truth the window is empty and the samples
+// next to the switching are tapered, so the rows are smooth in the parameters), and the two
+// switching voltages weighted by their real uncertainty: a measured switching voltage is known to
+// ±step/2, σ_V = step/√12; the objective's row ΔV/10 mV is rescaled so that JᵀJ/σ² counts it with σ_V.
 function residuals(pcs: PreparedCycle[], p: JartParams): number[] {
-  return pcs.flatMap((pc) => Array.from(evaluateCycle(pc, p, p.Ndiscmin, o).residuals));
+  const sigmaV = stepV / Math.sqrt(12);
+  return pcs.flatMap((pc) => {
+    const r = Array.from(evaluateCycle(pc, p, p.Ndiscmin, o).residuals);
+    for (let k = pc.idx.length; k < r.length; k++) r[k] *= (pc.vSigmaV * sigma) / sigmaV;
+    return r;
+  });
 }
 
 function jacobian(pcs: PreparedCycle[], names: ParamName[], h = 2e-3): number[][] {
@@ -62,6 +71,8 @@ function report(label: string, pcs: PreparedCycle[], sets: Record<string, ParamN
     if (Math.abs(c) > 0.95) pairs.push([`${ALL[i]}–${ALL[j]}`, c]);
   }
   pairs.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const cosOf = (x: ParamName, y: ParamName) => { const i = ALL.indexOf(x), j = ALL.indexOf(y); return dot(cols[i], cols[j]) / (norm(cols[i]) * norm(cols[j]) || 1); };
+  console.log(`\nSelected cosines: ${([['dWa', 'Rth0'], ['dWa', 'ny0'], ['RseriesTiOx', 'R0'], ['phiBn0', 'phin'], ['phiBn0', 'eps'], ['phiBn0', 'epsphib'], ['lnew', 'Ndiscmin'], ['lnew', 'un'], ['Ndiscmin', 'un'], ['rnew', 'lnew'], ['Ndiscmax', 'lcell']] as [ParamName, ParamName][]).map(([x, y]) => `${x}–${y} ${cosOf(x, y).toFixed(3)}`).join('; ')}`);
   console.log(`\nAligned pairs (|cos| > 0.95): ${pairs.map(([k, c]) => `${k} ${c.toFixed(3)}`).join('; ')}`);
   const evd = new EigenvalueDecomposition(fisher(cols));
   const ev = evd.realEigenvalues.slice().sort((a, b) => b - a);

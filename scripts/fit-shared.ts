@@ -4,6 +4,7 @@
  * convention (SET at V < 0), fits them with the worker pool and writes, under runs/fit-shared/:
  * NAME.dataset.json, NAME.fits.json, and overlay plots NAME-cycleK.svg (measured vs fitted).
  *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
+ *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { createWorkerPool, fitDataset, resolveFitSettings, prepareCycle, evaluat
 import { writeJsonAtomic } from '../src/io/atomic.js';
 import { createProgress } from '../src/cli/progress.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
+import { lineChart } from '../src/plot/index.js';
+import { writePlot } from '../src/io/plot.js';
 
 type Row = Record<string, string>;
 function csv(path: string): Row[] {
@@ -78,48 +81,46 @@ async function main(): Promise<void> {
   const flag = (n: string) => { const i = args.indexOf(n); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
   const maxCycles = Number(flag('--max-cycles') ?? Infinity);
   const workers = Number(flag('--workers') ?? 0) || undefined;
+  const fitOverride = flag('--fit');
+  const tag = flag('--tag') ?? '';
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
-  let plot: null | { lineChart: (s: unknown) => string; writePlot: (p: string, svg: string) => void } = null;
-  try {
-    const pl = await import('../src/plot/index.js' as string);
-    const io = await import('../src/io/plot.js' as string);
-    plot = { lineChart: pl.lineChart, writePlot: io.writePlot };
-  } catch { console.log('(src/plot not available: no overlay plots)'); }
   for (const name of names) {
     const c = CASES[name]();
     let n = 0;
     c.devices = c.devices.map((d) => ({ ...d, cycles: d.cycles.filter(() => n++ < maxCycles) })).filter((d) => d.cycles.length > 0);
+    if (fitOverride) c.options = { ...c.options, fitParams: fitOverride.split(',') as NonNullable<FitOptions['fitParams']> };
+    if (tag) c.name = `${c.name}-${tag}`;
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
-    const progress = createProgress(name, total);
+    const progress = createProgress(c.name, total);
     const t0 = performance.now();
     const r = await fitDataset(c, settings, createWorkerPool(workers), { onRecord: (e) => { if (e.kind === 'cycle') progress.tick(1); } });
     progress.done();
-    const dsPath = join(outDir, `${name}.dataset.json`);
+    const dsPath = join(outDir, `${c.name}.dataset.json`);
     writeJsonAtomic(dsPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/fit-shared.ts', note: c.note }, devices: c.devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: d.cycles[0].complianceA, metadata: {} })) });
-    const fits: FitsFile = { schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed: 1, dataset: `${name}.dataset.json`, settings, devices: r.devices, cycles: r.cycles, summary: summarizeFits(r.cycles, r.devices.length, (performance.now() - t0) / 1000) };
-    writeJsonAtomic(join(outDir, `${name}.fits.json`), fits);
+    const fits: FitsFile = { schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed: 1, dataset: `${c.name}.dataset.json`, settings, devices: r.devices, cycles: r.cycles, summary: summarizeFits(r.cycles, r.devices.length, (performance.now() - t0) / 1000) };
+    writeJsonAtomic(join(outDir, `${c.name}.fits.json`), fits);
     const rms = r.cycles.map((x) => x.rmsLog10).sort((a, b) => a - b);
     const q = (f: number) => rms[Math.min(rms.length - 1, Math.floor(f * rms.length))];
     const flags = new Map<string, number>();
     for (const x of r.cycles) for (const fl of x.flags) flags.set(fl.code, (flags.get(fl.code) ?? 0) + 1);
-    console.log(`${name}: ${rms.length} cycles; RMS log10 min ${q(0).toFixed(3)} / p25 ${q(0.25).toFixed(3)} / median ${q(0.5).toFixed(3)} / p75 ${q(0.75).toFixed(3)} / max ${rms[rms.length - 1].toFixed(3)}; ≤ 0.15: ${rms.filter((x) => x <= 0.15).length}; flags ${[...flags].map(([k, v]) => `${k} ${v}`).join(', ')}; ${fits.summary!.seconds.toFixed(0)} s`);
-    if (plot) {
+    console.log(`${c.name}: ${rms.length} cycles; RMS log10 min ${q(0).toFixed(3)} / p25 ${q(0.25).toFixed(3)} / median ${q(0.5).toFixed(3)} / p75 ${q(0.75).toFixed(3)} / max ${rms[rms.length - 1].toFixed(3)}; ≤ 0.15: ${rms.filter((x) => x <= 0.15).length}; flags ${[...flags].map(([k, v]) => `${k} ${v}`).join(', ')}; ${fits.summary!.seconds.toFixed(0)} s`);
+    {
       const picks = [r.cycles[0], r.cycles[Math.floor(r.cycles.length / 2)], [...r.cycles].sort((a, b) => b.rmsLog10 - a.rmsLog10)[0]];
       for (const cf of picks) {
         const input = c.devices.find((d) => d.id === cf.device)!.cycles.find((x) => x.cycle === cf.cycle)!;
         const pc = prepareCycle(input, settings.objective);
         const ev = evaluateCycle(pc, cf.params, cf.ninit, settings.objective);
-        const svg = plot.lineChart({
-          title: `${name} ${cf.device} cycle ${cf.cycle}: RMS ${cf.rmsLog10.toFixed(3)} dec`, xLabel: 'V (model convention) [V]', yLabel: '|I| [A]', yLog: true,
+        const svg = lineChart({
+          title: `${c.name} ${cf.device} cycle ${cf.cycle}: RMS ${cf.rmsLog10.toFixed(3)} dec`, xLabel: 'V (model convention) [V]', yLabel: '|I| [A]', yLog: true,
           series: [
-            { name: 'measured', x: Array.from(pc.vV), y: input.iA.map((i) => Math.max(Math.abs(i), 1e-13)), points: true },
+            { name: 'measured', x: Array.from(pc.vV), y: input.iA.map((i) => Math.max(Math.abs(i), 1e-13)), kind: 'points', size: 1.6 },
             { name: 'fitted', x: Array.from(pc.vV), y: Array.from(ev.iAModel, (i) => Math.max(Math.abs(i), 1e-13)) },
           ],
         });
-        plot.writePlot(join(outDir, `${name}-${cf.device}-cycle${cf.cycle}.svg`), svg);
+        writePlot(join(outDir, `${c.name}-${cf.device}-cycle${cf.cycle}.svg`), svg);
       }
     }
   }

@@ -2,6 +2,19 @@
 export { JartcalError } from './util/errors.js';
 export { createRng, type Rng } from './util/rng.js';
 export { TOOLKIT_VERSION } from './version.js';
+export * from './model/index.js';
+export { readParamFile, writeParamFile, parseParamFile, MODEL_ID } from './io/params.js';
+export { readWaveformCsv, parseWaveformCsv } from './io/waveform.js';
+export { writeSimCsv, simResultToCsv } from './io/simcsv.js';
+export {
+  fitDataset, fitDevice, resolveFitSettings, createInlineScheduler, createWorkerPool, prepareCycle, evaluateCycle, synthCycle,
+  levenbergMarquardtFit, FITS_SCHEMA, DEFAULT_FIT_PARAMS, V1B_VAR_PARAMS,
+  type FitsFile, type CycleFit, type DeviceFit, type FitFlag, type FitSettings, type FitOptions, type FitScheduler, type FitCycleInput,
+} from './fit/index.js';
+export { readFits, writeFits } from './io/fits.js';
+export * as ingest from './ingest/index.js';
+export { ingestFiles } from './io/ingest.js';
+export { readDataset, writeDataset } from './io/dataset.js';
 export {
   readPopulation, samplePopulation, drawCycle, drawCycleParams, sampleTable, estimatePopulation, predictiveProfile,
   exportVerilogA, exportSpice, exportAihwkit, exportCsv, checkValidity, POPULATION_SCHEMA,

@@ -5,6 +5,10 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  simulate: () => import('./simulate.js'),
+  demo: () => import('./demo.js'),
+  fit: () => import('./fit.js'),
+  ingest: () => import('./ingest.js'),
   population: () => import('./population.js'),
   sample: () => import('./sample.js'),
   export: () => import('./export.js'),

@@ -38,14 +38,15 @@ Objective:
   --series-resistance R external series resistance of the setup, Ω (default 0)
 Optimiser:
   --starts N            multi-start points tried when a fit is poor (default 6)
-  --max-evals N         residual evaluations per fit (default 250)
+  --max-evals N         residual evaluations per fit phase and per 6 free parameters (default 250)
   --seed N              seed of the multi-start design (default 1)
 Run:
   --workers N           worker threads (default: all cores; 1 = in-process)
   --resume              continue an interrupted run from FITS.json.checkpoint.jsonl
   --dataset-out PATH    where to write the ingested dataset (default: beside FITS.json)
   --json                print the summary as JSON instead of a table
-Ingest options (measurement files only): --format, --set-polarity, --read-voltage, --lenient, --sheet
+Ingest options (measurement files only): every flag of \`jartcal ingest\` (--format, --set-polarity,
+  --read-voltage, --sweep-rate, --compliance, --sheet, --lenient, ...; see \`jartcal ingest --help\`)
 `;
 
 export const command: Command = {
@@ -56,7 +57,7 @@ export const command: Command = {
     const { values: f, positionals } = parseCommandArgs('fit', argv, {
       out: { type: 'string' }, fit: { type: 'string' }, fix: { type: 'string', multiple: true },
       'cycle-params': { type: 'string' }, mode: { type: 'string' }, 'device-cycles': { type: 'string' },
-      'sweep-rate': { type: 'string' }, 'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
+      'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
       starts: { type: 'string' }, 'max-evals': { type: 'string' }, seed: { type: 'string' },
       workers: { type: 'string' }, resume: { type: 'boolean' }, 'dataset-out': { type: 'string' }, json: { type: 'boolean' },
       ...INGEST_FLAGS,
@@ -101,7 +102,7 @@ export const command: Command = {
       ds = readDatasetForFit(datasetPath);
     } else {
       datasetPath = resolve(f['dataset-out'] ?? join(dirname(out), basename(out).replace(/\.json$/i, '') + '.dataset.json'));
-      ds = await ingestForFit(positionals, f, datasetPath);
+      ds = ingestForFit(positionals, f, datasetPath);
     }
 
     const ckpt = checkpointPath(out);

@@ -23,8 +23,12 @@ export interface ObjectiveOptions {
   floorA: number;
   /** Samples with |V| below this carry no residual (instrument offset dominates there), V. */
   minAbsV: number;
-  /** Scale of the switching-voltage residuals: ΔV / vSigmaV, V. */
+  /** Scale of the switching-voltage residuals, ΔV / σ_V with σ_V = max(vSigmaV, vSigmaSteps × the
+   *  cycle's median voltage step): the measured switching voltage is only known to about a step. */
   vSigmaV: number;
+  vSigmaSteps: number;
+  /** Target of the switching-voltage residuals: the midpoint of the measured step, or the step. */
+  switchTarget: 'midpoint' | 'step';
   /** Residual given to samples between the model's and the data's switching voltage. */
   windowResidual: number;
   /** Width of the linear taper of the residuals next to that window, V. */
@@ -38,9 +42,18 @@ export interface ObjectiveOptions {
   sweepRateVps: number;
   /** External series resistance of the measurement circuit, Ω. */
   seriesOhm: number;
+  /** Model integration tolerances during the fit (0 = the model's defaults). The defaults, 3e-3 and
+   *  0.3, take 2.5× fewer steps than the model's and move log10|I| by ≤ 2e-4 decade outside the
+   *  switching samples on a ±1.3 V sweep (docs/fitting.md). */
+  simRelTol: number;
+  simMaxDlnN: number;
+  /** Right-hand-side evaluations per stimulus point (at least 2e4 in all) after which a simulation
+   *  is abandoned (its residuals become the NaN penalty): a pathological trial point must not stall
+   *  a fit (a normal ±1.3 V, 5 mV sweep needs ~5 per point with the fit tolerances). */
+  simMaxEvalsPerPoint: number;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0 };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50 };
 
 export interface PreparedCycle {
   device: string;
@@ -58,9 +71,18 @@ export interface PreparedCycle {
   complianceA: number | null;
   vSetV: number | null;
   vResetV: number | null;
+  /** The measured switching steps: a model switching voltage inside its step costs nothing. */
+  setSpan: [number, number] | null;
+  resetSpan: [number, number] | null;
   hrsOhm: number | null;
   lrsOhm: number | null;
   readV: number;
+  /** Scale of this cycle's switching-voltage residuals, V. */
+  vSigmaV: number;
+  /** No window/taper: plain residuals (the second, statistically weighted LM phase). */
+  plainResiduals?: boolean;
+  /** Median voltage step of the measurement, V. */
+  stepV: number;
   /** The cycle SETs first (starts in HRS) — the usual case in model convention. */
   setFirst: boolean;
 }
@@ -98,8 +120,9 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
     device: c.device, cycle: c.cycle,
     wave, at,
     vV, logI, idx: Int32Array.from(idx), outward: outwardMask(vV), floorA,
-    complianceA: c.complianceA ?? null, vSetV: sw.vSetV, vResetV: sw.vResetV,
+    complianceA: c.complianceA ?? null, vSetV: sw.vSetV, vResetV: sw.vResetV, setSpan: sw.setSpan, resetSpan: sw.resetSpan,
     hrsOhm: rr.hrsOhm, lrsOhm: rr.lrsOhm, readV, setFirst,
+    vSigmaV: Math.max(o.vSigmaV, o.vSigmaSteps * medianStep(vV)), stepV: medianStep(vV),
   };
 }
 
@@ -122,4 +145,11 @@ export function refineWave(tS: Float64Array, vV: Float64Array, targets: (number 
     v.push(vV[i]);
   }
   return { wave: { tS: Float64Array.from(t), vV: Float64Array.from(v) }, at };
+}
+
+function medianStep(vV: Float64Array): number {
+  const d: number[] = [];
+  for (let i = 1; i < vV.length; i++) { const x = Math.abs(vV[i] - vV[i - 1]); if (x > 0) d.push(x); }
+  d.sort((a, b) => a - b);
+  return d.length ? d[d.length >> 1] : 0;
 }

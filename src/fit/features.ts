@@ -3,8 +3,8 @@
  * (model convention: SET at V < 0, RESET at V > 0).
  *  - outward samples: |V| grows (or holds) and the sign is unchanged since the previous sample;
  *  - measured V_SET: on the outward V < 0 samples, the midpoint of the step with the largest
- *    rise of log10|I|; measured V_RESET: on the outward V > 0 samples, the midpoint of the step
- *    with the largest fall of log10|I| (a single-step jump of ≥ minJumpDec decades is required;
+ *    rise of the conductance log10|I/V|; measured V_RESET: on the outward V > 0 samples, the
+ *    midpoint of the step with the largest fall (a single-step jump of ≥ minJumpDec decades is required;
  *    steps starting below minAbsV, where the current is near zero, are skipped);
  *  - model V_SET/V_RESET: where N crosses √(N_min·N_max) (up on SET, down on RESET), linear in
  *    ln N between samples, which makes it continuous in the parameters (needed by the Jacobian);
@@ -20,18 +20,28 @@ export function outwardMask(vV: ArrayLike<number>): Uint8Array {
   return m;
 }
 
-export function measuredSwitching(vV: ArrayLike<number>, iA: ArrayLike<number>, floorA: number, minAbsV = 0, minJumpDec = 0.3): { vSetV: number | null; vResetV: number | null } {
+export interface MeasuredSwitching {
+  vSetV: number | null; vResetV: number | null;
+  /** The step [lo, hi] (V, lo < hi) in which the jump happened: the switching voltage is only known to lie in it. */
+  setSpan: [number, number] | null; resetSpan: [number, number] | null;
+}
+
+export function measuredSwitching(vV: ArrayLike<number>, iA: ArrayLike<number>, floorA: number, minAbsV = 0, minJumpDec = 0.3): MeasuredSwitching {
   const out = outwardMask(vV);
   let bestUp = minJumpDec, bestDown = minJumpDec;
   let vSet: number | null = null, vReset: number | null = null;
+  let setSpan: [number, number] | null = null, resetSpan: [number, number] | null = null;
+  const span = (a: number, b: number): [number, number] => [Math.min(a, b), Math.max(a, b)];
   const lg = (i: number) => Math.log10(Math.max(Math.abs(iA[i]), floorA));
   for (let i = 1; i < vV.length; i++) {
     if (!out[i] || Math.abs(vV[i - 1]) < minAbsV) continue;
-    const d = lg(i) - lg(i - 1);
-    if (vV[i] < 0 && d > bestUp) { bestUp = d; vSet = 0.5 * (vV[i] + vV[i - 1]); }
-    if (vV[i] > 0 && -d > bestDown) { bestDown = -d; vReset = 0.5 * (vV[i] + vV[i - 1]); }
+    // jump of the conductance log10|I/V|: the ordinary rise of |I| with |V| (large near 0 V on a
+    // coarse staircase) is not a switching event
+    const d = lg(i) - lg(i - 1) - (Math.log10(Math.abs(vV[i])) - Math.log10(Math.abs(vV[i - 1])));
+    if (vV[i] < 0 && d > bestUp) { bestUp = d; vSet = 0.5 * (vV[i] + vV[i - 1]); setSpan = span(vV[i - 1], vV[i]); }
+    if (vV[i] > 0 && -d > bestDown) { bestDown = -d; vReset = 0.5 * (vV[i] + vV[i - 1]); resetSpan = span(vV[i - 1], vV[i]); }
   }
-  return { vSetV: vSet, vResetV: vReset };
+  return { vSetV: vSet, vResetV: vReset, setSpan, resetSpan };
 }
 
 /** First crossing of nCross by N, upward on V < 0 outward samples (SET) / downward on V > 0 (RESET). */

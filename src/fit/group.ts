@@ -3,13 +3,14 @@
  * parameters free for each cycle, everything else from `base`. Covers a single-cycle fit (one
  * cycle), a joint fit of several measurements (rates) of one device (perCycle empty) and the
  * device stage of a campaign. The state carries over: cycle j starts where cycle j−1 ended
- * (clamped to cycle j's N bounds); the first cycle starts at `ninit0`, else at N_min (SET first)
- * or N_max (RESET first).
+ * (clamped into cycle j's bounds by default); the first cycle starts at `carriedIn` (the end
+ * state of a cycle fitted before), else at Ninit when it is fitted, else at N_min (SET first) or
+ * N_max (RESET first).
  */
 import { PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
 import type { PreparedCycle } from './cycle-data.js';
-import { forwardJacobian } from './lm.js';
+import { forwardJacobian, levenbergMarquardtFit } from './lm.js';
 import { multiStartFit, startDesign, type MultiStartResult } from './multistart.js';
 import { evaluateCycle, residualCount, type CycleEvaluation } from './objective.js';
 import type { FitSettings } from './settings.js';
@@ -39,19 +40,41 @@ export function cycleParams(layout: GroupLayout, base: JartParams, values: Array
   return p;
 }
 
-function initialState(pc: PreparedCycle, p: JartParams, carried: number | null, ninit0: number | null): number {
+/**
+ * A cycle's initial state: the previous cycle's end (clamped into this cycle's [N_min, N_max] when
+ * `clampCarried`, the spec's equivalent of the VA bound logic, §5.4, and what the example campaign
+ * generator does), else a fitted Ninit, else N_min (SET first) or N_max (RESET first).
+ */
+function initialState(pc: PreparedCycle, p: JartParams, carried: number | null, ninit0: number | null, clamp: boolean): number {
+  // carried: end state of the previous cycle; ninit0: a fitted Ninit
   const n = carried ?? ninit0 ?? (pc.setFirst ? p.Ndiscmin : p.Ndiscmax);
-  return Math.min(p.Ndiscmax, Math.max(p.Ndiscmin, n));
+  return clamp && carried !== null ? Math.min(p.Ndiscmax, Math.max(p.Ndiscmin, n)) : n;
 }
 
-export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, ninit0: number | null): { evals: CycleEvaluation[]; ninits: number[] } {
+/**
+ * Per-cycle memo: a cycle whose own parameters and initial state are unchanged is not simulated
+ * again (in a group Jacobian, perturbing cycle j's parameters leaves the cycles before it, and
+ * often after it, untouched).
+ */
+export type CycleMemo = Map<string, CycleEvaluation>[];
+
+export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null, memo?: CycleMemo): { evals: CycleEvaluation[]; ninits: number[] } {
   const evals: CycleEvaluation[] = [];
   const ninits: number[] = [];
-  let carried: number | null = null;
+  let carried: number | null = carriedIn;
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
-    const n0 = initialState(pc, p, carried, ninit0 ?? (layout.shared.includes('Ninit') ? p.Ninit : null));
-    const ev = evaluateCycle(pc, p, n0, settings.objective);
+    const n0 = initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
+    const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
+    let ev = memo?.[j]?.get(key);
+    if (!ev) {
+      ev = evaluateCycle(pc, p, n0, settings.objective);
+      if (memo) {
+        const m = (memo[j] ??= new Map());
+        m.set(key, ev);
+        if (m.size > 4 * layout.entries.length + 16) m.delete(m.keys().next().value as string);
+      }
+    }
     ninits.push(n0);
     evals.push(ev);
     carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
@@ -71,38 +94,60 @@ export interface GroupFit {
   seP: Float64Array;
 }
 
-export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, start: ArrayLike<number>, settings: FitSettings, rng: Rng, ninit0: number | null = null): GroupFit {
+export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, start: ArrayLike<number>, settings: FitSettings, rng: Rng, carriedIn: number | null = null): GroupFit {
   const { space } = layout;
   const counts = cycles.map(residualCount);
   const m = counts.reduce((a, b) => a + b, 0);
-  const fn = (u: Float64Array): Float64Array => {
-    const { evals } = evaluateGroup(cycles, layout, base, space.fromU(u), settings, ninit0);
+  const memo: CycleMemo = [];
+  const residualsOf = (cs: PreparedCycle[]) => (u: Float64Array): Float64Array => {
+    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn, cycles.length > 1 ? memo : undefined);
     const r = new Float64Array(m);
     let off = 0;
     evals.forEach((ev) => { r.set(ev.residuals, off); off += ev.residuals.length; });
     return r;
   };
+  const fn = residualsOf(cycles);
   const u0 = space.clampU(space.toU(start));
   if (u0.length === 0) {
     // nothing free: evaluate only
-    const { evals, ninits } = evaluateGroup(cycles, layout, base, [], settings, ninit0);
+    const { evals, ninits } = evaluateGroup(cycles, layout, base, [], settings, carriedIn);
     const r = fn(u0);
     let cost = 0; for (const x of r) cost += x * x;
     const lm0: MultiStartResult = { u: u0, residuals: r, cost, evaluations: 1, iterations: 0, converged: true, stopReason: 'xtol', errors: [], jacobian: [], starts: 0, bestStart: 0, totalEvaluations: 1 };
     const e = new Float64Array(0);
     return { layout, values: e, u: u0, evals, ninits, lm: lm0, unc: { seU: e, correlation: [], condition: 1, s2: cost / Math.max(1, m) }, seU: e, seP: e };
   }
-  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: settings.maxEvaluations, relTol: settings.relTol, gradientStep: settings.gradientStep };
-  let lm = multiStartFit(fn, [u0], lmOpts);
+  // the evaluation budget is per six free parameters (a forward-difference Jacobian costs n + 1)
+  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)), relTol: settings.relTol, gradientStep: settings.gradientStep };
+  // Phase 1 only has to reach the basin when phase 2 follows: a looser relative stop.
+  const phase1Opts = settings.statWeights ? { ...lmOpts, relTol: Math.max(settings.relTol, 1e-2) } : lmOpts;
+  let lm = multiStartFit(fn, [u0], phase1Opts);
   const rmsOf = (cost: number) => Math.sqrt(cost / Math.max(1, m));
   if (settings.starts > 1 && (rmsOf(lm.cost) > settings.poorFitRms || !lm.converged)) {
     const design = startDesign(lm.u, space.uMin, space.uMax, settings.starts, settings.startSpread, rng).concat(startDesign(u0, space.uMin, space.uMax, 1, 0, rng));
-    const again = multiStartFit(fn, design, { ...lmOpts, exploreEvaluations: Math.max(30, Math.round(settings.maxEvaluations / 4)) });
+    const again = multiStartFit(fn, design, { ...phase1Opts, exploreEvaluations: Math.max(30, Math.round(settings.maxEvaluations / 4)) });
     if (again.cost < lm.cost) lm = { ...again, totalEvaluations: again.totalEvaluations + lm.totalEvaluations };
     else lm = { ...lm, totalEvaluations: lm.totalEvaluations + again.totalEvaluations, starts: again.starts + 1 };
   }
+  let finalCycles = cycles;
+  if (settings.statWeights) {
+    // Phase 2: the switching voltages weighted by what they are worth. A measured switching voltage
+    // is known to ±step/2 (σ = step/√12); in units of the sample residuals (σ_s, their RMS after
+    // phase 1) its residual scale becomes σ_V = (step/√12)/σ_s. Phase 1's tight 10 mV scale pulls
+    // the fit into the right basin; kept to the end it biases the kinetics by the quantisation.
+    // Phase 2 also drops the window and taper: near the optimum the model switches between the
+    // same two samples as the data, where the plain residuals are smooth, while the window would
+    // let the fit hide a noisy sample next to the switching by moving the window over it.
+    const first = evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn).evals;
+    let ss = 0, nn = 0;
+    first.forEach((e, j) => { ss += e.rmsLog10 ** 2 * cycles[j].idx.length; nn += cycles[j].idx.length; });
+    const sigmaS = Math.max(Math.sqrt(ss / Math.max(1, nn)), 0.005);
+    finalCycles = cycles.map((pc) => ({ ...pc, plainResiduals: true, vSigmaV: Math.max(pc.vSigmaV, pc.stepV / Math.sqrt(12) / sigmaS) }));
+    const lm2 = levenbergMarquardtFit(residualsOf(finalCycles), lm.u, lmOpts);
+    lm = { ...lm2, starts: lm.starts, bestStart: lm.bestStart, totalEvaluations: lm.totalEvaluations + lm2.evaluations };
+  }
   const values = space.fromU(lm.u);
-  const { evals, ninits } = evaluateGroup(cycles, layout, base, values, settings, ninit0);
+  const { evals, ninits } = evaluateGroup(finalCycles, layout, base, values, settings, carriedIn);
   const unc = jacobianUncertainty(lm.jacobian, lm.cost, lm.u.length);
   const dpdu = space.dpdu(lm.u);
   const seP = Float64Array.from(unc.seU, (s, k) => s * dpdu[k]);

@@ -1,6 +1,7 @@
 /**
  * First guess from the switching features (physics-aware; adjusts only the free parameters):
- *  - LRS → series resistance: RseriesTiOx shifted by R_LRS(data) − R_LRS(model) at −V_read, N = N_max;
+ *  - LRS → series resistance: RseriesTiOx (then R0, if free) shifted by R_LRS(data) − R_LRS(model)
+ *    at −V_read, N = N_max;
  *  - HRS → filament: the HRS resistance scales roughly as l/(r²·N_min), so the mismatch at −V_read,
  *    N = N_min is spread over the free ones of rnew, lnew, Ndiscmin (equal shares in ln);
  *  - V_SET → kinetics: a few secant steps on dWa (else phiBn0) to match the measured V_SET.
@@ -21,11 +22,14 @@ export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly 
   const p = { ...start };
   const has = (n: ParamName) => free.includes(n);
   const v = -pc.readV;
-  if (pc.lrsOhm !== null && has('RseriesTiOx')) {
+  if (pc.lrsOhm !== null && (has('RseriesTiOx') || has('R0'))) {
     for (let it = 0; it < 3; it++) {
       const rm = readR(p, v, p.Ndiscmax);
       if (!Number.isFinite(rm)) break;
-      p.RseriesTiOx = clamp('RseriesTiOx', p.RseriesTiOx + (pc.lrsOhm - rm));
+      // the difference goes to RseriesTiOx first, what its range cannot take to R0 (both free)
+      let d = pc.lrsOhm - rm;
+      if (has('RseriesTiOx')) { const x = clamp('RseriesTiOx', p.RseriesTiOx + d); d -= x - p.RseriesTiOx; p.RseriesTiOx = x; }
+      if (has('R0')) p.R0 = clamp('R0', p.R0 + d);
     }
   }
   const geo = (['rnew', 'lnew', 'Ndiscmin'] as ParamName[]).filter(has);

@@ -7,7 +7,8 @@
  * and throws "Matrix is not symmetric" from its Cholesky step when a residual is NaN. We therefore
  * call it one iteration at a time ("chunks"), always from the best point so far, with our own
  * damping schedule (×4 on a rejected step, ÷3 on an accepted one, scaled to diag(JᵀJ)), a
- * relative-improvement stop, NaN residuals replaced by a finite penalty, and catch-and-restart with
+ * relative-improvement stop, optional Broyden updates of the Jacobian between finite-difference
+ * refreshes (passed to the library as its `jacobianFunction`), NaN residuals replaced by a finite penalty, and catch-and-restart with
  * heavier damping when the library throws. A small cache of evaluated points makes the library's
  * repeated evaluations (the error at the start point, the Jacobian after a rejected step) free, so
  * a rejected step costs one residual evaluation, as in a textbook LM.
@@ -23,7 +24,7 @@ export interface LmOptions {
   maxEvaluations?: number;
   /** Stop when an accepted step improves the cost by less than this fraction, twice in a row. */
   relTol?: number;
-  /** Stop when the accepted step is smaller than this in every u coordinate. */
+  /** Stop when the accepted step is smaller than this in every u coordinate (and gained < relTol). */
   xTol?: number;
   /** Forward-difference step in u (scalar or per parameter). */
   gradientStep?: number | Float64Array;
@@ -33,6 +34,16 @@ export interface LmOptions {
   maxErrors?: number;
   /** Value substituted for a NaN/±Inf residual. */
   nanPenalty?: number;
+  /**
+   * 'broyden': the Jacobian is computed by finite differences at the start and then
+   * kept up to date with Broyden rank-1 updates from each accepted step, refreshed by finite
+   * differences every `refreshEvery` accepted steps, after two rejected steps in a row, and before
+   * any convergence decision; it reaches the library through its `jacobianFunction` option.
+   * 'fd' (default): the library's own forward differences every iteration (n + 1 evaluations
+   * each). On the JART objective Broyden took more evaluations, not fewer (docs/fitting.md).
+   */
+  jacobianUpdate?: 'broyden' | 'fd';
+  refreshEvery?: number;
 }
 
 export type StopReason = 'relative' | 'xtol' | 'stalled' | 'max_evaluations' | 'errors' | 'zero_cost';
@@ -113,9 +124,14 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   let cost = sumSq(r);
   const m = r.length;
   const errors: string[] = [];
+  const broyden = (opts.jacobianUpdate ?? 'fd') === 'broyden';
+  const refreshEvery = opts.refreshEvery ?? 5;
+  let J = forwardJacobian(ev.evaluate, u, stepAt(u));
+  let fresh = true;
+  let sinceRefresh = 0;
+  const refresh = () => { J = forwardJacobian(ev.evaluate, u, stepAt(u)); fresh = true; sinceRefresh = 0; };
   let lambdaScale = 1;
   {
-    const J = forwardJacobian(ev.evaluate, u, stepAt(u));
     let maxDiag = 0;
     for (let k = 0; k < n; k++) {
       let d = 0;
@@ -127,27 +143,43 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   let lambda = (opts.relDamping ?? 1e-3) * lambdaScale;
   let iterations = 0;
   let smallImprovements = 0;
+  let rejects = 0;
   let stopReason: StopReason = 'max_evaluations';
   const zeros = new Array<number>(m).fill(0);
   const xs = Array.from({ length: m }, (_, i) => i);
   let consecutiveErrors = 0;
+  /** A convergence decision is only taken on a finite-difference Jacobian. */
+  const mayStop = (): boolean => {
+    if (!broyden || fresh) return true;
+    if (ev.evaluations + n > maxEvaluations) return true;
+    refresh();
+    smallImprovements = 0;
+    return false;
+  };
   while (true) {
     if (cost === 0) { stopReason = 'zero_cost'; break; }
-    if (ev.evaluations + n + 1 > maxEvaluations) { stopReason = 'max_evaluations'; break; }
-    if (lambda > 1e10 * lambdaScale) { stopReason = 'stalled'; break; }
+    if (ev.evaluations + (broyden ? 1 : n + 1) > maxEvaluations) { stopReason = 'max_evaluations'; break; }
+    if (lambda > 1e10 * lambdaScale) {
+      if (mayStop()) { stopReason = 'stalled'; break; }
+      lambda = 1e-3 * lambdaScale;
+      continue;
+    }
     let trial: Float64Array;
     try {
       const h = stepAt(u);
+      const Jnow = J;
       const res = levenbergMarquardt(
         { x: xs, y: zeros },
         (p: number[]) => { const rr = ev.evaluate(p); return (x: number) => -rr[x]; },
         {
           initialValues: Array.from(u), damping: lambda, maxIterations: 1, errorTolerance: 0,
           gradientDifference: Array.from(h), minValues: Array.from(opts.uMin), maxValues: Array.from(opts.uMax),
+          // model = −r, so the model's partials are −J
+          ...(broyden ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
         },
       );
-      // The library returns its best point; we want the trial point of the one iteration, which
-      // is its best unless the step failed. Either way, compare with our own cost.
+      // The library returns its best point: the trial point if the step lowered the error, else
+      // the start. Either way, compare with our own cost.
       trial = Float64Array.from(res.parameterValues);
       consecutiveErrors = 0;
     } catch (e) {
@@ -155,6 +187,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       consecutiveErrors++;
       if (consecutiveErrors > maxErrors) { stopReason = 'errors'; break; }
       lambda *= 100;
+      if (broyden && !fresh) refresh();
       continue;
     }
     iterations++;
@@ -164,17 +197,41 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     for (let k = 0; k < n; k++) maxDu = Math.max(maxDu, Math.abs(trial[k] - u[k]));
     if (ct < cost && maxDu > 0) {
       const rel = (cost - ct) / cost;
+      if (broyden) {
+        // Broyden rank-1 update: J += (Δr − J Δu) Δuᵀ / (Δuᵀ Δu)
+        const du = Float64Array.from(trial, (x, k) => x - u[k]);
+        let dd = 0;
+        for (let k = 0; k < n; k++) dd += du[k] * du[k];
+        for (let i = 0; i < m; i++) {
+          const row = J[i];
+          let jd = 0;
+          for (let k = 0; k < n; k++) jd += row[k] * du[k];
+          const c = (rt[i] - r[i] - jd) / dd;
+          for (let k = 0; k < n; k++) row[k] += c * du[k];
+        }
+        sinceRefresh++;
+      }
+      fresh = false;
       u = trial; r = rt; cost = ct;
+      rejects = 0;
       lambda = Math.max(lambda / 3, 1e-12 * lambdaScale);
-      if (maxDu < xTol) { stopReason = 'xtol'; break; }
+      if (broyden && sinceRefresh >= refreshEvery) refresh();
+      // a tiny step only means convergence when it also gained (almost) nothing: a heavily
+      // damped step is tiny too, far from the minimum
+      if (maxDu < xTol && rel < relTol) { if (mayStop()) { stopReason = 'xtol'; break; } continue; }
       smallImprovements = rel < relTol ? smallImprovements + 1 : 0;
-      if (smallImprovements >= 2) { stopReason = 'relative'; break; }
+      if (smallImprovements >= 2) { if (mayStop()) { stopReason = 'relative'; break; } continue; }
     } else {
-      if (maxDu === 0 && lambda > 1e3 * lambdaScale) { stopReason = 'stalled'; break; }
+      rejects++;
+      if (broyden && !fresh && rejects >= 2) { refresh(); rejects = 0; continue; }
+      if (maxDu === 0 && lambda > 1e3 * lambdaScale) {
+        if (mayStop()) { stopReason = 'stalled'; break; }
+        continue;
+      }
       lambda *= 4;
     }
   }
   const converged = stopReason === 'relative' || stopReason === 'xtol' || stopReason === 'stalled' || stopReason === 'zero_cost';
-  const jacobian = forwardJacobian(ev.evaluate, u, stepAt(u));
+  const jacobian = fresh ? J : forwardJacobian(ev.evaluate, u, stepAt(u));
   return { u, residuals: r, cost, evaluations: ev.evaluations, iterations, converged, stopReason, errors, jacobian };
 }

@@ -12,7 +12,10 @@
  *     `taperV` of that window are scaled by distance/taperV, so that the cost stays continuous as
  *     the window moves with the parameters (a hard window edge makes the cost a staircase, since a
  *     sample next to a gradual RESET carries a sizeable residual when it leaves the window);
- *   - the switching voltages are residuals of their own, (V_model − V_data) / vSigmaV.
+ *   - the switching voltages are residuals of their own: (V_model − V_data)/σ_V with V_data the
+ *     midpoint of the measured step in which the jump happened (switchTarget 'midpoint', default);
+ *     with switchTarget 'step' the distance from that step (0 inside it) is used instead, which
+ *     removes the quantisation bias but leaves the fit too little pull (see docs/fitting.md).
  * If the model does not switch inside the sweep, its switching voltage is taken as the sweep's
  * extreme, so the residual still points the way.
  */
@@ -40,10 +43,10 @@ export interface CycleEvaluation {
  * The SET runaway takes far less than one sample step (N goes 0.015 → 20 within 0.5 mV at
  * 1 V/s), so the crossing interpolated between samples is a staircase in the parameters. We
  * re-simulate the crossing interval from its start state on a `sub`-point sub-grid, `levels` deep
- * (SET: 32 points, 2 levels = step/1024; the gradual RESET: 16 points, 1 level), which makes the
+ * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number): number | null {
+function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
   const lc = Math.log(nCross);
   let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
   let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
@@ -51,7 +54,7 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
   const tS = new Float64Array(sub + 1), vV = new Float64Array(sub + 1);
   for (let level = 0; level < levels; level++) {
     for (let j = 0; j <= sub; j++) { const f = j / sub; tS[j] = t0 + f * (t1 - t0); vV[j] = v0 + f * (v1 - v0); }
-    const s = simulate(p, { tS, vV }, { circuit, ninit: n0 });
+    const s = simulate(p, { tS, vV }, { circuit, ninit: n0, ...tol });
     let j = 1;
     for (; j <= sub; j++) if (up ? s.ndisc[j] >= nCross : s.ndisc[j] <= nCross) break;
     if (j > sub || !Number.isFinite(s.ndisc[j])) break;
@@ -63,10 +66,28 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
   return Number.isFinite(v) ? v : null;
 }
 
-/** 0 inside [min(a,b), max(a,b)], else the distance to it. */
-function windowDistance(v: number, a: number, b: number): number {
-  const lo = Math.min(a, b), hi = Math.max(a, b);
-  return v < lo ? lo - v : v > hi ? v - hi : 0;
+/** Signed distance of v from the span [lo, hi] (0 inside). */
+function spanDistance(v: number, [lo, hi]: [number, number]): number {
+  return v < lo ? v - lo : v > hi ? v - hi : 0;
+}
+
+/**
+ * Distance (≥ 0) of a sample at v from the window of samples where model and data are in different
+ * states: [m, lo] when the model switches at m before reaching the measured step [lo, hi] (in
+ * |V|), [hi, m] when after it, and the point m when inside it. The window shrinks continuously to
+ * a point as m enters the step, so the tapered residuals stay continuous in m.
+ */
+function windowDistance(v: number, m: number, [lo, hi]: [number, number]): number {
+  const [a, b] = m < lo ? [m, lo] : m > hi ? [hi, m] : [m, m];
+  return v < a ? a - v : v > b ? v - b : 0;
+}
+
+/** Integration tolerances of the model during a fit (undefined = the model's defaults). */
+function simTol(o: ObjectiveOptions, points: number): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
+  return {
+    ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}),
+    ...(o.simMaxEvalsPerPoint ? { maxEvals: Math.max(2e4, o.simMaxEvalsPerPoint * points) } : {}),
+  };
 }
 
 export function residualCount(pc: PreparedCycle): number {
@@ -75,18 +96,20 @@ export function residualCount(pc: PreparedCycle): number {
 
 export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulate(p, pc.wave, { circuit, ninit });
+  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
-  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 2, 32);
-  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16);
+  if (sw.kSet > 0) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
+  if (sw.kReset > 0) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;
   const vResetM = sw.vResetV ?? vmax;
+  const mid = (x: [number, number] | null, v: number | null): [number, number] | null => (o.switchTarget === 'step' ? x : v === null ? null : [v, v]);
+  const setSpan = mid(pc.setSpan, pc.vSetV), resetSpan = mid(pc.resetSpan, pc.vResetV);
   const res = new Float64Array(residualCount(pc));
   let ss = 0;
   for (let k = 0; k < pc.idx.length; k++) {
@@ -96,15 +119,15 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
     const v = pc.vV[i];
     // distance (V) of an outward sample from the window between model and data switching voltage
     let dist = Infinity;
-    if (pc.outward[i]) {
-      if (v < 0 && pc.vSetV !== null) dist = windowDistance(v, vSetM, pc.vSetV);
-      else if (v > 0 && pc.vResetV !== null) dist = windowDistance(v, vResetM, pc.vResetV);
+    if (pc.outward[i] && !pc.plainResiduals) {
+      if (v < 0 && setSpan !== null) dist = windowDistance(v, vSetM, setSpan);
+      else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
     }
     res[k] = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
   }
   let k = pc.idx.length;
-  if (pc.vSetV !== null) res[k++] = (vSetM - pc.vSetV) / o.vSigmaV;
-  if (pc.vResetV !== null) res[k++] = (vResetM - pc.vResetV) / o.vSigmaV;
+  if (setSpan !== null) res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV;
+  if (resetSpan !== null) res[k++] = spanDistance(vResetM, resetSpan) / pc.vSigmaV;
   return {
     residuals: res, sim, iAModel: Float64Array.from(pc.at, (k) => sim.iA[k]), vSetModelV: sw.vSetV, vResetModelV: sw.vResetV,
     endNdisc: sim.ndisc[sim.ndisc.length - 1], rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,

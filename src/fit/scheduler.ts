@@ -46,7 +46,14 @@ export function createWorkerPool(workers = availableParallelism()): FitScheduler
   const here = import.meta.url;
   const ts = here.endsWith('.ts');
   const url = new URL(ts ? './worker.ts' : './worker.js', here);
-  const execArgv = ts ? ['--import', 'tsx'] : [];
+  // Compiled (dist/): the worker is plain JS. Under tsx (tests, scripts): the worker thread does not
+  // inherit tsx's loader hooks, so a small bootstrap registers them before importing worker.ts.
+  const spawnWorker = (): Worker => {
+    if (!ts) return new Worker(url);
+    const api = import.meta.resolve('tsx/esm/api');
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+    return new Worker(code, { eval: true });
+  };
   return {
     workers,
     run(jobs, settings, onEvent) {
@@ -70,7 +77,7 @@ export function createWorkerPool(workers = availableParallelism()): FitScheduler
         const n = Math.max(1, Math.min(workers, jobs.length));
         if (jobs.length === 0) { resolve(); return; }
         for (let k = 0; k < n; k++) {
-          const w = new Worker(url, { execArgv });
+          const w = spawnWorker();
           pool.push(w);
           w.on('message', (m: { index: number; event?: FitEvent; done?: boolean; error?: string }) => {
             if (m.event) onEvent(m.index, m.event);

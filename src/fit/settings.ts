@@ -28,6 +28,10 @@ export interface FitSettings {
   /** Condition number of the scaled Jacobian above which a fit is flagged ill_conditioned. */
   illConditioned: number;
   guess: boolean;
+  /** Clamp the state carried over from the previous cycle into the cycle's [Ndiscmin, Ndiscmax]. */
+  clampCarried: boolean;
+  /** Second LM phase with the switching-voltage residuals weighted by their quantisation error. */
+  statWeights: boolean;
   seed: number;
 }
 
@@ -63,6 +67,8 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     poorFitRms: o.poorFitRms ?? 0.15,
     illConditioned: o.illConditioned ?? 1e4,
     guess: o.guess ?? true,
+    statWeights: o.statWeights ?? true,
+    clampCarried: o.clampCarried ?? true,
     seed: o.seed ?? 1,
   };
   if (!['campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (campaign, joint, independent).`, { code: 'bad_arguments' });

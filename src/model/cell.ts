@@ -5,7 +5,7 @@
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
 import { loadCurrent, discResistance, plugResistance } from './ohmic.js';
-import { lnFieldEmission, lnThermionic, loweringCoefficient, w00Volts } from './schottky.js';
+import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
 
@@ -117,10 +117,9 @@ export class Cell {
     this.tempK = tempK;
     if (!(i > 0)) return Infinity;
     const p = this.p;
-    const lnJ = this.setPol
-      ? lnFieldEmission(u, tempK, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
-      : lnThermionic(u, tempK, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
-    return lnJ - Math.log(i);
+    return this.setPol
+      ? lnFieldEmissionOver(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
+      : lnThermionicOver(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
   }
 
   /** Voltage across the cell (AE to OE, magnitude) at the last evaluation point. */

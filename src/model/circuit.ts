@@ -8,15 +8,21 @@ import { scanSolve, secantInfo, secantSolve } from './solve.js';
 import type { JartParams } from './params.js';
 
 export interface Circuit {
-  /** SMU current compliance |I| ≤ complianceA, A. */
+  /**
+   * SMU current compliance in the SET polarity (V < 0): |I| ≤ complianceA, A. As in a lab sweep,
+   * it limits the SET; the RESET polarity has its own limit `complianceResetA` (default none).
+   */
   complianceA?: number;
+  /** Current compliance in the RESET polarity (V > 0), A (default: none). */
+  complianceResetA?: number;
   /** External series resistance between source and cell (not heating the filament), Ω. */
   seriesOhm?: number;
 }
 
 export class Driver {
   readonly cell: Cell;
-  readonly complianceA: number;
+  readonly complianceSetA: number;
+  readonly complianceResetA: number;
   // continuation history (voltage drive and current drive separately)
   private uHist = 0;
   private slopeHist = 0;
@@ -33,7 +39,9 @@ export class Driver {
   constructor(p: JartParams, circuit: Circuit = {}) {
     this.cell = new Cell(p);
     this.cell.setSeries(circuit.seriesOhm ?? 0);
-    this.complianceA = circuit.complianceA !== undefined && circuit.complianceA > 0 ? circuit.complianceA : Infinity;
+    const c = (x: number | undefined): number => (x !== undefined && x > 0 ? x : Infinity);
+    this.complianceSetA = c(circuit.complianceA);
+    this.complianceResetA = c(circuit.complianceResetA);
   }
 
   /** Forget the branch history (next solve starts from V_S = 0). */
@@ -90,11 +98,12 @@ export class Driver {
     this.polHist = pol;
     this.uHist = ok ? cell.u : 0;
     let comp = false;
-    if (ok && cell.i > this.complianceA) {
+    const icc = pol < 0 ? this.complianceSetA : this.complianceResetA;
+    if (ok && cell.i > icc) {
       // current drive at Icc; the cell voltage follows
       comp = true;
       const uMax = cell.u;
-      cell.prepareCurrent(this.complianceA, pol < 0, uMax);
+      cell.prepareCurrent(icc, pol < 0, uMax);
       const uc = this.uHistC;
       let okc = uc > 0 && uc < uMax ? secantSolve(cell, uc, 0) : false;
       if (!okc) okc = scanSolve(cell, 0);

@@ -8,3 +8,8 @@ export { simulate, DEFAULT_SIM, type SimOptions, type SimResult } from './simula
 export type { Circuit } from './circuit.js';
 export { operatingPoint, readCurrent, type OperatingPoint } from './operating-point.js';
 export type { CycleDraw, CycleEvent, CycleSampler } from './variability.js';
+export {
+  createPulseKernel, applyPulseExact,
+  type PulseKernel, type PulseKernelOptions, type PulseDeviceVar,
+} from './pulse-kernel.js';
+export { createReadTable, type ReadTable, type ReadTableOptions } from './read-table.js';

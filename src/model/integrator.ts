@@ -17,6 +17,8 @@ export interface StepControl {
   relTol: number;
   /** Budget of right-hand-side evaluations for the whole simulation. */
   maxEvals: number;
+  /** 'heun': adaptive Heun–Euler (2nd order, the reference's scheme); 'rk23': Bogacki–Shampine. */
+  scheme: 'heun' | 'rk23';
 }
 
 export class Integrator {
@@ -35,6 +37,11 @@ export class Integrator {
   private slope = 0;
   private setPol = false;
   private readonly hist = new Float64Array(4);
+  // first-same-as-last across pieces: the last evaluation (t, N, V) and its dy/dt
+  private fsalT = NaN;
+  private fsalN = NaN;
+  private fsalV = NaN;
+  private fsalK = NaN;
 
   constructor(d: Driver, vs: VarState, nInit: number, ctl: StepControl) {
     this.d = d;
@@ -66,6 +73,7 @@ export class Integrator {
     this.va = vV;
     this.slope = 0;
     this.setPol = vV < 0;
+    this.fsalT = NaN;
     this.rhs(tS, this.nDisc);
   }
 
@@ -85,13 +93,14 @@ export class Integrator {
     let y = toY(this.nDisc, setPol, nMin, nMax);
     // frozen: V = 0 throughout, or N at/beyond the bound it moves towards
     if (mid === 0 || y === -Infinity || !(y === y)) {
+      this.fsalT = NaN;
       this.rhs(tb, this.nDisc);
       if (!this.d.ok) this.failed = true;
       return;
     }
     const ctl = this.ctl;
     let t = ta;
-    let k1 = this.rhs(t, this.nDisc);
+    let k1 = this.fsalT === ta && this.fsalN === this.nDisc && this.fsalV === va ? this.fsalK : this.rhs(t, this.nDisc);
     let lnN = Math.log(this.nDisc);
     let h = Math.min(this.h, tb - ta);
     const guard = tb - ta;
@@ -112,13 +121,32 @@ export class Integrator {
         last = true;
       }
       this.d.saveHistory(this.hist);
-      const k2 = this.rhs(t + 0.5 * h, fromY(y + 0.5 * h * k1, setPol, nMin, nMax));
-      const k3 = this.rhs(t + 0.75 * h, fromY(y + 0.75 * h * k2, setPol, nMin, nMax));
-      const yn = y + h * ((2 / 9) * k1 + (1 / 3) * k2 + (4 / 9) * k3);
-      const nNew = fromY(yn, setPol, nMin, nMax);
+      let yn: number;
+      let nNew: number;
+      let k4: number;
+      let errY: number;
       const tn = last ? tb : t + h;
-      const k4 = this.rhs(tn, nNew);
-      const errY = h * ((-5 / 72) * k1 + (1 / 12) * k2 + (1 / 9) * k3 - (1 / 8) * k4);
+      if (ctl.scheme === 'rk23') {
+        const k2 = this.rhs(t + 0.5 * h, fromY(y + 0.5 * h * k1, setPol, nMin, nMax));
+        const k3 = this.rhs(t + 0.75 * h, fromY(y + 0.75 * h * k2, setPol, nMin, nMax));
+        yn = y + h * ((2 / 9) * k1 + (1 / 3) * k2 + (4 / 9) * k3);
+        nNew = fromY(yn, setPol, nMin, nMax);
+        k4 = this.rhs(tn, nNew);
+        errY = h * ((-5 / 72) * k1 + (1 / 12) * k2 + (1 / 9) * k3 - (1 / 8) * k4);
+      } else {
+        const y1 = y + h * k1;
+        const n1 = fromY(y1, setPol, nMin, nMax);
+        const k2 = this.rhs(tn, n1);
+        yn = y + 0.5 * h * (k1 + k2);
+        errY = 0.5 * h * (k2 - k1);
+        nNew = fromY(yn, setPol, nMin, nMax);
+        const errEst = (Math.abs(errY) * Math.max(sig, logistic(yn))) / 10;
+        // The end-point evaluation is needed only for an accepted step, and not even then when
+        // the predictor's N equals the corrected N to 1e-9 (operating point the same to ~1e-9).
+        if (errEst > ctl.relTol) k4 = 0;
+        else if (Math.abs(nNew - n1) <= 1e-9 * nNew) k4 = k2;
+        else k4 = this.rhs(tn, nNew);
+      }
       const sigN = Math.max(sig, logistic(yn));
       const err = (Math.abs(errY) * sigN) / 10;
       const lnNew = Math.log(nNew);
@@ -130,7 +158,7 @@ export class Integrator {
       if (!(err <= ctl.relTol) || !(dln <= ctl.maxDlnN) || !(k4 === k4)) {
         this.rejected++;
         this.d.restoreHistory(this.hist);
-        let fac = err > 0 ? 0.9 * Math.cbrt(ctl.relTol / err) : 0.5;
+        let fac = err > 0 ? 0.9 * (ctl.scheme === 'rk23' ? Math.cbrt(ctl.relTol / err) : Math.sqrt(ctl.relTol / err)) : 0.5;
         if (dln > ctl.maxDlnN) fac = Math.min(fac, (0.9 * ctl.maxDlnN) / dln);
         if (!(fac === fac)) fac = 0.25;
         h *= Math.min(0.9, Math.max(0.1, fac));
@@ -146,10 +174,16 @@ export class Integrator {
       this.nDisc = nNew;
       lnN = lnNew;
       k1 = k4;
-      const grow = err > 0 ? 0.9 * Math.cbrt(ctl.relTol / err) : 5;
+      const grow = err > 0 ? 0.9 * (ctl.scheme === 'rk23' ? Math.cbrt(ctl.relTol / err) : Math.sqrt(ctl.relTol / err)) : 5;
       const hNext = h * Math.min(5, Math.max(0.2, grow));
       this.h = hNext;
-      if (last) break;
+      if (last) {
+        this.fsalT = tb;
+        this.fsalN = nNew;
+        this.fsalV = vb;
+        this.fsalK = k4;
+        break;
+      }
       h = hNext;
     }
   }

@@ -42,26 +42,44 @@ export function xMinusTanh(x: number): number {
 const LN_ASTAR = Math.log(A_STAR);
 const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E);
 
-/** ln I_TE for V_S = u ≥ 0: A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1). */
-export function lnThermionic(u: number, tempK: number, lnArea: number, phiBn0: number, dPhi: number, kLower: number): number {
+/**
+ * ln(I_TE / i) for V_S = u ≥ 0, with I_TE = A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1): the residual of
+ * the implicit solve against the load current i (one log per call).
+ */
+export function lnThermionicOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number, dPhi: number,
+  kLower: number): number {
   const kT = K_B_OVER_E * tempK;
   const phi = barrier(phiBn0, dPhi - u, kLower);
-  return lnArea + LN_ASTAR + 2 * Math.log(tempK) - phi / kT + lnExpm1(u / kT);
+  const z = u / kT;
+  const lead = lnArea + LN_ASTAR - phi / kT;
+  if (z > 600) return lead + 2 * Math.log(tempK) + lnExpm1(z) - Math.log(i);
+  return lead + Math.log((tempK * tempK * Math.expm1(z)) / i);
 }
 
 /**
- * ln |I_TFE| for V_S = −u (u ≥ 0):
- * A·(A* T/k)·sqrt(π W00 e (u + φ_Bn/cosh² x))·exp(−e φ_Bn/W0)·(exp(e u/ε′) − 1),
+ * ln(|I_TFE| / i) for V_S = −u (u ≥ 0), with
+ * |I_TFE| = A·(A* T/k)·sqrt(π W00 e (u + φ_Bn/cosh² x))·exp(−e φ_Bn/W0)·(exp(e u/ε′) − 1),
  * x = W00/kT, W0 = W00 coth x, ε′ = W00/(x − tanh x).
  */
-export function lnFieldEmission(u: number, tempK: number, lnArea: number, phiBn0: number, dPhi: number,
-  kLower: number, w00: number): number {
+export function lnFieldEmissionOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number,
+  dPhi: number, kLower: number, w00: number): number {
   const kT = K_B_OVER_E * tempK;
   const phi = barrier(phiBn0, dPhi + u, kLower);
   const x = w00 / kT;
-  const th = Math.tanh(x);
-  const ch = Math.cosh(x);
-  const xm = xMinusTanh(x);
-  const root = Math.PI * w00 * (u + phi / (ch * ch));
-  return lnArea + LN_ASTAR_KBE + Math.log(tempK) + 0.5 * Math.log(root) - (phi * th) / w00 + lnExpm1((u * xm) / w00);
+  let th: number;
+  let invCosh2: number;
+  if (x < 20) {
+    const e2 = Math.exp(-2 * x);
+    th = (1 - e2) / (1 + e2);
+    invCosh2 = (4 * e2) / ((1 + e2) * (1 + e2));
+  } else {
+    th = 1;
+    invCosh2 = x < 350 ? 4 * Math.exp(-2 * x) : 0;
+  }
+  const xm = x < 0.1 ? xMinusTanh(x) : x - th;
+  const z = (u * xm) / w00;
+  const root = Math.PI * w00 * (u + phi * invCosh2);
+  const lead = lnArea + LN_ASTAR_KBE - (phi * th) / w00;
+  if (z > 600) return lead + Math.log(tempK) + 0.5 * Math.log(root) + lnExpm1(z) - Math.log(i);
+  return lead + Math.log((tempK * Math.sqrt(root) * Math.expm1(z)) / i);
 }

@@ -13,14 +13,20 @@ import type { Waveform } from './waveform.js';
 
 export interface SimOptions {
   circuit?: Circuit;
-  /** Max |Δ ln N| per step (default 0.05). */
+  /** Max |Δ ln N| per step (default 0.02). */
   maxDlnN?: number;
-  /** Local error tolerance per step in ln N (default 1e-5). */
+  /** Local error tolerance per step in ln N (default 2e-4). */
   relTol?: number;
   /** Initial state N (default p.Ninit). */
   ninit?: number;
   /** v1b var: new targets (rnew, lnew, Ndiscmin, Ndiscmax) at every entry into SET/RESET polarity. */
   sampler?: CycleSampler;
+  /**
+   * Integration scheme. Default 'heun' (adaptive Heun–Euler with |Δ ln N| ≤ 0.02 and local error
+   * ≤ 2e-4: the settings of the reference implementation, spec §13). 'rk23' (Bogacki–Shampine) with a
+   * small relTol (1e-7) gives the converged solution; see docs/model.md for the difference.
+   */
+  scheme?: 'heun' | 'rk23';
   /** Budget of right-hand-side evaluations (default 5e6); beyond it the rest of the output is NaN. */
   maxEvals?: number;
 }
@@ -41,7 +47,7 @@ export interface SimResult {
   stats: { steps: number; rhsEvals: number; rejected: number };
 }
 
-export const DEFAULT_SIM = { maxDlnN: 0.05, relTol: 1e-5, maxEvals: 5e6 } as const;
+export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme: 'heun' } as const;
 
 export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): SimResult {
   const n = wave.tS.length;
@@ -59,6 +65,7 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     maxDlnN: opts.maxDlnN ?? DEFAULT_SIM.maxDlnN,
     relTol: opts.relTol ?? DEFAULT_SIM.relTol,
     maxEvals: opts.maxEvals ?? DEFAULT_SIM.maxEvals,
+    scheme: opts.scheme ?? DEFAULT_SIM.scheme,
   });
   const sampler = opts.sampler;
   const record = (k: number): void => {

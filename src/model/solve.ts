@@ -15,6 +15,9 @@ import type { Cell } from './cell.js';
 
 const scratch = new Float64Array(400);
 let scanCount = 0;
+/** 'robust': every solve by scan + bracketing (the baseline of the benchmark); 'fast': continuation first. */
+export const solverMode = { robust: false };
+
 /** Slope dg/du of the last converged secant solve (for the next start). */
 export const secantInfo = { slope: 0, evals: 0 };
 
@@ -120,7 +123,7 @@ export function scanSolve(cell: Cell, u0: number): boolean {
  */
 export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
   const top = cell.absV;
-  if (!(u0 > 0 && u0 < top)) return false;
+  if (solverMode.robust || !(u0 > 0 && u0 < top)) return false;
   let g0 = cell.g(u0);
   if (!Number.isFinite(g0)) return false;
   if (Math.abs(g0) < 1e-14) return true;

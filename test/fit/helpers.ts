@@ -19,7 +19,9 @@ export function synthDevice(id: string, n: number, seed: number, stepV = 0.01, s
       lnew: (shared.lnew ?? 0.4e-9) * (1 + 0.05 * rng.normal()),
       Ndiscmin: (shared.Ndiscmin ?? 0.008) * (1 + 0.1 * rng.normal()),
     });
-    const s = synthCycle(p, rng, { stepV, device: id, cycle: c, ninit, noiseDec: 0.013 });
+    // carried state clamped into the new cycle's bounds (as the example campaign generator does)
+    const n0 = ninit === undefined ? undefined : Math.min(p.Ndiscmax, Math.max(p.Ndiscmin, ninit));
+    const s = synthCycle(p, rng, { stepV, device: id, cycle: c, ninit: n0, noiseDec: 0.013 });
     ninit = s.endNdisc;
     cycles.push(s.cycle);
     truths.push(p);

@@ -73,3 +73,14 @@ test('multi-start design is seeded and finds the global minimum of a two-well pr
   const r = multiStartFit(fn, startDesign(Float64Array.from([-1.5, 0]), Float64Array.from([-3, -3]), Float64Array.from([3, 3]), 6, 3, createRng(4)), { uMin: Float64Array.from([-3, -3]), uMax: Float64Array.from([3, 3]) });
   assert.ok(Math.abs(r.u[0] - 2) < 1e-3, `x ${r.u[0]}`);
 });
+
+test('Broyden Jacobian updates (through the library jacobianFunction) reach the same minimum', () => {
+  const { fn, truth } = problem(0.01);
+  const a = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, jacobianUpdate: 'broyden' });
+  const b = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, jacobianUpdate: 'fd' });
+  assert.ok(a.converged && b.converged);
+  for (let k = 0; k < 3; k++) {
+    assert.ok(Math.abs(a.u[k] - b.u[k]) < 1e-3, `param ${k}: ${a.u[k]} vs ${b.u[k]}`);
+    assert.ok(Math.abs(a.u[k] - truth[k]) < 0.05);
+  }
+});

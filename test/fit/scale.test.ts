@@ -17,11 +17,11 @@ function dataset(nDev: number, nCyc: number) {
 }
 
 test('the same seed gives identical fits with 1 and 2 workers', async () => {
-  const ds = dataset(3, 2);
+  const ds = dataset(2, 2);
   const settings = resolveFitSettings({ ...small, fitParams: [...small.fitParams], seed: 7 });
   const a = await fitDataset(ds, settings, createInlineScheduler());
   const b = await fitDataset(ds, settings, createWorkerPool(2));
-  assert.equal(a.cycles.length, 6);
+  assert.equal(a.cycles.length, 4);
   const strip = (r: typeof a) => r.cycles.map((c) => ({ ...c, metrics: { ...c.metrics, seconds: 0 } }));
   assert.deepEqual(strip(b), strip(a));
   assert.deepEqual(b.devices, a.devices);

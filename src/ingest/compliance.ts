@@ -1,0 +1,76 @@
+/**
+ * Compliance from the data, when no metadata states it:
+ * 1. an SMU plateau: ≥ 3 consecutive samples within 0.05 % of each other and within 2 % of the
+ *    excursion's max |I|, at a
+ *    "round" setting (1 significant digit within 0.05 %, or 2 within 0.01 %), on either polarity;
+ * 2. a saturating SET branch (1T1R transistor, slow SMU): ≥ 4 samples of the SET excursion at
+ *    ≥ 85 % of its max |I| spanning ≥ 10 % of its peak |V|, with a log-log slope below 0.4
+ *    (an ohmic LRS has slope 1). The compliance is then the max |I|.
+ */
+import type { Excursion } from './excursions.js';
+
+/** A front-panel setting: 1 significant digit within 0.05 %, or 2 within 0.01 %. */
+function isRound(x: number): boolean {
+  const near = (digits: number, tol: number) => {
+    const e = Math.floor(Math.log10(x)) - (digits - 1);
+    const r = Math.round(x / 10 ** e) * 10 ** e;
+    return Math.abs(x - r) <= tol * x;
+  };
+  return near(1, 5e-4) || near(2, 1e-4);
+}
+
+export function smuPlateau(iA: number[], ex: Excursion): number | null {
+  let imax = 0;
+  for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
+  if (!(imax > 0)) return null;
+  // longest run of consecutive samples near the top that agree within 0.05 % (one overshoot sample may sit above)
+  let best: number[] = [];
+  for (let k = ex.start; k < ex.end; k++) {
+    const a = Math.abs(iA[k]);
+    if (a < 0.98 * imax) continue;
+    const run = [a];
+    for (let j = k + 1; j < ex.end && Math.abs(Math.abs(iA[j]) - a) <= 5e-4 * a; j++) run.push(Math.abs(iA[j]));
+    if (run.length > best.length) best = run;
+    if (best.length >= ex.end - k) break;
+  }
+  if (best.length < 3) return null;
+  const s = [...best].sort((a, b) => a - b);
+  const med = s[s.length >> 1];
+  return isRound(med) ? med : null;
+}
+
+export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {
+  let imax = 0;
+  for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
+  if (!(imax > 0)) return null;
+  const vp = Math.abs(vV[ex.peak]);
+  const near: number[] = [];
+  for (let k = ex.start; k < ex.end; k++) if (Math.abs(iA[k]) >= 0.85 * imax) near.push(k);
+  if (near.length < 4) return null;
+  let vlo = Infinity, vhi = 0;
+  for (const k of near) { vlo = Math.min(vlo, Math.abs(vV[k])); vhi = Math.max(vhi, Math.abs(vV[k])); }
+  if (vhi - vlo < 0.1 * vp || vlo <= 0) return null;
+  const outNear = near.filter((k) => k <= ex.peak);
+  const use = outNear.length >= 3 ? outNear : near.filter((k) => k >= ex.peak);
+  if (use.length < 3) return null;
+  const a = use[0], b = use[use.length - 1];
+  const dv = Math.log(Math.abs(vV[b]) / Math.abs(vV[a]));
+  if (!(Math.abs(dv) > 0.05)) return null;
+  const slope = Math.log(Math.abs(iA[b]) / Math.abs(iA[a])) / dv;
+  return slope < 0.4 ? imax : null;
+}
+
+/** Compliance detected on one cycle's excursions; `setSign` is the sign of the SET excursions. */
+export function detectCompliance(vV: number[], iA: number[], exs: Excursion[], setSign: 1 | -1): number | null {
+  const plateaus: number[] = [];
+  for (const ex of exs) { const p = smuPlateau(iA, ex); if (p !== null) plateaus.push(p * (ex.sign === setSign ? 1 : -1)); }
+  const setP = plateaus.filter((p) => p > 0);
+  if (setP.length) return Math.max(...setP);
+  for (const ex of exs) {
+    if (ex.sign !== setSign) continue;
+    const s = saturatingSet(vV, iA, ex);
+    if (s !== null) return s;
+  }
+  if (plateaus.length) return Math.max(...plateaus.map(Math.abs));
+  return null;
+}

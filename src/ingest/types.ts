@@ -1,0 +1,173 @@
+/**
+ * Types of the ingest stage: the raw grid read from a file, the traces found in it, and the
+ * normalised dataset (`jartcal.dataset/1`, CONTRACTS §2) it produces.
+ */
+import type { ErrorLocation } from '../util/errors.js';
+
+/** One cell as read: a number (workbooks), a string (text files, text cells) or empty. */
+export type Cell = string | number | null;
+
+/** A rectangular-ish table of cells with a way to name each cell's location in its source. */
+export interface Grid {
+  file: string;
+  sheet?: string;
+  rows: Cell[][];
+  /** Source line (text) or row number (sheet) of rows[r], 1-based. */
+  lineOf(r: number): number;
+  /** ErrorLocation of cell (r, c). */
+  loc(r: number, c?: number): ErrorLocation;
+  /** Comment and metadata lines collected while reading (key → value). */
+  meta: Record<string, string>;
+}
+
+export type Half = 'set' | 'reset';
+
+/** A contiguous series of (V, I[, t]) samples read from one table or run, before cycle splitting. */
+export interface Trace {
+  file: string;
+  sheet?: string;
+  vV: number[];
+  /** Current as read (signed or absolute), already scaled to A. */
+  iA: number[];
+  tS?: number[];
+  /** Per-sample cycle number from a cycle column. */
+  cycleCol?: number[];
+  /** Per-sample device id from a device column. */
+  deviceCol?: string[];
+  /** Source line/row number of each sample (1-based). */
+  rows: number[];
+  /** Sample indices before which a label row or block boundary separated the data. */
+  breaks: number[];
+  meta: Record<string, string>;
+  hints: TraceHints;
+  columns: { v: string; i: string; t?: string; cycle?: string; device?: string };
+}
+
+export interface TraceHints {
+  device?: string;
+  cycle?: number;
+  half?: Half;
+  complianceA?: number;
+  /** True when the time column was synthesised by the instrument software, not measured. */
+  timeGenerated?: boolean;
+  /** 'devices' | 'cycles': what side-by-side blocks of one sheet stand for. */
+  blockKind?: 'devices' | 'cycles';
+  blockIndex?: number;
+}
+
+/** A problem that did not stop the ingest (only under --lenient, or informative notes). */
+export interface IngestIssue {
+  code: string;
+  message: string;
+  location?: ErrorLocation;
+}
+
+export type Polarity = 'positive' | 'negative';
+export type TimeSource = 'file' | 'sweep-rate' | 'index';
+
+export interface CycleFeatures {
+  vSetV: number | null;
+  vResetV: number | null;
+  readVoltageV: number;
+  hrsOhm: number | null;
+  lrsOhm: number | null;
+  onOff: number | null;
+  resetPeakA: number | null;
+  complianceHit: boolean;
+}
+
+export interface Provenance {
+  file: string;
+  sheet?: string;
+  rowStart: number;
+  rowEnd: number;
+}
+
+export interface Cycle {
+  device: string;
+  cycle: number;
+  tS: number[];
+  timeSource: TimeSource;
+  vV: number[];
+  iA: number[];
+  complianceA: number | null;
+  branch: number[];
+  features: CycleFeatures;
+  provenance: Provenance;
+  /** All source parts when the cycle was joined from SET and RESET halves (first one = provenance). */
+  parts?: Provenance[];
+  currentFloorA?: number;
+  /** Where complianceA came from. */
+  complianceSource?: 'metadata' | 'plateau' | 'option' | 'none';
+  /** Cycle label found in the file (sheet name, Count, cycle column), when it differs from `cycle`. */
+  sourceCycle?: number;
+}
+
+export interface DeviceRecord {
+  id: string;
+  setPolarity: Polarity;
+  complianceA: number | null;
+  cycles: Cycle[];
+  metadata: Record<string, string>;
+  /** How setPolarity was decided. */
+  polaritySource?: 'detected' | 'option';
+}
+
+export interface Dataset {
+  schema: 'jartcal.dataset/1';
+  toolkitVersion: string;
+  createdAt: string;
+  options: ResolvedIngestOptions;
+  devices: DeviceRecord[];
+  /** Dropped rows (under --lenient), skipped sheets and other notes. */
+  issues: IngestIssue[];
+  /** Input files, in the order given. */
+  files: string[];
+}
+
+export type FormatName = 'auto' | 'k4200' | 'b1500' | 'csv' | 'xlsx';
+
+export interface IngestOptions {
+  format?: FormatName;
+  setPolarity?: Polarity | 'auto';
+  readVoltageV?: number;
+  sweepRateVps?: number;
+  /** Ignore a time column and rebuild time from sweepRateVps. */
+  timeFrom?: 'auto' | 'file' | 'sweep-rate';
+  lenient?: boolean;
+  /** Sheet name or 0-based index (workbooks); all data sheets when absent. */
+  sheet?: string | number;
+  vColumn?: string;
+  iColumn?: string;
+  tColumn?: string;
+  cycleColumn?: string;
+  deviceColumn?: string;
+  vUnit?: string;
+  iUnit?: string;
+  tUnit?: string;
+  /** Forces all data into one device with this id. */
+  device?: string;
+  /** How device ids are derived when the file states none. */
+  deviceFrom?: 'auto' | 'file' | 'dir';
+  /** What side-by-side column blocks stand for. */
+  blocks?: 'auto' | 'devices' | 'cycles';
+  complianceA?: number;
+  decimalComma?: boolean | 'auto';
+}
+
+export interface ResolvedIngestOptions {
+  format: FormatName;
+  setPolarity: Polarity | 'auto';
+  readVoltageV: number;
+  sweepRateVps: number | null;
+  timeFrom: 'auto' | 'file' | 'sweep-rate';
+  lenient: boolean;
+  sheet: string | number | null;
+  columns: { v: string | null; i: string | null; t: string | null; cycle: string | null; device: string | null };
+  units: { v: string | null; i: string | null; t: string | null };
+  device: string | null;
+  deviceFrom: 'auto' | 'file' | 'dir';
+  blocks: 'auto' | 'devices' | 'cycles';
+  complianceA: number | null;
+  decimalComma: boolean | 'auto';
+}
