@@ -40,7 +40,9 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
     wave.vV[c * (n - 1) + k] = one.vV[k];
   }
   const params = resolveParams({ ...device.params });
+  // The sweep starts with a SET: the device sits in its HRS, N = its Ndiscmin (as the fit stage assumes).
   const res = simulate(params, wave, {
+    ninit: params.Ndiscmin,
     circuit: sweep.complianceA !== null ? { complianceA: sweep.complianceA } : undefined,
     sampler: () => drawCycle(pop, device, rng),
   });

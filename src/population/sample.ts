@@ -27,6 +27,13 @@ export function varyingParams(pop: PopulationFile): ParamName[] {
   return PARAM_NAMES.filter((n) => pop.parameters[n] !== undefined);
 }
 
+const MAX_REDRAWS = 100;
+
+/** Ndiscmin < Ndiscmax (defaults 0.008 / 20 where absent). */
+function nBoundsOk(v: Partial<Record<ParamName, number>>): boolean {
+  return (v.Ndiscmin ?? 0.008) < (v.Ndiscmax ?? 20);
+}
+
 /** Cholesky factor of the population's correlation (already repaired to PD by the estimator / reader). */
 function copulaFactor(pop: PopulationFile): number[][] {
   const m = pop.correlation.matrix;
@@ -42,13 +49,18 @@ export function samplePopulation(pop: PopulationFile, nDevices: number, rng: Rng
   const xi = new Float64Array(k);
   const out: SampledDevice[] = [];
   for (let d = 0; d < nDevices; d++) {
-    for (let i = 0; i < k; i++) xi[i] = rng.normal();
-    const values: Partial<Record<ParamName, number>> = {};
-    for (const n of names) {
-      const ci = corrIdx.get(n);
-      let z: number;
-      if (ci !== undefined) { z = 0; for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j]; } else z = rng.normal();
-      values[n] = d2dFromZ(pop.parameters[n] as ParameterSpec, z);
+    let values: Partial<Record<ParamName, number>> = {};
+    // The joint distribution is restricted to the physical region Ndiscmin < Ndiscmax: redraw (bounded).
+    for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
+      for (let i = 0; i < k; i++) xi[i] = rng.normal();
+      values = {};
+      for (const n of names) {
+        const ci = corrIdx.get(n);
+        let z: number;
+        if (ci !== undefined) { z = 0; for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j]; } else z = rng.normal();
+        values[n] = d2dFromZ(pop.parameters[n] as ParameterSpec, z);
+      }
+      if (nBoundsOk({ ...pop.base, ...values })) break;
     }
     out.push({ index: d, values, params: { ...pop.base, ...values } });
   }
@@ -67,12 +79,16 @@ function deviceValue(pop: PopulationFile, device: SampledDevice, n: ParamName): 
 
 /** All parameters with a c2c spread, redrawn for one cycle (canonical order). */
 export function drawCycleParams(pop: PopulationFile, device: SampledDevice, rng: Rng): Partial<Record<ParamName, number>> {
-  const out: Partial<Record<ParamName, number>> = {};
-  for (const n of varyingParams(pop)) {
-    const p = pop.parameters[n] as ParameterSpec;
-    if (p.c2c.spread > 0) out[n] = c2cDraw(p, deviceValue(pop, device, n), rng);
+  let out: Partial<Record<ParamName, number>> = {};
+  for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
+    out = {};
+    for (const n of varyingParams(pop)) {
+      const p = pop.parameters[n] as ParameterSpec;
+      if (p.c2c.spread > 0) out[n] = c2cDraw(p, deviceValue(pop, device, n), rng);
+    }
+    if (nBoundsOk({ Ndiscmin: out.Ndiscmin ?? deviceValue(pop, device, 'Ndiscmin'), Ndiscmax: out.Ndiscmax ?? deviceValue(pop, device, 'Ndiscmax') })) return out;
   }
-  return out;
+  return {}; // no admissible draw: the cycle keeps the device's values
 }
 
 /** The v1b var quantities of one cycle (rnew, lnew, Ndiscmin, Ndiscmax); non-varying ones stay at the device's value. */
@@ -95,15 +111,13 @@ export function sampleTable(pop: PopulationFile, nDevices: number, cycles: numbe
   const varying = new Set(varyingParams(pop));
   const columns = PARAM_NAMES.filter((n) => varying.has(n) || V1B_VAR.includes(n) || pop.base[n] !== undefined);
   const rows: SampleRow[] = [];
-  const c2cNames = varyingParams(pop).filter((n) => (pop.parameters[n] as ParameterSpec).c2c.spread > 0);
   for (const d of devices) {
     const row0: Partial<Record<ParamName, number>> = {};
     for (const n of columns) row0[n] = deviceValue(pop, d, n);
     rows.push({ device: d.index, cycle: 0, values: row0 });
     const r = cycRng.fork(d.index);
     for (let c = 1; c <= cycles; c++) {
-      const v = { ...row0 };
-      for (const n of c2cNames) v[n] = c2cDraw(pop.parameters[n] as ParameterSpec, row0[n] as number, r);
+      const v = { ...row0, ...drawCycleParams(pop, d, r) };
       rows.push({ device: d.index, cycle: c, values: v });
     }
   }

@@ -77,3 +77,22 @@ test('paper presets: clipped d2d piles up at the bounds (aihwkit semantics, sigm
   assert.ok(Math.abs(at - 0.764) < 0.03, `fraction at bounds ${at}`);
   assert.equal(loadPreset('cueppers2019').parameters.rnew, undefined);
 });
+
+test('property: devices and cycles always have Ndiscmin < Ndiscmax, even when the marginals overlap', () => {
+  const overlap = readPopulation({
+    schema: 'jartcal.population/1', toolkitVersion: 't', createdAt: '', seed: 0, provenance: { fits: [], datasets: [] }, base: {},
+    parameters: {
+      Ndiscmax: { family: 'lognormal', d2d: { center: 0.09, spread: 0.3, spreadKind: 'ln' }, c2c: { spread: 0.3, spreadKind: 'ln' } },
+      Ndiscmin: { family: 'lognormal', d2d: { center: 0.04, spread: 0.5, spreadKind: 'ln' }, c2c: { spread: 0.6, spreadKind: 'ln' } },
+    },
+    correlation: { params: [], matrix: [] },
+  });
+  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+    const rng = createRng(seed);
+    for (const d of samplePopulation(overlap, 10, rng)) {
+      if (!((d.values.Ndiscmin as number) < (d.values.Ndiscmax as number))) return false;
+      for (let c = 0; c < 5; c++) { const v = drawCycle(overlap, d, rng); if (!(v.Ndiscmin < v.Ndiscmax)) return false; }
+    }
+    return true;
+  }), { numRuns: 50 });
+});
