@@ -55,10 +55,14 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
   const o = resolveEstimateOptions(options);
   const rng = createRng(o.seed);
   const cycles = fits.cycles.filter((c) => o.includeUnconverged || c.converged);
-  const cycleLevel = new Set<ParamName>();
-  for (const c of cycles) for (const n of c.fitted) cycleLevel.add(n);
+  // Levels: a parameter in a device record (devices[].params) is device-level (d2d only), even if the
+  // device-stage cycles list it as fitted; one fitted per cycle (and in settings.cycleParams, when given)
+  // is cycle-level.
   const deviceLevel = new Set<ParamName>();
-  for (const d of fits.devices) for (const n of Object.keys(d.params) as ParamName[]) if (!cycleLevel.has(n)) deviceLevel.add(n);
+  for (const d of fits.devices) for (const n of Object.keys(d.params) as ParamName[]) deviceLevel.add(n);
+  const allowed = Array.isArray(fits.settings.cycleParams) ? new Set(fits.settings.cycleParams) : null;
+  const cycleLevel = new Set<ParamName>();
+  for (const c of cycles) for (const n of c.fitted) if (!deviceLevel.has(n) && (!allowed || allowed.has(n))) cycleLevel.add(n);
 
   const parameters: PopulationFile['parameters'] = {};
   const chosenLog = new Map<ParamName, boolean>();

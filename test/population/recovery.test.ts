@@ -59,3 +59,21 @@ test('fit standard errors are removed from the c2c spread (measurement error lar
   const c = rel(p, 'c2c');
   assert.ok(Math.abs(c / relOf(0.04) - 1) < 0.35, `c2c ${c}`);
 });
+
+test('levels: parameters of the device records are device-level (d2d only), with their own standard errors', () => {
+  const fits = syntheticFits(5, 40, 4);
+  const devs = [...new Set(fits.cycles.map((c) => c.device))];
+  // a device-level RseriesTiOx with a known d2d spread of 10 % (ln) and fit errors of 2 %; device-stage cycles list it as fitted
+  let k = 0;
+  fits.devices = devs.map((device) => {
+    const v = 650 * Math.exp(0.1 * Math.sin(1 + 7.3 * k) * Math.SQRT2 + 0.02 * Math.cos(3.1 * k++));
+    return { device, params: { RseriesTiOx: v }, stderr: { RseriesTiOx: 0.02 * v } };
+  });
+  for (const c of fits.cycles) if (c.cycle === 1) c.fitted = [...c.fitted, 'RseriesTiOx'];
+  const pop = estimatePopulation(fits, { bootstrap: 0, createdAt: 'test' });
+  const r = pop.parameters.RseriesTiOx as ParameterSpec;
+  assert.equal(r.diagnostics?.level, 'device');
+  assert.equal(r.c2c.spread, 0);
+  assert.ok(Math.abs(rel(r, 'd2d') / 0.1 - 1) < 0.25, `d2d ${rel(r, 'd2d')}`);
+  assert.equal(pop.parameters.rnew?.diagnostics?.level, 'cycle');
+});
