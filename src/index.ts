@@ -24,3 +24,9 @@ export { writeFitReport, type ReportOptions } from './cli/report.js';
 export * as ingest from './ingest/index.js';
 export { ingestFiles } from './io/ingest.js';
 export { readDataset, writeDataset } from './io/dataset.js';
+export {
+  readPopulation, samplePopulation, drawCycle, drawCycleParams, sampleTable, estimatePopulation, predictiveProfile,
+  exportVerilogA, exportSpice, exportAihwkit, exportCsv, checkValidity, POPULATION_SCHEMA,
+  type PopulationFile, type ParameterSpec, type SampledDevice, type CycleVar,
+} from './population/index.js';
+export { loadPreset, listPresets, readPopulationFile, writePopulationFile } from './io/population.js';

@@ -12,4 +12,8 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./report.js'),
   ingest: () => import('./ingest.js'),
   pipeline: () => import('./pipeline.js'),
+  population: () => import('./population.js'),
+  sample: () => import('./sample.js'),
+  export: () => import('./export.js'),
+  profile: () => import('./profile.js'),
 };

@@ -1,0 +1,59 @@
+/**
+ * What the variability profile reads from a dataset (`jartcal.dataset/1`, CONTRACTS §2): the
+ * per-cycle `features` and the sweep conditions to simulate (model convention: SET at negative V).
+ */
+import { JartcalError } from '../util/errors.js';
+import { quantile } from './stats.js';
+import type { CycleFeaturesIn } from './profile.js';
+import type { SweepConditions } from './ppc.js';
+
+interface CycleIn { device: string; cycle: number; tS: number[]; timeSource: string; vV: number[]; complianceA: number | null; features: CycleFeaturesIn & { readVoltageV?: number } }
+export interface DatasetIn { devices: { id: string; cycles: CycleIn[] }[] }
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
+  const fail = (path: string, expected: string): never => { throw new JartcalError(`${path}: expected ${expected}`, { code: 'bad_dataset', location: { file } }); };
+  if (!isObj(v)) return fail('(root)', 'a JSON object');
+  if (v.schema !== 'jartcal.dataset/1') fail('schema', `"jartcal.dataset/1", got ${JSON.stringify(v.schema)}`);
+  if (!Array.isArray(v.devices)) fail('devices', 'an array');
+  (v.devices as unknown[]).forEach((d, i) => {
+    if (!isObj(d) || !Array.isArray(d.cycles)) fail(`devices[${i}].cycles`, 'an array');
+    ((d as Obj).cycles as unknown[]).forEach((c, j) => {
+      const p = `devices[${i}].cycles[${j}]`;
+      if (!isObj(c) || !Array.isArray(c.vV)) fail(`${p}.vV`, 'an array of voltages');
+      if (!isObj((c as Obj).features)) fail(`${p}.features`, 'an object');
+    });
+  });
+  return v as unknown as DatasetIn;
+}
+
+export function measuredFeatures(ds: DatasetIn): CycleFeaturesIn[] {
+  return ds.devices.flatMap((d) => d.cycles.map((c) => c.features));
+}
+
+/** Median sweep of the dataset; `defaultRateVps` when no cycle has real time. */
+export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditions & { rateSource: 'data' | 'default' } {
+  const cycles = ds.devices.flatMap((d) => d.cycles);
+  const vmin: number[] = [], vmax: number[] = [], steps: number[] = [], rates: number[] = [], comp: number[] = [], read: number[] = [];
+  for (const c of cycles) {
+    vmin.push(Math.min(...c.vV)); vmax.push(Math.max(...c.vV));
+    for (let k = 1; k < c.vV.length; k++) {
+      const dv = Math.abs(c.vV[k] - c.vV[k - 1]);
+      if (dv > 0) {
+        steps.push(dv);
+        const dt = c.tS ? c.tS[k] - c.tS[k - 1] : NaN;
+        if (c.timeSource !== 'index' && dt > 0) rates.push(dv / dt);
+      }
+    }
+    if (c.complianceA !== null && c.complianceA !== undefined) comp.push(c.complianceA);
+    if (c.features.readVoltageV !== undefined) read.push(Math.abs(c.features.readVoltageV));
+  }
+  return {
+    vSetV: quantile(vmin, 0.5), vResetV: quantile(vmax, 0.5), stepV: quantile(steps, 0.5),
+    rateVps: rates.length ? quantile(rates, 0.5) : defaultRateVps, rateSource: rates.length ? 'data' : 'default',
+    readVoltageV: read.length ? quantile(read, 0.5) : 0.2,
+    complianceA: comp.length * 2 >= cycles.length ? quantile(comp, 0.5) : null,
+  };
+}
