@@ -21,7 +21,7 @@ out/example):
   dataset.json      ingest: the measurement files as normalised cycles
   fits.json         fit: JART parameters per cycle and per device (resumable)
   population.json   population: device-to-device / cycle-to-cycle distributions, correlations
-                    and the variability profile (measured vs simulated switching statistics)
+  profile.json      profile: measured vs simulated switching statistics (attached to population.json)
   crossbar/         crossbar: a short in-situ MNIST run with devices sampled from the population
   report/           report: static HTML report with plots
 Then prints the command that opens the terminal inspector on the fits.
@@ -79,7 +79,8 @@ export const command: Command = {
     const stages: Stage[] = [
       { name: 'ingest', output: f('dataset.json'), argv: [data, '--out', f('dataset.json')] },
       { name: 'fit', output: f('fits.json'), argv: [f('dataset.json'), '--out', f('fits.json'), ...workers, ...(existsSync(f('fits.json.checkpoint.jsonl')) ? ['--resume'] : [])] },
-      { name: 'population', output: f('population.json'), argv: [f('fits.json'), '--out', f('population.json'), '--profile'] },
+      { name: 'population', output: f('population.json'), argv: [f('fits.json'), '--out', f('population.json')] },
+      { name: 'profile', output: f('profile.json'), argv: [f('population.json'), f('dataset.json'), '--devices', '12', '--cycles', '4', '--out', f('profile.json'), '--attach', f('population.json')] },
     ];
     if (!values['skip-crossbar']) {
       stages.push({
