@@ -31,6 +31,8 @@ Parameters:
                         joint: all cycles of a device share every parameter (e.g. several rates);
                         independent: each cycle alone
   --device-cycles K     cycles fitted jointly for the device-level parameters (default 3)
+  --carry-geometry      a cycle starts with the filament geometry the previous one ended in and moves
+                        to its own rnew, lnew with the switching progress (v1b var, one draw per cycle)
 Objective:
   --sweep-rate R        V/s, for cycles without a time base (default 1)
   --min-abs-v V         ignore samples with |V| below this (default 0.02)
@@ -56,7 +58,7 @@ export const command: Command = {
   async run(argv) {
     const { values: f, positionals } = parseCommandArgs('fit', argv, {
       out: { type: 'string' }, fit: { type: 'string' }, fix: { type: 'string', multiple: true },
-      'cycle-params': { type: 'string' }, mode: { type: 'string' }, 'device-cycles': { type: 'string' },
+      'cycle-params': { type: 'string' }, mode: { type: 'string' }, 'device-cycles': { type: 'string' }, 'carry-geometry': { type: 'boolean' },
       'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
       starts: { type: 'string' }, 'max-evals': { type: 'string' }, seed: { type: 'string' },
       workers: { type: 'string' }, resume: { type: 'boolean' }, 'dataset-out': { type: 'string' }, json: { type: 'boolean' },
@@ -83,6 +85,7 @@ export const command: Command = {
       deviceCycles: f['device-cycles'] === undefined ? undefined : numberFlag('fit', 'device-cycles', f['device-cycles']),
       starts: f.starts === undefined ? undefined : numberFlag('fit', 'starts', f.starts),
       maxEvaluations: f['max-evals'] === undefined ? undefined : numberFlag('fit', 'max-evals', f['max-evals']),
+      carryGeometry: f['carry-geometry'] === true ? true : undefined,
       seed,
       objective: {
         sweepRateVps: numberFlag('fit', 'sweep-rate', f['sweep-rate'], 1),

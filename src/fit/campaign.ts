@@ -92,7 +92,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout([], perCycle, 1);
     const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
-    const g = fitGroup([pc], layout, devBase, start, settings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null);
+    const g = fitGroup([pc], layout, devBase, start, settings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
     const fit = cycleFitsFromGroup(g, [pc], devBase, settings, 'cycle', (now() - t0) / 1000)[0];
     emit({ kind: 'cycle', fit });
     prev = fit;

@@ -12,7 +12,7 @@ import type { Rng } from '../util/rng.js';
 import type { PreparedCycle } from './cycle-data.js';
 import { forwardJacobian, levenbergMarquardtFit } from './lm.js';
 import { multiStartFit, startDesign, type MultiStartResult } from './multistart.js';
-import { evaluateCycle, residualCount, type CycleEvaluation } from './objective.js';
+import { evaluateCycle, residualCount, type CycleEvaluation, type Geometry } from './objective.js';
 import type { FitSettings } from './settings.js';
 import { createSpace, type ParamSpace } from './space.js';
 import { jacobianUncertainty, type Uncertainty } from './uncertainty.js';
@@ -58,17 +58,19 @@ function initialState(pc: PreparedCycle, p: JartParams, carried: number | null, 
  */
 export type CycleMemo = Map<string, CycleEvaluation>[];
 
-export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null, memo?: CycleMemo): { evals: CycleEvaluation[]; ninits: number[] } {
+export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null, memo?: CycleMemo, geometryIn: Geometry | null = null): { evals: CycleEvaluation[]; ninits: number[] } {
   const evals: CycleEvaluation[] = [];
   const ninits: number[] = [];
   let carried: number | null = carriedIn;
+  // settings.carryGeometry: a cycle starts with the filament geometry the previous one ended in
+  let geom: Geometry | null = settings.carryGeometry ? geometryIn : null;
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
     const n0 = initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
-    const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
+    const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${geom ? `${geom.rM},${geom.lM}` : ''}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
     let ev = memo?.[j]?.get(key);
     if (!ev) {
-      ev = evaluateCycle(pc, p, n0, settings.objective);
+      ev = evaluateCycle(pc, p, n0, settings.objective, geom);
       if (memo) {
         const m = (memo[j] ??= new Map());
         m.set(key, ev);
@@ -78,6 +80,7 @@ export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base
     ninits.push(n0);
     evals.push(ev);
     carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
+    if (settings.carryGeometry) geom = Number.isFinite(ev.endGeometry.rM) && Number.isFinite(ev.endGeometry.lM) ? ev.endGeometry : null;
   });
   return { evals, ninits };
 }
@@ -94,13 +97,13 @@ export interface GroupFit {
   seP: Float64Array;
 }
 
-export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, start: ArrayLike<number>, settings: FitSettings, rng: Rng, carriedIn: number | null = null): GroupFit {
+export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, start: ArrayLike<number>, settings: FitSettings, rng: Rng, carriedIn: number | null = null, geometryIn: Geometry | null = null): GroupFit {
   const { space } = layout;
   const counts = cycles.map(residualCount);
   const m = counts.reduce((a, b) => a + b, 0);
   const memo: CycleMemo = [];
   const residualsOf = (cs: PreparedCycle[]) => (u: Float64Array): Float64Array => {
-    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn, cycles.length > 1 ? memo : undefined);
+    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn, cycles.length > 1 ? memo : undefined, geometryIn);
     const r = new Float64Array(m);
     let off = 0;
     evals.forEach((ev) => { r.set(ev.residuals, off); off += ev.residuals.length; });
@@ -110,7 +113,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
   const u0 = space.clampU(space.toU(start));
   if (u0.length === 0) {
     // nothing free: evaluate only
-    const { evals, ninits } = evaluateGroup(cycles, layout, base, [], settings, carriedIn);
+    const { evals, ninits } = evaluateGroup(cycles, layout, base, [], settings, carriedIn, undefined, geometryIn);
     const r = fn(u0);
     let cost = 0; for (const x of r) cost += x * x;
     const lm0: MultiStartResult = { u: u0, residuals: r, cost, evaluations: 1, iterations: 0, converged: true, stopReason: 'xtol', errors: [], jacobian: [], starts: 0, bestStart: 0, totalEvaluations: 1 };
@@ -138,7 +141,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     // Phase 2 also drops the window and taper: near the optimum the model switches between the
     // same two samples as the data, where the plain residuals are smooth, while the window would
     // let the fit hide a noisy sample next to the switching by moving the window over it.
-    const first = evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn).evals;
+    const first = evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn).evals;
     let ss = 0, nn = 0;
     first.forEach((e, j) => { ss += e.rmsLog10 ** 2 * cycles[j].idx.length; nn += cycles[j].idx.length; });
     const sigmaS = Math.max(Math.sqrt(ss / Math.max(1, nn)), 0.005);
@@ -147,7 +150,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     lm = { ...lm2, starts: lm.starts, bestStart: lm.bestStart, totalEvaluations: lm.totalEvaluations + lm2.evaluations };
   }
   const values = space.fromU(lm.u);
-  const { evals, ninits } = evaluateGroup(finalCycles, layout, base, values, settings, carriedIn);
+  const { evals, ninits } = evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
   const unc = jacobianUncertainty(lm.jacobian, lm.cost, lm.u.length);
   const dpdu = space.dpdu(lm.u);
   const seP = Float64Array.from(unc.seU, (s, k) => s * dpdu[k]);

@@ -33,6 +33,8 @@ export interface CycleEvaluation {
   vResetModelV: number | null;
   /** N at the end of the cycle (the next cycle's initial state). */
   endNdisc: number;
+  /** Filament geometry r_var, l_var at the end of the cycle, m (the next cycle's starting geometry). */
+  endGeometry: Geometry;
   /** RMS of the plain log residuals over the residual samples (no window replacement). */
   rmsLog10: number;
   /** Model log10|I| at every sample. */
@@ -90,20 +92,38 @@ function simTol(o: ObjectiveOptions, points: number): { relTol?: number; maxDlnN
   };
 }
 
+/** The v1b var filament geometry (r_var, l_var), m. */
+export interface Geometry { rM: number; lM: number }
+
+/**
+ * The cycle's simulation. Without a carried geometry the cycle runs at its own rnew, lnew throughout.
+ * With one (v1b var, spec §6.1, one draw per cycle held for its SET and RESET): the cycle starts
+ * with the geometry the previous cycle ended in, and the model moves it towards the cycle's own
+ * rnew, lnew (and N bounds) with the switching progress, from the first switching event on.
+ */
+function simulateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions, circuit: { complianceA?: number; seriesOhm?: number }, geomIn: Geometry | null): SimResult {
+  const tol = simTol(o, pc.wave.tS.length);
+  if (!geomIn) return simulate(p, pc.wave, { circuit, ninit, ...tol });
+  const target = { rnew: p.rnew, lnew: p.lnew, Ndiscmin: p.Ndiscmin, Ndiscmax: p.Ndiscmax };
+  return simulate({ ...p, rnew: geomIn.rM, lnew: geomIn.lM }, pc.wave, { circuit, ninit, ...tol, sampler: () => target });
+}
+
 export function residualCount(pc: PreparedCycle): number {
   return pc.idx.length + (pc.vSetV !== null ? 1 : 0) + (pc.vResetV !== null ? 1 : 0);
 }
 
-export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions): CycleEvaluation {
+export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions, geomIn: Geometry | null = null): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
+  const sim = simulateCycle(pc, p, ninit, o, circuit, geomIn);
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
-  if (sw.kSet > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vSetV = refineCrossing(p, pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
-  if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(p, pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
+  // the crossing's sub-simulation runs at the geometry the cycle had at its start (carried geometry)
+  const pAt = (k: number): JartParams => (geomIn ? { ...p, rnew: sim.rVarM[k - 1], lnew: sim.lVarM[k - 1] } : p);
+  if (sw.kSet > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vSetV = refineCrossing(pAt(sw.kSet), pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
+  if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(pAt(sw.kReset), pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;
@@ -130,6 +150,6 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
   if (resetSpan !== null) res[k++] = spanDistance(vResetM, resetSpan) / pc.vSigmaV;
   return {
     residuals: res, sim, iAModel: Float64Array.from(pc.at, (k) => sim.iA[k]), vSetModelV: sw.vSetV, vResetModelV: sw.vResetV,
-    endNdisc: sim.ndisc[sim.ndisc.length - 1], rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,
+    endNdisc: sim.ndisc[sim.ndisc.length - 1], endGeometry: { rM: sim.rVarM[sim.rVarM.length - 1], lM: sim.lVarM[sim.lVarM.length - 1] }, rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,
   };
 }

@@ -48,6 +48,7 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
       },
       ninit: g.ninits[j],
       endNdisc: ev.endNdisc,
+      ...(settings.carryGeometry ? { endGeometry: ev.endGeometry } : {}),
       stage,
     };
   });

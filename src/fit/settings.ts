@@ -30,6 +30,10 @@ export interface FitSettings {
   guess: boolean;
   /** Clamp the state carried over from the previous cycle into the cycle's [Ndiscmin, Ndiscmax]. */
   clampCarried: boolean;
+  /** Carry the filament geometry (r_var, l_var) over from the previous cycle, like N: a cycle starts
+   *  with the geometry the previous one ended in and moves to its own rnew, lnew with the switching
+   *  progress (v1b var, one draw per cycle held for its SET and RESET; docs/fitting.md). */
+  carryGeometry: boolean;
   /** Second LM phase with the switching-voltage residuals weighted by their quantisation error. */
   statWeights: boolean;
   seed: number;
@@ -69,6 +73,7 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     guess: o.guess ?? true,
     statWeights: o.statWeights ?? true,
     clampCarried: o.clampCarried ?? true,
+    carryGeometry: o.carryGeometry ?? false,
     seed: o.seed ?? 1,
   };
   if (!['campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (campaign, joint, independent).`, { code: 'bad_arguments' });

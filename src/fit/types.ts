@@ -30,6 +30,8 @@ export interface CycleFit {
   /** Extra: initial and final N of this cycle (the carried-over state). */
   ninit: number;
   endNdisc: number;
+  /** Extra: filament geometry at the end of the cycle, m (present with settings.carryGeometry). */
+  endGeometry?: { rM: number; lM: number };
   /** Extra: 'device' = fitted in the device stage jointly with other cycles; 'cycle' = on its own. */
   stage: 'device' | 'cycle' | 'joint' | 'independent';
 }
