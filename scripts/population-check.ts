@@ -1,11 +1,17 @@
 /**
  * End-to-end check of the population stage (issue 5): a KNOWN population is sampled, every device is
- * simulated through the JART model for C consecutive sweeps (v1b var redraws at each switching event),
+ * simulated through the JART model for C consecutive sweeps (one v1b var draw per cycle, see below),
  * the curves are written as a jartcal.dataset/1 file, fitted by the fit stage (`jartcal fit`), and the
  * population is re-estimated from the fits and compared with the truth.
  *
  *   node --import tsx scripts/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
- *        [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --workers 2"] [--fits existing-fits.json]
+ *        [--noise-dec 0.01] [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --carry-geometry --workers 2"]
+ *        [--fits existing-fits.json]
+ *
+ * Cycle-to-cycle semantics: one v1b var draw per cycle, held for its SET and RESET, the geometry carried
+ * over from cycle to cycle (cycleSampler, used by simulateDeviceSweeps); the fit models the same with
+ * --carry-geometry. Measurement noise: |I| × 10^(noise·N(0,1)), i.i.d. per sample (default 0.01 decade),
+ * so that the fits' standard errors mean something (noise-free curves give s² ≈ 0 and so se ≈ 0).
  *
  * Steps: 1. truth.json (population) + dataset.json; 2. fits.json via the fit stage's `fit` command (skipped
  * when --fits is given); 3.
@@ -26,9 +32,10 @@ import { readFitsFile } from '../src/io/population.js';
 
 const { values } = parseArgs({ options: {
   devices: { type: 'string', default: '30' }, cycles: { type: 'string', default: '6' }, seed: { type: 'string', default: '1' },
-  dir: { type: 'string', default: 'runs/population-check' }, 'fit-args': { type: 'string', default: '' }, fits: { type: 'string' },
+  dir: { type: 'string', default: 'runs/population-check' }, 'noise-dec': { type: 'string', default: '0.01' }, 'fit-args': { type: 'string', default: '' }, fits: { type: 'string' },
 } });
 const nDev = Number(values.devices), nCyc = Number(values.cycles), seed = Number(values.seed), dir = values.dir as string;
+const noiseDec = Number(values['noise-dec']);
 
 // The known population: the v1b var quantities a sweep constrains best, with a d2d correlation.
 const TRUTH: PopulationFile = readPopulation({
@@ -55,10 +62,12 @@ async function run(): Promise<void> {
   if (!values.fits) {
     const rng = createRng(seed);
     const devices = samplePopulation(TRUTH, nDev, rng.fork(1));
-    const cr = rng.fork(2);
+    const cr = rng.fork(2), nr = rng.fork(3);
     const t0 = Date.now();
     const recs = devices.map((d) => {
       const sweeps = simulateDeviceSweeps(TRUTH, d, nCyc, SWEEP, cr.fork(d.index));
+      const noise = nr.fork(d.index);
+      for (const s of sweeps) if (noiseDec > 0) for (let k = 0; k < s.iA.length; k++) s.iA[k] *= 10 ** (noiseDec * noise.normal());
       return {
         id: `D${d.index}`, setPolarity: 'negative', complianceA: null, metadata: { truth: JSON.stringify(d.values) },
         cycles: sweeps.filter((s) => s.ok).map((s, c) => ({
@@ -69,7 +78,7 @@ async function run(): Promise<void> {
         })),
       };
     });
-    writeJsonAtomic(datasetPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/population-check.ts', seed, sweep: SWEEP }, devices: recs });
+    writeJsonAtomic(datasetPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/population-check.ts', seed, sweep: SWEEP, noiseDec }, devices: recs });
     process.stderr.write(`simulated ${nDev} devices × ${nCyc} cycles in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${datasetPath}\n`);
     // The fit stage's command (registered, or its module directly while the registry line is pending).
     const { command: fit } = await (COMMANDS.fit ?? (() => import('../src/cli/fit.js')))();
@@ -99,7 +108,7 @@ async function run(): Promise<void> {
   console.table(rows);
   console.log(`rnew–lnew correlation: true 0.6, estimated ${rho.toFixed(3)}; cycles fitted ${fits.cycles.length}, converged ${conv}`);
   console.log('other estimated parameters:', Object.entries(est.parameters).filter(([n]) => n !== 'rnew' && n !== 'lnew').map(([n, p]) => `${n}: ${p.family} d2d ${p.d2d.spread.toPrecision(3)} ${p.d2d.spreadKind}, c2c ${p.c2c.spread.toPrecision(3)}`).join('; '));
-  writeJsonAtomic(join(dir, 'check.json'), { toolkitVersion: TOOLKIT_VERSION, seed, devices: nDev, cycles: nCyc, fitArgs: values['fit-args'], rows, rho, fitsCycles: fits.cycles.length, converged: conv });
+  writeJsonAtomic(join(dir, 'check.json'), { toolkitVersion: TOOLKIT_VERSION, seed, noiseDec, devices: nDev, cycles: nCyc, fitArgs: values['fit-args'], rows, rho, fitsCycles: fits.cycles.length, converged: conv });
 }
 
 run().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

@@ -1,7 +1,7 @@
 /** Population stage: fits → device populations (d2d/c2c decomposition, copula), sampling, exporters. */
 export { POPULATION_SCHEMA, type PopulationFile, type ParameterSpec, type Family, type SpreadKind, type D2dSpec, type C2cSpec } from './types.js';
 export { readPopulation } from './schema.js';
-export { samplePopulation, drawCycle, drawCycleParams, sampleTable, varyingParams, type SampledDevice, type CycleVar, type SampleRow } from './sample.js';
+export { samplePopulation, drawCycle, drawCycleParams, cycleSampler, sampleTable, varyingParams, type SampledDevice, type CycleVar, type SampleRow } from './sample.js';
 export { estimatePopulation, resolveEstimateOptions, type EstimateOptions, type ResolvedEstimateOptions } from './estimate.js';
 export { validateFits, mergeFits, type FitsIn, type CycleFitIn } from './fits.js';
 export { fitRandomEffects, fitRandomEffectsCi, remlDeviance, type ReGroup, type ReFit } from './reml.js';

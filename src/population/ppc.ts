@@ -1,11 +1,12 @@
 /**
  * Posterior predictive check: devices sampled from the population, each cycle simulated through the
- * model on the measurement's sweep (v1b var targets redrawn at every switching event by drawCycle),
+ * model on the measurement's sweep (v1b var targets drawn once per cycle and held for its SET and
+ * RESET, the geometry carried over from cycle to cycle: cycleSampler),
  * switching features extracted, statistics set beside the measured ones.
  */
 import type { Rng } from '../util/rng.js';
 import { resolveParams, simulate, sweepWaveform, type Waveform } from '../model/index.js';
-import { drawCycle, samplePopulation, type SampledDevice } from './sample.js';
+import { cycleSampler, samplePopulation, type SampledDevice } from './sample.js';
 import { compareProfiles, featureStats, featureStatsWithin, sweepFeatures, type CycleFeaturesIn, type FeatureStats, type ProfileRow } from './profile.js';
 import type { PopulationFile } from './types.js';
 
@@ -39,12 +40,13 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
     wave.tS[c * (n - 1) + k] = c * period + one.tS[k];
     wave.vV[c * (n - 1) + k] = one.vV[k];
   }
-  const params = resolveParams({ ...device.params });
-  // The sweep starts with a SET: the device sits in its HRS, N = its Ndiscmin (as the fit stage assumes).
+  const cs = cycleSampler(pop, device, rng);
+  const params = resolveParams({ ...device.params, ...cs.initial });
+  // The sweep starts with a SET: the device sits in its HRS, N = its (first cycle's) Ndiscmin (as the fit stage assumes).
   const res = simulate(params, wave, {
     ninit: params.Ndiscmin,
     circuit: sweep.complianceA !== null ? { complianceA: sweep.complianceA } : undefined,
-    sampler: () => drawCycle(pop, device, rng),
+    sampler: cs.sampler,
   });
   const out: SimulatedCycle[] = [];
   for (let c = 0; c < cycles; c++) {

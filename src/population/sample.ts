@@ -3,7 +3,8 @@
  * Devices: a Gaussian copula — z = L ξ with L the Cholesky factor of the d2d correlation (params in
  * `correlation.params`), independent N(0, 1) for the others — then each parameter's marginal (d2d).
  * Cycles: JART v1b var semantics — rnew, lnew, Ndiscmin, Ndiscmax (and any other parameter with a
- * c2c spread) are redrawn each cycle around the device's own value, independently.
+ * c2c spread) are redrawn each cycle around the device's own value, independently; in a simulation
+ * (cycleSampler) one draw per cycle serves its SET and its RESET, the geometry carried over.
  * Draw order is fixed (parameters in PARAM_NAMES order), so the same seed gives bit-identical output.
  */
 import type { Rng } from '../util/rng.js';
@@ -122,4 +123,25 @@ export function sampleTable(pop: PopulationFile, nDevices: number, cycles: numbe
     }
   }
   return { columns, rows };
+}
+
+/**
+ * The model's v1b var sampler for consecutive cycles of one device, with the semantics the fit stage
+ * models (fit setting carryGeometry): ONE draw per cycle (drawCycle), taken at the cycle's first
+ * switching event and held for its second (SET and RESET of a cycle share their targets); the
+ * geometry moves from where the previous cycle left it to the new targets with the switching progress
+ * (the model's §6.1 mechanics). The first cycle's draw is also the starting state (`initial`: the
+ * device has switched before), so the first cycle runs at one geometry throughout. Events are paired
+ * by their index (0-1, 2-3, ...): a sweep that starts with SET pairs each SET with the RESET after it.
+ */
+export function cycleSampler(pop: PopulationFile, device: SampledDevice, rng: Rng): { initial: CycleVar; sampler: (e: { index: number }) => CycleVar } {
+  const initial = drawCycle(pop, device, rng);
+  let held = initial;
+  return {
+    initial,
+    sampler: ({ index }) => {
+      if (index >= 2 && index % 2 === 0) held = drawCycle(pop, device, rng);
+      return held;
+    },
+  };
 }

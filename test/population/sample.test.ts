@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createRng } from '../../src/util/rng.js';
-import { drawCycle, samplePopulation, sampleTable, readPopulation, type PopulationFile } from '../../src/population/index.js';
+import { cycleSampler, drawCycle, samplePopulation, sampleTable, readPopulation, type PopulationFile } from '../../src/population/index.js';
 import { loadPreset } from '../../src/io/population.js';
 
 function pop(rho: number, family: 'lognormal' | 'trunclognormal' = 'lognormal'): PopulationFile {
@@ -95,4 +95,22 @@ test('property: devices and cycles always have Ndiscmin < Ndiscmax, even when th
     }
     return true;
   }), { numRuns: 50 });
+});
+
+test('cycleSampler: one draw per cycle, held for its SET and RESET; the first draw is the starting state', () => {
+  const p = pop(0.5);
+  const [d] = samplePopulation(p, 1, createRng(3));
+  const cs = cycleSampler(p, d, createRng(4));
+  const ev = (index: number) => cs.sampler({ index });
+  assert.deepEqual(ev(0), cs.initial);
+  assert.deepEqual(ev(1), cs.initial);
+  const c2 = ev(2);
+  assert.notDeepEqual(c2, cs.initial);
+  assert.deepEqual(ev(3), c2);
+  const c3 = ev(4);
+  assert.notDeepEqual(c3, c2);
+  assert.deepEqual(ev(5), c3);
+  // the same stream as consecutive drawCycle calls
+  const r = createRng(4);
+  assert.deepEqual([drawCycle(p, d, r), drawCycle(p, d, r), drawCycle(p, d, r)], [cs.initial, c2, c3]);
 });
