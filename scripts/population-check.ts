@@ -5,7 +5,7 @@
  * population is re-estimated from the fits and compared with the truth.
  *
  *   node --import tsx scripts/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
- *        [--noise-dec 0.01] [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --carry-geometry --workers 2"]
+ *        [--noise-dec 0.01] [--v-reset 1.3] [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --carry-geometry --workers 2"]
  *        [--fits existing-fits.json]
  *
  * Cycle-to-cycle semantics: one v1b var draw per cycle, held for its SET and RESET, the geometry carried
@@ -20,6 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRng } from '../src/util/rng.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import { writeJsonAtomic } from '../src/io/atomic.js';
@@ -32,7 +33,7 @@ import { readFitsFile } from '../src/io/population.js';
 
 const { values } = parseArgs({ options: {
   devices: { type: 'string', default: '30' }, cycles: { type: 'string', default: '6' }, seed: { type: 'string', default: '1' },
-  dir: { type: 'string', default: 'runs/population-check' }, 'noise-dec': { type: 'string', default: '0.01' }, 'fit-args': { type: 'string', default: '' }, fits: { type: 'string' },
+  dir: { type: 'string', default: 'runs/population-check' }, 'noise-dec': { type: 'string', default: '0.01' }, 'v-reset': { type: 'string', default: '1.3' }, 'fit-args': { type: 'string', default: '' }, fits: { type: 'string' },
 } });
 const nDev = Number(values.devices), nCyc = Number(values.cycles), seed = Number(values.seed), dir = values.dir as string;
 const noiseDec = Number(values['noise-dec']);
@@ -48,7 +49,7 @@ const TRUTH: PopulationFile = readPopulation({
   },
   correlation: { params: ['rnew', 'lnew'], matrix: [[1, 0.6], [0.6, 1]] },
 });
-const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.01, readVoltageV: 0.2, complianceA: null };
+const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: Number(values['v-reset']), rateVps: 1, stepV: 0.01, readVoltageV: 0.2, complianceA: null };
 
 function branchesOf(vV: Float64Array): number[] {
   let iMin = 0, iMax = 0;
@@ -105,8 +106,18 @@ async function run(): Promise<void> {
   const ir = est.correlation.params.indexOf('rnew'), il = est.correlation.params.indexOf('lnew');
   const rho = ir >= 0 && il >= 0 ? est.correlation.matrix[ir][il] : NaN;
   const conv = fits.cycles.filter((c) => c.converged).length;
+  // the devices actually drawn (the dataset's metadata): their ln sd and correlation
+  let drawn = '';
+  if (existsSync(datasetPath)) {
+    const ds = JSON.parse(readFileSync(datasetPath, 'utf8')) as { devices: { metadata?: { truth?: string } }[] };
+    const t = ds.devices.map((d) => JSON.parse(d.metadata?.truth ?? '{}') as { rnew: number; lnew: number }).filter((v) => v.rnew > 0 && v.lnew > 0);
+    const a = t.map((v) => Math.log(v.rnew)), b = t.map((v) => Math.log(v.lnew));
+    const m = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
+    const cv = (x: number[], y: number[]) => { const mx = m(x), my = m(y); return x.reduce((p, q, k) => p + (q - mx) * (y[k] - my), 0) / (x.length - 1); };
+    drawn = ` (the ${t.length} devices drawn: ln sd rnew ${Math.sqrt(cv(a, a)).toFixed(4)}, lnew ${Math.sqrt(cv(b, b)).toFixed(4)}, correlation ${(cv(a, b) / Math.sqrt(cv(a, a) * cv(b, b))).toFixed(3)})`;
+  }
   console.table(rows);
-  console.log(`rnew–lnew correlation: true 0.6, estimated ${rho.toFixed(3)}; cycles fitted ${fits.cycles.length}, converged ${conv}`);
+  console.log(`rnew–lnew correlation: true 0.6${drawn}, estimated ${rho.toFixed(3)}; cycles fitted ${fits.cycles.length}, converged ${conv}`);
   console.log('other estimated parameters:', Object.entries(est.parameters).filter(([n]) => n !== 'rnew' && n !== 'lnew').map(([n, p]) => `${n}: ${p.family} d2d ${p.d2d.spread.toPrecision(3)} ${p.d2d.spreadKind}, c2c ${p.c2c.spread.toPrecision(3)}`).join('; '));
   writeJsonAtomic(join(dir, 'check.json'), { toolkitVersion: TOOLKIT_VERSION, seed, noiseDec, devices: nDev, cycles: nCyc, fitArgs: values['fit-args'], rows, rho, fitsCycles: fits.cycles.length, converged: conv });
 }
