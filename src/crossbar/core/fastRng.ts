@@ -16,6 +16,12 @@ export class FastRng {
     this.s3 = (seedFrom.next() * 4294967296) >>> 0 || 1;
   }
 
+  /** The generator's full state (for checkpoints). */
+  getState(): number[] { return [this.s0, this.s1, this.s2, this.s3, this.hasSpare ? 1 : 0, this.spare]; }
+  setState(s: number[]): void {
+    [this.s0, this.s1, this.s2, this.s3] = s; this.hasSpare = s[4] === 1; this.spare = s[5];
+  }
+
   /** Uniform 32-bit unsigned integer. */
   u32(): number {
     const result = (this.s0 + this.s3) >>> 0;

@@ -111,11 +111,5 @@ export class JartArray implements DeviceArray {
     this.n[k] = 0.5 * (a + b);
   }
 
-  /** Device-level state for checkpoints. */
-  snapshot(): Record<string, number[]> {
-    return { n: Array.from(this.n), r: Array.from(this.r), l: Array.from(this.l), nMin: Array.from(this.nMin), nMax: Array.from(this.nMax) };
-  }
-  restore(s: Record<string, number[]>): void {
-    this.n.set(s.n); this.r.set(s.r); this.l.set(s.l); this.nMin.set(s.nMin); this.nMax.set(s.nMax);
-  }
+  stateArrays(): Float64Array[] { return [this.n, this.r, this.l, this.nMin, this.nMax]; }
 }

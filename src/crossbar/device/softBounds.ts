@@ -60,6 +60,5 @@ export class SoftBoundsArray implements DeviceArray {
   }
 
   setWeight(k: number, w: number): void { this.w[k] = Math.min(this.hi[k], Math.max(this.lo[k], w)); }
-  snapshot(): Record<string, number[]> { return { w: Array.from(this.w) }; }
-  restore(s: Record<string, number[]>): void { this.w.set(s.w); }
+  stateArrays(): Float64Array[] { return [this.w]; }
 }

@@ -22,6 +22,8 @@ export interface DeviceArray {
   wMax(k: number): number;
   /** Pulses actually applied (not skipped) since construction. */
   pulsesApplied: number;
+  /** The mutable per-device state (live arrays), for checkpoints; construction values are re-drawn from the seed. */
+  stateArrays(): Float64Array[];
 }
 
 /** Parameters of one varied quantity (aihwkit JARTv1bDevice semantics, spec §8). */

@@ -30,12 +30,18 @@ export class AnalogMLP {
     this.cap = b;
   }
 
-  /** Forward of `b` samples from x (b × in) at offset xo (in samples); logits land in the last act buffer. */
-  forward(x: ArrayLike<number>, xo: number, b: number, rng: FastRng): Float64Array {
+  /**
+   * Forward of `b` samples: sample s is row idx[xo + s] of x (rows × in), or row xo + s when idx is null.
+   * Logits land in the last activation buffer.
+   */
+  forward(x: ArrayLike<number>, idx: Int32Array | null, xo: number, b: number, rng: FastRng): Float64Array {
     this.ensure(b);
     const nIn = this.sizes[0];
     const a0 = this.acts[0];
-    for (let i = 0; i < b * nIn; i++) a0[i] = x[xo * nIn + i];
+    for (let s = 0; s < b; s++) {
+      const row = idx ? idx[xo + s] : xo + s;
+      for (let i = 0; i < nIn; i++) a0[s * nIn + i] = x[row * nIn + i];
+    }
     const L = this.layers.length;
     for (let l = 0; l < L; l++) {
       const inS = this.sizes[l], outS = this.sizes[l + 1];
@@ -49,8 +55,8 @@ export class AnalogMLP {
   }
 
   /** One SGD step on b samples; returns the mean NLL loss. */
-  trainBatch(x: ArrayLike<number>, labels: ArrayLike<number>, xo: number, b: number, lr: number, rng: FastRng): number {
-    const logits = this.forward(x, xo, b, rng);
+  trainBatch(x: ArrayLike<number>, labels: ArrayLike<number>, idx: Int32Array | null, xo: number, b: number, lr: number, rng: FastRng): number {
+    const logits = this.forward(x, idx, xo, b, rng);
     const L = this.layers.length, nOut = this.sizes[L];
     const dL = this.deltas[L];
     let loss = 0;
@@ -59,7 +65,7 @@ export class AnalogMLP {
       for (let j = 0; j < nOut; j++) m = Math.max(m, logits[s * nOut + j]);
       let z = 0;
       for (let j = 0; j < nOut; j++) z += Math.exp(logits[s * nOut + j] - m);
-      const lse = m + Math.log(z), y = labels[xo + s];
+      const lse = m + Math.log(z), y = labels[idx ? idx[xo + s] : xo + s];
       loss += lse - logits[s * nOut + y];
       for (let j = 0; j < nOut; j++) dL[s * nOut + j] = (Math.exp(logits[s * nOut + j] - lse) - (j === y ? 1 : 0)) / b;
     }
@@ -84,7 +90,7 @@ export class AnalogMLP {
     const nOut = this.sizes[this.sizes.length - 1];
     for (let s0 = 0; s0 < n; s0 += chunk) {
       const b = Math.min(chunk, n - s0);
-      const out = this.forward(x, s0, b, rng);
+      const out = this.forward(x, null, s0, b, rng);
       for (let s = 0; s < b; s++) {
         let best = 0;
         for (let j = 1; j < nOut; j++) if (out[s * nOut + j] > out[s * nOut + best]) best = j;
