@@ -1,0 +1,4 @@
+/** Plotting: SVG charts (line, scatter, histogram) and PNG rendering. No file system here. */
+export { lineChart, scatterChart, histogram, histogramBins, PALETTE, esc, type ChartSpec, type Series, type Marker, type HistogramSpec } from './chart.js';
+export { svgToPng } from './png.js';
+export { linearScale, logScale, extent, formatTick, type Scale } from './axis.js';
