@@ -5,4 +5,5 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  crossbar: () => import('./crossbar.js'),
 };

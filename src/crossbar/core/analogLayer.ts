@@ -29,6 +29,8 @@ export class AnalogLayer {
   private readonly xFull: Float64Array; private readonly xq: Float64Array;
   private readonly tIn: Float64Array; private readonly tOut: Float64Array;
   private readonly us: UpdateScratch;
+  /** Digital output scale (weight scaling: physical weight range → network weight), applied after the ADC. */
+  outScale = 1;
 
   constructor(readonly inSize: number, readonly outSize: number, readonly bias: boolean, maxIn: number, maxOut: number,
     makeDevices: (size: number, tileIndex: number) => DeviceArray) {
@@ -60,6 +62,7 @@ export class AnalogLayer {
         for (let j = 0; j < ob.len; j++) y[yo + ob.start + j] += this.tOut[j];
       }
     }
+    if (this.outScale !== 1) for (let j = 0; j < this.outSize; j++) y[yo + j] *= this.outScale;
   }
 
   /** dx[dxo..dxo+in) = Wᵀ·d (the bias column's output is dropped). */

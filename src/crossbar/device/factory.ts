@@ -1,7 +1,7 @@
 /** Builds the device arrays of a resolved experiment config (one engine shared by all tiles). */
 import type { Rng } from '../../util/rng.js';
 import type { ExperimentConfig } from '../experiment/config.js';
-import { FitEulerEngine, NOMINAL, TabulatedEngine, type PulseEngine } from './jartEngine.js';
+import { FitEulerEngine, TabulatedEngine, type PulseEngine } from './jartEngine.js';
 import { JartArray } from './jartArray.js';
 import { SoftBoundsArray } from './softBounds.js';
 import { IdealArray } from './ideal.js';
@@ -12,7 +12,7 @@ import { JartcalError } from '../../util/errors.js';
 /** Range of r a device can reach (D2D clip bounds and C2C excursions), for the engine's table. */
 function radiusRange(c: ExperimentConfig): [number, number] {
   const r = c.device.jart.variability.rdisc;
-  const nom = NOMINAL.rM;
+  const nom = c.device.jart.nominal.rM;
   if (r.dtod === 0 && r.std === 0 && r.slope === 0) return [nom, nom];
   let lo = r.dtodLower > 0 ? r.dtodLower : nom * Math.max(0.2, 1 - 5 * r.dtod);
   let hi = r.dtodUpper > 0 ? r.dtodUpper : nom * (1 + 5 * r.dtod);
@@ -33,7 +33,7 @@ export function createEngine(c: ExperimentConfig, modelEngine?: () => PulseEngin
   const [rLo, rHi] = radiusRange(c);
   return new TabulatedEngine(base, {
     nLo: j.nLo, nHi: j.nHi, nPoints: j.tablePoints, rLoM: rLo, rHiM: rHi, rPoints: rHi > rLo ? j.tableRadii : 1,
-    lNomM: NOMINAL.lM, nMinNom: NOMINAL.nMin, nMaxNom: NOMINAL.nMax,
+    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax,
   });
 }
 
@@ -50,7 +50,7 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
         default: {
           if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
           const j = c.device.jart;
-          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nominal: NOMINAL, variability: j.variability }, stream);
+          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nominal: j.nominal, variability: j.variability }, stream);
         }
       }
     };

@@ -78,8 +78,10 @@ export class JartArray implements DeviceArray {
       const lo = this.nMin[k] > this.nLo ? this.nMin[k] : this.nLo;
       if (set ? n >= hi : n <= lo) break;
       let n1 = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
+      // The explicit Euler of a very fast device (small r) can overshoot past 0 into NaN: such a pulse
+      // switches the device fully, so it lands on the bound in the pulse's direction.
+      if (!(n1 === n1)) n1 = set ? hi : lo;
       if (n1 > hi) n1 = hi; else if (n1 < lo) n1 = lo;
-      if (!(n1 === n1)) n1 = n; // NaN guard: kernels never throw
       if (this.c2c) this.applyC2C(k, set, n, n1);
       n = n1;
       this.pulsesApplied++;

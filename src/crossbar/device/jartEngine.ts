@@ -33,26 +33,34 @@ export class FitEulerEngine implements PulseEngine {
   readA(n: number): number { return fitCurrentA(this.kRead, n); }
 }
 
-export interface TableOptions { nLo: number; nHi: number; nPoints: number; rLoM: number; rHiM: number; rPoints: number; lNomM: number; nMinNom: number; nMaxNom: number }
+export interface TableOptions { nLo: number; nHi: number; nPoints: number; rLoM: number; rHiM: number; rPoints: number; lNomM: number; nMinNom: number; nMaxNom: number; exactAbove?: number }
 
 export class TabulatedEngine implements PulseEngine {
   readonly name: string;
   private readonly setTab: Float64Array; private readonly resetTab: Float64Array;
   private readonly nLo: number; private readonly hN: number; private readonly nP: number;
   private readonly rLo: number; private readonly hR: number; private readonly rP: number; private readonly lNom: number;
+  private readonly nMinNom: number; private readonly nMaxNom: number;
+  /** ΔN above which a pulse is integrated exactly instead of read from the table. */
+  readonly exactAbove: number;
   constructor(private readonly base: PulseEngine, o: TableOptions) {
     this.name = `${base.name}+table`;
     this.nP = o.nPoints; this.rP = Math.max(1, o.rPoints);
     this.nLo = o.nLo; this.hN = (o.nHi - o.nLo) / (this.nP - 1);
     this.rLo = o.rLoM; this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
-    this.lNom = o.lNomM;
+    this.lNom = o.lNomM; this.nMinNom = o.nMinNom; this.nMaxNom = o.nMaxNom;
+    this.exactAbove = o.exactAbove ?? 0.01;
     this.setTab = new Float64Array(this.nP * this.rP); this.resetTab = new Float64Array(this.nP * this.rP);
     for (let ir = 0; ir < this.rP; ir++) {
       const r = this.rLo + ir * (this.rP > 1 ? this.hR : 0);
       for (let i = 0; i < this.nP; i++) {
         const n = this.nLo + i * this.hN;
-        const dS = base.pulse(true, n, r, o.lNomM, o.nMinNom, o.nMaxNom) - n;
-        const dR = n - base.pulse(false, n, r, o.lNomM, o.nMinNom, o.nMaxNom);
+        // Non-finite results (Euler overshoot of very fast devices) become a full swing: the caller clamps.
+        const full = o.nHi - o.nLo;
+        let dS = base.pulse(true, n, r, o.lNomM, o.nMinNom, o.nMaxNom) - n;
+        let dR = n - base.pulse(false, n, r, o.lNomM, o.nMinNom, o.nMaxNom);
+        if (!Number.isFinite(dS) || dS > full) dS = full;
+        if (!Number.isFinite(dR) || dR > full) dR = full;
         this.setTab[ir * this.nP + i] = Math.log(Math.max(dS, 1e-300));
         this.resetTab[ir * this.nP + i] = Math.log(Math.max(dR, 1e-300));
       }
@@ -74,6 +82,9 @@ export class TabulatedEngine implements PulseEngine {
       lnd = tab[i] + tn * (tab[i + 1] - tab[i]);
     }
     const dn = Math.exp(lnd) * (this.lNom / lM);
+    // Large single-pulse changes (fast, small-radius devices) are not linear in 1/l and vary steeply
+    // in r: integrate those pulses exactly.
+    if (dn > this.exactAbove) return this.base.pulse(set, n, rM, lM, this.nMinNom, this.nMaxNom);
     return set ? n + dn : n - dn;
   }
   readA(n: number, rM: number, lM: number): number { return this.base.readA(n, rM, lM); }

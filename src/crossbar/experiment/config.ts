@@ -17,6 +17,8 @@ export interface JartDeviceConfig {
   /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
   engine: 'table' | 'exact';
   tablePoints: number; tableRadii: number;
+  /** Nominal (mean) device: filament radius and disc length (m), N bounds (1e26 m^-3). */
+  nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: VarSpec; rdisc: VarSpec; wBounds: VarSpec };
 }
 
@@ -49,8 +51,9 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   device: {
     model: 'aihwkit-jart',
     jart: {
-      vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440086,
-      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 4097, tableRadii: 25,
+      vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
+      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49,
+      nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
       variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
     },
     softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
