@@ -32,7 +32,7 @@ export interface ExperimentConfig {
   name: string; description: string; seed: number;
   /** in-situ: pulsed training on the devices; digital: tfjs FP baseline; inference: tfjs training, then programming and analog inference. */
   mode: 'in-situ' | 'digital' | 'inference';
-  network: { sizes: number[]; bias: boolean };
+  network: { sizes: number[]; bias: boolean; init: 'zero' | 'uniform' };
   training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
   tile: { maxInputSize: number; maxOutputSize: number };
   device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig };
@@ -45,7 +45,7 @@ const v = (o: Partial<VarSpec> = {}): VarSpec => ({ ...NO_VAR, ...o });
 
 export const DEFAULT_CONFIG: ExperimentConfig = {
   name: 'unnamed', description: '', seed: 1, mode: 'in-situ',
-  network: { sizes: [784, 256, 128, 10], bias: true },
+  network: { sizes: [784, 256, 128, 10], bias: true, init: 'zero' },
   training: { epochs: 30, batchSize: 32, lr: 0.05, lrStepEpochs: 10, lrGamma: 0.5, trainSamples: 60000, testSamples: 10000, repeats: 1, shuffle: true },
   tile: { maxInputSize: 512, maxOutputSize: 512 },
   device: {
@@ -96,6 +96,7 @@ function merge(defaults: unknown, input: unknown, path: string, file?: string): 
 
 const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['mode', (c) => c.mode, ['in-situ', 'digital', 'inference']],
+  ['network.init', (c) => c.network.init, ['zero', 'uniform']],
   ['device.model', (c) => c.device.model, ['aihwkit-jart', 'jart', 'soft-bounds', 'ideal']],
   ['device.jart.engine', (c) => c.device.jart.engine, ['table', 'exact']],
   ['mapping.kind', (c) => c.mapping.kind, ['single-device', 'differential-pair']],

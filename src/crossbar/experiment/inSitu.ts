@@ -31,7 +31,12 @@ export function buildNetwork(cfg: ExperimentConfig, repeat: number, modelEngine?
   for (let l = 0; l + 1 < sz.length; l++) {
     layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l)));
   }
-  for (const l of layers) l.setWeights(new Float64Array(l.outSize * l.inTotal));
+  // aihwkit set_weights(zeros) as in the paper, or PyTorch's default U(±1/√fan_in)
+  const initRng = rng.fork(11);
+  for (const l of layers) {
+    const lim = cfg.network.init === 'uniform' ? 1 / Math.sqrt(l.inSize) : 0;
+    l.setWeights(Float64Array.from({ length: l.outSize * l.inTotal }, () => (lim > 0 ? lim * (2 * initRng.next() - 1) : 0)));
+  }
   const mlp = new AnalogMLP(layers, { forward: cfg.forward, backward: cfg.backward, update: cfg.update });
   return { mlp, layers, trainRng: new FastRng(rng.fork(7)) };
 }
