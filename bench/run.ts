@@ -1,14 +1,20 @@
-/** Thin benchmark runner: runs every bench/<stage>.ts module (or those named on the command line). */
+/**
+ * Thin benchmark runner: imports every bench/*.ts module (except this one) and awaits its `run()`.
+ * `npm run bench` runs all; `npm run bench -- model` runs the files whose name contains "model".
+ */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dir = dirname(fileURLToPath(import.meta.url));
-const want = process.argv.slice(2);
-for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && n !== 'run.ts').sort()) {
-  const name = f.replace(/\.ts$/, '');
-  if (want.length && !want.includes(name)) continue;
-  console.log(`== ${name}`);
-  const mod = (await import(pathToFileURL(join(dir, f)).href)) as { run: () => Promise<void> };
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.d.ts'))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+for (const f of files) {
+  const mod = (await import(pathToFileURL(join(here, f)).href)) as { run?: () => Promise<void> };
+  if (typeof mod.run !== 'function') continue;
+  process.stdout.write(`\n== bench/${f} ==\n`);
   await mod.run();
 }

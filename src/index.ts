@@ -9,3 +9,7 @@ export {
   runInSituRepeat, buildNetwork, fitCurrentA, fitCoeffs, eulerPulse,
   type DeviceArray, type VarSpec, type IOParams, type UpdateParams, type ExperimentConfig, type PulseEngine, type EpochRecord,
 } from './crossbar/index.js';
+export * from './model/index.js';
+export { readParamFile, writeParamFile, parseParamFile, MODEL_ID } from './io/params.js';
+export { readWaveformCsv, parseWaveformCsv } from './io/waveform.js';
+export { writeSimCsv, simResultToCsv } from './io/simcsv.js';

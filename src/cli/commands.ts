@@ -6,4 +6,6 @@ import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   crossbar: () => import('./crossbar.js'),
+  simulate: () => import('./simulate.js'),
+  demo: () => import('./demo.js'),
 };

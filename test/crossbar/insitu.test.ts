@@ -57,3 +57,15 @@ test('crossbar run writes results.json, CSV and plot; --resume after completion 
     assert.ok(!existsSync(join(out, 'x', 'results.json')));
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('resuming from an epoch checkpoint continues bit for bit (as after a kill)', () => {
+  const cfg = resolveConfig({ name: 'r', training: { epochs: 2, trainSamples: 96, testSamples: 40 }, tile: { maxInputSize: 300, maxOutputSize: 200 } });
+  const train = loadMnist('train', 96), test = loadMnist('test', 40);
+  const full = runInSituRepeat(cfg, train, test, 0);
+  let cp: Parameters<NonNullable<Parameters<typeof runInSituRepeat>[4]['onEpoch']>>[0] | undefined;
+  assert.throws(() => runInSituRepeat(cfg, train, test, 0, { onEpoch: (c) => { cp = c; throw new Error('killed'); } }), /killed/);
+  assert.ok(cp && cp.epochsDone === 1);
+  const resumed = runInSituRepeat(cfg, train, test, 0, {}, cp);
+  const strip = (r: typeof full): unknown => r.map(({ seconds: _s, pulsesApplied: _p, ...rest }) => rest);
+  assert.deepEqual(strip(resumed), strip(full));
+});

@@ -1,0 +1,110 @@
+/** `jartcal simulate`: one JART VCM v1b cell through a waveform file or a triangular sweep. */
+import { extname } from 'node:path';
+import { numberFlag, parseCommandArgs, type Command } from './command.js';
+import { ivChart } from './sim-plot.js';
+import { readParamFile } from '../io/params.js';
+import { readWaveformCsv } from '../io/waveform.js';
+import { writeSimCsv } from '../io/simcsv.js';
+import { writePlot } from '../io/plot.js';
+import { DEFAULT_PARAMS, simulate, sweepWaveform, type SimOptions, type Waveform } from '../model/index.js';
+import { JartcalError } from '../util/errors.js';
+
+const HELP = `Usage: jartcal simulate [--params P.json] (--waveform W.csv | --sweep [sweep options]) --out O.csv [options]
+
+Simulates one JART VCM v1b cell (docs/model.md) and writes one CSV row per waveform point:
+t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V (v_V: source voltage; v_cell_V: across the cell).
+
+  --params P.json           {"model":"jart-vcm-v1b","params":{...}} (missing names: defaults; Ninit = initial N)
+  --waveform W.csv          piecewise-linear waveform, columns t_s,v_V
+  --sweep                   triangular sweep 0 → vset → 0 → vreset → 0 instead of a waveform
+    --vset V                (default -1.3; SET is at negative V in the model convention)
+    --vreset V              (default 1.3)
+    --rate V/s              (default 1)
+    --step V                output step (default 0.001)
+  --compliance A            SMU current compliance in the SET polarity (|I| ≤ A; the cell voltage follows)
+  --compliance-reset A      current compliance in the RESET polarity (default none)
+  --series-resistance Ohm   external series resistance
+  --out O.csv               output CSV (written atomically)
+  --plot O.svg|O.png        I-V plot (log |I| against V)
+  --scheme heun|rk23        integrator (default heun, the reference settings)
+  --rel-tol X               local error per step in ln N (default 2e-4)
+`;
+
+export const command: Command = {
+  name: 'simulate',
+  summary: 'simulate one JART VCM v1b cell through a waveform or a sweep',
+  help: HELP,
+  async run(rawArgv) {
+    const argv = joinNegativeValues(rawArgv, ['--vset', '--vreset', '--rate', '--step', '--compliance', '--compliance-reset', '--series-resistance', '--rel-tol']);
+    const { values } = parseCommandArgs('simulate', argv, {
+      params: { type: 'string' }, waveform: { type: 'string' }, sweep: { type: 'boolean' },
+      vset: { type: 'string' }, vreset: { type: 'string' }, rate: { type: 'string' }, step: { type: 'string' },
+      compliance: { type: 'string' }, 'compliance-reset': { type: 'string' }, 'series-resistance': { type: 'string' }, out: { type: 'string' },
+      plot: { type: 'string' }, scheme: { type: 'string' }, 'rel-tol': { type: 'string' },
+    });
+    if (!values.out) throw new JartcalError('simulate: --out O.csv is required. See `jartcal simulate --help`.', { code: 'bad_arguments' });
+    if (values.plot && !['.svg', '.png'].includes(extname(values.plot).toLowerCase())) {
+      throw new JartcalError(`simulate: --plot must end in .svg or .png, got "${values.plot}"`, { code: 'bad_arguments' });
+    }
+    if (!!values.waveform === !!values.sweep) {
+      throw new JartcalError('simulate: give exactly one of --waveform W.csv or --sweep', { code: 'bad_arguments' });
+    }
+    const p = values.params ? readParamFile(values.params) : { ...DEFAULT_PARAMS };
+    let wave: Waveform;
+    if (values.waveform) wave = readWaveformCsv(values.waveform);
+    else {
+      wave = sweepWaveform({
+        vSetV: numberFlag('simulate', 'vset', values.vset, -1.3), vResetV: numberFlag('simulate', 'vreset', values.vreset, 1.3),
+        rateVps: numberFlag('simulate', 'rate', values.rate, 1), stepV: numberFlag('simulate', 'step', values.step, 0.001),
+      });
+    }
+    const opts: SimOptions = { circuit: {} };
+    if (values.compliance !== undefined) {
+      const c = numberFlag('simulate', 'compliance', values.compliance);
+      if (!(c > 0)) throw new JartcalError('simulate: --compliance must be > 0 A', { code: 'bad_arguments' });
+      opts.circuit!.complianceA = c;
+    }
+    if (values['compliance-reset'] !== undefined) {
+      const c = numberFlag('simulate', 'compliance-reset', values['compliance-reset']);
+      if (!(c > 0)) throw new JartcalError('simulate: --compliance-reset must be > 0 A', { code: 'bad_arguments' });
+      opts.circuit!.complianceResetA = c;
+    }
+    if (values['series-resistance'] !== undefined) {
+      const r = numberFlag('simulate', 'series-resistance', values['series-resistance']);
+      if (!(r >= 0)) throw new JartcalError('simulate: --series-resistance must be ≥ 0 Ω', { code: 'bad_arguments' });
+      opts.circuit!.seriesOhm = r;
+    }
+    if (values.scheme !== undefined) {
+      if (values.scheme !== 'heun' && values.scheme !== 'rk23') throw new JartcalError('simulate: --scheme must be heun or rk23', { code: 'bad_arguments' });
+      opts.scheme = values.scheme;
+    }
+    if (values['rel-tol'] !== undefined) {
+      const t = numberFlag('simulate', 'rel-tol', values['rel-tol']);
+      if (!(t > 0 && t < 1)) throw new JartcalError('simulate: --rel-tol must be in (0, 1)', { code: 'bad_arguments' });
+      opts.relTol = t;
+    }
+    const t0 = performance.now();
+    const r = simulate(p, wave, opts);
+    const ms = performance.now() - t0;
+    writeSimCsv(values.out, r);
+    if (values.plot) writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
+    const bad = r.iA.some((x) => Number.isNaN(x));
+    process.stdout.write(`simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${values.out}${values.plot ? ` and ${values.plot}` : ''}\n`);
+    if (bad) process.stderr.write('simulate: warning: the integration failed part-way; the rest of the output is NaN\n');
+    return bad ? 1 : 0;
+  },
+};
+
+/** `--vset -1.3` → `--vset=-1.3` (util.parseArgs would read "-1.3" as an option). */
+export function joinNegativeValues(argv: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    const next = argv[k + 1];
+    if (flags.includes(a) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      k++;
+    } else out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * One JART VCM v1b cell as a mutable, allocation-free evaluation context: per-parameter-set
+ * constants are computed once, geometry (r, l) and state N are set by the caller, and `solve`
+ * finds the operating point (I, V_S, T) of the implicit equations of spec §5.3 by a 1-D root
+ * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
+ */
+import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
+import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
+import { hoppingRate, windowFactor } from './ion.js';
+import type { JartParams } from './params.js';
+
+// local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
+const loadCurrentFrom_ = loadCurrentFrom;
+const lnFieldEmissionOver_ = lnFieldEmissionOver;
+const lnThermionicOver_ = lnThermionicOver;
+const hoppingRate_ = hoppingRate;
+const windowFactor_ = windowFactor;
+
+export class Cell {
+  // parameter-set constants
+  readonly p: JartParams;
+  readonly cCubic: number; // R0²·α·R_th,line (Ω/A²)
+  readonly rSeriesLin: number; // R_TiOx + R0 (+ external series), Ω
+  readonly dPhi: number; // φ_Bn0 − φ_n, V
+  readonly t0: number;
+  private readonly kLower1: number; // barrier-lowering coefficient at N = 1 (∝ N^¼)
+  private readonly w001: number; // W00/e at N = 1 (∝ √N)
+  rExt = 0;
+  // geometry (v1b var: r_var, l_var)
+  rM = 0;
+  lM = 0;
+  lnArea = 0;
+  areaM2 = 0;
+  rPlug = 0;
+  private rDisc1 = 0; // R_disc at N = 1 (∝ 1/N)
+  rthSet = 0; // R_th,eff for V < 0, K/W
+  // bounds
+  nMin = 0;
+  nMax = 0;
+  // state-dependent
+  nDisc = 0;
+  rDisc = 0;
+  kLower = 0;
+  w00 = 0;
+  rf = 0; // R_disc + R_plug
+  rLin = 0; // rf + R_TiOx + R0 + R_ext
+  // current evaluation (solve.ts writes these)
+  absV = 0;
+  setPol = false;
+  rth = 0;
+  mode = 0; // 0: voltage drive, 1: current drive (compliance)
+  iDrive = 0;
+  // results of the last g() evaluation / solve (magnitudes; sign = polarity)
+  i = 0;
+  u = 0;
+  tempK = 0;
+
+  constructor(p: JartParams) {
+    this.p = p;
+    this.cCubic = p.R0 * p.R0 * p.alphaline * p.Rthline;
+    this.rSeriesLin = p.RseriesTiOx + p.R0;
+    this.dPhi = p.phiBn0 - p.phin;
+    this.t0 = p.T0;
+    this.kLower1 = loweringCoefficient(1, p.epsphib);
+    this.w001 = w00Volts(1, p.eps);
+    this.setGeometry(p.rnew, p.lnew);
+    this.nMin = p.Ndiscmin;
+    this.nMax = p.Ndiscmax;
+    this.setN(p.Ninit);
+  }
+
+  /** Filament radius r and disc length l (m); R_th scales with (rdet/r)² (spec §6.1). */
+  setGeometry(rM: number, lM: number): void {
+    if (rM === this.rM && lM === this.lM) return;
+    const p = this.p;
+    this.rM = rM;
+    this.lM = lM;
+    this.areaM2 = Math.PI * rM * rM;
+    this.lnArea = Math.log(this.areaM2);
+    this.rPlug = plugResistance(p.Nplug, p.lcell, lM, this.areaM2, p.un);
+    this.rthSet = p.Rth0 * (p.rdet / rM) * (p.rdet / rM);
+    this.rDisc1 = discResistance(1, lM, this.areaM2, p.un);
+    const n = this.nDisc;
+    this.nDisc = -1;
+    if (n > 0) this.setN(n);
+  }
+
+  setN(nDisc: number): void {
+    if (nDisc === this.nDisc) return;
+    this.nDisc = nDisc;
+    const sq = Math.sqrt(nDisc);
+    this.rDisc = this.rDisc1 / nDisc;
+    this.kLower = this.kLower1 * Math.sqrt(sq);
+    this.w00 = this.w001 * sq;
+    this.rf = this.rDisc + this.rPlug;
+    this.rLin = this.rf + this.rSeriesLin + this.rExt;
+  }
+
+  setSeries(rExtOhm: number): void {
+    this.rExt = rExtOhm;
+    this.rLin = this.rf + this.rSeriesLin + rExtOhm;
+  }
+
+  /** Prepares g() for an applied voltage vV ≠ 0 (voltage drive) across cell + external series. */
+  prepareVoltage(vV: number): void {
+    this.mode = 0;
+    this.absV = Math.abs(vV);
+    this.setPol = vV < 0;
+    this.rth = this.setPol ? this.rthSet : this.rthSet * this.p.Rtheff_scaling;
+  }
+
+  /** Prepares g() for a forced current of magnitude iA (compliance), polarity setPol. */
+  prepareCurrent(iA: number, setPol: boolean, uMax: number): void {
+    this.mode = 1;
+    this.iDrive = iA;
+    this.absV = uMax;
+    this.setPol = setPol;
+    this.rth = setPol ? this.rthSet : this.rthSet * this.p.Rtheff_scaling;
+  }
+
+  /**
+   * Residual in u = |V_S|: ln I_S(u, T(u)) − ln I_load(u). Increasing through the physical root.
+   * Side effect: this.i, this.u, this.tempK hold the evaluation point.
+   */
+  g(u: number): number {
+    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
+    this.i = i;
+    this.u = u;
+    this.tempK = tempK;
+    if (!(i > 0)) return Infinity;
+    const p = this.p;
+    return this.setPol
+      ? lnFieldEmissionOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
+      : lnThermionicOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
+  }
+
+  /** Voltage across the cell (AE to OE, magnitude) at the last evaluation point. */
+  cellVoltage(): number {
+    const i = this.i;
+    return this.u + i * (this.rf + this.rSeriesLin) + this.cCubic * i * i * i;
+  }
+
+  /** Field magnitude for the ion equation (spec §5.4) at the last evaluation point, V/m. */
+  field(): number {
+    return this.setPol ? (this.i * this.rDisc) / this.lM : (this.u + this.i * this.rf) / this.p.lcell;
+  }
+
+  /** Unwindowed |dN/dt| at the last evaluation point, 1e26 m^-3/s. */
+  rawRate(): number {
+    const p = this.p;
+    return hoppingRate_(this.nDisc, p.Nplug, this.field(), this.tempK, p.a, p.ny0, p.dWa, this.lM);
+  }
+
+  /** Signed dN/dt with the window and the bounds, at the last evaluation point. */
+  dndt(): number {
+    if (this.i === 0) return 0;
+    const w = windowFactor_(this.nDisc, this.setPol, this.nMin, this.nMax);
+    if (w === 0) return 0;
+    const r = this.rawRate() * w;
+    return this.setPol ? r : -r;
+  }
+}
