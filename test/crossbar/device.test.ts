@@ -67,3 +67,24 @@ test('d2d draws are clipped to their bounds and c2c walks stay within the device
   }
   assert.ok(moved > 150, 'c2c changed the radius');
 });
+
+test('full-physics engine (model pulse kernel): tabulated ΔN matches the kernel, and SET/RESET steps agree with spec §8 within 20 %', async () => {
+  const { ModelEngine } = await import('../../src/crossbar/device/modelEngine.js');
+  const m = new ModelEngine(PAPER_PULSES, { rRangeM: [42e-9, 48e-9], lRangeM: [0.38e-9, 0.42e-9] });
+  const tab = new TabulatedEngine(m, { nLo: 0.06, nHi: N_HI, nPoints: 1025, rLoM: 45e-9, rHiM: 45e-9, rPoints: 1, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20 });
+  // spec §8: full model single-pulse ΔN at N = 0.2 / 0.5: SET +2.75e-3 / +7.27e-3, RESET −4.29e-3 / −9.84e-3
+  const ref: [number, boolean, number][] = [[0.2, true, 2.75e-3], [0.5, true, 7.27e-3], [0.2, false, -4.29e-3], [0.5, false, -9.84e-3]];
+  for (const [n, set, d] of ref) {
+    const dm = m.pulse(set, n, 45e-9, 0.4e-9, 0.008, 20) - n;
+    assert.ok(Math.abs(dm - d) / Math.abs(d) < 0.2, `N=${n} ${set ? 'SET' : 'RESET'}: ${dm} vs ${d}`);
+  }
+  const rng = createRng(12);
+  for (let s = 0; s < 40; s++) {
+    const n = 0.06 + (N_HI - 0.06) * rng.next();
+    for (const set of [true, false]) {
+      const dk = m.pulse(set, n, 45e-9, 0.4e-9, 0.008, 20) - n, dt = tab.pulse(set, n, 45e-9, 0.4e-9) - n;
+      assert.ok(Math.abs(dt - dk) <= 0.01 * Math.abs(dk), `N=${n}: table ${dt} vs kernel ${dk}`);
+    }
+  }
+  assert.ok(m.readA(1.9, 45e-9, 0.4e-9) > 4 * m.readA(0.06, 45e-9, 0.4e-9), 'on/off at the read voltage');
+});

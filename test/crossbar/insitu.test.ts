@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync, existsSync } from 'node
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfig } from '../../src/crossbar/experiment/config.js';
-import { runInSituRepeat } from '../../src/crossbar/experiment/inSitu.js';
+import { runInSituRepeat, type RepeatCheckpoint } from '../../src/crossbar/experiment/inSitu.js';
 import { loadMnist } from '../../src/io/mnist.js';
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -62,7 +62,7 @@ test('resuming from an epoch checkpoint continues bit for bit (as after a kill)'
   const cfg = resolveConfig({ name: 'r', training: { epochs: 2, trainSamples: 96, testSamples: 40 }, tile: { maxInputSize: 300, maxOutputSize: 200 } });
   const train = loadMnist('train', 96), test = loadMnist('test', 40);
   const full = runInSituRepeat(cfg, train, test, 0);
-  let cp: Parameters<NonNullable<Parameters<typeof runInSituRepeat>[4]['onEpoch']>>[0] | undefined;
+  let cp: RepeatCheckpoint | undefined;
   assert.throws(() => runInSituRepeat(cfg, train, test, 0, { onEpoch: (c) => { cp = c; throw new Error('killed'); } }), /killed/);
   assert.ok(cp && cp.epochsDone === 1);
   const resumed = runInSituRepeat(cfg, train, test, 0, {}, cp);

@@ -7,12 +7,12 @@ import { SoftBoundsArray } from './softBounds.js';
 import { IdealArray } from './ideal.js';
 import type { DeviceArray } from './types.js';
 import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
+import { ModelEngine } from './modelEngine.js';
 import { JartcalError } from '../../util/errors.js';
+import type { VarSpec } from './types.js';
 
-/** Range of r a device can reach (D2D clip bounds and C2C excursions), for the engine's table. */
-function radiusRange(c: ExperimentConfig): [number, number] {
-  const r = c.device.jart.variability.rdisc;
-  const nom = c.device.jart.nominal.rM;
+/** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
+function geoRange(r: VarSpec, nom: number): [number, number] {
   if (r.dtod === 0 && r.std === 0 && r.slope === 0) return [nom, nom];
   let lo = r.dtodLower > 0 ? r.dtodLower : nom * Math.max(0.2, 1 - 5 * r.dtod);
   let hi = r.dtodUpper > 0 ? r.dtodUpper : nom * (1 + 5 * r.dtod);
@@ -20,12 +20,20 @@ function radiusRange(c: ExperimentConfig): [number, number] {
   return [lo, hi];
 }
 
-export function createEngine(c: ExperimentConfig, modelEngine?: () => PulseEngine): PulseEngine {
+function radiusRange(c: ExperimentConfig): [number, number] { return geoRange(c.device.jart.variability.rdisc, c.device.jart.nominal.rM); }
+
+const varies = (v: VarSpec): boolean => v.dtod > 0 || v.std > 0 || v.slope > 0;
+
+export function createEngine(c: ExperimentConfig): PulseEngine {
   const j = c.device.jart;
   let base: PulseEngine;
   if (c.device.model === 'jart') {
-    if (!modelEngine) throw new JartcalError('device.model "jart" needs the full-physics model (src/model), which this build does not include; use "aihwkit-jart"', { code: 'unavailable' });
-    base = modelEngine();
+    const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
+    base = new ModelEngine(j, { params: { Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
+      rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM) });
+    // In the full model the disc length also changes the current and heating: the 1/l scaling of the
+    // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.
+    if (varies(j.variability.ldisc)) return base;
   } else {
     base = new FitEulerEngine(j);
   }

@@ -8,7 +8,6 @@ import { createRng } from '../../util/rng.js';
 import { AnalogLayer } from '../core/analogLayer.js';
 import { FastRng } from '../core/fastRng.js';
 import { createEngine, deviceMaker } from '../device/factory.js';
-import type { PulseEngine } from '../device/jartEngine.js';
 import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -18,14 +17,13 @@ export interface RepeatCheckpoint { repeat: number; epochsDone: number; records:
 export interface InSituHooks {
   onBatch?(samplesDone: number, samplesTotal: number, loss: number): void;
   onEpoch?(cp: RepeatCheckpoint): void;
-  modelEngine?: () => PulseEngine;
   now?: () => number;
 }
 
-export function buildNetwork(cfg: ExperimentConfig, repeat: number, modelEngine?: () => PulseEngine): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng } {
+export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng } {
   const rng = createRng(cfg.seed).fork(repeat);
   const needsEngine = cfg.device.model === 'aihwkit-jart' || cfg.device.model === 'jart';
-  const engine = needsEngine ? createEngine(cfg, modelEngine) : null;
+  const engine = needsEngine ? createEngine(cfg) : null;
   const sz = cfg.network.sizes;
   const layers: AnalogLayer[] = [];
   for (let l = 0; l + 1 < sz.length; l++) {
@@ -61,7 +59,7 @@ export function lrAt(cfg: ExperimentConfig, epoch: number): number {
 
 export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dataset, repeat: number, hooks: InSituHooks = {}, resume?: RepeatCheckpoint): EpochRecord[] {
   const now = hooks.now ?? (() => performance.now());
-  const { mlp, layers, trainRng } = buildNetwork(cfg, repeat, hooks.modelEngine);
+  const { mlp, layers, trainRng } = buildNetwork(cfg, repeat);
   const t = cfg.training;
   const records: EpochRecord[] = resume ? [...resume.records] : [];
   let start = 0;
