@@ -46,6 +46,19 @@ export function applyPopulation(cfg: ExperimentConfig, pop: unknown, file: strin
     j.nominal[nomKey] = c;
     used.push(name);
   }
+  // An `aihwkit` block (population exporter / paper presets) states the device's fields exactly: use them.
+  const aih = (p as { aihwkit?: Record<string, unknown> }).aihwkit;
+  if (aih && typeof aih === 'object') {
+    const num = (k: string): number | undefined => (typeof aih[k] === 'number' && Number.isFinite(aih[k]) ? (aih[k] as number) : undefined);
+    for (const key of ['Ndiscmax', 'Ndiscmin', 'ldisc', 'rdisc'] as const) {
+      const v = { ...j.variability[key] };
+      let any = false;
+      const set = (field: keyof VarSpec, name: string): void => { const x = num(`${key}_${name}`); if (x !== undefined) { v[field] = x; any = true; } };
+      set('dtod', 'dtod'); set('dtodLower', 'dtod_lower_bound'); set('dtodUpper', 'dtod_upper_bound');
+      set('std', 'std'); set('slope', 'std_slope'); set('ctocLower', 'ctoc_lower_bound'); set('ctocUpper', 'ctoc_upper_bound');
+      if (any) { j.variability[key] = v; if (!used.includes(key)) used.push(`aihwkit:${key}`); }
+    }
+  }
   if (used.length === 0) throw new JartcalError('population: none of rnew, lnew, Ndiscmin, Ndiscmax is described', { location: { file } });
   return { file, seed: p.seed ?? null, provenance: p.provenance ?? null, mapped: used, notMapped: 'correlations (copula) and all other parameters (the aihwkit-jart current fit is fixed to the default device)' };
 }

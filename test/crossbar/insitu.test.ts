@@ -69,3 +69,25 @@ test('resuming from an epoch checkpoint continues bit for bit (as after a kill)'
   const strip = (r: typeof full): unknown => r.map(({ seconds: _s, pulsesApplied: _p, ...rest }) => rest);
   assert.deepEqual(strip(resumed), strip(full));
 });
+
+test('a population file (jartcal.population/1) drives the device variability of a run', async () => {
+  const { applyPopulation } = await import('../../src/io/populationVar.js');
+  const pop = {
+    schema: 'jartcal.population/1', toolkitVersion: '0', createdAt: '', seed: 3, provenance: { fits: [], datasets: [] }, base: {},
+    parameters: {
+      rnew: { family: 'truncnormal', d2d: { center: 44e-9, spread: 0.05, spreadKind: 'relative', lower: 40e-9, upper: 48e-9 }, c2c: { spread: 0.01, spreadKind: 'relative' } },
+      Ndiscmax: { family: 'normal', d2d: { center: 20, spread: 1, spreadKind: 'absolute' }, c2c: { spread: 0, spreadKind: 'relative' } },
+    },
+    correlation: { params: [], matrix: [] },
+  };
+  const cfg = resolveConfig({ name: 'p', training: { epochs: 1, trainSamples: 32, testSamples: 20 } });
+  const info = applyPopulation(cfg, pop, 'pop.json');
+  assert.deepEqual(info.mapped, ['rnew', 'Ndiscmax']);
+  const r = cfg.device.jart.variability.rdisc;
+  assert.equal(cfg.device.jart.nominal.rM, 44e-9);
+  assert.equal(r.dtod, 0.05); assert.equal(r.dtodLower, 40e-9); assert.equal(r.std, 0.01);
+  assert.equal(cfg.device.jart.variability.Ndiscmax.dtod, 0.05);
+  const recs = runInSituRepeat(resolveConfig(cfg), loadMnist('train', 32), loadMnist('test', 20), 0);
+  assert.equal(recs.length, 1);
+  assert.throws(() => applyPopulation(cfg, { schema: 'other' }, 'x.json'), /x\.json: expected a population file/);
+});
