@@ -89,7 +89,7 @@ async function runExperiment(cfg: ExperimentConfig, out: string, resume: boolean
         onEpoch: (c) => {
           last = 0; epochBase = c.epochsDone;
           const rec = c.records[c.records.length - 1];
-          process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %, loss ${rec.trainLoss.toFixed(4)}, ${rec.seconds.toFixed(1)} s\n`);
+          process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %, loss ${rec.trainLoss.toFixed(4)}, ${rec.seconds.toFixed(1)} s wall, ${(rec.cpuSeconds ?? 0).toFixed(1)} s CPU\n`);
           cp.current = c; writeCheckpoint(cpPath, cp);
         },
       }, cp.current?.repeat === r ? cp.current : undefined);
@@ -128,8 +128,8 @@ async function runExperiment(cfg: ExperimentConfig, out: string, resume: boolean
   };
   writeJsonAtomic(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];
-  repeats.forEach((recs, r) => recs.forEach((x) => rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.pulsesApplied, x.coincidences])));
-  writeCsv(join(out, 'accuracy.csv'), ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'pulses_applied', 'coincidences'], rows);
+  repeats.forEach((recs, r) => recs.forEach((x) => rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.cpuSeconds ?? '', x.pulsesApplied, x.coincidences])));
+  writeCsv(join(out, 'accuracy.csv'), ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'cpu_seconds', 'pulses_applied', 'coincidences'], rows);
   const ep = sum.accuracyPerEpoch.map((_, i) => i + 1);
   writePlot(join(out, 'accuracy.svg'), lineChart({
     title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`, xLabel: 'epoch', yLabel: 'test accuracy (%)',

@@ -66,7 +66,7 @@ test('resuming from an epoch checkpoint continues bit for bit (as after a kill)'
   assert.throws(() => runInSituRepeat(cfg, train, test, 0, { onEpoch: (c) => { cp = c; throw new Error('killed'); } }), /killed/);
   assert.ok(cp && cp.epochsDone === 1);
   const resumed = runInSituRepeat(cfg, train, test, 0, {}, cp);
-  const strip = (r: typeof full): unknown => r.map(({ seconds: _s, pulsesApplied: _p, ...rest }) => rest);
+  const strip = (r: typeof full): unknown => r.map(({ seconds: _s, cpuSeconds: _c, pulsesApplied: _p, ...rest }) => rest);
   assert.deepEqual(strip(resumed), strip(full));
 });
 

@@ -12,12 +12,14 @@ import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
 
 export interface Dataset { images: Float32Array; labels: Uint8Array; n: number }
-export interface EpochRecord { epoch: number; lr: number; trainLoss: number; testAccuracy: number; seconds: number; pulsesApplied: number; coincidences: number }
+export interface EpochRecord { epoch: number; lr: number; trainLoss: number; testAccuracy: number; seconds: number; cpuSeconds?: number; pulsesApplied: number; coincidences: number }
 export interface RepeatCheckpoint { repeat: number; epochsDone: number; records: EpochRecord[]; rng: number[]; state: Float64Array[][]; coincidences: number }
 export interface InSituHooks {
   onBatch?(samplesDone: number, samplesTotal: number, loss: number): void;
   onEpoch?(cp: RepeatCheckpoint): void;
   now?: () => number;
+  /** CPU seconds used by this process so far (default process.cpuUsage). */
+  cpuNow?: () => number;
 }
 
 export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng } {
@@ -59,6 +61,7 @@ export function lrAt(cfg: ExperimentConfig, epoch: number): number {
 
 export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dataset, repeat: number, hooks: InSituHooks = {}, resume?: RepeatCheckpoint): EpochRecord[] {
   const now = hooks.now ?? (() => performance.now());
+  const cpuNow = hooks.cpuNow ?? ((): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
   const { mlp, layers, trainRng } = buildNetwork(cfg, repeat);
   const t = cfg.training;
   const records: EpochRecord[] = resume ? [...resume.records] : [];
@@ -73,7 +76,7 @@ export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dat
   }
   const nTrain = Math.min(t.trainSamples, train.n), nTest = Math.min(t.testSamples, test.n);
   for (let epoch = start; epoch < t.epochs; epoch++) {
-    const t0 = now();
+    const t0 = now(), c0 = cpuNow();
     const lr = lrAt(cfg, epoch);
     const perm = epochPermutation(cfg.seed, repeat, epoch, train.n, t.shuffle);
     let lossSum = 0, batches = 0;
@@ -85,7 +88,7 @@ export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dat
     }
     const acc = mlp.evaluate(test.images, test.labels, nTest, trainRng);
     const pulses = layers.reduce((a, l) => a + l.pulsesApplied(), 0);
-    records.push({ epoch: epoch + 1, lr, trainLoss: lossSum / Math.max(1, batches), testAccuracy: 100 * acc, seconds: (now() - t0) / 1000, pulsesApplied: pulses, coincidences: mlp.coincidences });
+    records.push({ epoch: epoch + 1, lr, trainLoss: lossSum / Math.max(1, batches), testAccuracy: 100 * acc, seconds: (now() - t0) / 1000, cpuSeconds: cpuNow() - c0, pulsesApplied: pulses, coincidences: mlp.coincidences });
     hooks.onEpoch?.({ repeat, epochsDone: epoch + 1, records: [...records], rng: trainRng.getState(), state: allState(layers), coincidences: mlp.coincidences });
   }
   return records;
