@@ -63,7 +63,25 @@ export const command: Command = {
   },
 };
 
-async function runExperiment(cfg: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown): Promise<number> {
+/**
+ * A checkpoint matches when its configuration, resolved with today's defaults, differs at most in the
+ * epoch count and the engine's table resolution; the run then continues with the checkpoint's settings.
+ */
+function sameRun(oldKey: string, cfg: ExperimentConfig): ExperimentConfig | null {
+  try {
+    const old = resolveConfig(JSON.parse(oldKey));
+    const a = structuredClone(old), b = structuredClone(cfg);
+    for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
+    if (JSON.stringify(a) !== JSON.stringify(b)) return null;
+    old.training.epochs = cfg.training.epochs;
+    return old;
+  } catch {
+    return null;
+  }
+}
+
+async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown): Promise<number> {
+  let cfg = cfgIn;
   const t = cfg.training;
   const train = loadMnist('train', t.trainSamples), test = loadMnist('test', t.testSamples);
   const started = new Date().toISOString();
@@ -75,8 +93,15 @@ async function runExperiment(cfg: ExperimentConfig, out: string, resume: boolean
     let cp: CheckpointFile = { configKey: key, finished: [], current: null };
     if (resume) {
       const old = readCheckpoint(cpPath);
-      if (old && old.configKey !== key) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
-      if (old) cp = old;
+      const same = old ? sameRun(old.configKey, cfg) : null;
+      if (old && !same) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      if (old && same) {
+        cfg = same;
+        // the epoch count may change on resume: longer continues, shorter (or equal) finalises from the checkpoint
+        const cut = (r: EpochRecord[]): EpochRecord[] => r.slice(0, t.epochs);
+        cp = { configKey: JSON.stringify(cfg), finished: old.finished.map(cut), current: old.current };
+        if (cp.current && cp.current.epochsDone >= t.epochs) { cp.finished.push(cut(cp.current.records)); cp.current = null; }
+      }
     }
     const perRepeat = t.epochs * Math.ceil(Math.min(t.trainSamples, train.n));
     const doneSamples = cp.finished.length * perRepeat + (cp.current ? cp.current.epochsDone * Math.min(t.trainSamples, train.n) : 0);
