@@ -67,3 +67,27 @@ test('periphery without noise: DAC/ADC quantisation error within its resolution;
   assert.equal(y1[0], 12);
   assert.ok(Math.abs(y2[0] - 40) < 1, `bound management: ${y2[0]}`); // DAC step at the reduced input range
 });
+
+test('wire resistance coupled into the forward MVM: vanishing wires give the plain product, real wires reduce it', async () => {
+  const { JartArray } = await import('../../src/crossbar/device/jartArray.js');
+  const { FitEulerEngine, PAPER_PULSES } = await import('../../src/crossbar/device/jartEngine.js');
+  const { NO_VAR } = await import('../../src/crossbar/device/types.js');
+  const { attachWire } = await import('../../src/crossbar/array/wireLayer.js');
+  const eng = new FitEulerEngine(PAPER_PULSES);
+  const v = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
+  const mk = (size: number) => new JartArray({ size, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(2));
+  const nIn = 12, nOut = 5;
+  const l = new AnalogLayer(nIn, nOut, true, 0, 0, mk);
+  const rng = createRng(4);
+  l.setWeights(Float64Array.from({ length: nOut * (nIn + 1) }, () => 2.4 * rng.next() - 1.2));
+  const x = Float64Array.from({ length: nIn }, () => rng.next());
+  const fr = new FastRng(createRng(1));
+  const y0 = new Float64Array(nOut), y1 = new Float64Array(nOut), y2 = new Float64Array(nOut);
+  l.forward(x, 0, y0, 0, PERFECT_IO, fr);
+  attachWire(l, { rWireOhm: 1e-6, vReadV: 0.2, iterations: 200, tol: 1e-12 });
+  l.forward(x, 0, y1, 0, PERFECT_IO, fr);
+  for (let o = 0; o < nOut; o++) assert.ok(Math.abs(y1[o] - y0[o]) < 1e-5, `no-wire limit ${o}: ${y1[o]} vs ${y0[o]}`);
+  attachWire(l, { rWireOhm: 20, vReadV: 0.2, iterations: 500, tol: 1e-12 });
+  l.forward(x, 0, y2, 0, PERFECT_IO, fr);
+  assert.ok(y2.some((yy, o) => Math.abs(yy - y0[o]) > 1e-3), 'IR drop changes the outputs');
+});

@@ -29,6 +29,8 @@ export class AnalogLayer {
   private readonly xFull: Float64Array; private readonly xq: Float64Array;
   private readonly tIn: Float64Array; private readonly tOut: Float64Array;
   private readonly us: UpdateScratch;
+  /** Optional physical forward product per tile [outBlock][inBlock] (e.g. with wire resistance). */
+  product: (((xq: Float64Array, y: Float64Array) => void) | undefined)[][] | null = null;
   /** Digital output scale (weight scaling: physical weight range → network weight), applied after the ADC. */
   outScale = 1;
 
@@ -58,7 +60,7 @@ export class AnalogLayer {
       for (let b = 0; b < this.inBlocks.length; b++) {
         const ib = this.inBlocks[b], t = this.tiles[a][b];
         for (let i = 0; i < ib.len; i++) this.tIn[i] = this.xFull[ib.start + i];
-        analogMatVec(t.w, t.rows, t.cols, this.tIn, this.tOut, false, io, rng, this.xq);
+        analogMatVec(t.w, t.rows, t.cols, this.tIn, this.tOut, false, io, rng, this.xq, this.product?.[a][b]);
         for (let j = 0; j < ob.len; j++) y[yo + ob.start + j] += this.tOut[j];
       }
     }

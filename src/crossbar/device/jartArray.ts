@@ -65,6 +65,11 @@ export class JartArray implements DeviceArray {
   weight(k: number): number {
     return this.wLo[k] + (this.readCurrentA(k) - this.iLo) * (this.wHi[k] - this.wLo[k]) / this.iSpan;
   }
+  /** w = a + b·I_read of device k (the single-device mapping as a line in the read current). */
+  mapCoeffs(k: number): [number, number] {
+    const b = (this.wHi[k] - this.wLo[k]) / this.iSpan;
+    return [this.wLo[k] - this.iLo * b, b];
+  }
   wMin(k: number): number { return this.wLo[k]; }
   wMax(k: number): number { return this.wHi[k]; }
 

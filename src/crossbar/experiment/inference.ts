@@ -9,6 +9,7 @@ import { buildNetwork, type Dataset, type EpochRecord } from './inSitu.js';
 import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.js';
 import { writeVerify } from '../program/writeVerify.js';
 import { meanStd } from './summary.js';
+import { attachWire } from '../array/wireLayer.js';
 
 export async function runInference(cfg: ExperimentConfig, train: Dataset, test: Dataset, log: (m: string) => void): Promise<{ repeats: EpochRecord[][]; extra: Record<string, unknown> }> {
   const { model, records } = trainDigital(cfg, train, test, 0, undefined, (r) => log(`digital epoch ${r.epoch}: ${r.testAccuracy.toFixed(2)} %`));
@@ -40,8 +41,11 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
         const e = (tile.w[k] - target) / s;
         errAbs += Math.abs(e); err2 += e * e; cells++;
       });
+      log(`repeat ${r + 1}: layer ${li + 1} programmed (${cells} cells so far, ${pulses} pulses)`);
     });
+    const wireStats = cfg.wire.rWireOhm > 0 ? layers.map((l) => attachWire(l, cfg.wire)) : null;
     const acc = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
+    if (wireStats) log(`repeat ${r + 1}: wire resistance ${cfg.wire.rWireOhm} Ω per segment, solver iterations ≤ ${Math.max(...wireStats.map((w) => w.iterationsMax))}`);
     const sec = (performance.now() - t0) / 1000;
     programming.push({ repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec });
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (digital ${digitalAcc.toFixed(2)} %)`);

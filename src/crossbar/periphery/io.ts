@@ -52,9 +52,9 @@ function quantize(v: number, step: number): number { return step > 0 ? Math.roun
  * `xq` is scratch of length ≥ nIn. No allocation.
  */
 export function analogMatVec(w: Float32Array, rows: number, cols: number, x: Float64Array, y: Float64Array, transposed: boolean,
-  io: IOParams, rng: FastRng, xq: Float64Array): void {
+  io: IOParams, rng: FastRng, xq: Float64Array, product?: (xq: Float64Array, y: Float64Array) => void): void {
   const nIn = transposed ? rows : cols, nOut = transposed ? cols : rows;
-  if (io.isPerfect) { matVec(w, rows, cols, x, y, transposed); return; }
+  if (io.isPerfect) { if (product) product(x, y); else matVec(w, rows, cols, x, y, transposed); return; }
   let alpha = 1;
   if (io.noiseManagement === 'abs_max') {
     alpha = 0;
@@ -74,7 +74,7 @@ export function analogMatVec(w: Float32Array, rows: number, cols: number, x: Flo
       v = quantize(v, stepIn);
       xq[i] = v; xNorm2 += v * v;
     }
-    matVec(w, rows, cols, xq, y, transposed);
+    if (product) product(xq, y); else matVec(w, rows, cols, xq, y, transposed);
     const wn = io.wNoise > 0 ? io.wNoise * Math.sqrt(xNorm2) : 0;
     let saturated = false;
     for (let j = 0; j < nOut; j++) {

@@ -8,7 +8,7 @@ import type { DeviceArray } from '../device/types.js';
 
 export interface ProgramResult { pulses: number; error: number; converged: boolean }
 
-export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 256): ProgramResult {
+export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
   let w = dev.weight(k), used = 0, dwPer = 0;
   while (Math.abs(w - target) > tol && used < maxPulses) {
     const dir = target > w ? 1 : -1;
