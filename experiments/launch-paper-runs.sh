@@ -1,8 +1,9 @@
 #!/bin/sh
-# Background paper runs (resumable): sh runs/launch.sh; each writes runs/<name>/ and runs/<name>.log
-cd "$(dirname "$0")/.."
-node bin/jartcal.js crossbar run experiments/paper-noise-free.json --out runs/paper-noise-free --resume > runs/paper-noise-free.log 2>&1 &
-( node bin/jartcal.js crossbar run experiments/paper-fp.json --out runs/paper-fp > runs/paper-fp.log 2>&1
-  node bin/jartcal.js crossbar run experiments/paper-c2c-rdisc-30-additive.json --out runs/paper-c2c-rdisc-30-additive --epochs 3 --resume > runs/paper-c2c-rdisc-30-additive.log 2>&1
-  node bin/jartcal.js crossbar run experiments/paper-d2d-rdisc-30.json --out runs/paper-d2d-rdisc-30 --epochs 3 --resume > runs/paper-d2d-rdisc-30.log 2>&1
-  node bin/jartcal.js crossbar run experiments/paper-realistic-mixed.json --out runs/paper-realistic-mixed --epochs 3 --resume > runs/paper-realistic-mixed.log 2>&1 ) &
+# The paper's five headline runs (30 epochs each, resumable): run from the repository root after
+# `npm run build`; two lanes (one per core). Re-run the same script after a kill: --resume continues.
+# Each run writes runs/<name>/ (results.json, accuracy.csv, accuracy.svg, checkpoint.json) and runs/<name>.log.
+mkdir -p runs
+run() { node bin/jartcal.js crossbar run "experiments/$1.json" --out "runs/$1" --resume > "runs/$1.log" 2>&1; }
+( run paper-noise-free; run paper-d2d-rdisc-30; run paper-realistic-mixed ) &
+( run paper-fp; run paper-c2c-rdisc-30-additive; run jart-noise-free ) &
+wait
