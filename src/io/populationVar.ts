@@ -2,8 +2,14 @@
  * Maps a population file (schema jartcal.population/1, CONTRACTS §4) onto the crossbar's JART
  * variability: the v1b var quantities rnew → rdisc, lnew → ldisc, Ndiscmin, Ndiscmax.
  * D2D: the centre becomes the nominal value, the spread a relative Gaussian sigma (ln spreads as
- * sqrt(exp(s²) − 1)), lower/upper as absolute clip bounds. C2C: the relative spread becomes the
- * per-pulse uniform step of the bounded random walk, bounded at ±2 spreads of the device value.
+ * sqrt(exp(s²) − 1)), lower/upper as absolute clip bounds. C2C: a population's cycle-to-cycle spread
+ * is the spread of a v1b var redraw per *switching event* (a full SET or RESET), and in v1b var the
+ * geometry moves toward the new target in proportion to the switching progress (spec §6.1). A 1 µs
+ * crossbar pulse is a tiny fraction of a switching event, so the spread maps onto aihwkit's
+ * update-scaled ("slope") term, ratio·slope·U(−1, 1) with ratio = the pulse's switching fraction and
+ * slope = √3·spread (a uniform with that half-width has the population's sd at ratio 1), not onto the
+ * per-pulse additive term (which would apply a whole event's redraw at every pulse). The walk is
+ * bounded at ±3 spreads of the device value.
  * Not mapped (stated in the returned summary): the copula correlations and the other parameters.
  */
 import { JartcalError } from '../util/errors.js';
@@ -41,7 +47,7 @@ export function applyPopulation(cfg: ExperimentConfig, pop: unknown, file: strin
     const c = q.d2d.center;
     const d = relSpread(q.d2d.spread, q.d2d.spreadKind, c, `${where}.d2d`, file);
     const s = q.c2c ? relSpread(q.c2c.spread, q.c2c.spreadKind, c, `${where}.c2c`, file) : 0;
-    const spec: VarSpec = { dtod: d, dtodLower: q.d2d.lower ?? 0, dtodUpper: q.d2d.upper ?? 0, std: s, slope: 0, ctocLower: -Math.min(0.95, 2 * s), ctocUpper: 2 * s };
+    const spec: VarSpec = { dtod: d, dtodLower: q.d2d.lower ?? 0, dtodUpper: q.d2d.upper ?? 0, std: 0, slope: Math.sqrt(3) * s, ctocLower: -Math.min(0.95, 3 * s), ctocUpper: 3 * s };
     j.variability[key] = spec;
     j.nominal[nomKey] = c;
     used.push(name);

@@ -99,8 +99,10 @@ export class JartArray implements DeviceArray {
     const den = set ? this.nMax[k] - n0 : n0 - this.nMin[k];
     const ratio = den > 0 ? Math.abs(n1 - n0) / den : 0;
     const v = this.v, g = this.rng;
-    if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g, false);
-    if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g, false);
+    // aihwkit has no slope term on the N bounds (its configs set none); a population's v1b var redraw
+    // of the bounds is update-scaled like the geometry's (src/io/populationVar.ts), so it is applied.
+    if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g);
+    if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g);
     if (hasC2C(v.ldisc)) this.l[k] = c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
     if (hasC2C(v.rdisc)) this.r[k] = c2cStep(this.r[k], this.rDev[k], v.rdisc, ratio, g);
   }
