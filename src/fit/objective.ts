@@ -127,7 +127,8 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
       if (v < 0 && setSpan !== null) dist = windowDistance(v, vSetM, setSpan);
       else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
     }
-    res[k] = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    const r = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    res[k] = pc.outward[i] ? r : r * o.returnWeight;
   }
   let k = pc.idx.length;
   if (setSpan !== null) res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV;
