@@ -19,14 +19,16 @@
  * If the model does not switch inside the sweep, its switching voltage is taken as the sweep's
  * extreme, so the residual still points the way.
  */
-import { simulate, type JartParams, type SimResult } from '../model/index.js';
+import { simulate, type JartParams } from '../model/index.js';
 import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
 import { modelSwitching } from './features.js';
+import { simulateCoarse, type FineSim } from './coarse.js';
 
 export interface CycleEvaluation {
   residuals: Float64Array;
-  /** The simulation on the refined stimulus (pc.wave); sample i of the cycle is index pc.at[i]. */
-  sim: SimResult;
+  /** The simulation on the refined stimulus (pc.wave); sample i of the cycle is index pc.at[i]
+   *  (filled in from the coarse grid where pc.coarse is set, see coarse.ts). */
+  sim: FineSim;
   /** Model current at the measured samples, A. */
   iAModel: Float64Array;
   vSetModelV: number | null;
@@ -46,7 +48,7 @@ export interface CycleEvaluation {
  * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
+function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: FineSim, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
   const lc = Math.log(nCross);
   let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
   let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
@@ -96,7 +98,9 @@ export function residualCount(pc: PreparedCycle): number {
 
 export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
+  const sim: FineSim = pc.coarse
+    ? simulateCoarse(p, pc.wave, pc.coarse, { circuit, ninit, ...simTol(o, pc.coarse.k.length) }, o.quietDlnN)
+    : simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
@@ -123,7 +127,8 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
       if (v < 0 && setSpan !== null) dist = windowDistance(v, vSetM, setSpan);
       else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
     }
-    res[k] = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    const r = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    res[k] = pc.outward[i] ? r : r * o.returnWeight;
   }
   let k = pc.idx.length;
   if (setSpan !== null) res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV;
