@@ -6,6 +6,8 @@
  *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
  *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
  *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor)]
+ *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
+ *     [--cycle-params a,b (cycle-level subset of --fit)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +87,9 @@ async function main(): Promise<void> {
   const fitOverride = flag('--fit');
   const tag = flag('--tag') ?? '';
   const seriesOhm = flag('--series-resistance');
+  const floorA = flag('--floor');
+  const returnWeight = flag('--return-weight');
+  const cycleParams = flag('--cycle-params');
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -95,6 +100,9 @@ async function main(): Promise<void> {
     if (fitOverride) c.options = { ...c.options, fitParams: fitOverride.split(',') as NonNullable<FitOptions['fitParams']> };
     if (tag) c.name = `${c.name}-${tag}`;
     if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
+    if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
+    if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
+    if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
     const progress = createProgress(c.name, total);

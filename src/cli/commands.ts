@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  crossbar: () => import('./crossbar.js'),
   simulate: () => import('./simulate.js'),
   demo: () => import('./demo.js'),
   fit: () => import('./fit.js'),

@@ -22,16 +22,17 @@ out/example):
   fits.json         fit: JART parameters per cycle and per device (resumable)
   population.json   population: device-to-device / cycle-to-cycle distributions, correlations
   profile.json      profile: measured vs simulated switching statistics (attached to population.json)
-  crossbar/         crossbar: a short in-situ MNIST run with devices sampled from the population
+  crossbar/         crossbar: one in-situ MNIST epoch (the paper's MLP, 60k samples) on full-physics
+                    JART devices sampled from the population
   report/           report: static HTML report with plots
 Then prints the command that opens the terminal inspector on the fits.
 
 Options:
   --data DIR            measurement files or folder (default measurements/example)
   --out DIR             output folder (default out/example)
-  --experiment FILE     crossbar experiment config (default experiments/pipeline-short.json)
-  --epochs N            crossbar epochs (default 1)
-  --train-samples N     crossbar training samples (default 4000)
+  --experiment FILE     crossbar experiment config (default experiments/pipeline-epoch.json)
+  --epochs N            crossbar epochs (default: the experiment's, 1)
+  --train-samples N     crossbar training samples (default: the experiment's, 60000)
   --workers N           fit worker threads (default: all cores)
   --skip-crossbar       stop before the crossbar run
   --fresh               ignore outputs of an earlier run and redo every stage
@@ -71,7 +72,7 @@ export const command: Command = {
     });
     const data = values.data ?? 'measurements/example';
     const out = values.out ?? join('out', 'example');
-    const experiment = values.experiment ?? join('experiments', 'pipeline-short.json');
+    const experiment = values.experiment ?? join('experiments', 'pipeline-epoch.json');
     if (!existsSync(data)) throw new JartcalError(`pipeline: measurement data "${data}" not found (expected a folder or file).`);
     if (values.fresh) rmSync(out, { recursive: true, force: true });
     const f = (name: string) => join(out, name);
@@ -87,7 +88,7 @@ export const command: Command = {
         name: 'crossbar',
         output: join(out, 'crossbar', 'results.json'),
         argv: ['run', experiment, '--out', join(out, 'crossbar'), '--population', f('population.json'),
-          '--epochs', values.epochs ?? '1', '--train-samples', values['train-samples'] ?? '4000', '--repeats', '1'],
+          ...(values.epochs ? ['--epochs', values.epochs] : []), ...(values['train-samples'] ? ['--train-samples', values['train-samples']] : [])],
       });
     }
     stages.push({ name: 'report', output: join(out, 'report', 'index.html'), argv: [f('fits.json'), '--out', join(out, 'report'), '--population', f('population.json')] });

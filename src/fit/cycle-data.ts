@@ -4,6 +4,7 @@
  */
 import type { Waveform } from '../model/index.js';
 import { measuredSwitching, outwardMask, readResistances } from './features.js';
+import { prepareCoarse, type CoarseGrid } from './coarse.js';
 
 export interface FitCycleInput {
   device: string;
@@ -55,9 +56,17 @@ export interface ObjectiveOptions {
    *  residuals weigh little, and skipping the sub-simulations made the single-cycle fit ~1.7× faster
    *  with the same recovery (docs/fitting.md). */
   refinePhase2: boolean;
+  /** Internal simulation grid, V: on finer sweeps the model runs on points ≥ simStepV apart and the
+   *  samples between are interpolated where N is quiet (|Δ ln N| ≤ quietDlnN per coarse step) or
+   *  re-simulated where it is not (coarse.ts; 0 = simulate every sample). */
+  simStepV: number;
+  quietDlnN: number;
+  /** Weight of the residuals on the return branches (|V| decreasing: the state left by SET and
+   *  RESET) relative to the outward ones (1 = equal). */
+  returnWeight: number;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false, simStepV: 0.005, quietDlnN: 0.05, returnWeight: 1 };
 
 export interface PreparedCycle {
   device: string;
@@ -66,6 +75,8 @@ export interface PreparedCycle {
   wave: Waveform;
   /** Index of each measured sample in the stimulus. */
   at: Int32Array;
+  /** The coarser internal simulation grid (null: simulate every stimulus point). */
+  coarse: CoarseGrid | null;
   vV: Float64Array;
   logI: Float64Array;
   /** Indices of the samples that carry a residual. */
@@ -122,7 +133,7 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
   const { wave, at } = refineWave(cycleTime(c, o.sweepRateVps), vV, [sw.vSetV, sw.vResetV], o.refineV, o.refineZoneV);
   return {
     device: c.device, cycle: c.cycle,
-    wave, at,
+    wave, at, coarse: prepareCoarse(wave, o.simStepV ?? 0),
     vV, logI, idx: Int32Array.from(idx), outward: outwardMask(vV), floorA,
     complianceA: c.complianceA ?? null, vSetV: sw.vSetV, vResetV: sw.vResetV, setSpan: sw.setSpan, resetSpan: sw.resetSpan,
     hrsOhm: rr.hrsOhm, lrsOhm: rr.lrsOhm, readV, setFirst,

@@ -22,11 +22,13 @@
 import { simulate, type JartParams, type SimResult } from '../model/index.js';
 import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
 import { modelSwitching } from './features.js';
+import { simulateCoarse, type FineSim } from './coarse.js';
 
 export interface CycleEvaluation {
   residuals: Float64Array;
-  /** The simulation on the refined stimulus (pc.wave); sample i of the cycle is index pc.at[i]. */
-  sim: SimResult;
+  /** The simulation on the refined stimulus (pc.wave); sample i of the cycle is index pc.at[i]
+   *  (filled in from the coarse grid where pc.coarse is set, see coarse.ts). */
+  sim: FineSim;
   /** Model current at the measured samples, A. */
   iAModel: Float64Array;
   vSetModelV: number | null;
@@ -48,7 +50,7 @@ export interface CycleEvaluation {
  * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: SimResult, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
+function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: FineSim, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }): number | null {
   const lc = Math.log(nCross);
   let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
   let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
@@ -114,14 +116,20 @@ export function residualCount(pc: PreparedCycle): number {
 
 export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions, geomIn: Geometry | null = null): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  const sim = simulateCycle(pc, p, ninit, o, circuit, geomIn);
+  // carried geometry (settings.carryGeometry): the fine simulation with the v1b var targets; else main's path
+  const full: SimResult | null = geomIn ? simulateCycle(pc, p, ninit, o, circuit, geomIn) : null;
+  const sim: FineSim = full
+    ? full
+    : pc.coarse
+      ? simulateCoarse(p, pc.wave, pc.coarse, { circuit, ninit, ...simTol(o, pc.coarse.k.length) }, o.quietDlnN)
+      : simulate(p, pc.wave, { circuit, ninit, ...simTol(o, pc.wave.tS.length) });
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
   const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
   const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
   // the crossing's sub-simulation runs at the geometry the cycle had at its start (carried geometry)
-  const pAt = (k: number): JartParams => (geomIn ? { ...p, rnew: sim.rVarM[k - 1], lnew: sim.lVarM[k - 1] } : p);
+  const pAt = (k: number): JartParams => (full ? { ...p, rnew: full.rVarM[k - 1], lnew: full.lVarM[k - 1] } : p);
   if (sw.kSet > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vSetV = refineCrossing(pAt(sw.kSet), pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
   if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(pAt(sw.kReset), pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
@@ -143,13 +151,14 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
       if (v < 0 && setSpan !== null) dist = windowDistance(v, vSetM, setSpan);
       else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
     }
-    res[k] = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    const r = dist <= 0 ? o.windowResidual : dist < o.taperV ? (d * dist) / o.taperV : d;
+    res[k] = pc.outward[i] ? r : r * o.returnWeight;
   }
   let k = pc.idx.length;
   if (setSpan !== null) res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV;
   if (resetSpan !== null) res[k++] = spanDistance(vResetM, resetSpan) / pc.vSigmaV;
   return {
     residuals: res, sim, iAModel: Float64Array.from(pc.at, (k) => sim.iA[k]), vSetModelV: sw.vSetV, vResetModelV: sw.vResetV,
-    endNdisc: sim.ndisc[sim.ndisc.length - 1], endGeometry: { rM: sim.rVarM[sim.rVarM.length - 1], lM: sim.lVarM[sim.lVarM.length - 1] }, rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,
+    endNdisc: sim.ndisc[sim.ndisc.length - 1], endGeometry: full ? { rM: full.rVarM[full.rVarM.length - 1], lM: full.lVarM[full.lVarM.length - 1] } : { rM: p.rnew, lM: p.lnew }, rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,
   };
 }

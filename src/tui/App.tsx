@@ -87,8 +87,12 @@ export function InspectApp(props: InspectAppProps) {
       const ac = new AbortController();
       abortRef.current = ac;
       setStartedAt(Date.now());
-      // Let Ink draw "refitting…" first (an in-thread refitter blocks while it works).
-      new Promise((r) => setTimeout(r, 40)).then(() => refitter.refit(req, ac.signal)).then(
+      // Let Ink draw "refitting…" first (an in-thread refitter blocks while it works). An Esc in that
+      // moment has already aborted the signal, which a refitter would never hear of: cancel here.
+      new Promise((r) => setTimeout(r, 40)).then(() => {
+        if (ac.signal.aborted) throw new Error('cancelled');
+        return refitter.refit(req, ac.signal);
+      }).then(
         (r) => setState((st) => ({ ...st, refit: { index: eff.index, status: 'done', result: r }, message: `refit done: RMS ${f.rmsLog10.toFixed(3)} → ${r.rmsLog10.toFixed(3)} dec · s to save, Esc to discard` })),
         (e: unknown) => setState((st) => (ac.signal.aborted
           ? { ...st, refit: null, message: 'refit cancelled' }

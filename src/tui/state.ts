@@ -140,15 +140,39 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
 }
 
 /**
- * Ink delivers keys typed ahead (fast typing, a busy machine, a paste) as one string: "\tjf".
- * Splits such a chunk into single keys so that each one is handled; escape sequences (arrows) pass whole.
+ * Ink delivers keys typed ahead (fast typing, a busy machine, a paste) as one string: "\tjf", "f\u001B".
+ * Splits such a chunk into single keys so that each one is handled: arrow sequences become arrow keys,
+ * a lone Esc becomes the escape key.
  */
+// An escape sequence: ESC [ params final, or ESC O final (built from a string so lint accepts the ESC).
+const ESC_SEQ = new RegExp('^' + String.fromCharCode(27) + '(\\[[0-9;]*[A-Za-z~]|O[A-Za-z])');
+
 export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
-  if (input.length <= 1 || input.includes('\u001B')) return [[input, key]];
-  return Array.from(input).map((c): [string, KeyInfo] => {
-    if (c === '\t') return ['', { tab: true }];
-    if (c === '\r' || c === '\n') return ['', { return: true }];
-    if (c === '\u007F' || c === '\b') return ['', { backspace: true }];
-    return [c, {}];
-  });
+  if (input.length <= 1) return [[input, key]];
+  // A chunk that is exactly one escape sequence was already parsed by Ink: keep its key flags.
+  { const m = ESC_SEQ.exec(input); if (m && m[0].length === input.length) return [[input, key]]; }
+  const out: [string, KeyInfo][] = [];
+  let i = 0;
+  while (i < input.length) {
+    const c = input[i];
+    if (c === '\u001B') {
+      const m = ESC_SEQ.exec(input.slice(i));
+      if (m) {
+        const fin = m[1][m[1].length - 1];
+        const arrows: Record<string, KeyInfo> = { A: { upArrow: true }, B: { downArrow: true }, C: { rightArrow: true }, D: { leftArrow: true } };
+        out.push(['', arrows[fin] ?? {}]);
+        i += m[0].length;
+        continue;
+      }
+      out.push(['', { escape: true }]); // a lone Esc typed ahead with other keys
+      i++;
+      continue;
+    }
+    if (c === '\t') out.push(['', { tab: true }]);
+    else if (c === '\r' || c === '\n') out.push(['', { return: true }]);
+    else if (c === '\u007F' || c === '\b') out.push(['', { backspace: true }]);
+    else out.push([c, {}]);
+    i++;
+  }
+  return out;
 }

@@ -89,6 +89,9 @@ test('state: keys typed ahead arrive as one chunk and are split into single keys
   assert.deepEqual(splitKeys('\tjf', {}), [['', { tab: true }], ['j', {}], ['f', {}]]);
   assert.deepEqual(splitKeys('j', {}), [['j', {}]]);
   assert.deepEqual(splitKeys('\u001B[B', { downArrow: true }), [['\u001B[B', { downArrow: true }]]);
+  // typed ahead with other keys: a lone Esc is the escape key, an arrow sequence an arrow key
+  assert.deepEqual(splitKeys('f\u001B', {}), [['f', {}], ['', { escape: true }]]);
+  assert.deepEqual(splitKeys('\u001B[Bj\u001B', {}), [['', { downArrow: true }], ['j', {}], ['', { escape: true }]]);
   let s = initialState(fx.fits);
   for (const [ch, k] of splitKeys('\tjf', {})) s = press(s, ch, k).state;
   assert.equal(s.focus, 'params');

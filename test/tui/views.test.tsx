@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
 import { InspectApp } from '../../src/tui/App.js';
@@ -17,7 +17,22 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const braille = (s: string) => Array.from(s).filter((c) => c.charCodeAt(0) > 0x2800 && c.charCodeAt(0) <= 0x28ff).length;
 const KEYS = { down: '\u001B[B', up: '\u001B[A', tab: '\t', enter: '\r', esc: '\u001B' };
 
-async function waitFor(get: () => string | undefined, re: RegExp | ((f: string) => boolean), ms = 3000): Promise<string> {
+// Apps still mounted when a test ends (e.g. after a failed wait) are unmounted, so that a pending refit
+// or its seconds counter cannot keep the test process alive.
+const mounted: { unmount: () => void }[] = [];
+afterEach(() => {
+  for (const a of mounted.splice(0)) {
+    try { a.unmount(); } catch { /* already unmounted */ }
+  }
+});
+function mount(el: Parameters<typeof render>[0]): ReturnType<typeof render> {
+  const app = render(el);
+  mounted.push(app);
+  return app;
+}
+
+// Generous: the waits only take long when the machine is loaded, and a frame that never comes fails anyway.
+async function waitFor(get: () => string | undefined, re: RegExp | ((f: string) => boolean), ms = 20000): Promise<string> {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
     const f = get() ?? '';
@@ -89,7 +104,7 @@ test('view: help overlay lists every key', () => {
 
 test('app: from the keyboard, find the worst fit, see why, fix a parameter, refit and save', async () => {
   const saved: FitsFileView[] = [];
-  const app = render(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={fx.population} paramTable={PARAM_BOUNDS}
+  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={fx.population} paramTable={PARAM_BOUNDS}
     model={analyticModel} refitter={analyticRefitter} save={(f) => { saved.push(f); }} size={{ columns: 150, rows: 44 }} />);
   let f = app.lastFrame()!;
   assert.match(f, /›D2#3 +0\.497/, 'the worst fit is selected first');
@@ -120,7 +135,7 @@ test('app: from the keyboard, find the worst fit, see why, fix a parameter, refi
 
 test('app: follows a size change and shows the population pane on Tab', async () => {
   const props = { fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, paramTable: PARAM_BOUNDS, model: analyticModel, refitter: null, save: () => {} };
-  const app = render(<InspectApp {...props} size={{ columns: 150, rows: 40 }} />);
+  const app = mount(<InspectApp {...props} size={{ columns: 150, rows: 40 }} />);
   const wide = app.lastFrame()!.split('\n');
   assert.ok(Math.max(...wide.map((l) => l.length)) > 120);
   app.rerender(<InspectApp {...props} size={{ columns: 90, rows: 30 }} />);
@@ -144,14 +159,27 @@ test('app: follows a size change and shows the population pane on Tab', async ()
 
 test('app: Esc cancels a running refit (the refitter sees the abort)', async () => {
   let aborted = false;
-  const slow = { refit: (_req: unknown, signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => { aborted = true; reject(new Error('cancelled')); })) };
-  const app = render(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
+  let called = false;
+  const slow = { refit: (_req: unknown, signal?: AbortSignal) => { called = true; return new Promise<never>((_, reject) => signal?.addEventListener('abort', () => { aborted = true; reject(new Error('cancelled')); })); } };
+  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
     model={analyticModel} refitter={slow} save={() => {}} size={{ columns: 150, rows: 40 }} />);
   app.stdin.write('r');
   await waitFor(app.lastFrame, /refitting D2#3 with rnew, lnew, Ndiscmin, Ndiscmax free… \(Esc cancels\) \d+ s/);
   app.stdin.write('f'); // in the list: a hint, no crash while running
+  await waitFor(() => (called ? 'called' : ''), /called/); // the refitter is at work (the app starts it after a first frame)
   app.stdin.write(KEYS.esc);
   await waitFor(app.lastFrame, /refit cancelled/);
   assert.ok(aborted);
   app.unmount();
+});
+
+test('app: an Esc right after r cancels the refit before the refitter starts', async () => {
+  let called = false;
+  const never = { refit: () => { called = true; return new Promise<never>(() => {}); } };
+  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
+    model={analyticModel} refitter={never} save={() => {}} size={{ columns: 150, rows: 40 }} />);
+  app.stdin.write('r');
+  app.stdin.write(KEYS.esc);
+  await waitFor(app.lastFrame, /refit cancelled/);
+  assert.equal(called, false);
 });

@@ -1,0 +1,165 @@
+/** `jartcal crossbar run CONFIG.json --out DIR`: in-situ training / digital baseline / inference after programming. */
+import { join } from 'node:path';
+import type { Command } from './command.js';
+import { numberFlag, parseCommandArgs } from './command.js';
+import { createProgress } from './progress.js';
+import { JartcalError } from '../util/errors.js';
+import { TOOLKIT_VERSION } from '../version.js';
+import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
+import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
+import { readCheckpoint, readJsonFile, writeCheckpoint, writeCsv, type CheckpointFile } from '../io/crossbarRun.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { writePlot } from '../io/plot.js';
+import { lineChart } from '../plot/index.js';
+import { loadMnist } from '../io/mnist.js';
+import { applyPopulation } from '../io/populationVar.js';
+import { summarize } from '../crossbar/experiment/summary.js';
+
+const HELP = `jartcal crossbar run CONFIG.json --out DIR [options]
+
+Runs a named experiment (experiments/*.json): in-situ pulsed training of the MLP on simulated
+JART devices ("mode": "in-situ"), the tfjs floating-point baseline ("digital"), or digital training
+followed by write-verify programming and analog inference over repeated device draws ("inference").
+
+Writes DIR/results.json (finalAccuracy in %, mean over repeats; accuracyStd; accuracyPerEpoch; seed;
+resolved config; toolkit version), DIR/accuracy.csv and DIR/accuracy.svg. Checkpoints after every
+epoch (DIR/checkpoint.json); --resume continues a killed run where it stopped.
+
+Options:
+  --out DIR              output folder (required)
+  --epochs N             override training.epochs
+  --train-samples N      override training.trainSamples (≤ 60000)
+  --test-samples N       override training.testSamples (≤ 10000)
+  --repeats N            override training.repeats
+  --seed N               override seed
+  --population P.json    device-to-device / cycle-to-cycle variability from a population file
+  --resume               continue from DIR/checkpoint.json
+`;
+
+export const command: Command = {
+  name: 'crossbar',
+  summary: 'crossbar simulator: in-situ training / inference accuracy of MNIST on JART devices',
+  help: HELP,
+  async run(argv: string[]): Promise<number> {
+    const a = parseCommandArgs('crossbar', argv, {
+      out: { type: 'string' }, epochs: { type: 'string' }, 'train-samples': { type: 'string' }, 'test-samples': { type: 'string' },
+      repeats: { type: 'string' }, seed: { type: 'string' }, population: { type: 'string' }, resume: { type: 'boolean' },
+    });
+    const [sub, cfgPath] = a.positionals;
+    if (sub !== 'run' || !cfgPath) throw new JartcalError('crossbar: usage `jartcal crossbar run CONFIG.json --out DIR`. See `jartcal crossbar --help`.', { code: 'bad_arguments' });
+    if (!a.values.out) throw new JartcalError('crossbar: --out DIR is required.', { code: 'bad_arguments' });
+    const raw = readJsonFile(cfgPath) as Record<string, unknown>;
+    const cfg = resolveConfig(raw, cfgPath);
+    const t = cfg.training;
+    if (a.values.epochs) t.epochs = numberFlag('crossbar', 'epochs', a.values.epochs);
+    if (a.values['train-samples']) t.trainSamples = numberFlag('crossbar', 'train-samples', a.values['train-samples']);
+    if (a.values['test-samples']) t.testSamples = numberFlag('crossbar', 'test-samples', a.values['test-samples']);
+    if (a.values.repeats) t.repeats = numberFlag('crossbar', 'repeats', a.values.repeats);
+    if (a.values.seed) cfg.seed = numberFlag('crossbar', 'seed', a.values.seed);
+    let populationInfo: unknown = null;
+    if (a.values.population) populationInfo = applyPopulation(cfg, readJsonFile(a.values.population), a.values.population);
+    const checked = resolveConfig(cfg, cfgPath); // re-validate the overrides
+    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo);
+  },
+};
+
+/**
+ * A checkpoint matches when its configuration, resolved with today's defaults, differs at most in the
+ * epoch count and the engine's table resolution; the run then continues with the checkpoint's settings.
+ */
+function sameRun(oldKey: string, cfg: ExperimentConfig): ExperimentConfig | null {
+  try {
+    const old = resolveConfig(JSON.parse(oldKey));
+    const a = structuredClone(old), b = structuredClone(cfg);
+    for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
+    if (JSON.stringify(a) !== JSON.stringify(b)) return null;
+    old.training.epochs = cfg.training.epochs;
+    return old;
+  } catch {
+    return null;
+  }
+}
+
+async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown): Promise<number> {
+  let cfg = cfgIn;
+  const t = cfg.training;
+  const train = loadMnist('train', t.trainSamples), test = loadMnist('test', t.testSamples);
+  const started = new Date().toISOString();
+  const extra: Record<string, unknown> = {};
+  let repeats: EpochRecord[][] = [];
+  if (cfg.mode === 'in-situ') {
+    const cpPath = join(out, 'checkpoint.json');
+    const key = JSON.stringify(cfg);
+    let cp: CheckpointFile = { configKey: key, finished: [], current: null };
+    if (resume) {
+      const old = readCheckpoint(cpPath);
+      const same = old ? sameRun(old.configKey, cfg) : null;
+      if (old && !same) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      if (old && same) {
+        cfg = same;
+        // the epoch count may change on resume: longer continues, shorter (or equal) finalises from the checkpoint
+        const cut = (r: EpochRecord[]): EpochRecord[] => r.slice(0, t.epochs);
+        cp = { configKey: JSON.stringify(cfg), finished: old.finished.map(cut), current: old.current };
+        if (cp.current && cp.current.epochsDone >= t.epochs) { cp.finished.push(cut(cp.current.records)); cp.current = null; }
+      }
+    }
+    const perRepeat = t.epochs * Math.ceil(Math.min(t.trainSamples, train.n));
+    const doneSamples = cp.finished.length * perRepeat + (cp.current ? cp.current.epochsDone * Math.min(t.trainSamples, train.n) : 0);
+    const prog = createProgress(`crossbar ${cfg.name}`, t.repeats * perRepeat);
+    if (doneSamples) prog.tick(doneSamples, '(resumed)');
+    for (let r = cp.finished.length; r < t.repeats; r++) {
+      let last = 0, epochBase = cp.current?.repeat === r ? cp.current.epochsDone : 0;
+      const records = runInSituRepeat(cfg, train, test, r, {
+        onBatch: (done, _total, loss) => { prog.tick(done - last, `rep ${r + 1} ep ${epochBase + 1} loss ${loss.toFixed(3)}`); last = done; },
+        onEpoch: (c) => {
+          last = 0; epochBase = c.epochsDone;
+          const rec = c.records[c.records.length - 1];
+          process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %, loss ${rec.trainLoss.toFixed(4)}, ${rec.seconds.toFixed(1)} s wall, ${(rec.cpuSeconds ?? 0).toFixed(1)} s CPU\n`);
+          cp.current = c; writeCheckpoint(cpPath, cp);
+        },
+      }, cp.current?.repeat === r ? cp.current : undefined);
+      cp.finished.push(records); cp.current = null; writeCheckpoint(cpPath, cp);
+    }
+    prog.done();
+    repeats = cp.finished;
+  } else if (cfg.mode === 'digital') {
+    const { initTf } = await import('../io/tf.js');
+    const { trainDigital } = await import('../crossbar/train/digital.js');
+    extra.tfBackend = await initTf();
+    const prog = createProgress(`digital ${cfg.name}`, t.repeats * t.epochs * Math.min(t.trainSamples, train.n));
+    for (let r = 0; r < t.repeats; r++) {
+      let last = 0;
+      const { records } = trainDigital(cfg, train, test, r, (d) => { prog.tick(d - last); last = d; }, (rec) => {
+        last = 0; process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %\n`);
+      });
+      repeats.push(records.map((x) => ({ ...x, pulsesApplied: 0, coincidences: 0 })));
+    }
+    prog.done();
+  } else {
+    const { runInference } = await import('../crossbar/experiment/inference.js');
+    const { initTf } = await import('../io/tf.js');
+    extra.tfBackend = await initTf();
+    const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'));
+    Object.assign(extra, res.extra);
+    repeats = res.repeats;
+  }
+  const sum = summarize(repeats);
+  const results = {
+    schema: 'jartcal.crossbar-results/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), startedAt: started,
+    name: cfg.name, mode: cfg.mode, seed: cfg.seed,
+    finalAccuracy: sum.finalAccuracy, accuracyStd: sum.accuracyStd, accuracyPerEpoch: sum.accuracyPerEpoch, lossPerEpoch: sum.lossPerEpoch,
+    repeats: repeats.map((records, repeat) => ({ repeat, finalAccuracy: records[records.length - 1]?.testAccuracy ?? null, records })),
+    population: populationInfo, ...extra, config: cfg,
+  };
+  writeJsonAtomic(join(out, 'results.json'), results);
+  const rows: (number | string)[][] = [];
+  repeats.forEach((recs, r) => recs.forEach((x) => rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.cpuSeconds ?? '', x.pulsesApplied, x.coincidences])));
+  writeCsv(join(out, 'accuracy.csv'), ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'cpu_seconds', 'pulses_applied', 'coincidences'], rows);
+  const ep = sum.accuracyPerEpoch.map((_, i) => i + 1);
+  writePlot(join(out, 'accuracy.svg'), lineChart({
+    title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`, xLabel: 'epoch', yLabel: 'test accuracy (%)',
+    series: [{ name: 'mean', x: ep, y: sum.accuracyPerEpoch, kind: 'line' }, ...repeats.map((recs, r) => ({ name: `repeat ${r + 1}`, x: recs.map((x) => x.epoch), y: recs.map((x) => x.testAccuracy), kind: 'points' as const }))],
+  }));
+  process.stdout.write(`${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`);
+  return 0;
+}

@@ -1,0 +1,69 @@
+/** Builds the device arrays of a resolved experiment config (one engine shared by all tiles). */
+import type { Rng } from '../../util/rng.js';
+import type { ExperimentConfig } from '../experiment/config.js';
+import { FitEulerEngine, TabulatedEngine, type PulseEngine } from './jartEngine.js';
+import { JartArray } from './jartArray.js';
+import { SoftBoundsArray } from './softBounds.js';
+import { IdealArray } from './ideal.js';
+import type { DeviceArray } from './types.js';
+import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
+import { ModelEngine } from './modelEngine.js';
+import { JartcalError } from '../../util/errors.js';
+import type { VarSpec } from './types.js';
+
+/** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
+function geoRange(r: VarSpec, nom: number): [number, number] {
+  if (r.dtod === 0 && r.std === 0 && r.slope === 0) return [nom, nom];
+  let lo = r.dtodLower > 0 ? r.dtodLower : nom * Math.max(0.2, 1 - 5 * r.dtod);
+  let hi = r.dtodUpper > 0 ? r.dtodUpper : nom * (1 + 5 * r.dtod);
+  if (r.std > 0 || r.slope > 0) { lo *= 1 + Math.min(0, r.ctocLower); hi *= 1 + Math.max(0, r.ctocUpper); }
+  return [lo, hi];
+}
+
+function radiusRange(c: ExperimentConfig): [number, number] { return geoRange(c.device.jart.variability.rdisc, c.device.jart.nominal.rM); }
+
+const varies = (v: VarSpec): boolean => v.dtod > 0 || v.std > 0 || v.slope > 0;
+
+export function createEngine(c: ExperimentConfig): PulseEngine {
+  const j = c.device.jart;
+  let base: PulseEngine;
+  if (c.device.model === 'jart') {
+    const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
+    base = new ModelEngine(j, { params: { Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
+      rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM) });
+    // In the full model the disc length also changes the current and heating: the 1/l scaling of the
+    // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.
+    if (varies(j.variability.ldisc)) return base;
+  } else {
+    base = new FitEulerEngine(j);
+  }
+  if (j.engine === 'exact') return base;
+  const [rLo, rHi] = radiusRange(c);
+  return new TabulatedEngine(base, {
+    nLo: j.nLo, nHi: j.nHi, nPoints: j.tablePoints, rLoM: rLo, rHiM: rHi, rPoints: rHi > rLo ? j.tableRadii : 1,
+    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax,
+  });
+}
+
+export type DeviceMaker = (size: number, tileIndex: number) => DeviceArray;
+
+/** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
+export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number): DeviceMaker {
+  return (size, tileIndex) => {
+    const r = rng.fork(layerIndex * 1000 + tileIndex);
+    const one = (stream: Rng): DeviceArray => {
+      switch (c.device.model) {
+        case 'ideal': return new IdealArray(size, c.update.dwMin, c.device.jart.wMin, c.device.jart.wMax);
+        case 'soft-bounds': return new SoftBoundsArray({ size, ...c.device.softBounds }, stream);
+        default: {
+          if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
+          const j = c.device.jart;
+          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nominal: j.nominal, variability: j.variability }, stream);
+        }
+      }
+    };
+    if (c.mapping.kind === 'differential-pair') return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale);
+    const d = one(r);
+    return c.mapping.weightScale === 1 ? d : new ScaledArray(d, c.mapping.weightScale);
+  };
+}

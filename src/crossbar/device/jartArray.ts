@@ -1,0 +1,124 @@
+/**
+ * A tile's worth of JART cells (aihwkit JARTv1bDevice semantics, spec §8): per-device N, geometry
+ * (r, l) and bounds (N_min, N_max) drawn at construction (D2D) and random-walked after every applied
+ * pulse (C2C); N clamped to the peripheral bounds [nLo, nHi]; weight linear in the read current
+ * between the nominal currents at nLo and nHi, scaled to the device's [wMin, wMax].
+ */
+import type { Rng } from '../../util/rng.js';
+import { FastRng } from '../core/fastRng.js';
+import type { PulseEngine } from './jartEngine.js';
+import type { DeviceArray, VarSpec } from './types.js';
+import { c2cStep, drawD2D, hasC2C } from './variability.js';
+
+export interface JartVariability { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: VarSpec; rdisc: VarSpec; wBounds: VarSpec }
+
+export interface JartArrayOptions {
+  size: number; engine: PulseEngine;
+  nLo: number; nHi: number; wMin: number; wMax: number;
+  nominal: { rM: number; lM: number; nMin: number; nMax: number };
+  variability: JartVariability;
+  /** Optional per-device values (e.g. sampled from a population) replacing the D2D draws. */
+  perDevice?: { rM?: Float64Array; lM?: Float64Array; nMin?: Float64Array; nMax?: Float64Array };
+}
+
+export class JartArray implements DeviceArray {
+  readonly kind = 'jart';
+  readonly size: number;
+  pulsesApplied = 0;
+  readonly n: Float64Array; readonly r: Float64Array; readonly l: Float64Array; readonly nMin: Float64Array; readonly nMax: Float64Array;
+  private readonly rDev: Float64Array; private readonly lDev: Float64Array; private readonly nMinDev: Float64Array; private readonly nMaxDev: Float64Array;
+  private readonly wLo: Float64Array; private readonly wHi: Float64Array;
+  private readonly iLo: number; private readonly iSpan: number;
+  private readonly c2c: boolean;
+  private readonly rng: FastRng;
+  private readonly v: JartVariability;
+  private readonly e: PulseEngine;
+  private readonly nLo: number; private readonly nHi: number;
+
+  constructor(o: JartArrayOptions, rng: Rng) {
+    const s = o.size;
+    this.size = s; this.e = o.engine; this.v = o.variability; this.nLo = o.nLo; this.nHi = o.nHi;
+    this.rDev = new Float64Array(s); this.lDev = new Float64Array(s); this.nMinDev = new Float64Array(s); this.nMaxDev = new Float64Array(s);
+    const v = o.variability;
+    drawD2D(this.nMaxDev, o.nominal.nMax, v.Ndiscmax, rng);
+    drawD2D(this.nMinDev, o.nominal.nMin, v.Ndiscmin, rng);
+    drawD2D(this.lDev, o.nominal.lM, v.ldisc, rng);
+    drawD2D(this.rDev, o.nominal.rM, v.rdisc, rng);
+    if (o.perDevice?.rM) this.rDev.set(o.perDevice.rM);
+    if (o.perDevice?.lM) this.lDev.set(o.perDevice.lM);
+    if (o.perDevice?.nMin) this.nMinDev.set(o.perDevice.nMin);
+    if (o.perDevice?.nMax) this.nMaxDev.set(o.perDevice.nMax);
+    this.wLo = new Float64Array(s); this.wHi = new Float64Array(s);
+    drawD2D(this.wHi, o.wMax, v.wBounds, rng);
+    drawD2D(this.wLo, -o.wMin, v.wBounds, rng);
+    for (let k = 0; k < s; k++) this.wLo[k] = -this.wLo[k];
+    this.r = this.rDev.slice(); this.l = this.lDev.slice(); this.nMin = this.nMinDev.slice(); this.nMax = this.nMaxDev.slice();
+    const nom = o.nominal;
+    const iLo = this.e.readA(o.nLo, nom.rM, nom.lM), iHi = this.e.readA(o.nHi, nom.rM, nom.lM);
+    this.iLo = iLo; this.iSpan = iHi - iLo;
+    this.c2c = hasC2C(v.Ndiscmax) || hasC2C(v.Ndiscmin) || hasC2C(v.ldisc) || hasC2C(v.rdisc);
+    this.rng = new FastRng(rng);
+    this.n = new Float64Array(s).fill(o.nLo);
+  }
+
+  readCurrentA(k: number): number { return this.e.readA(this.n[k], this.r[k], this.l[k]); }
+  weight(k: number): number {
+    return this.wLo[k] + (this.readCurrentA(k) - this.iLo) * (this.wHi[k] - this.wLo[k]) / this.iSpan;
+  }
+  /** w = a + b·I_read of device k (the single-device mapping as a line in the read current). */
+  mapCoeffs(k: number): [number, number] {
+    const b = (this.wHi[k] - this.wLo[k]) / this.iSpan;
+    return [this.wLo[k] - this.iLo * b, b];
+  }
+  wMin(k: number): number { return this.wLo[k]; }
+  wMax(k: number): number { return this.wHi[k]; }
+
+  pulse(k: number, count: number): number {
+    const set = count > 0;
+    let c = set ? count : -count;
+    let n = this.n[k];
+    const e = this.e;
+    while (c-- > 0) {
+      const hi = this.nMax[k] < this.nHi ? this.nMax[k] : this.nHi;
+      const lo = this.nMin[k] > this.nLo ? this.nMin[k] : this.nLo;
+      if (set ? n >= hi : n <= lo) break;
+      let n1 = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
+      // The explicit Euler of a very fast device (small r) can overshoot past 0 into NaN: such a pulse
+      // switches the device fully, so it lands on the bound in the pulse's direction.
+      if (!(n1 === n1)) n1 = set ? hi : lo;
+      if (n1 > hi) n1 = hi; else if (n1 < lo) n1 = lo;
+      if (this.c2c) this.applyC2C(k, set, n, n1);
+      n = n1;
+      this.pulsesApplied++;
+    }
+    this.n[k] = n;
+    return this.weight(k);
+  }
+
+  private applyC2C(k: number, set: boolean, n0: number, n1: number): void {
+    const den = set ? this.nMax[k] - n0 : n0 - this.nMin[k];
+    const ratio = den > 0 ? Math.abs(n1 - n0) / den : 0;
+    const v = this.v, g = this.rng;
+    // aihwkit has no slope term on the N bounds (its configs set none); a population's v1b var redraw
+    // of the bounds is update-scaled like the geometry's (src/io/populationVar.ts), so it is applied.
+    if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g);
+    if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g);
+    if (hasC2C(v.ldisc)) this.l[k] = c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
+    if (hasC2C(v.rdisc)) this.r[k] = c2cStep(this.r[k], this.rDev[k], v.rdisc, ratio, g);
+  }
+
+  setWeight(k: number, w: number): void {
+    // Bisection on N (read current is monotone in N).
+    let a = this.nLo, b = this.nHi;
+    const wl = this.wLo[k], wh = this.wHi[k];
+    const t = w <= wl ? wl : w >= wh ? wh : w;
+    for (let it = 0; it < 60; it++) {
+      const m = 0.5 * (a + b);
+      this.n[k] = m;
+      if (this.weight(k) < t) a = m; else b = m;
+    }
+    this.n[k] = 0.5 * (a + b);
+  }
+
+  stateArrays(): Float64Array[] { return [this.n, this.r, this.l, this.nMin, this.nMax]; }
+}

@@ -1,0 +1,128 @@
+/**
+ * Experiment configuration: options in (partial JSON), resolved config out. Defaults are the
+ * paper's (Yu et al. 2022): 784-256-128-10 sigmoid MLP, zero init, lr 0.05 halved every 10 epochs,
+ * batch 32, aihwkit IO/update defaults, JART pulses −0.342 V / +0.7065 V, 1 µs, N in [0.06, 1.9897].
+ * Unknown keys and wrong types are refused with the JSON path named.
+ */
+import { JartcalError } from '../../util/errors.js';
+import { AIHWKIT_BACKWARD, AIHWKIT_FORWARD, type IOParams } from '../periphery/io.js';
+import { AIHWKIT_UPDATE, type UpdateParams } from '../train/pulseUpdate.js';
+import { NO_VAR, type VarSpec } from '../device/types.js';
+
+export type DeviceModel = 'aihwkit-jart' | 'jart' | 'soft-bounds' | 'ideal';
+
+export interface JartDeviceConfig {
+  vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number;
+  nLo: number; nHi: number; wMin: number; wMax: number;
+  /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
+  engine: 'table' | 'exact';
+  tablePoints: number; tableRadii: number;
+  /** Nominal (mean) device: filament radius and disc length (m), N bounds (1e26 m^-3). */
+  nominal: { rM: number; lM: number; nMin: number; nMax: number };
+  variability: { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: VarSpec; rdisc: VarSpec; wBounds: VarSpec };
+}
+
+export interface SoftBoundsConfig { dwMin: number; dwMinDtod: number; dwMinStd: number; upDown: number; upDownDtod: number; wMin: number; wMax: number; wMinDtod: number; wMaxDtod: number }
+
+export interface ProgramConfig { method: 'write-verify' | 'open-loop' | 'ideal'; tolerance: number; maxPulses: number; pulsesPerStep: number }
+
+export interface WireConfig { rWireOhm: number; vReadV: number; iterations: number; tol: number }
+
+export interface ExperimentConfig {
+  name: string; description: string; seed: number;
+  /** in-situ: pulsed training on the devices; digital: tfjs FP baseline; inference: tfjs training, then programming and analog inference. */
+  mode: 'in-situ' | 'digital' | 'inference';
+  network: { sizes: number[]; bias: boolean; init: 'zero' | 'uniform' };
+  training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
+  tile: { maxInputSize: number; maxOutputSize: number };
+  device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig };
+  mapping: { kind: 'single-device' | 'differential-pair'; weightScale: number };
+  forward: IOParams; backward: IOParams; update: UpdateParams;
+  program: ProgramConfig; wire: WireConfig;
+}
+
+const v = (o: Partial<VarSpec> = {}): VarSpec => ({ ...NO_VAR, ...o });
+
+export const DEFAULT_CONFIG: ExperimentConfig = {
+  name: 'unnamed', description: '', seed: 1, mode: 'in-situ',
+  network: { sizes: [784, 256, 128, 10], bias: true, init: 'zero' },
+  training: { epochs: 30, batchSize: 32, lr: 0.05, lrStepEpochs: 10, lrGamma: 0.5, trainSamples: 60000, testSamples: 10000, repeats: 1, shuffle: true },
+  tile: { maxInputSize: 512, maxOutputSize: 512 },
+  device: {
+    model: 'aihwkit-jart',
+    jart: {
+      vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
+      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49,
+      nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
+    },
+    softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
+  },
+  mapping: { kind: 'single-device', weightScale: 1 },
+  forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
+  program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
+  wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9 },
+};
+
+function fail(path: string, what: string, file?: string): never {
+  throw new JartcalError(`config ${path}: ${what}`, { code: 'bad_config', location: file ? { file } : undefined });
+}
+
+/** Deep-merges `input` over `defaults`, refusing unknown keys and type mismatches. */
+function merge(defaults: unknown, input: unknown, path: string, file?: string): unknown {
+  if (input === undefined) return defaults;
+  if (Array.isArray(defaults)) {
+    if (!Array.isArray(input) || !input.every((x) => typeof x === 'number' && Number.isFinite(x))) fail(path, 'expected an array of numbers', file);
+    return input;
+  }
+  if (defaults !== null && typeof defaults === 'object') {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) fail(path, 'expected an object', file);
+    const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+    for (const [k, val] of Object.entries(input as Record<string, unknown>)) {
+      if (k.startsWith('$') || k === 'comment') continue;
+      if (!(k in out)) fail(`${path}.${k}`, `unknown key (expected one of ${Object.keys(out).join(', ')})`, file);
+      out[k] = merge(out[k], val, `${path}.${k}`, file);
+    }
+    return out;
+  }
+  if (typeof defaults === 'number') {
+    if (typeof input !== 'number' || !Number.isFinite(input)) fail(path, `expected a finite number, got ${JSON.stringify(input)}`, file);
+    return input;
+  }
+  if (typeof defaults === 'boolean') { if (typeof input !== 'boolean') fail(path, 'expected true or false', file); return input; }
+  if (typeof defaults === 'string') { if (typeof input !== 'string') fail(path, 'expected a string', file); return input; }
+  return input;
+}
+
+const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
+  ['mode', (c) => c.mode, ['in-situ', 'digital', 'inference']],
+  ['network.init', (c) => c.network.init, ['zero', 'uniform']],
+  ['device.model', (c) => c.device.model, ['aihwkit-jart', 'jart', 'soft-bounds', 'ideal']],
+  ['device.jart.engine', (c) => c.device.jart.engine, ['table', 'exact']],
+  ['mapping.kind', (c) => c.mapping.kind, ['single-device', 'differential-pair']],
+  ['forward.noiseManagement', (c) => c.forward.noiseManagement, ['abs_max', 'none']],
+  ['forward.boundManagement', (c) => c.forward.boundManagement, ['iterative', 'none']],
+  ['backward.noiseManagement', (c) => c.backward.noiseManagement, ['abs_max', 'none']],
+  ['backward.boundManagement', (c) => c.backward.boundManagement, ['iterative', 'none']],
+  ['program.method', (c) => c.program.method, ['write-verify', 'open-loop', 'ideal']],
+];
+
+export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
+  const c = merge(DEFAULT_CONFIG, input, '$', file) as ExperimentConfig;
+  for (const [p, get, allowed] of ENUMS) if (!allowed.includes(get(c))) fail(p, `expected one of ${allowed.join(', ')}, got "${get(c)}"`, file);
+  const t = c.training;
+  const posInt = (x: number, p: string): void => { if (!Number.isInteger(x) || x < 1) fail(p, `expected a positive integer, got ${x}`, file); };
+  posInt(t.epochs, 'training.epochs'); posInt(t.batchSize, 'training.batchSize'); posInt(t.repeats, 'training.repeats');
+  posInt(t.trainSamples, 'training.trainSamples'); posInt(t.testSamples, 'training.testSamples');
+  if (t.trainSamples > 60000) fail('training.trainSamples', 'MNIST has 60000 training samples', file);
+  if (t.testSamples > 10000) fail('training.testSamples', 'MNIST has 10000 test samples', file);
+  if (c.network.sizes.length < 2 || c.network.sizes[0] !== 784 || c.network.sizes[c.network.sizes.length - 1] !== 10) fail('network.sizes', 'expected [784, ..., 10] for MNIST', file);
+  if (!(c.training.lr > 0)) fail('training.lr', 'expected > 0', file);
+  if (c.update.desiredBL < 1 || c.update.desiredBL > 32) fail('update.desiredBL', 'expected 1..32', file);
+  if (!(c.update.dwMin > 0)) fail('update.dwMin', 'expected > 0', file);
+  const j = c.device.jart;
+  if (!(j.nLo > 0 && j.nHi > j.nLo)) fail('device.jart.nLo/nHi', 'expected 0 < nLo < nHi', file);
+  if (!(j.wMax > j.wMin)) fail('device.jart.wMin/wMax', 'expected wMin < wMax', file);
+  if (j.widthS / j.dtS > 1e5 || !(j.dtS > 0)) fail('device.jart.dtS', 'expected 0 < dtS with widthS/dtS ≤ 1e5', file);
+  return c;
+}

@@ -1,0 +1,46 @@
+/**
+ * Programming a device to a target weight through its own pulses, reading back through the model's
+ * nonlinear read current: open-loop (pulse count from a nominal estimate, no read-back) or
+ * write-verify (pulse, read, compare, repeat until within tolerance or out of pulse budget).
+ * The number of pulses per step adapts to the last measured weight change per pulse.
+ */
+import type { DeviceArray } from '../device/types.js';
+
+export interface ProgramResult { pulses: number; error: number; converged: boolean }
+
+export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
+  let w = dev.weight(k), used = 0, dwPer = 0;
+  while (Math.abs(w - target) > tol && used < maxPulses) {
+    const dir = target > w ? 1 : -1;
+    let n = dwPer > 0 ? Math.floor((0.5 * Math.abs(target - w)) / dwPer) : 1;
+    n = Math.max(1, Math.min(n, maxBurst, maxPulses - used));
+    const w1 = dev.pulse(k, dir * n);
+    used += n;
+    if (w1 === w) break; // at a bound: no further progress in this direction
+    dwPer = Math.abs(w1 - w) / n;
+    w = w1;
+  }
+  const error = Math.abs(w - target);
+  return { pulses: used, error, converged: error <= tol };
+}
+
+/** Open loop: `pulses` pulses in the direction of the target, no read-back. */
+export function openLoop(dev: DeviceArray, k: number, target: number, pulses: number): ProgramResult {
+  const w0 = dev.weight(k);
+  const w = pulses > 0 ? dev.pulse(k, target > w0 ? pulses : -pulses) : w0;
+  return { pulses, error: Math.abs(w - target), converged: false };
+}
+
+/** Nominal pulse count for open-loop programming: steps of a reference device from w0 until it passes the target. */
+export function openLoopCount(ref: DeviceArray, w0: number, target: number, maxPulses: number): number {
+  ref.setWeight(0, w0);
+  let w = ref.weight(0), n = 0;
+  const dir = target > w ? 1 : -1;
+  while (n < maxPulses && (dir > 0 ? w < target : w > target)) {
+    const w1 = ref.pulse(0, dir);
+    n++;
+    if (w1 === w) break;
+    w = w1;
+  }
+  return n;
+}
