@@ -5,16 +5,16 @@
 import type { Command } from './command.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
-  crossbar: () => import('./crossbar.js'),
-  simulate: () => import('./simulate.js'),
-  demo: () => import('./demo.js'),
-  fit: () => import('./fit.js'),
-  inspect: () => import('./inspect.js'),
-  report: () => import('./report.js'),
-  ingest: () => import('./ingest.js'),
   pipeline: () => import('./pipeline.js'),
+  simulate: () => import('./simulate.js'),
+  ingest: () => import('./ingest.js'),
+  fit: () => import('./fit.js'),
   population: () => import('./population.js'),
+  profile: () => import('./profile.js'),
   sample: () => import('./sample.js'),
   export: () => import('./export.js'),
-  profile: () => import('./profile.js'),
+  crossbar: () => import('./crossbar.js'),
+  inspect: () => import('./inspect.js'),
+  report: () => import('./report.js'),
+  demo: () => import('./demo.js'),
 };
