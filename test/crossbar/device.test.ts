@@ -42,6 +42,32 @@ test('tabulated engine matches per-pulse Euler over N, r and l (ΔN within 4 %; 
   assert.ok(worst < 0.04, `worst relative ΔN error ${worst}`);
 });
 
+test('3-D table (N, r, ln l) matches per-pulse Euler; only near-binary pulses (ΔN > 0.1) are integrated exactly', () => {
+  const exact = new FitEulerEngine(PAPER_PULSES);
+  // the paper's realistic mixed ranges: r in [40.5, 49.5] nm, l in [0.36, 0.44] nm, each with ±11 % c2c
+  const rLo = 36e-9, rHi = 55e-9, lLo = 0.32e-9, lHi = 0.49e-9;
+  const tab = new TabulatedEngine(exact, { nLo: 0.06, nHi: N_HI, nPoints: 257, rLoM: rLo, rHiM: rHi, rPoints: 17, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20, lLoM: lLo, lHiM: lHi, lPoints: 5 });
+  assert.equal(tab.exactAbove, 0.1);
+  const clamp = (x: number, set: boolean): number => (Number.isFinite(x) ? Math.min(N_HI, Math.max(0.06, x)) : set ? N_HI : 0.06);
+  const rng = createRng(11);
+  const errs: number[] = [];
+  let large = 0;
+  for (let s = 0; s < 400; s++) {
+    const n = 0.06 + (N_HI - 0.06) * rng.next(), r = rLo + (rHi - rLo) * rng.next(), l = lLo + (lHi - lLo) * rng.next();
+    for (const set of [true, false]) {
+      const dE = clamp(exact.pulse(set, n, r, l, 0.008, 20), set) - n, dT = clamp(tab.pulse(set, n, r, l), set) - n;
+      if (Math.abs(dE) > 0.01) large++;
+      if (dE !== 0) errs.push(Math.abs(dT - dE) / Math.abs(dE));
+    }
+  }
+  errs.sort((a, b) => a - b);
+  assert.ok(large > 50, `the sample covers pulses that the 2-D table integrates exactly (${large})`);
+  const median = errs[errs.length >> 1], p95 = errs[Math.floor(errs.length * 0.95)];
+  assert.ok(median < 2e-3, `median relative ΔN error ${median}`);
+  assert.ok(p95 < 0.03, `95th percentile relative ΔN error ${p95}`);
+  assert.ok(errs[errs.length - 1] < 0.1, `max relative ΔN error ${errs[errs.length - 1]}`);
+});
+
 test('zero init sits at N ≈ 0.342 and SET/RESET pulses move the weight in opposite directions', () => {
   const dev = new JartArray({ size: 1, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -1.5, wMax: 1.5, nominal: NOM, variability: NOVAR }, createRng(1));
   dev.setWeight(0, 0);

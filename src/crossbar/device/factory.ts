@@ -39,9 +39,16 @@ export function createEngine(c: ExperimentConfig): PulseEngine {
   }
   if (j.engine === 'exact') return base;
   const [rLo, rHi] = radiusRange(c);
+  // Varied disc length (aihwkit algorithm): a third table axis in ln l, so that fast devices with large
+  // single-pulse changes need no exact integration (error measured in test/crossbar/device.test.ts).
+  const [lLo, lHi] = geoRange(j.variability.ldisc, j.nominal.lM);
+  const lVaries = varies(j.variability.ldisc) && lHi > lLo;
+  const lAxis = lVaries && j.tableLengths > 1 ? { lLoM: lLo * 0.99, lHiM: lHi * 1.01, lPoints: j.tableLengths } : {};
+  // Exact integration only for near-binary pulses, unless l varies without an l axis (1/l scaling).
+  const exactAbove = lVaries && j.tableLengths <= 1 ? 0.01 : 0.1;
   return new TabulatedEngine(base, {
     nLo: j.nLo, nHi: j.nHi, nPoints: j.tablePoints, rLoM: rLo, rHiM: rHi, rPoints: rHi > rLo ? j.tableRadii : 1,
-    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax,
+    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax, exactAbove, ...lAxis,
   });
 }
 

@@ -33,57 +33,92 @@ export class FitEulerEngine implements PulseEngine {
   readA(n: number): number { return fitCurrentA(this.kRead, n); }
 }
 
-export interface TableOptions { nLo: number; nHi: number; nPoints: number; rLoM: number; rHiM: number; rPoints: number; lNomM: number; nMinNom: number; nMaxNom: number; exactAbove?: number }
+export interface TableOptions {
+  nLo: number; nHi: number; nPoints: number; rLoM: number; rHiM: number; rPoints: number; lNomM: number; nMinNom: number; nMaxNom: number;
+  /**
+   * ΔN above which a pulse is integrated exactly. Default 0.01 for the 2-D table (its 1/l scaling is
+   * exact only for small ΔN); 0.1 with an l axis or when l never differs from lNomM (then only the
+   * near-binary pulses of very fast devices, where the explicit Euler overshoots and the table cannot
+   * follow, are integrated).
+   */
+  exactAbove?: number;
+  /** Optional disc-length axis (m): with lPoints > 1 the table is ln ΔN(N, r, ln l), trilinear. */
+  lLoM?: number; lHiM?: number; lPoints?: number;
+}
 
+/**
+ * ln|ΔN| of one pulse tabulated over N (uniform), r (uniform) and optionally ln l (uniform). Non-finite
+ * results of the base engine (the explicit Euler of a very fast device overshooting) become a full
+ * swing, which the caller clamps to the bound in the pulse's direction.
+ */
 export class TabulatedEngine implements PulseEngine {
   readonly name: string;
   private readonly setTab: Float64Array; private readonly resetTab: Float64Array;
   private readonly nLo: number; private readonly hN: number; private readonly nP: number;
   private readonly rLo: number; private readonly hR: number; private readonly rP: number; private readonly lNom: number;
+  private readonly lnLLo: number; private readonly hLnL: number; private readonly lP: number;
   private readonly nMinNom: number; private readonly nMaxNom: number;
   /** ΔN above which a pulse is integrated exactly instead of read from the table. */
   readonly exactAbove: number;
   constructor(private readonly base: PulseEngine, o: TableOptions) {
-    this.name = `${base.name}+table`;
     this.nP = o.nPoints; this.rP = Math.max(1, o.rPoints);
+    this.lP = o.lPoints && o.lPoints > 1 && o.lLoM && o.lHiM && o.lHiM > o.lLoM ? o.lPoints : 1;
+    this.name = `${base.name}+table${this.lP > 1 ? '3d' : ''}`;
     this.nLo = o.nLo; this.hN = (o.nHi - o.nLo) / (this.nP - 1);
     this.rLo = o.rLoM; this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
+    this.lnLLo = this.lP > 1 ? Math.log(o.lLoM as number) : 0;
+    this.hLnL = this.lP > 1 ? (Math.log(o.lHiM as number) - this.lnLLo) / (this.lP - 1) : 1;
     this.lNom = o.lNomM; this.nMinNom = o.nMinNom; this.nMaxNom = o.nMaxNom;
-    this.exactAbove = o.exactAbove ?? 0.01;
-    this.setTab = new Float64Array(this.nP * this.rP); this.resetTab = new Float64Array(this.nP * this.rP);
-    for (let ir = 0; ir < this.rP; ir++) {
-      const r = this.rLo + ir * (this.rP > 1 ? this.hR : 0);
-      for (let i = 0; i < this.nP; i++) {
-        const n = this.nLo + i * this.hN;
-        // Non-finite results (Euler overshoot of very fast devices) become a full swing: the caller clamps.
-        const full = o.nHi - o.nLo;
-        let dS = base.pulse(true, n, r, o.lNomM, o.nMinNom, o.nMaxNom) - n;
-        let dR = n - base.pulse(false, n, r, o.lNomM, o.nMinNom, o.nMaxNom);
-        if (!Number.isFinite(dS) || dS > full) dS = full;
-        if (!Number.isFinite(dR) || dR > full) dR = full;
-        this.setTab[ir * this.nP + i] = Math.log(Math.max(dS, 1e-300));
-        this.resetTab[ir * this.nP + i] = Math.log(Math.max(dR, 1e-300));
+    this.exactAbove = o.exactAbove ?? (this.lP > 1 ? 0.1 : 0.01);
+    const size = this.nP * this.rP * this.lP;
+    this.setTab = new Float64Array(size); this.resetTab = new Float64Array(size);
+    const full = o.nHi - o.nLo;
+    for (let il = 0; il < this.lP; il++) {
+      const l = this.lP > 1 ? Math.exp(this.lnLLo + il * this.hLnL) : o.lNomM;
+      for (let ir = 0; ir < this.rP; ir++) {
+        const r = this.rLo + ir * (this.rP > 1 ? this.hR : 0);
+        const row = (il * this.rP + ir) * this.nP;
+        for (let i = 0; i < this.nP; i++) {
+          const n = this.nLo + i * this.hN;
+          let dS = base.pulse(true, n, r, l, o.nMinNom, o.nMaxNom) - n;
+          let dR = n - base.pulse(false, n, r, l, o.nMinNom, o.nMaxNom);
+          if (!Number.isFinite(dS) || dS > full) dS = full;
+          if (!Number.isFinite(dR) || dR > full) dR = full;
+          this.setTab[row + i] = Math.log(Math.max(dS, 1e-300));
+          this.resetTab[row + i] = Math.log(Math.max(dR, 1e-300));
+        }
       }
     }
+  }
+  /** Bilinear ln ΔN in (N, r) on the l-slice starting at `off`. */
+  private lnd2(tab: Float64Array, off: number, i: number, tn: number, rM: number): number {
+    if (this.rP > 1) {
+      let fr = (rM - this.rLo) / this.hR;
+      if (fr < 0) fr = 0; else if (fr > this.rP - 1.000001) fr = this.rP - 1.000001;
+      const j = fr | 0, tr = fr - j;
+      const a = off + j * this.nP + i, b = a + this.nP;
+      return (1 - tr) * (tab[a] + tn * (tab[a + 1] - tab[a])) + tr * (tab[b] + tn * (tab[b + 1] - tab[b]));
+    }
+    const a = off + i;
+    return tab[a] + tn * (tab[a + 1] - tab[a]);
   }
   pulse(set: boolean, n: number, rM: number, lM: number): number {
     const tab = set ? this.setTab : this.resetTab;
     let fn = (n - this.nLo) / this.hN;
     if (fn < 0) fn = 0; else if (fn > this.nP - 1.000001) fn = this.nP - 1.000001;
     const i = fn | 0, tn = fn - i;
-    let lnd: number;
-    if (this.rP > 1) {
-      let fr = (rM - this.rLo) / this.hR;
-      if (fr < 0) fr = 0; else if (fr > this.rP - 1.000001) fr = this.rP - 1.000001;
-      const j = fr | 0, tr = fr - j;
-      const a = j * this.nP + i, b = a + this.nP;
-      lnd = (1 - tr) * (tab[a] + tn * (tab[a + 1] - tab[a])) + tr * (tab[b] + tn * (tab[b + 1] - tab[b]));
+    let dn: number;
+    if (this.lP > 1) {
+      let fl = (Math.log(lM) - this.lnLLo) / this.hLnL;
+      if (fl < 0) fl = 0; else if (fl > this.lP - 1.000001) fl = this.lP - 1.000001;
+      const m = fl | 0, tl = fl - m;
+      const slice = this.rP * this.nP;
+      dn = Math.exp((1 - tl) * this.lnd2(tab, m * slice, i, tn, rM) + tl * this.lnd2(tab, (m + 1) * slice, i, tn, rM));
     } else {
-      lnd = tab[i] + tn * (tab[i + 1] - tab[i]);
+      dn = Math.exp(this.lnd2(tab, 0, i, tn, rM)) * (this.lNom / lM);
     }
-    const dn = Math.exp(lnd) * (this.lNom / lM);
-    // Large single-pulse changes (fast, small-radius devices) are not linear in 1/l and vary steeply
-    // in r: integrate those pulses exactly.
+    // Large single-pulse changes (fast, small-radius devices) vary steeply in r (and, in the 2-D table,
+    // are not linear in 1/l): those pulses are integrated exactly.
     if (dn > this.exactAbove) return this.base.pulse(set, n, rM, lM, this.nMinNom, this.nMaxNom);
     return set ? n + dn : n - dn;
   }

@@ -17,6 +17,8 @@ export interface JartDeviceConfig {
   /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
   engine: 'table' | 'exact';
   tablePoints: number; tableRadii: number;
+  /** Points of the table's ln l axis when the disc length varies (aihwkit algorithm); 1 = 1/l scaling + exact large pulses. */
+  tableLengths: number;
   /** Nominal (mean) device: filament radius and disc length (m), N bounds (1e26 m^-3). */
   nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: VarSpec; rdisc: VarSpec; wBounds: VarSpec };
@@ -52,7 +54,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     model: 'aihwkit-jart',
     jart: {
       vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
-      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49,
+      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
       variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
     },
@@ -124,5 +126,8 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!(j.nLo > 0 && j.nHi > j.nLo)) fail('device.jart.nLo/nHi', 'expected 0 < nLo < nHi', file);
   if (!(j.wMax > j.wMin)) fail('device.jart.wMin/wMax', 'expected wMin < wMax', file);
   if (j.widthS / j.dtS > 1e5 || !(j.dtS > 0)) fail('device.jart.dtS', 'expected 0 < dtS with widthS/dtS ≤ 1e5', file);
+  if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
+  if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);
+  if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
   return c;
 }
