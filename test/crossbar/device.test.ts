@@ -68,6 +68,28 @@ test('3-D table (N, r, ln l) matches per-pulse Euler; only near-binary pulses (�
   assert.ok(errs[errs.length - 1] < 0.1, `max relative ΔN error ${errs[errs.length - 1]}`);
 });
 
+test('an overflowing Euler pulse puts the c2c radius and disc length on their upper bounds, as the paper-era aihwkit code', () => {
+  const eng = new FitEulerEngine(PAPER_PULSES);
+  // precondition: at r = 31.5 nm a RESET from N = 0.342 overflows (spec §8 sign, forward Euler)
+  assert.ok(Number.isNaN(eng.pulse(false, 0.342, 31.5e-9, 0.4e-9, 0.008, 20)));
+  const v = {
+    ...NOVAR,
+    rdisc: { ...NO_VAR, dtod: 1, dtodLower: 31.5e-9, dtodUpper: 31.5e-9, std: 0.01, slope: 0.1, ctocLower: -0.11, ctocUpper: 0.11 },
+    ldisc: { ...NO_VAR, std: 0.01, ctocLower: -0.11, ctocUpper: 0.11 },
+  };
+  const dev = new JartArray({ size: 1, engine: eng, nLo: 0.06, nHi: N_HI, wMin: -1.5, wMax: 1.5, nominal: NOM, variability: v }, createRng(3));
+  dev.setWeight(0, 0);
+  dev.pulse(0, -1); // RESET
+  assert.equal(dev.n[0], 0.06, 'the overflowing RESET lands on the lower N bound');
+  assert.ok(Math.abs(dev.r[0] / (31.5e-9 * 1.11) - 1) < 1e-12, `r = ${dev.r[0]}`);
+  assert.ok(Math.abs(dev.l[0] / (0.4e-9 * 1.11) - 1) < 1e-12, `l = ${dev.l[0]}`);
+  // a regular pulse walks them within their bounds instead
+  dev.setWeight(0, 0);
+  const r0 = dev.r[0];
+  dev.pulse(0, 1);
+  assert.ok(dev.r[0] <= r0 * (1 + 0.01 + 0.1) + 1e-18 && dev.r[0] >= 31.5e-9 * 0.89 - 1e-18);
+});
+
 test('zero init sits at N ≈ 0.342 and SET/RESET pulses move the weight in opposite directions', () => {
   const dev = new JartArray({ size: 1, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -1.5, wMax: 1.5, nominal: NOM, variability: NOVAR }, createRng(1));
   dev.setWeight(0, 0);

@@ -82,12 +82,12 @@ export class JartArray implements DeviceArray {
       const hi = this.nMax[k] < this.nHi ? this.nMax[k] : this.nHi;
       const lo = this.nMin[k] > this.nLo ? this.nMin[k] : this.nLo;
       if (set ? n >= hi : n <= lo) break;
-      let n1 = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
+      const raw = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
       // The explicit Euler of a very fast device (small r) can overshoot past 0 into NaN: such a pulse
-      // switches the device fully, so it lands on the bound in the pulse's direction.
-      if (!(n1 === n1)) n1 = set ? hi : lo;
+      // switches the device fully, so it lands on the bound in the pulse's direction (as aihwkit's clamp).
+      let n1 = raw === raw ? raw : set ? hi : lo;
       if (n1 > hi) n1 = hi; else if (n1 < lo) n1 = lo;
-      if (this.c2c) this.applyC2C(k, set, n, n1);
+      if (this.c2c) this.applyC2C(k, set, n, raw);
       n = n1;
       this.pulsesApplied++;
     }
@@ -95,16 +95,24 @@ export class JartArray implements DeviceArray {
     return this.weight(k);
   }
 
-  private applyC2C(k: number, set: boolean, n0: number, n1: number): void {
+  /**
+   * C2C step after a pulse from n0 whose unclamped result is `raw` (aihwkit: the switching ratio is taken
+   * before the clamp). An overflowing pulse (raw NaN, aihwkit algorithm only) makes aihwkit's ratio NaN;
+   * its disc length and radius then become NaN and its clamp macros put them on their upper c2c bound
+   * (rpu_JART_v1b_device.cpp, apply_cycle_to_cycle_noise), which is reproduced here; the N bounds carry no
+   * ratio term there and are redrawn as usual.
+   */
+  private applyC2C(k: number, set: boolean, n0: number, raw: number): void {
+    const overflow = !(raw === raw);
     const den = set ? this.nMax[k] - n0 : n0 - this.nMin[k];
-    const ratio = den > 0 ? Math.abs(n1 - n0) / den : 0;
+    const ratio = overflow || !(den > 0) ? 0 : (set ? raw - n0 : n0 - raw) / den;
     const v = this.v, g = this.rng;
     // aihwkit has no slope term on the N bounds (its configs set none); a population's v1b var redraw
     // of the bounds is update-scaled like the geometry's (src/io/populationVar.ts), so it is applied.
     if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g);
     if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g);
-    if (hasC2C(v.ldisc)) this.l[k] = c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
-    if (hasC2C(v.rdisc)) this.r[k] = c2cStep(this.r[k], this.rDev[k], v.rdisc, ratio, g);
+    if (hasC2C(v.ldisc)) this.l[k] = overflow ? this.lDev[k] * (1 + v.ldisc.ctocUpper) : c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
+    if (hasC2C(v.rdisc)) this.r[k] = overflow ? this.rDev[k] * (1 + v.rdisc.ctocUpper) : c2cStep(this.r[k], this.rDev[k], v.rdisc, ratio, g);
   }
 
   setWeight(k: number, w: number): void {
