@@ -189,7 +189,10 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
   const base: PopulationFile['base'] = {};
   for (const n of PARAM_NAMES) {
     if (parameters[n]) continue;
-    const vals = cycles.map((c) => c.params[n]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    // values the fit flagged unidentified only when there is nothing else
+    const fin = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+    const ident = cycles.filter((c) => !isUnidentified(c.flags, n)).map((c) => c.params[n]).filter(fin);
+    const vals = ident.length ? ident : cycles.map((c) => c.params[n]).filter(fin);
     const dv = fits.devices.map((d) => d.params[n]).filter((v): v is number => v !== undefined && Number.isFinite(v));
     const src = vals.length ? vals : dv;
     if (src.length) base[n] = quantile(src, 0.5);
