@@ -122,12 +122,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     // Truncation at the valid range when the fitted marginal spills over it.
     let family: Family = log ? 'lognormal' : 'normal';
     let lower: number | undefined, upper: number | undefined;
-    if (info && tau > 0) {
-      const lo = log ? (info.min > 0 ? Math.log(info.min) : -Infinity) : info.min;
-      const hi = log ? Math.log(info.max) : info.max;
-      const out = normCdf((lo - fit.mu) / tau) + 1 - normCdf((hi - fit.mu) / tau);
-      if (out > o.truncMass) { family = log ? 'trunclognormal' : 'truncnormal'; lower = info.min; upper = info.max; }
-    }
+    if (spillsOver(info, log, fit.mu, tau, o.truncMass)) { family = log ? 'trunclognormal' : 'truncnormal'; lower = info!.min; upper = info!.max; }
     const kind = log ? 'ln' : 'absolute';
     const nUnid = [...drop.values()].filter((w) => w === 'unidentified').length, nOut = drop.size - nUnid;
     const devicesWith = new Set(obs.map((x) => x.device));
@@ -175,12 +170,18 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     if (spec.d2d.ci) spec.d2d.ci = [spec.d2d.ci[0] * k, spec.d2d.ci[1] * k];
     tau2.set(n, (tau2.get(n) ?? 0) * f);
     if (spec.diagnostics?.excluded) spec.diagnostics.excluded.selectionCorrection = { d2dSpreadFactor: Math.round(k * 1e4) / 1e4, on: selX };
+    // the wider marginal may now spill over the valid range
+    const info = paramInfo(n), log = chosenLog.get(n) ?? false;
+    if ((spec.family === 'normal' || spec.family === 'lognormal') && spillsOver(info, log, mus.get(n) ?? NaN, spec.d2d.spread, o.truncMass)) {
+      spec.family = log ? 'trunclognormal' : 'truncnormal';
+      spec.d2d.lower = info!.min; spec.d2d.upper = info!.max;
+    }
   }
   // Selection by the exclusions: where the dropped cycles sit in the other parameters' d2d distributions.
   for (const [n, drop] of dropped) {
     const spec = parameters[n];
     if (!spec?.diagnostics?.excluded || drop.size === 0) continue;
-    const shifts = selectionShift(cycles.filter((c) => drop.has(key(c))), null, n, [...cycleLevel].filter((q) => q !== n && parameters[q]), chosenLog, mus, tau2);
+    const shifts = selectionShift(cycles.filter((c) => drop.has(key(c))), [...cycleLevel].filter((q) => q !== n && parameters[q]), chosenLog, mus, tau2);
     if (shifts.length) spec.diagnostics.excluded.selection = shifts;
   }
   const exclusions = Object.fromEntries([...dropped].filter(([n, d]) => d.size > 0 && parameters[n]).map(([n]) => [n, parameters[n]!.diagnostics!.excluded!]));
@@ -212,6 +213,14 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     },
     base, parameters, correlation,
   };
+}
+
+/** True when a normal (in the family's space) marginal at (mu, tau) puts more than `mass` outside the valid range. */
+function spillsOver(info: { min: number; max: number } | undefined, log: boolean, mu: number, tau: number, mass: number): boolean {
+  if (!info || !(tau > 0) || !Number.isFinite(mu)) return false;
+  const lo = log ? (info.min > 0 ? Math.log(info.min) : -Infinity) : info.min;
+  const hi = log ? Math.log(info.max) : info.max;
+  return normCdf((lo - mu) / tau) + 1 - normCdf((hi - mu) / tau) > mass;
 }
 
 /** Rounding (exp of a mean of logs) can step a hair outside the valid range: clamp into it. */

@@ -68,8 +68,8 @@ export function screenOutliers(items: ScreenItem[], zLimit: number, rounds = 3):
   return out;
 }
 
-/** Mean d2d z-score, in each other parameter, of the cycles excluded for `name`. */
-export function selectionShift(excluded: { params: Partial<Record<ParamName, number>> }[], _all: unknown, _name: ParamName, others: ParamName[], log: Map<ParamName, boolean>, mu: Map<ParamName, number>, tau2: Map<ParamName, number>): { param: ParamName; meanZ: number; n: number }[] {
+/** Mean d2d z-score, in each of the `others` parameters, of the excluded cycles. */
+export function selectionShift(excluded: { params: Partial<Record<ParamName, number>> }[], others: ParamName[], log: Map<ParamName, boolean>, mu: Map<ParamName, number>, tau2: Map<ParamName, number>): { param: ParamName; meanZ: number; n: number }[] {
   const res: { param: ParamName; meanZ: number; n: number }[] = [];
   for (const q of others) {
     const t = tau2.get(q) ?? 0, m = mu.get(q);
