@@ -7,7 +7,7 @@
  *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
  *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor)]
  *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
- *     [--cycle-params a,b (cycle-level subset of --fit)]
+ *     [--cycle-params a,b (cycle-level subset of --fit)] [--carry-geometry (docs/fitting.md §4)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   const floorA = flag('--floor');
   const returnWeight = flag('--return-weight');
   const cycleParams = flag('--cycle-params');
+  const ci = args.indexOf('--carry-geometry');
+  const carryGeometry = ci >= 0;
+  if (ci >= 0) args.splice(ci, 1);
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
     if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
     if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };
+    if (carryGeometry) c.options = { ...c.options, carryGeometry: true };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
     const progress = createProgress(c.name, total);

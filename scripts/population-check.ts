@@ -6,7 +6,7 @@
  *
  *   node --import tsx scripts/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
  *        [--noise-dec 0.01] [--v-reset 1.3] [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --carry-geometry --workers 2"]
- *        [--fits existing-fits.json]
+ *        [--fits existing-fits.json] [--include-unidentified] [--outlier-z 5] [--no-selection-correction]
  *
  * Cycle-to-cycle semantics: one v1b var draw per cycle, held for its SET and RESET, the geometry carried
  * over from cycle to cycle (cycleSampler, used by simulateDeviceSweeps); the fit models the same with
@@ -34,6 +34,7 @@ import { readFitsFile } from '../src/io/population.js';
 const { values } = parseArgs({ options: {
   devices: { type: 'string', default: '30' }, cycles: { type: 'string', default: '6' }, seed: { type: 'string', default: '1' },
   dir: { type: 'string', default: 'runs/population-check' }, 'noise-dec': { type: 'string', default: '0.01' }, 'v-reset': { type: 'string', default: '1.3' }, 'fit-args': { type: 'string', default: '' }, fits: { type: 'string' },
+  'include-unidentified': { type: 'boolean' }, 'outlier-z': { type: 'string', default: '5' }, 'no-selection-correction': { type: 'boolean' },
 } });
 const nDev = Number(values.devices), nCyc = Number(values.cycles), seed = Number(values.seed), dir = values.dir as string;
 const noiseDec = Number(values['noise-dec']);
@@ -91,7 +92,10 @@ async function run(): Promise<void> {
     process.stderr.write(`fit took ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
   }
   const fits = readFitsFile(fitsPath);
-  const est = estimatePopulation(fits, { seed, bootstrap: 200, fitsPaths: [fitsPath] });
+  const est = estimatePopulation(fits, {
+    seed, bootstrap: 200, fitsPaths: [fitsPath],
+    includeUnidentified: Boolean(values['include-unidentified']), outlierZ: Number(values['outlier-z']), selectionCorrection: !values['no-selection-correction'],
+  });
   writeJsonAtomic(join(dir, 'population.json'), est);
   const rows: Record<string, unknown>[] = [];
   for (const n of ['rnew', 'lnew'] as const) {
@@ -118,8 +122,10 @@ async function run(): Promise<void> {
   }
   console.table(rows);
   console.log(`rnew–lnew correlation: true 0.6${drawn}, estimated ${rho.toFixed(3)}; cycles fitted ${fits.cycles.length}, converged ${conv}`);
+  const flagged = (code: string) => fits.cycles.filter((c) => c.flags.some((f) => f.code === code)).length;
+  console.log(`fit flags: reset_incomplete ${flagged('reset_incomplete')}, param_unidentified ${flagged('param_unidentified')}, poor_fit ${flagged('poor_fit')}; estimator exclusions: ${JSON.stringify(est.provenance.exclusions ?? {})}`);
   console.log('other estimated parameters:', Object.entries(est.parameters).filter(([n]) => n !== 'rnew' && n !== 'lnew').map(([n, p]) => `${n}: ${p.family} d2d ${p.d2d.spread.toPrecision(3)} ${p.d2d.spreadKind}, c2c ${p.c2c.spread.toPrecision(3)}`).join('; '));
-  writeJsonAtomic(join(dir, 'check.json'), { toolkitVersion: TOOLKIT_VERSION, seed, noiseDec, devices: nDev, cycles: nCyc, fitArgs: values['fit-args'], rows, rho, fitsCycles: fits.cycles.length, converged: conv });
+  writeJsonAtomic(join(dir, 'check.json'), { toolkitVersion: TOOLKIT_VERSION, seed, noiseDec, devices: nDev, cycles: nCyc, fitArgs: values['fit-args'], rows, rho, exclusions: est.provenance.exclusions ?? null, fitsCycles: fits.cycles.length, converged: conv });
 }
 
 run().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

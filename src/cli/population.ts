@@ -20,6 +20,12 @@ Options:
   --bootstrap N       bootstrap replicates for the 95 % CIs (default 200; 0 = none)
   --family F          auto (default) | normal | lognormal
   --include-unconverged   also use cycles whose fit did not converge
+  --include-unidentified   also use per-cycle values the fit flagged param_unidentified (e.g. lnew of a
+                      cycle without a complete RESET; default: treated as missing)
+  --outlier-z Z       within-device outlier screen: a cycle's value further than Z × scale from its
+                      device's weighted median is not used (default 5; 0 = off)
+  --no-selection-correction   do not correct the d2d spread and correlation of a parameter with
+                      excluded values for the selection (Pearson-Lawley on the complete parameters)
   --ignore-stderr     do not treat the fits' standard errors as known measurement error (when they are
                       not trustworthy; the fit noise is then counted as cycle-to-cycle spread)
 `;
@@ -32,7 +38,10 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('population', argv, {
       out: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, family: { type: 'string' },
       'include-unconverged': { type: 'boolean' }, 'ignore-stderr': { type: 'boolean' },
+      'include-unidentified': { type: 'boolean' }, 'outlier-z': { type: 'string' }, 'no-selection-correction': { type: 'boolean' },
     });
+    const outlierZ = numberFlag('population', 'outlier-z', values['outlier-z'], 5);
+    if (!(outlierZ >= 0)) throw new JartcalError('population: --outlier-z expects a number ≥ 0.', { code: 'bad_arguments' });
     if (positionals.length === 0) throw new JartcalError('population: give at least one fits.json. See `jartcal population --help`.', { code: 'bad_arguments' });
     if (!values.out) throw new JartcalError('population: --out is required.', { code: 'bad_arguments' });
     const family = values.family ?? 'auto';
@@ -46,11 +55,18 @@ export const command: Command = {
     process.stderr.write(`population: ${fits.cycles.length} cycle fits, ${new Set(fits.cycles.map((c) => c.device)).size} devices; bootstrap ${bootstrap}\n`);
     const pop = estimatePopulation(fits, {
       seed, bootstrap, family, includeUnconverged: Boolean(values['include-unconverged']), useStderr: !values['ignore-stderr'],
+      includeUnidentified: Boolean(values['include-unidentified']), outlierZ, selectionCorrection: !values['no-selection-correction'],
       fitsPaths: positionals, datasetPaths: positionals.map((p, i) => fitsDatasetPath(p, files[i])).filter(Boolean),
     });
     writePopulationFile(values.out, pop);
     for (const [n, p] of Object.entries(pop.parameters)) {
       process.stderr.write(`  ${n.padEnd(12)} ${p.family.padEnd(14)} center ${p.d2d.center.toPrecision(4)}  d2d ${p.d2d.spread.toPrecision(3)} (${p.d2d.spreadKind})  c2c ${p.c2c.spread.toPrecision(3)}\n`);
+      const ex = p.diagnostics?.excluded;
+      if (ex) {
+        const sel = ex.selection?.map((q) => `${q.param} ${q.meanZ >= 0 ? '+' : ''}${q.meanZ.toFixed(2)} sd`).join(', ');
+        const corr = ex.selectionCorrection ? `; d2d corrected ×${ex.selectionCorrection.d2dSpreadFactor.toFixed(3)} for the selection (on ${ex.selectionCorrection.on.join(', ')})` : '';
+        process.stderr.write(`  ${''.padEnd(12)} not used: ${ex.unidentified} unidentified, ${ex.outliers} outlier cycle value(s); ${ex.devicesLost} device(s) left without a value${sel ? `; excluded cycles sit at ${sel} (d2d)` : ''}${corr}\n`);
+      }
     }
     process.stderr.write(`wrote ${values.out}\n`);
     return 0;

@@ -15,6 +15,7 @@ import { createRng } from '../util/rng.js';
 import { prepareCycle, type FitCycleInput, type PreparedCycle } from './cycle-data.js';
 import { createLayout, fitGroup } from './group.js';
 import { firstGuess } from './guess.js';
+import { isUnidentified } from './identify.js';
 import { cycleFitsFromGroup, deviceFitFromGroup } from './result.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
@@ -93,7 +94,8 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const layout = createLayout([], perCycle, 1);
     const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
     const g = fitGroup([pc], layout, devBase, start, settings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
-    const fit = cycleFitsFromGroup(g, [pc], devBase, settings, 'cycle', (now() - t0) / 1000)[0];
+    const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');
+    const fit = cycleFitsFromGroup(g, [pc], devBase, settings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
     emit({ kind: 'cycle', fit });
     prev = fit;
   }

@@ -5,12 +5,18 @@ import { readResistances } from './features.js';
 import { cycleParams, type GroupFit } from './group.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit, FitFlag } from './types.js';
+import { hrsVisit, identifiabilityFlags } from './identify.js';
 
 const finiteOr = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: Parameters<typeof cycleParams>[1], settings: FitSettings, stage: CycleFit['stage'], seconds: number): CycleFit[] {
+/**
+ * `carriedUnidentified`: the group's first cycle starts from the geometry of a cycle fitted before
+ * whose lnew was unidentified (campaign mode with settings.carryGeometry; see identify.ts).
+ */
+export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: Parameters<typeof cycleParams>[1], settings: FitSettings, stage: CycleFit['stage'], seconds: number, carriedUnidentified = false): CycleFit[] {
   const { layout } = g;
   const { space } = layout;
+  let prevUnidentified = carriedUnidentified;
   return cycles.map((pc, j) => {
     const ev = g.evals[j];
     const ks = layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? k : -1)).filter((k) => k >= 0);
@@ -27,6 +33,15 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
     if (!g.lm.converged) flags.push({ code: 'not_converged', detail: `stopped: ${g.lm.stopReason}${g.lm.errors.length ? `; ${g.lm.errors.length} optimiser error(s): ${g.lm.errors[0]}` : ''}` });
     if (!(ev.rmsLog10 <= settings.poorFitRms)) flags.push({ code: 'poor_fit', detail: `RMS ${ev.rmsLog10.toFixed(3)} decades > ${settings.poorFitRms}` });
     const p = cycleParams(layout, base, g.values, j);
+    // identifiability of the cycle's own HRS-only parameters (identify.ts)
+    const own = layout.entries.filter((e) => e.cycle === j).map((e) => e.name);
+    const visit = hrsVisit(ev.sim.ndisc, p, settings.carryGeometry);
+    const carriedBad = settings.carryGeometry && prevUnidentified;
+    const idf = identifiabilityFlags(visit, own, pc.vResetV !== null, carriedBad);
+    flags.push(...idf.flags);
+    for (const n of idf.unidentified) delete stderr[n];
+    // one step only: a cycle flagged for its carried start alone RESETs fully, so its end geometry is its own target
+    prevUnidentified = idf.unidentified.includes('lnew') && idf.flags.some((f) => f.code === 'reset_incomplete');
     const mr = readResistances(pc.vV, ev.iAModel, pc.readV, ev.vSetModelV);
     const rel = (m: number | null, d: number | null) => (m !== null && d !== null && d > 0 ? finiteOr(m / d - 1) : null);
     return {
@@ -45,6 +60,7 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
         evaluations: g.lm.totalEvaluations,
         seconds,
         vSetDataV: pc.vSetV, vResetDataV: pc.vResetV, stopReason: g.lm.stopReason, starts: g.lm.starts,
+        hrsPosition: Number.isFinite(visit.lowest) ? round(visit.lowest) : null,
       },
       ninit: g.ninits[j],
       endNdisc: ev.endNdisc,

@@ -5,7 +5,7 @@ import type { FitSettings } from './settings.js';
 export const FITS_SCHEMA = 'jartcal.fits/1';
 
 export interface FitFlag {
-  code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | string;
+  code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | 'reset_incomplete' | 'param_unidentified' | string;
   param?: ParamName;
   bound?: 'min' | 'max';
   detail?: string;
@@ -26,6 +26,8 @@ export interface CycleFit {
     evaluations: number; seconds: number;
     /** Extra: measured and model switching voltages, the fit's stop reason, starts tried. */
     vSetDataV?: number | null; vResetDataV?: number | null; stopReason?: string; starts?: number;
+    /** Extra: lowest ln-position of the model's N in [Ndiscmin, Ndiscmax] with the cycle's own values (identify.ts; 0 = HRS, 1 = LRS). */
+    hrsPosition?: number | null;
   };
   /** Extra: initial and final N of this cycle (the carried-over state). */
   ninit: number;

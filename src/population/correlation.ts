@@ -53,3 +53,53 @@ export function repairCorrelation(c: number[][], minEig = 1e-6): RepairResult {
 export function correlationFrom(cov: number[][], tau2: number[]): number[][] {
   return cov.map((r, a) => r.map((v, b) => (a === b ? 1 : (tau2[a] > 0 && tau2[b] > 0 ? Math.max(-1, Math.min(1, v / Math.sqrt(tau2[a] * tau2[b]))) : 0))));
 }
+
+/** Inverse of a small symmetric positive definite matrix (Gauss–Jordan), or null when singular. */
+function invert(a: number[][]): number[][] | null {
+  const n = a.length;
+  const m = a.map((r, i) => [...r, ...r.map((_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    if (!(Math.abs(m[p][c]) > 1e-300)) return null;
+    [m[c], m[p]] = [m[p], m[c]];
+    const d = m[c][c];
+    for (let j = 0; j < 2 * n; j++) m[c][j] /= d;
+    for (let r = 0; r < n; r++) if (r !== c) { const f = m[r][c]; for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j]; }
+  }
+  return m.map((r) => r.slice(n));
+}
+
+/**
+ * Selection correction (Pearson–Lawley; equivalently the factored ML of a multivariate normal with
+ * monotone missing data, Anderson 1957): when the values of the parameters Y are missing for a
+ * selection that depends only on the parameters X (observed for all), the regression of Y on X is
+ * the same in the selected and in the whole population, so
+ *   B = S_yx S_xx⁻¹,  Σ_xx = the whole population's,  Σ_yx = B Σ_xx,  Σ_yy = S_yy − B S_xy + B Σ_xx Bᵀ
+ * with S the covariance of the selected devices. `sel` (p × p, over X ∪ Y) is S, `fullXX` Σ_xx
+ * (indices `x` into sel), the result Σ over all p, or null when S_xx is singular or a corrected
+ * variance is not positive.
+ */
+export function selectionCorrectedCovariance(sel: number[][], fullXX: number[][], x: number[], y: number[]): number[][] | null {
+  const Sxx = x.map((a) => x.map((b) => sel[a][b]));
+  const inv = invert(Sxx);
+  if (!inv) return null;
+  // B[i][k] = Σ_j S_{y_i x_j} inv[j][k]
+  const B = y.map((yi) => x.map((_, k) => x.reduce((s, xj, j) => s + sel[yi][xj] * inv[j][k], 0)));
+  const out = sel.map((r) => [...r]);
+  x.forEach((a, i) => x.forEach((b, j) => { out[a][b] = fullXX[i][j]; }));
+  y.forEach((yi, i) => x.forEach((xa, a) => {
+    const v = x.reduce((s, _xb, b) => s + B[i][b] * fullXX[b][a], 0);
+    out[yi][xa] = v; out[xa][yi] = v;
+  }));
+  for (let i = 0; i < y.length; i++) for (let j = 0; j < y.length; j++) {
+    let bsxy = 0, bsb = 0;
+    for (let a = 0; a < x.length; a++) {
+      bsxy += B[i][a] * sel[x[a]][y[j]];
+      for (let b = 0; b < x.length; b++) bsb += B[i][a] * fullXX[a][b] * B[j][b];
+    }
+    out[y[i]][y[j]] = sel[y[i]][y[j]] - bsxy + bsb;
+  }
+  if (y.some((yi) => !(out[yi][yi] > 0))) return null;
+  return out;
+}

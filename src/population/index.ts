@@ -5,7 +5,7 @@ export { samplePopulation, drawCycle, drawCycleParams, cycleSampler, sampleTable
 export { estimatePopulation, resolveEstimateOptions, type EstimateOptions, type ResolvedEstimateOptions } from './estimate.js';
 export { validateFits, mergeFits, type FitsIn, type CycleFitIn } from './fits.js';
 export { fitRandomEffects, fitRandomEffectsCi, remlDeviance, type ReGroup, type ReFit } from './reml.js';
-export { repairCorrelation, betweenCovariance } from './correlation.js';
+export { repairCorrelation, betweenCovariance, selectionCorrectedCovariance } from './correlation.js';
 export { relativeSd, sdInFamilySpace, d2dFromZ, c2cDraw } from './marginal.js';
 export { exportVerilogA, exportSpice, exportAihwkit, exportCsv, VA_VAR_NAME, vaValue } from './export.js';
 export { checkValidity } from './validity.js';

@@ -8,7 +8,7 @@
  * Draw order is fixed (parameters in PARAM_NAMES order), so the same seed gives bit-identical output.
  */
 import type { Rng } from '../util/rng.js';
-import { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
+import { PARAM_NAMES, V1B_VAR, paramInfo, type ParamName } from './params.js';
 import { c2cDraw, d2dFromZ } from './marginal.js';
 import { cholesky } from './stats.js';
 import type { ParameterSpec, PopulationFile } from './types.js';
@@ -30,9 +30,18 @@ export function varyingParams(pop: PopulationFile): ParamName[] {
 
 const MAX_REDRAWS = 100;
 
-/** Ndiscmin < Ndiscmax (defaults 0.008 / 20 where absent). */
+/** Ndiscmin < Ndiscmax (defaults 0.008 / 20 where absent), and the disc shorter than the cell (lnew < lcell, default 3 nm). */
 function nBoundsOk(v: Partial<Record<ParamName, number>>): boolean {
-  return (v.Ndiscmin ?? 0.008) < (v.Ndiscmax ?? 20);
+  return (v.Ndiscmin ?? 0.008) < (v.Ndiscmax ?? 20) && (v.lnew === undefined || v.lnew < (v.lcell ?? 3e-9));
+}
+
+/** Every drawn value inside the model's valid range (PARAM_TABLE): an untruncated marginal may spill up to `truncMass`. */
+function inModelRange(v: Partial<Record<ParamName, number>>): boolean {
+  for (const [n, x] of Object.entries(v)) {
+    const info = paramInfo(n);
+    if (info && x !== undefined && !(x >= info.min && x <= info.max)) return false;
+  }
+  return true;
 }
 
 /** Cholesky factor of the population's correlation (already repaired to PD by the estimator / reader). */
@@ -51,7 +60,8 @@ export function samplePopulation(pop: PopulationFile, nDevices: number, rng: Rng
   const out: SampledDevice[] = [];
   for (let d = 0; d < nDevices; d++) {
     let values: Partial<Record<ParamName, number>> = {};
-    // The joint distribution is restricted to the physical region Ndiscmin < Ndiscmax: redraw (bounded).
+    // The joint distribution is restricted to the physical region Ndiscmin < Ndiscmax and to the model's
+    // valid ranges: redraw (bounded).
     for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
       for (let i = 0; i < k; i++) xi[i] = rng.normal();
       values = {};
@@ -61,7 +71,7 @@ export function samplePopulation(pop: PopulationFile, nDevices: number, rng: Rng
         if (ci !== undefined) { z = 0; for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j]; } else z = rng.normal();
         values[n] = d2dFromZ(pop.parameters[n] as ParameterSpec, z);
       }
-      if (nBoundsOk({ ...pop.base, ...values })) break;
+      if (nBoundsOk({ ...pop.base, ...values }) && inModelRange(values)) break;
     }
     out.push({ index: d, values, params: { ...pop.base, ...values } });
   }
@@ -87,7 +97,8 @@ export function drawCycleParams(pop: PopulationFile, device: SampledDevice, rng:
       const p = pop.parameters[n] as ParameterSpec;
       if (p.c2c.spread > 0) out[n] = c2cDraw(p, deviceValue(pop, device, n), rng);
     }
-    if (nBoundsOk({ Ndiscmin: out.Ndiscmin ?? deviceValue(pop, device, 'Ndiscmin'), Ndiscmax: out.Ndiscmax ?? deviceValue(pop, device, 'Ndiscmax') })) return out;
+    const lcell = device.params.lcell ?? pop.base.lcell;
+    if (nBoundsOk({ Ndiscmin: out.Ndiscmin ?? deviceValue(pop, device, 'Ndiscmin'), Ndiscmax: out.Ndiscmax ?? deviceValue(pop, device, 'Ndiscmax'), lnew: out.lnew, ...(lcell !== undefined ? { lcell } : {}) }) && inModelRange(out)) return out;
   }
   return {}; // no admissible draw: the cycle keeps the device's values
 }

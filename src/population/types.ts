@@ -44,6 +44,11 @@ export interface ParameterSpec {
     nDevices: number; nCycles: number; level: 'cycle' | 'device';
     gof: { family: string; adStatistic: number; adPValue: number; ksStatistic: number; n: number }[];
     meanStderrTransformed: number; note?: string;
+    /** cycle values not used: flagged param_unidentified by the fit, within-device outliers; devices left
+     *  without any value; `selection`: mean d2d z-score of the excluded cycles in the other parameters. */
+    excluded?: { unidentified: number; outliers: number; devicesLost: number; selection?: { param: ParamName; meanZ: number; n: number }[];
+      /** the d2d spread was multiplied by this factor (Pearson–Lawley selection correction on the `on` parameters). */
+      selectionCorrection?: { d2dSpreadFactor: number; on: ParamName[] } };
   };
 }
 
@@ -52,10 +57,14 @@ export interface PopulationFile {
   toolkitVersion: string;
   createdAt: string;
   seed: number;
-  provenance: { fits: string[]; datasets: string[]; fitSettings?: unknown; preset?: string; source?: string; method?: string };
+  provenance: { fits: string[]; datasets: string[]; fitSettings?: unknown; preset?: string; source?: string; method?: string;
+    /** per parameter: the excluded cycle values (same as parameters[name].diagnostics.excluded). */
+    exclusions?: Record<string, unknown> };
   base: Partial<Record<ParamName, number>>;
   parameters: Partial<Record<ParamName, ParameterSpec>>;
-  correlation: { params: ParamName[]; matrix: number[][]; repaired?: boolean; minEigenvalueBefore?: number; method?: string };
+  correlation: { params: ParamName[]; matrix: number[][]; repaired?: boolean; minEigenvalueBefore?: number; method?: string;
+    /** the Pearson–Lawley selection correction was applied: y's values were partly excluded, x's complete. */
+    selectionCorrected?: { y: ParamName[]; x: ParamName[] } };
   validity?: { ranges?: Partial<Record<ParamName, [number, number]>>; note?: string };
   profile?: unknown;
   /** verbatim aihwkit JARTv1bDevice noise fields when the population came from an aihwkit config (presets). */
