@@ -14,7 +14,7 @@ export function formatFitTable(f: FitsFile): string {
   const head = ['device', 'cycle', 'rms[dec]', 'dVset', 'dVreset', ...names, 'flags'];
   const rows = f.cycles.map((c) => [
     c.device, String(c.cycle), c.rmsLog10.toFixed(3), fmtV(c.metrics.dVSetV), fmtV(c.metrics.dVResetV),
-    ...names.map((n) => c.params[n].toPrecision(4)),
+    ...names.map((n) => (n === 'seriesOhm' ? c.circuit?.seriesOhm : c.params[n])?.toPrecision(4) ?? '-'),
     c.flags.map((x) => x.code + (x.param ? `:${x.param}${x.bound ? '@' + x.bound : ''}` : '')).join(',') || '-',
   ]);
   const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
