@@ -8,7 +8,7 @@
  *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor; with
  *      seriesOhm in --fit it is the fitted device-level parameter's first guess)]
  *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
- *     [--cycle-params a,b (cycle-level subset of --fit)]
+ *     [--cycle-params a,b (cycle-level subset of --fit)] [--device-cycles K] [--fix name=value,name=value]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   const floorA = flag('--floor');
   const returnWeight = flag('--return-weight');
   const cycleParams = flag('--cycle-params');
+  const deviceCycles = flag('--device-cycles');
+  const fix = flag('--fix');
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -103,6 +105,8 @@ async function main(): Promise<void> {
     if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
     if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
     if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
+    if (deviceCycles) c.options = { ...c.options, deviceCycles: Number(deviceCycles) };
+    if (fix) c.options = { ...c.options, fixed: { ...c.options.fixed, ...Object.fromEntries(fix.split(',').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; })) } };
     if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);

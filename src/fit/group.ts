@@ -150,14 +150,14 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     const design = startDesign(lm.u, space.uMin, space.uMax, settings.starts, settings.startSpread, rng).concat(startDesign(u0, space.uMin, space.uMax, 1, 0, rng));
     // a free external series resistance: also one start per decade (its cost has separate minima;
     // the ±startSpread design around one value does not reach the others)
-    const kr = layout.entries.findIndex((e) => e.name === 'seriesOhm');
-    if (kr >= 0) {
+    layout.entries.forEach((e, kr) => {
+      if (!isCircuitParam(e.name)) return;
       for (const r of SERIES_OHM_STARTS) {
         const v = space.fromU(lm.u);
         v[kr] = r;
         design.push(space.clampU(space.toU(v)));
       }
-    }
+    });
     const again = multiStartFit(fn, design, { ...phase1Opts, exploreEvaluations: Math.max(30, Math.round(settings.maxEvaluations / 4)) });
     if (again.cost < lm.cost) lm = { ...again, totalEvaluations: again.totalEvaluations + lm.totalEvaluations };
     else lm = { ...lm, totalEvaluations: lm.totalEvaluations + again.totalEvaluations, starts: again.starts + 1 };

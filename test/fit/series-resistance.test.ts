@@ -9,6 +9,11 @@ import { resolveParams, type JartParams } from '../../src/model/index.js';
 import { createInlineScheduler, fitDataset, resolveFitSettings, synthCycle, prepareCycle, evaluateCycle, type FitCycleInput } from '../../src/fit/index.js';
 import { createSpace } from '../../src/fit/space.js';
 import { createRng } from '../../src/util/rng.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { validateFits } from '../../src/population/fits.js';
 import { TRUTH, relErr } from './helpers.js';
 
 const FREE = ['rnew', 'lnew', 'Ndiscmin', 'phiBn0', 'dWa', 'seriesOhm'] as const;
@@ -94,4 +99,30 @@ test('campaign: seriesOhm is device-level — fitted on the first cycles, held f
   }
   assert.equal(r.cycles[2].stage, 'cycle');
   assert.deepEqual(r.cycles[2].fitted, ['rnew', 'lnew', 'Ndiscmin']);
+});
+
+test('fit CLI: --fit ...,seriesOhm and --fix seriesOhm=R; the population stage reads the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-rs-'));
+  const dsPath = join(dir, 'dataset.json');
+  const truth = resolveParams(TRUTH);
+  const cycles = [1, 2].map((c) => synthCycle(truth, createRng(c), { stepV: 0.02, noiseDec: 0.013, seriesOhm: 5000, device: 'd1', cycle: c }).cycle);
+  writeFileSync(dsPath, JSON.stringify({ schema: 'jartcal.dataset/1', toolkitVersion: 'test', createdAt: '', options: {}, devices: [{ id: 'd1', cycles, setPolarity: 'negative', complianceA: null, metadata: {} }] }));
+  const base = ['fit', dsPath, '--device-cycles', '1', '--max-evals', '60', '--starts', '1', '--workers', '1'];
+  const out = join(dir, 'fits.json');
+  assert.equal(await main([...base, '--fit', 'Ndiscmin,dWa,seriesOhm', '--out', out]), 0);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  const r = res.devices[0].circuit.seriesOhm;
+  assert.ok(r > 0 && Number.isFinite(res.devices[0].circuitStderr.seriesOhm), JSON.stringify(res.devices[0]));
+  for (const c of res.cycles) assert.equal(c.circuit.seriesOhm, r);
+  const pop = validateFits(res, out);
+  assert.ok(!('seriesOhm' in pop.devices[0].params));
+  // fixed: the circuit option
+  const out2 = join(dir, 'fixed.json');
+  assert.equal(await main([...base, '--fit', 'Ndiscmin,dWa', '--fix', 'seriesOhm=5000', '--out', out2]), 0);
+  const res2 = JSON.parse(readFileSync(out2, 'utf8'));
+  assert.equal(res2.settings.objective.seriesOhm, 5000);
+  assert.equal(res2.cycles[0].circuit.seriesOhm, 5000);
+  // refused: only the sum of RseriesTiOx and seriesOhm is identifiable
+  assert.equal(await main([...base, '--fit', 'RseriesTiOx,seriesOhm', '--out', join(dir, 'bad.json')]), 2);
+  assert.equal(await main([...base, '--fix', 'seriesOhm=-3', '--out', join(dir, 'bad.json')]), 2);
 });
