@@ -9,6 +9,7 @@
  *      seriesOhm in --fit it is the fitted device-level parameter's first guess)]
  *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
  *     [--cycle-params a,b (cycle-level subset of --fit)] [--device-cycles K] [--fix name=value,name=value]
+ *     [--adaptive-levels (objective option adaptiveLevels: model switching at an adaptive N level)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
   const cycleParams = flag('--cycle-params');
   const deviceCycles = flag('--device-cycles');
   const fix = flag('--fix');
+  const ai = args.indexOf('--adaptive-levels');
+  const adaptiveLevels = ai >= 0;
+  if (ai >= 0) args.splice(ai, 1);
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
     if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
     if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
     if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
+    if (adaptiveLevels) c.options = { ...c.options, objective: { ...c.options.objective, adaptiveLevels: true } };
     if (deviceCycles) c.options = { ...c.options, deviceCycles: Number(deviceCycles) };
     if (fix) c.options = { ...c.options, fixed: { ...c.options.fixed, ...Object.fromEntries(fix.split(',').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; })) } };
     if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };

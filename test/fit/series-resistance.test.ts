@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { resolveParams, type JartParams } from '../../src/model/index.js';
 import { createInlineScheduler, fitDataset, resolveFitSettings, synthCycle, prepareCycle, evaluateCycle, type FitCycleInput } from '../../src/fit/index.js';
 import { createSpace } from '../../src/fit/space.js';
+import { modelSwitching, switchingLevels } from '../../src/fit/features.js';
 import { createRng } from '../../src/util/rng.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,4 +126,37 @@ test('fit CLI: --fit ...,seriesOhm and --fix seriesOhm=R; the population stage r
   // refused: only the sum of RseriesTiOx and seriesOhm is identifiable
   assert.equal(await main([...base, '--fit', 'RseriesTiOx,seriesOhm', '--out', join(dir, 'bad.json')]), 2);
   assert.equal(await main([...base, '--fix', 'seriesOhm=-3', '--out', join(dir, 'bad.json')]), 2);
+});
+
+test('switching levels: a SET cut short by a series resistor is dated at its jump (adaptiveLevels)', () => {
+  // N jumps 0.017 → 0.3 within one step, then creeps to 2 (a SET limited by a series resistor);
+  // RESET: from 2 down to 0.5 (partial)
+  const vV = [0, -0.2, -0.4, -0.6, -0.62, -0.8, -1.0, -1.3, -0.6, 0, 0.5, 0.8, 1.0, 1.3, 0.5, 0];
+  const nd = [0.011, 0.012, 0.015, 0.017, 0.3, 0.8, 1.2, 2, 2, 2, 2, 1.5, 0.5, 0.5, 0.5, 0.5];
+  const fixed = Math.sqrt(0.011 * 20);
+  const lv = switchingLevels(vV, nd, fixed);
+  assert.ok(Math.abs(lv.set - Math.sqrt(0.012 * 2)) < 1e-12, `set level ${lv.set}`);
+  assert.ok(Math.abs(lv.reset - Math.sqrt(2 * 0.5)) < 1e-12, `reset level ${lv.reset}`);
+  const a = modelSwitching(vV, nd, lv.set, lv.reset);
+  assert.ok(a.vSetV! <= -0.6 && a.vSetV! >= -0.62, `adaptive V_SET ${a.vSetV}`); // in the jump
+  assert.ok(a.vResetV! > 0.8 && a.vResetV! < 1.0, `adaptive V_RESET ${a.vResetV}`);
+  const b = modelSwitching(vV, nd, fixed);
+  assert.ok(b.vSetV! < -0.62, `fixed level: V_SET ${b.vSetV} after the jump, where N creeps`);
+  assert.equal(b.vResetV, null, 'fixed level: the partial RESET is not seen');
+  // a state that hardly moves keeps the fixed level (no switching found)
+  const flat = switchingLevels([0, -0.5, -1, 0, 0.5, 1, 0], [0.011, 0.012, 0.013, 0.013, 0.013, 0.012, 0.012], fixed);
+  assert.deepEqual(flat, { set: fixed, reset: fixed });
+});
+
+test('adaptiveLevels: an 8 kΩ resistor (abrupt SET, partial RESET) is recovered where the fixed level fails', async () => {
+  const truth = resolveParams(TRUTH);
+  const rTrue = 8000;
+  const { cycle } = synthCycle(truth, createRng(11), { stepV: 0.005, noiseDec: 0.013, seriesOhm: rTrue });
+  const run = async (adaptiveLevels: boolean) => (await fitDataset({ devices: [{ id: 's', cycles: [cycle] }] }, resolveFitSettings({ mode: 'independent', fitParams: [...FREE], fixed: { RseriesTiOx: truth.RseriesTiOx }, objective: { adaptiveLevels } }), createInlineScheduler())).cycles[0];
+  const a = await run(true);
+  const f = await run(false);
+  console.log(`# 8 kΩ: adaptive levels ${a.circuit?.seriesOhm.toFixed(0)} Ω, rms ${a.rmsLog10.toFixed(4)}; fixed level ${f.circuit?.seriesOhm.toFixed(0)} Ω, rms ${f.rmsLog10.toFixed(4)}`);
+  assert.ok(relErr(a.circuit!.seriesOhm, rTrue) < 0.03, `seriesOhm ${a.circuit?.seriesOhm}`);
+  assert.ok(a.rmsLog10 < 0.02, `rms ${a.rmsLog10}`);
+  assert.ok(f.rmsLog10 > 2 * a.rmsLog10, `the fixed level fits as well: ${f.rmsLog10}`);
 });
