@@ -5,9 +5,11 @@
  * NAME.dataset.json, NAME.fits.json, and overlay plots NAME-cycleK.svg (measured vs fitted).
  *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
  *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
- *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor)]
+ *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor; with
+ *      seriesOhm in --fit it is the fitted device-level parameter's first guess)]
  *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
- *     [--cycle-params a,b (cycle-level subset of --fit)] [--carry-geometry (docs/fitting.md §4)]
+ *     [--cycle-params a,b (cycle-level subset of --fit)] [--carry-geometry (docs/fitting.md §4)] [--device-cycles K] [--fix name=value,name=value]
+ *     [--adaptive-levels (objective option adaptiveLevels: model switching at an adaptive N level)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +95,11 @@ async function main(): Promise<void> {
   const ci = args.indexOf('--carry-geometry');
   const carryGeometry = ci >= 0;
   if (ci >= 0) args.splice(ci, 1);
+  const deviceCycles = flag('--device-cycles');
+  const fix = flag('--fix');
+  const ai = args.indexOf('--adaptive-levels');
+  const adaptiveLevels = ai >= 0;
+  if (ai >= 0) args.splice(ai, 1);
   const names = args.length ? args : Object.keys(CASES);
   const outDir = join(REPO_ROOT, 'runs', 'fit-shared');
   mkdirSync(outDir, { recursive: true });
@@ -105,6 +112,9 @@ async function main(): Promise<void> {
     if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
     if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
     if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
+    if (adaptiveLevels) c.options = { ...c.options, objective: { ...c.options.objective, adaptiveLevels: true } };
+    if (deviceCycles) c.options = { ...c.options, deviceCycles: Number(deviceCycles) };
+    if (fix) c.options = { ...c.options, fixed: { ...c.options.fixed, ...Object.fromEntries(fix.split(',').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; })) } };
     if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };
     if (carryGeometry) c.options = { ...c.options, carryGeometry: true };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
@@ -121,15 +131,18 @@ async function main(): Promise<void> {
     const q = (f: number) => rms[Math.min(rms.length - 1, Math.floor(f * rms.length))];
     const flags = new Map<string, number>();
     for (const x of r.cycles) for (const fl of x.flags) flags.set(fl.code, (flags.get(fl.code) ?? 0) + 1);
+    const rs = r.devices.map((d) => d.circuit?.seriesOhm).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    if (rs.length) console.log(`${c.name}: fitted seriesOhm per device: median ${rs[rs.length >> 1].toFixed(0)} Ω (min ${rs[0].toFixed(0)}, max ${rs[rs.length - 1].toFixed(0)}; ${rs.length} devices)`);
     console.log(`${c.name}: ${rms.length} cycles; RMS log10 min ${q(0).toFixed(3)} / p25 ${q(0.25).toFixed(3)} / median ${q(0.5).toFixed(3)} / p75 ${q(0.75).toFixed(3)} / max ${rms[rms.length - 1].toFixed(3)}; ≤ 0.15: ${rms.filter((x) => x <= 0.15).length}; flags ${[...flags].map(([k, v]) => `${k} ${v}`).join(', ')}; ${fits.summary!.seconds.toFixed(0)} s`);
     {
       const picks = [r.cycles[0], r.cycles[Math.floor(r.cycles.length / 2)], [...r.cycles].sort((a, b) => b.rmsLog10 - a.rmsLog10)[0]];
       for (const cf of picks) {
         const input = c.devices.find((d) => d.id === cf.device)!.cycles.find((x) => x.cycle === cf.cycle)!;
-        const pc = prepareCycle(input, settings.objective);
-        const ev = evaluateCycle(pc, cf.params, cf.ninit, settings.objective);
+        const o = { ...settings.objective, ...(cf.circuit ?? {}) };
+        const pc = prepareCycle(input, o);
+        const ev = evaluateCycle(pc, cf.params, cf.ninit, o);
         const svg = lineChart({
-          title: `${c.name} ${cf.device} cycle ${cf.cycle}: RMS ${cf.rmsLog10.toFixed(3)} dec`, xLabel: 'V (model convention) [V]', yLabel: '|I| [A]', yLog: true,
+          title: `${c.name} ${cf.device} cycle ${cf.cycle}: RMS ${cf.rmsLog10.toFixed(3)} dec${cf.circuit ? `, R_ext ${(cf.circuit.seriesOhm / 1e3).toPrecision(3)} kΩ` : ''}`, xLabel: 'V (model convention) [V]', yLabel: '|I| [A]', yLog: true,
           series: [
             { name: 'measured', x: Array.from(pc.vV), y: input.iA.map((i) => Math.max(Math.abs(i), 1e-13)), kind: 'points', size: 1.6 },
             { name: 'fitted', x: Array.from(pc.vV), y: Array.from(ev.iAModel, (i) => Math.max(Math.abs(i), 1e-13)) },

@@ -6,7 +6,7 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
-import { checkParamNames, resolveFitSettings, type FitSettings } from '../fit/settings.js';
+import { checkParamNames, isCircuitParam, resolveFitSettings, type FitSettings } from '../fit/settings.js';
 import { countCycles, fitDataset, type FitDatasetInput } from '../fit/run.js';
 import { createInlineScheduler, createWorkerPool } from '../fit/scheduler.js';
 import { FITS_SCHEMA, type FitsFile } from '../fit/types.js';
@@ -24,8 +24,12 @@ fits.json (jartcal.fits/1, see docs/formats.md). Given measurement files instead
 first (same flags as \`jartcal ingest\`) and writes the dataset beside fits.json.
 
 Parameters:
-  --fit a,b,c           free parameters (default rnew,lnew,Ndiscmin,RseriesTiOx,phiBn0,dWa)
-  --fix name=value      fix a parameter (repeatable; file units: m, eV, Ω, 1e26 m^-3)
+  --fit a,b,c           free parameters (default rnew,lnew,Ndiscmin,RseriesTiOx,phiBn0,dWa); besides the
+                        JART names, seriesOhm = the external series resistance of the setup (Ω,
+                        device-level, 0…1e6; not together with RseriesTiOx: only their sum counts;
+                        --series-resistance is then its first guess)
+  --fix name=value      fix a parameter (repeatable; file units: m, eV, Ω, 1e26 m^-3; seriesOhm=R is
+                        the same as --series-resistance R)
   --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax)
   --mode M              campaign (default): device-level + per-cycle parameters, warm starts;
                         joint: all cycles of a device share every parameter (e.g. several rates);
@@ -37,7 +41,8 @@ Objective:
   --sweep-rate R        V/s, for cycles without a time base (default 1)
   --min-abs-v V         ignore samples with |V| below this (default 0.02)
   --floor A             current floor of the log residuals (default 1e-12; the cycle's own floor if larger)
-  --series-resistance R external series resistance of the setup, Ω (default 0)
+  --series-resistance R external series resistance of the setup, Ω (default 0; the start value when
+                        seriesOhm is fitted)
 Optimiser:
   --starts N            multi-start points tried when a fit is poor (default 6)
   --max-evals N         residual evaluations per fit phase and per 6 free parameters (default 250)
@@ -73,14 +78,14 @@ export const command: Command = {
     for (const kv of f.fix ?? []) {
       const m = /^([A-Za-z_0-9]+)=(.+)$/.exec(kv);
       if (!m) throw new JartcalError(`fit: --fix expects name=value, got "${kv}".`, { code: 'bad_arguments' });
-      checkParamNames([m[1]], '--fix');
+      checkParamNames([m[1]], '--fix', true);
       fixed[m[1]] = numberFlag('fit', `fix ${m[1]}`, m[2]);
     }
-    resolveParams(fixed); // range check with the model's message
-    const list = (s: string | undefined, what: string) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what));
+    resolveParams(Object.fromEntries(Object.entries(fixed).filter(([k]) => !isCircuitParam(k)))); // range check with the model's message
+    const list = (s: string | undefined, what: string, circuit = false) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what, circuit));
     const seed = numberFlag('fit', 'seed', f.seed, 1);
     const settings: FitSettings = resolveFitSettings({
-      fitParams: list(f.fit, '--fit'), cycleParams: list(f['cycle-params'], '--cycle-params'), fixed: fixed as Partial<JartParams>,
+      fitParams: list(f.fit, '--fit', true), cycleParams: list(f['cycle-params'], '--cycle-params'), fixed: fixed as Partial<JartParams>,
       mode: f.mode as FitSettings['mode'] | undefined,
       deviceCycles: f['device-cycles'] === undefined ? undefined : numberFlag('fit', 'device-cycles', f['device-cycles']),
       starts: f.starts === undefined ? undefined : numberFlag('fit', 'starts', f.starts),

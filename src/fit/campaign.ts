@@ -13,11 +13,11 @@
 import { resolveParams, type JartParams } from '../model/index.js';
 import { createRng } from '../util/rng.js';
 import { prepareCycle, type FitCycleInput, type PreparedCycle } from './cycle-data.js';
-import { createLayout, fitGroup } from './group.js';
+import { createLayout, fitGroup, startValue } from './group.js';
 import { firstGuess } from './guess.js';
 import { isUnidentified } from './identify.js';
 import { cycleFitsFromGroup, deviceFitFromGroup } from './result.js';
-import type { FitSettings } from './settings.js';
+import { isCircuitParam, type FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
 
 export interface DeviceJob { device: string; cycles: FitCycleInput[] }
@@ -41,7 +41,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   const prepared = job.cycles.map((c) => prepareCycle(c, settings.objective));
   const base = baseParams(settings);
   const free = settings.fitParams;
-  const startOf = (pc: PreparedCycle, p: JartParams) => (settings.guess ? firstGuess(pc, p, free, settings.objective) : p);
+  const startOf = (pc: PreparedCycle, p: JartParams) => (settings.guess ? firstGuess(pc, p, free, settings.objective) : { p, o: settings.objective });
 
   if (settings.mode === 'independent' || (settings.mode === 'joint' && prepared.length === 1)) {
     for (const pc of prepared) {
@@ -49,7 +49,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       const t0 = now();
       const layout = createLayout(free, [], 1);
       const s = startOf(pc, base);
-      const g = fitGroup([pc], layout, base, free.map((n) => s[n]), settings, rngFor(settings.seed, job.device, pc.cycle));
+      const g = fitGroup([pc], layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, pc.cycle));
       const fits = cycleFitsFromGroup(g, [pc], base, settings, 'independent', (now() - t0) / 1000);
       emit({ kind: 'cycle', fit: fits[0] });
     }
@@ -60,14 +60,14 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout(free, [], prepared.length);
     const s = startOf(prepared[0], base);
-    const g = fitGroup(prepared, layout, base, free.map((n) => s[n]), settings, rngFor(settings.seed, job.device, 0));
+    const g = fitGroup(prepared, layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, 0));
     for (const f of cycleFitsFromGroup(g, prepared, base, settings, 'joint', (now() - t0) / 1000)) emit({ kind: 'cycle', fit: f });
     emit({ kind: 'device', device: deviceFitFromGroup(g, job.device, prepared.map((p) => p.cycle)) });
     return;
   }
   // campaign
   const perCycle = settings.cycleParams;
-  const shared = free.filter((n) => !perCycle.includes(n));
+  const shared = free.filter((n) => isCircuitParam(n) || !perCycle.includes(n));
   const k = Math.min(settings.deviceCycles, prepared.length);
   const head = prepared.slice(0, k);
   let device = done.device;
@@ -76,7 +76,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout(shared, perCycle, k);
     const s = startOf(head[0], base);
-    const start = layout.entries.map((e) => s[e.name]);
+    const start = layout.entries.map((e) => startValue(e.name, s.p, s.o));
     const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
     const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
     for (const f of fits) emit({ kind: 'cycle', fit: f });
@@ -87,15 +87,17 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     prev = done.cycles.get(head[k - 1].cycle);
   }
   const devBase: JartParams = { ...base, ...(device.params as Partial<JartParams>) };
+  // the device's fitted circuit (seriesOhm) holds for its later cycles
+  const devSettings: FitSettings = device.circuit ? { ...settings, objective: { ...settings.objective, ...device.circuit } } : settings;
   for (const pc of prepared.slice(k)) {
     const have = done.cycles.get(pc.cycle);
     if (have) { prev = have; continue; }
     const t0 = now();
     const layout = createLayout([], perCycle, 1);
     const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
-    const g = fitGroup([pc], layout, devBase, start, settings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
+    const g = fitGroup([pc], layout, devBase, start, devSettings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
     const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');
-    const fit = cycleFitsFromGroup(g, [pc], devBase, settings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
+    const fit = cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
     emit({ kind: 'cycle', fit });
     prev = fit;
   }

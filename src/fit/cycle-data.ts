@@ -61,12 +61,15 @@ export interface ObjectiveOptions {
    *  re-simulated where it is not (coarse.ts; 0 = simulate every sample). */
   simStepV: number;
   quietDlnN: number;
+  /** Model switching voltages at the crossing of an adaptive N level (features.ts `switchingLevels`:
+   *  √(N entering the polarity · extreme N reached)) instead of the fixed √(N_min·N_max). */
+  adaptiveLevels: boolean;
   /** Weight of the residuals on the return branches (|V| decreasing: the state left by SET and
    *  RESET) relative to the outward ones (1 = equal). */
   returnWeight: number;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false, simStepV: 0.005, quietDlnN: 0.05, returnWeight: 1 };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false, simStepV: 0.005, quietDlnN: 0.05, returnWeight: 1, adaptiveLevels: false };
 
 export interface PreparedCycle {
   device: string;

@@ -6,8 +6,12 @@
  *    rise of the conductance log10|I/V|; measured V_RESET: on the outward V > 0 samples, the
  *    midpoint of the step with the largest fall (a single-step jump of ≥ minJumpDec decades is required;
  *    steps starting below minAbsV, where the current is near zero, are skipped);
- *  - model V_SET/V_RESET: where N crosses √(N_min·N_max) (up on SET, down on RESET), linear in
- *    ln N between samples, which makes it continuous in the parameters (needed by the Jacobian);
+ *  - model V_SET/V_RESET: where N crosses a level (up on SET, down on RESET), linear in ln N
+ *    between samples, which makes it continuous in the parameters (needed by the Jacobian). The
+ *    level (`switchingLevels`) is the geometric mean of N entering the polarity and the extreme N
+ *    reached in it — √(N_min·N_max) for a full SET from N_min —, so that a SET cut short by a series
+ *    resistance (N jumps a decade, then creeps) or a partial RESET is dated at its jump, where the
+ *    measured conductance jumps, not where N passes the middle of the full window;
  *  - HRS/LRS: |V/I| at the sample closest to −V_read before the SET (HRS) and after it (LRS),
  *    on the V < 0 side (the side the cycle starts SETting on).
  */
@@ -44,15 +48,35 @@ export function measuredSwitching(vV: ArrayLike<number>, iA: ArrayLike<number>, 
   return { vSetV: vSet, vResetV: vReset, setSpan, resetSpan };
 }
 
+/**
+ * Crossing levels of N for the model's switching voltages: √(N_in·N_ext) with N_in the state entering
+ * the polarity (first sample with V < 0 for SET, V > 0 for RESET) and N_ext the largest (SET) /
+ * smallest (RESET) N reached in it, when N moves by at least `minRatio` there; otherwise the fixed
+ * `fallback` (√(N_min·N_max)), which a state that hardly moves does not cross.
+ */
+export function switchingLevels(vV: ArrayLike<number>, ndisc: ArrayLike<number>, fallback: number, minRatio = 4): { set: number; reset: number } {
+  let setIn = NaN, setMax = -Infinity, resetIn = NaN, resetMin = Infinity;
+  for (let i = 0; i < vV.length; i++) {
+    const n = ndisc[i];
+    if (!Number.isFinite(n) || n <= 0) continue;
+    if (vV[i] < 0) { if (Number.isNaN(setIn)) setIn = n; if (n > setMax) setMax = n; }
+    else if (vV[i] > 0) { if (Number.isNaN(resetIn)) resetIn = n; if (n < resetMin) resetMin = n; }
+  }
+  return {
+    set: setMax >= minRatio * setIn ? Math.sqrt(setIn * setMax) : fallback,
+    reset: resetIn >= minRatio * resetMin ? Math.sqrt(resetIn * resetMin) : fallback,
+  };
+}
+
 /** First crossing of nCross by N, upward on V < 0 outward samples (SET) / downward on V > 0 (RESET). */
-export function modelSwitching(vV: ArrayLike<number>, ndisc: ArrayLike<number>, nCross: number): { vSetV: number | null; vResetV: number | null; kSet: number; kReset: number } {
-  const lc = Math.log(nCross);
+export function modelSwitching(vV: ArrayLike<number>, ndisc: ArrayLike<number>, nCross: number, nCrossReset = nCross): { vSetV: number | null; vResetV: number | null; kSet: number; kReset: number } {
+  const lc = Math.log(nCross), lr = Math.log(nCrossReset);
   let vSet: number | null = null, vReset: number | null = null, kSet = -1, kReset = -1;
   for (let i = 1; i < vV.length && (vSet === null || vReset === null); i++) {
     const a = Math.log(ndisc[i - 1]), b = Math.log(ndisc[i]);
     if (!(Number.isFinite(a) && Number.isFinite(b))) continue;
     if (vSet === null && vV[i] < 0 && a < lc && b >= lc) { vSet = vV[i - 1] + ((lc - a) / (b - a)) * (vV[i] - vV[i - 1]); kSet = i; }
-    if (vReset === null && vV[i] > 0 && a > lc && b <= lc) { vReset = vV[i - 1] + ((lc - a) / (b - a)) * (vV[i] - vV[i - 1]); kReset = i; }
+    if (vReset === null && vV[i] > 0 && a > lr && b <= lr) { vReset = vV[i - 1] + ((lr - a) / (b - a)) * (vV[i] - vV[i - 1]); kReset = i; }
   }
   return { vSetV: vSet, vResetV: vReset, kSet, kReset };
 }

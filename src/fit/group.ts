@@ -13,31 +13,50 @@ import type { PreparedCycle } from './cycle-data.js';
 import { forwardJacobian, levenbergMarquardtFit } from './lm.js';
 import { multiStartFit, startDesign, type MultiStartResult } from './multistart.js';
 import { evaluateCycle, residualCount, type CycleEvaluation, type Geometry } from './objective.js';
-import type { FitSettings } from './settings.js';
+import { CIRCUIT_PARAMS, isCircuitParam, SERIES_OHM_STARTS, type FitParamName, type FitSettings } from './settings.js';
+import type { ObjectiveOptions } from './cycle-data.js';
 import { createSpace, type ParamSpace } from './space.js';
 import { jacobianUncertainty, type Uncertainty } from './uncertainty.js';
 
 export interface GroupLayout {
-  shared: ParamName[];
+  /** Shared entries: JART parameters and circuit parameters (`seriesOhm`, always shared). */
+  shared: FitParamName[];
   perCycle: ParamName[];
   nCycles: number;
   /** Vector entry → (name, cycle index or −1 for shared). */
-  entries: { name: ParamName; cycle: number }[];
+  entries: { name: FitParamName; cycle: number }[];
   space: ParamSpace;
 }
 
-export function createLayout(shared: ParamName[], perCycle: ParamName[], nCycles: number): GroupLayout {
-  const entries = [...shared.map((name) => ({ name, cycle: -1 }))];
+export function createLayout(shared: FitParamName[], perCycle: ParamName[], nCycles: number): GroupLayout {
+  const entries: { name: FitParamName; cycle: number }[] = [...shared.map((name) => ({ name, cycle: -1 }))];
   for (let j = 0; j < nCycles; j++) for (const name of perCycle) entries.push({ name, cycle: j });
-  const spec = (name: ParamName) => PARAM_TABLE.find((p) => p.name === name)!;
-  const space = createSpace(entries.map(({ name }) => { const s = spec(name); return { name, min: s.min, max: s.max, positive: s.positive, typical: s.default }; }));
+  const space = createSpace(entries.map(({ name }) => {
+    const c = CIRCUIT_PARAMS.find((x) => x.name === name);
+    if (c) return { name, min: c.min, max: c.max, positive: false, typical: c.default, offset: c.offset };
+    const s = PARAM_TABLE.find((p) => p.name === name)!;
+    return { name, min: s.min, max: s.max, positive: s.positive, typical: s.default };
+  }));
   return { shared, perCycle, nCycles, entries, space };
 }
 
+/** The JART parameters of cycle j (circuit entries are left out: see `groupObjective`). */
 export function cycleParams(layout: GroupLayout, base: JartParams, values: ArrayLike<number>, j: number): JartParams {
   const p = { ...base };
-  layout.entries.forEach((e, k) => { if (e.cycle === -1 || e.cycle === j) p[e.name] = values[k]; });
+  layout.entries.forEach((e, k) => { if ((e.cycle === -1 || e.cycle === j) && !isCircuitParam(e.name)) p[e.name] = values[k]; });
   return p;
+}
+
+/** The objective options with the layout's fitted circuit parameters (seriesOhm) put in. */
+export function groupObjective(layout: GroupLayout, o: ObjectiveOptions, values: ArrayLike<number>): ObjectiveOptions {
+  let out = o;
+  layout.entries.forEach((e, k) => { if (e.cycle === -1 && isCircuitParam(e.name)) out = { ...out, [e.name]: values[k] }; });
+  return out;
+}
+
+/** Start value of a free entry: a JART parameter from `p`, a circuit parameter from the objective. */
+export function startValue(name: FitParamName, p: JartParams, o: ObjectiveOptions): number {
+  return isCircuitParam(name) ? o[name] : p[name];
 }
 
 /**
@@ -64,13 +83,14 @@ export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base
   let carried: number | null = carriedIn;
   // settings.carryGeometry: a cycle starts with the filament geometry the previous one ended in
   let geom: Geometry | null = settings.carryGeometry ? geometryIn : null;
+  const o = groupObjective(layout, settings.objective, values);
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
     const n0 = initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
     const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${geom ? `${geom.rM},${geom.lM}` : ''}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
     let ev = memo?.[j]?.get(key);
     if (!ev) {
-      ev = evaluateCycle(pc, p, n0, settings.objective, geom);
+      ev = evaluateCycle(pc, p, n0, o, geom);
       if (memo) {
         const m = (memo[j] ??= new Map());
         m.set(key, ev);
@@ -128,6 +148,16 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
   const rmsOf = (cost: number) => Math.sqrt(cost / Math.max(1, m));
   if (settings.starts > 1 && (rmsOf(lm.cost) > settings.poorFitRms || !lm.converged)) {
     const design = startDesign(lm.u, space.uMin, space.uMax, settings.starts, settings.startSpread, rng).concat(startDesign(u0, space.uMin, space.uMax, 1, 0, rng));
+    // a free external series resistance: also one start per decade (its cost has separate minima;
+    // the ±startSpread design around one value does not reach the others)
+    layout.entries.forEach((e, kr) => {
+      if (!isCircuitParam(e.name)) return;
+      for (const r of SERIES_OHM_STARTS) {
+        const v = space.fromU(lm.u);
+        v[kr] = r;
+        design.push(space.clampU(space.toU(v)));
+      }
+    });
     const again = multiStartFit(fn, design, { ...phase1Opts, exploreEvaluations: Math.max(30, Math.round(settings.maxEvaluations / 4)) });
     if (again.cost < lm.cost) lm = { ...again, totalEvaluations: again.totalEvaluations + lm.totalEvaluations };
     else lm = { ...lm, totalEvaluations: lm.totalEvaluations + again.totalEvaluations, starts: again.starts + 1 };

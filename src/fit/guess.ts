@@ -1,7 +1,7 @@
 /**
  * First guess from the switching features (physics-aware; adjusts only the free parameters):
- *  - LRS → series resistance: RseriesTiOx (then R0, if free) shifted by R_LRS(data) − R_LRS(model)
- *    at −V_read, N = N_max;
+ *  - LRS → series resistance: RseriesTiOx (then the external seriesOhm, then R0, the free ones)
+ *    shifted by R_LRS(data) − R_LRS(model) at −V_read, N = N_max;
  *  - HRS → filament: the HRS resistance scales roughly as l/(r²·N_min), so the mismatch at −V_read,
  *    N = N_min is spread over the free ones of rnew, lnew, Ndiscmin (equal shares in ln);
  *  - V_SET → kinetics: a few secant steps on dWa (else phiBn0) to match the measured V_SET.
@@ -9,33 +9,42 @@
 import { operatingPoint, PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
 import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
 import { evaluateCycle } from './objective.js';
+import { CIRCUIT_PARAMS, type FitParamName } from './settings.js';
 
 const bounds = (n: ParamName) => { const s = PARAM_TABLE.find((p) => p.name === n)!; return [s.min, s.max] as const; };
 const clamp = (n: ParamName, x: number) => { const [lo, hi] = bounds(n); return Math.min(hi, Math.max(lo, x)); };
 
-function readR(p: JartParams, vV: number, n: number): number {
-  const op = operatingPoint(p, vV, n);
+/** Read resistance of the cell plus the external series resistance rExt (in the model the two add
+ *  up exactly like RseriesTiOx: both are linear resistors in the load line, neither heats the
+ *  filament; src/model/cell.ts). */
+function readR(p: JartParams, vV: number, n: number, rExt = 0): number {
+  const op = operatingPoint(rExt > 0 ? { ...p, RseriesTiOx: p.RseriesTiOx + rExt } : p, vV, n);
   return Math.abs(vV / op.iA);
 }
 
-export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly ParamName[], o: ObjectiveOptions): JartParams {
+/** The guessed JART parameters `p` and objective options `o` (with the external series resistance). */
+export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly FitParamName[], o0: ObjectiveOptions): { p: JartParams; o: ObjectiveOptions } {
   const p = { ...start };
-  const has = (n: ParamName) => free.includes(n);
+  const o = { ...o0 };
+  const has = (n: FitParamName) => free.includes(n);
   const v = -pc.readV;
-  if (pc.lrsOhm !== null && (has('RseriesTiOx') || has('R0'))) {
+  if (pc.lrsOhm !== null && (has('RseriesTiOx') || has('R0') || has('seriesOhm'))) {
+    const rs = CIRCUIT_PARAMS.find((c) => c.name === 'seriesOhm')!;
     for (let it = 0; it < 3; it++) {
-      const rm = readR(p, v, p.Ndiscmax);
+      const rm = readR(p, v, p.Ndiscmax, o.seriesOhm);
       if (!Number.isFinite(rm)) break;
-      // the difference goes to RseriesTiOx first, what its range cannot take to R0 (both free)
+      // the difference goes to RseriesTiOx first, what its range cannot take to the external
+      // series resistance, then to R0 (the free ones)
       let d = pc.lrsOhm - rm;
       if (has('RseriesTiOx')) { const x = clamp('RseriesTiOx', p.RseriesTiOx + d); d -= x - p.RseriesTiOx; p.RseriesTiOx = x; }
+      if (has('seriesOhm')) { const x = Math.min(rs.max, Math.max(rs.min, o.seriesOhm + d)); d -= x - o.seriesOhm; o.seriesOhm = x; }
       if (has('R0')) p.R0 = clamp('R0', p.R0 + d);
     }
   }
   const geo = (['rnew', 'lnew', 'Ndiscmin'] as ParamName[]).filter(has);
   if (pc.hrsOhm !== null && geo.length > 0) {
     for (let it = 0; it < 4; it++) {
-      const rm = readR(p, v, p.Ndiscmin);
+      const rm = readR(p, v, p.Ndiscmin, o.seriesOhm);
       if (!(rm > 0 && Number.isFinite(rm))) break;
       const share = Math.log(rm / pc.hrsOhm) / geo.length; // want r²N/l to grow by rm/rd
       if (Math.abs(share) < 1e-3) break;
@@ -63,5 +72,5 @@ export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly 
     }
     p[kin] = Math.abs(f1) < Math.abs(f0) ? x1 : x0;
   }
-  return p;
+  return { p, o };
 }

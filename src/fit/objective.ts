@@ -21,7 +21,7 @@
  */
 import { simulate, type JartParams, type SimResult } from '../model/index.js';
 import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
-import { modelSwitching } from './features.js';
+import { modelSwitching, switchingLevels } from './features.js';
 import { simulateCoarse, type FineSim } from './coarse.js';
 
 export interface CycleEvaluation {
@@ -126,12 +126,14 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
   const n = pc.vV.length;
   const logIModel = new Float64Array(n);
   for (let i = 0; i < n; i++) logIModel[i] = Math.log10(Math.max(Math.abs(sim.iA[pc.at[i]]), pc.floorA));
-  const nCross = Math.sqrt(p.Ndiscmin * p.Ndiscmax);
-  const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross);
+  const lv = o.adaptiveLevels ? switchingLevels(pc.wave.vV, sim.ndisc, Math.sqrt(p.Ndiscmin * p.Ndiscmax)) : null;
+  const nCross = lv ? lv.set : Math.sqrt(p.Ndiscmin * p.Ndiscmax);
+  const nCrossReset = lv ? lv.reset : nCross;
+  const sw = modelSwitching(pc.wave.vV, sim.ndisc, nCross, nCrossReset);
   // the crossing's sub-simulation runs at the geometry the cycle had at its start (carried geometry)
   const pAt = (k: number): JartParams => (full ? { ...p, rnew: full.rVarM[k - 1], lnew: full.lVarM[k - 1] } : p);
   if (sw.kSet > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vSetV = refineCrossing(pAt(sw.kSet), pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0));
-  if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(pAt(sw.kReset), pc.wave, sim, sw.kReset, nCross, circuit, 1, 16, simTol(o, 0));
+  if (sw.kReset > 0 && !(pc.plainResiduals && o.refinePhase2 === false)) sw.vResetV = refineCrossing(pAt(sw.kReset), pc.wave, sim, sw.kReset, nCrossReset, circuit, 1, 16, simTol(o, 0));
   let vmin = 0, vmax = 0;
   for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
   const vSetM = sw.vSetV ?? vmin;

@@ -2,8 +2,8 @@
 import type { ParamName } from '../model/index.js';
 import type { PreparedCycle } from './cycle-data.js';
 import { readResistances } from './features.js';
-import { cycleParams, type GroupFit } from './group.js';
-import type { FitSettings } from './settings.js';
+import { cycleParams, groupObjective, type GroupFit } from './group.js';
+import { isCircuitParam, type FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit, FitFlag } from './types.js';
 import { hrsVisit, identifiabilityFlags } from './identify.js';
 
@@ -19,12 +19,16 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
   let prevUnidentified = carriedUnidentified;
   return cycles.map((pc, j) => {
     const ev = g.evals[j];
-    const ks = layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? k : -1)).filter((k) => k >= 0);
-    const fitted = ks.map((k) => layout.entries[k].name);
+    const kAll = layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? k : -1)).filter((k) => k >= 0);
+    // JART parameters in params/fitted/stderr/correlation; circuit ones (seriesOhm) in `circuit`
+    const ks = kAll.filter((k) => !isCircuitParam(layout.entries[k].name));
+    const fitted = ks.map((k) => layout.entries[k].name as ParamName);
     const stderr: Partial<Record<ParamName, number>> = {};
-    ks.forEach((k) => { const s = g.seP[k]; if (Number.isFinite(s)) stderr[layout.entries[k].name] = s; });
+    ks.forEach((k) => { const s = g.seP[k]; if (Number.isFinite(s)) stderr[layout.entries[k].name as ParamName] = s; });
+    const o = groupObjective(layout, settings.objective, g.values);
+    const circuitFitted = kAll.length !== ks.length;
     const flags: FitFlag[] = [];
-    for (const k of ks) {
+    for (const k of kAll) {
       const span = space.uMax[k] - space.uMin[k];
       if (g.u[k] <= space.uMin[k] + 1e-4 * span) flags.push({ code: 'param_at_bound', param: layout.entries[k].name, bound: 'min' });
       if (g.u[k] >= space.uMax[k] - 1e-4 * span) flags.push({ code: 'param_at_bound', param: layout.entries[k].name, bound: 'max' });
@@ -34,7 +38,7 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
     if (!(ev.rmsLog10 <= settings.poorFitRms)) flags.push({ code: 'poor_fit', detail: `RMS ${ev.rmsLog10.toFixed(3)} decades > ${settings.poorFitRms}` });
     const p = cycleParams(layout, base, g.values, j);
     // identifiability of the cycle's own HRS-only parameters (identify.ts)
-    const own = layout.entries.filter((e) => e.cycle === j).map((e) => e.name);
+    const own = layout.entries.filter((e) => e.cycle === j).map((e) => e.name).filter((n): n is ParamName => !isCircuitParam(n));
     const visit = hrsVisit(ev.sim.ndisc, p, settings.carryGeometry);
     const carriedBad = settings.carryGeometry && prevUnidentified;
     const idf = identifiabilityFlags(visit, own, pc.vResetV !== null, carriedBad);
@@ -65,6 +69,8 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
       ninit: g.ninits[j],
       endNdisc: ev.endNdisc,
       ...(settings.carryGeometry ? { endGeometry: ev.endGeometry } : {}),
+      ...(circuitFitted || o.seriesOhm > 0 ? { circuit: { seriesOhm: o.seriesOhm } } : {}),
+      ...(circuitFitted ? { circuitStderr: Object.fromEntries(kAll.filter((k) => isCircuitParam(layout.entries[k].name) && Number.isFinite(g.seP[k])).map((k) => [layout.entries[k].name, g.seP[k]])) } : {}),
       stage,
     };
   });
@@ -73,12 +79,15 @@ export function cycleFitsFromGroup(g: GroupFit, cycles: PreparedCycle[], base: P
 export function deviceFitFromGroup(g: GroupFit, device: string, cycles: number[]): DeviceFit {
   const params: Record<string, number> = {};
   const stderr: Record<string, number> = {};
+  const circuit: Record<string, number> = {};
+  const circuitStderr: Record<string, number> = {};
   g.layout.entries.forEach((e, k) => {
     if (e.cycle !== -1) return;
-    params[e.name] = g.values[k];
-    if (Number.isFinite(g.seP[k])) stderr[e.name] = g.seP[k];
+    const [pv, se] = isCircuitParam(e.name) ? [circuit, circuitStderr] : [params, stderr];
+    pv[e.name] = g.values[k];
+    if (Number.isFinite(g.seP[k])) se[e.name] = g.seP[k];
   });
-  return { device, params, stderr, fromCycles: cycles };
+  return { device, params, stderr, fromCycles: cycles, ...(Object.keys(circuit).length ? { circuit, circuitStderr } : {}) };
 }
 
 function round(x: number): number { return Math.round(x * 1e6) / 1e6; }

@@ -7,8 +7,26 @@ export const DEFAULT_FIT_PARAMS: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'Rse
 /** The v1b var quantities: free per cycle in a campaign (when they are fitted at all). */
 export const V1B_VAR_PARAMS: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'];
 
+/**
+ * Parameters of the measurement circuit that can be fitted like model parameters (not JART
+ * parameters: they live in the objective's circuit options and in fits.json's `circuit` records).
+ * `seriesOhm`: the external series resistance (cables, probe, a 1T1R select transistor in RESET),
+ * Ω, device-level. Transform u = ln(R + offsetOhm): 0 Ω is reachable (u = ln offsetOhm), and above
+ * a few offsets it is a plain log parameter (docs/fitting.md).
+ */
+export interface CircuitParamSpec { name: CircuitParamName; min: number; max: number; default: number; offset: number; unit: string }
+export type CircuitParamName = 'seriesOhm';
+export const CIRCUIT_PARAMS: readonly CircuitParamSpec[] = [{ name: 'seriesOhm', min: 0, max: 1e6, default: 0, offset: 100, unit: 'Ω' }];
+/** A name the fit can free: a JART parameter or a circuit parameter. */
+export type FitParamName = ParamName | CircuitParamName;
+export const isCircuitParam = (n: string): n is CircuitParamName => CIRCUIT_PARAMS.some((c) => c.name === n);
+/** Start values of the external series resistance tried by the multi-start (Ω) when it is free
+ *  and the first fit is poor: one per decade (the cost has separate minima, docs/fitting.md). */
+export const SERIES_OHM_STARTS = [1e3, 1e4, 1e5];
+
 export interface FitSettings {
-  fitParams: ParamName[];
+  /** The free parameters: JART names and circuit names (`seriesOhm`, device-level). */
+  fitParams: FitParamName[];
   cycleParams: ParamName[];
   fixed: Partial<JartParams>;
   objective: ObjectiveOptions;
@@ -39,28 +57,49 @@ export interface FitSettings {
   seed: number;
 }
 
-export interface FitOptions extends Partial<Omit<FitSettings, 'objective'>> { objective?: Partial<ObjectiveOptions> }
+export interface FitOptions extends Partial<Omit<FitSettings, 'objective' | 'fixed'>> {
+  objective?: Partial<ObjectiveOptions>;
+  /** Fixed values: JART parameters, or a circuit parameter (`seriesOhm`, moved into the objective). */
+  fixed?: Partial<JartParams> & Partial<Record<CircuitParamName, number>>;
+}
 
 const NAMES = new Set(PARAM_TABLE.map((p) => p.name));
 
-export function checkParamNames(names: string[], what: string): ParamName[] {
+/** Checks JART parameter names (and, with `circuit`, the circuit parameters `seriesOhm`). */
+export function checkParamNames(names: string[], what: string, circuit = false): ParamName[] {
   for (const n of names) {
-    if (!NAMES.has(n as ParamName)) throw new JartcalError(`${what}: unknown parameter "${n}" (known: ${[...NAMES].join(', ')})`, { code: 'bad_arguments' });
+    if (circuit && isCircuitParam(n)) continue;
+    if (!NAMES.has(n as ParamName)) throw new JartcalError(`${what}: unknown parameter "${n}" (known: ${[...NAMES, ...(circuit ? CIRCUIT_PARAMS.map((c) => c.name) : [])].join(', ')})`, { code: 'bad_arguments' });
   }
   return names as ParamName[];
 }
 
 export function resolveFitSettings(o: FitOptions = {}): FitSettings {
-  const fixed = o.fixed ?? {};
-  const fitParams = checkParamNames(o.fitParams ?? DEFAULT_FIT_PARAMS.filter((n) => !(n in fixed)), 'fit parameters');
+  // a fixed circuit parameter is a circuit option: `--fix seriesOhm=R` ≡ `--series-resistance R`
+  const fixed: Partial<JartParams> = { ...(o.fixed ?? {}) };
+  const circuitFixed: Partial<Record<CircuitParamName, number>> = {};
+  for (const c of CIRCUIT_PARAMS) {
+    const rec = fixed as Record<string, number>;
+    if (c.name in rec) {
+      const v = rec[c.name];
+      if (!(v >= c.min && v <= c.max)) throw new JartcalError(`fit: ${c.name} must be within [${c.min}, ${c.max}] ${c.unit}, got ${v}.`, { code: 'bad_arguments' });
+      circuitFixed[c.name] = v;
+      delete rec[c.name];
+    }
+  }
+  const fitParams = checkParamNames(o.fitParams ?? DEFAULT_FIT_PARAMS.filter((n) => !(n in fixed)), 'fit parameters', true) as FitParamName[];
+  if (fitParams.includes('seriesOhm') && fitParams.includes('RseriesTiOx')) {
+    throw new JartcalError('fit: seriesOhm and RseriesTiOx cannot both be free: in the model they enter only as their sum (both are linear resistors in the load line and neither heats the filament), so only the sum is identifiable. Fit seriesOhm with RseriesTiOx fixed (its default, or --fix RseriesTiOx=...), or fit RseriesTiOx alone.', { code: 'bad_arguments' });
+  }
+  for (const n of Object.keys(circuitFixed)) if (fitParams.includes(n as FitParamName)) throw new JartcalError(`fit: "${n}" is both fitted and fixed.`, { code: 'bad_arguments' });
   if (fitParams.length === 0) throw new JartcalError('fit: no free parameter left (every one is fixed).', { code: 'bad_arguments' });
   for (const n of fitParams) if (n in fixed) throw new JartcalError(`fit: "${n}" is both fitted and fixed.`, { code: 'bad_arguments' });
   if (new Set(fitParams).size !== fitParams.length) throw new JartcalError('fit: a parameter is listed twice in --fit.', { code: 'bad_arguments' });
-  const cycleParams = checkParamNames(o.cycleParams ?? V1B_VAR_PARAMS.filter((n) => fitParams.includes(n)), 'cycle parameters');
+  const cycleParams = checkParamNames(o.cycleParams ?? V1B_VAR_PARAMS.filter((n) => fitParams.includes(n)), 'cycle parameters (circuit parameters are device-level)');
   for (const n of cycleParams) if (!fitParams.includes(n)) throw new JartcalError(`fit: cycle parameter "${n}" is not among the fitted ones.`, { code: 'bad_arguments' });
   const s: FitSettings = {
     fitParams, cycleParams, fixed,
-    objective: { ...DEFAULT_OBJECTIVE, ...(o.objective ?? {}) },
+    objective: { ...DEFAULT_OBJECTIVE, ...(o.objective ?? {}), ...circuitFixed },
     mode: o.mode ?? 'campaign',
     deviceCycles: o.deviceCycles ?? 3,
     starts: o.starts ?? 6,

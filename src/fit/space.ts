@@ -2,6 +2,8 @@
  * A bounded, transformed parameter space (generic: no physics here).
  * Each free parameter p maps to an unconstrained-looking coordinate u:
  *   positive parameters: u = ln(p)            (relative changes, the natural scale of most JART parameters)
+ *   with an offset:      u = ln(p + offset)   (a log scale that still reaches p = 0: the external
+ *                                              series resistance, whose range starts at 0 Ω)
  *   others:              u = p / scale        (scale = max(|default|, range/10), so u moves O(1))
  * Bounds are carried into u; the optimiser clamps to them.
  */
@@ -12,6 +14,8 @@ export interface SpaceParam {
   positive: boolean;
   /** Typical magnitude, used for the linear scale of non-positive parameters. */
   typical: number;
+  /** u = ln(p + offset) (p ≥ min ≥ 0 allowed; offset > 0); overrides `positive`. */
+  offset?: number;
 }
 
 export interface ParamSpace {
@@ -30,8 +34,15 @@ export function createSpace(params: readonly SpaceParam[]): ParamSpace {
   const scale = new Float64Array(n);
   const uMin = new Float64Array(n);
   const uMax = new Float64Array(n);
+  const off = new Float64Array(n);
+  const isLog = params.map((p) => p.positive || (p.offset ?? 0) > 0);
   params.forEach((p, i) => {
-    if (p.positive) {
+    if ((p.offset ?? 0) > 0) {
+      off[i] = p.offset!;
+      uMin[i] = Math.log(Math.max(p.min, 0) + off[i]);
+      uMax[i] = Math.log(p.max + off[i]);
+      scale[i] = 1;
+    } else if (p.positive) {
       const lo = p.min > 0 ? p.min : Math.max(p.typical, Number.MIN_VALUE) * 1e-6;
       uMin[i] = Math.log(lo);
       uMax[i] = Math.log(p.max);
@@ -44,12 +55,12 @@ export function createSpace(params: readonly SpaceParam[]): ParamSpace {
   });
   const toU = (v: ArrayLike<number>): Float64Array => {
     const u = new Float64Array(n);
-    for (let i = 0; i < n; i++) u[i] = params[i].positive ? Math.log(v[i]) : v[i] / scale[i];
+    for (let i = 0; i < n; i++) u[i] = isLog[i] ? Math.log(v[i] + off[i]) : v[i] / scale[i];
     return u;
   };
   const fromU = (u: ArrayLike<number>): Float64Array => {
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = params[i].positive ? Math.exp(u[i]) : u[i] * scale[i];
+    for (let i = 0; i < n; i++) v[i] = isLog[i] ? Math.max(0, Math.exp(u[i]) - off[i]) : u[i] * scale[i];
     return v;
   };
   return {
@@ -60,7 +71,7 @@ export function createSpace(params: readonly SpaceParam[]): ParamSpace {
     fromU,
     dpdu(u) {
       const d = new Float64Array(n);
-      for (let i = 0; i < n; i++) d[i] = params[i].positive ? Math.exp(u[i]) : scale[i];
+      for (let i = 0; i < n; i++) d[i] = isLog[i] ? Math.exp(u[i]) : scale[i];
       return d;
     },
     clampU(u) {

@@ -1,5 +1,6 @@
 /** Summary of a fit run: numbers for fits.json and a plain-text table for the terminal. */
 import type { CycleFit, FitsFile } from './types.js';
+import { isCircuitParam } from './settings.js';
 
 export function summarizeFits(cycles: CycleFit[], devices: number, seconds: number): NonNullable<FitsFile['summary']> {
   const r = cycles.map((c) => c.rmsLog10).filter(Number.isFinite).sort((a, b) => a - b);
@@ -14,7 +15,7 @@ export function formatFitTable(f: FitsFile): string {
   const head = ['device', 'cycle', 'rms[dec]', 'dVset', 'dVreset', ...names, 'flags'];
   const rows = f.cycles.map((c) => [
     c.device, String(c.cycle), c.rmsLog10.toFixed(3), fmtV(c.metrics.dVSetV), fmtV(c.metrics.dVResetV),
-    ...names.map((n) => c.params[n].toPrecision(4)),
+    ...names.map((n) => (isCircuitParam(n) ? c.circuit?.[n] : c.params[n])?.toPrecision(4) ?? '-'),
     c.flags.map((x) => x.code + (x.param ? `:${x.param}${x.bound ? '@' + x.bound : ''}` : '')).join(',') || '-',
   ]);
   const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));

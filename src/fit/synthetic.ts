@@ -13,13 +13,16 @@ export interface SynthOptions {
   noiseDec?: number;
   floorA?: number;
   complianceA?: number | null;
+  /** External series resistance of the measurement circuit, Ω. */
+  seriesOhm?: number;
   ninit?: number;
   device?: string; cycle?: number;
 }
 
 export function synthCycle(p: JartParams, rng: Rng, o: SynthOptions = {}): { cycle: FitCycleInput; endNdisc: number } {
   const wave = sweepWaveform({ vSetV: o.vSetV ?? -1.3, vResetV: o.vResetV ?? 1.3, rateVps: o.rateVps ?? 1, stepV: o.stepV ?? 0.005 });
-  const sim = simulate(p, wave, { circuit: o.complianceA ? { complianceA: o.complianceA } : undefined, ninit: o.ninit });
+  const circuit = o.complianceA || o.seriesOhm ? { ...(o.complianceA ? { complianceA: o.complianceA } : {}), ...(o.seriesOhm ? { seriesOhm: o.seriesOhm } : {}) } : undefined;
+  const sim = simulate(p, wave, { circuit, ninit: o.ninit });
   const noise = o.noiseDec ?? 0.013;
   const floor = o.floorA ?? 0;
   const iA = Array.from(sim.iA, (i) => {

@@ -4,9 +4,13 @@ import type { FitSettings } from './settings.js';
 
 export const FITS_SCHEMA = 'jartcal.fits/1';
 
+/** Circuit parameters of a fit (the measurement circuit, not JART): external series resistance, Ω. */
+export interface CircuitValues { seriesOhm: number }
+
 export interface FitFlag {
   code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | 'reset_incomplete' | 'param_unidentified' | string;
-  param?: ParamName;
+  /** A JART parameter name, or a circuit parameter (`seriesOhm`). */
+  param?: ParamName | 'seriesOhm';
   bound?: 'min' | 'max';
   detail?: string;
 }
@@ -34,6 +38,12 @@ export interface CycleFit {
   endNdisc: number;
   /** Extra: filament geometry at the end of the cycle, m (present with settings.carryGeometry). */
   endGeometry?: { rM: number; lM: number };
+  /** Extra: the measurement circuit the cycle was evaluated with (present when the external series
+   *  resistance is fitted or non-zero): a fitted value is the device's (devices[].circuit). */
+  circuit?: CircuitValues;
+  /** Extra: standard errors of the circuit parameters fitted with this cycle (device-stage, joint
+   *  and independent fits; a later campaign cycle holds the device's value and has none). */
+  circuitStderr?: Partial<CircuitValues>;
   /** Extra: 'device' = fitted in the device stage jointly with other cycles; 'cycle' = on its own. */
   stage: 'device' | 'cycle' | 'joint' | 'independent';
 }
@@ -44,6 +54,10 @@ export interface DeviceFit {
   stderr: Partial<JartParams>;
   /** Extra: the cycles the device-level parameters were determined from. */
   fromCycles: number[];
+  /** Extra: fitted circuit parameters (device-level; `--fit ...,seriesOhm`) and their standard
+   *  errors. Not JART parameters, so not in `params` (population/export read `params`). */
+  circuit?: Partial<CircuitValues>;
+  circuitStderr?: Partial<CircuitValues>;
 }
 
 export interface FitsFile {
