@@ -66,10 +66,14 @@ export const command: Command = {
 /**
  * A checkpoint matches when its configuration, resolved with today's defaults, differs at most in the
  * epoch count and the engine's table resolution; the run then continues with the checkpoint's settings.
+ * A checkpoint without network.digitalBias (older than that key) had an analog bias.
  */
 function sameRun(oldKey: string, cfg: ExperimentConfig): ExperimentConfig | null {
   try {
-    const old = resolveConfig(JSON.parse(oldKey));
+    const raw = JSON.parse(oldKey) as { network?: Record<string, unknown> };
+    // checkpoints written before network.digitalBias existed trained with the bias on the tile
+    if (raw.network && !('digitalBias' in raw.network)) raw.network.digitalBias = false;
+    const old = resolveConfig(raw);
     const a = structuredClone(old), b = structuredClone(cfg);
     for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
     if (JSON.stringify(a) !== JSON.stringify(b)) return null;

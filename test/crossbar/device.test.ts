@@ -136,3 +136,38 @@ test('full-physics engine (model pulse kernel): tabulated ΔN matches the kernel
   }
   assert.ok(m.readA(1.9, 45e-9, 0.4e-9) > 4 * m.readA(0.06, 45e-9, 0.4e-9), 'on/off at the read voltage');
 });
+
+test('paper-era weight bounds (mapping ±0.6, bounds ±1.5, aihwkit 0.6.0 JART shadowing): no N clamp inside [N_min, N_max]', async () => {
+  const { clampBounds, createEngine } = await import('../../src/crossbar/device/factory.js');
+  const { resolveConfig } = await import('../../src/crossbar/experiment/config.js');
+  const jart = (o: Record<string, number>): ReturnType<typeof resolveConfig> => resolveConfig({ device: { jart: o } });
+  // bounds equal to the mapping's end points: the peripheral clamp exactly
+  const same = jart({ wMin: -1.5, wMax: 1.5, wBoundMin: -1.5, wBoundMax: 1.5 });
+  assert.deepEqual(clampBounds(same.device.jart, createEngine(same)), [0.06, N_HI]);
+  // w = +1.5 under the ±0.6 map needs I_min + 1.75·(I_max − I_min) ≈ 182 µA, above the fit's saturation
+  // current g(0.2 V) = 4.84e-3·(1 − e^(−0.1353·0.2)) ≈ 129 µA (spec §7.1); w = −1.5 needs a negative current
+  const paper = jart({ wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5 });
+  assert.deepEqual(clampBounds(paper.device.jart, createEngine(paper)), [0, Infinity]);
+  // reachable bounds: the clamp N reads back as the bound weight
+  const mid = jart({ wMin: -0.6, wMax: 0.6, wBoundMin: -0.7, wBoundMax: 0.7 });
+  const [lo, hi] = clampBounds(mid.device.jart, createEngine(mid));
+  const dev = new JartArray({ size: 1, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -0.6, wMax: 0.6, nClampLo: lo, nClampHi: hi, nominal: NOM, variability: NOVAR }, createRng(1));
+  assert.ok(lo < 0.06 && hi > N_HI);
+  assert.ok(Math.abs(dev.wMin(0) + 0.7) < 1e-9 && Math.abs(dev.wMax(0) - 0.7) < 1e-9, `${dev.wMin(0)} ${dev.wMax(0)}`);
+});
+
+test('without the peripheral clamp a device leaves [0.06, 1.9897] (weights beyond ±0.6) but stays in [N_min, N_max]', () => {
+  const mk = (lo: number, hi: number): JartArray => new JartArray({ size: 1, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -0.6, wMax: 0.6,
+    nClampLo: lo, nClampHi: hi, nominal: NOM, variability: NOVAR }, createRng(1));
+  const free = mk(0, Infinity), clamped = mk(0.06, N_HI);
+  for (const d of [free, clamped]) d.setWeight(0, 0);
+  assert.ok(Math.abs(free.n[0] - 0.3421) < 2e-3);
+  // a fast device (r = 31.5 nm): one SET pulse overshoots the peripheral bound
+  free.r[0] = 31.5e-9; clamped.r[0] = 31.5e-9;
+  const wf = free.pulse(0, 1), wc = clamped.pulse(0, 1);
+  assert.ok(Math.abs(wc - 0.6) < 1e-9, `clamped ${wc}`);
+  assert.ok(wf > 0.6 && free.n[0] > N_HI && free.n[0] <= NOM.nMax, `free w ${wf}, N ${free.n[0]}`);
+  for (let i = 0; i < 5; i++) free.pulse(0, -1);
+  assert.ok(free.n[0] >= NOM.nMin && free.n[0] < 0.06 && free.weight(0) < -0.6, `after RESET N ${free.n[0]}`);
+  assert.ok(free.wMax(0) > 0.79 && free.wMax(0) < 0.81 && free.wMin(0) < -0.8, `range ${free.wMin(0)} … ${free.wMax(0)}`);
+});

@@ -1,8 +1,9 @@
 /**
  * A linear layer on analog tiles: the (out × in[+1 bias column]) matrix is split into tiles of at
  * most maxOut × maxIn (aihwkit mapped layers; 0 = one tile). Each tile runs its own periphery; partial
- * outputs of tiles sharing outputs are summed digitally. The bias sits on the tile as an input of 1
- * (aihwkit 0.6.0 AnalogLinear, analog bias).
+ * outputs of tiles sharing outputs are summed digitally. The bias is either digital (aihwkit 0.6.0's
+ * default, `MappingParameter.digital_bias = True`: a float vector added after the analog MVM and the
+ * digital output scale, trained by plain SGD) or analog (a tile column driven by an input of 1).
  */
 import type { DeviceArray } from '../device/types.js';
 import { FastRng } from './fastRng.js';
@@ -22,7 +23,12 @@ export function splitBlocks(n: number, max: number): Block[] {
 }
 
 export class AnalogLayer {
+  /** Analog columns: inSize, plus 1 for an analog bias. */
   readonly inTotal: number;
+  /** Columns of the logical weight layout of get/setWeights: inSize, plus 1 (last) for any bias. */
+  readonly cols: number;
+  /** The digital bias (length outSize) when the bias is digital, else null. */
+  readonly digitalBias: Float64Array | null;
   readonly inBlocks: Block[]; readonly outBlocks: Block[];
   /** tiles[ob][ib] */
   readonly tiles: Tile[][];
@@ -35,8 +41,11 @@ export class AnalogLayer {
   outScale = 1;
 
   constructor(readonly inSize: number, readonly outSize: number, readonly bias: boolean, maxIn: number, maxOut: number,
-    makeDevices: (size: number, tileIndex: number) => DeviceArray) {
-    this.inTotal = inSize + (bias ? 1 : 0);
+    makeDevices: (size: number, tileIndex: number) => DeviceArray, digitalBias = false) {
+    const analogBias = bias && !digitalBias;
+    this.inTotal = inSize + (analogBias ? 1 : 0);
+    this.cols = inSize + (bias ? 1 : 0);
+    this.digitalBias = bias && digitalBias ? new Float64Array(outSize) : null;
     this.inBlocks = splitBlocks(this.inTotal, maxIn); this.outBlocks = splitBlocks(outSize, maxOut);
     let t = 0;
     this.tiles = this.outBlocks.map((ob) => this.inBlocks.map((ib) => new Tile(ob.len, ib.len, makeDevices(ob.len * ib.len, t++))));
@@ -48,10 +57,10 @@ export class AnalogLayer {
 
   private fill(x: Float64Array, xo: number): void {
     for (let i = 0; i < this.inSize; i++) this.xFull[i] = x[xo + i];
-    if (this.bias) this.xFull[this.inSize] = 1;
+    if (this.inTotal > this.inSize) this.xFull[this.inSize] = 1;
   }
 
-  /** y[yo..yo+out) = W·[x;1] through the periphery. */
+  /** y[yo..yo+out) = W·[x;1] through the periphery (analog bias), or W·x + b (digital bias). */
   forward(x: Float64Array, xo: number, y: Float64Array, yo: number, io: IOParams, rng: FastRng): void {
     this.fill(x, xo);
     for (let j = 0; j < this.outSize; j++) y[yo + j] = 0;
@@ -65,6 +74,24 @@ export class AnalogLayer {
       }
     }
     if (this.outScale !== 1) for (let j = 0; j < this.outSize; j++) y[yo + j] *= this.outScale;
+    const db = this.digitalBias;
+    if (db) for (let j = 0; j < this.outSize; j++) y[yo + j] += db[j];
+  }
+
+  /**
+   * Plain SGD step of the digital bias over a batch (torch.optim.SGD on the bias parameter, as aihwkit's
+   * AnalogSGD does for digital parameters): b ← b − lr·Σ_s d_s, d = ∂loss/∂y per sample (the loss's
+   * batch mean is already in d). No-op for an analog bias.
+   */
+  updateDigitalBias(d: Float64Array, dOff: number, b: number, lr: number): void {
+    const db = this.digitalBias;
+    if (!db) return;
+    const n = this.outSize;
+    for (let j = 0; j < n; j++) {
+      let g = 0;
+      for (let s = 0; s < b; s++) g += d[dOff + s * n + j];
+      db[j] -= lr * g;
+    }
   }
 
   /** dx[dxo..dxo+in) = Wᵀ·d (the bias column's output is dropped). */
@@ -95,15 +122,20 @@ export class AnalogLayer {
     return n;
   }
 
-  /** Full weight matrix out × inTotal (row-major), as the devices read. */
+  /** Full weight matrix out × cols (row-major, bias last), as the devices read (a digital bias as stored). */
   getWeights(): Float64Array {
-    const out = new Float64Array(this.outSize * this.inTotal);
-    this.forEachCell((r, c, t, k) => { out[r * this.inTotal + c] = t.w[k]; });
+    const out = new Float64Array(this.outSize * this.cols);
+    this.forEachCell((r, c, t, k) => { out[r * this.cols + c] = t.w[k]; });
+    const db = this.digitalBias;
+    if (db) for (let r = 0; r < this.outSize; r++) out[r * this.cols + this.inSize] = db[r];
     return out;
   }
 
+  /** Sets the weights (out × cols, bias last): analog cells without pulses, a digital bias exactly. */
   setWeights(values: ArrayLike<number>): void {
-    this.forEachCell((r, c, t, k) => { t.dev.setWeight(k, values[r * this.inTotal + c]); t.w[k] = t.dev.weight(k); });
+    this.forEachCell((r, c, t, k) => { t.dev.setWeight(k, values[r * this.cols + c]); t.w[k] = t.dev.weight(k); });
+    const db = this.digitalBias;
+    if (db) for (let r = 0; r < this.outSize; r++) db[r] = values[r * this.cols + this.inSize];
   }
 
   forEachCell(f: (row: number, col: number, tile: Tile, k: number) => void): void {

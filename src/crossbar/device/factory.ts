@@ -52,20 +52,45 @@ export function createEngine(c: ExperimentConfig): PulseEngine {
   });
 }
 
+/**
+ * The N clamp of the aihwkit JARTv1bDevice: the N whose nominal read current maps to the weight bounds
+ * (wBoundMin, wBoundMax) under the linear mapping (wMin at nLo … wMax at nHi). A bound equal to the mapping's
+ * end point gives nLo/nHi exactly; a current outside what the read can reach (above I(100·N_max) or below
+ * I(N_min/100), e.g. negative) gives no clamp (0 / Infinity: the device's own N_min/N_max), as in the
+ * paper-era C++, where the inverse read is NaN or 0 there and its MIN/MAX macros then keep the physical bound.
+ */
+export function clampBounds(j: ExperimentConfig['device']['jart'], engine: PulseEngine): [number, number] {
+  const nom = j.nominal;
+  const read = (n: number): number => engine.readA(n, nom.rM, nom.lM);
+  const iLo = read(j.nLo), iHi = read(j.nHi);
+  const nOf = (w: number, fallback: number): number => {
+    const target = iLo + (w - j.wMin) * (iHi - iLo) / (j.wMax - j.wMin);
+    let a = nom.nMin / 100, b = nom.nMax * 100;
+    if (!(target > read(a)) || !(target < read(b))) return fallback;
+    for (let it = 0; it < 200 && b - a > 1e-15 * b; it++) { const m = 0.5 * (a + b); if (read(m) < target) a = m; else b = m; }
+    return 0.5 * (a + b);
+  };
+  const lo = j.wBoundMin === j.wMin ? j.nLo : nOf(j.wBoundMin, 0);
+  const hi = j.wBoundMax === j.wMax ? j.nHi : nOf(j.wBoundMax, Infinity);
+  return [lo, hi];
+}
+
 export type DeviceMaker = (size: number, tileIndex: number) => DeviceArray;
 
 /** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
 export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number): DeviceMaker {
+  const clamp = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart') ? clampBounds(c.device.jart, engine) : null;
   return (size, tileIndex) => {
     const r = rng.fork(layerIndex * 1000 + tileIndex);
     const one = (stream: Rng): DeviceArray => {
       switch (c.device.model) {
-        case 'ideal': return new IdealArray(size, c.update.dwMin, c.device.jart.wMin, c.device.jart.wMax);
+        case 'ideal': return new IdealArray(size, c.update.dwMin, c.device.jart.wBoundMin, c.device.jart.wBoundMax);
         case 'soft-bounds': return new SoftBoundsArray({ size, ...c.device.softBounds }, stream);
         default: {
           if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
           const j = c.device.jart;
-          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nominal: j.nominal, variability: j.variability }, stream);
+          const [nClampLo, nClampHi] = clamp ?? [j.nLo, j.nHi];
+          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi, nominal: j.nominal, variability: j.variability }, stream);
         }
       }
     };

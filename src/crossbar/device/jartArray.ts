@@ -1,8 +1,9 @@
 /**
  * A tile's worth of JART cells (aihwkit JARTv1bDevice semantics, spec §8): per-device N, geometry
  * (r, l) and bounds (N_min, N_max) drawn at construction (D2D) and random-walked after every applied
- * pulse (C2C); N clamped to the peripheral bounds [nLo, nHi]; weight linear in the read current
- * between the nominal currents at nLo and nHi, scaled to the device's [wMin, wMax].
+ * pulse (C2C); weight linear in the read current between the nominal currents at nLo and nHi, scaled
+ * to the device's [wMin, wMax]. After every pulse N is clamped to the clamp bounds [nClampLo, nClampHi]
+ * (default [nLo, nHi], the peripheral bounds) and to the device's own [N_min, N_max].
  */
 import type { Rng } from '../../util/rng.js';
 import { FastRng } from '../core/fastRng.js';
@@ -15,6 +16,11 @@ export interface JartVariability { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: 
 export interface JartArrayOptions {
   size: number; engine: PulseEngine;
   nLo: number; nHi: number; wMin: number; wMax: number;
+  /**
+   * N clamp after a pulse (aihwkit: the N of the device's weight bounds under the mapping, min/max with the
+   * device's N_max/N_min). Default [nLo, nHi]; 0 / Infinity = only the device's physical bounds.
+   */
+  nClampLo?: number; nClampHi?: number;
   nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: JartVariability;
   /** Optional per-device values (e.g. sampled from a population) replacing the D2D draws. */
@@ -37,7 +43,7 @@ export class JartArray implements DeviceArray {
 
   constructor(o: JartArrayOptions, rng: Rng) {
     const s = o.size;
-    this.size = s; this.e = o.engine; this.v = o.variability; this.nLo = o.nLo; this.nHi = o.nHi;
+    this.size = s; this.e = o.engine; this.v = o.variability; this.nLo = o.nClampLo ?? o.nLo; this.nHi = o.nClampHi ?? o.nHi;
     this.rDev = new Float64Array(s); this.lDev = new Float64Array(s); this.nMinDev = new Float64Array(s); this.nMaxDev = new Float64Array(s);
     const v = o.variability;
     drawD2D(this.nMaxDev, o.nominal.nMax, v.Ndiscmax, rng);
@@ -70,8 +76,16 @@ export class JartArray implements DeviceArray {
     const b = (this.wHi[k] - this.wLo[k]) / this.iSpan;
     return [this.wLo[k] - this.iLo * b, b];
   }
-  wMin(k: number): number { return this.wLo[k]; }
-  wMax(k: number): number { return this.wHi[k]; }
+  /** Reachable weight range of device k: its weights at the clamp bounds (the mapping's end points when those are nLo/nHi). */
+  wMin(k: number): number { return this.atN(k, this.nMinDev[k] > this.nLo ? this.nMinDev[k] : this.nLo); }
+  wMax(k: number): number { return this.atN(k, this.nMaxDev[k] < this.nHi ? this.nMaxDev[k] : this.nHi); }
+  private atN(k: number, n: number): number {
+    const keep = this.n[k];
+    this.n[k] = n;
+    const w = this.weight(k);
+    this.n[k] = keep;
+    return w;
+  }
 
   pulse(k: number, count: number): number {
     const set = count > 0;
@@ -116,9 +130,9 @@ export class JartArray implements DeviceArray {
   }
 
   setWeight(k: number, w: number): void {
-    // Bisection on N (read current is monotone in N).
-    let a = this.nLo, b = this.nHi;
-    const wl = this.wLo[k], wh = this.wHi[k];
+    // Bisection on N (read current is monotone in N) within the device's clamp bounds.
+    let a = this.nMinDev[k] > this.nLo ? this.nMinDev[k] : this.nLo, b = this.nMaxDev[k] < this.nHi ? this.nMaxDev[k] : this.nHi;
+    const wl = this.wMin(k), wh = this.wMax(k);
     const t = w <= wl ? wl : w >= wh ? wh : w;
     for (let it = 0; it < 60; it++) {
       const m = 0.5 * (a + b);

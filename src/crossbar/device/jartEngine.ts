@@ -54,7 +54,7 @@ export interface TableOptions {
 export class TabulatedEngine implements PulseEngine {
   readonly name: string;
   private readonly setTab: Float64Array; private readonly resetTab: Float64Array;
-  private readonly nLo: number; private readonly hN: number; private readonly nP: number;
+  private readonly nLo: number; private readonly nHiTab: number; private readonly hN: number; private readonly nP: number;
   private readonly rLo: number; private readonly hR: number; private readonly rP: number; private readonly lNom: number;
   private readonly lnLLo: number; private readonly hLnL: number; private readonly lP: number;
   private readonly nMinNom: number; private readonly nMaxNom: number;
@@ -64,7 +64,7 @@ export class TabulatedEngine implements PulseEngine {
     this.nP = o.nPoints; this.rP = Math.max(1, o.rPoints);
     this.lP = o.lPoints && o.lPoints > 1 && o.lLoM && o.lHiM && o.lHiM > o.lLoM ? o.lPoints : 1;
     this.name = `${base.name}+table${this.lP > 1 ? '3d' : ''}`;
-    this.nLo = o.nLo; this.hN = (o.nHi - o.nLo) / (this.nP - 1);
+    this.nLo = o.nLo; this.nHiTab = o.nHi; this.hN = (o.nHi - o.nLo) / (this.nP - 1);
     this.rLo = o.rLoM; this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
     this.lnLLo = this.lP > 1 ? Math.log(o.lLoM as number) : 0;
     this.hLnL = this.lP > 1 ? (Math.log(o.lHiM as number) - this.lnLLo) / (this.lP - 1) : 1;
@@ -102,7 +102,9 @@ export class TabulatedEngine implements PulseEngine {
     const a = off + i;
     return tab[a] + tn * (tab[a + 1] - tab[a]);
   }
-  pulse(set: boolean, n: number, rM: number, lM: number): number {
+  pulse(set: boolean, n: number, rM: number, lM: number, nMin = this.nMinNom, nMax = this.nMaxNom): number {
+    // outside the tabulated N range (a clamp wider than [nLo, nHi]): exact, with the device's own N bounds
+    if (n < this.nLo || n > this.nHiTab) return this.base.pulse(set, n, rM, lM, nMin, nMax);
     const tab = set ? this.setTab : this.resetTab;
     let fn = (n - this.nLo) / this.hN;
     if (fn < 0) fn = 0; else if (fn > this.nP - 1.000001) fn = this.nP - 1.000001;

@@ -1,7 +1,12 @@
 /**
  * Experiment configuration: options in (partial JSON), resolved config out. Defaults are the
  * paper's (Yu et al. 2022): 784-256-128-10 sigmoid MLP, zero init, lr 0.05 halved every 10 epochs,
- * batch 32, aihwkit IO/update defaults, JART pulses −0.342 V / +0.7065 V, 1 µs, N in [0.06, 1.9897].
+ * batch 32, aihwkit IO/update defaults, digital bias, JART pulses −0.342 V / +0.7065 V, 1 µs. The JART
+ * weight mapping is what the paper-era aihwkit C++ computed: its JARTv1b parameter struct shadows
+ * w_min/w_max (defaults ±0.6) and derives the current↔weight map from those, while the configs' ±1.5 went
+ * to the base class's weight bounds. So w is linear in the read current from −0.6 at N = 0.06 to +0.6 at
+ * N = 1.9897, and the N clamp (the N of w = ±1.5) lies outside what the read current reaches: N moves in
+ * the device's own [N_min, N_max] = [0.008, 20] (docs/crossbar.md, "Differences to aihwkit 0.6.0").
  * Unknown keys and wrong types are refused with the JSON path named.
  */
 import { JartcalError } from '../../util/errors.js';
@@ -13,7 +18,14 @@ export type DeviceModel = 'aihwkit-jart' | 'jart' | 'soft-bounds' | 'ideal';
 
 export interface JartDeviceConfig {
   vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number;
+  /** Mapping: weight wMin at N = nLo and wMax at N = nHi, linear in the read current. */
   nLo: number; nHi: number; wMin: number; wMax: number;
+  /**
+   * Device weight bounds (aihwkit PulsedDevice w_min/w_max): N is clamped after a pulse to the N of these
+   * weights under the mapping (no clamp where that current is out of the read's range). Equal to wMin/wMax
+   * → the peripheral clamp [nLo, nHi].
+   */
+  wBoundMin: number; wBoundMax: number;
   /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
   engine: 'table' | 'exact';
   tablePoints: number; tableRadii: number;
@@ -34,7 +46,12 @@ export interface ExperimentConfig {
   name: string; description: string; seed: number;
   /** in-situ: pulsed training on the devices; digital: tfjs FP baseline; inference: tfjs training, then programming and analog inference. */
   mode: 'in-situ' | 'digital' | 'inference';
-  network: { sizes: number[]; bias: boolean; init: 'zero' | 'uniform' };
+  /**
+   * digitalBias: with bias on, keep it digital (a float added after the analog MVM, plain SGD) as aihwkit
+   * 0.6.0 does by default (MappingParameter.digital_bias = True; the paper's AnalogLinear layers), or put it
+   * on the tile as a column driven by an input of 1 (false).
+   */
+  network: { sizes: number[]; bias: boolean; digitalBias: boolean; init: 'zero' | 'uniform' };
   training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
   tile: { maxInputSize: number; maxOutputSize: number };
   device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig };
@@ -47,14 +64,14 @@ const v = (o: Partial<VarSpec> = {}): VarSpec => ({ ...NO_VAR, ...o });
 
 export const DEFAULT_CONFIG: ExperimentConfig = {
   name: 'unnamed', description: '', seed: 1, mode: 'in-situ',
-  network: { sizes: [784, 256, 128, 10], bias: true, init: 'zero' },
+  network: { sizes: [784, 256, 128, 10], bias: true, digitalBias: true, init: 'zero' },
   training: { epochs: 30, batchSize: 32, lr: 0.05, lrStepEpochs: 10, lrGamma: 0.5, trainSamples: 60000, testSamples: 10000, repeats: 1, shuffle: true },
   tile: { maxInputSize: 512, maxOutputSize: 512 },
   device: {
     model: 'aihwkit-jart',
     jart: {
       vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
-      wMin: -1.5, wMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
+      wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
       variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
     },
@@ -125,6 +142,7 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   const j = c.device.jart;
   if (!(j.nLo > 0 && j.nHi > j.nLo)) fail('device.jart.nLo/nHi', 'expected 0 < nLo < nHi', file);
   if (!(j.wMax > j.wMin)) fail('device.jart.wMin/wMax', 'expected wMin < wMax', file);
+  if (!(j.wBoundMax > j.wBoundMin)) fail('device.jart.wBoundMin/wBoundMax', 'expected wBoundMin < wBoundMax', file);
   if (j.widthS / j.dtS > 1e5 || !(j.dtS > 0)) fail('device.jart.dtS', 'expected 0 < dtS with widthS/dtS ≤ 1e5', file);
   if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
   if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);

@@ -1,6 +1,6 @@
 /**
  * In-situ training run of one repeat: builds the analog network from the config (devices drawn
- * from the repeat's seed), zero-initialises it (set_weights(0) → N = N(w=0)), trains with pulsed SGD
+ * from the repeat's seed), zero-initialises it (set_weights(0) → N = N(w=0), digital bias 0), trains with pulsed SGD
  * and a step LR schedule, evaluates after every epoch. Pure: data in, records and checkpoints out
  * through hooks; resuming from a checkpoint continues bit for bit.
  */
@@ -29,20 +29,23 @@ export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: Anal
   const sz = cfg.network.sizes;
   const layers: AnalogLayer[] = [];
   for (let l = 0; l + 1 < sz.length; l++) {
-    layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l)));
+    layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l), cfg.network.digitalBias));
   }
   // aihwkit set_weights(zeros) as in the paper, or PyTorch's default U(±1/√fan_in)
   const initRng = rng.fork(11);
   for (const l of layers) {
     const lim = cfg.network.init === 'uniform' ? 1 / Math.sqrt(l.inSize) : 0;
-    l.setWeights(Float64Array.from({ length: l.outSize * l.inTotal }, () => (lim > 0 ? lim * (2 * initRng.next() - 1) : 0)));
+    l.setWeights(Float64Array.from({ length: l.outSize * l.cols }, () => (lim > 0 ? lim * (2 * initRng.next() - 1) : 0)));
   }
   const mlp = new AnalogMLP(layers, { forward: cfg.forward, backward: cfg.backward, update: cfg.update });
   return { mlp, layers, trainRng: new FastRng(rng.fork(7)) };
 }
 
+/** Live mutable state: every tile's device arrays, then (if any layer has one) the digital biases as one group. */
 function allState(layers: AnalogLayer[]): Float64Array[][] {
-  return layers.flatMap((l) => l.tiles.flat().map((t) => t.dev.stateArrays()));
+  const dev = layers.flatMap((l) => l.tiles.flat().map((t) => t.dev.stateArrays()));
+  const biases = layers.flatMap((l) => (l.digitalBias ? [l.digitalBias] : []));
+  return biases.length ? [...dev, biases] : dev;
 }
 
 export function epochPermutation(seed: number, repeat: number, epoch: number, n: number, shuffle: boolean): Int32Array {

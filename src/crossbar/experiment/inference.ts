@@ -24,14 +24,16 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0;
     layers.forEach((layer, li) => {
       const w = wd[li];
+      // a digital bias stays a float (added after the digital output scale): only the analog cells set omega
       let omega = 0;
-      for (const x of w) omega = Math.max(omega, Math.abs(x));
+      layer.forEachCell((row, col) => { omega = Math.max(omega, Math.abs(w[row * layer.cols + col])); });
+      if (layer.digitalBias) for (let row = 0; row < layer.outSize; row++) layer.digitalBias[row] = w[row * layer.cols + layer.inSize];
       const wTop = 0.9 * Math.min(...layer.tiles.flat().map((t) => t.dev.wMax(0)), ...layer.tiles.flat().map((t) => -t.dev.wMin(0)));
       const s = omega > 0 ? wTop / omega : 1;
       layer.outScale = 1 / s;
       const tolW = cfg.program.tolerance * wTop;
       layer.forEachCell((row, col, tile, k) => {
-        const target = w[row * layer.inTotal + col] * s;
+        const target = w[row * layer.cols + col] * s;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
           const res = writeVerify(tile.dev, k, target, cfg.program.method === 'write-verify' ? tolW : Infinity, cfg.program.maxPulses);

@@ -1,7 +1,8 @@
 /**
  * The paper's network on analog layers: fully connected, sigmoid hidden activations, log-softmax +
  * NLL loss (mean over the batch), trained in situ: analog forward and backward MVMs, then one pulsed
- * rank-1 update per sample and layer (aihwkit AnalogSGD). Buffers are allocated once per batch size.
+ * rank-1 update per sample and layer (aihwkit AnalogSGD) and, for a digital bias, one plain SGD step
+ * per batch. Buffers are allocated once per batch size.
  */
 import type { AnalogLayer } from '../core/analogLayer.js';
 import type { FastRng } from '../core/fastRng.js';
@@ -80,6 +81,7 @@ export class AnalogMLP {
     for (let l = 0; l < L; l++) {
       const inS = this.sizes[l], outS = this.sizes[l + 1];
       for (let s = 0; s < b; s++) this.coincidences += this.layers[l].update(this.acts[l], s * inS, this.deltas[l + 1], s * outS, lr, this.io.update, rng);
+      this.layers[l].updateDigitalBias(this.deltas[l + 1], 0, b, lr);
     }
     return loss / b;
   }
