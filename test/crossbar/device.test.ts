@@ -171,3 +171,49 @@ test('without the peripheral clamp a device leaves [0.06, 1.9897] (weights beyon
   assert.ok(free.n[0] >= NOM.nMin && free.n[0] < 0.06 && free.weight(0) < -0.6, `after RESET N ${free.n[0]}`);
   assert.ok(free.wMax(0) > 0.79 && free.wMax(0) < 0.81 && free.wMin(0) < -0.8, `range ${free.wMin(0)} … ${free.wMax(0)}`);
 });
+
+test('the outer ln N table (clamp wider than [0.06, 1.9897]) matches exact pulses, with the device N bounds as F_limit ratio', () => {
+  const exact = new FitEulerEngine(PAPER_PULSES);
+  const tab = new TabulatedEngine(exact, { nLo: 0.06, nHi: N_HI, nPoints: 65, rLoM: 40e-9, rHiM: 50e-9, rPoints: 3, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20, exactAbove: 0.1,
+    outer: { nLo: 0.004, nHi: 26, nPoints: 1025 } });
+  let worst = 0, count = 0;
+  for (const r of [40e-9, 45e-9, 50e-9]) for (const [nMin, nMax] of [[0.008, 20], [0.012, 14], [0.004, 26]]) for (const set of [true, false]) {
+    for (const n of [0.0065, 0.015, 0.03, 0.05, 2.5, 5, 9, 12]) {
+      if (n <= nMin * 1.2 || n >= nMax * 0.8) continue;
+      const e = exact.pulse(set, n, r, 0.4e-9, nMin, nMax) - n, t = tab.pulse(set, n, r, 0.4e-9, nMin, nMax) - n;
+      if (!(Math.abs(e) > 1e-8 && Math.abs(e) < 0.1)) continue;
+      worst = Math.max(worst, Math.abs(t - e) / Math.abs(e)); count++;
+    }
+  }
+  assert.ok(count > 50, `${count} cases`);
+  assert.ok(worst < 0.01, `worst relative ΔN error ${worst}`);
+});
+
+test('d2d weight bounds vary each device\'s N clamp, not the (global) weight mapping', async () => {
+  const { weightToClampN, createEngine } = await import('../../src/crossbar/device/factory.js');
+  const { resolveConfig } = await import('../../src/crossbar/experiment/config.js');
+  const mk = (lo: number, hi: number): JartArray => {
+    const cfg = resolveConfig({ device: { jart: { wMin: -0.6, wMax: 0.6, wBoundMin: -0.7, wBoundMax: 0.7 } } });
+    const v = { ...NOVAR, wBounds: { ...NO_VAR, dtod: 0.3, dtodLower: lo, dtodUpper: hi } };
+    return new JartArray({ size: 50, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -0.6, wMax: 0.6, wBoundMin: -0.7, wBoundMax: 0.7,
+      clampOf: weightToClampN(cfg.device.jart, createEngine(cfg)), nominal: NOM, variability: v }, createRng(4));
+  };
+  const dev = mk(0.62, 0.78);
+  dev.n[0] = 0.5;
+  const w05 = dev.weight(0);
+  const tops = new Set<number>();
+  for (let k = 0; k < dev.size; k++) {
+    const top = dev.wMax(k), bottom = dev.wMin(k);
+    assert.ok(top >= 0.62 - 1e-9 && top <= 0.78 + 1e-9 && bottom <= -0.62 + 1e-9 && bottom >= -0.78 - 1e-9, `${bottom} … ${top}`);
+    tops.add(Math.round(top * 1e6));
+    dev.n[k] = 0.5; // same state, same weight: the mapping is global
+    assert.equal(dev.weight(k), w05);
+    dev.setWeight(k, top - 2e-3);
+    const w = dev.pulse(k, 400);
+    assert.ok(w <= top + 1e-9 && w > top - 2e-3, `device ${k} stops at its bound ${top}: ${w}`);
+  }
+  assert.ok(tops.size > 5);
+  // the paper's G-bound configs ([1.05, 1.95] under the ±0.6 map): no bound is reachable, every device has the full range
+  const paper = mk(1.05, 1.95);
+  for (let k = 0; k < paper.size; k++) assert.ok(paper.wMax(k) > 0.79 && paper.wMin(k) < -0.8);
+});

@@ -46,40 +46,52 @@ export function createEngine(c: ExperimentConfig): PulseEngine {
   const lAxis = lVaries && j.tableLengths > 1 ? { lLoM: lLo * 0.99, lHiM: lHi * 1.01, lPoints: j.tableLengths } : {};
   // Exact integration only for near-binary pulses, unless l varies without an l axis (1/l scaling).
   const exactAbove = lVaries && j.tableLengths <= 1 ? 0.01 : 0.1;
+  // An N clamp wider than [nLo, nHi] (the paper-era weight bounds): a second, ln N table out to the lowest
+  // N_min and highest N_max a device can have (or the clamp), so that those states need no exact integration.
+  const [cLo, cHi] = clampBounds(j, base);
+  const nLowest = Math.max(cLo, geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]);
+  const nHighest = Math.min(cHi, geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1]);
+  const outer = nLowest < j.nLo || nHighest > j.nHi ? { outer: { nLo: Math.min(nLowest, j.nLo) * 0.999, nHi: Math.max(nHighest, j.nHi) * 1.001, nPoints: j.tablePoints } } : {};
   return new TabulatedEngine(base, {
     nLo: j.nLo, nHi: j.nHi, nPoints: j.tablePoints, rLoM: rLo, rHiM: rHi, rPoints: rHi > rLo ? j.tableRadii : 1,
-    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax, exactAbove, ...lAxis,
+    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax, exactAbove, ...lAxis, ...outer,
   });
 }
 
 /**
- * The N clamp of the aihwkit JARTv1bDevice: the N whose nominal read current maps to the weight bounds
- * (wBoundMin, wBoundMax) under the linear mapping (wMin at nLo … wMax at nHi). A bound equal to the mapping's
+ * The N clamp of the aihwkit JARTv1bDevice for a weight bound w (upper or lower): the N whose nominal read
+ * current maps to w under the linear mapping (wMin at nLo … wMax at nHi). A bound equal to the mapping's
  * end point gives nLo/nHi exactly; a current outside what the read can reach (above I(100·N_max) or below
  * I(N_min/100), e.g. negative) gives no clamp (0 / Infinity: the device's own N_min/N_max), as in the
  * paper-era C++, where the inverse read is NaN or 0 there and its MIN/MAX macros then keep the physical bound.
  */
-export function clampBounds(j: ExperimentConfig['device']['jart'], engine: PulseEngine): [number, number] {
+export function weightToClampN(j: ExperimentConfig['device']['jart'], engine: PulseEngine): (w: number, upper: boolean) => number {
   const nom = j.nominal;
   const read = (n: number): number => engine.readA(n, nom.rM, nom.lM);
   const iLo = read(j.nLo), iHi = read(j.nHi);
-  const nOf = (w: number, fallback: number): number => {
+  return (w, upper) => {
+    if (w === (upper ? j.wMax : j.wMin)) return upper ? j.nHi : j.nLo;
     const target = iLo + (w - j.wMin) * (iHi - iLo) / (j.wMax - j.wMin);
     let a = nom.nMin / 100, b = nom.nMax * 100;
-    if (!(target > read(a)) || !(target < read(b))) return fallback;
+    if (!(target > read(a)) || !(target < read(b))) return upper ? Infinity : 0;
     for (let it = 0; it < 200 && b - a > 1e-15 * b; it++) { const m = 0.5 * (a + b); if (read(m) < target) a = m; else b = m; }
     return 0.5 * (a + b);
   };
-  const lo = j.wBoundMin === j.wMin ? j.nLo : nOf(j.wBoundMin, 0);
-  const hi = j.wBoundMax === j.wMax ? j.nHi : nOf(j.wBoundMax, Infinity);
-  return [lo, hi];
+}
+
+/** The N clamp [lo, hi] of the nominal weight bounds (wBoundMin, wBoundMax); see weightToClampN. */
+export function clampBounds(j: ExperimentConfig['device']['jart'], engine: PulseEngine): [number, number] {
+  const of = weightToClampN(j, engine);
+  return [of(j.wBoundMin, false), of(j.wBoundMax, true)];
 }
 
 export type DeviceMaker = (size: number, tileIndex: number) => DeviceArray;
 
 /** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
 export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number): DeviceMaker {
-  const clamp = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart') ? clampBounds(c.device.jart, engine) : null;
+  const isJart = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart');
+  const clamp = isJart ? clampBounds(c.device.jart, engine) : null;
+  const clampOf = isJart ? weightToClampN(c.device.jart, engine) : undefined;
   return (size, tileIndex) => {
     const r = rng.fork(layerIndex * 1000 + tileIndex);
     const one = (stream: Rng): DeviceArray => {
@@ -90,7 +102,8 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
           if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
           const j = c.device.jart;
           const [nClampLo, nClampHi] = clamp ?? [j.nLo, j.nHi];
-          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi, nominal: j.nominal, variability: j.variability }, stream);
+          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi,
+            wBoundMin: j.wBoundMin, wBoundMax: j.wBoundMax, clampOf, nominal: j.nominal, variability: j.variability }, stream);
         }
       }
     };

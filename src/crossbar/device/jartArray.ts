@@ -21,6 +21,13 @@ export interface JartArrayOptions {
    * device's N_max/N_min). Default [nLo, nHi]; 0 / Infinity = only the device's physical bounds.
    */
   nClampLo?: number; nClampHi?: number;
+  /**
+   * Device weight bounds (default wMin/wMax). With d2d variation (`variability.wBounds`) each device gets its
+   * own bounds X·(1 + dtod·ξ) clipped to the absolute [dtodLower, dtodUpper] (|w| for the lower bound) and
+   * its own N clamp `clampOf(bound, upper)`; the weight mapping stays global (aihwkit).
+   */
+  wBoundMin?: number; wBoundMax?: number;
+  clampOf?: (w: number, upper: boolean) => number;
   nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: JartVariability;
   /** Optional per-device values (e.g. sampled from a population) replacing the D2D draws. */
@@ -33,7 +40,9 @@ export class JartArray implements DeviceArray {
   pulsesApplied = 0;
   readonly n: Float64Array; readonly r: Float64Array; readonly l: Float64Array; readonly nMin: Float64Array; readonly nMax: Float64Array;
   private readonly rDev: Float64Array; private readonly lDev: Float64Array; private readonly nMinDev: Float64Array; private readonly nMaxDev: Float64Array;
-  private readonly wLo: Float64Array; private readonly wHi: Float64Array;
+  private readonly wLo: number; private readonly wHi: number;
+  /** Per-device N clamps (only with varied weight bounds), else null and the scalar nLo/nHi. */
+  private readonly cLo: Float64Array | null; private readonly cHi: Float64Array | null;
   private readonly iLo: number; private readonly iSpan: number;
   private readonly c2c: boolean;
   private readonly rng: FastRng;
@@ -54,10 +63,22 @@ export class JartArray implements DeviceArray {
     if (o.perDevice?.lM) this.lDev.set(o.perDevice.lM);
     if (o.perDevice?.nMin) this.nMinDev.set(o.perDevice.nMin);
     if (o.perDevice?.nMax) this.nMaxDev.set(o.perDevice.nMax);
-    this.wLo = new Float64Array(s); this.wHi = new Float64Array(s);
-    drawD2D(this.wHi, o.wMax, v.wBounds, rng);
-    drawD2D(this.wLo, -o.wMin, v.wBounds, rng);
-    for (let k = 0; k < s; k++) this.wLo[k] = -this.wLo[k];
+    this.wLo = o.wMin; this.wHi = o.wMax;
+    const bHi = new Float64Array(s), bLo = new Float64Array(s);
+    drawD2D(bHi, o.wBoundMax ?? o.wMax, v.wBounds, rng);
+    drawD2D(bLo, -(o.wBoundMin ?? o.wMin), v.wBounds, rng);
+    if (v.wBounds.dtod > 0 && o.clampOf) {
+      // the draws pile up on their clip bounds: each distinct bound is inverted once
+      const clampOf = o.clampOf, memo = [new Map<number, number>(), new Map<number, number>()];
+      const of = (w: number, up: boolean): number => {
+        const m = memo[up ? 1 : 0];
+        let n = m.get(w);
+        if (n === undefined) { n = clampOf(w, up); m.set(w, n); }
+        return n;
+      };
+      this.cLo = new Float64Array(s); this.cHi = new Float64Array(s);
+      for (let k = 0; k < s; k++) { this.cHi[k] = of(bHi[k], true); this.cLo[k] = of(-bLo[k], false); }
+    } else { this.cLo = null; this.cHi = null; }
     this.r = this.rDev.slice(); this.l = this.lDev.slice(); this.nMin = this.nMinDev.slice(); this.nMax = this.nMaxDev.slice();
     const nom = o.nominal;
     const iLo = this.e.readA(o.nLo, nom.rM, nom.lM), iHi = this.e.readA(o.nHi, nom.rM, nom.lM);
@@ -69,16 +90,16 @@ export class JartArray implements DeviceArray {
 
   readCurrentA(k: number): number { return this.e.readA(this.n[k], this.r[k], this.l[k]); }
   weight(k: number): number {
-    return this.wLo[k] + (this.readCurrentA(k) - this.iLo) * (this.wHi[k] - this.wLo[k]) / this.iSpan;
+    return this.wLo + (this.readCurrentA(k) - this.iLo) * (this.wHi - this.wLo) / this.iSpan;
   }
   /** w = a + b·I_read of device k (the single-device mapping as a line in the read current). */
-  mapCoeffs(k: number): [number, number] {
-    const b = (this.wHi[k] - this.wLo[k]) / this.iSpan;
-    return [this.wLo[k] - this.iLo * b, b];
+  mapCoeffs(_k: number): [number, number] {
+    const b = (this.wHi - this.wLo) / this.iSpan;
+    return [this.wLo - this.iLo * b, b];
   }
   /** Reachable weight range of device k: its weights at the clamp bounds (the mapping's end points when those are nLo/nHi). */
-  wMin(k: number): number { return this.atN(k, this.nMinDev[k] > this.nLo ? this.nMinDev[k] : this.nLo); }
-  wMax(k: number): number { return this.atN(k, this.nMaxDev[k] < this.nHi ? this.nMaxDev[k] : this.nHi); }
+  wMin(k: number): number { const c = this.cLo ? this.cLo[k] : this.nLo; return this.atN(k, this.nMinDev[k] > c ? this.nMinDev[k] : c); }
+  wMax(k: number): number { const c = this.cHi ? this.cHi[k] : this.nHi; return this.atN(k, this.nMaxDev[k] < c ? this.nMaxDev[k] : c); }
   private atN(k: number, n: number): number {
     const keep = this.n[k];
     this.n[k] = n;
@@ -93,8 +114,9 @@ export class JartArray implements DeviceArray {
     let n = this.n[k];
     const e = this.e;
     while (c-- > 0) {
-      const hi = this.nMax[k] < this.nHi ? this.nMax[k] : this.nHi;
-      const lo = this.nMin[k] > this.nLo ? this.nMin[k] : this.nLo;
+      const cHi = this.cHi ? this.cHi[k] : this.nHi, cLo = this.cLo ? this.cLo[k] : this.nLo;
+      const hi = this.nMax[k] < cHi ? this.nMax[k] : cHi;
+      const lo = this.nMin[k] > cLo ? this.nMin[k] : cLo;
       if (set ? n >= hi : n <= lo) break;
       const raw = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
       // The explicit Euler of a very fast device (small r) can overshoot past 0 into NaN: such a pulse
@@ -131,7 +153,8 @@ export class JartArray implements DeviceArray {
 
   setWeight(k: number, w: number): void {
     // Bisection on N (read current is monotone in N) within the device's clamp bounds.
-    let a = this.nMinDev[k] > this.nLo ? this.nMinDev[k] : this.nLo, b = this.nMaxDev[k] < this.nHi ? this.nMaxDev[k] : this.nHi;
+    const cHi = this.cHi ? this.cHi[k] : this.nHi, cLo = this.cLo ? this.cLo[k] : this.nLo;
+    let a = this.nMinDev[k] > cLo ? this.nMinDev[k] : cLo, b = this.nMaxDev[k] < cHi ? this.nMaxDev[k] : cHi;
     const wl = this.wMin(k), wh = this.wMax(k);
     const t = w <= wl ? wl : w >= wh ? wh : w;
     for (let it = 0; it < 60; it++) {

@@ -44,6 +44,15 @@ export interface TableOptions {
   exactAbove?: number;
   /** Optional disc-length axis (m): with lPoints > 1 the table is ln ΔN(N, r, ln l), trilinear. */
   lLoM?: number; lHiM?: number; lPoints?: number;
+  /** N axis uniform in ln N instead of N (for wide ranges reaching down to N_min). */
+  logN?: boolean;
+  /**
+   * A second, ln N table for states outside [nLo, nHi] (an N clamp wider than the peripheral bounds), over
+   * [nLo, nHi] of its own, with the device's own N bounds folded in as the ratio of the F_limit factors
+   * (exact to first order in the small per-pulse ΔN; pulses near a bound, where the nominal factor is
+   * below 1/2, are integrated exactly). States outside both tables are integrated exactly.
+   */
+  outer?: { nLo: number; nHi: number; nPoints: number };
 }
 
 /**
@@ -58,13 +67,18 @@ export class TabulatedEngine implements PulseEngine {
   private readonly rLo: number; private readonly hR: number; private readonly rP: number; private readonly lNom: number;
   private readonly lnLLo: number; private readonly hLnL: number; private readonly lP: number;
   private readonly nMinNom: number; private readonly nMaxNom: number;
+  private readonly logN: boolean; private readonly lnNLo: number;
+  private readonly outer: TabulatedEngine | null;
   /** ΔN above which a pulse is integrated exactly instead of read from the table. */
   readonly exactAbove: number;
   constructor(private readonly base: PulseEngine, o: TableOptions) {
+    this.logN = o.logN ?? false;
+    this.outer = o.outer ? new TabulatedEngine(base, { ...o, ...o.outer, logN: true, outer: undefined }) : null;
     this.nP = o.nPoints; this.rP = Math.max(1, o.rPoints);
     this.lP = o.lPoints && o.lPoints > 1 && o.lLoM && o.lHiM && o.lHiM > o.lLoM ? o.lPoints : 1;
     this.name = `${base.name}+table${this.lP > 1 ? '3d' : ''}`;
-    this.nLo = o.nLo; this.nHiTab = o.nHi; this.hN = (o.nHi - o.nLo) / (this.nP - 1);
+    this.nLo = o.nLo; this.nHiTab = o.nHi; this.lnNLo = Math.log(o.nLo);
+    this.hN = this.logN ? (Math.log(o.nHi) - Math.log(o.nLo)) / (this.nP - 1) : (o.nHi - o.nLo) / (this.nP - 1);
     this.rLo = o.rLoM; this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
     this.lnLLo = this.lP > 1 ? Math.log(o.lLoM as number) : 0;
     this.hLnL = this.lP > 1 ? (Math.log(o.lHiM as number) - this.lnLLo) / (this.lP - 1) : 1;
@@ -79,7 +93,7 @@ export class TabulatedEngine implements PulseEngine {
         const r = this.rLo + ir * (this.rP > 1 ? this.hR : 0);
         const row = (il * this.rP + ir) * this.nP;
         for (let i = 0; i < this.nP; i++) {
-          const n = this.nLo + i * this.hN;
+          const n = this.logN ? Math.exp(Math.log(this.nLo) + i * this.hN) : this.nLo + i * this.hN;
           let dS = base.pulse(true, n, r, l, o.nMinNom, o.nMaxNom) - n;
           let dR = n - base.pulse(false, n, r, l, o.nMinNom, o.nMaxNom);
           if (!Number.isFinite(dS) || dS > full) dS = full;
@@ -103,10 +117,19 @@ export class TabulatedEngine implements PulseEngine {
     return tab[a] + tn * (tab[a + 1] - tab[a]);
   }
   pulse(set: boolean, n: number, rM: number, lM: number, nMin = this.nMinNom, nMax = this.nMaxNom): number {
-    // outside the tabulated N range (a clamp wider than [nLo, nHi]): exact, with the device's own N bounds
-    if (n < this.nLo || n > this.nHiTab) return this.base.pulse(set, n, rM, lM, nMin, nMax);
+    // outside the tabulated N range (a clamp wider than [nLo, nHi]): the outer table, else exact with the
+    // device's own N bounds
+    if (n < this.nLo || n > this.nHiTab) return this.outer ? this.outer.pulse(set, n, rM, lM, nMin, nMax) : this.base.pulse(set, n, rM, lM, nMin, nMax);
+    let fLim = 1;
+    if (this.logN && (nMin !== this.nMinNom || nMax !== this.nMaxNom)) {
+      // ΔN ∝ F_limit (SET 1 − (N/N_max)^10, RESET 1 − (N_min/N)^10): device bounds as the ratio to the nominal
+      const p10 = (x: number): number => { const x2 = x * x, x4 = x2 * x2; return x4 * x4 * x2; };
+      const fNom = set ? 1 - p10(n / this.nMaxNom) : 1 - p10(this.nMinNom / n);
+      if (!(fNom >= 0.5)) return this.base.pulse(set, n, rM, lM, nMin, nMax);
+      fLim = (set ? 1 - p10(n / nMax) : 1 - p10(nMin / n)) / fNom;
+    }
     const tab = set ? this.setTab : this.resetTab;
-    let fn = (n - this.nLo) / this.hN;
+    let fn = this.logN ? (Math.log(n) - this.lnNLo) / this.hN : (n - this.nLo) / this.hN;
     if (fn < 0) fn = 0; else if (fn > this.nP - 1.000001) fn = this.nP - 1.000001;
     const i = fn | 0, tn = fn - i;
     let dn: number;
@@ -121,7 +144,8 @@ export class TabulatedEngine implements PulseEngine {
     }
     // Large single-pulse changes (fast, small-radius devices) vary steeply in r (and, in the 2-D table,
     // are not linear in 1/l): those pulses are integrated exactly.
-    if (dn > this.exactAbove) return this.base.pulse(set, n, rM, lM, this.nMinNom, this.nMaxNom);
+    if (dn > this.exactAbove) return this.base.pulse(set, n, rM, lM, this.logN ? nMin : this.nMinNom, this.logN ? nMax : this.nMaxNom);
+    dn *= fLim;
     return set ? n + dn : n - dn;
   }
   readA(n: number, rM: number, lM: number): number { return this.base.readA(n, rM, lM); }
