@@ -1,9 +1,9 @@
 /**
  * A tile's worth of JART cells (aihwkit JARTv1bDevice semantics, spec §8): per-device N, geometry
  * (r, l) and bounds (N_min, N_max) drawn at construction (D2D) and random-walked after every applied
- * pulse (C2C); weight linear in the read current between the nominal currents at nLo and nHi, scaled
- * to the device's [wMin, wMax]. After every pulse N is clamped to the clamp bounds [nClampLo, nClampHi]
- * (default [nLo, nHi], the peripheral bounds) and to the device's own [N_min, N_max].
+ * pulse (C2C); weight linear in the read current from wMin at the nominal current of nLo to wMax at that
+ * of nHi (one global mapping, as aihwkit). After every pulse N is clamped to the clamp bounds [nClampLo,
+ * nClampHi] (default [nLo, nHi]; per device with varied weight bounds) and to the device's own [N_min, N_max].
  */
 import type { Rng } from '../../util/rng.js';
 import { FastRng } from '../core/fastRng.js';
