@@ -7,7 +7,7 @@ import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
-import { readCheckpoint, readJsonFile, writeCheckpoint, writeCsv, type CheckpointFile } from '../io/crossbarRun.js';
+import { readCheckpoint, readInferenceCheckpoint, readJsonFile, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
 import { lineChart } from '../plot/index.js';
@@ -22,8 +22,9 @@ JART devices ("mode": "in-situ"), the tfjs floating-point baseline ("digital"), 
 followed by write-verify programming and analog inference over repeated device draws ("inference").
 
 Writes DIR/results.json (finalAccuracy in %, mean over repeats; accuracyStd; accuracyPerEpoch; seed;
-resolved config; toolkit version), DIR/accuracy.csv and DIR/accuracy.svg. Checkpoints after every
-epoch (DIR/checkpoint.json); --resume continues a killed run where it stopped.
+resolved config; toolkit version), DIR/accuracy.csv and DIR/accuracy.svg. Checkpoints (DIR/checkpoint.json)
+after every epoch, in inference mode after the digital training and after every device draw; --resume
+continues a killed run where it stopped (and may ask for more repeats).
 
 Options:
   --out DIR              output folder (required)
@@ -143,7 +144,18 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     const { runInference } = await import('../crossbar/experiment/inference.js');
     const { initTf } = await import('../io/tf.js');
     extra.tfBackend = await initTf();
-    const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'));
+    // checkpoint: the digital weights and every finished draw; a resumed run may ask for more draws
+    const cpPath = join(out, 'checkpoint.json');
+    const keyOf = (c: ExperimentConfig): string => { const k = structuredClone(c); k.training.repeats = 0; return JSON.stringify(k); };
+    let from: InferenceCheckpoint | undefined;
+    if (resume) {
+      const old = readInferenceCheckpoint(cpPath);
+      if (old && old.configKey !== keyOf(cfg)) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      from = old ?? undefined;
+    }
+    const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'), {
+      from, save: (c) => writeInferenceCheckpoint(cpPath, { configKey: keyOf(cfg), ...c }),
+    });
     Object.assign(extra, res.extra);
     repeats = res.repeats;
   }

@@ -36,6 +36,33 @@ export function readCheckpoint(path: string): CheckpointFile | null {
   return { configKey: o.configKey, finished: o.finished, current };
 }
 
+/**
+ * Checkpoint of an inference run: the digitally trained weights (so a resumed run programs the same
+ * network) and every finished device draw.
+ */
+export interface InferenceDraw { record: EpochRecord; programming: Record<string, number> }
+export interface InferenceCheckpoint {
+  configKey: string;
+  digital: { weights: Float64Array[]; records: unknown[]; accuracy: number };
+  draws: InferenceDraw[];
+}
+
+export function writeInferenceCheckpoint(path: string, cp: InferenceCheckpoint): void {
+  writeJsonAtomic(path, {
+    schema: 'jartcal.crossbar-inference-checkpoint/1', configKey: cp.configKey,
+    digital: { ...cp.digital, weights: cp.digital.weights.map(f64ToB64) }, draws: cp.draws,
+  });
+}
+
+export function readInferenceCheckpoint(path: string): InferenceCheckpoint | null {
+  if (!existsSync(path)) return null;
+  const o = readJsonFile(path) as { schema?: string; configKey: string; digital: { weights: string[]; records: unknown[]; accuracy: number }; draws: InferenceDraw[] };
+  if (o.schema !== 'jartcal.crossbar-inference-checkpoint/1') {
+    throw new JartcalError(`${path}: not an inference checkpoint (schema ${JSON.stringify(o.schema)}); run without --resume or use another --out`, { code: 'resume_mismatch', location: { file: path } });
+  }
+  return { configKey: o.configKey, digital: { ...o.digital, weights: o.digital.weights.map(b64ToF64) }, draws: o.draws };
+}
+
 export function writeCsv(path: string, header: string[], rows: (number | string)[][]): void {
   writeFileAtomic(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
 }

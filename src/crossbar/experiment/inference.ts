@@ -10,18 +10,37 @@ import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.
 import { writeVerify } from '../program/writeVerify.js';
 import { meanStd } from './summary.js';
 import { attachWire } from '../array/wireLayer.js';
+import type { InferenceCheckpoint, InferenceDraw } from '../../io/crossbarRun.js';
 
-export async function runInference(cfg: ExperimentConfig, train: Dataset, test: Dataset, log: (m: string) => void): Promise<{ repeats: EpochRecord[][]; extra: Record<string, unknown> }> {
-  const { model, records } = trainDigital(cfg, train, test, 0, undefined, (r) => log(`digital epoch ${r.epoch}: ${r.testAccuracy.toFixed(2)} %`));
+export interface InferenceResume {
+  /** a checkpoint of the same run: its digital weights are reused and its finished draws kept */
+  from?: InferenceCheckpoint;
+  /** called after the digital training and after every draw with the state to save */
+  save?: (cp: Omit<InferenceCheckpoint, 'configKey'>) => void;
+}
+
+export async function runInference(cfg: ExperimentConfig, train: Dataset, test: Dataset, log: (m: string) => void, resume: InferenceResume = {}): Promise<{ repeats: EpochRecord[][]; extra: Record<string, unknown> }> {
   const nTest = Math.min(cfg.training.testSamples, test.n);
-  const digitalAcc = 100 * evaluateDigital(model, test, nTest, cfg.network.sizes[0]);
-  const wd = digitalWeights(model);
-  const repeats: EpochRecord[][] = [];
-  const programming: { repeat: number; pulses: number; meanAbsError: number; rmsError: number; notConverged: number; seconds: number }[] = [];
-  for (let r = 0; r < cfg.training.repeats; r++) {
+  let digital: InferenceCheckpoint['digital'];
+  if (resume.from) {
+    digital = resume.from.digital;
+    log(`digital training restored from the checkpoint (${digital.accuracy.toFixed(2)} %), ${resume.from.draws.length} draw(s) done`);
+  } else {
+    const { model, records } = trainDigital(cfg, train, test, 0, undefined, (r) => log(`digital epoch ${r.epoch}: ${r.testAccuracy.toFixed(2)} %`));
+    digital = { weights: digitalWeights(model), records, accuracy: 100 * evaluateDigital(model, test, nTest, cfg.network.sizes[0]) };
+  }
+  const digitalAcc = digital.accuracy, records = digital.records as { trainLoss: number }[];
+  const wd = digital.weights;
+  const draws: InferenceDraw[] = resume.from ? resume.from.draws.slice(0, cfg.training.repeats) : [];
+  resume.save?.({ digital, draws });
+  const repeats: EpochRecord[][] = draws.map((d) => [d.record]);
+  type Programming = { repeat: number; pulses: number; meanAbsError: number; rmsError: number; notConverged: number; seconds: number; exactWeightAccuracy: number };
+  const programming: Programming[] = draws.map((d) => d.programming as Programming);
+  for (let r = draws.length; r < cfg.training.repeats; r++) {
     const t0 = performance.now();
     const { mlp, layers, trainRng } = buildNetwork(cfg, r);
     let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0;
+    const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
       const w = wd[li];
       // a digital bias stays a float (added after the digital output scale): only the analog cells set omega
@@ -32,8 +51,11 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
       const s = omega > 0 ? wTop / omega : 1;
       layer.outScale = 1 / s;
       const tolW = cfg.program.tolerance * wTop;
+      const tg = new Float64Array(layer.outSize * layer.cols);
+      targets.push(tg);
       layer.forEachCell((row, col, tile, k) => {
         const target = w[row * layer.cols + col] * s;
+        tg[row * layer.cols + col] = target;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
           const res = writeVerify(tile.dev, k, target, cfg.program.method === 'write-verify' ? tolW : Infinity, cfg.program.maxPulses);
@@ -45,14 +67,24 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
       });
       log(`repeat ${r + 1}: layer ${li + 1} programmed (${cells} cells so far, ${pulses} pulses)`);
     });
+    // the same devices' periphery with the exact target weights (no programming error): separates the
+    // programming loss from the forward-path loss (DAC/ADC, output noise, bound management)
+    const saved = layers.map((l) => l.getWeights());
+    layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = targets[li][row * l.cols + col]; }));
+    const accExact = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
+    layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = saved[li][row * l.cols + col]; }));
     const wireStats = cfg.wire.rWireOhm > 0 ? layers.map((l) => attachWire(l, cfg.wire)) : null;
     const acc = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     if (wireStats) log(`repeat ${r + 1}: wire resistance ${cfg.wire.rWireOhm} Ω per segment, solver iterations ≤ ${Math.max(...wireStats.map((w) => w.iterationsMax))}`);
     const sec = (performance.now() - t0) / 1000;
-    programming.push({ repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec });
-    log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (digital ${digitalAcc.toFixed(2)} %)`);
-    repeats.push([{ epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 }]);
+    programming.push({ repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact });
+    log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
+    const record: EpochRecord = { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 };
+    repeats.push([record]);
+    draws.push({ record, programming: programming[programming.length - 1] });
+    resume.save?.({ digital, draws });
   }
   const [m, sd] = meanStd(repeats.map((x) => x[0].testAccuracy));
-  return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd } };
+  const [me, sde] = meanStd(programming.map((p) => p.exactWeightAccuracy));
+  return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde } };
 }

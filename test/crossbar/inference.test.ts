@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { main } from '../../src/cli/main.js';
+
+// a small inference experiment: digital training (tfjs), write-verify programming of soft-bounds devices,
+// analog evaluation over device draws
+const config = {
+  name: 'inference-test', mode: 'inference', seed: 3, network: { sizes: [784, 32, 10] },
+  training: { epochs: 2, lr: 0.5, trainSamples: 3000, testSamples: 300, repeats: 2 },
+  tile: { maxInputSize: 0, maxOutputSize: 0 },
+  device: { model: 'soft-bounds', softBounds: { dwMin: 0.01, wMin: -1, wMax: 1 } },
+  program: { method: 'write-verify', tolerance: 0.02, maxPulses: 2000 },
+};
+
+interface Results {
+  finalAccuracy: number; accuracyStd: number; digitalAccuracy: number; exactWeightAccuracyMean: number;
+  repeats: { finalAccuracy: number }[];
+  programming: { pulses: number; notConverged: number; rmsError: number; exactWeightAccuracy: number }[];
+}
+
+test('inference after programming: draws give mean ± std, programming is recorded, a stopped run resumes draw by draw', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-inf-'));
+  try {
+    const cfgPath = join(dir, 'c.json');
+    writeFileSync(cfgPath, JSON.stringify(config));
+    const read = (o: string): Results => JSON.parse(readFileSync(join(dir, o, 'results.json'), 'utf8')) as Results;
+
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'a')]), 0);
+    const a = read('a');
+    assert.equal(a.repeats.length, 2);
+    assert.equal(a.programming.length, 2);
+    const accs = a.repeats.map((r) => r.finalAccuracy);
+    const mean = (accs[0] + accs[1]) / 2;
+    assert.ok(Math.abs(a.finalAccuracy - mean) < 1e-9);
+    assert.ok(Math.abs(a.accuracyStd - Math.abs(accs[0] - accs[1]) / Math.SQRT2) < 1e-9); // sample std of two values
+    assert.ok(a.digitalAccuracy > 60, `digital ${a.digitalAccuracy} %`);
+    for (const p of a.programming) {
+      assert.ok(p.pulses > 0);
+      assert.ok(p.notConverged < 0.02 * 25408, `${p.notConverged} cells out of tolerance`);
+      // within tolerance: the programmed analog network is as good as the exact weights on the same periphery
+      assert.ok(p.exactWeightAccuracy > 60);
+    }
+    for (let r = 0; r < 2; r++) assert.ok(Math.abs(a.repeats[r].finalAccuracy - a.programming[r].exactWeightAccuracy) < 5);
+
+    // a run stopped after one draw continues with the same digital weights and the next draw
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--repeats', '1']), 0);
+    // mark the checkpoint's digital record: the resumed run must take it from there, not retrain
+    const cpPath = join(dir, 'b', 'checkpoint.json');
+    const cp = JSON.parse(readFileSync(cpPath, 'utf8')) as { digital: { accuracy: number }; draws: unknown[] };
+    assert.equal(cp.draws.length, 1);
+    assert.equal(cp.digital.accuracy, a.digitalAccuracy);
+    cp.digital.accuracy = 12.345;
+    writeFileSync(cpPath, JSON.stringify(cp));
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--repeats', '2', '--resume']), 0);
+    const b = read('b');
+    assert.deepEqual(b.repeats.map((r) => r.finalAccuracy), accs);
+    assert.equal(b.digitalAccuracy, 12.345);
+    assert.deepEqual(b.programming.map((p) => p.pulses), a.programming.map((p) => p.pulses));
+
+    // a checkpoint of another configuration is refused
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--epochs', '3', '--resume']), 2);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
