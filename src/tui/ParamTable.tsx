@@ -11,7 +11,20 @@ export interface ParamTableProps {
   device?: DeviceLevel | null;
 }
 
-export interface DeviceLevel { params: Record<string, number>; stderr: Record<string, number> }
+export interface DeviceLevel { params: Record<string, number>; stderr: Record<string, number>; circuit?: Record<string, number>; circuitStderr?: Record<string, number> }
+
+/**
+ * The measurement circuit's external series resistance of this cycle's fit (`circuit.seriesOhm`, not a
+ * JART parameter): value, standard error (the cycle's, else its device's) and whether it was fitted.
+ */
+export function circuitLine(fit: CycleFitView, device?: DeviceLevel | null): string | null {
+  const c = fit.circuit as { seriesOhm?: number } | undefined;
+  const r = c?.seriesOhm;
+  if (typeof r !== 'number') return null;
+  const se = (fit.circuitStderr as { seriesOhm?: number } | undefined)?.seriesOhm ?? device?.circuitStderr?.seriesOhm;
+  const fitted = se !== undefined || device?.circuit?.seriesOhm !== undefined;
+  return `${'seriesOhm Ω'.padEnd(13)}${fmtNum(r).padStart(9)}${(se !== undefined ? fmtNum(se, 2) : '').padStart(9)} ${'(circuit)'.padEnd(13)} ${fitted ? 'fitted' : 'fixed'}`;
+}
 
 /** The order of the table: the cycle's fitted parameters, then the device-level fitted ones (campaign fits), then the rest. */
 export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], device?: DeviceLevel | null): string[] {
@@ -23,7 +36,7 @@ export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], dev
 }
 
 export function ParamTable(p: ParamTableProps) {
-  const visible = Math.max(1, p.height - 5);
+  const visible = Math.max(1, p.height - 5 - (circuitLine(p.fit, p.device) ? 1 : 0));
   const start = Math.max(0, Math.min(p.cursor - Math.floor(visible / 2), p.names.length - visible));
   const r = p.result;
   const head = r
@@ -56,6 +69,7 @@ export function ParamTable(p: ParamTableProps) {
           </Text>
         );
       })}
+      {(() => { const c = circuitLine(p.fit, p.device); return c ? <Text wrap="truncate" color="cyan">{c}</Text> : null; })()}
       {p.status ? <Text wrap="truncate" color="yellow">{p.status}</Text> : null}
       {r ? <Text wrap="truncate" color={r.rmsLog10 < p.fit.rmsLog10 ? 'green' : 'yellow'}>s save to fits.json · Esc/u discard</Text> : null}
     </Box>

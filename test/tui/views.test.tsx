@@ -82,6 +82,13 @@ test('view: parameter table shows values, standard errors, bounds and at-bound p
   assert.match(after, /refit RMS 0\.497 → 0\.050 dec/);
   assert.match(after, /rnew nm\s+100\s+45/);
   assert.match(after, /s save to fits\.json/);
+  assert.doesNotMatch(f, /seriesOhm/, 'no circuit line without a circuit');
+  // the measurement circuit's series resistance: fitted at device level (stderr from the device)
+  const withR = { ...fit, circuit: { seriesOhm: 113000 } };
+  const rs = render(<ParamTable fit={withR} names={names} bounds={bounds} free={fit.fitted} cursor={0} device={{ params: {}, stderr: {}, circuit: { seriesOhm: 113000 }, circuitStderr: { seriesOhm: 9800 } }} width={70} height={14} focused={false} />).lastFrame()!;
+  assert.match(rs, /seriesOhm Ω\s+1\.13e5\s+9800 \(circuit\)\s+fitted/);
+  const fixedR = render(<ParamTable fit={withR} names={names} bounds={bounds} free={fit.fitted} cursor={0} width={70} height={14} focused={false} />).lastFrame()!;
+  assert.match(fixedR, /seriesOhm Ω\s+1\.13e5\s+\(circuit\)\s+fixed/);
 });
 
 test('view: population pane lists parameters and draws the histogram with the fitted law', () => {
