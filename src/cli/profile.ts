@@ -23,6 +23,9 @@ Options:
   --cycles C     cycles per device (default 5)
   --seed S       random seed (default 1)
   --rate R       sweep rate in V/s when the dataset has no time (default 1)
+  --series-resistance R
+                 external series resistance of the measurement circuit in Ω, for populations from fits
+                 made with it (\`--fit ...,seriesOhm\` or \`--series-resistance\`; fits.json devices[].circuit)
   --within       predicted statistics per device, averaged over devices (cycle-to-cycle only; for a
                  dataset of many cycles of one device). Default: pooled over all devices and cycles.
 `;
@@ -33,7 +36,7 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('profile', argv, {
-      devices: { type: 'string' }, cycles: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' },
+      devices: { type: 'string' }, cycles: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, 'series-resistance': { type: 'string' },
       out: { type: 'string' }, attach: { type: 'string' }, within: { type: 'boolean' },
     });
     if (positionals.length !== 2) throw new JartcalError('profile: give a population (file or preset) and a dataset.json. See `jartcal profile --help`.', { code: 'bad_arguments' });
@@ -44,12 +47,14 @@ export const command: Command = {
     }
     const pop = loadPopulationArg(positionals[0]);
     const ds = readDatasetFile(positionals[1]);
-    const sweep = sweepConditions(ds, rate);
+    const seriesOhm = numberFlag('profile', 'series-resistance', values['series-resistance'], 0);
+    if (!(seriesOhm >= 0)) throw new JartcalError(`profile: --series-resistance expects a resistance ≥ 0 in Ω, got ${seriesOhm}.`, { code: 'bad_arguments' });
+    const sweep = { ...sweepConditions(ds, rate), ...(seriesOhm > 0 ? { seriesOhm } : {}) };
     const progress = createProgress('profile', devices);
     const prof = predictiveProfile(pop, measuredFeatures(ds), { devices, cycles, sweep, pooling: values.within ? 'within' : 'all', onProgress: () => progress.tick() }, createRng(seed));
     progress.done();
     const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
-    process.stdout.write(`sweep: ${sweep.vSetV} V -> ${sweep.vResetV} V, step ${fmt(sweep.stepV)} V, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA ?? 'none'}\n`);
+    process.stdout.write(`sweep: ${sweep.vSetV} V -> ${sweep.vResetV} V, step ${fmt(sweep.stepV)} V, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA ?? 'none'}${sweep.seriesOhm ? `, series ${sweep.seriesOhm} Ω` : ''}\n`);
     process.stdout.write(`${'statistic'.padEnd(20)} ${'measured'.padStart(12)} ${'predicted'.padStart(12)} ${'rel. diff'.padStart(10)}\n`);
     for (const r of prof.rows) process.stdout.write(`${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`);
     const record = { schema: 'jartcal.profile/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), population: positionals[0], dataset: positionals[1], ...prof };

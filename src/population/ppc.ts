@@ -11,7 +11,11 @@ import { compareProfiles, featureStats, featureStatsWithin, sweepFeatures, type 
 import type { PopulationFile } from './types.js';
 
 /** The measurement's sweep in the model convention (SET at negative V). */
-export interface SweepConditions { vSetV: number; vResetV: number; rateVps: number; stepV: number; readVoltageV: number; complianceA: number | null }
+export interface SweepConditions {
+  vSetV: number; vResetV: number; rateVps: number; stepV: number; readVoltageV: number; complianceA: number | null;
+  /** External series resistance of the measurement circuit, Ω (as fitted with `--fit ...,seriesOhm`); 0 or absent: none. */
+  seriesOhm?: number;
+}
 
 export interface PpcOptions {
   devices: number; cycles: number; sweep: SweepConditions;
@@ -45,7 +49,9 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
   // The sweep starts with a SET: the device sits in its HRS, N = its (first cycle's) Ndiscmin (as the fit stage assumes).
   const res = simulate(params, wave, {
     ninit: params.Ndiscmin,
-    circuit: sweep.complianceA !== null ? { complianceA: sweep.complianceA } : undefined,
+    circuit: sweep.complianceA !== null || (sweep.seriesOhm ?? 0) > 0
+      ? { ...(sweep.complianceA !== null ? { complianceA: sweep.complianceA } : {}), ...((sweep.seriesOhm ?? 0) > 0 ? { seriesOhm: sweep.seriesOhm } : {}) }
+      : undefined,
     sampler: cs.sampler,
   });
   const out: SimulatedCycle[] = [];

@@ -60,3 +60,16 @@ test('within-device statistics exclude the device-to-device offset', async () =>
   assert.ok(Math.abs(w.hrsOhm.cv - Math.SQRT2 * 10 / 100) < 1e-12); // sd of {90,110} = 14.14, mean 100
   assert.ok(featureStats([...a, ...b]).hrsOhm.cv > 0.9);
 });
+
+test('an external series resistance in the sweep conditions adds to the simulated LRS (the circuit of fits made with seriesOhm)', () => {
+  const pop = loadPreset('paper-noise-free');
+  const [dev] = samplePopulation(pop, 1, createRng(5));
+  const base = simulateDeviceCycles(pop, dev, 1, SWEEP, createRng(6))[0]!;
+  const rs = 5000;
+  const withR = simulateDeviceCycles(pop, dev, 1, { ...SWEEP, seriesOhm: rs }, createRng(6))[0]!;
+  assert.ok(base.lrsOhm !== null && withR.lrsOhm !== null);
+  // read in the LRS at 0.2 V: R_read = R_device(V_dev) + R_s; the device sees a little less voltage
+  // and its LRS is nearly ohmic, so the difference is R_s within a few per cent
+  const added = (withR.lrsOhm as number) - (base.lrsOhm as number);
+  assert.ok(Math.abs(added / rs - 1) < 0.1, `LRS ${base.lrsOhm} → ${withR.lrsOhm} Ω (added ${added.toFixed(0)} Ω)`);
+});
