@@ -47,7 +47,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     for (const pc of prepared) {
       if (done.cycles.has(pc.cycle)) continue;
       const t0 = now();
-      const layout = createLayout(free, [], 1);
+      const layout = createLayout(free, [], 1, base);
       const s = startOf(pc, base);
       const g = fitGroup([pc], layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, pc.cycle));
       const fits = cycleFitsFromGroup(g, [pc], base, settings, 'independent', (now() - t0) / 1000);
@@ -58,7 +58,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   if (settings.mode === 'joint') {
     if (prepared.every((pc) => done.cycles.has(pc.cycle)) && done.device) return;
     const t0 = now();
-    const layout = createLayout(free, [], prepared.length);
+    const layout = createLayout(free, [], prepared.length, base);
     const s = startOf(prepared[0], base);
     const g = fitGroup(prepared, layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, 0));
     for (const f of cycleFitsFromGroup(g, prepared, base, settings, 'joint', (now() - t0) / 1000)) emit({ kind: 'cycle', fit: f });
@@ -74,7 +74,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   let prev: CycleFit | undefined;
   if (!device || !head.every((pc) => done.cycles.has(pc.cycle))) {
     const t0 = now();
-    const layout = createLayout(shared, perCycle, k);
+    const layout = createLayout(shared, perCycle, k, base);
     const s = startOf(head[0], base);
     const start = layout.entries.map((e) => startValue(e.name, s.p, s.o));
     const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
@@ -93,7 +93,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const have = done.cycles.get(pc.cycle);
     if (have) { prev = have; continue; }
     const t0 = now();
-    const layout = createLayout([], perCycle, 1);
+    const layout = createLayout([], perCycle, 1, devBase);
     const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
     const g = fitGroup([pc], layout, devBase, start, devSettings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
     const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');

@@ -28,14 +28,24 @@ export interface GroupLayout {
   space: ParamSpace;
 }
 
-export function createLayout(shared: FitParamName[], perCycle: ParamName[], nCycles: number): GroupLayout {
+/** The disc must stay shorter than the cell (lcell = disc + plug): the largest disc length a fit may take. */
+export const MAX_DISC_FRACTION = 0.98;
+
+/**
+ * `base`: the fixed parameters. When lcell is not fitted, the disc lengths (lnew, ldet) are bounded by
+ * MAX_DISC_FRACTION·lcell as well as by the parameter table (whose 5 nm upper bound exceeds the default
+ * 3 nm cell): a longer disc leaves a negative plug length, which the model refuses.
+ */
+export function createLayout(shared: FitParamName[], perCycle: ParamName[], nCycles: number, base?: Pick<JartParams, 'lcell'>): GroupLayout {
   const entries: { name: FitParamName; cycle: number }[] = [...shared.map((name) => ({ name, cycle: -1 }))];
   for (let j = 0; j < nCycles; j++) for (const name of perCycle) entries.push({ name, cycle: j });
+  const lcellFree = entries.some((e) => e.name === 'lcell');
   const space = createSpace(entries.map(({ name }) => {
     const c = CIRCUIT_PARAMS.find((x) => x.name === name);
     if (c) return { name, min: c.min, max: c.max, positive: false, typical: c.default, offset: c.offset };
     const s = PARAM_TABLE.find((p) => p.name === name)!;
-    return { name, min: s.min, max: s.max, positive: s.positive, typical: s.default };
+    const max = (name === 'lnew' || name === 'ldet') && base && !lcellFree ? Math.min(s.max, MAX_DISC_FRACTION * base.lcell) : s.max;
+    return { name, min: s.min, max, positive: s.positive, typical: Math.min(s.default, max) };
   }));
   return { shared, perCycle, nCycles, entries, space };
 }
@@ -44,6 +54,10 @@ export function createLayout(shared: FitParamName[], perCycle: ParamName[], nCyc
 export function cycleParams(layout: GroupLayout, base: JartParams, values: ArrayLike<number>, j: number): JartParams {
   const p = { ...base };
   layout.entries.forEach((e, k) => { if ((e.cycle === -1 || e.cycle === j) && !isCircuitParam(e.name)) p[e.name] = values[k]; });
+  // with lcell and a disc length both free, the bound above cannot hold the pair: keep the disc inside the cell
+  const top = MAX_DISC_FRACTION * p.lcell;
+  if (p.lnew > top) p.lnew = top;
+  if (p.ldet > top) p.ldet = top;
   return p;
 }
 

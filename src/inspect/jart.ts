@@ -60,7 +60,7 @@ export function createJartRefitter(opts: { now?: () => number } = {}): Refitter 
       const settings = refitSettings(req.settings, req.free, req.fit);
       const base = resolveParams({ ...req.fit.params, ...req.fixed });
       const pc = prepareCycle(req.data as unknown as FitCycleInput, settings.objective);
-      const layout = createLayout(settings.fitParams, [], 1);
+      const layout = createLayout(settings.fitParams, [], 1, base);
       const start = settings.fitParams.map((n) => (n in req.fit.params ? req.fit.params[n as keyof typeof req.fit.params] : startValue(n, base, settings.objective)));
       const rng = createRng((settings.seed ^ hashString(`${req.fit.device}#${req.fit.cycle}#refit`)) >>> 0);
       const g = fitGroup([pc], layout, base, start, settings, rng, ninitOf(req.fit, base));
