@@ -49,9 +49,7 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
   // The sweep starts with a SET: the device sits in its HRS, N = its (first cycle's) Ndiscmin (as the fit stage assumes).
   const res = simulate(params, wave, {
     ninit: params.Ndiscmin,
-    circuit: sweep.complianceA !== null || (sweep.seriesOhm ?? 0) > 0
-      ? { ...(sweep.complianceA !== null ? { complianceA: sweep.complianceA } : {}), ...((sweep.seriesOhm ?? 0) > 0 ? { seriesOhm: sweep.seriesOhm } : {}) }
-      : undefined,
+    circuit: { complianceA: sweep.complianceA ?? undefined, seriesOhm: sweep.seriesOhm },
     sampler: cs.sampler,
   });
   const out: SimulatedCycle[] = [];

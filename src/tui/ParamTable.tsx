@@ -36,7 +36,8 @@ export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], dev
 }
 
 export function ParamTable(p: ParamTableProps) {
-  const visible = Math.max(1, p.height - 5 - (circuitLine(p.fit, p.device) ? 1 : 0));
+  const circuit = circuitLine(p.fit, p.device);
+  const visible = Math.max(1, p.height - 5 - (circuit ? 1 : 0));
   const start = Math.max(0, Math.min(p.cursor - Math.floor(visible / 2), p.names.length - visible));
   const r = p.result;
   const head = r
@@ -69,7 +70,7 @@ export function ParamTable(p: ParamTableProps) {
           </Text>
         );
       })}
-      {(() => { const c = circuitLine(p.fit, p.device); return c ? <Text wrap="truncate" color="cyan">{c}</Text> : null; })()}
+      {circuit ? <Text wrap="truncate" color="cyan">{circuit}</Text> : null}
       {p.status ? <Text wrap="truncate" color="yellow">{p.status}</Text> : null}
       {r ? <Text wrap="truncate" color={r.rmsLog10 < p.fit.rmsLog10 ? 'green' : 'yellow'}>s save to fits.json · Esc/u discard</Text> : null}
     </Box>

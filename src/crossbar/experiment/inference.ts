@@ -31,11 +31,9 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   }
   const digitalAcc = digital.accuracy, records = digital.records as { trainLoss: number }[];
   const wd = digital.weights;
+  // every finished draw: its record and programming statistics (the checkpoint's unit)
   const draws: InferenceDraw[] = resume.from ? resume.from.draws.slice(0, cfg.training.repeats) : [];
   resume.save?.({ digital, draws });
-  const repeats: EpochRecord[][] = draws.map((d) => [d.record]);
-  type Programming = { repeat: number; pulses: number; meanAbsError: number; rmsError: number; notConverged: number; seconds: number; exactWeightAccuracy: number };
-  const programming: Programming[] = draws.map((d) => d.programming as Programming);
   for (let r = draws.length; r < cfg.training.repeats; r++) {
     const t0 = performance.now();
     const { mlp, layers, trainRng } = buildNetwork(cfg, r);
@@ -77,14 +75,16 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     const acc = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     if (wireStats) log(`repeat ${r + 1}: wire resistance ${cfg.wire.rWireOhm} Ω per segment, solver iterations ≤ ${Math.max(...wireStats.map((w) => w.iterationsMax))}`);
     const sec = (performance.now() - t0) / 1000;
-    programming.push({ repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact });
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
-    const record: EpochRecord = { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 };
-    repeats.push([record]);
-    draws.push({ record, programming: programming[programming.length - 1] });
+    draws.push({
+      record: { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 },
+      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact },
+    });
     resume.save?.({ digital, draws });
   }
-  const [m, sd] = meanStd(repeats.map((x) => x[0].testAccuracy));
+  const repeats: EpochRecord[][] = draws.map((d) => [d.record]);
+  const programming = draws.map((d) => d.programming);
+  const [m, sd] = meanStd(draws.map((d) => d.record.testAccuracy));
   const [me, sde] = meanStd(programming.map((p) => p.exactWeightAccuracy));
   return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde } };
 }
