@@ -36,6 +36,8 @@ export function createSpace(params: readonly SpaceParam[]): ParamSpace {
   const uMax = new Float64Array(n);
   const off = new Float64Array(n);
   const isLog = params.map((p) => p.positive || (p.offset ?? 0) > 0);
+  const pMin = Float64Array.from(params, (p) => p.min);
+  const pMax = Float64Array.from(params, (p) => p.max);
   params.forEach((p, i) => {
     if ((p.offset ?? 0) > 0) {
       off[i] = p.offset!;
@@ -60,7 +62,12 @@ export function createSpace(params: readonly SpaceParam[]): ParamSpace {
   };
   const fromU = (u: ArrayLike<number>): Float64Array => {
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = isLog[i] ? Math.max(0, Math.exp(u[i]) - off[i]) : u[i] * scale[i];
+    // Clamped to the parameter's own bounds: exp(ln(min)) can round to just below min (1e-10 →
+    // 9.999999999999996e-11), which a parameter check such as resolveParams then refuses.
+    for (let i = 0; i < n; i++) {
+      const p = isLog[i] ? Math.max(0, Math.exp(u[i]) - off[i]) : u[i] * scale[i];
+      v[i] = Math.min(pMax[i], Math.max(pMin[i], p));
+    }
     return v;
   };
   return {

@@ -32,3 +32,15 @@ test('the fit bounds the disc length by the cell length when lcell is fixed, and
   assert.equal(q.lcell, 2.5e-9);
   assert.ok(Math.abs(q.lnew - MAX_DISC_FRACTION * 2.5e-9) < 1e-18);
 });
+
+// exp(ln(1e-10)) is 9.999999999999996e-11: a fit that ends on lnew's lower bound handed the model a value just
+// below the table's minimum, which resolveParams refused (ddas04-cycles cycles 3 and 15, polimi experiment 89).
+test('a parameter on a bound of the log space maps back onto the bound, not past it', () => {
+  const layout = createLayout(['rnew', 'lnew'], [], 1, { ...DEFAULT_PARAMS });
+  for (const end of [layout.space.uMin, layout.space.uMax]) {
+    const v = layout.space.fromU(end);
+    const p = cycleParams(layout, DEFAULT_PARAMS, v, 0);
+    assert.doesNotThrow(() => resolveParams({ rnew: p.rnew, lnew: p.lnew }));
+  }
+  assert.ok(layout.space.fromU(layout.space.uMin)[1] >= 1e-10);
+});
