@@ -3,8 +3,9 @@ import type { Command } from './command.js';
 import { parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
 import { loadInspectInputs, saveFits } from '../io/inspect-files.js';
-import { formatSummary, summarizeFits } from '../inspect/summary.js';
+import { branchBreakdown, formatBranchBreakdown, formatSummary, summarizeFits, type BranchBreakdown } from '../inspect/summary.js';
 import { loadBackend } from './inspect-backend.js';
+import { jartCurve } from '../inspect/jart.js';
 
 const HELP = `Usage: jartcal inspect FITS.json [--dataset DATASET.json] [--population POPULATION.json] [--json]
 
@@ -29,6 +30,9 @@ Options:
   --json              print the summary as JSON and exit
   --summary           print the text summary and exit (also when on a terminal)
   --worst N           how many of the worst fits the summary lists (default 10)
+  --branches          with the summary: re-simulate every fitted cycle and report where the misfit
+                      sits (RMS of log10|I| by branch: SET out, SET back, RESET out, RESET back; every
+                      sample weighted equally); needs the dataset
 `;
 
 export const command: Command = {
@@ -37,7 +41,7 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('inspect', argv, {
-      dataset: { type: 'string' }, population: { type: 'string' }, json: { type: 'boolean' }, summary: { type: 'boolean' }, worst: { type: 'string' },
+      dataset: { type: 'string' }, population: { type: 'string' }, json: { type: 'boolean' }, summary: { type: 'boolean' }, worst: { type: 'string' }, branches: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new JartcalError('inspect: expected one fits file (jartcal inspect fits.json). See `jartcal inspect --help`.', { code: 'bad_arguments' });
     const fitsPath = positionals[0];
@@ -49,9 +53,15 @@ export const command: Command = {
       // A reader that stops early (`| head`) is not an error.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       const s = summarizeFits(inputs.fits, fitsPath, worst);
-      if (values.json) process.stdout.write(JSON.stringify({ ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath }, null, 2) + '\n');
+      let byBranch: BranchBreakdown | undefined;
+      if (values.branches) {
+        if (!inputs.dataset) throw new JartcalError(`inspect --branches: no measured data for ${fitsPath} (its dataset was not found; give --dataset FILE).`, { code: 'bad_arguments' });
+        byBranch = branchBreakdown(inputs.fits, inputs.dataset, jartCurve);
+      }
+      if (values.json) process.stdout.write(JSON.stringify({ ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath, ...(byBranch ? { byBranch } : {}) }, null, 2) + '\n');
       else {
         process.stdout.write(formatSummary(s));
+        if (byBranch) process.stdout.write(formatBranchBreakdown(byBranch));
         for (const n of inputs.notes) process.stdout.write(`note: ${n}\n`);
         if (!values.summary) process.stdout.write(`(not a terminal${process.env.CI ? ' / CI' : ''}: summary printed instead of the inspector)\n`);
       }

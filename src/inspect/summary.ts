@@ -1,6 +1,8 @@
 /** The non-interactive summary of a fits file (printed under CI, into a pipe, or as JSON with --json). */
-import { cycleRows, flagShort, fmtRms, sortRows, POOR_RMS_LOG10 } from './quality.js';
-import type { FitsFileView } from './schema.js';
+import { BRANCH_NAMES, cycleRows, flagShort, fmtRms, residualsLog10, rmsByBranch, sortRows, POOR_RMS_LOG10, type CurveModel } from './quality.js';
+import { cycleKey, indexDataset, type DatasetView, type FitsFileView } from './schema.js';
+import { findExcursions } from '../ingest/excursions.js';
+import { labelBranches } from '../ingest/features.js';
 
 export interface FitsSummary {
   fits: string; dataset: string; devices: number; cycles: number; converged: number; flagged: number; bad: number;
@@ -34,7 +36,7 @@ export function summarizeFits(fits: FitsFileView, fitsPath: string, nWorst = 10)
   };
 }
 
-const f3 = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
 
 export function formatSummary(s: FitsSummary): string {
   const lines = [
@@ -50,6 +52,59 @@ export function formatSummary(s: FitsSummary): string {
     for (const w of s.worst) {
       lines.push(`  ${w.device.padEnd(16).slice(0, 16)} ${String(w.cycle).padStart(5)} ${fmtRms(w.rmsLog10 ?? NaN).padStart(6)}  ${w.converged ? 'yes ' : 'NO  '}  ${w.flags.join(' ')}`);
     }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Where the misfit sits: per-point residuals of every cycle re-simulated with its fitted parameters, by branch. */
+export interface BranchBreakdown {
+  cycles: number; skipped: number; floorA: number;
+  branches: { name: string; points: number; pooledRmsLog10: number; medianCycleRmsLog10: number | null; shareOfSquares: number }[];
+}
+
+/**
+ * Re-simulates every fitted cycle that has measured data (the `model` is the inspector's, i.e. the fit's
+ * own waveform, compliance, series resistance and initial state) and reports, per branch (SET out,
+ * SET back, RESET out, RESET back, all): the pooled RMS of log10|I_meas| − log10|I_model| over all
+ * points, the median over cycles of each cycle's branch RMS, and the branch's share of the summed
+ * squared residual. Every sample counts equally here — unlike the fit's own RMS, which replaces the
+ * samples between the model's and the data's switching voltage by a fixed residual (docs/fitting.md §1),
+ * so these figures are larger where the switching voltages differ.
+ */
+export function branchBreakdown(fits: FitsFileView, dataset: DatasetView, model: CurveModel, floorA = 1e-12): BranchBreakdown {
+  const byKey = indexDataset(dataset);
+  const perCycle: number[][] = [[], [], [], [], []];
+  const sums = [0, 0, 0, 0, 0];
+  const counts = [0, 0, 0, 0, 0];
+  let used = 0;
+  let skipped = 0;
+  for (const fit of fits.cycles) {
+    const data = byKey.get(cycleKey(fit.device, fit.cycle));
+    const iModel = data ? model(fit.params, data, { fit, settings: fits.settings }) : null;
+    if (!data || !iModel) { skipped++; continue; }
+    used++;
+    const res = residualsLog10(data.iA, iModel, Math.max(floorA, data.currentFloorA ?? 0));
+    // A dataset written without branch labels (all −1) is labelled here as ingest does (model convention: SET at V < 0).
+    const branch = data.branch.some((b) => b >= 0) ? data.branch : labelBranches(data.vV, findExcursions(data.vV));
+    for (const b of rmsByBranch(res, branch)) {
+      const k = b.branch < 0 ? 4 : b.branch;
+      if (b.n > 0 && Number.isFinite(b.rmsLog10)) { perCycle[k].push(b.rmsLog10); sums[k] += b.rmsLog10 * b.rmsLog10 * b.n; counts[k] += b.n; }
+    }
+  }
+  const names = [...BRANCH_NAMES, 'all'];
+  const branches = names.map((name, k) => {
+    const sorted = perCycle[k].slice().sort((a, b) => a - b);
+    return { name, points: counts[k], pooledRmsLog10: counts[k] ? Math.sqrt(sums[k] / counts[k]) : NaN,
+      medianCycleRmsLog10: quantile(sorted, 0.5), shareOfSquares: sums[4] > 0 ? sums[k] / sums[4] : NaN };
+  }).filter((b) => b.points > 0);
+  return { cycles: used, skipped, floorA, branches };
+}
+
+export function formatBranchBreakdown(b: BranchBreakdown): string {
+  const lines = ['', `misfit by branch (${b.cycles} cycles re-simulated${b.skipped ? `, ${b.skipped} without data or refused` : ''}; every sample weighted equally, decades):`,
+    '  branch        points  pooled RMS  median cycle RMS  share of squares'];
+  for (const r of b.branches) {
+    lines.push(`  ${r.name.padEnd(12)} ${String(r.points).padStart(7)}  ${f3(r.pooledRmsLog10).padStart(10)}  ${f3(r.medianCycleRmsLog10).padStart(16)}  ${(r.name === 'all' ? '' : `${(100 * r.shareOfSquares).toFixed(0)} %`).padStart(16)}`);
   }
   return lines.join('\n') + '\n';
 }

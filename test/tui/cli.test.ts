@@ -84,6 +84,18 @@ test('inspect: a missing dataset is reported, not fatal; --dataset overrides', (
   const j = JSON.parse(cli(['inspect', join(dir, 'fits.json'), '--json', '--dataset', join(FIX, 'dataset.json')]).stdout);
   assert.equal(j.datasetFound, true);
   assert.equal(j.population, null, 'no population beside this fits file');
+  // --branches needs the measured data: refused with the reason when the dataset is missing
+  const nb = cli(['inspect', join(dir, 'fits.json'), '--summary', '--branches']);
+  assert.equal(nb.code, 2);
+  assert.match(nb.stderr, /--branches: no measured data for .*fits\.json .*give --dataset FILE/);
+  // with the dataset: every fitted cycle re-simulated through the JART model, the four branches reported
+  const b = cli(['inspect', join(dir, 'fits.json'), '--summary', '--branches', '--dataset', join(FIX, 'dataset.json')]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /misfit by branch \(12 cycles re-simulated/);
+  for (const name of ['SET out', 'SET back', 'RESET out', 'RESET back']) assert.match(b.stdout, new RegExp(`${name}\\s+\\d+\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+ %`));
+  const bj = JSON.parse(cli(['inspect', join(dir, 'fits.json'), '--json', '--branches', '--dataset', join(FIX, 'dataset.json')]).stdout);
+  assert.equal(bj.byBranch.cycles, 12);
+  assert.equal(bj.byBranch.branches.length, 5);
 });
 
 test('report: the CLI writes index.html and every plot as SVG and PNG; bad flags are refused', () => {

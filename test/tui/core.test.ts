@@ -4,7 +4,8 @@ import { BrailleCanvas, linesText } from '../../src/tui/canvas.js';
 import { densityU, expectedCounts, histogram, marginal } from '../../src/inspect/distribution.js';
 import { residualsLog10, rmsByBranch, diagnose, isBadFit } from '../../src/inspect/quality.js';
 import { replaceCycleFit, compareFits, buildRequest, toggleFree } from '../../src/inspect/refit.js';
-import { summarizeFits } from '../../src/inspect/summary.js';
+import { branchBreakdown, formatBranchBreakdown, summarizeFits } from '../../src/inspect/summary.js';
+import type { CurveModel } from '../../src/inspect/quality.js';
 import { validateFits } from '../../src/inspect/schema.js';
 import type { PopulationParam } from '../../src/inspect/schema.js';
 import { makeFixture } from '../helpers/inspect-fixture.js';
@@ -89,4 +90,31 @@ test('schema: a fits file is refused with the file and the JSON path of the firs
   const ok = validateFits({ schema: 'jartcal.fits/1', dataset: 'd', settings: {}, cycles: [{ device: 'A', cycle: 1, params: { rnew: 1e-8 }, rmsLog10: null, converged: false }] }, 'f.json');
   assert.ok(Number.isNaN(ok.cycles[0].rmsLog10), 'a null RMS (non-finite in JSON) reads as NaN');
   assert.deepEqual(ok.cycles[0].flags, []);
+});
+
+test('summary by branch: a model off by one decade on RESET out only puts all the misfit there; unlabelled data is labelled', () => {
+  const fx = makeFixture({ devices: 1, cycles: 2 });
+  const exact: CurveModel = (_p, data) => Float64Array.from(data.iA);
+  const offOnResetOut: CurveModel = (_p, data) => Float64Array.from(data.iA, (i, k) => (data.branch[k] === 2 ? i * 10 : i));
+  const zero = branchBreakdown(fx.fits, fx.dataset, exact);
+  assert.equal(zero.cycles, 2);
+  assert.ok(zero.branches.every((b) => b.pooledRmsLog10 < 1e-12));
+  const b = branchBreakdown(fx.fits, fx.dataset, offOnResetOut);
+  const by = Object.fromEntries(b.branches.map((r) => [r.name, r]));
+  // one decade on every RESET-out point above the current floor (the 0 V sample reads 0 A in both)
+  let above = 0, onBranch = 0;
+  for (const d of fx.dataset.devices) for (const c of d.cycles) c.iA.forEach((i, k) => { if (c.branch[k] === 2) { onBranch++; if (Math.abs(i) * 10 > (c.currentFloorA ?? 0)) above++; } });
+  assert.ok(Math.abs(by['RESET out'].pooledRmsLog10 - Math.sqrt(above / onBranch)) < 1e-9, `${by['RESET out'].pooledRmsLog10}`);
+  assert.ok(above / onBranch > 0.95);
+  assert.ok(Math.abs(by['RESET out'].shareOfSquares - 1) < 1e-9);
+  assert.equal(by['SET out'].pooledRmsLog10, 0);
+  assert.ok(Math.abs(by.all.pooledRmsLog10 - Math.sqrt(above / by.all.points)) < 1e-9);
+  // the same data written without branch labels: labelled from the voltage as ingest labels it
+  const unlabelled = { ...fx.dataset, devices: fx.dataset.devices.map((d) => ({ ...d, cycles: d.cycles.map((c) => ({ ...c, branch: c.branch.map(() => -1) })) })) };
+  const u = branchBreakdown(fx.fits, unlabelled, (_p, data) => Float64Array.from(data.iA, (i, k) => (fx.dataset.devices[0].cycles[0].branch[k] === 2 ? i * 10 : i)));
+  const ub = Object.fromEntries(u.branches.map((r) => [r.name, r]));
+  assert.ok(ub['RESET out'].shareOfSquares > 0.95, `share ${ub['RESET out'].shareOfSquares}`);
+  // a refused parameter set (model returns null) is counted, not fatal
+  assert.equal(branchBreakdown(fx.fits, fx.dataset, () => null).skipped, 2);
+  assert.match(formatBranchBreakdown(b), /RESET out\s+\d+\s+0\.9\d\d\s+0\.9\d\d\s+100 %/);
 });
