@@ -111,7 +111,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     const perRepeat = t.epochs * Math.ceil(Math.min(t.trainSamples, train.n));
     const doneSamples = cp.finished.length * perRepeat + (cp.current ? cp.current.epochsDone * Math.min(t.trainSamples, train.n) : 0);
     const prog = createProgress(`crossbar ${cfg.name}`, t.repeats * perRepeat);
-    if (doneSamples) prog.tick(doneSamples, '(resumed)');
+    if (doneSamples) prog.resumed(doneSamples, '(resumed)');
     for (let r = cp.finished.length; r < t.repeats; r++) {
       let last = 0, epochBase = cp.current?.repeat === r ? cp.current.epochsDone : 0;
       const records = runInSituRepeat(cfg, train, test, r, {

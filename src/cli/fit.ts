@@ -127,7 +127,7 @@ export const command: Command = {
     const scheduler = workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
     const total = countCycles(ds);
     const progress = createProgress('fit', total);
-    if (resumed?.cycles.length) progress.tick(resumed.cycles.length, '(resumed)');
+    if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
     const cp = openCheckpoint(ckpt, header);
     const t0 = performance.now();
     let result;

@@ -4,6 +4,8 @@
  */
 export interface Progress {
   tick(n?: number, note?: string): void;
+  /** Work already done before this run (resumed from a checkpoint): counted, but not in the rate behind the ETA. */
+  resumed(n: number, note?: string): void;
   done(note?: string): void;
 }
 
@@ -14,23 +16,30 @@ export function createProgress(label: string, total: number, opts: { stream?: No
   const minInterval = opts.minIntervalMs ?? (tty ? 100 : 5000);
   const t0 = now();
   let count = 0;
+  let skipped = 0;
   let last = -Infinity;
   const render = (note?: string): string => {
     const el = (now() - t0) / 1000;
     const frac = total > 0 ? Math.min(1, count / total) : 0;
-    const eta = count > 0 && total > count ? (el / count) * (total - count) : 0;
+    const ran = count - skipped;
+    const eta = total > count ? (ran > 0 ? (el / ran) * (total - count) : NaN) : 0;
     const width = 24;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
     return `${label} [${bar}] ${count}/${total} ${(frac * 100).toFixed(0)}% elapsed ${fmt(el)} eta ${fmt(eta)}${note ? ' ' + note : ''}`;
   };
+  const tick = (n = 1, note?: string): void => {
+    count += n;
+    const t = now();
+    if (t - last < minInterval && count < total) return;
+    last = t;
+    if (tty) stream.write(`\r\x1b[2K${render(note)}`);
+    else stream.write(render(note) + '\n');
+  };
   return {
-    tick(n = 1, note?: string) {
-      count += n;
-      const t = now();
-      if (t - last < minInterval && count < total) return;
-      last = t;
-      if (tty) stream.write(`\r\x1b[2K${render(note)}`);
-      else stream.write(render(note) + '\n');
+    tick,
+    resumed(n: number, note?: string) {
+      skipped += n;
+      tick(n, note);
     },
     done(note?: string) {
       if (tty) stream.write(`\r\x1b[2K${render(note)}\n`);
