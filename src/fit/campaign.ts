@@ -94,7 +94,8 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     if (have) { prev = have; continue; }
     const t0 = now();
     const layout = createLayout([], perCycle, 1, devBase);
-    const start = perCycle.map((n) => (prev ? prev.params[n] : devBase[n]));
+    // a cycle-level Ninit starts at the state the previous cycle ended in (the carried state it replaces)
+    const start = perCycle.map((n) => (prev ? (n === 'Ninit' && Number.isFinite(prev.endNdisc) ? prev.endNdisc : prev.params[n]) : devBase[n]));
     const g = fitGroup([pc], layout, devBase, start, devSettings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
     const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');
     const fit = cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];

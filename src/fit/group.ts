@@ -5,7 +5,7 @@
  * device stage of a campaign. The state carries over: cycle j starts where cycle j−1 ended
  * (clamped into cycle j's bounds by default); the first cycle starts at `carriedIn` (the end
  * state of a cycle fitted before), else at Ninit when it is fitted, else at N_min (SET first) or
- * N_max (RESET first).
+ * N_max (RESET first). With `Ninit` cycle-level, every cycle starts at its own fitted Ninit instead.
  */
 import { PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
@@ -98,9 +98,12 @@ export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base
   // settings.carryGeometry: a cycle starts with the filament geometry the previous one ended in
   let geom: Geometry | null = settings.carryGeometry ? geometryIn : null;
   const o = groupObjective(layout, settings.objective, values);
+  const ninitPerCycle = layout.perCycle.includes('Ninit');
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
-    const n0 = initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
+    // Ninit cycle-level: each cycle's initial state is fitted (what the cycle started in is not what the
+    // model says the previous cycle ended in, e.g. after other operations between the sweeps)
+    const n0 = ninitPerCycle ? p.Ninit : initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
     const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${geom ? `${geom.rM},${geom.lM}` : ''}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
     let ev = memo?.[j]?.get(key);
     if (!ev) {
