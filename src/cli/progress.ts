@@ -50,8 +50,10 @@ export function createProgress(label: string, total: number, opts: { stream?: No
 
 function fmt(s: number): string {
   if (!Number.isFinite(s)) return '?';
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
+  if (s < 59.95) return `${s.toFixed(1)}s`;
+  // whole seconds first, so that 119.6 s reads 2m00s, not 1m60s
+  const r = Math.round(s);
+  const m = Math.floor(r / 60);
+  if (m < 60) return `${m}m${String(r - 60 * m).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

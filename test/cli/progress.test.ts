@@ -23,3 +23,18 @@ test('progress: the ETA comes from the work done in this run, not from work resu
   q.tick(25);
   assert.match(lines.at(-1)!, /25\/100 25% elapsed 5\.0s eta 15\.0s/);
 });
+
+test('progress: times are rounded to whole seconds before minutes are split off (2m00s, not 1m60s)', () => {
+  let t = 0;
+  const { stream, lines } = sink();
+  const p = createProgress('run', 10, { stream, minIntervalMs: 0, now: () => t });
+  t = 119_600;
+  p.tick(1);
+  assert.match(lines.at(-1)!, /elapsed 2m00s/);
+  t = 59_970;
+  p.done();
+  assert.match(lines.at(-1)!, /elapsed 1m00s/);
+  t = 3_600_000 + 61_000;
+  p.done();
+  assert.match(lines.at(-1)!, /elapsed 1h01m/);
+});
