@@ -10,6 +10,7 @@
  *     [--floor A (current floor of the log residuals, A)] [--return-weight W (return-branch residual weight)]
  *     [--cycle-params a,b (cycle-level subset of --fit)] [--carry-geometry (docs/fitting.md §4)] [--device-cycles K] [--fix name=value,name=value]
  *     [--adaptive-levels (objective option adaptiveLevels: model switching at an adaptive N level)]
+ *     [--rate V/s (sweep rate where the file has no time base, instead of the dataset's assumed one)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ import { createProgress } from '../src/cli/progress.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import { lineChart } from '../src/plot/index.js';
 import { writePlot } from '../src/io/plot.js';
+import { findExcursions } from '../src/ingest/excursions.js';
+import { labelBranches } from '../src/ingest/features.js';
 
 type Row = Record<string, string>;
 function csv(path: string): Row[] {
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
   if (ci >= 0) args.splice(ci, 1);
   const deviceCycles = flag('--device-cycles');
   const fix = flag('--fix');
+  const rate = flag('--rate');
   const ai = args.indexOf('--adaptive-levels');
   const adaptiveLevels = ai >= 0;
   if (ai >= 0) args.splice(ai, 1);
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
     if (seriesOhm) c.options = { ...c.options, objective: { ...c.options.objective, seriesOhm: Number(seriesOhm) } };
     if (floorA) c.options = { ...c.options, objective: { ...c.options.objective, floorA: Number(floorA) } };
     if (returnWeight) c.options = { ...c.options, objective: { ...c.options.objective, returnWeight: Number(returnWeight) } };
+    if (rate) c.options = { ...c.options, objective: { ...c.options.objective, sweepRateVps: Number(rate) } };
     if (adaptiveLevels) c.options = { ...c.options, objective: { ...c.options.objective, adaptiveLevels: true } };
     if (deviceCycles) c.options = { ...c.options, deviceCycles: Number(deviceCycles) };
     if (fix) c.options = { ...c.options, fixed: { ...c.options.fixed, ...Object.fromEntries(fix.split(',').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; })) } };
@@ -124,7 +129,9 @@ async function main(): Promise<void> {
     const r = await fitDataset(c, settings, createWorkerPool(workers), { onRecord: (e) => { if (e.kind === 'cycle') progress.tick(1); } });
     progress.done();
     const dsPath = join(outDir, `${c.name}.dataset.json`);
-    writeJsonAtomic(dsPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/fit-shared.ts', note: c.note }, devices: c.devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: d.cycles[0].complianceA, metadata: {} })) });
+    writeJsonAtomic(dsPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/fit-shared.ts', note: c.note }, devices: c.devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: d.cycles[0].complianceA, metadata: {},
+      // branch labels as ingest writes them (the inspector colours SET and RESET points by them)
+      cycles: d.cycles.map((cy) => ({ ...cy, branch: labelBranches(cy.vV, findExcursions(cy.vV)) })) })) });
     const fits: FitsFile = { schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed: 1, dataset: `${c.name}.dataset.json`, settings, devices: r.devices, cycles: r.cycles, summary: summarizeFits(r.cycles, r.devices.length, (performance.now() - t0) / 1000) };
     writeJsonAtomic(join(outDir, `${c.name}.fits.json`), fits);
     const rms = r.cycles.map((x) => x.rmsLog10).sort((a, b) => a - b);
