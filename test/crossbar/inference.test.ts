@@ -64,3 +64,38 @@ test('inference after programming: draws give mean ± std, programming is record
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--epochs', '3', '--resume']), 2);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+// wire resistance in inference: JART devices (the paper's, nominal), 64×64 tiles, a perfect periphery so
+// that the only difference between the two evaluations of a draw is the wire
+test('inference with wire resistance: the same programmed devices with and without the wires; vanishing wires change nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-infw-'));
+  try {
+    const base = {
+      name: 'inference-wire-test', mode: 'inference', seed: 5, network: { sizes: [784, 16, 10] },
+      training: { epochs: 1, lr: 0.5, trainSamples: 2000, testSamples: 200, repeats: 1 },
+      tile: { maxInputSize: 64, maxOutputSize: 64 },
+      device: { model: 'aihwkit-jart', jart: { wMin: -1.5, wMax: 1.5, wBoundMin: -1.5, wBoundMax: 1.5 } },
+      program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000 },
+      forward: { isPerfect: true },
+    };
+    type P = { wireFreeAccuracy: number; rWireOhm: number; wireCurrentRatioMin: number; wireSolverConverged: number };
+    const run = async (rWireOhm: number): Promise<{ acc: number; p: P }> => {
+      const cfgPath = join(dir, `w${rWireOhm}.json`);
+      writeFileSync(cfgPath, JSON.stringify({ ...base, wire: { rWireOhm } }));
+      assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, `o${rWireOhm}`)]), 0);
+      const r = JSON.parse(readFileSync(join(dir, `o${rWireOhm}`, 'results.json'), 'utf8')) as { finalAccuracy: number; programming: P[] };
+      return { acc: r.finalAccuracy, p: r.programming[0] };
+    };
+    const tiny = await run(1e-6);
+    assert.equal(tiny.p.wireSolverConverged, 1);
+    assert.ok(tiny.p.wireCurrentRatioMin > 0.9999, `${tiny.p.wireCurrentRatioMin}`);
+    assert.equal(tiny.acc, tiny.p.wireFreeAccuracy, 'a vanishing wire resistance gives the wire-free accuracy');
+    // 1 Ω segments on 64 rows of 95–560 µS devices: a large share of the current is lost (r·G·n² ≈ 1)
+    const real = await run(1);
+    assert.equal(real.p.wireFreeAccuracy, tiny.p.wireFreeAccuracy, 'same draw, same programming');
+    assert.ok(real.p.wireCurrentRatioMin < 0.8, `current ratio ${real.p.wireCurrentRatioMin}`);
+    assert.notEqual(real.acc, real.p.wireFreeAccuracy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -93,3 +93,79 @@ export function idealColumnCurrents(g: ArrayLike<number>, rows: number, cols: nu
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) iA[j] += g[i * cols + j] * vIn[i];
   return iA;
 }
+
+/** Thomas factorisation of one tridiagonal line (sub a, diag b, super c): m (pivots) and cp, reused for every right-hand side. */
+function factorLine(a: Float64Array, b: Float64Array, c: Float64Array, n: number, m: Float64Array, cp: Float64Array): void {
+  m[0] = b[0]; cp[0] = c[0] / b[0];
+  for (let i = 1; i < n; i++) { m[i] = b[i] - a[i] * cp[i - 1]; cp[i] = c[i] / m[i]; }
+}
+
+export interface WireTransfer {
+  /** Column current j per volt on row i: t[j·rows + i] (S). The array is linear, so I_col = T·v_in exactly. */
+  t: Float64Array;
+  iterationsMax: number;
+  converged: boolean;
+}
+
+/**
+ * The array's transfer conductance matrix with wire resistance: one solve per driven row (1 V on row i,
+ * 0 on the others), the same block Gauss–Seidel as `solveWireIterative`, with every row- and column-line
+ * factorisation computed once (the line matrices depend on G and r_wire only). With the devices fixed
+ * (inference after programming) every later MVM is then a plain product with T — rows solves instead of
+ * one solve per input vector.
+ */
+export function wireTransferMatrix(g: ArrayLike<number>, rows: number, cols: number, rWireOhm: number, maxIter = 500, tol = 1e-10): WireTransfer {
+  const gw = 1 / rWireOhm;
+  // row lines (length cols) and column lines (length rows): sub-diagonal −gw, diagonal as in solveWireIterative
+  const rA = new Float64Array(cols), rC = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) { rA[j] = j > 0 ? -gw : 0; rC[j] = j < cols - 1 ? -gw : 0; }
+  const cA = new Float64Array(rows), cC = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) { cA[i] = i > 0 ? -gw : 0; cC[i] = i < rows - 1 ? -gw : 0; }
+  const rM = new Float64Array(rows * cols), rCp = new Float64Array(rows * cols);
+  const cM = new Float64Array(rows * cols), cCp = new Float64Array(rows * cols);
+  const b = new Float64Array(Math.max(rows, cols));
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) b[j] = gw + (j < cols - 1 ? gw : 0) + g[i * cols + j];
+    factorLine(rA, b, rC, cols, rM.subarray(i * cols, (i + 1) * cols), rCp.subarray(i * cols, (i + 1) * cols));
+  }
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) b[i] = (i > 0 ? gw : 0) + gw + g[i * cols + j];
+    factorLine(cA, b, cC, rows, cM.subarray(j * rows, (j + 1) * rows), cCp.subarray(j * rows, (j + 1) * rows));
+  }
+  const u = new Float64Array(rows * cols), v = new Float64Array(rows * cols);
+  const x = new Float64Array(Math.max(rows, cols));
+  const t = new Float64Array(rows * cols);
+  let iterationsMax = 0, allConverged = true;
+  for (let drive = 0; drive < rows; drive++) {
+    u.fill(0); v.fill(0);
+    for (let j = 0; j < cols; j++) u[drive * cols + j] = 1;
+    let it = 0, converged = false;
+    for (; it < maxIter; it++) {
+      let change = 0;
+      for (let i = 0; i < rows; i++) {
+        const m = i * cols;
+        // forward substitution on d_j = G·v + (j = 0: gw·V_in,i), then back substitution
+        for (let j = 0; j < cols; j++) {
+          const d = g[m + j] * v[m + j] + (j === 0 && i === drive ? gw : 0);
+          x[j] = j === 0 ? d / rM[m] : (d - rA[j] * x[j - 1]) / rM[m + j];
+        }
+        for (let j = cols - 2; j >= 0; j--) x[j] -= rCp[m + j] * x[j + 1];
+        for (let j = 0; j < cols; j++) { const dd = Math.abs(x[j] - u[m + j]); if (dd > change) change = dd; u[m + j] = x[j]; }
+      }
+      for (let j = 0; j < cols; j++) {
+        const m = j * rows;
+        for (let i = 0; i < rows; i++) {
+          const d = g[i * cols + j] * u[i * cols + j];
+          x[i] = i === 0 ? d / cM[m] : (d - cA[i] * x[i - 1]) / cM[m + i];
+        }
+        for (let i = rows - 2; i >= 0; i--) x[i] -= cCp[m + i] * x[i + 1];
+        for (let i = 0; i < rows; i++) { const dd = Math.abs(x[i] - v[i * cols + j]); if (dd > change) change = dd; v[i * cols + j] = x[i]; }
+      }
+      if (change <= tol) { converged = true; it++; break; }
+    }
+    if (it > iterationsMax) iterationsMax = it;
+    if (!converged) allConverged = false;
+    for (let j = 0; j < cols; j++) t[j * rows + drive] = v[(rows - 1) * cols + j] * gw;
+  }
+  return { t, iterationsMax, converged: allConverged };
+}

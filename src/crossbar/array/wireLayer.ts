@@ -3,17 +3,26 @@
  * physical array with inputs on the rows (V_i = V_read·x_i after the DAC) and outputs on the columns;
  * G_ij = I_read/V_read of each JART device. With the single-device mapping w = a + b·I_read, the
  * product is Σ_i a_ij·x_i (digital reference) + b̄·I_col,j/V_read, I_col from `solveWireIterative`
- * (b̄: the tile's mean slope, exact without G-bound variability). Allocates per call: inference only.
+ * (b̄: the tile's mean slope, exact without G-bound variability). I_col = T·v with T the array's transfer
+ * matrix (`wireTransferMatrix`, computed once per tile when attached: the devices do not change in inference).
  */
 import type { AnalogLayer } from '../core/analogLayer.js';
 import { JartArray } from '../device/jartArray.js';
-import { solveWireIterative } from './wire.js';
+import { wireTransferMatrix } from './wire.js';
 import { JartcalError } from '../../util/errors.js';
 
 export interface WireSettings { rWireOhm: number; vReadV: number; iterations: number; tol: number }
 
-export function attachWire(layer: AnalogLayer, s: WireSettings): { iterationsMax: number } {
-  const stats = { iterationsMax: 0 };
+export interface WireStats {
+  /** Largest Gauss–Seidel iteration count of the transfer-matrix solves. */
+  iterationsMax: number;
+  converged: boolean;
+  /** Smallest over the layer's tiles of Σ T / Σ G: the share of the wire-free column current that arrives (uniform input). */
+  currentRatioMin: number;
+}
+
+export function attachWire(layer: AnalogLayer, s: WireSettings): WireStats {
+  const stats: WireStats = { iterationsMax: 0, converged: true, currentRatioMin: 1 };
   layer.product = layer.tiles.map((row) => row.map((t) => {
     if (!(t.dev instanceof JartArray)) throw new JartcalError('wire resistance needs JART devices with the single-device mapping (device.model aihwkit-jart or jart, mapping.kind single-device)', { code: 'bad_config' });
     const dev = t.dev;
@@ -27,15 +36,20 @@ export function attachWire(layer: AnalogLayer, s: WireSettings): { iterationsMax
       a[i * nOut + o] = ak; bSum += bk;
     }
     const bMean = bSum / (nIn * nOut);
+    // the array is linear: its transfer matrix (one solve per driven row) makes every MVM a plain product
+    const tr = wireTransferMatrix(g, nIn, nOut, s.rWireOhm, s.iterations, s.tol);
+    if (tr.iterationsMax > stats.iterationsMax) stats.iterationsMax = tr.iterationsMax;
+    if (!tr.converged) stats.converged = false;
+    let sumT = 0, sumG = 0;
+    for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
+    stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
+    const tm = tr.t;
     return (xq: Float64Array, y: Float64Array): void => {
-      const v = new Float64Array(nIn);
-      for (let i = 0; i < nIn; i++) v[i] = s.vReadV * xq[i];
-      const res = solveWireIterative(g, nIn, nOut, v, s.rWireOhm, s.iterations, s.tol);
-      if (res.iterations > stats.iterationsMax) stats.iterationsMax = res.iterations;
       for (let o = 0; o < nOut; o++) {
-        let acc = 0;
-        for (let i = 0; i < nIn; i++) acc += a[i * nOut + o] * xq[i];
-        y[o] = acc + bMean * res.iA[o]; // I_col = Σ G·V_read·x = Σ I_read·x
+        let acc = 0, iCol = 0;
+        const m = o * nIn;
+        for (let i = 0; i < nIn; i++) { acc += a[i * nOut + o] * xq[i]; iCol += tm[m + i] * xq[i]; }
+        y[o] = acc + bMean * s.vReadV * iCol; // I_col = Σ T·V_read·x (no wire: Σ G·V_read·x = Σ I_read·x)
       }
     };
   }));

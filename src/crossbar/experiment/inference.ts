@@ -71,14 +71,21 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = targets[li][row * l.cols + col]; }));
     const accExact = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = saved[li][row * l.cols + col]; }));
+    // with wire resistance: the same programmed devices without it first (separates the IR-drop loss)
+    const accNoWire = cfg.wire.rWireOhm > 0 ? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng) : null;
     const wireStats = cfg.wire.rWireOhm > 0 ? layers.map((l) => attachWire(l, cfg.wire)) : null;
     const acc = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
-    if (wireStats) log(`repeat ${r + 1}: wire resistance ${cfg.wire.rWireOhm} Ω per segment, solver iterations ≤ ${Math.max(...wireStats.map((w) => w.iterationsMax))}`);
+    const wire = wireStats ? {
+      rWireOhm: cfg.wire.rWireOhm, wireFreeAccuracy: accNoWire!, iterationsMax: Math.max(...wireStats.map((w) => w.iterationsMax)),
+      converged: wireStats.every((w) => w.converged), currentRatioMin: Math.min(...wireStats.map((w) => w.currentRatioMin)),
+    } : undefined;
+    if (wire) log(`repeat ${r + 1}: wire resistance ${wire.rWireOhm} Ω per segment: ${acc.toFixed(2)} % (without it ${wire.wireFreeAccuracy.toFixed(2)} %); the weakest tile delivers ${(100 * wire.currentRatioMin).toFixed(1)} % of the wire-free current; solver iterations ≤ ${wire.iterationsMax}${wire.converged ? '' : ' (NOT converged)'}`);
     const sec = (performance.now() - t0) / 1000;
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
     draws.push({
       record: { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 },
-      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact },
+      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact,
+        ...(wire ? { rWireOhm: wire.rWireOhm, wireFreeAccuracy: wire.wireFreeAccuracy, wireSolverIterationsMax: wire.iterationsMax, wireSolverConverged: wire.converged ? 1 : 0, wireCurrentRatioMin: wire.currentRatioMin } : {}) },
     });
     resume.save?.({ digital, draws });
   }
