@@ -40,7 +40,11 @@ export function readCheckpoint(path: string): CheckpointFile | null {
  * Checkpoint of an inference run: the digitally trained weights (so a resumed run programs the same
  * network) and every finished device draw.
  */
-export interface InferenceDraw { record: EpochRecord; programming: Record<string, number> }
+export interface InferenceDraw {
+  record: EpochRecord; programming: Record<string, number>;
+  /** wire.sweepOhm: accuracy and delivered current share per wire resistance, on this draw's devices */
+  wireSweep?: { rWireOhm: number; accuracy: number; currentRatioMin: number; iterationsMax: number; converged: boolean }[];
+}
 export interface InferenceCheckpoint {
   configKey: string;
   digital: { weights: Float64Array[]; records: unknown[]; accuracy: number };

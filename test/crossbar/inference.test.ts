@@ -95,6 +95,20 @@ test('inference with wire resistance: the same programmed devices with and witho
     assert.equal(real.p.wireFreeAccuracy, tiny.p.wireFreeAccuracy, 'same draw, same programming');
     assert.ok(real.p.wireCurrentRatioMin < 0.8, `current ratio ${real.p.wireCurrentRatioMin}`);
     assert.notEqual(real.acc, real.p.wireFreeAccuracy);
+    // wire.sweepOhm: several resistances on the same draw, each as its own run gives it
+    const cfgPath = join(dir, 'sweep.json');
+    writeFileSync(cfgPath, JSON.stringify({ ...base, wire: { sweepOhm: [1e-6, 1] } }));
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'sweep')]), 0);
+    const sw = JSON.parse(readFileSync(join(dir, 'sweep', 'results.json'), 'utf8')) as { finalAccuracy: number; wireSweep: { rWireOhm: number; accuracyMean: number; currentRatioMin: number }[]; wireFreeAccuracyMean: number };
+    assert.deepEqual(sw.wireSweep.map((w) => w.rWireOhm), [1e-6, 1]);
+    assert.equal(sw.wireFreeAccuracyMean, tiny.p.wireFreeAccuracy);
+    assert.equal(sw.finalAccuracy, tiny.p.wireFreeAccuracy, 'rWireOhm 0: the headline accuracy is the wire-free one');
+    assert.equal(sw.wireSweep[0].accuracyMean, tiny.acc);
+    assert.equal(sw.wireSweep[1].accuracyMean, real.acc);
+    assert.ok(Math.abs(sw.wireSweep[1].currentRatioMin - real.p.wireCurrentRatioMin) < 1e-12);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...base, wire: { sweepOhm: [0] } }));
+    assert.equal(await main(['crossbar', 'run', bad, '--out', join(dir, 'bad')]), 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -40,7 +40,11 @@ export interface SoftBoundsConfig { dwMin: number; dwMinDtod: number; dwMinStd: 
 
 export interface ProgramConfig { method: 'write-verify' | 'open-loop' | 'ideal'; tolerance: number; maxPulses: number; pulsesPerStep: number }
 
-export interface WireConfig { rWireOhm: number; vReadV: number; iterations: number; tol: number }
+export interface WireConfig {
+  rWireOhm: number; vReadV: number; iterations: number; tol: number;
+  /** Inference: further wire resistances (Ω per segment) evaluated on the same programmed draw. */
+  sweepOhm: number[];
+}
 
 export interface ExperimentConfig {
   name: string; description: string; seed: number;
@@ -80,7 +84,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   mapping: { kind: 'single-device', weightScale: 1 },
   forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
   program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
-  wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9 },
+  wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [] },
 };
 
 function fail(path: string, what: string, file?: string): never {
@@ -147,5 +151,7 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
   if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
+  if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
+  if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
   return c;
 }

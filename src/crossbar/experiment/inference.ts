@@ -71,21 +71,29 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = targets[li][row * l.cols + col]; }));
     const accExact = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = saved[li][row * l.cols + col]; }));
-    // with wire resistance: the same programmed devices without it first (separates the IR-drop loss)
-    const accNoWire = cfg.wire.rWireOhm > 0 ? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng) : null;
-    const wireStats = cfg.wire.rWireOhm > 0 ? layers.map((l) => attachWire(l, cfg.wire)) : null;
-    const acc = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
-    const wire = wireStats ? {
-      rWireOhm: cfg.wire.rWireOhm, wireFreeAccuracy: accNoWire!, iterationsMax: Math.max(...wireStats.map((w) => w.iterationsMax)),
-      converged: wireStats.every((w) => w.converged), currentRatioMin: Math.min(...wireStats.map((w) => w.currentRatioMin)),
-    } : undefined;
-    if (wire) log(`repeat ${r + 1}: wire resistance ${wire.rWireOhm} Ω per segment: ${acc.toFixed(2)} % (without it ${wire.wireFreeAccuracy.toFixed(2)} %); the weakest tile delivers ${(100 * wire.currentRatioMin).toFixed(1)} % of the wire-free current; solver iterations ≤ ${wire.iterationsMax}${wire.converged ? '' : ' (NOT converged)'}`);
+    // with wire resistance: the same programmed devices without it first (separates the IR-drop loss),
+    // then each resistance of wire.sweepOhm on the same devices
+    const accNoWire = cfg.wire.rWireOhm > 0 || cfg.wire.sweepOhm.length ? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng) : null;
+    type WireEval = NonNullable<InferenceDraw['wireSweep']>[number];
+    const evalWire = (rWireOhm: number): WireEval => {
+      const st = layers.map((l) => attachWire(l, { ...cfg.wire, rWireOhm }));
+      const one = { rWireOhm, accuracy: 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng), currentRatioMin: Math.min(...st.map((w) => w.currentRatioMin)),
+        iterationsMax: Math.max(...st.map((w) => w.iterationsMax)), converged: st.every((w) => w.converged) };
+      for (const l of layers) l.product = null;
+      log(`repeat ${r + 1}: wire ${rWireOhm} Ω per segment: ${one.accuracy.toFixed(2)} % (without it ${accNoWire!.toFixed(2)} %); the weakest tile delivers ${(100 * one.currentRatioMin).toFixed(1)} % of the wire-free current; solver iterations ≤ ${one.iterationsMax}${one.converged ? '' : ' (NOT converged)'}`);
+      return one;
+    };
+    const wireSweep = cfg.wire.sweepOhm.map(evalWire);
+    const wire = cfg.wire.rWireOhm > 0 ? evalWire(cfg.wire.rWireOhm) : undefined;
+    const acc = wire ? wire.accuracy : 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     const sec = (performance.now() - t0) / 1000;
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
     draws.push({
       record: { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 },
       programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact,
-        ...(wire ? { rWireOhm: wire.rWireOhm, wireFreeAccuracy: wire.wireFreeAccuracy, wireSolverIterationsMax: wire.iterationsMax, wireSolverConverged: wire.converged ? 1 : 0, wireCurrentRatioMin: wire.currentRatioMin } : {}) },
+        ...(accNoWire !== null ? { wireFreeAccuracy: accNoWire } : {}),
+        ...(wire ? { rWireOhm: wire.rWireOhm, wireSolverIterationsMax: wire.iterationsMax, wireSolverConverged: wire.converged ? 1 : 0, wireCurrentRatioMin: wire.currentRatioMin } : {}) },
+      ...(wireSweep.length ? { wireSweep } : {}),
     });
     resume.save?.({ digital, draws });
   }
@@ -93,5 +101,13 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   const programming = draws.map((d) => d.programming);
   const [m, sd] = meanStd(draws.map((d) => d.record.testAccuracy));
   const [me, sde] = meanStd(programming.map((p) => p.exactWeightAccuracy));
-  return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde } };
+  // wire.sweepOhm: accuracy per wire resistance, mean ± std over the draws (each draw evaluated on its own devices)
+  const wireSweep = cfg.wire.sweepOhm.map((rWireOhm, k) => {
+    const accs = draws.map((d) => d.wireSweep?.[k]?.accuracy).filter((a): a is number => a !== undefined);
+    const [wm, ws] = meanStd(accs);
+    return { rWireOhm, accuracyMean: wm, accuracyStd: ws, accuracies: accs, currentRatioMin: Math.min(...draws.map((d) => d.wireSweep?.[k]?.currentRatioMin ?? 1)) };
+  });
+  const noWire = programming.map((p) => p.wireFreeAccuracy).filter((a): a is number => a !== undefined);
+  return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde,
+    ...(noWire.length ? { wireFreeAccuracyMean: meanStd(noWire)[0], wireFreeAccuracyStd: meanStd(noWire)[1] } : {}), ...(wireSweep.length ? { wireSweep } : {}) } };
 }
