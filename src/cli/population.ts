@@ -68,6 +68,8 @@ export const command: Command = {
         process.stderr.write(`  ${''.padEnd(12)} not used: ${ex.unidentified} unidentified, ${ex.outliers} outlier cycle value(s); ${ex.devicesLost} device(s) left without a value${sel ? `; excluded cycles sit at ${sel} (d2d)` : ''}${corr}\n`);
       }
     }
+    const rs = pop.circuit?.seriesOhm;
+    if (rs) process.stderr.write(`  ${'seriesOhm'.padEnd(12)} ${'lognormal'.padEnd(14)} center ${rs.center.toPrecision(4)}  d2d ${rs.spread.toPrecision(3)} (ln)  — the fits' external series resistance (measurement circuit), ${rs.n} devices\n`);
     process.stderr.write(`wrote ${values.out}\n`);
     return 0;
   },

@@ -24,8 +24,10 @@ Options:
   --seed S       random seed (default 1)
   --rate R       sweep rate in V/s when the dataset has no time (default 1)
   --series-resistance R
-                 external series resistance of the measurement circuit in Ω, for populations from fits
-                 made with it (\`--fit ...,seriesOhm\` or \`--series-resistance\`; fits.json devices[].circuit)
+                 external series resistance of the measurement circuit in Ω, the same for every device
+                 (0: none). Default: a population built from fits with a fitted resistance (\`--fit
+                 ...,seriesOhm\`) carries it per device (its "circuit" block) and each sampled device
+                 draws its own; otherwise none
   --within       predicted statistics per device, averaged over devices (cycle-to-cycle only; for a
                  dataset of many cycles of one device). Default: pooled over all devices and cycles.
 `;
@@ -47,14 +49,16 @@ export const command: Command = {
     }
     const pop = loadPopulationArg(positionals[0]);
     const ds = readDatasetFile(positionals[1]);
+    const given = values['series-resistance'] !== undefined;
     const seriesOhm = numberFlag('profile', 'series-resistance', values['series-resistance'], 0);
     if (!(seriesOhm >= 0)) throw new JartcalError(`profile: --series-resistance expects a resistance ≥ 0 in Ω, got ${seriesOhm}.`, { code: 'bad_arguments' });
-    const sweep = { ...sweepConditions(ds, rate), ...(seriesOhm > 0 ? { seriesOhm } : {}) };
+    // a stated resistance (0 included) overrides the population's per-device circuit
+    const sweep = { ...sweepConditions(ds, rate), ...(given ? { seriesOhm } : {}) };
     const progress = createProgress('profile', devices);
     const prof = predictiveProfile(pop, measuredFeatures(ds), { devices, cycles, sweep, pooling: values.within ? 'within' : 'all', onProgress: () => progress.tick() }, createRng(seed));
     progress.done();
     const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
-    process.stdout.write(`sweep: ${sweep.vSetV} V -> ${sweep.vResetV} V, step ${fmt(sweep.stepV)} V, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA ?? 'none'}${sweep.seriesOhm ? `, series ${sweep.seriesOhm} Ω` : ''}\n`);
+    process.stdout.write(`sweep: ${sweep.vSetV} V -> ${sweep.vResetV} V, step ${fmt(sweep.stepV)} V, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA ?? 'none'}${seriesLine(sweep.seriesOhm, pop.circuit?.seriesOhm)}\n`);
     process.stdout.write(`${'statistic'.padEnd(20)} ${'measured'.padStart(12)} ${'predicted'.padStart(12)} ${'rel. diff'.padStart(10)}\n`);
     for (const r of prof.rows) process.stdout.write(`${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`);
     const record = { schema: 'jartcal.profile/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), population: positionals[0], dataset: positionals[1], ...prof };
@@ -63,3 +67,9 @@ export const command: Command = {
     return 0;
   },
 };
+
+function seriesLine(stated: number | undefined, pop: { center: number; spread: number; n: number } | undefined): string {
+  if (stated !== undefined) return stated > 0 ? `, series ${stated} Ω` : '';
+  if (!pop) return '';
+  return `, series per device from the population (median ${pop.center.toPrecision(3)} Ω, ln sd ${pop.spread.toFixed(2)}, fitted on ${pop.n} devices)`;
+}

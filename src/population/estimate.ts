@@ -204,6 +204,15 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     if (tied >= 0.9 * cycles.length) delete base.Ninit;
   }
   const datasets = options.datasetPaths ?? (fits.dataset ? [fits.dataset] : []);
+  // the fitted external series resistance of each device (a fit with seriesOhm free): lognormal over devices
+  const rs = fits.devices.map((d) => d.circuit?.seriesOhm).filter((r): r is number => r !== undefined && Number.isFinite(r));
+  let circuit: PopulationFile['circuit'];
+  if (rs.length) {
+    const ln = rs.map((r) => Math.log(Math.max(r, 1))); // 0 Ω (no resistor found) counts as 1 Ω on the log scale
+    const m = ln.reduce((a, b) => a + b, 0) / ln.length;
+    const sd = ln.length > 1 ? Math.sqrt(ln.reduce((a, b) => a + (b - m) ** 2, 0) / (ln.length - 1)) : 0;
+    circuit = { seriesOhm: { family: 'lognormal', center: quantile(rs.map((r) => Math.max(r, 1)), 0.5), spread: sd, spreadKind: 'ln', n: rs.length } };
+  }
   return {
     schema: POPULATION_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), seed: o.seed,
     provenance: {
@@ -211,7 +220,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
       ...(Object.keys(exclusions).length ? { exclusions } : {}),
       method: `REML random effects ${o.useStderr ? 'with known fit standard errors' : 'ignoring the fit standard errors (fit noise counted as c2c)'}; family by Anderson-Darling on device means; ${o.bootstrap}-replicate parametric bootstrap CIs (95 %, percentile); Gaussian copula, moment estimator of the between-device covariance`,
     },
-    base, parameters, correlation,
+    base, parameters, correlation, ...(circuit ? { circuit } : {}),
   };
 }
 

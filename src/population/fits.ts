@@ -17,7 +17,9 @@ export interface CycleFitIn {
 export interface FitsIn {
   schema: 'jartcal.fits/1'; toolkitVersion: string; seed: number; dataset: string;
   settings: { fitParams?: ParamName[]; cycleParams?: ParamName[]; fixed?: Partial<Record<ParamName, number>>; [k: string]: unknown };
-  devices: { device: string; params: Partial<Record<ParamName, number>>; stderr: Partial<Record<ParamName, number>> }[];
+  devices: { device: string; params: Partial<Record<ParamName, number>>; stderr: Partial<Record<ParamName, number>>;
+    /** the device's fitted measurement circuit (`--fit ...,seriesOhm`): external series resistance, Ω */
+    circuit?: { seriesOhm?: number } }[];
   cycles: CycleFitIn[];
 }
 
@@ -47,7 +49,14 @@ export function validateFits(v: unknown, file = 'fits.json'): FitsIn {
   const settings = isObj(v.settings) ? v.settings : {};
   const devices = (Array.isArray(v.devices) ? v.devices : []).map((d: unknown, i: number) => {
     if (!isObj(d) || typeof d.device !== 'string') fail(file, `devices[${i}].device`, 'a string');
-    return { device: d.device, params: paramRecord(d.params ?? {}, file, `devices[${i}].params`), stderr: paramRecord(d.stderr ?? {}, file, `devices[${i}].stderr`) };
+    let circuit: { seriesOhm?: number } | undefined;
+    if (d.circuit !== undefined) {
+      if (!isObj(d.circuit)) fail(file, `devices[${i}].circuit`, 'an object {seriesOhm}');
+      const r = (d.circuit as Obj).seriesOhm;
+      if (r !== undefined && (typeof r !== 'number' || !Number.isFinite(r) || r < 0)) fail(file, `devices[${i}].circuit.seriesOhm`, 'a resistance ≥ 0 in Ω');
+      circuit = r === undefined ? {} : { seriesOhm: r as number };
+    }
+    return { device: d.device, params: paramRecord(d.params ?? {}, file, `devices[${i}].params`), stderr: paramRecord(d.stderr ?? {}, file, `devices[${i}].stderr`), ...(circuit ? { circuit } : {}) };
   });
   const cycles = v.cycles.map((c: unknown, i: number): CycleFitIn => {
     const p = `cycles[${i}]`;

@@ -31,6 +31,8 @@ export interface VariabilityProfile {
   rows: ProfileRow[];
   simulated: { devices: number; cycles: number; usable: number; pooling: 'all' | 'within' };
   seed: number;
+  /** the sweeps went through a series resistance drawn per device from the population's circuit */
+  seriesOhmPerDevice?: { center: number; spread: number; n: number };
 }
 
 export interface SimulatedCycle { tS: Float64Array; vV: Float64Array; iA: Float64Array; ok: boolean }
@@ -66,18 +68,29 @@ export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice,
   return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) => (c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV, sweep.complianceA) : null));
 }
 
+/** One device's external series resistance from the population's fitted circuit (lognormal), Ω; 0 without one. */
+export function deviceSeriesOhm(pop: PopulationFile, rng: Rng): number {
+  const c = pop.circuit?.seriesOhm;
+  return c ? c.center * Math.exp(c.spread * rng.normal()) : 0;
+}
+
 export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn[], opts: PpcOptions, rng: Rng): VariabilityProfile {
   const devices = samplePopulation(pop, opts.devices, rng.fork(1));
   const cr = rng.fork(2);
+  const rr = rng.fork(3);
   const perDevice: CycleFeaturesIn[][] = [];
   devices.forEach((d, i) => {
-    perDevice.push(simulateDeviceCycles(pop, d, opts.cycles, opts.sweep, cr.fork(d.index)).filter((f): f is CycleFeaturesIn => f !== null));
+    // the population's fitted circuit, one series resistance per device, unless the sweep states one
+    const sweep = opts.sweep.seriesOhm === undefined && pop.circuit ? { ...opts.sweep, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : opts.sweep;
+    perDevice.push(simulateDeviceCycles(pop, d, opts.cycles, sweep, cr.fork(d.index)).filter((f): f is CycleFeaturesIn => f !== null));
     opts.onProgress?.(i + 1, devices.length);
   });
   const predicted = perDevice.flat();
   const within = opts.pooling === 'within';
   const m = featureStats(measured), p = within ? featureStatsWithin(perDevice) : featureStats(predicted);
+  const perDev = opts.sweep.seriesOhm === undefined && pop.circuit ? { seriesOhmPerDevice: { center: pop.circuit.seriesOhm.center, spread: pop.circuit.seriesOhm.spread, n: pop.circuit.seriesOhm.n } } : {};
   return {
+    ...perDev,
     sweep: opts.sweep, measured: m, predicted: p, rows: compareProfiles(m, p),
     simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length, pooling: within ? 'within' : 'all' }, seed: rng.seed,
   };

@@ -78,6 +78,14 @@ export function readPopulation(v: unknown, file = 'population.json'): Population
   const rep = repairCorrelation(cm as number[][]);
   const correlation: PopulationFile['correlation'] = { ...(corr as PopulationFile['correlation']), matrix: rep.matrix };
   if (rep.repaired) { correlation.repaired = true; correlation.minEigenvalueBefore = rep.minEigenvalueBefore; }
+  if (v.circuit !== undefined) {
+    const c = v.circuit;
+    if (!isObj(c) || !isObj(c.seriesOhm)) fail('circuit', 'an object {seriesOhm: {family, center, spread, spreadKind, n}}');
+    const r = (c as Obj).seriesOhm as Obj;
+    if (r.family !== 'lognormal' || r.spreadKind !== 'ln') fail('circuit.seriesOhm', 'family "lognormal" with spreadKind "ln"');
+    if (!((num(r.center, 'circuit.seriesOhm.center') as number) > 0)) fail('circuit.seriesOhm.center', 'a resistance > 0 in Ω');
+    if (!((num(r.spread, 'circuit.seriesOhm.spread') as number) >= 0)) fail('circuit.seriesOhm.spread', 'a non-negative number');
+  }
   const prov = isObj(v.provenance) ? v.provenance : {};
   return {
     ...(v as unknown as PopulationFile),

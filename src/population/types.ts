@@ -66,6 +66,13 @@ export interface PopulationFile {
     /** the Pearson–Lawley selection correction was applied: y's values were partly excluded, x's complete. */
     selectionCorrected?: { y: ParamName[]; x: ParamName[] } };
   validity?: { ranges?: Partial<Record<ParamName, [number, number]>>; note?: string };
+  /**
+   * The measurement circuit of the fits (not a device property): the external series resistance each device
+   * was fitted with (`--fit ...,seriesOhm`), lognormal over devices — median `center` (Ω), `spread` = sd of
+   * ln R, from `n` devices. The variability profile draws one per simulated device; independent of the JART
+   * parameters (no copula term).
+   */
+  circuit?: { seriesOhm: { family: 'lognormal'; center: number; spread: number; spreadKind: 'ln'; n: number } };
   profile?: unknown;
   /** verbatim aihwkit JARTv1bDevice noise fields when the population came from an aihwkit config (presets). */
   aihwkit?: Record<string, number>;
