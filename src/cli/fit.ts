@@ -30,7 +30,10 @@ Parameters:
                         --series-resistance is then its first guess)
   --fix name=value      fix a parameter (repeatable; file units: m, eV, Ω, 1e26 m^-3; seriesOhm=R is
                         the same as --series-resistance R)
-  --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax)
+  --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax);
+                        Ninit here fits each cycle's starting state instead of carrying the previous
+                        cycle's end (sweeps separated by other operations); phiBn0 here lets the interface
+                        barrier change from cycle to cycle (docs/fitting.md §4, §7)
   --mode M              campaign (default): device-level + per-cycle parameters, warm starts;
                         joint: all cycles of a device share every parameter (e.g. several rates);
                         independent: each cycle alone
