@@ -78,19 +78,19 @@ export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn
   const devices = samplePopulation(pop, opts.devices, rng.fork(1));
   const cr = rng.fork(2);
   const rr = rng.fork(3);
+  // the population's fitted circuit, one series resistance per device, unless the sweep states one
+  const fromPop = opts.sweep.seriesOhm === undefined ? pop.circuit?.seriesOhm : undefined;
   const perDevice: CycleFeaturesIn[][] = [];
   devices.forEach((d, i) => {
-    // the population's fitted circuit, one series resistance per device, unless the sweep states one
-    const sweep = opts.sweep.seriesOhm === undefined && pop.circuit ? { ...opts.sweep, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : opts.sweep;
+    const sweep = fromPop ? { ...opts.sweep, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : opts.sweep;
     perDevice.push(simulateDeviceCycles(pop, d, opts.cycles, sweep, cr.fork(d.index)).filter((f): f is CycleFeaturesIn => f !== null));
     opts.onProgress?.(i + 1, devices.length);
   });
   const predicted = perDevice.flat();
   const within = opts.pooling === 'within';
   const m = featureStats(measured), p = within ? featureStatsWithin(perDevice) : featureStats(predicted);
-  const perDev = opts.sweep.seriesOhm === undefined && pop.circuit ? { seriesOhmPerDevice: { center: pop.circuit.seriesOhm.center, spread: pop.circuit.seriesOhm.spread, n: pop.circuit.seriesOhm.n } } : {};
   return {
-    ...perDev,
+    ...(fromPop ? { seriesOhmPerDevice: { center: fromPop.center, spread: fromPop.spread, n: fromPop.n } } : {}),
     sweep: opts.sweep, measured: m, predicted: p, rows: compareProfiles(m, p),
     simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length, pooling: within ? 'within' : 'all' }, seed: rng.seed,
   };

@@ -85,6 +85,7 @@ export function readPopulation(v: unknown, file = 'population.json'): Population
     if (r.family !== 'lognormal' || r.spreadKind !== 'ln') fail('circuit.seriesOhm', 'family "lognormal" with spreadKind "ln"');
     if (!((num(r.center, 'circuit.seriesOhm.center') as number) > 0)) fail('circuit.seriesOhm.center', 'a resistance > 0 in Ω');
     if (!((num(r.spread, 'circuit.seriesOhm.spread') as number) >= 0)) fail('circuit.seriesOhm.spread', 'a non-negative number');
+    num(r.n, 'circuit.seriesOhm.n');
   }
   const prov = isObj(v.provenance) ? v.provenance : {};
   return {

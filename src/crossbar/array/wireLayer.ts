@@ -2,9 +2,9 @@
  * Couples the wire-resistance solve into a layer's forward MVM (inference): each tile becomes a
  * physical array with inputs on the rows (V_i = V_read·x_i after the DAC) and outputs on the columns;
  * G_ij = I_read/V_read of each JART device. With the single-device mapping w = a + b·I_read, the
- * product is Σ_i a_ij·x_i (digital reference) + b̄·I_col,j/V_read, I_col from `solveWireIterative`
- * (b̄: the tile's mean slope, exact without G-bound variability). I_col = T·v with T the array's transfer
- * matrix (`wireTransferMatrix`, computed once per tile when attached: the devices do not change in inference).
+ * product is Σ_i a_ij·x_i (digital reference) + b̄·I_col,j/V_read (b̄: the tile's mean slope, exact without
+ * G-bound variability), with I_col = T·v and T the array's transfer matrix (`wireTransferMatrix`, computed
+ * once per tile when attached: the devices do not change in inference).
  */
 import type { AnalogLayer } from '../core/analogLayer.js';
 import { JartArray } from '../device/jartArray.js';

@@ -109,5 +109,10 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   });
   const noWire = programming.map((p) => p.wireFreeAccuracy).filter((a): a is number => a !== undefined);
   return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde,
-    ...(noWire.length ? { wireFreeAccuracyMean: meanStd(noWire)[0], wireFreeAccuracyStd: meanStd(noWire)[1] } : {}), ...(wireSweep.length ? { wireSweep } : {}) } };
+    ...(noWire.length ? wireFreeSummary(noWire) : {}), ...(wireSweep.length ? { wireSweep } : {}) } };
+}
+
+function wireFreeSummary(accs: number[]): { wireFreeAccuracyMean: number; wireFreeAccuracyStd: number } {
+  const [wireFreeAccuracyMean, wireFreeAccuracyStd] = meanStd(accs);
+  return { wireFreeAccuracyMean, wireFreeAccuracyStd };
 }
