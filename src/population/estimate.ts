@@ -11,7 +11,7 @@ import type { FitsIn } from './fits.js';
 import { PARAM_NAMES, paramInfo, type ParamName } from './params.js';
 import { fitRandomEffects, fitRandomEffectsCi, type ReGroup } from './reml.js';
 import { betweenCovariance, correlationFrom, repairCorrelation, selectionCorrectedCovariance } from './correlation.js';
-import { mean, normCdf, normalityTest, quantile } from './stats.js';
+import { mean, normCdf, normalityTest, quantile, variance } from './stats.js';
 import { isUnidentified, screenOutliers, selectionShift } from './screen.js';
 import { POPULATION_SCHEMA, type Family, type ParameterSpec, type PopulationFile } from './types.js';
 
@@ -208,10 +208,8 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
   const rs = fits.devices.map((d) => d.circuit?.seriesOhm).filter((r): r is number => r !== undefined && Number.isFinite(r));
   let circuit: PopulationFile['circuit'];
   if (rs.length) {
-    const ln = rs.map((r) => Math.log(Math.max(r, 1))); // 0 Ω (no resistor found) counts as 1 Ω on the log scale
-    const m = ln.reduce((a, b) => a + b, 0) / ln.length;
-    const sd = ln.length > 1 ? Math.sqrt(ln.reduce((a, b) => a + (b - m) ** 2, 0) / (ln.length - 1)) : 0;
-    circuit = { seriesOhm: { family: 'lognormal', center: quantile(rs.map((r) => Math.max(r, 1)), 0.5), spread: sd, spreadKind: 'ln', n: rs.length } };
+    const r1 = rs.map((r) => Math.max(r, 1)); // 0 Ω (no resistor found) counts as 1 Ω on the log scale
+    circuit = { seriesOhm: { family: 'lognormal', center: quantile(r1, 0.5), spread: Math.sqrt(variance(r1.map(Math.log))), spreadKind: 'ln', n: rs.length } };
   }
   return {
     schema: POPULATION_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), seed: o.seed,

@@ -27,13 +27,14 @@ export function attachWire(layer: AnalogLayer, s: WireSettings): WireStats {
     if (!(t.dev instanceof JartArray)) throw new JartcalError('wire resistance needs JART devices with the single-device mapping (device.model aihwkit-jart or jart, mapping.kind single-device)', { code: 'bad_config' });
     const dev = t.dev;
     const nIn = t.cols, nOut = t.rows;
+    // g: row-major by input row (the array's layout for the solve); a: the mapping offsets by output
     const g = new Float64Array(nIn * nOut), a = new Float64Array(nIn * nOut);
     let bSum = 0;
     for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) {
       const k = o * nIn + i;
       const [ak, bk] = dev.mapCoeffs(k);
       g[i * nOut + o] = dev.readCurrentA(k) / s.vReadV;
-      a[i * nOut + o] = ak; bSum += bk;
+      a[k] = ak; bSum += bk;
     }
     const bMean = bSum / (nIn * nOut);
     // the array is linear: its transfer matrix (one solve per driven row) makes every MVM a plain product
@@ -43,13 +44,16 @@ export function attachWire(layer: AnalogLayer, s: WireSettings): WireStats {
     let sumT = 0, sumG = 0;
     for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
     stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
-    const tm = tr.t;
+    // y_o = Σ_i a_oi·x_i + b̄·I_col,o with I_col = T·V_read·x (no wire: Σ G·V_read·x = Σ I_read·x): one
+    // effective matrix a + b̄·V_read·T (T is laid out t[o·nIn + i], as a)
+    const eff = a;
+    for (let k = 0; k < eff.length; k++) eff[k] += bMean * s.vReadV * tr.t[k];
     return (xq: Float64Array, y: Float64Array): void => {
       for (let o = 0; o < nOut; o++) {
-        let acc = 0, iCol = 0;
+        let acc = 0;
         const m = o * nIn;
-        for (let i = 0; i < nIn; i++) { acc += a[i * nOut + o] * xq[i]; iCol += tm[m + i] * xq[i]; }
-        y[o] = acc + bMean * s.vReadV * iCol; // I_col = Σ T·V_read·x (no wire: Σ G·V_read·x = Σ I_read·x)
+        for (let i = 0; i < nIn; i++) acc += eff[m + i] * xq[i];
+        y[o] = acc;
       }
     };
   }));

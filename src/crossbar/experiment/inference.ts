@@ -85,7 +85,7 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     };
     const wireSweep = cfg.wire.sweepOhm.map(evalWire);
     const wire = cfg.wire.rWireOhm > 0 ? evalWire(cfg.wire.rWireOhm) : undefined;
-    const acc = wire ? wire.accuracy : 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
+    const acc = wire ? wire.accuracy : accNoWire ?? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
     const sec = (performance.now() - t0) / 1000;
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
     draws.push({
