@@ -4,7 +4,11 @@
  *    shifted by R_LRS(data) − R_LRS(model) at −V_read, N = N_max;
  *  - HRS → filament: the HRS resistance scales roughly as l/(r²·N_min), so the mismatch at −V_read,
  *    N = N_min is spread over the free ones of rnew, lnew, Ndiscmin (equal shares in ln);
- *  - V_SET → kinetics: a few secant steps on dWa (else phiBn0) to match the measured V_SET.
+ *  - V_SET → kinetics: a few secant steps on dWa (else phiBn0) to match the measured V_SET;
+ *  - V_RESET → RESET-side heating: when Rtheff_scaling is free, a few secant steps on its log to
+ *    match the measured V_RESET (it scales R_th for V > 0 only, so the SET step above stands). Cells
+ *    that RESET well above the nominal 0.27's voltage want it near its lower bound, a basin the
+ *    optimiser does not reach from the nominal start (docs/fitting.md §7, aguirref).
  */
 import { operatingPoint, PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
 import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
@@ -72,5 +76,27 @@ export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly 
     }
     p[kin] = Math.abs(f1) < Math.abs(f0) ? x1 : x0;
   }
+  if (has('Rtheff_scaling') && pc.vResetV !== null && pc.vSetV !== null) p.Rtheff_scaling = secantLog(pc, p, o, 'Rtheff_scaling', pc.vResetV);
   return { p, o };
+}
+
+/**
+ * Secant on ln x (x = p[name]) so that the model's V_RESET meets `target`; a model that does not RESET
+ * inside the sweep counts as V_RESET = V_max + 0.2 V. Returns the best value tried.
+ */
+function secantLog(pc: PreparedCycle, p: JartParams, o: ObjectiveOptions, name: ParamName, target: number): number {
+  let vmax = 0;
+  for (const vv of pc.vV) vmax = Math.max(vmax, vv);
+  const ninit = pc.setFirst ? p.Ndiscmin : p.Ndiscmax;
+  const f = (x: number): number => (evaluateCycle(pc, { ...p, [name]: x }, ninit, o).vResetModelV ?? vmax + 0.2) - target;
+  let x0 = p[name], f0 = f(x0);
+  // more RESET-side heating, an earlier RESET: step up when the model RESETs too late
+  let x1 = clamp(name, x0 * (f0 > 0 ? 1.5 : 1 / 1.5)), f1 = f(x1);
+  for (let it = 0; it < 5 && Math.abs(f1) > 0.01 && f1 !== f0; it++) {
+    const l2 = Math.log(x1) - (f1 * (Math.log(x1) - Math.log(x0))) / (f1 - f0);
+    const x2 = clamp(name, Math.exp(l2));
+    if (!Number.isFinite(x2) || x2 === x1) break;
+    x0 = x1; f0 = f1; x1 = x2; f1 = f(x1);
+  }
+  return Math.abs(f1) < Math.abs(f0) ? x1 : x0;
 }
