@@ -11,6 +11,7 @@
  *     [--cycle-params a,b (cycle-level subset of --fit)] [--carry-geometry (docs/fitting.md §4)] [--device-cycles K] [--fix name=value,name=value]
  *     [--adaptive-levels (objective option adaptiveLevels: model switching at an adaptive N level)]
  *     [--rate V/s (sweep rate where the file has no time base, instead of the dataset's assumed one)]
+ *     [--mode campaign|joint|independent (as `jartcal fit --mode`; independent: every cycle alone, from its own first guess)]
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
   const deviceCycles = flag('--device-cycles');
   const fix = flag('--fix');
   const rate = flag('--rate');
+  const mode = flag('--mode');
+  if (mode !== undefined && !['campaign', 'joint', 'independent'].includes(mode)) throw new Error(`--mode: expected campaign, joint or independent, got '${mode}'`);
   const ai = args.indexOf('--adaptive-levels');
   const adaptiveLevels = ai >= 0;
   if (ai >= 0) args.splice(ai, 1);
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
     if (fix) c.options = { ...c.options, fixed: { ...c.options.fixed, ...Object.fromEntries(fix.split(',').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; })) } };
     if (cycleParams) c.options = { ...c.options, cycleParams: cycleParams.split(',') as NonNullable<FitOptions['cycleParams']> };
     if (carryGeometry) c.options = { ...c.options, carryGeometry: true };
+    if (mode) c.options = { ...c.options, mode: mode as NonNullable<FitOptions['mode']> };
     const settings = resolveFitSettings({ ...c.options, seed: 1 });
     const total = c.devices.reduce((a, d) => a + d.cycles.length, 0);
     const progress = createProgress(c.name, total);
