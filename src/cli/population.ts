@@ -60,16 +60,16 @@ export const command: Command = {
     });
     writePopulationFile(values.out, pop);
     for (const [n, p] of Object.entries(pop.parameters)) {
-      process.stderr.write(`  ${n.padEnd(12)} ${p.family.padEnd(14)} center ${p.d2d.center.toPrecision(4)}  d2d ${p.d2d.spread.toPrecision(3)} (${p.d2d.spreadKind})  c2c ${p.c2c.spread.toPrecision(3)}\n`);
+      process.stderr.write(`  ${n.padEnd(14)} ${p.family.padEnd(14)} center ${p.d2d.center.toPrecision(4)}  d2d ${p.d2d.spread.toPrecision(3)} (${p.d2d.spreadKind})  c2c ${p.c2c.spread.toPrecision(3)}\n`);
       const ex = p.diagnostics?.excluded;
       if (ex) {
         const sel = ex.selection?.map((q) => `${q.param} ${q.meanZ >= 0 ? '+' : ''}${q.meanZ.toFixed(2)} sd`).join(', ');
         const corr = ex.selectionCorrection ? `; d2d corrected ×${ex.selectionCorrection.d2dSpreadFactor.toFixed(3)} for the selection (on ${ex.selectionCorrection.on.join(', ')})` : '';
-        process.stderr.write(`  ${''.padEnd(12)} not used: ${ex.unidentified} unidentified, ${ex.outliers} outlier cycle value(s); ${ex.devicesLost} device(s) left without a value${sel ? `; excluded cycles sit at ${sel} (d2d)` : ''}${corr}\n`);
+        process.stderr.write(`  ${''.padEnd(14)} not used: ${ex.unidentified} unidentified, ${ex.outliers} outlier cycle value(s); ${ex.devicesLost} device(s) left without a value${sel ? `; excluded cycles sit at ${sel} (d2d)` : ''}${corr}\n`);
       }
     }
     const rs = pop.circuit?.seriesOhm;
-    if (rs) process.stderr.write(`  ${'seriesOhm'.padEnd(12)} ${'lognormal'.padEnd(14)} center ${rs.center.toPrecision(4)}  d2d ${rs.spread.toPrecision(3)} (ln)  — the fits' external series resistance (measurement circuit), ${rs.n} devices\n`);
+    if (rs) process.stderr.write(`  ${'seriesOhm'.padEnd(14)} ${'lognormal'.padEnd(14)} center ${rs.center.toPrecision(4)}  d2d ${rs.spread.toPrecision(3)} (ln)  — the fits' external series resistance (measurement circuit), ${rs.n} devices\n`);
     process.stderr.write(`wrote ${values.out}\n`);
     return 0;
   },
