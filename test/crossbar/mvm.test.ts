@@ -91,3 +91,52 @@ test('wire resistance coupled into the forward MVM: vanishing wires give the pla
   l.forward(x, 0, y2, 0, PERFECT_IO, fr);
   assert.ok(y2.some((yy, o) => Math.abs(yy - y0[o]) > 1e-3), 'IR drop changes the outputs');
 });
+
+test('wire resistance with the differential pair: vanishing wires give the plain product, the column currents match a direct nodal solve, and the IR drop costs far less than with the single-device mapping', async () => {
+  const { JartArray } = await import('../../src/crossbar/device/jartArray.js');
+  const { FitEulerEngine, PAPER_PULSES } = await import('../../src/crossbar/device/jartEngine.js');
+  const { NO_VAR } = await import('../../src/crossbar/device/types.js');
+  const { DifferentialPairArray } = await import('../../src/crossbar/mapping/mapping.js');
+  const { attachWire } = await import('../../src/crossbar/array/wireLayer.js');
+  const { solveWireDirect } = await import('../../src/crossbar/array/wire.js');
+  const eng = new FitEulerEngine(PAPER_PULSES);
+  const v = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
+  const mk = (size: number, seed: number) => new JartArray({ size, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(seed));
+  const nIn = 12, nOut = 5, vRead = 0.2, rWire = 20;
+  const pairs: InstanceType<typeof DifferentialPairArray>[] = [];
+  const lp = new AnalogLayer(nIn, nOut, false, 0, 0, (size) => { const p = new DifferentialPairArray(mk(size, 2), mk(size, 3), 1.5); pairs.push(p); return p; });
+  const ls = new AnalogLayer(nIn, nOut, false, 0, 0, (size) => mk(size, 2));
+  const rng = createRng(4);
+  const w = Float64Array.from({ length: nOut * nIn }, () => 2.4 * rng.next() - 1.2);
+  lp.setWeights(w); ls.setWeights(w);
+  const x = Float64Array.from({ length: nIn }, () => rng.next());
+  const fr = new FastRng(createRng(1));
+  const out = (l: AnalogLayer) => { const y = new Float64Array(nOut); l.forward(x, 0, y, 0, PERFECT_IO, fr); return y; };
+  const p0 = out(lp), s0 = out(ls);
+  attachWire(lp, { rWireOhm: 1e-6, vReadV: vRead, iterations: 200, tol: 1e-12 });
+  const p1 = out(lp);
+  for (let o = 0; o < nOut; o++) assert.ok(Math.abs(p1[o] - p0[o]) < 1e-5, `no-wire limit ${o}: ${p1[o]} vs ${p0[o]}`);
+  attachWire(lp, { rWireOhm: rWire, vReadV: vRead, iterations: 500, tol: 1e-12 });
+  attachWire(ls, { rWireOhm: rWire, vReadV: vRead, iterations: 500, tol: 1e-12 });
+  const p2 = out(lp), s2 = out(ls);
+  // independent check: nominal devices share one line g = c0 + c1·I, so y_o = s·Σ_i (c0⁺ − c0⁻)·x_i + s·c1·(I⁺_col − I⁻_col)
+  // with the column currents from the dense nodal solve of each array (inputs on the rows at V_read·x)
+  const [plus, minus] = pairs[0].devices as [InstanceType<typeof JartArray>, InstanceType<typeof JartArray>];
+  const [a, b] = plus.mapCoeffs(0);
+  const lo = plus.wMin(0), span = plus.wMax(0) - lo;
+  const cols = (d: InstanceType<typeof JartArray>) => {
+    const g = new Float64Array(nIn * nOut);
+    for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) g[i * nOut + o] = d.readCurrentA(o * nIn + i) / vRead;
+    return solveWireDirect(g, nIn, nOut, Array.from(x, (xi) => vRead * xi), rWire);
+  };
+  const ip = cols(plus), im = cols(minus);
+  for (let o = 0; o < nOut; o++) {
+    const want = 1.5 * (b / span) * (ip[o] - im[o]); // the offsets (a − lo)/span cancel between the two devices
+    assert.ok(Math.abs(p2[o] - want) < 1e-6 * (1 + Math.abs(want)), `output ${o}: ${p2[o]} vs direct ${want}`);
+    assert.ok(Math.abs((a - lo) / span - (a - minus.wMin(0)) / (minus.wMax(0) - minus.wMin(0))) < 1e-12);
+  }
+  // the pair's offsets cancel; the single device's do not (its error is common-mode, ≈ −2·δ·Σx)
+  const rms = (y: Float64Array, y0: Float64Array) => Math.sqrt(y.reduce((acc, yy, o) => acc + (yy - y0[o]) ** 2, 0) / nOut);
+  const ep = rms(p2, p0), es = rms(s2, s0);
+  assert.ok(ep > 0 && ep < 0.5 * es, `RMS output error from the IR drop: pair ${ep}, single device ${es}`);
+});

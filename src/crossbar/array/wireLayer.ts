@@ -1,13 +1,20 @@
 /**
  * Couples the wire-resistance solve into a layer's forward MVM (inference): each tile becomes a
- * physical array with inputs on the rows (V_i = V_read·x_i after the DAC) and outputs on the columns;
- * G_ij = I_read/V_read of each JART device. With the single-device mapping w = a + b·I_read, the
- * product is Σ_i a_ij·x_i (digital reference) + b̄·I_col,j/V_read (b̄: the tile's mean slope, exact without
- * G-bound variability), with I_col = T·v and T the array's transfer matrix (`wireTransferMatrix`, computed
- * once per tile when attached: the devices do not change in inference).
+ * physical array (two with the differential pair) with inputs on the rows (V_i = V_read·x_i after the
+ * DAC) and outputs on the columns; G_ij = I_read/V_read of each JART device. The array is linear, so
+ * its transfer matrix T (`wireTransferMatrix`, once per array when attached: the devices do not change
+ * in inference) gives the column currents I_col = T·v, and T_ij replaces G_ij as device ij's effective
+ * conductance (exact as the wire resistance vanishes; the column sums are exact for any):
+ * - single device, w = a + b·I_read (b global): y = Σ_i (a_ij + b·V_read·T_ij)·x_i, i.e. the digital
+ *   offsets plus b times the column current;
+ * - differential pair, w = s·(g⁺ − g⁻) with g = (w_dev − w_lo)/(w_hi − w_lo) of each device: the same
+ *   line per device, g = (a − w_lo)/(w_hi − w_lo) + b/(w_hi − w_lo)·I_read, on each of the two arrays —
+ *   the offsets of the two largely cancel, so a relative IR drop δ costs a weight error ≈ −δ·w instead of
+ *   the single device's common-mode one.
  */
 import type { AnalogLayer } from '../core/analogLayer.js';
 import { JartArray } from '../device/jartArray.js';
+import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { wireTransferMatrix } from './wire.js';
 import { JartcalError } from '../../util/errors.js';
 
@@ -21,33 +28,45 @@ export interface WireStats {
   currentRatioMin: number;
 }
 
+/** A JART array's read conductances laid out for the solve (row-major by input row) and its transfer matrix. */
+function transfer(dev: JartArray, nIn: number, nOut: number, s: WireSettings, stats: WireStats): Float64Array {
+  const g = new Float64Array(nIn * nOut);
+  for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) g[i * nOut + o] = dev.readCurrentA(o * nIn + i) / s.vReadV;
+  const tr = wireTransferMatrix(g, nIn, nOut, s.rWireOhm, s.iterations, s.tol);
+  if (tr.iterationsMax > stats.iterationsMax) stats.iterationsMax = tr.iterationsMax;
+  if (!tr.converged) stats.converged = false;
+  let sumT = 0, sumG = 0;
+  for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
+  stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
+  return tr.t; // laid out t[o·nIn + i], as the device index
+}
+
+/** eff += sign·scale·(offset_k + slope_k·V_read·T_k), the line g(I) or w(I) of each device k with I = V_read·T_k. */
+function addLine(eff: Float64Array, dev: JartArray, t: Float64Array, vReadV: number, sign: number, normalised: boolean, scale: number): void {
+  for (let k = 0; k < eff.length; k++) {
+    const [a, b] = dev.mapCoeffs(k);
+    if (normalised) {
+      const lo = dev.wMin(k), span = dev.wMax(k) - lo;
+      eff[k] += sign * scale * ((a - lo) / span + (b / span) * vReadV * t[k]);
+    } else eff[k] += sign * scale * (a + b * vReadV * t[k]);
+  }
+}
+
 export function attachWire(layer: AnalogLayer, s: WireSettings): WireStats {
   const stats: WireStats = { iterationsMax: 0, converged: true, currentRatioMin: 1 };
+  const refuse = () => new JartcalError('wire resistance needs JART devices (device.model aihwkit-jart or jart), single-device or differential-pair mapping', { code: 'bad_config' });
   layer.product = layer.tiles.map((row) => row.map((t) => {
-    if (!(t.dev instanceof JartArray)) throw new JartcalError('wire resistance needs JART devices with the single-device mapping (device.model aihwkit-jart or jart, mapping.kind single-device)', { code: 'bad_config' });
-    const dev = t.dev;
     const nIn = t.cols, nOut = t.rows;
-    // g: row-major by input row (the array's layout for the solve); a: the mapping offsets by output
-    const g = new Float64Array(nIn * nOut), a = new Float64Array(nIn * nOut);
-    let bSum = 0;
-    for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) {
-      const k = o * nIn + i;
-      const [ak, bk] = dev.mapCoeffs(k);
-      g[i * nOut + o] = dev.readCurrentA(k) / s.vReadV;
-      a[k] = ak; bSum += bk;
-    }
-    const bMean = bSum / (nIn * nOut);
-    // the array is linear: its transfer matrix (one solve per driven row) makes every MVM a plain product
-    const tr = wireTransferMatrix(g, nIn, nOut, s.rWireOhm, s.iterations, s.tol);
-    if (tr.iterationsMax > stats.iterationsMax) stats.iterationsMax = tr.iterationsMax;
-    if (!tr.converged) stats.converged = false;
-    let sumT = 0, sumG = 0;
-    for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
-    stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
-    // y_o = Σ_i a_oi·x_i + b̄·I_col,o with I_col = T·V_read·x (no wire: Σ G·V_read·x = Σ I_read·x): one
-    // effective matrix a + b̄·V_read·T (T is laid out t[o·nIn + i], as a)
-    const eff = a;
-    for (let k = 0; k < eff.length; k++) eff[k] += bMean * s.vReadV * tr.t[k];
+    // y_o = Σ_i eff[o·nIn + i]·x_i: the mapping's lines with each device's effective conductance
+    const eff = new Float64Array(nIn * nOut);
+    if (t.dev instanceof JartArray) addLine(eff, t.dev, transfer(t.dev, nIn, nOut, s, stats), s.vReadV, 1, false, 1);
+    else if (t.dev instanceof ScaledArray && t.dev.inner instanceof JartArray) addLine(eff, t.dev.inner, transfer(t.dev.inner, nIn, nOut, s, stats), s.vReadV, 1, false, t.dev.scale);
+    else if (t.dev instanceof DifferentialPairArray) {
+      const [plus, minus] = t.dev.devices;
+      if (!(plus instanceof JartArray) || !(minus instanceof JartArray)) throw refuse();
+      addLine(eff, plus, transfer(plus, nIn, nOut, s, stats), s.vReadV, 1, true, t.dev.scale);
+      addLine(eff, minus, transfer(minus, nIn, nOut, s, stats), s.vReadV, -1, true, t.dev.scale);
+    } else throw refuse();
     return (xq: Float64Array, y: Float64Array): void => {
       for (let o = 0; o < nOut; o++) {
         let acc = 0;

@@ -10,7 +10,9 @@ import type { DeviceArray } from '../device/types.js';
 
 export class ScaledArray implements DeviceArray {
   readonly kind: string; readonly size: number;
-  constructor(private readonly d: DeviceArray, private readonly scale: number) { this.kind = d.kind; this.size = d.size; }
+  constructor(private readonly d: DeviceArray, readonly scale: number) { this.kind = d.kind; this.size = d.size; }
+  /** The wrapped array. */
+  get inner(): DeviceArray { return this.d; }
   get pulsesApplied(): number { return this.d.pulsesApplied; }
   weight(k: number): number { return this.scale * this.d.weight(k); }
   pulse(k: number, count: number): number { return this.scale * this.d.pulse(k, count); }
@@ -23,7 +25,7 @@ export class ScaledArray implements DeviceArray {
 
 export class DifferentialPairArray implements DeviceArray {
   readonly kind: string; readonly size: number;
-  constructor(private readonly plus: DeviceArray, private readonly minus: DeviceArray, private readonly scale: number) {
+  constructor(private readonly plus: DeviceArray, private readonly minus: DeviceArray, readonly scale: number) {
     this.kind = `pair(${plus.kind})`; this.size = plus.size;
   }
   get pulsesApplied(): number { return this.plus.pulsesApplied + this.minus.pulsesApplied; }
