@@ -107,7 +107,7 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
         }
       }
     };
-    if (c.mapping.kind === 'differential-pair') return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale);
+    if (c.mapping.kind === 'differential-pair') return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale, c.mapping.pairZero);
     const d = one(r);
     return c.mapping.weightScale === 1 ? d : new ScaledArray(d, c.mapping.weightScale);
   };

@@ -59,7 +59,9 @@ export interface ExperimentConfig {
   training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
   tile: { maxInputSize: number; maxOutputSize: number };
   device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig };
-  mapping: { kind: 'single-device' | 'differential-pair'; weightScale: number };
+  /** pairZero (differential pair): 'low' = w 0 at both devices' g = 0, a weight's magnitude on one device
+   *  (in-situ training with one-sided SETs); 'mid' = w 0 at g = ½ on both, a weight split symmetrically (write-verify). */
+  mapping: { kind: 'single-device' | 'differential-pair'; weightScale: number; pairZero: 'low' | 'mid' };
   forward: IOParams; backward: IOParams; update: UpdateParams;
   program: ProgramConfig; wire: WireConfig;
 }
@@ -81,7 +83,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     },
     softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
   },
-  mapping: { kind: 'single-device', weightScale: 1 },
+  mapping: { kind: 'single-device', weightScale: 1, pairZero: 'low' },
   forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
   program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
   wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [] },
@@ -123,6 +125,7 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['device.model', (c) => c.device.model, ['aihwkit-jart', 'jart', 'soft-bounds', 'ideal']],
   ['device.jart.engine', (c) => c.device.jart.engine, ['table', 'exact']],
   ['mapping.kind', (c) => c.mapping.kind, ['single-device', 'differential-pair']],
+  ['mapping.pairZero', (c) => c.mapping.pairZero, ['low', 'mid']],
   ['forward.noiseManagement', (c) => c.forward.noiseManagement, ['abs_max', 'none']],
   ['forward.boundManagement', (c) => c.forward.boundManagement, ['iterative', 'none']],
   ['backward.noiseManagement', (c) => c.backward.noiseManagement, ['abs_max', 'none']],

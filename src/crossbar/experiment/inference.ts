@@ -7,7 +7,7 @@
 import type { ExperimentConfig } from './config.js';
 import { buildNetwork, type Dataset, type EpochRecord } from './inSitu.js';
 import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.js';
-import { writeVerify } from '../program/writeVerify.js';
+import { programCell } from '../program/writeVerify.js';
 import { meanStd } from './summary.js';
 import { attachWire } from '../array/wireLayer.js';
 import type { InferenceCheckpoint, InferenceDraw } from '../../io/crossbarRun.js';
@@ -56,7 +56,7 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
         tg[row * layer.cols + col] = target;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
-          const res = writeVerify(tile.dev, k, target, cfg.program.method === 'write-verify' ? tolW : Infinity, cfg.program.maxPulses);
+          const res = programCell(tile.dev, k, target, cfg.program.method === 'write-verify' ? tolW : Infinity, cfg.program.maxPulses);
           pulses += res.pulses; if (!res.converged) bad++;
         }
         tile.w[k] = tile.dev.weight(k);

@@ -5,6 +5,7 @@
  * The number of pulses per step adapts to the last measured weight change per pulse.
  */
 import type { DeviceArray } from '../device/types.js';
+import { DifferentialPairArray } from '../mapping/mapping.js';
 
 export interface ProgramResult { pulses: number; error: number; converged: boolean }
 
@@ -22,6 +23,28 @@ export function writeVerify(dev: DeviceArray, k: number, target: number, tol: nu
   }
   const error = Math.abs(w - target);
   return { pulses: used, error, converged: error <= tol };
+}
+
+/**
+ * A differential pair programmed as a real array would: each device to its own state (`split`), with its
+ * own SET and RESET pulses and half the weight tolerance (in its device units), instead of through the
+ * pair's one-sided training pulses, with which an overshoot can only be corrected by raising the other
+ * device. The pulse budget is per device.
+ */
+export function programPair(dev: DifferentialPairArray, k: number, target: number, tol: number, maxPulses: number): ProgramResult {
+  const [gp, gm] = dev.split(target);
+  let pulses = 0;
+  for (const [d, g] of [[dev.devices[0], gp], [dev.devices[1], gm]] as const) {
+    const span = d.wMax(k) - d.wMin(k);
+    pulses += writeVerify(d, k, DifferentialPairArray.at(d, k, g), (0.5 * tol * span) / dev.scale, maxPulses).pulses;
+  }
+  const error = Math.abs(dev.weight(k) - target);
+  return { pulses, error, converged: error <= tol };
+}
+
+/** Write-verify of one cell of any mapping (a pair device by device). */
+export function programCell(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number): ProgramResult {
+  return dev instanceof DifferentialPairArray ? programPair(dev, k, target, tol, maxPulses) : writeVerify(dev, k, target, tol, maxPulses);
 }
 
 /** Open loop: `pulses` pulses in the direction of the target, no read-back. */
