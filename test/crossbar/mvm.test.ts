@@ -90,6 +90,20 @@ test('wire resistance coupled into the forward MVM: vanishing wires give the pla
   attachWire(l, { rWireOhm: 20, vReadV: 0.2, iterations: 500, tol: 1e-12 });
   l.forward(x, 0, y2, 0, PERFECT_IO, fr);
   assert.ok(y2.some((yy, o) => Math.abs(yy - y0[o]) > 1e-3), 'IR drop changes the outputs');
+  // column-gain compensation: exact for the calibration vector (every row at V_read), smaller errors elsewhere
+  const ones = new Float64Array(nIn).fill(1);
+  const u0 = new Float64Array(nOut), u2 = new Float64Array(nOut), u3 = new Float64Array(nOut), y3 = new Float64Array(nOut);
+  attachWire(l, { rWireOhm: 1e-9, vReadV: 0.2, iterations: 200, tol: 1e-12 });
+  l.forward(ones, 0, u0, 0, PERFECT_IO, fr);
+  attachWire(l, { rWireOhm: 20, vReadV: 0.2, iterations: 500, tol: 1e-12 });
+  l.forward(ones, 0, u2, 0, PERFECT_IO, fr);
+  attachWire(l, { rWireOhm: 20, vReadV: 0.2, iterations: 500, tol: 1e-12, compensation: 'column-gain' });
+  l.forward(ones, 0, u3, 0, PERFECT_IO, fr);
+  l.forward(x, 0, y3, 0, PERFECT_IO, fr);
+  const err = (y: Float64Array, r: Float64Array) => Math.sqrt(y.reduce((a, v, o) => a + (v - r[o]) ** 2, 0));
+  for (let o = 0; o < nOut; o++) assert.ok(Math.abs(u3[o] - u0[o]) < 1e-6, `calibration vector, output ${o}: ${u3[o]} vs ${u0[o]}`);
+  assert.ok(err(u2, u0) > 0.1, `uncompensated error on the calibration vector ${err(u2, u0)}`);
+  assert.ok(err(y3, y0) < 0.5 * err(y2, y0), `random input: compensated ${err(y3, y0)}, uncompensated ${err(y2, y0)}`);
 });
 
 test('wire resistance with the differential pair: vanishing wires give the plain product, the column currents match a direct nodal solve, and the IR drop costs far less than with the single-device mapping', async () => {

@@ -11,6 +11,9 @@
  *   line per device, g = (a − w_lo)/(w_hi − w_lo) + b/(w_hi − w_lo)·I_read, on each of the two arrays —
  *   the offsets of the two largely cancel, so a relative IR drop δ costs a weight error ≈ −δ·w instead of
  *   the single device's common-mode one.
+ * Optional compensation ('column-gain'): each column's current scaled by its wire-free over its wired
+ * current for a uniform input, a calibration the periphery can make once after programming; exact for
+ * uniform inputs, first order for others.
  */
 import type { AnalogLayer } from '../core/analogLayer.js';
 import { JartArray } from '../device/jartArray.js';
@@ -18,7 +21,12 @@ import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { wireTransferMatrix } from './wire.js';
 import { JartcalError } from '../../util/errors.js';
 
-export interface WireSettings { rWireOhm: number; vReadV: number; iterations: number; tol: number }
+export interface WireSettings {
+  rWireOhm: number; vReadV: number; iterations: number; tol: number;
+  /** 'column-gain': each column's current multiplied by Σ_i G_ij / Σ_i T_ij (the current its devices should
+   *  deliver with every row at V_read over the current that arrives: one calibration read per column). */
+  compensation?: 'none' | 'column-gain';
+}
 
 export interface WireStats {
   /** Largest Gauss–Seidel iteration count of the transfer-matrix solves. */
@@ -38,7 +46,16 @@ function transfer(dev: JartArray, nIn: number, nOut: number, s: WireSettings, st
   let sumT = 0, sumG = 0;
   for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
   stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
-  return tr.t; // laid out t[o·nIn + i], as the device index
+  const t = tr.t; // laid out t[o·nIn + i], as the device index
+  if (s.compensation === 'column-gain') {
+    for (let o = 0; o < nOut; o++) {
+      let sg = 0, st = 0;
+      for (let i = 0; i < nIn; i++) { sg += g[i * nOut + o]; st += t[o * nIn + i]; }
+      const gain = st > 0 ? sg / st : 1;
+      for (let i = 0; i < nIn; i++) t[o * nIn + i] *= gain;
+    }
+  }
+  return t;
 }
 
 /** eff += sign·scale·(offset_k + slope_k·V_read·T_k), the line g(I) or w(I) of each device k with I = V_read·T_k. */

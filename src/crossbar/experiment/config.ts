@@ -44,6 +44,10 @@ export interface WireConfig {
   rWireOhm: number; vReadV: number; iterations: number; tol: number;
   /** Inference: further wire resistances (Ω per segment) evaluated on the same programmed draw. */
   sweepOhm: number[];
+  /** IR-drop compensation: 'column-gain' scales each column's analog current by the ratio of the current its
+   *  programmed devices should deliver with all rows at V_read to the current that arrives (a one-vector
+   *  calibration per column, after programming); 'none' (default). */
+  compensation: 'none' | 'column-gain';
 }
 
 export interface ExperimentConfig {
@@ -86,7 +90,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   mapping: { kind: 'single-device', weightScale: 1, pairZero: 'low' },
   forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
   program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
-  wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [] },
+  wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [], compensation: 'none' },
 };
 
 function fail(path: string, what: string, file?: string): never {
@@ -131,6 +135,7 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['backward.noiseManagement', (c) => c.backward.noiseManagement, ['abs_max', 'none']],
   ['backward.boundManagement', (c) => c.backward.boundManagement, ['iterative', 'none']],
   ['program.method', (c) => c.program.method, ['write-verify', 'open-loop', 'ideal']],
+  ['wire.compensation', (c) => c.wire.compensation, ['none', 'column-gain']],
 ];
 
 export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
