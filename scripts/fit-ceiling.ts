@@ -30,7 +30,7 @@ const freeFlag = flag('--fit');
 const maxCycles = Number(flag('--max-cycles') ?? Infinity);
 const tagFlag = flag('--tag');
 const path = args[0];
-if (!path) throw new Error('usage: fit-ceiling.ts FITS.json [--fit a,b,...] [--max-cycles N]');
+if (!path) throw new Error('usage: fit-ceiling.ts FITS.json [--fit a,b,...] [--max-cycles N] [--tag S]');
 const fits = JSON.parse(readFileSync(path, 'utf8')) as FitsFile;
 const dataset = JSON.parse(readFileSync(join(dirname(path), fits.dataset), 'utf8')) as { devices: { id: string; cycles: (FitCycleInput & { cycle: number })[] }[] };
 const circuitFitted = fits.devices.some((d) => d.circuit?.seriesOhm !== undefined);

@@ -4,7 +4,9 @@
  * DAC) and outputs on the columns; G_ij = I_read/V_read of each JART device. The array is linear, so
  * its transfer matrix T (`wireTransferMatrix`, once per array when attached: the devices do not change
  * in inference) gives the column currents I_col = T·v, and T_ij replaces G_ij as device ij's effective
- * conductance (exact as the wire resistance vanishes; the column sums are exact for any):
+ * conductance (exact as the wire resistance vanishes, and for any wire resistance where the mapping's
+ * slope is the same for every device of a column; with per-device slopes — a pair under d2d variation —
+ * how a column's loss is shared among its devices is approximated):
  * - single device, w = a + b·I_read (b global): y = Σ_i (a_ij + b·V_read·T_ij)·x_i, i.e. the digital
  *   offsets plus b times the column current;
  * - differential pair, w = s·(g⁺ − g⁻) with g = (w_dev − w_lo)/(w_hi − w_lo) of each device: the same
