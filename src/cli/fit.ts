@@ -33,7 +33,8 @@ Parameters:
   --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax);
                         Ninit here fits each cycle's starting state instead of carrying the previous
                         cycle's end (sweeps separated by other operations); phiBn0 here lets the interface
-                        barrier change from cycle to cycle (docs/fitting.md §4, §7)
+                        barrier change from cycle to cycle, Rtheff_scaling the RESET-side heating (partial,
+                        gradual RESETs) (docs/fitting.md §4, §7)
   --mode M              campaign (default): device-level + per-cycle parameters, warm starts;
                         joint: all cycles of a device share every parameter (e.g. several rates);
                         independent: each cycle alone
