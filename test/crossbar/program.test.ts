@@ -63,3 +63,34 @@ test('write-verify of a differential pair: from the middle (pairZero mid) device
   // a device at g = 0 sits at N_lo, where a JART SET pulse moves it ~1e-4 of the range for the first ~4,800 pulses
   assert.ok(lowFailed >= 15, `${lowFailed} of 20 low pairs failed within 2,000 pulses per device`);
 });
+
+test('open loop: pulse counts from a nominal reference, no read-back — exact on nominal cells, off on varied ones; pairs device by device', async () => {
+  const { createOpenLoopPlanner } = await import('../../src/crossbar/program/writeVerify.js');
+  const { DifferentialPairArray } = await import('../../src/crossbar/mapping/mapping.js');
+  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), { nLo: 0.06, nHi: 1.9897452127440085, nPoints: 2049, rLoM: 40e-9, rHiM: 50e-9, rPoints: 9, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20 });
+  const none = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
+  const varied = { ...none, rdisc: { ...NO_VAR, dtod: 0.05, dtodLower: 40e-9, dtodUpper: 50e-9 } };
+  const mk = (size: number, v: typeof none, seed: number) => new JartArray({ size, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(seed));
+  const plan = createOpenLoopPlanner(mk(1, none, 9), 20000);
+  const nominal = mk(30, none, 1), spread = mk(30, varied, 2);
+  const rng = createRng(8);
+  let errNom = 0, errVar = 0;
+  for (let k = 0; k < 30; k++) {
+    nominal.setWeight(k, 0); spread.setWeight(k, 0);
+    const target = 2.4 * rng.next() - 1.2;
+    const a = plan(nominal, k, target, 0.03), b = plan(spread, k, target, 0.03);
+    assert.equal(a.pulses, b.pulses, 'the count depends on the target only');
+    if (Math.abs(target) > 0.1) assert.ok(a.pulses > 0);
+    errNom = Math.max(errNom, a.error); errVar += b.error / 30;
+    // no read-back: the count is the one that takes the reference past the target, one pulse's step at most
+    assert.ok(a.error < 0.05, `nominal cell ${k}: target ${target}, error ${a.error}`);
+  }
+  assert.ok(errVar > 3 * 0.03, `varied cells: mean error ${errVar} (write-verify would stop within 0.03)`);
+  // a pair (zero at g = ½): each device by its own count
+  const pair = new DifferentialPairArray(mk(5, none, 3), mk(5, none, 4), 1.5, 'mid');
+  for (let k = 0; k < 5; k++) {
+    pair.setWeight(k, 0);
+    const r = plan(pair, k, 0.5 - 0.25 * k, 0.03);
+    assert.ok(r.error < 0.1, `pair ${k}: error ${r.error}`);
+  }
+});

@@ -9,7 +9,7 @@ import type { DeviceArray } from './types.js';
 import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { ModelEngine } from './modelEngine.js';
 import { JartcalError } from '../../util/errors.js';
-import type { VarSpec } from './types.js';
+import { NO_VAR, type VarSpec } from './types.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
 function geoRange(r: VarSpec, nom: number): [number, number] {
@@ -111,4 +111,22 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
     const d = one(r);
     return c.mapping.weightScale === 1 ? d : new ScaledArray(d, c.mapping.weightScale);
   };
+}
+
+/**
+ * One nominal device of the config's model (no device-to-device or cycle-to-cycle variation, single
+ * device, unscaled): the reference open-loop programming counts its pulses on.
+ */
+export function nominalDevice(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng): DeviceArray {
+  const none = NO_VAR;
+  const nominal: ExperimentConfig = {
+    ...c,
+    mapping: { ...c.mapping, kind: 'single-device', weightScale: 1 },
+    device: {
+      ...c.device,
+      jart: { ...c.device.jart, variability: { Ndiscmax: none, Ndiscmin: none, ldisc: none, rdisc: none, wBounds: none } },
+      softBounds: { ...c.device.softBounds, dwMinDtod: 0, dwMinStd: 0, upDownDtod: 0, wMinDtod: 0, wMaxDtod: 0 },
+    },
+  };
+  return deviceMaker(nominal, engine, rng, 999)(1, 0);
 }

@@ -161,5 +161,6 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
   if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
   if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
+  if (c.mode === 'inference' && c.program.method === 'open-loop' && c.network.init !== 'zero') fail('program.method', 'open-loop programming counts its pulses from the zero-init state: network.init must be "zero"', file);
   return c;
 }

@@ -8,6 +8,7 @@ import { createRng } from '../../util/rng.js';
 import { AnalogLayer } from '../core/analogLayer.js';
 import { FastRng } from '../core/fastRng.js';
 import { createEngine, deviceMaker } from '../device/factory.js';
+import type { PulseEngine } from '../device/jartEngine.js';
 import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -22,7 +23,7 @@ export interface InSituHooks {
   cpuNow?: () => number;
 }
 
-export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng } {
+export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng; engine: PulseEngine | null } {
   const rng = createRng(cfg.seed).fork(repeat);
   const needsEngine = cfg.device.model === 'aihwkit-jart' || cfg.device.model === 'jart';
   const engine = needsEngine ? createEngine(cfg) : null;
@@ -38,7 +39,7 @@ export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: Anal
     l.setWeights(Float64Array.from({ length: l.outSize * l.cols }, () => (lim > 0 ? lim * (2 * initRng.next() - 1) : 0)));
   }
   const mlp = new AnalogMLP(layers, { forward: cfg.forward, backward: cfg.backward, update: cfg.update });
-  return { mlp, layers, trainRng: new FastRng(rng.fork(7)) };
+  return { mlp, layers, trainRng: new FastRng(rng.fork(7)), engine };
 }
 
 /** Live mutable state: every tile's device arrays, then (if any layer has one) the digital biases as one group. */

@@ -7,7 +7,9 @@
 import type { ExperimentConfig } from './config.js';
 import { buildNetwork, type Dataset, type EpochRecord } from './inSitu.js';
 import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.js';
-import { programCell } from '../program/writeVerify.js';
+import { createOpenLoopPlanner, programCell } from '../program/writeVerify.js';
+import { nominalDevice } from '../device/factory.js';
+import { createRng } from '../../util/rng.js';
 import { meanStd } from './summary.js';
 import { attachWire } from '../array/wireLayer.js';
 import type { InferenceCheckpoint, InferenceDraw } from '../../io/crossbarRun.js';
@@ -36,7 +38,9 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   resume.save?.({ digital, draws });
   for (let r = draws.length; r < cfg.training.repeats; r++) {
     const t0 = performance.now();
-    const { mlp, layers, trainRng } = buildNetwork(cfg, r);
+    const { mlp, layers, trainRng, engine } = buildNetwork(cfg, r);
+    // open loop: pulse counts from one nominal device, from the zero-init state every cell was set to
+    const openLoop = cfg.program.method === 'open-loop' ? createOpenLoopPlanner(nominalDevice(cfg, engine, createRng(cfg.seed).fork(5000 + r)), cfg.program.maxPulses) : null;
     let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0;
     const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
@@ -56,7 +60,7 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
         tg[row * layer.cols + col] = target;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
-          const res = programCell(tile.dev, k, target, cfg.program.method === 'write-verify' ? tolW : Infinity, cfg.program.maxPulses);
+          const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, tolW, cfg.program.maxPulses);
           pulses += res.pulses; if (!res.converged) bad++;
         }
         tile.w[k] = tile.dev.weight(k);

@@ -5,7 +5,7 @@
  * The number of pulses per step adapts to the last measured weight change per pulse.
  */
 import type { DeviceArray } from '../device/types.js';
-import { DifferentialPairArray } from '../mapping/mapping.js';
+import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 
 export interface ProgramResult { pulses: number; error: number; converged: boolean }
 
@@ -66,4 +66,55 @@ export function openLoopCount(ref: DeviceArray, w0: number, target: number, maxP
     w = w1;
   }
   return n;
+}
+
+/**
+ * Open-loop programming as a controller without read-back does it: the pulse count comes from a nominal
+ * reference device taken from the state the cell was set to (`init`, what the controller believes it is
+ * in) to the target, and the cell gets that many pulses in that direction, whatever it actually does. A
+ * pair gets one count per device (`split`). The reference's trajectories are computed once per start
+ * state and direction (one pulse at a time up to `maxPulses` or a bound) and shared by every cell.
+ */
+export function createOpenLoopPlanner(ref: DeviceArray, maxPulses: number): (dev: DeviceArray, k: number, target: number, tol: number, init?: number) => ProgramResult {
+  const cache = new Map<string, Float64Array>();
+  const trajectory = (from: number, dir: 1 | -1): Float64Array => {
+    const key = `${from}|${dir}`;
+    let t = cache.get(key);
+    if (!t) {
+      ref.setWeight(0, from);
+      const w = [ref.weight(0)];
+      while (w.length <= maxPulses) {
+        const x = ref.pulse(0, dir);
+        if (x === w[w.length - 1]) break; // at a bound
+        w.push(x);
+      }
+      cache.set(key, (t = Float64Array.from(w)));
+    }
+    return t;
+  };
+  // pulses until the reference reaches or passes `to` (or stops moving)
+  const count = (from: number, to: number): number => {
+    const dir = to > from ? 1 : -1;
+    const w = trajectory(from, dir);
+    let lo = 0, hi = w.length - 1;
+    if (dir > 0 ? w[hi] < to : w[hi] > to) return hi;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (dir > 0 ? w[m] >= to : w[m] <= to) hi = m; else lo = m + 1; }
+    return lo;
+  };
+  const apply = (d: DeviceArray, k: number, from: number, to: number): number => {
+    const n = count(from, to);
+    if (n > 0) d.pulse(k, to > from ? n : -n);
+    return n;
+  };
+  return (dev, k, target, tol, init = 0) => {
+    let pulses = 0;
+    if (dev instanceof DifferentialPairArray) {
+      const [g0p, g0m] = dev.split(init), [gp, gm] = dev.split(target);
+      pulses += apply(dev.devices[0], k, DifferentialPairArray.at(ref, 0, g0p), DifferentialPairArray.at(ref, 0, gp));
+      pulses += apply(dev.devices[1], k, DifferentialPairArray.at(ref, 0, g0m), DifferentialPairArray.at(ref, 0, gm));
+    } else if (dev instanceof ScaledArray) pulses += apply(dev.inner, k, init / dev.scale, target / dev.scale);
+    else pulses += apply(dev, k, init, target);
+    const error = Math.abs(dev.weight(k) - target);
+    return { pulses, error, converged: error <= tol };
+  };
 }
