@@ -15,10 +15,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLayout, fitGroup, prepareCycle, resolveFitSettings, summarizeFits, type FitCycleInput, type FitOptions, type FitsFile, type CycleFit } from '../src/fit/index.js';
+import { createLayout, fitGroup, prepareCycle, summarizeFits, type FitCycleInput, type FitOptions, type FitsFile, type CycleFit } from '../src/fit/index.js';
 import { startValue } from '../src/fit/group.js';
 import { hashString } from '../src/fit/campaign.js';
 import { cycleFitsFromGroup } from '../src/fit/result.js';
+import { refitSettings } from '../src/inspect/jart.js';
 import { createRng } from '../src/util/rng.js';
 import { writeJsonAtomic } from '../src/io/atomic.js';
 import { createProgress } from '../src/cli/progress.js';
@@ -44,12 +45,9 @@ const t0 = performance.now();
 for (const cf of cycles) {
   const input = dataset.devices.find((d) => d.id === cf.device)?.cycles.find((c) => c.cycle === cf.cycle);
   if (!input) throw new Error(`${cf.device}#${cf.cycle}: not in the dataset`);
-  const objective = { ...recorded.objective, ...(cf.circuit ?? {}) };
-  const settings = resolveFitSettings({
-    fitParams: free, cycleParams: [], fixed: {}, mode: 'independent', objective, guess: false, seed: recorded.seed,
-    starts: recorded.starts, startSpread: recorded.startSpread, maxEvaluations: recorded.maxEvaluations, relTol: recorded.relTol,
-    gradientStep: recorded.gradientStep, poorFitRms: recorded.poorFitRms, illConditioned: recorded.illConditioned,
-  });
+  // the inspector's single-cycle refit settings: the recorded ones, this free set, no first guess
+  const settings = refitSettings(recorded, free, cf);
+  const objective = settings.objective;
   const base = { ...cf.params, Ninit: cf.ninit };
   const pc = prepareCycle(input, objective);
   const layout = createLayout(free, [], 1, base);

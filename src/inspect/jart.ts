@@ -38,7 +38,7 @@ export const jartCurve: CurveModel = (params, data, ctx) => {
 };
 
 /** Settings recorded in fits.json, with the free set replaced and nothing per-cycle (one cycle alone). */
-function refitSettings(recorded: unknown, free: string[], fit: object) {
+export function refitSettings(recorded: unknown, free: string[], fit: object) {
   const r = (recorded ?? {}) as FitOptions & Record<string, unknown>;
   const pick = <K extends keyof FitOptions>(k: K): FitOptions[K] | undefined => (r[k] !== undefined ? r[k] as FitOptions[K] : undefined);
   return resolveFitSettings({
