@@ -90,6 +90,21 @@ test('an overflowing Euler pulse puts the c2c radius and disc length on their up
   assert.ok(dev.r[0] <= r0 * (1 + 0.01 + 0.1) + 1e-18 && dev.r[0] >= 31.5e-9 * 0.89 - 1e-18);
 });
 
+test('rthScaling: with R_th ∝ 1/r² the radius sets the switching speed; with R_th = Rth0 (fork before 2022-10-24) RESET ignores it', () => {
+  const area = new FitEulerEngine(PAPER_PULSES), flat = new FitEulerEngine({ ...PAPER_PULSES, rthScaling: 'none' });
+  const step = (e: FitEulerEngine, set: boolean, r: number): number => Math.abs(e.pulse(set, 0.342, r, 0.4e-9, 0.008, 20) - 0.342);
+  // the nominal radius is the same device in both
+  for (const set of [true, false]) assert.equal(step(flat, set, 45e-9), step(area, set, 45e-9));
+  // R_th = Rth0: in RESET r enters only through R_th (field V/l_cell, fit current), so every radius moves alike
+  for (const r of [31.5e-9, 36e-9, 58.5e-9]) assert.equal(step(flat, false, r), step(flat, false, 45e-9));
+  // ... and in SET only through the disc field (∝ 1/r²): faster for small r, but within a factor 20 over ±30 %
+  const sFlat = step(flat, true, 31.5e-9) / step(flat, true, 58.5e-9);
+  assert.ok(sFlat > 2 && sFlat < 20, `SET speed ratio 31.5/58.5 nm with R_th = Rth0: ${sFlat}`);
+  // with R_th ∝ 1/r² the same two radii differ by more than five decades in SET, and 31.5 nm overflows in RESET
+  assert.ok(step(area, true, 31.5e-9) / step(area, true, 58.5e-9) > 1e5);
+  assert.ok(Number.isNaN(area.pulse(false, 0.342, 31.5e-9, 0.4e-9, 0.008, 20)));
+});
+
 test('zero init sits at N ≈ 0.342 and SET/RESET pulses move the weight in opposite directions', () => {
   const dev = new JartArray({ size: 1, engine: new FitEulerEngine(PAPER_PULSES), nLo: 0.06, nHi: N_HI, wMin: -1.5, wMax: 1.5, nominal: NOM, variability: NOVAR }, createRng(1));
   dev.setWeight(0, 0);

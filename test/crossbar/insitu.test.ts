@@ -20,6 +20,8 @@ test('every experiment config parses; unknown keys and bad values are refused na
   assert.throws(() => resolveConfig({ device: { jart: { rdsic: 1 } } }), /device\.jart\.rdsic: unknown key/);
   assert.throws(() => resolveConfig({ training: { epochs: 0 } }), /training\.epochs/);
   assert.throws(() => resolveConfig({ mode: 'quantum' }), /mode: expected one of/);
+  assert.throws(() => resolveConfig({ device: { model: 'jart', jart: { rthScaling: 'none' } } }), /rthScaling: "none" applies to device.model "aihwkit-jart" only/);
+  assert.throws(() => resolveConfig({ device: { jart: { rthScaling: 'volume' } } }), /rthScaling: expected one of area, none/);
 });
 
 test('a short in-situ run on soft-bounds devices learns (far above chance on a small subset; random init, lr 1, batch 8)', () => {

@@ -50,14 +50,17 @@ export interface FitDevice { rM: number; lM: number; ndiscMin: number; ndiscMax:
 
 /**
  * One rectangular pulse: `steps` forward-Euler steps of `dtS` (aihwkit: 100 × 10 ns), starting at N.
- * Returns N after the pulse (not clamped to the peripheral bounds; the caller clamps).
+ * Returns N after the pulse (not clamped to the peripheral bounds; the caller clamps). `rthAreaScaled`
+ * false: the thermal resistance does not follow the device's radius (the fork before 2022-10-24).
  */
-export function eulerPulse(k: FitCoeffs, ndisc: number, rM: number, lM: number, ndiscMin: number, ndiscMax: number, steps: number, dtS: number): number {
+export function eulerPulse(k: FitCoeffs, ndisc: number, rM: number, lM: number, ndiscMin: number, ndiscMax: number, steps: number, dtS: number, rthAreaScaled = true): number {
   const P = JART_FIT_PARAMS;
   const vV = k.vV;
   const set = vV < 0;
   const area = Math.PI * rM * rM;
-  const rth = P.Rth0 * (P.rdet * P.rdet) / (rM * rM) * (set ? 1 : P.Rtheff_scaling);
+  // R_th = Rth0 · A_nom / A (the fork's final code, e443dbf, 2022-10-24), or Rth0 for every radius (its
+  // code up to 2022-10-11, 397e4df: there only the SET field depends on r).
+  const rth = P.Rth0 * (rthAreaScaled ? (P.rdet * P.rdet) / (rM * rM) : 1) * (set ? 1 : P.Rtheff_scaling);
   const pref = P.a * P.ny0 / lM;
   const gcoef = ZVO * P.a / (Math.PI * P.dWa);
   let n = ndisc;

@@ -15,20 +15,25 @@ export interface PulseEngine {
   readA(n: number, rM: number, lM: number): number;
 }
 
-export interface PulseSettings { vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number }
+export interface PulseSettings {
+  vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number;
+  /** R_th ∝ 1/r² ('area', default: the paper-era fork's final code) or R_th = Rth0 for every radius ('none': its code up to 2022-10-11). */
+  rthScaling?: 'area' | 'none';
+}
 
 export const PAPER_PULSES: PulseSettings = { vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2 };
 
 export class FitEulerEngine implements PulseEngine {
   readonly name = 'aihwkit-jart-euler';
   private readonly kSet: FitCoeffs; private readonly kReset: FitCoeffs; private readonly kRead: FitCoeffs;
-  private readonly steps: number; private readonly dtS: number;
+  private readonly steps: number; private readonly dtS: number; private readonly rthArea: boolean;
   constructor(s: PulseSettings) {
     this.kSet = fitCoeffs(s.vSetV); this.kReset = fitCoeffs(s.vResetV); this.kRead = fitCoeffs(s.vReadV);
     this.steps = Math.max(1, Math.round(s.widthS / s.dtS)); this.dtS = s.dtS;
+    this.rthArea = (s.rthScaling ?? 'area') === 'area';
   }
   pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number {
-    return eulerPulse(set ? this.kSet : this.kReset, n, rM, lM, nMin, nMax, this.steps, this.dtS);
+    return eulerPulse(set ? this.kSet : this.kReset, n, rM, lM, nMin, nMax, this.steps, this.dtS, this.rthArea);
   }
   readA(n: number): number { return fitCurrentA(this.kRead, n); }
 }

@@ -26,6 +26,12 @@ export interface JartDeviceConfig {
    * → the peripheral clamp [nLo, nHi].
    */
   wBoundMin: number; wBoundMax: number;
+  /**
+   * aihwkit-jart only: the thermal resistance of a device with radius r — 'area' (default), Rth0·(r_nom/r)²,
+   * as the paper-era fork computes it from 2022-10-24 (e443dbf); 'none', Rth0 for every radius, as its code
+   * up to 2022-10-11 (397e4df) did (there only the SET field depends on r). docs/crossbar.md.
+   */
+  rthScaling: 'area' | 'none';
   /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
   engine: 'table' | 'exact';
   tablePoints: number; tableRadii: number;
@@ -81,7 +87,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     model: 'aihwkit-jart',
     jart: {
       vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
-      wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
+      wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, rthScaling: 'area', engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
       variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
     },
@@ -128,6 +134,7 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['network.init', (c) => c.network.init, ['zero', 'uniform']],
   ['device.model', (c) => c.device.model, ['aihwkit-jart', 'jart', 'soft-bounds', 'ideal']],
   ['device.jart.engine', (c) => c.device.jart.engine, ['table', 'exact']],
+  ['device.jart.rthScaling', (c) => c.device.jart.rthScaling, ['area', 'none']],
   ['mapping.kind', (c) => c.mapping.kind, ['single-device', 'differential-pair']],
   ['mapping.pairZero', (c) => c.mapping.pairZero, ['low', 'mid']],
   ['forward.noiseManagement', (c) => c.forward.noiseManagement, ['abs_max', 'none']],
@@ -159,6 +166,7 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
   if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
+  if (j.rthScaling !== 'area' && c.device.model !== 'aihwkit-jart') fail('device.jart.rthScaling', `"${j.rthScaling}" applies to device.model "aihwkit-jart" only (the full model computes its own heating)`, file);
   if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
   if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
   if (c.mode === 'inference' && c.program.method === 'open-loop' && c.network.init !== 'zero') fail('program.method', 'open-loop programming counts its pulses from the zero-init state: network.init must be "zero"', file);
