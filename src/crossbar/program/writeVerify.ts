@@ -2,7 +2,8 @@
  * Programming a device to a target weight through its own pulses, reading back through the model's
  * nonlinear read current: open-loop (pulse count from a nominal estimate, no read-back) or
  * write-verify (pulse, read, compare, repeat until within tolerance or out of pulse budget).
- * The number of pulses per step adapts to the last measured weight change per pulse.
+ * The number of pulses per step adapts to the last measured weight change per pulse; after an overshoot
+ * the burst is capped at half the one that overshot.
  */
 import type { DeviceArray } from '../device/types.js';
 import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
@@ -10,13 +11,17 @@ import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 export interface ProgramResult { pulses: number; error: number; converged: boolean }
 
 export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
-  let w = dev.weight(k), used = 0, dwPer = 0;
+  let w = dev.weight(k), used = 0, dwPer = 0, cap = maxBurst, lastDir = 0, lastN = 0;
   while (Math.abs(w - target) > tol && used < maxPulses) {
     const dir = target > w ? 1 : -1;
+    // an overshoot (the target now lies the other way): the burst that caused it is at most halved from here
+    // on, so a device whose step per pulse jumps (a JART SET leaving N_lo's slow start) is approached in ever
+    // shorter bursts instead of being thrown across its range again and again
+    if (lastDir !== 0 && dir !== lastDir) cap = Math.max(1, lastN >> 1);
     let n = dwPer > 0 ? Math.floor((0.5 * Math.abs(target - w)) / dwPer) : 1;
-    n = Math.max(1, Math.min(n, maxBurst, maxPulses - used));
+    n = Math.max(1, Math.min(n, cap, maxPulses - used));
     const w1 = dev.pulse(k, dir * n);
-    used += n;
+    used += n; lastDir = dir; lastN = n;
     if (w1 === w) break; // at a bound: no further progress in this direction
     dwPer = Math.abs(w1 - w) / n;
     w = w1;
