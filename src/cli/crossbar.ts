@@ -150,7 +150,16 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     let from: InferenceCheckpoint | undefined;
     if (resume) {
       const old = readInferenceCheckpoint(cpPath);
-      if (old && old.configKey !== keyOf(cfg)) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      // the checkpoint's configuration resolved with today's defaults (keys added since it was written take
+      // their defaults, which reproduce the earlier behaviour), compared without the draw count
+      const same = (key: string): boolean => {
+        try {
+          const raw = JSON.parse(key) as { training: { repeats: number } };
+          raw.training.repeats = 1; // stored as 0
+          return keyOf(resolveConfig(raw)) === keyOf(cfg);
+        } catch { return false; }
+      };
+      if (old && !same(old.configKey)) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
       from = old ?? undefined;
     }
     const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'), {

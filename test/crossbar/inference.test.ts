@@ -60,6 +60,15 @@ test('inference after programming: draws give mean ± std, programming is record
     assert.equal(b.digitalAccuracy, 12.345);
     assert.deepEqual(b.programming.map((p) => p.pulses), a.programming.map((p) => p.pulses));
 
+    // a checkpoint written before a config key existed (here device.jart.rthScaling) resumes with its default
+    const cp2 = JSON.parse(readFileSync(cpPath, 'utf8')) as { configKey: string; draws: unknown[] };
+    const key = JSON.parse(cp2.configKey) as { device: { jart: Record<string, unknown> } };
+    delete key.device.jart.rthScaling;
+    cp2.configKey = JSON.stringify(key); cp2.draws = cp2.draws.slice(0, 1);
+    writeFileSync(cpPath, JSON.stringify(cp2));
+    assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--repeats', '2', '--resume']), 0);
+    assert.deepEqual(read('b').repeats.map((r) => r.finalAccuracy), accs);
+
     // a checkpoint of another configuration is refused
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--epochs', '3', '--resume']), 2);
   } finally { rmSync(dir, { recursive: true, force: true }); }
