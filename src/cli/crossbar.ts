@@ -70,16 +70,27 @@ export const command: Command = {
  * A checkpoint without network.digitalBias (older than that key) had an analog bias.
  */
 function sameRun(oldKey: string, cfg: ExperimentConfig): ExperimentConfig | null {
+  const old = resolveStoredConfig(oldKey);
+  if (!old) return null;
+  const a = structuredClone(old), b = structuredClone(cfg);
+  for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
+  if (JSON.stringify(a) !== JSON.stringify(b)) return null;
+  old.training.epochs = cfg.training.epochs;
+  return old;
+}
+
+/**
+ * A checkpoint's stored configuration resolved with today's defaults (keys added since it was written take
+ * their defaults, which reproduce the earlier behaviour); null when it no longer resolves.
+ */
+function resolveStoredConfig(key: string): ExperimentConfig | null {
   try {
-    const raw = JSON.parse(oldKey) as { network?: Record<string, unknown> };
+    const raw = JSON.parse(key) as { network?: Record<string, unknown>; training?: Record<string, unknown> };
     // checkpoints written before network.digitalBias existed trained with the bias on the tile
     if (raw.network && !('digitalBias' in raw.network)) raw.network.digitalBias = false;
-    const old = resolveConfig(raw);
-    const a = structuredClone(old), b = structuredClone(cfg);
-    for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
-    if (JSON.stringify(a) !== JSON.stringify(b)) return null;
-    old.training.epochs = cfg.training.epochs;
-    return old;
+    // inference checkpoints store the draw count as 0 (it may grow on resume)
+    if (raw.training && raw.training.repeats === 0) raw.training.repeats = 1;
+    return resolveConfig(raw);
   } catch {
     return null;
   }
@@ -150,16 +161,8 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     let from: InferenceCheckpoint | undefined;
     if (resume) {
       const old = readInferenceCheckpoint(cpPath);
-      // the checkpoint's configuration resolved with today's defaults (keys added since it was written take
-      // their defaults, which reproduce the earlier behaviour), compared without the draw count
-      const same = (key: string): boolean => {
-        try {
-          const raw = JSON.parse(key) as { training: { repeats: number } };
-          raw.training.repeats = 1; // stored as 0
-          return keyOf(resolveConfig(raw)) === keyOf(cfg);
-        } catch { return false; }
-      };
-      if (old && !same(old.configKey)) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      const stored = old ? resolveStoredConfig(old.configKey) : null;
+      if (old && !(stored && keyOf(stored) === keyOf(cfg))) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
       from = old ?? undefined;
     }
     const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'), {

@@ -13,6 +13,6 @@ export { analogMatVec, matVec, AIHWKIT_FORWARD, AIHWKIT_BACKWARD, PERFECT_IO, ty
 export { solveWireIterative, solveWireDirect, idealColumnCurrents } from './array/wire.js';
 export { pulseUpdate, AIHWKIT_UPDATE, type UpdateParams } from './train/pulseUpdate.js';
 export { AnalogMLP } from './train/mlp.js';
-export { writeVerify, openLoop } from './program/writeVerify.js';
+export { writeVerify, openLoop, createOpenLoopPlanner } from './program/writeVerify.js';
 export { resolveConfig, DEFAULT_CONFIG, type ExperimentConfig } from './experiment/config.js';
 export { runInSituRepeat, buildNetwork, type EpochRecord } from './experiment/inSitu.js';

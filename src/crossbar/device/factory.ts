@@ -118,13 +118,12 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
  * device, unscaled): the reference open-loop programming counts its pulses on.
  */
 export function nominalDevice(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng): DeviceArray {
-  const none = NO_VAR;
   const nominal: ExperimentConfig = {
     ...c,
     mapping: { ...c.mapping, kind: 'single-device', weightScale: 1 },
     device: {
       ...c.device,
-      jart: { ...c.device.jart, variability: { Ndiscmax: none, Ndiscmin: none, ldisc: none, rdisc: none, wBounds: none } },
+      jart: { ...c.device.jart, variability: { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR } },
       softBounds: { ...c.device.softBounds, dwMinDtod: 0, dwMinStd: 0, upDownDtod: 0, wMinDtod: 0, wMaxDtod: 0 },
     },
   };

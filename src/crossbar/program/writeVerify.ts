@@ -59,20 +59,6 @@ export function openLoop(dev: DeviceArray, k: number, target: number, pulses: nu
   return { pulses, error: Math.abs(w - target), converged: false };
 }
 
-/** Nominal pulse count for open-loop programming: steps of a reference device from w0 until it passes the target. */
-export function openLoopCount(ref: DeviceArray, w0: number, target: number, maxPulses: number): number {
-  ref.setWeight(0, w0);
-  let w = ref.weight(0), n = 0;
-  const dir = target > w ? 1 : -1;
-  while (n < maxPulses && (dir > 0 ? w < target : w > target)) {
-    const w1 = ref.pulse(0, dir);
-    n++;
-    if (w1 === w) break;
-    w = w1;
-  }
-  return n;
-}
-
 /**
  * Open-loop programming as a controller without read-back does it: the pulse count comes from a nominal
  * reference device taken from the state the cell was set to (`init`, what the controller believes it is
