@@ -19,6 +19,8 @@ export interface SampledDevice {
   values: Partial<Record<ParamName, number>>;
   /** base ∪ values: every parameter the population fixes or varies. */
   params: Partial<Record<ParamName, number>>;
+  /** each varying parameter's standard-normal copula coordinate (the value is its marginal at z). */
+  z: Partial<Record<ParamName, number>>;
 }
 
 export interface CycleVar { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number }
@@ -60,20 +62,22 @@ export function samplePopulation(pop: PopulationFile, nDevices: number, rng: Rng
   const out: SampledDevice[] = [];
   for (let d = 0; d < nDevices; d++) {
     let values: Partial<Record<ParamName, number>> = {};
+    let zs: Partial<Record<ParamName, number>> = {};
     // The joint distribution is restricted to the physical region Ndiscmin < Ndiscmax and to the model's
     // valid ranges: redraw (bounded).
     for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
       for (let i = 0; i < k; i++) xi[i] = rng.normal();
-      values = {};
+      values = {}; zs = {};
       for (const n of names) {
         const ci = corrIdx.get(n);
         let z: number;
         if (ci !== undefined) { z = 0; for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j]; } else z = rng.normal();
         values[n] = d2dFromZ(pop.parameters[n] as ParameterSpec, z);
+        zs[n] = z;
       }
       if (nBoundsOk({ ...pop.base, ...values }) && inModelRange(values)) break;
     }
-    out.push({ index: d, values, params: { ...pop.base, ...values } });
+    out.push({ index: d, values, params: { ...pop.base, ...values }, z: zs });
   }
   return out;
 }

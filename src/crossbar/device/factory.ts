@@ -10,6 +10,8 @@ import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { ModelEngine } from './modelEngine.js';
 import { JartcalError } from '../../util/errors.js';
 import { NO_VAR, type VarSpec } from './types.js';
+import { centralParams, classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
+import type { JartParams } from '../../model/index.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
 function geoRange(r: VarSpec, nom: number): [number, number] {
@@ -24,12 +26,17 @@ function radiusRange(c: ExperimentConfig): [number, number] { return geoRange(c.
 
 const varies = (v: VarSpec): boolean => v.dtod > 0 || v.std > 0 || v.slope > 0;
 
-export function createEngine(c: ExperimentConfig): PulseEngine {
+/**
+ * The nominal pulse engine of a config (with a population and the full model: the population's central
+ * device, src/crossbar/device/population.ts). `params` replaces model parameters (a kinetic class).
+ */
+export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = {}): PulseEngine {
   const j = c.device.jart;
   let base: PulseEngine;
   if (c.device.model === 'jart') {
     const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
-    base = new ModelEngine(j, { params: { Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
+    const central = c.device.population ? centralParams(c.device.population) : {};
+    base = new ModelEngine(j, { params: { ...central, ...params, Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
       rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM) });
     // In the full model the disc length also changes the current and heating: the 1/l scaling of the
     // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.
@@ -87,11 +94,30 @@ export function clampBounds(j: ExperimentConfig['device']['jart'], engine: Pulse
 
 export type DeviceMaker = (size: number, tileIndex: number) => DeviceArray;
 
+/** Kinetic classes of a population and their engines (full model only; null when every device shares one engine). */
+export interface KineticEngines { classes: KineticClasses; engines: PulseEngine[] }
+
+export function createKineticEngines(c: ExperimentConfig): KineticEngines | null {
+  const pop = c.device.population;
+  if (!pop || c.device.model !== 'jart') return null;
+  const classes = kineticClasses(pop, c.device.jart.kineticClasses);
+  return classes ? { classes, engines: classEngines(pop, classes, (p) => createEngine(c, p)) } : null;
+}
+
+/** Geometry ranges the engines cover (drawn devices are kept inside). */
+function engineRanges(c: ExperimentConfig): { r: [number, number]; l: [number, number] } {
+  const j = c.device.jart;
+  const d2dOnly = (v: VarSpec): VarSpec => ({ ...v, std: 0, slope: 0 });
+  return { r: geoRange(d2dOnly(j.variability.rdisc), j.nominal.rM), l: geoRange(d2dOnly(j.variability.ldisc), j.nominal.lM) };
+}
+
 /** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
-export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number): DeviceMaker {
+export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number, kinetic: KineticEngines | null = null): DeviceMaker {
   const isJart = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart');
   const clamp = isJart ? clampBounds(c.device.jart, engine) : null;
   const clampOf = isJart ? weightToClampN(c.device.jart, engine) : undefined;
+  const pop = isJart ? c.device.population : null;
+  const ranges = pop ? engineRanges(c) : null;
   return (size, tileIndex) => {
     const r = rng.fork(layerIndex * 1000 + tileIndex);
     const one = (stream: Rng): DeviceArray => {
@@ -102,8 +128,11 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
           if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
           const j = c.device.jart;
           const [nClampLo, nClampHi] = clamp ?? [j.nLo, j.nHi];
+          // a population: the devices are the population sampler's, from their own stream
+          const perDevice = pop && ranges ? drawDevices(pop, size, stream.fork(0x909), j.nominal, ranges, kinetic?.classes ?? null) : undefined;
           return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi,
-            wBoundMin: j.wBoundMin, wBoundMax: j.wBoundMax, clampOf, nominal: j.nominal, variability: j.variability }, stream);
+            wBoundMin: j.wBoundMin, wBoundMax: j.wBoundMax, clampOf, nominal: j.nominal, variability: j.variability,
+            perDevice, engines: kinetic?.engines }, stream);
         }
       }
     };
@@ -124,6 +153,7 @@ export function nominalDevice(c: ExperimentConfig, engine: PulseEngine | null, r
     device: {
       ...c.device,
       jart: { ...c.device.jart, variability: { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR } },
+      population: null,
       softBounds: { ...c.device.softBounds, dwMinDtod: 0, dwMinStd: 0, upDownDtod: 0, wMinDtod: 0, wMaxDtod: 0 },
     },
   };

@@ -31,7 +31,12 @@ export interface JartArrayOptions {
   nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: JartVariability;
   /** Optional per-device values (e.g. sampled from a population) replacing the D2D draws. */
-  perDevice?: { rM?: Float64Array; lM?: Float64Array; nMin?: Float64Array; nMax?: Float64Array };
+  perDevice?: { rM?: Float64Array; lM?: Float64Array; nMin?: Float64Array; nMax?: Float64Array; engineIndex?: Uint16Array | null };
+  /**
+   * Per-device engines (kinetic classes of a population, src/crossbar/device/population.ts): device k pulses
+   * and reads with engines[perDevice.engineIndex[k]]; `engine` stays the nominal one the mapping is read from.
+   */
+  engines?: PulseEngine[];
 }
 
 export class JartArray implements DeviceArray {
@@ -48,6 +53,7 @@ export class JartArray implements DeviceArray {
   private readonly rng: FastRng;
   private readonly v: JartVariability;
   private readonly e: PulseEngine;
+  private readonly engines: PulseEngine[] | null; private readonly cls: Uint16Array | null;
   private readonly nLo: number; private readonly nHi: number;
 
   constructor(o: JartArrayOptions, rng: Rng) {
@@ -63,6 +69,11 @@ export class JartArray implements DeviceArray {
     if (o.perDevice?.lM) this.lDev.set(o.perDevice.lM);
     if (o.perDevice?.nMin) this.nMinDev.set(o.perDevice.nMin);
     if (o.perDevice?.nMax) this.nMaxDev.set(o.perDevice.nMax);
+    const cls = o.perDevice?.engineIndex;
+    if (o.engines && o.engines.length > 0 && cls) {
+      for (let k = 0; k < s; k++) if (!(cls[k] < o.engines.length)) throw new RangeError(`device ${k}: engine index ${cls[k]} of ${o.engines.length}`);
+      this.engines = o.engines; this.cls = cls;
+    } else { this.engines = null; this.cls = null; }
     this.wLo = o.wMin; this.wHi = o.wMax;
     const bHi = new Float64Array(s), bLo = new Float64Array(s);
     drawD2D(bHi, o.wBoundMax ?? o.wMax, v.wBounds, rng);
@@ -88,7 +99,8 @@ export class JartArray implements DeviceArray {
     this.n = new Float64Array(s).fill(o.nLo);
   }
 
-  readCurrentA(k: number): number { return this.e.readA(this.n[k], this.r[k], this.l[k]); }
+  private engineOf(k: number): PulseEngine { return this.cls !== null ? (this.engines as PulseEngine[])[this.cls[k]] : this.e; }
+  readCurrentA(k: number): number { return this.engineOf(k).readA(this.n[k], this.r[k], this.l[k]); }
   weight(k: number): number {
     return this.wLo + (this.readCurrentA(k) - this.iLo) * (this.wHi - this.wLo) / this.iSpan;
   }
@@ -112,7 +124,7 @@ export class JartArray implements DeviceArray {
     const set = count > 0;
     let c = set ? count : -count;
     let n = this.n[k];
-    const e = this.e;
+    const e = this.engineOf(k);
     while (c-- > 0) {
       const cHi = this.cHi ? this.cHi[k] : this.nHi, cLo = this.cLo ? this.cLo[k] : this.nLo;
       const hi = this.nMax[k] < cHi ? this.nMax[k] : cHi;

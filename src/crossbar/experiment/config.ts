@@ -13,6 +13,8 @@ import { JartcalError } from '../../util/errors.js';
 import { AIHWKIT_BACKWARD, AIHWKIT_FORWARD, type IOParams } from '../periphery/io.js';
 import { AIHWKIT_UPDATE, type UpdateParams } from '../train/pulseUpdate.js';
 import { NO_VAR, type VarSpec } from '../device/types.js';
+import type { CrossbarPopulation } from '../device/population.js';
+import { readPopulation } from '../../population/schema.js';
 
 export type DeviceModel = 'aihwkit-jart' | 'jart' | 'soft-bounds' | 'ideal';
 
@@ -40,6 +42,12 @@ export interface JartDeviceConfig {
   /** Nominal (mean) device: filament radius and disc length (m), N bounds (1e26 m^-3). */
   nominal: { rM: number; lM: number; nMin: number; nMax: number };
   variability: { Ndiscmax: VarSpec; Ndiscmin: VarSpec; ldisc: VarSpec; rdisc: VarSpec; wBounds: VarSpec };
+  /**
+   * Full model with a population whose parameters other than the geometry and N bounds vary device to
+   * device (phiBn0, dWa, ...): the number of kinetic classes, one pulse engine each (src/crossbar/device/population.ts).
+   * 1 = every device on the population's central parameters.
+   */
+  kineticClasses: number;
 }
 
 export interface SoftBoundsConfig { dwMin: number; dwMinDtod: number; dwMinStd: number; upDown: number; upDownDtod: number; wMin: number; wMax: number; wMinDtod: number; wMaxDtod: number }
@@ -68,7 +76,11 @@ export interface ExperimentConfig {
   network: { sizes: number[]; bias: boolean; digitalBias: boolean; init: 'zero' | 'uniform' };
   training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
   tile: { maxInputSize: number; maxOutputSize: number };
-  device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig };
+  /**
+   * population: devices drawn from a calibrated population (set by `--population`; the sampler's inputs of
+   * the file, src/crossbar/device/population.ts), or null (the variability specs above).
+   */
+  device: { model: DeviceModel; jart: JartDeviceConfig; softBounds: SoftBoundsConfig; population: CrossbarPopulation | null };
   /** pairZero (differential pair): 'low' = w 0 at both devices' g = 0, a weight's magnitude on one device
    *  (in-situ training with one-sided SETs); 'mid' = w 0 at g = ½ on both, a weight split symmetrically (write-verify). */
   mapping: { kind: 'single-device' | 'differential-pair'; weightScale: number; pairZero: 'low' | 'mid' };
@@ -89,9 +101,10 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
       vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
       wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, rthScaling: 'area', engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
-      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
+      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() }, kineticClasses: 64,
     },
     softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
+    population: null,
   },
   mapping: { kind: 'single-device', weightScale: 1, pairZero: 'low' },
   forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
@@ -146,7 +159,8 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
 ];
 
 export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
-  const c = merge(DEFAULT_CONFIG, input, '$', file) as ExperimentConfig;
+  // a deep copy: the merge shares the defaults' objects where the input has no key, and callers mutate the result
+  const c = structuredClone(merge(DEFAULT_CONFIG, input, '$', file)) as ExperimentConfig;
   for (const [p, get, allowed] of ENUMS) if (!allowed.includes(get(c))) fail(p, `expected one of ${allowed.join(', ')}, got "${get(c)}"`, file);
   const t = c.training;
   const posInt = (x: number, p: string): void => { if (!Number.isInteger(x) || x < 1) fail(p, `expected a positive integer, got ${x}`, file); };
@@ -166,9 +180,22 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
   if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
+  if (!Number.isInteger(j.kineticClasses) || j.kineticClasses < 1 || j.kineticClasses > 256) fail('device.jart.kineticClasses', 'expected an integer 1..256', file);
+  if (c.device.population !== null) checkPopulation(c.device.population, file);
   if (j.rthScaling !== 'area' && c.device.model !== 'aihwkit-jart') fail('device.jart.rthScaling', `"${j.rthScaling}" applies to device.model "aihwkit-jart" only (the full model computes its own heating)`, file);
   if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
   if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
   if (c.mode === 'inference' && c.program.method === 'open-loop' && c.network.init !== 'zero') fail('program.method', 'open-loop programming counts its pulses from the zero-init state: network.init must be "zero"', file);
   return c;
+}
+
+/** A config's embedded population: the population reader's checks (schema, names, families, correlation). */
+function checkPopulation(p: unknown, file?: string): void {
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || typeof (p as { file?: unknown }).file !== 'string') fail('device.population', 'expected null or {file, base, parameters, correlation}', file);
+  const q = p as CrossbarPopulation;
+  try {
+    readPopulation({ schema: 'jartcal.population/1', base: q.base, parameters: q.parameters, correlation: q.correlation }, q.file);
+  } catch (e) {
+    fail('device.population', `(from ${q.file}) ${(e as Error).message}`, file);
+  }
 }

@@ -7,7 +7,7 @@
 import { createRng } from '../../util/rng.js';
 import { AnalogLayer } from '../core/analogLayer.js';
 import { FastRng } from '../core/fastRng.js';
-import { createEngine, deviceMaker } from '../device/factory.js';
+import { createEngine, createKineticEngines, deviceMaker } from '../device/factory.js';
 import type { PulseEngine } from '../device/jartEngine.js';
 import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
@@ -27,10 +27,11 @@ export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: Anal
   const rng = createRng(cfg.seed).fork(repeat);
   const needsEngine = cfg.device.model === 'aihwkit-jart' || cfg.device.model === 'jart';
   const engine = needsEngine ? createEngine(cfg) : null;
+  const kinetic = needsEngine ? createKineticEngines(cfg) : null;
   const sz = cfg.network.sizes;
   const layers: AnalogLayer[] = [];
   for (let l = 0; l + 1 < sz.length; l++) {
-    layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l), cfg.network.digitalBias));
+    layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l, kinetic), cfg.network.digitalBias));
   }
   // aihwkit set_weights(zeros) as in the paper, or PyTorch's default U(±1/√fan_in)
   const initRng = rng.fork(11);
