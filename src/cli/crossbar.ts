@@ -13,6 +13,7 @@ import { writePlot } from '../io/plot.js';
 import { lineChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
 import { applyPopulation } from '../io/populationVar.js';
+import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
 import { summarize } from '../crossbar/experiment/summary.js';
 
 const HELP = `jartcal crossbar run CONFIG.json --out DIR [options]
@@ -60,7 +61,13 @@ export const command: Command = {
     let populationInfo: unknown = null;
     if (a.values.population) populationInfo = applyPopulation(cfg, readJsonFile(a.values.population), a.values.population);
     const checked = resolveConfig(cfg, cfgPath); // re-validate the overrides
-    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo);
+    const operatingPoint = applyOperatingPoint(checked);
+    if (operatingPoint) {
+      const op = operatingPoint, pu = op.pulses;
+      process.stderr.write(`operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
+        (pu ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})` : '') + '\n');
+    }
+    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo, operatingPoint);
   },
 };
 
@@ -96,7 +103,7 @@ function resolveStoredConfig(key: string): ExperimentConfig | null {
   }
 }
 
-async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown): Promise<number> {
+async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown, operatingPoint: OperatingPoint | null = null): Promise<number> {
   let cfg = cfgIn;
   const t = cfg.training;
   const train = loadMnist('train', t.trainSamples), test = loadMnist('test', t.testSamples);
@@ -177,7 +184,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     name: cfg.name, mode: cfg.mode, seed: cfg.seed,
     finalAccuracy: sum.finalAccuracy, accuracyStd: sum.accuracyStd, accuracyPerEpoch: sum.accuracyPerEpoch, lossPerEpoch: sum.lossPerEpoch,
     repeats: repeats.map((records, repeat) => ({ repeat, finalAccuracy: records[records.length - 1]?.testAccuracy ?? null, records })),
-    population: populationInfo, ...extra, config: cfg,
+    population: populationInfo, operatingPoint, ...extra, config: cfg,
   };
   writeJsonAtomic(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];

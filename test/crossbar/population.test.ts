@@ -143,3 +143,51 @@ test('--population: the summary says what is sampled; a broken embedded populati
   (bad.device.population as CrossbarPopulation).parameters.rnew = { family: 'gamma' } as never;
   assert.throws(() => resolveConfig(bad, 'x.json'), /device\.population.*p\.json.*parameters\.rnew\.family/);
 });
+
+test('operating point: pulse amplitudes matched to a full swing of the central device, the N window between its own bounds', async () => {
+  const { applyOperatingPoint, nominalParams, PAPER_WINDOW } = await import('../../src/crossbar/device/operatingPoint.js');
+  const { ModelEngine } = await import('../../src/crossbar/device/modelEngine.js');
+  // recount with the crossbar's own full-model engine (wider kernel tables than the matcher's)
+  const swing = (c: ExperimentConfig, set: boolean, cap: number): number => {
+    const j = c.device.jart, p = nominalParams(c);
+    const e = new ModelEngine(j, { params: p, rRangeM: [p.rnew * 0.9, p.rnew * 1.1], lRangeM: [p.lnew * 0.9, p.lnew * 1.1] });
+    let n = set ? j.nLo : j.nHi, k = 0;
+    while (k < cap && (set ? n < j.nHi : n > j.nLo)) { n = e.pulse(set, n, p.rnew, p.lnew, p.Ndiscmin, p.Ndiscmax); k++; }
+    return k;
+  };
+  // the default device: the paper chose −0.342 / +0.7065 V so that the aihwkit fit of this device swings in
+  // 9,900 pulses each way (reference-paper §1.5); matched on the full model they come out within 1 % of those
+  const def = resolveConfig({ device: { model: 'jart', jart: { pulseMatch: 9900 } } });
+  const op = applyOperatingPoint(def);
+  assert.ok(op && op.pulses && op.window === 'config');
+  assert.ok(Math.abs(def.device.jart.vSetV / -0.342 - 1) < 0.01, `V_SET ${def.device.jart.vSetV}`);
+  assert.ok(Math.abs(def.device.jart.vResetV / 0.7065 - 1) < 0.015, `V_RESET ${def.device.jart.vResetV}`);
+  for (const set of [true, false]) { const k = swing(def, set, 20000); assert.ok(Math.abs(k / 9900 - 1) < 0.02, `${set ? 'SET' : 'RESET'} swing ${k}`); }
+  // a slow calibrated device (activation energy at the table's top, a narrow N range, 5 kΩ series): the
+  // paper's pulses do not move it; matched ones swing it in the target count, inside its own N range
+  const slow: CrossbarPopulation = {
+    file: 'slow.json', base: { dWa: 1.5, RseriesTiOx: 5000, phiBn0: 0.38, Rtheff_scaling: 0.4 },
+    parameters: {
+      Ndiscmax: { family: 'lognormal', d2d: { center: 0.94, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
+      Ndiscmin: { family: 'lognormal', d2d: { center: 0.015, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
+      rnew: { family: 'lognormal', d2d: { center: 35e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
+    },
+    correlation: { params: [], matrix: [] },
+  };
+  const cfg = resolveConfig({ device: { model: 'jart', jart: { nWindow: 'device', pulseMatch: 2000 } } });
+  applyPopulation(cfg, { ...SCHEMA, ...slow }, 'slow.json');
+  const before = structuredClone(cfg);
+  [before.device.jart.nLo, before.device.jart.nHi] = [0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[0]), 0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[1])];
+  assert.equal(swing(before, true, 50000), 50000, 'paper pulses: no SET swing within 50,000 pulses');
+  const o = applyOperatingPoint(cfg);
+  assert.ok(o && o.pulses);
+  assert.ok(Math.abs(cfg.device.jart.nLo - before.device.jart.nLo) < 1e-12 && Math.abs(cfg.device.jart.nHi - before.device.jart.nHi) < 1e-12);
+  assert.ok(cfg.device.jart.vSetV < -0.5 && cfg.device.jart.vResetV > 0.8, `pulses ${cfg.device.jart.vSetV} / ${cfg.device.jart.vResetV}`);
+  for (const set of [true, false]) { const k = swing(cfg, set, 20000); assert.ok(Math.abs(k / 2000 - 1) < 0.03, `${set ? 'SET' : 'RESET'} swing ${k}`); }
+  // deterministic (a resumed run resolves the same operating point) and refused off the full model
+  const again = structuredClone(cfg);
+  applyOperatingPoint(again);
+  assert.deepEqual(again, cfg);
+  assert.throws(() => resolveConfig({ device: { jart: { pulseMatch: 9900 } } }), /pulseMatch: applies to the full model/);
+  assert.throws(() => resolveConfig({ device: { model: 'jart', jart: { nWindow: 'own' } } }), /nWindow: expected one of config, device/);
+});

@@ -11,7 +11,7 @@ import { ModelEngine } from './modelEngine.js';
 import { JartcalError } from '../../util/errors.js';
 import { NO_VAR, type VarSpec } from './types.js';
 import { centralParams, classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
-import type { JartParams } from '../../model/index.js';
+import { DEFAULT_PARAMS, type JartParams } from '../../model/index.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
 function geoRange(r: VarSpec, nom: number): [number, number] {
@@ -36,8 +36,11 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
   if (c.device.model === 'jart') {
     const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
     const central = c.device.population ? centralParams(c.device.population) : {};
-    base = new ModelEngine(j, { params: { ...central, ...params, Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
-      rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM) });
+    // the kernel's N tables hold every device's N bounds (d2d and c2c), else its pulses are integrated in full
+    const nRange: [number, number] = [Math.min(j.nominal.nMin / 10, 0.9 * geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]),
+      Math.max(2 * j.nominal.nMax, 1.1 * geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1])];
+    base = new ModelEngine(j, { nRange, params: { ...central, ...params, Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
+      rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: capL(pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM), lMaxOf(c)) });
     // In the full model the disc length also changes the current and heating: the 1/l scaling of the
     // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.
     if (varies(j.variability.ldisc)) return base;
@@ -104,11 +107,19 @@ export function createKineticEngines(c: ExperimentConfig): KineticEngines | null
   return classes ? { classes, engines: classEngines(pop, classes, (p) => createEngine(c, p)) } : null;
 }
 
+/** Full model: the longest disc a device may have, 0.95·lcell (the plug needs a length; the model is invalid at lnew ≥ lcell). */
+export function lMaxOf(c: ExperimentConfig): number {
+  if (c.device.model !== 'jart') return Infinity;
+  const lcell = c.device.population?.base.lcell ?? c.device.population?.parameters.lcell?.d2d.center ?? DEFAULT_PARAMS.lcell;
+  return 0.95 * lcell;
+}
+const capL = ([lo, hi]: [number, number], max: number): [number, number] => [Math.min(lo, 0.9 * max), Math.min(hi, max)];
+
 /** Geometry ranges the engines cover (drawn devices are kept inside). */
 function engineRanges(c: ExperimentConfig): { r: [number, number]; l: [number, number] } {
   const j = c.device.jart;
   const d2dOnly = (v: VarSpec): VarSpec => ({ ...v, std: 0, slope: 0 });
-  return { r: geoRange(d2dOnly(j.variability.rdisc), j.nominal.rM), l: geoRange(d2dOnly(j.variability.ldisc), j.nominal.lM) };
+  return { r: geoRange(d2dOnly(j.variability.rdisc), j.nominal.rM), l: capL(geoRange(d2dOnly(j.variability.ldisc), j.nominal.lM), lMaxOf(c)) };
 }
 
 /** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
@@ -132,7 +143,7 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
           const perDevice = pop && ranges ? drawDevices(pop, size, stream.fork(0x909), j.nominal, ranges, kinetic?.classes ?? null) : undefined;
           return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi,
             wBoundMin: j.wBoundMin, wBoundMax: j.wBoundMax, clampOf, nominal: j.nominal, variability: j.variability,
-            perDevice, engines: kinetic?.engines }, stream);
+            perDevice, engines: kinetic?.engines, lMaxM: lMaxOf(c) }, stream);
         }
       }
     };

@@ -37,6 +37,8 @@ export interface JartArrayOptions {
    * and reads with engines[perDevice.engineIndex[k]]; `engine` stays the nominal one the mapping is read from.
    */
   engines?: PulseEngine[];
+  /** Upper bound of a device's disc length under c2c (full model: below lcell); default none. */
+  lMaxM?: number;
 }
 
 export class JartArray implements DeviceArray {
@@ -54,6 +56,7 @@ export class JartArray implements DeviceArray {
   private readonly v: JartVariability;
   private readonly e: PulseEngine;
   private readonly engines: PulseEngine[] | null; private readonly cls: Uint16Array | null;
+  private readonly lMax: number;
   private readonly nLo: number; private readonly nHi: number;
 
   constructor(o: JartArrayOptions, rng: Rng) {
@@ -69,6 +72,7 @@ export class JartArray implements DeviceArray {
     if (o.perDevice?.lM) this.lDev.set(o.perDevice.lM);
     if (o.perDevice?.nMin) this.nMinDev.set(o.perDevice.nMin);
     if (o.perDevice?.nMax) this.nMaxDev.set(o.perDevice.nMax);
+    this.lMax = o.lMaxM ?? Infinity;
     const cls = o.perDevice?.engineIndex;
     if (o.engines && o.engines.length > 0 && cls) {
       for (let k = 0; k < s; k++) if (!(cls[k] < o.engines.length)) throw new RangeError(`device ${k}: engine index ${cls[k]} of ${o.engines.length}`);
@@ -159,7 +163,10 @@ export class JartArray implements DeviceArray {
     // of the bounds is update-scaled like the geometry's (src/io/populationVar.ts), so it is applied.
     if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g);
     if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g);
-    if (hasC2C(v.ldisc)) this.l[k] = overflow ? this.lDev[k] * (1 + v.ldisc.ctocUpper) : c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
+    if (hasC2C(v.ldisc)) {
+      const l = overflow ? this.lDev[k] * (1 + v.ldisc.ctocUpper) : c2cStep(this.l[k], this.lDev[k], v.ldisc, ratio, g);
+      this.l[k] = l < this.lMax ? l : this.lMax;
+    }
     if (hasC2C(v.rdisc)) this.r[k] = overflow ? this.rDev[k] * (1 + v.rdisc.ctocUpper) : c2cStep(this.r[k], this.rDev[k], v.rdisc, ratio, g);
   }
 

@@ -7,14 +7,18 @@
 import { createPulseKernel, createReadTable, DEFAULT_PARAMS, type JartParams, type PulseKernel, type ReadTable } from '../../model/index.js';
 import type { PulseEngine, PulseSettings } from './jartEngine.js';
 
-export interface ModelEngineOptions { params?: Partial<JartParams>; rRangeM: [number, number]; lRangeM: [number, number] }
+export interface ModelEngineOptions {
+  params?: Partial<JartParams>; rRangeM: [number, number]; lRangeM: [number, number];
+  /** N range of the kernel tables (default [Ndiscmin/10, 2·Ndiscmax]); must hold every device's N bounds, else pulses are integrated in full. */
+  nRange?: [number, number];
+}
 
 export class ModelEngine implements PulseEngine {
   readonly name = 'jart-full-physics';
   private readonly kSet: PulseKernel; private readonly kReset: PulseKernel; private readonly read: ReadTable;
   constructor(s: PulseSettings, o: ModelEngineOptions) {
     const p: JartParams = { ...DEFAULT_PARAMS, ...(o.params ?? {}) };
-    const opts = { rRange: o.rRangeM, lRange: o.lRangeM };
+    const opts = { rRange: o.rRangeM, lRange: o.lRangeM, ...(o.nRange ? { nRange: o.nRange } : {}) };
     this.kSet = createPulseKernel(p, s.vSetV, s.widthS, opts);
     this.kReset = createPulseKernel(p, s.vResetV, s.widthS, opts);
     this.read = createReadTable(p, s.vReadV, opts);

@@ -48,6 +48,13 @@ export interface JartDeviceConfig {
    * 1 = every device on the population's central parameters.
    */
   kineticClasses: number;
+  /**
+   * Full model: 'config' (default) maps the weights on nLo … nHi as given; 'device' puts them at the paper's
+   * relative ln N positions between the nominal device's own N bounds (src/crossbar/device/operatingPoint.ts).
+   */
+  nWindow: 'config' | 'device';
+  /** Full model: > 0 chooses vSetV and vResetV so a full swing of the nominal device takes this many pulses each way; 0 = the given voltages. */
+  pulseMatch: number;
 }
 
 export interface SoftBoundsConfig { dwMin: number; dwMinDtod: number; dwMinStd: number; upDown: number; upDownDtod: number; wMin: number; wMax: number; wMinDtod: number; wMaxDtod: number }
@@ -101,7 +108,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
       vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
       wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, rthScaling: 'area', engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
-      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() }, kineticClasses: 64,
+      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() }, kineticClasses: 64, nWindow: 'config', pulseMatch: 0,
     },
     softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
     population: null,
@@ -148,6 +155,7 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['device.model', (c) => c.device.model, ['aihwkit-jart', 'jart', 'soft-bounds', 'ideal']],
   ['device.jart.engine', (c) => c.device.jart.engine, ['table', 'exact']],
   ['device.jart.rthScaling', (c) => c.device.jart.rthScaling, ['area', 'none']],
+  ['device.jart.nWindow', (c) => c.device.jart.nWindow, ['config', 'device']],
   ['mapping.kind', (c) => c.mapping.kind, ['single-device', 'differential-pair']],
   ['mapping.pairZero', (c) => c.mapping.pairZero, ['low', 'mid']],
   ['forward.noiseManagement', (c) => c.forward.noiseManagement, ['abs_max', 'none']],
@@ -182,6 +190,8 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.kineticClasses) || j.kineticClasses < 1 || j.kineticClasses > 256) fail('device.jart.kineticClasses', 'expected an integer 1..256', file);
   if (c.device.population !== null) checkPopulation(c.device.population, file);
+  if (!Number.isInteger(j.pulseMatch) || j.pulseMatch < 0) fail('device.jart.pulseMatch', 'expected 0 (off) or a pulse count ≥ 1', file);
+  if ((j.nWindow !== 'config' || j.pulseMatch > 0) && c.device.model !== 'jart') fail(j.pulseMatch > 0 ? 'device.jart.pulseMatch' : 'device.jart.nWindow', 'applies to the full model (device.model "jart") only', file);
   if (j.rthScaling !== 'area' && c.device.model !== 'aihwkit-jart') fail('device.jart.rthScaling', `"${j.rthScaling}" applies to device.model "aihwkit-jart" only (the full model computes its own heating)`, file);
   if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
   if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
