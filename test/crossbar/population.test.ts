@@ -191,3 +191,25 @@ test('operating point: pulse amplitudes matched to a full swing of the central d
   assert.throws(() => resolveConfig({ device: { jart: { pulseMatch: 9900 } } }), /pulseMatch: applies to the full model/);
   assert.throws(() => resolveConfig({ device: { model: 'jart', jart: { nWindow: 'own' } } }), /nWindow: expected one of config, device/);
 });
+
+test('crossbar run reports the operating point it chose and resumes with it', async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const out = mkdtempSync(join(tmpdir(), 'jartcal-op-'));
+  try {
+    const cfgFile = join(out, 'op.json');
+    writeFileSync(cfgFile, JSON.stringify({ name: 'op', device: { model: 'jart', jart: { nWindow: 'device', pulseMatch: 500 } }, network: { sizes: [784, 16, 10] }, training: { epochs: 1, trainSamples: 32, testSamples: 20 } }));
+    const args = ['crossbar', 'run', cfgFile, '--out', join(out, 'r')];
+    assert.equal(await main(args), 0);
+    const r = JSON.parse(readFileSync(join(out, 'r', 'results.json'), 'utf8'));
+    assert.equal(r.operatingPoint.window, 'device');
+    assert.equal(r.operatingPoint.pulses.target, 500);
+    assert.ok(Math.abs(r.operatingPoint.pulses.setPulses - 500) <= 5 && Math.abs(r.operatingPoint.pulses.resetPulses - 500) <= 5);
+    assert.equal(r.config.device.jart.vSetV, r.operatingPoint.pulses.vSetV);
+    assert.equal(r.config.device.jart.nLo, r.operatingPoint.nLo);
+    // the same command with --resume finds its checkpoint (the operating point resolves identically)
+    assert.equal(await main([...args, '--resume']), 0);
+  } finally { rmSync(out, { recursive: true, force: true }); }
+});
