@@ -41,7 +41,7 @@ export function readCheckpoint(path: string): CheckpointFile | null {
  * network) and every finished device draw.
  */
 export interface InferenceDraw {
-  record: EpochRecord; programming: Record<string, number>;
+  record: EpochRecord; programming: Record<string, number | number[]>;
   /** wire.sweepOhm: accuracy and delivered current share per wire resistance, on this draw's devices */
   wireSweep?: { rWireOhm: number; accuracy: number; currentRatioMin: number; iterationsMax: number; converged: boolean }[];
 }

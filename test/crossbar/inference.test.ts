@@ -122,3 +122,27 @@ test('inference with wire resistance: the same programmed devices with and witho
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('inference weight scale: the reach nine devices in ten have in both signs; devices that cannot hold a signed weight are counted, not used', async () => {
+  const { AnalogLayer } = await import('../../src/crossbar/core/analogLayer.js');
+  const { IdealArray } = await import('../../src/crossbar/device/ideal.js');
+  const { weightReach } = await import('../../src/crossbar/experiment/inference.js');
+  // device k of a tile reaches [lo_k, hi_k]: the first device reaches only negative weights (as a device of a wide
+  // calibrated population whose read current never gets above the mapping's zero), the others 1 … 2 in both signs
+  class Ranged extends IdealArray {
+    constructor(size: number) { super(size, 1e-3, -1.5, 1.5); }
+    override wMax(k: number): number { return k === 0 ? -0.2 : 1 + (k % 100) / 100; }
+    override wMin(k: number): number { return k === 0 ? -1.5 : -(1 + ((k * 7) % 100) / 100); }
+  }
+  const layer = new AnalogLayer(40, 30, false, 20, 15, (size) => new Ranged(size), false);
+  let unsigned = 0;
+  const reach = weightReach(layer, (n) => { unsigned += n; });
+  assert.equal(unsigned, 4, 'one non-straddling device per tile (4 tiles)');
+  // the 10th percentile of min(w_max, −w_min) over the other 1,196 devices: positive, ≈ 1 + (1 − √0.9) (the
+  // smaller of two near-uniform reaches on [1, 2)); each tile's first device alone, the rule before, gave −0.2
+  const all: number[] = [];
+  layer.forEachCell((_r, _c, t, k) => { const x = Math.min(t.dev.wMax(k), -t.dev.wMin(k)); if (x > 0) all.push(x); });
+  all.sort((a, b) => a - b);
+  assert.equal(reach, all[Math.floor(0.1 * (all.length - 1))]);
+  assert.ok(reach > 1.03 && reach < 1.08, `reach ${reach}`);
+});

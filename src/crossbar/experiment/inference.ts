@@ -5,6 +5,7 @@
  * periphery; repeated over device draws (mean ± std), recording pulses used and residual errors.
  */
 import type { ExperimentConfig } from './config.js';
+import type { AnalogLayer } from '../core/analogLayer.js';
 import { buildNetwork, type Dataset, type EpochRecord } from './inSitu.js';
 import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.js';
 import { createOpenLoopPlanner, programCell } from '../program/writeVerify.js';
@@ -41,7 +42,8 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     const { mlp, layers, trainRng, engine } = buildNetwork(cfg, r);
     // open loop: pulse counts from one nominal device, from the zero-init state every cell was set to
     const openLoop = cfg.program.method === 'open-loop' ? createOpenLoopPlanner(nominalDevice(cfg, engine, createRng(cfg.seed).fork(5000 + r)), cfg.program.maxPulses) : null;
-    let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0;
+    let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0, unsigned = 0;
+    const weightTops: number[] = [];
     const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
       const w = wd[li];
@@ -49,7 +51,8 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
       let omega = 0;
       layer.forEachCell((row, col) => { omega = Math.max(omega, Math.abs(w[row * layer.cols + col])); });
       if (layer.digitalBias) for (let row = 0; row < layer.outSize; row++) layer.digitalBias[row] = w[row * layer.cols + layer.inSize];
-      const wTop = 0.9 * Math.min(...layer.tiles.flat().map((t) => t.dev.wMax(0)), ...layer.tiles.flat().map((t) => -t.dev.wMin(0)));
+      const wTop = 0.9 * weightReach(layer, (n) => { unsigned += n; });
+      weightTops.push(wTop);
       const s = omega > 0 ? wTop / omega : 1;
       layer.outScale = 1 / s;
       const tolW = cfg.program.tolerance * wTop;
@@ -94,7 +97,7 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
     draws.push({
       record: { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 },
-      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, seconds: sec, exactWeightAccuracy: accExact,
+      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, weightTop: weightTops, unsignedDevices: unsigned, seconds: sec, exactWeightAccuracy: accExact,
         ...(accNoWire !== null ? { wireFreeAccuracy: accNoWire } : {}),
         ...(wire ? { rWireOhm: wire.rWireOhm, wireSolverIterationsMax: wire.iterationsMax, wireSolverConverged: wire.converged ? 1 : 0, wireCurrentRatioMin: wire.currentRatioMin } : {}) },
       ...(wireSweep.length ? { wireSweep } : {}),
@@ -104,7 +107,7 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   const repeats: EpochRecord[][] = draws.map((d) => [d.record]);
   const programming = draws.map((d) => d.programming);
   const [m, sd] = meanStd(draws.map((d) => d.record.testAccuracy));
-  const [me, sde] = meanStd(programming.map((p) => p.exactWeightAccuracy));
+  const [me, sde] = meanStd(programming.map((p) => p.exactWeightAccuracy as number));
   // wire.sweepOhm: accuracy per wire resistance, mean ± std over the draws (each draw evaluated on its own devices)
   const wireSweep = cfg.wire.sweepOhm.map((rWireOhm, k) => {
     const accs = draws.map((d) => d.wireSweep?.[k]?.accuracy).filter((a): a is number => a !== undefined);
@@ -119,4 +122,28 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
 function wireFreeSummary(accs: number[]): { wireFreeAccuracyMean: number; wireFreeAccuracyStd: number } {
   const [wireFreeAccuracyMean, wireFreeAccuracyStd] = meanStd(accs);
   return { wireFreeAccuracyMean, wireFreeAccuracyStd };
+}
+
+/**
+ * The weight magnitude the layer's largest |w| is mapped to (before the 0.9 margin): the 10th percentile
+ * over the layer's devices of min(w_max, −w_min), the reach in both signs, so that nine devices in ten can
+ * hold the layer's extreme weights. Devices whose range does not straddle zero (a wide calibrated
+ * population: a device that cannot reach one sign) are left out of the quantile and counted (`onUnsigned`);
+ * if no device straddles zero the mapping's nominal range is used. (Before session 8: the smaller reach of
+ * each tile's first device, which such a device turned negative.)
+ */
+export function weightReach(layer: AnalogLayer, onUnsigned: (n: number) => void): number {
+  const reach: number[] = [];
+  let unsigned = 0, nominal = Infinity;
+  layer.forEachCell((_row, _col, tile, k) => {
+    const x = Math.min(tile.dev.wMax(k), -tile.dev.wMin(k));
+    if (x > 0) reach.push(x); else unsigned++;
+  });
+  onUnsigned(unsigned);
+  if (reach.length === 0) {
+    for (const t of layer.tiles.flat()) nominal = Math.min(nominal, Math.abs(t.dev.wMax(0)), Math.abs(t.dev.wMin(0)));
+    return nominal;
+  }
+  reach.sort((a, b) => a - b);
+  return reach[Math.floor(0.1 * (reach.length - 1))];
 }
