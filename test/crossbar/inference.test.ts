@@ -131,8 +131,8 @@ test('inference weight scale: the reach nine devices in ten have in both signs; 
   // calibrated population whose read current never gets above the mapping's zero), the others 1 … 2 in both signs
   class Ranged extends IdealArray {
     constructor(size: number) { super(size, 1e-3, -1.5, 1.5); }
-    override wMax(k: number): number { return k === 0 ? -0.2 : 1 + (k % 100) / 100; }
-    override wMin(k: number): number { return k === 0 ? -1.5 : -(1 + ((k * 7) % 100) / 100); }
+    override wMax(k = 0): number { return k === 0 ? -0.2 : 1 + (k % 100) / 100; }
+    override wMin(k = 0): number { return k === 0 ? -1.5 : -(1 + ((k * 7) % 100) / 100); }
   }
   const layer = new AnalogLayer(40, 30, false, 20, 15, (size) => new Ranged(size), false);
   let unsigned = 0;

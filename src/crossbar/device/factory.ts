@@ -10,7 +10,8 @@ import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { ModelEngine } from './modelEngine.js';
 import { JartcalError } from '../../util/errors.js';
 import { NO_VAR, type VarSpec } from './types.js';
-import { centralParams, classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
+import { classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
+import { nominalParams } from './operatingPoint.js';
 import { DEFAULT_PARAMS, type JartParams } from '../../model/index.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
@@ -35,11 +36,10 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
   let base: PulseEngine;
   if (c.device.model === 'jart') {
     const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
-    const central = c.device.population ? centralParams(c.device.population) : {};
     // the kernel's N tables hold every device's N bounds (d2d and c2c), else its pulses are integrated in full
     const nRange: [number, number] = [Math.min(j.nominal.nMin / 10, 0.9 * geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]),
       Math.max(2 * j.nominal.nMax, 1.1 * geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1])];
-    base = new ModelEngine(j, { nRange, params: { ...central, ...params, Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM },
+    base = new ModelEngine(j, { nRange, params: { ...nominalParams(c), ...params },
       rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: capL(pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM), lMaxOf(c)) });
     // In the full model the disc length also changes the current and heating: the 1/l scaling of the
     // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.

@@ -28,7 +28,7 @@ export function deviceWindow(nMin: number, nMax: number): [number, number] {
   return [at(PAPER_WINDOW[0]), at(PAPER_WINDOW[1])];
 }
 
-/** Model parameters of the config's nominal (central) device. */
+/** Model parameters of the config's nominal device (with a population: its central device, kinetic parameters at their centres). */
 export function nominalParams(c: ExperimentConfig): JartParams {
   const j = c.device.jart;
   const central = c.device.population ? centralParams(c.device.population) : {};
