@@ -4,11 +4,9 @@
  * correlations. Per device: the v1b var geometry and N bounds (rnew → r, lnew → l, Ndiscmin, Ndiscmax),
  * which the pulse engines take per device. With the full model, the population's fixed parameters
  * (`base`) and the centres of its other varying parameters make the nominal engine; when such parameters
- * (e.g. phiBn0, dWa, Rth0) vary device to device, the devices fall into `classes` kinetic classes, one
- * engine each: with one such parameter the classes are its equal-probability strata (a device's class is
- * the stratum of its own copula coordinate, the class engine sits at the stratum's mean coordinate), with several
- * they are antithetic draws of those parameters' joint copula and a device takes the nearest one (in the
- * whitened coordinates). So a device's kinetics keeps its correlation with its own geometry.
+ * (e.g. phiBn0, dWa, Rth0) vary device to device, the devices fall into kinetic classes of equal
+ * probability, one engine each: cells of equal-probability strata of those parameters' own (whitened)
+ * copula coordinates (`kineticClasses`), so a device's kinetics keeps its correlation with its own geometry.
  * The aihwkit-jart algorithm's current fit is fixed to the default device: there only the geometry and
  * N bounds come from the population. No file system here (src/io/populationVar.ts reads the file).
  */
