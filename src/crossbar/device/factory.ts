@@ -12,7 +12,7 @@ import { JartcalError } from '../../util/errors.js';
 import { NO_VAR, type VarSpec } from './types.js';
 import { classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
 import { nominalParams } from './operatingPoint.js';
-import { DEFAULT_PARAMS, type JartParams } from '../../model/index.js';
+import type { JartParams } from '../../model/index.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
 function geoRange(r: VarSpec, nom: number): [number, number] {
@@ -109,9 +109,7 @@ export function createKineticEngines(c: ExperimentConfig): KineticEngines | null
 
 /** Full model: the longest disc a device may have, 0.95·lcell (the plug needs a length; the model is invalid at lnew ≥ lcell). */
 export function lMaxOf(c: ExperimentConfig): number {
-  if (c.device.model !== 'jart') return Infinity;
-  const lcell = c.device.population?.base.lcell ?? c.device.population?.parameters.lcell?.d2d.center ?? DEFAULT_PARAMS.lcell;
-  return 0.95 * lcell;
+  return c.device.model === 'jart' ? 0.95 * nominalParams(c).lcell : Infinity;
 }
 const capL = ([lo, hi]: [number, number], max: number): [number, number] => [Math.min(lo, 0.9 * max), Math.min(hi, max)];
 
