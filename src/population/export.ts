@@ -7,6 +7,7 @@ import { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
 import { relativeSd } from './marginal.js';
 import type { SampleRow, SampledDevice } from './sample.js';
 import type { ParameterSpec, PopulationFile } from './types.js';
+import { JartcalError } from '../util/errors.js';
 
 /** Instance-parameter names of the `JART_VCM_1b_var` module (spec §1 source 4: phibn0, nyo, RTiOx, rnew, lnew, eps_eff, epsphib_eff; the rest keep the det names). */
 export const VA_VAR_NAME: Record<ParamName, string> = {
@@ -24,7 +25,20 @@ export function vaValue(n: ParamName, v: number): number {
   return VA_NM.has(n) ? v * 1e9 : v;
 }
 
-const fmt = (x: number): string => (Number.isInteger(x) && Math.abs(x) < 1e15 ? String(x) : x.toPrecision(10).replace(/\.?0+(e|$)/, '$1'));
+/**
+ * A number as a netlist / Python literal: integers as they are, everything else with 12 significant
+ * digits (relative rounding below 5e-12), trailing zeros of the mantissa dropped and the exponent kept
+ * whole ("3.8158e-10", "1e+21"). Non-finite values have no literal in SPICE, Verilog-A or Python: an
+ * error naming the value's place.
+ */
+export function formatCardNumber(x: number, where = 'value'): string {
+  if (!Number.isFinite(x)) throw new JartcalError(`export: ${where} is ${x}; a parameter card needs a finite number.`);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const [mantissa, exponent] = x.toPrecision(12).split('e');
+  const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+  return exponent === undefined ? m : `${m}e${exponent}`;
+}
+const fmt = formatCardNumber;
 
 function nominal(pop: PopulationFile): Partial<Record<ParamName, number>> {
   const out: Partial<Record<ParamName, number>> = { ...pop.base };
@@ -33,7 +47,7 @@ function nominal(pop: PopulationFile): Partial<Record<ParamName, number>> {
 }
 
 function instanceParams(values: Partial<Record<ParamName, number>>): string[] {
-  return PARAM_NAMES.filter((n) => values[n] !== undefined && !VA_SKIP.has(n)).map((n) => `${VA_VAR_NAME[n]}=${fmt(vaValue(n, values[n] as number))}`);
+  return PARAM_NAMES.filter((n) => values[n] !== undefined && !VA_SKIP.has(n)).map((n) => `${VA_VAR_NAME[n]}=${fmt(vaValue(n, values[n] as number), n)}`);
 }
 
 const UNITS_NOTE = 'units: lcell, ldet, lnew in nm (as the VA expects); rdet, rnew, a in m; N* in 1e26 m^-3; energies in eV; resistances in Ohm';
@@ -75,35 +89,42 @@ export function exportSpice(pop: PopulationFile, devices: SampledDevice[], modul
 const AIH_VAR: Partial<Record<ParamName, string>> = { Ndiscmax: 'Ndiscmax', Ndiscmin: 'Ndiscmin', lnew: 'ldisc', rnew: 'rdisc' };
 const AIH_PLAIN: ParamName[] = ['un', 'Nplug', 'a', 'ny0', 'dWa', 'Rth0', 'lcell', 'Rtheff_scaling', 'RseriesTiOx', 'R0', 'Rthline', 'alphaline', 'T0'];
 
-/** aihwkit JARTv1bDevice-style Python config. Lengths in metres (aihwkit converts the VA's nm). */
-export function exportAihwkit(pop: PopulationFile): string {
+/** The keyword arguments of the aihwkit config, in order, with the notes the mapping needs (metres, 1e26 m^-3). */
+export function aihwkitArgs(pop: PopulationFile): { args: [string, number][]; notes: string[] } {
   const nom = nominal(pop);
-  const args: string[] = [];
+  const args: [string, number][] = [];
   const notes: string[] = [];
-  for (const n of AIH_PLAIN) if (nom[n] !== undefined) args.push(`    ${n}=${fmt(nom[n] as number)},`);
+  for (const n of AIH_PLAIN) if (nom[n] !== undefined) args.push([n, nom[n] as number]);
   for (const n of V1B_VAR) {
     const an = AIH_VAR[n] as string;
     const p: ParameterSpec | undefined = pop.parameters[n];
     const center = p?.d2d.center ?? nom[n] ?? (n === 'rnew' ? nom.rdet : n === 'lnew' ? nom.ldet : undefined);
-    if (center !== undefined) args.push(`    ${an}=${fmt(center)},`);
+    if (center !== undefined) args.push([an, center]);
     if (!p) continue;
     const raw = pop.aihwkit;
     const pick = (field: string, fallback: number): number => (raw && raw[field] !== undefined ? raw[field] : fallback);
     // d2d: aihwkit draws X·(1 + dtod·N(0,1)) and clips to absolute bounds: relative sd of our marginal.
     const dtod = relativeSd(p.family, p.d2d.center, p.d2d.spread, p.d2d.spreadKind);
-    args.push(`    ${an}_dtod=${fmt(pick(`${an}_dtod`, dtod))},`);
-    args.push(`    ${an}_dtod_lower_bound=${fmt(pick(`${an}_dtod_lower_bound`, p.d2d.lower ?? 0))},`);
-    args.push(`    ${an}_dtod_upper_bound=${fmt(pick(`${an}_dtod_upper_bound`, p.d2d.upper ?? 0))},`);
+    args.push([`${an}_dtod`, pick(`${an}_dtod`, dtod)]);
+    args.push([`${an}_dtod_lower_bound`, pick(`${an}_dtod_lower_bound`, p.d2d.lower ?? 0)]);
+    args.push([`${an}_dtod_upper_bound`, pick(`${an}_dtod_upper_bound`, p.d2d.upper ?? 0)]);
     if (p.family !== 'normal' && p.family !== 'truncnormal' && !raw) notes.push(`${an}: our d2d marginal is ${p.family}; aihwkit's is a (clipped) Gaussian with the same relative sd.`);
     if ((p.family === 'truncnormal' || p.family === 'trunclognormal') && p.d2d.bounding !== 'clip') notes.push(`${an}: truncation (redraw) is exported as aihwkit's clipping to the bounds; draws pile up at the bounds there.`);
     // c2c: aihwkit applies X·(1 + std·U(−1,1)) after every pulse (bounded random walk); v1b var redraws per cycle.
     const c2cRel = p.c2c.distribution === 'uniform' && p.c2c.spreadKind === 'relative' ? p.c2c.spread
       : Math.sqrt(3) * relativeSd(p.family, center as number, p.c2c.spread, p.c2c.spreadKind);
-    args.push(`    ${an}_std=${fmt(pick(`${an}_std`, p.c2c.spread > 0 ? c2cRel : 0))},`);
-    if (n === 'rnew' || n === 'lnew') args.push(`    ${an}_std_slope=${fmt(pick(`${an}_std_slope`, p.c2c.slope ?? 0))},`);
-    args.push(`    ${an}_ctoc_lower_bound=${fmt(pick(`${an}_ctoc_lower_bound`, p.c2c.lower ?? 0))},`);
-    args.push(`    ${an}_ctoc_upper_bound=${fmt(pick(`${an}_ctoc_upper_bound`, p.c2c.upper ?? 0))},`);
+    args.push([`${an}_std`, pick(`${an}_std`, p.c2c.spread > 0 ? c2cRel : 0)]);
+    if (n === 'rnew' || n === 'lnew') args.push([`${an}_std_slope`, pick(`${an}_std_slope`, p.c2c.slope ?? 0)]);
+    args.push([`${an}_ctoc_lower_bound`, pick(`${an}_ctoc_lower_bound`, p.c2c.lower ?? 0)]);
+    args.push([`${an}_ctoc_upper_bound`, pick(`${an}_ctoc_upper_bound`, p.c2c.upper ?? 0)]);
   }
+  return { args, notes };
+}
+
+/** aihwkit JARTv1bDevice-style Python config. Lengths in metres (aihwkit converts the VA's nm). */
+export function exportAihwkit(pop: PopulationFile): string {
+  const { args: pairs, notes } = aihwkitArgs(pop);
+  const args = pairs.map(([name, value]) => `    ${name}=${fmt(value, name)},`);
   const unmapped = PARAM_NAMES.filter((n) => pop.parameters[n] && !AIH_VAR[n]);
   return [
     `# aihwkit JARTv1bDevice config generated by jartcal ${pop.toolkitVersion} (population seed ${pop.seed}).`,

@@ -7,7 +7,7 @@ export { validateFits, mergeFits, type FitsIn, type CycleFitIn } from './fits.js
 export { fitRandomEffects, fitRandomEffectsCi, remlDeviance, type ReGroup, type ReFit } from './reml.js';
 export { repairCorrelation, betweenCovariance, selectionCorrectedCovariance } from './correlation.js';
 export { relativeSd, sdInFamilySpace, d2dFromZ, c2cDraw } from './marginal.js';
-export { exportVerilogA, exportSpice, exportAihwkit, exportCsv, VA_VAR_NAME, vaValue } from './export.js';
+export { exportVerilogA, exportSpice, exportAihwkit, aihwkitArgs, formatCardNumber, exportCsv, VA_VAR_NAME, vaValue } from './export.js';
 export { checkValidity } from './validity.js';
 export { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
 export { featureStats, featureStatsWithin, compareProfiles, predictiveFeatures, sweepFeatures, type FeatureStats, type ProfileRow, type CycleFeaturesIn } from './profile.js';

@@ -7,44 +7,9 @@ import { join } from 'node:path';
 import { createRng } from '../../src/util/rng.js';
 import { exportAihwkit, exportCsv, exportSpice, exportVerilogA, samplePopulation, sampleTable } from '../../src/population/index.js';
 import { listPresets, loadPreset } from '../../src/io/population.js';
+import { readSpiceCards } from '../helpers/cards.js';
 
-const SPICE_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-/** A small SPICE tokenizer: comments, dot-cards, X instances with nodes, a model, and name=number pairs; `+` continues. */
-function spiceCheck(text: string): { instances: Map<string, Record<string, number>> } {
-  const instances = new Map<string, Record<string, number>>();
-  let current: Record<string, number> | null = null;
-  let ended = false;
-  text.split('\n').forEach((line, i) => {
-    const where = `line ${i + 1}: ${line}`;
-    if (line.trim() === '' || line.startsWith('*')) return;
-    assert.ok(!ended, `${where}: text after .end`);
-    const tok = line.trim().split(/\s+/);
-    const pairs = (ts: string[]): void => {
-      for (const t of ts) {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(t);
-        assert.ok(m, `${where}: expected name=value, got ${t}`);
-        assert.match(m[2], SPICE_NUMBER, `${where}: value ${m[2]}`);
-        assert.ok(current, `${where}: parameter outside an instance`);
-        assert.equal(current[m[1]], undefined, `${where}: duplicate ${m[1]}`);
-        current[m[1]] = Number(m[2]);
-      }
-    };
-    if (tok[0] === '+') { pairs(tok.slice(1)); return; }
-    if (tok[0].startsWith('.')) {
-      assert.ok(['.hdl', '.end', '.include', '.param'].includes(tok[0].toLowerCase()), `${where}: unknown card`);
-      if (tok[0] === '.hdl') assert.match(tok[1], /^".+\.va"$/);
-      if (tok[0] === '.end') ended = true;
-      current = null; return;
-    }
-    assert.match(tok[0], /^X[A-Za-z0-9_]+$/, `${where}: instance name`);
-    assert.ok(tok.length >= 4, `${where}: X name n1 n2 model`);
-    current = {}; instances.set(tok[0], current);
-    pairs(tok.slice(4));
-  });
-  assert.ok(ended, 'missing .end');
-  return { instances };
-}
+const spiceCheck = readSpiceCards;
 
 test('SPICE cards pass the tokenizer; lengths in the VA units (lnew in nm, rnew in m)', () => {
   const p = loadPreset('paper-realistic-mixed');
