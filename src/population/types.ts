@@ -74,6 +74,26 @@ export interface PopulationFile {
    */
   circuit?: { seriesOhm: { family: 'lognormal'; center: number; spread: number; spreadKind: 'ln'; n: number } };
   profile?: unknown;
+  /** how the population was calibrated against the measured switching statistics (`jartcal population --refine`) */
+  refinement?: RefinementRecord;
   /** verbatim aihwkit JARTv1bDevice noise fields when the population came from an aihwkit config (presets). */
   aihwkit?: Record<string, number>;
 }
+
+/** A refinable quantity: `rnew.center`, `rnew.d2d`, `rnew.c2c`, `seriesOhm.center`, `seriesOhm.d2d`. */
+export type RefineTerm = `${ParamName | 'seriesOhm'}.${'center' | 'd2d' | 'c2c'}`;
+
+export interface RefinementRecord {
+  method: 'simulated-moments';
+  seed: number;
+  simulated: { devices: number; cycles: number; protocols: number };
+  free: RefineTerm[];
+  evaluations: number;
+  objectiveBefore: number;
+  objectiveAfter: number;
+  /** per moment: measured, simulated before and after, z after */
+  rows: { name: string; measured: number; measuredSe: number; before: number | null; after: number | null; zBefore: number; zAfter: number }[];
+  /** terms whose refined value sits at the edge of what the model's parameter ranges allow */
+  atBounds: RefineTerm[];
+}
+

@@ -1,0 +1,146 @@
+/**
+ * The switching-feature moments a population is calibrated against, computed the same way from measured
+ * and from simulated cycles (one extractor, one statistic), each with its standard error.
+ *
+ * Data are cycles grouped by device. Device-to-device moments use one value per device (its first cycle
+ * with the feature), so a campaign of many devices with one cycle each is d2d data; cycle-to-cycle moments
+ * use the deviations of each device's cycles from that device's mean (pooled within-device sd), so one
+ * device of many cycles is c2c data. A dataset can give both (ddas04's workbook: 100 devices × 1 cycle and
+ * 1 device × 100 cycles). Resistances enter as log10, voltages as they are.
+ *
+ * Standard errors (normal theory, the estimator's own): mean sd/√n, median 1.2533·sd/√n, sd sd/√(2(n−1)),
+ * fraction √(p(1−p)/n) (with p clamped to [1/n, 1 − 1/n] so a 0 or 1 still carries an error).
+ */
+import { mean, quantile, variance } from './stats.js';
+import type { CycleFeaturesIn } from './profile.js';
+import { createRng } from '../util/rng.js';
+
+export type Feature = 'log10Hrs' | 'log10Lrs' | 'vSetV' | 'vResetV' | 'log10OnOff';
+export type MomentName =
+  | `${'d2d' | 'c2c'}:${'median' | 'mean' | 'sd'}:${Feature}`
+  | `all:switched`;
+
+export interface Moment { value: number; se: number; n: number }
+export type Moments = Partial<Record<MomentName, Moment>>;
+
+const FEATURES: Feature[] = ['log10Hrs', 'log10Lrs', 'vSetV', 'vResetV', 'log10OnOff'];
+/** Resistances are compared by their median (robust to the heavy tails of HRS); voltages by their mean. */
+const CENTRE: Record<Feature, 'median' | 'mean'> = { log10Hrs: 'median', log10Lrs: 'median', vSetV: 'mean', vResetV: 'mean', log10OnOff: 'median' };
+
+function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
+  const lg = (x: number | null): number | null => (x !== null && x > 0 && Number.isFinite(x) ? Math.log10(x) : null);
+  switch (k) {
+    case 'log10Hrs': return lg(f.hrsOhm);
+    case 'log10Lrs': return lg(f.lrsOhm);
+    case 'log10OnOff': return lg(f.onOff);
+    case 'vSetV': return f.vSetV !== null && Number.isFinite(f.vSetV) ? Math.abs(f.vSetV) : null;
+    case 'vResetV': return f.vResetV !== null && Number.isFinite(f.vResetV) ? Math.abs(f.vResetV) : null;
+  }
+}
+
+/** Minimum group sizes for a moment to be defined. */
+export const MIN_DEVICES = 5;
+export const MIN_CYCLES = 3;
+
+/**
+ * The moments of cycles grouped by device (null entries: cycles that gave no features at all). With
+ * `bootstrap` > 0 each moment's error is the sd of the moment over that many resamplings of the devices
+ * (with replacement, seeded): switching features are heavy-tailed (a few devices with a large HRS swing
+ * make the c2c spread), and the normal-theory error then claims far more precision than the data have.
+ * The larger of the two errors is kept.
+ */
+export function featureMoments(groups: (CycleFeaturesIn | null)[][], opts: { bootstrap?: number; seed?: number } = {}): Moments {
+  const out = plainMoments(groups);
+  const b = opts.bootstrap ?? 0;
+  if (b > 1 && groups.length >= 2) {
+    const rng = createRng(opts.seed ?? 1);
+    const acc = new Map<MomentName, number[]>();
+    const pick: (CycleFeaturesIn | null)[][] = new Array(groups.length);
+    for (let r = 0; r < b; r++) {
+      for (let i = 0; i < groups.length; i++) pick[i] = groups[Math.floor(rng.next() * groups.length)];
+      const m = plainMoments(pick);
+      for (const [k, v] of Object.entries(m) as [MomentName, Moment][]) { let a = acc.get(k); if (!a) acc.set(k, (a = [])); a.push(v.value); }
+    }
+    for (const [k, v] of Object.entries(out) as [MomentName, Moment][]) {
+      const a = acc.get(k);
+      if (a && a.length > 1) v.se = Math.max(v.se, Math.sqrt(variance(a)));
+    }
+  }
+  return out;
+}
+
+function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
+  const out: Moments = {};
+  const cycles = groups.flat();
+  // switching success: a cycle that SETs and RESETs (both voltages found)
+  if (cycles.length >= MIN_CYCLES) {
+    const n = cycles.length;
+    const k = cycles.filter((c) => c !== null && c.vSetV !== null && c.vResetV !== null).length;
+    const p = k / n, pc = Math.min(1 - 1 / n, Math.max(1 / n, p));
+    out['all:switched'] = { value: p, se: Math.sqrt((pc * (1 - pc)) / n), n };
+  }
+  for (const feat of FEATURES) {
+    // d2d: one value per device, its first cycle with the feature
+    const first: number[] = [];
+    for (const g of groups) for (const c of g) { const v = c ? featureValue(c, feat) : null; if (v !== null) { first.push(v); break; } }
+    if (first.length >= MIN_DEVICES) {
+      const n = first.length, sd = Math.sqrt(variance(first));
+      const centre = CENTRE[feat];
+      out[`d2d:${centre}:${feat}`] = centre === 'mean'
+        ? { value: mean(first), se: sd / Math.sqrt(n), n }
+        : { value: quantile(first, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
+      out[`d2d:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
+    }
+    // c2c: pooled within-device deviations over the devices with enough cycles
+    let ss = 0, dof = 0, nCycles = 0;
+    const within: number[] = [];
+    for (const g of groups) {
+      const v = g.map((c) => (c ? featureValue(c, feat) : null)).filter((x): x is number => x !== null);
+      if (v.length < MIN_CYCLES) continue;
+      const m = mean(v);
+      for (const x of v) { ss += (x - m) ** 2; within.push(x); }
+      dof += v.length - 1; nCycles += v.length;
+    }
+    if (dof >= MIN_CYCLES - 1) {
+      const sd = Math.sqrt(ss / dof);
+      out[`c2c:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * dof), n: nCycles };
+      // where there is no d2d information, the level of the c2c devices is what there is to match
+      if (first.length < MIN_DEVICES) {
+        const centre = CENTRE[feat];
+        out[`c2c:${centre}:${feat}`] = centre === 'mean'
+          ? { value: mean(within), se: sd / Math.sqrt(nCycles), n: nCycles }
+          : { value: quantile(within, 0.5), se: (1.2533 * sd) / Math.sqrt(nCycles), n: nCycles };
+      }
+    }
+  }
+  return out;
+}
+
+export interface MomentRow { name: MomentName; measured: Moment; simulated: Moment | null; z: number }
+
+/**
+ * The discrepancy of simulated against measured moments: Σ z² with z = (sim − meas)/√(se_meas² + se_sim²).
+ * A measured moment the simulation cannot form (too few usable cycles) counts as z = `missingZ`. Each error
+ * has a floor from the measurement's resolution (`resolution.voltageV`: the sweep step / √12 by default 10 mV).
+ */
+export function momentDiscrepancy(measured: Moments, simulated: Moments, opts: { missingZ?: number; resolution?: Partial<Record<'voltageV' | 'log10' | 'fraction', number>> } = {}): { value: number; rows: MomentRow[] } {
+  const missingZ = opts.missingZ ?? 10;
+  // a floor under each moment's error: what the instrument resolves (the sweep step for a voltage read off a
+  // sweep, a hundredth of a decade for a resistance) — a measured sd of 0 V from a quantised reading is not exact
+  const res = { voltageV: 0.01 / Math.sqrt(12), log10: 0.01, fraction: 0.02, ...opts.resolution };
+  const floor = (name: MomentName): number => (name === 'all:switched' ? res.fraction : name.endsWith('V') ? res.voltageV : res.log10);
+  let value = 0;
+  const rows: MomentRow[] = [];
+  for (const name of Object.keys(measured) as MomentName[]) {
+    const m = measured[name] as Moment, s = simulated[name] ?? null;
+    let z = missingZ;
+    if (s && Number.isFinite(s.value)) {
+      const se = Math.sqrt(m.se ** 2 + s.se ** 2 + floor(name) ** 2);
+      z = se > 0 ? (s.value - m.value) / se : s.value === m.value ? 0 : missingZ;
+      if (!Number.isFinite(z)) z = missingZ;
+    }
+    value += z * z;
+    rows.push({ name, measured: m, simulated: s, z });
+  }
+  return { value, rows };
+}
