@@ -4,6 +4,7 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
 import { estimatePopulation, mergeFits } from '../population/index.js';
 import { fitsDatasetPath, readFitsFile, writePopulationFile } from '../io/population.js';
+import { clearRefineCheckpoint, refineStep } from './refine.js';
 
 const HELP = `Usage: jartcal population FITS.json [FITS2.json ...] --out population.json [options]
 
@@ -28,6 +29,18 @@ Options:
                       excluded values for the selection (Pearson-Lawley on the complete parameters)
   --ignore-stderr     do not treat the fits' standard errors as known measurement error (when they are
                       not trustworthy; the fit noise is then counted as cycle-to-cycle spread)
+
+Refinement against the measurements (method of simulated moments, docs/population.md):
+  --refine            after the estimate, adjust the centres, d2d and c2c spreads (and the per-device
+                      series resistance) so that devices sampled from the population and simulated
+                      through each measured device's protocol reproduce the measured switching
+                      statistics (HRS, LRS, V_SET, V_RESET, on/off: levels, d2d and c2c spreads, and
+                      the share of cycles that switch). Prints measured / before / after per statistic.
+                      Resumes from OUT.refine-checkpoint.json after an interruption.
+  --dataset PATH      the dataset to refine against (default: the one the fits name)
+  --refine-budget N   objective evaluations (default 150; each simulates the devices below)
+  --refine-devices N  simulated devices per evaluation (default: as many as measured, 24 to 60)
+  --refine-cycles C   consecutive cycles per simulated device (default 3, 1 for many one-cycle devices)
 `;
 
 export const command: Command = {
@@ -39,6 +52,7 @@ export const command: Command = {
       out: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, family: { type: 'string' },
       'include-unconverged': { type: 'boolean' }, 'ignore-stderr': { type: 'boolean' },
       'include-unidentified': { type: 'boolean' }, 'outlier-z': { type: 'string' }, 'no-selection-correction': { type: 'boolean' },
+      refine: { type: 'boolean' }, dataset: { type: 'string' }, 'refine-budget': { type: 'string' }, 'refine-devices': { type: 'string' }, 'refine-cycles': { type: 'string' },
     });
     const outlierZ = numberFlag('population', 'outlier-z', values['outlier-z'], 5);
     if (!(outlierZ >= 0)) throw new JartcalError('population: --outlier-z expects a number ≥ 0.', { code: 'bad_arguments' });
@@ -53,12 +67,27 @@ export const command: Command = {
     const fits = mergeFits(files);
     if (fits.cycles.length === 0 && fits.devices.length === 0) throw new JartcalError('no cycle or device fits in the input', { code: 'bad_fits', location: { file: positionals[0] } });
     process.stderr.write(`population: ${fits.cycles.length} cycle fits, ${new Set(fits.cycles.map((c) => c.device)).size} devices; bootstrap ${bootstrap}\n`);
-    const pop = estimatePopulation(fits, {
+    const estimated = estimatePopulation(fits, {
       seed, bootstrap, family, includeUnconverged: Boolean(values['include-unconverged']), useStderr: !values['ignore-stderr'],
       includeUnidentified: Boolean(values['include-unidentified']), outlierZ, selectionCorrection: !values['no-selection-correction'],
       fitsPaths: positionals, datasetPaths: positionals.map((p, i) => fitsDatasetPath(p, files[i])).filter(Boolean),
     });
+    let pop = estimated;
+    if (values.refine) {
+      const datasets = positionals.map((p, i) => fitsDatasetPath(p, files[i])).filter(Boolean);
+      const dataset = values.dataset ?? datasets[0];
+      if (!dataset) throw new JartcalError('population: --refine needs the measured dataset; the fits do not name one, give --dataset PATH.', { code: 'bad_arguments' });
+      const int = (flag: string, v: string | undefined, def: number | undefined): number | undefined => {
+        if (v === undefined) return def;
+        const x = numberFlag('population', flag, v, 0);
+        if (!Number.isInteger(x) || x < 1) throw new JartcalError(`population: --${flag} expects a positive integer, got ${v}.`, { code: 'bad_arguments' });
+        return x;
+      };
+      pop = refineStep(estimated, { dataset, out: values.out, seed, budget: int('refine-budget', values['refine-budget'], 150) as number,
+        devices: int('refine-devices', values['refine-devices'], undefined), cycles: int('refine-cycles', values['refine-cycles'], undefined) });
+    }
     writePopulationFile(values.out, pop);
+    if (values.refine) clearRefineCheckpoint(values.out);
     for (const [n, p] of Object.entries(pop.parameters)) {
       process.stderr.write(`  ${n.padEnd(14)} ${p.family.padEnd(14)} center ${p.d2d.center.toPrecision(4)}  d2d ${p.d2d.spread.toPrecision(3)} (${p.d2d.spreadKind})  c2c ${p.c2c.spread.toPrecision(3)}\n`);
       const ex = p.diagnostics?.excluded;

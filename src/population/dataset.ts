@@ -57,3 +57,16 @@ export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditi
     complianceA: comp.length * 2 >= cycles.length ? quantile(comp, 0.5) : null,
   };
 }
+
+/** Each measured device's cycles' features, grouped by device (the data the population is refined against). */
+export function measuredGroups(ds: DatasetIn): CycleFeaturesIn[][] {
+  return ds.devices.map((d) => d.cycles.map((c) => c.features));
+}
+
+/** One protocol per device (its own median sweep, compliance and read voltage), for devices with cycles. */
+export function deviceProtocols(ds: DatasetIn, defaultRateVps = 1): SweepConditions[] {
+  return ds.devices.filter((d) => d.cycles.length > 0).map((d) => {
+    const { rateSource: _source, ...sweep } = sweepConditions({ devices: [d] }, defaultRateVps);
+    return sweep;
+  });
+}

@@ -17,7 +17,7 @@ import { createRng } from '../util/rng.js';
 
 export type Feature = 'log10Hrs' | 'log10Lrs' | 'vSetV' | 'vResetV' | 'log10OnOff';
 export type MomentName =
-  | `${'d2d' | 'c2c'}:${'median' | 'mean' | 'sd'}:${Feature}`
+  | `${'d2d' | 'c2c' | 'all'}:${'median' | 'mean' | 'sd'}:${Feature}`
   | `all:switched`;
 
 export interface Moment { value: number; se: number; n: number }
@@ -39,7 +39,7 @@ function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
 }
 
 /** Minimum group sizes for a moment to be defined. */
-export const MIN_DEVICES = 5;
+export const MIN_DEVICES = 4;
 export const MIN_CYCLES = 3;
 
 /**
@@ -91,27 +91,35 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
         : { value: quantile(first, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
       out[`d2d:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
     }
+    // the level over every cycle (what a dataset of few devices has to offer; selectMoments keeps the d2d one where both exist)
+    const all: number[] = [];
+    for (const g of groups) for (const c of g) { const v = c ? featureValue(c, feat) : null; if (v !== null) all.push(v); }
+    if (all.length >= MIN_CYCLES) {
+      const n = all.length, sd = Math.sqrt(variance(all)), centre = CENTRE[feat];
+      out[`all:${centre}:${feat}`] = centre === 'mean' ? { value: mean(all), se: sd / Math.sqrt(n), n } : { value: quantile(all, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
+    }
     // c2c: pooled within-device deviations over the devices with enough cycles
     let ss = 0, dof = 0, nCycles = 0;
-    const within: number[] = [];
     for (const g of groups) {
       const v = g.map((c) => (c ? featureValue(c, feat) : null)).filter((x): x is number => x !== null);
       if (v.length < MIN_CYCLES) continue;
       const m = mean(v);
-      for (const x of v) { ss += (x - m) ** 2; within.push(x); }
+      for (const x of v) ss += (x - m) ** 2;
       dof += v.length - 1; nCycles += v.length;
     }
     if (dof >= MIN_CYCLES - 1) {
       const sd = Math.sqrt(ss / dof);
       out[`c2c:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * dof), n: nCycles };
-      // where there is no d2d information, the level of the c2c devices is what there is to match
-      if (first.length < MIN_DEVICES) {
-        const centre = CENTRE[feat];
-        out[`c2c:${centre}:${feat}`] = centre === 'mean'
-          ? { value: mean(within), se: sd / Math.sqrt(nCycles), n: nCycles }
-          : { value: quantile(within, 0.5), se: (1.2533 * sd) / Math.sqrt(nCycles), n: nCycles };
-      }
     }
+  }
+  return out;
+}
+
+/** The moments to match: a feature's level over devices (d2d) where the data have it, else over all cycles. */
+export function selectMoments(m: Moments): Moments {
+  const out: Moments = { ...m };
+  for (const name of Object.keys(m) as MomentName[]) {
+    if (name.startsWith('all:') && name !== 'all:switched' && m[name.replace(/^all:/, 'd2d:') as MomentName]) delete out[name];
   }
   return out;
 }

@@ -20,7 +20,7 @@ import { isLogFamily } from './marginal.js';
 import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, simulateDeviceCycles, type SweepConditions } from './ppc.js';
-import { featureMoments, momentDiscrepancy, type MomentRow, type Moments } from './moments.js';
+import { featureMoments, momentDiscrepancy, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
 
@@ -38,7 +38,7 @@ export interface RefineOptions {
   free?: RefineTerm[];
   /** budget of objective evaluations (default 200) */
   maxEvaluations?: number;
-  /** memo of evaluated points (coordinates key → objective); pass the saved one back to resume */
+  /** memo of evaluated points (coordinates key → objective), updated in place; pass the saved one back to resume */
   cache?: Record<string, number>;
   onEvaluation?: (done: number, budget: number, best: number) => void;
 }
@@ -121,10 +121,10 @@ const keyOf = (theta: ArrayLike<number>): string => Array.from(theta, (x) => x.t
 class BudgetSpent extends Error {}
 
 export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn | null)[][], opts: RefineOptions): RefineResult {
-  const measuredMoments: Moments = featureMoments(measured, { bootstrap: BOOTSTRAP, seed: opts.seed });
+  const measuredMoments: Moments = selectMoments(featureMoments(measured, { bootstrap: BOOTSTRAP, seed: opts.seed }));
   const terms = opts.free ?? defaultTerms(pop);
   const budget = opts.maxEvaluations ?? 200;
-  const cache: Record<string, number> = { ...(opts.cache ?? {}) };
+  const cache: Record<string, number> = opts.cache ?? {};
   const stepV = Math.max(...opts.protocols.map((p) => p.stepV));
   const sim = { protocols: opts.protocols, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {

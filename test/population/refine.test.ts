@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { POPULATION_SCHEMA, type PopulationFile, type SweepConditions } from '../../src/population/index.js';
 import { applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
-import { featureMoments, momentDiscrepancy } from '../../src/population/moments.js';
+import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
 
 const TRUTH: PopulationFile = {
   schema: POPULATION_SCHEMA, toolkitVersion: 'test', createdAt: '2026-01-01T00:00:00Z', seed: 1,
@@ -33,7 +33,9 @@ test('moments: d2d from first cycles, c2c from within-device deviations, with er
   // one device of many cycles has no d2d moments, only c2c ones with its own level
   const one = featureMoments([MEASURED.flat()]);
   assert.equal(one['d2d:sd:log10Hrs'], undefined);
-  assert.ok(one['c2c:sd:log10Hrs'] && one['c2c:median:log10Hrs']);
+  assert.ok(one['c2c:sd:log10Hrs'] && one['all:median:log10Hrs']);
+  // where devices give a d2d level, the pooled level is not matched a second time
+  assert.ok(m['all:median:log10Hrs'] && !selectMoments(m)['all:median:log10Hrs'] && selectMoments(one)['all:median:log10Hrs']);
   // identical moments: zero discrepancy; a moment the simulation cannot form: the missing penalty
   assert.equal(momentDiscrepancy(m, m).value, 0);
   const { ['d2d:mean:vResetV']: _drop, ...without } = m;
