@@ -6,6 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { POPULATION_SCHEMA, type PopulationFile, type SweepConditions } from '../../src/population/index.js';
 import { applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
@@ -75,4 +78,29 @@ test('refinement is deterministic for a seed, and a resumed run replays from its
   assert.deepEqual(c.population.parameters, a.population.parameters);
   assert.equal(Object.keys(c.cache).length, Object.keys(a.cache).length, 'a resumed run evaluates nothing new');
   assert.equal(c.record.evaluations, a.record.evaluations);
+});
+
+test('CLI: population --refine against a dataset writes the refinement record and leaves no checkpoint', async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const { syntheticFits } = await import('./synth.js');
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-refine-'));
+  const ds = join(dir, 'dataset.json'), fits = join(dir, 'fits.json'), out = join(dir, 'pop.json');
+  const quiet = async (argv: string[]): Promise<{ code: number; err: string }> => {
+    const orig = process.stderr.write.bind(process.stderr);
+    let err = '';
+    process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
+    try { return { code: await main(argv), err }; } finally { process.stderr.write = orig; }
+  };
+  assert.equal((await quiet(['ingest', 'measurements/example', '--out', ds])).code, 0);
+  writeFileSync(fits, JSON.stringify({ ...syntheticFits(1, 6, 3), dataset: undefined }));
+  const r = await quiet(['population', fits, '--out', out, '--bootstrap', '0', '--refine', '--dataset', ds, '--refine-budget', '5', '--refine-devices', '6', '--refine-cycles', '2']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /refine: objective Σz² [\d.]+ → [\d.]+ over \d+ moments \(5 evaluations\)/);
+  assert.match(r.err, /d2d median log10 HRS/);
+  const pop = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(pop.refinement.method, 'simulated-moments');
+  assert.equal(pop.refinement.evaluations, 5);
+  assert.ok(!existsSync(`${out}.refine-checkpoint.json`));
+  const bad = await quiet(['population', fits, '--out', out, '--refine', '--refine-budget', '0']);
+  assert.notEqual(bad.code, 0);
 });
