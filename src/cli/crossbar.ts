@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { numberFlag, parseCommandArgs } from './command.js';
 import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
+import { describeSwingSpread, swingSpread, type SwingSpread } from '../crossbar/device/swingSpread.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
@@ -67,7 +68,13 @@ export const command: Command = {
       process.stderr.write(`operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
         (pu ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})` : '') + '\n');
     }
-    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo, operatingPoint);
+    // in-situ training on a population of full-model devices: how far apart their switching speeds are
+    let swing: SwingSpread | null = null;
+    if (checked.mode === 'in-situ' && checked.device.model === 'jart' && checked.device.population) {
+      swing = swingSpread(checked);
+      process.stderr.write(`switching speed: ${describeSwingSpread(swing)}\n`);
+    }
+    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo, operatingPoint, swing);
   },
 };
 
@@ -103,7 +110,7 @@ function resolveStoredConfig(key: string): ExperimentConfig | null {
   }
 }
 
-async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown, operatingPoint: OperatingPoint | null = null): Promise<number> {
+async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown, operatingPoint: OperatingPoint | null = null, swing: SwingSpread | null = null): Promise<number> {
   let cfg = cfgIn;
   const t = cfg.training;
   const train = loadMnist('train', t.trainSamples), test = loadMnist('test', t.testSamples);
@@ -184,7 +191,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     name: cfg.name, mode: cfg.mode, seed: cfg.seed,
     finalAccuracy: sum.finalAccuracy, accuracyStd: sum.accuracyStd, accuracyPerEpoch: sum.accuracyPerEpoch, lossPerEpoch: sum.lossPerEpoch,
     repeats: repeats.map((records, repeat) => ({ repeat, finalAccuracy: records[records.length - 1]?.testAccuracy ?? null, records })),
-    population: populationInfo, operatingPoint, ...extra, config: cfg,
+    population: populationInfo, operatingPoint, ...(swing ? { swingSpread: swing } : {}), ...extra, config: cfg,
   };
   writeJsonAtomic(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];
@@ -196,5 +203,9 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     series: [{ name: 'mean', x: ep, y: sum.accuracyPerEpoch, kind: 'line' }, ...repeats.map((recs, r) => ({ name: `repeat ${r + 1}`, x: recs.map((x) => x.epoch), y: recs.map((x) => x.testAccuracy), kind: 'points' as const }))],
   }));
   process.stdout.write(`${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`);
+  if (swing && sum.finalAccuracy < 50) {
+    process.stdout.write(`in-situ training did not learn: one pulse shape serves every device, and this population's ${describeSwingSpread(swing)}. ` +
+      'Inference after write-verify programming (mode "inference") programs each device through its own read-back instead.\n');
+  }
   return 0;
 }

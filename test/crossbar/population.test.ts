@@ -213,3 +213,24 @@ test('crossbar run reports the operating point it chose and resumes with it', as
     assert.equal(await main([...args, '--resume']), 0);
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('switching-speed spread: a wide filament-radius spread puts decades between the devices, a narrow one does not', async () => {
+  const { swingSpread, describeSwingSpread } = await import('../../src/crossbar/device/swingSpread.js');
+  const { applyOperatingPoint } = await import('../../src/crossbar/device/operatingPoint.js');
+  const withSpread = (ln: number): ExperimentConfig => {
+    const cfg = resolveConfig({ seed: 2, device: { model: 'jart', jart: { pulseMatch: 1000 } } });
+    applyPopulation(cfg, { ...SCHEMA, base: {}, correlation: { params: [], matrix: [] },
+      parameters: { rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: ln, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } } } }, 'p.json');
+    applyOperatingPoint(cfg);
+    return cfg;
+  };
+  const narrow = swingSpread(withSpread(0.01), 60, 20000);
+  const wide = swingSpread(withSpread(0.3), 60, 20000);
+  // the central device swings in the matched 1,000 pulses; 1 % radius spread keeps every device near it
+  assert.ok(narrow.set.p50 > 300 && narrow.set.p50 < 1500, `narrow SET p50 ${narrow.set.p50} (90 % of the swing of a matched 1,000)`);
+  assert.equal(narrow.set.neverShare, 0);
+  assert.ok(narrow.decades < 0.5, `narrow: ${describeSwingSpread(narrow)}`);
+  // the heating scales with the filament area: 30 % in radius spreads the pulse counts over more than a decade
+  assert.ok(wide.decades > 1, `wide: ${describeSwingSpread(wide)}`);
+  assert.match(describeSwingSpread(wide), /pulses per full swing over 60 devices: SET p10 \d+/);
+});
