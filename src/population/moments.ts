@@ -39,7 +39,7 @@ function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
 }
 
 /** Minimum group sizes for a moment to be defined. */
-export const MIN_DEVICES = 4;
+export const MIN_DEVICES = 8;
 export const MIN_CYCLES = 3;
 
 /**
@@ -97,6 +97,8 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
     if (all.length >= MIN_CYCLES) {
       const n = all.length, sd = Math.sqrt(variance(all)), centre = CENTRE[feat];
       out[`all:${centre}:${feat}`] = centre === 'mean' ? { value: mean(all), se: sd / Math.sqrt(n), n } : { value: quantile(all, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
+      // the spread over every cycle, d2d and c2c together: what the variability profile's rows show
+      out[`all:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
     }
     // c2c: pooled within-device deviations over the devices with enough cycles
     let ss = 0, dof = 0, nCycles = 0;
@@ -115,11 +117,11 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
   return out;
 }
 
-/** The moments to match: a feature's level over devices (d2d) where the data have it, else over all cycles. */
+/** The moments to match: a feature's level over devices (d2d) where the data have it, else over all cycles; every spread. */
 export function selectMoments(m: Moments): Moments {
   const out: Moments = { ...m };
   for (const name of Object.keys(m) as MomentName[]) {
-    if (name.startsWith('all:') && name !== 'all:switched' && m[name.replace(/^all:/, 'd2d:') as MomentName]) delete out[name];
+    if (/^all:(median|mean):/.test(name) && m[name.replace(/^all:/, 'd2d:') as MomentName]) delete out[name];
   }
   return out;
 }
