@@ -10,6 +10,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { readDatasetFile, readJsonFile } from '../io/population.js';
 import { deviceProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
 import { createProgress } from './progress.js';
+import { MIN_CYCLES } from '../population/moments.js';
 
 export interface RefineStepOptions {
   dataset: string;
@@ -31,7 +32,12 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   const maxCycles = Math.max(...groups.map((g) => g.length));
   // as many simulated devices as measured ones (at least 24, at most 60), enough cycles for within-device spreads
   const devices = opts.devices ?? Math.min(60, Math.max(24, groups.length));
-  const cycles = opts.cycles ?? Math.min(5, Math.max(groups.length >= 5 ? 1 : 3, maxCycles > 1 ? 3 : 1));
+  let cycles = opts.cycles ?? Math.min(5, Math.max(groups.length >= 5 ? 1 : 3, maxCycles > 1 ? 3 : 1));
+  // within-device spreads need as many simulated cycles per device as the measured ones have at least
+  if (maxCycles >= MIN_CYCLES && cycles < MIN_CYCLES) {
+    process.stderr.write(`refine: ${cycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`);
+    cycles = MIN_CYCLES;
+  }
   const key = createHash('sha256').update(JSON.stringify({ pop: pop.parameters, circuit: pop.circuit, base: pop.base, groups, protocols, devices, cycles, seed: opts.seed })).digest('hex');
   const ckPath = `${opts.out}.refine-checkpoint.json`;
   let cache: Record<string, number> = {}; // updated in place by the refinement
