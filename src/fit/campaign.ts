@@ -65,7 +65,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     emit({ kind: 'device', device: deviceFitFromGroup(g, job.device, prepared.map((p) => p.cycle)) });
     return;
   }
-  // campaign
+  // campaign (also the start of a hierarchical fit, run.ts)
   const perCycle = settings.cycleParams;
   const shared = free.filter((n) => isCircuitParam(n) || !perCycle.includes(n));
   const k = Math.min(settings.deviceCycles, prepared.length);

@@ -7,6 +7,7 @@ import type { FitCycleInput } from './cycle-data.js';
 import type { FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
+import { fitHierarchical, type HierOptions, type HierPopulationBlock } from './hier/index.js';
 
 export interface FitDatasetInput { devices: { id: string; cycles: FitCycleInput[] }[] }
 
@@ -15,9 +16,13 @@ export interface FitRunHooks {
   resumed?: { devices: DeviceFit[]; cycles: CycleFit[] };
   /** Called for each new record, in the order they are produced. */
   onRecord?: (e: FitEvent) => void;
+  /** Hierarchical mode: called after each EM pass over the campaign. */
+  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; seconds: number }) => void;
+  /** Hierarchical mode: options of the EM (hier/em.ts). */
+  hier?: Partial<HierOptions>;
 }
 
-export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[] }
+export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[]; population?: HierPopulationBlock }
 
 export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, scheduler: FitScheduler, hooks: FitRunHooks = {}): Promise<FitRunResult> {
   const resumedDev = new Map((hooks.resumed?.devices ?? []).map((d) => [d.device, d]));
@@ -38,6 +43,15 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
     else cycles.set(`${e.fit.device}#${e.fit.cycle}`, e.fit);
     hooks.onRecord?.(e);
   });
+  if (settings.mode === 'hierarchical') {
+    // the per-device campaign fits above (checkpointed, resumable) are the start of the campaign's
+    // hierarchical fit, which runs here in this thread (hier/)
+    const h = fitHierarchical(ds.devices.map((d) => ({
+      id: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
+      init: { device: devices.get(d.id), cycles: d.cycles.map((c) => cycles.get(`${d.id}#${c.cycle}`)).filter((c): c is CycleFit => !!c) },
+    })), settings, hooks.hier, hooks.onPass);
+    return { devices: h.devices, cycles: h.cycles, population: h.population };
+  }
   const outDevices: DeviceFit[] = [];
   const outCycles: CycleFit[] = [];
   for (const d of ds.devices) {

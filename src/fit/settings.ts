@@ -30,8 +30,9 @@ export interface FitSettings {
   cycleParams: ParamName[];
   fixed: Partial<JartParams>;
   objective: ObjectiveOptions;
-  /** 'campaign': device-level + per-cycle parameters; 'joint': every cycle of a device shares all parameters; 'independent': every cycle on its own. */
-  mode: 'campaign' | 'joint' | 'independent';
+  /** 'hierarchical': the campaign as one mixed-effects model (fit/hier, started from the 'campaign' fit);
+   *  'campaign': device-level + per-cycle parameters per device; 'joint': every cycle of a device shares all parameters; 'independent': every cycle on its own. */
+  mode: 'hierarchical' | 'campaign' | 'joint' | 'independent';
   /** Cycles fitted jointly to determine the device-level parameters (campaign mode). */
   deviceCycles: number;
   /** Multi-start: number of starting points tried when the first-guess fit is poor. */
@@ -115,7 +116,7 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     carryGeometry: o.carryGeometry ?? false,
     seed: o.seed ?? 1,
   };
-  if (!['campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (campaign, joint, independent).`, { code: 'bad_arguments' });
+  if (!['hierarchical', 'campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (hierarchical, campaign, joint, independent).`, { code: 'bad_arguments' });
   for (const [k, v] of Object.entries({ deviceCycles: s.deviceCycles, starts: s.starts, maxEvaluations: s.maxEvaluations })) {
     if (!Number.isInteger(v) || v < 1) throw new JartcalError(`fit: ${k} must be a positive integer, got ${v}.`, { code: 'bad_arguments' });
   }

@@ -1,8 +1,15 @@
-/** fits.json, schema jartcal.fits/1 (CONTRACTS §3; documented in docs/formats.md). */
+/** fits.json, schema jartcal.fits/2 (CONTRACTS §3; documented in docs/formats.md). /2 = /1 plus the
+ *  optional fields of the hierarchical fit (ci95, device cycleMean/shrinkage, population; see
+ *  hier/format.ts). */
 import type { JartParams, ParamName } from '../model/index.js';
 import type { FitSettings } from './settings.js';
+import type { HierPopulationBlock } from './hier/format.js';
 
-export const FITS_SCHEMA = 'jartcal.fits/1';
+export const FITS_SCHEMA = 'jartcal.fits/2';
+/** Schemas a reader accepts: /1 is /2 without the hierarchical fields. */
+export const FITS_SCHEMAS_READ = ['jartcal.fits/1', 'jartcal.fits/2'] as const;
+/** 95 % intervals in parameter units (hierarchical fit). */
+export type Ci95 = Record<string, [number, number]>;
 
 /** Circuit parameters of a fit (the measurement circuit, not JART): external series resistance, Ω. */
 export interface CircuitValues { seriesOhm: number }
@@ -44,8 +51,11 @@ export interface CycleFit {
   /** Extra: standard errors of the circuit parameters fitted with this cycle (device-stage, joint
    *  and independent fits; a later campaign cycle holds the device's value and has none). */
   circuitStderr?: Partial<CircuitValues>;
-  /** Extra: 'device' = fitted in the device stage jointly with other cycles; 'cycle' = on its own. */
-  stage: 'device' | 'cycle' | 'joint' | 'independent';
+  /** Extra: 'device' = fitted in the device stage jointly with other cycles; 'cycle' = on its own;
+   *  'hierarchical' = the campaign's hierarchical fit (hier/). */
+  stage: 'device' | 'cycle' | 'joint' | 'independent' | 'hierarchical';
+  /** Hierarchical fit: 95 % posterior intervals of the fitted parameters (hier/format.ts). */
+  ci95?: Ci95;
 }
 
 export interface DeviceFit {
@@ -58,10 +68,16 @@ export interface DeviceFit {
    *  errors. Not JART parameters, so not in `params` (population/export read `params`). */
   circuit?: Partial<CircuitValues>;
   circuitStderr?: Partial<CircuitValues>;
+  /** Hierarchical fit (hier/format.ts): intervals of `params`, the device mean of its cycle-level
+   *  parameters with intervals, and the shrinkage per parameter. */
+  ci95?: Ci95;
+  cycleMean?: Partial<JartParams>;
+  cycleMeanCi95?: Ci95;
+  shrinkage?: Record<string, number>;
 }
 
 export interface FitsFile {
-  schema: typeof FITS_SCHEMA;
+  schema: (typeof FITS_SCHEMAS_READ)[number];
   toolkitVersion: string;
   createdAt: string;
   seed: number;
@@ -69,5 +85,7 @@ export interface FitsFile {
   settings: FitSettings & { workers?: number };
   devices: DeviceFit[];
   cycles: CycleFit[];
+  /** Hierarchical fit: population-level estimates and intervals (hier/format.ts). */
+  population?: HierPopulationBlock;
   summary?: { cycles: number; devices: number; medianRmsLog10: number | null; flagged: number; seconds: number };
 }

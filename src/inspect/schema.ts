@@ -21,7 +21,7 @@ export interface CycleFitView {
 }
 
 export interface FitsFileView {
-  schema: 'jartcal.fits/1'; toolkitVersion: string; createdAt: string; seed: number; dataset: string;
+  schema: 'jartcal.fits/1' | 'jartcal.fits/2'; toolkitVersion: string; createdAt: string; seed: number; dataset: string;
   settings: { fitParams: string[]; cycleParams: string[]; fixed: ParamValues; [k: string]: unknown };
   devices: { device: string; params: ParamValues; stderr: ParamValues }[];
   cycles: CycleFitView[];
@@ -92,7 +92,7 @@ class Checker {
 export function validateFits(x: unknown, file: string): FitsFileView {
   const c = new Checker(file);
   const o = c.obj(x, '(top level)');
-  c.schema(o, 'jartcal.fits/1');
+  if (o.schema !== 'jartcal.fits/2') c.schema(o, 'jartcal.fits/1'); // /2 = /1 + the hierarchical fit's optional fields
   c.str(o.dataset, 'dataset');
   const s = c.obj(o.settings, 'settings');
   if (s.fixed !== undefined) c.record(s.fixed, 'settings.fixed'); else s.fixed = {};

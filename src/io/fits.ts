@@ -7,7 +7,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { JartcalError } from '../util/errors.js';
 import { writeJsonAtomic } from './atomic.js';
-import { FITS_SCHEMA, type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
+import { FITS_SCHEMA, FITS_SCHEMAS_READ, type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
 import type { FitEvent } from '../fit/campaign.js';
 
 export const checkpointPath = (out: string): string => `${out}.checkpoint.jsonl`;
@@ -55,7 +55,7 @@ export function readFits(path: string): FitsFile {
     throw new JartcalError(`cannot read fits file: ${e instanceof Error ? e.message : String(e)}`, { code: 'bad_fits', location: { file: path } });
   }
   const f = obj as Partial<FitsFile>;
-  if (f?.schema !== FITS_SCHEMA) throw new JartcalError(`not a ${FITS_SCHEMA} file (schema: ${JSON.stringify(f?.schema)})`, { code: 'bad_fits', location: { file: path } });
+  if (!(FITS_SCHEMAS_READ as readonly string[]).includes(String(f?.schema))) throw new JartcalError(`not a ${FITS_SCHEMA} file (schema: ${JSON.stringify(f?.schema)})`, { code: 'bad_fits', location: { file: path } });
   if (!Array.isArray(f.cycles) || !Array.isArray(f.devices)) throw new JartcalError('fits file lacks "cycles"/"devices" arrays', { code: 'bad_fits', location: { file: path } });
   return f as FitsFile;
 }

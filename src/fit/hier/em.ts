@@ -1,0 +1,435 @@
+/**
+ * Hierarchical (nonlinear mixed-effects) campaign fit: a Laplace-approximation EM in the fit's
+ * transformed space u (ln for positive parameters), the FOCE idea of pharmacometrics.
+ *
+ * Model, per device d and cycle c (u-space):
+ *   device-level  v_d ~ N(mV, ΩV)                         (e.g. RseriesTiOx, phiBn0, dWa)
+ *   cycle-level   θ_dc = a_d + η_dc,  a_d ~ N(mA, ΩD),  η_dc ~ N(0, ΩC)   (the v1b var set)
+ *   data          r_dc(v_d, θ_dc) ~ N(0, s_d²)            (the cycle objective's residuals)
+ * E-step (per device): the MAP of (v_d, θ_d·) with the population prior appended to the residual
+ * vector as s_d·L⁻¹(x − m) (a_d profiled out in closed form), by the project's LM; then the Laplace
+ * posterior covariance from the data Jacobian plus the exact prior precision. M-step: population
+ * means and covariances from the posterior means and covariances (EM). A device-level spread that
+ * the EM drives to its floor is a campaign-shared constant (reported in `shared`).
+ * The state carried from cycle to cycle is lagged inside one LM (each cycle starts from the end
+ * state of the previous cycle at the estimate the LM started from) and recomputed after it.
+ */
+import type { JartParams, ParamName } from '../../model/index.js';
+import type { PreparedCycle } from '../cycle-data.js';
+import { createLayout, evaluateGroup, type GroupLayout } from '../group.js';
+import { levenbergMarquardtFit } from '../lm.js';
+import type { CycleEvaluation, Geometry } from '../objective.js';
+import type { FitParamName, FitSettings } from '../settings.js';
+import { add, cholLower, invLower, invSym, mul, mulv, outer, regularizeCov, scale, sub, transpose, zeros, type Mat } from './linalg.js';
+
+export interface HierOptions {
+  /** EM passes at most (default 6). */
+  maxPasses: number;
+  /** Stop when no population mean moves more than this (u units) and no spread by more than 10·tol relative. */
+  tol: number;
+  /** Devices with at most this many cycles get one joint LM over all their parameters; more: block-wise (default 8). */
+  jointMaxCycles: number;
+  /** Floor of every population standard deviation, u units (a spread at the floor = shared). */
+  sdFloor: number;
+  /** Spread below which a device-level parameter is reported as campaign-shared, u units. */
+  sharedSd: number;
+  /** Standard deviation of the weak prior used where a spread cannot be estimated (one device), u units. */
+  weakSd: number;
+  /** LM iterations per E-step and pass (the first pass gets twice as many). */
+  estepIterations: number;
+}
+
+export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4 };
+
+export interface HierDeviceInput {
+  id: string;
+  /** The device's cycles as the final objective sees them (plain residuals, weighted switching voltages). */
+  cycles: PreparedCycle[];
+  /** Start values: device-level parameters by name, and each cycle's cycle-level parameters. */
+  start: { device: Record<string, number>; cycles: Record<string, number>[] };
+}
+
+export interface Population {
+  mV: number[]; omV: Mat;
+  mA: number[]; omD: Mat; omC: Mat;
+}
+
+export interface DeviceState {
+  id: string;
+  cycles: PreparedCycle[];
+  v: Float64Array;
+  theta: Float64Array[];
+  /** Residual scale (decades), re-estimated each pass. */
+  s: number;
+  carried: (number | null)[];
+  geomIn: (Geometry | null)[];
+  evals: CycleEvaluation[];
+  ninits: number[];
+  /** Posterior covariance over [v, θ_1, ..., θ_C] (u). */
+  cov: Mat;
+  /** Posterior mean and covariance of the device's cycle-level mean a, and Cov(θ_c, a). */
+  a: number[]; covA: Mat; covThetaA: Mat[];
+  /** Data-only information of [v, θ_c] per cycle (for the condition number). */
+  infoC: Mat[];
+  lmConverged: boolean; lmStop: string; evaluations: number; lastMove: number;
+  /** Starts tried in the last E-step (2 when the compensating start was tried). */
+  starts: number;
+  dataCost: number; nData: number;
+}
+
+export interface HierResult {
+  layout: GroupLayout;
+  devNames: FitParamName[];
+  cycNames: ParamName[];
+  pop: Population;
+  devices: DeviceState[];
+  passes: number;
+  converged: boolean;
+  /** Per pass: the largest change of a population mean (u). */
+  history: { maxMeanMove: number; maxSdMove: number; seconds: number }[];
+  options: HierOptions;
+}
+
+const sumSq = (r: ArrayLike<number>) => { let s = 0; for (let i = 0; i < r.length; i++) s += r[i] * r[i]; return s; };
+
+interface Ctx { layout: GroupLayout; base: JartParams; settings: FitSettings; q: number; p: number }
+
+function valuesOf(ctx: Ctx, v: ArrayLike<number>, th: ArrayLike<number>): Float64Array {
+  const u = new Float64Array(ctx.q + ctx.p);
+  u.set(v, 0); u.set(th, ctx.q);
+  return ctx.layout.space.fromU(u);
+}
+
+function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, th: ArrayLike<number>): CycleEvaluation {
+  const { evals, ninits } = evaluateGroup([dev.cycles[c]], ctx.layout, ctx.base, valuesOf(ctx, v, th), ctx.settings, dev.carried[c], undefined, dev.geomIn[c]);
+  dev.ninits[c] = ninits[0];
+  return evals[0];
+}
+
+/** Runs the carried chain at the current estimate: every cycle's start state from its predecessor's end. */
+function runChain(ctx: Ctx, dev: DeviceState): void {
+  let carried: number | null = null;
+  let geom: Geometry | null = null;
+  dev.cycles.forEach((_, c) => {
+    dev.carried[c] = carried;
+    dev.geomIn[c] = ctx.settings.carryGeometry ? geom : null;
+    const ev = evalCycle(ctx, dev, c, dev.v, dev.theta[c]);
+    dev.evals[c] = ev;
+    carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
+    geom = Number.isFinite(ev.endGeometry.rM) && Number.isFinite(ev.endGeometry.lM) ? ev.endGeometry : null;
+  });
+}
+
+interface MapOut { cost: number; converged: boolean; stop: string; evaluations: number; moved: number; apply: () => void }
+
+interface PriorFactors { liV: Mat; liD: Mat; liC: Mat; omDi: Mat; omCi: Mat; omVi: Mat }
+function factors(pop: Population): PriorFactors {
+  return { liV: invLower(cholLower(pop.omV)), liD: invLower(cholLower(pop.omD)), liC: invLower(cholLower(pop.omC)), omDi: invSym(pop.omD), omCi: invSym(pop.omC), omVi: invSym(pop.omV) };
+}
+
+/** The device's cycle-level mean a given its θ (closed form) and A = Var(a | θ). */
+function profiledA(pop: Population, f: PriorFactors, theta: ArrayLike<number>[]): { a: number[]; A: Mat } {
+  const C = theta.length;
+  const A = invSym(add(f.omDi, scale(f.omCi, C)));
+  const sumT = new Array<number>(pop.mA.length).fill(0);
+  for (const t of theta) for (let i = 0; i < sumT.length; i++) sumT[i] += t[i];
+  const rhs = add([mulv(f.omDi, pop.mA)], [mulv(f.omCi, sumT)])[0];
+  return { a: mulv(A, rhs), A };
+}
+
+/** Prior residuals (before the factor s): Lv⁻¹(v − mV), Ld⁻¹(a − mA), Lc⁻¹(θ_c − a). */
+function priorResiduals(pop: Population, f: PriorFactors, v: ArrayLike<number>, theta: ArrayLike<number>[], withV: boolean): number[] {
+  const out: number[] = [];
+  if (withV && v.length) out.push(...mulv(f.liV, Array.from(v, (x, i) => x - pop.mV[i])));
+  if (pop.mA.length) {
+    const { a } = profiledA(pop, f, theta);
+    out.push(...mulv(f.liD, a.map((x, i) => x - pop.mA[i])));
+    for (const t of theta) out.push(...mulv(f.liC, Array.from(t, (x, i) => x - a[i])));
+  }
+  return out;
+}
+
+/**
+ * One LM over the free blocks of a device: `freeV` and the cycles in `freeCycles`; data residuals
+ * of the cycles the free blocks touch; the whole prior. Updates dev.v / dev.theta in place when the
+ * posterior cost went down. Returns the posterior cost reached.
+ */
+function mapFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, freeV: boolean, freeCycles: number[], iterations: number, vStart?: ArrayLike<number>): MapOut {
+  const { q, p, layout } = ctx;
+  const dataCycles = freeV ? dev.cycles.map((_, c) => c) : freeCycles;
+  const n = (freeV ? q : 0) + freeCycles.length * p;
+  const memo = dev.cycles.map(() => new Map<string, Float64Array>());
+  const unpack = (x: ArrayLike<number>) => {
+    const v = freeV ? Array.from(x).slice(0, q) : Array.from(dev.v);
+    const theta = dev.theta.map((t) => Array.from(t));
+    freeCycles.forEach((c, k) => { const o = (freeV ? q : 0) + k * p; theta[c] = Array.from(x).slice(o, o + p); });
+    return { v, theta };
+  };
+  const fn = (x: Float64Array): Float64Array => {
+    const { v, theta } = unpack(x);
+    const parts: ArrayLike<number>[] = [];
+    for (const c of dataCycles) {
+      const key = `${v.join(',')}|${theta[c].join(',')}`;
+      let r = memo[c].get(key);
+      if (!r) {
+        r = evalCycle(ctx, dev, c, v, theta[c]).residuals;
+        memo[c].set(key, r);
+        if (memo[c].size > 4 * n + 16) memo[c].delete(memo[c].keys().next().value as string);
+      }
+      parts.push(r);
+    }
+    parts.push(priorResiduals(pop, f, v, theta, freeV).map((z) => z * dev.s));
+    let m = 0;
+    for (const a of parts) m += a.length;
+    const out = new Float64Array(m);
+    let o = 0;
+    for (const a of parts) { out.set(a, o); o += a.length; }
+    return out;
+  };
+  const x0 = new Float64Array(n);
+  if (freeV) x0.set(vStart ?? dev.v, 0);
+  freeCycles.forEach((c, k) => x0.set(dev.theta[c], (freeV ? q : 0) + k * p));
+  const uMin = new Float64Array(n), uMax = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = freeV && k < q ? k : q + ((k - (freeV ? q : 0)) % p);
+    uMin[k] = layout.space.uMin[i]; uMax[k] = layout.space.uMax[i];
+  }
+  for (let k = 0; k < n; k++) x0[k] = Math.min(uMax[k], Math.max(uMin[k], x0[k]));
+  const lm = levenbergMarquardtFit(fn, x0, { uMin, uMax, maxEvaluations: iterations * (n + 2) + 4, relTol: ctx.settings.relTol, gradientStep: ctx.settings.gradientStep });
+  const { v, theta } = unpack(lm.u);
+  let moved = 0;
+  for (let k = 0; k < n; k++) moved = Math.max(moved, Math.abs(lm.u[k] - x0[k]));
+  const apply = () => { dev.v = Float64Array.from(v); theta.forEach((t, c) => { dev.theta[c] = Float64Array.from(t); }); };
+  return { cost: lm.cost, converged: lm.converged, stop: lm.stopReason, evaluations: lm.evaluations, moved, apply };
+}
+
+/** Posterior cost of the device at its current estimate (data + prior, in units of s²). */
+function posteriorCost(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors): number {
+  runChain(ctx, dev);
+  let cost = 0;
+  for (const ev of dev.evals) cost += sumSq(ev.residuals);
+  return cost + dev.s * dev.s * sumSq(priorResiduals(pop, f, dev.v, dev.theta.map((t) => Array.from(t)), true));
+}
+
+/** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
+export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean): void {
+  const f = factors(pop);
+  const C = dev.cycles.length;
+  const iters = opt.estepIterations * (firstPass ? 2 : 1);
+  runChain(ctx, dev);
+  const startCost = posteriorCost(ctx, dev, pop, f);
+  const snapshot = () => ({ v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) });
+  const restore = (s: { v: Float64Array; theta: Float64Array[] }) => { dev.v = s.v; dev.theta = s.theta; };
+  const before = snapshot();
+  let evaluations = 0;
+  const run = (vStart?: ArrayLike<number>): { out: MapOut; cost: number } => {
+    let out: MapOut;
+    if (C <= opt.jointMaxCycles) {
+      out = mapFit(ctx, dev, pop, f, ctx.q > 0, dev.cycles.map((_, c) => c), iters, vStart);
+      out.apply();
+      evaluations += out.evaluations;
+    } else {
+      // block-wise: each cycle's θ, then the device-level v over all cycles
+      out = { cost: 0, converged: true, stop: 'relative', evaluations: 0, moved: 0, apply: () => {} };
+      if (vStart) dev.v = Float64Array.from(vStart);
+      for (let round = 0; round < 2; round++) {
+        for (let c = 0; c < C; c++) {
+          const o = mapFit(ctx, dev, pop, f, false, [c], iters);
+          o.apply(); evaluations += o.evaluations; out.moved = Math.max(out.moved, o.moved); out.converged &&= o.converged;
+        }
+        runChain(ctx, dev);
+        if (ctx.q > 0) {
+          const o = mapFit(ctx, dev, pop, f, true, [], iters);
+          o.apply(); evaluations += o.evaluations; out.moved = Math.max(out.moved, o.moved); out.converged &&= o.converged; out.stop = o.stop;
+        }
+      }
+    }
+    return { out, cost: posteriorCost(ctx, dev, pop, f) };
+  };
+  let best = run();
+  let bestState = snapshot();
+  if (best.cost > startCost) { restore(before); bestState = snapshot(); best = { ...best, cost: startCost }; }
+  dev.starts = 1;
+  // compensating start (docs/fitting.md, hierarchical fit): the device-level values at the
+  // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
+  // device sits more than 2.5 population spreads from the population mean in a device-level parameter
+  const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
+  if (ctx.q > 0 && (firstPass || far)) {
+    restore({ v: Float64Array.from(pop.mV), theta: before.theta.map((t) => Float64Array.from(t)) });
+    const alt = run(pop.mV);
+    dev.starts = 2;
+    if (alt.cost < best.cost) { best = alt; bestState = snapshot(); }
+  }
+  restore(bestState);
+  runChain(ctx, dev);
+  let moved = 0;
+  before.v.forEach((x, i) => { moved = Math.max(moved, Math.abs(dev.v[i] - x)); });
+  before.theta.forEach((t, c) => t.forEach((x, i) => { moved = Math.max(moved, Math.abs(dev.theta[c][i] - x)); }));
+  dev.lmConverged = best.out.converged; dev.lmStop = best.out.stop; dev.evaluations += evaluations; dev.lastMove = moved;
+}
+
+/**
+ * Laplace posterior of a device at its MAP: data information from a forward-difference Jacobian of
+ * each cycle in (v, θ_c) (the carried state held), plus the exact prior precision; re-estimates s.
+ */
+export function posterior(ctx: Ctx, dev: DeviceState, pop: Population): void {
+  const { q, p, layout, settings } = ctx;
+  const C = dev.cycles.length;
+  const n = q + C * p;
+  const H = zeros(n);
+  dev.infoC = [];
+  let dataCost = 0, nData = 0;
+  const h = settings.gradientStep;
+  for (let c = 0; c < C; c++) {
+    const r0 = dev.evals[c].residuals;
+    dataCost += sumSq(r0); nData += r0.length;
+    const cols: Float64Array[] = [];
+    const idx: number[] = [];
+    for (let k = 0; k < q + p; k++) {
+      const v = Float64Array.from(dev.v), th = Float64Array.from(dev.theta[c]);
+      const hi = k < q ? layout.space.uMax[k] : layout.space.uMax[k];
+      const step = (k < q ? v[k] : th[k - q]) + h > hi ? -h : h;
+      if (k < q) v[k] += step; else th[k - q] += step;
+      const r = evalCycle(ctx, dev, c, v, th).residuals;
+      cols.push(Float64Array.from(r, (x, i) => (Number.isFinite(x) ? (x - r0[i]) / step : 0)));
+      idx.push(k < q ? k : q + c * p + (k - q));
+    }
+    const info = zeros(q + p);
+    for (let a = 0; a < q + p; a++) for (let b = a; b < q + p; b++) {
+      let s = 0;
+      const ca = cols[a], cb = cols[b];
+      for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
+      info[a][b] = info[b][a] = s;
+      H[idx[a]][idx[b]] += s; if (a !== b) H[idx[b]][idx[a]] += s;
+    }
+    dev.infoC.push(info);
+  }
+  // the evaluation of the base point left dev.ninits consistent with the chain
+  runChain(ctx, dev);
+  const dof = Math.max(1, nData - n);
+  dev.dataCost = dataCost; dev.nData = nData;
+  const s2 = Math.max(dataCost / dof, 1e-6);
+  dev.s = Math.sqrt(s2);
+  // posterior precision = H/s² + prior precision (v: ΩV⁻¹; θ: the profiled-a marginal precision)
+  const f = factors(pop);
+  const P = H.map((r) => r.map((x) => x / s2));
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) P[i][j] += f.omVi[i][j];
+  const A = invSym(add(f.omDi, scale(f.omCi, C)));
+  const corr = mul(mul(f.omCi, A), f.omCi);
+  for (let c = 0; c < C; c++) for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
+    P[q + c * p + i][q + d * p + j] += (c === d ? f.omCi[i][j] : 0) - corr[i][j];
+  }
+  dev.cov = invSym(P);
+  // a: E = A(ΩD⁻¹mA + ΩC⁻¹Σθ), Var = A + W S Wᵀ with W = A ΩC⁻¹, S = Var(Σθ)
+  const { a } = profiledA(pop, f, dev.theta);
+  const W = mul(A, f.omCi);
+  const rowSum = (c: number): Mat => { const m = zeros(p); for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i][j] += dev.cov[q + c * p + i][q + d * p + j]; return m; };
+  let S = zeros(p);
+  const covThetaA: Mat[] = [];
+  for (let c = 0; c < C; c++) { const rs = rowSum(c); S = add(S, rs); covThetaA.push(mul(rs, transpose(W))); }
+  dev.a = a;
+  dev.covA = add(A, mul(mul(W, S), transpose(W)));
+  dev.covThetaA = covThetaA;
+}
+
+/** M-step: the population from the devices' posterior means and covariances. */
+export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: HierOptions): Population {
+  const { q, p } = ctx;
+  const D = devs.length;
+  const floorV = new Array<number>(q).fill(opt.sdFloor), floorP = new Array<number>(p).fill(opt.sdFloor);
+  const capV = new Array<number>(q).fill(opt.weakSd), capP = new Array<number>(p).fill(opt.weakSd);
+  const mV = new Array<number>(q).fill(0), mA = new Array<number>(p).fill(0);
+  for (const d of devs) { d.v.forEach((x, i) => { mV[i] += x / D; }); d.a.forEach((x, i) => { mA[i] += x / D; }); }
+  let omV = zeros(q), omD = zeros(p), omC = zeros(p);
+  let nC = 0;
+  for (const d of devs) {
+    const dv = Array.from(d.v, (x, i) => x - mV[i]);
+    const cv = d.cov.slice(0, q).map((r) => r.slice(0, q));
+    omV = add(omV, scale(add(outer(dv, dv), cv), 1 / D));
+    const da = d.a.map((x, i) => x - mA[i]);
+    omD = add(omD, scale(add(outer(da, da), d.covA), 1 / D));
+    d.theta.forEach((t, c) => {
+      const e = Array.from(t, (x, i) => x - d.a[i]);
+      const ct = d.cov.slice(q + c * p, q + (c + 1) * p).map((r) => r.slice(q + c * p, q + (c + 1) * p));
+      const cta = d.covThetaA[c];
+      omC = add(omC, sub(add(add(outer(e, e), ct), d.covA), add(cta, transpose(cta))));
+      nC++;
+    });
+  }
+  omC = scale(omC, 1 / Math.max(1, nC));
+  // what the campaign cannot tell: one device → no d2d spread (weak prior); one cycle per device → no c2c spread
+  if (D < 2) { omV = prev.omV; omD = prev.omD; mV.splice(0, q, ...prev.mV); }
+  if (nC <= D) omC = prev.omC;
+  return { mV, omV: regularizeCov(omV, floorV, capV), mA, omD: regularizeCov(omD, floorP, capP), omC: regularizeCov(omC, floorP, capP) };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : NaN; };
+const mad = (xs: number[]) => { const m = median(xs); return 1.4826 * median(xs.map((x) => Math.abs(x - m))); };
+
+/** Robust start of the population: medians and MAD spreads of the start values (independent per parameter). */
+export function initialPopulation(devs: DeviceState[], q: number, p: number, opt: HierOptions): Population {
+  const D = devs.length;
+  const col = (f: (d: DeviceState) => number[]) => devs.map(f);
+  const vs = col((d) => Array.from(d.v));
+  const as = col((d) => { const a = new Array<number>(p).fill(0); d.theta.forEach((t) => t.forEach((x, i) => { a[i] += x / d.theta.length; })); return a; });
+  const mV = Array.from({ length: q }, (_, i) => median(vs.map((v) => v[i])));
+  const mA = Array.from({ length: p }, (_, i) => median(as.map((a) => a[i])));
+  const sdOr = (s: number, enough: boolean) => (enough && Number.isFinite(s) ? Math.min(opt.weakSd, Math.max(opt.sdFloor * 10, s)) : opt.weakSd);
+  const omV = zeros(q).map((r, i) => { r[i] = sdOr(mad(vs.map((v) => v[i])), D >= 3) ** 2; return r; });
+  const omD = zeros(p).map((r, i) => { r[i] = sdOr(mad(as.map((a) => a[i])), D >= 3) ** 2; return r; });
+  const within: number[][] = Array.from({ length: p }, () => []);
+  devs.forEach((d, k) => d.theta.forEach((t) => t.forEach((x, i) => within[i].push(x - as[k][i]))));
+  const manyCycles = devs.some((d) => d.theta.length > 1);
+  const omC = zeros(p).map((r, i) => { r[i] = sdOr(mad(within[i]), manyCycles) ** 2; return r; });
+  return { mV, omV, mA, omD, omC };
+}
+
+export function createContext(settings: FitSettings, base: JartParams): Ctx & { devNames: FitParamName[]; cycNames: ParamName[] } {
+  const cycNames = settings.cycleParams.filter((n) => settings.fitParams.includes(n));
+  const devNames = settings.fitParams.filter((n) => !cycNames.includes(n as ParamName));
+  const layout = createLayout(devNames, cycNames, 1, base);
+  return { layout, base, settings, q: devNames.length, p: cycNames.length, devNames, cycNames };
+}
+
+export type HierContext = ReturnType<typeof createContext>;
+
+export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceState {
+  const u0 = (dev: Record<string, number>, cyc: Record<string, number>) => ctx.layout.space.clampU(ctx.layout.space.toU([...ctx.devNames.map((n) => dev[n]), ...ctx.cycNames.map((n) => cyc[n])]));
+  const first = u0(d.start.device, d.start.cycles[0]);
+  const dev: DeviceState = {
+    id: d.id, cycles: d.cycles, v: first.slice(0, ctx.q), theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
+    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], a: [], covA: [], covThetaA: [], infoC: [],
+    lmConverged: false, lmStop: '', evaluations: 0, lastMove: Infinity, starts: 0, dataCost: 0, nData: 0,
+  };
+  runChain(ctx, dev);
+  let ss = 0, m = 0;
+  for (const ev of dev.evals) { ss += sumSq(ev.residuals); m += ev.residuals.length; }
+  dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * d.cycles.length)), 1e-3);
+  return dev;
+}
+
+/** The EM driver. `onPass` reports progress (pass number, seconds). */
+export function runEm(ctx: HierContext, devs: DeviceState[], opt: HierOptions, onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void): HierResult {
+  let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
+  const history: HierResult['history'] = [];
+  let converged = false;
+  let pass = 0;
+  const sds = (P: Population) => [...P.omV.map((r, i) => Math.sqrt(r[i])), ...P.omD.map((r, i) => Math.sqrt(r[i])), ...P.omC.map((r, i) => Math.sqrt(r[i]))];
+  while (pass < opt.maxPasses) {
+    const t0 = performance.now();
+    pass++;
+    for (const d of devs) { eStep(ctx, d, pop, opt, pass === 1); posterior(ctx, d, pop); }
+    const next = mStep(ctx, devs, pop, opt);
+    const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
+    const a = sds(pop), b = sds(next);
+    const maxSdMove = Math.max(0, ...a.map((x, i) => Math.abs(b[i] - x) / Math.max(x, opt.sharedSd)));
+    const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
+    pop = next;
+    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
+    onPass?.(pass, { maxMeanMove, maxSdMove });
+    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) { converged = true; break; }
+  }
+  // the records describe the estimate under the final population
+  for (const d of devs) posterior(ctx, d, pop);
+  return { layout: ctx.layout, devNames: ctx.devNames, cycNames: ctx.cycNames, pop, devices: devs, passes: pass, converged, history, options: opt };
+}
