@@ -20,7 +20,7 @@ const HELP = `Usage: jartcal fit DATASET.json --out FITS.json [options]
        jartcal fit MEASUREMENT_FILES... --out FITS.json [ingest options] [options]
 
 Fits JART VCM v1b parameters to every cycle of a dataset (jartcal.dataset/1) and writes
-fits.json (jartcal.fits/1, see docs/formats.md). Given measurement files instead, ingests them
+fits.json (jartcal.fits/2, see docs/formats.md). Given measurement files instead, ingests them
 first (same flags as \`jartcal ingest\`) and writes the dataset beside fits.json.
 
 Parameters:
@@ -35,7 +35,11 @@ Parameters:
                         cycle's end (sweeps separated by other operations); phiBn0 here lets the interface
                         barrier change from cycle to cycle, Rtheff_scaling the RESET-side heating (partial,
                         gradual RESETs) (docs/fitting.md §4, §7)
-  --mode M              campaign (default): device-level + per-cycle parameters, warm starts;
+  --mode M              hierarchical (default): the campaign as one mixed-effects model: campaign
+                        constants, device-level parameters with a population distribution, cycle-level
+                        ones within each device; posterior 95 % intervals and a population block
+                        (docs/fitting.md "Hierarchical campaign fit");
+                        campaign: device-level + per-cycle parameters per device, warm starts;
                         joint: all cycles of a device share every parameter (e.g. several rates);
                         independent: each cycle alone
   --device-cycles K     cycles fitted jointly for the device-level parameters (default 3)
@@ -90,7 +94,7 @@ export const command: Command = {
     const seed = numberFlag('fit', 'seed', f.seed, 1);
     const settings: FitSettings = resolveFitSettings({
       fitParams: list(f.fit, '--fit', true), cycleParams: list(f['cycle-params'], '--cycle-params'), fixed: fixed as Partial<JartParams>,
-      mode: f.mode as FitSettings['mode'] | undefined,
+      mode: (f.mode ?? 'hierarchical') as FitSettings['mode'],
       deviceCycles: f['device-cycles'] === undefined ? undefined : numberFlag('fit', 'device-cycles', f['device-cycles']),
       starts: f.starts === undefined ? undefined : numberFlag('fit', 'starts', f.starts),
       maxEvaluations: f['max-evals'] === undefined ? undefined : numberFlag('fit', 'max-evals', f['max-evals']),
@@ -139,6 +143,7 @@ export const command: Command = {
       result = await fitDataset(ds, settings, scheduler, {
         resumed,
         onRecord: (e) => { cp.append(e); if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`); },
+        onPass: (pass, i) => process.stderr.write(`fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`),
       });
     } finally {
       cp.close();
@@ -151,6 +156,7 @@ export const command: Command = {
       dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
       settings: { ...settings, workers: scheduler.workers },
       devices: result.devices, cycles: result.cycles,
+      ...(result.population ? { population: result.population } : {}),
       summary: summarizeFits(result.cycles, result.devices.length, seconds),
     };
     writeFits(out, fits);

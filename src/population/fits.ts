@@ -44,7 +44,7 @@ function paramRecord(v: unknown, file: string, path: string): Partial<Record<Par
 
 export function validateFits(v: unknown, file = 'fits.json'): FitsIn {
   if (!isObj(v)) fail(file, '(root)', 'a JSON object');
-  if (v.schema !== 'jartcal.fits/1') fail(file, 'schema', `"jartcal.fits/1", got ${JSON.stringify(v.schema)}`);
+  if (v.schema !== 'jartcal.fits/1' && v.schema !== 'jartcal.fits/2') fail(file, 'schema', `"jartcal.fits/1" or "jartcal.fits/2", got ${JSON.stringify(v.schema)}`);
   if (!Array.isArray(v.cycles)) fail(file, 'cycles', 'an array');
   const settings = isObj(v.settings) ? v.settings : {};
   const devices = (Array.isArray(v.devices) ? v.devices : []).map((d: unknown, i: number) => {

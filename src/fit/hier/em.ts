@@ -20,7 +20,7 @@ import { createLayout, evaluateGroup, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
 import type { FitParamName, FitSettings } from '../settings.js';
-import { add, cholLower, invLower, invSym, mul, mulv, outer, regularizeCov, scale, sub, transpose, zeros, type Mat } from './linalg.js';
+import { add, eye, invGen, cholLower, invLower, invSym, mul, mulv, outer, regularizeCov, scale, sub, transpose, zeros, type Mat } from './linalg.js';
 
 export interface HierOptions {
   /** EM passes at most (default 6). */
@@ -51,6 +51,8 @@ export interface HierDeviceInput {
 
 export interface Population {
   mV: number[]; omV: Mat;
+  /** Uncertainty of mV (the GLS estimate over devices; the interval of a campaign-shared constant). */
+  varMV?: Mat;
   mA: number[]; omD: Mat; omC: Mat;
 }
 
@@ -65,8 +67,9 @@ export interface DeviceState {
   geomIn: (Geometry | null)[];
   evals: CycleEvaluation[];
   ninits: number[];
-  /** Posterior covariance over [v, θ_1, ..., θ_C] (u). */
+  /** Posterior covariance over [v, θ_1, ..., θ_C] (u), and the posterior precision it inverts. */
   cov: Mat;
+  prec: Mat;
   /** Posterior mean and covariance of the device's cycle-level mean a, and Cov(θ_c, a). */
   a: number[]; covA: Mat; covThetaA: Mat[];
   /** Data-only information of [v, θ_c] per cycle (for the condition number). */
@@ -319,6 +322,7 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population): void {
   for (let c = 0; c < C; c++) for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
     P[q + c * p + i][q + d * p + j] += (c === d ? f.omCi[i][j] : 0) - corr[i][j];
   }
+  dev.prec = P;
   dev.cov = invSym(P);
   // a: E = A(ΩD⁻¹mA + ΩC⁻¹Σθ), Var = A + W S Wᵀ with W = A ΩC⁻¹, S = Var(Σθ)
   const { a } = profiledA(pop, f, dev.theta);
@@ -357,10 +361,31 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     });
   }
   omC = scale(omC, 1 / Math.max(1, nC));
+  // mV: the marginal-likelihood (GLS) mean over devices instead of the plain EM average, which
+  // crawls when a spread is near zero (a shared constant stays where it started): each device's
+  // data information on v (θ marginalised), I_d = Cov_vv⁻¹ − ΩV⁻¹, weights W_d = (1 + I_d ΩV)⁻¹ I_d
+  // and data-only value through W_d ṽ_d = (1 + I_d ΩV)⁻¹ (Cov_vv⁻¹ v̂_d − ΩV⁻¹ mV).
+  let varMV: Mat | undefined;
+  if (q > 0 && D >= 2) {
+    const omVi = invSym(prev.omV);
+    let sumW = zeros(q);
+    let sumWv = new Array<number>(q).fill(0);
+    for (const d of devs) {
+      const M = invSym(d.cov.slice(0, q).map((r) => r.slice(0, q)));
+      const I = sub(M, omVi);
+      const K = invGen(add(eye(q), mul(I, prev.omV)));
+      sumW = add(sumW, mul(K, I));
+      const rhs = mulv(M, d.v).map((x, i) => x - mulv(omVi, prev.mV)[i]);
+      sumWv = sumWv.map((x, i) => x + mulv(K, rhs)[i]);
+    }
+    varMV = invSym(sumW);
+    const gls = mulv(varMV, sumWv);
+    if (gls.every((x, i) => Number.isFinite(x) && Math.abs(x - mV[i]) < 1)) mV.splice(0, q, ...gls);
+  }
   // what the campaign cannot tell: one device → no d2d spread (weak prior); one cycle per device → no c2c spread
   if (D < 2) { omV = prev.omV; omD = prev.omD; mV.splice(0, q, ...prev.mV); }
   if (nC <= D) omC = prev.omC;
-  return { mV, omV: regularizeCov(omV, floorV, capV), mA, omD: regularizeCov(omD, floorP, capP), omC: regularizeCov(omC, floorP, capP) };
+  return { mV, varMV, omV: regularizeCov(omV, floorV, capV), mA, omD: regularizeCov(omD, floorP, capP), omC: regularizeCov(omC, floorP, capP) };
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : NaN; };
@@ -398,7 +423,7 @@ export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceS
   const first = u0(d.start.device, d.start.cycles[0]);
   const dev: DeviceState = {
     id: d.id, cycles: d.cycles, v: first.slice(0, ctx.q), theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
-    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], a: [], covA: [], covThetaA: [], infoC: [],
+    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], prec: [], a: [], covA: [], covThetaA: [], infoC: [],
     lmConverged: false, lmStop: '', evaluations: 0, lastMove: Infinity, starts: 0, dataCost: 0, nData: 0,
   };
   runChain(ctx, dev);

@@ -73,3 +73,8 @@ export function correlationOf(c: Mat): Mat {
   const sd = c.map((r, i) => Math.sqrt(Math.max(r[i], 0)));
   return c.map((r, i) => r.map((x, j) => (i === j ? 1 : sd[i] * sd[j] > 0 ? Math.max(-1, Math.min(1, x / (sd[i] * sd[j]))) : 0)));
 }
+
+/** Inverse of a general square matrix. */
+export function invGen(a: Mat): Mat {
+  return a.length ? inverse(new Matrix(a), true).to2DArray() : [];
+}

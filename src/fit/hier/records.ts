@@ -7,7 +7,7 @@ import { CIRCUIT_PARAMS, isCircuitParam, type FitSettings } from '../settings.js
 import type { CycleFit, DeviceFit } from '../types.js';
 import type { HierResult, DeviceState, HierContext } from './em.js';
 import type { HierParamPopulation, HierPopulationBlock } from './format.js';
-import { correlationOf, type Mat } from './linalg.js';
+import { correlationOf, invSym, mul, scale, transpose, type Mat } from './linalg.js';
 
 const Z95 = 1.959964;
 /** Cycles above this multiple of the campaign's noise floor are flagged `above_noise_floor`. */
@@ -83,6 +83,18 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
     for (let c = 0; c < C; c++) {
       const idx = idxOf(c);
       const cov = idx.map((a) => idx.map((b) => d.cov[a][b]));
+      // the uncertainty of the population's device-level mean (a campaign-shared constant's own
+      // error) carried into the device's values: ∂v̂/∂mV = Cov_vv ΩV⁻¹, ∂θ̂_c/∂v = −P_cc⁻¹ P_cv
+      if (q > 0 && pop.varMV) {
+        const covVV = d.cov.slice(0, q).map((r) => r.slice(0, q));
+        const G = mul(covVV, invSym(pop.omV));
+        const Pcc = idx.slice(q).map((a) => idx.slice(q).map((b) => d.prec[a][b]));
+        const Pcv = idx.slice(q).map((a) => idx.slice(0, q).map((b) => d.prec[a][b]));
+        const B = p > 0 ? scale(mul(invSym(Pcc), Pcv), -1) : [];
+        const Jm = [...G, ...(p > 0 ? mul(B, G) : [])];
+        const extra = mul(mul(Jm, pop.varMV), transpose(Jm));
+        for (let i = 0; i < cov.length; i++) for (let j = 0; j < cov.length; j++) cov[i][j] += extra[i][j];
+      }
       const uVec = [...Array.from(d.v), ...Array.from(d.theta[c])];
       const seU = Float64Array.from(cov.map((r, i) => Math.sqrt(Math.max(0, r[i]))));
       const dpdu = space.dpdu(Float64Array.from(uVec));
@@ -115,8 +127,10 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
     const vals = toP(d.v, p > 0 ? d.a : []);
     const uv = [...Array.from(d.v), ...(p > 0 ? d.a : [])];
     const dp = space.dpdu(Float64Array.from(uv.length === q + p ? uv : [...uv, ...new Array<number>(q + p - uv.length).fill(0)]));
+    const Gd = q > 0 && pop.varMV ? mul(d.cov.slice(0, q).map((r) => r.slice(0, q)), invSym(pop.omV)) : [];
+    const extraV = q > 0 && pop.varMV ? mul(mul(Gd, pop.varMV), transpose(Gd)) : [];
     devNames.forEach((n, i) => {
-      const se = Math.sqrt(Math.max(0, d.cov[i][i]));
+      const se = Math.sqrt(Math.max(0, d.cov[i][i] + (extraV[i]?.[i] ?? 0)));
       const [pv, sv] = isCircuitParam(n) ? [circuit, circuitStderr] : [params, stderr];
       pv[n] = vals[i]; sv[n] = se * dp[i];
       if (!isCircuitParam(n)) ci95[n] = interval(uv, i, se);
@@ -144,7 +158,7 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
   devNames.forEach((n, i) => {
     const shared = sdV[i] <= res.options.sharedSd;
     (shared ? campaign : device).push(n);
-    parameters[n] = { ...spaceInfo(n), level: shared ? 'campaign' : 'device', mean: round6(mUV[i]), meanCi95: meanCi(i, pop.omV[i][i] / Math.max(1, D) + meanPostVar(res.devices, i, i) / Math.max(1, D)), d2dSd: round6(sdV[i]), d2dSdCi95: sdCi(sdV[i], D - 1) };
+    parameters[n] = { ...spaceInfo(n), level: shared ? 'campaign' : 'device', mean: round6(mUV[i]), meanCi95: meanCi(i, pop.varMV ? pop.varMV[i][i] : pop.omV[i][i] / Math.max(1, D) + meanPostVar(res.devices, i, i) / Math.max(1, D)), d2dSd: round6(sdV[i]), d2dSdCi95: sdCi(sdV[i], D - 1) };
   });
   cycNames.forEach((n, i) => {
     parameters[n] = { ...spaceInfo(n), level: 'cycle', mean: round6(mUV[q + i]), meanCi95: meanCi(q + i, pop.omD[i][i] / Math.max(1, D)), d2dSd: round6(sdD[i]), d2dSdCi95: sdCi(sdD[i], D - 1), c2cSd: round6(sdC[i]), c2cSdCi95: sdCi(sdC[i], nCyc - D) };
