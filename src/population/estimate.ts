@@ -33,15 +33,17 @@ export interface EstimateOptions {
   outlierZ?: number;
   /** Pearson–Lawley correction of the d2d spread and correlation for the exclusion of unidentified values (default true). */
   selectionCorrection?: boolean;
+  /** Take the centres and spreads from the fit's hierarchical population block when fits.json has one (default true). */
+  useFitPopulation?: boolean;
   fitsPaths?: string[];
   datasetPaths?: string[];
   createdAt?: string;
 }
 
-export interface ResolvedEstimateOptions { seed: number; bootstrap: number; family: 'auto' | 'normal' | 'lognormal'; truncMass: number; includeUnconverged: boolean; useStderr: boolean; includeUnidentified: boolean; outlierZ: number; selectionCorrection: boolean }
+export interface ResolvedEstimateOptions { seed: number; bootstrap: number; family: 'auto' | 'normal' | 'lognormal'; truncMass: number; includeUnconverged: boolean; useStderr: boolean; includeUnidentified: boolean; outlierZ: number; selectionCorrection: boolean; useFitPopulation: boolean }
 
 export function resolveEstimateOptions(o: EstimateOptions = {}): ResolvedEstimateOptions {
-  return { seed: o.seed ?? 1, bootstrap: o.bootstrap ?? 200, family: o.family ?? 'auto', truncMass: o.truncMass ?? 1e-3, includeUnconverged: o.includeUnconverged ?? false, useStderr: o.useStderr ?? true, includeUnidentified: o.includeUnidentified ?? false, outlierZ: o.outlierZ ?? 5, selectionCorrection: o.selectionCorrection ?? true };
+  return { seed: o.seed ?? 1, bootstrap: o.bootstrap ?? 200, family: o.family ?? 'auto', truncMass: o.truncMass ?? 1e-3, includeUnconverged: o.includeUnconverged ?? false, useStderr: o.useStderr ?? true, includeUnidentified: o.includeUnidentified ?? false, outlierZ: o.outlierZ ?? 5, selectionCorrection: o.selectionCorrection ?? true, useFitPopulation: o.useFitPopulation ?? true };
 }
 
 interface Obs { device: string; cycle: number; y: number; se: number }
@@ -118,6 +120,21 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
     const groups = groupsIn(obs, log);
     const fit = fitRandomEffectsCi(groups, rng.fork(PARAM_NAMES.indexOf(name)), o.bootstrap);
     tau2.set(name, fit.tau2); mus.set(name, fit.mu); sigma2s.set(name, fit.sigma2);
+    // The fit's hierarchical population block (fits /2): its centre and spreads were estimated with the
+    // individual values (not from shrunk estimates afterwards), so they replace the two-stage REML ones
+    // in the same space; the REML figures stay in the diagnostics.
+    const hp = o.useFitPopulation ? fits.population?.parameters[name] : undefined;
+    let fromFit = '';
+    if (hp && (hp.space === 'ln') === log) {
+      const k = hp.space === 'linear' ? (hp.scale ?? 1) : 1;
+      const reml = `two-stage REML: centre ${(log ? Math.exp(fit.mu) : fit.mu).toPrecision(4)}, d2d ${Math.sqrt(fit.tau2).toPrecision(3)}, c2c ${Math.sqrt(fit.sigma2).toPrecision(3)}`;
+      fit.mu = log ? Math.log(hp.mean) : hp.mean;
+      fit.tau2 = (hp.d2dSd * k) ** 2;
+      fit.tauCi = [hp.d2dSdCi95[0] * k, hp.d2dSdCi95[1] * k];
+      if (level === 'cycle' && hp.c2cSd !== undefined) { fit.sigma2 = (hp.c2cSd * k) ** 2; if (hp.c2cSdCi95) fit.sigmaCi = [hp.c2cSdCi95[0] * k, hp.c2cSdCi95[1] * k]; }
+      tau2.set(name, fit.tau2); mus.set(name, fit.mu); sigma2s.set(name, fit.sigma2);
+      fromFit = `centre and spreads from the fit's hierarchical population block (${hp.level}-level; ${reml})`;
+    }
     const tau = Math.sqrt(fit.tau2), sig = Math.sqrt(fit.sigma2);
     // Truncation at the valid range when the fitted marginal spills over it.
     let family: Family = log ? 'lognormal' : 'normal';
@@ -133,6 +150,7 @@ export function estimatePopulation(fits: FitsIn, options: EstimateOptions = {}):
       devicesLost ? `${devicesLost} device(s) left without a value` : '',
       fit.c2cIdentified ? '' : 'one observation per device: c2c not identifiable, reported as 0',
       obs.every((x) => x.se === 0) ? 'no standard errors in the fits: measurement error assumed 0' : '',
+      fromFit,
     ].filter(Boolean).join('; ');
     parameters[name] = {
       family,

@@ -2,6 +2,7 @@
  * The subset of `jartcal.fits/1` (CONTRACTS §3) this stage reads, and its validation.
  * Validation errors name the file and the JSON path and what was expected.
  */
+import type { HierPopulationBlock } from '../fit/hier/format.js';
 import { JartcalError } from '../util/errors.js';
 import { isParamName, type ParamName } from './params.js';
 
@@ -16,6 +17,8 @@ export interface CycleFitIn {
 
 export interface FitsIn {
   schema: 'jartcal.fits/1'; toolkitVersion: string; seed: number; dataset: string;
+  /** The hierarchical fit's population block (fits /2, fit/hier/format.ts), when present. */
+  population?: HierPopulationBlock;
   settings: { fitParams?: ParamName[]; cycleParams?: ParamName[]; fixed?: Partial<Record<ParamName, number>>; [k: string]: unknown };
   devices: { device: string; params: Partial<Record<ParamName, number>>; stderr: Partial<Record<ParamName, number>>;
     /** the device's fitted measurement circuit (`--fit ...,seriesOhm`): external series resistance, Ω */
@@ -77,6 +80,7 @@ export function validateFits(v: unknown, file = 'fits.json'): FitsIn {
   return {
     schema: 'jartcal.fits/1', toolkitVersion: String(v.toolkitVersion ?? ''), seed: Number(v.seed ?? 0),
     dataset: typeof v.dataset === 'string' ? v.dataset : '', settings: settings as FitsIn['settings'], devices, cycles,
+    ...(isObj(v.population) && isObj(v.population.parameters) ? { population: v.population as unknown as HierPopulationBlock } : {}),
   };
 }
 

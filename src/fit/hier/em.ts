@@ -37,9 +37,13 @@ export interface HierOptions {
   weakSd: number;
   /** LM iterations per E-step and pass (the first pass gets twice as many). */
   estepIterations: number;
+  /** Central-difference step (u) of the posterior's Jacobian. */
+  posteriorStep: number;
+  /** Estimate the simulation's numerical error's effect on the estimates and widen the intervals by it. */
+  numericalCheck: boolean;
 }
 
-export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4 };
+export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4, posteriorStep: 1e-2, numericalCheck: true };
 
 export interface HierDeviceInput {
   id: string;
@@ -70,6 +74,8 @@ export interface DeviceState {
   /** Posterior covariance over [v, θ_1, ..., θ_C] (u), and the posterior precision it inverts. */
   cov: Mat;
   prec: Mat;
+  /** First-order shift of [v, θ] the simulation's numerical error makes (opt.numericalCheck), u. */
+  numShift: number[];
   /** Posterior mean and covariance of the device's cycle-level mean a, and Cov(θ_c, a). */
   a: number[]; covA: Mat; covThetaA: Mat[];
   /** Data-only information of [v, θ_c] per cycle (for the condition number). */
@@ -275,26 +281,34 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
  * Laplace posterior of a device at its MAP: data information from a forward-difference Jacobian of
  * each cycle in (v, θ_c) (the carried state held), plus the exact prior precision; re-estimates s.
  */
-export function posterior(ctx: Ctx, dev: DeviceState, pop: Population): void {
+export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions = DEFAULT_HIER_OPTIONS): void {
   const { q, p, layout, settings } = ctx;
   const C = dev.cycles.length;
   const n = q + C * p;
   const H = zeros(n);
+  const g = new Array<number>(n).fill(0);
   dev.infoC = [];
   let dataCost = 0, nData = 0;
-  const h = settings.gradientStep;
+  // central differences with a step wider than the LM's: the switching voltages make the cost a fine
+  // staircase in the parameters, and a forward difference across one stair claims far too much information
+  const h = Math.max(settings.gradientStep, opt.posteriorStep);
   for (let c = 0; c < C; c++) {
     const r0 = dev.evals[c].residuals;
     dataCost += sumSq(r0); nData += r0.length;
     const cols: Float64Array[] = [];
     const idx: number[] = [];
     for (let k = 0; k < q + p; k++) {
-      const v = Float64Array.from(dev.v), th = Float64Array.from(dev.theta[c]);
-      const hi = k < q ? layout.space.uMax[k] : layout.space.uMax[k];
-      const step = (k < q ? v[k] : th[k - q]) + h > hi ? -h : h;
-      if (k < q) v[k] += step; else th[k - q] += step;
-      const r = evalCycle(ctx, dev, c, v, th).residuals;
-      cols.push(Float64Array.from(r, (x, i) => (Number.isFinite(x) ? (x - r0[i]) / step : 0)));
+      const at = (dx: number) => {
+        const v = Float64Array.from(dev.v), th = Float64Array.from(dev.theta[c]);
+        if (k < q) v[k] += dx; else th[k - q] += dx;
+        return evalCycle(ctx, dev, c, v, th).residuals;
+      };
+      const lo = layout.space.uMin[k], hi = layout.space.uMax[k];
+      const x = k < q ? dev.v[k] : dev.theta[c][k - q];
+      const up = x + h <= hi, down = x - h >= lo;
+      const rp = up ? at(h) : r0, rm = down ? at(-h) : r0;
+      const span = (up ? h : 0) + (down ? h : 0);
+      cols.push(Float64Array.from(rp, (y, i) => (span > 0 && Number.isFinite(y) && Number.isFinite(rm[i]) ? (y - rm[i]) / span : 0)));
       idx.push(k < q ? k : q + c * p + (k - q));
     }
     const info = zeros(q + p);
@@ -306,6 +320,17 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population): void {
       H[idx[a]][idx[b]] += s; if (a !== b) H[idx[b]][idx[a]] += s;
     }
     dev.infoC.push(info);
+    if (opt.numericalCheck) {
+      // the numerical model error: the same cycle simulated on every stimulus point with tight
+      // tolerances; its first-order effect on the estimate (below) widens the intervals
+      const tight = evaluateGroup([{ ...dev.cycles[c], coarse: null }], layout, ctx.base, valuesOf(ctx, dev.v, dev.theta[c]), { ...settings, objective: { ...settings.objective, simRelTol: 1e-5, simMaxDlnN: 0.05 } }, dev.carried[c], undefined, dev.geomIn[c]).evals[0].residuals;
+      for (let a = 0; a < q + p; a++) {
+        let s = 0;
+        const ca = cols[a];
+        for (let i = 0; i < ca.length; i++) if (Number.isFinite(tight[i])) s += ca[i] * (tight[i] - r0[i]);
+        g[idx[a]] += s;
+      }
+    }
   }
   // the evaluation of the base point left dev.ninits consistent with the chain
   runChain(ctx, dev);
@@ -324,6 +349,7 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population): void {
   }
   dev.prec = P;
   dev.cov = invSym(P);
+  dev.numShift = opt.numericalCheck ? mulv(dev.cov, g.map((x) => -x / s2)) : new Array<number>(n).fill(0);
   // a: E = A(ΩD⁻¹mA + ΩC⁻¹Σθ), Var = A + W S Wᵀ with W = A ΩC⁻¹, S = Var(Σθ)
   const { a } = profiledA(pop, f, dev.theta);
   const W = mul(A, f.omCi);
@@ -423,7 +449,7 @@ export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceS
   const first = u0(d.start.device, d.start.cycles[0]);
   const dev: DeviceState = {
     id: d.id, cycles: d.cycles, v: first.slice(0, ctx.q), theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
-    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], prec: [], a: [], covA: [], covThetaA: [], infoC: [],
+    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], prec: [], numShift: [], a: [], covA: [], covThetaA: [], infoC: [],
     lmConverged: false, lmStop: '', evaluations: 0, lastMove: Infinity, starts: 0, dataCost: 0, nData: 0,
   };
   runChain(ctx, dev);
@@ -443,7 +469,7 @@ export function runEm(ctx: HierContext, devs: DeviceState[], opt: HierOptions, o
   while (pass < opt.maxPasses) {
     const t0 = performance.now();
     pass++;
-    for (const d of devs) { eStep(ctx, d, pop, opt, pass === 1); posterior(ctx, d, pop); }
+    for (const d of devs) { eStep(ctx, d, pop, opt, pass === 1); posterior(ctx, d, pop, opt); }
     const next = mStep(ctx, devs, pop, opt);
     const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
     const a = sds(pop), b = sds(next);
@@ -455,6 +481,6 @@ export function runEm(ctx: HierContext, devs: DeviceState[], opt: HierOptions, o
     if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) { converged = true; break; }
   }
   // the records describe the estimate under the final population
-  for (const d of devs) posterior(ctx, d, pop);
+  for (const d of devs) posterior(ctx, d, pop, opt);
   return { layout: ctx.layout, devNames: ctx.devNames, cycNames: ctx.cycNames, pop, devices: devs, passes: pass, converged, history, options: opt };
 }

@@ -96,6 +96,8 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
         for (let i = 0; i < cov.length; i++) for (let j = 0; j < cov.length; j++) cov[i][j] += extra[i][j];
       }
       const uVec = [...Array.from(d.v), ...Array.from(d.theta[c])];
+      // the numerical error's first-order shift adds to the statistical variance (a bias of unknown size is not removed)
+      idx.forEach((a, i) => { cov[i][i] += (d.numShift[a] ?? 0) ** 2; });
       const seU = Float64Array.from(cov.map((r, i) => Math.sqrt(Math.max(0, r[i]))));
       const dpdu = space.dpdu(Float64Array.from(uVec));
       const seP = Float64Array.from(seU, (s, k) => s * dpdu[k]);
@@ -130,7 +132,7 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
     const Gd = q > 0 && pop.varMV ? mul(d.cov.slice(0, q).map((r) => r.slice(0, q)), invSym(pop.omV)) : [];
     const extraV = q > 0 && pop.varMV ? mul(mul(Gd, pop.varMV), transpose(Gd)) : [];
     devNames.forEach((n, i) => {
-      const se = Math.sqrt(Math.max(0, d.cov[i][i] + (extraV[i]?.[i] ?? 0)));
+      const se = Math.sqrt(Math.max(0, d.cov[i][i] + (extraV[i]?.[i] ?? 0) + (d.numShift[i] ?? 0) ** 2));
       const [pv, sv] = isCircuitParam(n) ? [circuit, circuitStderr] : [params, stderr];
       pv[n] = vals[i]; sv[n] = se * dp[i];
       if (!isCircuitParam(n)) ci95[n] = interval(uv, i, se);
