@@ -31,7 +31,7 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-'));
   const dsPath = join(dir, 'dataset.json');
   writeFileSync(dsPath, JSON.stringify({ schema: 'jartcal.dataset/1', toolkitVersion: 'test', createdAt: '', options: {}, devices: dataset(1, 5).devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: null, metadata: {} })) }));
-  const args = ['fit', dsPath, '--fit', small.fitParams.join(','), '--device-cycles', '1', '--max-evals', '60', '--starts', '1', '--workers', '1'];
+  const args = ['fit', dsPath, '--mode', 'campaign', '--fit', small.fitParams.join(','), '--device-cycles', '1', '--max-evals', '60', '--starts', '1', '--workers', '1'];
   // reference: an uninterrupted run
   const refOut = join(dir, 'ref.json');
   assert.equal(await main([...args, '--out', refOut]), 0);
@@ -56,7 +56,7 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
   assert.equal(await main([...args, '--out', out, '--resume']), 0);
   const res = JSON.parse(readFileSync(out, 'utf8'));
   assert.ok(!existsSync(ckpt));
-  assert.equal(res.schema, 'jartcal.fits/1');
+  assert.equal(res.schema, 'jartcal.fits/2');
   assert.equal(res.dataset, 'dataset.json');
   assert.equal(res.cycles.length, 5);
   // the checkpointed cycles were kept as they were (same timing record = not refitted)

@@ -41,9 +41,11 @@ export interface HierOptions {
   posteriorStep: number;
   /** Estimate the simulation's numerical error's effect on the estimates and widen the intervals by it. */
   numericalCheck: boolean;
+  /** Scale each coordinate's information down to the cost's secant curvature over ±posteriorStep where that is smaller. */
+  secantCurvature: boolean;
 }
 
-export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4, posteriorStep: 1e-2, numericalCheck: true };
+export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4, posteriorStep: 1e-2, numericalCheck: true, secantCurvature: true };
 
 export interface HierDeviceInput {
   id: string;
@@ -308,7 +310,18 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
       const up = x + h <= hi, down = x - h >= lo;
       const rp = up ? at(h) : r0, rm = down ? at(-h) : r0;
       const span = (up ? h : 0) + (down ? h : 0);
-      cols.push(Float64Array.from(rp, (y, i) => (span > 0 && Number.isFinite(y) && Number.isFinite(rm[i]) ? (y - rm[i]) / span : 0)));
+      const col = Float64Array.from(rp, (y, i) => (span > 0 && Number.isFinite(y) && Number.isFinite(rm[i]) ? (y - rm[i]) / span : 0));
+      if (up && down && opt.secantCurvature) {
+        // the cost's own curvature along this coordinate over ±h against the Gauss–Newton one: where the
+        // residuals jump (switching on a sample grid), JᵀJ claims a curvature the cost does not have
+        const c0 = sumSq(r0), actual = (sumSq(rp) + sumSq(rm) - 2 * c0) / (h * h);
+        const gn = 2 * sumSq(col);
+        if (gn > 0) {
+          const ratio = actual > 0 ? gn / actual : Infinity;
+          if (ratio > 1) { const f = 1 / Math.sqrt(Math.min(ratio, 1e4)); for (let i = 0; i < col.length; i++) col[i] *= f; }
+        }
+      }
+      cols.push(col);
       idx.push(k < q ? k : q + c * p + (k - q));
     }
     const info = zeros(q + p);

@@ -85,7 +85,7 @@ export interface RecoveryStats {
  * `worstDevice`: the largest relative error of any cycle of the worst device (max over all cycles).
  * Drawn spreads: d2d = SD over devices of ln(device centre); c2c = pooled within-device SD of ln(cycle value / device centre).
  */
-export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: ParamName[], population?: HierPopulationBlock): RecoveryStats {
+export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: ParamName[], population?: HierPopulationBlock, use: (c: CycleFit, n: ParamName) => boolean = () => true): RecoveryStats {
   const truthOf = new Map(camp.truth.map((t) => [`${t.device}#${t.cycle}`, t.params]));
   const perParam: RecoveryStats['perParam'] = {};
   let covered = 0, total = 0;
@@ -95,7 +95,7 @@ export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: Para
     let cov = 0, cn = 0;
     for (const f of fits) {
       const t = truthOf.get(`${f.device}#${f.cycle}`);
-      if (!t) continue;
+      if (!t || !use(f, n)) continue;
       const e = Math.abs(f.params[n] / t[n] - 1);
       errs.push(e);
       byDev.set(f.device, Math.max(byDev.get(f.device) ?? 0, e));
