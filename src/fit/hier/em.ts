@@ -388,9 +388,10 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
   for (const d of devs) {
     const dv = Array.from(d.v, (x, i) => x - mV[i]);
     const cv = d.cov.slice(0, q).map((r) => r.slice(0, q));
-    omV = add(omV, scale(add(outer(dv, dv), cv), 1 / D));
+    // spread about an estimated mean: D − 1 degrees of freedom (the REML correction of the ML 1/D)
+    omV = add(omV, add(scale(outer(dv, dv), 1 / Math.max(1, D - 1)), scale(cv, 1 / D)));
     const da = d.a.map((x, i) => x - mA[i]);
-    omD = add(omD, scale(add(outer(da, da), d.covA), 1 / D));
+    omD = add(omD, add(scale(outer(da, da), 1 / Math.max(1, D - 1)), scale(d.covA, 1 / D)));
     d.theta.forEach((t, c) => {
       const e = Array.from(t, (x, i) => x - d.a[i]);
       const ct = d.cov.slice(q + c * p, q + (c + 1) * p).map((r) => r.slice(q + c * p, q + (c + 1) * p));
