@@ -4,7 +4,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, writeB1500Csv, writeGenericCsv, writeK4200Csv, type SynthCycle } from '../src/synth/index.js';
 

@@ -6,7 +6,7 @@
  */
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, type SynthCycle } from '../src/synth/index.js';
 

@@ -6,13 +6,14 @@
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
-import { detectCompliance } from './compliance.js';
+import { detectComplianceWithEvidence } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
-import { fileDevice, isFormingFile, parseFileName } from './deviceid.js';
-import { cycleFromSheetName } from './k4200.js';
+import { deviceFolder, fileDevice, isFormingFile, parseFileName, sheetLabel } from './deviceid.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
-import type { Cycle, Dataset, DeviceRecord, IngestIssue, Polarity, Provenance, ResolvedIngestOptions, TimeSource, Trace } from './types.js';
+import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TestRole, type TimeSource, type Trace } from './types.js';
+import { dropDuplicates } from './duplicates.js';
+import { formingVoltage, isLeakageCheck, peakAbsV, resistanceAt, roleFromNames, testKey } from './sequence.js';
 
 export const MIN_POINTS = 3;
 
@@ -37,19 +38,44 @@ function timeRestarts(t: Trace, s: number, e: number, useTime: boolean): boolean
   return ts[e] <= ts[s] + 0.05 * span && Math.abs(t.vV[e] - t.vV[s]) <= Math.max(tol, 1e-9);
 }
 
+/** Device ids of traces from their names (or folders); the same file name in two device folders takes the folders' names; two folders of one name are an error. */
+function deviceIds(traces: Trace[], opts: ResolvedIngestOptions): Map<Trace, string> {
+  const dataSheets = new Map<string, Set<string>>();
+  for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
+  const idOf = (t: Trace, from: 'auto' | 'file' | 'dir') => fileDevice(t, from, (dataSheets.get(t.file)?.size ?? 0) > 1, t.sheet !== undefined && sheetLabel(t.sheet) !== null);
+  const ids = new Map<Trace, string>();
+  for (const t of traces) ids.set(t, idOf(t, opts.deviceFrom));
+  if (opts.deviceFrom === 'auto') {
+    const folders = new Map<string, Set<string>>();
+    for (const t of traces) if (!t.hints.device) (folders.get(ids.get(t)!) ?? folders.set(ids.get(t)!, new Set()).get(ids.get(t)!)!).add(deviceFolder(t.file));
+    for (const t of traces) if (!t.hints.device && (folders.get(ids.get(t)!)?.size ?? 0) > 1) ids.set(t, idOf(t, 'dir'));
+  }
+  // ids named after a folder must name one folder
+  const byId = new Map<string, Trace>();
+  for (const t of traces) {
+    const id = ids.get(t)!, folder = deviceFolder(t.file);
+    if (t.hints.device || id.split(':')[0] !== folder.split('/').pop()) continue;
+    const prev = byId.get(id);
+    if (prev && deviceFolder(prev.file) !== folder) {
+      throw new JartcalError(`two folders give the same device id "${id}": ${prev.file} and ${t.file}; rename one folder, or give --device-from file, or ingest them separately.`,
+        { code: 'device_id_clash', location: { file: t.file } });
+    }
+    byId.set(id, t);
+  }
+  return ids;
+}
+
 function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
   const useTime = opts.timeFrom !== 'sweep-rate';
   const pieces: Piece[] = [];
-  const dataSheets = new Map<string, Set<string>>();
-  for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
+  const ids = opts.device === null ? deviceIds(traces, opts) : null;
   let order = 0;
   for (const t of traces) {
-    const sheetCycle = t.sheet !== undefined ? cycleFromSheetName(t.sheet) : null;
-    const multi = (dataSheets.get(t.file)?.size ?? 0) > 1;
+    const label = t.sheet !== undefined ? sheetLabel(t.sheet) : null;
     const fn = parseFileName(t.file);
-    let base = opts.device ?? t.hints.device ?? fileDevice(t, opts.deviceFrom, multi, sheetCycle !== null);
-    let cycleHint = t.hints.cycle ?? (sheetCycle ?? undefined);
-    let whole = false;
+    let base = opts.device ?? t.hints.device ?? ids!.get(t)!;
+    let cycleHint = t.hints.cycle ?? (label?.kind === 'cycle' ? label.n : undefined);
+    let whole = label !== null;
     if (t.hints.blockIndex !== undefined && opts.device === null) {
       const kind = opts.blocks !== 'auto' ? opts.blocks : t.hints.blockKind ?? 'cycles';
       const label = t.meta['traceLabel'] || String(t.hints.blockIndex + 1);
@@ -170,11 +196,13 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   const setUnit = units.find((u) => u.kind === 'set' || u.kind === 'full') ?? first;
   let complianceA: number | null = null;
   let complianceSource: Cycle['complianceSource'] = 'none';
+  let complianceEvidence: ComplianceEvidence | undefined;
   if (opts.complianceA !== null) { complianceA = opts.complianceA; complianceSource = 'option'; }
   else if (setUnit.piece.trace.hints.complianceA !== undefined) { complianceA = setUnit.piece.trace.hints.complianceA; complianceSource = 'metadata'; }
+  else if (setUnit.piece.trace.hints.complianceOff) complianceSource = 'off'; // stated: no plateau guess overrides it
   else {
-    complianceA = detectCompliance(vV, iA, exs, -1);
-    if (complianceA !== null) complianceSource = 'plateau';
+    const found = detectComplianceWithEvidence(vV, iA, exs, -1);
+    if (found) { complianceA = found.valueA; complianceSource = 'plateau'; complianceEvidence = found.evidence; }
   }
   const features = computeFeatures(vV, iA, branch, opts.readVoltageV, complianceA);
   const zeros = iRaw.filter((_, k) => Math.abs(vRaw[k]) <= tol).map(Math.abs).filter((x) => x > 0);
@@ -185,7 +213,7 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   return {
     device, cycle: index, tS: time.tS, timeSource: time.source, vV, iA, complianceA, branch, features,
     provenance: parts[0], ...(parts.length > 1 ? { parts } : {}),
-    currentFloorA: Math.max(floor, 1e-15), complianceSource,
+    currentFloorA: Math.max(floor, 1e-15), complianceSource, ...(complianceEvidence ? { complianceEvidence } : {}),
     ...(time.source === 'file' && units.some((u) => u.piece.trace.hints.timeGenerated) ? { timeGenerated: true } : {}),
     ...(hint !== undefined ? { sourceCycle: hint } : {}),
   };
@@ -196,36 +224,88 @@ function isFixedBias(t: Trace): boolean {
   return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
 }
 
+function locOf(t: Trace): { file: string; sheet?: string } {
+  return { file: t.file, ...(t.sheet !== undefined ? { sheet: t.sheet } : {}) };
+}
+
+function testRecord(p: Piece, role: TestRole, used: boolean, reason: string): TestRecord {
+  const t = p.trace;
+  const ms = t.hints.recordTime !== undefined ? recordTimesMs([t.hints.recordTime]) : null;
+  return { role, ...locOf(t), ...(ms ? { startTime: new Date(ms[0]).toISOString() } : {}), used, reason };
+}
+
+/** Runs of one file ordered by their run numbers must be ordered by their time stamps too. */
+function checkRunTimes(ps: Piece[], times: Map<Piece, number>, opts: ResolvedIngestOptions, issues: IngestIssue[]): void {
+  const byFile = new Map<string, Piece[]>();
+  for (const p of ps) if (p.trace.hints.run !== undefined) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
+  for (const [file, list] of byFile) {
+    list.sort((a, b) => a.trace.hints.run! - b.trace.hints.run!);
+    for (let k = 1; k < list.length; k++) {
+      const a = list[k - 1], b = list[k];
+      if (times.get(b)! >= times.get(a)!) continue;
+      const msg = `sheet "${b.trace.sheet}" (run ${b.trace.hints.run}) is stamped ${b.trace.hints.recordTime}, before sheet "${a.trace.sheet}" (run ${a.trace.hints.run}, ${a.trace.hints.recordTime}); expected run numbers and time stamps in the same order`;
+      if (!opts.lenient) throw new JartcalError(`${msg} (give --lenient to order these runs by their time stamps).`, { code: 'time_order', location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
+      issues.push({ code: 'time_order', message: `${msg}; ordered by the time stamps.`, location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
+      return;
+    }
+  }
+}
+
 export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, files: string[], issues: IngestIssue[], now: Date = new Date()): Dataset {
-  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) are skipped and reported,
-  // so that they never pose as a SET or RESET half; a campaign of nothing but fixed-bias runs is refused
+  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) never pose as a SET or RESET half;
+  // a campaign of nothing but fixed-bias runs is refused
   const fixed = traces.filter(isFixedBias);
   if (fixed.length > 0 && fixed.length === traces.length) {
     const t = fixed[0];
     throw new JartcalError(`the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
-      { code: 'not_a_sweep', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+      { code: 'not_a_sweep', location: { ...locOf(t), line: t.rows[0] } });
   }
   for (const t of fixed) {
-    issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
+    issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { ...locOf(t), line: t.rows[0] } });
   }
-  if (fixed.length) traces = traces.filter((t) => !isFixedBias(t));
-  // electroforming sweeps precede the switching cycles; they are not SET halves of a cycle
-  const forming = traces.filter((t) => t.hints.forming || isFormingFile(t.file));
-  if (forming.length > 0 && forming.length < traces.length) {
-    for (const t of forming) issues.push({ code: 'skipped_forming', message: 'an electroforming sweep (so named), not a switching cycle: skipped.', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[0] } });
-    traces = traces.filter((t) => !forming.includes(t));
-  }
-  const pieces = piecesOf(traces, opts);
+  const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
-  for (const p of pieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
+  for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
+  // roles: what is not an endurance sweep is kept out of the cycles (a device of nothing but "forming" runs keeps them)
+  const nonCycle = new Map<Piece, { role: TestRole; reason: string }>();
+  for (const ps of byDevice.values()) {
+    const sweeps = ps.filter((p) => !isFixedBias(p.trace));
+    for (const p of ps) if (isFixedBias(p.trace)) nonCycle.set(p, { role: 'other', reason: `a read at a fixed ${p.trace.vV[p.start]} V, not a sweep` });
+    const named = new Map(sweeps.map((p) => [p, roleFromNames(p)]));
+    const forming = sweeps.filter((p) => named.get(p) === 'forming');
+    if (forming.length < sweeps.length) for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
+    const rest = sweeps.filter((p) => !nonCycle.has(p));
+    for (const p of rest) {
+      const others = rest.filter((q) => q !== p).map(peakAbsV).sort((x, y) => x - y);
+      const ref = others.length ? others[others.length >> 1] : 0;
+      if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
+        nonCycle.set(p, { role: 'leakage', reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}` });
+      }
+    }
+  }
+  for (const [p, r] of nonCycle) if (r.role !== 'other') issues.push({ code: `skipped_${r.role.replace('-', '_')}`, message: `device "${p.device}": ${r.reason}; reported as a ${r.role} test, not a switching cycle.`, location: { ...locOf(p.trace), line: p.trace.rows[p.start] } });
+  const cyclePieces = allPieces.filter((p) => !nonCycle.has(p));
+  if (cyclePieces.length === 0 && allPieces.length > 0) {
+    const t = allPieces[0]?.trace ?? traces[0];
+    throw new JartcalError('no switching sweep left once leakage checks, forming and fixed-bias reads are set aside.', { code: 'no_cycles', location: locOf(t) });
+  }
   const fileEvidence = new Map<string, { meta: number; hyst: number }>();
   if (opts.setPolarity === 'auto') {
     const byFile = new Map<string, Piece[]>();
-    for (const p of pieces) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
+    for (const p of cyclePieces) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
     for (const [f, ps] of byFile) fileEvidence.set(f, polarityEvidence(ps));
   }
   const devices: DeviceRecord[] = [];
-  for (const [id, ps] of byDevice) {
+  for (const [id, every] of byDevice) {
+    // acquisition order: runs that state when they were recorded are taken in that order (files are listed by name, not by time)
+    const times = every.every((p) => p.trace.hints.recordTime !== undefined) ? recordTimesMs(every.map((p) => p.trace.hints.recordTime!)) : null;
+    const at = times ? new Map(every.map((p, k) => [p, times[k]])) : null;
+    if (at) {
+      checkRunTimes(every, at, opts, issues);
+      every.sort((a, b) => at.get(a)! - at.get(b)! || a.order - b.order);
+    }
+    const ps = every.filter((p) => !nonCycle.has(p));
+    if (ps.length === 0) continue;
     let polarity: Polarity;
     let polaritySource: DeviceRecord['polaritySource'];
     let evidence = '';
@@ -235,26 +315,58 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
       if (d.polarity === null) {
         const p = ps[0];
         throw new JartcalError(`device "${id}": cannot tell which voltage polarity SETs the device (${d.evidence}); give --set-polarity positive|negative.`,
-          { code: 'polarity_unknown', location: { file: p.trace.file, ...(p.trace.sheet ? { sheet: p.trace.sheet } : {}) } });
+          { code: 'polarity_unknown', location: locOf(p.trace) });
       }
       polarity = d.polarity; polaritySource = 'detected'; evidence = d.evidence;
     }
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
-    // runs that state when they were recorded are taken in that order (files are listed by name, not by time)
-    const times = ps.every((p) => p.trace.hints.recordTime !== undefined) ? recordTimesMs(ps.map((p) => p.trace.hints.recordTime!)) : null;
-    if (times) {
-      const at = new Map(ps.map((p, k) => [p, times[k]]));
-      ps.sort((a, b) => at.get(a)! - at.get(b)! || a.order - b.order);
+    let units = ps.flatMap((p) => splitPiece(p, setSign));
+    // a RESET half before the first SET half, after forming or so named, is the first RESET: it closes no cycle
+    const firstReset: Piece[] = [];
+    const halves = units.filter((u) => u.kind === 'set' || u.kind === 'reset');
+    const firstHalf = halves[0];
+    if (firstHalf && firstHalf.kind === 'reset' && firstHalf.piece.end - firstHalf.piece.start === firstHalf.end - firstHalf.start) {
+      const nSet = halves.filter((u) => u.kind === 'set').length, nReset = halves.length - nSet;
+      const formed = every.some((p) => nonCycle.get(p)?.role === 'forming');
+      const named = roleFromNames(firstHalf.piece) === 'first-reset';
+      const byHint = halves.every((u) => u.cycleHint !== undefined);
+      if (named || (!byHint && (formed || nReset === nSet + 1))) {
+        firstReset.push(firstHalf.piece);
+        nonCycle.set(firstHalf.piece, { role: 'first-reset', reason: `the first RESET${named ? ' (so named)' : formed ? ' after forming' : ''}, before any SET: it closes no cycle` });
+        issues.push({ code: 'skipped_first_reset', message: `device "${id}": the first RESET sweep (before any SET) is reported as the first-reset test, not a cycle.`, location: { ...locOf(firstHalf.piece.trace), line: firstHalf.piece.trace.rows[firstHalf.piece.start] } });
+        units = units.filter((u) => u !== firstHalf);
+      }
     }
-    const units = ps.flatMap((p) => splitPiece(p, setSign));
-    const groups = joinHalves(units);
-    // cycles in the order of their stated numbers when every cycle has a distinct one
+    // halves pair within their own test only (a SET of one endurance block never closes with a RESET of another)
+    const byTest = new Map<string, Unit[]>();
+    for (const u of units) { const k = testKey(u.piece); (byTest.get(k) ?? byTest.set(k, []).get(k)!).push(u); }
+    const groups: Unit[][] = [];
+    const how = new Map<Unit[], CyclePairing['by']>();
+    for (const us of byTest.values()) {
+      const hs = us.filter((u) => u.kind === 'set' || u.kind === 'reset');
+      const labelled = hs.length > 0 && hs.every((u) => u.cycleHint !== undefined);
+      for (const g of joinHalves(us)) {
+        groups.push(g);
+        how.set(g, g.length === 1 ? (g[0].kind === 'set' || g[0].kind === 'reset' ? 'unpaired' : 'whole') : labelled ? 'cycle-label' : at ? 'time' : 'order');
+      }
+    }
+    // cycles in the order of their stated numbers when every cycle has a distinct one, else in acquisition order
     const hintOf = (g: Unit[]) => g.find((u) => u.cycleHint !== undefined)?.cycleHint;
     const hints = groups.map(hintOf);
+    const pos = new Map(units.map((u, k) => [u, k]));
     if (hints.every((h) => h !== undefined) && new Set(hints).size === hints.length) groups.sort((a, b) => hintOf(a)! - hintOf(b)!);
+    else groups.sort((a, b) => pos.get(a[0])! - pos.get(b[0])!);
     const cycles = groups.map((g, k) => buildCycle(id, k + 1, g, polarity === 'positive', opts));
-    const unpaired = groups.filter((g) => g.length === 1 && (g[0].kind === 'set' || g[0].kind === 'reset')).length;
-    if (unpaired > 0) issues.push({ code: 'unpaired_half', message: `device "${id}": ${unpaired} SET-only or RESET-only sweep(s) kept as cycles of their own (no matching half).`, location: { file: ps[0].trace.file } });
+    const pairing: CyclePairing[] = groups.map((g, k) => {
+      const pr = (u: Unit | undefined) => (u ? provenanceOf(u) : undefined);
+      const s = g.find((u) => u.kind === 'set'), r = g.find((u) => u.kind === 'reset');
+      return { cycle: k + 1, ...(s ? { set: pr(s) } : {}), ...(r ? { reset: pr(r) } : {}), ...(!s && !r ? { whole: pr(g[0]) } : {}), by: how.get(g)! };
+    });
+    const unpaired = pairing.filter((x) => x.by === 'unpaired');
+    for (const u of unpaired) {
+      const pv = (u.set ?? u.reset)!;
+      issues.push({ code: 'unpaired_half', message: `device "${id}": a ${u.set ? 'SET' : 'RESET'}-only sweep with no partner in its test, kept as half-cycle ${u.cycle} (its features still used).`, location: { file: pv.file, ...(pv.sheet ? { sheet: pv.sheet } : {}), line: pv.rowStart } });
+    }
     const comp = cycles.map((c) => c.complianceA).filter((x): x is number => x !== null);
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(ps[0].trace.meta).slice(0, 200)) metadata[k] = String(v).slice(0, 500);
@@ -262,7 +374,17 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     metadata['columns'] = JSON.stringify(ps[0].trace.columns);
     const cmin = comp.reduce((a, b) => Math.min(a, b), Infinity), cmax = comp.reduce((a, b) => Math.max(a, b), 0);
     if (comp.length && cmax > 1.05 * cmin) { metadata['complianceMinA'] = String(cmin); metadata['complianceMaxA'] = String(cmax); }
-    devices.push({ id, setPolarity: polarity, complianceA: comp.length ? median(comp) : null, cycles, metadata, polaritySource });
+    // the sequence: every test of the device with its role; forming voltage and pristine resistance from the non-cycle tests
+    const used = new Set(groups.flat().map((u) => u.piece));
+    const tests: TestRecord[] = every.map((p) => {
+      const nc = nonCycle.get(p);
+      return nc ? testRecord(p, nc.role, false, nc.reason) : testRecord(p, 'endurance', used.has(p), used.has(p) ? 'switching sweeps, paired into cycles' : 'no cycle made');
+    });
+    const formingP = every.find((p) => nonCycle.get(p)?.role === 'forming');
+    const leakP = every.find((p) => nonCycle.get(p)?.role === 'leakage');
+    const formingV = formingP ? formingVoltage(formingP) : null;
+    const pristineOhm = leakP ? resistanceAt(leakP, opts.readVoltageV) : formingP ? resistanceAt(formingP, opts.readVoltageV) : null;
+    devices.push({ id, setPolarity: polarity, complianceA: comp.length ? median(comp) : null, cycles, metadata, polaritySource, tests, formingV, pristineOhm, pairing });
   }
-  return { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: now.toISOString(), options: opts, devices, issues, files };
+  return { schema: DATASET_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: now.toISOString(), options: opts, devices, issues, files };
 }

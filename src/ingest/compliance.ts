@@ -9,6 +9,7 @@
  *    (an ohmic LRS has slope 1). The compliance is then the max |I|.
  */
 import type { Excursion } from './excursions.js';
+import type { ComplianceEvidence } from './types.js';
 
 /** A front-panel setting: 1 significant digit within 0.05 %, or 2 within 0.01 %. */
 function isRound(x: number): boolean {
@@ -102,4 +103,17 @@ export function detectCompliance(vV: number[], iA: number[], exs: Excursion[], s
   }
   if (plateaus.length) return plateaus.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
   return null;
+}
+
+/** The same search, saying how the value was found: a flat plateau at a front-panel value (high confidence) or a saturating SET branch (medium). */
+export function detectComplianceWithEvidence(vV: number[], iA: number[], exs: Excursion[], setSign: 1 | -1): { valueA: number; evidence: ComplianceEvidence } | null {
+  const x = detectCompliance(vV, iA, exs, setSign);
+  if (x === null) return null;
+  const plateau = exs.some((ex) => smuPlateau(vV, iA, ex) === x);
+  return {
+    valueA: x,
+    evidence: plateau
+      ? { method: 'smu-plateau', confidence: 'high', detail: `>= 3 samples flat within 0.05 % at ${x} A, a round front-panel setting` }
+      : { method: 'saturating-set', confidence: 'medium', detail: `the SET branch stops rising (log-log slope < 0.4 over >= 10 % of its peak |V|) at ${x.toPrecision(3)} A` },
+  };
 }

@@ -1,6 +1,6 @@
 /** Dataset checks (for readers of dataset.json), the `--json` summary and the stdout table. */
 import { JartcalError } from '../util/errors.js';
-import type { Dataset } from './types.js';
+import { DATASET_SCHEMA, DATASET_SCHEMAS_READ, type Dataset } from './types.js';
 
 export interface DatasetSummary {
   devices: number;
@@ -46,9 +46,9 @@ export function formatSummaryTable(ds: Dataset, maxRows = 50): string {
 /** Validates the parts of a dataset other stages read; throws JartcalError naming the first problem. */
 export function validateDataset(x: unknown, file = 'dataset.json'): Dataset {
   const bad = (msg: string): never => { throw new JartcalError(`${msg}`, { code: 'bad_dataset', location: { file } }); };
-  if (typeof x !== 'object' || x === null) bad('expected a JSON object with schema "jartcal.dataset/1".');
+  if (typeof x !== 'object' || x === null) bad(`expected a JSON object with schema "${DATASET_SCHEMA}".`);
   const d = x as Dataset;
-  if (d.schema !== 'jartcal.dataset/1') bad(`unknown schema "${String((d as { schema?: unknown }).schema)}"; expected "jartcal.dataset/1".`);
+  if (!(DATASET_SCHEMAS_READ as readonly string[]).includes(d.schema)) bad(`unknown schema "${String((d as { schema?: unknown }).schema)}"; expected ${DATASET_SCHEMAS_READ.map((s) => `"${s}"`).join(' or ')}.`);
   if (!Array.isArray(d.devices)) bad('"devices" must be an array.');
   for (const [k, dev] of d.devices.entries()) {
     if (typeof dev.id !== 'string') bad(`devices[${k}].id must be a string.`);

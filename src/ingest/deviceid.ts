@@ -16,6 +16,13 @@ function dirName(path: string): string {
   for (let k = ds.length - 1; k >= 0; k--) if (!HALF_DIR.test(ds[k])) return ds[k];
   return ds.length ? ds[ds.length - 1] : '.';
 }
+/** The folder path holding the file, without trailing folders that only say SET or RESET: the device's folder. */
+export function deviceFolder(path: string): string {
+  const ds = dirs(path);
+  let n = ds.length;
+  while (n > 0 && HALF_DIR.test(ds[n - 1])) n--;
+  return ds.slice(0, n).join('/');
+}
 /** SET/RESET from the nearest of up to three enclosing folders ("SET/dev1.csv", "Reset#1/Site@1/Run3/data.xls"). */
 function halfFromDirs(path: string): 'set' | 'reset' | undefined {
   const ds = dirs(path);
@@ -37,6 +44,11 @@ const FORMING_TOKEN = /(?:^|[_\-\s.])(?:electro)?form(?:ing)?(?=$|[_\-\s.\d])/i;
 export function isFormingFile(path: string): boolean {
   return FORMING_TOKEN.test(baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, ''));
 }
+
+/** What is left of a test step's file name once the half and forming tokens are gone: a step number and role words. */
+const STEP_ONLY = /^(?:[\d\s_\-.#]|leak(?:age)?|pristine|check|read|endurance|cycling|first|initial|1st|test|step|sweeps?|i-?v)*$/i;
+
+const ROLE_WORD = /(^|[^a-z])(leak(age)?|pristine|check|endurance|cycling)([^a-z]|$)/i;
 
 export function parseFileName(path: string): { device: string; cycle?: number; half?: 'set' | 'reset' } {
   let stem = baseName(path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
@@ -60,8 +72,11 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   }
   if (!half) half = halfFromDirs(path);
   d = d.replace(/^[_\-\s.]+|[_\-\s.]+$/g, '');
+  // "03 endurance set.xlsx", "01 leakage.xlsx", "02 forming.xlsx": a test step's name (step number and role words only) names no device
+  const stepOnly = STEP_ONLY.test(d) && (d !== stem || ROLE_WORD.test(d));
+  if (stepOnly) d = '';
   // "device07/cycle3.csv": the name is only a cycle (or half) label, the folder names the device
-  if (d === '' && (cycle !== undefined || half !== undefined || (ee && ee[2] === ''))) d = dirName(path);
+  if (d === '' && (cycle !== undefined || half !== undefined || fm || stepOnly || (ee && ee[2] === ''))) d = dirName(path);
   return { device: d || stem, ...(cycle !== undefined ? { cycle } : {}), ...(half ? { half } : {}) };
 }
 
@@ -69,4 +84,11 @@ export function fileDevice(trace: Trace, from: 'auto' | 'file' | 'dir', multiShe
   const base = from === 'dir' ? dirName(trace.file) : parseFileName(trace.file).device;
   if (trace.sheet !== undefined && multiSheet && !sheetIsCycle) return `${base}:${trace.sheet}`;
   return base;
+}
+
+/** The label of a data sheet: "Cycle10" → {cycle 10}; "Run113", "Append 2", "Sweep3", "Data4" → {run 113}: a run number orders runs, it names no cycle. */
+export function sheetLabel(name: string): { kind: 'cycle' | 'run'; n: number } | null {
+  const m = /^(cycle|run|sweep|append|data)\s*[#_-]?\s*(\d+)$/i.exec(name.trim());
+  if (!m) return null;
+  return { kind: m[1].toLowerCase() === 'cycle' ? 'cycle' : 'run', n: Number(m[2]) };
 }

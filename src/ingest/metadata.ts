@@ -57,9 +57,25 @@ export function parseRecordTime(s: string, dayFirst = false): number | null {
   return null;
 }
 
+/** "compliance off", "Compliance: none", "current compliance disabled": the file states no current limit was set. */
+const COMPLIANCE_OFF = /(?<![a-z])compliance\W{0,3}(?:is\s+)?(?:off|none|disabled|not\s+set)\b/i;
+/** A power or voltage compliance ("PowerCompliance, OFF") says nothing of the current limit. */
+const OTHER_LIMIT = /(power|voltage|v)[ ._-]?compliance/i;
+export function complianceOffInMeta(meta: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(meta)) {
+    if (OTHER_LIMIT.test(k)) continue;
+    const text = `${k}: ${v}`;
+    if (OTHER_LIMIT.test(text)) continue;
+    if (COMPLIANCE_OFF.test(text) || (/compliance/i.test(k) && /^(off|none|disabled)\b/i.test(v.trim()))) return true;
+  }
+  return false;
+}
+
 export function hintsFromMeta(meta: Record<string, string>): TraceHints {
   const h: TraceHints = {};
-  const c = complianceFromMeta(meta);
+  // a statement that compliance was off wins over any number near it ("off (100 mA range limit)" is a range, not a limit)
+  if (complianceOffInMeta(meta)) h.complianceOff = true;
+  const c = h.complianceOff ? null : complianceFromMeta(meta);
   if (c !== null) h.complianceA = c;
   for (const [k, v] of Object.entries(meta)) {
     const key = k.toLowerCase().replace(/[^a-z0-9]/g, '');

@@ -57,6 +57,10 @@ export interface TraceHints {
   recordTime?: string;
   /** The run is an electroforming sweep (file name, setup title or test name says so): not a switching cycle. */
   forming?: boolean;
+  /** Run number of the sheet ("Run113"): orders runs within a workbook; not a cycle number. */
+  run?: number;
+  /** The file states that no current compliance was set ("compliance off"). */
+  complianceOff?: boolean;
 }
 
 /** A problem that did not stop the ingest (only under --lenient, or informative notes). */
@@ -103,8 +107,10 @@ export interface Cycle {
   currentFloorA?: number;
   /** True when (part of) the time column was synthesised by the instrument software, not measured ("Time (generated)"). */
   timeGenerated?: boolean;
-  /** Where complianceA came from. */
-  complianceSource?: 'metadata' | 'plateau' | 'option' | 'none';
+  /** Where complianceA came from ('off': the file states no compliance was set). */
+  complianceSource?: 'metadata' | 'plateau' | 'option' | 'off' | 'none';
+  /** How a compliance read from the data was found (complianceSource 'plateau' only). */
+  complianceEvidence?: ComplianceEvidence;
   /** Cycle label found in the file (sheet name, Count, cycle column), when it differs from `cycle`. */
   sourceCycle?: number;
 }
@@ -117,10 +123,55 @@ export interface DeviceRecord {
   metadata: Record<string, string>;
   /** How setPolarity was decided. */
   polaritySource?: 'detected' | 'option';
+  // ── added in jartcal.dataset/2 (test sequences) ──
+  /** Every test (file or sheet run) read for this device, in acquisition order, with its role and whether it made cycles. */
+  tests?: TestRecord[];
+  /** Applied voltage (file's sign convention) at which the electroforming sweep switched; null when no forming test was found. */
+  formingV?: number | null;
+  /** Resistance before forming (|V|/|I| near the read voltage on the leakage check, else on the forming sweep's start). */
+  pristineOhm?: number | null;
+  /** Which halves made each cycle, and how they were matched. */
+  pairing?: CyclePairing[];
+}
+
+// ── jartcal.dataset/2 additions ──
+export const DATASET_SCHEMA = 'jartcal.dataset/2';
+/** Schemas a reader of dataset.json accepts (/1 files lack the /2 additions, all optional). */
+export const DATASET_SCHEMAS_READ = ['jartcal.dataset/1', 'jartcal.dataset/2'] as const;
+
+export type TestRole = 'leakage' | 'forming' | 'first-reset' | 'endurance' | 'other';
+
+export interface TestRecord {
+  role: TestRole;
+  file: string;
+  sheet?: string;
+  /** When the test ran (ISO 8601, from the file or its settings), when stated. */
+  startTime?: string;
+  /** True when its sweeps made (part of) the device's cycles. */
+  used: boolean;
+  /** Why it has this role, or why it was left out. */
+  reason: string;
+}
+
+export interface CyclePairing {
+  cycle: number;
+  /** The SET and RESET halves (or the one whole sweep) that made the cycle. */
+  set?: Provenance;
+  reset?: Provenance;
+  whole?: Provenance;
+  /** 'cycle-label': equal cycle numbers; 'time': acquisition order (time stamps); 'order': file/run order; 'whole': one sweep held the cycle; 'unpaired': a half with no partner, kept as a half-cycle. */
+  by: 'cycle-label' | 'time' | 'order' | 'whole' | 'unpaired';
+}
+
+export interface ComplianceEvidence {
+  /** 'smu-plateau': samples flat within 0.05 % at a round setting; 'saturating-set': a SET branch that stops rising. */
+  method: 'smu-plateau' | 'saturating-set';
+  confidence: 'high' | 'medium';
+  detail: string;
 }
 
 export interface Dataset {
-  schema: 'jartcal.dataset/1';
+  schema: typeof DATASET_SCHEMA;
   toolkitVersion: string;
   createdAt: string;
   options: ResolvedIngestOptions;
@@ -131,7 +182,8 @@ export interface Dataset {
   files: string[];
 }
 
-export type FormatName = 'auto' | 'k4200' | 'b1500' | 'csv' | 'xlsx';
+/** 'auto' or the name of a registered reader (formats/index.ts `FORMAT_NAMES`). */
+export type FormatName = string;
 
 export interface IngestOptions {
   format?: FormatName;

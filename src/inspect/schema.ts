@@ -39,7 +39,7 @@ export interface CycleData {
 }
 
 export interface DatasetView {
-  schema: 'jartcal.dataset/1';
+  schema: 'jartcal.dataset/1' | 'jartcal.dataset/2';
   devices: { id: string; setPolarity: string; complianceA: number | null; cycles: CycleData[] }[];
   [k: string]: unknown;
 }
@@ -84,8 +84,8 @@ class Checker {
     for (const [k, v] of Object.entries(o)) this.num(v, `${path}.${k}`);
     return o as ParamValues;
   }
-  schema(o: Obj, want: string): void {
-    if (o.schema !== want) this.fail('schema', `"${want}"`, o.schema);
+  schema(o: Obj, want: string, also: string[] = []): void {
+    if (o.schema !== want && !also.includes(o.schema as string)) this.fail('schema', [want, ...also].map((w) => `"${w}"`).join(' or '), o.schema);
   }
 }
 
@@ -126,7 +126,7 @@ export function validateFits(x: unknown, file: string): FitsFileView {
 export function validateDataset(x: unknown, file: string): DatasetView {
   const c = new Checker(file);
   const o = c.obj(x, '(top level)');
-  c.schema(o, 'jartcal.dataset/1');
+  c.schema(o, 'jartcal.dataset/2', ['jartcal.dataset/1']);
   c.arr(o.devices, 'devices').forEach((d, i) => {
     const p = `devices[${i}]`;
     const dd = c.obj(d, p);

@@ -11,7 +11,7 @@ export function checkDatasetForFit(obj: unknown, file: string): FitDatasetInput 
   const fail = (msg: string): never => { throw new JartcalError(msg, { code: 'bad_dataset', location: { file } }); };
   const d = obj as { schema?: unknown; devices?: unknown };
   if (!d || typeof d !== 'object') fail('expected a JSON object (a jartcal.dataset/1 file)');
-  if (d.schema !== 'jartcal.dataset/1') fail(`expected schema "jartcal.dataset/1", found ${JSON.stringify(d.schema)}`);
+  if (d.schema !== 'jartcal.dataset/1' && d.schema !== 'jartcal.dataset/2') fail(`expected schema "jartcal.dataset/2" (or /1), found ${JSON.stringify(d.schema)}`);
   if (!Array.isArray(d.devices) || d.devices.length === 0) fail('expected a non-empty "devices" array');
   const devices = (d.devices as unknown[]).map((dv, di) => {
     const x = dv as { id?: unknown; cycles?: unknown };

@@ -16,7 +16,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
   const fail = (path: string, expected: string): never => { throw new JartcalError(`${path}: expected ${expected}`, { code: 'bad_dataset', location: { file } }); };
   if (!isObj(v)) return fail('(root)', 'a JSON object');
-  if (v.schema !== 'jartcal.dataset/1') fail('schema', `"jartcal.dataset/1", got ${JSON.stringify(v.schema)}`);
+  if (v.schema !== 'jartcal.dataset/1' && v.schema !== 'jartcal.dataset/2') fail('schema', `"jartcal.dataset/1" or "jartcal.dataset/2", got ${JSON.stringify(v.schema)}`);
   if (!Array.isArray(v.devices)) fail('devices', 'an array');
   (v.devices as unknown[]).forEach((d, i) => {
     if (!isObj(d) || !Array.isArray(d.cycles)) fail(`devices[${i}].cycles`, 'an array');

@@ -85,7 +85,7 @@ test('fit CLI ingests measurement files itself and writes the dataset beside fit
   const fits = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(fits.dataset, 'fits.dataset.json');
   const ds = JSON.parse(readFileSync(join(dir, fits.dataset), 'utf8'));
-  assert.equal(ds.schema, 'jartcal.dataset/1');
+  assert.equal(ds.schema, 'jartcal.dataset/2');
   assert.equal(fits.cycles.length, ds.devices.reduce((a: number, d: { cycles: unknown[] }) => a + d.cycles.length, 0));
   assert.deepEqual(fits.cycles[0].fitted, ['RseriesTiOx', 'Ndiscmin']);
   assert.ok(Number.isFinite(fits.cycles[0].rmsLog10));

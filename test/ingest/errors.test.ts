@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { ingestFiles } from '../../src/io/ingest.js';
 import { readDataset } from '../../src/io/dataset.js';
 import { JartcalError } from '../../src/util/errors.js';
@@ -133,7 +133,7 @@ test('CLI: --json prints exactly the summary; --lenient reports dropped rows on 
   assert.match(r.stderr, /dropped row: .*cli-partly\.csv, line 4: column "I"/);
   assert.ok(existsSync(out));
   const back = readDataset(out);
-  assert.equal(back.schema, 'jartcal.dataset/1');
+  assert.equal(back.schema, 'jartcal.dataset/2');
   assert.equal(back.devices[1].cycles[2].vV.length, 241);
   assert.deepEqual(back.issues.filter((i) => i.code === 'dropped_row').map((i) => i.location?.line), [4]);
   const help = cli(['ingest', '--help']);

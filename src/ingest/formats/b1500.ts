@@ -4,8 +4,11 @@
  * (each `SetupTitle`, or a new `DataName` after data, starts one). Each run becomes a Grid whose
  * header is the DataName row, read by the generic table reader.
  */
-import type { Cell, Grid } from './types.js';
-import { splitLines } from './textgrid.js';
+import { JartcalError } from '../../util/errors.js';
+import type { Cell, Grid, Trace } from '../types.js';
+import { splitLines } from '../textgrid.js';
+import { gridToTraces } from '../table.js';
+import type { FormatReader } from './reader.js';
 
 const KEYWORDS = /^\s*"?(SetupTitle|PrimitiveTest|TestParameter|MetaData|AnalysisSetup|Dimension\d|DataName|DataValue|Units|TestRecord)"?\s*,/;
 
@@ -101,3 +104,24 @@ export function parseB1500(text: string, file: string): B1500Run[] {
   flush();
   return runs;
 }
+
+/** Registered reader: a B1500 export, each run read by the generic table reader with its VAR1 channel's columns. */
+export const reader: FormatReader = {
+  name: 'b1500',
+  summary: 'Keysight B1500 EasyEXPERT CSV ("SetupTitle", "TestParameter", "DataName", "DataValue" rows; several runs per file)',
+  reads: ['text'],
+  detect: (src) => looksLikeB1500(src.text()),
+  read(src, { opts, issues }) {
+    const traces: Trace[] = [];
+    const runs = parseB1500(src.text(), src.file);
+    if (runs.length === 0) throw new JartcalError('expected a Keysight B1500 EasyEXPERT CSV (rows starting "DataName," and "DataValue,"); none found.', { code: 'wrong_format', location: { file: src.file } });
+    for (const run of runs) {
+      const dcSeen = run.grid.rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+$/.test(c)));
+      // the swept (VAR1) channel's names from the run's TestParameter rows choose the columns, unless given
+      const sc = run.sweepColumns;
+      const o = sc && opts.columns.v === null && opts.columns.i === null ? { ...opts, columns: { ...opts.columns, v: sc.v, i: sc.i } } : opts;
+      traces.push(...gridToTraces(run.grid, { opts: o, issues, decimalComma: opts.decimalComma === 'auto' ? dcSeen : opts.decimalComma }));
+    }
+    return traces;
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * Test sequences: the role of each run of a device (leakage check, electroforming, first RESET, endurance,
+ * other), from the data first and the names where they help, and the device metadata the non-cycle tests
+ * give (forming voltage, pristine resistance). Pure.
+ */
+import { findExcursions, hysteresisScore } from './excursions.js';
+import { deviceFolder, isFormingFile } from './deviceid.js';
+import type { Piece } from './units-split.js';
+import type { TestRole } from './types.js';
+
+function base(path: string): string {
+  return (path.split(/[\\/]/).pop() ?? path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
+}
+const LEAK_NAME = /(^|[^a-z])(leak(age)?|pristine|read[ _-]?check|i[ _-]?v[ _-]?check)([^a-z]|$)/i;
+const FIRST_RESET_NAME = /(^|[^a-z])(first|initial|1st)[ _-]?reset([^a-z]|$)/i;
+
+/** What the names (file, sheet, test name) say the run is, when they say it. */
+export function roleFromNames(p: Piece): TestRole | null {
+  const t = p.trace;
+  const text = `${base(t.file)} ${t.sheet ?? ''} ${t.meta['Test Name'] ?? ''}`;
+  if (t.hints.forming || isFormingFile(t.file)) return 'forming';
+  if (LEAK_NAME.test(text)) return 'leakage';
+  if (FIRST_RESET_NAME.test(text)) return 'first-reset';
+  return null;
+}
+
+export function peakAbsV(p: Piece): number {
+  let m = 0;
+  for (let k = p.start; k < p.end; k++) m = Math.max(m, Math.abs(p.trace.vV[k]));
+  return m;
+}
+
+/** Hysteresis of a piece in decades (max over its excursions): a switching sweep shows ≥ 0.3. */
+function switching(p: Piece): number {
+  const v = p.trace.vV.slice(p.start, p.end), i = p.trace.iA.slice(p.start, p.end);
+  const pos = i.map(Math.abs).filter((x) => x > 0).sort((a, b) => a - b);
+  const floor = Math.max(1e-13, (pos[pos.length >> 1] ?? 0) * 1e-4);
+  let h = 0;
+  for (const ex of findExcursions(v)) { const s = hysteresisScore(v, i, ex, floor); if (Number.isFinite(s)) h = Math.max(h, Math.abs(s)); }
+  return h;
+}
+
+/** A small sweep touching both polarities (or named a leakage check) that does not switch, well below the device's other sweeps. */
+export function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
+  const v = p.trace.vV.slice(p.start, p.end);
+  const peak = peakAbsV(p);
+  const min = Math.min(...v), max = Math.max(...v);
+  const symmetric = min < 0 && max > 0 && Math.min(-min, max) >= 0.5 * Math.max(-min, max);
+  const small = othersPeakV > 0 && peak <= 0.4 * othersPeakV;
+  if (switching(p) >= 0.3) return false;
+  return named ? small || othersPeakV === 0 : small && symmetric;
+}
+
+/** Applied voltage where the forming sweep switched: the first sample reaching half its largest |I| (a current limit or an abrupt rise). */
+export function formingVoltage(p: Piece): number | null {
+  let imax = 0;
+  for (let k = p.start; k < p.end; k++) imax = Math.max(imax, Math.abs(p.trace.iA[k]));
+  if (!(imax > 0)) return null;
+  for (let k = p.start; k < p.end; k++) if (Math.abs(p.trace.iA[k]) >= 0.5 * imax) return p.trace.vV[k];
+  return null;
+}
+
+/** |V|/|I| at the sample nearest |V| = readV (before any switching: the first excursion's outgoing half). */
+export function resistanceAt(p: Piece, readV: number): number | null {
+  const v = p.trace.vV, i = p.trace.iA;
+  let best = -1, bestD = Infinity;
+  for (let k = p.start; k < p.end; k++) {
+    if (v[k] === 0 || i[k] === 0) continue;
+    const d = Math.abs(Math.abs(v[k]) - readV);
+    if (d < bestD) { bestD = d; best = k; }
+    if (k > p.start && Math.abs(v[k]) < Math.abs(v[k - 1])) break; // first outgoing half only
+  }
+  return best >= 0 ? Math.abs(v[best] / i[best]) : null;
+}
+
+/**
+ * The test a run belongs to: its folder (passing over SET/RESET folders) and its file name without the SET/RESET,
+ * cycle and run tokens ("03 endurance set" and "03 endurance reset" are one test; "04 endurance set" another).
+ */
+export function testKey(p: Piece): string {
+  const f = p.trace.file;
+  let stem = base(f).replace(/\s*\[[^\]]*\]\s*$/, '');
+  stem = stem.replace(/(^|[_\-\s.])(set|reset)([_\-\s#]?\d+)?(?=$|[_\-\s.])/gi, '$1').replace(/(^|[_\-\s.])(cycle|cyc|loop|sweep|run)[_\-\s#]?\d+(?=$|[_\-\s.])/gi, '$1');
+  return `${deviceFolder(f)}|${stem.replace(/[_\-\s.]+/g, ' ').trim().toLowerCase()}`;
+}
