@@ -8,7 +8,7 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
 import { detectComplianceWithEvidence } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
-import { deviceFolder, fileDevice, isFormingFile, parseFileName, sheetLabel } from './deviceid.js';
+import { deviceFolder, fileDevice, parseFileName, sheetLabel } from './deviceid.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
 import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TestRole, type TimeSource, type Trace } from './types.js';

@@ -2,6 +2,7 @@
 import { JartcalError } from '../util/errors.js';
 import type { IngestOptions, ResolvedIngestOptions } from './types.js';
 import { unitScale } from './units.js';
+import { FORMAT_NAMES } from './formats/index.js';
 
 export const DEFAULT_READ_VOLTAGE_V = 0.1;
 
@@ -11,7 +12,7 @@ function bad(msg: string): never {
 
 export function resolveIngestOptions(o: IngestOptions = {}): ResolvedIngestOptions {
   const format = o.format ?? 'auto';
-  if (!['auto', 'k4200', 'b1500', 'csv', 'xlsx'].includes(format)) bad(`--format expects auto|k4200|b1500|csv|xlsx, got "${format}".`);
+  if (format !== 'auto' && !FORMAT_NAMES.includes(format)) bad(`--format expects auto|${FORMAT_NAMES.join('|')}, got "${format}".`);
   const setPolarity = o.setPolarity ?? 'auto';
   if (!['auto', 'positive', 'negative'].includes(setPolarity)) bad(`--set-polarity expects positive|negative|auto, got "${setPolarity}".`);
   const readVoltageV = o.readVoltageV ?? DEFAULT_READ_VOLTAGE_V;
