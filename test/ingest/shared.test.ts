@@ -47,6 +47,21 @@ test('aguirref K4200: SET and RESET workbooks join into 11 cycles of one device,
   }
 });
 
+test('aguirref whole folder (two workbooks + the CSV copy in derived/): one device of 11 cycles, the copy reported, not a second device', () => {
+  const ds = ingestFiles([M('aguirref-k4200-set-reset-10cyc')], { readVoltageV: 0.2 });
+  assert.equal(ds.devices.length, 1);
+  const dev = ds.devices[0];
+  assert.equal(dev.cycles.length, 11);
+  assert.equal(dev.setPolarity, 'negative');
+  assert.equal(dev.complianceA, 0.01);
+  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  assert.ok(dev.cycles.every((c) => c.parts?.length === 2 && c.parts.every((p) => p.file.endsWith('.xlsx'))));
+  assert.ok(dev.pairing!.every((p) => p.by === 'cycle-label'));
+  const dup = ds.issues.filter((i) => i.code === 'duplicate_measurement');
+  assert.deepEqual(dup.map((i) => i.location!.file!.replace(/.*derived[\\/]/, '')).sort(), ['reset_cycles_long.csv', 'set_cycles_long.csv']);
+  assert.ok(dup.every((i) => /11 sweep\(s\)/.test(i.message)));
+});
+
 test('ddas04 B1500-style workbook: 100 devices (Icc 50 uA) and 100 cycles of one device (Icc 30 uA), SET positive', () => {
   const ds = ingestFiles([M('ddas04-rram-100dev-100cyc', '100devices.xlsx')]);
   assert.equal(ds.devices.length, 101);
