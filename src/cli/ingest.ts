@@ -4,18 +4,20 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
 import { ingestFiles } from '../io/ingest.js';
 import { writeDataset } from '../io/dataset.js';
-import { formatSummaryTable, summarizeDataset, type IngestOptions } from '../ingest/index.js';
+import { FORMAT_NAMES, formatSummaryTable, summarizeDataset, type IngestOptions } from '../ingest/index.js';
 
 const HELP = `jartcal ingest FILES... --out dataset.json [options]
 
 Reads measured I-V sweeps (Keithley 4200 KITE/Clarius CSV or xlsx/xls, Keysight B1500 EasyEXPERT CSV,
 generic CSV/TSV/whitespace .dat with a header row, Excel workbooks) and writes one normalised dataset
-(schema jartcal.dataset/1, docs/formats.md). Directories are read recursively. The format is found from
-the content; voltage, current, time, cycle and device columns from their headers and units.
+(schema jartcal.dataset/2, docs/formats.md). Directories are read recursively. The format is found from
+the content; voltage, current, time, cycle and device columns from their headers and units. A test
+sequence (leakage check, forming, first RESET, endurance SET/RESET in separate files) is paired into
+cycles in acquisition order; the other steps are reported and kept as device metadata.
 
 Options:
   --out PATH             dataset file to write (atomically). Required unless --dry-run.
-  --format F             auto|k4200|b1500|csv|xlsx (default auto)
+  --format F             auto|${FORMAT_NAMES.join('|')} (default auto)
   --set-polarity P       positive|negative: the applied-voltage sign that SETs the device
                          (default: detected from the data; stored data use SET at negative V)
   --read-voltage V       |V| at which HRS and LRS are read (default 0.1)
@@ -31,7 +33,8 @@ Options:
   --device-from S        auto|file|dir: device id from the file name (default) or its folder
   --blocks K             auto|devices|cycles: what side-by-side column blocks stand for
   --decimal-comma        read "1,5" as 1.5 (detected automatically for ; or TAB separated files)
-  --lenient              drop malformed rows instead of refusing the file; every dropped row is reported
+  --lenient              drop malformed rows, damaged sheets and out-of-order runs instead of refusing
+                         the file; every one is reported
   --json                 print {"devices","cycles","perDevice":[...]} on stdout instead of the table
   --dry-run              read and report, write nothing
 `;

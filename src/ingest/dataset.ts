@@ -1,6 +1,9 @@
 /** Dataset checks (for readers of dataset.json), the `--json` summary and the stdout table. */
 import { JartcalError } from '../util/errors.js';
-import { DATASET_SCHEMA, DATASET_SCHEMAS_READ, type Dataset } from './types.js';
+import { DATASET_SCHEMA, DATASET_SCHEMAS_READ, type CyclePairing, type Dataset, type TestRole } from './types.js';
+
+const TEST_ROLES: readonly TestRole[] = ['leakage', 'forming', 'first-reset', 'endurance', 'other'];
+const PAIRED_BY: readonly CyclePairing['by'][] = ['cycle-label', 'time', 'order', 'whole', 'unpaired'];
 
 export interface DatasetSummary {
   devices: number;
@@ -60,6 +63,21 @@ export function validateDataset(x: unknown, file = 'dataset.json'): Dataset {
         bad(`devices[${k}].cycles[${j}]: vV, iA, tS and branch must be arrays of equal length.`);
       }
       for (let q = 0; q < n; q++) if (!Number.isFinite(c.vV[q]) || !Number.isFinite(c.iA[q]) || !Number.isFinite(c.tS[q])) bad(`devices[${k}].cycles[${j}]: non-finite value at sample ${q}.`);
+    }
+    // jartcal.dataset/2 additions (optional; absent in /1 files)
+    if (dev.tests !== undefined) {
+      if (!Array.isArray(dev.tests)) bad(`devices[${k}].tests must be an array.`);
+      for (const [j, t] of dev.tests.entries()) {
+        if (!TEST_ROLES.includes(t?.role)) bad(`devices[${k}].tests[${j}].role must be one of ${TEST_ROLES.join(', ')}.`);
+        if (typeof t.file !== 'string' || typeof t.used !== 'boolean') bad(`devices[${k}].tests[${j}]: "file" (string) and "used" (boolean) are required.`);
+      }
+    }
+    for (const f of ['formingV', 'pristineOhm'] as const) {
+      const v = dev[f];
+      if (v !== undefined && v !== null && !Number.isFinite(v)) bad(`devices[${k}].${f} must be a number or null.`);
+    }
+    if (dev.pairing !== undefined && (!Array.isArray(dev.pairing) || dev.pairing.some((p) => !Number.isInteger(p?.cycle) || !PAIRED_BY.includes(p.by)))) {
+      bad(`devices[${k}].pairing must be an array of {cycle, set?, reset?, whole?, by: ${PAIRED_BY.join('|')}}.`);
     }
   }
   return d;
