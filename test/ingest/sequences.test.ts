@@ -123,3 +123,22 @@ test('a workbook crafted to pollute Object.prototype (sheet and property names "
   assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
   assert.equal(typeof ({} as { constructor: unknown }).constructor, 'function');
 });
+
+test('a workbook with a damaged sheet: refused naming file and sheet; --lenient reads the other sheets and reports it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-bad-'));
+  // two runs of the toy loop (the fixture's CSV), then sheet 2's XML damaged inside the zip
+  const lines = readFileSync(S('compliance-off.csv'), 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+  const rows = [lines[0].split(','), ...lines.slice(1).map((l) => l.split(',').map(Number))];
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Run1');
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Run2');
+  const zip = XLSX.CFB.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer, { type: 'buffer' });
+  XLSX.CFB.find(zip, '/xl/worksheets/sheet2.xml')!.content = Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>999');
+  const p = join(dir, 'D9_endurance.xlsx');
+  writeFileSync(p, XLSX.CFB.write(zip, { type: 'buffer', fileType: 'zip' }) as Buffer);
+  assert.throws(() => ingestFiles([p]), (e) => isJartcalError(e) && e.code === 'bad_sheet' && /D9_endurance\.xlsx, sheet "Run2"/.test(e.message));
+  const ds = ingestFiles([p], { lenient: true });
+  assert.equal(ds.devices.length, 1);
+  assert.equal(ds.devices[0].cycles.length, 1);
+  assert.ok(ds.issues.some((i) => i.code === 'skipped_bad_sheet' && i.location?.sheet === 'Run2'));
+});

@@ -88,7 +88,8 @@ function applyKite(traces: Trace[], kite: KiteSettings): void {
     if (s.half && !t.hints.half) t.hints.half = s.half;
     if (s.testName) t.meta['Test Name'] = s.testName;
     if (s.testName && isFormingText(s.testName)) t.hints.forming = true;
-    const own = s !== kite.latest || (t.sheet !== undefined && [...kite.byLabel.values()].indexOf(s) >= 0 && settingsOwn(kite, t.sheet));
+    // the record time of the sheet's own block only (the latest block is the fallback for sheets without one)
+    const own = t.sheet !== undefined && settingsOwn(kite, t.sheet);
     if (own && s.recordTime && t.hints.recordTime === undefined) t.hints.recordTime = s.recordTime;
     // the cycle label of the sheet's own block (never of the latest block, the fallback for sheets with no block)
     if (s.cycleLabel !== undefined && t.hints.cycle === undefined && t.sheet !== undefined && sheetLabel(t.sheet)?.n === s.cycleLabel) t.hints.cycle = s.cycleLabel;

@@ -8,7 +8,8 @@ import type { Cell, Grid, Trace } from '../types.js';
 import { gridToTraces } from '../table.js';
 import type { ReadContext, SourceFile } from './reader.js';
 
-export interface WorkbookGrids { sheets: Grid[]; names: string[] }
+/** `damaged`: sheets listed in the workbook whose content could not be read at all (no cell, no dimension). */
+export interface WorkbookGrids { sheets: Grid[]; names: string[]; damaged: Set<string> }
 
 export function readWorkbook(bytes: Uint8Array, file: string): WorkbookGrids {
   let wb: XLSX.WorkBook;
@@ -19,12 +20,14 @@ export function readWorkbook(bytes: Uint8Array, file: string): WorkbookGrids {
     throw new JartcalError(`not a readable Excel workbook (the reader said "${why.replace(/"/g, "'")}"); expected an xlsx or xls file.`, { code: 'bad_workbook', location: { file } });
   }
   const sheets: Grid[] = [];
+  const damaged = new Set<string>();
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name];
-    if (!ws) continue;
+    // a sheet the reader could make nothing of (a blank sheet saved by Excel still has a dimension, "A1")
+    if (!ws || (ws['!ref'] === undefined && Object.keys(ws).every((k) => k[0] === '!'))) { damaged.add(name); continue; }
     sheets.push(sheetToGrid(ws, name, file));
   }
-  return { sheets, names: wb.SheetNames.slice() };
+  return { sheets, names: wb.SheetNames.slice(), damaged };
 }
 
 function sheetToGrid(ws: XLSX.WorkSheet, sheet: string, file: string): Grid {
@@ -78,6 +81,12 @@ export function readDataSheets(src: SourceFile, { opts, issues }: ReadContext, a
     sheets = [chosen];
   }
   const traces: Trace[] = [];
+  const chosen = opts.sheet === null ? [...wb.damaged] : [...wb.damaged].filter((n) => n === String(opts.sheet));
+  for (const name of chosen) {
+    const msg = `sheet "${name}" could not be read (damaged or unreadable worksheet: no cell and no dimension)`;
+    if (!opts.lenient || opts.sheet !== null) throw new JartcalError(`${msg}; expected a worksheet (give --lenient to read the other sheets).`, { code: 'bad_sheet', location: { file, sheet: name } });
+    issues.push({ code: 'skipped_bad_sheet', message: `${msg}: left out.`, location: { file, sheet: name } });
+  }
   for (const g of sheets) {
     if (aside(g)) continue;
     try {
