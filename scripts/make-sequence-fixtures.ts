@@ -15,7 +15,7 @@ import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, type SynthCycle } from '../src/synth/index.js';
 
 const root = join('fixtures', 'ingest', 'sequences');
-rmSync(root, { recursive: true, force: true });
+for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv']) rmSync(join(root, sub), { recursive: true, force: true });
 const rng = createRng(2026);
 const base = { hrsOhm: 2e5, lrsOhm: 2e3, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.02, rateVps: 1 };
 const ICC = 1e-4;
