@@ -8,14 +8,14 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
 import { detectComplianceWithEvidence } from './compliance.js';
 import { computeFeatures, labelBranches } from './features.js';
-import { deviceFolder, fileDevice, parseFileName, sheetLabel } from './deviceid.js';
+import { deviceIds, parseFileName, sheetLabel } from './deviceid.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
-import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TestRole, type TimeSource, type Trace } from './types.js';
+import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TimeSource, type Trace } from './types.js';
 import { dropDuplicates } from './duplicates.js';
-import { formingVoltage, isLeakageCheck, peakAbsV, resistanceAt, roleFromNames, testKey } from './sequence.js';
+import { MIN_POINTS, checkRunTimes, formingVoltage, isFixedBias, locOf, resistanceAt, roleFromNames, sequenceRoles, testKey, testRecord } from './sequence.js';
 
-export const MIN_POINTS = 3;
+export { MIN_POINTS };
 
 function median(xs: number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -36,33 +36,6 @@ function timeRestarts(t: Trace, s: number, e: number, useTime: boolean): boolean
   const span = ts[e - 1] - ts[s];
   const tol = zeroTolerance(t.vV.slice(s, e));
   return ts[e] <= ts[s] + 0.05 * span && Math.abs(t.vV[e] - t.vV[s]) <= Math.max(tol, 1e-9);
-}
-
-/** Device ids of traces from their names (or folders); the same file name in two device folders takes the folders' names; two folders of one name are an error. */
-function deviceIds(traces: Trace[], opts: ResolvedIngestOptions): Map<Trace, string> {
-  const dataSheets = new Map<string, Set<string>>();
-  for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
-  const idOf = (t: Trace, from: 'auto' | 'file' | 'dir') => fileDevice(t, from, (dataSheets.get(t.file)?.size ?? 0) > 1, t.sheet !== undefined && sheetLabel(t.sheet) !== null);
-  const ids = new Map<Trace, string>();
-  for (const t of traces) ids.set(t, idOf(t, opts.deviceFrom));
-  if (opts.deviceFrom === 'auto') {
-    const folders = new Map<string, Set<string>>();
-    for (const t of traces) if (!t.hints.device) (folders.get(ids.get(t)!) ?? folders.set(ids.get(t)!, new Set()).get(ids.get(t)!)!).add(deviceFolder(t.file));
-    for (const t of traces) if (!t.hints.device && (folders.get(ids.get(t)!)?.size ?? 0) > 1) ids.set(t, idOf(t, 'dir'));
-  }
-  // ids named after a folder must name one folder
-  const byId = new Map<string, Trace>();
-  for (const t of traces) {
-    const id = ids.get(t)!, folder = deviceFolder(t.file);
-    if (t.hints.device || id.split(':')[0] !== folder.split('/').pop()) continue;
-    const prev = byId.get(id);
-    if (prev && deviceFolder(prev.file) !== folder) {
-      throw new JartcalError(`two folders give the same device id "${id}": ${prev.file} and ${t.file}; rename one folder, or give --device-from file, or ingest them separately.`,
-        { code: 'device_id_clash', location: { file: t.file } });
-    }
-    byId.set(id, t);
-  }
-  return ids;
 }
 
 function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
@@ -219,37 +192,6 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   };
 }
 
-/** A trace whose voltage never changes (a read or sampling run at a fixed bias) is no sweep. */
-function isFixedBias(t: Trace): boolean {
-  return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
-}
-
-function locOf(t: Trace): { file: string; sheet?: string } {
-  return { file: t.file, ...(t.sheet !== undefined ? { sheet: t.sheet } : {}) };
-}
-
-function testRecord(p: Piece, role: TestRole, used: boolean, reason: string): TestRecord {
-  const t = p.trace;
-  const ms = t.hints.recordTime !== undefined ? recordTimesMs([t.hints.recordTime]) : null;
-  return { role, ...locOf(t), ...(ms ? { startTime: new Date(ms[0]).toISOString() } : {}), used, reason };
-}
-
-/** Runs of one file ordered by their run numbers must be ordered by their time stamps too. */
-function checkRunTimes(ps: Piece[], times: Map<Piece, number>, opts: ResolvedIngestOptions, issues: IngestIssue[]): void {
-  const byFile = new Map<string, Piece[]>();
-  for (const p of ps) if (p.trace.hints.run !== undefined) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
-  for (const [file, list] of byFile) {
-    list.sort((a, b) => a.trace.hints.run! - b.trace.hints.run!);
-    for (let k = 1; k < list.length; k++) {
-      const a = list[k - 1], b = list[k];
-      if (times.get(b)! >= times.get(a)!) continue;
-      const msg = `sheet "${b.trace.sheet}" (run ${b.trace.hints.run}) is stamped ${b.trace.hints.recordTime}, before sheet "${a.trace.sheet}" (run ${a.trace.hints.run}, ${a.trace.hints.recordTime}); expected run numbers and time stamps in the same order`;
-      if (!opts.lenient) throw new JartcalError(`${msg} (give --lenient to order these runs by their time stamps).`, { code: 'time_order', location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
-      issues.push({ code: 'time_order', message: `${msg}; ordered by the time stamps.`, location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
-      return;
-    }
-  }
-}
 
 export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, files: string[], issues: IngestIssue[], now: Date = new Date()): Dataset {
   // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) never pose as a SET or RESET half;
@@ -266,23 +208,7 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
   const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
   for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
-  // roles: what is not an endurance sweep is kept out of the cycles (a device of nothing but "forming" runs keeps them)
-  const nonCycle = new Map<Piece, { role: TestRole; reason: string }>();
-  for (const ps of byDevice.values()) {
-    const sweeps = ps.filter((p) => !isFixedBias(p.trace));
-    for (const p of ps) if (isFixedBias(p.trace)) nonCycle.set(p, { role: 'other', reason: `a read at a fixed ${p.trace.vV[p.start]} V, not a sweep` });
-    const named = new Map(sweeps.map((p) => [p, roleFromNames(p)]));
-    const forming = sweeps.filter((p) => named.get(p) === 'forming');
-    if (forming.length < sweeps.length) for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
-    const rest = sweeps.filter((p) => !nonCycle.has(p));
-    for (const p of rest) {
-      const others = rest.filter((q) => q !== p).map(peakAbsV).sort((x, y) => x - y);
-      const ref = others.length ? others[others.length >> 1] : 0;
-      if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
-        nonCycle.set(p, { role: 'leakage', reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}` });
-      }
-    }
-  }
+  const nonCycle = sequenceRoles(byDevice);
   for (const [p, r] of nonCycle) if (r.role !== 'other') issues.push({ code: `skipped_${r.role.replace('-', '_')}`, message: `device "${p.device}": ${r.reason}; reported as a ${r.role} test, not a switching cycle.`, location: { ...locOf(p.trace), line: p.trace.rows[p.start] } });
   const cyclePieces = allPieces.filter((p) => !nonCycle.has(p));
   if (cyclePieces.length === 0 && allPieces.length > 0) {

@@ -1,5 +1,6 @@
 /** Device ids and cycle numbers from file names when the files do not state them. */
-import type { Trace } from './types.js';
+import { JartcalError } from '../util/errors.js';
+import type { ResolvedIngestOptions, Trace } from './types.js';
 
 function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
@@ -91,4 +92,31 @@ export function sheetLabel(name: string): { kind: 'cycle' | 'run'; n: number } |
   const m = /^(cycle|run|sweep|append|data)\s*[#_-]?\s*(\d+)$/i.exec(name.trim());
   if (!m) return null;
   return { kind: m[1].toLowerCase() === 'cycle' ? 'cycle' : 'run', n: Number(m[2]) };
+}
+
+/** Device ids of traces from their names (or folders); the same file name in two device folders takes the folders' names; two folders of one name are an error. */
+export function deviceIds(traces: Trace[], opts: ResolvedIngestOptions): Map<Trace, string> {
+  const dataSheets = new Map<string, Set<string>>();
+  for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
+  const idOf = (t: Trace, from: 'auto' | 'file' | 'dir') => fileDevice(t, from, (dataSheets.get(t.file)?.size ?? 0) > 1, t.sheet !== undefined && sheetLabel(t.sheet) !== null);
+  const ids = new Map<Trace, string>();
+  for (const t of traces) ids.set(t, idOf(t, opts.deviceFrom));
+  if (opts.deviceFrom === 'auto') {
+    const folders = new Map<string, Set<string>>();
+    for (const t of traces) if (!t.hints.device) (folders.get(ids.get(t)!) ?? folders.set(ids.get(t)!, new Set()).get(ids.get(t)!)!).add(deviceFolder(t.file));
+    for (const t of traces) if (!t.hints.device && (folders.get(ids.get(t)!)?.size ?? 0) > 1) ids.set(t, idOf(t, 'dir'));
+  }
+  // ids named after a folder must name one folder
+  const byId = new Map<string, Trace>();
+  for (const t of traces) {
+    const id = ids.get(t)!, folder = deviceFolder(t.file);
+    if (t.hints.device || id.split(':')[0] !== folder.split('/').pop()) continue;
+    const prev = byId.get(id);
+    if (prev && deviceFolder(prev.file) !== folder) {
+      throw new JartcalError(`two folders give the same device id "${id}": ${prev.file} and ${t.file}; rename one folder, or give --device-from file, or ingest them separately.`,
+        { code: 'device_id_clash', location: { file: t.file } });
+    }
+    byId.set(id, t);
+  }
+  return ids;
 }

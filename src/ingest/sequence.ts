@@ -6,7 +6,17 @@
 import { findExcursions, hysteresisScore } from './excursions.js';
 import { deviceFolder, isFormingFile } from './deviceid.js';
 import type { Piece } from './units-split.js';
-import type { TestRole } from './types.js';
+import { JartcalError } from '../util/errors.js';
+import { recordTimesMs } from './metadata.js';
+import type { IngestIssue, ResolvedIngestOptions, TestRecord, TestRole, Trace } from './types.js';
+
+/** The fewest samples a sweep may have. */
+export const MIN_POINTS = 3;
+
+/** A trace whose voltage never changes (a read or sampling run at a fixed bias) is no sweep. */
+export function isFixedBias(t: Trace): boolean {
+  return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
+}
 
 function base(path: string): string {
   return (path.split(/[\\/]/).pop() ?? path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
@@ -82,4 +92,52 @@ export function testKey(p: Piece): string {
   let stem = base(f).replace(/\s*\[[^\]]*\]\s*$/, '');
   stem = stem.replace(/(^|[_\-\s.])(set|reset)([_\-\s#]?\d+)?(?=$|[_\-\s.])/gi, '$1').replace(/(^|[_\-\s.])(cycle|cyc|loop|sweep|run)[_\-\s#]?\d+(?=$|[_\-\s.])/gi, '$1');
   return `${deviceFolder(f)}|${stem.replace(/[_\-\s.]+/g, ' ').trim().toLowerCase()}`;
+}
+
+/** Roles of every device's runs: what is not an endurance sweep is kept out of the cycles (a device of nothing but "forming" runs keeps them). */
+export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role: TestRole; reason: string }> {
+  const nonCycle = new Map<Piece, { role: TestRole; reason: string }>();
+  for (const ps of byDevice.values()) {
+    const sweeps = ps.filter((p) => !isFixedBias(p.trace));
+    for (const p of ps) if (isFixedBias(p.trace)) nonCycle.set(p, { role: 'other', reason: `a read at a fixed ${p.trace.vV[p.start]} V, not a sweep` });
+    const named = new Map(sweeps.map((p) => [p, roleFromNames(p)]));
+    const forming = sweeps.filter((p) => named.get(p) === 'forming');
+    if (forming.length < sweeps.length) for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
+    const rest = sweeps.filter((p) => !nonCycle.has(p));
+    for (const p of rest) {
+      const others = rest.filter((q) => q !== p).map(peakAbsV).sort((x, y) => x - y);
+      const ref = others.length ? others[others.length >> 1] : 0;
+      if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
+        nonCycle.set(p, { role: 'leakage', reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}` });
+      }
+    }
+  }
+  return nonCycle;
+}
+
+export function locOf(t: Trace): { file: string; sheet?: string } {
+  return { file: t.file, ...(t.sheet !== undefined ? { sheet: t.sheet } : {}) };
+}
+
+export function testRecord(p: Piece, role: TestRole, used: boolean, reason: string): TestRecord {
+  const t = p.trace;
+  const ms = t.hints.recordTime !== undefined ? recordTimesMs([t.hints.recordTime]) : null;
+  return { role, ...locOf(t), ...(ms ? { startTime: new Date(ms[0]).toISOString() } : {}), used, reason };
+}
+
+/** Runs of one file ordered by their run numbers must be ordered by their time stamps too. */
+export function checkRunTimes(ps: Piece[], times: Map<Piece, number>, opts: ResolvedIngestOptions, issues: IngestIssue[]): void {
+  const byFile = new Map<string, Piece[]>();
+  for (const p of ps) if (p.trace.hints.run !== undefined) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
+  for (const [file, list] of byFile) {
+    list.sort((a, b) => a.trace.hints.run! - b.trace.hints.run!);
+    for (let k = 1; k < list.length; k++) {
+      const a = list[k - 1], b = list[k];
+      if (times.get(b)! >= times.get(a)!) continue;
+      const msg = `sheet "${b.trace.sheet}" (run ${b.trace.hints.run}) is stamped ${b.trace.hints.recordTime}, before sheet "${a.trace.sheet}" (run ${a.trace.hints.run}, ${a.trace.hints.recordTime}); expected run numbers and time stamps in the same order`;
+      if (!opts.lenient) throw new JartcalError(`${msg} (give --lenient to order these runs by their time stamps).`, { code: 'time_order', location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
+      issues.push({ code: 'time_order', message: `${msg}; ordered by the time stamps.`, location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
+      return;
+    }
+  }
 }
