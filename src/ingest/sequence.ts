@@ -57,8 +57,8 @@ export function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): b
   const min = Math.min(...v), max = Math.max(...v);
   const symmetric = min < 0 && max > 0 && Math.min(-min, max) >= 0.5 * Math.max(-min, max);
   const small = othersPeakV > 0 && peak <= 0.4 * othersPeakV;
-  if (switching(p) >= 0.3) return false;
-  return named ? small || othersPeakV === 0 : small && symmetric;
+  if (!(named ? small || othersPeakV === 0 : small && symmetric)) return false;
+  return switching(p) < 0.3;
 }
 
 /** Applied voltage where the forming sweep switched: the first sample reaching half its largest |I| (a current limit or an abrupt rise). */
@@ -104,8 +104,12 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role
     const forming = sweeps.filter((p) => named.get(p) === 'forming');
     if (forming.length < sweeps.length) for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
     const rest = sweeps.filter((p) => !nonCycle.has(p));
-    for (const p of rest) {
-      const others = rest.filter((q) => q !== p).map(peakAbsV).sort((x, y) => x - y);
+    const peaks = rest.map(peakAbsV);
+    const sorted = [...peaks].sort((x, y) => x - y);
+    for (const [k, p] of rest.entries()) {
+      // the median peak |V| of the device's other sweeps
+      const others = sorted.slice();
+      others.splice(others.indexOf(peaks[k]), 1);
       const ref = others.length ? others[others.length >> 1] : 0;
       if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
         nonCycle.set(p, { role: 'leakage', reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}` });
