@@ -243,7 +243,8 @@ export class Tangent {
     // sy from sN at the start
     const ny0 = this.nY(ys[0], ns[0], setPol);
     this.nTheta(ns[0], setPol, nMin, nMax, tmp);
-    for (let k = 0; k < d; k++) sy[k] = (sN[k] - tmp[k]) / ny0;
+    // N pinned to the bound in double precision (σ(y) underflowed): it follows the bound only
+    for (let k = 0; k < d; k++) sy[k] = ny0 !== 0 ? (sN[k] - tmp[k]) / ny0 : 0;
     for (let s = 0; s < stages; s++) {
       // stage state sensitivity
       const nys = this.nY(ys[s], ns[s], setPol);
