@@ -80,7 +80,7 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
   const a = Math.log(n0), b = Math.log(n1);
   const f = b !== a ? (lc - a) / (b - a) : 0.5;
   const v = v0 + Math.min(1, Math.max(0, f)) * (v1 - v0);
-  if (sens) crossingDerivative(sens.dv, f, (v1 - v0) / (t1 - t0), n0, n1, s0, s1, r0, r1, sens.dLnCross);
+  if (sens) crossingDerivative(sens.dv, f, (v1 - v0) / (t1 - t0), t1 - t0, n0, n1, s0, s1, r0, r1, sens.dLnCross);
   return Number.isFinite(v) ? v : null;
 }
 
@@ -91,11 +91,24 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
  * is a fraction of its mean slope; the trajectory itself moves in time by dτ with
  * d ln N/dθ + (d ln N/dt)·dτ = d ln N_c/dθ at both points (d ln N/dt from the model), solved in
  * least squares, weighted by the rates: dτ = Σ ṙ(dlc − dlnN)/Σ ṙ². dv = (dV/dt)·dτ; zero where the
- * interpolation is clamped.
+ * interpolation is clamped. Where the two points resolve the trajectory (|Δ ln N| ≤ RESOLVED_DLNN
+ * between them: a gradual RESET, a SET slowed by a compliance) the interpolation's own derivative is
+ * used instead.
  */
-function crossingDerivative(out: Float64Array, f: number, vdot: number, n0: number, n1: number, s0: ArrayLike<number> | null, s1: ArrayLike<number> | null, r0: number, r1: number, dLc: ArrayLike<number>): void {
+const RESOLVED_DLNN = 0.5;
+function crossingDerivative(out: Float64Array, f: number, vdot: number, dt: number, n0: number, n1: number, s0: ArrayLike<number> | null, s1: ArrayLike<number> | null, r0: number, r1: number, dLc: ArrayLike<number>): void {
   out.fill(0);
   if (!(f > 0 && f < 1) || !s0 || !s1) return;
+  const a = Math.log(n0), b = Math.log(n1);
+  if (Math.abs(b - a) <= RESOLVED_DLNN) {
+    // the points resolve the trajectory: the interpolation's own derivative
+    const ba = b - a, lc = a + f * ba;
+    for (let q = 0; q < out.length; q++) {
+      const da = s0[q] / n0, db = s1[q] / n1;
+      out[q] = (vdot * dt * ((dLc[q] - da) * ba - (lc - a) * (db - da))) / (ba * ba);
+    }
+    return;
+  }
   const w0 = Number.isFinite(r0) ? r0 : 0, w1 = Number.isFinite(r1) ? r1 : 0;
   const rr = w0 * w0 + w1 * w1;
   if (!(rr > 0)) return;
@@ -206,9 +219,10 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
     for (const [k, dv, lc] of [[sw.kSet, dvSet, nCross], [sw.kReset, dvReset, nCrossReset]] as const) {
       if (k <= 0 || !sim.dN) continue;
       const a = Math.log(sim.ndisc[k - 1]), b = Math.log(sim.ndisc[k]), l = Math.log(lc);
-      const vdot = (pc.wave.vV[k] - pc.wave.vV[k - 1]) / (pc.wave.tS[k] - pc.wave.tS[k - 1]);
+      const dtk = pc.wave.tS[k] - pc.wave.tS[k - 1];
+      const vdot = (pc.wave.vV[k] - pc.wave.vV[k - 1]) / dtk;
       const rd = sim.lnNdot ?? new Float64Array(0);
-      crossingDerivative(dv, (l - a) / (b - a), vdot, sim.ndisc[k - 1], sim.ndisc[k], sim.dN.subarray((k - 1) * d, k * d), sim.dN.subarray(k * d, (k + 1) * d), rd[k - 1] ?? NaN, rd[k] ?? NaN, dLnCross);
+      crossingDerivative(dv, (l - a) / (b - a), vdot, dtk, sim.ndisc[k - 1], sim.ndisc[k], sim.dN.subarray((k - 1) * d, k * d), sim.dN.subarray(k * d, (k + 1) * d), rd[k - 1] ?? NaN, rd[k] ?? NaN, dLnCross);
     }
   }
   if (sw.vSetV === null) dvSet.fill(0);
