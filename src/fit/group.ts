@@ -149,7 +149,18 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
   const fn = residualsOf(cycles);
   // the model's forward sensitivities for the Jacobian where they apply (not with a carried geometry)
   const sens = sensitivitiesApply(layout, settings);
-  const withJac = (cs: PreparedCycle[]) => (sens ? { residualsWithJacobian: (u: Float64Array) => groupResidualsAndJacobian(cs, layout, base, u, settings, carriedIn) } : {});
+  // the cycle evaluations of the last sensitivity evaluations, so that the point the LM returns is not
+  // simulated again for the phase-2 weights and the results (same values as evaluateGroup)
+  const seen = new Map<string, { evals: CycleEvaluation[]; ninits: number[] }>();
+  const seenKey = (cs: PreparedCycle[], u: ArrayLike<number>) => `${cs === cycles ? 1 : 2}|${Array.prototype.join.call(u, ',')}`;
+  const withJac = (cs: PreparedCycle[]) => (sens ? {
+    residualsWithJacobian: (u: Float64Array) => {
+      const g = groupResidualsAndJacobian(cs, layout, base, u, settings, carriedIn);
+      seen.set(seenKey(cs, u), { evals: g.evals, ninits: g.ninits });
+      if (seen.size > 8) seen.delete(seen.keys().next().value as string);
+      return g;
+    },
+  } : {});
   const u0 = space.clampU(space.toU(start));
   if (u0.length === 0) {
     // nothing free: evaluate only
@@ -191,7 +202,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     // Phase 2 also drops the window and taper: near the optimum the model switches between the
     // same two samples as the data, where the plain residuals are smooth, while the window would
     // let the fit hide a noisy sample next to the switching by moving the window over it.
-    const first = evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn).evals;
+    const first = (seen.get(seenKey(cycles, lm.u)) ?? evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn)).evals;
     let ss = 0, nn = 0;
     first.forEach((e, j) => { ss += e.rmsLog10 ** 2 * cycles[j].idx.length; nn += cycles[j].idx.length; });
     const sigmaS = Math.max(Math.sqrt(ss / Math.max(1, nn)), 0.005);
@@ -200,7 +211,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     lm = { ...lm2, starts: lm.starts, bestStart: lm.bestStart, totalEvaluations: lm.totalEvaluations + lm2.evaluations };
   }
   const values = space.fromU(lm.u);
-  const { evals, ninits } = evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
+  const { evals, ninits } = seen.get(seenKey(finalCycles, lm.u)) ?? evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
   const unc = jacobianUncertainty(lm.jacobian, lm.cost, lm.u.length);
   const dpdu = space.dpdu(lm.u);
   const seP = Float64Array.from(unc.seU, (s, k) => s * dpdu[k]);
@@ -226,7 +237,7 @@ export function sensitivitiesApply(layout: GroupLayout, settings: FitSettings): 
  * clamped into the bounds), a fitted Ninit, or the bound it starts at, and that chain is applied here.
  * The values are those of `evaluateGroup` (the sensitivities do not change the simulation).
  */
-export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, u: Float64Array, settings: FitSettings, carriedIn: number | null): { residuals: Float64Array; jacobian: Float64Array[] } {
+export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, u: Float64Array, settings: FitSettings, carriedIn: number | null): { residuals: Float64Array; jacobian: Float64Array[]; evals: CycleEvaluation[]; ninits: number[] } {
   const values = layout.space.fromU(u);
   const dpdu = layout.space.dpdu(u);
   const nE = layout.entries.length;
@@ -234,6 +245,8 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
   const ninitPerCycle = layout.perCycle.includes('Ninit');
   const rows: Float64Array[] = [];
   const res: number[] = [];
+  const evals: CycleEvaluation[] = [];
+  const ninits: number[] = [];
   let carried: number | null = carriedIn;
   let dCarried = new Float64Array(nE); // d carried N / d entry
   const entryOf = (name: string, j: number): number => layout.entries.findIndex((e) => e.name === name && (e.cycle === -1 || e.cycle === j));
@@ -263,6 +276,8 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
     const sN0 = new Float64Array(dirs.length);
     sN0[qN0] = 1;
     const ev = evaluateCycle(pc, p, n0, o, null, { dirs, sN0 });
+    evals.push(ev);
+    ninits.push(n0);
     const d = dirs.length, jac = ev.jacobian as Float64Array;
     for (let i = 0; i < ev.residuals.length; i++) {
       const row = new Float64Array(nE);
@@ -280,7 +295,7 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
     dCarried = next;
     carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
   });
-  return { residuals: Float64Array.from(res), jacobian: rows };
+  return { residuals: Float64Array.from(res), jacobian: rows, evals, ninits };
 }
 
 /** Jacobian of the group residuals at given values (for sensitivity analysis). */
