@@ -80,6 +80,12 @@ test('Jacobian: single ±1.3 V cycle (5 mV): sample residuals and refined switch
   compare([c], { mode: 'independent' }, FREE6, [], (n) => off(n, TRUTH as Record<string, number>));
 });
 
+test('Jacobian: a 1 mV sweep on the 5 mV internal grid (interpolated and re-simulated samples)', () => {
+  const c = synthCycle(resolveParams(TRUTH), createRng(6), { stepV: 0.001 }).cycle;
+  assert.ok(prepareCycle(c, resolveFitSettings({}).objective).coarse !== null);
+  compare([c], { mode: 'independent' }, FREE6, [], (n) => off(n, TRUTH as Record<string, number>));
+});
+
 test('Jacobian: two cycles with shared and per-cycle parameters, the state carried from one to the next', () => {
   const dev = synthDevice('d1', 2, 5);
   compare(dev.cycles, { mode: 'campaign' }, ['RseriesTiOx', 'phiBn0', 'dWa'], ['rnew', 'lnew', 'Ndiscmin'], (n, j) => off(n, dev.truths[Math.max(0, j)] as unknown as Record<string, number>));
