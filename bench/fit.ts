@@ -1,5 +1,6 @@
 /**
- * Fit benchmark: time per single-cycle fit (±1.3 V, 1 V/s, six free parameters, one core) and per
+ * Fit benchmark: time per single-cycle fit (±1.3 V, 1 V/s, six free parameters, one core; Jacobian from
+ * the model sensitivities against finite differences in the same run) and per
  * 100-cycle campaign (BENCH_FIT_CYCLES to change), each also expressed in model simulations of the same cycle measured in this
  * run (the baseline), so the numbers travel between machines.
  */
@@ -42,26 +43,48 @@ function maxErr(params: Record<string, number>[], truths: Record<string, number>
   return `${(100 * m).toFixed(2)} %`;
 }
 
+interface CycleBench { cpu: number; wall: number; evals: number; rms: string; err: string }
+
+/** Five single-cycle fits (±1.3 V at 1 V/s, six free), the mean per fit. */
+async function singleCycles(stepV: number, simStepV: number | undefined, jacobian: 'sensitivities' | 'fd'): Promise<CycleBench> {
+  const rng = createRng(1);
+  const truths: Record<string, number>[] = [];
+  const cycles = Array.from({ length: 5 }, (_, k) => { const t = { ...TRUTH, rnew: TRUTH.rnew * (1 + 0.04 * rng.normal()) }; truths.push(t); return synthCycle(resolveParams(t), rng, { stepV, cycle: k + 1 }).cycle; });
+  const settings = resolveFitSettings({ mode: 'independent', jacobian, ...(simStepV !== undefined ? { objective: { simStepV } } : {}) });
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await fitDataset({ devices: [{ id: 'bench', cycles }] }, settings, createInlineScheduler());
+  const c1 = process.cpuUsage(c0);
+  return {
+    wall: (performance.now() - t0) / 1000 / cycles.length,
+    cpu: (c1.user + c1.system) / 1e6 / cycles.length,
+    evals: r.cycles.reduce((a, c) => a + c.metrics.evaluations, 0) / cycles.length,
+    rms: r.cycles.map((c) => c.rmsLog10.toFixed(4)).join(' '),
+    err: maxErr(r.cycles.map((c) => c.params), truths),
+  };
+}
+
 export async function run(): Promise<void> {
   console.log('## fit');
+  {
+    // the Jacobian: the model's forward sensitivities (default) against forward differences, same run
+    const simS = timeSim(0.005);
+    await singleCycles(0.005, undefined, 'sensitivities'); // warm-up (JIT)
+    const fd = await singleCycles(0.005, undefined, 'fd');
+    // two rounds: the CPU time of a round varies with the heap's and the compiler's state
+    const rounds = [await singleCycles(0.005, undefined, 'sensitivities'), await singleCycles(0.005, undefined, 'sensitivities')];
+    const se = rounds[1];
+    const mean = (rounds[0].cpu + rounds[1].cpu) / 2;
+    console.log(`single-cycle fit, ±1.3 V at 1 V/s, 5 mV steps, 6 free, Jacobian from model sensitivities: ${mean.toFixed(3)} s CPU per fit (mean of 2 rounds × 5 fits: ${rounds.map((r) => r.cpu.toFixed(3)).join(', ')}; target ≤ 0.2 s on one core: ${mean <= 0.2 ? 'met' : 'NOT met'}), ${se.evals.toFixed(0)} evaluations, rms ${se.rms}, max param error ${se.err}`);
+    console.log(`  vs finite differences (baseline, same run): ${fd.cpu.toFixed(3)} s CPU per fit, ${fd.evals.toFixed(0)} evaluations, rms ${fd.rms}, max param error ${fd.err}; speed-up ×${(fd.cpu / mean).toFixed(2)}; one simulation of the sweep ${(simS * 1000).toFixed(1)} ms CPU (fit = ${(mean / simS).toFixed(0)} simulations)`);
+  }
   // the 1 mV case twice: simulating every sample (simStepV 0, the earlier method) and on the 5 mV
   // internal grid (the default, src/fit/coarse.ts)
-  for (const [stepV, simStepV] of [[0.005, undefined], [0.001, 0], [0.001, undefined]] as const) {
+  for (const [stepV, simStepV] of [[0.001, 0], [0.001, undefined]] as const) {
     const simS = timeSim(stepV);
-    const rng = createRng(1);
-    const truths: Record<string, number>[] = [];
-    const cycles = Array.from({ length: 5 }, (_, k) => { const t = { ...TRUTH, rnew: TRUTH.rnew * (1 + 0.04 * rng.normal()) }; truths.push(t); return synthCycle(resolveParams(t), rng, { stepV, cycle: k + 1 }).cycle; });
-    const settings = resolveFitSettings({ mode: 'independent', ...(simStepV !== undefined ? { objective: { simStepV } } : {}) });
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const r = await fitDataset({ devices: [{ id: 'bench', cycles }] }, settings, createInlineScheduler());
-    const c1 = process.cpuUsage(c0);
-    const per = (performance.now() - t0) / 1000 / cycles.length;
-    const cpu = (c1.user + c1.system) / 1e6 / cycles.length;
-    const evals = r.cycles.reduce((a, c) => a + c.metrics.evaluations, 0) / cycles.length;
-    const rms = r.cycles.map((c) => c.rmsLog10.toFixed(3)).join(' ');
+    const b = await singleCycles(stepV, simStepV, 'sensitivities');
     const grid = simStepV === 0 ? ' (every sample simulated)' : '';
-    console.log(`single-cycle fit, ±1.3 V at 1 V/s, ${stepV * 1000} mV steps${grid}, 6 free: ${per.toFixed(3)} s wall, ${cpu.toFixed(3)} s CPU per fit (target ≤ 1 s on one core) = ${(cpu / simS).toFixed(0)}× one simulation (${(simS * 1000).toFixed(1)} ms CPU, baseline); ${evals.toFixed(0)} evaluations; rms ${rms}; max param error ${maxErr(r.cycles.map((c) => c.params), truths)}`);
+    console.log(`single-cycle fit, ±1.3 V at 1 V/s, ${stepV * 1000} mV steps${grid}, 6 free: ${b.wall.toFixed(3)} s wall, ${b.cpu.toFixed(3)} s CPU per fit (target ≤ 1 s on one core) = ${(b.cpu / simS).toFixed(0)}× one simulation (${(simS * 1000).toFixed(1)} ms CPU, baseline); ${b.evals.toFixed(0)} evaluations; rms ${b.rms}; max param error ${b.err}`);
   }
   const stepV = 0.005;
   const simS = timeSim(stepV);

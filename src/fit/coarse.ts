@@ -10,7 +10,7 @@
  *     samples and the switching-voltage refinement see the same fine stimulus as before.
  * On sweeps whose step is already ≥ simStepV nothing is decimated (prepareCoarse returns null).
  */
-import { simulate, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
+import { simulate, Tangent, type JartParams, type SimOptions, type TangentParam, type Waveform } from '../model/index.js';
 
 export interface CoarseGrid {
   wave: Waveform;
@@ -22,7 +22,15 @@ export interface CoarseGrid {
 export interface FineSim {
   iA: Float64Array;
   ndisc: Float64Array;
+  /** With sensitivities (`sens`): d ln|I|/dθ and dN/dθ per point (index point·d + direction). */
+  dlnI?: Float64Array;
+  dN?: Float64Array;
+  /** With sensitivities: d ln N/dt per point (NaN where interpolated). */
+  lnNdot?: Float64Array;
 }
+
+/** Directions of the forward sensitivities and the initial state's sensitivity dN(t0)/dθ. */
+export interface SensRequest { p: JartParams; dirs: readonly TangentParam[]; sN0: Float64Array }
 
 /** The coarse grid of a stimulus, or null when it would keep (nearly) every point. */
 export function prepareCoarse(wave: Waveform, simStepV: number): CoarseGrid | null {
@@ -48,15 +56,20 @@ export function prepareCoarse(wave: Waveform, simStepV: number): CoarseGrid | nu
  * Simulates `wave` through its coarse grid `g` (see the file comment). `maxEvals` of `opts` applies
  * to the coarse run; a re-simulated segment gets its own budget. A failed coarse run gives NaN.
  */
-export function simulateCoarse(p: JartParams, wave: Waveform, g: CoarseGrid, opts: SimOptions, quietDlnN: number): FineSim {
+export function simulateCoarse(p: JartParams, wave: Waveform, g: CoarseGrid, opts: SimOptions, quietDlnN: number, sens?: SensRequest): FineSim {
   const n = wave.tS.length;
   const iA = new Float64Array(n), ndisc = new Float64Array(n);
-  const c = simulate(p, g.wave, opts);
+  const tan = sens ? new Tangent(sens.p, sens.dirs, sens.sN0) : undefined;
+  const c = simulate(p, g.wave, { ...opts, tangent: tan });
+  const d = sens ? sens.dirs.length : 0;
+  const dlnI = tan ? new Float64Array(n * d) : undefined, dN = tan ? new Float64Array(n * d) : undefined;
+  const lnNdot = tan ? new Float64Array(n).fill(NaN) : undefined;
   const segOpts: SimOptions = { ...opts, maxEvals: opts.maxEvals };
   for (let s = 0; s < g.k.length; s++) {
     const ka = g.k[s];
     iA[ka] = c.iA[s];
     ndisc[ka] = c.ndisc[s];
+    if (tan && dlnI && dN && lnNdot) { dlnI.set(tan.dlnI.subarray(s * d, s * d + d), ka * d); dN.set(tan.dN.subarray(s * d, s * d + d), ka * d); lnNdot[ka] = tan.lnNdot[s]; }
     if (s === g.k.length - 1) break;
     const kb = g.k[s + 1];
     if (kb - ka < 2) continue;
@@ -74,13 +87,24 @@ export function simulateCoarse(p: JartParams, wave: Waveform, g: CoarseGrid, opt
         const f = (wave.tS[j] - ta) / (tb - ta);
         ndisc[j] = Math.exp(la + f * (lb - la));
         iA[j] = byG ? wave.vV[j] * Math.exp(ga + f * (gb - ga)) : ia + f * (ib - ia);
+        if (tan && dlnI && dN) {
+          // the same interpolation, differentiated (ln N and ln(I/V) linear, or I linear)
+          const ta_ = tan.dlnI, tn_ = tan.dN;
+          for (let q = 0; q < d; q++) {
+            const a0 = s * d + q, b0 = a0 + d;
+            dN[j * d + q] = ndisc[j] * ((1 - f) * (tn_[a0] / na) + f * (tn_[b0] / nb));
+            dlnI[j * d + q] = byG ? (1 - f) * ta_[a0] + f * ta_[b0] : ((1 - f) * ia * ta_[a0] + f * ib * ta_[b0]) / iA[j];
+          }
+        }
       }
     } else if (!Number.isFinite(na)) {
       for (let j = ka + 1; j < kb; j++) { iA[j] = NaN; ndisc[j] = NaN; }
     } else {
-      const sub = simulate(p, { tS: wave.tS.subarray(ka, kb + 1), vV: wave.vV.subarray(ka, kb + 1) }, { ...segOpts, ninit: na });
+      const st = sens && tan ? new Tangent(sens.p, sens.dirs, tan.dN.subarray(s * d, s * d + d)) : undefined;
+      const sub = simulate(p, { tS: wave.tS.subarray(ka, kb + 1), vV: wave.vV.subarray(ka, kb + 1) }, { ...segOpts, ninit: na, tangent: st });
       for (let j = ka + 1; j < kb; j++) { iA[j] = sub.iA[j - ka]; ndisc[j] = sub.ndisc[j - ka]; }
+      if (st && dlnI && dN && lnNdot) { dlnI.set(st.dlnI.subarray(d, (kb - ka) * d), (ka + 1) * d); dN.set(st.dN.subarray(d, (kb - ka) * d), (ka + 1) * d); lnNdot.set(st.lnNdot.subarray(1, kb - ka), ka + 1); }
     }
   }
-  return { iA, ndisc };
+  return { iA, ndisc, dlnI, dN, lnNdot };
 }

@@ -7,7 +7,7 @@
  * state of a cycle fitted before), else at Ninit when it is fitted, else at N_min (SET first) or
  * N_max (RESET first). With `Ninit` cycle-level, every cycle starts at its own fitted Ninit instead.
  */
-import { PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
+import { PARAM_TABLE, TANGENT_PARAMS, type JartParams, type ParamName, type TangentParam } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
 import type { PreparedCycle } from './cycle-data.js';
 import { forwardJacobian, levenbergMarquardtFit } from './lm.js';
@@ -147,6 +147,20 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     return r;
   };
   const fn = residualsOf(cycles);
+  // the model's forward sensitivities for the Jacobian where they apply (not with a carried geometry)
+  const sens = sensitivitiesApply(layout, settings);
+  // the cycle evaluations of the last sensitivity evaluations, so that the point the LM returns is not
+  // simulated again for the phase-2 weights and the results (same values as evaluateGroup)
+  const seen = new Map<string, { evals: CycleEvaluation[]; ninits: number[] }>();
+  const seenKey = (cs: PreparedCycle[], u: ArrayLike<number>) => `${cs === cycles ? 1 : 2}|${Array.prototype.join.call(u, ',')}`;
+  const withJac = (cs: PreparedCycle[]) => (sens ? {
+    residualsWithJacobian: (u: Float64Array) => {
+      const g = groupResidualsAndJacobian(cs, layout, base, u, settings, carriedIn);
+      seen.set(seenKey(cs, u), { evals: g.evals, ninits: g.ninits });
+      if (seen.size > 8) seen.delete(seen.keys().next().value as string);
+      return g;
+    },
+  } : {});
   const u0 = space.clampU(space.toU(start));
   if (u0.length === 0) {
     // nothing free: evaluate only
@@ -158,7 +172,7 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     return { layout, values: e, u: u0, evals, ninits, lm: lm0, unc: { seU: e, correlation: [], condition: 1, s2: cost / Math.max(1, m) }, seU: e, seP: e };
   }
   // the evaluation budget is per six free parameters (a forward-difference Jacobian costs n + 1)
-  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)), relTol: settings.relTol, gradientStep: settings.gradientStep };
+  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)), relTol: settings.relTol, gradientStep: settings.gradientStep, ...withJac(cycles) };
   // Phase 1 only has to reach the basin when phase 2 follows: a looser relative stop.
   const phase1Opts = settings.statWeights ? { ...lmOpts, relTol: Math.max(settings.relTol, 1e-2) } : lmOpts;
   let lm = multiStartFit(fn, [u0], phase1Opts);
@@ -188,20 +202,100 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     // Phase 2 also drops the window and taper: near the optimum the model switches between the
     // same two samples as the data, where the plain residuals are smooth, while the window would
     // let the fit hide a noisy sample next to the switching by moving the window over it.
-    const first = evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn).evals;
+    const first = (seen.get(seenKey(cycles, lm.u)) ?? evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn)).evals;
     let ss = 0, nn = 0;
     first.forEach((e, j) => { ss += e.rmsLog10 ** 2 * cycles[j].idx.length; nn += cycles[j].idx.length; });
     const sigmaS = Math.max(Math.sqrt(ss / Math.max(1, nn)), 0.005);
     finalCycles = cycles.map((pc) => ({ ...pc, plainResiduals: true, vSigmaV: Math.max(pc.vSigmaV, pc.stepV / Math.sqrt(12) / sigmaS) }));
-    const lm2 = levenbergMarquardtFit(residualsOf(finalCycles), lm.u, lmOpts);
+    const lm2 = levenbergMarquardtFit(residualsOf(finalCycles), lm.u, { ...lmOpts, ...withJac(finalCycles) });
     lm = { ...lm2, starts: lm.starts, bestStart: lm.bestStart, totalEvaluations: lm.totalEvaluations + lm2.evaluations };
   }
   const values = space.fromU(lm.u);
-  const { evals, ninits } = evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
+  const { evals, ninits } = seen.get(seenKey(finalCycles, lm.u)) ?? evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
   const unc = jacobianUncertainty(lm.jacobian, lm.cost, lm.u.length);
   const dpdu = space.dpdu(lm.u);
   const seP = Float64Array.from(unc.seU, (s, k) => s * dpdu[k]);
   return { layout, values, u: lm.u, evals, ninits, lm, unc, seU: unc.seU, seP };
+}
+
+/** Free entries the model's forward sensitivities cover (`Ninit` through the initial state only). */
+function sensDirection(name: FitParamName): TangentParam | 'Ninit' | null {
+  if (name === 'Ninit') return 'Ninit';
+  return (TANGENT_PARAMS as readonly string[]).includes(name) ? (name as TangentParam) : null;
+}
+
+/** Whether the group's Jacobian can come from the model's sensitivities (else finite differences). */
+export function sensitivitiesApply(layout: GroupLayout, settings: FitSettings): boolean {
+  return settings.jacobian !== 'fd' && !settings.carryGeometry && !settings.objective.adaptiveLevels
+    && layout.entries.length > 0 && layout.entries.every((e) => sensDirection(e.name) !== null);
+}
+
+/**
+ * Residuals and their Jacobian in u (rows per residual, columns per entry) from the forward
+ * sensitivities of each cycle's simulation. Cycle j is differentiated by its own free parameters and
+ * by its initial state N0; N0 depends on the entries through the previous cycle's end state (carried,
+ * clamped into the bounds), a fitted Ninit, or the bound it starts at, and that chain is applied here.
+ * The values are those of `evaluateGroup` (the sensitivities do not change the simulation).
+ */
+export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, u: Float64Array, settings: FitSettings, carriedIn: number | null): { residuals: Float64Array; jacobian: Float64Array[]; evals: CycleEvaluation[]; ninits: number[] } {
+  const values = layout.space.fromU(u);
+  const dpdu = layout.space.dpdu(u);
+  const nE = layout.entries.length;
+  const o = groupObjective(layout, settings.objective, values);
+  const ninitPerCycle = layout.perCycle.includes('Ninit');
+  const rows: Float64Array[] = [];
+  const res: number[] = [];
+  const evals: CycleEvaluation[] = [];
+  const ninits: number[] = [];
+  let carried: number | null = carriedIn;
+  let dCarried = new Float64Array(nE); // d carried N / d entry
+  const entryOf = (name: string, j: number): number => layout.entries.findIndex((e) => e.name === name && (e.cycle === -1 || e.cycle === j));
+  cycles.forEach((pc, j) => {
+    const p = cycleParams(layout, base, values, j);
+    const ninit0 = layout.shared.includes('Ninit') ? p.Ninit : null;
+    const n0 = ninitPerCycle ? p.Ninit : initialState(pc, p, carried, ninit0, settings.clampCarried);
+    // dN0 / d entry
+    const dN0 = new Float64Array(nE);
+    const unit = (name: string): void => { const e = entryOf(name, j); if (e >= 0) dN0[e] = 1; };
+    if (ninitPerCycle || (carried === null && ninit0 !== null)) unit('Ninit');
+    else if (carried !== null) {
+      if (settings.clampCarried && carried > p.Ndiscmax) unit('Ndiscmax');
+      else if (settings.clampCarried && carried < p.Ndiscmin) unit('Ndiscmin');
+      else dN0.set(dCarried);
+    } else unit(pc.setFirst ? 'Ndiscmin' : 'Ndiscmax');
+    // the cycle's directions: its free model parameters and N0
+    const dirs: TangentParam[] = [];
+    const col = new Int32Array(nE).fill(-1);
+    layout.entries.forEach((e, k) => {
+      if (e.cycle !== -1 && e.cycle !== j) return;
+      const dname = sensDirection(e.name);
+      if (dname && dname !== 'Ninit') { col[k] = dirs.length; dirs.push(dname); }
+    });
+    const qN0 = dirs.length;
+    dirs.push('ninit');
+    const sN0 = new Float64Array(dirs.length);
+    sN0[qN0] = 1;
+    const ev = evaluateCycle(pc, p, n0, o, null, { dirs, sN0 });
+    evals.push(ev);
+    ninits.push(n0);
+    const d = dirs.length, jac = ev.jacobian as Float64Array;
+    for (let i = 0; i < ev.residuals.length; i++) {
+      const row = new Float64Array(nE);
+      const gN0 = jac[i * d + qN0];
+      for (let k = 0; k < nE; k++) {
+        const v = (col[k] >= 0 ? jac[i * d + col[k]] : 0) + gN0 * dN0[k];
+        row[k] = Number.isFinite(v) ? v * dpdu[k] : 0;
+      }
+      rows.push(row);
+      res.push(ev.residuals[i]);
+    }
+    const end = ev.endDN as Float64Array;
+    const next = new Float64Array(nE);
+    for (let k = 0; k < nE; k++) next[k] = (col[k] >= 0 ? end[col[k]] : 0) + end[qN0] * dN0[k];
+    dCarried = next;
+    carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
+  });
+  return { residuals: Float64Array.from(res), jacobian: rows, evals, ninits };
 }
 
 /** Jacobian of the group residuals at given values (for sensitivity analysis). */

@@ -44,6 +44,14 @@ export interface LmOptions {
    */
   jacobianUpdate?: 'broyden' | 'fd';
   refreshEvery?: number;
+  /**
+   * Residuals together with their exact Jacobian (rows per residual), e.g. from the model's forward
+   * sensitivities. When given, it replaces both the residual function (the values must be the
+   * same) and the finite differences: every evaluation brings its Jacobian, which reaches the
+   * library through its `jacobianFunction`, so an LM iteration costs one evaluation. Each such
+   * evaluation counts once against `maxEvaluations`.
+   */
+  residualsWithJacobian?: (u: Float64Array) => { residuals: Float64Array; jacobian: Float64Array[] };
 }
 
 export type StopReason = 'relative' | 'xtol' | 'stalled' | 'max_evaluations' | 'errors' | 'zero_cost';
@@ -62,9 +70,13 @@ export interface LmResult {
   jacobian: Float64Array[];
 }
 
-/** Memoised, NaN-safe residual evaluator shared by the driver and the Jacobian. */
-export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32) {
+/**
+ * Memoised, NaN-safe residual evaluator shared by the driver and the Jacobian. With `withJac` each
+ * evaluation also yields the Jacobian (`jacobianAt`; a NaN residual gets a zero row).
+ */
+export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32, withJac?: LmOptions['residualsWithJacobian']) {
   const cache = new Map<string, Float64Array>();
+  const jacs = new Map<string, Float64Array[]>();
   let evaluations = 0;
   const key = (u: ArrayLike<number>): string => Array.prototype.join.call(u, ',');
   const evaluate = (u: ArrayLike<number>): Float64Array => {
@@ -72,13 +84,24 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32)
     const hit = cache.get(k);
     if (hit) return hit;
     evaluations++;
-    const r = Float64Array.from(fn(Float64Array.from(u)));
+    let r: Float64Array;
+    if (withJac) {
+      const rj = withJac(Float64Array.from(u));
+      r = Float64Array.from(rj.residuals);
+      for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) rj.jacobian[i].fill(0);
+      jacs.set(k, rj.jacobian);
+    } else r = Float64Array.from(fn(Float64Array.from(u)));
     for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) r[i] = nanPenalty;
     cache.set(k, r);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    if (cache.size > cacheSize) { const old = cache.keys().next().value as string; cache.delete(old); jacs.delete(old); }
     return r;
   };
-  return { evaluate, get evaluations() { return evaluations; } };
+  /** The Jacobian at u (with `withJac`; evaluates u when not cached). */
+  const jacobianAt = (u: ArrayLike<number>): Float64Array[] => {
+    evaluate(u);
+    return jacs.get(key(u)) as Float64Array[];
+  };
+  return { evaluate, jacobianAt, get evaluations() { return evaluations; } };
 }
 
 export function sumSq(r: ArrayLike<number>): number {
@@ -116,7 +139,8 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   const xTol = opts.xTol ?? 1e-5;
   const maxErrors = opts.maxErrors ?? 4;
   const step = typeof opts.gradientStep === 'object' ? opts.gradientStep : new Float64Array(n).fill(opts.gradientStep ?? 1e-3);
-  const ev = createEvaluator(fn, opts.nanPenalty ?? 10, Math.max(32, 2 * n + 8));
+  const analytic = opts.residualsWithJacobian !== undefined;
+  const ev = createEvaluator(fn, opts.nanPenalty ?? 10, Math.max(32, 2 * n + 8), opts.residualsWithJacobian);
   let u: Float64Array = Float64Array.from(u0, (x, i) => Math.min(opts.uMax[i], Math.max(opts.uMin[i], x)));
   // Keep the finite-difference points inside the box: step backwards at the upper bound.
   const stepAt = (x: Float64Array): Float64Array => Float64Array.from(step, (s, i) => (x[i] + s > opts.uMax[i] ? -s : s));
@@ -124,12 +148,13 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   let cost = sumSq(r);
   const m = r.length;
   const errors: string[] = [];
-  const broyden = (opts.jacobianUpdate ?? 'fd') === 'broyden';
+  const broyden = !analytic && (opts.jacobianUpdate ?? 'fd') === 'broyden';
   const refreshEvery = opts.refreshEvery ?? 5;
-  let J = forwardJacobian(ev.evaluate, u, stepAt(u));
+  const jacobianAt = (x: Float64Array): Float64Array[] => (analytic ? ev.jacobianAt(x) : forwardJacobian(ev.evaluate, x, stepAt(x)));
+  let J = jacobianAt(u);
   let fresh = true;
   let sinceRefresh = 0;
-  const refresh = () => { J = forwardJacobian(ev.evaluate, u, stepAt(u)); fresh = true; sinceRefresh = 0; };
+  const refresh = () => { J = jacobianAt(u); fresh = true; sinceRefresh = 0; };
   let lambdaScale = 1;
   {
     let maxDiag = 0;
@@ -158,7 +183,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   };
   while (true) {
     if (cost === 0) { stopReason = 'zero_cost'; break; }
-    if (ev.evaluations + (broyden ? 1 : n + 1) > maxEvaluations) { stopReason = 'max_evaluations'; break; }
+    if (ev.evaluations + (broyden || analytic ? 1 : n + 1) > maxEvaluations) { stopReason = 'max_evaluations'; break; }
     if (lambda > 1e10 * lambdaScale) {
       if (mayStop()) { stopReason = 'stalled'; break; }
       lambda = 1e-3 * lambdaScale;
@@ -175,7 +200,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
           initialValues: Array.from(u), damping: lambda, maxIterations: 1, errorTolerance: 0,
           gradientDifference: Array.from(h), minValues: Array.from(opts.uMin), maxValues: Array.from(opts.uMax),
           // model = −r, so the model's partials are −J
-          ...(broyden ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
+          ...(broyden || analytic ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
         },
       );
       // The library returns its best point: the trial point if the step lowered the error, else
@@ -211,8 +236,9 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
         }
         sinceRefresh++;
       }
-      fresh = false;
+      fresh = analytic;
       u = trial; r = rt; cost = ct;
+      if (analytic) J = ev.jacobianAt(u);
       rejects = 0;
       lambda = Math.max(lambda / 3, 1e-12 * lambdaScale);
       if (broyden && sinceRefresh >= refreshEvery) refresh();
@@ -232,6 +258,6 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     }
   }
   const converged = stopReason === 'relative' || stopReason === 'xtol' || stopReason === 'stalled' || stopReason === 'zero_cost';
-  const jacobian = fresh ? J : forwardJacobian(ev.evaluate, u, stepAt(u));
+  const jacobian = fresh ? J : jacobianAt(u);
   return { u, residuals: r, cost, evaluations: ev.evaluations, iterations, converged, stopReason, errors, jacobian };
 }

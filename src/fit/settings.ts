@@ -56,6 +56,9 @@ export interface FitSettings {
   /** Second LM phase with the switching-voltage residuals weighted by their quantisation error. */
   statWeights: boolean;
   seed: number;
+  /** Jacobian of the LM: 'sensitivities' (default; the model's forward sensitivities where the free
+   *  parameters allow, else finite differences) or 'fd' (forward differences throughout). */
+  jacobian?: 'sensitivities' | 'fd';
 }
 
 export interface FitOptions extends Partial<Omit<FitSettings, 'objective' | 'fixed'>> {
@@ -115,6 +118,7 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     clampCarried: o.clampCarried ?? true,
     carryGeometry: o.carryGeometry ?? false,
     seed: o.seed ?? 1,
+    ...(o.jacobian ? { jacobian: o.jacobian } : {}),
   };
   if (!['hierarchical', 'campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (hierarchical, campaign, joint, independent).`, { code: 'bad_arguments' });
   for (const [k, v] of Object.entries({ deviceCycles: s.deviceCycles, starts: s.starts, maxEvaluations: s.maxEvaluations })) {

@@ -9,11 +9,18 @@
 import type { Driver } from './circuit.js';
 import { fromY, logistic, toY } from './transform.js';
 import type { VarState } from './variability.js';
+import type { Tangent } from './tangent.js';
 
 // local aliases: hot paths read module-local bindings (cheaper than import bindings under some loaders)
 const fromY_ = fromY;
 const logistic_ = logistic;
 const toY_ = toY;
+
+// stage matrices (row-major, 4 × 4) and weights for the sensitivities (tangent.ts)
+const HEUN_A = Float64Array.from([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+const HEUN_B = Float64Array.from([0.5, 0.5]);
+const RK23_A = Float64Array.from([0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0.75, 0, 0, 0, 0, 0, 0]);
+const RK23_B = Float64Array.from([2 / 9, 1 / 3, 4 / 9]);
 
 export interface StepControl {
   /** Max |Δ ln N| per accepted step. */
@@ -47,6 +54,10 @@ export class Integrator {
   private fsalN = NaN;
   private fsalV = NaN;
   private fsalK = NaN;
+  /** Forward sensitivities (tangent.ts), or null: hooks only, the integration is the same. */
+  tan: Tangent | null = null;
+  private readonly ys = new Float64Array(5);
+  private readonly ns = new Float64Array(5);
 
   constructor(d: Driver, vs: VarState, nInit: number, ctl: StepControl) {
     this.d = d;
@@ -56,7 +67,7 @@ export class Integrator {
   }
 
   /** Solve at (t, N) with var geometry; returns dy/dt. */
-  private rhs(t: number, nDisc: number): number {
+  private rhs(t: number, nDisc: number, slot = 0): number {
     this.rhsEvals++;
     const cell = this.d.cell;
     const vs = this.vs;
@@ -67,9 +78,15 @@ export class Integrator {
     cell.setN(nDisc);
     const v = this.va + this.slope * (t - this.ta);
     this.d.solve(v);
+    const tan = this.tan;
     if (!this.d.ok) return NaN;
-    if (cell.i === 0) return 0;
-    return (-10 * cell.rawRate()) / nDisc;
+    if (cell.i === 0) {
+      if (tan !== null) tan.zero(slot);
+      return 0;
+    }
+    const f = (-10 * cell.rawRate()) / nDisc;
+    if (tan !== null) tan.capture(cell, f, slot);
+    return f;
   }
 
   /** Evaluates the operating point at (t, N) without integrating (frozen state or V = 0). */
@@ -130,18 +147,26 @@ export class Integrator {
       let nNew: number;
       let k4: number;
       let errY: number;
+      let lastSlot = 0;
       const tn = last ? tb : t + h;
       if (ctl.scheme === 'rk23') {
-        const k2 = this.rhs(t + 0.5 * h, fromY_(y + 0.5 * h * k1, setPol, nMin, nMax));
-        const k3 = this.rhs(t + 0.75 * h, fromY_(y + 0.75 * h * k2, setPol, nMin, nMax));
+        const y2 = y + 0.5 * h * k1;
+        const n2 = fromY_(y2, setPol, nMin, nMax);
+        const k2 = this.rhs(t + 0.5 * h, n2, 1);
+        const y3 = y + 0.75 * h * k2;
+        const n3 = fromY_(y3, setPol, nMin, nMax);
+        const k3 = this.rhs(t + 0.75 * h, n3, 2);
         yn = y + h * ((2 / 9) * k1 + (1 / 3) * k2 + (4 / 9) * k3);
         nNew = fromY_(yn, setPol, nMin, nMax);
-        k4 = this.rhs(tn, nNew);
+        k4 = this.rhs(tn, nNew, 3);
+        lastSlot = 3;
+        if (this.tan !== null) { this.ys[1] = y2; this.ns[1] = n2; this.ys[2] = y3; this.ns[2] = n3; }
         errY = h * ((-5 / 72) * k1 + (1 / 12) * k2 + (1 / 9) * k3 - (1 / 8) * k4);
       } else {
         const y1 = y + h * k1;
         const n1 = fromY_(y1, setPol, nMin, nMax);
-        const k2 = this.rhs(tn, n1);
+        const k2 = this.rhs(tn, n1, 1);
+        if (this.tan !== null) { this.ys[1] = y1; this.ns[1] = n1; }
         yn = y + 0.5 * h * (k1 + k2);
         errY = 0.5 * h * (k2 - k1);
         nNew = fromY_(yn, setPol, nMin, nMax);
@@ -149,8 +174,8 @@ export class Integrator {
         // The end-point evaluation is needed only for an accepted step, and not even then when
         // the predictor's N equals the corrected N to 1e-9 (operating point the same to ~1e-9).
         if (errEst > ctl.relTol) k4 = 0;
-        else if (Math.abs(nNew - n1) <= 1e-9 * nNew) k4 = k2;
-        else k4 = this.rhs(tn, nNew);
+        else if (Math.abs(nNew - n1) <= 1e-9 * nNew) { k4 = k2; lastSlot = 1; }
+        else { k4 = this.rhs(tn, nNew, 2); lastSlot = 2; }
       }
       const sigN = Math.max(sig, logistic_(yn));
       const err = (Math.abs(errY) * sigN) / 10;
@@ -174,6 +199,14 @@ export class Integrator {
         continue;
       }
       this.steps++;
+      const tan = this.tan;
+      if (tan !== null) {
+        const rk = ctl.scheme === 'rk23';
+        const stages = rk ? 3 : 2;
+        this.ys[0] = y; this.ns[0] = this.nDisc; this.ys[stages] = yn; this.ns[stages] = nNew;
+        tan.step(stages, this.ys, this.ns, rk ? RK23_A : HEUN_A, rk ? RK23_B : HEUN_B, h, setPol, nMin, nMax);
+        tan.keep(lastSlot);
+      }
       t = tn;
       y = yn;
       this.nDisc = nNew;

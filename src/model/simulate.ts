@@ -9,6 +9,8 @@ import { V_ZERO_BAND } from './constants.js';
 import { Integrator } from './integrator.js';
 import type { JartParams } from './params.js';
 import { VarState, type CycleSampler } from './variability.js';
+import type { Tangent } from './tangent.js';
+import { JartcalError } from '../util/errors.js';
 import { validateWaveform, type Waveform } from './waveform.js';
 
 export interface SimOptions {
@@ -29,6 +31,11 @@ export interface SimOptions {
   scheme?: 'heun' | 'rk23';
   /** Budget of right-hand-side evaluations (default 5e6); beyond it the rest of the output is NaN. */
   maxEvals?: number;
+  /**
+   * Forward sensitivities (tangent.ts): filled per output point alongside the simulation (its
+   * numbers are the same with or without). Not with a cycle sampler.
+   */
+  tangent?: Tangent;
 }
 
 export interface SimResult {
@@ -75,7 +82,14 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     scheme: opts.scheme ?? DEFAULT_SIM.scheme,
   });
   const sampler = opts.sampler;
+  const tan = opts.tangent ?? null;
+  if (tan) {
+    if (sampler) throw new JartcalError('simulate: sensitivities are not available with a cycle sampler', { code: 'bad_arguments' });
+    integ.tan = tan;
+    tan.allocate(n);
+  }
   const record = (k: number): void => {
+    if (tan) tan.record(k);
     res.iA[k] = d.iA;
     res.vCellV[k] = d.vCellV;
     res.tempK[k] = d.tempK;
