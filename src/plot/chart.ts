@@ -145,12 +145,14 @@ export function lineChart(spec: ChartSpec): string {
       ys.push(yValue(spec, s.y[i]));
     }
   }
-  // A legend entry only for a series with something to draw (a finite point, positive on a log axis).
+  // A legend entry only for a series with something to draw: a finite point (positive on a log axis)
+  // inside the axis ranges (points clipped away by a given range do not count).
+  const inRange = (v: number, r: [number, number] | undefined): boolean => !r || (v >= Math.min(r[0], r[1]) && v <= Math.max(r[0], r[1]));
   const drawable = (s: Series): boolean => {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i];
       const y = yValue(spec, s.y[i]);
-      if (Number.isFinite(x) && Number.isFinite(y) && (!spec.xLog || x > 0) && (!spec.yLog || y > 0)) return true;
+      if (Number.isFinite(x) && Number.isFinite(y) && (!spec.xLog || x > 0) && (!spec.yLog || y > 0) && inRange(x, spec.xRange) && inRange(y, spec.yRange)) return true;
     }
     return false;
   };

@@ -216,7 +216,7 @@ h2{border-bottom:2px solid #ddd;padding-bottom:2px;margin-top:1.6em}h2.details{m
 nav{font-size:14px;margin:0.5em 0 1em}.meta{color:#444;font-size:13px}
 table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;font-size:13px;text-align:right}
 td:first-child,th:first-child{text-align:left}tr.off td{background:#fff3e0}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(310px,1fr));gap:12px}.card{border:1px solid #ccc;border-radius:6px;padding:8px 14px;background:#fafafa}.card figure{margin:4px 0}.card img{max-width:100%}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px;align-items:start}.card{border:1px solid #ccc;border-radius:6px;padding:8px 14px;background:#fafafa}.card figure{margin:4px 0}.card img{max-width:100%}
 .card h3{margin:0.2em 0}.card ul{padding-left:1.2em;margin:0.3em 0;font-size:14px}.big{font-size:24px;font-weight:bold;margin:0.2em 0}
 figure{display:inline-block;margin:6px}figcaption{font-size:12px;color:#555}.row,.grid{display:flex;flex-wrap:wrap}
 .flags{color:#b00}.note{color:#a60}code{background:#f4f4f4;padding:1px 3px}`;

@@ -58,6 +58,6 @@ export function crossbarCard(cb: CrossbarView | null, fig: Fig, note?: string): 
   const std = cb.accuracyStd !== null && reps > 1 ? ` ± ${cb.accuracyStd.toFixed(2)}` : '';
   return `<div class="card"><h3>Crossbar accuracy</h3><p class="big" id="crossbar-accuracy">${cb.finalAccuracy.toFixed(2)} %${std}</p>`
     + `<p>Final MNIST test accuracy of <code>${esc(cb.name)}</code>: ${esc(what)}.${pulses} Results: <code>${esc(cb.path)}</code>.</p>`
-    + fig('crossbar_accuracy', `${cb.name}: test accuracy`, accuracyChart({ title: `${cb.name}: MNIST test accuracy`, perEpoch: cb.accuracyPerEpoch, repeats: cb.repeats, width: 340, height: 240 }))
+    + fig('crossbar_accuracy', `${cb.name}: test accuracy`, accuracyChart({ title: 'MNIST test accuracy', perEpoch: cb.accuracyPerEpoch, repeats: cb.repeats, width: 340, height: 240 }))
     + '</div>';
 }

@@ -81,6 +81,11 @@ test('plots: the legend sits above the plot area and lists only series with poin
   const empty = lineChart({ xLabel: 'V', yLabel: '|I|', yLog: true, series: [{ name: 'real', x: [1, 2], y: [1e-6, 1e-5] }, { name: 'ghost', x: [1, 2], y: [0, NaN] }] });
   assert.match(empty, />real</);
   assert.doesNotMatch(empty, />ghost</);
+  // Points outside a given range are clipped away: no entry either (the 0 V, 0 A end points of a sweep below the |I| range).
+  const clipped = lineChart({ xLabel: 'V', yLabel: '|I|', yLog: true, yRange: [1e-9, 1e-3], series: [{ name: 'real', x: [1, 2], y: [1e-6, 1e-5] }, { name: 'measured (other)', x: [0, 0], y: [1e-12, 1e-12] }] });
+  assert.doesNotMatch(clipped, /measured \(other\)/);
+  const withZeros = { ...d, branch: d.branch.map((b, i) => (i === 0 ? -1 : b)), iA: d.iA.map((x, i) => (i === 0 ? 0 : x)), vV: d.vV.map((x, i) => (i === 0 ? 0 : x)) };
+  assert.doesNotMatch(ivOverlay(withZeros, fit, null), /measured \(other\)/, 'an unlabelled (0 V, 0 A) point below the axis is not in the legend');
 });
 
 test('plots: a zero-spread population is a marker at its value, not a flat density at zero', () => {
