@@ -11,7 +11,7 @@ import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu
 import { readCheckpoint, readInferenceCheckpoint, readJsonFile, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
-import { lineChart } from '../plot/index.js';
+import { accuracyChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
 import { applyPopulation } from '../io/populationVar.js';
 import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
@@ -197,10 +197,9 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
   const rows: (number | string)[][] = [];
   repeats.forEach((recs, r) => recs.forEach((x) => rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.cpuSeconds ?? '', x.pulsesApplied, x.coincidences])));
   writeCsv(join(out, 'accuracy.csv'), ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'cpu_seconds', 'pulses_applied', 'coincidences'], rows);
-  const ep = sum.accuracyPerEpoch.map((_, i) => i + 1);
-  writePlot(join(out, 'accuracy.svg'), lineChart({
-    title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`, xLabel: 'epoch', yLabel: 'test accuracy (%)',
-    series: [{ name: 'mean', x: ep, y: sum.accuracyPerEpoch, kind: 'line' }, ...repeats.map((recs, r) => ({ name: `repeat ${r + 1}`, x: recs.map((x) => x.epoch), y: recs.map((x) => x.testAccuracy), kind: 'points' as const }))],
+  writePlot(join(out, 'accuracy.svg'), accuracyChart({
+    title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`, perEpoch: sum.accuracyPerEpoch,
+    repeats: repeats.map((recs) => recs.map((x) => ({ epoch: x.epoch, accuracy: x.testAccuracy }))),
   }));
   process.stdout.write(`${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`);
   if (swing && sum.finalAccuracy < 50) {

@@ -47,9 +47,9 @@ export const command: Command = {
     const fitsPath = positionals[0];
     const worst = values.worst === undefined ? 10 : Number(values.worst);
     if (!Number.isInteger(worst) || worst < 0) throw new JartcalError(`inspect: --worst expects a whole number ≥ 0, got "${values.worst}".`, { code: 'bad_arguments' });
-    const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
     const interactive = !values.json && !values.summary && !process.env.CI && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
     if (!interactive) {
+      const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
       // A reader that stops early (`| head`) is not an error.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       const s = summarizeFits(inputs.fits, fitsPath, worst);
@@ -67,13 +67,20 @@ export const command: Command = {
       }
       return 0;
     }
-    const backend = await loadBackend();
+    process.stdout.write(`jartcal inspect: starting (${fitsPath})…\n`);
     const { runInspector } = await import('../tui/run.js');
-    await runInspector({
-      fits: inputs.fits, fitsPath, dataset: inputs.dataset, population: inputs.population,
-      paramTable: backend.paramTable, model: backend.model, refitter: backend.refitter,
-      save: (f) => saveFits(fitsPath, f), notes: [...inputs.notes, ...backend.notes],
-    });
+    // The start-up screen names each step while the files and the model load.
+    await runInspector({ fitsPath, load: async (step) => {
+      step(`reading ${fitsPath}, its dataset and population`);
+      const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
+      step('loading the model and the refit worker');
+      const backend = await loadBackend();
+      return {
+        fits: inputs.fits, fitsPath, dataset: inputs.dataset, population: inputs.population,
+        paramTable: backend.paramTable, model: backend.model, refitter: backend.refitter,
+        save: (f) => saveFits(fitsPath, f), notes: [...inputs.notes, ...backend.notes],
+      };
+    } });
     return 0;
   },
 };

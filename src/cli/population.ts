@@ -1,4 +1,5 @@
 /** `jartcal population fits.json [more.json] --out population.json`: d2d/c2c decomposition of per-cycle fits. */
+import { displayUnit, formatNumber, formatParam } from '../model/display.js';
 import type { Command } from './command.js';
 import { numberFlag, parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
@@ -88,8 +89,11 @@ export const command: Command = {
     }
     writePopulationFile(values.out, pop);
     if (values.refine) clearRefineCheckpoint(values.out);
+    // Parameters in their display units (src/model/display.ts); absolute spreads in the same unit as the centre.
+    const spreadOf = (n: string, sp: { spread: number; spreadKind: string }): string => (sp.spreadKind === 'absolute' ? `${formatParam(n, sp.spread, 3)} (abs)` : `${formatNumber(sp.spread, 3)} (${sp.spreadKind})`);
+    process.stderr.write(`  ${'parameter'.padEnd(14)} ${'unit'.padEnd(9)} ${'family'.padEnd(14)} ${'center'.padStart(9)}  d2d spread     c2c spread\n`);
     for (const [n, p] of Object.entries(pop.parameters)) {
-      process.stderr.write(`  ${n.padEnd(14)} ${p.family.padEnd(14)} center ${p.d2d.center.toPrecision(4)}  d2d ${p.d2d.spread.toPrecision(3)} (${p.d2d.spreadKind})  c2c ${p.c2c.spread.toPrecision(3)}\n`);
+      process.stderr.write(`  ${n.padEnd(14)} ${(displayUnit(n).unit || '-').padEnd(9)} ${p.family.padEnd(14)} ${formatParam(n, p.d2d.center).padStart(9)}  ${spreadOf(n, p.d2d).padEnd(14)} ${spreadOf(n, p.c2c)}\n`);
       const ex = p.diagnostics?.excluded;
       if (ex) {
         const sel = ex.selection?.map((q) => `${q.param} ${q.meanZ >= 0 ? '+' : ''}${q.meanZ.toFixed(2)} sd`).join(', ');
@@ -98,7 +102,7 @@ export const command: Command = {
       }
     }
     const rs = pop.circuit?.seriesOhm;
-    if (rs) process.stderr.write(`  ${'seriesOhm'.padEnd(14)} ${'lognormal'.padEnd(14)} center ${rs.center.toPrecision(4)}  d2d ${rs.spread.toPrecision(3)} (ln)  — the fits' external series resistance (measurement circuit), ${rs.n} devices\n`);
+    if (rs) process.stderr.write(`  ${'seriesOhm'.padEnd(14)} ${'Ω'.padEnd(9)} ${'lognormal'.padEnd(14)} ${formatNumber(rs.center).padStart(9)}  ${`${formatNumber(rs.spread, 3)} (ln)`.padEnd(14)}  — the fits' external series resistance (measurement circuit), ${rs.n} devices\n`);
     process.stderr.write(`wrote ${values.out}\n`);
     return 0;
   },

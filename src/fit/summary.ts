@@ -1,4 +1,5 @@
 /** Summary of a fit run: numbers for fits.json and a plain-text table for the terminal. */
+import { displayUnit, formatNumber, formatParam } from '../model/display.js';
 import type { CycleFit, FitsFile } from './types.js';
 import { isCircuitParam } from './settings.js';
 
@@ -12,10 +13,10 @@ const fmtV = (x: number | null) => (x === null ? '   -   ' : (x >= 0 ? '+' : '')
 
 export function formatFitTable(f: FitsFile): string {
   const names = f.settings.fitParams;
-  const head = ['device', 'cycle', 'rms[dec]', 'dVset', 'dVreset', ...names, 'flags'];
+  const head = ['device', 'cycle', 'rms[dec]', 'dVset', 'dVreset', ...names.map((n) => (isCircuitParam(n) ? `${n}[Ω]` : displayUnit(n).unit ? `${n}[${displayUnit(n).unit}]` : n)), 'flags'];
   const rows = f.cycles.map((c) => [
     c.device, String(c.cycle), c.rmsLog10.toFixed(3), fmtV(c.metrics.dVSetV), fmtV(c.metrics.dVResetV),
-    ...names.map((n) => (isCircuitParam(n) ? c.circuit?.[n] : c.params[n])?.toPrecision(4) ?? '-'),
+    ...names.map((n) => { const v = isCircuitParam(n) ? c.circuit?.[n] : c.params[n]; return v === undefined ? '-' : isCircuitParam(n) ? formatNumber(v) : formatParam(n, v); }),
     c.flags.map((x) => x.code + (x.param ? `:${x.param}${x.bound ? '@' + x.bound : ''}` : '')).join(',') || '-',
   ]);
   const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));

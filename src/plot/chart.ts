@@ -43,6 +43,37 @@ export interface ChartSpec {
 }
 
 const M = { left: 72, right: 16, top: 34, bottom: 48 };
+const LEGEND_ROW = 16;
+
+export interface LegendItem { name: string; color: string }
+
+/** Legend rows laid out left to right across the width of the plot area (item width estimated from its text). */
+export function legendLayout(items: LegendItem[], x0: number, x1: number): { rows: number; at: { x: number; row: number; it: LegendItem }[] } {
+  const at: { x: number; row: number; it: LegendItem }[] = [];
+  let x = x0;
+  let row = 0;
+  for (const it of items.filter((i) => i.name)) {
+    const w = 22 + 6.6 * it.name.length + 14;
+    if (x > x0 && x + w > x1) { row++; x = x0; }
+    at.push({ x, row, it });
+    x += w;
+  }
+  return { rows: at.length ? row + 1 : 0, at };
+}
+
+/** Top margin: the title, then the legend rows, above the plot area (the legend never covers data). */
+export function topMargin(items: LegendItem[], w: number): number {
+  const rows = legendLayout(items, M.left, w - M.right).rows;
+  return M.top + (rows ? rows * LEGEND_ROW + 2 : 0);
+}
+
+export function drawLegend(parts: string[], items: LegendItem[], w: number): void {
+  for (const { x, row, it } of legendLayout(items, M.left, w - M.right).at) {
+    const y = M.top - 4 + row * LEGEND_ROW + 8;
+    parts.push(`<rect x="${x.toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${it.color}"/>`);
+    parts.push(`<text x="${(x + 14).toFixed(1)}" y="${y + 1}" font-size="11" fill="#111">${esc(it.name)}</text>`);
+  }
+}
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -58,23 +89,26 @@ interface Frame {
   parts: string[];
   w: number;
   h: number;
+  /** Top of the plot area (below the title and the legend). */
+  top: number;
 }
 
-function frame(spec: ChartSpec, xs: number[], ys: number[]): Frame {
+function frame(spec: ChartSpec, xs: number[], ys: number[], items: LegendItem[] = []): Frame {
   const w = spec.width ?? 640;
   const h = spec.height ?? 400;
+  const top = topMargin(items, w);
   const [x0, x1] = spec.xRange ?? extent(xs, !!spec.xLog);
   const [y0, y1] = spec.yRange ?? extent(ys, !!spec.yLog);
   const sx = spec.xLog ? logScale(x0, x1, M.left, w - M.right) : linearScale(x0, x1, M.left, w - M.right);
-  const sy = spec.yLog ? logScale(y0, y1, h - M.bottom, M.top) : linearScale(y0, y1, h - M.bottom, M.top);
+  const sy = spec.yLog ? logScale(y0, y1, h - M.bottom, top) : linearScale(y0, y1, h - M.bottom, top);
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${w}" height="${h}" fill="#ffffff"/>`);
   const pw = w - M.left - M.right;
-  const ph = h - M.top - M.bottom;
-  parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333" stroke-width="1"/>`);
+  const ph = h - top - M.bottom;
+  parts.push(`<rect x="${M.left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#333" stroke-width="1"/>`);
   for (const t of sx.ticks) {
     const px = sx.map(t.value).toFixed(1);
-    parts.push(`<line x1="${px}" y1="${M.top}" x2="${px}" y2="${h - M.bottom}" stroke="#e5e5e5"/>`);
+    parts.push(`<line x1="${px}" y1="${top}" x2="${px}" y2="${h - M.bottom}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${px}" y="${h - M.bottom + 16}" font-size="11" text-anchor="middle" fill="#333">${esc(t.label)}</text>`);
   }
   for (const t of sy.ticks) {
@@ -83,9 +117,10 @@ function frame(spec: ChartSpec, xs: number[], ys: number[]): Frame {
     parts.push(`<text x="${M.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#333">${esc(t.label)}</text>`);
   }
   parts.push(`<text x="${M.left + pw / 2}" y="${h - 10}" font-size="13" text-anchor="middle" fill="#111">${esc(spec.xLabel)}</text>`);
-  parts.push(`<text x="16" y="${M.top + ph / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${M.top + ph / 2})">${esc(spec.yLabel)}</text>`);
+  parts.push(`<text x="16" y="${top + ph / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + ph / 2})">${esc(spec.yLabel)}</text>`);
   if (spec.title) parts.push(`<text x="${M.left}" y="20" font-size="14" font-weight="bold" fill="#111">${esc(spec.title)}</text>`);
-  return { sx, sy, parts, w, h };
+  drawLegend(parts, items, w);
+  return { sx, sy, parts, w, h, top };
 }
 
 function inDomain(s: Scale, v: number): boolean {
@@ -97,7 +132,7 @@ function wrap(f: Frame): string {
 }
 
 function clip(f: Frame): string {
-  return `<clipPath id="plotarea"><rect x="${M.left}" y="${M.top}" width="${f.w - M.left - M.right}" height="${f.h - M.top - M.bottom}"/></clipPath>`;
+  return `<clipPath id="plotarea"><rect x="${M.left}" y="${f.top}" width="${f.w - M.left - M.right}" height="${f.h - f.top - M.bottom}"/></clipPath>`;
 }
 
 /** Lines and/or point series on shared axes. */
@@ -110,7 +145,19 @@ export function lineChart(spec: ChartSpec): string {
       ys.push(yValue(spec, s.y[i]));
     }
   }
-  const f = frame(spec, xs, ys);
+  // A legend entry only for a series with something to draw: a finite point (positive on a log axis)
+  // inside the axis ranges (points clipped away by a given range do not count).
+  const inRange = (v: number, r: [number, number] | undefined): boolean => !r || (v >= Math.min(r[0], r[1]) && v <= Math.max(r[0], r[1]));
+  const drawable = (s: Series): boolean => {
+    for (let i = 0; i < s.x.length; i++) {
+      const x = s.x[i];
+      const y = yValue(spec, s.y[i]);
+      if (Number.isFinite(x) && Number.isFinite(y) && (!spec.xLog || x > 0) && (!spec.yLog || y > 0) && inRange(x, spec.xRange) && inRange(y, spec.yRange)) return true;
+    }
+    return false;
+  };
+  const items = spec.series.map((s, k) => ({ s, k })).filter(({ s }) => drawable(s)).map(({ s, k }) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length] }));
+  const f = frame(spec, xs, ys, items);
   f.parts.push(clip(f));
   f.parts.push('<g clip-path="url(#plotarea)">');
   spec.series.forEach((s, k) => {
@@ -142,8 +189,8 @@ export function lineChart(spec: ChartSpec): string {
     const c = m.color ?? '#555';
     if (m.x !== undefined && inDomain(f.sx, m.x)) {
       const px = f.sx.map(m.x).toFixed(1);
-      f.parts.push(`<line x1="${px}" y1="${M.top}" x2="${px}" y2="${f.h - M.bottom}" stroke="${c}" stroke-dasharray="3 3"/>`);
-      if (m.label) f.parts.push(`<text x="${px}" y="${M.top + 12}" font-size="10" fill="${c}" dx="3">${esc(m.label)}</text>`);
+      f.parts.push(`<line x1="${px}" y1="${f.top}" x2="${px}" y2="${f.h - M.bottom}" stroke="${c}" stroke-dasharray="3 3"/>`);
+      if (m.label) f.parts.push(`<text x="${px}" y="${f.top + 12}" font-size="10" fill="${c}" dx="3">${esc(m.label)}</text>`);
     }
     if (m.y !== undefined && inDomain(f.sy, m.y)) {
       const py = f.sy.map(m.y).toFixed(1);
@@ -152,27 +199,12 @@ export function lineChart(spec: ChartSpec): string {
     }
   }
   f.parts.push('</g>');
-  legend(f, spec.series.map((s, k) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length] })));
   return wrap(f);
 }
 
 /** Scatter plot: every series drawn as points. */
 export function scatterChart(spec: ChartSpec): string {
   return lineChart({ ...spec, series: spec.series.map((s) => ({ ...s, kind: 'points' as const })) });
-}
-
-function legend(f: Frame, items: { name: string; color: string }[]): void {
-  const shown = items.filter((i) => i.name);
-  if (shown.length === 0) return;
-  const x = f.w - M.right - 8;
-  let y = M.top + 14;
-  const width = Math.min(260, 16 + 7 * Math.max(...shown.map((i) => i.name.length)));
-  f.parts.push(`<rect x="${x - width}" y="${M.top + 4}" width="${width}" height="${shown.length * 16 + 6}" fill="#ffffff" fill-opacity="0.85" stroke="#ccc"/>`);
-  for (const it of shown) {
-    f.parts.push(`<rect x="${x - width + 6}" y="${y - 8}" width="10" height="10" fill="${it.color}"/>`);
-    f.parts.push(`<text x="${x - width + 22}" y="${y + 1}" font-size="11" fill="#111">${esc(it.name)}</text>`);
-    y += 16;
-  }
 }
 
 export interface HistogramSpec {
@@ -183,8 +215,10 @@ export interface HistogramSpec {
   width?: number;
   height?: number;
   color?: string;
-  /** A density curve (e.g. the fitted distribution), in probability density units of x. */
+  /** A density curve (e.g. the fitted distribution), in probability density units of x; not drawn when it is zero everywhere. */
   overlay?: { name: string; x: ArrayLike<number>; density: ArrayLike<number> };
+  /** Vertical lines at x (legend entry from the label). */
+  markers?: { x: number; label?: string; color?: string }[];
 }
 
 /** Equal-width bins over the finite values, as a probability density (sums to 1 over bin widths). */
@@ -203,24 +237,31 @@ export function histogram(spec: HistogramSpec): string {
   const { lo, hi, binWidth: bw, density: dens, n } = histogramBins(spec.values, spec.bins);
   const nb = dens.length;
   let ymax = Math.max(...dens, 0);
-  if (spec.overlay) for (let i = 0; i < spec.overlay.density.length; i++) ymax = Math.max(ymax, spec.overlay.density[i]);
-  const f = frame({ xLabel: spec.xLabel, yLabel: 'density', title: spec.title, width: spec.width, height: spec.height, series: [], xRange: [lo, hi], yRange: [0, ymax > 0 ? ymax * 1.05 : 1] }, [], []);
-  const y0 = f.sy.map(0);
+  const o = spec.overlay;
+  const overlayOk = !!o && Array.from(o.density).some((d) => Number.isFinite(d) && d > 0);
+  if (o && overlayOk) for (let i = 0; i < o.density.length; i++) if (Number.isFinite(o.density[i])) ymax = Math.max(ymax, o.density[i]);
   const color = spec.color ?? PALETTE[0];
+  const items: LegendItem[] = [{ name: `n = ${n}`, color }];
+  if (o && overlayOk) items.push({ name: o.name, color: PALETTE[1] });
+  for (const m of spec.markers ?? []) if (m.label) items.push({ name: m.label, color: m.color ?? PALETTE[1] });
+  const f = frame({ xLabel: spec.xLabel, yLabel: 'density', title: spec.title, width: spec.width, height: spec.height, series: [], xRange: [lo, hi], yRange: [0, ymax > 0 ? ymax * 1.05 : 1] }, [], [], items);
+  const y0 = f.sy.map(0);
   for (let b = 0; b < nb; b++) {
     const xa = f.sx.map(lo + b * bw);
     const xb = f.sx.map(lo + (b + 1) * bw);
     const yt = f.sy.map(dens[b]);
     f.parts.push(`<rect x="${xa.toFixed(2)}" y="${yt.toFixed(2)}" width="${Math.max(0.5, xb - xa - 1).toFixed(2)}" height="${Math.max(0, y0 - yt).toFixed(2)}" fill="${color}" fill-opacity="0.6"/>`);
   }
-  const items = [{ name: `n = ${n}`, color }];
-  if (spec.overlay) {
-    const o = spec.overlay;
+  if (o && overlayOk) {
     let d = '';
-    for (let i = 0; i < o.x.length; i++) d += `${i ? 'L' : 'M'}${f.sx.map(o.x[i]).toFixed(2)} ${f.sy.map(o.density[i]).toFixed(2)}`;
+    for (let i = 0; i < o.x.length; i++) if (Number.isFinite(o.density[i])) d += `${d ? 'L' : 'M'}${f.sx.map(o.x[i]).toFixed(2)} ${f.sy.map(o.density[i]).toFixed(2)}`;
     f.parts.push(`<path d="${d}" fill="none" stroke="${PALETTE[1]}" stroke-width="2"/>`);
-    items.push({ name: o.name, color: PALETTE[1] });
   }
-  legend(f, items);
+  // Vertical markers (e.g. a population without spread: its one value), drawn over the bars.
+  for (const m of spec.markers ?? []) {
+    if (!Number.isFinite(m.x) || m.x < f.sx.min || m.x > f.sx.max) continue;
+    const px = f.sx.map(m.x).toFixed(1);
+    f.parts.push(`<line x1="${px}" y1="${f.top}" x2="${px}" y2="${f.h - M.bottom}" stroke="${m.color ?? PALETTE[1]}" stroke-width="2" stroke-dasharray="5 3"/>`);
+  }
   return wrap(f);
 }

@@ -1,4 +1,6 @@
-/** Plotting: SVG charts (line, scatter, histogram) and PNG rendering. No file system here. */
+/** Plotting: SVG charts (line, scatter, histogram, bars, accuracy) and PNG rendering. No file system here. */
 export { lineChart, scatterChart, histogram, histogramBins, PALETTE, esc, type ChartSpec, type Series, type Marker, type HistogramSpec } from './chart.js';
+export { barChart, type BarSpec } from './bars.js';
+export { accuracyChart, type AccuracySpec } from './accuracy.js';
 export { svgToPng } from './png.js';
 export { linearScale, logScale, extent, formatTick, type Scale } from './axis.js';

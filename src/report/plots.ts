@@ -7,6 +7,8 @@ import { histogramBins, lineChart, scatterChart, histogram, PALETTE, type Series
 import { densityU, isLogFamily } from '../inspect/distribution.js';
 import { residualsLog10, fmtRms } from '../inspect/quality.js';
 import type { CycleData, CycleFitView, PopulationParam } from '../inspect/schema.js';
+import { formatNumber } from '../model/display.js';
+import { fmtUnit } from './format.js';
 
 export const RED = '#d62728';
 export const BLUE = '#1f77b4';
@@ -43,7 +45,7 @@ export function ivOverlay(d: CycleData, fit: CycleFitView, modelA: Float64Array 
     yRange: [yLo, yHi * 1.2],
     title: `${fit.device} cycle ${fit.cycle}: RMS ${fmtRms(fit.rmsLog10)} dec${fit.converged ? '' : ', not converged'}`,
     xLabel: 'V (V, model convention: SET at V < 0)', yLabel: '|I| (A)', yLog: true, width: W, height: H, series: all,
-    markers: d.complianceA ? [{ y: d.complianceA, label: `compliance ${(d.complianceA * 1e6).toPrecision(3)} µA`, color: '#9467bd' }] : [],
+    markers: d.complianceA ? [{ y: d.complianceA, label: `compliance ${fmtUnit(d.complianceA, 'A', 3)}`, color: '#9467bd' }] : [],
   });
 }
 
@@ -61,11 +63,18 @@ export function residualPlot(d: CycleData, fit: CycleFitView, modelA: Float64Arr
   });
 }
 
-/** Histogram of one parameter over all cycles (display units), with the population's marginal density. */
-export function paramHistogram(name: string, values: number[], unit: { factor: number; unit: string }, pop: PopulationParam | undefined): string {
+/**
+ * Histogram of one parameter's fitted values (display units) with the population's marginal density;
+ * a population without spread (d2d and c2c both 0) is one value: drawn as a marker, not a flat zero density.
+ */
+export function paramHistogram(name: string, values: number[], unit: { factor: number; unit: string }, pop: PopulationParam | undefined, over = 'cycles'): string {
   const xs = values.filter(Number.isFinite).map((v) => v * unit.factor);
   let overlay: { name: string; x: number[]; density: number[] } | undefined;
-  if (pop) {
+  const markers: { x: number; label: string; color: string }[] = [];
+  const u = unit.unit ? ` ${unit.unit}` : '';
+  if (pop && !(pop.d2d.spread > 0) && !(pop.c2c.spread > 0)) {
+    markers.push({ x: pop.d2d.center * unit.factor, label: `population: ${formatNumber(pop.d2d.center * unit.factor, 4)}${u}, no spread`, color: RED });
+  } else if (pop) {
     const { lo, hi } = histogramBins(xs);
     const x: number[] = [];
     const density: number[] = [];
@@ -80,7 +89,8 @@ export function paramHistogram(name: string, values: number[], unit: { factor: n
     }
     overlay = { name: `population (${pop.family}, d2d ⊕ c2c)`, x, density };
   }
-  return histogram({ title: `${name}: fitted values over ${xs.length} cycles`, xLabel: `${name}${unit.unit ? ` (${unit.unit})` : ''}`, values: xs, width: W, height: 340, overlay });
+  const same = xs.length > 1 && xs.every((v) => v === xs[0]);
+  return histogram({ title: `${name}: fitted values of ${xs.length} ${over}${same ? ` (all ${formatNumber(xs[0], 4)}${u})` : ''}`, xLabel: `${name}${unit.unit ? ` (${unit.unit})` : ''}`, values: xs, width: W, height: 340, overlay, markers });
 }
 
 /** Pearson correlation of two equally long series (NaN when undefined). */

@@ -7,6 +7,7 @@ import { esc } from '../plot/index.js';
 import { simpleHistogram, RED, BLUE } from './plots.js';
 import { barChart } from '../plot/bars.js';
 import type { DatasetView, PopulationView } from '../inspect/schema.js';
+import { fmtG, fmtPct, fmtRelDiff, fmtStatistic, fmtUnit, splitStatistic, sweepProse } from './format.js';
 
 type Fig = (file: string, title: string, svg: string) => string;
 
@@ -46,60 +47,74 @@ export function profileRows(profile: unknown): ProfileRow[] | null {
   return ok ? rows.map((r) => ({ statistic: String(r.statistic), measured: num(r.measured), predicted: num(r.predicted), relDiff: num(r.relDiff) })) : null;
 }
 
-const g = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : 'n/a');
+const g = (x: number): string => fmtG(x);
 
 /** Renders a `profile` object generically: objects of numbers side by side (e.g. measured | predicted). */
 function profileTable(profile: unknown): string {
   if (typeof profile !== 'object' || profile === null) return '';
   const cols = Object.entries(profile as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v)) as [string, Record<string, unknown>][];
   const numericCols = cols.filter(([, v]) => Object.values(v).some((x) => typeof x === 'number'));
-  if (numericCols.length === 0) return `<pre>${esc(JSON.stringify(profile, null, 2).slice(0, 4000))}</pre>`;
+  if (numericCols.length === 0) return '<p>The population\'s profile has no measured-against-predicted statistics this report can show.</p>';
   const keys = Array.from(new Set(numericCols.flatMap(([, v]) => Object.keys(v).filter((k) => typeof v[k] === 'number'))));
   const head = `<tr><th>statistic</th>${numericCols.map(([k]) => `<th>${esc(k)}</th>`).join('')}</tr>`;
   const rows = keys.map((k) => `<tr><td>${esc(k)}</td>${numericCols.map(([, v]) => `<td>${typeof v[k] === 'number' ? g(v[k] as number) : ''}</td>`).join('')}</tr>`).join('');
-  const rest = Object.fromEntries(Object.entries(profile as Record<string, unknown>).filter(([k]) => !numericCols.some(([c]) => c === k)));
-  return `<table>${head}${rows}</table>${Object.keys(rest).length ? `<pre>${esc(JSON.stringify(rest, null, 2).slice(0, 4000))}</pre>` : ''}`;
+  return `<table>${head}${rows}</table>`;
 }
 
-export function profileSection(ds: DatasetView | null, pop: PopulationView | null, fig: Fig, stats: typeof featureStats): string {
-  const parts = ['<h2>Variability profile</h2>'];
+/** Feature values with their units, for the overview ("−0.568 V ± 0.026 V"). */
+export function featureLine(s: FeatureStat): string {
+  if (s.name === 'onOff') return `on/off ratio median ${g(median(s.values))}`;
+  if (s.unit === 'Ω') return `${s.label} median ${fmtUnit(median(s.values), 'Ω')} (CV ${fmtPct(s.cv)})`;
+  return `${s.label} ${fmtUnit(s.mean, s.unit)} ± ${fmtUnit(s.std, s.unit, 2)}`;
+}
+
+function median(v: number[]): number {
+  const s = v.slice().sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+}
+
+/** Details: measured switching features (table with units, histograms). */
+export function featuresSection(ds: DatasetView | null, fig: Fig, stats: typeof featureStats): string {
+  const parts = ['<h3 id="features">Measured switching features</h3>'];
   const st = stats(ds);
-  if (st.length) {
-    parts.push('<h3>Measured switching features</h3>');
-    parts.push(`<table><tr><th>feature</th><th>cycles</th><th>mean</th><th>std</th><th>CV</th></tr>${st.map((s) => `<tr><td>${esc(s.label)}</td><td>${s.n}</td><td>${g(s.mean)} ${esc(s.unit)}</td><td>${g(s.std)} ${esc(s.unit)}</td><td>${Number.isFinite(s.cv) ? (100 * s.cv).toFixed(1) + ' %' : 'n/a'}</td></tr>`).join('')}</table>`);
-    parts.push('<div class="grid">');
-    for (const s of st) {
-      const log = FEATURES.find((f) => f.key === s.name)!.log;
-      const vals = log ? s.values.filter((v) => v > 0).map(Math.log10) : s.values;
-      parts.push(fig(`feature_${s.name}`, `Measured ${s.label}`, simpleHistogram(`Measured ${s.label} (${s.n} cycles)`, log ? `log10 ${s.label}${s.unit ? ` (${s.unit})` : ''}` : `${s.label} (${s.unit})`, vals)));
-    }
-    parts.push('</div>');
-  } else {
-    parts.push('<p>No switching features in the dataset (dataset not found or features not computed).</p>');
+  if (!st.length) return parts.concat('<p>No switching features in the dataset (dataset not found or features not computed).</p>').join('\n');
+  parts.push(`<table><tr><th>feature</th><th>cycles</th><th>mean</th><th>std</th><th>CV</th></tr>${st.map((s) => `<tr><td>${esc(s.label)}</td><td>${s.n}</td><td>${s.unit ? fmtUnit(s.mean, s.unit) : g(s.mean)}</td><td>${s.unit ? fmtUnit(s.std, s.unit, 3) : g(s.std)}</td><td>${fmtPct(s.cv)}</td></tr>`).join('')}</table>`);
+  parts.push('<div class="grid">');
+  for (const s of st) {
+    const log = FEATURES.find((f) => f.key === s.name)!.log;
+    const vals = log ? s.values.filter((v) => v > 0).map(Math.log10) : s.values;
+    parts.push(fig(`feature_${s.name}`, `Measured ${s.label}`, simpleHistogram(`Measured ${s.label} (${s.n} cycles)`, log ? `log10 ${s.label}${s.unit ? ` (${s.unit})` : ''}` : `${s.label} (${s.unit})`, vals)));
   }
-  if (pop?.profile) {
-    parts.push('<h3>Population: measured against sampled and simulated (posterior predictive check)</h3>');
-    const rows = profileRows(pop.profile);
-    if (rows) {
-      const pr = pop.profile as { simulated?: { devices?: number; cycles?: number; usable?: number }; sweep?: Record<string, unknown> };
-      if (pr.simulated) parts.push(`<p>${pr.simulated.devices ?? '?'} sampled devices × ${pr.simulated.cycles ?? '?'} cycles simulated (${pr.simulated.usable ?? '?'} usable)${pr.sweep ? `; sweep ${esc(JSON.stringify(pr.sweep))}` : ''}.</p>`);
-      parts.push(`<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows.map((r) => `<tr><td>${esc(r.statistic)}</td><td>${g(r.measured)}</td><td>${g(r.predicted)}</td><td>${Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a'}</td></tr>`).join('')}</table>`);
-      const pick = (re: RegExp) => rows.filter((r) => re.test(r.statistic) && (Number.isFinite(r.measured) || Number.isFinite(r.predicted)));
-      const groups: [string, string, RegExp][] = [
-        ['profile_spreads', 'Variability: measured against predicted (dimensionless spreads)', /^CV of|log10 on\/off sd/],
-        ['profile_voltages', 'Switching voltages: measured against predicted (V)', /^V_(SET|RESET) (mean|sd)/],
-      ];
-      parts.push('<div class="grid">');
-      for (const [file, title, re] of groups) {
-        const sel = pick(re);
-        if (!sel.length) continue;
-        parts.push(fig(file, title, barChart({ title, yLabel: file === 'profile_voltages' ? 'V' : 'value', categories: sel.map((r) => r.statistic),
-          series: [{ name: 'measured', values: sel.map((r) => r.measured), color: BLUE }, { name: 'predicted (population)', values: sel.map((r) => r.predicted), color: RED }] })));
-      }
-      parts.push('</div>');
-    } else parts.push(profileTable(pop.profile));
-  } else {
-    parts.push(`<p>${pop ? 'The population file has no variability profile.' : 'No population file given (--population).'}</p>`);
-  }
+  parts.push('</div>');
   return parts.join('\n');
+}
+
+/** The population's posterior predictive check: what was simulated (settings in words), the table, bar charts. */
+export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: string; rows: ProfileRow[] | null } {
+  if (!pop) return { html: '<p>No population file (run <code>jartcal population</code>, or pass --population).</p>', rows: null };
+  if (!pop.profile) return { html: '<p>The population has no predictive check (run <code>jartcal profile POPULATION DATASET --attach POPULATION</code>).</p>', rows: null };
+  const rows = profileRows(pop.profile);
+  if (!rows) return { html: profileTable(pop.profile), rows: null };
+  const parts: string[] = [];
+  const pr = pop.profile as { simulated?: { devices?: number; cycles?: number; usable?: number }; sweep?: Record<string, unknown> };
+  const sim = pr.simulated;
+  parts.push(`<p>${sim ? `${sim.devices ?? '?'} devices drawn from the population × ${sim.cycles ?? '?'} cycles each, simulated (${sim.usable ?? '?'} usable cycles)` : 'Devices drawn from the population and simulated'}${pr.sweep ? `: ${esc(sweepProse(pr.sweep))}` : ''}. The same statistics are computed on the measured cycles.</p>`);
+  parts.push(`<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows.map((r) => {
+    const off = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.3;
+    return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}</td><td>${fmtStatistic(r.statistic, r.predicted)}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
+  }).join('')}</table>`);
+  const pick = (re: RegExp) => rows.filter((r) => re.test(r.statistic) && (Number.isFinite(r.measured) || Number.isFinite(r.predicted)));
+  const groups: [string, string, string, RegExp][] = [
+    ['profile_spreads', 'Variability: measured against predicted', 'CV, sd of log10 (dimensionless)', /^CV of|log10 on\/off sd/],
+    ['profile_voltages', 'Switching voltages: measured against predicted', 'V', /^V_(SET|RESET) (mean|sd)/],
+  ];
+  parts.push('<div class="grid">');
+  for (const [file, title, yLabel, re] of groups) {
+    const sel = pick(re);
+    if (!sel.length) continue;
+    parts.push(fig(file, title, barChart({ title, yLabel, categories: sel.map((r) => splitStatistic(r.statistic).name),
+      series: [{ name: 'measured', values: sel.map((r) => r.measured), color: BLUE }, { name: 'predicted (population)', values: sel.map((r) => r.predicted), color: RED }] })));
+  }
+  parts.push('</div>');
+  return { html: parts.join('\n'), rows };
 }

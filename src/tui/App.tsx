@@ -13,7 +13,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { handleKey, initialState, splitKeys, visibleRows, type KeyInfo, type UiState } from './state.js';
 import type { ParamBounds } from './format.js';
 import { cycleKey, indexDataset, type CycleFitView, type DatasetView, type FitsFileView, type PopulationView as Pop } from '../inspect/schema.js';
-import type { CurveModel } from '../inspect/quality.js';
+import { cycleRows, type CurveModel } from '../inspect/quality.js';
 import { buildRequest, replaceCycleFit, type Refitter } from '../inspect/refit.js';
 
 export interface InspectAppProps {
@@ -123,10 +123,15 @@ export function InspectApp(props: InspectAppProps) {
   });
 
   const rows = visibleRows(state);
+  const badTotal = useMemo(() => cycleRows(state.fits).filter((r) => r.bad).length, [state.fits]);
+  const badShown = rows.filter((r) => r.bad).length;
+  // Only what tells something: how many fits are bad, and how many of them the filter hides.
+  const badNote = badTotal === 0 ? '' : state.badOnly || badShown === badTotal ? `${badTotal} bad` : `${badTotal} bad (${badShown} in the list)`;
+  const helpW = Math.min(size.columns - 2, 92);
   const listW = Math.max(26, Math.min(34, Math.floor(size.columns * 0.28)));
   const rightW = Math.max(30, size.columns - listW - 1);
   const wide = rightW >= 100;
-  const tableW = wide ? Math.min(64, Math.max(58, Math.floor(rightW * 0.42))) : rightW;
+  const tableW = wide ? Math.min(74, Math.max(62, Math.floor(rightW * 0.45))) : rightW;
   const plotW = wide ? rightW - tableW - 1 : rightW;
   const tableH = wide ? bodyH : Math.max(8, Math.min(names.length + 5, Math.floor(bodyH * 0.3)));
   const plotH = wide ? bodyH : bodyH - tableH;
@@ -137,10 +142,9 @@ export function InspectApp(props: InspectAppProps) {
   return (
     <Box flexDirection="column" width={size.columns} height={size.rows - 1}>
       <Text wrap="truncate" bold>
-        jartcal inspect · {props.fitsPath} · {state.fits.cycles.length} cycles · <Text color="red">{rows.filter((r) => r.bad).length} bad shown</Text> · ? help · q quit
+        jartcal inspect · {props.fitsPath} · {state.fits.cycles.length} cycles{badNote ? ' · ' : ''}<Text color="red">{badNote}</Text> · ? help · q quit
       </Text>
-      {state.help ? <HelpOverlay width={size.columns} /> : (
-        <Box flexDirection="row" height={bodyH}>
+      <Box flexDirection="row" height={bodyH}>
           <CycleList rows={rows} selected={state.selected} height={bodyH} width={listW} focused={state.focus === 'list'} sort={state.sort}
             badOnly={state.badOnly} search={state.search} searching={state.searching} total={state.fits.cycles.length} />
           <Box width={1} />
@@ -155,8 +159,13 @@ export function InspectApp(props: InspectAppProps) {
                 status={runningNote} width={tableW} height={tableH} focused={state.focus === 'params'} />
             </Box>
           ) : <Text>no cycles in {props.fitsPath}</Text>}
+      </Box>
+      {state.help ? (
+        // Drawn over the panes (absolute, with a filled background), so the screen stays in view around it.
+        <Box position="absolute" marginTop={1} marginLeft={Math.max(0, Math.floor((size.columns - helpW) / 2))}>
+          <HelpOverlay width={helpW} />
         </Box>
-      )}
+      ) : null}
       <Text wrap="truncate" color={statusLine ? 'yellow' : undefined} dimColor={!statusLine}>
         {statusLine || `[${state.focus}] Tab pane · j/k move · Enter select · o sort · b bad only · / search · f fix/free · r refit · s save · ? help${props.notes?.length ? ' · ' + props.notes.join(' · ') : ''}`}
       </Text>

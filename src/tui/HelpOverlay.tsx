@@ -16,14 +16,20 @@ export const HELP_LINES: [string, string][] = [
   ['q', 'quit'],
 ];
 
+/** Keys and plot legend, in a bordered box with a filled background (drawn over the panes); long lines wrap, none is cut. */
 export function HelpOverlay({ width }: { width: number }) {
+  const keyW = 18;
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={Math.min(width, 90)} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} paddingX={1} backgroundColor="black">
       <Text bold color="cyan">jartcal inspect: keys</Text>
       {HELP_LINES.map(([k, d]) => (
-        <Text key={k} wrap="truncate"><Text bold>{k.padEnd(17)}</Text>{d}</Text>
+        <Box key={k} flexDirection="row">
+          <Box width={keyW} flexShrink={0}><Text bold>{k}</Text></Box>
+          <Box flexGrow={1} flexShrink={1}><Text wrap="wrap">{d}</Text></Box>
+        </Box>
       ))}
       <Text dimColor wrap="wrap">Plot: log10|I| against V. Red points are the SET branches, cyan the RESET branches, yellow the model with the fitted parameters, the magenta dotted line the current compliance. Residuals are log10|I_meas| − log10|I_model|.</Text>
+      <Text dimColor wrap="wrap">Parameters are shown in one display unit each (lengths in nm, N in 1e26 m⁻³); files keep SI units.</Text>
       <Text dimColor>Press ? or Esc to close.</Text>
     </Box>
   );

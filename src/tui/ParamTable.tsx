@@ -17,13 +17,13 @@ export interface DeviceLevel { params: Record<string, number>; stderr: Record<st
  * The measurement circuit's external series resistance of this cycle's fit (`circuit.seriesOhm`, not a
  * JART parameter): value, standard error (the cycle's, else its device's) and whether it was fitted.
  */
-export function circuitLine(fit: CycleFitView, device?: DeviceLevel | null): string | null {
+export function circuitLine(fit: CycleFitView, device?: DeviceLevel | null, col: { nameW: number; unitW: number } = { nameW: 11, unitW: 1 }): string | null {
   const c = fit.circuit as { seriesOhm?: number } | undefined;
   const r = c?.seriesOhm;
   if (typeof r !== 'number') return null;
   const se = (fit.circuitStderr as { seriesOhm?: number } | undefined)?.seriesOhm ?? device?.circuitStderr?.seriesOhm;
   const fitted = se !== undefined || device?.circuit?.seriesOhm !== undefined;
-  return `${'seriesOhm Ω'.padEnd(13)}${fmtNum(r).padStart(9)}${(se !== undefined ? fmtNum(se, 2) : '').padStart(9)} ${'(circuit)'.padEnd(13)} ${fitted ? 'fitted' : 'fixed'}`;
+  return ` ${'seriesOhm'.padEnd(col.nameW)} ${'Ω'.padEnd(col.unitW)}${fmtNum(r).padStart(9)}${(se !== undefined ? fmtNum(se, 2) : '').padStart(9)} ${'(circuit)'.padEnd(13)} ${fitted ? 'fitted' : 'fixed'}`;
 }
 
 /** The order of the table: the cycle's fitted parameters, then the device-level fitted ones (campaign fits), then the rest. */
@@ -35,14 +35,23 @@ export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], dev
   return [...fit.fitted.filter((n) => all.includes(n)), ...dev, ...all.filter((n) => !fit.fitted.includes(n) && !dev.includes(n))];
 }
 
+/** Column widths of the table: full parameter names and display units (never cut), bounds only where they fit. */
+export function paramColumns(names: string[], width: number, refit: boolean): { nameW: number; unitW: number; bounds: boolean } {
+  const nameW = Math.max(5, ...names.map((n) => n.length));
+  const unitW = Math.max(4, ...names.map((n) => displayScale(n).unit.length));
+  const fixed = 1 + nameW + 1 + unitW + (refit ? 10 + 10 + 9 : 9 + 9) + 1 + 12; // marker, name, unit, numbers, state
+  return { nameW, unitW, bounds: !refit && fixed + 14 <= width - 2 };
+}
+
 export function ParamTable(p: ParamTableProps) {
-  const circuit = circuitLine(p.fit, p.device);
+  const r = p.result;
+  const col = paramColumns(p.names, p.width, !!r);
+  const circuit = circuitLine(p.fit, p.device, col);
   const visible = Math.max(1, p.height - 5 - (circuit ? 1 : 0));
   const start = Math.max(0, Math.min(p.cursor - Math.floor(visible / 2), p.names.length - visible));
-  const r = p.result;
   const head = r
-    ? `${'param'.padEnd(13)}${'old'.padStart(10)}${'new'.padStart(10)}${'±new'.padStart(9)} state`
-    : `${'param'.padEnd(13)}${'value'.padStart(9)}${'±stderr'.padStart(9)} ${'bounds'.padEnd(13)} state`;
+    ? ` ${'param'.padEnd(col.nameW)} ${'unit'.padEnd(col.unitW)}${'old'.padStart(10)}${'new'.padStart(10)}${'±new'.padStart(9)} state`
+    : ` ${'param'.padEnd(col.nameW)} ${'unit'.padEnd(col.unitW)}${'value'.padStart(9)}${'±stderr'.padStart(9)} ${col.bounds ? `${'bounds'.padEnd(13)} ` : ''}state`;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'}>
       <Text bold wrap="truncate">Parameters {r ? `· refit RMS ${fmtRms(p.fit.rmsLog10)} → ${fmtRms(r.rmsLog10)} dec` : '(f fix/free · r refit)'}</Text>
@@ -50,7 +59,7 @@ export function ParamTable(p: ParamTableProps) {
       {p.names.slice(start, start + visible).map((name, k) => {
         const i = start + k;
         const b = p.bounds.get(name);
-        const unit = displayScale(b?.unit ?? '').unit;
+        const unit = displayScale(name).unit;
         const v = p.fit.params[name];
         const devLevel = !p.fit.fitted.includes(name) && !!p.device && name in p.device.params;
         const err = p.fit.stderr[name] ?? (devLevel ? p.device!.stderr[name] : undefined);
@@ -60,12 +69,14 @@ export function ParamTable(p: ParamTableProps) {
         const bound = flagged ?? (isFree || (r && r.fitted.includes(name)) ? atBound(r ? r.params[name] : v, b) : null);
         const changed = isFree !== p.fit.fitted.includes(name);
         const state = `${isFree ? 'free' : devLevel ? 'device' : 'fixed'}${changed ? '*' : ''}${bound ? ` @${bound}` : ''}`;
-        const label = `${name}${unit ? ` ${unit}` : ''}`.padEnd(13).slice(0, 13);
+        const sel = i === p.cursor;
+        // The cursor row carries a marker as well as the colour (readable without colour, and when the pane is not focused).
+        const label = `${sel ? '›' : ' '}${name.padEnd(col.nameW)} ${unit.padEnd(col.unitW)}`;
         const line = r
-          ? `${label}${fmtParam(v, b?.unit ?? '').padStart(10)}${fmtParam(r.params[name], b?.unit ?? '').padStart(10)}${(r.stderr[name] !== undefined ? fmtParam(r.stderr[name], b?.unit ?? '', 2) : '').padStart(9)} ${state}`
-          : `${label}${fmtParam(v, b?.unit ?? '').padStart(9)}${(err !== undefined ? fmtParam(err, b?.unit ?? '', 2) : '').padStart(9)} ${(b ? `[${fmtParam(b.min, b.unit, 2)},${fmtParam(b.max, b.unit, 2)}]` : '').padEnd(13)} ${state}`;
+          ? `${label}${fmtParam(v, name).padStart(10)}${fmtParam(r.params[name], name).padStart(10)}${(r.stderr[name] !== undefined ? fmtParam(r.stderr[name], name, 2) : '').padStart(9)} ${state}`
+          : `${label}${fmtParam(v, name).padStart(9)}${(err !== undefined ? fmtParam(err, name, 2) : '').padStart(9)} ${col.bounds ? `${(b ? `[${fmtParam(b.min, name, 2)},${fmtParam(b.max, name, 2)}]` : '').padEnd(13)} ` : ''}${state}`;
         return (
-          <Text key={name} wrap="truncate" inverse={p.focused && i === p.cursor} color={bound ? 'red' : isFree ? 'green' : undefined}>
+          <Text key={name} wrap="truncate" inverse={p.focused && sel} bold={sel} color={bound ? 'red' : isFree ? 'green' : undefined}>
             {line}
           </Text>
         );

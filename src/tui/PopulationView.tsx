@@ -23,8 +23,9 @@ export function PopulationView(p: PopulationViewProps) {
   const pop = p.population;
   const name = p.names[p.cursor];
   const par = name ? pop.parameters[name] : undefined;
-  const unit = p.bounds.get(name ?? '')?.unit ?? '';
   const values = name ? p.fits.cycles.map((c) => c.params[name]).filter((x) => typeof x === 'number') : [];
+  const nameW = Math.max(5, ...p.names.map((n) => n.length));
+  const unitW = Math.max(2, ...p.names.map((n) => displayScale(n).unit.length));
   const listRows = Math.min(p.names.length, Math.max(3, Math.floor(p.height * 0.35)));
   const start = Math.max(0, Math.min(p.cursor - Math.floor(listRows / 2), p.names.length - listRows));
   let chart = null;
@@ -32,7 +33,7 @@ export function PopulationView(p: PopulationViewProps) {
     const log = isLogFamily(par);
     const h = histogram(values, Math.max(6, Math.min(30, Math.floor((p.width - 10) / 3))), log, populationRange(par));
     const exp = expectedCounts(h, par);
-    const xf = (u: number): string => fmtParam(log ? Math.exp(u) : u, unit, 3);
+    const xf = (u: number): string => fmtParam(log ? Math.exp(u) : u, name!, 3);
     chart = <Lines lines={histChart({ cols: p.width - 2, rows: Math.max(5, p.height - listRows - 7), lo: h.lo, hi: h.hi, counts: h.counts, expected: exp, xfmt: xf })} />;
   }
   return (
@@ -40,15 +41,16 @@ export function PopulationView(p: PopulationViewProps) {
       <Text bold wrap="truncate">Population · {p.names.length} parameters · seed {pop.seed}</Text>
       {p.names.slice(start, start + listRows).map((n, k) => {
         const q = pop.parameters[n];
-        const u = p.bounds.get(n)?.unit ?? '';
+        const unit = displayScale(n).unit;
         // Absolute spreads are in the parameter's unit: shown in the same display unit as the center.
-        const sp = (x: number, kind: string): string => `${kind === 'absolute' ? fmtParam(x, u, 3) : fmtNum(x, 3)} ${kind === 'absolute' ? displayScale(u).unit || 'abs' : kind}`;
-        const txt = `${n.padEnd(12)} ${q.family.padEnd(14)} center ${fmtParam(q.d2d.center, u).padStart(8)} ${displayScale(u).unit.padEnd(4)} d2d ${sp(q.d2d.spread, q.d2d.spreadKind)}  c2c ${sp(q.c2c.spread, q.c2c.spreadKind)}`;
-        return <Text key={n} wrap="truncate" inverse={p.focused && start + k === p.cursor}>{txt}</Text>;
+        const sp = (x: number, kind: string): string => `${kind === 'absolute' ? fmtParam(x, n, 3) : fmtNum(x, 3)} ${kind === 'absolute' ? unit || 'abs' : kind}`;
+        const sel = start + k === p.cursor;
+        const txt = `${sel ? '›' : ' '}${n.padEnd(nameW)} ${q.family.padEnd(14)} center ${fmtParam(q.d2d.center, n).padStart(8)} ${unit.padEnd(unitW)} d2d ${sp(q.d2d.spread, q.d2d.spreadKind)}  c2c ${sp(q.c2c.spread, q.c2c.spreadKind)}`;
+        return <Text key={n} wrap="truncate" inverse={p.focused && sel} bold={sel}>{txt}</Text>;
       })}
       {par ? (
         <>
-          <Text wrap="truncate" bold>{name} fitted values over {values.length} cycles{isLogFamily(par) ? ' (log axis)' : ''}</Text>
+          <Text wrap="truncate" bold>{name}{displayScale(name!).unit ? ` (${displayScale(name!).unit})` : ''} fitted values over {values.length} cycles{isLogFamily(par) ? ' (log axis)' : ''}</Text>
           <Text wrap="truncate"><Text color={COLORS.bar}>█ histogram</Text> <Text color={COLORS.pdf}>─ population (d2d ⊕ c2c)</Text></Text>
           {chart}
         </>

@@ -1,20 +1,20 @@
-/** Number formatting for the inspector's tables (display units: lengths in nm). */
+/** Number formatting for the inspector's tables: each parameter in its display unit (src/model/display.ts). */
+import { displayUnit, formatNumber } from '../model/display.js';
+
 export interface ParamBounds { name: string; unit: string; min: number; max: number }
 
-export function displayScale(unit: string): { factor: number; unit: string } {
-  return unit === 'm' ? { factor: 1e9, unit: 'nm' } : { factor: 1, unit };
+/** The display unit of a parameter (by name): factor from the file's SI value, and the unit shown. */
+export function displayScale(name: string): { factor: number; unit: string } {
+  return displayUnit(name);
 }
 
 export function fmtNum(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return String(Number(x.toPrecision(digits)));
+  return formatNumber(x, digits);
 }
 
-export function fmtParam(x: number | null | undefined, unit: string, digits = 4): string {
-  const s = displayScale(unit);
+/** A parameter's file value in its display unit (`name` picks the unit). */
+export function fmtParam(x: number | null | undefined, name: string, digits = 4): string {
+  const s = displayScale(name);
   return x === null || x === undefined ? 'n/a' : fmtNum(x * s.factor, digits);
 }
 

@@ -7,18 +7,15 @@ import { buildReport, chooseCycles } from '../../src/report/build.js';
 import { writeReportDir } from '../../src/io/inspect-files.js';
 import { lineChart } from '../../src/plot/index.js';
 import { svgToPng } from '../../src/plot/png.js';
-import { makeFixture, analyticModel, PARAM_BOUNDS } from '../helpers/inspect-fixture.js';
+import { makeFixture, analyticModel } from '../helpers/inspect-fixture.js';
 import { decodePng, countColor, countInk } from '../helpers/png.js';
 
 const fx = makeFixture();
-const units = new Map(PARAM_BOUNDS.map((b) => [b.name, b.unit]));
-// Plot area of src/plot charts: margins left 72, right 16, top 34, bottom 48.
-const area = (w: number, h: number) => ({ x0: 73, y0: 35, x1: w - 17, y1: h - 49 });
-// The legend box sits in the top-right corner of the plot area (up to 260 px wide, 16 px per entry).
-const legend = (w: number) => ({ x0: w - 16 - 8 - 262, y0: 34, x1: w - 16, y1: 34 + 4 + 4 * 16 + 8 });
+// Plot area of src/plot charts: margins left 72, right 16, bottom 48; top 34 plus one 16-px legend row (+2) above it.
+const area = (w: number, h: number) => ({ x0: 73, y0: 53, x1: w - 17, y1: h - 49 });
 
 test('report: every kind of plot is present, and the HTML links each SVG and PNG', () => {
-  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel, units });
+  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel });
   const names = r.plots.map((p) => p.file);
   for (const prefix of ['rms_histogram', 'iv_D2_3', 'res_D2_3', 'hist_rnew', 'hist_lnew', 'scatter_rnew_lnew', 'feature_vSetV', 'feature_hrsOhm']) {
     assert.ok(names.some((n) => n.startsWith(prefix)), `missing plot ${prefix}`);
@@ -27,8 +24,8 @@ test('report: every kind of plot is present, and the HTML links each SVG and PNG
     assert.ok(r.html.includes(`plots/${p.file}`), `${p.file} not linked`);
     assert.ok(r.html.includes(`plots/${p.file.replace('.svg', '.png')}`));
   }
-  assert.match(r.html, /Variability profile/);
-  assert.match(r.html, /<td>CV of HRS<\/td><td>0\.21<\/td><td>0\.19<\/td>/); // the population's measured-vs-predicted profile
+  assert.match(r.html, /Predictive check/);
+  assert.match(r.html, /<td>CV of HRS<\/td><td>21\.0 %<\/td><td>19\.0 %<\/td>/); // the population's measured-vs-predicted profile
   assert.ok(names.includes('profile_spreads.svg') && names.includes('profile_voltages.svg'));
   assert.match(r.html, /rnew sits at its upper bound/);
 });
@@ -47,7 +44,7 @@ test('report: written atomically; the rendered PNGs show the data inside the plo
   const out = join(dir, 'report');
   mkdirSync(out);
   writeFileSync(join(out, 'stale.txt'), 'old');
-  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel, units, maxCycles: 3 });
+  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel, maxCycles: 3 });
   writeReportDir(out, r);
   assert.ok(existsSync(join(out, 'index.html')));
   assert.ok(!existsSync(join(out, 'stale.txt')), 'the old folder is replaced as a whole');
@@ -69,13 +66,13 @@ test('report: written atomically; the rendered PNGs show the data inside the plo
   // Every PNG has ink inside its plot area; an empty chart of the same size does not (the check can fail).
   for (const f of readdirSync(join(out, 'plots')).filter((n) => n.endsWith('.png'))) {
     const img = decodePng(readFileSync(join(out, 'plots', f)));
-    const ink = countInk(img, area(img.width, img.height), legend(img.width));
+    const ink = countInk(img, area(img.width, img.height));
     if (process.env.JARTCAL_DEBUG_INK) console.log(f, ink);
     const min = f.startsWith('scatter_') ? 100 : 1000; // 12 scatter points of radius 2 px: ~150 px
     assert.ok(ink > min, `${f}: only ${ink} drawn pixels inside the plot area`);
   }
   const empty = decodePng(svgToPng(lineChart({ xLabel: 'V', yLabel: 'I', width: 640, height: 400, series: [{ name: 'measured SET', x: [], y: [] }, { name: 'model', x: [], y: [] }], xRange: [-1, 1], yRange: [0, 1] })));
-  const emptyInk = countInk(empty, area(640, 400), legend(640));
+  const emptyInk = countInk(empty, area(640, 400));
   if (process.env.JARTCAL_DEBUG_INK) console.log('empty', emptyInk);
   assert.ok(emptyInk < 100, `an empty chart (with its legend) must fail the ink check: ${emptyInk}`);
 });

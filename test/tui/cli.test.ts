@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -115,4 +115,25 @@ test('report: the CLI writes index.html and every plot as SVG and PNG; bad flags
   const mc = cli(['report', join(FIX, 'fits.json'), '--out', out, '--max-cycles', 'x']);
   assert.equal(mc.code, 2);
   assert.match(mc.stderr, /--max-cycles expects a whole number/);
+});
+
+test('report: finds the crossbar results beside the fits (where the pipeline writes them), or takes --crossbar', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-report-cb-'));
+  for (const f of ['fits.json', 'dataset.json']) copyFileSync(join(FIX, f), join(dir, f));
+  const results = { schema: 'jartcal.crossbar-results/1', name: 'tiny', mode: 'in-situ', finalAccuracy: 88.5, accuracyStd: 0, accuracyPerEpoch: [88.5],
+    repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 88.5 }] }], config: { training: { epochs: 1, trainSamples: 100, testSamples: 50 } } };
+  const none = cli(['report', join(dir, 'fits.json'), '--out', join(dir, 'r0'), '--max-cycles', '1', '--no-png']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(readFileSync(join(dir, 'r0', 'index.html'), 'utf8'), /No crossbar run/);
+  mkdirSync(join(dir, 'crossbar'));
+  writeFileSync(join(dir, 'crossbar', 'results.json'), JSON.stringify(results));
+  const r = cli(['report', join(dir, 'fits.json'), '--out', join(dir, 'r1'), '--max-cycles', '1', '--no-png']);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(join(dir, 'r1', 'index.html'), 'utf8');
+  assert.match(html, /id="crossbar-accuracy">88\.50 %</);
+  assert.ok(existsSync(join(dir, 'r1', 'plots', 'crossbar_accuracy.svg')));
+  writeFileSync(join(dir, 'other.json'), JSON.stringify({ schema: 'jartcal.fits/1' }));
+  const bad = cli(['report', join(dir, 'fits.json'), '--out', join(dir, 'r2'), '--crossbar', join(dir, 'other.json')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /other\.json.*expected "jartcal\.crossbar-results\/1"/);
 });

@@ -103,7 +103,7 @@ test('tmux: `jartcal inspect fits.json` with the real model and fit: free dWa, f
     start(s, `${process.execPath} --import tsx test/tui/cli-entry.ts inspect ${join(dir, 'fits.json')}`, 140, 40);
     let t = await waitScreen(s, /jartcal inspect · .*fits\.json/);
     assert.match(t, /›D2#3\s+1\.\d{3} ✗/);
-    assert.match(t, /rnew nm/, 'the model parameter table gives units');
+    assert.match(t, /rnew\s+nm\s/, 'the model parameter table gives units');
     assert.match(t, /rnew sits at its upper bound/);
     await handshake(s);
     await keys(s, 'Tab', 'Tab');
