@@ -14,6 +14,9 @@ const P10 = new Float64Array(660);
 for (let i = 0; i < P10.length; i++) P10[i] = Number(`1e${i - 330}`);
 const pow10 = (e: number): number => P10[e + 330];
 const DIG = 11; // significant digits
+/** "00" … "99" as character codes, two per number */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
 const TEN_D = 1e10; // 10^(DIG-1)
 /** Longest number: "-d.dddddddddde-308" (18 bytes) plus the separator. */
 const MAX_NUM = 19;
@@ -36,13 +39,21 @@ function putNumber(buf: Uint8Array, at: number, x: number): number {
     else if (m < TEN_D) { e--; m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e)); }
     if (m >= 10 * TEN_D) { m = Math.round(m / 10); e++; }
   }
-  // digits of m (DIG of them) from the right
-  const first = at;
-  at += DIG + 1; // d . dddddddddd
-  let q = m;
-  for (let i = DIG - 1; i >= 1; i--) { const d = q % 10; buf[first + 1 + i] = 48 + d; q = (q - d) / 10; }
-  buf[first] = 48 + q;
-  buf[first + 1] = 46;
+  // the DIG = 11 digits of m: the first, then two int32 halves of 5 digits each, two digits at a time
+  const hi = Math.floor(m / 1e5); // 6 digits
+  let lo = (m - hi * 1e5) | 0; // 5 digits
+  let h = hi % 100000 | 0;
+  buf[at] = 48 + ((hi / 100000) | 0);
+  buf[at + 1] = 46;
+  // h: digits 2..6, lo: digits 7..11
+  let p = at + 12;
+  let d = lo % 100; lo = (lo / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  d = lo % 100; lo = (lo / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  buf[--p] = 48 + lo;
+  d = h % 100; h = (h / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  d = h % 100; h = (h / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  buf[--p] = 48 + h;
+  at += DIG + 1;
   buf[at++] = 101;
   if (e < 0) { buf[at++] = 45; e = -e; } else buf[at++] = 43;
   if (e >= 100) { buf[at++] = 48 + Math.floor(e / 100); e %= 100; buf[at++] = 48 + Math.floor(e / 10); buf[at++] = 48 + (e % 10); }
