@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 import { JartcalError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface Command {
   name: string;
@@ -21,6 +22,15 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * JartcalError naming the command and pointing at its --help.
  */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O): Parsed<O> {
+  const known = Object.keys(options);
+  for (const a of argv) {
+    if (a === '--') break;
+    const m = /^--([^=]+)/.exec(a);
+    if (m && !known.includes(m[1])) {
+      const hint = didYouMean(m[1], known, (s) => `--${s}`);
+      throw new JartcalError(`${command}: unknown option --${m[1]}${hint}. See \`jartcal ${command} --help\`.`, { code: 'bad_arguments' });
+    }
+  }
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {

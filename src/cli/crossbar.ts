@@ -39,6 +39,49 @@ Options:
   --resume               continue from DIR/checkpoint.json
 `;
 
+export interface CrossbarStageOptions {
+  /** experiment config file (experiments/*.json) */
+  config: string;
+  out: string;
+  epochs?: number;
+  trainSamples?: number;
+  testSamples?: number;
+  repeats?: number;
+  seed?: number;
+  /** population file: device-to-device / cycle-to-cycle variability */
+  population?: string;
+  /** continue from OUT/checkpoint.json */
+  resume?: boolean;
+}
+
+/** The crossbar stage: resolves the experiment with the overrides, runs it, writes results.json, accuracy.csv and accuracy.svg. */
+export async function crossbarStage(o: CrossbarStageOptions): Promise<void> {
+  const raw = readJsonFile(o.config) as Record<string, unknown>;
+  const cfg = resolveConfig(raw, o.config);
+  const t = cfg.training;
+  if (o.epochs !== undefined) t.epochs = o.epochs;
+  if (o.trainSamples !== undefined) t.trainSamples = o.trainSamples;
+  if (o.testSamples !== undefined) t.testSamples = o.testSamples;
+  if (o.repeats !== undefined) t.repeats = o.repeats;
+  if (o.seed !== undefined) cfg.seed = o.seed;
+  let populationInfo: unknown = null;
+  if (o.population) populationInfo = applyPopulation(cfg, readJsonFile(o.population), o.population);
+  const checked = resolveConfig(cfg, o.config); // re-validate the overrides
+  const operatingPoint = applyOperatingPoint(checked);
+  if (operatingPoint) {
+    const op = operatingPoint, pu = op.pulses;
+    process.stderr.write(`operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
+      (pu ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})` : '') + '\n');
+  }
+  // in-situ training on a population of full-model devices: how far apart their switching speeds are
+  let swing: SwingSpread | null = null;
+  if (checked.mode === 'in-situ' && checked.device.model === 'jart' && checked.device.population) {
+    swing = swingSpread(checked);
+    process.stderr.write(`switching speed: ${describeSwingSpread(swing)}\n`);
+  }
+  await runExperiment(checked, o.out, Boolean(o.resume), populationInfo, operatingPoint, swing);
+}
+
 export const command: Command = {
   name: 'crossbar',
   summary: 'crossbar simulator: in-situ training / inference accuracy of MNIST on JART devices',
@@ -51,30 +94,13 @@ export const command: Command = {
     const [sub, cfgPath] = a.positionals;
     if (sub !== 'run' || !cfgPath) throw new JartcalError('crossbar: usage `jartcal crossbar run CONFIG.json --out DIR`. See `jartcal crossbar --help`.', { code: 'bad_arguments' });
     if (!a.values.out) throw new JartcalError('crossbar: --out DIR is required.', { code: 'bad_arguments' });
-    const raw = readJsonFile(cfgPath) as Record<string, unknown>;
-    const cfg = resolveConfig(raw, cfgPath);
-    const t = cfg.training;
-    if (a.values.epochs) t.epochs = numberFlag('crossbar', 'epochs', a.values.epochs);
-    if (a.values['train-samples']) t.trainSamples = numberFlag('crossbar', 'train-samples', a.values['train-samples']);
-    if (a.values['test-samples']) t.testSamples = numberFlag('crossbar', 'test-samples', a.values['test-samples']);
-    if (a.values.repeats) t.repeats = numberFlag('crossbar', 'repeats', a.values.repeats);
-    if (a.values.seed) cfg.seed = numberFlag('crossbar', 'seed', a.values.seed);
-    let populationInfo: unknown = null;
-    if (a.values.population) populationInfo = applyPopulation(cfg, readJsonFile(a.values.population), a.values.population);
-    const checked = resolveConfig(cfg, cfgPath); // re-validate the overrides
-    const operatingPoint = applyOperatingPoint(checked);
-    if (operatingPoint) {
-      const op = operatingPoint, pu = op.pulses;
-      process.stderr.write(`operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
-        (pu ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})` : '') + '\n');
-    }
-    // in-situ training on a population of full-model devices: how far apart their switching speeds are
-    let swing: SwingSpread | null = null;
-    if (checked.mode === 'in-situ' && checked.device.model === 'jart' && checked.device.population) {
-      swing = swingSpread(checked);
-      process.stderr.write(`switching speed: ${describeSwingSpread(swing)}\n`);
-    }
-    return runExperiment(checked, a.values.out, Boolean(a.values.resume), populationInfo, operatingPoint, swing);
+    const num = (flag: string, v: string | undefined): number | undefined => (v ? numberFlag('crossbar', flag, v) : undefined);
+    await crossbarStage({
+      config: cfgPath, out: a.values.out, epochs: num('epochs', a.values.epochs), trainSamples: num('train-samples', a.values['train-samples']),
+      testSamples: num('test-samples', a.values['test-samples']), repeats: num('repeats', a.values.repeats), seed: num('seed', a.values.seed),
+      population: a.values.population, resume: a.values.resume,
+    });
+    return 0;
   },
 };
 

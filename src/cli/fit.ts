@@ -14,6 +14,8 @@ import { summarizeFits, formatFitTable } from '../fit/summary.js';
 import { checkpointPath, openCheckpoint, readCheckpoint, removeCheckpoint, writeFits } from '../io/fits.js';
 import { readDatasetForFit } from '../io/fit-dataset.js';
 import { ingestForFit, INGEST_FLAGS } from './fit-ingest.js';
+import { ingestOptionsFromFlags } from './ingest.js';
+import type { IngestOptions } from '../ingest/index.js';
 import { resolveParams, type JartParams } from '../model/index.js';
 
 const HELP = `Usage: jartcal fit DATASET.json --out FITS.json [options]
@@ -80,89 +82,123 @@ export const command: Command = {
     });
     if (positionals.length === 0) throw new JartcalError('fit: give a dataset.json or measurement files. See `jartcal fit --help`.', { code: 'bad_arguments' });
     if (!f.out) throw new JartcalError('fit: --out FITS.json is required.', { code: 'bad_arguments' });
-    const out = resolve(f.out);
     for (const p of positionals) if (!existsSync(p)) throw new JartcalError(`fit: no such file: ${p}`, { code: 'bad_arguments' });
-
-    const fixed: Record<string, number> = {};
-    for (const kv of f.fix ?? []) {
-      const m = /^([A-Za-z_0-9]+)=(.+)$/.exec(kv);
-      if (!m) throw new JartcalError(`fit: --fix expects name=value, got "${kv}".`, { code: 'bad_arguments' });
-      checkParamNames([m[1]], '--fix', true);
-      fixed[m[1]] = numberFlag('fit', `fix ${m[1]}`, m[2]);
-    }
-    resolveParams(Object.fromEntries(Object.entries(fixed).filter(([k]) => !isCircuitParam(k)))); // range check with the model's message
-    const list = (s: string | undefined, what: string, circuit = false) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what, circuit));
-    const seed = numberFlag('fit', 'seed', f.seed, 1);
-    const settings: FitSettings = resolveFitSettings({
-      fitParams: list(f.fit, '--fit', true), cycleParams: list(f['cycle-params'], '--cycle-params'), fixed: fixed as Partial<JartParams>,
-      mode: (f.mode ?? 'campaign') as FitSettings['mode'],
-      deviceCycles: f['device-cycles'] === undefined ? undefined : numberFlag('fit', 'device-cycles', f['device-cycles']),
-      starts: f.starts === undefined ? undefined : numberFlag('fit', 'starts', f.starts),
-      maxEvaluations: f['max-evals'] === undefined ? undefined : numberFlag('fit', 'max-evals', f['max-evals']),
-      carryGeometry: f['carry-geometry'] === true ? true : undefined,
-      seed,
-      objective: {
-        sweepRateVps: numberFlag('fit', 'sweep-rate', f['sweep-rate'], 1),
-        minAbsV: numberFlag('fit', 'min-abs-v', f['min-abs-v'], 0.02),
-        floorA: numberFlag('fit', 'floor', f.floor, 1e-12),
-        seriesOhm: numberFlag('fit', 'series-resistance', f['series-resistance'], 0),
-      },
-    });
-    if (!(settings.objective.sweepRateVps > 0)) throw new JartcalError('fit: --sweep-rate must be > 0.', { code: 'bad_arguments' });
-
-    // dataset: read it, or ingest the measurement files and write it beside fits.json
-    let datasetPath: string;
-    let ds: FitDatasetInput;
-    const isDataset = positionals.length === 1 && positionals[0].toLowerCase().endsWith('.json');
-    if (isDataset) {
-      datasetPath = resolve(positionals[0]);
-      ds = readDatasetForFit(datasetPath);
-    } else {
-      datasetPath = resolve(f['dataset-out'] ?? join(dirname(out), basename(out).replace(/\.json$/i, '') + '.dataset.json'));
-      ds = ingestForFit(positionals, f, datasetPath);
-    }
-
-    const ckpt = checkpointPath(out);
-    const header = { settings, dataset: datasetPath };
-    let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
-    const existing = readCheckpoint(ckpt);
-    if (existing && !f.resume) throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, { code: 'bad_arguments' });
-    if (f.resume && existing) {
-      if (JSON.stringify(existing.header) !== JSON.stringify(header)) throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
-      resumed = { devices: existing.devices, cycles: existing.cycles };
-    }
     const workers = f.workers === undefined ? undefined : numberFlag('fit', 'workers', f.workers);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
-    const scheduler = workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
-    const total = countCycles(ds);
-    const progress = createProgress('fit', total);
-    if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
-    const cp = openCheckpoint(ckpt, header);
-    const t0 = performance.now();
-    let result;
-    try {
-      result = await fitDataset(ds, settings, scheduler, {
-        resumed,
-        onRecord: (e) => { cp.append(e); if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`); },
-        onPass: (pass, i) => process.stderr.write(`fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`),
-      });
-    } finally {
-      cp.close();
-      await scheduler.close();
-    }
-    progress.done();
-    const seconds = (performance.now() - t0) / 1000;
-    const fits: FitsFile = {
-      schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed,
-      dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
-      settings: { ...settings, workers: scheduler.workers },
-      devices: result.devices, cycles: result.cycles,
-      ...(result.population ? { population: result.population } : {}),
-      summary: summarizeFits(result.cycles, result.devices.length, seconds),
-    };
-    writeFits(out, fits);
-    removeCheckpoint(ckpt);
-    process.stdout.write(f.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
+    const plain: Record<string, string | boolean | undefined> = {};
+    for (const [k, v] of Object.entries(f)) if (!Array.isArray(v)) plain[k] = v;
+    await fitStage({
+      inputs: positionals, out: f.out, settings: fitSettingsFromFlags(f), workers, resume: f.resume, datasetOut: f['dataset-out'], json: f.json,
+      ingest: positionals.length === 1 && positionals[0].toLowerCase().endsWith('.json') ? undefined : ingestOptionsFromFlags(plain),
+    });
     return 0;
   },
 };
+
+type FitFlags = { fix?: string[] } & Record<string, string | boolean | string[] | undefined>;
+
+/** The fit settings of `jartcal fit`'s flags, resolved (defaults filled in by resolveFitSettings). */
+export function fitSettingsFromFlags(f: FitFlags): FitSettings {
+  const str = (k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  const fixed: Record<string, number> = {};
+  for (const kv of f.fix ?? []) {
+    const m = /^([A-Za-z_0-9]+)=(.+)$/.exec(kv);
+    if (!m) throw new JartcalError(`fit: --fix expects name=value, got "${kv}".`, { code: 'bad_arguments' });
+    checkParamNames([m[1]], '--fix', true);
+    fixed[m[1]] = numberFlag('fit', `fix ${m[1]}`, m[2]);
+  }
+  resolveParams(Object.fromEntries(Object.entries(fixed).filter(([k]) => !isCircuitParam(k)))); // range check with the model's message
+  const list = (s: string | undefined, what: string, circuit = false) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what, circuit));
+  const settings: FitSettings = resolveFitSettings({
+    fitParams: list(str('fit'), '--fit', true), cycleParams: list(str('cycle-params'), '--cycle-params'), fixed: fixed as Partial<JartParams>,
+    mode: (str('mode') ?? 'campaign') as FitSettings['mode'],
+    deviceCycles: str('device-cycles') === undefined ? undefined : numberFlag('fit', 'device-cycles', str('device-cycles')),
+    starts: str('starts') === undefined ? undefined : numberFlag('fit', 'starts', str('starts')),
+    maxEvaluations: str('max-evals') === undefined ? undefined : numberFlag('fit', 'max-evals', str('max-evals')),
+    carryGeometry: f['carry-geometry'] === true ? true : undefined,
+    seed: numberFlag('fit', 'seed', str('seed'), 1),
+    objective: {
+      sweepRateVps: numberFlag('fit', 'sweep-rate', str('sweep-rate'), 1),
+      minAbsV: numberFlag('fit', 'min-abs-v', str('min-abs-v'), 0.02),
+      floorA: numberFlag('fit', 'floor', str('floor'), 1e-12),
+      seriesOhm: numberFlag('fit', 'series-resistance', str('series-resistance'), 0),
+    },
+  });
+  if (!(settings.objective.sweepRateVps > 0)) throw new JartcalError('fit: --sweep-rate must be > 0.', { code: 'bad_arguments' });
+  return settings;
+}
+
+export interface FitStageOptions {
+  /** one dataset.json, or measurement files (ingested first with `ingest`) */
+  inputs: string[];
+  out: string;
+  /** resolved settings (resolveFitSettings) */
+  settings: FitSettings;
+  /** worker threads (default: all cores; 1 = in-process) */
+  workers?: number;
+  /** continue from OUT.checkpoint.jsonl */
+  resume?: boolean;
+  /** where the ingested dataset goes (measurement files only; default beside OUT) */
+  datasetOut?: string;
+  /** ingest options for measurement files; undefined when inputs is one dataset.json */
+  ingest?: IngestOptions;
+  json?: boolean;
+}
+
+/** The fit stage: fits every cycle, checkpoints as it goes, writes fits.json and prints its summary table. */
+export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
+  const out = resolve(o.out);
+  const settings = o.settings, seed = settings.seed;
+  // dataset: read it, or ingest the measurement files and write it beside fits.json
+  let datasetPath: string;
+  let ds: FitDatasetInput;
+  if (!o.ingest) {
+    datasetPath = resolve(o.inputs[0]);
+    ds = readDatasetForFit(datasetPath);
+  } else {
+    datasetPath = resolve(o.datasetOut ?? join(dirname(out), basename(out).replace(/\.json$/i, '') + '.dataset.json'));
+    ds = ingestForFit(o.inputs, o.ingest, datasetPath);
+  }
+
+  const ckpt = checkpointPath(out);
+  const header = { settings, dataset: datasetPath };
+  let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
+  const existing = readCheckpoint(ckpt);
+  if (existing && !o.resume) throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, { code: 'bad_arguments' });
+  if (o.resume && existing) {
+    if (JSON.stringify(existing.header) !== JSON.stringify(header)) throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
+    resumed = { devices: existing.devices, cycles: existing.cycles };
+  }
+  const workers = o.workers;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
+  const scheduler = workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
+  const total = countCycles(ds);
+  const progress = createProgress('fit', total);
+  if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
+  const cp = openCheckpoint(ckpt, header);
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await fitDataset(ds, settings, scheduler, {
+      resumed,
+      onRecord: (e) => { cp.append(e); if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`); },
+      onPass: (pass, i) => process.stderr.write(`fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`),
+    });
+  } finally {
+    cp.close();
+    await scheduler.close();
+  }
+  progress.done();
+  const seconds = (performance.now() - t0) / 1000;
+  const fits: FitsFile = {
+    schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed,
+    dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
+    settings: { ...settings, workers: scheduler.workers },
+    devices: result.devices, cycles: result.cycles,
+    ...(result.population ? { population: result.population } : {}),
+    summary: summarizeFits(result.cycles, result.devices.length, seconds),
+  };
+  writeFits(out, fits);
+  removeCheckpoint(ckpt);
+  process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
+  return fits;
+}

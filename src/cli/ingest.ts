@@ -4,7 +4,7 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
 import { ingestFiles } from '../io/ingest.js';
 import { writeDataset } from '../io/dataset.js';
-import { FORMAT_NAMES, formatSummaryTable, summarizeDataset, type IngestOptions } from '../ingest/index.js';
+import { FORMAT_NAMES, formatSummaryTable, summarizeDataset, type Dataset, type IngestOptions } from '../ingest/index.js';
 
 const HELP = `jartcal ingest FILES... --out dataset.json [options]
 
@@ -75,6 +75,37 @@ export const INGEST_FLAGS = {
   'decimal-comma': { type: 'boolean' }, lenient: { type: 'boolean' },
 } as const;
 
+export interface IngestStageOptions {
+  files: string[];
+  /** dataset file to write; none with dryRun */
+  out?: string;
+  ingest: IngestOptions;
+  /** print the JSON summary instead of the table */
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+/** The ingest stage: reads the files, reports dropped rows and notes, writes the dataset, prints its summary. */
+export function ingestStage(o: IngestStageOptions): Dataset {
+  if (o.files.length === 0) throw new JartcalError('ingest: give at least one measurement file. See `jartcal ingest --help`.', { code: 'bad_arguments' });
+  if (!o.out && !o.dryRun) throw new JartcalError('ingest: --out dataset.json is required (or --dry-run).', { code: 'bad_arguments' });
+  const ds = ingestFiles(o.files, o.ingest);
+  for (const is of ds.issues) {
+    if (is.code === 'dropped_row') {
+      const l = is.location;
+      process.stderr.write(`jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`);
+    } else process.stderr.write(`jartcal: note: ${is.message}\n`);
+  }
+  const write = o.out !== undefined && !o.dryRun;
+  if (write) writeDataset(o.out!, ds);
+  if (o.json) process.stdout.write(JSON.stringify(summarizeDataset(ds)) + '\n');
+  else {
+    process.stdout.write(formatSummaryTable(ds));
+    if (write) process.stdout.write(`wrote ${o.out}\n`);
+  }
+  return ds;
+}
+
 export const command: Command = {
   name: 'ingest',
   summary: 'read instrument exports (K4200, B1500, CSV/TSV/DAT, xlsx/xls) into a normalised dataset',
@@ -83,21 +114,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('ingest', argv, {
       ...INGEST_FLAGS, out: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
     });
-    if (positionals.length === 0) throw new JartcalError('ingest: give at least one measurement file. See `jartcal ingest --help`.', { code: 'bad_arguments' });
-    if (!values.out && !values['dry-run']) throw new JartcalError('ingest: --out dataset.json is required (or --dry-run).', { code: 'bad_arguments' });
-    const ds = ingestFiles(positionals, ingestOptionsFromFlags(values));
-    for (const is of ds.issues) {
-      if (is.code === 'dropped_row') {
-        const l = is.location;
-        process.stderr.write(`jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`);
-      } else process.stderr.write(`jartcal: note: ${is.message}\n`);
-    }
-    if (values.out && !values['dry-run']) writeDataset(values.out, ds);
-    if (values.json) process.stdout.write(JSON.stringify(summarizeDataset(ds)) + '\n');
-    else {
-      process.stdout.write(formatSummaryTable(ds));
-      if (values.out && !values['dry-run']) process.stdout.write(`wrote ${values.out}\n`);
-    }
+    ingestStage({ files: positionals, out: values.out, ingest: ingestOptionsFromFlags(values), json: values.json, dryRun: values['dry-run'] });
     return 0;
   },
 };

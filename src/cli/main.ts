@@ -1,5 +1,6 @@
 /** CLI entry: `jartcal <command> [options]`. Errors print as one clear message, never a stack trace. */
-import { COMMANDS } from './commands.js';
+import { COMMANDS, SUMMARIES } from './commands.js';
+import { didYouMean } from '../util/suggest.js';
 import { isJartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 
@@ -10,12 +11,10 @@ Usage: jartcal <command> [options]    (jartcal <command> --help for its options)
 
 Commands:`;
 
-export async function topHelp(): Promise<string> {
+/** The top-level help, from the static summaries (no command module is loaded). */
+export function topHelp(): string {
   const lines = [TOP_HELP_HEAD];
-  for (const name of Object.keys(COMMANDS)) {
-    const { command } = await COMMANDS[name]();
-    lines.push(`  ${name.padEnd(12)} ${command.summary}`);
-  }
+  for (const name of Object.keys(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${SUMMARIES[name]}`);
   return lines.join('\n') + '\n';
 }
 
@@ -23,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(await topHelp());
+      process.stdout.write(topHelp());
       return name === undefined ? 1 : 0;
     }
     if (name === '--version' || name === '-v') {
@@ -32,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[name];
     if (!load) {
-      process.stderr.write(`jartcal: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+      process.stderr.write(`jartcal: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
       return 2;
     }
     const { command } = await load();

@@ -16,34 +16,46 @@ export function createProgress(label: string, total: number, opts: { stream?: No
   const minInterval = opts.minIntervalMs ?? (tty ? 100 : 5000);
   const t0 = now();
   let count = 0;
-  let skipped = 0;
   let last = -Infinity;
+  // the rate behind the ETA is measured from the first report on (set-up before it, e.g. loading data
+  // and building engines, and work resumed from a checkpoint are not counted against the first items)
+  let base: { t: number; count: number } | null = null;
+  let shown = '';
   const render = (note?: string): string => {
-    const el = (now() - t0) / 1000;
+    const t = now();
+    const el = (t - t0) / 1000;
     const frac = total > 0 ? Math.min(1, count / total) : 0;
-    const ran = count - skipped;
-    const eta = total > count ? (ran > 0 ? (el / ran) * (total - count) : NaN) : 0;
+    const ran = base ? count - base.count : 0;
+    const dt = base ? (t - base.t) / 1000 : 0;
+    const eta = total > count ? (ran > 0 && dt > 0 ? (dt / ran) * (total - count) : NaN) : 0;
     const width = 24;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
     return `${label} [${bar}] ${count}/${total} ${(frac * 100).toFixed(0)}% elapsed ${fmt(el)} eta ${fmt(eta)}${note ? ' ' + note : ''}`;
   };
-  const tick = (n = 1, note?: string): void => {
-    count += n;
+  const show = (line: string): void => {
+    shown = line;
+    if (tty) stream.write(`\r\x1b[2K${line}`);
+    else stream.write(line + '\n');
+  };
+  const tick = (n = 1, note?: string, isResume = false): void => {
     const t = now();
+    count += n;
+    if (!base) base = { t, count };
+    else if (isResume) base.count += n;
     if (t - last < minInterval && count < total) return;
     last = t;
-    if (tty) stream.write(`\r\x1b[2K${render(note)}`);
-    else stream.write(render(note) + '\n');
+    show(render(note));
   };
   return {
-    tick,
+    tick: (n?: number, note?: string) => tick(n, note),
     resumed(n: number, note?: string) {
-      skipped += n;
-      tick(n, note);
+      tick(n, note, true);
     },
     done(note?: string) {
-      if (tty) stream.write(`\r\x1b[2K${render(note)}\n`);
-      else stream.write(render(note) + '\n');
+      // the final state was shown by the last tick: end its line instead of printing it again
+      const finished = count >= total && shown !== '' && note === undefined && /\b(\d+)\/\1 100%/.test(shown);
+      if (!finished) show(render(note));
+      if (tty) stream.write('\n');
     },
   };
 }

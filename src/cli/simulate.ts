@@ -1,12 +1,13 @@
 /** `jartcal simulate`: one JART VCM v1b cell through a waveform file or a triangular sweep. */
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { numberFlag, parseCommandArgs, type Command } from './command.js';
-import { ivChart } from './sim-plot.js';
-import { readParamFile } from '../io/params.js';
+import { parseParamFile } from '../io/params.js';
 import { readWaveformCsv } from '../io/waveform.js';
 import { writeSimCsv } from '../io/simcsv.js';
-import { writePlot } from '../io/plot.js';
-import { DEFAULT_PARAMS, simulate, sweepWaveform, type SimOptions, type Waveform } from '../model/index.js';
+import { DEFAULT_PARAMS, resolveParams, simulate, sweepWaveform, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
+import type { PopulationFile } from '../population/types.js';
+import { didYouMean } from '../util/suggest.js';
 import { JartcalError } from '../util/errors.js';
 
 const HELP = `Usage: jartcal simulate [--params P.json] (--waveform W.csv | --sweep [sweep options]) --out O.csv [options]
@@ -14,11 +15,15 @@ const HELP = `Usage: jartcal simulate [--params P.json] (--waveform W.csv | --sw
 Simulates one JART VCM v1b cell (docs/model.md) and writes one CSV row per waveform point:
 t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V (v_V: source voltage; v_cell_V: across the cell).
 
-  --params P.json           {"model":"jart-vcm-v1b","params":{...}} (missing names: defaults; Ninit = initial N)
+  --params P                a parameter file {"model":"jart-vcm-v1b","params":{...}} (missing names: the
+                            defaults; Ninit = initial N; an example with every default:
+                            presets/params/default.json), or a population file or preset name
+                            (jartcal population, presets/*.json): its central device (base values and
+                            each parameter's device-to-device centre)
   --waveform W.csv          piecewise-linear waveform, columns t_s,v_V
   --sweep                   triangular sweep 0 → vset → 0 → vreset → 0 instead of a waveform
-    --vset V                (default -1.3; SET is at negative V in the model convention)
-    --vreset V              (default 1.3)
+    --vset V                (default -1.3; < 0: SET is at negative V in the model convention)
+    --vreset V              (default 1.3; > 0)
     --rate V/s              (default 1)
     --step V                output step (default 0.001)
   --compliance A            SMU current compliance in the SET polarity (|I| ≤ A; the cell voltage follows)
@@ -49,15 +54,10 @@ export const command: Command = {
     if (!!values.waveform === !!values.sweep) {
       throw new JartcalError('simulate: give exactly one of --waveform W.csv or --sweep', { code: 'bad_arguments' });
     }
-    const p = values.params ? readParamFile(values.params) : { ...DEFAULT_PARAMS };
+    const p = values.params ? await loadParams(values.params) : { ...DEFAULT_PARAMS };
     let wave: Waveform;
     if (values.waveform) wave = readWaveformCsv(values.waveform);
-    else {
-      wave = sweepWaveform({
-        vSetV: numberFlag('simulate', 'vset', values.vset, -1.3), vResetV: numberFlag('simulate', 'vreset', values.vreset, 1.3),
-        rateVps: numberFlag('simulate', 'rate', values.rate, 1), stepV: numberFlag('simulate', 'step', values.step, 0.001),
-      });
-    }
+    else wave = sweepWaveform(sweepFromFlags(values));
     const opts: SimOptions = { circuit: {} };
     if (values.compliance !== undefined) {
       const c = numberFlag('simulate', 'compliance', values.compliance);
@@ -87,13 +87,56 @@ export const command: Command = {
     const r = simulate(p, wave, opts);
     const ms = performance.now() - t0;
     writeSimCsv(values.out, r);
-    if (values.plot) writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
+    if (values.plot) {
+      // loaded only when asked for: the plot code (and resvg for PNG) is most of the command's start-up otherwise
+      const [{ ivChart }, { writePlot }] = await Promise.all([import('./sim-plot.js'), import('../io/plot.js')]);
+      writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
+    }
     const bad = r.iA.some((x) => Number.isNaN(x));
     process.stdout.write(`simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${values.out}${values.plot ? ` and ${values.plot}` : ''}\n`);
     if (bad) process.stderr.write('simulate: warning: the integration failed part-way; the rest of the output is NaN\n');
     return bad ? 1 : 0;
   },
 };
+
+/** The sweep of --vset/--vreset/--rate/--step, refused when it would not SET and RESET (a sign the wrong way round). */
+export function sweepFromFlags(v: { vset?: string; vreset?: string; rate?: string; step?: string }): { vSetV: number; vResetV: number; rateVps: number; stepV: number } {
+  const vSetV = numberFlag('simulate', 'vset', v.vset, -1.3), vResetV = numberFlag('simulate', 'vreset', v.vreset, 1.3);
+  const rateVps = numberFlag('simulate', 'rate', v.rate, 1), stepV = numberFlag('simulate', 'step', v.step, 0.001);
+  if (!(vSetV < 0)) throw new JartcalError(`simulate: --vset must be negative (SET is at negative voltage in the model convention), got ${vSetV} V; did you mean --vset ${-vSetV}?`, { code: 'bad_arguments' });
+  if (!(vResetV > 0)) throw new JartcalError(`simulate: --vreset must be positive (RESET is at positive voltage in the model convention), got ${vResetV} V; did you mean --vreset ${-vResetV}?`, { code: 'bad_arguments' });
+  if (!(rateVps > 0)) throw new JartcalError(`simulate: --rate must be > 0 V/s, got ${rateVps}.`, { code: 'bad_arguments' });
+  if (!(stepV > 0 && stepV < Math.max(-vSetV, vResetV))) throw new JartcalError(`simulate: --step must be > 0 V and smaller than the sweep's amplitude, got ${stepV}.`, { code: 'bad_arguments' });
+  return { vSetV, vResetV, rateVps, stepV };
+}
+
+/**
+ * --params: a parameter file, or a population file / preset name whose central device is used (base,
+ * then every parameter's d2d centre); says so on stderr.
+ */
+export async function loadParams(arg: string): Promise<JartParams> {
+  // loaded here, not at the top: a plain parameter file needs none of the population code
+  const POPULATION_SCHEMA = 'jartcal.population/1';
+  let pop: PopulationFile | null = null;
+  if (existsSync(arg)) {
+    const text = readFileSync(arg, 'utf8');
+    let obj: unknown = null;
+    try { obj = JSON.parse(text); } catch { /* parseParamFile names the line and column */ }
+    if (!(obj && typeof obj === 'object' && (obj as { schema?: unknown }).schema === POPULATION_SCHEMA)) return parseParamFile(text, arg).params;
+    const { readPopulation } = await import('../population/schema.js');
+    pop = readPopulation(obj, arg);
+  }
+  if (!pop) {
+    const { listPresets, loadPreset } = await import('../io/population.js');
+    const presets = listPresets();
+    if (!presets.includes(arg)) throw new JartcalError(`simulate: --params: "${arg}" is neither a file nor a preset${didYouMean(arg, presets)} (presets: ${presets.join(', ')}; a parameter file with every default: presets/params/default.json)`, { code: 'not_found' });
+    pop = loadPreset(arg);
+  }
+  const centre: Record<string, number> = { ...pop.base };
+  for (const [n, spec] of Object.entries(pop.parameters)) if (spec) centre[n] = spec.d2d.center;
+  process.stderr.write(`simulate: ${arg} is a population (${POPULATION_SCHEMA}): simulating its central device (base values, each parameter at its device-to-device centre)\n`);
+  return resolveParams(centre, { file: arg });
+}
 
 /** `--vset -1.3` → `--vset=-1.3` (util.parseArgs would read "-1.3" as an option). */
 export function joinNegativeValues(argv: string[], flags: string[]): string[] {

@@ -9,7 +9,8 @@ export function summarizeFits(cycles: CycleFit[], devices: number, seconds: numb
   return { cycles: cycles.length, devices, medianRmsLog10: med, flagged: cycles.filter((c) => c.flags.length > 0).length, seconds };
 }
 
-const fmtV = (x: number | null) => (x === null ? '   -   ' : (x >= 0 ? '+' : '') + (x * 1000).toFixed(1).padStart(6) + 'mV');
+/** A voltage difference in mV with its sign next to the number: "  +0.1 mV", "-12.3 mV". */
+export const fmtV = (x: number | null): string => (x === null ? '     -   ' : ((x >= 0 ? '+' : '') + (x * 1000).toFixed(1)).padStart(6) + ' mV');
 
 export function formatFitTable(f: FitsFile): string {
   const names = f.settings.fitParams;

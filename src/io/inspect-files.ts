@@ -18,7 +18,7 @@ export function readJsonFile(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new JartcalError(`${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`, { code: 'file_unreadable', location: { file: path } });
+    throw new JartcalError(`cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`, { code: 'file_unreadable', location: { file: path } });
   }
   try {
     return JSON.parse(text);

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { writeJsonAtomic } from './atomic.js';
 import { JartcalError } from '../util/errors.js';
-import { resolveParams, type JartParams } from '../model/index.js';
+import { PARAM_NAMES, resolveParams, type JartParams } from '../model/index.js';
+import { didYouMean } from '../util/suggest.js';
 
 export const MODEL_ID = 'jart-vcm-v1b';
 
@@ -47,7 +48,9 @@ export function parseParamFile(text: string, file: string): { params: JartParams
     } catch (e) {
       const pairwise = e instanceof JartcalError && /must be (below|shorter)/.test(e.message);
       if (e instanceof JartcalError && !pairwise) {
-        throw new JartcalError(e.message, { code: e.code, location: { file, ...keyLoc(text, key) } });
+        const hint = e.code === 'unknown_param' ? didYouMean(key, PARAM_NAMES) : '';
+        const msg = hint ? `unknown parameter "${key}"${hint}; known: ${PARAM_NAMES.join(', ')}` : e.message;
+        throw new JartcalError(msg, { code: e.code, location: { file, ...keyLoc(text, key) } });
       }
     }
   }
