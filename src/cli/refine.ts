@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { readDatasetFile, readJsonFile } from '../io/population.js';
 import { deviceProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
 import { createProgress } from './progress.js';
-import { MIN_CYCLES } from '../population/moments.js';
+import { featureMoments, MIN_CYCLES, selectMoments } from '../population/moments.js';
 
 export interface RefineStepOptions {
   dataset: string;
@@ -28,6 +28,11 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   const ds = readDatasetFile(opts.dataset);
   const groups = measuredGroups(ds).filter((g) => g.length > 0);
   if (groups.length === 0) throw new JartcalError('refine: the dataset has no cycles to refine against', { code: 'bad_dataset', location: { file: opts.dataset } });
+  const statistics = Object.keys(selectMoments(featureMoments(groups))).length;
+  if (statistics === 0) {
+    process.stderr.write(`refine: the dataset gives no switching statistic to match (${groups.reduce((a, g) => a + g.length, 0)} cycles; ${MIN_CYCLES} are needed); the population is kept as estimated\n`);
+    return pop;
+  }
   const protocols = deviceProtocols(ds, opts.rateVps ?? 1);
   const maxCycles = Math.max(...groups.map((g) => g.length));
   // as many simulated devices as measured ones (at least 24, at most 60), enough cycles for within-device spreads
