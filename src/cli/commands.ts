@@ -33,4 +33,5 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inspect: () => import('./inspect.js'),
   report: () => import('./report.js'),
   demo: () => import('./demo.js'),
+  worker: () => import('./worker.js'),
 };
