@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from './command.js';
 import { numberFlag, parseCommandArgs } from './command.js';
 import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';

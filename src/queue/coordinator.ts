@@ -1,8 +1,8 @@
 /**
  * The queue side of a run (the coordinator): validates and enqueues its jobs (job id = the task's
  * id, so enqueueing the same run again after a crash adds nothing twice), follows them through
- * QueueEvents and a periodic check of each pending job's state, hands progress, results and
- * failures to the caller exactly once per job, and removes each finished job from Redis. A job
+ * QueueEvents and a periodic check of each pending job's state, and hands progress, results and
+ * failures to the caller exactly once per job (finished jobs expire from Redis after a day). A job
  * that is no longer in Redis (the server restarted without its data) is enqueued again from the
  * task's data, which the caller keeps current from the progress it receives.
  */
@@ -30,7 +30,8 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
   let seenWorkers = 0;
   let lastError = '';
   queue.on('error', (e: Error) => { if (e.message !== lastError) { lastError = e.message; log(`queue: ${e.message}`); } });
-  const jobOpts = (id: string) => ({ jobId: id, attempts, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false });
+  // finished jobs stay a day (a week when failed) for a coordinator that missed their event, then Redis drops them
+  const jobOpts = (id: string) => ({ jobId: id, attempts, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } });
 
   return {
     workers: () => seenWorkers,
@@ -67,26 +68,41 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
           else if (state === 'failed') await h.failed(i, job.failedReason || 'failed');
           else return;
           pending.delete(id);
-          await job.remove().catch(() => undefined);
           poke();
         } finally { busy.delete(id); }
       };
-      const onDone = ({ jobId }: { jobId: string }) => { settle(jobId).catch((e: Error) => { fatal ??= e; poke(); }); };
+      const onFailed = ({ jobId }: { jobId: string }) => { settle(jobId).catch((e: Error) => { fatal ??= e; poke(); }); };
+      // a completion event is final and carries the result: no round trip beyond the job's removal
+      const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+        if (!pending.has(jobId) || busy.has(jobId)) return;
+        busy.add(jobId);
+        Promise.resolve(h.done(index.get(jobId)!, returnvalue)).then(() => {
+          pending.delete(jobId);
+          busy.delete(jobId);
+          poke();
+        }, (e: Error) => { fatal ??= e; poke(); });
+      };
       const onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
         const i = index.get(jobId);
         if (i === undefined || !pending.has(jobId) || !h.progress || typeof data !== 'object' || data === null) return;
         Promise.resolve(h.progress(i, data as JobProgress, stored(jobId))).catch((e: Error) => log(`queue: progress of ${jobId}: ${e.message}`));
       };
-      events.on('completed', onDone);
-      events.on('failed', onDone);
+      events.on('completed', onCompleted as never);
+      events.on('failed', onFailed);
       events.on('progress', onProgress as never);
       const reconcile = async (): Promise<void> => {
+        // one pipelined round trip: which pending jobs are gone, which have finished (events missed)
         const ids = [...pending].filter((id) => !busy.has(id));
-        const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+        const client = (await queue.getBackend().client) as unknown as { pipeline(): { exists(k: string): unknown; hexists(k: string, f: string): unknown; exec(): Promise<[Error | null, unknown][]> } };
+        const pipe = client.pipeline();
+        for (const id of ids) { pipe.exists(queue.toKey(id)); pipe.hexists(queue.toKey(id), 'finishedOn'); }
+        const res = ids.length ? await pipe.exec() : [];
         const missing: string[] = [];
         for (let k = 0; k < ids.length; k++) {
-          if (states[k] === 'completed' || states[k] === 'failed') await settle(ids[k]);
-          else if (states[k] === 'unknown') missing.push(ids[k]);
+          const [e1, exists] = res[2 * k], [e2, finished] = res[2 * k + 1];
+          if (e1 || e2) throw e1 ?? e2;
+          if (exists === 0) missing.push(ids[k]);
+          else if (finished === 1) await settle(ids[k]);
         }
         if (missing.length) {
           log(`queue: ${missing.length} job(s) no longer in Redis (server restarted without its data?): enqueued again from the coordinator's records`);
@@ -100,18 +116,22 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
         }
         seenWorkers = await queue.getWorkersCount();
         if (seenWorkers === 0) log(`queue: ${tasks.length} job(s) enqueued at ${conn.label}; no worker is attached yet (start some with \`jartcal worker --queue ${conn.label}\`)`);
+        // completions wake the loop; the state check of every pending job runs once per pollMs
+        let checked = Date.now();
         while (pending.size > 0) {
           if (fatal) throw fatal;
-          await new Promise<void>((r) => { wake = r; setTimeout(r, pollMs); });
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((r) => { wake = r; timer = setTimeout(r, Math.max(0, pollMs - (Date.now() - checked))); });
+          clearTimeout(timer);
           if (fatal) throw fatal;
-          await reconcile();
+          if (pending.size > 0 && Date.now() - checked >= pollMs) { await reconcile(); checked = Date.now(); }
         }
       } catch (e) {
         if (e instanceof JartcalError) throw e;
         throw new JartcalError(`queue at ${conn.label}: ${(e as Error).message}`, { code: 'queue_failed' });
       } finally {
-        events.off('completed', onDone);
-        events.off('failed', onDone);
+        events.off('completed', onCompleted as never);
+        events.off('failed', onFailed);
         events.off('progress', onProgress as never);
       }
     },
