@@ -2,7 +2,8 @@
  * The queue side of a run (the coordinator): validates and enqueues its jobs (job id = the task's
  * id, so enqueueing the same run again after a crash adds nothing twice), follows them through
  * QueueEvents and a periodic check of each pending job's state, and hands progress, results and
- * failures to the caller exactly once per job (finished jobs expire from Redis after a day). A job
+ * failures to the caller exactly once per job, then removes the job (a finished job nobody collected
+ * expires after a day). A job
  * that is no longer in Redis (the server restarted without its data) is enqueued again from the
  * task's data, which the caller keeps current from the progress it receives.
  */
@@ -68,6 +69,7 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
           else if (state === 'failed') await h.failed(i, job.failedReason || 'failed');
           else return;
           pending.delete(id);
+          await job.remove().catch(() => undefined);
           poke();
         } finally { busy.delete(id); }
       };
@@ -79,6 +81,7 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
         Promise.resolve(h.done(index.get(jobId)!, returnvalue)).then(() => {
           pending.delete(jobId);
           busy.delete(jobId);
+          queue.remove(jobId).catch(() => undefined); // collected: a later run with the same jobs computes them again
           poke();
         }, (e: Error) => { fatal ??= e; poke(); });
       };

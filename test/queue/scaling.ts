@@ -4,6 +4,7 @@
  * and the machine's load average. Needs redis-server:
  *
  *   nice node --import tsx test/queue/scaling.ts [DEVICES] [CYCLES]
+ *   (WORKERS=2,4 for some of the worker counts; NO_LOCAL=1 skips the local run)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,14 +21,16 @@ try {
   const ds = join(dir, 'ds.json');
   writeFileSync(ds, JSON.stringify(syntheticDataset(devices, cycles)));
   let t0 = Date.now();
-  const local = spawnCli(['fit', ds, '--out', join(dir, 'local.json'), '--workers', '2']);
-  if ((await local.exited) !== 0) throw new Error(local.out());
-  console.log(`${devices}×${cycles} cycles, local pool 2 threads: ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${load()})`);
-  for (const n of [1, 2, 4]) {
-    const ws: Proc[] = Array.from({ length: n }, () => spawnCli(['worker', '--queue', redis.url]));
+  if (!process.env.NO_LOCAL) {
+    const local = spawnCli(['fit', ds, '--out', join(dir, 'local.json'), '--workers', '2']);
+    if ((await local.exited) !== 0) throw new Error(local.out());
+    console.log(`${devices}×${cycles} cycles, local pool 2 threads: ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${load()})`);
+  }
+  for (const n of (process.env.WORKERS ?? '1,2,4').split(',').map(Number)) {
+    const ws: Proc[] = Array.from({ length: n }, () => spawnCli(['worker', '--queue', redis.url, '--queue-prefix', `scaling${n}`]));
     await until(() => ws.every((w) => /worker on/.test(w.out())), 120_000, 'workers');
     t0 = Date.now();
-    const fit = spawnCli(['fit', ds, '--out', join(dir, `queue-${n}.json`), '--queue', redis.url]);
+    const fit = spawnCli(['fit', ds, '--out', join(dir, `queue-${n}.json`), '--queue', redis.url, '--queue-prefix', `scaling${n}`]);
     if ((await fit.exited) !== 0) throw new Error(fit.out());
     console.log(`${devices}×${cycles} cycles, queue with ${n} worker(s): ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${load()})`);
     for (const w of ws) w.proc.kill('SIGTERM');
