@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { fitDataset, createInlineScheduler, resolveFitSettings } from '../../src/fit/index.js';
+import { resolveFitSettings } from '../../src/fit/index.js';
 import { resolveConnection } from '../../src/queue/connection.js';
 import { createQueueRunner } from '../../src/queue/coordinator.js';
 import { JS_BACKEND, QUEUE_NAME } from '../../src/queue/jobs.js';
@@ -40,7 +40,6 @@ after(async () => {
 
 // device stage on 1 cycle keeps each job a few seconds; 4 devices × 2 cycles
 const FIT_ARGS = ['--device-cycles', '1', '--starts', '2'];
-const SETTINGS = resolveFitSettings({ deviceCycles: 1, starts: 2 });
 
 test('a campaign through the queue with 2 workers, one SIGKILLed mid-job, equals the local fit: every record once', { skip: noRedis, timeout: 600_000 }, async () => {
   const ds = syntheticDataset(4, 2);
@@ -60,10 +59,13 @@ test('a campaign through the queue with 2 workers, one SIGKILLed mid-job, equals
   assert.equal(code, 0, fit.out());
   assert.ok(/started/.test(b.out()), b.out());
   const q = JSON.parse(readFileSync(out, 'utf8'));
-  // the local reference in this process, one device after the other
-  const local = await fitDataset({ devices: ds.devices }, SETTINGS, createInlineScheduler());
-  assert.deepEqual(withoutTiming({ devices: q.devices, cycles: q.cycles }), withoutTiming({ devices: local.devices, cycles: local.cycles }));
-  assert.deepEqual(withoutTiming(q.settings), withoutTiming({ ...SETTINGS }));
+  // the local pool's fits.json, from the same command without --queue
+  const lp = spawnCli(['fit', dsPath, '--out', join(dir, 'local-fits.json'), '--workers', '2', ...FIT_ARGS]);
+  procs.push(lp);
+  assert.equal(await lp.exited, 0, lp.out());
+  const l = JSON.parse(readFileSync(join(dir, 'local-fits.json'), 'utf8'));
+  assert.deepEqual(withoutTiming(q), withoutTiming(l));
+  assert.equal(q.settings.mode, 'hierarchical'); // the CLI's default fit
   const keys = q.cycles.map((c: { device: string; cycle: number }) => `${c.device}#${c.cycle}`);
   assert.equal(keys.length, 8);
   assert.equal(new Set(keys).size, 8);
