@@ -1,6 +1,7 @@
 /**
  * Thin benchmark runner: imports every bench/*.ts module (except this one) and awaits its `run()`.
  * `npm run bench` runs all; `npm run bench -- model` runs the files whose name contains "model".
+ * bench/queue.ts starts its own redis-server (Debian package) and says it skipped when there is none.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

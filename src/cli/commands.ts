@@ -18,6 +18,7 @@ export const SUMMARIES: Record<string, string> = {
   inspect: 'inspect fits in the terminal (I-V plots, residuals, parameters), refit and save',
   report: 'static HTML report of fits: I-V overlays, residuals, parameter histograms and correlations, variability',
   demo: 'simulate the default device on the default sweep (writes out/demo/)',
+  worker: 'queue worker: runs fit and crossbar jobs from Redis (BullMQ) until stopped',
 };
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -33,4 +34,5 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inspect: () => import('./inspect.js'),
   report: () => import('./report.js'),
   demo: () => import('./demo.js'),
+  worker: () => import('./worker.js'),
 };

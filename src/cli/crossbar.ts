@@ -16,6 +16,7 @@ import { loadMnist } from '../io/mnist.js';
 import { applyPopulation } from '../io/populationVar.js';
 import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
 import { summarize } from '../crossbar/experiment/summary.js';
+import { SWEEP_HELP } from './crossbar-sweep.js';
 
 const HELP = `jartcal crossbar run CONFIG.json --out DIR [options]
 
@@ -37,7 +38,8 @@ Options:
   --seed N               override seed
   --population P.json    device-to-device / cycle-to-cycle variability from a population file
   --resume               continue from DIR/checkpoint.json
-`;
+
+${SWEEP_HELP}`;
 
 export interface CrossbarStageOptions {
   /** experiment config file (experiments/*.json) */
@@ -87,11 +89,13 @@ export const command: Command = {
   summary: 'crossbar simulator: in-situ training / inference accuracy of MNIST on JART devices',
   help: HELP,
   async run(argv: string[]): Promise<number> {
+    if (argv[0] === 'sweep') return (await import('./crossbar-sweep.js')).runSweep(argv);
     const a = parseCommandArgs('crossbar', argv, {
       out: { type: 'string' }, epochs: { type: 'string' }, 'train-samples': { type: 'string' }, 'test-samples': { type: 'string' },
       repeats: { type: 'string' }, seed: { type: 'string' }, population: { type: 'string' }, resume: { type: 'boolean' },
     });
     const [sub, cfgPath] = a.positionals;
+    if (sub === 'sweep') throw new JartcalError('crossbar: `sweep` comes first: `jartcal crossbar sweep GRID.json --out DIR`.', { code: 'bad_arguments' });
     if (sub !== 'run' || !cfgPath) throw new JartcalError('crossbar: usage `jartcal crossbar run CONFIG.json --out DIR`. See `jartcal crossbar --help`.', { code: 'bad_arguments' });
     if (!a.values.out) throw new JartcalError('crossbar: --out DIR is required.', { code: 'bad_arguments' });
     const num = (flag: string, v: string | undefined): number | undefined => (v ? numberFlag('crossbar', flag, v) : undefined);

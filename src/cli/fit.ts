@@ -9,6 +9,8 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { checkParamNames, isCircuitParam, resolveFitSettings, type FitSettings } from '../fit/settings.js';
 import { countCycles, fitDataset, type FitDatasetInput } from '../fit/run.js';
 import { createInlineScheduler, createWorkerPool } from '../fit/scheduler.js';
+import { connectionFromFlags, QUEUE_FLAGS, QUEUE_HELP } from '../queue/cli.js';
+import type { QueueConnection } from '../queue/connection.js';
 import { FITS_SCHEMA, type FitsFile } from '../fit/types.js';
 import { summarizeFits, formatFitTable } from '../fit/summary.js';
 import { checkpointPath, openCheckpoint, readCheckpoint, removeCheckpoint, writeFits } from '../io/fits.js';
@@ -63,6 +65,9 @@ Run:
   --resume              continue an interrupted run from FITS.json.checkpoint.jsonl
   --dataset-out PATH    where to write the ingested dataset (default: beside FITS.json)
   --json                print the summary as JSON instead of a table
+${QUEUE_HELP}
+  With --queue the devices are fitted by the \`jartcal worker\` processes attached to that queue
+  (same fits.json as local threads); this command stays the coordinator and alone writes files.
 Ingest options (measurement files only): every flag of \`jartcal ingest\` (--format, --set-polarity,
   --read-voltage, --sweep-rate, --compliance, --sheet, --lenient, ...; see \`jartcal ingest --help\`)
 `;
@@ -78,7 +83,7 @@ export const command: Command = {
       'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
       starts: { type: 'string' }, 'max-evals': { type: 'string' }, seed: { type: 'string' },
       workers: { type: 'string' }, resume: { type: 'boolean' }, 'dataset-out': { type: 'string' }, json: { type: 'boolean' },
-      ...INGEST_FLAGS,
+      ...INGEST_FLAGS, ...QUEUE_FLAGS,
     });
     if (positionals.length === 0) throw new JartcalError('fit: give a dataset.json or measurement files. See `jartcal fit --help`.', { code: 'bad_arguments' });
     if (!f.out) throw new JartcalError('fit: --out FITS.json is required.', { code: 'bad_arguments' });
@@ -87,7 +92,7 @@ export const command: Command = {
     const plain: Record<string, string | boolean | undefined> = {};
     for (const [k, v] of Object.entries(f)) if (!Array.isArray(v)) plain[k] = v;
     await fitStage({
-      inputs: positionals, out: f.out, settings: fitSettingsFromFlags(f), workers, resume: f.resume, datasetOut: f['dataset-out'], json: f.json,
+      inputs: positionals, out: f.out, settings: fitSettingsFromFlags(f), workers, queue: connectionFromFlags('fit', f) ?? undefined, resume: f.resume, datasetOut: f['dataset-out'], json: f.json,
       ingest: positionals.length === 1 && positionals[0].toLowerCase().endsWith('.json') ? undefined : ingestOptionsFromFlags(plain),
     });
     return 0;
@@ -135,6 +140,8 @@ export interface FitStageOptions {
   settings: FitSettings;
   /** worker threads (default: all cores; 1 = in-process) */
   workers?: number;
+  /** fit on the workers of this queue instead of local threads */
+  queue?: QueueConnection;
   /** continue from OUT.checkpoint.jsonl */
   resume?: boolean;
   /** where the ingested dataset goes (measurement files only; default beside OUT) */
@@ -170,7 +177,8 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   }
   const workers = o.workers;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
-  const scheduler = workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
+  if (o.queue && o.workers !== undefined) throw new JartcalError('fit: --workers and --queue exclude each other (the queue\'s workers are `jartcal worker` processes).', { code: 'bad_arguments' });
+  const scheduler = o.queue ? await queueScheduler(o.queue) : workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
   const total = countCycles(ds);
   const progress = createProgress('fit', total);
   if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
@@ -195,10 +203,17 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     settings: { ...settings, workers: scheduler.workers },
     devices: result.devices, cycles: result.cycles,
     ...(result.population ? { population: result.population } : {}),
+    ...(result.failed.length ? { failed: result.failed } : {}),
     summary: summarizeFits(result.cycles, result.devices.length, seconds),
   };
   writeFits(out, fits);
   removeCheckpoint(ckpt);
   process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
   return fits;
+}
+
+async function queueScheduler(conn: QueueConnection) {
+  const { createQueueRunner } = await import('../queue/coordinator.js');
+  const { createQueueScheduler } = await import('../queue/fitScheduler.js');
+  return createQueueScheduler(createQueueRunner(conn));
 }

@@ -4,7 +4,7 @@
  */
 import type { DeviceJob, FitEvent } from './campaign.js';
 import type { FitCycleInput } from './cycle-data.js';
-import type { FitScheduler } from './scheduler.js';
+import type { FailedJob, FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
 import { fitHierarchical, type HierOptions, type HierPopulationBlock } from './hier/index.js';
@@ -22,7 +22,8 @@ export interface FitRunHooks {
   hier?: Partial<HierOptions>;
 }
 
-export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[]; population?: HierPopulationBlock }
+/** `failed`: jobs a distributed scheduler ended failed (their devices have no records). */
+export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[]; failed: FailedJob[]; population?: HierPopulationBlock }
 
 export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, scheduler: FitScheduler, hooks: FitRunHooks = {}): Promise<FitRunResult> {
   const resumedDev = new Map((hooks.resumed?.devices ?? []).map((d) => [d.device, d]));
@@ -38,11 +39,11 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
       const needsDevice = settings.mode !== 'independent' && !(settings.mode === 'joint' && j.job.cycles.length === 1);
       return !(allCycles && (!needsDevice || j.done.device));
     });
-  await scheduler.run(jobs, settings, (_i, e) => {
+  const failed = (await scheduler.run(jobs, settings, (_i, e) => {
     if (e.kind === 'device') devices.set(e.device.device, e.device);
     else cycles.set(`${e.fit.device}#${e.fit.cycle}`, e.fit);
     hooks.onRecord?.(e);
-  });
+  })) ?? [];
   if (settings.mode === 'hierarchical') {
     // the per-device campaign fits above (checkpointed, resumable) are the start of the campaign's
     // hierarchical fit, which runs here in this thread (hier/)
@@ -50,7 +51,7 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
       id: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
       init: { device: devices.get(d.id), cycles: d.cycles.map((c) => cycles.get(`${d.id}#${c.cycle}`)).filter((c): c is CycleFit => !!c) },
     })), settings, hooks.hier, hooks.onPass);
-    return { devices: h.devices, cycles: h.cycles, population: h.population };
+    return { devices: h.devices, cycles: h.cycles, failed, population: h.population };
   }
   const outDevices: DeviceFit[] = [];
   const outCycles: CycleFit[] = [];
@@ -59,7 +60,7 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
     if (dv) outDevices.push(dv);
     for (const c of d.cycles) { const f = cycles.get(`${d.id}#${c.cycle}`); if (f) outCycles.push(f); }
   }
-  return { devices: outDevices, cycles: outCycles };
+  return { devices: outDevices, cycles: outCycles, failed };
 }
 
 export function countCycles(ds: FitDatasetInput): number {

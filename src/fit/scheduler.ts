@@ -1,12 +1,10 @@
 /**
- * Where fit jobs run. The fit driver only sees this small interface, so the local worker pool can
- * be swapped for a distributed queue: a BullMQ-on-Redis backend would `add` one queue job per
- * DeviceJob (payload = the job and its already-checkpointed records, jobId = device id so a resumed
- * run does not enqueue twice), have remote workers call `fitDevice` and report each FitEvent with
- * `job.updateProgress(event)` (or a results queue), and forward those events to `onEvent` from a
- * QueueEvents listener; `close()` closes the queue connections. Ordering and determinism carry
- * over unchanged, because a job's results depend only on (seed, device, cycle) and the records it
- * is given.
+ * Where fit jobs run. The fit driver only sees this small interface: the inline runner, the local
+ * worker-thread pool (here) and the BullMQ-on-Redis queue (src/queue/fitScheduler.ts) are
+ * interchangeable. A job is data: a device with its cycles, the records already done (from a
+ * checkpoint) and, in a hierarchical fit, the current population prior. Ordering and determinism carry
+ * over unchanged, because a job's results depend only on (seed, device, cycle), the prior and the
+ * records it is given, and the driver assembles the output in dataset order.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,16 +12,29 @@ import { fitDevice, type DeviceJob, type FitEvent } from './campaign.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
 
-export interface ScheduledJob { job: DeviceJob; done: { device?: DeviceFit; cycles: CycleFit[] } }
+/**
+ * One device's fit: its cycles, the records already done, and (hierarchical fit, one outer pass)
+ * the population prior its device-level parameters are pulled towards. The prior is opaque here:
+ * the hierarchical fit defines it; a fit that cannot use it refuses the job.
+ */
+export interface ScheduledJob { job: DeviceJob; done: { device?: DeviceFit; cycles: CycleFit[] }; prior?: unknown }
+
+/** A job that ended failed (its input was refused, or it kept crashing): its devices and the error. */
+export interface FailedJob { devices: string[]; error: string }
 
 export interface FitScheduler {
   readonly workers: number;
-  /** Runs every job; `onEvent` receives each record as soon as it exists. Rejects on an internal error. */
-  run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<void>;
+  /**
+   * Runs every job; `onEvent` receives each record as soon as it exists (a record may arrive twice
+   * when a job is retried: the caller keeps one per key). Resolves with the jobs that ended failed
+   * (a distributed backend records them instead of stopping the run); rejects on an internal error.
+   */
+  run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<FailedJob[] | void>;
   close(): Promise<void>;
 }
 
 function runOne(j: ScheduledJob, settings: FitSettings, emit: (e: FitEvent) => void): void {
+  if (j.prior !== undefined && j.prior !== null) throw new Error(`device ${j.job.device}: this fit has no population prior (hierarchical fit) to apply`);
   fitDevice(j.job, settings, { device: j.done.device, cycles: new Map(j.done.cycles.map((c) => [c.cycle, c])) }, emit);
 }
 
@@ -41,29 +52,37 @@ export function createInlineScheduler(): FitScheduler {
   };
 }
 
-/** Worker threads, one job (device) at a time per worker; `workers` defaults to all cores. */
-export function createWorkerPool(workers = availableParallelism()): FitScheduler {
-  const here = import.meta.url;
-  const ts = here.endsWith('.ts');
-  const url = new URL(ts ? './worker.ts' : './worker.js', here);
-  // Compiled (dist/): the worker is plain JS. Under tsx (tests, scripts): the worker thread does not
-  // inherit tsx's loader hooks, so a small bootstrap registers them before importing worker.ts.
-  const spawnWorker = (): Worker => {
-    if (!ts) return new Worker(url);
-    const api = import.meta.resolve('tsx/esm/api');
-    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-    return new Worker(code, { eval: true });
-  };
+/**
+ * A worker thread running the module `rel` (resolved beside `base`, an import.meta.url). Compiled
+ * (dist/): the module is plain JS. Under tsx (tests, scripts): a worker thread does not inherit
+ * tsx's loader hooks, so a small bootstrap registers them before importing the .ts module.
+ */
+export function spawnModuleThread(base: string, rel: string): Worker {
+  const ts = base.endsWith('.ts');
+  const url = new URL(ts ? rel : rel.replace(/\.ts$/, '.js'), base);
+  if (!ts) return new Worker(url);
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+/**
+ * Worker threads, one job (device) at a time per worker; `workers` defaults to all cores. `spawn`
+ * replaces the thread factory (tests).
+ */
+export function createWorkerPool(workers = availableParallelism(), opts: { spawn?: () => Worker } = {}): FitScheduler {
+  const spawnWorker = opts.spawn ?? ((): Worker => spawnModuleThread(import.meta.url, './worker.ts'));
   return {
     workers,
     run(jobs, settings, onEvent) {
       return new Promise<void>((resolve, reject) => {
-        let next = 0, running = 0, failed = false;
+        let next = 0, running = 0, failed = false, settled = false;
         const pool: Worker[] = [];
         const finish = (err?: Error) => {
-          if (failed) return;
+          if (failed || settled) return;
           if (err) failed = true;
           if (err || (next >= jobs.length && running === 0)) {
+            settled = true;
             void Promise.all(pool.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve()));
           }
         };
@@ -85,6 +104,10 @@ export function createWorkerPool(workers = availableParallelism()): FitScheduler
             else if (m.done) { running--; feed(w); }
           });
           w.on('error', (e) => finish(e));
+          // a thread that ends without an error event (process.exit in a job, a killed isolate) would
+          // otherwise leave run() waiting for its job forever; terminate() at the end also exits, so
+          // only an exit while the run is still going counts
+          w.on('exit', (code) => { if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`)); });
           feed(w);
         }
       });

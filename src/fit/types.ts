@@ -87,5 +87,7 @@ export interface FitsFile {
   cycles: CycleFit[];
   /** Hierarchical fit: population-level estimates and intervals (hier/format.ts). */
   population?: HierPopulationBlock;
+  /** Jobs of a queue run that ended failed (bad input, or crashed their workers repeatedly): their devices and the error. */
+  failed?: { devices: string[]; error: string }[];
   summary?: { cycles: number; devices: number; medianRmsLog10: number | null; flagged: number; seconds: number };
 }

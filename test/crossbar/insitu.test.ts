@@ -8,13 +8,16 @@ import { runInSituRepeat, type RepeatCheckpoint } from '../../src/crossbar/exper
 import { loadMnist } from '../../src/io/mnist.js';
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { checkGrid, GRID_SCHEMA } from '../../src/crossbar/experiment/sweep.js';
 
 test('every experiment config parses; unknown keys and bad values are refused naming the path', () => {
   const dir = join(REPO_ROOT, 'experiments');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.ok(files.length >= 20);
   for (const f of files) {
-    const c = resolveConfig(JSON.parse(readFileSync(join(dir, f), 'utf8')), f);
+    const raw = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    if (raw.schema === GRID_SCHEMA) { checkGrid(raw, f); continue; } // a sweep grid (paper-table.json), not a config
+    const c = resolveConfig(raw, f);
     assert.equal(`${c.name}.json`, f);
   }
   assert.throws(() => resolveConfig({ device: { jart: { rdsic: 1 } } }), /device\.jart\.rdsic: unknown key/);

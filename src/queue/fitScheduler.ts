@@ -1,0 +1,53 @@
+/**
+ * The fit scheduler on the queue: one queue job per device (a group of one; the job format takes a
+ * group and a population prior, so a hierarchical fit sends each outer pass's device fits as jobs
+ * and updates the population between passes in the coordinator). Records reach `onEvent` once per
+ * key, whether they come as progress or in a job's result, retried or not; the fit driver
+ * assembles them in dataset order, so the output does not depend on the workers or their order.
+ */
+import { createHash } from 'node:crypto';
+import type { FailedJob, FitScheduler, ScheduledJob } from '../fit/scheduler.js';
+import type { FitEvent } from '../fit/campaign.js';
+import type { FitSettings } from '../fit/settings.js';
+import { TOOLKIT_VERSION } from '../version.js';
+import { JS_BACKEND, type FitJobData, type FitJobResult } from './jobs.js';
+import type { Task, TaskRunner } from './runner.js';
+
+/** A short stable key of a run (its settings and data): job ids of the same run are the same. */
+export function runKey(...parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+export function createQueueScheduler(runner: TaskRunner): FitScheduler {
+  return {
+    get workers() { return runner.workers(); },
+    async run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<FailedJob[]> {
+      const seen = new Set<string>();
+      const tasks: Task[] = jobs.map((j) => {
+        const data: FitJobData = {
+          kind: 'fit', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, settings,
+          devices: [{ job: j.job, done: { ...(j.done.device ? { device: j.done.device } : {}), cycles: [...j.done.cycles] } }],
+          prior: j.prior ?? null,
+        };
+        return { id: `fit-${runKey(settings, j.job, j.prior ?? null)}`, data };
+      });
+      const deliver = (i: number, e: FitEvent): void => {
+        const key = e.kind === 'device' ? `d\u0000${e.device.device}` : `c\u0000${e.fit.device}\u0000${e.fit.cycle}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        // what a re-enqueued job starts from: everything received so far
+        const d = (tasks[i].data as FitJobData).devices[0].done;
+        if (e.kind === 'device') d.device = e.device; else d.cycles.push(e.fit);
+        onEvent(i, e);
+      };
+      const failed: FailedJob[] = [];
+      await runner.run(tasks, {
+        progress: (i, p) => { if (p.kind === 'records') for (const e of p.events) deliver(i, e); },
+        done: (i, result) => { for (const e of (result as FitJobResult).events) deliver(i, e); },
+        failed: (i, error) => { failed.push({ devices: [jobs[i].job.device], error }); },
+      });
+      return failed;
+    },
+    close: () => runner.close(),
+  };
+}
