@@ -13,7 +13,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
-import { applyPopulation } from '../io/populationVar.js';
+import { applyPopulation } from '../crossbar/experiment/applyPopulation.js';
 import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
 import { summarize } from '../crossbar/experiment/summary.js';
 
@@ -179,7 +179,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     prog.done();
     repeats = cp.finished;
   } else if (cfg.mode === 'digital') {
-    const { initTf } = await import('../io/tf.js');
+    const { initTf } = await import('../crossbar/train/tf.js');
     const { trainDigital } = await import('../crossbar/train/digital.js');
     extra.tfBackend = await initTf();
     const prog = createProgress(`digital ${cfg.name}`, t.repeats * t.epochs * Math.min(t.trainSamples, train.n));
@@ -193,7 +193,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     prog.done();
   } else {
     const { runInference } = await import('../crossbar/experiment/inference.js');
-    const { initTf } = await import('../io/tf.js');
+    const { initTf } = await import('../crossbar/train/tf.js');
     extra.tfBackend = await initTf();
     // checkpoint: the digital weights and every finished draw; a resumed run may ask for more draws
     const cpPath = join(out, 'checkpoint.json');
