@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/crossbar/experiment/config.js';
-import { applyPopulation } from '../src/io/populationVar.js';
+import { applyPopulation } from '../src/crossbar/experiment/applyPopulation.js';
 import { applyOperatingPoint } from '../src/crossbar/device/operatingPoint.js';
 import { describeSwingSpread, swingSpread } from '../src/crossbar/device/swingSpread.js';
 
