@@ -8,7 +8,8 @@ import { describeSwingSpread, swingSpread, type SwingSpread } from '../crossbar/
 import { TOOLKIT_VERSION } from '../version.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
-import { readCheckpoint, readInferenceCheckpoint, readJsonFile, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
+import { readJsonFile } from '../io/json.js';
+import { readCheckpoint, readInferenceCheckpoint, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';

@@ -9,7 +9,6 @@ import { CROSSBAR_CHECKPOINT_SCHEMA, INFERENCE_CHECKPOINT_SCHEMA, crossbarCheckp
 
 export type { CheckpointFile, InferenceCheckpoint, InferenceDraw } from '../crossbar/experiment/checkpoint.js';
 
-export { readJsonFile } from './json.js';
 
 
 function f64ToB64(a: Float64Array): string { return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'); }
