@@ -57,6 +57,7 @@ export function loadPopulationArg(arg: string): PopulationFile {
   throw new JartcalError(`"${arg}" is neither an existing population file nor a preset (presets: ${listPresets().join(', ')})`, { code: 'not_found', location: { file: arg } });
 }
 
+/** dataset.json for the population stage (its one schema, then the features this stage compares). */
 export function readDatasetFile(path: string): DatasetIn {
   return validateDataset(readJsonFile(path), path);
 }

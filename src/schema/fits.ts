@@ -23,8 +23,8 @@ export const cycleFitSchema = z.looseObject({
   stderr: paramValuesOrNull.default({}).describe('standard errors of the fitted parameters (linearised, scaled by the residual variance)'),
   correlation: z.object({ params: z.array(z.string()), matrix: z.array(z.array(z.number().nullable())) }).nullable().default(null)
     .describe('correlation matrix of the fitted parameters, or null'),
-  rmsLog10: numberOrNaN.describe('RMS of log10|I| residuals (decades); null when the model failed'),
-  converged: z.boolean({ error: 'true or false' }).describe('the optimiser met its convergence test'),
+  rmsLog10: numberOrNaN.optional().transform((x) => x ?? NaN).describe('RMS of log10|I| residuals (decades); null when the model failed'),
+  converged: z.boolean({ error: 'true or false' }).default(true).describe('the optimiser met its convergence test'),
   flags: z.array(fitFlagSchema).default([]).describe('problems of this fit'),
   metrics: z.looseObject({ rmsLog10: numberOrNaN.optional() }).optional()
     .describe('dVSetV, dVResetV (model − measured switching voltages, V), hrsRelErr, lrsRelErr, evaluations, seconds, stopReason, starts, hrsPosition'),

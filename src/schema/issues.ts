@@ -58,6 +58,10 @@ export function firstProblem(error: z.ZodError): SchemaProblem {
   if (issue.code === 'invalid_union') {
     for (const branch of issue.errors) for (const sub of branch) if (sub.path.length >= deepest.path.length - issue.path.length) deepest = { ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue;
   }
+  if (deepest.code === 'unrecognized_keys' && deepest.path.length > 0) {
+    // an unknown key of a record keyed by parameter name
+    return { path: [...deepest.path, deepest.keys[0]] as (string | number)[], message: `${jsonPath([...deepest.path, deepest.keys[0]])}: expected a JART parameter name (spec §4)` };
+  }
   const path = deepest.path as (string | number)[];
   const got = 'input' in deepest ? `, got ${shown(deepest.input)}` : '';
   return { path, message: `${jsonPath(path)}: expected ${expectedOf(deepest)}${deepest.code === 'custom' ? '' : got}` };

@@ -54,7 +54,7 @@ export const populationSchema = z.looseObject({
     datasets: z.array(z.string()).default([]).describe('their datasets'),
   }).catch({ fits: [], datasets: [] }).default({ fits: [], datasets: [] }).describe('where it came from: fits, datasets, fitSettings, preset, source, method, exclusions'),
   base: paramValues.default({}).describe('fixed parameter values (median over cycles)'),
-  parameters: z.partialRecord(paramName, parameterSpecSchema, { error: 'an object keyed by parameter name' }).describe('the varying parameters'),
+  parameters: z.partialRecord(paramName, parameterSpecSchema).describe('the varying parameters'),
   correlation: z.looseObject({
     params: z.array(paramName).describe('parameters of the Gaussian copula'),
     matrix: z.array(z.array(z.number())).describe('their correlation matrix'),
