@@ -20,3 +20,11 @@ test('the ingest summary table shows the median of an even number of cycles, not
   const row = formatSummaryTable(ds).split('\n')[1];
   assert.match(row, /2\.00e\+4Ω/, row);
 });
+
+test('one read-voltage default: the population profile falls back to the read voltage ingest uses', async () => {
+  const { sweepConditions } = await import('../../src/population/dataset.js');
+  const { resolveIngestOptions } = await import('../../src/ingest/options.js');
+  const c = { device: 'A', cycle: 1, tS: [0, 1, 2], timeSource: 'index', vV: [0, -1, 1], iA: [0, 1, 2], complianceA: null, features: {} };
+  const s = sweepConditions({ devices: [{ id: 'A', cycles: [c as never] }] });
+  assert.equal(s.readVoltageV, resolveIngestOptions({}).readVoltageV);
+});
