@@ -6,6 +6,11 @@ import { assembleDataset, parseFileBytes, resolveIngestOptions, type Dataset, ty
 
 const DATA_EXT = /\.(csv|tsv|txt|dat|xlsx|xls|xlsm)$/i;
 
+/** The data files `paths` name (directories expanded), in reading order. */
+export function expandInputs(paths: string[]): string[] {
+  return expandWithOrigin(paths).map((x) => x.path);
+}
+
 /** Files to read; `fromDir` marks those found by expanding a directory (not named by the user). */
 export function expandWithOrigin(paths: string[], fromDir = false): { path: string; fromDir: boolean }[] {
   const out: { path: string; fromDir: boolean }[] = [];
