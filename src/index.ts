@@ -27,7 +27,6 @@ export {
 } from './inspect/index.js';
 export { buildReport, type Report, type ReportInput } from './report/index.js';
 export { loadInspectInputs, writeReportDir, saveFits } from './io/inspect-files.js';
-export { writeFitReport, type ReportOptions } from './cli/report.js';
 export * as ingest from './ingest/index.js';
 export { ingestFiles } from './io/ingest.js';
 export { readDataset, writeDataset } from './io/dataset.js';

@@ -8,12 +8,13 @@ import { describeSwingSpread, swingSpread, type SwingSpread } from '../crossbar/
 import { TOOLKIT_VERSION } from '../version.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
-import { readCheckpoint, readInferenceCheckpoint, readJsonFile, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
+import { readJsonFile } from '../io/json.js';
+import { readCheckpoint, readInferenceCheckpoint, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
-import { applyPopulation } from '../io/populationVar.js';
+import { applyPopulation } from '../crossbar/experiment/applyPopulation.js';
 import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
 import { summarize } from '../crossbar/experiment/summary.js';
 import { SWEEP_HELP } from './crossbar-sweep.js';
@@ -183,7 +184,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     prog.done();
     repeats = cp.finished;
   } else if (cfg.mode === 'digital') {
-    const { initTf } = await import('../io/tf.js');
+    const { initTf } = await import('../crossbar/train/tf.js');
     const { trainDigital } = await import('../crossbar/train/digital.js');
     extra.tfBackend = await initTf();
     const prog = createProgress(`digital ${cfg.name}`, t.repeats * t.epochs * Math.min(t.trainSamples, train.n));
@@ -197,7 +198,7 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     prog.done();
   } else {
     const { runInference } = await import('../crossbar/experiment/inference.js');
-    const { initTf } = await import('../io/tf.js');
+    const { initTf } = await import('../crossbar/train/tf.js');
     extra.tfBackend = await initTf();
     // checkpoint: the digital weights and every finished draw; a resumed run may ask for more draws
     const cpPath = join(out, 'checkpoint.json');

@@ -8,7 +8,8 @@ import { JartcalError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { measuredFeatures, predictiveProfile, sweepConditions } from '../population/index.js';
-import { loadPopulationArg, presetsDir, readDatasetFile, readJsonFile } from '../io/population.js';
+import { loadPopulationArg, presetsDir, readDatasetFile } from '../io/population.js';
+import { readJsonFile } from '../io/json.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { formatSi } from './format.js';
 

@@ -77,6 +77,8 @@ export interface LmResult {
 export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32, withJac?: LmOptions['residualsWithJacobian']) {
   const cache = new Map<string, Float64Array>();
   const jacs = new Map<string, Float64Array[]>();
+  /** Points whose residual had a non-finite entry (replaced by the penalty). */
+  const penalised = new Set<string>();
   let evaluations = 0;
   const key = (u: ArrayLike<number>): string => Array.prototype.join.call(u, ',');
   const evaluate = (u: ArrayLike<number>): Float64Array => {
@@ -91,9 +93,11 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32,
       for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) rj.jacobian[i].fill(0);
       jacs.set(k, rj.jacobian);
     } else r = Float64Array.from(fn(Float64Array.from(u)));
-    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) r[i] = nanPenalty;
+    let bad = false;
+    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) { r[i] = nanPenalty; bad = true; }
     cache.set(k, r);
-    if (cache.size > cacheSize) { const old = cache.keys().next().value as string; cache.delete(old); jacs.delete(old); }
+    if (bad) penalised.add(k); else penalised.delete(k);
+    if (cache.size > cacheSize) { const old = cache.keys().next().value as string; cache.delete(old); jacs.delete(old); penalised.delete(old); }
     return r;
   };
   /** The Jacobian at u (with `withJac`; evaluates u when not cached). */
@@ -101,7 +105,9 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32,
     evaluate(u);
     return jacs.get(key(u)) as Float64Array[];
   };
-  return { evaluate, jacobianAt, get evaluations() { return evaluations; } };
+  /** Whether the residual at `u` (evaluated and still cached) had a non-finite entry. */
+  const wasPenalised = (u: ArrayLike<number>): boolean => penalised.has(key(u));
+  return { evaluate, jacobianAt, wasPenalised, get evaluations() { return evaluations; } };
 }
 
 export function sumSq(r: ArrayLike<number>): number {
@@ -257,7 +263,13 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       lambda *= 4;
     }
   }
-  const converged = stopReason === 'relative' || stopReason === 'xtol' || stopReason === 'stalled' || stopReason === 'zero_cost';
   const jacobian = fresh ? J : jacobianAt(u);
+  // A stall (no step lowers the cost however damped) is a minimum only where the residual is a real
+  // number and the Jacobian carries information; at a penalised (non-finite) point or on a flat
+  // Jacobian it is a failure, not convergence.
+  ev.evaluate(u);
+  const informative = jacobian.some((row) => row.some((x) => x !== 0 && Number.isFinite(x)));
+  const stalledAtMinimum = stopReason === 'stalled' && !ev.wasPenalised(u) && informative;
+  const converged = stopReason === 'relative' || stopReason === 'xtol' || stopReason === 'zero_cost' || stalledAtMinimum;
   return { u, residuals: r, cost, evaluations: ev.evaluations, iterations, converged, stopReason, errors, jacobian };
 }

@@ -1,11 +1,11 @@
 /** Fit settings: options in, one resolved object out (recorded in fits.json). */
-import { PARAM_TABLE, type JartParams, type ParamName } from '../model/index.js';
+import { PARAM_TABLE, V1B_VAR_PARAMS, type JartParams, type ParamName } from '../model/index.js';
 import { JartcalError } from '../util/errors.js';
 import { DEFAULT_OBJECTIVE, type ObjectiveOptions } from './cycle-data.js';
 
 export const DEFAULT_FIT_PARAMS: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'RseriesTiOx', 'phiBn0', 'dWa'];
-/** The v1b var quantities: free per cycle in a campaign (when they are fitted at all). */
-export const V1B_VAR_PARAMS: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'];
+/** The v1b var quantities (src/model/params.ts) are free per cycle in a campaign (when they are fitted at all). */
+export { V1B_VAR_PARAMS };
 
 /**
  * Parameters of the measurement circuit that can be fitted like model parameters (not JART

@@ -2,10 +2,11 @@
 import { displayUnit, formatNumber, formatParam } from '../model/display.js';
 import type { CycleFit, FitsFile } from './types.js';
 import { isCircuitParam } from './settings.js';
+import { median } from '../util/stats.js';
 
 export function summarizeFits(cycles: CycleFit[], devices: number, seconds: number): NonNullable<FitsFile['summary']> {
-  const r = cycles.map((c) => c.rmsLog10).filter(Number.isFinite).sort((a, b) => a - b);
-  const med = r.length ? (r.length % 2 ? r[(r.length - 1) / 2] : 0.5 * (r[r.length / 2 - 1] + r[r.length / 2])) : null;
+  const r = cycles.map((c) => c.rmsLog10).filter(Number.isFinite);
+  const med = r.length ? median(r) : null;
   return { cycles: cycles.length, devices, medianRmsLog10: med, flagged: cycles.filter((c) => c.flags.length > 0).length, seconds };
 }
 

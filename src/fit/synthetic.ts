@@ -3,6 +3,7 @@
  * sensitivity study): the model on a triangular sweep, log-normal current noise, an optional
  * instrument floor and compliance, in the dataset's cycle shape.
  */
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { simulate, sweepWaveform, type JartParams } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
 import type { FitCycleInput } from './cycle-data.js';
@@ -32,7 +33,7 @@ export function synthCycle(p: JartParams, rng: Rng, o: SynthOptions = {}): { cyc
   return {
     cycle: {
       device: o.device ?? 'synthetic', cycle: o.cycle ?? 1, tS: Array.from(wave.tS), timeSource: 'file',
-      vV: Array.from(wave.vV), iA, complianceA: o.complianceA ?? null, features: { readVoltageV: 0.1 },
+      vV: Array.from(wave.vV), iA, complianceA: o.complianceA ?? null, features: { readVoltageV: DEFAULT_READ_VOLTAGE_V },
       currentFloorA: floor > 0 ? floor : undefined,
     },
     endNdisc: sim.ndisc[sim.ndisc.length - 1],

@@ -14,8 +14,12 @@ export type Ci95 = Record<string, [number, number]>;
 /** Circuit parameters of a fit (the measurement circuit, not JART): external series resistance, Ω. */
 export interface CircuitValues { seriesOhm: number }
 
+/** Every code a fit flag can carry (docs/formats.md). */
+export const FIT_FLAG_CODES = ['param_at_bound', 'ill_conditioned', 'not_converged', 'poor_fit', 'reset_incomplete', 'param_unidentified', 'far_from_population', 'above_noise_floor'] as const;
+export type FitFlagCode = (typeof FIT_FLAG_CODES)[number];
+
 export interface FitFlag {
-  code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | 'reset_incomplete' | 'param_unidentified' | string;
+  code: FitFlagCode;
   /** A JART parameter name, or a circuit parameter (`seriesOhm`). */
   param?: ParamName | 'seriesOhm';
   bound?: 'min' | 'max';

@@ -14,15 +14,10 @@ import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js'
 import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TimeSource, type Trace } from './types.js';
 import { dropDuplicates } from './duplicates.js';
 import { MIN_POINTS, checkRunTimes, formingVoltage, isFixedBias, locOf, resistanceAt, roleFromNames, sequenceRoles, testKey, testRecord } from './sequence.js';
+import { median } from '../util/stats.js';
 
 export { MIN_POINTS };
 
-function median(xs: number[]): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
 /**
  * Row e starts a new record of the same trace: the time column falls back to (near) where this piece

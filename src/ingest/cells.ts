@@ -45,10 +45,6 @@ export function parseCell(c: Cell, decimalComma: boolean): CellValue {
   return { kind: 'text', text: s };
 }
 
-export function isNumberLike(c: Cell, decimalComma: boolean): boolean {
-  return parseCell(c, decimalComma).kind === 'number';
-}
-
 export function cellText(c: Cell): string {
   if (c === null || c === undefined) return '';
   return String(c).trim();

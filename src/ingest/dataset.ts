@@ -4,6 +4,7 @@ import { DATASET_SCHEMA, DATASET_SCHEMAS_READ, type CyclePairing, type Dataset, 
 
 const TEST_ROLES: readonly TestRole[] = ['leakage', 'forming', 'first-reset', 'endurance', 'other'];
 const PAIRED_BY: readonly CyclePairing['by'][] = ['cycle-label', 'time', 'order', 'whole', 'unpaired'];
+import { median } from '../util/stats.js';
 
 export interface DatasetSummary {
   devices: number;
@@ -24,8 +25,8 @@ function fmt(x: number | null, unit: string): string {
   return `${x.toPrecision(3)}${unit}`;
 }
 function med(xs: (number | null)[]): number | null {
-  const s = xs.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : null;
+  const s = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return s.length ? median(s) : null;
 }
 
 export function formatSummaryTable(ds: Dataset, maxRows = 50): string {

@@ -3,6 +3,7 @@
  * "out" part (|V| rising to its peak) and a "back" part. The hysteresis of an excursion (is |I|
  * larger on the way back than on the way out at the same |V|?) says whether it SETs or RESETs.
  */
+import { median as medianOf } from '../util/stats.js';
 export interface Excursion {
   sign: 1 | -1;
   start: number; end: number; // sample range [start, end)
@@ -10,12 +11,7 @@ export interface Excursion {
   startsAtZero: boolean; endsAtZero: boolean;
 }
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
+const median = (xs: number[]): number => (xs.length === 0 ? 0 : medianOf(xs));
 
 /** |V| at or below this counts as zero: a fraction of the typical step, and of the span. */
 export function zeroTolerance(vV: number[]): number {

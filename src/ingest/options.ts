@@ -4,7 +4,8 @@ import type { IngestOptions, ResolvedIngestOptions } from './types.js';
 import { unitScale } from './units.js';
 import { FORMAT_NAMES } from './formats/index.js';
 
-export const DEFAULT_READ_VOLTAGE_V = 0.1;
+export { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 
 function bad(msg: string): never {
   throw new JartcalError(`ingest: ${msg}`, { code: 'bad_arguments' });

@@ -5,6 +5,9 @@
  * naming the file and the JSON path of the first bad field. Unknown fields are kept untouched.
  */
 import { JartcalError } from '../util/errors.js';
+import { parseWith } from '../schema/issues.js';
+import { fitsSchema } from '../schema/fits.js';
+import { populationSchema } from '../schema/population.js';
 
 export type ParamValues = Record<string, number>;
 
@@ -89,38 +92,9 @@ class Checker {
   }
 }
 
+/** fits.json through its one schema (src/schema/fits.ts); defaults filled, unknown fields kept. */
 export function validateFits(x: unknown, file: string): FitsFileView {
-  const c = new Checker(file);
-  const o = c.obj(x, '(top level)');
-  if (o.schema !== 'jartcal.fits/2') c.schema(o, 'jartcal.fits/1'); // /2 = /1 + the hierarchical fit's optional fields
-  c.str(o.dataset, 'dataset');
-  const s = c.obj(o.settings, 'settings');
-  if (s.fixed !== undefined) c.record(s.fixed, 'settings.fixed'); else s.fixed = {};
-  if (!Array.isArray(s.fitParams)) s.fitParams = [];
-  if (!Array.isArray(s.cycleParams)) s.cycleParams = [];
-  const devs = o.devices === undefined ? (o.devices = []) : c.arr(o.devices, 'devices');
-  devs.forEach((d, i) => {
-    const dd = c.obj(d, `devices[${i}]`);
-    c.str(dd.device, `devices[${i}].device`);
-    dd.params = dd.params === undefined ? {} : c.obj(dd.params, `devices[${i}].params`);
-    dd.stderr = dd.stderr === undefined ? {} : c.obj(dd.stderr, `devices[${i}].stderr`);
-  });
-  const cycles = c.arr(o.cycles, 'cycles');
-  cycles.forEach((cf, i) => {
-    const p = `cycles[${i}]`;
-    const f = c.obj(cf, p);
-    c.str(f.device, `${p}.device`); c.num(f.cycle, `${p}.cycle`);
-    c.record(f.params, `${p}.params`);
-    f.fitted = f.fitted === undefined ? [] : c.arr(f.fitted, `${p}.fitted`);
-    f.stderr = f.stderr === undefined ? {} : c.obj(f.stderr, `${p}.stderr`);
-    f.rmsLog10 = c.numOrNaN(f.rmsLog10, `${p}.rmsLog10`);
-    if (typeof f.converged !== 'boolean') c.fail(`${p}.converged`, 'true or false', f.converged);
-    f.flags = f.flags === undefined ? [] : c.arr(f.flags, `${p}.flags`);
-    (f.flags as unknown[]).forEach((fl, j) => c.str(c.obj(fl, `${p}.flags[${j}]`).code, `${p}.flags[${j}].code`));
-    if (f.correlation === undefined) f.correlation = null;
-    if (!isObj(f.metrics)) f.metrics = { rmsLog10: f.rmsLog10 };
-  });
-  return o as unknown as FitsFileView;
+  return parseWith(fitsSchema, x, file, 'bad_fits') as unknown as FitsFileView;
 }
 
 export function validateDataset(x: unknown, file: string): DatasetView {
@@ -147,24 +121,9 @@ export function validateDataset(x: unknown, file: string): DatasetView {
   return o as unknown as DatasetView;
 }
 
+/** population.json through its one schema (src/schema/population.ts). */
 export function validatePopulation(x: unknown, file: string): PopulationView {
-  const c = new Checker(file);
-  const o = c.obj(x, '(top level)');
-  c.schema(o, 'jartcal.population/1');
-  if (o.base === undefined) o.base = {};
-  const params = c.obj(o.parameters, 'parameters');
-  for (const [name, v] of Object.entries(params)) {
-    const p = `parameters.${name}`;
-    const pp = c.obj(v, p);
-    const fam = c.str(pp.family, `${p}.family`);
-    if (!['normal', 'lognormal', 'truncnormal', 'trunclognormal'].includes(fam)) c.fail(`${p}.family`, 'normal, lognormal, truncnormal or trunclognormal', fam);
-    const d = c.obj(pp.d2d, `${p}.d2d`);
-    c.num(d.center, `${p}.d2d.center`); c.num(d.spread, `${p}.d2d.spread`); c.str(d.spreadKind, `${p}.d2d.spreadKind`);
-    const cc = c.obj(pp.c2c, `${p}.c2c`);
-    c.num(cc.spread, `${p}.c2c.spread`); c.str(cc.spreadKind, `${p}.c2c.spreadKind`);
-  }
-  if (o.correlation === undefined) o.correlation = { params: [], matrix: [] };
-  return o as unknown as PopulationView;
+  return parseWith(populationSchema, x, file, 'bad_population') as unknown as PopulationView;
 }
 
 /** Finds the measured cycle of a fit (by device id and cycle index), or undefined. */

@@ -7,7 +7,9 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { JartcalError } from '../util/errors.js';
 import { writeJsonAtomic } from './atomic.js';
-import { FITS_SCHEMA, FITS_SCHEMAS_READ, type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
+import { fitsSchema } from '../schema/fits.js';
+import { readJsonFormat } from './json.js';
+import { type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
 import type { FitEvent } from '../fit/campaign.js';
 
 export const checkpointPath = (out: string): string => `${out}.checkpoint.jsonl`;
@@ -49,13 +51,7 @@ export function removeCheckpoint(path: string): void { rmSync(path, { force: tru
 
 export function writeFits(path: string, fits: FitsFile): void { writeJsonAtomic(path, fits); }
 
+/** Reads fits.json through its one schema (src/schema/fits.ts). */
 export function readFits(path: string): FitsFile {
-  let obj: unknown;
-  try { obj = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
-    throw new JartcalError(`cannot read fits file: ${e instanceof Error ? e.message : String(e)}`, { code: 'bad_fits', location: { file: path } });
-  }
-  const f = obj as Partial<FitsFile>;
-  if (!(FITS_SCHEMAS_READ as readonly string[]).includes(String(f?.schema))) throw new JartcalError(`not a ${FITS_SCHEMA} file (schema: ${JSON.stringify(f?.schema)})`, { code: 'bad_fits', location: { file: path } });
-  if (!Array.isArray(f.cycles) || !Array.isArray(f.devices)) throw new JartcalError('fits file lacks "cycles"/"devices" arrays', { code: 'bad_fits', location: { file: path } });
-  return f as FitsFile;
+  return readJsonFormat(path, fitsSchema, 'bad_fits') as unknown as FitsFile;
 }

@@ -6,6 +6,7 @@ import { assembleDataset, parseFileBytes, resolveIngestOptions, type Dataset, ty
 
 const DATA_EXT = /\.(csv|tsv|txt|dat|xlsx|xls|xlsm)$/i;
 
+/** The data files `paths` name (directories expanded), in reading order. */
 export function expandInputs(paths: string[]): string[] {
   return expandWithOrigin(paths).map((x) => x.path);
 }

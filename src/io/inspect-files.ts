@@ -3,38 +3,13 @@
  * population (given, or population.json beside fits.json when its provenance names this fits file),
  * saves fits.json atomically, and writes a report folder atomically (built beside, then swapped in).
  */
-import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { JartcalError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { svgToPng } from '../plot/png.js';
-import { jsonErrorOffset } from './json-position.js';
+import { readJsonFile } from './json.js';
 import { validateDataset, validateFits, validatePopulation, type DatasetView, type FitsFileView, type PopulationView } from '../inspect/schema.js';
 import type { Report } from '../report/build.js';
-
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new JartcalError(`cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`, { code: 'file_unreadable', location: { file: path } });
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    const at = jsonErrorOffset(text);
-    let line: number | undefined;
-    let column: number | undefined;
-    if (at) {
-      const before = text.slice(0, at.offset).split('\n');
-      line = before.length;
-      column = before[before.length - 1].length + 1;
-    }
-    const what = at ? (at.offset >= text.length ? `the file ends early; expected ${at.expected}` : `expected ${at.expected}`) : 'expected a JSON document';
-    throw new JartcalError(`not valid JSON: ${what}`, { code: 'bad_json', location: { file: path, line, column } });
-  }
-}
 
 export interface InspectInputs { fits: FitsFileView; fitsPath: string; dataset: DatasetView | null; datasetPath: string | null; population: PopulationView | null; populationPath: string | null; notes: string[] }
 

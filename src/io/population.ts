@@ -1,5 +1,6 @@
 /** File I/O of the population stage: fits.json in, population.json out, presets by name. */
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readJsonFile } from './json.js';
 import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JartcalError } from '../util/errors.js';
@@ -8,25 +9,6 @@ import { readPopulation } from '../population/schema.js';
 import { validateFits, type FitsIn } from '../population/fits.js';
 import type { PopulationFile } from '../population/types.js';
 import { validateDataset, type DatasetIn } from '../population/dataset.js';
-
-/** Reads and parses a JSON file; a syntax error names the file, line and column. */
-export function readJsonFile(path: string): unknown {
-  if (!existsSync(path)) throw new JartcalError(`file not found`, { code: 'not_found', location: { file: path } });
-  const text = readFileSync(path, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    let line: number | undefined, column: number | undefined;
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
-      line = before.length; column = before[before.length - 1].length + 1;
-    }
-    throw new JartcalError(`not valid JSON (${msg.replace(/^.*?: /, '')}); expected a JSON document`, { code: 'bad_json', location: { file: path, line, column } });
-  }
-}
 
 export function readFitsFile(path: string): FitsIn {
   return validateFits(readJsonFile(path), path);
@@ -75,6 +57,7 @@ export function loadPopulationArg(arg: string): PopulationFile {
   throw new JartcalError(`"${arg}" is neither an existing population file nor a preset (presets: ${listPresets().join(', ')})`, { code: 'not_found', location: { file: arg } });
 }
 
+/** dataset.json for the population stage (its one schema, then the features this stage compares). */
 export function readDatasetFile(path: string): DatasetIn {
   return validateDataset(readJsonFile(path), path);
 }

@@ -11,3 +11,10 @@ export const EPS0 = 8.854e-12; // F/m
 export const N_UNIT = 1e26;
 /** |V| below which the applied voltage counts as zero (v1b var zero-crossing events, spec §6.1). */
 export const V_ZERO_BAND = 1.5e-5;
+
+/**
+ * Default read voltage magnitude, V: where HRS and LRS are read (ingest features, the population
+ * profile's simulated sweeps). 0.1 V: well below the switching voltages of the example campaign and the
+ * JART defaults (|V_SET|, V_RESET ≥ 0.5 V), so reading does not disturb the state.
+ */
+export const DEFAULT_READ_VOLTAGE_V = 0.1;

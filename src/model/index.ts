@@ -1,6 +1,6 @@
 /** JART VCM v1b physics: the public API of the model stage (docs/model.md). */
 export {
-  PARAM_TABLE, PARAM_NAMES, DEFAULT_PARAMS, resolveParams, paramSpec, isParamName,
+  PARAM_TABLE, PARAM_NAMES, V1B_VAR_PARAMS, DEFAULT_PARAMS, resolveParams, paramSpec, isParamName,
   type ParamName, type ParamSpec, type JartParams,
 } from './params.js';
 export { sweepWaveform, validateWaveform, type Waveform } from './waveform.js';

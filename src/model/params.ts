@@ -5,12 +5,8 @@
  */
 import { JartcalError, type ErrorLocation } from '../util/errors.js';
 
-export type ParamName = 'eps' | 'epsphib' | 'phiBn0' | 'phin' | 'un' | 'Ndiscmax' | 'Ndiscmin' | 'Ninit'
-  | 'Nplug' | 'a' | 'ny0' | 'dWa' | 'Rth0' | 'rdet' | 'rnew' | 'lcell' | 'ldet' | 'lnew' | 'Rtheff_scaling'
-  | 'RseriesTiOx' | 'R0' | 'Rthline' | 'alphaline' | 'T0';
-
-export interface ParamSpec {
-  name: ParamName;
+export interface ParamSpec<N extends string = ParamName> {
+  name: N;
   unit: string;
   default: number;
   min: number;
@@ -24,8 +20,8 @@ export interface ParamSpec {
 
 export type JartParams = { [K in ParamName]: number };
 
-function spec(name: ParamName, unit: string, def: number, min: number, max: number, meaning: string,
-  variability: 'd2d+c2c' | 'none' = 'none'): ParamSpec {
+function spec<N extends string>(name: N, unit: string, def: number, min: number, max: number, meaning: string,
+  variability: 'd2d+c2c' | 'none' = 'none'): ParamSpec<N> {
   return { name, unit, default: def, min, max, meaning, positive: min > 0, variability };
 }
 
@@ -33,7 +29,7 @@ function spec(name: ParamName, unit: string, def: number, min: number, max: numb
  * Ranges: the Verilog-A ranges of spec §4 where it gives one. Where it gives none (epsphib, R0,
  * Rthline, alphaline, T0) the range is our own choice, wide around the default, stated here.
  */
-export const PARAM_TABLE: readonly ParamSpec[] = Object.freeze([
+const TABLE = [
   spec('eps', '1', 17, 10, 25, 'static relative permittivity of the oxide (TFE, W00)'),
   spec('epsphib', '1', 5.5, 2, 25, 'relative permittivity for image-force barrier lowering (range: jartcal choice)'),
   spec('phiBn0', 'eV', 0.18, 0.1, 0.5, 'nominal Schottky barrier height'),
@@ -58,7 +54,22 @@ export const PARAM_TABLE: readonly ParamSpec[] = Object.freeze([
   spec('Rthline', 'K/W', 90471.47, 0, 1e6, 'thermal resistance of the lines (range: jartcal choice)'),
   spec('alphaline', '1/K', 3.92e-3, 0, 1e-2, 'temperature coefficient of the line resistance (range: jartcal choice)'),
   spec('T0', 'K', 293, 200, 400, 'ambient temperature (range: jartcal choice)'),
-]);
+] as const;
+
+/** A JART parameter name: the names of the table below, derived from it. */
+export type ParamName = (typeof TABLE)[number]['name'];
+
+export const PARAM_TABLE: readonly ParamSpec[] = Object.freeze(TABLE);
+
+/**
+ * The quantities JART v1b var varies device to device and cycle to cycle (spec §6): exactly the rows
+ * marked 'd2d+c2c' above (checked at load), in the order fits, populations and exports list them.
+ */
+export const V1B_VAR_PARAMS: readonly ParamName[] = Object.freeze(['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'] as const);
+{
+  const marked = TABLE.filter((s) => s.variability === 'd2d+c2c').map((s) => s.name as string).sort().join();
+  if ([...V1B_VAR_PARAMS].sort().join() !== marked) throw new Error(`V1B_VAR_PARAMS differs from the table's d2d+c2c rows (${marked})`);
+}
 
 export const PARAM_NAMES: readonly ParamName[] = PARAM_TABLE.map((s) => s.name);
 const BY_NAME = new Map<string, ParamSpec>(PARAM_TABLE.map((s) => [s.name, s]));

@@ -3,6 +3,7 @@
  * per-cycle `features` and the sweep conditions to simulate (model convention: SET at negative V).
  */
 import { JartcalError } from '../util/errors.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { quantile } from './stats.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { SweepConditions } from './ppc.js';
@@ -53,7 +54,7 @@ export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditi
   return {
     vSetV: quantile(vmin, 0.5), vResetV: quantile(vmax, 0.5), stepV: quantile(steps, 0.5),
     rateVps: rates.length ? quantile(rates, 0.5) : defaultRateVps, rateSource: rates.length ? 'data' : 'default',
-    readVoltageV: read.length ? quantile(read, 0.5) : 0.2,
+    readVoltageV: read.length ? quantile(read, 0.5) : DEFAULT_READ_VOLTAGE_V,
     complianceA: comp.length * 2 >= cycles.length ? quantile(comp, 0.5) : null,
   };
 }

@@ -13,6 +13,7 @@
  */
 import { fitRandomEffects } from './reml.js';
 import type { ParamName } from './params.js';
+import { median } from '../util/stats.js';
 
 export function isUnidentified(flags: readonly { code: string; param?: string }[], name: string): boolean {
   return flags.some((f) => f.code === 'param_unidentified' && f.param === name);
@@ -20,11 +21,6 @@ export function isUnidentified(flags: readonly { code: string; param?: string }[
 
 export interface ScreenItem { device: string; z: number; s2: number }
 
-function median(xs: number[]): number {
-  const a = [...xs].sort((p, q) => p - q);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-}
 
 function weightedMedian(z: number[], w: number[]): number {
   const idx = z.map((_v, k) => k).sort((a, b) => z[a] - z[b]);

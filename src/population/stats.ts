@@ -174,9 +174,4 @@ export function cholesky(a: number[][]): number[][] | null {
 }
 
 /** Percentile (linear interpolation between order statistics) of an unsorted sample. */
-export function quantile(xs: number[], p: number): number {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const h = (s.length - 1) * p, lo = Math.floor(h), hi = Math.ceil(h);
-  return s[lo] + (h - lo) * (s[hi] - s[lo]);
-}
+export { quantile } from '../util/stats.js';

@@ -76,7 +76,7 @@ test('resuming from an epoch checkpoint continues bit for bit (as after a kill)'
 });
 
 test('a population file (jartcal.population/1) drives the device variability of a run', async () => {
-  const { applyPopulation } = await import('../../src/io/populationVar.js');
+  const { applyPopulation } = await import('../../src/crossbar/experiment/applyPopulation.js');
   const pop = {
     schema: 'jartcal.population/1', toolkitVersion: '0', createdAt: '', seed: 3, provenance: { fits: [], datasets: [] }, base: {},
     parameters: {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig, type ExperimentConfig } from '../../src/crossbar/experiment/config.js';
-import { applyPopulation } from '../../src/io/populationVar.js';
+import { applyPopulation } from '../../src/crossbar/experiment/applyPopulation.js';
 import { createEngine, createKineticEngines, deviceMaker } from '../../src/crossbar/device/factory.js';
 import { kineticClasses, drawDevices, type CrossbarPopulation } from '../../src/crossbar/device/population.js';
 import type { JartArray } from '../../src/crossbar/device/jartArray.js';

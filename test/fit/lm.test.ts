@@ -84,3 +84,17 @@ test('Broyden Jacobian updates (through the library jacobianFunction) reach the 
     assert.ok(Math.abs(a.u[k] - truth[k]) < 0.05);
   }
 });
+
+test('LM: a residual that is NaN everywhere stalls and is not reported as converged', () => {
+  const fn = (u: Float64Array) => new Float64Array(20).fill(NaN).map((x) => x + u[0]);
+  const r = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, maxEvaluations: 400 });
+  assert.equal(r.stopReason, 'stalled');
+  assert.equal(r.converged, false);
+});
+
+test('LM: a stall at a real minimum (finite residual, informative Jacobian) still counts as converged', () => {
+  // exact data: the cost reaches round-off and no damped step lowers it further
+  const { fn } = problem(0);
+  const r = levenbergMarquardtFit(fn, [2, 0.7, 0.3], { ...box, maxEvaluations: 2000, relTol: 0, xTol: 0 });
+  assert.ok(r.converged, r.stopReason);
+});

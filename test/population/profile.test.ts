@@ -42,14 +42,14 @@ test('posterior predictive check: the true population reproduces its own statist
 
 test('sweepConditions: median sweep, rate from time, compliance', () => {
   const w = sweepWaveform({ vSetV: -1.5, vResetV: 1.2, rateVps: 2, stepV: 0.1 });
-  const cyc = (c: number) => ({ device: 'A', cycle: c, tS: Array.from(w.tS), timeSource: 'file', vV: Array.from(w.vV), iA: [], complianceA: 5e-5, branch: [],
+  const cyc = (c: number) => ({ device: 'A', cycle: c, tS: Array.from(w.tS), timeSource: 'file', vV: Array.from(w.vV), iA: Array.from(w.vV, () => 0), complianceA: 5e-5,
     features: { vSetV: -0.8, vResetV: 0.9, readVoltageV: 0.1, hrsOhm: 1e5, lrsOhm: 1e3, onOff: 100, resetPeakA: null, complianceHit: true } });
   const ds = validateDataset({ schema: 'jartcal.dataset/1', devices: [{ id: 'A', cycles: [cyc(1), cyc(2)] }] });
   const s = sweepConditions(ds);
   assert.equal(s.vSetV, -1.5); assert.equal(s.vResetV, 1.2); assert.ok(Math.abs(s.stepV - 0.1) < 1e-12);
   assert.ok(Math.abs(s.rateVps - 2) < 1e-9); assert.equal(s.rateSource, 'data');
   assert.equal(s.complianceA, 5e-5); assert.equal(s.readVoltageV, 0.1);
-  assert.throws(() => validateDataset({ schema: 'jartcal.dataset/1', devices: [{ cycles: [{ vV: [] }] }] }, 'd.json'), /d\.json: devices\[0\]\.cycles\[0\]\.features: expected an object/);
+  assert.throws(() => validateDataset({ schema: 'jartcal.dataset/1', devices: [{ id: 'A', cycles: [{ device: 'A', cycle: 1, vV: [], iA: [] }] }] }, 'd.json'), /d\.json: devices\[0\]\.cycles\[0\]\.features: expected an object/);
 });
 
 test('within-device statistics exclude the device-to-device offset', async () => {

@@ -5,7 +5,7 @@
  * fit standard errors 0.01–0.03 in ln units. A held-out campaign (other values, seed, design) too.
  * Monte Carlo over 30 seeds (80 devices × 15 cycles, Ndiscmin d2d 0.2 ln, c2c 0.4 ln): d2d mean 0.202,
  * sd 0.019; c2c mean 0.398, sd 0.008 — unbiased. With 60 devices the d2d estimate of a 6 % spread has a
- * 12 % relative sd and the correlation an sd of 0.11 (scripts/population-recovery.ts), too wide for the
+ * 12 % relative sd and the correlation an sd of 0.11 (scripts/studies/population-recovery.ts), too wide for the
  * acceptance figures at 3 sd; 150 devices bring them inside (see docs/population.md).
  */
 import { test } from 'node:test';

@@ -4,18 +4,15 @@
  * parameters), forward Euler on N_disc, positive (physical) RESET current.
  * Pure numbers; no allocation in `eulerPulse`.
  */
+import { DEFAULT_PARAMS, type JartParams } from '../../model/params.js';
 
 /** Physical constants as in the VA (spec §3). */
 const E_C = 1.602e-19;
 const KB_OVER_E = 8.61860174781523e-5; // V/K, aihwkit's k_B/e
 const ZVO = 2;
 
-/** Default JART v1b parameters the fit belongs to (spec §4), SI. */
-export const JART_FIT_PARAMS = {
-  T0: 293, un: 4e-6, Nplug: 20, a: 0.25e-9, ny0: 2e13, dWa: 1.35, Rth0: 15.72e6, rdet: 45e-9, ldet: 0.4e-9,
-  lcell: 3e-9, Rtheff_scaling: 0.27, RseriesTiOx: 650, R0: 719.2437, Rthline: 90471.47, alphaline: 3.92e-3,
-  Ndiscmin: 0.008, Ndiscmax: 20,
-} as const;
+/** The JART v1b parameters the fit belongs to: the table's defaults (spec §4, SI). */
+export const JART_FIT_PARAMS: Readonly<JartParams> = DEFAULT_PARAMS;
 
 // Fit coefficients (spec §7.1).
 const A0 = 4.81951e-5, A2 = 1.03685, A3 = 0.34567, B0 = 7.0526e-4, B1 = 4.2383e-5;

@@ -5,7 +5,7 @@
  * disc length entering as ΔN ∝ l_nom / l (the ion rate's 1/l prefactor; exact to first order in the
  * small per-pulse ΔN, error measured in the tests).
  */
-import { eulerPulse, fitCoeffs, fitCurrentA, JART_FIT_PARAMS, type FitCoeffs } from './aihwkitFit.js';
+import { eulerPulse, fitCoeffs, fitCurrentA, type FitCoeffs } from './aihwkitFit.js';
 
 export interface PulseEngine {
   readonly name: string;
@@ -155,5 +155,3 @@ export class TabulatedEngine implements PulseEngine {
   }
   readA(n: number, rM: number, lM: number): number { return this.base.readA(n, rM, lM); }
 }
-
-export const NOMINAL = { rM: JART_FIT_PARAMS.rdet, lM: JART_FIT_PARAMS.ldet, nMin: JART_FIT_PARAMS.Ndiscmin, nMax: JART_FIT_PARAMS.Ndiscmax };

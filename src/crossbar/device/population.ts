@@ -16,7 +16,7 @@ import { d2dFromZ } from '../../population/marginal.js';
 import { cholesky, normCdf, normQuantile } from '../../population/stats.js';
 import type { ParamName } from '../../population/params.js';
 import type { ParameterSpec, PopulationFile } from '../../population/types.js';
-import type { JartParams } from '../../model/index.js';
+import { V1B_VAR_PARAMS, type JartParams } from '../../model/index.js';
 import type { PulseEngine } from './jartEngine.js';
 
 /** What a crossbar config keeps of a population file (the sampler's inputs; estimation diagnostics dropped). */
@@ -30,7 +30,8 @@ export interface CrossbarPopulation {
 /** Per-device values of one tile (SI lengths, N in 1e26 m^-3) and, with kinetic classes, each device's class. */
 export interface DeviceDraw { rM: Float64Array; lM: Float64Array; nMin: Float64Array; nMax: Float64Array; engineIndex: Uint16Array | null }
 
-const GEOMETRY: readonly ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'];
+/** The v1b var quantities: drawn per device; every other varying parameter is kinetic. */
+const GEOMETRY: readonly ParamName[] = V1B_VAR_PARAMS;
 
 /** The population as a sampler input (schema fields the sampler does not read left empty). */
 export function asPopulationFile(p: CrossbarPopulation): PopulationFile {

@@ -13,7 +13,7 @@ import { nominalDevice } from '../device/factory.js';
 import { createRng } from '../../util/rng.js';
 import { meanStd } from './summary.js';
 import { attachWire } from '../array/wireLayer.js';
-import type { InferenceCheckpoint, InferenceDraw } from '../../io/crossbarRun.js';
+import type { InferenceCheckpoint, InferenceDraw } from './checkpoint.js';
 
 export interface InferenceResume {
   /** a checkpoint of the same run: its digital weights are reused and its finished draws kept */

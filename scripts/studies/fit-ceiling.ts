@@ -7,7 +7,7 @@
  * stays above a target here is one the model cannot reach from that optimum, not one the campaign's
  * structure kept from it (a local search: it bounds the model from above, not a global proof).
  *
- *   node --import tsx scripts/fit-ceiling.ts runs/fit-shared/T.fits.json [--fit a,b,...] [--max-cycles N] [--tag S]
+ *   node --import tsx scripts/studies/fit-ceiling.ts runs/fit-shared/T.fits.json [--fit a,b,...] [--max-cycles N] [--tag S]
  *
  * Reads the fits and the dataset they name (beside them); writes T-ceiling[-S].fits.json beside the input
  * (re-read it with `jartcal inspect ... --summary --branches`) and prints before/after per cycle and
@@ -15,15 +15,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLayout, fitGroup, prepareCycle, summarizeFits, type FitCycleInput, type FitOptions, type FitsFile, type CycleFit } from '../src/fit/index.js';
-import { startValue } from '../src/fit/group.js';
-import { hashString } from '../src/fit/campaign.js';
-import { cycleFitsFromGroup } from '../src/fit/result.js';
-import { refitSettings } from '../src/inspect/jart.js';
-import { createRng } from '../src/util/rng.js';
-import { writeJsonAtomic } from '../src/io/atomic.js';
-import { createProgress } from '../src/cli/progress.js';
-import type { ParamName } from '../src/model/index.js';
+import { createLayout, fitGroup, prepareCycle, summarizeFits, type FitCycleInput, type FitOptions, type FitsFile, type CycleFit } from '../../src/fit/index.js';
+import { startValue } from '../../src/fit/group.js';
+import { hashString } from '../../src/fit/campaign.js';
+import { cycleFitsFromGroup } from '../../src/fit/result.js';
+import { refitSettings } from '../../src/inspect/jart.js';
+import { createRng } from '../../src/util/rng.js';
+import { writeJsonAtomic } from '../../src/io/atomic.js';
+import { createProgress } from '../../src/cli/progress.js';
+import type { ParamName } from '../../src/model/index.js';
 
 const args = process.argv.slice(2);
 const flag = (n: string) => { const i = args.indexOf(n); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };

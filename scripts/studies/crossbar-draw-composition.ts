@@ -3,11 +3,11 @@
  * devices clipped at the lower r bound 31.5 nm (fast: switch their window in one pulse), at the upper bound 58.5 nm (slow) and
  * between; for the output layer, per output unit, the devices with r in (31.5, 50) nm — the ones that train at
  * a usable speed. Builds the networks only (no training).
- *   node --import tsx scripts/crossbar-draw-composition.ts [experiments/X.json] [--seeds 1,2,3,4]
+ *   node --import tsx scripts/studies/crossbar-draw-composition.ts [experiments/X.json] [--seeds 1,2,3,4]
  */
 import { readFileSync } from 'node:fs';
-import { resolveConfig } from '../src/crossbar/experiment/config.js';
-import { buildNetwork } from '../src/crossbar/experiment/inSitu.js';
+import { resolveConfig } from '../../src/crossbar/experiment/config.js';
+import { buildNetwork } from '../../src/crossbar/experiment/inSitu.js';
 const raw = JSON.parse(readFileSync(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'experiments/paper-d2d-rdisc-30.json', 'utf8'));
 const si = process.argv.indexOf('--seeds');
 const seeds = si > 0 ? process.argv[si + 1].split(',').map(Number) : [1, 2, 3, 4];

@@ -4,9 +4,9 @@
  * polarities (its final code), in neither (its code before 2022-10-24), and in one polarity only (states the
  * uncommitted code between them might have had). Diagnostic for docs/crossbar.md; cap 1,000,000 pulses.
  *
- *   node --import tsx scripts/crossbar-rth-states.ts
+ *   node --import tsx scripts/studies/crossbar-rth-states.ts
  */
-import { eulerPulse, fitCoeffs } from '../src/crossbar/device/aihwkitFit.js';
+import { eulerPulse, fitCoeffs } from '../../src/crossbar/device/aihwkitFit.js';
 
 const kS = fitCoeffs(-0.342), kR = fitCoeffs(0.7065);
 const nLo = 0.06, nHi = 1.9897452127440085, cap = 1e6;

@@ -4,7 +4,7 @@
  * cycle-to-cycle semantics, fitted per cycle by the fit stage (campaign mode, free rnew, lnew per
  * cycle), and each cycle's fitted values set beside the targets that shaped its I-V.
  *
- *   node --import tsx scripts/popcheck-diagnose.ts --semantics event|cycle|none [--carry] [--devices 2] [--cycles 5] [--seed 1]
+ *   node --import tsx scripts/studies/popcheck-diagnose.ts --semantics event|cycle|none [--carry] [--devices 2] [--cycles 5] [--seed 1]
  *
  * event: targets redrawn at every entry into SET and into RESET (v1b var, spec §6.1; what
  *        simulateDeviceSweeps/drawCycle do); cycle: one draw per cycle at its SET entry, held for its
@@ -12,9 +12,9 @@
  *        carries the geometry over from cycle to cycle (fit setting carryGeometry).
  */
 import { parseArgs } from 'node:util';
-import { createRng } from '../src/util/rng.js';
-import { resolveParams, simulate, sweepWaveform, type Waveform } from '../src/model/index.js';
-import { fitDevice, resolveFitSettings, type CycleFit, type FitCycleInput } from '../src/fit/index.js';
+import { createRng } from '../../src/util/rng.js';
+import { resolveParams, simulate, sweepWaveform, type Waveform } from '../../src/model/index.js';
+import { fitDevice, resolveFitSettings, type CycleFit, type FitCycleInput } from '../../src/fit/index.js';
 
 const { values } = parseArgs({ options: {
   semantics: { type: 'string', default: 'event' }, devices: { type: 'string', default: '2' }, cycles: { type: 'string', default: '5' },

@@ -1,12 +1,12 @@
 /**
  * Prints the validation figures of docs/model.md: golden points and every shared reference case
  * (crossing voltages, current and N errors) for the default scheme and the converged rk23 solution.
- * Run: node --import tsx scripts/model-validation.ts
+ * Run: node --import tsx scripts/studies/model-validation.ts
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PARAMS, operatingPoint, simulate, type SimOptions } from '../src/model/index.js';
-import { sharedPath } from '../test/helpers/shared.js';
-import { crossingVoltage, readCsv, referenceCases } from '../test/model/refdata.js';
+import { DEFAULT_PARAMS, operatingPoint, simulate, type SimOptions } from '../../src/model/index.js';
+import { sharedPath } from '../../test/helpers/shared.js';
+import { crossingVoltage, readCsv, referenceCases } from '../../test/model/refdata.js';
 
 let gi = 0;
 let gt = 0;

@@ -1,14 +1,14 @@
 /**
  * Regenerates the figures of docs/model.md: the default sweep over the shared reference
  * (docs/img/default_sweep.svg) and a compliance/series-resistance example (docs/img/compliance_sweep.svg).
- * Run: node --import tsx scripts/model-figures.ts   (needs ../shared, or JARTCAL_SHARED)
+ * Run: node --import tsx scripts/studies/model-figures.ts   (needs ../shared, or JARTCAL_SHARED)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lineChart } from '../src/plot/index.js';
-import { writePlot } from '../src/io/plot.js';
-import { DEFAULT_PARAMS, simulate, sweepWaveform } from '../src/model/index.js';
-import { sharedPath } from '../test/helpers/shared.js';
+import { lineChart } from '../../src/plot/index.js';
+import { writePlot } from '../../src/io/plot.js';
+import { DEFAULT_PARAMS, simulate, sweepWaveform } from '../../src/model/index.js';
+import { sharedPath } from '../../test/helpers/shared.js';
 
 const ref = readFileSync(sharedPath('jart', 'reference', 'default_sweep.csv'), 'utf8').trim().split('\n').slice(1)
   .map((l) => l.split(',').map(Number));

@@ -2,12 +2,12 @@
  * Fisher information of (ln rnew, ln lnew) on one noise-free ±1.3 V, 1 V/s sweep at the truth, for a
  * cycle that switches (SET and RESET) and for one of a large-radius device that stays in its LRS
  * (no RESET within +1.3 V, as devices D75/D76 of the population end-to-end check).
- *   node --import tsx scripts/popcheck-fisher.ts
+ *   node --import tsx scripts/studies/popcheck-fisher.ts
  * Prints, per case, the σ of ln rnew and ln lnew for 0.01-decade i.i.d. noise and their correlation.
  */
-import { createRng } from '../src/util/rng.js';
-import { resolveParams } from '../src/model/index.js';
-import { createLayout, groupJacobian, prepareCycle, resolveFitSettings, synthCycle } from '../src/fit/index.js';
+import { createRng } from '../../src/util/rng.js';
+import { resolveParams } from '../../src/model/index.js';
+import { createLayout, groupJacobian, prepareCycle, resolveFitSettings, synthCycle } from '../../src/fit/index.js';
 
 const settings = resolveFitSettings({ fitParams: ['rnew', 'lnew'], mode: 'independent' });
 const cases = [

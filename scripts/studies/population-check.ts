@@ -4,7 +4,7 @@
  * the curves are written as a jartcal.dataset/1 file, fitted by the fit stage (`jartcal fit`), and the
  * population is re-estimated from the fits and compared with the truth.
  *
- *   node --import tsx scripts/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
+ *   node --import tsx scripts/studies/population-check.ts [--devices 30] [--cycles 6] [--seed 1] [--dir runs/population-check]
  *        [--noise-dec 0.01] [--v-reset 1.3] [--fit-args="--fit rnew,lnew --cycle-params rnew,lnew --carry-geometry --workers 2"]
  *        [--fits existing-fits.json] [--include-unidentified] [--outlier-z 5] [--no-selection-correction]
  *
@@ -21,15 +21,15 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRng } from '../src/util/rng.js';
-import { TOOLKIT_VERSION } from '../src/version.js';
-import { writeJsonAtomic } from '../src/io/atomic.js';
-import { COMMANDS } from '../src/cli/commands.js';
+import { createRng } from '../../src/util/rng.js';
+import { TOOLKIT_VERSION } from '../../src/version.js';
+import { writeJsonAtomic } from '../../src/io/atomic.js';
+import { COMMANDS } from '../../src/cli/commands.js';
 import {
   estimatePopulation, readPopulation, relativeSd, samplePopulation, simulateDeviceSweeps, sweepFeatures,
   type ParameterSpec, type PopulationFile, type SweepConditions,
-} from '../src/population/index.js';
-import { readFitsFile } from '../src/io/population.js';
+} from '../../src/population/index.js';
+import { readFitsFile } from '../../src/io/population.js';
 
 const { values } = parseArgs({ options: {
   devices: { type: 'string', default: '30' }, cycles: { type: 'string', default: '6' }, seed: { type: 'string', default: '1' },
@@ -42,7 +42,7 @@ const noiseDec = Number(values['noise-dec']);
 // The known population: the v1b var quantities a sweep constrains best, with a d2d correlation.
 const TRUTH: PopulationFile = readPopulation({
   schema: 'jartcal.population/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed,
-  provenance: { fits: [], datasets: [], source: 'scripts/population-check.ts known population' },
+  provenance: { fits: [], datasets: [], source: 'scripts/studies/population-check.ts known population' },
   base: {},
   parameters: {
     rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.08, spreadKind: 'ln' }, c2c: { spread: 0.04, spreadKind: 'ln' } },
@@ -80,10 +80,10 @@ async function run(): Promise<void> {
         })),
       };
     });
-    writeJsonAtomic(datasetPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/population-check.ts', seed, sweep: SWEEP, noiseDec }, devices: recs });
+    writeJsonAtomic(datasetPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/studies/population-check.ts', seed, sweep: SWEEP, noiseDec }, devices: recs });
     process.stderr.write(`simulated ${nDev} devices × ${nCyc} cycles in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${datasetPath}\n`);
     // The fit stage's command (registered, or its module directly while the registry line is pending).
-    const { command: fit } = await (COMMANDS.fit ?? (() => import('../src/cli/fit.js')))();
+    const { command: fit } = await (COMMANDS.fit ?? (() => import('../../src/cli/fit.js')))();
     const args = [datasetPath, '--out', fitsPath, ...(values['fit-args'] as string).split(/\s+/).filter(Boolean)];
     process.stderr.write(`jartcal fit ${args.join(' ')}\n`);
     const t1 = Date.now();

@@ -3,9 +3,9 @@
  * aihwkit code evaluates the JART update in float (T = float; N accumulated in double, NaN falling to the
  * pulse's N bound through its MIN/MAX macros). Re-types that update with Math.fround on every float
  * assignment and compares single 1 µs pulses with our double-precision eulerPulse over radii 31.5–58.5 nm
- * and start states 0.008–19. Usage: node --import tsx scripts/aihwkit-f32-check.ts
+ * and start states 0.008–19. Usage: node --import tsx scripts/studies/aihwkit-f32-check.ts
  */
-import { eulerPulse, fitCoeffs, JART_FIT_PARAMS as P } from '../src/crossbar/device/aihwkitFit.js';
+import { eulerPulse, fitCoeffs, JART_FIT_PARAMS as P } from '../../src/crossbar/device/aihwkitFit.js';
 const f = Math.fround;
 const KB = 8.61860174781523e-5, ZVO = 2, E = 1.602e-19;
 const NMIN_REF = 0.008, J0 = 1.054, K0 = 1.0526;

@@ -1,13 +1,13 @@
 /**
  * Monte Carlo of the estimator alone (no model, no fit): synthetic per-cycle fits of a known population
  * with known fit standard errors (test/population/synth.ts), re-estimated over many seeds.
- *   node --import tsx scripts/population-recovery.ts [--seeds 30] [--devices 60] [--cycles 10] [--se 0.02]
+ *   node --import tsx scripts/studies/population-recovery.ts [--seeds 30] [--devices 60] [--cycles 10] [--se 0.02]
  * Prints, per parameter, the true relative sd and the mean ± sd of the estimate over seeds (d2d, c2c),
  * the bootstrap CI coverage of the d2d spread, and the rnew–lnew correlation.
  */
 import { parseArgs } from 'node:util';
-import { estimatePopulation, relativeSd, type ParameterSpec } from '../src/population/index.js';
-import { syntheticFits, TRUTH, TRUE_RHO } from '../test/population/synth.js';
+import { estimatePopulation, relativeSd, type ParameterSpec } from '../../src/population/index.js';
+import { syntheticFits, TRUTH, TRUE_RHO } from '../../test/population/synth.js';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '30' }, devices: { type: 'string', default: '60' }, cycles: { type: 'string', default: '10' }, se: { type: 'string', default: '0.02' }, bootstrap: { type: 'string', default: '100' } } });
 const S = Number(values.seeds), D = Number(values.devices), C = Number(values.cycles), SE = Number(values.se), B = Number(values.bootstrap);

@@ -1,6 +1,6 @@
 /**
  * Sensitivity / Fisher-information study behind the default free-parameter set (docs/fitting.md).
- *   node --import tsx scripts/fit-sensitivity.ts [stepV=0.002] [noiseDec=0.013]
+ *   node --import tsx scripts/studies/fit-sensitivity.ts [stepV=0.002] [noiseDec=0.013]
  * For the fit objective (log10|I| residuals + switching-voltage residuals) of a ±1.3 V sweep at
  * the default parameters, it computes the Jacobian in ln(parameter) units, the Fisher information
  * F = JᵀJ/σ² (σ = noiseDec per sample), and reports: per-parameter sensitivity; strongly aligned
@@ -9,11 +9,11 @@
  * sets; and the same for a joint fit of four sweep rates.
  */
 import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
-import { resolveParams, type JartParams, type ParamName } from '../src/model/index.js';
-import { evaluateCycle } from '../src/fit/objective.js';
-import { prepareCycle, DEFAULT_OBJECTIVE, type PreparedCycle } from '../src/fit/cycle-data.js';
-import { synthCycle } from '../src/fit/synthetic.js';
-import { createRng } from '../src/util/rng.js';
+import { resolveParams, type JartParams, type ParamName } from '../../src/model/index.js';
+import { evaluateCycle } from '../../src/fit/objective.js';
+import { prepareCycle, DEFAULT_OBJECTIVE, type PreparedCycle } from '../../src/fit/cycle-data.js';
+import { synthCycle } from '../../src/fit/synthetic.js';
+import { createRng } from '../../src/util/rng.js';
 
 const stepV = Number(process.argv[2] ?? 0.002);
 const sigma = Number(process.argv[3] ?? 0.013);

@@ -3,7 +3,7 @@
  * results). Reads the datasets' derived CSVs (see each SOURCE.md), converts them to the model
  * convention (SET at V < 0), fits them with the worker pool and writes, under runs/fit-shared/:
  * NAME.dataset.json, NAME.fits.json, and overlay plots NAME-cycleK.svg (measured vs fitted).
- *   node --import tsx scripts/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
+ *   node --import tsx scripts/studies/fit-shared.ts [aguirref|ddas04-cycles|ddas04-devices|polimi ...] [--max-cycles N] [--workers N]
  *     [--fit a,b,c (free parameters for every case)] [--tag T (suffix of the output names)]
  *     [--series-resistance R (external series resistance, Ω, e.g. a 1T1R select transistor; with
  *      seriesOhm in --fit it is the fitted device-level parameter's first guess)]
@@ -15,15 +15,15 @@
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED, REPO_ROOT } from '../test/helpers/shared.js';
-import { createWorkerPool, fitDataset, resolveFitSettings, prepareCycle, evaluateCycle, summarizeFits, FITS_SCHEMA, type FitCycleInput, type FitOptions, type FitsFile } from '../src/fit/index.js';
-import { writeJsonAtomic } from '../src/io/atomic.js';
-import { createProgress } from '../src/cli/progress.js';
-import { TOOLKIT_VERSION } from '../src/version.js';
-import { lineChart } from '../src/plot/index.js';
-import { writePlot } from '../src/io/plot.js';
-import { findExcursions } from '../src/ingest/excursions.js';
-import { labelBranches } from '../src/ingest/features.js';
+import { SHARED, REPO_ROOT } from '../../test/helpers/shared.js';
+import { createWorkerPool, fitDataset, resolveFitSettings, prepareCycle, evaluateCycle, summarizeFits, FITS_SCHEMA, type FitCycleInput, type FitOptions, type FitsFile } from '../../src/fit/index.js';
+import { writeJsonAtomic } from '../../src/io/atomic.js';
+import { createProgress } from '../../src/cli/progress.js';
+import { TOOLKIT_VERSION } from '../../src/version.js';
+import { lineChart } from '../../src/plot/index.js';
+import { writePlot } from '../../src/io/plot.js';
+import { findExcursions } from '../../src/ingest/excursions.js';
+import { labelBranches } from '../../src/ingest/features.js';
 
 type Row = Record<string, string>;
 function csv(path: string): Row[] {
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const r = await fitDataset(c, settings, createWorkerPool(workers), { onRecord: (e) => { if (e.kind === 'cycle') progress.tick(1); } });
     progress.done();
     const dsPath = join(outDir, `${c.name}.dataset.json`);
-    writeJsonAtomic(dsPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/fit-shared.ts', note: c.note }, devices: c.devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: d.cycles[0].complianceA, metadata: {},
+    writeJsonAtomic(dsPath, { schema: 'jartcal.dataset/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), options: { source: 'scripts/studies/fit-shared.ts', note: c.note }, devices: c.devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: d.cycles[0].complianceA, metadata: {},
       // branch labels as ingest writes them (the inspector colours SET and RESET points by them)
       cycles: d.cycles.map((cy) => ({ ...cy, branch: labelBranches(cy.vV, findExcursions(cy.vV)) })) })) });
     const fits: FitsFile = { schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed: 1, dataset: `${c.name}.dataset.json`, settings, devices: r.devices, cycles: r.cycles, summary: summarizeFits(r.cycles, r.devices.length, (performance.now() - t0) / 1000) };

@@ -1,11 +1,11 @@
 /**
  * Calibration of the fit's standard errors: 12 single-cycle fits (rnew, lnew free) of the default device on
  * one ±1.3 V, 1 V/s, 10 mV sweep with 0.013-decade i.i.d. current noise (12 noise seeds); RMS and mean ln
- * error against the median stated se.   node --import tsx scripts/popcheck-se-calibration.ts
+ * error against the median stated se.   node --import tsx scripts/studies/popcheck-se-calibration.ts
  */
-import { createRng } from '../src/util/rng.js';
-import { resolveParams } from '../src/model/index.js';
-import { fitDevice, resolveFitSettings, synthCycle, type CycleFit } from '../src/fit/index.js';
+import { createRng } from '../../src/util/rng.js';
+import { resolveParams } from '../../src/model/index.js';
+import { fitDevice, resolveFitSettings, synthCycle, type CycleFit } from '../../src/fit/index.js';
 const p = resolveParams({});
 const settings = resolveFitSettings({ fitParams: ['rnew', 'lnew'], mode: 'independent', seed: 1 });
 const er: number[] = [], el: number[] = [], sr: number[] = [], sl: number[] = [];

@@ -66,3 +66,72 @@ export function jsonErrorOffset(text: string): { offset: number; expected: strin
     throw e;
   }
 }
+
+/** Line and column (1-based) of character `offset` of `text`. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, offset)).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Offset in a valid JSON text of the value at `path` (object keys and array indices); for a missing
+ * key, the offset of the nearest enclosing value. Used to give a schema problem its line and column.
+ */
+export function jsonPathOffset(text: string, path: readonly (string | number)[]): number {
+  let i = 0;
+  const ws = (): void => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const skipString = (): string => {
+    const start = i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const skipValue = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '"') { skipString(); return; }
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++; ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') { ws(); skipString(); ws(); i++; }
+        skipValue(); ws();
+        if (text[i] === ',') { i++; continue; }
+        i++; return;
+      }
+    }
+    while (i < text.length && !',]} \t\n\r'.includes(text[i])) i++;
+  };
+  ws();
+  let found = i;
+  for (const seg of path) {
+    ws();
+    const c = text[i];
+    if (c !== '{' && c !== '[') return found;
+    const start = i;
+    i++; ws();
+    let hit = false;
+    if (c === '{') {
+      while (text[i] !== '}' && i < text.length) {
+        ws();
+        const keyAt = i;
+        const key = skipString(); ws(); i++; ws();
+        if (key === String(seg)) { hit = true; found = keyAt; break; }
+        skipValue(); ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+    } else {
+      for (let k = 0; text[i] !== ']' && i < text.length; k++) {
+        ws();
+        if (k === seg) { hit = true; found = i; break; }
+        skipValue(); ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+    }
+    if (!hit) return found === start ? start : found;
+  }
+  return found;
+}

@@ -17,14 +17,14 @@
  * A file with an `aihwkit` block (the paper presets) keeps aihwkit's own d2d semantics instead
  * (X·(1 + dtod·ξ) clipped; no copula), field by field.
  */
-import { JartcalError } from '../util/errors.js';
-import type { ExperimentConfig } from '../crossbar/experiment/config.js';
-import type { VarSpec } from '../crossbar/device/types.js';
-import { kineticClasses, kineticParams, type CrossbarPopulation } from '../crossbar/device/population.js';
-import { readPopulation } from '../population/schema.js';
-import { isLogFamily, isTruncFamily, relativeSd, sdInFamilySpace } from '../population/marginal.js';
-import { paramInfo, type ParamName } from '../population/params.js';
-import type { ParameterSpec } from '../population/types.js';
+import { JartcalError } from '../../util/errors.js';
+import type { ExperimentConfig } from './config.js';
+import type { VarSpec } from '../device/types.js';
+import { kineticClasses, kineticParams, type CrossbarPopulation } from '../device/population.js';
+import { readPopulation } from '../../population/schema.js';
+import { isLogFamily, isTruncFamily, relativeSd, sdInFamilySpace } from '../../population/marginal.js';
+import { paramInfo, type ParamName } from '../../population/params.js';
+import type { ParameterSpec } from '../../population/types.js';
 
 type Key = 'rdisc' | 'ldisc' | 'Ndiscmin' | 'Ndiscmax';
 type NomKey = 'rM' | 'lM' | 'nMin' | 'nMax';

@@ -1,0 +1,331 @@
+/**
+ * Every file format jartcal reads or writes, in the order docs/formats.md lists them: a title, the
+ * prose a user needs, and the schema its field table is generated from (`npm run docs:formats`).
+ * Edit here, not in docs/formats.md.
+ */
+import type { z } from 'zod';
+import { fitsSchema } from './fits.js';
+import { populationSchema } from './population.js';
+import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
+import { paramFileSchema } from './params.js';
+
+export interface FormatDoc { title: string; about: string; schemas: { name: string; schema: z.ZodType }[] }
+
+export const FORMATS_INTRO = `Every JSON file jartcal writes carries a \`schema\` field (\`jartcal.NAME/MAJOR\`) and \`toolkitVersion\`,
+and is written atomically (temporary file + rename). A reader refuses a schema it does not know.`;
+
+export const FORMATS: FormatDoc[] = [
+  {
+    title: `Parameter file (input and output)`,
+    about: `\`{"model": "jart-vcm-v1b", "params": {NAME: value, ...}}\`. Names and units are those of the JART
+Verilog-A (shared spec §4/§13): lengths in metres, N in 1e26 m^-3, energies in eV, resistances in Ω.
+Missing names take the defaults; \`Ninit\` is the initial state; \`rnew\`/\`lnew\` (v1b var) default to
+\`rdet\`/\`ldet\`. See \`docs/model.md\` for the table. \`presets/params/default.json\` is an example holding
+every parameter at its default. Where a command takes a parameter file (\`jartcal simulate --params\`),
+it also takes a population file or preset name and uses its central device (below).`,
+    schemas: [{ name: 'parameter file', schema: paramFileSchema }],
+  },
+  {
+    title: `Waveform (CSV)`,
+    about: `Columns \`t_s,v_V\`: a piecewise-linear voltage waveform, time strictly increasing.`,
+    schemas: [],
+  },
+  {
+    title: `Simulation output (CSV)`,
+    about: `Columns \`t_s,v_V,i_A,ndisc\` first, then extra columns; one row per waveform point.`,
+    schemas: [],
+  },
+  {
+    title: `Report folder (\`jartcal report\`)`,
+    about: `\`DIR/index.html\` (static, no scripts) and \`DIR/plots/NAME.svg\` + \`DIR/plots/NAME.png\` for every plot:
+\`rms_histogram\`, \`iv_DEVICE_CYCLE\` and \`res_DEVICE_CYCLE\` (per-cycle overlay and residuals), \`hist_PARAM\`,
+\`scatter_PARAMA_PARAMB\`, \`feature_FEATURE\` (measured switching features), \`profile_spreads\` and
+\`profile_voltages\` (population profile, when present). The folder is replaced as a whole.
+
+\`jartcal inspect\` saves a refit by rewriting fits.json (same schema, \`jartcal.fits/1\`); the refitted
+cycle's record is replaced by the fit stage's record for that cycle (\`stage: "refit"\`), every other
+field of the file is kept.`,
+    schemas: [],
+  },
+  {
+    title: `Simulation output of \`jartcal simulate\` (model stage)`,
+    about: `Columns \`t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V\`: time (s), source voltage (V), cell current (A,
+sign of V), state N (1e26 m^-3) after the update at t_s, voltage across the cell (differs from \`v_V\` with
+\`--series-resistance\` or while the compliance is active), filament temperature (K), 1 where the
+current compliance was active, and the Schottky voltage V_S (V). Numbers in \`%.10e\` (11 significant
+digits, exponent form); NaN after a failed integration (exit code 1).
+A waveform CSV needs a header row with \`t_s\` and \`v_V\` (other columns are ignored), at least two points,
+finite numbers and strictly increasing time; anything else is refused naming file, line and column.`,
+    schemas: [],
+  },
+  {
+    title: `Fits — \`fits.json\`, schema \`jartcal.fits/1\` (fit stage)`,
+    about: `Written atomically by \`jartcal fit\`. While the run is going, every record is appended (and fsync'd)
+to \`FITS.json.checkpoint.jsonl\` (first line \`{"kind":"header","header":{settings, dataset}}\`, then
+\`{"kind":"cycle","fit":CycleFit}\` / \`{"kind":"device","device":DeviceFit}\`); \`--resume\` reuses those
+records and refuses a checkpoint written with other settings; the checkpoint is removed after the
+final write.
+\`\`\`ts
+interface FitsFile {
+  schema: 'jartcal.fits/1'; toolkitVersion: string; createdAt: string; seed: number;
+  dataset: string;            // the jartcal.dataset/1 file fitted, relative to fits.json's folder
+  settings: {                 // the resolved fit settings (src/fit/settings.ts)
+    fitParams: (ParamName | 'seriesOhm')[]; cycleParams: ParamName[]; fixed: Partial<JartParams>;
+    mode: 'campaign' | 'joint' | 'independent'; deviceCycles: number; objective: {...};
+    starts; startSpread; maxEvaluations; relTol; gradientStep; poorFitRms; illConditioned;
+    guess; statWeights; clampCarried; seed; workers };
+  devices: { device: string; params: Partial<JartParams>; stderr: Partial<JartParams>; fromCycles: number[];
+    circuit?: { seriesOhm: number }; circuitStderr?: { seriesOhm: number } }[];   // fitted circuit parameters, Ω
+  cycles: CycleFit[];         // in dataset order
+  summary: { cycles; devices; medianRmsLog10; flagged; seconds };
+}
+interface CycleFit {
+  device: string; cycle: number;
+  params: JartParams;          // every parameter used for this cycle, parameter-file names and units
+  fitted: ParamName[];         // the free ones (device-level + this cycle's)
+  stderr: Partial<Record<ParamName, number>>;   // standard errors, same units (Jacobian at the optimum)
+  correlation: { params: ParamName[]; matrix: number[][] } | null;
+  rmsLog10: number;            // RMS of log10|I_model| − log10|I_data| over the samples with |V| ≥ minAbsV
+  converged: boolean;
+  flags: { code: 'param_at_bound' | 'ill_conditioned' | 'not_converged' | 'poor_fit' | 'reset_incomplete' | 'param_unidentified';
+    param?; bound?: 'min' | 'max'; detail? }[];   // param_unidentified: \`param\` not determined by this cycle's data (no stderr)
+  metrics: { rmsLog10; dVSetV; dVResetV /* model − measured, V */; hrsRelErr; lrsRelErr /* R_model/R_data − 1 at −V_read */;
+    evaluations /* residual evaluations of the fit that produced this cycle */; seconds;
+    vSetDataV; vResetDataV; stopReason; starts;
+    hrsPosition /* lowest ln-position of the model's N in [Ndiscmin, Ndiscmax] with the cycle's own values; 0 = HRS */ };
+  ninit: number;               // N at the start of the cycle (carried over from the previous cycle)
+  endNdisc: number;            // N at its end
+  endGeometry?: { rM, lM };    // r_var, l_var at its end, m (only with settings.carryGeometry)
+  circuit?: { seriesOhm };     // external series resistance the cycle was evaluated with, Ω (when fitted or > 0)
+  circuitStderr?: { seriesOhm }; // its standard error, when it was free in the fit that produced this cycle
+  stage: 'device' | 'cycle' | 'joint' | 'independent';  // which fit produced it
+}
+\`\`\`
+\`stderr\` and \`correlation\` refer to the fit that produced the cycle: for \`stage: 'device'\` the joint
+fit of the first \`deviceCycles\` cycles (device-level parameters are shared by them); for \`'cycle'\`
+only the cycle-level parameters were free (the device-level ones are fixed at \`devices[].params\`
+and have no standard error in that record).
+
+**Circuit parameters** (\`--fit ...,seriesOhm\`): the external series resistance of the measurement
+circuit is fitted like a device-level parameter but is not a JART parameter, so it is kept out of
+\`params\`, \`fitted\`, \`stderr\` and \`correlation\` (which the population stage and the parameter-file
+exports read as JART parameters) and recorded in \`devices[].circuit\` / \`circuitStderr\` (campaign and
+joint fits) and in every cycle's \`circuit\` (the value it was evaluated with; \`circuitStderr\` where it
+was free in that cycle's fit, e.g. \`independent\` mode). A fixed value (\`--series-resistance R\` or
+\`--fix seriesOhm=R\`) is \`settings.objective.seriesOhm\`. Files without these fields (older ones) read
+as before: the cycle's series resistance is then \`settings.objective.seriesOhm\`.`,
+    schemas: [{ name: 'fits.json', schema: fitsSchema }, { name: 'fit checkpoint line', schema: fitCheckpointLineSchema }],
+  },
+  {
+    title: `Dataset (\`jartcal.dataset/2\`, written by \`jartcal ingest\`)`,
+    about: `One JSON file holding every ingested cycle, normalised. Readers: \`readDataset(path)\` (\`src/io/dataset.ts\`)
+checks the schema and the array shapes; \`jartcal.dataset/1\` files (without the test-sequence fields, all
+optional) are still read. Fields (extra fields may be added within the major version):
+
+\`\`\`ts
+interface Dataset {
+  schema: 'jartcal.dataset/2'; toolkitVersion: string; createdAt: string;   // ISO time
+  options: ResolvedIngestOptions;      // every option as resolved (format, setPolarity, readVoltageV, sweepRateVps, ...)
+  files: string[];                     // input files in the order read (directories expanded)
+  issues: { code: string; message: string; location?: { file, line?, column?, sheet?, cell? } }[];
+                                       // dropped rows (--lenient), skipped sheets/columns, unpaired halves,
+                                       // skipped_leakage/_forming/_first_reset, duplicate_measurement, time_order
+  devices: DeviceRecord[];
+}
+interface DeviceRecord {
+  id: string;
+  setPolarity: 'positive' | 'negative';  // sign of the APPLIED voltage that SETs the device, as measured
+  polaritySource?: 'detected' | 'option';
+  complianceA: number | null;            // median of the cycles' compliance (null: none stated or seen)
+  cycles: Cycle[];
+  metadata: Record<string, string>;      // file metadata (settings, comments), polarityEvidence, columns used,
+                                         // complianceMinA/complianceMaxA when the cycles differ
+  // added in /2 (test sequences):
+  tests?: {                              // every run read for the device, in acquisition order
+    role: 'leakage' | 'forming' | 'first-reset' | 'endurance' | 'other';
+    file: string; sheet?: string;
+    startTime?: string;                  // ISO time the run was recorded (KITE "Last Executed", EasyEXPERT RecordTime)
+    used: boolean;                       // its sweeps made (part of) the cycles
+    reason: string;                      // why it has this role / why it was left out
+  }[];
+  formingV?: number | null;              // applied voltage (file's sign) where the forming sweep reached half its peak |I|
+  pristineOhm?: number | null;           // |V|/|I| nearest the read voltage on the leakage check (else the forming sweep's start)
+  pairing?: {                            // which halves made each cycle
+    cycle: number;
+    set?: Provenance; reset?: Provenance; whole?: Provenance;
+    by: 'cycle-label' | 'time' | 'order' | 'whole' | 'unpaired';   // equal cycle numbers / time stamps / file and run
+                                         // order / one sweep held the cycle / a half with no partner (a half-cycle)
+  }[];
+}
+interface Cycle {
+  device: string; cycle: number;         // 1-based index within the device
+  sourceCycle?: number;                  // the cycle number the file states (sheet "Cycle10", Count, cycle column)
+  tS: number[];                          // s, starts at 0
+  timeSource: 'file' | 'sweep-rate' | 'index';   // from the file / rebuilt from --sweep-rate / sample index (1 s per point)
+  timeGenerated?: true;                  // the file's time column was synthesised by the instrument software ("Time (generated)")
+  vV: number[];                          // V, MODEL convention: SET at negative V (negated if setPolarity = positive)
+  iA: number[];                          // A, sign(vV)·|I measured| (0 where vV = 0)
+  complianceA: number | null;            // in effect on the SET side during this cycle
+  complianceSource?: 'metadata' | 'plateau' | 'option' | 'off' | 'none';   // 'off': the file states no compliance
+  complianceEvidence?: { method: 'smu-plateau' | 'saturating-set'; confidence: 'high' | 'medium'; detail: string };
+                                         // how a compliance guessed from the data was found (complianceSource 'plateau')
+  branch: number[];                      // 0 SET out, 1 SET back, 2 RESET out, 3 RESET back, -1 at 0 V
+  features: { vSetV, vResetV, readVoltageV, hrsOhm, lrsOhm, onOff, resetPeakA, complianceHit };  // docs/ingest.md
+  provenance: { file: string; sheet?: string; rowStart: number; rowEnd: number };  // first part; rows are
+                                         // 1-based file lines (text) or sheet row numbers (workbooks)
+  parts?: Provenance[];                  // every source part when SET and RESET halves were joined
+  currentFloorA?: number;                // resolution estimate: median |I| at 0 V (else the 1st percentile of |I|)
+}
+\`\`\``,
+    schemas: [],
+  },
+  {
+    title: `Population file (\`jartcal.population/1\`)`,
+    about: `Written by \`jartcal population\`, read by \`sample\`, \`export\`, \`profile\`, the crossbar, and \`loadPreset\`
+(presets under \`presets/\` use the same schema). Reader: \`readPopulation(obj)\` in \`src/population/\`
+(refuses another schema, unknown parameter names, bad families/kinds, a non-square or non-unit-diagonal
+correlation; repairs a non-positive-definite correlation and records \`repaired: true\`).
+
+\`\`\`jsonc
+{
+  "schema": "jartcal.population/1",
+  "toolkitVersion": "0.1.0", "createdAt": "2026-...Z",
+  "seed": 1,                                   // seed of the bootstrap (estimation) — reruns are bit-identical
+  "provenance": {
+    "fits": ["fits.json"], "datasets": ["dataset.json"],   // inputs (dataset as named by the fits file)
+    "fitSettings": { ... },                    // the fits file's \`settings\`, verbatim
+    "method": "REML random effects ...",       // estimator, in words
+    "exclusions": { "lnew": { ... } },          // optional: parameters[name].diagnostics.excluded, collected
+    "preset": "paper-realistic", "source": "citation ..."   // presets only
+  },
+  "base": { "rdet": 4.5e-8, ... },             // fixed parameters (file units, spec §13)
+  "parameters": {
+    "rnew": {
+      "family": "lognormal",                   // normal | lognormal | truncnormal | trunclognormal
+      "d2d": { "center": 4.5e-8,               // normal: mean; lognormal: median exp(mu)
+               "spread": 0.08,                 // sigma, of kind:
+               "spreadKind": "ln",             // absolute (unit of the parameter) | relative (sigma/center) | ln (sigma of ln x)
+               "lower": 4.05e-8, "upper": 4.95e-8,   // truncated families: absolute bounds
+               "bounding": "truncate",         // truncate (redraw inside, default) | clip (aihwkit: set to the bound)
+               "ci": [0.07, 0.09] },           // 95 % CI of spread (parametric bootstrap)
+      "c2c": { "spread": 0.04, "spreadKind": "ln", "ci": [0.037, 0.043],
+               "distribution": "normal",       // normal (in the family's space, default) | uniform (x_dev (1 + spread U(-1,1)))
+               "slope": 0.1,                   // optional: aihwkit *_std_slope (update-scaled term), informational
+               "lower": -0.5, "upper": 0.5 },  // optional: relative clamp of a cycle's value around the device's
+      "diagnostics": { "nDevices": 60, "nCycles": 600, "level": "cycle",
+                       "gof": [{ "family": "normal", "adStatistic": 0.46, "adPValue": 0.26, "ksStatistic": 0.07, "n": 60 }, ...],
+                       "meanStderrTransformed": 0.02, "note": "...",
+                       // optional: cycle values not used (docs/population.md "Values not used")
+                       "excluded": { "unidentified": 25,     // flagged param_unidentified by the fit
+                                     "outliers": 1,          // within-device outlier screen
+                                     "devicesLost": 2,       // devices left without any value
+                                     "selection": [{ "param": "rnew", "meanZ": 2.47, "n": 26 }],  // where the excluded cycles sit (d2d sd)
+                                     "selectionCorrection": { "d2dSpreadFactor": 1.04, "on": ["rnew"] } } }
+    }
+  },
+  "correlation": { "params": ["rnew", "lnew"], "matrix": [[1, 0.6], [0.6, 1]],   // d2d, Gaussian copula on
+                   "repaired": false, "minEigenvalueBefore": 0.4, "method": "...",  // ln x (lognormal families) or x
+                   "selectionCorrected": { "y": ["lnew"], "x": ["rnew"] } },          // optional: Pearson–Lawley correction applied
+  "validity": { "ranges": { "rnew": [4.05e-8, 4.95e-8] }, "note": "..." },        // presets: using values outside is an error
+  "circuit": { "seriesOhm": { "family": "lognormal", "center": 13620, "spread": 1.38, "spreadKind": "ln", "n": 100 } },
+                                               // optional: the fits' per-device external series resistance (Ω; median,
+                                               // ln sd, devices); \`profile\` draws one per device unless --series-resistance
+  "profile": { ... },                          // optional: a jartcal.profile/1 record (jartcal profile --attach)
+  "aihwkit": { "rdisc_dtod": 1.0, ... }        // optional: verbatim aihwkit JARTv1bDevice noise fields (paper presets)
+}
+\`\`\`
+Semantics. A device's value of parameter p is drawn from its \`family\` with the \`d2d\` spec, jointly with
+the other parameters in \`correlation.params\` through a Gaussian copula (z = L xi, L the Cholesky factor;
+the value is the marginal's quantile of Phi(z); for untruncated families simply center-space + sigma z).
+Each cycle (JART v1b var; one draw per cycle, held for its SET and RESET, docs/population.md) redraws every parameter with a \`c2c.spread > 0\`
+around the device's own value: in the family's space with sigma = c2c spread (relative kinds scale with
+the device's value), inside the d2d bounds for truncated families. Parameters absent from \`parameters\`
+take \`base\`, then the model defaults (rnew → rdet, lnew → ldet).`,
+    schemas: [{ name: 'population.json', schema: populationSchema }],
+  },
+  {
+    title: `Samples (CSV, \`jartcal sample\` / \`export --format csv\`)`,
+    about: `First line a comment \`# jartcal VERSION sample of POP: n=.. cycles=.. seed=..\` (sample only), then
+columns \`device,cycle,<parameter names>\` in file units; \`cycle\` 0 is the device's own (d2d) values,
+1..C are cycle draws. The same population, n, seed give the same bytes; the devices and the first
+cycles do not depend on a larger \`--cycles\`.`,
+    schemas: [],
+  },
+  {
+    title: `Variability profile (\`jartcal.profile/1\`, \`jartcal profile --out\`)`,
+    about: `\`{schema, toolkitVersion, createdAt, population, dataset, seed, sweep: {vSetV, vResetV, rateVps, stepV,
+readVoltageV, complianceA}, measured, predicted, rows: [{statistic, measured, predicted, relDiff}],
+simulated: {devices, cycles, usable, pooling}}\` (pooling \`all\` or \`within\`); \`measured\`/\`predicted\` hold per-feature summaries
+\`{n, mean, sd, cv, median, p10, p90}\` of \`hrsOhm, lrsOhm, vSetV, vResetV, onOff, log10OnOff\`.`,
+    schemas: [],
+  },
+  {
+    title: `Crossbar experiment config and results (\`jartcal crossbar run\`, crossbar stage)`,
+    about: `**Config** (\`experiments/*.json\`, JSON): any subset of the resolved config below; unknown keys are refused
+with their JSON path; keys starting with \`$\` are comments. Sections: \`name\`, \`description\`, \`seed\`, \`mode\`
+(\`in-situ\` | \`digital\` | \`inference\`), \`network\` (\`sizes\` [784, …, 10], \`bias\`, \`digitalBias\` (default true: the bias is a float added after
+the analog MVM and trained by plain SGD, aihwkit 0.6.0's \`digital_bias\`; false: a tile column with input 1),
+\`init\` \`zero\`|\`uniform\`),
+\`training\` (\`epochs\`, \`batchSize\`, \`lr\`, \`lrStepEpochs\`, \`lrGamma\`, \`trainSamples\`, \`testSamples\`, \`repeats\`,
+\`shuffle\`), \`tile\` (\`maxInputSize\`, \`maxOutputSize\`; 0 = one tile per layer), \`device\` (\`model\`
+\`aihwkit-jart\`|\`jart\`|\`soft-bounds\`|\`ideal\`; \`jart\`: pulse \`vSetV\`, \`vResetV\`, \`widthS\`, \`dtS\`, \`vReadV\`, mapping
+\`nLo\`, \`nHi\`, \`wMin\`, \`wMax\` (weight \`wMin\` at N = \`nLo\` … \`wMax\` at \`nHi\`, linear in the read current; default
+−0.6 … 0.6 over 0.06 … 1.9897), weight bounds \`wBoundMin\`, \`wBoundMax\` (default ±1.5; N is clamped to the N of
+these weights under the mapping, no clamp where the read current cannot reach them — with the defaults none,
+as in the paper-era aihwkit code; equal to \`wMin\`/\`wMax\` → clamp [\`nLo\`, \`nHi\`]; the \`ideal\` device uses them
+as its range), \`rthScaling\` \`area\`|\`none\` (aihwkit-jart: thermal resistance Rth0·(r_nom/r)², default, or Rth0
+for every radius as the paper-era fork before 2022-10-24), \`engine\` \`table\`|\`exact\`, \`tablePoints\`, \`tableRadii\`, \`tableLengths\` (ln l points of the pulse table when \`ldisc\` varies; 1 = the older 1/l scaling with large pulses integrated exactly), \`nominal\`
+{\`rM\`, \`lM\`, \`nMin\`, \`nMax\`}, \`variability\` {\`Ndiscmax\`, \`Ndiscmin\`, \`ldisc\`, \`rdisc\`, \`wBounds\` (d2d of the weight
+bounds: |bound|·(1 + dtod·ξ) clipped to the absolute [dtodLower, dtodUpper], a per-device N clamp; the mapping
+stays global)} each
+{\`dtod\`, \`dtodLower\`, \`dtodUpper\` (absolute, 0 = none), \`std\`, \`slope\`, \`ctocLower\`, \`ctocUpper\` (relative to the
+device value)}, \`kineticClasses\` (full model with \`--population\`: the number of kinetic classes, one pulse
+engine each, for parameters other than the geometry and N bounds that vary device to device; default 64, 1 =
+all on the central device), \`nWindow\` (\`config\` | \`device\`: full model, nLo/nHi at the paper's relative ln N
+positions 0.2575 / 0.7050 between the nominal device's Ndiscmin and Ndiscmax), \`pulseMatch\` (full model, 0 = off:
+vSetV/vResetV chosen so a full swing nLo ↔ nHi of the nominal device takes this many pulses each way; both
+written into the resolved config and reported as \`operatingPoint\` in results.json); \`population\` (null, or set by \`--population\`: \`{file, base, parameters,
+correlation}\` of the population file — the sampler's inputs, without the estimation diagnostics — from which
+the devices are drawn; validated as a population file); \`softBounds\`: \`dwMin\`, \`dwMinDtod\`, \`dwMinStd\`, \`upDown\`, \`upDownDtod\`, \`wMin\`, \`wMax\`,
+\`wMinDtod\`, \`wMaxDtod\`), \`mapping\` (\`kind\` \`single-device\`|\`differential-pair\`, \`weightScale\`, \`pairZero\` \`low\`|\`mid\`: a pair's zero at g = 0 on both devices or at g = ½ on both), \`forward\` /
+\`backward\` (aihwkit IOParameters: \`isPerfect\`, \`inpBound\`, \`inpRes\`, \`outBound\`, \`outRes\`, \`outNoise\`, \`wNoise\`,
+\`noiseManagement\` \`abs_max\`|\`none\`, \`boundManagement\` \`iterative\`|\`none\`, \`maxBmFactor\`, \`maxBmRes\`), \`update\`
+(\`desiredBL\`, \`updateBLManagement\`, \`updateManagement\`, \`dwMin\`), \`program\` (\`method\`
+\`write-verify\`|\`open-loop\`|\`ideal\`, \`tolerance\` (fraction of the programmed range), \`maxPulses\`,
+\`pulsesPerStep\`), \`wire\` (\`rWireOhm\` per segment, 0 = none; \`sweepOhm\`: inference only, further resistances evaluated on the same programmed draw; \`vReadV\`, \`iterations\`, \`tol\`).
+
+**results.json**, schema \`jartcal.crossbar-results/1\`: \`toolkitVersion\`, \`createdAt\`, \`name\`, \`mode\`, \`seed\`,
+\`finalAccuracy\` (test accuracy in % after the last epoch, mean over repeats), \`operatingPoint\` (null, or
+{\`window\`, \`nLo\`, \`nHi\`, \`pulses\`: {\`target\`, \`vSetV\`, \`vResetV\`, \`setPulses\`, \`resetPulses\`} | null}), \`accuracyStd\` (sample std over
+repeats), \`accuracyPerEpoch\` and \`lossPerEpoch\` (means over repeats), \`repeats\` [{\`repeat\`, \`finalAccuracy\`,
+\`records\` [{\`epoch\`, \`lr\`, \`trainLoss\`, \`testAccuracy\`, \`seconds\`, \`cpuSeconds\`, \`pulsesApplied\`,
+\`coincidences\`}]}], \`population\` (what a \`--population\` file mapped, or null), \`tfBackend\` (digital/inference),
+inference mode: \`digitalAccuracy\`, \`programming\` [{\`repeat\`, \`pulses\`, \`meanAbsError\`, \`rmsError\`,
+\`notConverged\`, \`weightTop\` (per layer: the weight the largest |w| maps to, 0.9 × the 10th percentile of the devices' two-sided reach), \`unsignedDevices\` (devices whose range does not straddle 0), \`seconds\`}], and \`config\` (the resolved config). **accuracy.csv**: \`repeat, epoch, lr,
+train_loss, test_accuracy_pct, seconds, cpu_seconds, pulses_applied, coincidences\`. **checkpoint.json**
+(\`jartcal.crossbar-checkpoint/1\`): finished repeats' records and the running repeat's device state
+(base64 float64 arrays; with a digital bias one more group at the end holding the layers' bias vectors) and
+RNG state. A checkpoint's \`configKey\` is its resolved config; one written before \`network.digitalBias\` existed
+is read as \`digitalBias: false\`, and one without \`wBoundMin\`/\`wBoundMax\` resolves them to today's defaults
+(±1.5) while keeping its own \`wMin\`/\`wMax\` — so checkpoints written with a ±1.5 map resume only with a config
+that states those old settings (\`network.digitalBias: false\`, \`device.jart.wMin/wMax: ∓1.5\`). Inference
+checkpoints (\`jartcal.crossbar-inference-checkpoint/1\`) are matched the same way: keys added
+after a checkpoint was written take their defaults.`,
+    schemas: [{ name: 'crossbar checkpoint', schema: crossbarCheckpointSchema }, { name: 'inference checkpoint', schema: inferenceCheckpointSchema }],
+  },
+  {
+    title: `Pipeline manifest (\`jartcal.pipeline/1\`, \`OUT/pipeline.json\`, \`jartcal pipeline\`)`,
+    about: `What each stage's output was made from, written atomically after each stage:
+\`{"schema", "toolkitVersion", "stages": {STAGE: {"output", "madeAt", "inputs": {PATH: "sha256:HEX"},
+"settingsHash": "sha256:HEX", "settings"}}}\`, STAGE one of \`ingest\`, \`fit\`, \`population\`, \`profile\`,
+\`crossbar\`, \`report\`. \`inputs\` maps each input file (relative to the out folder when inside it: the
+measurement files, \`dataset.json\`, \`fits.json\`, \`population.json\`, the crossbar experiment) to the hash of
+its content; for the profile stage \`population.json\` is hashed without its \`profile\` key (the profile it
+attaches there). \`settings\` are the stage's resolved settings (fit settings without the worker count,
+population estimation options, profile devices/cycles/seed, crossbar overrides, report options) and
+\`settingsHash\` the hash of their JSON with sorted keys. A stage is redone when its output is missing, it has
+no record, or an input's hash or the settings hash differ; its own output is not an input, so an edited
+\`fits.json\` (a refit saved from the inspector) redoes the stages after the fit, not the fit.`,
+    schemas: [],
+  },
+];
