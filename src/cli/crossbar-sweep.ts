@@ -11,7 +11,7 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
-import { readJsonFile } from '../io/crossbarRun.js';
+import { readJsonFile } from '../io/json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { checkGrid, expandGrid, summarizeSweep, sweepCsv, sweepMarkdown, type EncodedCheckpoint, type SweepRun } from '../crossbar/experiment/sweep.js';
 import { summarize } from '../crossbar/experiment/summary.js';
@@ -91,7 +91,7 @@ export async function runSweep(argv: string[]): Promise<number> {
     todo.push({ run: r, resume });
   }
   let tfName = '';
-  if (todo.some((t) => t.run.config.mode === 'digital')) { const { initTf } = await import('../io/tf.js'); tfName = await initTf(); }
+  if (todo.some((t) => t.run.config.mode === 'digital')) { const { initTf } = await import('../crossbar/train/tf.js'); tfName = await initTf(); }
   const tasks: Task[] = todo.map(({ run, resume }) => ({
     id: `xb-${runKey(run.config)}`,
     data: { kind: 'crossbar', toolkitVersion: TOOLKIT_VERSION, backend: crossbarBackend(run.config, () => tfName), key: run.key, config: run.config, resume } satisfies CrossbarJobData,

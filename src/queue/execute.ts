@@ -32,7 +32,7 @@ export async function executeJob(job: JobData, emit: (p: JobProgress) => void): 
   const cfg = job.config, t = cfg.training;
   const train = data('train', t.trainSamples), test = data('test', t.testSamples);
   if (cfg.mode === 'digital') {
-    const { initTf } = await import('../io/tf.js');
+    const { initTf } = await import('../crossbar/train/tf.js');
     const { trainDigital } = await import('../crossbar/train/digital.js');
     const backend = await initTf();
     const { records } = trainDigital(cfg, train, test, 0);

@@ -32,7 +32,7 @@ export async function startQueueWorker(conn: QueueConnection, o: QueueWorkerOpti
   let tfName: string | null = null;
   const backendFor = async (job: JobData): Promise<string> => {
     if (job.kind !== 'crossbar' || job.config.mode !== 'digital') return JS_BACKEND;
-    if (!tfName) { const { initTf } = await import('../io/tf.js'); tfName = await initTf(); }
+    if (!tfName) { const { initTf } = await import('../crossbar/train/tf.js'); tfName = await initTf(); }
     const name = tfName;
     return crossbarBackend(job.config, () => name);
   };

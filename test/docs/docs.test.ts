@@ -57,7 +57,7 @@ export function outsidePaths(text: string): Finding[] {
 // Scripts that write under runs/ without an --out/--dir flag: shown in a doc, they make these folders.
 // Each entry is checked against the script's source below, so the table cannot drift from the code.
 const IMPLICIT_OUTPUTS: { script: string; folder: string; sourceMarker: string }[] = [
-  { script: 'scripts/fit-shared.ts', folder: 'runs/fit-shared/', sourceMarker: "join(REPO_ROOT, 'runs', 'fit-shared')" },
+  { script: 'scripts/studies/fit-shared.ts', folder: 'runs/fit-shared/', sourceMarker: "join(REPO_ROOT, 'runs', 'fit-shared')" },
 ];
 
 /** A path with placeholders (NAME, TAG, P.json, NAME[-TAG]) as a regular expression. */
@@ -135,7 +135,7 @@ test('the detectors flag what they are meant to flag (so a clean result means so
   const doc = [
     '`npx jartcal crossbar run experiments/paper-fp.json --out runs/paper-fp --resume` writes runs/paper-fp/results.json;',
     '`npx jartcal crossbar run experiments/NAME.json --out runs/short/NAME` writes runs/short/NAME/accuracy.svg;',
-    '`node --import tsx scripts/fit-shared.ts polimi --tag t` then `jartcal population runs/fit-shared/polimi-t.fits.json`;',
+    '`node --import tsx scripts/studies/fit-shared.ts polimi --tag t` then `jartcal population runs/fit-shared/polimi-t.fits.json`;',
     'and runs/never/made.json is not made, nor runs/asrun/x.',
   ].join('\n');
   assert.deepEqual(unmadeRunsPaths(doc).map((f) => f.text), ['runs/never/made.json', 'runs/asrun/x']);

@@ -160,7 +160,7 @@ export class JartArray implements DeviceArray {
     const ratio = overflow || !(den > 0) ? 0 : (set ? raw - n0 : n0 - raw) / den;
     const v = this.v, g = this.rng;
     // aihwkit has no slope term on the N bounds (its configs set none); a population's v1b var redraw
-    // of the bounds is update-scaled like the geometry's (src/io/populationVar.ts), so it is applied.
+    // of the bounds is update-scaled like the geometry's (src/crossbar/experiment/applyPopulation.ts), so it is applied.
     if (hasC2C(v.Ndiscmax)) this.nMax[k] = c2cStep(this.nMax[k], this.nMaxDev[k], v.Ndiscmax, ratio, g);
     if (hasC2C(v.Ndiscmin)) this.nMin[k] = c2cStep(this.nMin[k], this.nMinDev[k], v.Ndiscmin, ratio, g);
     if (hasC2C(v.ldisc)) {

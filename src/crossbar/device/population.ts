@@ -8,7 +8,7 @@
  * probability, one engine each: cells of equal-probability strata of those parameters' own (whitened)
  * copula coordinates (`kineticClasses`), so a device's kinetics keeps its correlation with its own geometry.
  * The aihwkit-jart algorithm's current fit is fixed to the default device: there only the geometry and
- * N bounds come from the population. No file system here (src/io/populationVar.ts reads the file).
+ * N bounds come from the population. No file system here (src/crossbar/experiment/applyPopulation.ts maps it).
  */
 import type { Rng } from '../../util/rng.js';
 import { samplePopulation } from '../../population/sample.js';

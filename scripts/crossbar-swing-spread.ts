@@ -3,14 +3,14 @@
  * SET and RESET pulses each of n devices needs for 90 % of a full swing, with the config's operating point.
  * `jartcal crossbar run` reports the same for an in-situ run on a population; this prints it alone.
  *
- *   node --import tsx scripts/studies/crossbar-swing-spread.ts CONFIG.json [--population P.json] [--devices 200] [--cap 50000]
+ *   node --import tsx scripts/crossbar-swing-spread.ts CONFIG.json [--population P.json] [--devices 200] [--cap 50000]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveConfig } from '../../src/crossbar/experiment/config.js';
-import { applyPopulation } from '../../src/crossbar/experiment/applyPopulation.js';
-import { applyOperatingPoint } from '../../src/crossbar/device/operatingPoint.js';
-import { describeSwingSpread, swingSpread } from '../../src/crossbar/device/swingSpread.js';
+import { resolveConfig } from '../src/crossbar/experiment/config.js';
+import { applyPopulation } from '../src/crossbar/experiment/applyPopulation.js';
+import { applyOperatingPoint } from '../src/crossbar/device/operatingPoint.js';
+import { describeSwingSpread, swingSpread } from '../src/crossbar/device/swingSpread.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { population: { type: 'string' }, devices: { type: 'string', default: '200' }, cap: { type: 'string', default: '50000' } } });
 if (!positionals[0]) { console.error('usage: crossbar-swing-spread.ts CONFIG.json [--population P.json] [--devices N] [--cap PULSES]'); process.exit(2); }
