@@ -65,7 +65,7 @@ test('a campaign through the queue with 2 workers, one SIGKILLed mid-job, equals
   assert.equal(await lp.exited, 0, lp.out());
   const l = JSON.parse(readFileSync(join(dir, 'local-fits.json'), 'utf8'));
   assert.deepEqual(withoutTiming(q), withoutTiming(l));
-  assert.equal(q.settings.mode, 'hierarchical'); // the CLI's default fit
+  assert.equal(q.settings.mode, 'campaign'); // the CLI's default fit
   const keys = q.cycles.map((c: { device: string; cycle: number }) => `${c.device}#${c.cycle}`);
   assert.equal(keys.length, 8);
   assert.equal(new Set(keys).size, 8);
