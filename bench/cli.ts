@@ -25,14 +25,24 @@ function wall(args: string[]): { ms: number; stdout: string } {
   return { ms, stdout: p.stdout };
 }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /** The 5-cycle sweep as a waveform CSV (t_s,v_V). */
 function writeWave(path: string): number {
   const one = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.002 });
-  const n = one.vV.length, period = one.tS[n - 1];
-  let s = 't_s,v_V\n', count = 0;
-  for (let c = 0; c < 5; c++) for (let k = c ? 1 : 0; k < n; k++) { s += `${c * period + one.tS[k]},${one.vV[k]}\n`; count++; }
+  const n = one.vV.length,
+    period = one.tS[n - 1];
+  let s = 't_s,v_V\n',
+    count = 0;
+  for (let c = 0; c < 5; c++)
+    for (let k = c ? 1 : 0; k < n; k++) {
+      s += `${c * period + one.tS[k]},${one.vV[k]}\n`;
+      count++;
+    }
   writeFileSync(path, s);
   return count;
 }
@@ -41,7 +51,8 @@ export async function run(): Promise<void> {
   const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`npm run build failed: ${b.stdout}${b.stderr}`);
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-bench-cli-'));
-  const wave = join(dir, 'wave.csv'), out = join(dir, 'out.csv');
+  const wave = join(dir, 'wave.csv'),
+    out = join(dir, 'out.csv');
   const points = writeWave(wave);
   // the in-process baseline: a fresh node that builds the same waveform and times one simulate() call
   const model = join(root, 'dist', 'model', 'index.js');
@@ -51,7 +62,11 @@ export async function run(): Promise<void> {
     for (let c = 0; c < 5; c++) for (let k = c ? 1 : 0; k < n; k++) { tS[j] = c * P + one.tS[k]; vV[j++] = one.vV[k]; }
     const t0 = performance.now(); m.simulate({ ...m.DEFAULT_PARAMS }, { tS, vV }, { circuit: {} }); process.stdout.write(String(performance.now() - t0));`;
   const R = 7;
-  const cmd: number[] = [], start: number[] = [], bare: number[] = [], sim: number[] = [], top: number[] = [];
+  const cmd: number[] = [],
+    start: number[] = [],
+    bare: number[] = [],
+    sim: number[] = [],
+    top: number[] = [];
   for (let r = 0; r < R; r++) {
     bare.push(wall(['-e', '0']).ms);
     start.push(wall([bin, 'simulate', '--help']).ms);
@@ -64,7 +79,13 @@ export async function run(): Promise<void> {
   console.log(`jartcal simulate, 5 cycles ±1.3 V at 2 mV (${points} points), medians of ${R}:`);
   console.log(`  whole command ${f(m.cmd)} ms; start-up (jartcal simulate --help) ${f(m.start)} ms; node alone ${f(m.bare)} ms`);
   console.log(`  in-process simulation (fresh process) ${f(m.sim)} ms`);
-  console.log(`  command − start-up = ${f(m.cmd - m.start)} ms → ×${((m.cmd - m.start) / m.sim).toFixed(2)} of the in-process simulation  [target ≤ 1.2]`);
-  console.log(`  (command − node alone = ${f(m.cmd - m.bare)} ms → ×${((m.cmd - m.bare) / m.sim).toFixed(2)}: the command's module loading included)`);
-  console.log(`jartcal --help ${f(m.top)} ms vs jartcal simulate --help ${f(m.start)} ms → ×${(m.top / m.start).toFixed(2)}  [target ≤ 1.3]`);
+  console.log(
+    `  command − start-up = ${f(m.cmd - m.start)} ms → ×${((m.cmd - m.start) / m.sim).toFixed(2)} of the in-process simulation  [target ≤ 1.2]`,
+  );
+  console.log(
+    `  (command − node alone = ${f(m.cmd - m.bare)} ms → ×${((m.cmd - m.bare) / m.sim).toFixed(2)}: the command's module loading included)`,
+  );
+  console.log(
+    `jartcal --help ${f(m.top)} ms vs jartcal simulate --help ${f(m.start)} ms → ×${(m.top / m.start).toFixed(2)}  [target ≤ 1.3]`,
+  );
 }

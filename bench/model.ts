@@ -5,7 +5,13 @@
  * Timings are the minimum over repeats (the machine is shared).
  */
 import {
-  DEFAULT_PARAMS, applyPulseExact, createPulseKernel, createReadTable, readCurrent, simulate, sweepWaveform,
+  DEFAULT_PARAMS,
+  applyPulseExact,
+  createPulseKernel,
+  createReadTable,
+  readCurrent,
+  simulate,
+  sweepWaveform,
 } from '../src/model/index.js';
 import { solverMode } from '../src/model/solve.js';
 import { createRng } from '../src/util/rng.js';
@@ -37,7 +43,9 @@ export async function run(): Promise<void> {
   console.log(`default sweep (5201 points): ${fmt(fastMs)} ms  [target ≤ 20 ms]`);
   console.log(`  baseline, robust scan+Brent solve at every evaluation: ${fmt(robustMs)} ms → speed-up ×${fmt(robustMs / fastMs, 1)}`);
   console.log(`  converged reference (rk23, relTol 1e-7): ${fmt(tightMs)} ms (×${fmt(tightMs / fastMs, 1)} of the default)`);
-  console.log(`  ${stats.steps} steps, ${stats.rhsEvals} RHS evaluations, ${stats.rejected} rejected; ${fmt(stats.rhsEvals / fastMs / 1e3, 2)} M RHS evaluations/s`);
+  console.log(
+    `  ${stats.steps} steps, ${stats.rhsEvals} RHS evaluations, ${stats.rejected} rejected; ${fmt(stats.rhsEvals / fastMs / 1e3, 2)} M RHS evaluations/s`,
+  );
 
   // --- pulse kernel
   const rng = createRng(42);
@@ -53,19 +61,29 @@ export async function run(): Promise<void> {
     const buildMs = performance.now() - tb0;
     const m = 60;
     const dev = Array.from({ length: m }, () => ({
-      n0: Math.exp(Math.log(lo) + rng.next() * Math.log(hi / lo)), r: 45e-9 * (0.9 + 0.2 * rng.next()),
-      l: 0.4e-9 * (0.9 + 0.2 * rng.next()), nMin: 0.004 + 0.012 * rng.next(), nMax: 18 + 4 * rng.next(),
+      n0: Math.exp(Math.log(lo) + rng.next() * Math.log(hi / lo)),
+      r: 45e-9 * (0.9 + 0.2 * rng.next()),
+      l: 0.4e-9 * (0.9 + 0.2 * rng.next()),
+      nMin: 0.004 + 0.012 * rng.next(),
+      nMax: 18 + 4 * rng.next(),
     }));
     let maxErr = 0;
     let sumErr = 0;
     const exact: number[] = [];
     for (const d of dev) exact.push(applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w));
-    const exactUs = (minTime(() => {
-      for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w);
-    }, 3) * 1e3) / m;
-    const heunUs = (minTime(() => {
-      for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w, { scheme: 'heun', relTol: 2e-4 });
-    }, 3) * 1e3) / m;
+    const exactUs =
+      (minTime(() => {
+        for (const d of dev) applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w);
+      }, 3) *
+        1e3) /
+      m;
+    const heunUs =
+      (minTime(() => {
+        for (const d of dev)
+          applyPulseExact({ ...p, rnew: d.r, lnew: d.l, Ndiscmin: d.nMin, Ndiscmax: d.nMax }, d.n0, v, w, { scheme: 'heun', relTol: 2e-4 });
+      }, 3) *
+        1e3) /
+      m;
     dev.forEach((d, i) => {
       const e = Math.abs(k.apply(d.n0, d.r, d.l, d.nMin, d.nMax) / exact[i] - 1);
       maxErr = Math.max(maxErr, e);
@@ -81,22 +99,28 @@ export async function run(): Promise<void> {
       for (let r = 0; r < reps; r++) for (const d of dev) acc += k.apply(d.n0, d.r, d.l, d.nMin, d.nMax);
     }, 10);
     const kUs = (kMs * 1e3) / (reps * m);
-    console.log(`pulse kernel, ${name}: ${fmt(kUs, 3)} µs/pulse vs full integration ${fmt(exactUs, 0)} µs (rk23 1e-8) → ×${fmt(exactUs / kUs, 0)}, ` +
-      `vs default heun ${fmt(heunUs, 0)} µs → ×${fmt(heunUs / kUs, 0)}; error in N max ${(100 * maxErr).toFixed(3)} %, mean ${(100 * sumErr / m).toFixed(4)} %; ` +
-      `tables built in ${fmt(buildMs, 0)} ms; fallbacks ${k.fallbacks}${acc > 0 ? '' : ' '}`);
+    console.log(
+      `pulse kernel, ${name}: ${fmt(kUs, 3)} µs/pulse vs full integration ${fmt(exactUs, 0)} µs (rk23 1e-8) → ×${fmt(exactUs / kUs, 0)}, ` +
+        `vs default heun ${fmt(heunUs, 0)} µs → ×${fmt(heunUs / kUs, 0)}; error in N max ${(100 * maxErr).toFixed(3)} %, mean ${((100 * sumErr) / m).toFixed(4)} %; ` +
+        `tables built in ${fmt(buildMs, 0)} ms; fallbacks ${k.fallbacks}${acc > 0 ? '' : ' '}`,
+    );
   }
 
   // --- read table
   const t = createReadTable(p, 0.2);
   const ns = Array.from({ length: 1000 }, () => Math.exp(Math.log(0.006) + rng.next() * Math.log(20 / 0.006)));
   let acc = 0;
-  const staticMs = minTime(() => {
-    for (let i = 0; i < 100; i++) acc += readCurrent(p, ns[i], 0.2);
-  }, 3) / 100;
-  const tableMs = minTime(() => {
-    for (let r = 0; r < 100; r++) for (const n of ns) acc += t.current(n, p.rnew, p.lnew);
-  }, 5) / 1e5;
+  const staticMs =
+    minTime(() => {
+      for (let i = 0; i < 100; i++) acc += readCurrent(p, ns[i], 0.2);
+    }, 3) / 100;
+  const tableMs =
+    minTime(() => {
+      for (let r = 0; r < 100; r++) for (const n of ns) acc += t.current(n, p.rnew, p.lnew);
+    }, 5) / 1e5;
   let maxErr = 0;
   for (let i = 0; i < 200; i++) maxErr = Math.max(maxErr, Math.abs(t.current(ns[i], p.rnew, p.lnew) / readCurrent(p, ns[i], 0.2) - 1));
-  console.log(`read table at 0.2 V: ${fmt(tableMs * 1e6, 0)} ns/read vs static solve ${fmt(staticMs * 1e3, 1)} µs → ×${fmt(staticMs / tableMs, 0)}; max error ${(100 * maxErr).toFixed(4)} %${acc ? '' : ' '}`);
+  console.log(
+    `read table at 0.2 V: ${fmt(tableMs * 1e6, 0)} ns/read vs static solve ${fmt(staticMs * 1e3, 1)} µs → ×${fmt(staticMs / tableMs, 0)}; max error ${(100 * maxErr).toFixed(4)} %${acc ? '' : ' '}`,
+  );
 }

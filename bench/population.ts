@@ -17,14 +17,24 @@ function time(f: () => void, reps: number): number {
 
 export async function run(): Promise<void> {
   const pop = loadPreset('paper-realistic-mixed');
-  const nDev = 10000, nCyc = 10;
-  const base = time(() => { const r = createRng(1); let s = 0; for (let i = 0; i < nDev * (nCyc + 1) * 4; i++) s += r.normal(); if (s === 42) console.log(''); }, 5);
+  const nDev = 10000,
+    nCyc = 10;
+  const base = time(() => {
+    const r = createRng(1);
+    let s = 0;
+    for (let i = 0; i < nDev * (nCyc + 1) * 4; i++) s += r.normal();
+    if (s === 42) console.log('');
+  }, 5);
   const samp = time(() => sampleTable(pop, nDev, nCyc, createRng(1)), 3);
-  console.log(`population: sample ${nDev} devices × ${nCyc} cycles (4 varying parameters): ${(samp * 1e3).toFixed(1)} ms ` +
-    `= ${(samp / base).toFixed(1)} × the time of drawing as many plain normals (${(base * 1e3).toFixed(1)} ms)`);
+  console.log(
+    `population: sample ${nDev} devices × ${nCyc} cycles (4 varying parameters): ${(samp * 1e3).toFixed(1)} ms ` +
+      `= ${(samp / base).toFixed(1)} × the time of drawing as many plain normals (${(base * 1e3).toFixed(1)} ms)`,
+  );
   const fits = syntheticFits(3, 150, 10);
   const est = time(() => estimatePopulation(fits, { bootstrap: 0, createdAt: 'bench' }), 3);
   const boot = time(() => estimatePopulation(fits, { bootstrap: 50, createdAt: 'bench' }), 1);
-  console.log(`population: estimate 150 devices × 10 cycles × 4 parameters: ${(est * 1e3).toFixed(0)} ms without bootstrap, ` +
-    `${(boot * 1e3).toFixed(0)} ms with 50 bootstrap replicates (${((boot - est) / est / 50).toFixed(2)} × one estimate per replicate)`);
+  console.log(
+    `population: estimate 150 devices × 10 cycles × 4 parameters: ${(est * 1e3).toFixed(0)} ms without bootstrap, ` +
+      `${(boot * 1e3).toFixed(0)} ms with 50 bootstrap replicates (${((boot - est) / est / 50).toFixed(2)} × one estimate per replicate)`,
+  );
 }

@@ -15,7 +15,14 @@ import { noRedis, startRedis } from '../test/queue/redis.js';
 async function timeRun(runner: TaskRunner, tasks: Task[]): Promise<number> {
   let sum = 0;
   const t0 = performance.now();
-  await runner.run(tasks, { done: (_i, r) => { sum += r as number; }, failed: (_i, e) => { throw new Error(e); } });
+  await runner.run(tasks, {
+    done: (_i, r) => {
+      sum += r as number;
+    },
+    failed: (_i, e) => {
+      throw new Error(e);
+    },
+  });
   const s = (performance.now() - t0) / 1000;
   if (sum !== (tasks.length * (tasks.length - 1)) / 2) throw new Error('bench/queue: results lost');
   return s;
@@ -23,9 +30,16 @@ async function timeRun(runner: TaskRunner, tasks: Task[]): Promise<number> {
 
 export async function run(): Promise<void> {
   console.log('## queue');
-  if (noRedis) { console.log(`skipped: ${noRedis}`); return; }
+  if (noRedis) {
+    console.log(`skipped: ${noRedis}`);
+    return;
+  }
   const n = Number(process.env.BENCH_QUEUE_JOBS ?? 3000);
-  const tasks = (tag: string): Task[] => Array.from({ length: n }, (_, k) => ({ id: `bench-${tag}-${k}`, data: { kind: 'echo', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, value: k } }));
+  const tasks = (tag: string): Task[] =>
+    Array.from({ length: n }, (_, k) => ({
+      id: `bench-${tag}-${k}`,
+      data: { kind: 'echo', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, value: k },
+    }));
   const redis = await startRedis();
   try {
     const conn = resolveConnection({ url: redis.url, prefix: 'bench' });
@@ -36,9 +50,13 @@ export async function run(): Promise<void> {
     await timeRun(queue, tasks('warm').slice(0, 200));
     const tl = await timeRun(local, tasks('l'));
     const tq = await timeRun(queue, tasks('q'));
-    await worker.close(); await queue.close(); await local.close();
+    await worker.close();
+    await queue.close();
+    await local.close();
     const per = (s: number) => (1000 * s) / n;
-    console.log(`${n} trivial jobs, 2 threads each: local pool ${per(tl).toFixed(3)} ms/job (baseline), queue ${per(tq).toFixed(3)} ms/job; queue overhead ${(per(tq) - per(tl)).toFixed(3)} ms per job (target ≤ 5 ms)`);
+    console.log(
+      `${n} trivial jobs, 2 threads each: local pool ${per(tl).toFixed(3)} ms/job (baseline), queue ${per(tq).toFixed(3)} ms/job; queue overhead ${(per(tq) - per(tl)).toFixed(3)} ms per job (target ≤ 5 ms)`,
+    );
   } finally {
     await redis.close();
   }

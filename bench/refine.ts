@@ -15,7 +15,10 @@ const SHARED = process.env.JARTCAL_SHARED ?? join(process.cwd(), '..', 'shared')
 
 export async function run(): Promise<void> {
   const file = join(SHARED, 'measurements', 'ddas04-rram-100dev-100cyc', '100devices.xlsx');
-  if (!existsSync(file)) { console.log(`refine: skipped (no ${file})`); return; }
+  if (!existsSync(file)) {
+    console.log(`refine: skipped (no ${file})`);
+    return;
+  }
   const ds = ingestFiles([file]);
   const groups = measuredGroups(ds as never);
   const protocols = deviceProtocols(ds as never);
@@ -28,7 +31,9 @@ export async function run(): Promise<void> {
   t0 = performance.now();
   refinePopulation(pop, groups, { ...sim, maxEvaluations: evals, free: ['rnew.center', 'Ndiscmax.center'] });
   const per = (performance.now() - t0) / 1000 / (evals + 2); // + the before and after evaluations
-  console.log(`refine: ${groups.length} measured devices, ${sim.devices} simulated devices × ${sim.cycles} cycle(s) per evaluation: ` +
-    `${(1 / per).toFixed(2)} evaluations/s (${per.toFixed(2)} s each = ${(per / base).toFixed(2)} × simulating the sweeps alone, ${base.toFixed(2)} s); ` +
-    `default budget 150 → ${((150 * per) / 60).toFixed(1)} min on one core`);
+  console.log(
+    `refine: ${groups.length} measured devices, ${sim.devices} simulated devices × ${sim.cycles} cycle(s) per evaluation: ` +
+      `${(1 / per).toFixed(2)} evaluations/s (${per.toFixed(2)} s each = ${(per / base).toFixed(2)} × simulating the sweeps alone, ${base.toFixed(2)} s); ` +
+      `default budget 150 → ${((150 * per) / 60).toFixed(1)} min on one core`,
+  );
 }

@@ -16,7 +16,9 @@ import { readDatasetForFit } from '../src/io/fit-dataset.js';
 
 const [fitsPath, truthPath] = process.argv.slice(2);
 const fits = readFits(fitsPath);
-const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as { devices: { id: string; deviceParams: Record<string, number>; cycles: { cycle: number; params: Record<string, number> }[] }[] };
+const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
+  devices: { id: string; deviceParams: Record<string, number>; cycles: { cycle: number; params: Record<string, number> }[] }[];
+};
 const ds = readDatasetForFit(resolve(dirname(fitsPath), fits.dataset));
 const errs = new Map<string, number[]>();
 const curve: number[] = [];
@@ -35,9 +37,15 @@ for (const cf of fits.cycles) {
   for (const i of pc.idx) ss += (a.logIModel[i] - b.logIModel[i]) ** 2;
   curve.push(Math.sqrt(ss / pc.idx.length));
 }
-const q = (xs: number[], f: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
+const q = (xs: number[], f: number) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+};
 console.log(`${fits.cycles.length} cycles, ${fits.devices.length} devices (${fitsPath})`);
-for (const [k, v] of errs) console.log(`  ${k.padEnd(12)} median rel. error ${(q(v, 0.5) * 100).toFixed(2)} %, p90 ${(q(v, 0.9) * 100).toFixed(2)} %`);
-console.log(`  curve RMS vs truth: median ${q(curve, 0.5).toFixed(4)}, p90 ${q(curve, 0.9).toFixed(4)}, max ${Math.max(...curve).toFixed(4)} decades`);
+for (const [k, v] of errs)
+  console.log(`  ${k.padEnd(12)} median rel. error ${(q(v, 0.5) * 100).toFixed(2)} %, p90 ${(q(v, 0.9) * 100).toFixed(2)} %`);
+console.log(
+  `  curve RMS vs truth: median ${q(curve, 0.5).toFixed(4)}, p90 ${q(curve, 0.9).toFixed(4)}, max ${Math.max(...curve).toFixed(4)} decades`,
+);
 const rms = fits.cycles.map((c) => c.rmsLog10);
 console.log(`  fit RMS vs data: median ${q(rms, 0.5).toFixed(4)}, max ${Math.max(...rms).toFixed(4)} decades`);

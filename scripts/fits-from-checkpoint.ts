@@ -10,10 +10,20 @@ import { TOOLKIT_VERSION } from '../src/version.js';
 
 const [ckpt, out] = process.argv.slice(2);
 const c = ckpt ? readCheckpoint(ckpt) : null;
-if (!c || !out) { console.error('usage: fits-from-checkpoint.ts CHECKPOINT.jsonl OUT.json'); process.exit(2); }
+if (!c || !out) {
+  console.error('usage: fits-from-checkpoint.ts CHECKPOINT.jsonl OUT.json');
+  process.exit(2);
+}
 const header = (c.header ?? {}) as { settings?: { seed?: number }; dataset?: string };
 writeJsonAtomic(out, {
-  schema: 'jartcal.fits/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed: header.settings?.seed ?? 0,
-  dataset: header.dataset ?? '', settings: header.settings ?? {}, partial: true, devices: c.devices, cycles: c.cycles,
+  schema: 'jartcal.fits/1',
+  toolkitVersion: TOOLKIT_VERSION,
+  createdAt: new Date().toISOString(),
+  seed: header.settings?.seed ?? 0,
+  dataset: header.dataset ?? '',
+  settings: header.settings ?? {},
+  partial: true,
+  devices: c.devices,
+  cycles: c.cycles,
 });
 console.log(`${c.cycles.length} cycle fits of ${new Set(c.cycles.map((x) => x.device)).size} devices → ${out}`);

@@ -12,8 +12,18 @@ import { resolveFitSettings, type FitSettings } from '../src/fit/settings.js';
 import { recoveryStats, synthCampaign } from '../src/fit/hier/study.js';
 import type { ParamName } from '../src/model/index.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string' }, cycles: { type: 'string' }, seeds: { type: 'string' }, mode: { type: 'string' }, workers: { type: 'string' }, passes: { type: 'string' } } });
-const D = Number(values.devices ?? 12), C = Number(values.cycles ?? 6);
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string' },
+    cycles: { type: 'string' },
+    seeds: { type: 'string' },
+    mode: { type: 'string' },
+    workers: { type: 'string' },
+    passes: { type: 'string' },
+  },
+});
+const D = Number(values.devices ?? 12),
+  C = Number(values.cycles ?? 6);
 const seeds = (values.seeds ?? '1').split(',').map(Number);
 const mode = (values.mode ?? 'hierarchical') as FitSettings['mode'];
 const workers = Number(values.workers ?? 2);
@@ -25,17 +35,25 @@ for (const seed of seeds) {
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
   const res = await fitDataset({ devices: camp.devices }, settings, sched, {
     hier: values.passes ? { maxPasses: Number(values.passes) } : {},
-    onPass: (p, i) => process.stderr.write(`  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`),
+    onPass: (p, i) =>
+      process.stderr.write(
+        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,
+      ),
   });
   await sched.close();
   const s = (performance.now() - t0) / 1000;
   const st = recoveryStats(camp, res.cycles, names, res.population);
   console.log(`seed ${seed}: ${D} devices × ${C} cycles, mode ${mode}, ${s.toFixed(0)} s`);
-  for (const [n, v] of Object.entries(st.perParam)) console.log(`  ${n.padEnd(12)} median ${(v.median * 100).toFixed(2)} %  p90 ${(v.p90 * 100).toFixed(2)} %  worst ${(v.worstDevice * 100).toFixed(2)} %  coverage ${(v.coverage * 100).toFixed(0)} %`);
+  for (const [n, v] of Object.entries(st.perParam))
+    console.log(
+      `  ${n.padEnd(12)} median ${(v.median * 100).toFixed(2)} %  p90 ${(v.p90 * 100).toFixed(2)} %  worst ${(v.worstDevice * 100).toFixed(2)} %  coverage ${(v.coverage * 100).toFixed(0)} %`,
+    );
   console.log(`  coverage (all) ${(st.coverage * 100).toFixed(1)} %`);
   if (st.population) {
-    for (const [n, v] of Object.entries(st.population.d2d)) console.log(`  d2d ${n.padEnd(12)} est ${v.est.toFixed(4)} drawn ${v.drawn.toFixed(4)} (${(v.relErr * 100).toFixed(0)} %)`);
-    for (const [n, v] of Object.entries(st.population.c2c)) console.log(`  c2c ${n.padEnd(12)} est ${v.est.toFixed(4)} drawn ${v.drawn.toFixed(4)} (${(v.relErr * 100).toFixed(0)} %)`);
+    for (const [n, v] of Object.entries(st.population.d2d))
+      console.log(`  d2d ${n.padEnd(12)} est ${v.est.toFixed(4)} drawn ${v.drawn.toFixed(4)} (${(v.relErr * 100).toFixed(0)} %)`);
+    for (const [n, v] of Object.entries(st.population.c2c))
+      console.log(`  c2c ${n.padEnd(12)} est ${v.est.toFixed(4)} drawn ${v.drawn.toFixed(4)} (${(v.relErr * 100).toFixed(0)} %)`);
     for (const v of st.population.corrD2d) console.log(`  corr ${v.pair.padEnd(20)} est ${v.est.toFixed(2)} drawn ${v.drawn.toFixed(2)}`);
     console.log(`  levels: ${JSON.stringify(res.population?.levels)}`);
   }

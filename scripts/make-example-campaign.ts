@@ -26,7 +26,7 @@ const VAR = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'] as const;
 type VarName = (typeof VAR)[number];
 /** Lognormal spreads (σ of ln x): device-to-device and cycle-to-cycle. */
 const D2D: Record<VarName, number> = { rnew: 0.08, lnew: 0.08, Ndiscmin: 0.25, Ndiscmax: 0.15 };
-const C2C: Record<VarName, number> = { rnew: 0.03, lnew: 0.03, Ndiscmin: 0.10, Ndiscmax: 0.05 };
+const C2C: Record<VarName, number> = { rnew: 0.03, lnew: 0.03, Ndiscmin: 0.1, Ndiscmax: 0.05 };
 const SWEEP = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.01 };
 const SMU = { noiseRel: 0.02, floorA: 2e-12, digits: 5 };
 
@@ -41,16 +41,26 @@ function draw(center: Record<VarName, number>, sd: Record<VarName, number>, rng:
 }
 
 const rng = createRng(SEED);
-const paramRng = rng.fork(1), noiseRng = rng.fork(2);
-const nominal: Record<VarName, number> = { rnew: DEFAULT_PARAMS.rdet, lnew: DEFAULT_PARAMS.ldet, Ndiscmin: DEFAULT_PARAMS.Ndiscmin, Ndiscmax: DEFAULT_PARAMS.Ndiscmax };
+const paramRng = rng.fork(1),
+  noiseRng = rng.fork(2);
+const nominal: Record<VarName, number> = {
+  rnew: DEFAULT_PARAMS.rdet,
+  lnew: DEFAULT_PARAMS.ldet,
+  Ndiscmin: DEFAULT_PARAMS.Ndiscmin,
+  Ndiscmax: DEFAULT_PARAMS.Ndiscmax,
+};
 const wave = sweepWaveform(SWEEP);
 for (const sub of ['k4200', 'b1500', 'TRUTH.json']) rmSync(join(OUT, sub), { recursive: true, force: true }); // README.md stays
 mkdirSync(join(OUT, 'k4200'), { recursive: true });
 mkdirSync(join(OUT, 'b1500'), { recursive: true });
 
 const truth = {
-  schema: 'jartcal.example-truth/1', toolkitVersion: TOOLKIT_VERSION, seed: SEED, createdBy: 'scripts/make-example-campaign.ts',
-  model: 'jart-vcm-v1b', baseParams: 'DEFAULT_PARAMS of the toolkit (all parameters not listed per cycle)',
+  schema: 'jartcal.example-truth/1',
+  toolkitVersion: TOOLKIT_VERSION,
+  seed: SEED,
+  createdBy: 'scripts/make-example-campaign.ts',
+  model: 'jart-vcm-v1b',
+  baseParams: 'DEFAULT_PARAMS of the toolkit (all parameters not listed per cycle)',
   waveform: { ...SWEEP, shape: '0 → vSetV → 0 → vResetV → 0 (model convention), one point per stepV' },
   variability: { family: 'lognormal', d2dSigmaLn: D2D, c2cSigmaLn: C2C, nominal },
   smu: SMU,
@@ -81,11 +91,28 @@ for (let d = 1; d <= 4; d++) {
     cycleTruth.push({ cycle: c, params: { ...v, Ninit: ninit }, ndiscEnd: nEnd });
   }
   if (k4200) {
-    cycles.forEach((cy, k) => writeFileAtomic(join(OUT, 'k4200', `${id}_cycle${k + 1}.csv`), writeK4200Csv(cy, { device: id, complianceA, cycle: k + 1, date: `03/14/2026 10:${String(10 + 2 * d).padStart(2, '0')}:${String(10 * k).padStart(2, '0')}` })));
+    cycles.forEach((cy, k) =>
+      writeFileAtomic(
+        join(OUT, 'k4200', `${id}_cycle${k + 1}.csv`),
+        writeK4200Csv(cy, {
+          device: id,
+          complianceA,
+          cycle: k + 1,
+          date: `03/14/2026 10:${String(10 + 2 * d).padStart(2, '0')}:${String(10 * k).padStart(2, '0')}`,
+        }),
+      ),
+    );
   } else {
     writeFileAtomic(join(OUT, 'b1500', `${id}.csv`), writeB1500Csv(cycles, { device: id, complianceA, date: '2026-03-14 11:00:00' }));
   }
-  truth.devices.push({ id, format: k4200 ? 'k4200' : 'b1500', setPolarity: flip ? 'positive' : 'negative', complianceA, deviceParams: dev, cycles: cycleTruth });
+  truth.devices.push({
+    id,
+    format: k4200 ? 'k4200' : 'b1500',
+    setPolarity: flip ? 'positive' : 'negative',
+    complianceA,
+    deviceParams: dev,
+    cycles: cycleTruth,
+  });
 }
 writeJsonAtomic(join(OUT, 'TRUTH.json'), truth);
 

@@ -16,7 +16,12 @@ const ICC = 1e-4;
 function loop(scale = 1, flip = false): SynthCycle {
   const c = toyLoop({ ...base, hrsOhm: base.hrsOhm * scale, lrsOhm: base.lrsOhm * scale });
   const v = flip ? c.vV.map((x) => -x) : c.vV;
-  const i = measureCurrent(v, flip ? c.iA.map((x) => -x) : c.iA, rng, { noiseRel: 0.01, floorA: 1e-12, complianceA: ICC, setSign: flip ? 1 : -1 });
+  const i = measureCurrent(v, flip ? c.iA.map((x) => -x) : c.iA, rng, {
+    noiseRel: 0.01,
+    floorA: 1e-12,
+    complianceA: ICC,
+    setSign: flip ? 1 : -1,
+  });
   return { tS: c.tS, vV: v, iA: i };
 }
 const w = (name: string, text: string | Buffer) => writeFileSync(join(dir, name), text);
@@ -94,7 +99,11 @@ for (const cyc of [1, 2]) {
   const devs = [loop(1), loop(1.5), loop(0.7)];
   const n = Math.max(...devs.map((d) => d.vV.length));
   const aoa: (string | number)[][] = [[], [], []];
-  devs.forEach(() => { aoa[0].push('Cycle 1', '--'); aoa[1].push('BIAS 1', '--'); aoa[2].push('Voltage (V)', ' Current (A)'); });
+  devs.forEach(() => {
+    aoa[0].push('Cycle 1', '--');
+    aoa[1].push('BIAS 1', '--');
+    aoa[2].push('Voltage (V)', ' Current (A)');
+  });
   for (let k = 0; k < n + 3; k++) {
     const row: (string | number)[] = [];
     for (const d of devs) row.push(...(k < d.vV.length ? [d.vV[k], Math.abs(d.iA[k])] : ['--', '--']));

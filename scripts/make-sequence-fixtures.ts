@@ -15,7 +15,8 @@ import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, type SynthCycle } from '../src/synth/index.js';
 
 const root = join('fixtures', 'ingest', 'sequences');
-for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv']) rmSync(join(root, sub), { recursive: true, force: true });
+for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv'])
+  rmSync(join(root, sub), { recursive: true, force: true });
 const rng = createRng(2026);
 const base = { hrsOhm: 2e5, lrsOhm: 2e3, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.02, rateVps: 1 };
 const ICC = 1e-4;
@@ -30,7 +31,13 @@ function halves(scale: number, iccA = ICC): { set: SynthCycle; reset: SynthCycle
   const c = toyLoop({ ...base, hrsOhm: base.hrsOhm * scale, lrsOhm: base.lrsOhm * scale });
   const i = measureCurrent(c.vV, c.iA, rng, { noiseRel: 0.01, floorA: 1e-12, complianceA: iccA, setSign: -1 });
   const m = Array.from(c.vV).findIndex((v, k) => k > 0 && v === 0);
-  const cut = (a: number, e: number): SynthCycle => ({ tS: Array.from(c.tS).slice(a, e).map((t) => t - c.tS[a]), vV: Array.from(c.vV).slice(a, e), iA: Array.from(i).slice(a, e) });
+  const cut = (a: number, e: number): SynthCycle => ({
+    tS: Array.from(c.tS)
+      .slice(a, e)
+      .map((t) => t - c.tS[a]),
+    vV: Array.from(c.vV).slice(a, e),
+    iA: Array.from(i).slice(a, e),
+  });
   return { set: cut(0, m + 1), reset: cut(m, c.vV.length) };
 }
 /** A sweep 0 → peak → 0 → −peak → 0 (or one-sided) through a resistor, with an abrupt switch to the compliance at vSwitch (forming). */
@@ -50,25 +57,54 @@ function resistorSweep(peaks: number[], rOhm: number, stepV: number, vSwitch?: n
   return { tS: v.map((_, k) => k * stepV), vV: v, iA: Array.from(i2) };
 }
 
-interface Run { sheet: string; c: SynthCycle; when: Date; test: string; iccA: number | 'off' }
-const stamp = (d: Date) => `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
+interface Run {
+  sheet: string;
+  c: SynthCycle;
+  when: Date;
+  test: string;
+  iccA: number | 'off';
+}
+const stamp = (d: Date) =>
+  `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
 
 /** A Clarius workbook: one sheet per run (Time, AI, AV), "Calc", "Settings" with one block per run (latest first). */
 function workbook(runs: Run[]): Buffer {
   const wb = XLSX.utils.book_new();
   for (const r of runs) {
     const rows: (string | number)[][] = [['Time', 'AI', 'AV']];
-    for (let k = 0; k < r.c.vV.length; k++) rows.push([Number(r.c.tS[k].toPrecision(7)), Number(r.c.iA[k].toPrecision(6)), Number(r.c.vV[k].toPrecision(5))]);
+    for (let k = 0; k < r.c.vV.length; k++)
+      rows.push([Number(r.c.tS[k].toPrecision(7)), Number(r.c.iA[k].toPrecision(6)), Number(r.c.vV[k].toPrecision(5))]);
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), r.sheet);
   }
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['ILRS', 'IHRS'], [1e-4, 1e-6]]), 'Calc');
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['ILRS', 'IHRS'],
+      [1e-4, 1e-6],
+    ]),
+    'Calc',
+  );
   const settings: (string | number)[][] = [];
   [...runs].reverse().forEach((r, k) => {
     const label = /^Cycle/i.test(r.sheet) ? r.sheet.replace(/(\d+)$/, ' $1') : r.sheet.replace(/(\d+)$/, ' $1');
-    settings.push(['=================================='], [label, k === 0 ? 'Latest Run' : ''], ['=================================='],
-      ['Test Name', r.test], ['Mode', 'Sweeping'], ['Last Executed', stamp(r.when)], ['KTEI Version', 'V9.1'], [],
-      ['Device Terminal', 'A', 'B'], ['Instrument', 'SMU1', 'SMU2'], ['Name', 'AV', 'BV'], ['Forcing Function', 'Voltage Sweep', 'Common'],
-      ['Compliance', r.iccA === 'off' ? 'OFF' : String(r.iccA), '0.105'], ['Measure I', 'Measured', 'N/A'], ['Dual Sweep Mode', 'Enabled', 'N/A'], []);
+    settings.push(
+      ['=================================='],
+      [label, k === 0 ? 'Latest Run' : ''],
+      ['=================================='],
+      ['Test Name', r.test],
+      ['Mode', 'Sweeping'],
+      ['Last Executed', stamp(r.when)],
+      ['KTEI Version', 'V9.1'],
+      [],
+      ['Device Terminal', 'A', 'B'],
+      ['Instrument', 'SMU1', 'SMU2'],
+      ['Name', 'AV', 'BV'],
+      ['Forcing Function', 'Voltage Sweep', 'Common'],
+      ['Compliance', r.iccA === 'off' ? 'OFF' : String(r.iccA), '0.105'],
+      ['Measure I', 'Measured', 'N/A'],
+      ['Dual Sweep Mode', 'Enabled', 'N/A'],
+      [],
+    );
   });
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(settings), 'Settings');
   return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
@@ -78,20 +114,41 @@ function workbook(runs: Run[]): Buffer {
  * One device's sequence. Endurance: `blocks` blocks of `perBlock` cycles; cycle k (over all blocks) has scale
  * scales[k], its SET run numbered setRun0 + k, its RESET run resetRun0 + k; every 3rd SET sheet is labelled "CycleN".
  */
-function device(dir: string, o: { t0: Date; pristineOhm: number; formingV: number; scales: number[]; perBlock: number; setRun0: number; resetRun0: number; dropReset?: number; swapTimes?: boolean }): void {
+function device(
+  dir: string,
+  o: {
+    t0: Date;
+    pristineOhm: number;
+    formingV: number;
+    scales: number[];
+    perBlock: number;
+    setRun0: number;
+    resetRun0: number;
+    dropReset?: number;
+    swapTimes?: boolean;
+  },
+): void {
   let t = o.t0.getTime();
   const next = (min: number) => new Date((t += min * 60000));
-  put(`${dir}/01 leakage.xlsx`, workbook([{ sheet: 'Run1', c: resistorSweep([0.2, -0.2], o.pristineOhm, 0.01), when: next(1), test: 'leakage#1@1', iccA: ICC }]));
-  put(`${dir}/02 forming.xlsx`, workbook([{ sheet: 'Run2', c: resistorSweep([-3.2], o.pristineOhm, 0.02, o.formingV), when: next(1), test: 'form#1@1', iccA: ICC }]));
+  put(
+    `${dir}/01 leakage.xlsx`,
+    workbook([{ sheet: 'Run1', c: resistorSweep([0.2, -0.2], o.pristineOhm, 0.01), when: next(1), test: 'leakage#1@1', iccA: ICC }]),
+  );
+  put(
+    `${dir}/02 forming.xlsx`,
+    workbook([{ sheet: 'Run2', c: resistorSweep([-3.2], o.pristineOhm, 0.02, o.formingV), when: next(1), test: 'form#1@1', iccA: ICC }]),
+  );
   const first = halves(1);
   put(`${dir}/03 first reset.xlsx`, workbook([{ sheet: 'Run3', c: first.reset, when: next(1), test: 'reset#1@1', iccA: 0.01 }]));
   for (let b = 0; b * o.perBlock < o.scales.length; b++) {
-    const sets: Run[] = [], resets: Run[] = [];
+    const sets: Run[] = [],
+      resets: Run[] = [];
     for (let j = 0; j < o.perBlock; j++) {
       const k = b * o.perBlock + j;
       if (k >= o.scales.length) break;
       const h = halves(o.scales[k]);
-      const sRun = o.setRun0 + k, rRun = o.resetRun0 + k;
+      const sRun = o.setRun0 + k,
+        rRun = o.resetRun0 + k;
       sets.push({ sheet: k % 3 === 2 ? `Cycle${k + 1}` : `Run${sRun}`, c: h.set, when: next(2), test: 'set#1@1', iccA: ICC });
       if (k !== o.dropReset) resets.push({ sheet: `Run${rRun}`, c: h.reset, when: next(2), test: 'reset#1@1', iccA: 0.01 });
     }
@@ -103,17 +160,52 @@ function device(dir: string, o: { t0: Date; pristineOhm: number; formingV: numbe
 }
 
 // ---- 1. a campaign: two devices, identical file names ------------------------------------------------------
-device('campaign/D1', { t0: new Date(Date.UTC(2026, 10, 30, 9, 0)), pristineOhm: 1e9, formingV: -2.5, scales: [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], perBlock: 3, setRun0: 123, resetRun0: 1 });
-device('campaign/D2', { t0: new Date(Date.UTC(2026, 10, 30, 13, 0)), pristineOhm: 4e9, formingV: -2.8, scales: [0.6, 0.7, 0.8, 0.9, 1.0, 1.1], perBlock: 3, setRun0: 140, resetRun0: 7 });
+device('campaign/D1', {
+  t0: new Date(Date.UTC(2026, 10, 30, 9, 0)),
+  pristineOhm: 1e9,
+  formingV: -2.5,
+  scales: [1.0, 1.1, 1.2, 1.3, 1.4, 1.5],
+  perBlock: 3,
+  setRun0: 123,
+  resetRun0: 1,
+});
+device('campaign/D2', {
+  t0: new Date(Date.UTC(2026, 10, 30, 13, 0)),
+  pristineOhm: 4e9,
+  formingV: -2.8,
+  scales: [0.6, 0.7, 0.8, 0.9, 1.0, 1.1],
+  perBlock: 3,
+  setRun0: 140,
+  resetRun0: 7,
+});
 
 // ---- 2. bad inputs: a SET with no RESET; run numbers against time stamps -----------------------------------
-device('unpaired/D3', { t0: new Date(Date.UTC(2026, 11, 1, 9, 0)), pristineOhm: 1e9, formingV: -2.5, scales: [1.0, 1.1, 1.2], perBlock: 3, setRun0: 10, resetRun0: 50, dropReset: 1 });
-device('time-order/D4', { t0: new Date(Date.UTC(2026, 11, 1, 13, 0)), pristineOhm: 1e9, formingV: -2.5, scales: [1.0, 1.1, 1.2], perBlock: 3, setRun0: 10, resetRun0: 50, swapTimes: true });
+device('unpaired/D3', {
+  t0: new Date(Date.UTC(2026, 11, 1, 9, 0)),
+  pristineOhm: 1e9,
+  formingV: -2.5,
+  scales: [1.0, 1.1, 1.2],
+  perBlock: 3,
+  setRun0: 10,
+  resetRun0: 50,
+  dropReset: 1,
+});
+device('time-order/D4', {
+  t0: new Date(Date.UTC(2026, 11, 1, 13, 0)),
+  pristineOhm: 1e9,
+  formingV: -2.5,
+  scales: [1.0, 1.1, 1.2],
+  perBlock: 3,
+  setRun0: 10,
+  resetRun0: 50,
+  swapTimes: true,
+});
 
 // ---- 3. a header that states "current compliance off": the 0.4 mA plateau of the data is not a compliance ----
 {
   const h = halves(1, 4e-4);
-  const v = [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)], i = [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)];
+  const v = [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)],
+    i = [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)];
   const lines = ['# Keithley 2450 sweep, synthetic', '# current compliance off (100 mA range limit)', 'Voltage (V),Current (A)'];
   for (let k = 0; k < v.length; k++) lines.push(`${Number(v[k].toPrecision(5))},${Number(i[k].toPrecision(6))}`);
   put('compliance-off.csv', lines.join('\n') + '\n');
@@ -122,10 +214,35 @@ device('time-order/D4', { t0: new Date(Date.UTC(2026, 11, 1, 13, 0)), pristineOh
 // ---- 4. Keithley 2450 reading buffer saved as CSV (buffer elements as the 2450 reference manual lists them) ----
 {
   const h = halves(1.5);
-  const v = [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)], i = [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)];
-  const lines = ['Index,Reading,Unit,Range Digits,Disp Digits,Math,Start Group,Limit1 High,Limit1 Low,Limit2 High,Limit2 Low,Terminal,Questionable,Origin,Value,Source,Source Unit,Source Status,Relative Time'];
+  const v = [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)],
+    i = [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)];
+  const lines = [
+    'Index,Reading,Unit,Range Digits,Disp Digits,Math,Start Group,Limit1 High,Limit1 Low,Limit2 High,Limit2 Low,Terminal,Questionable,Origin,Value,Source,Source Unit,Source Status,Relative Time',
+  ];
   for (let k = 0; k < v.length; k++) {
-    lines.push([k + 1, i[k].toExponential(6), 'Amp DC', '6.5', '6.5', 'F', 'F', 'F', 'F', 'F', 'F', 'FRONT', 'F', 'Main', i[k].toExponential(6), v[k].toExponential(6), 'Volt DC', Math.abs(i[k]) >= ICC * 0.9999 ? 'LIMITED' : 'OK', (k * 0.02).toFixed(6)].join(','));
+    lines.push(
+      [
+        k + 1,
+        i[k].toExponential(6),
+        'Amp DC',
+        '6.5',
+        '6.5',
+        'F',
+        'F',
+        'F',
+        'F',
+        'F',
+        'F',
+        'FRONT',
+        'F',
+        'Main',
+        i[k].toExponential(6),
+        v[k].toExponential(6),
+        'Volt DC',
+        Math.abs(i[k]) >= ICC * 0.9999 ? 'LIMITED' : 'OK',
+        (k * 0.02).toFixed(6),
+      ].join(','),
+    );
   }
   put('k2450/buffer-loop.csv', lines.join('\r\n') + '\r\n');
 }

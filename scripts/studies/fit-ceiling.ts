@@ -15,7 +15,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLayout, fitGroup, prepareCycle, summarizeFits, type FitCycleInput, type FitOptions, type FitsFile, type CycleFit } from '../../src/fit/index.js';
+import {
+  createLayout,
+  fitGroup,
+  prepareCycle,
+  summarizeFits,
+  type FitCycleInput,
+  type FitOptions,
+  type FitsFile,
+  type CycleFit,
+} from '../../src/fit/index.js';
 import { startValue } from '../../src/fit/group.js';
 import { hashString } from '../../src/fit/campaign.js';
 import { cycleFitsFromGroup } from '../../src/fit/result.js';
@@ -26,16 +35,34 @@ import { createProgress } from '../../src/cli/progress.js';
 import type { ParamName } from '../../src/model/index.js';
 
 const args = process.argv.slice(2);
-const flag = (n: string) => { const i = args.indexOf(n); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
+const flag = (n: string) => {
+  const i = args.indexOf(n);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
 const freeFlag = flag('--fit');
 const maxCycles = Number(flag('--max-cycles') ?? Infinity);
 const tagFlag = flag('--tag');
 const path = args[0];
 if (!path) throw new Error('usage: fit-ceiling.ts FITS.json [--fit a,b,...] [--max-cycles N] [--tag S]');
 const fits = JSON.parse(readFileSync(path, 'utf8')) as FitsFile;
-const dataset = JSON.parse(readFileSync(join(dirname(path), fits.dataset), 'utf8')) as { devices: { id: string; cycles: (FitCycleInput & { cycle: number })[] }[] };
+const dataset = JSON.parse(readFileSync(join(dirname(path), fits.dataset), 'utf8')) as {
+  devices: { id: string; cycles: (FitCycleInput & { cycle: number })[] }[];
+};
 const circuitFitted = fits.devices.some((d) => d.circuit?.seriesOhm !== undefined);
-const free = (freeFlag?.split(',') ?? ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax', 'phiBn0', 'dWa', 'Rtheff_scaling', 'Ninit', circuitFitted ? 'seriesOhm' : 'RseriesTiOx']) as NonNullable<FitOptions['fitParams']>;
+const free = (freeFlag?.split(',') ?? [
+  'rnew',
+  'lnew',
+  'Ndiscmin',
+  'Ndiscmax',
+  'phiBn0',
+  'dWa',
+  'Rtheff_scaling',
+  'Ninit',
+  circuitFitted ? 'seriesOhm' : 'RseriesTiOx',
+]) as NonNullable<FitOptions['fitParams']>;
 const recorded = fits.settings;
 const out: CycleFit[] = [];
 const rows: string[] = [];
@@ -59,12 +86,23 @@ for (const cf of cycles) {
   // a local search from the fit's optimum can end no worse than where it started
   const kept = fit.rmsLog10 <= cf.rmsLog10 ? fit : cf;
   out.push(kept);
-  rows.push(`${cf.device}#${cf.cycle}\t${cf.rmsLog10.toFixed(3)}\t${kept.rmsLog10.toFixed(3)}\t${(kept.flags.filter((f) => f.code === 'param_at_bound').map((f) => `${f.param}@${f.bound}`).join(' '))}`);
+  rows.push(
+    `${cf.device}#${cf.cycle}\t${cf.rmsLog10.toFixed(3)}\t${kept.rmsLog10.toFixed(3)}\t${kept.flags
+      .filter((f) => f.code === 'param_at_bound')
+      .map((f) => `${f.param}@${f.bound}`)
+      .join(' ')}`,
+  );
   progress.tick(1);
 }
 progress.done();
 const seconds = (performance.now() - t0) / 1000;
-const file: FitsFile = { ...fits, createdAt: new Date().toISOString(), settings: { ...fits.settings, fitParams: free as ParamName[], cycleParams: [], mode: 'independent' }, cycles: out, summary: summarizeFits(out, fits.devices.length, seconds) };
+const file: FitsFile = {
+  ...fits,
+  createdAt: new Date().toISOString(),
+  settings: { ...fits.settings, fitParams: free as ParamName[], cycleParams: [], mode: 'independent' },
+  cycles: out,
+  summary: summarizeFits(out, fits.devices.length, seconds),
+};
 const outPath = path.replace(/\.fits\.json$/, '') + `-ceiling${tagFlag ? `-${tagFlag}` : ''}.fits.json`;
 writeJsonAtomic(outPath, file);
 console.log(['cycle\tfit\tceiling\tat bound', ...rows].join('\n'));
@@ -73,6 +111,8 @@ const stats = (xs: number[]) => {
   const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))];
   return `median ${q(0.5).toFixed(3)} (${s[0].toFixed(3)} – ${s[s.length - 1].toFixed(3)}), p75 ${q(0.75).toFixed(3)}, ≤ 0.15: ${s.filter((x) => x <= 0.15).length}/${s.length}`;
 };
-console.log(`free per cycle: ${free.join(',')}; ${out.filter((c, i) => c === cycles[i]).length} cycle(s) kept at the fit (the refit ended no lower)`);
+console.log(
+  `free per cycle: ${free.join(',')}; ${out.filter((c, i) => c === cycles[i]).length} cycle(s) kept at the fit (the refit ended no lower)`,
+);
 console.log(`fit:     ${stats(cycles.map((c) => c.rmsLog10))}`);
 console.log(`ceiling: ${stats(out.map((c) => c.rmsLog10))}  (${seconds.toFixed(0)} s; written ${outPath})`);

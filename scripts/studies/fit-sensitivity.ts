@@ -17,7 +17,28 @@ import { createRng } from '../../src/util/rng.js';
 
 const stepV = Number(process.argv[2] ?? 0.002);
 const sigma = Number(process.argv[3] ?? 0.013);
-const ALL: ParamName[] = ['eps', 'epsphib', 'phiBn0', 'phin', 'un', 'Ndiscmax', 'Ndiscmin', 'Nplug', 'a', 'ny0', 'dWa', 'Rth0', 'rnew', 'lcell', 'lnew', 'Rtheff_scaling', 'RseriesTiOx', 'R0', 'Rthline', 'alphaline'];
+const ALL: ParamName[] = [
+  'eps',
+  'epsphib',
+  'phiBn0',
+  'phin',
+  'un',
+  'Ndiscmax',
+  'Ndiscmin',
+  'Nplug',
+  'a',
+  'ny0',
+  'dWa',
+  'Rth0',
+  'rnew',
+  'lcell',
+  'lnew',
+  'Rtheff_scaling',
+  'RseriesTiOx',
+  'R0',
+  'Rthline',
+  'alphaline',
+];
 const p0 = resolveParams({});
 const o = { ...DEFAULT_OBJECTIVE };
 
@@ -44,7 +65,8 @@ function jacobian(pcs: PreparedCycle[], names: ParamName[], h = 2e-3): number[][
   return names.map((n) => {
     const up = { ...p0, [n]: p0[n] * Math.exp(h) };
     const dn = { ...p0, [n]: p0[n] * Math.exp(-h) };
-    const a = residuals(pcs, up), b = residuals(pcs, dn);
+    const a = residuals(pcs, up),
+      b = residuals(pcs, dn);
     return r0.map((_, i) => (a[i] - b[i]) / (2 * h));
   }); // columns
 }
@@ -55,9 +77,12 @@ function jacobian(pcs: PreparedCycle[], names: ParamName[], h = 2e-3): number[][
  */
 function seriesColumns(pcs: PreparedCycle[], dR = 2): [number[], number[]] {
   const r0 = 1000;
-  const up = { ...p0, RseriesTiOx: p0.RseriesTiOx + dR }, dn = { ...p0, RseriesTiOx: p0.RseriesTiOx - dR };
-  const a1 = residuals(pcs, up, r0), b1 = residuals(pcs, dn, r0);
-  const a2 = residuals(pcs, p0, r0 + dR), b2 = residuals(pcs, p0, r0 - dR);
+  const up = { ...p0, RseriesTiOx: p0.RseriesTiOx + dR },
+    dn = { ...p0, RseriesTiOx: p0.RseriesTiOx - dR };
+  const a1 = residuals(pcs, up, r0),
+    b1 = residuals(pcs, dn, r0);
+  const a2 = residuals(pcs, p0, r0 + dR),
+    b2 = residuals(pcs, p0, r0 - dR);
   return [a1.map((x, i) => (x - b1[i]) / (2 * dR)), a2.map((x, i) => (x - b2[i]) / (2 * dR))];
 }
 
@@ -78,26 +103,55 @@ function report(label: string, pcs: PreparedCycle[], sets: Record<string, ParamN
   console.log('|---|---|---|');
   ALL.forEach((n, k) => console.log(`| ${n} | ${norm(cols[k]).toExponential(2)} | ${(sigma / norm(cols[k])).toExponential(2)} |`));
   const pairs: [string, number][] = [];
-  for (let i = 0; i < ALL.length; i++) for (let j = i + 1; j < ALL.length; j++) {
-    const c = dot(cols[i], cols[j]) / (norm(cols[i]) * norm(cols[j]) || 1);
-    if (Math.abs(c) > 0.95) pairs.push([`${ALL[i]}–${ALL[j]}`, c]);
-  }
+  for (let i = 0; i < ALL.length; i++)
+    for (let j = i + 1; j < ALL.length; j++) {
+      const c = dot(cols[i], cols[j]) / (norm(cols[i]) * norm(cols[j]) || 1);
+      if (Math.abs(c) > 0.95) pairs.push([`${ALL[i]}–${ALL[j]}`, c]);
+    }
   pairs.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  const cosOf = (x: ParamName, y: ParamName) => { const i = ALL.indexOf(x), j = ALL.indexOf(y); return dot(cols[i], cols[j]) / (norm(cols[i]) * norm(cols[j]) || 1); };
-  console.log(`\nSelected cosines: ${([['dWa', 'Rth0'], ['dWa', 'ny0'], ['RseriesTiOx', 'R0'], ['phiBn0', 'phin'], ['phiBn0', 'eps'], ['phiBn0', 'epsphib'], ['lnew', 'Ndiscmin'], ['lnew', 'un'], ['Ndiscmin', 'un'], ['rnew', 'lnew'], ['Ndiscmax', 'lcell']] as [ParamName, ParamName][]).map(([x, y]) => `${x}–${y} ${cosOf(x, y).toFixed(3)}`).join('; ')}`);
+  const cosOf = (x: ParamName, y: ParamName) => {
+    const i = ALL.indexOf(x),
+      j = ALL.indexOf(y);
+    return dot(cols[i], cols[j]) / (norm(cols[i]) * norm(cols[j]) || 1);
+  };
+  console.log(
+    `\nSelected cosines: ${(
+      [
+        ['dWa', 'Rth0'],
+        ['dWa', 'ny0'],
+        ['RseriesTiOx', 'R0'],
+        ['phiBn0', 'phin'],
+        ['phiBn0', 'eps'],
+        ['phiBn0', 'epsphib'],
+        ['lnew', 'Ndiscmin'],
+        ['lnew', 'un'],
+        ['Ndiscmin', 'un'],
+        ['rnew', 'lnew'],
+        ['Ndiscmax', 'lcell'],
+      ] as [ParamName, ParamName][]
+    )
+      .map(([x, y]) => `${x}–${y} ${cosOf(x, y).toFixed(3)}`)
+      .join('; ')}`,
+  );
   const [cTiOx, cExt] = seriesColumns(pcs);
-  console.log(`\nExternal series resistance seriesOhm vs RseriesTiOx (per Ω, at R_ext = 1 kΩ): ‖∂r/∂R‖ ${norm(cExt).toExponential(3)} vs ${norm(cTiOx).toExponential(3)}; cosine ${(dot(cExt, cTiOx) / (norm(cExt) * norm(cTiOx))).toFixed(6)} (they enter the model only as their sum)`);
+  console.log(
+    `\nExternal series resistance seriesOhm vs RseriesTiOx (per Ω, at R_ext = 1 kΩ): ‖∂r/∂R‖ ${norm(cExt).toExponential(3)} vs ${norm(cTiOx).toExponential(3)}; cosine ${(dot(cExt, cTiOx) / (norm(cExt) * norm(cTiOx))).toFixed(6)} (they enter the model only as their sum)`,
+  );
   console.log(`\nAligned pairs (|cos| > 0.95): ${pairs.map(([k, c]) => `${k} ${c.toFixed(3)}`).join('; ')}`);
   const evd = new EigenvalueDecomposition(fisher(cols));
   const ev = evd.realEigenvalues.slice().sort((a, b) => b - a);
   const sd = ev.map((l) => 1 / Math.sqrt(Math.max(l, 1e-300)));
   console.log(`\nFisher eigenvalues → σ of the combination (ln units): ${sd.map((s) => s.toExponential(1)).join(', ')}`);
-  console.log(`Combinations identified to better than 10 % / 1 %: ${sd.filter((s) => s < 0.1).length} / ${sd.filter((s) => s < 0.01).length} (of ${ALL.length})`);
+  console.log(
+    `Combinations identified to better than 10 % / 1 %: ${sd.filter((s) => s < 0.1).length} / ${sd.filter((s) => s < 0.01).length} (of ${ALL.length})`,
+  );
   // the weakest directions: their main components
   const V = evd.eigenvectorMatrix;
   const order = evd.realEigenvalues.map((l, k) => [l, k]).sort((a, b) => a[0] - b[0]);
   for (const [l, k] of order.slice(0, 3)) {
-    const comp = ALL.map((n, i) => [n, V.get(i, k)] as const).filter(([, x]) => Math.abs(x) > 0.2).map(([n, x]) => `${x.toFixed(2)}·ln ${n}`);
+    const comp = ALL.map((n, i) => [n, V.get(i, k)] as const)
+      .filter(([, x]) => Math.abs(x) > 0.2)
+      .map(([n, x]) => `${x.toFixed(2)}·ln ${n}`);
     console.log(`  null-ish direction (σ ${(1 / Math.sqrt(Math.max(l, 1e-300))).toExponential(1)}): ${comp.join(' + ')}`);
   }
   console.log('\n| free set | σ(ln p) per parameter | max |corr| | cond |');
@@ -106,12 +160,20 @@ function report(label: string, pcs: PreparedCycle[], sets: Record<string, ParamN
     const sc = set.map((n) => cols[ALL.indexOf(n)]);
     const F = fisher(sc);
     let C: Matrix;
-    try { C = inverse(F); } catch { console.log(`| ${name} | singular | | |`); continue; }
+    try {
+      C = inverse(F);
+    } catch {
+      console.log(`| ${name} | singular | | |`);
+      continue;
+    }
     const se = set.map((_, i) => Math.sqrt(Math.max(0, C.get(i, i))));
     let maxc = 0;
-    for (let i = 0; i < set.length; i++) for (let j = i + 1; j < set.length; j++) maxc = Math.max(maxc, Math.abs(C.get(i, j) / (se[i] * se[j])));
+    for (let i = 0; i < set.length; i++)
+      for (let j = i + 1; j < set.length; j++) maxc = Math.max(maxc, Math.abs(C.get(i, j) / (se[i] * se[j])));
     const e = new EigenvalueDecomposition(F).realEigenvalues;
-    console.log(`| ${name} | ${set.map((n, i) => `${n} ${(se[i] * 100).toPrecision(2)}%`).join(', ')} | ${maxc.toFixed(3)} | ${(Math.max(...e) / Math.min(...e)).toExponential(1)} |`);
+    console.log(
+      `| ${name} | ${set.map((n, i) => `${n} ${(se[i] * 100).toPrecision(2)}%`).join(', ')} | ${maxc.toFixed(3)} | ${(Math.max(...e) / Math.min(...e)).toExponential(1)} |`,
+    );
   }
 }
 

@@ -17,7 +17,10 @@ for (const [v, n, i, , t] of readCsv(sharedPath('jart', 'reference', 'golden_poi
 }
 console.log(`golden points: max |ΔI/I| = ${gi.toExponential(2)}, max |ΔT| = ${gt.toExponential(2)} K`);
 void readFileSync;
-const schemes: [string, SimOptions][] = [['default (heun, 2e-4)', {}], ['converged (rk23, 1e-7)', { scheme: 'rk23', relTol: 1e-7, maxDlnN: 0.01 }]];
+const schemes: [string, SimOptions][] = [
+  ['default (heun, 2e-4)', {}],
+  ['converged (rk23, 1e-7)', { scheme: 'rk23', relTol: 1e-7, maxDlnN: 0.01 }],
+];
 for (const [label, opts] of schemes) {
   console.log(`\n${label}`);
   console.log('case | ΔV_SET (mV) | ΔV_RESET (mV) | max |ΔI/I| outside switching | max |ΔN/N| at reads | ms');
@@ -38,6 +41,8 @@ for (const [label, opts] of schemes) {
       if (k > 0 && vV > 0 && vV === c.ref[k - 1][1] && n === c.ref[k - 1][3]) en = Math.max(en, Math.abs(r.ndisc[k] / n - 1));
     }
     const f = (x: number): string => (Number.isNaN(x) ? '–' : x.toFixed(3));
-    console.log(`${c.name} | ${f(dS)} | ${f(dR)} | ${ei.toExponential(2)} | ${c.name.startsWith('pulses') ? en.toExponential(2) : '–'} | ${ms.toFixed(1)}`);
+    console.log(
+      `${c.name} | ${f(dS)} | ${f(dR)} | ${ei.toExponential(2)} | ${c.name.startsWith('pulses') ? en.toExponential(2) : '–'} | ${ms.toFixed(1)}`,
+    );
   }
 }

@@ -20,9 +20,20 @@ for (const c of cases) {
   const layout = createLayout(['rnew', 'lnew'], [], 1);
   const J = groupJacobian([{ ...pc, plainResiduals: true }], layout, c.p, [c.p.rnew, c.p.lnew], settings);
   // Fisher matrix for σ = 0.01 decade on the sample residuals (u = ln p)
-  let a = 0, b = 0, d = 0;
-  for (const row of J.slice(0, pc.idx.length)) { a += row[0] * row[0]; b += row[0] * row[1]; d += row[1] * row[1]; }
-  const s2 = 1e-4, det = a * d - b * b;
-  const vr = (s2 * d) / det, vl = (s2 * a) / det, cov = (-s2 * b) / det;
-  console.log(`${c.name}: vSet ${pc.vSetV}, vReset ${pc.vResetV}; σ(ln rnew) ${Math.sqrt(vr).toExponential(2)}, σ(ln lnew) ${Math.sqrt(vl).toExponential(2)}, corr ${(cov / Math.sqrt(vr * vl)).toFixed(3)}`);
+  let a = 0,
+    b = 0,
+    d = 0;
+  for (const row of J.slice(0, pc.idx.length)) {
+    a += row[0] * row[0];
+    b += row[0] * row[1];
+    d += row[1] * row[1];
+  }
+  const s2 = 1e-4,
+    det = a * d - b * b;
+  const vr = (s2 * d) / det,
+    vl = (s2 * a) / det,
+    cov = (-s2 * b) / det;
+  console.log(
+    `${c.name}: vSet ${pc.vSetV}, vReset ${pc.vResetV}; σ(ln rnew) ${Math.sqrt(vr).toExponential(2)}, σ(ln lnew) ${Math.sqrt(vl).toExponential(2)}, corr ${(cov / Math.sqrt(vr * vl)).toFixed(3)}`,
+  );
 }

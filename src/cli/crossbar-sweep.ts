@@ -13,7 +13,15 @@ import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { readJsonFile } from '../io/json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
-import { checkGrid, expandGrid, summarizeSweep, sweepCsv, sweepMarkdown, type EncodedCheckpoint, type SweepRun } from '../crossbar/experiment/sweep.js';
+import {
+  checkGrid,
+  expandGrid,
+  summarizeSweep,
+  sweepCsv,
+  sweepMarkdown,
+  type EncodedCheckpoint,
+  type SweepRun,
+} from '../crossbar/experiment/sweep.js';
 import { summarize } from '../crossbar/experiment/summary.js';
 import { connectionFromFlags, QUEUE_FLAGS, QUEUE_HELP } from '../queue/cli.js';
 import { crossbarBackend, type CrossbarJobData, type CrossbarJobResult } from '../queue/jobs.js';
@@ -41,43 +49,93 @@ Options:
 ${QUEUE_HELP}
 `;
 
-interface RunResultFile { schema: string; key: string; configKey: string; finalAccuracy: number; records: CrossbarJobResult['records']; backend: string; config: unknown }
+interface RunResultFile {
+  schema: string;
+  key: string;
+  configKey: string;
+  finalAccuracy: number;
+  records: CrossbarJobResult['records'];
+  backend: string;
+  config: unknown;
+}
 
 export async function runSweep(argv: string[]): Promise<number> {
   const { values: f, positionals } = parseCommandArgs('crossbar sweep', argv, {
-    out: { type: 'string' }, epochs: { type: 'string' }, 'train-samples': { type: 'string' }, 'test-samples': { type: 'string' },
-    seeds: { type: 'string' }, only: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'boolean' }, ...QUEUE_FLAGS,
+    out: { type: 'string' },
+    epochs: { type: 'string' },
+    'train-samples': { type: 'string' },
+    'test-samples': { type: 'string' },
+    seeds: { type: 'string' },
+    only: { type: 'string' },
+    workers: { type: 'string' },
+    resume: { type: 'boolean' },
+    ...QUEUE_FLAGS,
   });
   const gridPath = positionals[1];
-  if (!gridPath || positionals.length > 2) throw new JartcalError('crossbar sweep: usage `jartcal crossbar sweep GRID.json --out DIR`. See `jartcal crossbar --help`.', { code: 'bad_arguments' });
+  if (!gridPath || positionals.length > 2)
+    throw new JartcalError('crossbar sweep: usage `jartcal crossbar sweep GRID.json --out DIR`. See `jartcal crossbar --help`.', {
+      code: 'bad_arguments',
+    });
   if (!f.out) throw new JartcalError('crossbar sweep: --out DIR is required.', { code: 'bad_arguments' });
   const out = resolve(f.out);
   const grid = checkGrid(readJsonFile(gridPath), gridPath);
-  const experiments = grid.experiments.map((e) => { const file = join(dirname(gridPath), e); return { file, raw: readJsonFile(file) }; });
+  const experiments = grid.experiments.map((e) => {
+    const file = join(dirname(gridPath), e);
+    return { file, raw: readJsonFile(file) };
+  });
   const int = (flag: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const x = numberFlag('crossbar sweep', flag, v);
-    if (!Number.isInteger(x) || x < 1) throw new JartcalError(`crossbar sweep: --${flag} must be a positive integer.`, { code: 'bad_arguments' });
+    if (!Number.isInteger(x) || x < 1)
+      throw new JartcalError(`crossbar sweep: --${flag} must be a positive integer.`, { code: 'bad_arguments' });
     return x;
   };
-  const seeds = f.seeds === undefined ? undefined : f.seeds.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 0) throw new JartcalError(`crossbar sweep: --seeds expects integers ≥ 0, got "${s}".`, { code: 'bad_arguments' }); return x; });
+  const seeds =
+    f.seeds === undefined
+      ? undefined
+      : f.seeds.split(',').map((s) => {
+          const x = Number(s.trim());
+          if (!Number.isInteger(x) || x < 0)
+            throw new JartcalError(`crossbar sweep: --seeds expects integers ≥ 0, got "${s}".`, { code: 'bad_arguments' });
+          return x;
+        });
   const runs = expandGrid(grid, experiments, {
-    epochs: int('epochs', f.epochs), trainSamples: int('train-samples', f['train-samples']), testSamples: int('test-samples', f['test-samples']),
-    seeds, only: f.only?.split(',').map((s) => s.trim()).filter(Boolean),
+    epochs: int('epochs', f.epochs),
+    trainSamples: int('train-samples', f['train-samples']),
+    testSamples: int('test-samples', f['test-samples']),
+    seeds,
+    only: f.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   const conn = connectionFromFlags('crossbar sweep', f);
   const workers = int('workers', f.workers);
-  if (conn && workers !== undefined) throw new JartcalError('crossbar sweep: --workers and --queue exclude each other.', { code: 'bad_arguments' });
+  if (conn && workers !== undefined)
+    throw new JartcalError('crossbar sweep: --workers and --queue exclude each other.', { code: 'bad_arguments' });
 
   // the sweep's state: a header naming its runs; finished runs and epoch checkpoints in DIR/runs/
   const statePath = join(out, 'sweep.json');
   const key = runKey(runs.map((r) => r.config));
   if (existsSync(statePath)) {
     const old = readJsonFile(statePath) as { key?: string };
-    if (!f.resume) throw new JartcalError(`crossbar sweep: ${out} holds a sweep already; continue it with --resume or use another --out.`, { code: 'bad_arguments' });
-    if (old.key !== key) throw new JartcalError(`${statePath}: the sweep in this folder has other runs or settings; run without --resume into another --out.`, { code: 'resume_mismatch' });
+    if (!f.resume)
+      throw new JartcalError(`crossbar sweep: ${out} holds a sweep already; continue it with --resume or use another --out.`, {
+        code: 'bad_arguments',
+      });
+    if (old.key !== key)
+      throw new JartcalError(
+        `${statePath}: the sweep in this folder has other runs or settings; run without --resume into another --out.`,
+        { code: 'resume_mismatch' },
+      );
   }
-  writeJsonAtomic(statePath, { schema: 'jartcal.crossbar-sweep-state/1', toolkitVersion: TOOLKIT_VERSION, key, grid: grid.name, runs: runs.map((r) => r.key) });
+  writeJsonAtomic(statePath, {
+    schema: 'jartcal.crossbar-sweep-state/1',
+    toolkitVersion: TOOLKIT_VERSION,
+    key,
+    grid: grid.name,
+    runs: runs.map((r) => r.key),
+  });
   const runDir = (r: SweepRun) => join(out, 'runs', ...r.key.split('/'));
   const results = new Map<string, RunResultFile>();
   const todo: { run: SweepRun; resume: EncodedCheckpoint | null }[] = [];
@@ -85,43 +143,80 @@ export async function runSweep(argv: string[]): Promise<number> {
     const configKey = runKey(r.config);
     const resPath = join(runDir(r), 'results.json');
     const cpPath = join(runDir(r), 'checkpoint.json');
-    if (existsSync(resPath)) { const x = readJsonFile(resPath) as RunResultFile; if (x.configKey === configKey) { results.set(r.key, x); continue; } }
+    if (existsSync(resPath)) {
+      const x = readJsonFile(resPath) as RunResultFile;
+      if (x.configKey === configKey) {
+        results.set(r.key, x);
+        continue;
+      }
+    }
     let resume: EncodedCheckpoint | null = null;
-    if (existsSync(cpPath)) { const c = readJsonFile(cpPath) as { configKey: string; checkpoint: EncodedCheckpoint }; if (c.configKey === configKey) resume = c.checkpoint; }
+    if (existsSync(cpPath)) {
+      const c = readJsonFile(cpPath) as { configKey: string; checkpoint: EncodedCheckpoint };
+      if (c.configKey === configKey) resume = c.checkpoint;
+    }
     todo.push({ run: r, resume });
   }
   let tfName = '';
-  if (todo.some((t) => t.run.config.mode === 'digital')) { const { initTf } = await import('../crossbar/train/tf.js'); tfName = await initTf(); }
+  if (todo.some((t) => t.run.config.mode === 'digital')) {
+    const { initTf } = await import('../crossbar/train/tf.js');
+    tfName = await initTf();
+  }
   const tasks: Task[] = todo.map(({ run, resume }) => ({
     id: `xb-${runKey(run.config)}`,
-    data: { kind: 'crossbar', toolkitVersion: TOOLKIT_VERSION, backend: crossbarBackend(run.config, () => tfName), key: run.key, config: run.config, resume } satisfies CrossbarJobData,
+    data: {
+      kind: 'crossbar',
+      toolkitVersion: TOOLKIT_VERSION,
+      backend: crossbarBackend(run.config, () => tfName),
+      key: run.key,
+      config: run.config,
+      resume,
+    } satisfies CrossbarJobData,
   }));
   const totalEpochs = runs.reduce((a, r) => a + r.config.training.epochs, 0);
   const prog = createProgress(`sweep ${grid.name}`, totalEpochs);
-  const already = [...results.values()].reduce((a, x) => a + x.records.length, 0) + todo.reduce((a, t) => a + (t.resume?.epochsDone ?? 0), 0);
+  const already =
+    [...results.values()].reduce((a, x) => a + x.records.length, 0) + todo.reduce((a, t) => a + (t.resume?.epochsDone ?? 0), 0);
   if (already) prog.resumed(already, '(resumed)');
-  process.stderr.write(`sweep ${grid.name}: ${runs.length} run(s), ${results.size} finished, ${todo.length} to run ${conn ? `on the queue at ${conn.label}` : 'on the local worker threads'}\n`);
-  const runner: TaskRunner = conn ? (await import('../queue/coordinator.js')).createQueueRunner(conn) : (await import('../queue/runner.js')).createLocalRunner(workers);
+  process.stderr.write(
+    `sweep ${grid.name}: ${runs.length} run(s), ${results.size} finished, ${todo.length} to run ${conn ? `on the queue at ${conn.label}` : 'on the local worker threads'}\n`,
+  );
+  const runner: TaskRunner = conn
+    ? (await import('../queue/coordinator.js')).createQueueRunner(conn)
+    : (await import('../queue/runner.js')).createLocalRunner(workers);
   const failures: { key: string; error: string }[] = [];
   try {
     await runner.run(tasks, {
       async progress(i, p, stored) {
         if (p.kind !== 'epoch') return;
         const t = todo[i];
-        const cp = p.checkpoint ?? (p.inData ? ((await stored()) as CrossbarJobData | null)?.resume ?? null : null);
+        const cp = p.checkpoint ?? (p.inData ? (((await stored()) as CrossbarJobData | null)?.resume ?? null) : null);
         if (cp && cp.epochsDone >= (t.resume?.epochsDone ?? 0)) {
           t.resume = cp;
           (tasks[i].data as CrossbarJobData).resume = cp;
-          writeJsonAtomic(join(runDir(t.run), 'checkpoint.json'), { schema: 'jartcal.crossbar-sweep-checkpoint/1', configKey: runKey(t.run.config), checkpoint: cp });
+          writeJsonAtomic(join(runDir(t.run), 'checkpoint.json'), {
+            schema: 'jartcal.crossbar-sweep-checkpoint/1',
+            configKey: runKey(t.run.config),
+            checkpoint: cp,
+          });
         }
         prog.tick(1, `${t.run.key} epoch ${p.epochsDone}: ${p.record.testAccuracy.toFixed(2)} %`);
       },
       done(i, result) {
-        const t = todo[i], r = result as CrossbarJobResult;
+        const t = todo[i],
+          r = result as CrossbarJobResult;
         const file: RunResultFile & Record<string, unknown> = {
-          schema: 'jartcal.crossbar-results/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(),
-          key: t.run.key, configKey: runKey(t.run.config), name: t.run.config.name, seed: t.run.seed, backend: r.backend,
-          finalAccuracy: r.records[r.records.length - 1]?.testAccuracy ?? NaN, records: r.records, config: t.run.config,
+          schema: 'jartcal.crossbar-results/1',
+          toolkitVersion: TOOLKIT_VERSION,
+          createdAt: new Date().toISOString(),
+          key: t.run.key,
+          configKey: runKey(t.run.config),
+          name: t.run.config.name,
+          seed: t.run.seed,
+          backend: r.backend,
+          finalAccuracy: r.records[r.records.length - 1]?.testAccuracy ?? NaN,
+          records: r.records,
+          config: t.run.config,
         };
         writeJsonAtomic(join(runDir(t.run), 'results.json'), file);
         results.set(t.run.key, file);
@@ -143,9 +238,21 @@ export async function runSweep(argv: string[]): Promise<number> {
   writeFileAtomic(join(out, 'summary.md'), sweepMarkdown(title, rows));
   writeFileAtomic(join(out, 'summary.csv'), sweepCsv(rows));
   writeJsonAtomic(join(out, 'results.json'), {
-    schema: 'jartcal.crossbar-sweep/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), grid: grid.name,
+    schema: 'jartcal.crossbar-sweep/1',
+    toolkitVersion: TOOLKIT_VERSION,
+    createdAt: new Date().toISOString(),
+    grid: grid.name,
     configurations: rows,
-    runs: runs.map((r) => { const x = results.get(r.key); return { key: r.key, configuration: r.configuration, seed: r.seed, finalAccuracy: x?.finalAccuracy ?? null, perEpoch: x ? summarize([x.records]).accuracyPerEpoch : [] }; }),
+    runs: runs.map((r) => {
+      const x = results.get(r.key);
+      return {
+        key: r.key,
+        configuration: r.configuration,
+        seed: r.seed,
+        finalAccuracy: x?.finalAccuracy ?? null,
+        perEpoch: x ? summarize([x.records]).accuracyPerEpoch : [],
+      };
+    }),
     failed: failures,
   });
   process.stdout.write(sweepMarkdown(title, rows));

@@ -9,7 +9,15 @@ import { TOOLKIT_VERSION } from '../version.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import { runInSituRepeat, type EpochRecord } from '../crossbar/experiment/inSitu.js';
 import { readJsonFile } from '../io/json.js';
-import { readCheckpoint, readInferenceCheckpoint, writeCheckpoint, writeCsv, writeInferenceCheckpoint, type CheckpointFile, type InferenceCheckpoint } from '../io/crossbarRun.js';
+import {
+  readCheckpoint,
+  readInferenceCheckpoint,
+  writeCheckpoint,
+  writeCsv,
+  writeInferenceCheckpoint,
+  type CheckpointFile,
+  type InferenceCheckpoint,
+} from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';
@@ -72,9 +80,15 @@ export async function crossbarStage(o: CrossbarStageOptions): Promise<void> {
   const checked = resolveConfig(cfg, o.config); // re-validate the overrides
   const operatingPoint = applyOperatingPoint(checked);
   if (operatingPoint) {
-    const op = operatingPoint, pu = op.pulses;
-    process.stderr.write(`operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
-      (pu ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})` : '') + '\n');
+    const op = operatingPoint,
+      pu = op.pulses;
+    process.stderr.write(
+      `operating point: N window ${op.nLo.toPrecision(4)} … ${op.nHi.toPrecision(4)} (${op.window})` +
+        (pu
+          ? `; pulses ${pu.vSetV.toFixed(4)} V / +${pu.vResetV.toFixed(4)} V, ${checked.device.jart.widthS * 1e6} µs: full swing ${pu.setPulses} SET / ${pu.resetPulses} RESET pulses (target ${pu.target})`
+          : '') +
+        '\n',
+    );
   }
   // in-situ training on a population of full-model devices: how far apart their switching speeds are
   let swing: SwingSpread | null = null;
@@ -92,18 +106,34 @@ export const command: Command = {
   async run(argv: string[]): Promise<number> {
     if (argv[0] === 'sweep') return (await import('./crossbar-sweep.js')).runSweep(argv);
     const a = parseCommandArgs('crossbar', argv, {
-      out: { type: 'string' }, epochs: { type: 'string' }, 'train-samples': { type: 'string' }, 'test-samples': { type: 'string' },
-      repeats: { type: 'string' }, seed: { type: 'string' }, population: { type: 'string' }, resume: { type: 'boolean' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      'train-samples': { type: 'string' },
+      'test-samples': { type: 'string' },
+      repeats: { type: 'string' },
+      seed: { type: 'string' },
+      population: { type: 'string' },
+      resume: { type: 'boolean' },
     });
     const [sub, cfgPath] = a.positionals;
-    if (sub === 'sweep') throw new JartcalError('crossbar: `sweep` comes first: `jartcal crossbar sweep GRID.json --out DIR`.', { code: 'bad_arguments' });
-    if (sub !== 'run' || !cfgPath) throw new JartcalError('crossbar: usage `jartcal crossbar run CONFIG.json --out DIR`. See `jartcal crossbar --help`.', { code: 'bad_arguments' });
+    if (sub === 'sweep')
+      throw new JartcalError('crossbar: `sweep` comes first: `jartcal crossbar sweep GRID.json --out DIR`.', { code: 'bad_arguments' });
+    if (sub !== 'run' || !cfgPath)
+      throw new JartcalError('crossbar: usage `jartcal crossbar run CONFIG.json --out DIR`. See `jartcal crossbar --help`.', {
+        code: 'bad_arguments',
+      });
     if (!a.values.out) throw new JartcalError('crossbar: --out DIR is required.', { code: 'bad_arguments' });
     const num = (flag: string, v: string | undefined): number | undefined => (v ? numberFlag('crossbar', flag, v) : undefined);
     await crossbarStage({
-      config: cfgPath, out: a.values.out, epochs: num('epochs', a.values.epochs), trainSamples: num('train-samples', a.values['train-samples']),
-      testSamples: num('test-samples', a.values['test-samples']), repeats: num('repeats', a.values.repeats), seed: num('seed', a.values.seed),
-      population: a.values.population, resume: a.values.resume,
+      config: cfgPath,
+      out: a.values.out,
+      epochs: num('epochs', a.values.epochs),
+      trainSamples: num('train-samples', a.values['train-samples']),
+      testSamples: num('test-samples', a.values['test-samples']),
+      repeats: num('repeats', a.values.repeats),
+      seed: num('seed', a.values.seed),
+      population: a.values.population,
+      resume: a.values.resume,
     });
     return 0;
   },
@@ -117,8 +147,13 @@ export const command: Command = {
 function sameRun(oldKey: string, cfg: ExperimentConfig): ExperimentConfig | null {
   const old = resolveStoredConfig(oldKey);
   if (!old) return null;
-  const a = structuredClone(old), b = structuredClone(cfg);
-  for (const c of [a, b]) { c.training.epochs = 0; c.device.jart.tablePoints = 0; c.device.jart.tableRadii = 0; }
+  const a = structuredClone(old),
+    b = structuredClone(cfg);
+  for (const c of [a, b]) {
+    c.training.epochs = 0;
+    c.device.jart.tablePoints = 0;
+    c.device.jart.tableRadii = 0;
+  }
   if (JSON.stringify(a) !== JSON.stringify(b)) return null;
   old.training.epochs = cfg.training.epochs;
   return old;
@@ -141,10 +176,18 @@ function resolveStoredConfig(key: string): ExperimentConfig | null {
   }
 }
 
-async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boolean, populationInfo: unknown, operatingPoint: OperatingPoint | null = null, swing: SwingSpread | null = null): Promise<number> {
+async function runExperiment(
+  cfgIn: ExperimentConfig,
+  out: string,
+  resume: boolean,
+  populationInfo: unknown,
+  operatingPoint: OperatingPoint | null = null,
+  swing: SwingSpread | null = null,
+): Promise<number> {
   let cfg = cfgIn;
   const t = cfg.training;
-  const train = loadMnist('train', t.trainSamples), test = loadMnist('test', t.testSamples);
+  const train = loadMnist('train', t.trainSamples),
+    test = loadMnist('test', t.testSamples);
   const started = new Date().toISOString();
   const extra: Record<string, unknown> = {};
   let repeats: EpochRecord[][] = [];
@@ -155,13 +198,19 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     if (resume) {
       const old = readCheckpoint(cpPath);
       const same = old ? sameRun(old.configKey, cfg) : null;
-      if (old && !same) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      if (old && !same)
+        throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, {
+          code: 'resume_mismatch',
+        });
       if (old && same) {
         cfg = same;
         // the epoch count may change on resume: longer continues, shorter (or equal) finalises from the checkpoint
         const cut = (r: EpochRecord[]): EpochRecord[] => r.slice(0, t.epochs);
         cp = { configKey: JSON.stringify(cfg), finished: old.finished.map(cut), current: old.current };
-        if (cp.current && cp.current.epochsDone >= t.epochs) { cp.finished.push(cut(cp.current.records)); cp.current = null; }
+        if (cp.current && cp.current.epochsDone >= t.epochs) {
+          cp.finished.push(cut(cp.current.records));
+          cp.current = null;
+        }
       }
     }
     const perRepeat = t.epochs * Math.ceil(Math.min(t.trainSamples, train.n));
@@ -169,17 +218,34 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     const prog = createProgress(`crossbar ${cfg.name}`, t.repeats * perRepeat);
     if (doneSamples) prog.resumed(doneSamples, '(resumed)');
     for (let r = cp.finished.length; r < t.repeats; r++) {
-      let last = 0, epochBase = cp.current?.repeat === r ? cp.current.epochsDone : 0;
-      const records = runInSituRepeat(cfg, train, test, r, {
-        onBatch: (done, _total, loss) => { prog.tick(done - last, `rep ${r + 1} ep ${epochBase + 1} loss ${loss.toFixed(3)}`); last = done; },
-        onEpoch: (c) => {
-          last = 0; epochBase = c.epochsDone;
-          const rec = c.records[c.records.length - 1];
-          process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %, loss ${rec.trainLoss.toFixed(4)}, ${rec.seconds.toFixed(1)} s wall, ${(rec.cpuSeconds ?? 0).toFixed(1)} s CPU\n`);
-          cp.current = c; writeCheckpoint(cpPath, cp);
+      let last = 0,
+        epochBase = cp.current?.repeat === r ? cp.current.epochsDone : 0;
+      const records = runInSituRepeat(
+        cfg,
+        train,
+        test,
+        r,
+        {
+          onBatch: (done, _total, loss) => {
+            prog.tick(done - last, `rep ${r + 1} ep ${epochBase + 1} loss ${loss.toFixed(3)}`);
+            last = done;
+          },
+          onEpoch: (c) => {
+            last = 0;
+            epochBase = c.epochsDone;
+            const rec = c.records[c.records.length - 1];
+            process.stderr.write(
+              `\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %, loss ${rec.trainLoss.toFixed(4)}, ${rec.seconds.toFixed(1)} s wall, ${(rec.cpuSeconds ?? 0).toFixed(1)} s CPU\n`,
+            );
+            cp.current = c;
+            writeCheckpoint(cpPath, cp);
+          },
         },
-      }, cp.current?.repeat === r ? cp.current : undefined);
-      cp.finished.push(records); cp.current = null; writeCheckpoint(cpPath, cp);
+        cp.current?.repeat === r ? cp.current : undefined,
+      );
+      cp.finished.push(records);
+      cp.current = null;
+      writeCheckpoint(cpPath, cp);
     }
     prog.done();
     repeats = cp.finished;
@@ -190,9 +256,20 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     const prog = createProgress(`digital ${cfg.name}`, t.repeats * t.epochs * Math.min(t.trainSamples, train.n));
     for (let r = 0; r < t.repeats; r++) {
       let last = 0;
-      const { records } = trainDigital(cfg, train, test, r, (d) => { prog.tick(d - last); last = d; }, (rec) => {
-        last = 0; process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %\n`);
-      });
+      const { records } = trainDigital(
+        cfg,
+        train,
+        test,
+        r,
+        (d) => {
+          prog.tick(d - last);
+          last = d;
+        },
+        (rec) => {
+          last = 0;
+          process.stderr.write(`\nrepeat ${r + 1} epoch ${rec.epoch}: test accuracy ${rec.testAccuracy.toFixed(2)} %\n`);
+        },
+      );
       repeats.push(records.map((x) => ({ ...x, pulsesApplied: 0, coincidences: 0 })));
     }
     prog.done();
@@ -202,40 +279,76 @@ async function runExperiment(cfgIn: ExperimentConfig, out: string, resume: boole
     extra.tfBackend = await initTf();
     // checkpoint: the digital weights and every finished draw; a resumed run may ask for more draws
     const cpPath = join(out, 'checkpoint.json');
-    const keyOf = (c: ExperimentConfig): string => { const k = structuredClone(c); k.training.repeats = 0; return JSON.stringify(k); };
+    const keyOf = (c: ExperimentConfig): string => {
+      const k = structuredClone(c);
+      k.training.repeats = 0;
+      return JSON.stringify(k);
+    };
     let from: InferenceCheckpoint | undefined;
     if (resume) {
       const old = readInferenceCheckpoint(cpPath);
       const stored = old ? resolveStoredConfig(old.configKey) : null;
-      if (old && !(stored && keyOf(stored) === keyOf(cfg))) throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, { code: 'resume_mismatch' });
+      if (old && !(stored && keyOf(stored) === keyOf(cfg)))
+        throw new JartcalError(`${cpPath}: checkpoint belongs to a different configuration; run without --resume or use another --out`, {
+          code: 'resume_mismatch',
+        });
       from = old ?? undefined;
     }
     const res = await runInference(cfg, train, test, (msg) => process.stderr.write(msg + '\n'), {
-      from, save: (c) => writeInferenceCheckpoint(cpPath, { configKey: keyOf(cfg), ...c }),
+      from,
+      save: (c) => writeInferenceCheckpoint(cpPath, { configKey: keyOf(cfg), ...c }),
     });
     Object.assign(extra, res.extra);
     repeats = res.repeats;
   }
   const sum = summarize(repeats);
   const results = {
-    schema: 'jartcal.crossbar-results/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), startedAt: started,
-    name: cfg.name, mode: cfg.mode, seed: cfg.seed,
-    finalAccuracy: sum.finalAccuracy, accuracyStd: sum.accuracyStd, accuracyPerEpoch: sum.accuracyPerEpoch, lossPerEpoch: sum.lossPerEpoch,
+    schema: 'jartcal.crossbar-results/1',
+    toolkitVersion: TOOLKIT_VERSION,
+    createdAt: new Date().toISOString(),
+    startedAt: started,
+    name: cfg.name,
+    mode: cfg.mode,
+    seed: cfg.seed,
+    finalAccuracy: sum.finalAccuracy,
+    accuracyStd: sum.accuracyStd,
+    accuracyPerEpoch: sum.accuracyPerEpoch,
+    lossPerEpoch: sum.lossPerEpoch,
     repeats: repeats.map((records, repeat) => ({ repeat, finalAccuracy: records[records.length - 1]?.testAccuracy ?? null, records })),
-    population: populationInfo, operatingPoint, ...(swing ? { swingSpread: swing } : {}), ...extra, config: cfg,
+    population: populationInfo,
+    operatingPoint,
+    ...(swing ? { swingSpread: swing } : {}),
+    ...extra,
+    config: cfg,
   };
   writeJsonAtomic(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];
-  repeats.forEach((recs, r) => recs.forEach((x) => rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.cpuSeconds ?? '', x.pulsesApplied, x.coincidences])));
-  writeCsv(join(out, 'accuracy.csv'), ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'cpu_seconds', 'pulses_applied', 'coincidences'], rows);
-  writePlot(join(out, 'accuracy.svg'), accuracyChart({
-    title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`, perEpoch: sum.accuracyPerEpoch,
-    repeats: repeats.map((recs) => recs.map((x) => ({ epoch: x.epoch, accuracy: x.testAccuracy }))),
-  }));
-  process.stdout.write(`${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`);
+  repeats.forEach((recs, r) =>
+    recs.forEach((x) =>
+      rows.push([r, x.epoch, x.lr, x.trainLoss, x.testAccuracy, x.seconds, x.cpuSeconds ?? '', x.pulsesApplied, x.coincidences]),
+    ),
+  );
+  writeCsv(
+    join(out, 'accuracy.csv'),
+    ['repeat', 'epoch', 'lr', 'train_loss', 'test_accuracy_pct', 'seconds', 'cpu_seconds', 'pulses_applied', 'coincidences'],
+    rows,
+  );
+  writePlot(
+    join(out, 'accuracy.svg'),
+    accuracyChart({
+      title: `${cfg.name}: MNIST test accuracy (${repeats.length} repeat${repeats.length > 1 ? 's' : ''})`,
+      perEpoch: sum.accuracyPerEpoch,
+      repeats: repeats.map((recs) => recs.map((x) => ({ epoch: x.epoch, accuracy: x.testAccuracy }))),
+    }),
+  );
+  process.stdout.write(
+    `${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`,
+  );
   if (swing && sum.finalAccuracy < 50) {
-    process.stdout.write(`in-situ training did not learn: one pulse shape serves every device, and this population's ${describeSwingSpread(swing)}. ` +
-      'Inference after write-verify programming (mode "inference") programs each device through its own read-back instead.\n');
+    process.stdout.write(
+      `in-situ training did not learn: one pulse shape serves every device, and this population's ${describeSwingSpread(swing)}. ` +
+        'Inference after write-verify programming (mode "inference") programs each device through its own read-back instead.\n',
+    );
   }
   return 0;
 }

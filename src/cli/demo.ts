@@ -29,7 +29,9 @@ sweep at 1 V/s and writes DIR/default_sweep.csv and DIR/default_sweep.svg (DIR d
       if (Number.isNaN(vSet) && r.ndisc[k - 1] < thr && r.ndisc[k] >= thr) vSet = r.vV[k];
       if (Number.isNaN(vReset) && r.ndisc[k - 1] > thr && r.ndisc[k] <= thr) vReset = r.vV[k];
     }
-    process.stdout.write(`demo: SET at ${vSet.toFixed(3)} V, RESET at ${vReset.toFixed(3)} V (N crosses ${thr.toFixed(2)}); wrote ${csv} and ${svg}\n`);
+    process.stdout.write(
+      `demo: SET at ${vSet.toFixed(3)} V, RESET at ${vReset.toFixed(3)} V (N crosses ${thr.toFixed(2)}); wrote ${csv} and ${svg}\n`,
+    );
     return 0;
   },
 };

@@ -34,24 +34,47 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('export', argv, {
-      format: { type: 'string' }, n: { type: 'string', short: 'n' }, cycles: { type: 'string' }, seed: { type: 'string' },
-      out: { type: 'string' }, module: { type: 'string' },
+      format: { type: 'string' },
+      n: { type: 'string', short: 'n' },
+      cycles: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      module: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new JartcalError('export: give exactly one population file or preset name. See `jartcal export --help`.', { code: 'bad_arguments' });
+    if (positionals.length !== 1)
+      throw new JartcalError('export: give exactly one population file or preset name. See `jartcal export --help`.', {
+        code: 'bad_arguments',
+      });
     const format = values.format as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) throw new JartcalError(`export: --format expects one of ${FORMATS.join(', ')}, got ${JSON.stringify(values.format ?? null)}.`, { code: 'bad_arguments' });
+    if (!FORMATS.includes(format))
+      throw new JartcalError(`export: --format expects one of ${FORMATS.join(', ')}, got ${JSON.stringify(values.format ?? null)}.`, {
+        code: 'bad_arguments',
+      });
     const n = numberFlag('export', 'n', values.n, format === 'csv' ? 100 : 10);
-    const cycles = numberFlag('export', 'cycles', values.cycles, 0), seed = numberFlag('export', 'seed', values.seed, 1);
-    for (const [flag, x] of [['n', n], ['cycles', cycles], ['seed', seed]] as const) {
-      if (!Number.isInteger(x) || x < 0) throw new JartcalError(`export: --${flag} expects a non-negative integer, got ${x}.`, { code: 'bad_arguments' });
+    const cycles = numberFlag('export', 'cycles', values.cycles, 0),
+      seed = numberFlag('export', 'seed', values.seed, 1);
+    for (const [flag, x] of [
+      ['n', n],
+      ['cycles', cycles],
+      ['seed', seed],
+    ] as const) {
+      if (!Number.isInteger(x) || x < 0)
+        throw new JartcalError(`export: --${flag} expects a non-negative integer, got ${x}.`, { code: 'bad_arguments' });
     }
     const pop = loadPopulationArg(positionals[0]);
     const rng = createRng(seed);
-    const text = format === 'aihwkit' ? exportAihwkit(pop)
-      : format === 'csv' ? exportCsv(sampleTable(pop, n, cycles, rng))
-        : format === 'spice' ? exportSpice(pop, samplePopulation(pop, n, rng.fork(1)), values.module)
-          : exportVerilogA(pop, samplePopulation(pop, n, rng.fork(1)), values.module);
-    if (values.out) { writeFileAtomic(values.out, text); process.stderr.write(`wrote ${values.out}\n`); } else process.stdout.write(text);
+    const text =
+      format === 'aihwkit'
+        ? exportAihwkit(pop)
+        : format === 'csv'
+          ? exportCsv(sampleTable(pop, n, cycles, rng))
+          : format === 'spice'
+            ? exportSpice(pop, samplePopulation(pop, n, rng.fork(1)), values.module)
+            : exportVerilogA(pop, samplePopulation(pop, n, rng.fork(1)), values.module);
+    if (values.out) {
+      writeFileAtomic(values.out, text);
+      process.stderr.write(`wrote ${values.out}\n`);
+    } else process.stdout.write(text);
     return 0;
   },
 };

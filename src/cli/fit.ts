@@ -78,21 +78,42 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values: f, positionals } = parseCommandArgs('fit', argv, {
-      out: { type: 'string' }, fit: { type: 'string' }, fix: { type: 'string', multiple: true },
-      'cycle-params': { type: 'string' }, mode: { type: 'string' }, 'device-cycles': { type: 'string' }, 'carry-geometry': { type: 'boolean' },
-      'min-abs-v': { type: 'string' }, floor: { type: 'string' }, 'series-resistance': { type: 'string' },
-      starts: { type: 'string' }, 'max-evals': { type: 'string' }, seed: { type: 'string' },
-      workers: { type: 'string' }, resume: { type: 'boolean' }, 'dataset-out': { type: 'string' }, json: { type: 'boolean' },
-      ...INGEST_FLAGS, ...QUEUE_FLAGS,
+      out: { type: 'string' },
+      fit: { type: 'string' },
+      fix: { type: 'string', multiple: true },
+      'cycle-params': { type: 'string' },
+      mode: { type: 'string' },
+      'device-cycles': { type: 'string' },
+      'carry-geometry': { type: 'boolean' },
+      'min-abs-v': { type: 'string' },
+      floor: { type: 'string' },
+      'series-resistance': { type: 'string' },
+      starts: { type: 'string' },
+      'max-evals': { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string' },
+      resume: { type: 'boolean' },
+      'dataset-out': { type: 'string' },
+      json: { type: 'boolean' },
+      ...INGEST_FLAGS,
+      ...QUEUE_FLAGS,
     });
-    if (positionals.length === 0) throw new JartcalError('fit: give a dataset.json or measurement files. See `jartcal fit --help`.', { code: 'bad_arguments' });
+    if (positionals.length === 0)
+      throw new JartcalError('fit: give a dataset.json or measurement files. See `jartcal fit --help`.', { code: 'bad_arguments' });
     if (!f.out) throw new JartcalError('fit: --out FITS.json is required.', { code: 'bad_arguments' });
     for (const p of positionals) if (!existsSync(p)) throw new JartcalError(`fit: no such file: ${p}`, { code: 'bad_arguments' });
     const workers = f.workers === undefined ? undefined : numberFlag('fit', 'workers', f.workers);
     const plain: Record<string, string | boolean | undefined> = {};
     for (const [k, v] of Object.entries(f)) if (!Array.isArray(v)) plain[k] = v;
     await fitStage({
-      inputs: positionals, out: f.out, settings: fitSettingsFromFlags(f), workers, queue: connectionFromFlags('fit', f) ?? undefined, resume: f.resume, datasetOut: f['dataset-out'], json: f.json,
+      inputs: positionals,
+      out: f.out,
+      settings: fitSettingsFromFlags(f),
+      workers,
+      queue: connectionFromFlags('fit', f) ?? undefined,
+      resume: f.resume,
+      datasetOut: f['dataset-out'],
+      json: f.json,
       ingest: positionals.length === 1 && positionals[0].toLowerCase().endsWith('.json') ? undefined : ingestOptionsFromFlags(plain),
     });
     return 0;
@@ -112,9 +133,21 @@ export function fitSettingsFromFlags(f: FitFlags): FitSettings {
     fixed[m[1]] = numberFlag('fit', `fix ${m[1]}`, m[2]);
   }
   resolveParams(Object.fromEntries(Object.entries(fixed).filter(([k]) => !isCircuitParam(k)))); // range check with the model's message
-  const list = (s: string | undefined, what: string, circuit = false) => (s === undefined ? undefined : checkParamNames(s.split(',').map((x) => x.trim()).filter(Boolean), what, circuit));
+  const list = (s: string | undefined, what: string, circuit = false) =>
+    s === undefined
+      ? undefined
+      : checkParamNames(
+          s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+          what,
+          circuit,
+        );
   const settings: FitSettings = resolveFitSettings({
-    fitParams: list(str('fit'), '--fit', true), cycleParams: list(str('cycle-params'), '--cycle-params'), fixed: fixed as Partial<JartParams>,
+    fitParams: list(str('fit'), '--fit', true),
+    cycleParams: list(str('cycle-params'), '--cycle-params'),
+    fixed: fixed as Partial<JartParams>,
     mode: (str('mode') ?? 'campaign') as FitSettings['mode'],
     deviceCycles: str('device-cycles') === undefined ? undefined : numberFlag('fit', 'device-cycles', str('device-cycles')),
     starts: str('starts') === undefined ? undefined : numberFlag('fit', 'starts', str('starts')),
@@ -154,7 +187,8 @@ export interface FitStageOptions {
 /** The fit stage: fits every cycle, checkpoints as it goes, writes fits.json and prints its summary table. */
 export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   const out = resolve(o.out);
-  const settings = o.settings, seed = settings.seed;
+  const settings = o.settings,
+    seed = settings.seed;
   // dataset: read it, or ingest the measurement files and write it beside fits.json
   let datasetPath: string;
   let ds: FitDatasetInput;
@@ -170,14 +204,22 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   const header = { settings, dataset: datasetPath };
   let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
   const existing = readCheckpoint(ckpt);
-  if (existing && !o.resume) throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, { code: 'bad_arguments' });
+  if (existing && !o.resume)
+    throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, {
+      code: 'bad_arguments',
+    });
   if (o.resume && existing) {
-    if (JSON.stringify(existing.header) !== JSON.stringify(header)) throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
+    if (JSON.stringify(existing.header) !== JSON.stringify(header))
+      throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
     resumed = { devices: existing.devices, cycles: existing.cycles };
   }
   const workers = o.workers;
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
-  if (o.queue && o.workers !== undefined) throw new JartcalError('fit: --workers and --queue exclude each other (the queue\'s workers are `jartcal worker` processes).', { code: 'bad_arguments' });
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+    throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
+  if (o.queue && o.workers !== undefined)
+    throw new JartcalError("fit: --workers and --queue exclude each other (the queue's workers are `jartcal worker` processes).", {
+      code: 'bad_arguments',
+    });
   const scheduler = o.queue ? await queueScheduler(o.queue) : workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
   const total = countCycles(ds);
   const progress = createProgress('fit', total);
@@ -188,8 +230,14 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   try {
     result = await fitDataset(ds, settings, scheduler, {
       resumed,
-      onRecord: (e) => { cp.append(e); if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`); },
-      onPass: (pass, i) => process.stderr.write(`fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`),
+      onRecord: (e) => {
+        cp.append(e);
+        if (e.kind === 'cycle') progress.tick(1, `${e.fit.device}#${e.fit.cycle} rms ${e.fit.rmsLog10.toFixed(3)}`);
+      },
+      onPass: (pass, i) =>
+        process.stderr.write(
+          `fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`,
+        ),
     });
   } finally {
     cp.close();
@@ -198,10 +246,14 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   const fits: FitsFile = {
-    schema: FITS_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), seed,
+    schema: FITS_SCHEMA,
+    toolkitVersion: TOOLKIT_VERSION,
+    createdAt: new Date().toISOString(),
+    seed,
     dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
     settings: { ...settings, workers: scheduler.workers },
-    devices: result.devices, cycles: result.cycles,
+    devices: result.devices,
+    cycles: result.cycles,
     ...(result.population ? { population: result.population } : {}),
     ...(result.failed.length ? { failed: result.failed } : {}),
     summary: summarizeFits(result.cycles, result.devices.length, seconds),

@@ -67,12 +67,26 @@ export function ingestOptionsFromFlags(v: Record<string, string | boolean | unde
 
 /** The flags `jartcal ingest` understands (also accepted by `jartcal fit FILES...`). */
 export const INGEST_FLAGS = {
-  format: { type: 'string' }, 'set-polarity': { type: 'string' }, 'read-voltage': { type: 'string' }, 'sweep-rate': { type: 'string' },
-  'time-from': { type: 'string' }, compliance: { type: 'string' }, sheet: { type: 'string' },
-  'v-col': { type: 'string' }, 'i-col': { type: 'string' }, 't-col': { type: 'string' }, 'cycle-col': { type: 'string' }, 'device-col': { type: 'string' },
-  'v-unit': { type: 'string' }, 'i-unit': { type: 'string' }, 't-unit': { type: 'string' },
-  device: { type: 'string' }, 'device-from': { type: 'string' }, blocks: { type: 'string' },
-  'decimal-comma': { type: 'boolean' }, lenient: { type: 'boolean' },
+  format: { type: 'string' },
+  'set-polarity': { type: 'string' },
+  'read-voltage': { type: 'string' },
+  'sweep-rate': { type: 'string' },
+  'time-from': { type: 'string' },
+  compliance: { type: 'string' },
+  sheet: { type: 'string' },
+  'v-col': { type: 'string' },
+  'i-col': { type: 'string' },
+  't-col': { type: 'string' },
+  'cycle-col': { type: 'string' },
+  'device-col': { type: 'string' },
+  'v-unit': { type: 'string' },
+  'i-unit': { type: 'string' },
+  't-unit': { type: 'string' },
+  device: { type: 'string' },
+  'device-from': { type: 'string' },
+  blocks: { type: 'string' },
+  'decimal-comma': { type: 'boolean' },
+  lenient: { type: 'boolean' },
 } as const;
 
 export interface IngestStageOptions {
@@ -87,13 +101,16 @@ export interface IngestStageOptions {
 
 /** The ingest stage: reads the files, reports dropped rows and notes, writes the dataset, prints its summary. */
 export function ingestStage(o: IngestStageOptions): Dataset {
-  if (o.files.length === 0) throw new JartcalError('ingest: give at least one measurement file. See `jartcal ingest --help`.', { code: 'bad_arguments' });
+  if (o.files.length === 0)
+    throw new JartcalError('ingest: give at least one measurement file. See `jartcal ingest --help`.', { code: 'bad_arguments' });
   if (!o.out && !o.dryRun) throw new JartcalError('ingest: --out dataset.json is required (or --dry-run).', { code: 'bad_arguments' });
   const ds = ingestFiles(o.files, o.ingest);
   for (const is of ds.issues) {
     if (is.code === 'dropped_row') {
       const l = is.location;
-      process.stderr.write(`jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`);
+      process.stderr.write(
+        `jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`,
+      );
     } else process.stderr.write(`jartcal: note: ${is.message}\n`);
   }
   const write = o.out !== undefined && !o.dryRun;
@@ -112,9 +129,18 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('ingest', argv, {
-      ...INGEST_FLAGS, out: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+      ...INGEST_FLAGS,
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     });
-    ingestStage({ files: positionals, out: values.out, ingest: ingestOptionsFromFlags(values), json: values.json, dryRun: values['dry-run'] });
+    ingestStage({
+      files: positionals,
+      out: values.out,
+      ingest: ingestOptionsFromFlags(values),
+      json: values.json,
+      dryRun: values['dry-run'],
+    });
     return 0;
   },
 };

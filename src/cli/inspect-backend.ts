@@ -10,7 +10,12 @@ import type { CurveModel } from '../inspect/quality.js';
 import type { Refitter } from '../inspect/refit.js';
 import type { ParamBounds } from '../tui/format.js';
 
-export interface InspectBackend { paramTable: readonly ParamBounds[]; model: CurveModel | null; refitter: Refitter | null; notes: string[] }
+export interface InspectBackend {
+  paramTable: readonly ParamBounds[];
+  model: CurveModel | null;
+  refitter: Refitter | null;
+  notes: string[];
+}
 
 export async function loadBackend(): Promise<InspectBackend> {
   return { paramTable: PARAM_TABLE, model: jartCurve, refitter: createThreadRefitter(), notes: [] };

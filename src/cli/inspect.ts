@@ -41,46 +41,77 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('inspect', argv, {
-      dataset: { type: 'string' }, population: { type: 'string' }, json: { type: 'boolean' }, summary: { type: 'boolean' }, worst: { type: 'string' }, branches: { type: 'boolean' },
+      dataset: { type: 'string' },
+      population: { type: 'string' },
+      json: { type: 'boolean' },
+      summary: { type: 'boolean' },
+      worst: { type: 'string' },
+      branches: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new JartcalError('inspect: expected one fits file (jartcal inspect fits.json). See `jartcal inspect --help`.', { code: 'bad_arguments' });
+    if (positionals.length !== 1)
+      throw new JartcalError('inspect: expected one fits file (jartcal inspect fits.json). See `jartcal inspect --help`.', {
+        code: 'bad_arguments',
+      });
     const fitsPath = positionals[0];
     const worst = values.worst === undefined ? 10 : Number(values.worst);
-    if (!Number.isInteger(worst) || worst < 0) throw new JartcalError(`inspect: --worst expects a whole number ≥ 0, got "${values.worst}".`, { code: 'bad_arguments' });
+    if (!Number.isInteger(worst) || worst < 0)
+      throw new JartcalError(`inspect: --worst expects a whole number ≥ 0, got "${values.worst}".`, { code: 'bad_arguments' });
     const interactive = !values.json && !values.summary && !process.env.CI && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
     if (!interactive) {
       const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
       // A reader that stops early (`| head`) is not an error.
-      process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+      });
       const s = summarizeFits(inputs.fits, fitsPath, worst);
       let byBranch: BranchBreakdown | undefined;
       if (values.branches) {
-        if (!inputs.dataset) throw new JartcalError(`inspect --branches: no measured data for ${fitsPath} (its dataset was not found; give --dataset FILE).`, { code: 'bad_arguments' });
+        if (!inputs.dataset)
+          throw new JartcalError(`inspect --branches: no measured data for ${fitsPath} (its dataset was not found; give --dataset FILE).`, {
+            code: 'bad_arguments',
+          });
         byBranch = branchBreakdown(inputs.fits, inputs.dataset, jartCurve);
       }
-      if (values.json) process.stdout.write(JSON.stringify({ ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath, ...(byBranch ? { byBranch } : {}) }, null, 2) + '\n');
+      if (values.json)
+        process.stdout.write(
+          JSON.stringify(
+            { ...s, datasetFound: inputs.dataset !== null, population: inputs.populationPath, ...(byBranch ? { byBranch } : {}) },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
         process.stdout.write(formatSummary(s));
         if (byBranch) process.stdout.write(formatBranchBreakdown(byBranch));
         for (const n of inputs.notes) process.stdout.write(`note: ${n}\n`);
-        if (!values.summary) process.stdout.write(`(not a terminal${process.env.CI ? ' / CI' : ''}: summary printed instead of the inspector)\n`);
+        if (!values.summary)
+          process.stdout.write(`(not a terminal${process.env.CI ? ' / CI' : ''}: summary printed instead of the inspector)\n`);
       }
       return 0;
     }
     process.stdout.write(`jartcal inspect: starting (${fitsPath})…\n`);
     const { runInspector } = await import('../tui/run.js');
     // The start-up screen names each step while the files and the model load.
-    await runInspector({ fitsPath, load: async (step) => {
-      step(`reading ${fitsPath}, its dataset and population`);
-      const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
-      step('loading the model and the refit worker');
-      const backend = await loadBackend();
-      return {
-        fits: inputs.fits, fitsPath, dataset: inputs.dataset, population: inputs.population,
-        paramTable: backend.paramTable, model: backend.model, refitter: backend.refitter,
-        save: (f) => saveFits(fitsPath, f), notes: [...inputs.notes, ...backend.notes],
-      };
-    } });
+    await runInspector({
+      fitsPath,
+      load: async (step) => {
+        step(`reading ${fitsPath}, its dataset and population`);
+        const inputs = loadInspectInputs(fitsPath, { dataset: values.dataset, population: values.population });
+        step('loading the model and the refit worker');
+        const backend = await loadBackend();
+        return {
+          fits: inputs.fits,
+          fitsPath,
+          dataset: inputs.dataset,
+          population: inputs.population,
+          paramTable: backend.paramTable,
+          model: backend.model,
+          refitter: backend.refitter,
+          save: (f) => saveFits(fitsPath, f),
+          notes: [...inputs.notes, ...backend.notes],
+        };
+      },
+    });
     return 0;
   },
 };

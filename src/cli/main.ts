@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[name];
     if (!load) {
-      process.stderr.write(`jartcal: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+      process.stderr.write(
+        `jartcal: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`,
+      );
       return 2;
     }
     const { command } = await load();

@@ -44,12 +44,25 @@ export function planStage(st: StageSpec, outDir: string, rec: StageRecord | unde
   const inputs: Record<string, string> = {};
   for (const i of st.inputs()) inputs[key(i.path, outDir)] = hashFile(i.path, i.omitKeys) ?? 'missing';
   const settingsHash = sha256(canonicalJson(st.settings ?? null));
-  const record = (): StageRecord => ({ output: out, madeAt: new Date().toISOString(), inputs, settingsHash, settings: st.settings ?? null });
+  const record = (): StageRecord => ({
+    output: out,
+    madeAt: new Date().toISOString(),
+    inputs,
+    settingsHash,
+    settings: st.settings ?? null,
+  });
   return { reason: staleReason(out, existsSync(st.output), inputs, settingsHash, st.settings, rec), record };
 }
 
 /** Why a stage is stale, in words ("fits.json changed since population.json was made"), or null. */
-export function staleReason(out: string, outputExists: boolean, inputs: Record<string, string>, settingsHash: string, settings: unknown, rec: StageRecord | undefined): string | null {
+export function staleReason(
+  out: string,
+  outputExists: boolean,
+  inputs: Record<string, string>,
+  settingsHash: string,
+  settings: unknown,
+  rec: StageRecord | undefined,
+): string | null {
   if (!outputExists) return `${out} is missing`;
   if (!rec) return `no record of what ${out} was made from (pipeline.json)`;
   const changed: string[] = [];
@@ -58,7 +71,8 @@ export function staleReason(out: string, outputExists: boolean, inputs: Record<s
     else if (rec.inputs[p] !== h) changed.push(h === 'missing' ? `${p} is gone` : `${p} changed`);
   }
   for (const p of Object.keys(rec.inputs)) if (!(p in inputs)) changed.push(`${p} is no longer an input`);
-  if (changed.length) return `${changed[0]}${changed.length > 1 ? ` (and ${changed.length - 1} more input${changed.length > 2 ? 's' : ''})` : ''} since ${out} was made`;
+  if (changed.length)
+    return `${changed[0]}${changed.length > 1 ? ` (and ${changed.length - 1} more input${changed.length > 2 ? 's' : ''})` : ''} since ${out} was made`;
   if (rec.settingsHash !== settingsHash) {
     const diff = settingsDiff(rec.settings, settings);
     return `its settings changed since ${out} was made${diff ? ` (${diff})` : ''}`;
@@ -69,8 +83,17 @@ export function staleReason(out: string, outputExists: boolean, inputs: Record<s
 /** The first few top-level settings that differ, "bootstrap 200 → 100". */
 function settingsDiff(a: unknown, b: unknown): string {
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return '';
-  const x = a as Record<string, unknown>, y = b as Record<string, unknown>;
+  const x = a as Record<string, unknown>,
+    y = b as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => canonicalJson(x[k]) !== canonicalJson(y[k]));
-  const show = (v: unknown): string => { const s = v === undefined ? 'unset' : canonicalJson(v); return s.length > 30 ? s.slice(0, 27) + '...' : s; };
-  return keys.slice(0, 3).map((k) => `${k} ${show(x[k])} → ${show(y[k])}`).join(', ') + (keys.length > 3 ? ', ...' : '');
+  const show = (v: unknown): string => {
+    const s = v === undefined ? 'unset' : canonicalJson(v);
+    return s.length > 30 ? s.slice(0, 27) + '...' : s;
+  };
+  return (
+    keys
+      .slice(0, 3)
+      .map((k) => `${k} ${show(x[k])} → ${show(y[k])}`)
+      .join(', ') + (keys.length > 3 ? ', ...' : '')
+  );
 }

@@ -73,9 +73,19 @@ export interface PipelineOptions {
 }
 
 export interface ResolvedPipelineOptions {
-  data: string; out: string; experiment: string; epochs?: number; trainSamples?: number; workers?: number;
-  skipCrossbar: boolean; fresh: boolean;
-  fit: FitOptions; population: EstimateOptions; refine: { budget: number } | false; profile: { devices: number; cycles: number; seed: number }; report: { maxCycles: number; png: boolean };
+  data: string;
+  out: string;
+  experiment: string;
+  epochs?: number;
+  trainSamples?: number;
+  workers?: number;
+  skipCrossbar: boolean;
+  fresh: boolean;
+  fit: FitOptions;
+  population: EstimateOptions;
+  refine: { budget: number } | false;
+  profile: { devices: number; cycles: number; seed: number };
+  report: { maxCycles: number; png: boolean };
 }
 
 /** The package's root folder (the example data and experiments are found from it, not from the current directory). */
@@ -94,16 +104,24 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
     data: o.data ?? join(root, 'measurements', 'example'),
     out: o.out ?? join('out', 'example'),
     experiment: o.experiment ?? join(root, 'experiments', 'pipeline-epoch.json'),
-    epochs: o.epochs, trainSamples: o.trainSamples, workers: o.workers,
-    skipCrossbar: o.skipCrossbar ?? false, fresh: o.fresh ?? false,
-    fit: o.fit ?? {}, population: o.population ?? {},
+    epochs: o.epochs,
+    trainSamples: o.trainSamples,
+    workers: o.workers,
+    skipCrossbar: o.skipCrossbar ?? false,
+    fresh: o.fresh ?? false,
+    fit: o.fit ?? {},
+    population: o.population ?? {},
     refine: o.refine === false ? false : { budget: 150, ...o.refine },
     profile: { devices: 12, cycles: 4, seed: 1, ...o.profile },
     report: { maxCycles: 24, png: true, ...o.report },
   };
 }
 
-export interface PipelineRun { redone: string[]; kept: string[]; skipped: string[] }
+export interface PipelineRun {
+  redone: string[];
+  kept: string[];
+  skipped: string[];
+}
 
 /** Runs the pipeline: each stale stage is redone (saying why), the others kept. */
 export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOptions): Promise<PipelineRun> {
@@ -136,20 +154,34 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
 
   const stages: StageSpec[] = [
     {
-      name: 'ingest', output: f('dataset.json'), settings: { ingest: {} },
+      name: 'ingest',
+      output: f('dataset.json'),
+      settings: { ingest: {} },
       inputs: () => expandInputs([o.data]).map((path) => ({ path })),
-      run: async () => { ingestStage({ files: [o.data], out: f('dataset.json'), ingest: {} }); },
-    },
-    {
-      name: 'fit', output: f('fits.json'), settings: fitSettings,
-      inputs: () => [{ path: f('dataset.json') }],
       run: async () => {
-        await profileProblem();
-        await fitStage({ inputs: [f('dataset.json')], out: f('fits.json'), settings: fitSettings, workers: o.workers, resume: existsSync(f('fits.json.checkpoint.jsonl')) });
+        ingestStage({ files: [o.data], out: f('dataset.json'), ingest: {} });
       },
     },
     {
-      name: 'population', output: f('population.json'), settings: { estimate, refine: o.refine },
+      name: 'fit',
+      output: f('fits.json'),
+      settings: fitSettings,
+      inputs: () => [{ path: f('dataset.json') }],
+      run: async () => {
+        await profileProblem();
+        await fitStage({
+          inputs: [f('dataset.json')],
+          out: f('fits.json'),
+          settings: fitSettings,
+          workers: o.workers,
+          resume: existsSync(f('fits.json.checkpoint.jsonl')),
+        });
+      },
+    },
+    {
+      name: 'population',
+      output: f('population.json'),
+      settings: { estimate, refine: o.refine },
       inputs: () => [{ path: f('fits.json') }, ...(o.refine ? [{ path: f('dataset.json') }] : [])],
       run: async () => {
         // refined against the measured statistics of the dataset the fits came from (a dataset of half cycles has none to match)
@@ -158,32 +190,58 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
       },
     },
     {
-      name: 'profile', output: f('profile.json'), settings: o.profile,
+      name: 'profile',
+      output: f('profile.json'),
+      settings: o.profile,
       // population.json carries the profile this stage attaches: what it was made from is the rest
       inputs: () => [{ path: f('population.json'), omitKeys: ['profile'] }, { path: f('dataset.json') }],
       skip: profileProblem,
       run: async () => {
-        profileStage({ population: f('population.json'), dataset: f('dataset.json'), ...o.profile, rateVps: 1, within: false, out: f('profile.json'), attach: f('population.json') });
+        profileStage({
+          population: f('population.json'),
+          dataset: f('dataset.json'),
+          ...o.profile,
+          rateVps: 1,
+          within: false,
+          out: f('profile.json'),
+          attach: f('population.json'),
+        });
       },
     },
   ];
   if (!o.skipCrossbar) {
     const cb = join(out, 'crossbar');
     stages.push({
-      name: 'crossbar', output: join(cb, 'results.json'), settings: { epochs: o.epochs ?? null, trainSamples: o.trainSamples ?? null },
+      name: 'crossbar',
+      output: join(cb, 'results.json'),
+      settings: { epochs: o.epochs ?? null, trainSamples: o.trainSamples ?? null },
       inputs: () => [{ path: o.experiment }, { path: f('population.json') }],
       run: async () => {
         const { crossbarStage } = await import('./crossbar.js');
-        await crossbarStage({ config: o.experiment, out: cb, population: f('population.json'), epochs: o.epochs, trainSamples: o.trainSamples });
+        await crossbarStage({
+          config: o.experiment,
+          out: cb,
+          population: f('population.json'),
+          epochs: o.epochs,
+          trainSamples: o.trainSamples,
+        });
       },
     });
   }
   stages.push({
-    name: 'report', output: join(out, 'report', 'index.html'), settings: o.report,
+    name: 'report',
+    output: join(out, 'report', 'index.html'),
+    settings: o.report,
     inputs: () => [{ path: f('fits.json') }, { path: f('dataset.json') }, { path: f('population.json') }],
     run: async () => {
       const { writeFitReport } = await import('./report.js');
-      const r = await writeFitReport({ fits: f('fits.json'), out: join(out, 'report'), dataset: f('dataset.json'), population: f('population.json'), ...o.report });
+      const r = await writeFitReport({
+        fits: f('fits.json'),
+        out: join(out, 'report'),
+        dataset: f('dataset.json'),
+        population: f('population.json'),
+        ...o.report,
+      });
       for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     },
   });
@@ -233,25 +291,42 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values } = parseCommandArgs('pipeline', argv, {
-      data: { type: 'string' }, out: { type: 'string' }, experiment: { type: 'string' }, epochs: { type: 'string' },
-      'train-samples': { type: 'string' }, workers: { type: 'string' }, 'skip-crossbar': { type: 'boolean' }, fresh: { type: 'boolean' },
-      'no-refine': { type: 'boolean' }, 'refine-budget': { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      experiment: { type: 'string' },
+      epochs: { type: 'string' },
+      'train-samples': { type: 'string' },
+      workers: { type: 'string' },
+      'skip-crossbar': { type: 'boolean' },
+      fresh: { type: 'boolean' },
+      'no-refine': { type: 'boolean' },
+      'refine-budget': { type: 'string' },
     });
     const int = (flag: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;
       const x = numberFlag('pipeline', flag, v);
-      if (!Number.isInteger(x) || x < 1) throw new JartcalError(`pipeline: --${flag} expects a positive integer, got "${v}".`, { code: 'bad_arguments' });
+      if (!Number.isInteger(x) || x < 1)
+        throw new JartcalError(`pipeline: --${flag} expects a positive integer, got "${v}".`, { code: 'bad_arguments' });
       return x;
     };
     const t0 = Date.now();
     const r = await runPipeline({
-      data: values.data, out: values.out, experiment: values.experiment, epochs: int('epochs', values.epochs),
-      trainSamples: int('train-samples', values['train-samples']), workers: int('workers', values.workers),
-      skipCrossbar: values['skip-crossbar'], fresh: values.fresh,
+      data: values.data,
+      out: values.out,
+      experiment: values.experiment,
+      epochs: int('epochs', values.epochs),
+      trainSamples: int('train-samples', values['train-samples']),
+      workers: int('workers', values.workers),
+      skipCrossbar: values['skip-crossbar'],
+      fresh: values.fresh,
       refine: values['no-refine'] ? false : { budget: int('refine-budget', values['refine-budget']) ?? 150 },
     });
     const s = ((Date.now() - t0) / 1000).toFixed(0);
-    process.stdout.write(r.redone.length ? `\nPipeline finished in ${s} s: redone ${r.redone.join(', ')}${r.kept.length ? `; kept ${r.kept.join(', ')}` : ''}.\n` : `\nNothing to do: every output is up to date (${s} s).\n`);
+    process.stdout.write(
+      r.redone.length
+        ? `\nPipeline finished in ${s} s: redone ${r.redone.join(', ')}${r.kept.length ? `; kept ${r.kept.join(', ')}` : ''}.\n`
+        : `\nNothing to do: every output is up to date (${s} s).\n`,
+    );
     return 0;
   },
 };

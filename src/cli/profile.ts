@@ -60,34 +60,63 @@ export const PROFILE_DEFAULTS = { devices: 50, cycles: 5, seed: 1, rateVps: 1, w
  * RESET only), or null. The profile simulates full cycles SET → RESET and compares both halves.
  */
 export function sweepProblem(sweep: { vSetV: number; vResetV: number; stepV: number }): string | null {
-  const set = sweep.vSetV < 0, reset = sweep.vResetV > 0;
+  const set = sweep.vSetV < 0,
+    reset = sweep.vResetV > 0;
   if (!set && !reset) return 'its cycles reach neither polarity (no SET at negative V, no RESET at positive V)';
-  if (!reset) return `its cycles have a SET branch only (voltages ${sweep.vSetV.toPrecision(3)} V … 0 V, no RESET at positive V): half cycles. The profile compares full SET/RESET cycles`;
-  if (!set) return `its cycles have a RESET branch only (voltages 0 V … ${sweep.vResetV.toPrecision(3)} V, no SET at negative V): half cycles. The profile compares full SET/RESET cycles`;
+  if (!reset)
+    return `its cycles have a SET branch only (voltages ${sweep.vSetV.toPrecision(3)} V … 0 V, no RESET at positive V): half cycles. The profile compares full SET/RESET cycles`;
+  if (!set)
+    return `its cycles have a RESET branch only (voltages 0 V … ${sweep.vResetV.toPrecision(3)} V, no SET at negative V): half cycles. The profile compares full SET/RESET cycles`;
   if (!(sweep.stepV > 0)) return 'its cycles have no voltage step';
   return null;
 }
 
 /** The profile stage: simulates sampled devices through the dataset's median sweep, prints the table, writes and attaches. */
 export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
-  for (const [flag, x] of [['devices', o.devices], ['cycles', o.cycles]] as const) {
-    if (!Number.isInteger(x) || x < 1) throw new JartcalError(`profile: --${flag} expects a positive integer, got ${x}.`, { code: 'bad_arguments' });
+  for (const [flag, x] of [
+    ['devices', o.devices],
+    ['cycles', o.cycles],
+  ] as const) {
+    if (!Number.isInteger(x) || x < 1)
+      throw new JartcalError(`profile: --${flag} expects a positive integer, got ${x}.`, { code: 'bad_arguments' });
   }
-  if (o.seriesOhm !== undefined && !(o.seriesOhm >= 0)) throw new JartcalError(`profile: --series-resistance expects a resistance ≥ 0 in Ω, got ${o.seriesOhm}.`, { code: 'bad_arguments' });
+  if (o.seriesOhm !== undefined && !(o.seriesOhm >= 0))
+    throw new JartcalError(`profile: --series-resistance expects a resistance ≥ 0 in Ω, got ${o.seriesOhm}.`, { code: 'bad_arguments' });
   const pop = loadPopulationArg(o.population);
   const ds = readDatasetFile(o.dataset);
   // a stated resistance (0 included) overrides the population's per-device circuit
   const sweep = { ...sweepConditions(ds, o.rateVps), ...(o.seriesOhm !== undefined ? { seriesOhm: o.seriesOhm } : {}) };
   const problem = sweepProblem(sweep);
-  if (problem) throw new JartcalError(`profile: ${o.dataset}: cannot profile this dataset: ${problem}.`, { code: 'half_cycles', location: { file: o.dataset } });
+  if (problem)
+    throw new JartcalError(`profile: ${o.dataset}: cannot profile this dataset: ${problem}.`, {
+      code: 'half_cycles',
+      location: { file: o.dataset },
+    });
   const progress = createProgress('profile', o.devices);
-  const prof = predictiveProfile(pop, measuredFeatures(ds), { devices: o.devices, cycles: o.cycles, sweep, pooling: o.within ? 'within' : 'all', onProgress: () => progress.tick() }, createRng(o.seed));
+  const prof = predictiveProfile(
+    pop,
+    measuredFeatures(ds),
+    { devices: o.devices, cycles: o.cycles, sweep, pooling: o.within ? 'within' : 'all', onProgress: () => progress.tick() },
+    createRng(o.seed),
+  );
   progress.done();
   const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
-  process.stdout.write(`sweep: ${formatSi(sweep.vSetV, 'V')} -> ${formatSi(sweep.vResetV, 'V')}, step ${formatSi(sweep.stepV, 'V')}, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA === null || sweep.complianceA === undefined ? 'none' : formatSi(sweep.complianceA, 'A')}${seriesLine(sweep.seriesOhm, pop.circuit?.seriesOhm)}\n`);
+  process.stdout.write(
+    `sweep: ${formatSi(sweep.vSetV, 'V')} -> ${formatSi(sweep.vResetV, 'V')}, step ${formatSi(sweep.stepV, 'V')}, ${fmt(sweep.rateVps)} V/s (${sweep.rateSource}), compliance ${sweep.complianceA === null || sweep.complianceA === undefined ? 'none' : formatSi(sweep.complianceA, 'A')}${seriesLine(sweep.seriesOhm, pop.circuit?.seriesOhm)}\n`,
+  );
   process.stdout.write(`${'statistic'.padEnd(20)} ${'measured'.padStart(12)} ${'predicted'.padStart(12)} ${'rel. diff'.padStart(10)}\n`);
-  for (const r of prof.rows) process.stdout.write(`${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`);
-  const record = { schema: 'jartcal.profile/1', toolkitVersion: TOOLKIT_VERSION, createdAt: new Date().toISOString(), population: o.population, dataset: o.dataset, ...prof };
+  for (const r of prof.rows)
+    process.stdout.write(
+      `${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`,
+    );
+  const record = {
+    schema: 'jartcal.profile/1',
+    toolkitVersion: TOOLKIT_VERSION,
+    createdAt: new Date().toISOString(),
+    population: o.population,
+    dataset: o.dataset,
+    ...prof,
+  };
   if (o.out) writeJsonAtomic(o.out, record);
   // attached to the population file as it is (not re-serialised), so that the rest of it stays byte for byte what it was
   if (o.attach) writeJsonAtomic(o.attach, { ...(rawPopulationJson(o.population) as object), profile: record });
@@ -100,17 +129,32 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('profile', argv, {
-      devices: { type: 'string' }, cycles: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, 'series-resistance': { type: 'string' },
-      out: { type: 'string' }, attach: { type: 'string' }, within: { type: 'boolean' },
+      devices: { type: 'string' },
+      cycles: { type: 'string' },
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      'series-resistance': { type: 'string' },
+      out: { type: 'string' },
+      attach: { type: 'string' },
+      within: { type: 'boolean' },
     });
-    if (positionals.length !== 2) throw new JartcalError('profile: give a population (file or preset) and a dataset.json. See `jartcal profile --help`.', { code: 'bad_arguments' });
+    if (positionals.length !== 2)
+      throw new JartcalError('profile: give a population (file or preset) and a dataset.json. See `jartcal profile --help`.', {
+        code: 'bad_arguments',
+      });
     const d = PROFILE_DEFAULTS;
     profileStage({
-      population: positionals[0], dataset: positionals[1],
-      devices: numberFlag('profile', 'devices', values.devices, d.devices), cycles: numberFlag('profile', 'cycles', values.cycles, d.cycles),
-      seed: numberFlag('profile', 'seed', values.seed, d.seed), rateVps: numberFlag('profile', 'rate', values.rate, d.rateVps),
-      seriesOhm: values['series-resistance'] === undefined ? undefined : numberFlag('profile', 'series-resistance', values['series-resistance']),
-      within: values.within ?? d.within, out: values.out, attach: values.attach,
+      population: positionals[0],
+      dataset: positionals[1],
+      devices: numberFlag('profile', 'devices', values.devices, d.devices),
+      cycles: numberFlag('profile', 'cycles', values.cycles, d.cycles),
+      seed: numberFlag('profile', 'seed', values.seed, d.seed),
+      rateVps: numberFlag('profile', 'rate', values.rate, d.rateVps),
+      seriesOhm:
+        values['series-resistance'] === undefined ? undefined : numberFlag('profile', 'series-resistance', values['series-resistance']),
+      within: values.within ?? d.within,
+      out: values.out,
+      attach: values.attach,
     });
     return 0;
   },

@@ -9,7 +9,11 @@ export interface Progress {
   done(note?: string): void;
 }
 
-export function createProgress(label: string, total: number, opts: { stream?: NodeJS.WriteStream; minIntervalMs?: number; now?: () => number } = {}): Progress {
+export function createProgress(
+  label: string,
+  total: number,
+  opts: { stream?: NodeJS.WriteStream; minIntervalMs?: number; now?: () => number } = {},
+): Progress {
   const stream = opts.stream ?? process.stderr;
   const now = opts.now ?? (() => Date.now());
   const tty = Boolean(stream.isTTY);

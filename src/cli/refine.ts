@@ -28,10 +28,16 @@ const CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
 export function refineStep(pop: PopulationFile, opts: RefineStepOptions): PopulationFile {
   const ds = readDatasetFile(opts.dataset);
   const groups = measuredGroups(ds).filter((g) => g.length > 0);
-  if (groups.length === 0) throw new JartcalError('refine: the dataset has no cycles to refine against', { code: 'bad_dataset', location: { file: opts.dataset } });
+  if (groups.length === 0)
+    throw new JartcalError('refine: the dataset has no cycles to refine against', {
+      code: 'bad_dataset',
+      location: { file: opts.dataset },
+    });
   const statistics = Object.keys(selectMoments(featureMoments(groups))).length;
   if (statistics === 0) {
-    process.stderr.write(`refine: the dataset gives no switching statistic to match (${groups.reduce((a, g) => a + g.length, 0)} cycles; ${MIN_CYCLES} are needed); the population is kept as estimated\n`);
+    process.stderr.write(
+      `refine: the dataset gives no switching statistic to match (${groups.reduce((a, g) => a + g.length, 0)} cycles; ${MIN_CYCLES} are needed); the population is kept as estimated\n`,
+    );
     return pop;
   }
   const protocols = deviceProtocols(ds, opts.rateVps ?? 1);
@@ -44,7 +50,11 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
     process.stderr.write(`refine: ${cycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`);
     cycles = MIN_CYCLES;
   }
-  const key = createHash('sha256').update(JSON.stringify({ pop: pop.parameters, circuit: pop.circuit, base: pop.base, groups, protocols, devices, cycles, seed: opts.seed })).digest('hex');
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({ pop: pop.parameters, circuit: pop.circuit, base: pop.base, groups, protocols, devices, cycles, seed: opts.seed }),
+    )
+    .digest('hex');
   const ckPath = `${opts.out}.refine-checkpoint.json`;
   let cache: Record<string, number> = {}; // updated in place by the refinement
   if (existsSync(ckPath)) {
@@ -54,16 +64,26 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
       process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
     }
   }
-  process.stderr.write(`refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices × ${cycles} cycles per evaluation, budget ${opts.budget} evaluations\n`);
+  process.stderr.write(
+    `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices × ${cycles} cycles per evaluation, budget ${opts.budget} evaluations\n`,
+  );
   const progress = createProgress('refine', opts.budget);
   let lastSaved = Object.keys(cache).length;
   const r = refinePopulation(pop, groups, {
-    protocols, devices, cycles, seed: opts.seed, maxEvaluations: opts.budget, cache,
+    protocols,
+    devices,
+    cycles,
+    seed: opts.seed,
+    maxEvaluations: opts.budget,
+    cache,
     onEvaluation: (done, _budget, best) => {
       progress.tick(1, `objective ${best.toFixed(2)}`);
       void done;
       const size = Object.keys(cache).length;
-      if (size - lastSaved >= 5) { writeJsonAtomic(ckPath, { schema: CHECKPOINT_SCHEMA, key, cache }); lastSaved = size; }
+      if (size - lastSaved >= 5) {
+        writeJsonAtomic(ckPath, { schema: CHECKPOINT_SCHEMA, key, cache });
+        lastSaved = size;
+      }
     },
   });
   progress.done();
@@ -77,7 +97,11 @@ export function clearRefineCheckpoint(out: string): void {
 }
 
 const LABEL: Record<string, string> = {
-  log10Hrs: 'log10 HRS (Ω)', log10Lrs: 'log10 LRS (Ω)', vSetV: '|V_SET| (V)', vResetV: '|V_RESET| (V)', log10OnOff: 'log10 on/off',
+  log10Hrs: 'log10 HRS (Ω)',
+  log10Lrs: 'log10 LRS (Ω)',
+  vSetV: '|V_SET| (V)',
+  vResetV: '|V_RESET| (V)',
+  log10OnOff: 'log10 on/off',
 };
 
 export function momentLabel(name: string): string {
@@ -89,10 +113,16 @@ export function momentLabel(name: string): string {
 function printRefinement(rec: RefinementRecord): void {
   const f = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toPrecision(4));
   const w = (s: string, n: number): string => s.padStart(n);
-  process.stderr.write(`refine: objective Σz² ${rec.objectiveBefore.toFixed(2)} → ${rec.objectiveAfter.toFixed(2)} over ${rec.rows.length} moments (${rec.evaluations} evaluations)\n`);
-  process.stderr.write(`  ${'moment'.padEnd(30)}${w('measured', 11)}${w('± se', 9)}${w('before', 11)}${w('after', 11)}${w('z after', 9)}\n`);
+  process.stderr.write(
+    `refine: objective Σz² ${rec.objectiveBefore.toFixed(2)} → ${rec.objectiveAfter.toFixed(2)} over ${rec.rows.length} moments (${rec.evaluations} evaluations)\n`,
+  );
+  process.stderr.write(
+    `  ${'moment'.padEnd(30)}${w('measured', 11)}${w('± se', 9)}${w('before', 11)}${w('after', 11)}${w('z after', 9)}\n`,
+  );
   for (const r of rec.rows) {
-    process.stderr.write(`  ${momentLabel(r.name).padEnd(30)}${w(f(r.measured), 11)}${w(f(r.measuredSe), 9)}${w(f(r.before), 11)}${w(f(r.after), 11)}${w(r.zAfter.toFixed(1), 9)}\n`);
+    process.stderr.write(
+      `  ${momentLabel(r.name).padEnd(30)}${w(f(r.measured), 11)}${w(f(r.measuredSe), 9)}${w(f(r.before), 11)}${w(f(r.after), 11)}${w(r.zAfter.toFixed(1), 9)}\n`,
+    );
   }
   if (rec.atBounds.length) process.stderr.write(`  at the model's parameter ranges: ${rec.atBounds.join(', ')}\n`);
 }

@@ -13,7 +13,9 @@ function spawn(): Worker {
   const url = new URL(ts ? './refit-worker.ts' : './refit-worker.js', here);
   if (!ts) return new Worker(url);
   const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, {
+    eval: true,
+  });
 }
 
 export function createThreadRefitter(): Refitter {
@@ -30,9 +32,14 @@ export function createThreadRefitter(): Refitter {
           f();
         };
         const onAbort = (): void => finish(() => reject(new Error('refit cancelled')));
-        if (signal?.aborted) { onAbort(); return; }
+        if (signal?.aborted) {
+          onAbort();
+          return;
+        }
         signal?.addEventListener('abort', onAbort);
-        w.once('message', (m: { ok: boolean; fit?: CycleFitView; error?: string }) => finish(() => (m.ok ? resolve(m.fit!) : reject(new Error(m.error)))));
+        w.once('message', (m: { ok: boolean; fit?: CycleFitView; error?: string }) =>
+          finish(() => (m.ok ? resolve(m.fit!) : reject(new Error(m.error)))),
+        );
         w.once('error', (e) => finish(() => reject(e)));
         w.once('exit', (code) => finish(() => reject(new Error(`refit worker exited (${code})`))));
         w.postMessage(JSON.parse(JSON.stringify(req)));

@@ -7,8 +7,10 @@ import { createJartRefitter } from '../inspect/jart.js';
 import type { RefitRequest } from '../inspect/refit.js';
 
 parentPort?.once('message', (req: RefitRequest) => {
-  createJartRefitter().refit(req).then(
-    (fit) => parentPort?.postMessage({ ok: true, fit }),
-    (e: unknown) => parentPort?.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
-  );
+  createJartRefitter()
+    .refit(req)
+    .then(
+      (fit) => parentPort?.postMessage({ ok: true, fit }),
+      (e: unknown) => parentPort?.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
 });

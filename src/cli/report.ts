@@ -33,7 +33,15 @@ Options:
   --no-png            write the SVG plots only
 `;
 
-export interface ReportOptions { fits: string; out: string; dataset?: string; population?: string; crossbar?: string; maxCycles?: number; png?: boolean }
+export interface ReportOptions {
+  fits: string;
+  out: string;
+  dataset?: string;
+  population?: string;
+  crossbar?: string;
+  maxCycles?: number;
+  png?: boolean;
+}
 
 /** Library entry (also used by the pipeline): builds and writes the report; returns the index path. */
 export async function writeFitReport(o: ReportOptions): Promise<{ index: string; plots: number; notes: string[] }> {
@@ -42,8 +50,22 @@ export async function writeFitReport(o: ReportOptions): Promise<{ index: string;
   // The crossbar run: --crossbar, else crossbar/results.json beside FITS.json (where the pipeline writes it).
   const cbPath = o.crossbar ?? join(dirname(o.fits), 'crossbar', 'results.json');
   const cb = o.crossbar || existsSync(cbPath) ? crossbarView(readJsonFile(cbPath), cbPath) : { view: null };
-  if (o.crossbar && !cb.view) throw new JartcalError(cb.problem ?? `${cbPath}: not a crossbar results file`, { code: 'bad_crossbar_results', location: { file: cbPath } });
-  const report = buildReport({ fits: inputs.fits, fitsPath: o.fits, dataset: inputs.dataset, population: inputs.population, model: backend.model, crossbar: cb.view, crossbarNote: cb.problem, maxCycles: o.maxCycles, notes: [...inputs.notes, ...backend.notes] });
+  if (o.crossbar && !cb.view)
+    throw new JartcalError(cb.problem ?? `${cbPath}: not a crossbar results file`, {
+      code: 'bad_crossbar_results',
+      location: { file: cbPath },
+    });
+  const report = buildReport({
+    fits: inputs.fits,
+    fitsPath: o.fits,
+    dataset: inputs.dataset,
+    population: inputs.population,
+    model: backend.model,
+    crossbar: cb.view,
+    crossbarNote: cb.problem,
+    maxCycles: o.maxCycles,
+    notes: [...inputs.notes, ...backend.notes],
+  });
   writeReportDir(o.out, report, { png: o.png });
   return { index: `${o.out.replace(/\/$/, '')}/index.html`, plots: report.plots.length, notes: [...inputs.notes, ...backend.notes] };
 }
@@ -54,13 +76,30 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, {
-      out: { type: 'string' }, dataset: { type: 'string' }, population: { type: 'string' }, crossbar: { type: 'string' }, 'max-cycles': { type: 'string' }, 'no-png': { type: 'boolean' },
+      out: { type: 'string' },
+      dataset: { type: 'string' },
+      population: { type: 'string' },
+      crossbar: { type: 'string' },
+      'max-cycles': { type: 'string' },
+      'no-png': { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new JartcalError('report: expected one fits file (jartcal report fits.json --out report/). See `jartcal report --help`.', { code: 'bad_arguments' });
+    if (positionals.length !== 1)
+      throw new JartcalError('report: expected one fits file (jartcal report fits.json --out report/). See `jartcal report --help`.', {
+        code: 'bad_arguments',
+      });
     if (!values.out) throw new JartcalError('report: --out DIR is required. See `jartcal report --help`.', { code: 'bad_arguments' });
     const mc = values['max-cycles'] === undefined ? 24 : Number(values['max-cycles']);
-    if (!Number.isInteger(mc) || mc < 0) throw new JartcalError(`report: --max-cycles expects a whole number ≥ 0, got "${values['max-cycles']}".`, { code: 'bad_arguments' });
-    const r = await writeFitReport({ fits: positionals[0], out: values.out, dataset: values.dataset, population: values.population, crossbar: values.crossbar, maxCycles: mc, png: !values['no-png'] });
+    if (!Number.isInteger(mc) || mc < 0)
+      throw new JartcalError(`report: --max-cycles expects a whole number ≥ 0, got "${values['max-cycles']}".`, { code: 'bad_arguments' });
+    const r = await writeFitReport({
+      fits: positionals[0],
+      out: values.out,
+      dataset: values.dataset,
+      population: values.population,
+      crossbar: values.crossbar,
+      maxCycles: mc,
+      png: !values['no-png'],
+    });
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     process.stdout.write(`report: ${r.index} (${r.plots} plots${values['no-png'] ? '' : ', SVG and PNG'})\n`);
     return 0;

@@ -30,19 +30,34 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('sample', argv, {
-      n: { type: 'string', short: 'n' }, cycles: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      n: { type: 'string', short: 'n' },
+      cycles: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new JartcalError('sample: give exactly one population file or preset name. See `jartcal sample --help`.', { code: 'bad_arguments' });
+    if (positionals.length !== 1)
+      throw new JartcalError('sample: give exactly one population file or preset name. See `jartcal sample --help`.', {
+        code: 'bad_arguments',
+      });
     if (!values.out) throw new JartcalError('sample: --out is required.', { code: 'bad_arguments' });
-    const n = numberFlag('sample', 'n', values.n, 100), cycles = numberFlag('sample', 'cycles', values.cycles, 0);
+    const n = numberFlag('sample', 'n', values.n, 100),
+      cycles = numberFlag('sample', 'cycles', values.cycles, 0);
     const seed = numberFlag('sample', 'seed', values.seed, 1);
-    for (const [flag, x] of [['n', n], ['cycles', cycles], ['seed', seed]] as const) {
-      if (!Number.isInteger(x) || x < 0) throw new JartcalError(`sample: --${flag} expects a non-negative integer, got ${x}.`, { code: 'bad_arguments' });
+    for (const [flag, x] of [
+      ['n', n],
+      ['cycles', cycles],
+      ['seed', seed],
+    ] as const) {
+      if (!Number.isInteger(x) || x < 0)
+        throw new JartcalError(`sample: --${flag} expects a non-negative integer, got ${x}.`, { code: 'bad_arguments' });
     }
     const pop = loadPopulationArg(positionals[0]);
     const table = sampleTable(pop, n, cycles, createRng(seed));
     for (const r of table.rows) checkValidity(pop, r.values, `device ${r.device} cycle ${r.cycle}`);
-    writeFileAtomic(values.out, `# jartcal ${TOOLKIT_VERSION} sample of ${positionals[0]}: n=${n} cycles=${cycles} seed=${seed}\n` + exportCsv(table));
+    writeFileAtomic(
+      values.out,
+      `# jartcal ${TOOLKIT_VERSION} sample of ${positionals[0]}: n=${n} cycles=${cycles} seed=${seed}\n` + exportCsv(table),
+    );
     process.stderr.write(`wrote ${values.out} (${table.rows.length} rows)\n`);
     return 0;
   },

@@ -40,12 +40,31 @@ export const command: Command = {
   summary: 'simulate one JART VCM v1b cell through a waveform or a sweep',
   help: HELP,
   async run(rawArgv) {
-    const argv = joinNegativeValues(rawArgv, ['--vset', '--vreset', '--rate', '--step', '--compliance', '--compliance-reset', '--series-resistance', '--rel-tol']);
+    const argv = joinNegativeValues(rawArgv, [
+      '--vset',
+      '--vreset',
+      '--rate',
+      '--step',
+      '--compliance',
+      '--compliance-reset',
+      '--series-resistance',
+      '--rel-tol',
+    ]);
     const { values } = parseCommandArgs('simulate', argv, {
-      params: { type: 'string' }, waveform: { type: 'string' }, sweep: { type: 'boolean' },
-      vset: { type: 'string' }, vreset: { type: 'string' }, rate: { type: 'string' }, step: { type: 'string' },
-      compliance: { type: 'string' }, 'compliance-reset': { type: 'string' }, 'series-resistance': { type: 'string' }, out: { type: 'string' },
-      plot: { type: 'string' }, scheme: { type: 'string' }, 'rel-tol': { type: 'string' },
+      params: { type: 'string' },
+      waveform: { type: 'string' },
+      sweep: { type: 'boolean' },
+      vset: { type: 'string' },
+      vreset: { type: 'string' },
+      rate: { type: 'string' },
+      step: { type: 'string' },
+      compliance: { type: 'string' },
+      'compliance-reset': { type: 'string' },
+      'series-resistance': { type: 'string' },
+      out: { type: 'string' },
+      plot: { type: 'string' },
+      scheme: { type: 'string' },
+      'rel-tol': { type: 'string' },
     });
     if (!values.out) throw new JartcalError('simulate: --out O.csv is required. See `jartcal simulate --help`.', { code: 'bad_arguments' });
     if (values.plot && !['.svg', '.png'].includes(extname(values.plot).toLowerCase())) {
@@ -75,7 +94,8 @@ export const command: Command = {
       opts.circuit!.seriesOhm = r;
     }
     if (values.scheme !== undefined) {
-      if (values.scheme !== 'heun' && values.scheme !== 'rk23') throw new JartcalError('simulate: --scheme must be heun or rk23', { code: 'bad_arguments' });
+      if (values.scheme !== 'heun' && values.scheme !== 'rk23')
+        throw new JartcalError('simulate: --scheme must be heun or rk23', { code: 'bad_arguments' });
       opts.scheme = values.scheme;
     }
     if (values['rel-tol'] !== undefined) {
@@ -93,20 +113,40 @@ export const command: Command = {
       writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
     }
     const bad = r.iA.some((x) => Number.isNaN(x));
-    process.stdout.write(`simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${values.out}${values.plot ? ` and ${values.plot}` : ''}\n`);
+    process.stdout.write(
+      `simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${values.out}${values.plot ? ` and ${values.plot}` : ''}\n`,
+    );
     if (bad) process.stderr.write('simulate: warning: the integration failed part-way; the rest of the output is NaN\n');
     return bad ? 1 : 0;
   },
 };
 
 /** The sweep of --vset/--vreset/--rate/--step, refused when it would not SET and RESET (a sign the wrong way round). */
-export function sweepFromFlags(v: { vset?: string; vreset?: string; rate?: string; step?: string }): { vSetV: number; vResetV: number; rateVps: number; stepV: number } {
-  const vSetV = numberFlag('simulate', 'vset', v.vset, -1.3), vResetV = numberFlag('simulate', 'vreset', v.vreset, 1.3);
-  const rateVps = numberFlag('simulate', 'rate', v.rate, 1), stepV = numberFlag('simulate', 'step', v.step, 0.001);
-  if (!(vSetV < 0)) throw new JartcalError(`simulate: --vset must be negative (SET is at negative voltage in the model convention), got ${vSetV} V; did you mean --vset ${-vSetV}?`, { code: 'bad_arguments' });
-  if (!(vResetV > 0)) throw new JartcalError(`simulate: --vreset must be positive (RESET is at positive voltage in the model convention), got ${vResetV} V; did you mean --vreset ${-vResetV}?`, { code: 'bad_arguments' });
+export function sweepFromFlags(v: { vset?: string; vreset?: string; rate?: string; step?: string }): {
+  vSetV: number;
+  vResetV: number;
+  rateVps: number;
+  stepV: number;
+} {
+  const vSetV = numberFlag('simulate', 'vset', v.vset, -1.3),
+    vResetV = numberFlag('simulate', 'vreset', v.vreset, 1.3);
+  const rateVps = numberFlag('simulate', 'rate', v.rate, 1),
+    stepV = numberFlag('simulate', 'step', v.step, 0.001);
+  if (!(vSetV < 0))
+    throw new JartcalError(
+      `simulate: --vset must be negative (SET is at negative voltage in the model convention), got ${vSetV} V; did you mean --vset ${-vSetV}?`,
+      { code: 'bad_arguments' },
+    );
+  if (!(vResetV > 0))
+    throw new JartcalError(
+      `simulate: --vreset must be positive (RESET is at positive voltage in the model convention), got ${vResetV} V; did you mean --vreset ${-vResetV}?`,
+      { code: 'bad_arguments' },
+    );
   if (!(rateVps > 0)) throw new JartcalError(`simulate: --rate must be > 0 V/s, got ${rateVps}.`, { code: 'bad_arguments' });
-  if (!(stepV > 0 && stepV < Math.max(-vSetV, vResetV))) throw new JartcalError(`simulate: --step must be > 0 V and smaller than the sweep's amplitude, got ${stepV}.`, { code: 'bad_arguments' });
+  if (!(stepV > 0 && stepV < Math.max(-vSetV, vResetV)))
+    throw new JartcalError(`simulate: --step must be > 0 V and smaller than the sweep's amplitude, got ${stepV}.`, {
+      code: 'bad_arguments',
+    });
   return { vSetV, vResetV, rateVps, stepV };
 }
 
@@ -121,20 +161,31 @@ export async function loadParams(arg: string): Promise<JartParams> {
   if (existsSync(arg)) {
     const text = readFileSync(arg, 'utf8');
     let obj: unknown = null;
-    try { obj = JSON.parse(text); } catch { /* parseParamFile names the line and column */ }
-    if (!(obj && typeof obj === 'object' && (obj as { schema?: unknown }).schema === POPULATION_SCHEMA)) return parseParamFile(text, arg).params;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      /* parseParamFile names the line and column */
+    }
+    if (!(obj && typeof obj === 'object' && (obj as { schema?: unknown }).schema === POPULATION_SCHEMA))
+      return parseParamFile(text, arg).params;
     const { readPopulation } = await import('../population/schema.js');
     pop = readPopulation(obj, arg);
   }
   if (!pop) {
     const { listPresets, loadPreset } = await import('../io/population.js');
     const presets = listPresets();
-    if (!presets.includes(arg)) throw new JartcalError(`simulate: --params: "${arg}" is neither a file nor a preset${didYouMean(arg, presets)} (presets: ${presets.join(', ')}; a parameter file with every default: presets/params/default.json)`, { code: 'not_found' });
+    if (!presets.includes(arg))
+      throw new JartcalError(
+        `simulate: --params: "${arg}" is neither a file nor a preset${didYouMean(arg, presets)} (presets: ${presets.join(', ')}; a parameter file with every default: presets/params/default.json)`,
+        { code: 'not_found' },
+      );
     pop = loadPreset(arg);
   }
   const centre: Record<string, number> = { ...pop.base };
   for (const [n, spec] of Object.entries(pop.parameters)) if (spec) centre[n] = spec.d2d.center;
-  process.stderr.write(`simulate: ${arg} is a population (${POPULATION_SCHEMA}): simulating its central device (base values, each parameter at its device-to-device centre)\n`);
+  process.stderr.write(
+    `simulate: ${arg} is a population (${POPULATION_SCHEMA}): simulating its central device (base values, each parameter at its device-to-device centre)\n`,
+  );
   return resolveParams(centre, { file: arg });
 }
 

@@ -24,16 +24,24 @@ export const command: Command = {
   summary: 'queue worker: runs fit and crossbar jobs from Redis (BullMQ) until stopped',
   help: HELP,
   async run(argv) {
-    const { values: f, positionals } = parseCommandArgs('worker', argv, { concurrency: { type: 'string' }, 'lock-ms': { type: 'string' }, ...QUEUE_FLAGS });
-    if (positionals.length) throw new JartcalError(`worker: unexpected argument "${positionals[0]}". See \`jartcal worker --help\`.`, { code: 'bad_arguments' });
+    const { values: f, positionals } = parseCommandArgs('worker', argv, {
+      concurrency: { type: 'string' },
+      'lock-ms': { type: 'string' },
+      ...QUEUE_FLAGS,
+    });
+    if (positionals.length)
+      throw new JartcalError(`worker: unexpected argument "${positionals[0]}". See \`jartcal worker --help\`.`, { code: 'bad_arguments' });
     const conn = connectionFromFlags('worker', f);
     if (!conn) throw new JartcalError('worker: --queue redis://HOST:PORT is required.', { code: 'bad_arguments' });
     const concurrency = numberFlag('worker', 'concurrency', f.concurrency, 1);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new JartcalError('worker: --concurrency must be a positive integer.', { code: 'bad_arguments' });
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new JartcalError('worker: --concurrency must be a positive integer.', { code: 'bad_arguments' });
     const lockMs = numberFlag('worker', 'lock-ms', f['lock-ms'], 30000);
     if (!(lockMs >= 1000)) throw new JartcalError('worker: --lock-ms must be ≥ 1000.', { code: 'bad_arguments' });
     const w = await startQueueWorker(conn, { concurrency, lockMs });
-    process.stderr.write(`jartcal ${TOOLKIT_VERSION} worker on ${conn.label} (prefix ${conn.prefix}), ${concurrency} job(s) at a time; SIGTERM or Ctrl-C to stop after the jobs in hand\n`);
+    process.stderr.write(
+      `jartcal ${TOOLKIT_VERSION} worker on ${conn.label} (prefix ${conn.prefix}), ${concurrency} job(s) at a time; SIGTERM or Ctrl-C to stop after the jobs in hand\n`,
+    );
     const stop = (sig: string) => {
       process.stderr.write(`worker: ${sig}: finishing the jobs in hand, taking no new one\n`);
       void w.close();

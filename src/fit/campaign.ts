@@ -20,9 +20,15 @@ import { cycleFitsFromGroup, deviceFitFromGroup } from './result.js';
 import { isCircuitParam, type FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
 
-export interface DeviceJob { device: string; cycles: FitCycleInput[] }
+export interface DeviceJob {
+  device: string;
+  cycles: FitCycleInput[];
+}
 export type FitEvent = { kind: 'device'; device: DeviceFit } | { kind: 'cycle'; fit: CycleFit };
-export interface DoneRecords { device?: DeviceFit; cycles: Map<number, CycleFit> }
+export interface DoneRecords {
+  device?: DeviceFit;
+  cycles: Map<number, CycleFit>;
+}
 
 export function hashString(s: string): number {
   let h = 2166136261;
@@ -41,7 +47,8 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   const prepared = job.cycles.map((c) => prepareCycle(c, settings.objective));
   const base = baseParams(settings);
   const free = settings.fitParams;
-  const startOf = (pc: PreparedCycle, p: JartParams) => (settings.guess ? firstGuess(pc, p, free, settings.objective) : { p, o: settings.objective });
+  const startOf = (pc: PreparedCycle, p: JartParams) =>
+    settings.guess ? firstGuess(pc, p, free, settings.objective) : { p, o: settings.objective };
 
   if (settings.mode === 'independent' || (settings.mode === 'joint' && prepared.length === 1)) {
     for (const pc of prepared) {
@@ -49,7 +56,14 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       const t0 = now();
       const layout = createLayout(free, [], 1, base);
       const s = startOf(pc, base);
-      const g = fitGroup([pc], layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, pc.cycle));
+      const g = fitGroup(
+        [pc],
+        layout,
+        base,
+        free.map((n) => startValue(n, s.p, s.o)),
+        settings,
+        rngFor(settings.seed, job.device, pc.cycle),
+      );
       const fits = cycleFitsFromGroup(g, [pc], base, settings, 'independent', (now() - t0) / 1000);
       emit({ kind: 'cycle', fit: fits[0] });
     }
@@ -60,9 +74,23 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout(free, [], prepared.length, base);
     const s = startOf(prepared[0], base);
-    const g = fitGroup(prepared, layout, base, free.map((n) => startValue(n, s.p, s.o)), settings, rngFor(settings.seed, job.device, 0));
+    const g = fitGroup(
+      prepared,
+      layout,
+      base,
+      free.map((n) => startValue(n, s.p, s.o)),
+      settings,
+      rngFor(settings.seed, job.device, 0),
+    );
     for (const f of cycleFitsFromGroup(g, prepared, base, settings, 'joint', (now() - t0) / 1000)) emit({ kind: 'cycle', fit: f });
-    emit({ kind: 'device', device: deviceFitFromGroup(g, job.device, prepared.map((p) => p.cycle)) });
+    emit({
+      kind: 'device',
+      device: deviceFitFromGroup(
+        g,
+        job.device,
+        prepared.map((p) => p.cycle),
+      ),
+    });
     return;
   }
   // campaign (also the start of a hierarchical fit, run.ts)
@@ -80,7 +108,11 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
     const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
     for (const f of fits) emit({ kind: 'cycle', fit: f });
-    device = deviceFitFromGroup(g, job.device, head.map((p) => p.cycle));
+    device = deviceFitFromGroup(
+      g,
+      job.device,
+      head.map((p) => p.cycle),
+    );
     emit({ kind: 'device', device });
     prev = fits[fits.length - 1];
   } else {
@@ -91,12 +123,26 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   const devSettings: FitSettings = device.circuit ? { ...settings, objective: { ...settings.objective, ...device.circuit } } : settings;
   for (const pc of prepared.slice(k)) {
     const have = done.cycles.get(pc.cycle);
-    if (have) { prev = have; continue; }
+    if (have) {
+      prev = have;
+      continue;
+    }
     const t0 = now();
     const layout = createLayout([], perCycle, 1, devBase);
     // a cycle-level Ninit starts at the state the previous cycle ended in (the carried state it replaces)
-    const start = perCycle.map((n) => (prev ? (n === 'Ninit' && Number.isFinite(prev.endNdisc) ? prev.endNdisc : prev.params[n]) : devBase[n]));
-    const g = fitGroup([pc], layout, devBase, start, devSettings, rngFor(settings.seed, job.device, pc.cycle), prev ? prev.endNdisc : null, prev?.endGeometry ?? null);
+    const start = perCycle.map((n) =>
+      prev ? (n === 'Ninit' && Number.isFinite(prev.endNdisc) ? prev.endNdisc : prev.params[n]) : devBase[n],
+    );
+    const g = fitGroup(
+      [pc],
+      layout,
+      devBase,
+      start,
+      devSettings,
+      rngFor(settings.seed, job.device, pc.cycle),
+      prev ? prev.endNdisc : null,
+      prev?.endGeometry ?? null,
+    );
     const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');
     const fit = cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
     emit({ kind: 'cycle', fit });

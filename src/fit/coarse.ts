@@ -30,7 +30,11 @@ export interface FineSim {
 }
 
 /** Directions of the forward sensitivities and the initial state's sensitivity dN(t0)/dθ. */
-export interface SensRequest { p: JartParams; dirs: readonly TangentParam[]; sN0: Float64Array }
+export interface SensRequest {
+  p: JartParams;
+  dirs: readonly TangentParam[];
+  sN0: Float64Array;
+}
 
 /** The coarse grid of a stimulus, or null when it would keep (nearly) every point. */
 export function prepareCoarse(wave: Waveform, simStepV: number): CoarseGrid | null {
@@ -40,11 +44,16 @@ export function prepareCoarse(wave: Waveform, simStepV: number): CoarseGrid | nu
   const keep: number[] = [0];
   let a = 0;
   for (let j = 1; j < n - 1; j++) {
-    const d0 = vV[j] - vV[j - 1], d1 = vV[j + 1] - vV[j];
-    const r0 = d0 / (tS[j] - tS[j - 1]), r1 = d1 / (tS[j + 1] - tS[j]);
+    const d0 = vV[j] - vV[j - 1],
+      d1 = vV[j + 1] - vV[j];
+    const r0 = d0 / (tS[j] - tS[j - 1]),
+      r1 = d1 / (tS[j + 1] - tS[j]);
     // a bend of the stimulus (turning point, hold, change of sweep rate) is always kept
     const bend = Math.sign(d0) !== Math.sign(d1) || Math.abs(r0 - r1) > 1e-3 * Math.max(Math.abs(r0), Math.abs(r1));
-    if (bend || Math.abs(vV[j] - vV[a]) >= simStepV * 0.999) { keep.push(j); a = j; }
+    if (bend || Math.abs(vV[j] - vV[a]) >= simStepV * 0.999) {
+      keep.push(j);
+      a = j;
+    }
   }
   keep.push(n - 1);
   if (keep.length > 0.6 * n) return null;
@@ -56,32 +65,57 @@ export function prepareCoarse(wave: Waveform, simStepV: number): CoarseGrid | nu
  * Simulates `wave` through its coarse grid `g` (see the file comment). `maxEvals` of `opts` applies
  * to the coarse run; a re-simulated segment gets its own budget. A failed coarse run gives NaN.
  */
-export function simulateCoarse(p: JartParams, wave: Waveform, g: CoarseGrid, opts: SimOptions, quietDlnN: number, sens?: SensRequest): FineSim {
+export function simulateCoarse(
+  p: JartParams,
+  wave: Waveform,
+  g: CoarseGrid,
+  opts: SimOptions,
+  quietDlnN: number,
+  sens?: SensRequest,
+): FineSim {
   const n = wave.tS.length;
-  const iA = new Float64Array(n), ndisc = new Float64Array(n);
+  const iA = new Float64Array(n),
+    ndisc = new Float64Array(n);
   const tan = sens ? new Tangent(sens.p, sens.dirs, sens.sN0) : undefined;
   const c = simulate(p, g.wave, { ...opts, tangent: tan });
   const d = sens ? sens.dirs.length : 0;
-  const dlnI = tan ? new Float64Array(n * d) : undefined, dN = tan ? new Float64Array(n * d) : undefined;
+  const dlnI = tan ? new Float64Array(n * d) : undefined,
+    dN = tan ? new Float64Array(n * d) : undefined;
   const lnNdot = tan ? new Float64Array(n).fill(NaN) : undefined;
   const segOpts: SimOptions = { ...opts, maxEvals: opts.maxEvals };
   for (let s = 0; s < g.k.length; s++) {
     const ka = g.k[s];
     iA[ka] = c.iA[s];
     ndisc[ka] = c.ndisc[s];
-    if (tan && dlnI && dN && lnNdot) { dlnI.set(tan.dlnI.subarray(s * d, s * d + d), ka * d); dN.set(tan.dN.subarray(s * d, s * d + d), ka * d); lnNdot[ka] = tan.lnNdot[s]; }
+    if (tan && dlnI && dN && lnNdot) {
+      dlnI.set(tan.dlnI.subarray(s * d, s * d + d), ka * d);
+      dN.set(tan.dN.subarray(s * d, s * d + d), ka * d);
+      lnNdot[ka] = tan.lnNdot[s];
+    }
     if (s === g.k.length - 1) break;
     const kb = g.k[s + 1];
     if (kb - ka < 2) continue;
-    const na = c.ndisc[s], nb = c.ndisc[s + 1], ia = c.iA[s], ib = c.iA[s + 1];
-    const la = Math.log(na), lb = Math.log(nb);
-    const quiet = Number.isFinite(la) && Number.isFinite(lb) && Number.isFinite(ia) && Number.isFinite(ib)
-      && Math.abs(lb - la) <= quietDlnN && c.complianceActive[s] === c.complianceActive[s + 1];
+    const na = c.ndisc[s],
+      nb = c.ndisc[s + 1],
+      ia = c.iA[s],
+      ib = c.iA[s + 1];
+    const la = Math.log(na),
+      lb = Math.log(nb);
+    const quiet =
+      Number.isFinite(la) &&
+      Number.isFinite(lb) &&
+      Number.isFinite(ia) &&
+      Number.isFinite(ib) &&
+      Math.abs(lb - la) <= quietDlnN &&
+      c.complianceActive[s] === c.complianceActive[s + 1];
     if (quiet) {
-      const ta = wave.tS[ka], tb = wave.tS[kb];
+      const ta = wave.tS[ka],
+        tb = wave.tS[kb];
       // ln of the conductance I/V (smooth down to 0 V, where ln|I| is not) when both ends allow it
-      const va = wave.vV[ka], vb = wave.vV[kb];
-      const ga = Math.log(ia / va), gb = Math.log(ib / vb);
+      const va = wave.vV[ka],
+        vb = wave.vV[kb];
+      const ga = Math.log(ia / va),
+        gb = Math.log(ib / vb);
       const byG = Number.isFinite(ga) && Number.isFinite(gb);
       for (let j = ka + 1; j < kb; j++) {
         const f = (wave.tS[j] - ta) / (tb - ta);
@@ -89,21 +123,37 @@ export function simulateCoarse(p: JartParams, wave: Waveform, g: CoarseGrid, opt
         iA[j] = byG ? wave.vV[j] * Math.exp(ga + f * (gb - ga)) : ia + f * (ib - ia);
         if (tan && dlnI && dN) {
           // the same interpolation, differentiated (ln N and ln(I/V) linear, or I linear)
-          const ta_ = tan.dlnI, tn_ = tan.dN;
+          const ta_ = tan.dlnI,
+            tn_ = tan.dN;
           for (let q = 0; q < d; q++) {
-            const a0 = s * d + q, b0 = a0 + d;
+            const a0 = s * d + q,
+              b0 = a0 + d;
             dN[j * d + q] = ndisc[j] * ((1 - f) * (tn_[a0] / na) + f * (tn_[b0] / nb));
             dlnI[j * d + q] = byG ? (1 - f) * ta_[a0] + f * ta_[b0] : ((1 - f) * ia * ta_[a0] + f * ib * ta_[b0]) / iA[j];
           }
         }
       }
     } else if (!Number.isFinite(na)) {
-      for (let j = ka + 1; j < kb; j++) { iA[j] = NaN; ndisc[j] = NaN; }
+      for (let j = ka + 1; j < kb; j++) {
+        iA[j] = NaN;
+        ndisc[j] = NaN;
+      }
     } else {
       const st = sens && tan ? new Tangent(sens.p, sens.dirs, tan.dN.subarray(s * d, s * d + d)) : undefined;
-      const sub = simulate(p, { tS: wave.tS.subarray(ka, kb + 1), vV: wave.vV.subarray(ka, kb + 1) }, { ...segOpts, ninit: na, tangent: st });
-      for (let j = ka + 1; j < kb; j++) { iA[j] = sub.iA[j - ka]; ndisc[j] = sub.ndisc[j - ka]; }
-      if (st && dlnI && dN && lnNdot) { dlnI.set(st.dlnI.subarray(d, (kb - ka) * d), (ka + 1) * d); dN.set(st.dN.subarray(d, (kb - ka) * d), (ka + 1) * d); lnNdot.set(st.lnNdot.subarray(1, kb - ka), ka + 1); }
+      const sub = simulate(
+        p,
+        { tS: wave.tS.subarray(ka, kb + 1), vV: wave.vV.subarray(ka, kb + 1) },
+        { ...segOpts, ninit: na, tangent: st },
+      );
+      for (let j = ka + 1; j < kb; j++) {
+        iA[j] = sub.iA[j - ka];
+        ndisc[j] = sub.ndisc[j - ka];
+      }
+      if (st && dlnI && dN && lnNdot) {
+        dlnI.set(st.dlnI.subarray(d, (kb - ka) * d), (ka + 1) * d);
+        dN.set(st.dN.subarray(d, (kb - ka) * d), (ka + 1) * d);
+        lnNdot.set(st.lnNdot.subarray(1, kb - ka), ka + 1);
+      }
     }
   }
   return { iA, ndisc, dlnI, dN, lnNdot };

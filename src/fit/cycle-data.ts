@@ -69,7 +69,27 @@ export interface ObjectiveOptions {
   returnWeight: number;
 }
 
-export const DEFAULT_OBJECTIVE: ObjectiveOptions = { floorA: 1e-12, minAbsV: 0.02, vSigmaV: 0.01, vSigmaSteps: 2, switchTarget: 'midpoint', windowResidual: 0, taperV: 0.01, refineV: 0, refineZoneV: 0.04, sweepRateVps: 1, seriesOhm: 0, simRelTol: 3e-3, simMaxDlnN: 0.3, simMaxEvalsPerPoint: 50, refinePhase2: false, simStepV: 0.005, quietDlnN: 0.05, returnWeight: 1, adaptiveLevels: false };
+export const DEFAULT_OBJECTIVE: ObjectiveOptions = {
+  floorA: 1e-12,
+  minAbsV: 0.02,
+  vSigmaV: 0.01,
+  vSigmaSteps: 2,
+  switchTarget: 'midpoint',
+  windowResidual: 0,
+  taperV: 0.01,
+  refineV: 0,
+  refineZoneV: 0.04,
+  sweepRateVps: 1,
+  seriesOhm: 0,
+  simRelTol: 3e-3,
+  simMaxDlnN: 0.3,
+  simMaxEvalsPerPoint: 50,
+  refinePhase2: false,
+  simStepV: 0.005,
+  quietDlnN: 0.05,
+  returnWeight: 1,
+  adaptiveLevels: false,
+};
 
 export interface PreparedCycle {
   device: string;
@@ -111,7 +131,10 @@ export function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array 
   const t = new Float64Array(n);
   const useFile = c.timeSource !== 'index' && c.tS.length === n && c.tS.every(Number.isFinite);
   let minStep = Infinity;
-  for (let i = 1; i < n; i++) { const d = Math.abs(c.vV[i] - c.vV[i - 1]); if (d > 0) minStep = Math.min(minStep, d); }
+  for (let i = 1; i < n; i++) {
+    const d = Math.abs(c.vV[i] - c.vV[i - 1]);
+    if (d > 0) minStep = Math.min(minStep, d);
+  }
   if (!Number.isFinite(minStep)) minStep = 1e-3;
   for (let i = 1; i < n; i++) {
     let dt = useFile ? c.tS[i] - c.tS[i - 1] : Math.max(Math.abs(c.vV[i] - c.vV[i - 1]), minStep) / sweepRateVps;
@@ -132,30 +155,65 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
   const readV = Number(c.features?.readVoltageV ?? 0.1) || 0.1;
   const rr = readResistances(vV, c.iA, readV, sw.vSetV);
   let setFirst = true;
-  for (let i = 0; i < n; i++) if (Math.abs(vV[i]) >= o.minAbsV) { setFirst = vV[i] < 0; break; }
+  for (let i = 0; i < n; i++)
+    if (Math.abs(vV[i]) >= o.minAbsV) {
+      setFirst = vV[i] < 0;
+      break;
+    }
   const { wave, at } = refineWave(cycleTime(c, o.sweepRateVps), vV, [sw.vSetV, sw.vResetV], o.refineV, o.refineZoneV);
   return {
-    device: c.device, cycle: c.cycle,
-    wave, at, coarse: prepareCoarse(wave, o.simStepV ?? 0),
-    vV, logI, idx: Int32Array.from(idx), outward: outwardMask(vV), floorA,
-    complianceA: c.complianceA ?? null, vSetV: sw.vSetV, vResetV: sw.vResetV, setSpan: sw.setSpan, resetSpan: sw.resetSpan,
-    hrsOhm: rr.hrsOhm, lrsOhm: rr.lrsOhm, readV, setFirst,
-    vSigmaV: Math.max(o.vSigmaV, o.vSigmaSteps * medianStep(vV)), stepV: medianStep(vV),
+    device: c.device,
+    cycle: c.cycle,
+    wave,
+    at,
+    coarse: prepareCoarse(wave, o.simStepV ?? 0),
+    vV,
+    logI,
+    idx: Int32Array.from(idx),
+    outward: outwardMask(vV),
+    floorA,
+    complianceA: c.complianceA ?? null,
+    vSetV: sw.vSetV,
+    vResetV: sw.vResetV,
+    setSpan: sw.setSpan,
+    resetSpan: sw.resetSpan,
+    hrsOhm: rr.hrsOhm,
+    lrsOhm: rr.lrsOhm,
+    readV,
+    setFirst,
+    vSigmaV: Math.max(o.vSigmaV, o.vSigmaSteps * medianStep(vV)),
+    stepV: medianStep(vV),
   };
 }
 
 /** Inserts points on the outward segments whose voltage lies within ±zone of a target voltage. */
-export function refineWave(tS: Float64Array, vV: Float64Array, targets: (number | null)[], stepV: number, zoneV: number): { wave: Waveform; at: Int32Array } {
-  const t: number[] = [], v: number[] = [];
+export function refineWave(
+  tS: Float64Array,
+  vV: Float64Array,
+  targets: (number | null)[],
+  stepV: number,
+  zoneV: number,
+): { wave: Waveform; at: Int32Array } {
+  const t: number[] = [],
+    v: number[] = [];
   const at = new Int32Array(vV.length);
   const ts = targets.filter((x): x is number => x !== null);
   for (let i = 0; i < vV.length; i++) {
     if (i > 0 && stepV > 0) {
-      const a = vV[i - 1], b = vV[i];
-      const near = ts.some((x) => Math.sign(x) === Math.sign(b) && Math.min(Math.abs(a - x), Math.abs(b - x), Math.abs(a - b) >= Math.abs(a - x) + Math.abs(b - x) - 1e-12 ? 0 : Infinity) <= zoneV);
+      const a = vV[i - 1],
+        b = vV[i];
+      const near = ts.some(
+        (x) =>
+          Math.sign(x) === Math.sign(b) &&
+          Math.min(Math.abs(a - x), Math.abs(b - x), Math.abs(a - b) >= Math.abs(a - x) + Math.abs(b - x) - 1e-12 ? 0 : Infinity) <= zoneV,
+      );
       const k = Math.floor(Math.abs(b - a) / stepV);
       if (near && k >= 2) {
-        for (let j = 1; j < k; j++) { const f = j / k; t.push(tS[i - 1] + f * (tS[i] - tS[i - 1])); v.push(a + f * (b - a)); }
+        for (let j = 1; j < k; j++) {
+          const f = j / k;
+          t.push(tS[i - 1] + f * (tS[i] - tS[i - 1]));
+          v.push(a + f * (b - a));
+        }
       }
     }
     at[i] = t.length;
@@ -167,7 +225,10 @@ export function refineWave(tS: Float64Array, vV: Float64Array, targets: (number 
 
 function medianStep(vV: Float64Array): number {
   const d: number[] = [];
-  for (let i = 1; i < vV.length; i++) { const x = Math.abs(vV[i] - vV[i - 1]); if (x > 0) d.push(x); }
+  for (let i = 1; i < vV.length; i++) {
+    const x = Math.abs(vV[i] - vV[i - 1]);
+    if (x > 0) d.push(x);
+  }
   d.sort((a, b) => a - b);
   return d.length ? d[d.length >> 1] : 0;
 }

@@ -36,24 +36,33 @@ export const MAX_DISC_FRACTION = 0.98;
  * MAX_DISC_FRACTION·lcell as well as by the parameter table (whose 5 nm upper bound exceeds the default
  * 3 nm cell): a longer disc leaves a negative plug length, which the model refuses.
  */
-export function createLayout(shared: FitParamName[], perCycle: ParamName[], nCycles: number, base?: Pick<JartParams, 'lcell'>): GroupLayout {
+export function createLayout(
+  shared: FitParamName[],
+  perCycle: ParamName[],
+  nCycles: number,
+  base?: Pick<JartParams, 'lcell'>,
+): GroupLayout {
   const entries: { name: FitParamName; cycle: number }[] = [...shared.map((name) => ({ name, cycle: -1 }))];
   for (let j = 0; j < nCycles; j++) for (const name of perCycle) entries.push({ name, cycle: j });
   const lcellFree = entries.some((e) => e.name === 'lcell');
-  const space = createSpace(entries.map(({ name }) => {
-    const c = CIRCUIT_PARAMS.find((x) => x.name === name);
-    if (c) return { name, min: c.min, max: c.max, positive: false, typical: c.default, offset: c.offset };
-    const s = PARAM_TABLE.find((p) => p.name === name)!;
-    const max = (name === 'lnew' || name === 'ldet') && base && !lcellFree ? Math.min(s.max, MAX_DISC_FRACTION * base.lcell) : s.max;
-    return { name, min: s.min, max, positive: s.positive, typical: Math.min(s.default, max) };
-  }));
+  const space = createSpace(
+    entries.map(({ name }) => {
+      const c = CIRCUIT_PARAMS.find((x) => x.name === name);
+      if (c) return { name, min: c.min, max: c.max, positive: false, typical: c.default, offset: c.offset };
+      const s = PARAM_TABLE.find((p) => p.name === name)!;
+      const max = (name === 'lnew' || name === 'ldet') && base && !lcellFree ? Math.min(s.max, MAX_DISC_FRACTION * base.lcell) : s.max;
+      return { name, min: s.min, max, positive: s.positive, typical: Math.min(s.default, max) };
+    }),
+  );
   return { shared, perCycle, nCycles, entries, space };
 }
 
 /** The JART parameters of cycle j (circuit entries are left out: see `groupObjective`). */
 export function cycleParams(layout: GroupLayout, base: JartParams, values: ArrayLike<number>, j: number): JartParams {
   const p = { ...base };
-  layout.entries.forEach((e, k) => { if ((e.cycle === -1 || e.cycle === j) && !isCircuitParam(e.name)) p[e.name] = values[k]; });
+  layout.entries.forEach((e, k) => {
+    if ((e.cycle === -1 || e.cycle === j) && !isCircuitParam(e.name)) p[e.name] = values[k];
+  });
   // with lcell and a disc length both free, the bound above cannot hold the pair: keep the disc inside the cell
   const top = MAX_DISC_FRACTION * p.lcell;
   if (p.lnew > top) p.lnew = top;
@@ -64,7 +73,9 @@ export function cycleParams(layout: GroupLayout, base: JartParams, values: Array
 /** The objective options with the layout's fitted circuit parameters (seriesOhm) put in. */
 export function groupObjective(layout: GroupLayout, o: ObjectiveOptions, values: ArrayLike<number>): ObjectiveOptions {
   let out = o;
-  layout.entries.forEach((e, k) => { if (e.cycle === -1 && isCircuitParam(e.name)) out = { ...out, [e.name]: values[k] }; });
+  layout.entries.forEach((e, k) => {
+    if (e.cycle === -1 && isCircuitParam(e.name)) out = { ...out, [e.name]: values[k] };
+  });
   return out;
 }
 
@@ -91,7 +102,16 @@ function initialState(pc: PreparedCycle, p: JartParams, carried: number | null, 
  */
 export type CycleMemo = Map<string, CycleEvaluation>[];
 
-export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, carriedIn: number | null, memo?: CycleMemo, geometryIn: Geometry | null = null): { evals: CycleEvaluation[]; ninits: number[] } {
+export function evaluateGroup(
+  cycles: PreparedCycle[],
+  layout: GroupLayout,
+  base: JartParams,
+  values: ArrayLike<number>,
+  settings: FitSettings,
+  carriedIn: number | null,
+  memo?: CycleMemo,
+  geometryIn: Geometry | null = null,
+): { evals: CycleEvaluation[]; ninits: number[] } {
   const evals: CycleEvaluation[] = [];
   const ninits: number[] = [];
   let carried: number | null = carriedIn;
@@ -103,8 +123,12 @@ export function evaluateGroup(cycles: PreparedCycle[], layout: GroupLayout, base
     const p = cycleParams(layout, base, values, j);
     // Ninit cycle-level: each cycle's initial state is fitted (what the cycle started in is not what the
     // model says the previous cycle ended in, e.g. after other operations between the sweeps)
-    const n0 = ninitPerCycle ? p.Ninit : initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
-    const key = memo ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${geom ? `${geom.rM},${geom.lM}` : ''}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}` : '';
+    const n0 = ninitPerCycle
+      ? p.Ninit
+      : initialState(pc, p, carried, layout.shared.includes('Ninit') ? p.Ninit : null, settings.clampCarried);
+    const key = memo
+      ? `${layout.entries.map((e, k) => (e.cycle === -1 || e.cycle === j ? values[k] : '')).join(',')}|${n0}|${geom ? `${geom.rM},${geom.lM}` : ''}|${pc.plainResiduals ? 1 : 0}|${pc.vSigmaV}`
+      : '';
     let ev = memo?.[j]?.get(key);
     if (!ev) {
       ev = evaluateCycle(pc, p, n0, o, geom);
@@ -134,18 +158,41 @@ export interface GroupFit {
   seP: Float64Array;
 }
 
-export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, start: ArrayLike<number>, settings: FitSettings, rng: Rng, carriedIn: number | null = null, geometryIn: Geometry | null = null): GroupFit {
+export function fitGroup(
+  cycles: PreparedCycle[],
+  layout: GroupLayout,
+  base: JartParams,
+  start: ArrayLike<number>,
+  settings: FitSettings,
+  rng: Rng,
+  carriedIn: number | null = null,
+  geometryIn: Geometry | null = null,
+): GroupFit {
   const { space } = layout;
   const counts = cycles.map(residualCount);
   const m = counts.reduce((a, b) => a + b, 0);
   const memo: CycleMemo = [];
-  const residualsOf = (cs: PreparedCycle[]) => (u: Float64Array): Float64Array => {
-    const { evals } = evaluateGroup(cs, layout, base, space.fromU(u), settings, carriedIn, cycles.length > 1 ? memo : undefined, geometryIn);
-    const r = new Float64Array(m);
-    let off = 0;
-    evals.forEach((ev) => { r.set(ev.residuals, off); off += ev.residuals.length; });
-    return r;
-  };
+  const residualsOf =
+    (cs: PreparedCycle[]) =>
+    (u: Float64Array): Float64Array => {
+      const { evals } = evaluateGroup(
+        cs,
+        layout,
+        base,
+        space.fromU(u),
+        settings,
+        carriedIn,
+        cycles.length > 1 ? memo : undefined,
+        geometryIn,
+      );
+      const r = new Float64Array(m);
+      let off = 0;
+      evals.forEach((ev) => {
+        r.set(ev.residuals, off);
+        off += ev.residuals.length;
+      });
+      return r;
+    };
   const fn = residualsOf(cycles);
   // the model's forward sensitivities for the Jacobian where they apply (not with a carried geometry)
   const sens = sensitivitiesApply(layout, settings);
@@ -153,32 +200,68 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
   // simulated again for the phase-2 weights and the results (same values as evaluateGroup)
   const seen = new Map<string, { evals: CycleEvaluation[]; ninits: number[] }>();
   const seenKey = (cs: PreparedCycle[], u: ArrayLike<number>) => `${cs === cycles ? 1 : 2}|${Array.prototype.join.call(u, ',')}`;
-  const withJac = (cs: PreparedCycle[]) => (sens ? {
-    residualsWithJacobian: (u: Float64Array) => {
-      const g = groupResidualsAndJacobian(cs, layout, base, u, settings, carriedIn);
-      seen.set(seenKey(cs, u), { evals: g.evals, ninits: g.ninits });
-      if (seen.size > 8) seen.delete(seen.keys().next().value as string);
-      return g;
-    },
-  } : {});
+  const withJac = (cs: PreparedCycle[]) =>
+    sens
+      ? {
+          residualsWithJacobian: (u: Float64Array) => {
+            const g = groupResidualsAndJacobian(cs, layout, base, u, settings, carriedIn);
+            seen.set(seenKey(cs, u), { evals: g.evals, ninits: g.ninits });
+            if (seen.size > 8) seen.delete(seen.keys().next().value as string);
+            return g;
+          },
+        }
+      : {};
   const u0 = space.clampU(space.toU(start));
   if (u0.length === 0) {
     // nothing free: evaluate only
     const { evals, ninits } = evaluateGroup(cycles, layout, base, [], settings, carriedIn, undefined, geometryIn);
     const r = fn(u0);
-    let cost = 0; for (const x of r) cost += x * x;
-    const lm0: MultiStartResult = { u: u0, residuals: r, cost, evaluations: 1, iterations: 0, converged: true, stopReason: 'xtol', errors: [], jacobian: [], starts: 0, bestStart: 0, totalEvaluations: 1 };
+    let cost = 0;
+    for (const x of r) cost += x * x;
+    const lm0: MultiStartResult = {
+      u: u0,
+      residuals: r,
+      cost,
+      evaluations: 1,
+      iterations: 0,
+      converged: true,
+      stopReason: 'xtol',
+      errors: [],
+      jacobian: [],
+      starts: 0,
+      bestStart: 0,
+      totalEvaluations: 1,
+    };
     const e = new Float64Array(0);
-    return { layout, values: e, u: u0, evals, ninits, lm: lm0, unc: { seU: e, correlation: [], condition: 1, s2: cost / Math.max(1, m) }, seU: e, seP: e };
+    return {
+      layout,
+      values: e,
+      u: u0,
+      evals,
+      ninits,
+      lm: lm0,
+      unc: { seU: e, correlation: [], condition: 1, s2: cost / Math.max(1, m) },
+      seU: e,
+      seP: e,
+    };
   }
   // the evaluation budget is per six free parameters (a forward-difference Jacobian costs n + 1)
-  const lmOpts = { uMin: space.uMin, uMax: space.uMax, maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)), relTol: settings.relTol, gradientStep: settings.gradientStep, ...withJac(cycles) };
+  const lmOpts = {
+    uMin: space.uMin,
+    uMax: space.uMax,
+    maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)),
+    relTol: settings.relTol,
+    gradientStep: settings.gradientStep,
+    ...withJac(cycles),
+  };
   // Phase 1 only has to reach the basin when phase 2 follows: a looser relative stop.
   const phase1Opts = settings.statWeights ? { ...lmOpts, relTol: Math.max(settings.relTol, 1e-2) } : lmOpts;
   let lm = multiStartFit(fn, [u0], phase1Opts);
   const rmsOf = (cost: number) => Math.sqrt(cost / Math.max(1, m));
   if (settings.starts > 1 && (rmsOf(lm.cost) > settings.poorFitRms || !lm.converged)) {
-    const design = startDesign(lm.u, space.uMin, space.uMax, settings.starts, settings.startSpread, rng).concat(startDesign(u0, space.uMin, space.uMax, 1, 0, rng));
+    const design = startDesign(lm.u, space.uMin, space.uMax, settings.starts, settings.startSpread, rng).concat(
+      startDesign(u0, space.uMin, space.uMax, 1, 0, rng),
+    );
     // a free external series resistance: also one start per decade (its cost has separate minima;
     // the ±startSpread design around one value does not reach the others)
     layout.entries.forEach((e, kr) => {
@@ -202,16 +285,23 @@ export function fitGroup(cycles: PreparedCycle[], layout: GroupLayout, base: Jar
     // Phase 2 also drops the window and taper: near the optimum the model switches between the
     // same two samples as the data, where the plain residuals are smooth, while the window would
     // let the fit hide a noisy sample next to the switching by moving the window over it.
-    const first = (seen.get(seenKey(cycles, lm.u)) ?? evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn)).evals;
-    let ss = 0, nn = 0;
-    first.forEach((e, j) => { ss += e.rmsLog10 ** 2 * cycles[j].idx.length; nn += cycles[j].idx.length; });
+    const first = (
+      seen.get(seenKey(cycles, lm.u)) ?? evaluateGroup(cycles, layout, base, space.fromU(lm.u), settings, carriedIn, undefined, geometryIn)
+    ).evals;
+    let ss = 0,
+      nn = 0;
+    first.forEach((e, j) => {
+      ss += e.rmsLog10 ** 2 * cycles[j].idx.length;
+      nn += cycles[j].idx.length;
+    });
     const sigmaS = Math.max(Math.sqrt(ss / Math.max(1, nn)), 0.005);
     finalCycles = cycles.map((pc) => ({ ...pc, plainResiduals: true, vSigmaV: Math.max(pc.vSigmaV, pc.stepV / Math.sqrt(12) / sigmaS) }));
     const lm2 = levenbergMarquardtFit(residualsOf(finalCycles), lm.u, { ...lmOpts, ...withJac(finalCycles) });
     lm = { ...lm2, starts: lm.starts, bestStart: lm.bestStart, totalEvaluations: lm.totalEvaluations + lm2.evaluations };
   }
   const values = space.fromU(lm.u);
-  const { evals, ninits } = seen.get(seenKey(finalCycles, lm.u)) ?? evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
+  const { evals, ninits } =
+    seen.get(seenKey(finalCycles, lm.u)) ?? evaluateGroup(finalCycles, layout, base, values, settings, carriedIn, undefined, geometryIn);
   const unc = jacobianUncertainty(lm.jacobian, lm.cost, lm.u.length);
   const dpdu = space.dpdu(lm.u);
   const seP = Float64Array.from(unc.seU, (s, k) => s * dpdu[k]);
@@ -226,8 +316,13 @@ function sensDirection(name: FitParamName): TangentParam | 'Ninit' | null {
 
 /** Whether the group's Jacobian can come from the model's sensitivities (else finite differences). */
 export function sensitivitiesApply(layout: GroupLayout, settings: FitSettings): boolean {
-  return settings.jacobian !== 'fd' && !settings.carryGeometry && !settings.objective.adaptiveLevels
-    && layout.entries.length > 0 && layout.entries.every((e) => sensDirection(e.name) !== null);
+  return (
+    settings.jacobian !== 'fd' &&
+    !settings.carryGeometry &&
+    !settings.objective.adaptiveLevels &&
+    layout.entries.length > 0 &&
+    layout.entries.every((e) => sensDirection(e.name) !== null)
+  );
 }
 
 /**
@@ -237,7 +332,14 @@ export function sensitivitiesApply(layout: GroupLayout, settings: FitSettings): 
  * clamped into the bounds), a fitted Ninit, or the bound it starts at, and that chain is applied here.
  * The values are those of `evaluateGroup` (the sensitivities do not change the simulation).
  */
-export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, u: Float64Array, settings: FitSettings, carriedIn: number | null): { residuals: Float64Array; jacobian: Float64Array[]; evals: CycleEvaluation[]; ninits: number[] } {
+export function groupResidualsAndJacobian(
+  cycles: PreparedCycle[],
+  layout: GroupLayout,
+  base: JartParams,
+  u: Float64Array,
+  settings: FitSettings,
+  carriedIn: number | null,
+): { residuals: Float64Array; jacobian: Float64Array[]; evals: CycleEvaluation[]; ninits: number[] } {
   const values = layout.space.fromU(u);
   const dpdu = layout.space.dpdu(u);
   const nE = layout.entries.length;
@@ -249,14 +351,18 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
   const ninits: number[] = [];
   let carried: number | null = carriedIn;
   let dCarried = new Float64Array(nE); // d carried N / d entry
-  const entryOf = (name: string, j: number): number => layout.entries.findIndex((e) => e.name === name && (e.cycle === -1 || e.cycle === j));
+  const entryOf = (name: string, j: number): number =>
+    layout.entries.findIndex((e) => e.name === name && (e.cycle === -1 || e.cycle === j));
   cycles.forEach((pc, j) => {
     const p = cycleParams(layout, base, values, j);
     const ninit0 = layout.shared.includes('Ninit') ? p.Ninit : null;
     const n0 = ninitPerCycle ? p.Ninit : initialState(pc, p, carried, ninit0, settings.clampCarried);
     // dN0 / d entry
     const dN0 = new Float64Array(nE);
-    const unit = (name: string): void => { const e = entryOf(name, j); if (e >= 0) dN0[e] = 1; };
+    const unit = (name: string): void => {
+      const e = entryOf(name, j);
+      if (e >= 0) dN0[e] = 1;
+    };
     if (ninitPerCycle || (carried === null && ninit0 !== null)) unit('Ninit');
     else if (carried !== null) {
       if (settings.clampCarried && carried > p.Ndiscmax) unit('Ndiscmax');
@@ -269,7 +375,10 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
     layout.entries.forEach((e, k) => {
       if (e.cycle !== -1 && e.cycle !== j) return;
       const dname = sensDirection(e.name);
-      if (dname && dname !== 'Ninit') { col[k] = dirs.length; dirs.push(dname); }
+      if (dname && dname !== 'Ninit') {
+        col[k] = dirs.length;
+        dirs.push(dname);
+      }
     });
     const qN0 = dirs.length;
     dirs.push('ninit');
@@ -278,7 +387,8 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
     const ev = evaluateCycle(pc, p, n0, o, null, { dirs, sN0 });
     evals.push(ev);
     ninits.push(n0);
-    const d = dirs.length, jac = ev.jacobian as Float64Array;
+    const d = dirs.length,
+      jac = ev.jacobian as Float64Array;
     for (let i = 0; i < ev.residuals.length; i++) {
       const row = new Float64Array(nE);
       const gN0 = jac[i * d + qN0];
@@ -299,7 +409,14 @@ export function groupResidualsAndJacobian(cycles: PreparedCycle[], layout: Group
 }
 
 /** Jacobian of the group residuals at given values (for sensitivity analysis). */
-export function groupJacobian(cycles: PreparedCycle[], layout: GroupLayout, base: JartParams, values: ArrayLike<number>, settings: FitSettings, step = 1e-3): Float64Array[] {
+export function groupJacobian(
+  cycles: PreparedCycle[],
+  layout: GroupLayout,
+  base: JartParams,
+  values: ArrayLike<number>,
+  settings: FitSettings,
+  step = 1e-3,
+): Float64Array[] {
   const fn = (u: ArrayLike<number>): Float64Array => {
     const { evals } = evaluateGroup(cycles, layout, base, layout.space.fromU(u), settings, null);
     return Float64Array.from(evals.flatMap((e) => Array.from(e.residuals)));

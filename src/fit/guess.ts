@@ -15,8 +15,14 @@ import type { ObjectiveOptions, PreparedCycle } from './cycle-data.js';
 import { evaluateCycle } from './objective.js';
 import { CIRCUIT_PARAMS, type FitParamName } from './settings.js';
 
-const bounds = (n: ParamName) => { const s = PARAM_TABLE.find((p) => p.name === n)!; return [s.min, s.max] as const; };
-const clamp = (n: ParamName, x: number) => { const [lo, hi] = bounds(n); return Math.min(hi, Math.max(lo, x)); };
+const bounds = (n: ParamName) => {
+  const s = PARAM_TABLE.find((p) => p.name === n)!;
+  return [s.min, s.max] as const;
+};
+const clamp = (n: ParamName, x: number) => {
+  const [lo, hi] = bounds(n);
+  return Math.min(hi, Math.max(lo, x));
+};
 
 /** Read resistance of the cell plus the external series resistance rExt (in the model the two add
  *  up exactly like RseriesTiOx: both are linear resistors in the load line, neither heats the
@@ -27,7 +33,12 @@ function readR(p: JartParams, vV: number, n: number, rExt = 0): number {
 }
 
 /** The guessed JART parameters `p` and objective options `o` (with the external series resistance). */
-export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly FitParamName[], o0: ObjectiveOptions): { p: JartParams; o: ObjectiveOptions } {
+export function firstGuess(
+  pc: PreparedCycle,
+  start: JartParams,
+  free: readonly FitParamName[],
+  o0: ObjectiveOptions,
+): { p: JartParams; o: ObjectiveOptions } {
   const p = { ...start };
   const o = { ...o0 };
   const has = (n: FitParamName) => free.includes(n);
@@ -40,8 +51,16 @@ export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly 
       // the difference goes to RseriesTiOx first, what its range cannot take to the external
       // series resistance, then to R0 (the free ones)
       let d = pc.lrsOhm - rm;
-      if (has('RseriesTiOx')) { const x = clamp('RseriesTiOx', p.RseriesTiOx + d); d -= x - p.RseriesTiOx; p.RseriesTiOx = x; }
-      if (has('seriesOhm')) { const x = Math.min(rs.max, Math.max(rs.min, o.seriesOhm + d)); d -= x - o.seriesOhm; o.seriesOhm = x; }
+      if (has('RseriesTiOx')) {
+        const x = clamp('RseriesTiOx', p.RseriesTiOx + d);
+        d -= x - p.RseriesTiOx;
+        p.RseriesTiOx = x;
+      }
+      if (has('seriesOhm')) {
+        const x = Math.min(rs.max, Math.max(rs.min, o.seriesOhm + d));
+        d -= x - o.seriesOhm;
+        o.seriesOhm = x;
+      }
       if (has('R0')) p.R0 = clamp('R0', p.R0 + d);
     }
   }
@@ -67,16 +86,22 @@ export function firstGuess(pc: PreparedCycle, start: JartParams, free: readonly 
       for (const vv of pc.vV) vmin = Math.min(vmin, vv);
       return ev.vSetModelV ?? vmin - 0.2;
     };
-    let x0 = p[kin], f0 = vset(x0) - pc.vSetV;
-    let x1 = clamp(kin, x0 * (f0 < 0 ? 0.97 : 1.03)), f1 = vset(x1) - pc.vSetV;
+    let x0 = p[kin],
+      f0 = vset(x0) - pc.vSetV;
+    let x1 = clamp(kin, x0 * (f0 < 0 ? 0.97 : 1.03)),
+      f1 = vset(x1) - pc.vSetV;
     for (let it = 0; it < 4 && Math.abs(f1) > 0.005 && f1 !== f0; it++) {
       const x2 = clamp(kin, x1 - (f1 * (x1 - x0)) / (f1 - f0));
       if (!Number.isFinite(x2) || x2 === x1) break;
-      x0 = x1; f0 = f1; x1 = x2; f1 = vset(x1) - pc.vSetV;
+      x0 = x1;
+      f0 = f1;
+      x1 = x2;
+      f1 = vset(x1) - pc.vSetV;
     }
     p[kin] = Math.abs(f1) < Math.abs(f0) ? x1 : x0;
   }
-  if (has('Rtheff_scaling') && pc.vResetV !== null && pc.vSetV !== null) p.Rtheff_scaling = secantLog(pc, p, o, 'Rtheff_scaling', pc.vResetV);
+  if (has('Rtheff_scaling') && pc.vResetV !== null && pc.vSetV !== null)
+    p.Rtheff_scaling = secantLog(pc, p, o, 'Rtheff_scaling', pc.vResetV);
   return { p, o };
 }
 
@@ -89,14 +114,19 @@ function secantLog(pc: PreparedCycle, p: JartParams, o: ObjectiveOptions, name: 
   for (const vv of pc.vV) vmax = Math.max(vmax, vv);
   const ninit = pc.setFirst ? p.Ndiscmin : p.Ndiscmax;
   const f = (x: number): number => (evaluateCycle(pc, { ...p, [name]: x }, ninit, o).vResetModelV ?? vmax + 0.2) - target;
-  let x0 = p[name], f0 = f(x0);
+  let x0 = p[name],
+    f0 = f(x0);
   // more RESET-side heating, an earlier RESET: step up when the model RESETs too late
-  let x1 = clamp(name, x0 * (f0 > 0 ? 1.5 : 1 / 1.5)), f1 = f(x1);
+  let x1 = clamp(name, x0 * (f0 > 0 ? 1.5 : 1 / 1.5)),
+    f1 = f(x1);
   for (let it = 0; it < 5 && Math.abs(f1) > 0.01 && f1 !== f0; it++) {
     const l2 = Math.log(x1) - (f1 * (Math.log(x1) - Math.log(x0))) / (f1 - f0);
     const x2 = clamp(name, Math.exp(l2));
     if (!Number.isFinite(x2) || x2 === x1) break;
-    x0 = x1; f0 = f1; x1 = x2; f1 = f(x1);
+    x0 = x1;
+    f0 = f1;
+    x1 = x2;
+    f1 = f(x1);
   }
   return Math.abs(f1) < Math.abs(f0) ? x1 : x0;
 }

@@ -28,7 +28,8 @@ export const HRS_ONLY_PARAMS: readonly ParamName[] = ['lnew', 'Ndiscmin'];
 
 /** ln-position of N in [Ndiscmin, Ndiscmax]: 0 at Ndiscmin (HRS), 1 at Ndiscmax (LRS). */
 export function windowPosition(n: number, p: Pick<JartParams, 'Ndiscmin' | 'Ndiscmax'>): number {
-  const lo = Math.log(p.Ndiscmin), hi = Math.log(p.Ndiscmax);
+  const lo = Math.log(p.Ndiscmin),
+    hi = Math.log(p.Ndiscmax);
   return hi > lo ? (Math.log(n) - lo) / (hi - lo) : NaN;
 }
 
@@ -42,9 +43,15 @@ export interface HrsVisit {
 }
 
 export function hrsVisit(ndisc: ArrayLike<number>, p: Pick<JartParams, 'Ndiscmin' | 'Ndiscmax'>, carriedGeometry: boolean): HrsVisit {
-  let kPeak = -1, peak = -Infinity;
-  for (let k = 0; k < ndisc.length; k++) if (ndisc[k] > peak) { peak = ndisc[k]; kPeak = k; }
-  let all = Infinity, after = Infinity;
+  let kPeak = -1,
+    peak = -Infinity;
+  for (let k = 0; k < ndisc.length; k++)
+    if (ndisc[k] > peak) {
+      peak = ndisc[k];
+      kPeak = k;
+    }
+  let all = Infinity,
+    after = Infinity;
   for (let k = 0; k < ndisc.length; k++) {
     const x = windowPosition(ndisc[k], p);
     if (!Number.isFinite(x)) continue;
@@ -64,7 +71,12 @@ export function hrsVisit(ndisc: ArrayLike<number>, p: Pick<JartParams, 'Ndiscmin
  * start, and the fit compensates the start with this cycle's lnew.
  * Returns the flags and the parameter names marked unidentified (their stderr is dropped).
  */
-export function identifiabilityFlags(visit: HrsVisit, perCycle: ParamName[], dataHasReset: boolean, carriedFromUnidentified: boolean): { flags: FitFlag[]; unidentified: ParamName[] } {
+export function identifiabilityFlags(
+  visit: HrsVisit,
+  perCycle: ParamName[],
+  dataHasReset: boolean,
+  carriedFromUnidentified: boolean,
+): { flags: FitFlag[]; unidentified: ParamName[] } {
   const flags: FitFlag[] = [];
   const hrsParams = perCycle.filter((n) => HRS_ONLY_PARAMS.includes(n));
   const reached = visit.lowest <= HRS_POSITION;
@@ -79,8 +91,10 @@ export function identifiabilityFlags(visit: HrsVisit, perCycle: ParamName[], dat
   if (carriedFromUnidentified) for (const n of hrsParams) if (n === 'lnew') unidentified.add(n);
   for (const n of unidentified) {
     flags.push({
-      code: 'param_unidentified', param: n,
-      detail: !reached ? 'the cycle has no HRS with its own values (no complete RESET in the sweep): the data do not constrain it; its linearised standard error is dropped'
+      code: 'param_unidentified',
+      param: n,
+      detail: !reached
+        ? 'the cycle has no HRS with its own values (no complete RESET in the sweep): the data do not constrain it; its linearised standard error is dropped'
         : 'the cycle starts from a geometry carried over from a cycle whose lnew was unidentified; the fit compensates that start with this value',
     });
   }

@@ -7,7 +7,15 @@ export { prepareCycle, DEFAULT_OBJECTIVE, type FitCycleInput, type ObjectiveOpti
 export { evaluateCycle, type CycleEvaluation } from './objective.js';
 export { measuredSwitching, modelSwitching, readResistances } from './features.js';
 export { firstGuess } from './guess.js';
-export { hrsVisit, identifiabilityFlags, isUnidentified, windowPosition, HRS_POSITION, HRS_ONLY_PARAMS, type HrsVisit } from './identify.js';
+export {
+  hrsVisit,
+  identifiabilityFlags,
+  isUnidentified,
+  windowPosition,
+  HRS_POSITION,
+  HRS_ONLY_PARAMS,
+  type HrsVisit,
+} from './identify.js';
 export { createLayout, fitGroup, evaluateGroup, groupJacobian, type GroupFit, type GroupLayout } from './group.js';
 export { fitDevice, type DeviceJob, type FitEvent } from './campaign.js';
 export { fitDataset, type FitDatasetInput, type FitRunResult } from './run.js';

@@ -94,10 +94,20 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32,
       jacs.set(k, rj.jacobian);
     } else r = Float64Array.from(fn(Float64Array.from(u)));
     let bad = false;
-    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) { r[i] = nanPenalty; bad = true; }
+    for (let i = 0; i < r.length; i++)
+      if (!Number.isFinite(r[i])) {
+        r[i] = nanPenalty;
+        bad = true;
+      }
     cache.set(k, r);
-    if (bad) penalised.add(k); else penalised.delete(k);
-    if (cache.size > cacheSize) { const old = cache.keys().next().value as string; cache.delete(old); jacs.delete(old); penalised.delete(old); }
+    if (bad) penalised.add(k);
+    else penalised.delete(k);
+    if (cache.size > cacheSize) {
+      const old = cache.keys().next().value as string;
+      cache.delete(old);
+      jacs.delete(old);
+      penalised.delete(old);
+    }
     return r;
   };
   /** The Jacobian at u (with `withJac`; evaluates u when not cached). */
@@ -107,7 +117,14 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32,
   };
   /** Whether the residual at `u` (evaluated and still cached) had a non-finite entry. */
   const wasPenalised = (u: ArrayLike<number>): boolean => penalised.has(key(u));
-  return { evaluate, jacobianAt, wasPenalised, get evaluations() { return evaluations; } };
+  return {
+    evaluate,
+    jacobianAt,
+    wasPenalised,
+    get evaluations() {
+      return evaluations;
+    },
+  };
 }
 
 export function sumSq(r: ArrayLike<number>): number {
@@ -160,7 +177,11 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   let J = jacobianAt(u);
   let fresh = true;
   let sinceRefresh = 0;
-  const refresh = () => { J = jacobianAt(u); fresh = true; sinceRefresh = 0; };
+  const refresh = () => {
+    J = jacobianAt(u);
+    fresh = true;
+    sinceRefresh = 0;
+  };
   let lambdaScale = 1;
   {
     let maxDiag = 0;
@@ -188,10 +209,19 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     return false;
   };
   while (true) {
-    if (cost === 0) { stopReason = 'zero_cost'; break; }
-    if (ev.evaluations + (broyden || analytic ? 1 : n + 1) > maxEvaluations) { stopReason = 'max_evaluations'; break; }
+    if (cost === 0) {
+      stopReason = 'zero_cost';
+      break;
+    }
+    if (ev.evaluations + (broyden || analytic ? 1 : n + 1) > maxEvaluations) {
+      stopReason = 'max_evaluations';
+      break;
+    }
     if (lambda > 1e10 * lambdaScale) {
-      if (mayStop()) { stopReason = 'stalled'; break; }
+      if (mayStop()) {
+        stopReason = 'stalled';
+        break;
+      }
       lambda = 1e-3 * lambdaScale;
       continue;
     }
@@ -201,10 +231,18 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       const Jnow = J;
       const res = levenbergMarquardt(
         { x: xs, y: zeros },
-        (p: number[]) => { const rr = ev.evaluate(p); return (x: number) => -rr[x]; },
+        (p: number[]) => {
+          const rr = ev.evaluate(p);
+          return (x: number) => -rr[x];
+        },
         {
-          initialValues: Array.from(u), damping: lambda, maxIterations: 1, errorTolerance: 0,
-          gradientDifference: Array.from(h), minValues: Array.from(opts.uMin), maxValues: Array.from(opts.uMax),
+          initialValues: Array.from(u),
+          damping: lambda,
+          maxIterations: 1,
+          errorTolerance: 0,
+          gradientDifference: Array.from(h),
+          minValues: Array.from(opts.uMin),
+          maxValues: Array.from(opts.uMax),
           // model = −r, so the model's partials are −J
           ...(broyden || analytic ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
         },
@@ -216,7 +254,10 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     } catch (e) {
       errors.push(e instanceof Error ? e.message : String(e));
       consecutiveErrors++;
-      if (consecutiveErrors > maxErrors) { stopReason = 'errors'; break; }
+      if (consecutiveErrors > maxErrors) {
+        stopReason = 'errors';
+        break;
+      }
       lambda *= 100;
       if (broyden && !fresh) refresh();
       continue;
@@ -243,21 +284,42 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
         sinceRefresh++;
       }
       fresh = analytic;
-      u = trial; r = rt; cost = ct;
+      u = trial;
+      r = rt;
+      cost = ct;
       if (analytic) J = ev.jacobianAt(u);
       rejects = 0;
       lambda = Math.max(lambda / 3, 1e-12 * lambdaScale);
       if (broyden && sinceRefresh >= refreshEvery) refresh();
       // a tiny step only means convergence when it also gained (almost) nothing: a heavily
       // damped step is tiny too, far from the minimum
-      if (maxDu < xTol && rel < relTol) { if (mayStop()) { stopReason = 'xtol'; break; } continue; }
+      if (maxDu < xTol && rel < relTol) {
+        if (mayStop()) {
+          stopReason = 'xtol';
+          break;
+        }
+        continue;
+      }
       smallImprovements = rel < relTol ? smallImprovements + 1 : 0;
-      if (smallImprovements >= 2) { if (mayStop()) { stopReason = 'relative'; break; } continue; }
+      if (smallImprovements >= 2) {
+        if (mayStop()) {
+          stopReason = 'relative';
+          break;
+        }
+        continue;
+      }
     } else {
       rejects++;
-      if (broyden && !fresh && rejects >= 2) { refresh(); rejects = 0; continue; }
+      if (broyden && !fresh && rejects >= 2) {
+        refresh();
+        rejects = 0;
+        continue;
+      }
       if (maxDu === 0 && lambda > 1e3 * lambdaScale) {
-        if (mayStop()) { stopReason = 'stalled'; break; }
+        if (mayStop()) {
+          stopReason = 'stalled';
+          break;
+        }
         continue;
       }
       lambda *= 4;

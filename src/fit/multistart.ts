@@ -6,7 +6,14 @@
 import type { Rng } from '../util/rng.js';
 import { levenbergMarquardtFit, type LmOptions, type LmResult, type ResidualFn } from './lm.js';
 
-export function startDesign(u0: Float64Array, uMin: Float64Array, uMax: Float64Array, count: number, spread: number, rng: Rng): Float64Array[] {
+export function startDesign(
+  u0: Float64Array,
+  uMin: Float64Array,
+  uMax: Float64Array,
+  count: number,
+  spread: number,
+  rng: Rng,
+): Float64Array[] {
   const n = u0.length;
   const out: Float64Array[] = [Float64Array.from(u0)];
   if (count <= 1) return out;
@@ -15,7 +22,10 @@ export function startDesign(u0: Float64Array, uMin: Float64Array, uMax: Float64A
   const perms: number[][] = [];
   for (let j = 0; j < n; j++) {
     const p = Array.from({ length: k }, (_, i) => i);
-    for (let i = k - 1; i > 0; i--) { const s = rng.int(i + 1); [p[i], p[s]] = [p[s], p[i]]; }
+    for (let i = k - 1; i > 0; i--) {
+      const s = rng.int(i + 1);
+      [p[i], p[s]] = [p[s], p[i]];
+    }
     perms.push(p);
   }
   for (let i = 0; i < k; i++) {
@@ -51,7 +61,10 @@ export function multiStartFit(fn: ResidualFn, starts: Float64Array[], opts: Mult
   starts.forEach((s, i) => {
     const r = levenbergMarquardtFit(fn, s, { ...opts, maxEvaluations: opts.exploreEvaluations ?? 60 });
     total += r.evaluations;
-    if (!best || r.cost < best.cost) { best = r; bestStart = i; }
+    if (!best || r.cost < best.cost) {
+      best = r;
+      bestStart = i;
+    }
   });
   const b = best as unknown as LmResult;
   const final = b.converged ? b : levenbergMarquardtFit(fn, b.u, opts);

@@ -48,7 +48,10 @@ export interface CycleEvaluation {
 }
 
 /** Cycle sensitivities: the directions (model parameters and `ninit`) and dN(t0)/dθ. */
-export interface CycleSens { dirs: readonly TangentParam[]; sN0: Float64Array }
+export interface CycleSens {
+  dirs: readonly TangentParam[];
+  sN0: Float64Array;
+}
 
 /**
  * The SET runaway takes far less than one sample step (N goes 0.015 → 20 within 0.5 mV at
@@ -57,27 +60,60 @@ export interface CycleSens { dirs: readonly TangentParam[]; sN0: Float64Array }
  * (SET: 48 points, 1 level = step/48; the gradual RESET: 16 points, 1 level), which makes the
  * model's switching voltage smooth in the parameters.
  */
-function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, sim: FineSim, k: number, nCross: number, circuit: { complianceA?: number; seriesOhm?: number }, levels: number, sub: number, tol: { relTol?: number; maxDlnN?: number; maxEvals?: number }, sens?: { dirs: readonly TangentParam[]; dLnCross: Float64Array; dv: Float64Array }): number | null {
+function refineCrossing(
+  p: JartParams,
+  wave: { tS: Float64Array; vV: Float64Array },
+  sim: FineSim,
+  k: number,
+  nCross: number,
+  circuit: { complianceA?: number; seriesOhm?: number },
+  levels: number,
+  sub: number,
+  tol: { relTol?: number; maxDlnN?: number; maxEvals?: number },
+  sens?: { dirs: readonly TangentParam[]; dLnCross: Float64Array; dv: Float64Array },
+): number | null {
   const lc = Math.log(nCross);
-  let t0 = wave.tS[k - 1], t1 = wave.tS[k], v0 = wave.vV[k - 1], v1 = wave.vV[k];
-  let n0 = sim.ndisc[k - 1], n1 = sim.ndisc[k];
+  let t0 = wave.tS[k - 1],
+    t1 = wave.tS[k],
+    v0 = wave.vV[k - 1],
+    v1 = wave.vV[k];
+  let n0 = sim.ndisc[k - 1],
+    n1 = sim.ndisc[k];
   const d = sens ? sens.dirs.length : 0;
   // dN/dθ at the bracketing points (sensitivities only)
-  let s0 = sens && sim.dN ? sim.dN.slice((k - 1) * d, k * d) : null, s1 = sens && sim.dN ? sim.dN.slice(k * d, (k + 1) * d) : null;
-  let r0 = sim.lnNdot ? sim.lnNdot[k - 1] : NaN, r1 = sim.lnNdot ? sim.lnNdot[k] : NaN;
+  let s0 = sens && sim.dN ? sim.dN.slice((k - 1) * d, k * d) : null,
+    s1 = sens && sim.dN ? sim.dN.slice(k * d, (k + 1) * d) : null;
+  let r0 = sim.lnNdot ? sim.lnNdot[k - 1] : NaN,
+    r1 = sim.lnNdot ? sim.lnNdot[k] : NaN;
   const up = n1 > n0;
-  const tS = new Float64Array(sub + 1), vV = new Float64Array(sub + 1);
+  const tS = new Float64Array(sub + 1),
+    vV = new Float64Array(sub + 1);
   for (let level = 0; level < levels; level++) {
-    for (let j = 0; j <= sub; j++) { const f = j / sub; tS[j] = t0 + f * (t1 - t0); vV[j] = v0 + f * (v1 - v0); }
+    for (let j = 0; j <= sub; j++) {
+      const f = j / sub;
+      tS[j] = t0 + f * (t1 - t0);
+      vV[j] = v0 + f * (v1 - v0);
+    }
     const tan = sens && s0 ? new Tangent(p, sens.dirs, s0) : undefined;
     const s = simulate(p, { tS, vV }, { circuit, ninit: n0, ...tol, tangent: tan });
     let j = 1;
     for (; j <= sub; j++) if (up ? s.ndisc[j] >= nCross : s.ndisc[j] <= nCross) break;
     if (j > sub || !Number.isFinite(s.ndisc[j])) break;
-    t0 = tS[j - 1]; t1 = tS[j]; v0 = vV[j - 1]; v1 = vV[j]; n0 = s.ndisc[j - 1]; n1 = s.ndisc[j];
-    if (tan) { s0 = tan.dN.slice((j - 1) * d, j * d); s1 = tan.dN.slice(j * d, (j + 1) * d); r0 = tan.lnNdot[j - 1]; r1 = tan.lnNdot[j]; }
+    t0 = tS[j - 1];
+    t1 = tS[j];
+    v0 = vV[j - 1];
+    v1 = vV[j];
+    n0 = s.ndisc[j - 1];
+    n1 = s.ndisc[j];
+    if (tan) {
+      s0 = tan.dN.slice((j - 1) * d, j * d);
+      s1 = tan.dN.slice(j * d, (j + 1) * d);
+      r0 = tan.lnNdot[j - 1];
+      r1 = tan.lnNdot[j];
+    }
   }
-  const a = Math.log(n0), b = Math.log(n1);
+  const a = Math.log(n0),
+    b = Math.log(n1);
   const f = b !== a ? (lc - a) / (b - a) : 0.5;
   const v = v0 + Math.min(1, Math.max(0, f)) * (v1 - v0);
   if (sens) crossingDerivative(sens.dv, f, (v1 - v0) / (t1 - t0), t1 - t0, n0, n1, s0, s1, r0, r1, sens.dLnCross);
@@ -96,24 +132,41 @@ function refineCrossing(p: JartParams, wave: { tS: Float64Array; vV: Float64Arra
  * used instead.
  */
 const RESOLVED_DLNN = 0.5;
-function crossingDerivative(out: Float64Array, f: number, vdot: number, dt: number, n0: number, n1: number, s0: ArrayLike<number> | null, s1: ArrayLike<number> | null, r0: number, r1: number, dLc: ArrayLike<number>): void {
+function crossingDerivative(
+  out: Float64Array,
+  f: number,
+  vdot: number,
+  dt: number,
+  n0: number,
+  n1: number,
+  s0: ArrayLike<number> | null,
+  s1: ArrayLike<number> | null,
+  r0: number,
+  r1: number,
+  dLc: ArrayLike<number>,
+): void {
   out.fill(0);
   if (!(f > 0 && f < 1) || !s0 || !s1) return;
-  const a = Math.log(n0), b = Math.log(n1);
+  const a = Math.log(n0),
+    b = Math.log(n1);
   if (Math.abs(b - a) <= RESOLVED_DLNN) {
     // the points resolve the trajectory: the interpolation's own derivative
-    const ba = b - a, lc = a + f * ba;
+    const ba = b - a,
+      lc = a + f * ba;
     for (let q = 0; q < out.length; q++) {
-      const da = s0[q] / n0, db = s1[q] / n1;
+      const da = s0[q] / n0,
+        db = s1[q] / n1;
       out[q] = (vdot * dt * ((dLc[q] - da) * ba - (lc - a) * (db - da))) / (ba * ba);
     }
     return;
   }
-  const w0 = Number.isFinite(r0) ? r0 : 0, w1 = Number.isFinite(r1) ? r1 : 0;
+  const w0 = Number.isFinite(r0) ? r0 : 0,
+    w1 = Number.isFinite(r1) ? r1 : 0;
   const rr = w0 * w0 + w1 * w1;
   if (!(rr > 0)) return;
   for (let q = 0; q < out.length; q++) {
-    const da = s0[q] / n0, db = s1[q] / n1;
+    const da = s0[q] / n0,
+      db = s1[q] / n1;
     out[q] = (vdot * (w0 * (dLc[q] - da) + w1 * (dLc[q] - db))) / rr;
   }
 }
@@ -137,7 +190,8 @@ function windowDistance(v: number, m: number, [lo, hi]: [number, number]): numbe
 /** d windowDistance / dm (the sample's distance from the window, as the model's switching voltage m moves). */
 function windowDistanceSlope(v: number, m: number, [lo, hi]: [number, number]): number {
   const [a, b] = m < lo ? [m, lo] : m > hi ? [hi, m] : [m, m];
-  const aIsM = m < lo || (m >= lo && m <= hi), bIsM = m > hi || (m >= lo && m <= hi);
+  const aIsM = m < lo || (m >= lo && m <= hi),
+    bIsM = m > hi || (m >= lo && m <= hi);
   return v < a ? (aIsM ? 1 : 0) : v > b ? (bIsM ? -1 : 0) : 0;
 }
 
@@ -148,7 +202,12 @@ function spanRow(jac: Float64Array, k: number, d: number, m: number, [lo, hi]: [
 }
 
 /** The plain (every-sample) simulation as a FineSim, with sensitivities when asked. */
-function simulateFine(p: JartParams, wave: { tS: Float64Array; vV: Float64Array }, opts: Parameters<typeof simulate>[2], req?: SensRequest): FineSim {
+function simulateFine(
+  p: JartParams,
+  wave: { tS: Float64Array; vV: Float64Array },
+  opts: Parameters<typeof simulate>[2],
+  req?: SensRequest,
+): FineSim {
   const tan = req ? new Tangent(req.p, req.dirs, req.sN0) : undefined;
   const s = simulate(p, wave, { ...opts, tangent: tan });
   return tan ? { iA: s.iA, ndisc: s.ndisc, dlnI: tan.dlnI, dN: tan.dN, lnNdot: tan.lnNdot } : s;
@@ -157,13 +216,17 @@ function simulateFine(p: JartParams, wave: { tS: Float64Array; vV: Float64Array 
 /** Integration tolerances of the model during a fit (undefined = the model's defaults). */
 function simTol(o: ObjectiveOptions, points: number): { relTol?: number; maxDlnN?: number; maxEvals?: number } {
   return {
-    ...(o.simRelTol ? { relTol: o.simRelTol } : {}), ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}),
+    ...(o.simRelTol ? { relTol: o.simRelTol } : {}),
+    ...(o.simMaxDlnN ? { maxDlnN: o.simMaxDlnN } : {}),
     ...(o.simMaxEvalsPerPoint ? { maxEvals: Math.max(2e4, o.simMaxEvalsPerPoint * points) } : {}),
   };
 }
 
 /** The v1b var filament geometry (r_var, l_var), m. */
-export interface Geometry { rM: number; lM: number }
+export interface Geometry {
+  rM: number;
+  lM: number;
+}
 
 /**
  * The cycle's simulation. Without a carried geometry the cycle runs at its own rnew, lnew throughout.
@@ -171,7 +234,14 @@ export interface Geometry { rM: number; lM: number }
  * with the geometry the previous cycle ended in, and the model moves it towards the cycle's own
  * rnew, lnew (and N bounds) with the switching progress, from the first switching event on.
  */
-function simulateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions, circuit: { complianceA?: number; seriesOhm?: number }, geomIn: Geometry | null): SimResult {
+function simulateCycle(
+  pc: PreparedCycle,
+  p: JartParams,
+  ninit: number,
+  o: ObjectiveOptions,
+  circuit: { complianceA?: number; seriesOhm?: number },
+  geomIn: Geometry | null,
+): SimResult {
   const tol = simTol(o, pc.wave.tS.length);
   if (!geomIn) return simulate(p, pc.wave, { circuit, ninit, ...tol });
   const target = { rnew: p.rnew, lnew: p.lnew, Ndiscmin: p.Ndiscmin, Ndiscmax: p.Ndiscmax };
@@ -187,9 +257,17 @@ export function residualCount(pc: PreparedCycle): number {
  * model (src/model/tangent.ts) chained through the objective's transforms. Sensitivities need the
  * cycle's own geometry (no carried geometry) and the fixed crossing level (no adaptiveLevels).
  */
-export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o: ObjectiveOptions, geomIn: Geometry | null = null, sens?: CycleSens): CycleEvaluation {
+export function evaluateCycle(
+  pc: PreparedCycle,
+  p: JartParams,
+  ninit: number,
+  o: ObjectiveOptions,
+  geomIn: Geometry | null = null,
+  sens?: CycleSens,
+): CycleEvaluation {
   const circuit = { complianceA: pc.complianceA ?? undefined, seriesOhm: o.seriesOhm > 0 ? o.seriesOhm : undefined };
-  if (sens && (geomIn || o.adaptiveLevels)) throw new Error('evaluateCycle: sensitivities need the cycle\'s own geometry and fixed crossing levels');
+  if (sens && (geomIn || o.adaptiveLevels))
+    throw new Error("evaluateCycle: sensitivities need the cycle's own geometry and fixed crossing levels");
   const req: SensRequest | undefined = sens ? { p, dirs: sens.dirs, sN0: sens.sN0 } : undefined;
   // carried geometry (settings.carryGeometry): the fine simulation with the v1b var targets; else main's path
   const full: SimResult | null = geomIn ? simulateCycle(pc, p, ninit, o, circuit, geomIn) : null;
@@ -209,30 +287,81 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
   const pAt = (k: number): JartParams => (full ? { ...p, rnew: full.rVarM[k - 1], lnew: full.lVarM[k - 1] } : p);
   const d = sens ? sens.dirs.length : 0;
   // sensitivities of the model's switching voltages (0 where the sweep's extreme stands in)
-  const dvSet = new Float64Array(d), dvReset = new Float64Array(d);
+  const dvSet = new Float64Array(d),
+    dvReset = new Float64Array(d);
   const dLnCross = new Float64Array(d);
-  sens?.dirs.forEach((name, q) => { if (name === 'Ndiscmin') dLnCross[q] = 0.5 / p.Ndiscmin; else if (name === 'Ndiscmax') dLnCross[q] = 0.5 / p.Ndiscmax; });
+  sens?.dirs.forEach((name, q) => {
+    if (name === 'Ndiscmin') dLnCross[q] = 0.5 / p.Ndiscmin;
+    else if (name === 'Ndiscmax') dLnCross[q] = 0.5 / p.Ndiscmax;
+  });
   const refine = !(pc.plainResiduals && o.refinePhase2 === false);
-  if (sw.kSet > 0 && refine) sw.vSetV = refineCrossing(pAt(sw.kSet), pc.wave, sim, sw.kSet, nCross, circuit, 1, 48, simTol(o, 0), sens ? { dirs: sens.dirs, dLnCross, dv: dvSet } : undefined);
-  if (sw.kReset > 0 && refine) sw.vResetV = refineCrossing(pAt(sw.kReset), pc.wave, sim, sw.kReset, nCrossReset, circuit, 1, 16, simTol(o, 0), sens ? { dirs: sens.dirs, dLnCross, dv: dvReset } : undefined);
+  if (sw.kSet > 0 && refine)
+    sw.vSetV = refineCrossing(
+      pAt(sw.kSet),
+      pc.wave,
+      sim,
+      sw.kSet,
+      nCross,
+      circuit,
+      1,
+      48,
+      simTol(o, 0),
+      sens ? { dirs: sens.dirs, dLnCross, dv: dvSet } : undefined,
+    );
+  if (sw.kReset > 0 && refine)
+    sw.vResetV = refineCrossing(
+      pAt(sw.kReset),
+      pc.wave,
+      sim,
+      sw.kReset,
+      nCrossReset,
+      circuit,
+      1,
+      16,
+      simTol(o, 0),
+      sens ? { dirs: sens.dirs, dLnCross, dv: dvReset } : undefined,
+    );
   if (sens && !refine) {
-    for (const [k, dv, lc] of [[sw.kSet, dvSet, nCross], [sw.kReset, dvReset, nCrossReset]] as const) {
+    for (const [k, dv, lc] of [
+      [sw.kSet, dvSet, nCross],
+      [sw.kReset, dvReset, nCrossReset],
+    ] as const) {
       if (k <= 0 || !sim.dN) continue;
-      const a = Math.log(sim.ndisc[k - 1]), b = Math.log(sim.ndisc[k]), l = Math.log(lc);
+      const a = Math.log(sim.ndisc[k - 1]),
+        b = Math.log(sim.ndisc[k]),
+        l = Math.log(lc);
       const dtk = pc.wave.tS[k] - pc.wave.tS[k - 1];
       const vdot = (pc.wave.vV[k] - pc.wave.vV[k - 1]) / dtk;
       const rd = sim.lnNdot ?? new Float64Array(0);
-      crossingDerivative(dv, (l - a) / (b - a), vdot, dtk, sim.ndisc[k - 1], sim.ndisc[k], sim.dN.subarray((k - 1) * d, k * d), sim.dN.subarray(k * d, (k + 1) * d), rd[k - 1] ?? NaN, rd[k] ?? NaN, dLnCross);
+      crossingDerivative(
+        dv,
+        (l - a) / (b - a),
+        vdot,
+        dtk,
+        sim.ndisc[k - 1],
+        sim.ndisc[k],
+        sim.dN.subarray((k - 1) * d, k * d),
+        sim.dN.subarray(k * d, (k + 1) * d),
+        rd[k - 1] ?? NaN,
+        rd[k] ?? NaN,
+        dLnCross,
+      );
     }
   }
   if (sw.vSetV === null) dvSet.fill(0);
   if (sw.vResetV === null) dvReset.fill(0);
-  let vmin = 0, vmax = 0;
-  for (let i = 0; i < n; i++) { vmin = Math.min(vmin, pc.vV[i]); vmax = Math.max(vmax, pc.vV[i]); }
+  let vmin = 0,
+    vmax = 0;
+  for (let i = 0; i < n; i++) {
+    vmin = Math.min(vmin, pc.vV[i]);
+    vmax = Math.max(vmax, pc.vV[i]);
+  }
   const vSetM = sw.vSetV ?? vmin;
   const vResetM = sw.vResetV ?? vmax;
-  const mid = (x: [number, number] | null, v: number | null): [number, number] | null => (o.switchTarget === 'step' ? x : v === null ? null : [v, v]);
-  const setSpan = mid(pc.setSpan, pc.vSetV), resetSpan = mid(pc.resetSpan, pc.vResetV);
+  const mid = (x: [number, number] | null, v: number | null): [number, number] | null =>
+    o.switchTarget === 'step' ? x : v === null ? null : [v, v];
+  const setSpan = mid(pc.setSpan, pc.vSetV),
+    resetSpan = mid(pc.resetSpan, pc.vResetV);
   const res = new Float64Array(residualCount(pc));
   const jac = sens ? new Float64Array(res.length * d) : undefined;
   let ss = 0;
@@ -245,7 +374,10 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
     let dist = Infinity;
     let set = false;
     if (pc.outward[i] && !pc.plainResiduals) {
-      if (v < 0 && setSpan !== null) { dist = windowDistance(v, vSetM, setSpan); set = true; } else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
+      if (v < 0 && setSpan !== null) {
+        dist = windowDistance(v, vSetM, setSpan);
+        set = true;
+      } else if (v > 0 && resetSpan !== null) dist = windowDistance(v, vResetM, resetSpan);
     }
     const r = dist <= 0 ? o.windowResidual : dist < o.taperV ? (dd * dist) / o.taperV : dd;
     const w = pc.outward[i] ? 1 : o.returnWeight;
@@ -264,11 +396,25 @@ export function evaluateCycle(pc: PreparedCycle, p: JartParams, ninit: number, o
     }
   }
   let k = pc.idx.length;
-  if (setSpan !== null) { if (jac) spanRow(jac, k, d, vSetM, setSpan, dvSet, pc.vSigmaV); res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV; }
-  if (resetSpan !== null) { if (jac) spanRow(jac, k, d, vResetM, resetSpan, dvReset, pc.vSigmaV); res[k++] = spanDistance(vResetM, resetSpan) / pc.vSigmaV; }
+  if (setSpan !== null) {
+    if (jac) spanRow(jac, k, d, vSetM, setSpan, dvSet, pc.vSigmaV);
+    res[k++] = spanDistance(vSetM, setSpan) / pc.vSigmaV;
+  }
+  if (resetSpan !== null) {
+    if (jac) spanRow(jac, k, d, vResetM, resetSpan, dvReset, pc.vSigmaV);
+    res[k++] = spanDistance(vResetM, resetSpan) / pc.vSigmaV;
+  }
   return {
-    jacobian: jac, endDN: sim.dN ? sim.dN.slice(sim.dN.length - d) : undefined,
-    residuals: res, sim, iAModel: Float64Array.from(pc.at, (k) => sim.iA[k]), vSetModelV: sw.vSetV, vResetModelV: sw.vResetV,
-    endNdisc: sim.ndisc[sim.ndisc.length - 1], endGeometry: full ? { rM: full.rVarM[full.rVarM.length - 1], lM: full.lVarM[full.lVarM.length - 1] } : { rM: p.rnew, lM: p.lnew }, rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)), logIModel,
+    jacobian: jac,
+    endDN: sim.dN ? sim.dN.slice(sim.dN.length - d) : undefined,
+    residuals: res,
+    sim,
+    iAModel: Float64Array.from(pc.at, (k) => sim.iA[k]),
+    vSetModelV: sw.vSetV,
+    vResetModelV: sw.vResetV,
+    endNdisc: sim.ndisc[sim.ndisc.length - 1],
+    endGeometry: full ? { rM: full.rVarM[full.rVarM.length - 1], lM: full.lVarM[full.lVarM.length - 1] } : { rM: p.rnew, lM: p.lnew },
+    rmsLog10: Math.sqrt(ss / Math.max(1, pc.idx.length)),
+    logIModel,
   };
 }

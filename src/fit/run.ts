@@ -9,7 +9,9 @@ import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
 import { fitHierarchical, type HierOptions, type HierPopulationBlock } from './hier/index.js';
 
-export interface FitDatasetInput { devices: { id: string; cycles: FitCycleInput[] }[] }
+export interface FitDatasetInput {
+  devices: { id: string; cycles: FitCycleInput[] }[];
+}
 
 export interface FitRunHooks {
   /** Records from an interrupted run (checkpoint); they are kept, not refitted. */
@@ -23,9 +25,19 @@ export interface FitRunHooks {
 }
 
 /** `failed`: jobs a distributed scheduler ended failed (their devices have no records). */
-export interface FitRunResult { devices: DeviceFit[]; cycles: CycleFit[]; failed: FailedJob[]; population?: HierPopulationBlock }
+export interface FitRunResult {
+  devices: DeviceFit[];
+  cycles: CycleFit[];
+  failed: FailedJob[];
+  population?: HierPopulationBlock;
+}
 
-export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, scheduler: FitScheduler, hooks: FitRunHooks = {}): Promise<FitRunResult> {
+export async function fitDataset(
+  ds: FitDatasetInput,
+  settings: FitSettings,
+  scheduler: FitScheduler,
+  hooks: FitRunHooks = {},
+): Promise<FitRunResult> {
   const resumedDev = new Map((hooks.resumed?.devices ?? []).map((d) => [d.device, d]));
   const resumedCyc = new Map<string, CycleFit[]>();
   for (const c of hooks.resumed?.cycles ?? []) resumedCyc.set(c.device, [...(resumedCyc.get(c.device) ?? []), c]);
@@ -33,24 +45,37 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
   const cycles = new Map<string, CycleFit>();
   for (const c of hooks.resumed?.cycles ?? []) cycles.set(`${c.device}#${c.cycle}`, c);
   const jobs = ds.devices
-    .map((d) => ({ job: { device: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })) } as DeviceJob, done: { device: resumedDev.get(d.id), cycles: resumedCyc.get(d.id) ?? [] } }))
+    .map((d) => ({
+      job: { device: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })) } as DeviceJob,
+      done: { device: resumedDev.get(d.id), cycles: resumedCyc.get(d.id) ?? [] },
+    }))
     .filter((j) => {
       const allCycles = j.job.cycles.every((c) => cycles.has(`${j.job.device}#${c.cycle}`));
       const needsDevice = settings.mode !== 'independent' && !(settings.mode === 'joint' && j.job.cycles.length === 1);
       return !(allCycles && (!needsDevice || j.done.device));
     });
-  const failed = (await scheduler.run(jobs, settings, (_i, e) => {
-    if (e.kind === 'device') devices.set(e.device.device, e.device);
-    else cycles.set(`${e.fit.device}#${e.fit.cycle}`, e.fit);
-    hooks.onRecord?.(e);
-  })) ?? [];
+  const failed =
+    (await scheduler.run(jobs, settings, (_i, e) => {
+      if (e.kind === 'device') devices.set(e.device.device, e.device);
+      else cycles.set(`${e.fit.device}#${e.fit.cycle}`, e.fit);
+      hooks.onRecord?.(e);
+    })) ?? [];
   if (settings.mode === 'hierarchical') {
     // the per-device campaign fits above (checkpointed, resumable) are the start of the campaign's
     // hierarchical fit, which runs here in this thread (hier/)
-    const h = fitHierarchical(ds.devices.map((d) => ({
-      id: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
-      init: { device: devices.get(d.id), cycles: d.cycles.map((c) => cycles.get(`${d.id}#${c.cycle}`)).filter((c): c is CycleFit => !!c) },
-    })), settings, hooks.hier, hooks.onPass);
+    const h = fitHierarchical(
+      ds.devices.map((d) => ({
+        id: d.id,
+        cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
+        init: {
+          device: devices.get(d.id),
+          cycles: d.cycles.map((c) => cycles.get(`${d.id}#${c.cycle}`)).filter((c): c is CycleFit => !!c),
+        },
+      })),
+      settings,
+      hooks.hier,
+      hooks.onPass,
+    );
     return { devices: h.devices, cycles: h.cycles, failed, population: h.population };
   }
   const outDevices: DeviceFit[] = [];
@@ -58,7 +83,10 @@ export async function fitDataset(ds: FitDatasetInput, settings: FitSettings, sch
   for (const d of ds.devices) {
     const dv = devices.get(d.id);
     if (dv) outDevices.push(dv);
-    for (const c of d.cycles) { const f = cycles.get(`${d.id}#${c.cycle}`); if (f) outCycles.push(f); }
+    for (const c of d.cycles) {
+      const f = cycles.get(`${d.id}#${c.cycle}`);
+      if (f) outCycles.push(f);
+    }
   }
   return { devices: outDevices, cycles: outCycles, failed };
 }

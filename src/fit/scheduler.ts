@@ -17,10 +17,17 @@ import type { CycleFit, DeviceFit } from './types.js';
  * the population prior its device-level parameters are pulled towards. The prior is opaque here:
  * the hierarchical fit defines it; a fit that cannot use it refuses the job.
  */
-export interface ScheduledJob { job: DeviceJob; done: { device?: DeviceFit; cycles: CycleFit[] }; prior?: unknown }
+export interface ScheduledJob {
+  job: DeviceJob;
+  done: { device?: DeviceFit; cycles: CycleFit[] };
+  prior?: unknown;
+}
 
 /** A job that ended failed (its input was refused, or it kept crashing): its devices and the error. */
-export interface FailedJob { devices: string[]; error: string }
+export interface FailedJob {
+  devices: string[];
+  error: string;
+}
 
 export interface FitScheduler {
   readonly workers: number;
@@ -34,7 +41,8 @@ export interface FitScheduler {
 }
 
 function runOne(j: ScheduledJob, settings: FitSettings, emit: (e: FitEvent) => void): void {
-  if (j.prior !== undefined && j.prior !== null) throw new Error(`device ${j.job.device}: this fit has no population prior (hierarchical fit) to apply`);
+  if (j.prior !== undefined && j.prior !== null)
+    throw new Error(`device ${j.job.device}: this fit has no population prior (hierarchical fit) to apply`);
   fitDevice(j.job, settings, { device: j.done.device, cycles: new Map(j.done.cycles.map((c) => [c.cycle, c])) }, emit);
 }
 
@@ -76,7 +84,10 @@ export function createWorkerPool(workers = availableParallelism(), opts: { spawn
     workers,
     run(jobs, settings, onEvent) {
       return new Promise<void>((resolve, reject) => {
-        let next = 0, running = 0, failed = false, settled = false;
+        let next = 0,
+          running = 0,
+          failed = false,
+          settled = false;
         const pool: Worker[] = [];
         const finish = (err?: Error) => {
           if (failed || settled) return;
@@ -88,26 +99,37 @@ export function createWorkerPool(workers = availableParallelism(), opts: { spawn
         };
         const feed = (w: Worker) => {
           if (failed) return;
-          if (next >= jobs.length) { finish(); return; }
+          if (next >= jobs.length) {
+            finish();
+            return;
+          }
           const i = next++;
           running++;
           w.postMessage({ index: i, job: jobs[i], settings });
         };
         const n = Math.max(1, Math.min(workers, jobs.length));
-        if (jobs.length === 0) { resolve(); return; }
+        if (jobs.length === 0) {
+          resolve();
+          return;
+        }
         for (let k = 0; k < n; k++) {
           const w = spawnWorker();
           pool.push(w);
           w.on('message', (m: { index: number; event?: FitEvent; done?: boolean; error?: string }) => {
             if (m.event) onEvent(m.index, m.event);
             if (m.error) finish(new Error(m.error));
-            else if (m.done) { running--; feed(w); }
+            else if (m.done) {
+              running--;
+              feed(w);
+            }
           });
           w.on('error', (e) => finish(e));
           // a thread that ends without an error event (process.exit in a job, a killed isolate) would
           // otherwise leave run() waiting for its job forever; terminate() at the end also exits, so
           // only an exit while the run is still going counts
-          w.on('exit', (code) => { if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`)); });
+          w.on('exit', (code) => {
+            if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`));
+          });
           feed(w);
         }
       });

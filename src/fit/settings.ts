@@ -14,7 +14,14 @@ export { V1B_VAR_PARAMS };
  * Ω, device-level. Transform u = ln(R + offsetOhm): 0 Ω is reachable (u = ln offsetOhm), and above
  * a few offsets it is a plain log parameter (docs/fitting.md).
  */
-export interface CircuitParamSpec { name: CircuitParamName; min: number; max: number; default: number; offset: number; unit: string }
+export interface CircuitParamSpec {
+  name: CircuitParamName;
+  min: number;
+  max: number;
+  default: number;
+  offset: number;
+  unit: string;
+}
 export type CircuitParamName = 'seriesOhm';
 export const CIRCUIT_PARAMS: readonly CircuitParamSpec[] = [{ name: 'seriesOhm', min: 0, max: 1e6, default: 0, offset: 100, unit: 'Ω' }];
 /** A name the fit can free: a JART parameter or a circuit parameter. */
@@ -73,7 +80,11 @@ const NAMES = new Set(PARAM_TABLE.map((p) => p.name));
 export function checkParamNames(names: string[], what: string, circuit = false): ParamName[] {
   for (const n of names) {
     if (circuit && isCircuitParam(n)) continue;
-    if (!NAMES.has(n as ParamName)) throw new JartcalError(`${what}: unknown parameter "${n}" (known: ${[...NAMES, ...(circuit ? CIRCUIT_PARAMS.map((c) => c.name) : [])].join(', ')})`, { code: 'bad_arguments' });
+    if (!NAMES.has(n as ParamName))
+      throw new JartcalError(
+        `${what}: unknown parameter "${n}" (known: ${[...NAMES, ...(circuit ? CIRCUIT_PARAMS.map((c) => c.name) : [])].join(', ')})`,
+        { code: 'bad_arguments' },
+      );
   }
   return names as ParamName[];
 }
@@ -86,23 +97,40 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     const rec = fixed as Record<string, number>;
     if (c.name in rec) {
       const v = rec[c.name];
-      if (!(v >= c.min && v <= c.max)) throw new JartcalError(`fit: ${c.name} must be within [${c.min}, ${c.max}] ${c.unit}, got ${v}.`, { code: 'bad_arguments' });
+      if (!(v >= c.min && v <= c.max))
+        throw new JartcalError(`fit: ${c.name} must be within [${c.min}, ${c.max}] ${c.unit}, got ${v}.`, { code: 'bad_arguments' });
       circuitFixed[c.name] = v;
       delete rec[c.name];
     }
   }
-  const fitParams = checkParamNames(o.fitParams ?? DEFAULT_FIT_PARAMS.filter((n) => !(n in fixed)), 'fit parameters', true) as FitParamName[];
+  const fitParams = checkParamNames(
+    o.fitParams ?? DEFAULT_FIT_PARAMS.filter((n) => !(n in fixed)),
+    'fit parameters',
+    true,
+  ) as FitParamName[];
   if (fitParams.includes('seriesOhm') && fitParams.includes('RseriesTiOx')) {
-    throw new JartcalError('fit: seriesOhm and RseriesTiOx cannot both be free: in the model they enter only as their sum (both are linear resistors in the load line and neither heats the filament), so only the sum is identifiable. Fit seriesOhm with RseriesTiOx fixed (its default, or --fix RseriesTiOx=...), or fit RseriesTiOx alone.', { code: 'bad_arguments' });
+    throw new JartcalError(
+      'fit: seriesOhm and RseriesTiOx cannot both be free: in the model they enter only as their sum (both are linear resistors in the load line and neither heats the filament), so only the sum is identifiable. Fit seriesOhm with RseriesTiOx fixed (its default, or --fix RseriesTiOx=...), or fit RseriesTiOx alone.',
+      { code: 'bad_arguments' },
+    );
   }
-  for (const n of Object.keys(circuitFixed)) if (fitParams.includes(n as FitParamName)) throw new JartcalError(`fit: "${n}" is both fitted and fixed.`, { code: 'bad_arguments' });
+  for (const n of Object.keys(circuitFixed))
+    if (fitParams.includes(n as FitParamName)) throw new JartcalError(`fit: "${n}" is both fitted and fixed.`, { code: 'bad_arguments' });
   if (fitParams.length === 0) throw new JartcalError('fit: no free parameter left (every one is fixed).', { code: 'bad_arguments' });
   for (const n of fitParams) if (n in fixed) throw new JartcalError(`fit: "${n}" is both fitted and fixed.`, { code: 'bad_arguments' });
-  if (new Set(fitParams).size !== fitParams.length) throw new JartcalError('fit: a parameter is listed twice in --fit.', { code: 'bad_arguments' });
-  const cycleParams = checkParamNames(o.cycleParams ?? V1B_VAR_PARAMS.filter((n) => fitParams.includes(n)), 'cycle parameters (circuit parameters are device-level)');
-  for (const n of cycleParams) if (!fitParams.includes(n)) throw new JartcalError(`fit: cycle parameter "${n}" is not among the fitted ones.`, { code: 'bad_arguments' });
+  if (new Set(fitParams).size !== fitParams.length)
+    throw new JartcalError('fit: a parameter is listed twice in --fit.', { code: 'bad_arguments' });
+  const cycleParams = checkParamNames(
+    o.cycleParams ?? V1B_VAR_PARAMS.filter((n) => fitParams.includes(n)),
+    'cycle parameters (circuit parameters are device-level)',
+  );
+  for (const n of cycleParams)
+    if (!fitParams.includes(n))
+      throw new JartcalError(`fit: cycle parameter "${n}" is not among the fitted ones.`, { code: 'bad_arguments' });
   const s: FitSettings = {
-    fitParams, cycleParams, fixed,
+    fitParams,
+    cycleParams,
+    fixed,
     objective: { ...DEFAULT_OBJECTIVE, ...(o.objective ?? {}), ...circuitFixed },
     mode: o.mode ?? 'campaign',
     deviceCycles: o.deviceCycles ?? 3,
@@ -120,7 +148,8 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
     seed: o.seed ?? 1,
     ...(o.jacobian ? { jacobian: o.jacobian } : {}),
   };
-  if (!['hierarchical', 'campaign', 'joint', 'independent'].includes(s.mode)) throw new JartcalError(`fit: unknown mode "${s.mode}" (hierarchical, campaign, joint, independent).`, { code: 'bad_arguments' });
+  if (!['hierarchical', 'campaign', 'joint', 'independent'].includes(s.mode))
+    throw new JartcalError(`fit: unknown mode "${s.mode}" (hierarchical, campaign, joint, independent).`, { code: 'bad_arguments' });
   for (const [k, v] of Object.entries({ deviceCycles: s.deviceCycles, starts: s.starts, maxEvaluations: s.maxEvaluations })) {
     if (!Number.isInteger(v) || v < 1) throw new JartcalError(`fit: ${k} must be a positive integer, got ${v}.`, { code: 'bad_arguments' });
   }

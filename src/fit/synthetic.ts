@@ -9,7 +9,10 @@ import type { Rng } from '../util/rng.js';
 import type { FitCycleInput } from './cycle-data.js';
 
 export interface SynthOptions {
-  vSetV?: number; vResetV?: number; rateVps?: number; stepV?: number;
+  vSetV?: number;
+  vResetV?: number;
+  rateVps?: number;
+  stepV?: number;
   /** Standard deviation of the multiplicative current noise, decades. */
   noiseDec?: number;
   floorA?: number;
@@ -17,12 +20,16 @@ export interface SynthOptions {
   /** External series resistance of the measurement circuit, Ω. */
   seriesOhm?: number;
   ninit?: number;
-  device?: string; cycle?: number;
+  device?: string;
+  cycle?: number;
 }
 
 export function synthCycle(p: JartParams, rng: Rng, o: SynthOptions = {}): { cycle: FitCycleInput; endNdisc: number } {
   const wave = sweepWaveform({ vSetV: o.vSetV ?? -1.3, vResetV: o.vResetV ?? 1.3, rateVps: o.rateVps ?? 1, stepV: o.stepV ?? 0.005 });
-  const circuit = o.complianceA || o.seriesOhm ? { ...(o.complianceA ? { complianceA: o.complianceA } : {}), ...(o.seriesOhm ? { seriesOhm: o.seriesOhm } : {}) } : undefined;
+  const circuit =
+    o.complianceA || o.seriesOhm
+      ? { ...(o.complianceA ? { complianceA: o.complianceA } : {}), ...(o.seriesOhm ? { seriesOhm: o.seriesOhm } : {}) }
+      : undefined;
   const sim = simulate(p, wave, { circuit, ninit: o.ninit });
   const noise = o.noiseDec ?? 0.013;
   const floor = o.floorA ?? 0;
@@ -32,8 +39,14 @@ export function synthCycle(p: JartParams, rng: Rng, o: SynthOptions = {}): { cyc
   });
   return {
     cycle: {
-      device: o.device ?? 'synthetic', cycle: o.cycle ?? 1, tS: Array.from(wave.tS), timeSource: 'file',
-      vV: Array.from(wave.vV), iA, complianceA: o.complianceA ?? null, features: { readVoltageV: DEFAULT_READ_VOLTAGE_V },
+      device: o.device ?? 'synthetic',
+      cycle: o.cycle ?? 1,
+      tS: Array.from(wave.tS),
+      timeSource: 'file',
+      vV: Array.from(wave.vV),
+      iA,
+      complianceA: o.complianceA ?? null,
+      features: { readVoltageV: DEFAULT_READ_VOLTAGE_V },
       currentFloorA: floor > 0 ? floor : undefined,
     },
     endNdisc: sim.ndisc[sim.ndisc.length - 1],

@@ -12,10 +12,21 @@ export const FITS_SCHEMAS_READ = ['jartcal.fits/1', 'jartcal.fits/2'] as const;
 export type Ci95 = Record<string, [number, number]>;
 
 /** Circuit parameters of a fit (the measurement circuit, not JART): external series resistance, Ω. */
-export interface CircuitValues { seriesOhm: number }
+export interface CircuitValues {
+  seriesOhm: number;
+}
 
 /** Every code a fit flag can carry (docs/formats.md). */
-export const FIT_FLAG_CODES = ['param_at_bound', 'ill_conditioned', 'not_converged', 'poor_fit', 'reset_incomplete', 'param_unidentified', 'far_from_population', 'above_noise_floor'] as const;
+export const FIT_FLAG_CODES = [
+  'param_at_bound',
+  'ill_conditioned',
+  'not_converged',
+  'poor_fit',
+  'reset_incomplete',
+  'param_unidentified',
+  'far_from_population',
+  'above_noise_floor',
+] as const;
 export type FitFlagCode = (typeof FIT_FLAG_CODES)[number];
 
 export interface FitFlag {
@@ -37,10 +48,18 @@ export interface CycleFit {
   converged: boolean;
   flags: FitFlag[];
   metrics: {
-    rmsLog10: number; dVSetV: number | null; dVResetV: number | null; hrsRelErr: number | null; lrsRelErr: number | null;
-    evaluations: number; seconds: number;
+    rmsLog10: number;
+    dVSetV: number | null;
+    dVResetV: number | null;
+    hrsRelErr: number | null;
+    lrsRelErr: number | null;
+    evaluations: number;
+    seconds: number;
     /** Extra: measured and model switching voltages, the fit's stop reason, starts tried. */
-    vSetDataV?: number | null; vResetDataV?: number | null; stopReason?: string; starts?: number;
+    vSetDataV?: number | null;
+    vResetDataV?: number | null;
+    stopReason?: string;
+    starts?: number;
     /** Extra: lowest ln-position of the model's N in [Ndiscmin, Ndiscmax] with the cycle's own values (identify.ts; 0 = HRS, 1 = LRS). */
     hrsPosition?: number | null;
   };

@@ -11,13 +11,37 @@ import { computeFeatures, labelBranches } from './features.js';
 import { deviceIds, parseFileName, sheetLabel } from './deviceid.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';
-import { DATASET_SCHEMA, type Cycle, type ComplianceEvidence, type CyclePairing, type Dataset, type DeviceRecord, type IngestIssue, type Polarity, type Provenance, type ResolvedIngestOptions, type TestRecord, type TimeSource, type Trace } from './types.js';
+import {
+  DATASET_SCHEMA,
+  type Cycle,
+  type ComplianceEvidence,
+  type CyclePairing,
+  type Dataset,
+  type DeviceRecord,
+  type IngestIssue,
+  type Polarity,
+  type Provenance,
+  type ResolvedIngestOptions,
+  type TestRecord,
+  type TimeSource,
+  type Trace,
+} from './types.js';
 import { dropDuplicates } from './duplicates.js';
-import { MIN_POINTS, checkRunTimes, formingVoltage, isFixedBias, locOf, resistanceAt, roleFromNames, sequenceRoles, testKey, testRecord } from './sequence.js';
+import {
+  MIN_POINTS,
+  checkRunTimes,
+  formingVoltage,
+  isFixedBias,
+  locOf,
+  resistanceAt,
+  roleFromNames,
+  sequenceRoles,
+  testKey,
+  testRecord,
+} from './sequence.js';
 import { median } from '../util/stats.js';
 
 export { MIN_POINTS };
-
 
 /**
  * Row e starts a new record of the same trace: the time column falls back to (near) where this piece
@@ -45,10 +69,14 @@ function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
     let cycleHint = t.hints.cycle ?? (label?.kind === 'cycle' ? label.n : undefined);
     let whole = label !== null;
     if (t.hints.blockIndex !== undefined && opts.device === null) {
-      const kind = opts.blocks !== 'auto' ? opts.blocks : t.hints.blockKind ?? 'cycles';
+      const kind = opts.blocks !== 'auto' ? opts.blocks : (t.hints.blockKind ?? 'cycles');
       const label = t.meta['traceLabel'] || String(t.hints.blockIndex + 1);
       if (kind === 'devices' && !t.hints.device) base = `${base}#${label}`;
-      if (kind === 'cycles') { const n = Number(label); if (t.meta['traceLabel'] && Number.isInteger(n)) cycleHint = n; whole = true; }
+      if (kind === 'cycles') {
+        const n = Number(label);
+        if (t.meta['traceLabel'] && Number.isInteger(n)) cycleHint = n;
+        whole = true;
+      }
     }
     if (cycleHint === undefined && fn.cycle !== undefined) cycleHint = fn.cycle;
     if (cycleHint !== undefined) whole = true;
@@ -59,11 +87,24 @@ function piecesOf(traces: Trace[], opts: ResolvedIngestOptions): Piece[] {
       let e = s + 1;
       const dev = t.deviceCol ? t.deviceCol[s] : null;
       const cyc = t.cycleCol ? t.cycleCol[s] : null;
-      while (e < n && (!t.deviceCol || t.deviceCol[e] === dev) && (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e])))
-        && !timeRestarts(t, s, e, useTime)) e++;
+      while (
+        e < n &&
+        (!t.deviceCol || t.deviceCol[e] === dev) &&
+        (!t.cycleCol || t.cycleCol[e] === cyc || (Number.isNaN(cyc!) && Number.isNaN(t.cycleCol[e]))) &&
+        !timeRestarts(t, s, e, useTime)
+      )
+        e++;
       const device = opts.device ?? (dev ? dev : base);
       const hint = cyc !== null && Number.isFinite(cyc) ? cyc : cycleHint;
-      pieces.push({ trace: t, start: s, end: e, device, order: order++, wholeCycle: whole || t.cycleCol !== undefined, ...(hint !== undefined ? { cycleHint: hint } : {}) });
+      pieces.push({
+        trace: t,
+        start: s,
+        end: e,
+        device,
+        order: order++,
+        wholeCycle: whole || t.cycleCol !== undefined,
+        ...(hint !== undefined ? { cycleHint: hint } : {}),
+      });
       s = e;
     }
   }
@@ -75,12 +116,16 @@ function polarityEvidence(pieces: Piece[]): { meta: number; hyst: number } {
   let meta = 0;
   let hyst = 0;
   for (const p of pieces) {
-    const v = p.trace.vV.slice(p.start, p.end), i = p.trace.iA.slice(p.start, p.end);
+    const v = p.trace.vV.slice(p.start, p.end),
+      i = p.trace.iA.slice(p.start, p.end);
     const exs = findExcursions(v);
     const floor = Math.max(1e-13, median(i.map(Math.abs).filter((x) => x > 0)) * 1e-4);
     const half = p.trace.hints.half ?? parseFileName(p.trace.file).half;
     const signs = new Set(exs.map((e) => e.sign));
-    if (half && signs.size === 1) { const s = [...signs][0]; meta += (half === 'set' ? s : -s); }
+    if (half && signs.size === 1) {
+      const s = [...signs][0];
+      meta += half === 'set' ? s : -s;
+    }
     for (const ex of exs) {
       const sc = hysteresisScore(v, i, ex, floor);
       if (Number.isFinite(sc)) hyst += ex.sign * Math.max(-3, Math.min(3, sc));
@@ -94,18 +139,32 @@ function polarityEvidence(pieces: Piece[]): { meta: number; hyst: number } {
  * measured in the same file(s) pooled (one protocol per file: a device that failed to switch
  * cannot flip the convention), else of the device alone.
  */
-function detectPolarity(own: Piece[], fileEvidence: Map<string, { meta: number; hyst: number }>): { polarity: Polarity | null; evidence: string } {
+function detectPolarity(
+  own: Piece[],
+  fileEvidence: Map<string, { meta: number; hyst: number }>,
+): { polarity: Polarity | null; evidence: string } {
   const e = polarityEvidence(own);
-  if (e.meta !== 0) return { polarity: e.meta > 0 ? 'positive' : 'negative', evidence: `SET/RESET labels in the files (${e.meta > 0 ? '+' : ''}${e.meta})` };
+  if (e.meta !== 0)
+    return {
+      polarity: e.meta > 0 ? 'positive' : 'negative',
+      evidence: `SET/RESET labels in the files (${e.meta > 0 ? '+' : ''}${e.meta})`,
+    };
   let pooled = 0;
   for (const f of new Set(own.map((p) => p.trace.file))) pooled += fileEvidence.get(f)?.hyst ?? 0;
   const h = Math.abs(pooled) >= 0.02 ? pooled : e.hyst;
   const scope = Math.abs(pooled) >= 0.02 ? 'pooled over the devices of its file(s)' : 'this device';
-  if (Math.abs(h) >= 0.02) return { polarity: h > 0 ? 'positive' : 'negative', evidence: `hysteresis ${scope}: ${h.toFixed(3)} decades (own ${e.hyst.toFixed(3)}; positive = |I| rises on positive excursions)` };
+  if (Math.abs(h) >= 0.02)
+    return {
+      polarity: h > 0 ? 'positive' : 'negative',
+      evidence: `hysteresis ${scope}: ${h.toFixed(3)} decades (own ${e.hyst.toFixed(3)}; positive = |I| rises on positive excursions)`,
+    };
   return { polarity: null, evidence: `hysteresis too weak to tell (${e.hyst.toFixed(3)} decades)` };
 }
 
-interface BuiltTime { tS: number[]; source: TimeSource }
+interface BuiltTime {
+  tS: number[];
+  source: TimeSource;
+}
 
 function buildTime(units: Unit[], v: number[], opts: ResolvedIngestOptions): BuiltTime {
   const allHaveTime = units.every((u) => u.piece.trace.tS !== undefined);
@@ -120,8 +179,13 @@ function buildTime(units: Unit[], v: number[], opts: ResolvedIngestOptions): Bui
       for (let k = u.start; k < u.end; k++) {
         if (k > u.start && !(ts[k] > ts[k - 1])) {
           const rows = u.piece.trace.rows;
-          throw new JartcalError(`column "${u.piece.trace.columns.t}": time does not increase (${ts[k - 1]} s then ${ts[k]} s); expected strictly increasing time stamps (or give --time-from sweep-rate --sweep-rate R).`,
-            { code: 'bad_time', location: { file: u.piece.trace.file, ...(u.piece.trace.sheet ? { sheet: u.piece.trace.sheet } : {}), line: rows[k] } });
+          throw new JartcalError(
+            `column "${u.piece.trace.columns.t}": time does not increase (${ts[k - 1]} s then ${ts[k]} s); expected strictly increasing time stamps (or give --time-from sweep-rate --sweep-rate R).`,
+            {
+              code: 'bad_time',
+              location: { file: u.piece.trace.file, ...(u.piece.trace.sheet ? { sheet: u.piece.trace.sheet } : {}), line: rows[k] },
+            },
+          );
         }
         if (k > u.start) dts.push(ts[k] - ts[k - 1]);
         t.push(offset + ts[k] - t0);
@@ -132,10 +196,16 @@ function buildTime(units: Unit[], v: number[], opts: ResolvedIngestOptions): Bui
   }
   if (opts.sweepRateVps !== null) {
     const steps: number[] = [];
-    for (let k = 1; k < v.length; k++) { const d = Math.abs(v[k] - v[k - 1]); if (d > 0) steps.push(d); }
+    for (let k = 1; k < v.length; k++) {
+      const d = Math.abs(v[k] - v[k - 1]);
+      if (d > 0) steps.push(d);
+    }
     const dt0 = (median(steps) || 1e-3) / opts.sweepRateVps;
     const t = [0];
-    for (let k = 1; k < v.length; k++) { const d = Math.abs(v[k] - v[k - 1]); t.push(t[k - 1] + (d > 0 ? d / opts.sweepRateVps : dt0)); }
+    for (let k = 1; k < v.length; k++) {
+      const d = Math.abs(v[k] - v[k - 1]);
+      t.push(t[k - 1] + (d > 0 ? d / opts.sweepRateVps : dt0));
+    }
     return { tS: t, source: 'sweep-rate' };
   }
   return { tS: v.map((_, k) => k), source: 'index' };
@@ -147,13 +217,20 @@ function provenanceOf(u: Unit): Provenance {
 }
 
 function buildCycle(device: string, index: number, units: Unit[], flip: boolean, opts: ResolvedIngestOptions): Cycle {
-  const vRaw: number[] = [], iRaw: number[] = [];
-  for (const u of units) for (let k = u.start; k < u.end; k++) { vRaw.push(u.piece.trace.vV[k]); iRaw.push(u.piece.trace.iA[k]); }
+  const vRaw: number[] = [],
+    iRaw: number[] = [];
+  for (const u of units)
+    for (let k = u.start; k < u.end; k++) {
+      vRaw.push(u.piece.trace.vV[k]);
+      iRaw.push(u.piece.trace.iA[k]);
+    }
   const first = units[0];
   if (vRaw.length < MIN_POINTS) {
     const t = first.piece.trace;
-    throw new JartcalError(`a sweep needs at least ${MIN_POINTS} points; this one has ${vRaw.length} (column "${t.columns.v}").`,
-      { code: 'too_few_points', location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[first.start] } });
+    throw new JartcalError(`a sweep needs at least ${MIN_POINTS} points; this one has ${vRaw.length} (column "${t.columns.v}").`, {
+      code: 'too_few_points',
+      location: { file: t.file, ...(t.sheet ? { sheet: t.sheet } : {}), line: t.rows[first.start] },
+    });
   }
   const vV = vRaw.map((x) => (flip ? -x : x));
   const tol = zeroTolerance(vV);
@@ -165,50 +242,96 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
   let complianceA: number | null = null;
   let complianceSource: Cycle['complianceSource'] = 'none';
   let complianceEvidence: ComplianceEvidence | undefined;
-  if (opts.complianceA !== null) { complianceA = opts.complianceA; complianceSource = 'option'; }
-  else if (setUnit.piece.trace.hints.complianceA !== undefined) { complianceA = setUnit.piece.trace.hints.complianceA; complianceSource = 'metadata'; }
-  else if (setUnit.piece.trace.hints.complianceOff) complianceSource = 'off'; // stated: no plateau guess overrides it
+  if (opts.complianceA !== null) {
+    complianceA = opts.complianceA;
+    complianceSource = 'option';
+  } else if (setUnit.piece.trace.hints.complianceA !== undefined) {
+    complianceA = setUnit.piece.trace.hints.complianceA;
+    complianceSource = 'metadata';
+  } else if (setUnit.piece.trace.hints.complianceOff)
+    complianceSource = 'off'; // stated: no plateau guess overrides it
   else {
     const found = detectComplianceWithEvidence(vV, iA, exs, -1);
-    if (found) { complianceA = found.valueA; complianceSource = 'plateau'; complianceEvidence = found.evidence; }
+    if (found) {
+      complianceA = found.valueA;
+      complianceSource = 'plateau';
+      complianceEvidence = found.evidence;
+    }
   }
   const features = computeFeatures(vV, iA, branch, opts.readVoltageV, complianceA);
-  const zeros = iRaw.filter((_, k) => Math.abs(vRaw[k]) <= tol).map(Math.abs).filter((x) => x > 0);
-  const pos = iRaw.map(Math.abs).filter((x) => x > 0).sort((a, b) => a - b);
+  const zeros = iRaw
+    .filter((_, k) => Math.abs(vRaw[k]) <= tol)
+    .map(Math.abs)
+    .filter((x) => x > 0);
+  const pos = iRaw
+    .map(Math.abs)
+    .filter((x) => x > 0)
+    .sort((a, b) => a - b);
   const floor = zeros.length ? median(zeros) : pos.length ? pos[Math.floor(0.01 * (pos.length - 1))] : 1e-12;
   const parts = units.map(provenanceOf);
   const hint = units.find((u) => u.cycleHint !== undefined)?.cycleHint;
   return {
-    device, cycle: index, tS: time.tS, timeSource: time.source, vV, iA, complianceA, branch, features,
-    provenance: parts[0], ...(parts.length > 1 ? { parts } : {}),
-    currentFloorA: Math.max(floor, 1e-15), complianceSource, ...(complianceEvidence ? { complianceEvidence } : {}),
+    device,
+    cycle: index,
+    tS: time.tS,
+    timeSource: time.source,
+    vV,
+    iA,
+    complianceA,
+    branch,
+    features,
+    provenance: parts[0],
+    ...(parts.length > 1 ? { parts } : {}),
+    currentFloorA: Math.max(floor, 1e-15),
+    complianceSource,
+    ...(complianceEvidence ? { complianceEvidence } : {}),
     ...(time.source === 'file' && units.some((u) => u.piece.trace.hints.timeGenerated) ? { timeGenerated: true } : {}),
     ...(hint !== undefined ? { sourceCycle: hint } : {}),
   };
 }
 
-
-export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, files: string[], issues: IngestIssue[], now: Date = new Date()): Dataset {
+export function assembleDataset(
+  traces: Trace[],
+  opts: ResolvedIngestOptions,
+  files: string[],
+  issues: IngestIssue[],
+  now: Date = new Date(),
+): Dataset {
   // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) never pose as a SET or RESET half;
   // a campaign of nothing but fixed-bias runs is refused
   const fixed = traces.filter(isFixedBias);
   if (fixed.length > 0 && fixed.length === traces.length) {
     const t = fixed[0];
-    throw new JartcalError(`the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
-      { code: 'not_a_sweep', location: { ...locOf(t), line: t.rows[0] } });
+    throw new JartcalError(
+      `the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
+      { code: 'not_a_sweep', location: { ...locOf(t), line: t.rows[0] } },
+    );
   }
   for (const t of fixed) {
-    issues.push({ code: 'skipped_fixed_bias', message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`, location: { ...locOf(t), line: t.rows[0] } });
+    issues.push({
+      code: 'skipped_fixed_bias',
+      message: `a run at a fixed ${t.vV[0]} V (${t.vV.length} points, a read or sampling run, not a sweep) skipped.`,
+      location: { ...locOf(t), line: t.rows[0] },
+    });
   }
   const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
   for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
   const nonCycle = sequenceRoles(byDevice);
-  for (const [p, r] of nonCycle) if (r.role !== 'other') issues.push({ code: `skipped_${r.role.replace('-', '_')}`, message: `device "${p.device}": ${r.reason}; reported as a ${r.role} test, not a switching cycle.`, location: { ...locOf(p.trace), line: p.trace.rows[p.start] } });
+  for (const [p, r] of nonCycle)
+    if (r.role !== 'other')
+      issues.push({
+        code: `skipped_${r.role.replace('-', '_')}`,
+        message: `device "${p.device}": ${r.reason}; reported as a ${r.role} test, not a switching cycle.`,
+        location: { ...locOf(p.trace), line: p.trace.rows[p.start] },
+      });
   const cyclePieces = allPieces.filter((p) => !nonCycle.has(p));
   if (cyclePieces.length === 0 && allPieces.length > 0) {
     const t = allPieces[0]?.trace ?? traces[0];
-    throw new JartcalError('no switching sweep left once leakage checks, forming and fixed-bias reads are set aside.', { code: 'no_cycles', location: locOf(t) });
+    throw new JartcalError('no switching sweep left once leakage checks, forming and fixed-bias reads are set aside.', {
+      code: 'no_cycles',
+      location: locOf(t),
+    });
   }
   const fileEvidence = new Map<string, { meta: number; hyst: number }>();
   if (opts.setPolarity === 'auto') {
@@ -219,7 +342,9 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
   const devices: DeviceRecord[] = [];
   for (const [id, every] of byDevice) {
     // acquisition order: runs that state when they were recorded are taken in that order (files are listed by name, not by time)
-    const times = every.every((p) => p.trace.hints.recordTime !== undefined) ? recordTimesMs(every.map((p) => p.trace.hints.recordTime!)) : null;
+    const times = every.every((p) => p.trace.hints.recordTime !== undefined)
+      ? recordTimesMs(every.map((p) => p.trace.hints.recordTime!))
+      : null;
     const at = times ? new Map(every.map((p, k) => [p, times[k]])) : null;
     if (at) {
       checkRunTimes(every, at, opts, issues);
@@ -230,15 +355,21 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     let polarity: Polarity;
     let polaritySource: DeviceRecord['polaritySource'];
     let evidence = '';
-    if (opts.setPolarity !== 'auto') { polarity = opts.setPolarity; polaritySource = 'option'; }
-    else {
+    if (opts.setPolarity !== 'auto') {
+      polarity = opts.setPolarity;
+      polaritySource = 'option';
+    } else {
       const d = detectPolarity(ps, fileEvidence);
       if (d.polarity === null) {
         const p = ps[0];
-        throw new JartcalError(`device "${id}": cannot tell which voltage polarity SETs the device (${d.evidence}); give --set-polarity positive|negative.`,
-          { code: 'polarity_unknown', location: locOf(p.trace) });
+        throw new JartcalError(
+          `device "${id}": cannot tell which voltage polarity SETs the device (${d.evidence}); give --set-polarity positive|negative.`,
+          { code: 'polarity_unknown', location: locOf(p.trace) },
+        );
       }
-      polarity = d.polarity; polaritySource = 'detected'; evidence = d.evidence;
+      polarity = d.polarity;
+      polaritySource = 'detected';
+      evidence = d.evidence;
     }
     const setSign: 1 | -1 = polarity === 'positive' ? 1 : -1;
     let units = ps.flatMap((p) => splitPiece(p, setSign));
@@ -247,20 +378,31 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     const halves = units.filter((u) => u.kind === 'set' || u.kind === 'reset');
     const firstHalf = halves[0];
     if (firstHalf && firstHalf.kind === 'reset' && firstHalf.piece.end - firstHalf.piece.start === firstHalf.end - firstHalf.start) {
-      const nSet = halves.filter((u) => u.kind === 'set').length, nReset = halves.length - nSet;
+      const nSet = halves.filter((u) => u.kind === 'set').length,
+        nReset = halves.length - nSet;
       const formed = every.some((p) => nonCycle.get(p)?.role === 'forming');
       const named = roleFromNames(firstHalf.piece) === 'first-reset';
       const byHint = halves.every((u) => u.cycleHint !== undefined);
       if (named || (!byHint && (formed || nReset === nSet + 1))) {
         firstReset.push(firstHalf.piece);
-        nonCycle.set(firstHalf.piece, { role: 'first-reset', reason: `the first RESET${named ? ' (so named)' : formed ? ' after forming' : ''}, before any SET: it closes no cycle` });
-        issues.push({ code: 'skipped_first_reset', message: `device "${id}": the first RESET sweep (before any SET) is reported as the first-reset test, not a cycle.`, location: { ...locOf(firstHalf.piece.trace), line: firstHalf.piece.trace.rows[firstHalf.piece.start] } });
+        nonCycle.set(firstHalf.piece, {
+          role: 'first-reset',
+          reason: `the first RESET${named ? ' (so named)' : formed ? ' after forming' : ''}, before any SET: it closes no cycle`,
+        });
+        issues.push({
+          code: 'skipped_first_reset',
+          message: `device "${id}": the first RESET sweep (before any SET) is reported as the first-reset test, not a cycle.`,
+          location: { ...locOf(firstHalf.piece.trace), line: firstHalf.piece.trace.rows[firstHalf.piece.start] },
+        });
         units = units.filter((u) => u !== firstHalf);
       }
     }
     // halves pair within their own test only (a SET of one endurance block never closes with a RESET of another)
     const byTest = new Map<string, Unit[]>();
-    for (const u of units) { const k = testKey(u.piece); (byTest.get(k) ?? byTest.set(k, []).get(k)!).push(u); }
+    for (const u of units) {
+      const k = testKey(u.piece);
+      (byTest.get(k) ?? byTest.set(k, []).get(k)!).push(u);
+    }
     const groups: Unit[][] = [];
     const how = new Map<Unit[], CyclePairing['by']>();
     for (const us of byTest.values()) {
@@ -268,7 +410,18 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
       const labelled = hs.length > 0 && hs.every((u) => u.cycleHint !== undefined);
       for (const g of joinHalves(us)) {
         groups.push(g);
-        how.set(g, g.length === 1 ? (g[0].kind === 'set' || g[0].kind === 'reset' ? 'unpaired' : 'whole') : labelled ? 'cycle-label' : at ? 'time' : 'order');
+        how.set(
+          g,
+          g.length === 1
+            ? g[0].kind === 'set' || g[0].kind === 'reset'
+              ? 'unpaired'
+              : 'whole'
+            : labelled
+              ? 'cycle-label'
+              : at
+                ? 'time'
+                : 'order',
+        );
       }
     }
     // cycles in the order of their stated numbers when every cycle has a distinct one, else in acquisition order
@@ -280,32 +433,60 @@ export function assembleDataset(traces: Trace[], opts: ResolvedIngestOptions, fi
     const cycles = groups.map((g, k) => buildCycle(id, k + 1, g, polarity === 'positive', opts));
     const pairing: CyclePairing[] = groups.map((g, k) => {
       const pr = (u: Unit | undefined) => (u ? provenanceOf(u) : undefined);
-      const s = g.find((u) => u.kind === 'set'), r = g.find((u) => u.kind === 'reset');
-      return { cycle: k + 1, ...(s ? { set: pr(s) } : {}), ...(r ? { reset: pr(r) } : {}), ...(!s && !r ? { whole: pr(g[0]) } : {}), by: how.get(g)! };
+      const s = g.find((u) => u.kind === 'set'),
+        r = g.find((u) => u.kind === 'reset');
+      return {
+        cycle: k + 1,
+        ...(s ? { set: pr(s) } : {}),
+        ...(r ? { reset: pr(r) } : {}),
+        ...(!s && !r ? { whole: pr(g[0]) } : {}),
+        by: how.get(g)!,
+      };
     });
     const unpaired = pairing.filter((x) => x.by === 'unpaired');
     for (const u of unpaired) {
       const pv = (u.set ?? u.reset)!;
-      issues.push({ code: 'unpaired_half', message: `device "${id}": a ${u.set ? 'SET' : 'RESET'}-only sweep with no partner in its test, kept as half-cycle ${u.cycle} (its features still used).`, location: { file: pv.file, ...(pv.sheet ? { sheet: pv.sheet } : {}), line: pv.rowStart } });
+      issues.push({
+        code: 'unpaired_half',
+        message: `device "${id}": a ${u.set ? 'SET' : 'RESET'}-only sweep with no partner in its test, kept as half-cycle ${u.cycle} (its features still used).`,
+        location: { file: pv.file, ...(pv.sheet ? { sheet: pv.sheet } : {}), line: pv.rowStart },
+      });
     }
     const comp = cycles.map((c) => c.complianceA).filter((x): x is number => x !== null);
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(ps[0].trace.meta).slice(0, 200)) metadata[k] = String(v).slice(0, 500);
     metadata['polarityEvidence'] = polaritySource === 'option' ? 'given by option' : evidence;
     metadata['columns'] = JSON.stringify(ps[0].trace.columns);
-    const cmin = comp.reduce((a, b) => Math.min(a, b), Infinity), cmax = comp.reduce((a, b) => Math.max(a, b), 0);
-    if (comp.length && cmax > 1.05 * cmin) { metadata['complianceMinA'] = String(cmin); metadata['complianceMaxA'] = String(cmax); }
+    const cmin = comp.reduce((a, b) => Math.min(a, b), Infinity),
+      cmax = comp.reduce((a, b) => Math.max(a, b), 0);
+    if (comp.length && cmax > 1.05 * cmin) {
+      metadata['complianceMinA'] = String(cmin);
+      metadata['complianceMaxA'] = String(cmax);
+    }
     // the sequence: every test of the device with its role; forming voltage and pristine resistance from the non-cycle tests
     const used = new Set(groups.flat().map((u) => u.piece));
     const tests: TestRecord[] = every.map((p) => {
       const nc = nonCycle.get(p);
-      return nc ? testRecord(p, nc.role, false, nc.reason) : testRecord(p, 'endurance', used.has(p), used.has(p) ? 'switching sweeps, paired into cycles' : 'no cycle made');
+      return nc
+        ? testRecord(p, nc.role, false, nc.reason)
+        : testRecord(p, 'endurance', used.has(p), used.has(p) ? 'switching sweeps, paired into cycles' : 'no cycle made');
     });
     const formingP = every.find((p) => nonCycle.get(p)?.role === 'forming');
     const leakP = every.find((p) => nonCycle.get(p)?.role === 'leakage');
     const formingV = formingP ? formingVoltage(formingP) : null;
     const pristineOhm = leakP ? resistanceAt(leakP, opts.readVoltageV) : formingP ? resistanceAt(formingP, opts.readVoltageV) : null;
-    devices.push({ id, setPolarity: polarity, complianceA: comp.length ? median(comp) : null, cycles, metadata, polaritySource, tests, formingV, pristineOhm, pairing });
+    devices.push({
+      id,
+      setPolarity: polarity,
+      complianceA: comp.length ? median(comp) : null,
+      cycles,
+      metadata,
+      polaritySource,
+      tests,
+      formingV,
+      pristineOhm,
+      pairing,
+    });
   }
   return { schema: DATASET_SCHEMA, toolkitVersion: TOOLKIT_VERSION, createdAt: now.toISOString(), options: opts, devices, issues, files };
 }

@@ -29,7 +29,8 @@ export function parseCell(c: Cell, decimalComma: boolean): CellValue {
   s = s.replace(/\u2212/g, '-');
   if (NUM.test(s)) {
     const x = Number(s);
-    if (Math.abs(x) >= OVERFLOW) return { kind: 'bad', text: s, why: Number.isFinite(x) ? 'an instrument overflow marker, not a reading' : 'a non-finite value' };
+    if (Math.abs(x) >= OVERFLOW)
+      return { kind: 'bad', text: s, why: Number.isFinite(x) ? 'an instrument overflow marker, not a reading' : 'a non-finite value' };
     return { kind: 'number', value: x, unit: null };
   }
   if (decimalComma && NUM_COMMA.test(s)) return { kind: 'number', value: Number(s.replace(',', '.')), unit: null };

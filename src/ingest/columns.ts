@@ -6,37 +6,159 @@ import { splitHeaderUnit } from './units.js';
 
 export type Role = 'v' | 'i' | 't' | 'cycle' | 'device';
 
-export interface RoleMatch { role: Role; rank: number; abs?: boolean; log10?: boolean }
+export interface RoleMatch {
+  role: Role;
+  rank: number;
+  abs?: boolean;
+  log10?: boolean;
+}
 
 export function headerKey(h: string): string {
   const { name } = splitHeaderUnit(h);
-  return name.toLowerCase().replace(/\[\d+\]/g, '').replace(/[^a-z0-9@#]/g, '').replace(/(.)#+$/, '$1');
+  return name
+    .toLowerCase()
+    .replace(/\[\d+\]/g, '')
+    .replace(/[^a-z0-9@#]/g, '')
+    .replace(/(.)#+$/, '$1');
 }
 
 const V_EXACT: Record<string, number> = {
-  v: 0, voltage: 0, volt: 0, volts: 0, vf: 0, vforce: 0, vsweep: 0, vapplied: 0, appliedvoltage: 0, av: 0, bv: 1, cv: 2, dv: 2,
-  vtop: 0, vbias: 0, bias: 1, vprog: 1, vsource: 0, sourcevoltage: 0, vs: 2, vin: 1, vcell: 1, vmeas: 3, vm: 3, measuredvoltage: 3,
-  smuv: 0, smu1v: 0, smu2v: 1, smu3v: 1, smu4v: 1, vd: 2, vdd: 3, vtopelectrode: 0, vte: 1, voltagev: 0,
+  v: 0,
+  voltage: 0,
+  volt: 0,
+  volts: 0,
+  vf: 0,
+  vforce: 0,
+  vsweep: 0,
+  vapplied: 0,
+  appliedvoltage: 0,
+  av: 0,
+  bv: 1,
+  cv: 2,
+  dv: 2,
+  vtop: 0,
+  vbias: 0,
+  bias: 1,
+  vprog: 1,
+  vsource: 0,
+  sourcevoltage: 0,
+  vs: 2,
+  vin: 1,
+  vcell: 1,
+  vmeas: 3,
+  vm: 3,
+  measuredvoltage: 3,
+  smuv: 0,
+  smu1v: 0,
+  smu2v: 1,
+  smu3v: 1,
+  smu4v: 1,
+  vd: 2,
+  vdd: 3,
+  vtopelectrode: 0,
+  vte: 1,
+  voltagev: 0,
 };
 const I_EXACT: Record<string, number> = {
-  i: 0, current: 0, currents: 0, curr: 0, if: 0, imeas: 0, im: 1, measuredcurrent: 0, ai: 0, bi: 1, ci: 2, di: 2, itop: 0, icell: 0,
-  smui: 0, smu1i: 0, smu2i: 1, smu3i: 1, smu4i: 1, is: 2, iout: 1, currenta: 0, id: 4, idrain: 3, it: 2, ite: 1,
+  i: 0,
+  current: 0,
+  currents: 0,
+  curr: 0,
+  if: 0,
+  imeas: 0,
+  im: 1,
+  measuredcurrent: 0,
+  ai: 0,
+  bi: 1,
+  ci: 2,
+  di: 2,
+  itop: 0,
+  icell: 0,
+  smui: 0,
+  smu1i: 0,
+  smu2i: 1,
+  smu3i: 1,
+  smu4i: 1,
+  is: 2,
+  iout: 1,
+  currenta: 0,
+  id: 4,
+  idrain: 3,
+  it: 2,
+  ite: 1,
 };
 const I_ABS: Record<string, number> = { absi: 6, iabs: 6, abscurrent: 6, absolutecurrent: 6, currentabs: 6, ii: 7 };
 const T_EXACT: Record<string, number> = {
-  t: 1, time: 0, times: 0, timegenerated: 1, '@time': 0, timestamp: 2, elapsed: 1, elapsedtime: 0, smu1time: 0, smutime: 0, smu2time: 1,
-  reltime: 1, relativetime: 1, tstamp: 2, times_: 0,
+  t: 1,
+  time: 0,
+  times: 0,
+  timegenerated: 1,
+  '@time': 0,
+  timestamp: 2,
+  elapsed: 1,
+  elapsedtime: 0,
+  smu1time: 0,
+  smutime: 0,
+  smu2time: 1,
+  reltime: 1,
+  relativetime: 1,
+  tstamp: 2,
+  times_: 0,
 };
 const CYCLE_EXACT: Record<string, number> = {
-  cycle: 0, cycles: 0, cycleno: 0, cyclenumber: 0, cycleindex: 0, cyc: 1, loop: 1, loopno: 1, sweepno: 1, sweepnumber: 1, sweepindex: 1,
-  iteration: 2, repeat: 2, repetition: 2, count: 3, experiment: 2, run: 3, runno: 2, '#cycle': 0, cycle_: 0,
+  cycle: 0,
+  cycles: 0,
+  cycleno: 0,
+  cyclenumber: 0,
+  cycleindex: 0,
+  cyc: 1,
+  loop: 1,
+  loopno: 1,
+  sweepno: 1,
+  sweepnumber: 1,
+  sweepindex: 1,
+  iteration: 2,
+  repeat: 2,
+  repetition: 2,
+  count: 3,
+  experiment: 2,
+  run: 3,
+  runno: 2,
+  '#cycle': 0,
+  cycle_: 0,
 };
 const DEVICE_EXACT: Record<string, number> = {
-  device: 0, devices: 0, deviceid: 0, dev: 1, devid: 1, cell: 1, cellid: 1, site: 2, die: 3, dut: 1, sample: 3, pad: 2,
+  device: 0,
+  devices: 0,
+  deviceid: 0,
+  dev: 1,
+  devid: 1,
+  cell: 1,
+  cellid: 1,
+  site: 2,
+  die: 3,
+  dut: 1,
+  sample: 3,
+  pad: 2,
 };
 
 const TERMINAL_RANK: Record<string, number> = {
-  anode: 0, top: 0, te: 0, terminal: 1, row: 1, bl: 1, drain: 2, cathode: 3, bottom: 3, be: 3, col: 3, column: 3, sl: 3, source: 4, wl: 4, gate: 5,
+  anode: 0,
+  top: 0,
+  te: 0,
+  terminal: 1,
+  row: 1,
+  bl: 1,
+  drain: 2,
+  cathode: 3,
+  bottom: 3,
+  be: 3,
+  col: 3,
+  column: 3,
+  sl: 3,
+  source: 4,
+  wl: 4,
+  gate: 5,
 };
 
 /** The role a header names, if any. */
@@ -53,7 +175,10 @@ export function classifyHeader(h: string): RoleMatch | null {
   if (key in DEVICE_EXACT) return { role: 'device', rank: DEVICE_EXACT[key] };
   // terminal-named columns as Keithley 4200 ITMs name them (<terminal>V, <terminal>I: AnodeV, DrainI,
   // TEV) and the reverse spelling (V_anode, Irow): the swept top/anode terminal preferred
-  const term = /^(?:(v|i)(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?|(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?(v|i))$/.exec(key);
+  const term =
+    /^(?:(v|i)(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?|(anode|cathode|top|bottom|te|be|row|col|column|bl|sl|wl|drain|source|gate|terminal[a-d]?)\d?(v|i))$/.exec(
+      key,
+    );
   if (term) {
     const name = term[2] ?? term[3];
     const vi = (term[1] ?? term[4]) as 'v' | 'i';
@@ -74,7 +199,8 @@ export function classifyHeader(h: string): RoleMatch | null {
   if (/^i_?(smu|ch|a)\d?$/.test(key)) return { role: 'i', rank: 1 };
   if (/^log(10)?(abs)?(i|current|absi|abscurrent)$/.test(key)) return { role: 'i', rank: 8, abs: true, log10: true };
   if (/^(ch|smu|channel)\d*(voltage|volt)$/.test(key) || /^[a-z]{0,6}\d?voltage$/.test(key)) return { role: 'v', rank: 2 };
-  if (/^(ch|smu|channel)\d*current$/.test(key) || /^[a-z]{0,6}\d?current$/.test(key) && !/^(abs|log|avg|mean)/.test(key)) return { role: 'i', rank: 2 };
+  if (/^(ch|smu|channel)\d*current$/.test(key) || (/^[a-z]{0,6}\d?current$/.test(key) && !/^(abs|log|avg|mean)/.test(key)))
+    return { role: 'i', rank: 2 };
   if (/^(current)(measured|meas|top)?$/.test(key)) return { role: 'i', rank: 0 };
   if (/^time(s|sec|stamp)?$/.test(key)) return { role: 't', rank: 1 };
   return null;

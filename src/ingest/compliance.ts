@@ -50,10 +50,12 @@ export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | 
     if (j - k > best.length) {
       // a plateau, not a smooth maximum sampled finely: it spans >= 2 % of the peak |V|, or the
       // (measured) voltage stalls there as an SMU in current limit does
-      let vlo = Infinity, vhi = -Infinity;
+      let vlo = Infinity,
+        vhi = -Infinity;
       const dv: number[] = [];
       for (let q = k; q < j; q++) {
-        vlo = Math.min(vlo, Math.abs(vV[q])); vhi = Math.max(vhi, Math.abs(vV[q]));
+        vlo = Math.min(vlo, Math.abs(vV[q]));
+        vhi = Math.max(vhi, Math.abs(vV[q]));
         if (q > k) dv.push(Math.abs(vV[q] - vV[q - 1]));
       }
       dv.sort((a, b) => a - b);
@@ -77,13 +79,18 @@ export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number
   const near: number[] = [];
   for (let k = ex.start; k < ex.end; k++) if (Math.abs(iA[k]) >= 0.85 * imax) near.push(k);
   if (near.length < 4) return null;
-  let vlo = Infinity, vhi = 0;
-  for (const k of near) { vlo = Math.min(vlo, Math.abs(vV[k])); vhi = Math.max(vhi, Math.abs(vV[k])); }
+  let vlo = Infinity,
+    vhi = 0;
+  for (const k of near) {
+    vlo = Math.min(vlo, Math.abs(vV[k]));
+    vhi = Math.max(vhi, Math.abs(vV[k]));
+  }
   if (vhi - vlo < 0.1 * vp || vlo <= 0) return null;
   const outNear = near.filter((k) => k <= ex.peak);
   const use = outNear.length >= 3 ? outNear : near.filter((k) => k >= ex.peak);
   if (use.length < 3) return null;
-  const a = use[0], b = use[use.length - 1];
+  const a = use[0],
+    b = use[use.length - 1];
   const dv = Math.log(Math.abs(vV[b]) / Math.abs(vV[a]));
   if (!(Math.abs(dv) > 0.05)) return null;
   const slope = Math.log(Math.abs(iA[b]) / Math.abs(iA[a])) / dv;
@@ -93,7 +100,10 @@ export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number
 /** Compliance detected on one cycle's excursions; `setSign` is the sign of the SET excursions. */
 export function detectCompliance(vV: number[], iA: number[], exs: Excursion[], setSign: 1 | -1): number | null {
   const plateaus: number[] = [];
-  for (const ex of exs) { const p = smuPlateau(vV, iA, ex); if (p !== null) plateaus.push(p * (ex.sign === setSign ? 1 : -1)); }
+  for (const ex of exs) {
+    const p = smuPlateau(vV, iA, ex);
+    if (p !== null) plateaus.push(p * (ex.sign === setSign ? 1 : -1));
+  }
   const setP = plateaus.filter((p) => p > 0);
   if (setP.length) return setP.reduce((a, b) => Math.max(a, b), 0);
   for (const ex of exs) {
@@ -106,7 +116,12 @@ export function detectCompliance(vV: number[], iA: number[], exs: Excursion[], s
 }
 
 /** The same search, saying how the value was found: a flat plateau at a front-panel value (high confidence) or a saturating SET branch (medium). */
-export function detectComplianceWithEvidence(vV: number[], iA: number[], exs: Excursion[], setSign: 1 | -1): { valueA: number; evidence: ComplianceEvidence } | null {
+export function detectComplianceWithEvidence(
+  vV: number[],
+  iA: number[],
+  exs: Excursion[],
+  setSign: 1 | -1,
+): { valueA: number; evidence: ComplianceEvidence } | null {
   const x = detectCompliance(vV, iA, exs, setSign);
   if (x === null) return null;
   const plateau = exs.some((ex) => smuPlateau(vV, iA, ex) === x);
@@ -114,6 +129,10 @@ export function detectComplianceWithEvidence(vV: number[], iA: number[], exs: Ex
     valueA: x,
     evidence: plateau
       ? { method: 'smu-plateau', confidence: 'high', detail: `>= 3 samples flat within 0.05 % at ${x} A, a round front-panel setting` }
-      : { method: 'saturating-set', confidence: 'medium', detail: `the SET branch stops rising (log-log slope < 0.4 over >= 10 % of its peak |V|) at ${x.toPrecision(3)} A` },
+      : {
+          method: 'saturating-set',
+          confidence: 'medium',
+          detail: `the SET branch stops rising (log-log slope < 0.4 over >= 10 % of its peak |V|) at ${x.toPrecision(3)} A`,
+        },
   };
 }

@@ -11,7 +11,11 @@ export function sniffKind(bytes: Uint8Array): FileKind {
 
 /** Decodes a text file; refuses empty and binary content with a clear error. */
 export function decodeText(bytes: Uint8Array, file: string): string {
-  if (bytes.length === 0) throw new JartcalError('the file is empty; expected a measurement table (CSV/TSV/DAT text, or an xlsx/xls workbook).', { code: 'empty_file', location: { file } });
+  if (bytes.length === 0)
+    throw new JartcalError('the file is empty; expected a measurement table (CSV/TSV/DAT text, or an xlsx/xls workbook).', {
+      code: 'empty_file',
+      location: { file },
+    });
   let text: string;
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
   else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
@@ -25,9 +29,13 @@ export function decodeText(bytes: Uint8Array, file: string): string {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.slice(0, 65536).includes(String.fromCharCode(0))) {
-    throw new JartcalError('the file looks binary (NUL characters); expected a text table or an xlsx/xls workbook.', { code: 'binary_file', location: { file } });
+    throw new JartcalError('the file looks binary (NUL characters); expected a text table or an xlsx/xls workbook.', {
+      code: 'binary_file',
+      location: { file },
+    });
   }
-  if (text.trim() === '') throw new JartcalError('the file holds only white space; expected a measurement table.', { code: 'empty_file', location: { file } });
+  if (text.trim() === '')
+    throw new JartcalError('the file holds only white space; expected a measurement table.', { code: 'empty_file', location: { file } });
   return text;
 }
 
@@ -37,11 +45,17 @@ function checkNotBinary(bytes: Uint8Array, file: string): void {
   for (let k = 0; k < n; k++) {
     const b = bytes[k];
     if (b === 0) {
-      throw new JartcalError('the file looks binary (NUL bytes); expected a text table (CSV/TSV/DAT) or an xlsx/xls workbook.', { code: 'binary_file', location: { file } });
+      throw new JartcalError('the file looks binary (NUL bytes); expected a text table (CSV/TSV/DAT) or an xlsx/xls workbook.', {
+        code: 'binary_file',
+        location: { file },
+      });
     }
     if (b < 9 || (b > 13 && b < 32 && b !== 27)) ctrl++;
   }
   if (ctrl > 0.05 * n) {
-    throw new JartcalError('the file looks binary (control bytes); expected a text table (CSV/TSV/DAT) or an xlsx/xls workbook.', { code: 'binary_file', location: { file } });
+    throw new JartcalError('the file looks binary (control bytes); expected a text table (CSV/TSV/DAT) or an xlsx/xls workbook.', {
+      code: 'binary_file',
+      location: { file },
+    });
   }
 }

@@ -9,7 +9,10 @@ function baseName(path: string): string {
 /** A folder named for one half of the cycle: "SET", "reset", "Set#1" (KITE test folder), "RESET sweeps". */
 const HALF_DIR = /^(set|reset)(?=$|[#_\-\s.])/i;
 function dirs(path: string): string[] {
-  return path.split(/[\\/]/).slice(0, -1).filter((x) => x !== '' && x !== '.');
+  return path
+    .split(/[\\/]/)
+    .slice(0, -1)
+    .filter((x) => x !== '' && x !== '.');
 }
 /** The folder holding the file, passing over folders that only say SET or RESET. */
 function dirName(path: string): string {
@@ -61,7 +64,10 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   let cycle: number | undefined;
   let half: 'set' | 'reset' | undefined;
   const m = CYCLE_TOKEN.exec(d);
-  if (m) { cycle = Number(m[1]); d = d.slice(0, m.index) + d.slice(m.index + m[0].length); }
+  if (m) {
+    cycle = Number(m[1]);
+    d = d.slice(0, m.index) + d.slice(m.index + m[0].length);
+  }
   const fm = FORMING_TOKEN.exec(d);
   if (fm) d = d.slice(0, fm.index) + d.slice(fm.index + fm[0].length);
   const h = HALF_TOKEN.exec(d);
@@ -97,24 +103,30 @@ export function sheetLabel(name: string): { kind: 'cycle' | 'run'; n: number } |
 /** Device ids of traces from their names (or folders); the same file name in two device folders takes the folders' names; two folders of one name are an error. */
 export function deviceIds(traces: Trace[], opts: ResolvedIngestOptions): Map<Trace, string> {
   const dataSheets = new Map<string, Set<string>>();
-  for (const t of traces) if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
-  const idOf = (t: Trace, from: 'auto' | 'file' | 'dir') => fileDevice(t, from, (dataSheets.get(t.file)?.size ?? 0) > 1, t.sheet !== undefined && sheetLabel(t.sheet) !== null);
+  for (const t of traces)
+    if (t.sheet !== undefined) (dataSheets.get(t.file) ?? dataSheets.set(t.file, new Set()).get(t.file)!).add(t.sheet);
+  const idOf = (t: Trace, from: 'auto' | 'file' | 'dir') =>
+    fileDevice(t, from, (dataSheets.get(t.file)?.size ?? 0) > 1, t.sheet !== undefined && sheetLabel(t.sheet) !== null);
   const ids = new Map<Trace, string>();
   for (const t of traces) ids.set(t, idOf(t, opts.deviceFrom));
   if (opts.deviceFrom === 'auto') {
     const folders = new Map<string, Set<string>>();
-    for (const t of traces) if (!t.hints.device) (folders.get(ids.get(t)!) ?? folders.set(ids.get(t)!, new Set()).get(ids.get(t)!)!).add(deviceFolder(t.file));
+    for (const t of traces)
+      if (!t.hints.device) (folders.get(ids.get(t)!) ?? folders.set(ids.get(t)!, new Set()).get(ids.get(t)!)!).add(deviceFolder(t.file));
     for (const t of traces) if (!t.hints.device && (folders.get(ids.get(t)!)?.size ?? 0) > 1) ids.set(t, idOf(t, 'dir'));
   }
   // ids named after a folder must name one folder
   const byId = new Map<string, Trace>();
   for (const t of traces) {
-    const id = ids.get(t)!, folder = deviceFolder(t.file);
+    const id = ids.get(t)!,
+      folder = deviceFolder(t.file);
     if (t.hints.device || id.split(':')[0] !== folder.split('/').pop()) continue;
     const prev = byId.get(id);
     if (prev && deviceFolder(prev.file) !== folder) {
-      throw new JartcalError(`two folders give the same device id "${id}": ${prev.file} and ${t.file}; rename one folder, or give --device-from file, or ingest them separately.`,
-        { code: 'device_id_clash', location: { file: t.file } });
+      throw new JartcalError(
+        `two folders give the same device id "${id}": ${prev.file} and ${t.file}; rename one folder, or give --device-from file, or ingest them separately.`,
+        { code: 'device_id_clash', location: { file: t.file } },
+      );
     }
     byId.set(id, t);
   }

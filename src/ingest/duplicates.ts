@@ -8,7 +8,8 @@ import type { Piece } from './units-split.js';
 import type { IngestIssue } from './types.js';
 
 function fingerprint(p: Piece): string {
-  const v = p.trace.vV, i = p.trace.iA;
+  const v = p.trace.vV,
+    i = p.trace.iA;
   const parts: string[] = [String(p.end - p.start)];
   for (let k = p.start; k < p.end; k++) parts.push(`${v[k].toPrecision(6)},${Math.abs(i[k]).toPrecision(6)}`);
   return parts.join(';');
@@ -28,7 +29,8 @@ function rank(p: Piece): [number, number, number] {
   return [/\.(xlsx|xls|xlsm)$/i.test(f) ? 0 : 1, f.split(/[\\/]/).length, p.order];
 }
 function better(a: Piece, b: Piece): boolean {
-  const ra = rank(a), rb = rank(b);
+  const ra = rank(a),
+    rb = rank(b);
   for (let k = 0; k < 3; k++) if (ra[k] !== rb[k]) return ra[k] < rb[k];
   return false;
 }
@@ -42,7 +44,10 @@ export function dropDuplicates(pieces: Piece[], issues: IngestIssue[], minPoints
     if (p.end - p.start < minPoints) continue;
     const fp = fingerprint(p);
     const prev = keep.get(fp);
-    if (!prev) { keep.set(fp, p); continue; }
+    if (!prev) {
+      keep.set(fp, p);
+      continue;
+    }
     // a repeated sweep inside one file is a measurement of its own; so are equal numbers in sibling device folders
     if (prev.trace.file === p.trace.file || !nested(folder(prev.trace.file), folder(p.trace.file))) continue;
     const [winner, loser] = better(p, prev) ? [p, prev] : [prev, p];
@@ -54,7 +59,11 @@ export function dropDuplicates(pieces: Piece[], issues: IngestIssue[], minPoints
     pairs.set(key, e);
   }
   for (const e of pairs.values()) {
-    issues.push({ code: 'duplicate_measurement', message: `${e.n} sweep(s) of ${e.copy} repeat ${e.kept} sample for sample: the same measurement read twice; the copy is left out.`, location: { file: e.copy } });
+    issues.push({
+      code: 'duplicate_measurement',
+      message: `${e.n} sweep(s) of ${e.copy} repeat ${e.kept} sample for sample: the same measurement read twice; the copy is left out.`,
+      location: { file: e.copy },
+    });
   }
   return dropped.size ? pieces.filter((p) => !dropped.has(p)) : pieces;
 }

@@ -19,7 +19,8 @@ function rAt(vV: number[], iA: number[], idx: number[], vr: number): number | nu
     }
     if (j === 0) continue;
     const p = idx[j - 1];
-    const a = Math.abs(vV[p]), b = Math.abs(vV[k]);
+    const a = Math.abs(vV[p]),
+      b = Math.abs(vV[k]);
     if ((a - vr) * (b - vr) < 0) {
       const f = (vr - a) / (b - a);
       const i = Math.abs(iA[p]) + f * (Math.abs(iA[k]) - Math.abs(iA[p]));
@@ -41,19 +42,30 @@ export function computeFeatures(vV: number[], iA: number[], branch: number[], re
     let vmax = 0;
     for (const k of so) vmax = Math.max(vmax, Math.abs(vV[k]));
     let stop = so.length;
-    if (complianceA !== null) { const q = so.findIndex((k) => Math.abs(iA[k]) >= 0.99 * complianceA); if (q > 0) stop = q + 1; }
-    let best = -Infinity, at = -1;
+    if (complianceA !== null) {
+      const q = so.findIndex((k) => Math.abs(iA[k]) >= 0.99 * complianceA);
+      if (q > 0) stop = q + 1;
+    }
+    let best = -Infinity,
+      at = -1;
     for (let j = 1; j < stop; j++) {
-      const p = so[j - 1], k = so[j];
-      const va = Math.abs(vV[p]), vb = Math.abs(vV[k]);
-      const a = Math.abs(iA[p]), b = Math.abs(iA[k]);
+      const p = so[j - 1],
+        k = so[j];
+      const va = Math.abs(vV[p]),
+        vb = Math.abs(vV[k]);
+      const a = Math.abs(iA[p]),
+        b = Math.abs(iA[k]);
       if (va < 0.2 * vmax || vb <= 0 || a <= 3 * imin || b <= 0) continue;
       const d = Math.log10(b / vb) - Math.log10(a / va);
-      if (d > best) { best = d; at = k; }
+      if (d > best) {
+        best = d;
+        at = k;
+      }
     }
     if (at >= 0 && best > 0) vSetV = vV[at];
   }
-  let vResetV: number | null = null, resetPeakA: number | null = null;
+  let vResetV: number | null = null,
+    resetPeakA: number | null = null;
   const ro = idx[2];
   if (ro.length >= 2) {
     let at = ro[0];
@@ -67,7 +79,11 @@ export function computeFeatures(vV: number[], iA: number[], branch: number[], re
   const onOff = hrsOhm !== null && lrsOhm !== null && lrsOhm > 0 ? hrsOhm / lrsOhm : null;
   let complianceHit = false;
   if (complianceA !== null) {
-    for (const k of [...idx[0], ...idx[1]]) if (Math.abs(iA[k]) >= 0.99 * complianceA) { complianceHit = true; break; }
+    for (const k of [...idx[0], ...idx[1]])
+      if (Math.abs(iA[k]) >= 0.99 * complianceA) {
+        complianceHit = true;
+        break;
+      }
     // a plateau at the compliance on any branch (e.g. a current limit reached on the RESET side)
     for (let k = 2, run = 0; k < iA.length && !complianceHit; k++) {
       run = Math.abs(Math.abs(iA[k]) - complianceA) <= 2e-3 * complianceA ? run + 1 : 0;

@@ -1,5 +1,25 @@
 /** The ingest stage: instrument exports → normalised `jartcal.dataset/2`. Pure (no file system). */
-export type { Cell, Grid, Trace, TraceHints, Dataset, DeviceRecord, Cycle, CycleFeatures, Provenance, IngestIssue, IngestOptions, ResolvedIngestOptions, Polarity, TimeSource, FormatName, TestRole, TestRecord, CyclePairing, ComplianceEvidence } from './types.js';
+export type {
+  Cell,
+  Grid,
+  Trace,
+  TraceHints,
+  Dataset,
+  DeviceRecord,
+  Cycle,
+  CycleFeatures,
+  Provenance,
+  IngestIssue,
+  IngestOptions,
+  ResolvedIngestOptions,
+  Polarity,
+  TimeSource,
+  FormatName,
+  TestRole,
+  TestRecord,
+  CyclePairing,
+  ComplianceEvidence,
+} from './types.js';
 export { DATASET_SCHEMA, DATASET_SCHEMAS_READ } from './types.js';
 export { resolveIngestOptions, DEFAULT_READ_VOLTAGE_V } from './options.js';
 export { parseFileBytes, type ParsedFile } from './parse.js';

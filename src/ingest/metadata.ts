@@ -10,13 +10,23 @@ function firstNumber(s: string): number | null {
   let x = Number(m[0]);
   const after = s.slice(m.index + m[0].length).trim();
   const u = /^(mA|uA|µA|μA|nA|pA|A)\b/.exec(after);
-  if (u) x = Number((x * ({ mA: 1e-3, uA: 1e-6, 'µA': 1e-6, 'μA': 1e-6, nA: 1e-9, pA: 1e-12, A: 1 } as Record<string, number>)[u[1]]).toPrecision(15));
+  if (u)
+    x = Number(
+      (x * ({ mA: 1e-3, uA: 1e-6, µA: 1e-6, μA: 1e-6, nA: 1e-9, pA: 1e-12, A: 1 } as Record<string, number>)[u[1]]).toPrecision(15),
+    );
   return Number.isFinite(x) ? x : null;
 }
 
 export function complianceFromMeta(meta: Record<string, string>): number | null {
   const keys = Object.keys(meta);
-  const order = [/primary\.compliance/i, /var1.*compliance|compliance.*var1/i, /^compliance$/i, /(current|i)[ ._-]?compliance|compliance[ ._-]?(current|i)\b/i, /^i_?cc$|^icc\b|^icomp|^i_?comp(liance)?$/i, /compliance/i];
+  const order = [
+    /primary\.compliance/i,
+    /var1.*compliance|compliance.*var1/i,
+    /^compliance$/i,
+    /(current|i)[ ._-]?compliance|compliance[ ._-]?(current|i)\b/i,
+    /^i_?cc$|^icc\b|^icomp|^i_?comp(liance)?$/i,
+    /compliance/i,
+  ];
   for (const re of order) {
     for (const k of keys) {
       if (!re.test(k) || /voltage|v_?comp|vcomp/i.test(k)) continue;
@@ -27,7 +37,10 @@ export function complianceFromMeta(meta: Record<string, string>): number | null 
   for (const k of keys) {
     if (!k.startsWith('comment@') && !k.startsWith('label')) continue;
     const m = /(?:compliance|icc|i_cc)\s*[:=]?\s*([^,;]+)/i.exec(meta[k]);
-    if (m) { const x = firstNumber(m[1]); if (x !== null && x > 0) return x; }
+    if (m) {
+      const x = firstNumber(m[1]);
+      if (x !== null && x > 0) return x;
+    }
   }
   return null;
 }
@@ -36,7 +49,10 @@ const SLASH_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{
 
 /** Record times of one device: month first (EasyEXPERT, KITE) unless some stamp can only be day first ("29/11/2026"). Null if any is unreadable. */
 export function recordTimesMs(stamps: string[]): number[] | null {
-  const dayFirst = stamps.some((x) => { const m = SLASH_TIME.exec(x.trim()); return m !== null && Number(m[1]) > 12; });
+  const dayFirst = stamps.some((x) => {
+    const m = SLASH_TIME.exec(x.trim());
+    return m !== null && Number(m[1]) > 12;
+  });
   const out = stamps.map((x) => parseRecordTime(x, dayFirst));
   return out.every((x): x is number => x !== null) ? out : null;
 }
@@ -79,7 +95,12 @@ export function hintsFromMeta(meta: Record<string, string>): TraceHints {
   if (c !== null) h.complianceA = c;
   for (const [k, v] of Object.entries(meta)) {
     const key = k.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (!h.device && /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|testrecordtesttarget|testtarget|deviceidentifier)$/.test(key) && v.trim()) h.device = v.trim();
+    if (
+      !h.device &&
+      /^(deviceid|device|devicename|dut|cellid|testrecorddeviceid|testrecordtesttarget|testtarget|deviceidentifier)$/.test(key) &&
+      v.trim()
+    )
+      h.device = v.trim();
     if (h.cycle === undefined && /^(count|cycle|cycleno|cyclenumber|repeatcount|testrecordcount|iteration)$/.test(key)) {
       const n = Number(v.trim());
       if (Number.isInteger(n) && n >= 0) h.cycle = n;

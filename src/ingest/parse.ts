@@ -12,7 +12,10 @@ import { hintsFromMeta } from './metadata.js';
 import { sheetLabel } from './deviceid.js';
 import type { IngestIssue, ResolvedIngestOptions, Trace } from './types.js';
 
-export interface ParsedFile { traces: Trace[]; format: string }
+export interface ParsedFile {
+  traces: Trace[];
+  format: string;
+}
 
 function applyHints(traces: Trace[]): void {
   for (const t of traces) {
@@ -26,10 +29,11 @@ function applyHints(traces: Trace[]): void {
   }
   // side-by-side blocks of one table: devices or cycles?
   const groups = new Map<string, Trace[]>();
-  for (const t of traces) if (t.hints.blockIndex !== undefined && t.hints.blockKind === undefined) {
-    const key = `${t.file}|${t.sheet ?? ''}|${t.columns.v}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(t);
-  }
+  for (const t of traces)
+    if (t.hints.blockIndex !== undefined && t.hints.blockKind === undefined) {
+      const key = `${t.file}|${t.sheet ?? ''}|${t.columns.v}`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push(t);
+    }
   for (const g of groups.values()) {
     const devs = new Set(g.map((t) => t.hints.device ?? ''));
     const cycles = g.map((t) => t.hints.cycle);
@@ -46,9 +50,12 @@ function sourceOf(bytes: Uint8Array, file: string): SourceFile {
   const kind = bytes.length === 0 ? 'text' : sniffKind(bytes);
   let text: string | undefined, grid: TextGrid | undefined, wb: WorkbookGrids | undefined;
   return {
-    file, kind,
+    file,
+    kind,
     text: () => (text ??= decodeText(bytes, file)),
-    grid() { return (grid ??= textToGrid((text ??= decodeText(bytes, file)), file)); },
+    grid() {
+      return (grid ??= textToGrid((text ??= decodeText(bytes, file)), file));
+    },
     workbook: () => (wb ??= readWorkbook(bytes, file)),
   };
 }
@@ -57,15 +64,27 @@ function readerFor(src: SourceFile, format: string, issues: IngestIssue[]): Form
   const want = src.kind === 'text' ? 'text' : 'workbook';
   if (format === 'auto') {
     const r = READERS.find((x) => x.reads.includes(want) && x.detect(src));
-    if (!r) throw new JartcalError(`no reader recognises this ${want}; formats: ${FORMAT_NAMES.join(', ')}.`, { code: 'wrong_format', location: { file: src.file } });
+    if (!r)
+      throw new JartcalError(`no reader recognises this ${want}; formats: ${FORMAT_NAMES.join(', ')}.`, {
+        code: 'wrong_format',
+        location: { file: src.file },
+      });
     return r;
   }
   const r = READERS.find((x) => x.name === format);
   if (!r) throw new JartcalError(`ingest: --format expects auto|${FORMAT_NAMES.join('|')}, got "${format}".`, { code: 'bad_arguments' });
   if (!r.reads.includes(want)) {
-    throw new JartcalError(`--format ${format} reads ${r.reads.join(' or ')} files (${r.summary}); this file is ${want === 'text' ? 'text' : 'an Excel workbook'} (use --format auto).`, { code: 'wrong_format', location: { file: src.file } });
+    throw new JartcalError(
+      `--format ${format} reads ${r.reads.join(' or ')} files (${r.summary}); this file is ${want === 'text' ? 'text' : 'an Excel workbook'} (use --format auto).`,
+      { code: 'wrong_format', location: { file: src.file } },
+    );
   }
-  if (!r.detect(src)) issues.push({ code: 'format_note', message: `read as ${format} on request, although its signature was not found (${r.summary}).`, location: { file: src.file } });
+  if (!r.detect(src))
+    issues.push({
+      code: 'format_note',
+      message: `read as ${format} on request, although its signature was not found (${r.summary}).`,
+      location: { file: src.file },
+    });
   return r;
 }
 

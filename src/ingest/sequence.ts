@@ -42,11 +42,18 @@ export function peakAbsV(p: Piece): number {
 
 /** Hysteresis of a piece in decades (max over its excursions): a switching sweep shows ≥ 0.3. */
 function switching(p: Piece): number {
-  const v = p.trace.vV.slice(p.start, p.end), i = p.trace.iA.slice(p.start, p.end);
-  const pos = i.map(Math.abs).filter((x) => x > 0).sort((a, b) => a - b);
+  const v = p.trace.vV.slice(p.start, p.end),
+    i = p.trace.iA.slice(p.start, p.end);
+  const pos = i
+    .map(Math.abs)
+    .filter((x) => x > 0)
+    .sort((a, b) => a - b);
   const floor = Math.max(1e-13, (pos[pos.length >> 1] ?? 0) * 1e-4);
   let h = 0;
-  for (const ex of findExcursions(v)) { const s = hysteresisScore(v, i, ex, floor); if (Number.isFinite(s)) h = Math.max(h, Math.abs(s)); }
+  for (const ex of findExcursions(v)) {
+    const s = hysteresisScore(v, i, ex, floor);
+    if (Number.isFinite(s)) h = Math.max(h, Math.abs(s));
+  }
   return h;
 }
 
@@ -54,7 +61,8 @@ function switching(p: Piece): number {
 export function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
   const v = p.trace.vV.slice(p.start, p.end);
   const peak = peakAbsV(p);
-  const min = Math.min(...v), max = Math.max(...v);
+  const min = Math.min(...v),
+    max = Math.max(...v);
   const symmetric = min < 0 && max > 0 && Math.min(-min, max) >= 0.5 * Math.max(-min, max);
   const small = othersPeakV > 0 && peak <= 0.4 * othersPeakV;
   if (!(named ? small || othersPeakV === 0 : small && symmetric)) return false;
@@ -72,12 +80,17 @@ export function formingVoltage(p: Piece): number | null {
 
 /** |V|/|I| at the sample nearest |V| = readV (before any switching: the first excursion's outgoing half). */
 export function resistanceAt(p: Piece, readV: number): number | null {
-  const v = p.trace.vV, i = p.trace.iA;
-  let best = -1, bestD = Infinity;
+  const v = p.trace.vV,
+    i = p.trace.iA;
+  let best = -1,
+    bestD = Infinity;
   for (let k = p.start; k < p.end; k++) {
     if (v[k] === 0 || i[k] === 0) continue;
     const d = Math.abs(Math.abs(v[k]) - readV);
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
     if (k > p.start && Math.abs(v[k]) < Math.abs(v[k - 1])) break; // first outgoing half only
   }
   return best >= 0 ? Math.abs(v[best] / i[best]) : null;
@@ -90,8 +103,13 @@ export function resistanceAt(p: Piece, readV: number): number | null {
 export function testKey(p: Piece): string {
   const f = p.trace.file;
   let stem = base(f).replace(/\s*\[[^\]]*\]\s*$/, '');
-  stem = stem.replace(/(^|[_\-\s.])(set|reset)([_\-\s#]?\d+)?(?=$|[_\-\s.])/gi, '$1').replace(/(^|[_\-\s.])(cycle|cyc|loop|sweep|run)[_\-\s#]?\d+(?=$|[_\-\s.])/gi, '$1');
-  return `${deviceFolder(f)}|${stem.replace(/[_\-\s.]+/g, ' ').trim().toLowerCase()}`;
+  stem = stem
+    .replace(/(^|[_\-\s.])(set|reset)([_\-\s#]?\d+)?(?=$|[_\-\s.])/gi, '$1')
+    .replace(/(^|[_\-\s.])(cycle|cyc|loop|sweep|run)[_\-\s#]?\d+(?=$|[_\-\s.])/gi, '$1');
+  return `${deviceFolder(f)}|${stem
+    .replace(/[_\-\s.]+/g, ' ')
+    .trim()
+    .toLowerCase()}`;
 }
 
 /** Roles of every device's runs: what is not an endurance sweep is kept out of the cycles (a device of nothing but "forming" runs keeps them). */
@@ -99,10 +117,12 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role
   const nonCycle = new Map<Piece, { role: TestRole; reason: string }>();
   for (const ps of byDevice.values()) {
     const sweeps = ps.filter((p) => !isFixedBias(p.trace));
-    for (const p of ps) if (isFixedBias(p.trace)) nonCycle.set(p, { role: 'other', reason: `a read at a fixed ${p.trace.vV[p.start]} V, not a sweep` });
+    for (const p of ps)
+      if (isFixedBias(p.trace)) nonCycle.set(p, { role: 'other', reason: `a read at a fixed ${p.trace.vV[p.start]} V, not a sweep` });
     const named = new Map(sweeps.map((p) => [p, roleFromNames(p)]));
     const forming = sweeps.filter((p) => named.get(p) === 'forming');
-    if (forming.length < sweeps.length) for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
+    if (forming.length < sweeps.length)
+      for (const p of forming) nonCycle.set(p, { role: 'forming', reason: 'an electroforming sweep (so named)' });
     const rest = sweeps.filter((p) => !nonCycle.has(p));
     const peaks = rest.map(peakAbsV);
     const sorted = [...peaks].sort((x, y) => x - y);
@@ -112,7 +132,10 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role
       others.splice(others.indexOf(peaks[k]), 1);
       const ref = others.length ? others[others.length >> 1] : 0;
       if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
-        nonCycle.set(p, { role: 'leakage', reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}` });
+        nonCycle.set(p, {
+          role: 'leakage',
+          reason: `a ${peakAbsV(p).toPrecision(2)} V check without switching (the device's sweeps reach ${ref.toPrecision(2)} V)${named.get(p) === 'leakage' ? ', so named' : ''}`,
+        });
       }
     }
   }
@@ -132,15 +155,25 @@ export function testRecord(p: Piece, role: TestRole, used: boolean, reason: stri
 /** Runs of one file ordered by their run numbers must be ordered by their time stamps too. */
 export function checkRunTimes(ps: Piece[], times: Map<Piece, number>, opts: ResolvedIngestOptions, issues: IngestIssue[]): void {
   const byFile = new Map<string, Piece[]>();
-  for (const p of ps) if (p.trace.hints.run !== undefined) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
+  for (const p of ps)
+    if (p.trace.hints.run !== undefined) (byFile.get(p.trace.file) ?? byFile.set(p.trace.file, []).get(p.trace.file)!).push(p);
   for (const [file, list] of byFile) {
     list.sort((a, b) => a.trace.hints.run! - b.trace.hints.run!);
     for (let k = 1; k < list.length; k++) {
-      const a = list[k - 1], b = list[k];
+      const a = list[k - 1],
+        b = list[k];
       if (times.get(b)! >= times.get(a)!) continue;
       const msg = `sheet "${b.trace.sheet}" (run ${b.trace.hints.run}) is stamped ${b.trace.hints.recordTime}, before sheet "${a.trace.sheet}" (run ${a.trace.hints.run}, ${a.trace.hints.recordTime}); expected run numbers and time stamps in the same order`;
-      if (!opts.lenient) throw new JartcalError(`${msg} (give --lenient to order these runs by their time stamps).`, { code: 'time_order', location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
-      issues.push({ code: 'time_order', message: `${msg}; ordered by the time stamps.`, location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) } });
+      if (!opts.lenient)
+        throw new JartcalError(`${msg} (give --lenient to order these runs by their time stamps).`, {
+          code: 'time_order',
+          location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) },
+        });
+      issues.push({
+        code: 'time_order',
+        message: `${msg}; ordered by the time stamps.`,
+        location: { file, ...(b.trace.sheet ? { sheet: b.trace.sheet } : {}) },
+      });
       return;
     }
   }

@@ -7,7 +7,11 @@ import type { Cell, Grid } from './types.js';
 
 const COMMENT = /^\s*(#|%|\/\/|;|!|\*)/;
 
-export interface TextGrid extends Grid { delimiter: string; decimalCommaSeen: boolean; commentHeader: string[] | null }
+export interface TextGrid extends Grid {
+  delimiter: string;
+  decimalCommaSeen: boolean;
+  commentHeader: string[] | null;
+}
 
 export function splitLines(text: string): string[] {
   const lines = text.split(/\r\n|\n|\r/);
@@ -39,12 +43,22 @@ function detectDelimiter(lines: string[]): string {
       const c = count(l);
       hist.set(c, (hist.get(c) ?? 0) + 1);
     }
-    let mode = 1, best = 0;
-    for (const [c, n] of hist) if (c > 1 && n > best) { mode = c; best = n; }
+    let mode = 1,
+      best = 0;
+    for (const [c, n] of hist)
+      if (c > 1 && n > best) {
+        mode = c;
+        best = n;
+      }
     return { mode, frac: pick.length ? best / pick.length : 0 };
   };
   const split = (d: string) => (l: string) => l.split(d).length;
-  const cands: [string, (l: string) => number][] = [['\t', split('\t')], [';', split(';')], [',', split(',')], ['|', split('|')]];
+  const cands: [string, (l: string) => number][] = [
+    ['\t', split('\t')],
+    [';', split(';')],
+    [',', split(',')],
+    ['|', split('|')],
+  ];
   for (const [d, f] of cands) {
     const s = score(f);
     if (s.mode >= 2 && s.frac >= 0.6) return d;
@@ -62,15 +76,17 @@ export function textToGrid(text: string, file: string): TextGrid {
   const lineNo: number[] = [];
   let commentHeader: string[] | null = null;
   let sawData = false;
-  const toCells = (fields: string[]): Cell[] => fields.map((f) => {
-    const t = f.trim();
-    return t === '' ? null : t;
-  });
+  const toCells = (fields: string[]): Cell[] =>
+    fields.map((f) => {
+      const t = f.trim();
+      return t === '' ? null : t;
+    });
   let parsed: string[][] | null = null;
   if (delimiter !== ' ') {
     const r = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, newline: undefined });
     const data = r.data;
-    if (data.length > 0 && data[data.length - 1].length === 1 && data[data.length - 1][0] === '' && data.length === lines.length + 1) data.pop();
+    if (data.length > 0 && data[data.length - 1].length === 1 && data[data.length - 1][0] === '' && data.length === lines.length + 1)
+      data.pop();
     if (data.length === lines.length) parsed = data;
   }
   for (let k = 0; k < lines.length; k++) {
@@ -80,7 +96,11 @@ export function textToGrid(text: string, file: string): TextGrid {
       const kv = keyValue(body);
       if (kv) meta[kv[0]] = kv[1];
       else if (body) meta[`comment@${k + 1}`] = body;
-      if (!sawData) commentHeader = body.split(delimiter === ' ' ? /\s+/ : delimiter).map((s) => s.trim()).filter((s) => s !== '');
+      if (!sawData)
+        commentHeader = body
+          .split(delimiter === ' ' ? /\s+/ : delimiter)
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
       continue;
     }
     let fields: string[];
@@ -93,21 +113,38 @@ export function textToGrid(text: string, file: string): TextGrid {
     lineNo.push(k + 1);
   }
   fixShortHeaders(rows);
-  const decimalCommaSeen = delimiter !== ',' ? rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+([eE][+-]?\d+)?$/.test(c)))
-    : rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+([eE][+-]?\d+)?$/.test(c)));
+  const decimalCommaSeen =
+    delimiter !== ','
+      ? rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+([eE][+-]?\d+)?$/.test(c)))
+      : rows.some((r) => r.some((c) => typeof c === 'string' && /^[+-]?\d+,\d+([eE][+-]?\d+)?$/.test(c)));
   return {
-    file, rows, meta, delimiter, decimalCommaSeen, commentHeader,
+    file,
+    rows,
+    meta,
+    delimiter,
+    decimalCommaSeen,
+    commentHeader,
     lineOf: (r) => lineNo[r] ?? (lineNo.length ? lineNo[lineNo.length - 1] + 1 : 1),
-    loc: (r, c) => ({ file, line: lineNo[r] ?? (lineNo.length ? lineNo[lineNo.length - 1] + 1 : 1), ...(c !== undefined ? { column: c + 1 } : {}) }),
+    loc: (r, c) => ({
+      file,
+      line: lineNo[r] ?? (lineNo.length ? lineNo[lineNo.length - 1] + 1 : 1),
+      ...(c !== undefined ? { column: c + 1 } : {}),
+    }),
   };
 }
 
 /** A header row with fewer fields than the data (e.g. "Time<TAB>Voltage Current") is re-split on white space. */
 function fixShortHeaders(rows: Cell[][]): void {
   const hist = new Map<number, number>();
-  for (const r of rows) if (r.length > 1 && r.every((c) => c === null || /^[+-]?[\d.]/.test(c as string))) hist.set(r.length, (hist.get(r.length) ?? 0) + 1);
-  let mode = 0, best = 0;
-  for (const [n, k] of hist) if (k > best) { best = k; mode = n; }
+  for (const r of rows)
+    if (r.length > 1 && r.every((c) => c === null || /^[+-]?[\d.]/.test(c as string))) hist.set(r.length, (hist.get(r.length) ?? 0) + 1);
+  let mode = 0,
+    best = 0;
+  for (const [n, k] of hist)
+    if (k > best) {
+      best = k;
+      mode = n;
+    }
   if (mode < 2) return;
   const isNum = (c: Cell) => c !== null && /^[+-]?[\d.]/.test(c as string);
   const firstData = rows.findIndex((r) => r.length === mode && r.every((c) => c === null || isNum(c)));

@@ -7,14 +7,29 @@
 import { findExcursions, type Excursion } from './excursions.js';
 import type { Half, Trace } from './types.js';
 
-export interface Piece { trace: Trace; start: number; end: number; device: string; cycleHint?: number; order: number; wholeCycle: boolean }
-export interface Unit { piece: Piece; start: number; end: number; kind: 'full' | Half | 'none'; cycleHint?: number }
+export interface Piece {
+  trace: Trace;
+  start: number;
+  end: number;
+  device: string;
+  cycleHint?: number;
+  order: number;
+  wholeCycle: boolean;
+}
+export interface Unit {
+  piece: Piece;
+  start: number;
+  end: number;
+  kind: 'full' | Half | 'none';
+  cycleHint?: number;
+}
 
 export function splitPiece(p: Piece, setSign: 1 | -1): Unit[] {
   const v = p.trace.vV.slice(p.start, p.end);
   const exs = findExcursions(v);
   const kindOf = (list: Excursion[]): Unit['kind'] => {
-    const s = list.some((e) => e.sign === setSign), r = list.some((e) => e.sign !== setSign);
+    const s = list.some((e) => e.sign === setSign),
+      r = list.some((e) => e.sign !== setSign);
     return s && r ? 'full' : s ? 'set' : r ? 'reset' : 'none';
   };
   if (p.wholeCycle || exs.length <= 1) {
@@ -26,7 +41,10 @@ export function splitPiece(p: Piece, setSign: 1 | -1): Unit[] {
     if (cur.length > 0) {
       const firstType = cur[0].sign;
       const both = cur.some((e) => e.sign === setSign) && cur.some((e) => e.sign !== setSign);
-      if (ex.sign === firstType && both && ex.startsAtZero && (ex.endsAtZero || cur[0].startsAtZero)) { groups.push(cur); cur = []; }
+      if (ex.sign === firstType && both && ex.startsAtZero && (ex.endsAtZero || cur[0].startsAtZero)) {
+        groups.push(cur);
+        cur = [];
+      }
     }
     cur.push(ex);
   }
@@ -60,7 +78,10 @@ export function joinHalves(units: Unit[]): Unit[][] {
     }
     const done = new Set<Unit>();
     for (const u of units) {
-      if (u.kind === 'full' || u.kind === 'none') { out.push([u]); continue; }
+      if (u.kind === 'full' || u.kind === 'none') {
+        out.push([u]);
+        continue;
+      }
       if (done.has(u)) continue;
       const list = map.get(u.cycleHint!)!;
       const s = list.find((x) => x.kind === 'set' && !done.has(x));
@@ -74,8 +95,19 @@ export function joinHalves(units: Unit[]): Unit[][] {
   }
   let pending: Unit | null = null;
   for (const u of units) {
-    if (u.kind === 'full' || u.kind === 'none') { if (pending) { out.push([pending]); pending = null; } out.push([u]); continue; }
-    if (pending && pending.kind !== u.kind) { out.push([pending, u]); pending = null; continue; }
+    if (u.kind === 'full' || u.kind === 'none') {
+      if (pending) {
+        out.push([pending]);
+        pending = null;
+      }
+      out.push([u]);
+      continue;
+    }
+    if (pending && pending.kind !== u.kind) {
+      out.push([pending, u]);
+      pending = null;
+      continue;
+    }
     if (pending) out.push([pending]);
     pending = u;
   }

@@ -1,10 +1,13 @@
 /** Units: SI prefixes for A, V and s, as written in headers ("I [mA]", "Current (µA)", "V_mV") and cells ("12 uA"). */
 
-const PREFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e-3, u: 1e-6, 'µ': 1e-6, 'μ': 1e-6, n: 1e-9, p: 1e-12, f: 1e-15 };
+const PREFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e-3, u: 1e-6, µ: 1e-6, μ: 1e-6, n: 1e-9, p: 1e-12, f: 1e-15 };
 
 /** Scale factor of `unit` to the SI base unit `kind` (A, V or s), or null if it is not such a unit. */
 export function unitScale(unit: string, kind: 'A' | 'V' | 's'): number | null {
-  let u = unit.trim().replace(/^[[(]|[\])]$/g, '').trim();
+  let u = unit
+    .trim()
+    .replace(/^[[(]|[\])]$/g, '')
+    .trim();
   if (kind === 's') {
     const lower = u.toLowerCase();
     if (['s', 'sec', 'secs', 'second', 'seconds'].includes(lower)) return 1;
@@ -40,5 +43,7 @@ export function splitHeaderUnit(header: string): { name: string; unit: string | 
 }
 
 function isUnitLike(u: string): boolean {
-  return unitScale(u, 'A') !== null || unitScale(u, 'V') !== null || unitScale(u, 's') !== null || /^(ohm|Ω|ohms|kohm|a\.?u\.?)$/i.test(u.trim());
+  return (
+    unitScale(u, 'A') !== null || unitScale(u, 'V') !== null || unitScale(u, 's') !== null || /^(ohm|Ω|ohms|kohm|a\.?u\.?)$/i.test(u.trim())
+  );
 }

@@ -6,7 +6,13 @@
  */
 import type { PopulationParam } from './schema.js';
 
-export interface Histogram { lo: number; hi: number; counts: number[]; total: number; log: boolean }
+export interface Histogram {
+  lo: number;
+  hi: number;
+  counts: number[];
+  total: number;
+  log: boolean;
+}
 
 export const isLogFamily = (p: PopulationParam): boolean => p.family === 'lognormal' || p.family === 'trunclognormal';
 
@@ -21,7 +27,8 @@ export function marginal(p: PopulationParam): { mu: number; sigma: number; lower
   };
   const sigma = Math.hypot(sdOf(p.d2d.spread, p.d2d.spreadKind), sdOf(p.c2c.spread, p.c2c.spreadKind));
   const tr = p.family === 'truncnormal' || p.family === 'trunclognormal';
-  const conv = (x: number | undefined, dflt: number): number => (tr && x !== undefined ? (log ? (x > 0 ? Math.log(x) : -Infinity) : x) : dflt);
+  const conv = (x: number | undefined, dflt: number): number =>
+    tr && x !== undefined ? (log ? (x > 0 ? Math.log(x) : -Infinity) : x) : dflt;
   return { mu, sigma, lower: conv(p.d2d.lower, -Infinity), upper: conv(p.d2d.upper, Infinity), log };
 }
 
@@ -51,8 +58,15 @@ export function histogram(values: readonly number[], nBins: number, log: boolean
   const all = us.concat(extra.filter((x) => Number.isFinite(x) && (!log || x > 0)).map(tr));
   let lo = Math.min(...all);
   let hi = Math.max(...all);
-  if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-  if (hi - lo < 1e-12 * Math.max(1, Math.abs(lo))) { const w = Math.abs(lo) * 0.05 || 0.5; lo -= w; hi += w; }
+  if (!Number.isFinite(lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (hi - lo < 1e-12 * Math.max(1, Math.abs(lo))) {
+    const w = Math.abs(lo) * 0.05 || 0.5;
+    lo -= w;
+    hi += w;
+  }
   const counts = new Array(nBins).fill(0);
   for (const u of us) counts[Math.min(nBins - 1, Math.max(0, Math.floor(((u - lo) / (hi - lo)) * nBins)))]++;
   return { lo, hi, counts, total: us.length, log };

@@ -5,7 +5,17 @@
  * (the fit stage's fitGroup on one cycle with the chosen free parameters). Pure: no file system.
  */
 import { resolveParams, type JartParams, type ParamName } from '../model/index.js';
-import { createLayout, evaluateCycle, fitGroup, prepareCycle, resolveFitSettings, DEFAULT_OBJECTIVE, type FitCycleInput, type FitOptions, type ObjectiveOptions } from '../fit/index.js';
+import {
+  createLayout,
+  evaluateCycle,
+  fitGroup,
+  prepareCycle,
+  resolveFitSettings,
+  DEFAULT_OBJECTIVE,
+  type FitCycleInput,
+  type FitOptions,
+  type ObjectiveOptions,
+} from '../fit/index.js';
 import { startValue } from '../fit/group.js';
 import { hashString } from '../fit/campaign.js';
 import { cycleFitsFromGroup } from '../fit/result.js';
@@ -31,7 +41,11 @@ function ninitOf(fit: object | undefined, p: JartParams): number {
 /** Model current at every measured sample (null when the parameters are refused). */
 export const jartCurve: CurveModel = (params, data, ctx) => {
   let p: JartParams;
-  try { p = resolveParams(params); } catch { return null; }
+  try {
+    p = resolveParams(params);
+  } catch {
+    return null;
+  }
   const o = objectiveOf(ctx?.settings, ctx?.fit);
   const pc = prepareCycle(data as unknown as FitCycleInput, o);
   return evaluateCycle(pc, p, ninitOf(ctx?.fit, p), o).iAModel;
@@ -40,12 +54,22 @@ export const jartCurve: CurveModel = (params, data, ctx) => {
 /** Settings recorded in fits.json, with the free set replaced and nothing per-cycle (one cycle alone). */
 export function refitSettings(recorded: unknown, free: string[], fit: object) {
   const r = (recorded ?? {}) as FitOptions & Record<string, unknown>;
-  const pick = <K extends keyof FitOptions>(k: K): FitOptions[K] | undefined => (r[k] !== undefined ? r[k] as FitOptions[K] : undefined);
+  const pick = <K extends keyof FitOptions>(k: K): FitOptions[K] | undefined => (r[k] !== undefined ? (r[k] as FitOptions[K]) : undefined);
   return resolveFitSettings({
-    fitParams: free as ParamName[], cycleParams: [], fixed: {}, mode: 'independent',
-    objective: objectiveOf(recorded, fit), starts: pick('starts'), startSpread: pick('startSpread'), maxEvaluations: pick('maxEvaluations'),
-    relTol: pick('relTol'), gradientStep: pick('gradientStep'), poorFitRms: pick('poorFitRms'), illConditioned: pick('illConditioned'),
-    guess: false, seed: pick('seed'),
+    fitParams: free as ParamName[],
+    cycleParams: [],
+    fixed: {},
+    mode: 'independent',
+    objective: objectiveOf(recorded, fit),
+    starts: pick('starts'),
+    startSpread: pick('startSpread'),
+    maxEvaluations: pick('maxEvaluations'),
+    relTol: pick('relTol'),
+    gradientStep: pick('gradientStep'),
+    poorFitRms: pick('poorFitRms'),
+    illConditioned: pick('illConditioned'),
+    guess: false,
+    seed: pick('seed'),
   });
 }
 
@@ -61,7 +85,9 @@ export function createJartRefitter(opts: { now?: () => number } = {}): Refitter 
       const base = resolveParams({ ...req.fit.params, ...req.fixed });
       const pc = prepareCycle(req.data as unknown as FitCycleInput, settings.objective);
       const layout = createLayout(settings.fitParams, [], 1, base);
-      const start = settings.fitParams.map((n) => (n in req.fit.params ? req.fit.params[n as keyof typeof req.fit.params] : startValue(n, base, settings.objective)));
+      const start = settings.fitParams.map((n) =>
+        n in req.fit.params ? req.fit.params[n as keyof typeof req.fit.params] : startValue(n, base, settings.objective),
+      );
       const rng = createRng((settings.seed ^ hashString(`${req.fit.device}#${req.fit.cycle}#refit`)) >>> 0);
       const g = fitGroup([pc], layout, base, start, settings, rng, ninitOf(req.fit, base));
       const fit = cycleFitsFromGroup(g, [pc], base, settings, 'cycle', (now() - t0) / 1000)[0];

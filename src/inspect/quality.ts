@@ -10,14 +10,30 @@ export const POOR_RMS_LOG10 = 0.15;
 export type SortKey = 'worst' | 'device' | 'flags';
 export const SORT_KEYS: readonly SortKey[] = ['worst', 'device', 'flags'];
 
-export interface CycleRow { index: number; device: string; cycle: number; rmsLog10: number; converged: boolean; flags: FitFlag[]; bad: boolean }
+export interface CycleRow {
+  index: number;
+  device: string;
+  cycle: number;
+  rmsLog10: number;
+  converged: boolean;
+  flags: FitFlag[];
+  bad: boolean;
+}
 
 export function isBadFit(f: Pick<CycleFitView, 'rmsLog10' | 'converged' | 'flags'>): boolean {
   return !f.converged || f.flags.length > 0 || !(f.rmsLog10 <= POOR_RMS_LOG10);
 }
 
 export function cycleRows(fits: FitsFileView): CycleRow[] {
-  return fits.cycles.map((c, index) => ({ index, device: c.device, cycle: c.cycle, rmsLog10: c.rmsLog10, converged: c.converged, flags: c.flags, bad: isBadFit(c) }));
+  return fits.cycles.map((c, index) => ({
+    index,
+    device: c.device,
+    cycle: c.cycle,
+    rmsLog10: c.rmsLog10,
+    converged: c.converged,
+    flags: c.flags,
+    bad: isBadFit(c),
+  }));
 }
 
 /** NaN RMS (a failed fit) sorts as the worst. */
@@ -28,7 +44,11 @@ export function sortRows(rows: readonly CycleRow[], key: SortKey): CycleRow[] {
   const out = rows.slice();
   if (key === 'worst') out.sort((a, b) => rmsKey(b) - rmsKey(a) || byDevice(a, b));
   else if (key === 'device') out.sort(byDevice);
-  else out.sort((a, b) => b.flags.length + (b.converged ? 0 : 1) - (a.flags.length + (a.converged ? 0 : 1)) || rmsKey(b) - rmsKey(a) || byDevice(a, b));
+  else
+    out.sort(
+      (a, b) =>
+        b.flags.length + (b.converged ? 0 : 1) - (a.flags.length + (a.converged ? 0 : 1)) || rmsKey(b) - rmsKey(a) || byDevice(a, b),
+    );
   return out;
 }
 
@@ -45,22 +65,36 @@ export function filterRows(rows: readonly CycleRow[], opts: { badOnly?: boolean;
 
 export function flagShort(f: FitFlag): string {
   switch (f.code) {
-    case 'param_at_bound': return `${f.param ?? '?'}@${f.bound ?? 'bound'}`;
-    case 'ill_conditioned': return 'ill-cond';
-    case 'not_converged': return 'no-conv';
-    case 'poor_fit': return 'poor';
-    default: return f.code;
+    case 'param_at_bound':
+      return `${f.param ?? '?'}@${f.bound ?? 'bound'}`;
+    case 'ill_conditioned':
+      return 'ill-cond';
+    case 'not_converged':
+      return 'no-conv';
+    case 'poor_fit':
+      return 'poor';
+    default:
+      return f.code;
   }
 }
 
 export function flagProse(f: FitFlag): string {
   let s: string;
   switch (f.code) {
-    case 'param_at_bound': s = `${f.param ?? 'a parameter'} sits at its ${f.bound === 'min' ? 'lower' : f.bound === 'max' ? 'upper' : ''} bound: the data want a value outside the allowed range (fix it, or free another parameter)`; break;
-    case 'ill_conditioned': s = `ill-conditioned: some free parameters cannot be told apart by this sweep (large standard errors; fix one of a correlated pair)`; break;
-    case 'not_converged': s = 'the optimiser did not converge (try another start or fewer free parameters)'; break;
-    case 'poor_fit': s = 'poor fit: the model does not follow the measured curve within tolerance'; break;
-    default: s = f.code.replace(/_/g, ' ');
+    case 'param_at_bound':
+      s = `${f.param ?? 'a parameter'} sits at its ${f.bound === 'min' ? 'lower' : f.bound === 'max' ? 'upper' : ''} bound: the data want a value outside the allowed range (fix it, or free another parameter)`;
+      break;
+    case 'ill_conditioned':
+      s = `ill-conditioned: some free parameters cannot be told apart by this sweep (large standard errors; fix one of a correlated pair)`;
+      break;
+    case 'not_converged':
+      s = 'the optimiser did not converge (try another start or fewer free parameters)';
+      break;
+    case 'poor_fit':
+      s = 'poor fit: the model does not follow the measured curve within tolerance';
+      break;
+    default:
+      s = f.code.replace(/_/g, ' ');
   }
   return f.detail ? `${s} (${f.detail})` : s;
 }
@@ -79,7 +113,12 @@ export function residualsLog10(measA: ArrayLike<number>, modelA: ArrayLike<numbe
   return out;
 }
 
-export interface BranchRms { branch: number; name: string; n: number; rmsLog10: number }
+export interface BranchRms {
+  branch: number;
+  name: string;
+  n: number;
+  rmsLog10: number;
+}
 
 /** RMS of the residuals on each labelled branch (0–3), plus all points as branch −1 ("all"). */
 export function rmsByBranch(res: ArrayLike<number>, branch: ArrayLike<number>): BranchRms[] {
@@ -89,11 +128,16 @@ export function rmsByBranch(res: ArrayLike<number>, branch: ArrayLike<number>): 
     const r = res[i];
     if (!Number.isFinite(r)) continue;
     const b = branch[i];
-    if (b >= 0 && b <= 3) { sums[b] += r * r; counts[b]++; }
-    sums[4] += r * r; counts[4]++;
+    if (b >= 0 && b <= 3) {
+      sums[b] += r * r;
+      counts[b]++;
+    }
+    sums[4] += r * r;
+    counts[4]++;
   }
   const out: BranchRms[] = [];
-  for (let b = 0; b < 4; b++) if (counts[b] > 0) out.push({ branch: b, name: BRANCH_NAMES[b], n: counts[b], rmsLog10: Math.sqrt(sums[b] / counts[b]) });
+  for (let b = 0; b < 4; b++)
+    if (counts[b] > 0) out.push({ branch: b, name: BRANCH_NAMES[b], n: counts[b], rmsLog10: Math.sqrt(sums[b] / counts[b]) });
   out.push({ branch: -1, name: 'all', n: counts[4], rmsLog10: counts[4] ? Math.sqrt(sums[4] / counts[4]) : NaN });
   return out;
 }
@@ -103,20 +147,29 @@ export function diagnose(fit: CycleFitView, byBranch: BranchRms[] | null): strin
   const out: string[] = [];
   if (byBranch) {
     const br = byBranch.filter((b) => b.branch >= 0).sort((a, b) => b.rmsLog10 - a.rmsLog10);
-    if (br.length && br[0].rmsLog10 > POOR_RMS_LOG10) out.push(`largest misfit on the ${br[0].name} branch: ${br[0].rmsLog10.toFixed(2)} decades RMS`);
+    if (br.length && br[0].rmsLog10 > POOR_RMS_LOG10)
+      out.push(`largest misfit on the ${br[0].name} branch: ${br[0].rmsLog10.toFixed(2)} decades RMS`);
   }
   if (!fit.converged && !fit.flags.some((f) => f.code === 'not_converged')) out.push(flagProse({ code: 'not_converged' }));
   for (const f of fit.flags) out.push(flagProse(f));
   const m = fit.metrics;
   if (m && typeof m.dVSetV === 'number' && Math.abs(m.dVSetV) > 0.05) out.push(`V_SET off by ${(m.dVSetV * 1e3).toFixed(0)} mV`);
   if (m && typeof m.dVResetV === 'number' && Math.abs(m.dVResetV) > 0.05) out.push(`V_RESET off by ${(m.dVResetV * 1e3).toFixed(0)} mV`);
-  if (out.length === 0) out.push(Number.isFinite(fit.rmsLog10) && fit.rmsLog10 <= POOR_RMS_LOG10 ? 'good fit' : `RMS ${fmtRms(fit.rmsLog10)} dec above ${POOR_RMS_LOG10}`);
+  if (out.length === 0)
+    out.push(
+      Number.isFinite(fit.rmsLog10) && fit.rmsLog10 <= POOR_RMS_LOG10
+        ? 'good fit'
+        : `RMS ${fmtRms(fit.rmsLog10)} dec above ${POOR_RMS_LOG10}`,
+    );
   return out;
 }
 
 export const fmtRms = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : ' n/a');
 
 /** Context of a model curve: the cycle's fit (its recorded initial state `ninit`) and the fit settings. */
-export interface CurveContext { fit?: object; settings?: unknown }
+export interface CurveContext {
+  fit?: object;
+  settings?: unknown;
+}
 /** Model current at every measured point of `data` for a parameter set (null: refused). */
 export type CurveModel = (params: Record<string, number>, data: CycleData, ctx?: CurveContext) => Float64Array | null;

@@ -27,23 +27,52 @@ export function toggleFree(free: readonly string[], name: string): string[] {
   return free.includes(name) ? free.filter((n) => n !== name) : [...free, name];
 }
 
-export function buildRequest(fit: CycleFitView, data: CycleData | null, free: readonly string[], settings: FitsFileView['settings']): RefitRequest {
+export function buildRequest(
+  fit: CycleFitView,
+  data: CycleData | null,
+  free: readonly string[],
+  settings: FitsFileView['settings'],
+): RefitRequest {
   const fixed: ParamValues = {};
   for (const [k, v] of Object.entries(fit.params)) if (!free.includes(k)) fixed[k] = v;
   return { fit, data, free: [...free], fixed, settings };
 }
 
-export interface ParamChange { name: string; old: number; new: number; oldErr: number | null; newErr: number | null; relChange: number; oldFree: boolean; newFree: boolean }
-export interface FitComparison { oldRms: number; newRms: number; better: boolean; params: ParamChange[] }
+export interface ParamChange {
+  name: string;
+  old: number;
+  new: number;
+  oldErr: number | null;
+  newErr: number | null;
+  relChange: number;
+  oldFree: boolean;
+  newFree: boolean;
+}
+export interface FitComparison {
+  oldRms: number;
+  newRms: number;
+  better: boolean;
+  params: ParamChange[];
+}
 
 export function compareFits(a: CycleFitView, b: CycleFitView): FitComparison {
   const names = Array.from(new Set([...a.fitted, ...b.fitted, ...Object.keys(b.params)]));
-  const params = names.filter((n) => a.fitted.includes(n) || b.fitted.includes(n) || a.params[n] !== b.params[n]).map((name) => {
-    const o = a.params[name];
-    const n = b.params[name];
-    return { name, old: o, new: n, oldErr: a.stderr[name] ?? null, newErr: b.stderr[name] ?? null,
-      relChange: o !== 0 ? (n - o) / Math.abs(o) : n - o, oldFree: a.fitted.includes(name), newFree: b.fitted.includes(name) };
-  });
+  const params = names
+    .filter((n) => a.fitted.includes(n) || b.fitted.includes(n) || a.params[n] !== b.params[n])
+    .map((name) => {
+      const o = a.params[name];
+      const n = b.params[name];
+      return {
+        name,
+        old: o,
+        new: n,
+        oldErr: a.stderr[name] ?? null,
+        newErr: b.stderr[name] ?? null,
+        relChange: o !== 0 ? (n - o) / Math.abs(o) : n - o,
+        oldFree: a.fitted.includes(name),
+        newFree: b.fitted.includes(name),
+      };
+    });
   const finite = (x: number): number => (Number.isFinite(x) ? x : Infinity);
   return { oldRms: a.rmsLog10, newRms: b.rmsLog10, better: finite(b.rmsLog10) < finite(a.rmsLog10), params };
 }

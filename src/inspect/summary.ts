@@ -1,11 +1,27 @@
 /** The non-interactive summary of a fits file (printed under CI, into a pipe, or as JSON with --json). */
-import { BRANCH_NAMES, cycleRows, flagShort, fmtRms, residualsLog10, rmsByBranch, sortRows, POOR_RMS_LOG10, type CurveModel } from './quality.js';
+import {
+  BRANCH_NAMES,
+  cycleRows,
+  flagShort,
+  fmtRms,
+  residualsLog10,
+  rmsByBranch,
+  sortRows,
+  POOR_RMS_LOG10,
+  type CurveModel,
+} from './quality.js';
 import { cycleKey, indexDataset, type DatasetView, type FitsFileView } from './schema.js';
 import { findExcursions } from '../ingest/excursions.js';
 import { labelBranches } from '../ingest/features.js';
 
 export interface FitsSummary {
-  fits: string; dataset: string; devices: number; cycles: number; converged: number; flagged: number; bad: number;
+  fits: string;
+  dataset: string;
+  devices: number;
+  cycles: number;
+  converged: number;
+  flagged: number;
+  bad: number;
   rmsLog10: { median: number | null; p90: number | null; max: number | null };
   flagCounts: Record<string, number>;
   worst: { device: string; cycle: number; rmsLog10: number | null; converged: boolean; flags: string[] }[];
@@ -21,18 +37,32 @@ function quantile(sorted: number[], q: number): number | null {
 
 export function summarizeFits(fits: FitsFileView, fitsPath: string, nWorst = 10): FitsSummary {
   const rows = cycleRows(fits);
-  const rms = rows.map((r) => r.rmsLog10).filter(Number.isFinite).sort((a, b) => a - b);
+  const rms = rows
+    .map((r) => r.rmsLog10)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const flagCounts: Record<string, number> = {};
   for (const r of rows) for (const f of r.flags) flagCounts[f.code] = (flagCounts[f.code] ?? 0) + 1;
   const devices = new Set(rows.map((r) => r.device));
   return {
-    fits: fitsPath, dataset: fits.dataset, devices: devices.size, cycles: rows.length,
-    converged: rows.filter((r) => r.converged).length, flagged: rows.filter((r) => r.flags.length > 0).length,
+    fits: fitsPath,
+    dataset: fits.dataset,
+    devices: devices.size,
+    cycles: rows.length,
+    converged: rows.filter((r) => r.converged).length,
+    flagged: rows.filter((r) => r.flags.length > 0).length,
     bad: rows.filter((r) => r.bad).length,
     rmsLog10: { median: quantile(rms, 0.5), p90: quantile(rms, 0.9), max: rms.length ? rms[rms.length - 1] : null },
     flagCounts,
-    worst: sortRows(rows, 'worst').slice(0, nWorst).map((r) => ({ device: r.device, cycle: r.cycle,
-      rmsLog10: Number.isFinite(r.rmsLog10) ? r.rmsLog10 : null, converged: r.converged, flags: r.flags.map(flagShort) })),
+    worst: sortRows(rows, 'worst')
+      .slice(0, nWorst)
+      .map((r) => ({
+        device: r.device,
+        cycle: r.cycle,
+        rmsLog10: Number.isFinite(r.rmsLog10) ? r.rmsLog10 : null,
+        converged: r.converged,
+        flags: r.flags.map(flagShort),
+      })),
   };
 }
 
@@ -50,7 +80,9 @@ export function formatSummary(s: FitsSummary): string {
   if (s.worst.length) {
     lines.push('', 'worst fits:', '  device           cycle    RMS  conv  flags');
     for (const w of s.worst) {
-      lines.push(`  ${w.device.padEnd(16).slice(0, 16)} ${String(w.cycle).padStart(5)} ${fmtRms(w.rmsLog10 ?? NaN).padStart(6)}  ${w.converged ? 'yes ' : 'NO  '}  ${w.flags.join(' ')}`);
+      lines.push(
+        `  ${w.device.padEnd(16).slice(0, 16)} ${String(w.cycle).padStart(5)} ${fmtRms(w.rmsLog10 ?? NaN).padStart(6)}  ${w.converged ? 'yes ' : 'NO  '}  ${w.flags.join(' ')}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -58,7 +90,9 @@ export function formatSummary(s: FitsSummary): string {
 
 /** Where the misfit sits: per-point residuals of every cycle re-simulated with its fitted parameters, by branch. */
 export interface BranchBreakdown {
-  cycles: number; skipped: number; floorA: number;
+  cycles: number;
+  skipped: number;
+  floorA: number;
   branches: { name: string; points: number; pooledRmsLog10: number; medianCycleRmsLog10: number | null; shareOfSquares: number }[];
 }
 
@@ -81,30 +115,49 @@ export function branchBreakdown(fits: FitsFileView, dataset: DatasetView, model:
   for (const fit of fits.cycles) {
     const data = byKey.get(cycleKey(fit.device, fit.cycle));
     const iModel = data ? model(fit.params, data, { fit, settings: fits.settings }) : null;
-    if (!data || !iModel) { skipped++; continue; }
+    if (!data || !iModel) {
+      skipped++;
+      continue;
+    }
     used++;
     const res = residualsLog10(data.iA, iModel, Math.max(floorA, data.currentFloorA ?? 0));
     // A dataset written without branch labels (all −1) is labelled here as ingest does (model convention: SET at V < 0).
     const branch = data.branch.some((b) => b >= 0) ? data.branch : labelBranches(data.vV, findExcursions(data.vV));
     for (const b of rmsByBranch(res, branch)) {
       const k = b.branch < 0 ? 4 : b.branch;
-      if (b.n > 0 && Number.isFinite(b.rmsLog10)) { perCycle[k].push(b.rmsLog10); sums[k] += b.rmsLog10 * b.rmsLog10 * b.n; counts[k] += b.n; }
+      if (b.n > 0 && Number.isFinite(b.rmsLog10)) {
+        perCycle[k].push(b.rmsLog10);
+        sums[k] += b.rmsLog10 * b.rmsLog10 * b.n;
+        counts[k] += b.n;
+      }
     }
   }
   const names = [...BRANCH_NAMES, 'all'];
-  const branches = names.map((name, k) => {
-    const sorted = perCycle[k].slice().sort((a, b) => a - b);
-    return { name, points: counts[k], pooledRmsLog10: counts[k] ? Math.sqrt(sums[k] / counts[k]) : NaN,
-      medianCycleRmsLog10: quantile(sorted, 0.5), shareOfSquares: sums[4] > 0 ? sums[k] / sums[4] : NaN };
-  }).filter((b) => b.points > 0);
+  const branches = names
+    .map((name, k) => {
+      const sorted = perCycle[k].slice().sort((a, b) => a - b);
+      return {
+        name,
+        points: counts[k],
+        pooledRmsLog10: counts[k] ? Math.sqrt(sums[k] / counts[k]) : NaN,
+        medianCycleRmsLog10: quantile(sorted, 0.5),
+        shareOfSquares: sums[4] > 0 ? sums[k] / sums[4] : NaN,
+      };
+    })
+    .filter((b) => b.points > 0);
   return { cycles: used, skipped, floorA, branches };
 }
 
 export function formatBranchBreakdown(b: BranchBreakdown): string {
-  const lines = ['', `misfit by branch (${b.cycles} cycles re-simulated${b.skipped ? `, ${b.skipped} without data or refused` : ''}; every sample weighted equally, decades):`,
-    '  branch        points  pooled RMS  median cycle RMS  share of squares'];
+  const lines = [
+    '',
+    `misfit by branch (${b.cycles} cycles re-simulated${b.skipped ? `, ${b.skipped} without data or refused` : ''}; every sample weighted equally, decades):`,
+    '  branch        points  pooled RMS  median cycle RMS  share of squares',
+  ];
   for (const r of b.branches) {
-    lines.push(`  ${r.name.padEnd(12)} ${String(r.points).padStart(7)}  ${f3(r.pooledRmsLog10).padStart(10)}  ${f3(r.medianCycleRmsLog10).padStart(16)}  ${(r.name === 'all' ? '' : `${(100 * r.shareOfSquares).toFixed(0)} %`).padStart(16)}`);
+    lines.push(
+      `  ${r.name.padEnd(12)} ${String(r.points).padStart(7)}  ${f3(r.pooledRmsLog10).padStart(10)}  ${f3(r.medianCycleRmsLog10).padStart(16)}  ${(r.name === 'all' ? '' : `${(100 * r.shareOfSquares).toFixed(0)} %`).padStart(16)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

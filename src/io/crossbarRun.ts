@@ -5,14 +5,24 @@ import { readJsonFile } from './json.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import type { CheckpointFile, InferenceCheckpoint } from '../crossbar/experiment/checkpoint.js';
 import { parseWith } from '../schema/issues.js';
-import { CROSSBAR_CHECKPOINT_SCHEMA, INFERENCE_CHECKPOINT_SCHEMA, crossbarCheckpointSchema, inferenceCheckpointSchema } from '../schema/checkpoint.js';
+import {
+  CROSSBAR_CHECKPOINT_SCHEMA,
+  INFERENCE_CHECKPOINT_SCHEMA,
+  crossbarCheckpointSchema,
+  inferenceCheckpointSchema,
+} from '../schema/checkpoint.js';
 
 export type { CheckpointFile, InferenceCheckpoint, InferenceDraw } from '../crossbar/experiment/checkpoint.js';
 
-
-
-function f64ToB64(a: Float64Array): string { return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'); }
-function b64ToF64(s: string): Float64Array { const b = Buffer.from(s, 'base64'); const out = new Float64Array(b.length / 8); Buffer.from(out.buffer).set(b); return out; }
+function f64ToB64(a: Float64Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+function b64ToF64(s: string): Float64Array {
+  const b = Buffer.from(s, 'base64');
+  const out = new Float64Array(b.length / 8);
+  Buffer.from(out.buffer).set(b);
+  return out;
+}
 
 export function writeCheckpoint(path: string, cp: CheckpointFile): void {
   const cur = cp.current ? { ...cp.current, state: cp.current.state.map((arrs) => arrs.map(f64ToB64)) } : null;
@@ -28,8 +38,10 @@ export function readCheckpoint(path: string): CheckpointFile | null {
 
 export function writeInferenceCheckpoint(path: string, cp: InferenceCheckpoint): void {
   writeJsonAtomic(path, {
-    schema: INFERENCE_CHECKPOINT_SCHEMA, configKey: cp.configKey,
-    digital: { ...cp.digital, weights: cp.digital.weights.map(f64ToB64) }, draws: cp.draws,
+    schema: INFERENCE_CHECKPOINT_SCHEMA,
+    configKey: cp.configKey,
+    digital: { ...cp.digital, weights: cp.digital.weights.map(f64ToB64) },
+    draws: cp.draws,
   });
 }
 
@@ -37,10 +49,17 @@ export function readInferenceCheckpoint(path: string): InferenceCheckpoint | nul
   if (!existsSync(path)) return null;
   const raw = readJsonFile(path) as { schema?: unknown } | null;
   if (raw?.schema !== INFERENCE_CHECKPOINT_SCHEMA) {
-    throw new JartcalError(`${path}: not an inference checkpoint (schema ${JSON.stringify(raw?.schema)}); run without --resume or use another --out`, { code: 'resume_mismatch', location: { file: path } });
+    throw new JartcalError(
+      `${path}: not an inference checkpoint (schema ${JSON.stringify(raw?.schema)}); run without --resume or use another --out`,
+      { code: 'resume_mismatch', location: { file: path } },
+    );
   }
   const o = parseWith(inferenceCheckpointSchema, raw, path, 'bad_checkpoint');
-  return { configKey: o.configKey, digital: { ...o.digital, weights: o.digital.weights.map(b64ToF64) }, draws: o.draws as InferenceCheckpoint['draws'] };
+  return {
+    configKey: o.configKey,
+    digital: { ...o.digital, weights: o.digital.weights.map(b64ToF64) },
+    draws: o.draws as InferenceCheckpoint['draws'],
+  };
 }
 
 export function writeCsv(path: string, header: string[], rows: (number | string)[][]): void {

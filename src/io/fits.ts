@@ -14,18 +14,28 @@ import type { FitEvent } from '../fit/campaign.js';
 
 export const checkpointPath = (out: string): string => `${out}.checkpoint.jsonl`;
 
-export interface Checkpoint { append(e: FitEvent): void; close(): void }
+export interface Checkpoint {
+  append(e: FitEvent): void;
+  close(): void;
+}
 
 /** Opens the checkpoint for appending; writes the header when the file is new. */
 export function openCheckpoint(path: string, header: unknown): Checkpoint {
   const fresh = !existsSync(path);
   const fd = openSync(path, 'a');
-  const line = (obj: unknown) => { writeSync(fd, JSON.stringify(obj) + '\n'); fsyncSync(fd); };
+  const line = (obj: unknown) => {
+    writeSync(fd, JSON.stringify(obj) + '\n');
+    fsyncSync(fd);
+  };
   if (fresh) line({ kind: 'header', header });
   return { append: (e) => line(e), close: () => closeSync(fd) };
 }
 
-export interface CheckpointContents { header: unknown; devices: DeviceFit[]; cycles: CycleFit[] }
+export interface CheckpointContents {
+  header: unknown;
+  devices: DeviceFit[];
+  cycles: CycleFit[];
+}
 
 export function readCheckpoint(path: string): CheckpointContents | null {
   if (!existsSync(path)) return null;
@@ -36,9 +46,14 @@ export function readCheckpoint(path: string): CheckpointContents | null {
   lines.forEach((l, i) => {
     if (!l.trim()) return;
     let rec: { kind: string; header?: unknown; device?: DeviceFit; fit?: CycleFit };
-    try { rec = JSON.parse(l); } catch {
+    try {
+      rec = JSON.parse(l);
+    } catch {
       if (i >= lines.length - 2) return; // truncated last line of a killed run
-      throw new JartcalError(`checkpoint is corrupt (not JSON); delete it to start over`, { code: 'bad_checkpoint', location: { file: path, line: i + 1 } });
+      throw new JartcalError(`checkpoint is corrupt (not JSON); delete it to start over`, {
+        code: 'bad_checkpoint',
+        location: { file: path, line: i + 1 },
+      });
     }
     if (rec.kind === 'header') header = rec.header;
     else if (rec.kind === 'device' && rec.device) devices.push(rec.device);
@@ -47,9 +62,13 @@ export function readCheckpoint(path: string): CheckpointContents | null {
   return { header, devices, cycles };
 }
 
-export function removeCheckpoint(path: string): void { rmSync(path, { force: true }); }
+export function removeCheckpoint(path: string): void {
+  rmSync(path, { force: true });
+}
 
-export function writeFits(path: string, fits: FitsFile): void { writeJsonAtomic(path, fits); }
+export function writeFits(path: string, fits: FitsFile): void {
+  writeJsonAtomic(path, fits);
+}
 
 /** Reads fits.json through its one schema (src/schema/fits.ts). */
 export function readFits(path: string): FitsFile {

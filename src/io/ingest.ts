@@ -2,7 +2,15 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JartcalError, isJartcalError } from '../util/errors.js';
-import { assembleDataset, parseFileBytes, resolveIngestOptions, type Dataset, type IngestIssue, type IngestOptions, type Trace } from '../ingest/index.js';
+import {
+  assembleDataset,
+  parseFileBytes,
+  resolveIngestOptions,
+  type Dataset,
+  type IngestIssue,
+  type IngestOptions,
+  type Trace,
+} from '../ingest/index.js';
 
 const DATA_EXT = /\.(csv|tsv|txt|dat|xlsx|xls|xlsm)$/i;
 
@@ -16,11 +24,15 @@ export function expandWithOrigin(paths: string[], fromDir = false): { path: stri
   const out: { path: string; fromDir: boolean }[] = [];
   for (const p of paths) {
     let st;
-    try { st = statSync(p); } catch {
+    try {
+      st = statSync(p);
+    } catch {
       throw new JartcalError('file not found.', { code: 'not_found', location: { file: p } });
     }
     if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => !n.startsWith('.')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const names = readdirSync(p)
+        .filter((n) => !n.startsWith('.'))
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       const sub = names.map((n) => join(p, n)).filter((q) => statSync(q).isDirectory() || DATA_EXT.test(q));
       out.push(...expandWithOrigin(sub, true));
     } else out.push({ path: p, fromDir });
@@ -34,13 +46,19 @@ export function ingestFiles(paths: string[], options: IngestOptions = {}): Datas
   if (paths.length === 0) throw new JartcalError('ingest: no input files given.', { code: 'bad_arguments' });
   const found = expandWithOrigin(paths);
   const files = found.map((x) => x.path);
-  if (files.length === 0) throw new JartcalError(`ingest: no data files (csv, tsv, txt, dat, xlsx, xls) under ${paths.join(', ')}.`, { code: 'bad_arguments' });
+  if (files.length === 0)
+    throw new JartcalError(`ingest: no data files (csv, tsv, txt, dat, xlsx, xls) under ${paths.join(', ')}.`, { code: 'bad_arguments' });
   const issues: IngestIssue[] = [];
   const traces: Trace[] = [];
   for (const { path: f, fromDir } of found) {
     let bytes: Uint8Array;
-    try { bytes = readFileSync(f); } catch (e) {
-      throw new JartcalError(`cannot read the file (${e instanceof Error ? e.message : String(e)}).`, { code: 'unreadable', location: { file: f } });
+    try {
+      bytes = readFileSync(f);
+    } catch (e) {
+      throw new JartcalError(`cannot read the file (${e instanceof Error ? e.message : String(e)}).`, {
+        code: 'unreadable',
+        location: { file: f },
+      });
     }
     try {
       traces.push(...parseFileBytes(bytes, f, opts, issues).traces);

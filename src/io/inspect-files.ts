@@ -8,10 +8,25 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { svgToPng } from '../plot/png.js';
 import { readJsonFile } from './json.js';
-import { validateDataset, validateFits, validatePopulation, type DatasetView, type FitsFileView, type PopulationView } from '../inspect/schema.js';
+import {
+  validateDataset,
+  validateFits,
+  validatePopulation,
+  type DatasetView,
+  type FitsFileView,
+  type PopulationView,
+} from '../inspect/schema.js';
 import type { Report } from '../report/build.js';
 
-export interface InspectInputs { fits: FitsFileView; fitsPath: string; dataset: DatasetView | null; datasetPath: string | null; population: PopulationView | null; populationPath: string | null; notes: string[] }
+export interface InspectInputs {
+  fits: FitsFileView;
+  fitsPath: string;
+  dataset: DatasetView | null;
+  datasetPath: string | null;
+  population: PopulationView | null;
+  populationPath: string | null;
+  notes: string[];
+}
 
 export function loadInspectInputs(fitsPath: string, opts: { dataset?: string; population?: string } = {}): InspectInputs {
   const fits = validateFits(readJsonFile(fitsPath), fitsPath);
@@ -23,8 +38,10 @@ export function loadInspectInputs(fitsPath: string, opts: { dataset?: string; po
     dataset = validateDataset(readJsonFile(opts.dataset), opts.dataset);
   } else {
     const p = resolve(dirname(fitsPath), fits.dataset);
-    if (existsSync(p)) { datasetPath = p; dataset = validateDataset(readJsonFile(p), p); }
-    else notes.push(`dataset ${fits.dataset} (named by ${fitsPath}) not found: measured points are not shown; pass --dataset`);
+    if (existsSync(p)) {
+      datasetPath = p;
+      dataset = validateDataset(readJsonFile(p), p);
+    } else notes.push(`dataset ${fits.dataset} (named by ${fitsPath}) not found: measured points are not shown; pass --dataset`);
   }
   let population: PopulationView | null = null;
   let populationPath: string | null = null;
@@ -36,7 +53,10 @@ export function loadInspectInputs(fitsPath: string, opts: { dataset?: string; po
     if (existsSync(p)) {
       const raw = readJsonFile(p) as { provenance?: { fits?: unknown } };
       const refs = Array.isArray(raw?.provenance?.fits) ? (raw.provenance!.fits as unknown[]).map(String) : [];
-      if (refs.some((r) => basename(r) === basename(fitsPath))) { populationPath = p; population = validatePopulation(raw, p); }
+      if (refs.some((r) => basename(r) === basename(fitsPath))) {
+        populationPath = p;
+        population = validatePopulation(raw, p);
+      }
     }
   }
   return { fits, fitsPath, dataset, datasetPath, population, populationPath, notes };
@@ -60,7 +80,10 @@ export function writeReportDir(outDir: string, report: Report, opts: { png?: boo
     for (const p of report.plots) {
       writeFileAtomic(join(tmp, 'plots', p.file), p.svg);
       files++;
-      if (opts.png !== false) { writeFileAtomic(join(tmp, 'plots', p.file.replace(/\.svg$/, '.png')), svgToPng(p.svg)); files++; }
+      if (opts.png !== false) {
+        writeFileAtomic(join(tmp, 'plots', p.file.replace(/\.svg$/, '.png')), svgToPng(p.svg));
+        files++;
+      }
     }
     writeFileAtomic(join(tmp, 'index.html'), report.html);
     files++;

@@ -15,8 +15,12 @@ export function readTextFile(path: string, what = 'file'): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new JartcalError(`${what} not found`, { code: 'not_found' satisfies FormatErrorCode, location: { file: path } });
-    throw new JartcalError(`cannot read the ${what} (${code ?? String(e)})`, { code: 'unreadable' satisfies FormatErrorCode, location: { file: path } });
+    if (code === 'ENOENT')
+      throw new JartcalError(`${what} not found`, { code: 'not_found' satisfies FormatErrorCode, location: { file: path } });
+    throw new JartcalError(`cannot read the ${what} (${code ?? String(e)})`, {
+      code: 'unreadable' satisfies FormatErrorCode,
+      location: { file: path },
+    });
   }
 }
 
@@ -27,7 +31,11 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch {
     const at = jsonErrorOffset(text);
     const loc = at ? lineColumn(text, at.offset) : {};
-    const what = at ? (at.offset >= text.length ? `the file ends early; expected ${at.expected}` : `expected ${at.expected}`) : 'expected a JSON document';
+    const what = at
+      ? at.offset >= text.length
+        ? `the file ends early; expected ${at.expected}`
+        : `expected ${at.expected}`
+      : 'expected a JSON document';
     throw new JartcalError(`not valid JSON: ${what}`, { code: 'bad_json' satisfies FormatErrorCode, location: { file, ...loc } });
   }
 }

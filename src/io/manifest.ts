@@ -33,7 +33,11 @@ export function sha256(data: string | Uint8Array): string {
 
 /** JSON with object keys sorted (a stable text to hash). */
 export function canonicalJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+  return JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /**
@@ -45,7 +49,11 @@ export function hashFile(path: string, omitKeys: string[] = []): string | null {
   const buf = readFileSync(path);
   if (omitKeys.length === 0) return sha256(buf);
   let obj: unknown;
-  try { obj = JSON.parse(buf.toString('utf8')); } catch { return sha256(buf); }
+  try {
+    obj = JSON.parse(buf.toString('utf8'));
+  } catch {
+    return sha256(buf);
+  }
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return sha256(buf);
   const rest = { ...(obj as Record<string, unknown>) };
   for (const k of omitKeys) delete rest[k];

@@ -4,7 +4,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { JartcalError } from '../util/errors.js';
 
-export interface MnistSplit { images: Float32Array; labels: Uint8Array; n: number; rows: number; cols: number }
+export interface MnistSplit {
+  images: Float32Array;
+  labels: Uint8Array;
+  n: number;
+  rows: number;
+  cols: number;
+}
 
 function dataDir(): string {
   const req = createRequire(import.meta.url);
@@ -13,13 +19,15 @@ function dataDir(): string {
 
 function readIdx(path: string, magic: number): { dims: number[]; data: Uint8Array } {
   const buf = readFileSync(path);
-  if (buf.length < 8 || buf.readUInt32BE(0) !== magic) throw new JartcalError(`${path}: not an IDX file with magic ${magic}`, { location: { file: path } });
+  if (buf.length < 8 || buf.readUInt32BE(0) !== magic)
+    throw new JartcalError(`${path}: not an IDX file with magic ${magic}`, { location: { file: path } });
   const nd = magic & 0xff;
   const dims: number[] = [];
   for (let i = 0; i < nd; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
   const off = 4 + 4 * nd;
   const count = dims.reduce((a, b) => a * b, 1);
-  if (buf.length < off + count) throw new JartcalError(`${path}: truncated (expected ${count} bytes of data)`, { location: { file: path } });
+  if (buf.length < off + count)
+    throw new JartcalError(`${path}: truncated (expected ${count} bytes of data)`, { location: { file: path } });
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + off, count) };
 }
 

@@ -26,19 +26,30 @@ export function parseParamFile(text: string, file: string): { params: JartParams
     const msg = e instanceof Error ? e.message : String(e);
     const m = /position (\d+)/.exec(msg);
     const loc = m ? lineCol(text, Number(m[1])) : {};
-    throw new JartcalError(`not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')}); expected {"model": "${MODEL_ID}", "params": {...}}`,
-      { code: 'bad_params', location: { file, ...loc } });
+    throw new JartcalError(
+      `not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')}); expected {"model": "${MODEL_ID}", "params": {...}}`,
+      { code: 'bad_params', location: { file, ...loc } },
+    );
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw new JartcalError(`expected a JSON object {"model": "${MODEL_ID}", "params": {...}}`, { code: 'bad_params', location: { file, line: 1 } });
+    throw new JartcalError(`expected a JSON object {"model": "${MODEL_ID}", "params": {...}}`, {
+      code: 'bad_params',
+      location: { file, line: 1 },
+    });
   }
   const o = obj as Record<string, unknown>;
   if (o.model !== MODEL_ID) {
-    throw new JartcalError(`"model" must be "${MODEL_ID}", got ${JSON.stringify(o.model)}`, { code: 'bad_params', location: { file, ...keyLoc(text, 'model') } });
+    throw new JartcalError(`"model" must be "${MODEL_ID}", got ${JSON.stringify(o.model)}`, {
+      code: 'bad_params',
+      location: { file, ...keyLoc(text, 'model') },
+    });
   }
   const raw = o.params ?? {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new JartcalError('"params" must be an object of NAME: number', { code: 'bad_params', location: { file, ...keyLoc(text, 'params') } });
+    throw new JartcalError('"params" must be an object of NAME: number', {
+      code: 'bad_params',
+      location: { file, ...keyLoc(text, 'params') },
+    });
   }
   const partial = raw as Record<string, unknown>;
   // validate key by key so that the error points at the offending line

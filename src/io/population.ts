@@ -39,14 +39,18 @@ export function presetsDir(): string {
 }
 
 export function listPresets(): string[] {
-  return readdirSync(presetsDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(presetsDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /** Loads a preset by name (e.g. 'paper-realistic'), or a population file when given a path ending in .json. */
 export function loadPreset(name: string): PopulationFile {
   if (name.endsWith('.json') && existsSync(name)) return readPopulationFile(name);
   const known = listPresets();
-  if (!known.includes(name)) throw new JartcalError(`unknown preset "${name}"; expected one of: ${known.join(', ')}`, { code: 'unknown_preset' });
+  if (!known.includes(name))
+    throw new JartcalError(`unknown preset "${name}"; expected one of: ${known.join(', ')}`, { code: 'unknown_preset' });
   return readPopulationFile(join(presetsDir(), `${name}.json`));
 }
 
@@ -54,7 +58,10 @@ export function loadPreset(name: string): PopulationFile {
 export function loadPopulationArg(arg: string): PopulationFile {
   if (existsSync(arg)) return readPopulationFile(arg);
   if (listPresets().includes(arg)) return loadPreset(arg);
-  throw new JartcalError(`"${arg}" is neither an existing population file nor a preset (presets: ${listPresets().join(', ')})`, { code: 'not_found', location: { file: arg } });
+  throw new JartcalError(`"${arg}" is neither an existing population file nor a preset (presets: ${listPresets().join(', ')})`, {
+    code: 'not_found',
+    location: { file: arg },
+  });
 }
 
 /** dataset.json for the population stage (its one schema, then the features this stage compares). */

@@ -16,7 +16,10 @@ const pow10 = (e: number): number => P10[e + 330];
 const DIG = 11; // significant digits
 /** "00" … "99" as character codes, two per number */
 const PAIRS = new Uint8Array(200);
-for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
 const TEN_D = 1e10; // 10^(DIG-1)
 /** Longest number: "-d.dddddddddde-308" (18 bytes) plus the separator. */
 const MAX_NUM = 19;
@@ -30,35 +33,68 @@ function putNumber(buf: Uint8Array, at: number, x: number): number {
     for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
     return at;
   }
-  if (x < 0) { buf[at++] = 45; x = -x; }
-  let e = 0, m = 0;
+  if (x < 0) {
+    buf[at++] = 45;
+    x = -x;
+  }
+  let e = 0,
+    m = 0;
   if (x !== 0) {
     e = Math.floor(Math.log10(x));
     m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e));
-    if (m >= 10 * TEN_D) { e++; m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e)); }
-    else if (m < TEN_D) { e--; m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e)); }
-    if (m >= 10 * TEN_D) { m = Math.round(m / 10); e++; }
+    if (m >= 10 * TEN_D) {
+      e++;
+      m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e));
+    } else if (m < TEN_D) {
+      e--;
+      m = Math.round(e >= 10 ? x / pow10(e - 10) : x * pow10(10 - e));
+    }
+    if (m >= 10 * TEN_D) {
+      m = Math.round(m / 10);
+      e++;
+    }
   }
   // the DIG = 11 digits of m: the first, then two int32 halves of 5 digits each, two digits at a time
   const hi = Math.floor(m / 1e5); // 6 digits
   let lo = (m - hi * 1e5) | 0; // 5 digits
-  let h = hi % 100000 | 0;
+  let h = (hi % 100000) | 0;
   buf[at] = 48 + ((hi / 100000) | 0);
   buf[at + 1] = 46;
   // h: digits 2..6, lo: digits 7..11
   let p = at + 12;
-  let d = lo % 100; lo = (lo / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
-  d = lo % 100; lo = (lo / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  let d = lo % 100;
+  lo = (lo / 100) | 0;
+  buf[--p] = PAIRS[2 * d + 1];
+  buf[--p] = PAIRS[2 * d];
+  d = lo % 100;
+  lo = (lo / 100) | 0;
+  buf[--p] = PAIRS[2 * d + 1];
+  buf[--p] = PAIRS[2 * d];
   buf[--p] = 48 + lo;
-  d = h % 100; h = (h / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
-  d = h % 100; h = (h / 100) | 0; buf[--p] = PAIRS[2 * d + 1]; buf[--p] = PAIRS[2 * d];
+  d = h % 100;
+  h = (h / 100) | 0;
+  buf[--p] = PAIRS[2 * d + 1];
+  buf[--p] = PAIRS[2 * d];
+  d = h % 100;
+  h = (h / 100) | 0;
+  buf[--p] = PAIRS[2 * d + 1];
+  buf[--p] = PAIRS[2 * d];
   buf[--p] = 48 + h;
   at += DIG + 1;
   buf[at++] = 101;
-  if (e < 0) { buf[at++] = 45; e = -e; } else buf[at++] = 43;
-  if (e >= 100) { buf[at++] = 48 + Math.floor(e / 100); e %= 100; buf[at++] = 48 + Math.floor(e / 10); buf[at++] = 48 + (e % 10); }
-  else if (e >= 10) { buf[at++] = 48 + Math.floor(e / 10); buf[at++] = 48 + (e % 10); }
-  else buf[at++] = 48 + e;
+  if (e < 0) {
+    buf[at++] = 45;
+    e = -e;
+  } else buf[at++] = 43;
+  if (e >= 100) {
+    buf[at++] = 48 + Math.floor(e / 100);
+    e %= 100;
+    buf[at++] = 48 + Math.floor(e / 10);
+    buf[at++] = 48 + (e % 10);
+  } else if (e >= 10) {
+    buf[at++] = 48 + Math.floor(e / 10);
+    buf[at++] = 48 + (e % 10);
+  } else buf[at++] = 48 + e;
   return at;
 }
 
@@ -68,7 +104,9 @@ export function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = 
   const head = 't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
   const { tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM } = r;
   const n = tS.length;
-  const cols: ArrayLike<number>[] = withVar ? [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM] : [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV];
+  const cols: ArrayLike<number>[] = withVar
+    ? [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM]
+    : [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV];
   const buf = new Uint8Array(head.length + n * cols.length * (MAX_NUM + 1) + 1);
   let at = 0;
   for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
@@ -76,7 +114,10 @@ export function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = 
     for (let c = 0; c < cols.length; c++) {
       if (c > 0) buf[at++] = 44;
       const x = cols[c][k];
-      if (c === 6) { const s = String(x); for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i); } // the compliance flag, 0 or 1
+      if (c === 6) {
+        const s = String(x);
+        for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+      } // the compliance flag, 0 or 1
       else at = putNumber(buf, at, x);
     }
     buf[at++] = 10;

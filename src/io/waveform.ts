@@ -11,13 +11,22 @@ import type { Waveform } from '../model/index.js';
 function fields(line: string): string[] {
   if (line.indexOf('"') < 0) return line.split(',');
   const out: string[] = [];
-  let cur = '', q = false;
+  let cur = '',
+    q = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (q) {
-      if (c === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; } else cur += c;
+      if (c === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else q = false;
+      } else cur += c;
     } else if (c === '"') q = true;
-    else if (c === ',') { out.push(cur); cur = ''; } else cur += c;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
   }
   out.push(cur);
   return out;
@@ -28,13 +37,16 @@ export function parseWaveformCsv(text: string, file: string): Waveform {
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   let end = lines.length;
   while (end > 0 && lines[end - 1].replace(/[\r,]/g, '').trim() === '') end--;
-  if (end === 0) throw new JartcalError('empty waveform file; expected a header "t_s,v_V" and data rows', { code: 'bad_waveform', location: { file } });
+  if (end === 0)
+    throw new JartcalError('empty waveform file; expected a header "t_s,v_V" and data rows', { code: 'bad_waveform', location: { file } });
   const header = fields(lines[0].replace(/\r$/, '')).map((h) => h.trim());
   const it = header.indexOf('t_s');
   const iv = header.indexOf('v_V');
   if (it < 0 || iv < 0) {
-    throw new JartcalError(`missing column ${it < 0 ? '"t_s"' : '"v_V"'} in the header (found: ${header.join(',')}); expected "t_s,v_V"`,
-      { code: 'bad_waveform', location: { file, line: 1 } });
+    throw new JartcalError(`missing column ${it < 0 ? '"t_s"' : '"v_V"'} in the header (found: ${header.join(',')}); expected "t_s,v_V"`, {
+      code: 'bad_waveform',
+      location: { file, line: 1 },
+    });
   }
   const n = end - 1;
   if (n < 2) throw new JartcalError(`a waveform needs at least 2 points, found ${n}`, { code: 'bad_waveform', location: { file } });
@@ -49,20 +61,25 @@ export function parseWaveformCsv(text: string, file: string): Waveform {
     if (c1 > 0 && line.indexOf('"') < 0) {
       // the common layout t_s,v_V[,...]: two numbers, no quotes
       const c2 = line.indexOf(',', c1 + 1);
-      t = cell(line.slice(0, c1)); v = cell(c2 < 0 ? line.slice(c1 + 1) : line.slice(c1 + 1, c2));
+      t = cell(line.slice(0, c1));
+      v = cell(c2 < 0 ? line.slice(c1 + 1) : line.slice(c1 + 1, c2));
     } else {
       const row = fields(line);
-      t = cell(row[it]); v = cell(row[iv]);
+      t = cell(row[it]);
+      v = cell(row[iv]);
     }
     if (!Number.isFinite(t) || !Number.isFinite(v)) {
       const row = fields(line);
       if (!Number.isFinite(t)) bad(row[it], 't_s', it, k + 2, file);
       bad(row[iv], 'v_V', iv, k + 2, file);
     }
-    tS[k] = t; vV[k] = v;
+    tS[k] = t;
+    vV[k] = v;
     if (k > 0 && !(t > tS[k - 1])) {
-      throw new JartcalError(`time must increase strictly: t_s = ${t} after ${tS[k - 1]}`,
-        { code: 'bad_waveform', location: { file, line: k + 2, column: it + 1 } });
+      throw new JartcalError(`time must increase strictly: t_s = ${t} after ${tS[k - 1]}`, {
+        code: 'bad_waveform',
+        location: { file, line: k + 2, column: it + 1 },
+      });
     }
   }
   return { tS, vV };
@@ -76,8 +93,10 @@ function cell(s: string | undefined): number {
 }
 
 function bad(c: string | undefined, name: string, col: number, line: number, file: string): never {
-  throw new JartcalError(`${name} must be a finite number, got ${c === undefined ? 'nothing (missing column)' : JSON.stringify(c)}`,
-    { code: 'bad_waveform', location: { file, line, column: col + 1 } });
+  throw new JartcalError(`${name} must be a finite number, got ${c === undefined ? 'nothing (missing column)' : JSON.stringify(c)}`, {
+    code: 'bad_waveform',
+    location: { file, line, column: col + 1 },
+  });
 }
 
 export function readWaveformCsv(path: string): Waveform {

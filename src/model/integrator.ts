@@ -160,13 +160,21 @@ export class Integrator {
         nNew = fromY_(yn, setPol, nMin, nMax);
         k4 = this.rhs(tn, nNew, 3);
         lastSlot = 3;
-        if (this.tan !== null) { this.ys[1] = y2; this.ns[1] = n2; this.ys[2] = y3; this.ns[2] = n3; }
+        if (this.tan !== null) {
+          this.ys[1] = y2;
+          this.ns[1] = n2;
+          this.ys[2] = y3;
+          this.ns[2] = n3;
+        }
         errY = h * ((-5 / 72) * k1 + (1 / 12) * k2 + (1 / 9) * k3 - (1 / 8) * k4);
       } else {
         const y1 = y + h * k1;
         const n1 = fromY_(y1, setPol, nMin, nMax);
         const k2 = this.rhs(tn, n1, 1);
-        if (this.tan !== null) { this.ys[1] = y1; this.ns[1] = n1; }
+        if (this.tan !== null) {
+          this.ys[1] = y1;
+          this.ns[1] = n1;
+        }
         yn = y + 0.5 * h * (k1 + k2);
         errY = 0.5 * h * (k2 - k1);
         nNew = fromY_(yn, setPol, nMin, nMax);
@@ -174,8 +182,13 @@ export class Integrator {
         // The end-point evaluation is needed only for an accepted step, and not even then when
         // the predictor's N equals the corrected N to 1e-9 (operating point the same to ~1e-9).
         if (errEst > ctl.relTol) k4 = 0;
-        else if (Math.abs(nNew - n1) <= 1e-9 * nNew) { k4 = k2; lastSlot = 1; }
-        else { k4 = this.rhs(tn, nNew, 2); lastSlot = 2; }
+        else if (Math.abs(nNew - n1) <= 1e-9 * nNew) {
+          k4 = k2;
+          lastSlot = 1;
+        } else {
+          k4 = this.rhs(tn, nNew, 2);
+          lastSlot = 2;
+        }
       }
       const sigN = Math.max(sig, logistic_(yn));
       const err = (Math.abs(errY) * sigN) / 10;
@@ -203,7 +216,10 @@ export class Integrator {
       if (tan !== null) {
         const rk = ctl.scheme === 'rk23';
         const stages = rk ? 3 : 2;
-        this.ys[0] = y; this.ns[0] = this.nDisc; this.ys[stages] = yn; this.ns[stages] = nNew;
+        this.ys[0] = y;
+        this.ns[0] = this.nDisc;
+        this.ys[stages] = yn;
+        this.ns[stages] = nNew;
         tan.step(stages, this.ys, this.ns, rk ? RK23_A : HEUN_A, rk ? RK23_B : HEUN_B, h, setPol, nMin, nMax);
         tan.keep(lastSlot);
       }

@@ -12,8 +12,16 @@ const Z_VO_ = Z_VO;
  * |dN/dt| without the window: (c_VO a ν0 / l)·|exp(−ΔW_min/kT) − exp(−ΔW_max/kT)|, with
  * c_VO = (Nplug + N)/2, γ = z a E / (π ΔW_A) clipped to [−1, 1], E the field magnitude (V/m).
  */
-export function hoppingRate(nDisc: number, nPlug: number, eFieldVpm: number, tempK: number, aM: number,
-  ny0: number, dWa: number, lM: number): number {
+export function hoppingRate(
+  nDisc: number,
+  nPlug: number,
+  eFieldVpm: number,
+  tempK: number,
+  aM: number,
+  ny0: number,
+  dWa: number,
+  lM: number,
+): number {
   let g = (Z_VO_ * aM * Math.abs(eFieldVpm)) / (Math.PI * dWa);
   if (g > 1) g = 1;
   if (!(g > 0)) return 0;
@@ -23,7 +31,7 @@ export function hoppingRate(nDisc: number, nPlug: number, eFieldVpm: number, tem
   const wMin = dWa * (base - half); // the lower barrier (direction of the field)
   const wMax = dWa * (base + half);
   const diff = Math.exp(-wMin / kT) - Math.exp(-wMax / kT);
-  return ((nPlug + nDisc) / 2) * (aM * ny0 / lM) * diff;
+  return ((nPlug + nDisc) / 2) * ((aM * ny0) / lM) * diff;
 }
 
 /** Window F_lim: 1 − (N/Nmax)^10 in SET (V < 0), 1 − (Nmin/N)^10 in RESET (V > 0); 0 beyond the bounds. */

@@ -22,7 +22,7 @@ export function loadCurrent(w: number, rLin: number, cCubic: number): number {
   const p = rLin / cCubic;
   const q = w / cCubic;
   const s = Math.sqrt(p / 3);
-  let i = 2 * s * Math.sinh(Math.asinh((1.5 * q / p) / s) / 3);
+  let i = 2 * s * Math.sinh(Math.asinh((1.5 * q) / p / s) / 3);
   if (!(i > 0)) i = Math.min(w / rLin, Math.cbrt(q));
   const f = cCubic * i * i * i + rLin * i - w;
   i -= f / (3 * cCubic * i * i + rLin);

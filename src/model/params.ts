@@ -20,8 +20,15 @@ export interface ParamSpec<N extends string = ParamName> {
 
 export type JartParams = { [K in ParamName]: number };
 
-function spec<N extends string>(name: N, unit: string, def: number, min: number, max: number, meaning: string,
-  variability: 'd2d+c2c' | 'none' = 'none'): ParamSpec<N> {
+function spec<N extends string>(
+  name: N,
+  unit: string,
+  def: number,
+  min: number,
+  max: number,
+  meaning: string,
+  variability: 'd2d+c2c' | 'none' = 'none',
+): ParamSpec<N> {
   return { name, unit, default: def, min, max, meaning, positive: min > 0, variability };
 }
 
@@ -67,7 +74,10 @@ export const PARAM_TABLE: readonly ParamSpec[] = Object.freeze(TABLE);
  */
 export const V1B_VAR_PARAMS: readonly ParamName[] = Object.freeze(['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'] as const);
 {
-  const marked = TABLE.filter((s) => s.variability === 'd2d+c2c').map((s) => s.name as string).sort().join();
+  const marked = TABLE.filter((s) => s.variability === 'd2d+c2c')
+    .map((s) => s.name as string)
+    .sort()
+    .join();
   if ([...V1B_VAR_PARAMS].sort().join() !== marked) throw new Error(`V1B_VAR_PARAMS differs from the table's d2d+c2c rows (${marked})`);
 }
 
@@ -100,16 +110,19 @@ export function resolveParams(partial: Record<string, unknown>, where?: ErrorLoc
   for (const [key, value] of Object.entries(partial)) {
     const s = BY_NAME.get(key);
     if (!s) {
-      throw new JartcalError(`unknown parameter "${key}" (known: ${PARAM_NAMES.join(', ')})`,
-        { code: 'unknown_param', location: where });
+      throw new JartcalError(`unknown parameter "${key}" (known: ${PARAM_NAMES.join(', ')})`, { code: 'unknown_param', location: where });
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new JartcalError(`parameter "${key}" must be a finite number, got ${JSON.stringify(value)}`,
-        { code: 'bad_param_value', location: where });
+      throw new JartcalError(`parameter "${key}" must be a finite number, got ${JSON.stringify(value)}`, {
+        code: 'bad_param_value',
+        location: where,
+      });
     }
     if (value < s.min || value > s.max) {
-      throw new JartcalError(`parameter "${key}" = ${value} ${s.unit} is outside its valid range [${s.min}, ${s.max}] ${s.unit}`,
-        { code: 'param_out_of_range', location: where });
+      throw new JartcalError(`parameter "${key}" = ${value} ${s.unit} is outside its valid range [${s.min}, ${s.max}] ${s.unit}`, {
+        code: 'param_out_of_range',
+        location: where,
+      });
     }
     out[s.name] = value;
   }
@@ -118,12 +131,16 @@ export function resolveParams(partial: Record<string, unknown>, where?: ErrorLoc
   if (out.lnew === undefined) p.lnew = p.ldet;
   if (out.Ninit === undefined) p.Ninit = p.Ndiscmin;
   if (p.Ndiscmin >= p.Ndiscmax) {
-    throw new JartcalError(`Ndiscmin (${p.Ndiscmin}) must be below Ndiscmax (${p.Ndiscmax})`,
-      { code: 'param_out_of_range', location: where });
+    throw new JartcalError(`Ndiscmin (${p.Ndiscmin}) must be below Ndiscmax (${p.Ndiscmax})`, {
+      code: 'param_out_of_range',
+      location: where,
+    });
   }
   if (p.lnew >= p.lcell || p.ldet >= p.lcell) {
-    throw new JartcalError(`the disc length (ldet ${p.ldet} m, lnew ${p.lnew} m) must be shorter than lcell (${p.lcell} m)`,
-      { code: 'param_out_of_range', location: where });
+    throw new JartcalError(`the disc length (ldet ${p.ldet} m, lnew ${p.lnew} m) must be shorter than lcell (${p.lcell} m)`, {
+      code: 'param_out_of_range',
+      location: where,
+    });
   }
   return p;
 }

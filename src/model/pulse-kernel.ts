@@ -22,7 +22,12 @@ const fromY_ = fromY;
 const logistic_ = logistic;
 const toY_ = toY;
 
-export interface PulseDeviceVar { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number }
+export interface PulseDeviceVar {
+  rnew: number;
+  lnew: number;
+  Ndiscmin: number;
+  Ndiscmax: number;
+}
 
 export interface PulseKernel {
   /** N after one pulse, for a device whose v1b-var quantities are given (others = the kernel's params). No allocation. */
@@ -49,8 +54,13 @@ export interface PulseKernelOptions {
 const XC = -Math.log(1e-4) / 10; // window threshold: (N/Nmax)^10 = 1e-4
 
 /** Full integration of one rectangular pulse (rk23, tight tolerance): the kernel's reference. */
-export function applyPulseExact(p: JartParams, ndisc0: number, vV: number, widthS: number,
-  opts: { relTol?: number; scheme?: 'heun' | 'rk23' } = {}): number {
+export function applyPulseExact(
+  p: JartParams,
+  ndisc0: number,
+  vV: number,
+  widthS: number,
+  opts: { relTol?: number; scheme?: 'heun' | 'rk23' } = {},
+): number {
   if (vV === 0 || !(widthS > 0) || !(ndisc0 > 0)) return ndisc0;
   if (widthS === Infinity) return vV < 0 ? Math.max(ndisc0, p.Ndiscmax) : Math.min(ndisc0, p.Ndiscmin);
   const wave = { tS: Float64Array.of(0, widthS), vV: Float64Array.of(vV, vV) };
@@ -131,8 +141,14 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
     const x = fr - a; // in [0, 3]
     const wl = fl - b;
     for (let k = 0; k < 4; k++) {
-      const ck = k === 0 ? (-(x - 1) * (x - 2) * (x - 3)) / 6 : k === 1 ? (x * (x - 2) * (x - 3)) / 2
-        : k === 2 ? (-x * (x - 1) * (x - 3)) / 2 : (x * (x - 1) * (x - 2)) / 6;
+      const ck =
+        k === 0
+          ? (-(x - 1) * (x - 2) * (x - 3)) / 6
+          : k === 1
+            ? (x * (x - 2) * (x - 3)) / 2
+            : k === 2
+              ? (-x * (x - 1) * (x - 3)) / 2
+              : (x * (x - 1) * (x - 2)) / 6;
       off[2 * k] = ((a + k) * nodes + b) * n;
       off[2 * k + 1] = ((a + k) * nodes + b + 1) * n;
       wt[2 * k] = ck * (1 - wl);
@@ -179,8 +195,7 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
         const bd = beta * ds;
         const full = sB === dXi;
         const hB = full ? Math.exp(lb) : NaN;
-        const cellT = Math.abs(bd) < 1e-4 ? hA * ds * (1 + bd * (0.5 + bd / 6))
-          : full ? (hB - hA) / beta : (hA * Math.expm1(bd)) / beta;
+        const cellT = Math.abs(bd) < 1e-4 ? hA * ds * (1 + bd * (0.5 + bd / 6)) : full ? (hB - hA) / beta : (hA * Math.expm1(bd)) / beta;
         if (rem < cellT) {
           const z = (beta * rem) / hA;
           xi += Math.abs(z) < 1e-9 ? (rem / hA) * (1 - 0.5 * z) : Math.log1p(z) / beta;

@@ -71,8 +71,14 @@ export function createReadTable(p: JartParams, vReadV: number, opts: ReadTableOp
       const wl = fl - b;
       let acc = 0;
       for (let k = 0; k < 4; k++) {
-        const ck = k === 0 ? (-(x - 1) * (x - 2) * (x - 3)) / 6 : k === 1 ? (x * (x - 2) * (x - 3)) / 2
-          : k === 2 ? (-x * (x - 1) * (x - 3)) / 2 : (x * (x - 1) * (x - 2)) / 6;
+        const ck =
+          k === 0
+            ? (-(x - 1) * (x - 2) * (x - 3)) / 6
+            : k === 1
+              ? (x * (x - 2) * (x - 3)) / 2
+              : k === 2
+                ? (-x * (x - 1) * (x - 3)) / 2
+                : (x * (x - 1) * (x - 2)) / 6;
         const o0 = ((a + k) * nodes + b) * n + j;
         const o1 = o0 + n;
         const v0 = L[o0] + wn * (L[o0 + 1] - L[o0]);

@@ -49,8 +49,15 @@ const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E_);
  * ln(I_TE / i) for V_S = u ≥ 0, with I_TE = A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1): the residual of
  * the implicit solve against the load current i (one log per call).
  */
-export function lnThermionicOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number, dPhi: number,
-  kLower: number): number {
+export function lnThermionicOver(
+  u: number,
+  tempK: number,
+  i: number,
+  lnArea: number,
+  phiBn0: number,
+  dPhi: number,
+  kLower: number,
+): number {
   const kT = K_B_OVER_E_ * tempK;
   const phi = barrier(phiBn0, dPhi - u, kLower);
   const z = u / kT;
@@ -64,8 +71,16 @@ export function lnThermionicOver(u: number, tempK: number, i: number, lnArea: nu
  * |I_TFE| = A·(A* T/k)·sqrt(π W00 e (u + φ_Bn/cosh² x))·exp(−e φ_Bn/W0)·(exp(e u/ε′) − 1),
  * x = W00/kT, W0 = W00 coth x, ε′ = W00/(x − tanh x).
  */
-export function lnFieldEmissionOver(u: number, tempK: number, i: number, lnArea: number, phiBn0: number,
-  dPhi: number, kLower: number, w00: number): number {
+export function lnFieldEmissionOver(
+  u: number,
+  tempK: number,
+  i: number,
+  lnArea: number,
+  phiBn0: number,
+  dPhi: number,
+  kLower: number,
+  w00: number,
+): number {
   const kT = K_B_OVER_E_ * tempK;
   const phi = barrier(phiBn0, dPhi + u, kLower);
   const x = w00 / kT;

@@ -66,9 +66,16 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
   if (wave.tS.length > 0) validateWaveform(wave);
   const n = wave.tS.length;
   const res: SimResult = {
-    tS: Float64Array.from(wave.tS), vV: Float64Array.from(wave.vV), vCellV: new Float64Array(n),
-    iA: new Float64Array(n), ndisc: new Float64Array(n), tempK: new Float64Array(n),
-    complianceActive: new Uint8Array(n), vsV: new Float64Array(n), rVarM: new Float64Array(n), lVarM: new Float64Array(n),
+    tS: Float64Array.from(wave.tS),
+    vV: Float64Array.from(wave.vV),
+    vCellV: new Float64Array(n),
+    iA: new Float64Array(n),
+    ndisc: new Float64Array(n),
+    tempK: new Float64Array(n),
+    complianceActive: new Uint8Array(n),
+    vsV: new Float64Array(n),
+    rVarM: new Float64Array(n),
+    lVarM: new Float64Array(n),
     stats: { steps: 0, rhsEvals: 0, rejected: 0 },
   };
   if (n === 0) return res;

@@ -48,12 +48,27 @@ function fillGrid(cell: Cell): number {
       if (x < top) kinkBuf[nk++] = x;
     }
   }
-  let n = 0, a = 0, b = 0, c = 1;
-  let ga = top * GEO[0], gb = nk > 0 ? kinkBuf[0] : Infinity, gc = (top * c) / UNIFORM;
+  let n = 0,
+    a = 0,
+    b = 0,
+    c = 1;
+  let ga = top * GEO[0],
+    gb = nk > 0 ? kinkBuf[0] : Infinity,
+    gc = (top * c) / UNIFORM;
   while (a < GEO_STEPS || b < nk || c < UNIFORM) {
-    if (ga <= gb && ga <= gc) { scratch[n++] = ga; a++; ga = a < GEO_STEPS ? top * GEO[a] : Infinity; }
-    else if (gb <= gc) { scratch[n++] = gb; b++; gb = b < nk ? kinkBuf[b] : Infinity; }
-    else { scratch[n++] = gc; c++; gc = c < UNIFORM ? (top * c) / UNIFORM : Infinity; }
+    if (ga <= gb && ga <= gc) {
+      scratch[n++] = ga;
+      a++;
+      ga = a < GEO_STEPS ? top * GEO[a] : Infinity;
+    } else if (gb <= gc) {
+      scratch[n++] = gb;
+      b++;
+      gb = b < nk ? kinkBuf[b] : Infinity;
+    } else {
+      scratch[n++] = gc;
+      c++;
+      gc = c < UNIFORM ? (top * c) / UNIFORM : Infinity;
+    }
   }
   return n;
 }

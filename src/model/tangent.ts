@@ -19,13 +19,34 @@ import type { JartParams } from './params.js';
 
 /** Parameters a cycle simulation can be differentiated by (`ninit`: the initial state N(t0)). */
 export type TangentParam = 'rnew' | 'lnew' | 'Ndiscmin' | 'Ndiscmax' | 'RseriesTiOx' | 'seriesOhm' | 'phiBn0' | 'dWa' | 'ninit';
-export const TANGENT_PARAMS: readonly TangentParam[] = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax', 'RseriesTiOx', 'seriesOhm', 'phiBn0', 'dWa', 'ninit'];
+export const TANGENT_PARAMS: readonly TangentParam[] = [
+  'rnew',
+  'lnew',
+  'Ndiscmin',
+  'Ndiscmax',
+  'RseriesTiOx',
+  'seriesOhm',
+  'phiBn0',
+  'dWa',
+  'ninit',
+];
 
 const KBE = K_B_OVER_E;
 const SLOTS = 4;
 
 // intermediate quantities a direction moves (per unit of the direction)
-const Q_RLIN = 0, Q_RF = 1, Q_RTH = 2, Q_LNA = 3, Q_PHI0 = 4, Q_DPHI = 5, Q_KL = 6, Q_W00 = 7, Q_RDISC = 8, Q_LM = 9, Q_DWA = 10, Q_N = 11;
+const Q_RLIN = 0,
+  Q_RF = 1,
+  Q_RTH = 2,
+  Q_LNA = 3,
+  Q_PHI0 = 4,
+  Q_DPHI = 5,
+  Q_KL = 6,
+  Q_W00 = 7,
+  Q_RDISC = 8,
+  Q_LM = 9,
+  Q_DWA = 10,
+  Q_N = 11;
 const NQ = 12;
 
 export class Tangent {
@@ -53,7 +74,10 @@ export class Tangent {
     this.d = d;
     this.sN = new Float64Array(d);
     if (sN0) this.sN.set(sN0);
-    else { const k = dirs.indexOf('ninit'); if (k >= 0) this.sN[k] = 1; }
+    else {
+      const k = dirs.indexOf('ninit');
+      if (k >= 0) this.sN[k] = 1;
+    }
     this.fP = new Float64Array(d * SLOTS);
     this.iP = new Float64Array(d * SLOTS);
     this.dq = new Float64Array(d * NQ);
@@ -65,8 +89,10 @@ export class Tangent {
     dirs.forEach((name, k) => {
       const o = k * NQ;
       if (name === 'RseriesTiOx' || name === 'seriesOhm') this.dq[o + Q_RLIN] = 1;
-      else if (name === 'phiBn0') { this.dq[o + Q_PHI0] = 1; this.dq[o + Q_DPHI] = 1; }
-      else if (name === 'dWa') this.dq[o + Q_DWA] = 1;
+      else if (name === 'phiBn0') {
+        this.dq[o + Q_PHI0] = 1;
+        this.dq[o + Q_DPHI] = 1;
+      } else if (name === 'dWa') this.dq[o + Q_DWA] = 1;
     });
   }
 
@@ -75,7 +101,10 @@ export class Tangent {
     this.rateLn[slot] = 0;
     this.fN[slot] = 0;
     this.iN[slot] = 0;
-    for (let k = 0; k < this.d; k++) { this.fP[k * SLOTS + slot] = 0; this.iP[k * SLOTS + slot] = 0; }
+    for (let k = 0; k < this.d; k++) {
+      this.fP[k * SLOTS + slot] = 0;
+      this.iP[k * SLOTS + slot] = 0;
+    }
   }
 
   /** Copies the partials of slot `from` to slot 0 (first-same-as-last). */
@@ -84,7 +113,10 @@ export class Tangent {
     this.fN[0] = this.fN[from];
     this.rateLn[0] = this.rateLn[from];
     this.iN[0] = this.iN[from];
-    for (let k = 0; k < this.d; k++) { this.fP[k * SLOTS] = this.fP[k * SLOTS + from]; this.iP[k * SLOTS] = this.iP[k * SLOTS + from]; }
+    for (let k = 0; k < this.d; k++) {
+      this.fP[k * SLOTS] = this.fP[k * SLOTS + from];
+      this.iP[k * SLOTS] = this.iP[k * SLOTS + from];
+    }
   }
 
   /** Per output point k and direction j (index k·d + j): d ln|I|/dθ_j and dN/dθ_j (filled by record). */
@@ -103,8 +135,12 @@ export class Tangent {
 
   /** Records the sensitivities of the output point k (the state and operating point of slot 0). */
   record(k: number): void {
-    const d = this.d, o = k * d;
-    for (let j = 0; j < d; j++) { this.dlnI[o + j] = this.iN[0] * this.sN[j] + this.iP[j * SLOTS]; this.dN[o + j] = this.sN[j]; }
+    const d = this.d,
+      o = k * d;
+    for (let j = 0; j < d; j++) {
+      this.dlnI[o + j] = this.iN[0] * this.sN[j] + this.iP[j * SLOTS];
+      this.dN[o + j] = this.sN[j];
+    }
     this.lnNdot[k] = this.rateLn[0];
   }
 
@@ -114,16 +150,28 @@ export class Tangent {
    */
   capture(cell: Cell, rate: number, slot: number): void {
     const p = this.p;
-    const i = cell.i, u = cell.u, tK = cell.tempK, n = cell.nDisc;
-    if (!(i > 0)) { this.zero(slot); return; }
+    const i = cell.i,
+      u = cell.u,
+      tK = cell.tempK,
+      n = cell.nDisc;
+    if (!(i > 0)) {
+      this.zero(slot);
+      return;
+    }
     const setPol = cell.setPol;
     // d ln N/dt = ∓F·F_lim/10 (F = dy/dt, F_lim the window)
-    const qw = setPol ? n / cell.nMax : cell.nMin / n, qw2 = qw * qw, qw4 = qw2 * qw2;
+    const qw = setPol ? n / cell.nMax : cell.nMin / n,
+      qw2 = qw * qw,
+      qw4 = qw2 * qw2;
     const win = qw >= 1 ? 0 : 1 - qw4 * qw4 * qw2;
     this.rateLn[slot] = ((setPol ? -rate : rate) * win) / 10;
-    const rth = cell.rth, rf = cell.rf, lM = cell.lM, rDisc = cell.rDisc;
+    const rth = cell.rth,
+      rf = cell.rf,
+      lM = cell.lM,
+      rDisc = cell.rDisc;
     // geometry/state moves of the intermediates
-    const rM = cell.rM, rPlug = cell.rPlug;
+    const rM = cell.rM,
+      rPlug = cell.rPlug;
     for (let k = 0; k < this.d; k++) {
       const name = this.dirs[k];
       const o = k * NQ;
@@ -145,13 +193,26 @@ export class Tangent {
     const kT = KBE * tK;
     const psi = setPol ? cell.dPhi + u : cell.dPhi - u;
     const kL = cell.kLower;
-    let phi = p.phiBn0, phiPhi0 = 1, phiPsi = 0, phiKL = 0;
+    let phi = p.phiBn0,
+      phiPhi0 = 1,
+      phiPsi = 0,
+      phiKL = 0;
     if (psi > 0) {
       const q = Math.sqrt(Math.sqrt(psi));
       const b = p.phiBn0 - kL * q;
-      if (b > 0) { phi = b; phiPsi = (-kL * q) / (4 * psi); phiKL = -q; } else { phi = 0; phiPhi0 = 0; }
+      if (b > 0) {
+        phi = b;
+        phiPsi = (-kL * q) / (4 * psi);
+        phiKL = -q;
+      } else {
+        phi = 0;
+        phiPhi0 = 0;
+      }
     }
-    let sU: number, sT: number, sPhi: number, sW00 = 0;
+    let sU: number,
+      sT: number,
+      sPhi: number,
+      sW00 = 0;
     if (!setPol) {
       const z = u / kT;
       const ez = 1 / -Math.expm1(-z);
@@ -162,7 +223,14 @@ export class Tangent {
       const w00 = cell.w00;
       const x = w00 / kT;
       let th: number, ic2: number;
-      if (x < 20) { const e2 = Math.exp(-2 * x); th = (1 - e2) / (1 + e2); ic2 = (4 * e2) / ((1 + e2) * (1 + e2)); } else { th = 1; ic2 = x < 350 ? 4 * Math.exp(-2 * x) : 0; }
+      if (x < 20) {
+        const e2 = Math.exp(-2 * x);
+        th = (1 - e2) / (1 + e2);
+        ic2 = (4 * e2) / ((1 + e2) * (1 + e2));
+      } else {
+        th = 1;
+        ic2 = x < 350 ? 4 * Math.exp(-2 * x) : 0;
+      }
       const xm = x < 0.1 ? xMinusTanh(x) : x - th;
       const z = (u * xm) / w00;
       const ez = 1 / -Math.expm1(-z);
@@ -182,7 +250,8 @@ export class Tangent {
     const tI = rth * (u + 2 * i * rf);
     const gU = sU + sT * tU - diDu / i;
     // --- ion rate partials (ln R) in E, T, dWa, lM, N
-    const aM = p.a, dWa = p.dWa;
+    const aM = p.a,
+      dWa = p.dWa;
     const eF = setPol ? (i * rDisc) / lM : (u + i * rf) / p.lcell;
     let gam = (2 * aM * Math.abs(eF)) / (Math.PI * dWa);
     const clipped = gam >= 1;
@@ -190,23 +259,58 @@ export class Tangent {
     const asg = Math.asin(gam);
     const base = Math.sqrt(1 - gam * gam) + gam * asg;
     const half = (gam * Math.PI) / 2;
-    const wMin = dWa * (base - half), wMax = dWa * (base + half);
-    const e1 = Math.exp(-wMin / kT), e2 = Math.exp(-wMax / kT);
+    const wMin = dWa * (base - half),
+      wMax = dWa * (base + half);
+    const e1 = Math.exp(-wMin / kT),
+      e2 = Math.exp(-wMax / kT);
     const diff = e1 - e2;
     // d diff = e1·(−dwMin/kT + wMin·dkT/kT²) − e2·(…)
     const lrGam = clipped || !(gam > 0) ? 0 : (gam * (e1 * (-dWa * (asg - Math.PI / 2)) - e2 * (-dWa * (asg + Math.PI / 2)))) / (kT * diff); // per d ln E
-    const lrT = ((e1 * wMin - e2 * wMax) / (kT * tK)) / diff; // per dT
+    const lrT = (e1 * wMin - e2 * wMax) / (kT * tK) / diff; // per dT
     const lrDwa = (e1 * (-(base - half) + 0) - e2 * -(base + half)) / (kT * diff) - lrGam / dWa; // per d dWa (γ ∝ 1/dWa)
     const nPref = 1 / (p.Nplug + n);
     // --- combine per direction; direction index −1 is N
     for (let k = -1; k < this.d; k++) {
-      let dRlin: number, dRf: number, dRth: number, dLna: number, dPhi0: number, dDphi: number, dKl: number, dW: number, dRd: number, dLm: number, dDw: number, dN: number;
+      let dRlin: number,
+        dRf: number,
+        dRth: number,
+        dLna: number,
+        dPhi0: number,
+        dDphi: number,
+        dKl: number,
+        dW: number,
+        dRd: number,
+        dLm: number,
+        dDw: number,
+        dN: number;
       if (k < 0) {
-        dRd = -rDisc / n; dRf = dRd; dRlin = dRd; dRth = 0; dLna = 0; dPhi0 = 0; dDphi = 0; dKl = kL / (4 * n); dW = cell.w00 / (2 * n); dLm = 0; dDw = 0; dN = 1;
+        dRd = -rDisc / n;
+        dRf = dRd;
+        dRlin = dRd;
+        dRth = 0;
+        dLna = 0;
+        dPhi0 = 0;
+        dDphi = 0;
+        dKl = kL / (4 * n);
+        dW = cell.w00 / (2 * n);
+        dLm = 0;
+        dDw = 0;
+        dN = 1;
       } else {
-        const o = k * NQ, q = this.dq;
-        dRlin = q[o + Q_RLIN]; dRf = q[o + Q_RF]; dRth = q[o + Q_RTH]; dLna = q[o + Q_LNA]; dPhi0 = q[o + Q_PHI0]; dDphi = q[o + Q_DPHI];
-        dKl = q[o + Q_KL]; dW = q[o + Q_W00]; dRd = q[o + Q_RDISC]; dLm = q[o + Q_LM]; dDw = q[o + Q_DWA]; dN = q[o + Q_N];
+        const o = k * NQ,
+          q = this.dq;
+        dRlin = q[o + Q_RLIN];
+        dRf = q[o + Q_RF];
+        dRth = q[o + Q_RTH];
+        dLna = q[o + Q_LNA];
+        dPhi0 = q[o + Q_PHI0];
+        dDphi = q[o + Q_DPHI];
+        dKl = q[o + Q_KL];
+        dW = q[o + Q_W00];
+        dRd = q[o + Q_RDISC];
+        dLm = q[o + Q_LM];
+        dDw = q[o + Q_DWA];
+        dN = q[o + Q_N];
       }
       const di0 = cur ? (-i * dRlin) / dD : 0;
       const dT0 = tI * di0 + i * i * rth * dRf + i * (u + i * rf) * dRth;
@@ -218,7 +322,13 @@ export class Tangent {
       const dLnE = setPol ? di / i + dRd / rDisc - dLm / lM : (du + di * rf + i * dRf) / (u + i * rf);
       const dLnR = dN * nPref - dLm / lM + lrGam * dLnE + lrT * dT + lrDwa * dDw;
       const dF = rate * (dLnR - dN / n);
-      if (k < 0) { this.fN[slot] = dF; this.iN[slot] = di / i; } else { this.fP[k * SLOTS + slot] = dF; this.iP[k * SLOTS + slot] = di / i; }
+      if (k < 0) {
+        this.fN[slot] = dF;
+        this.iN[slot] = di / i;
+      } else {
+        this.fP[k * SLOTS + slot] = dF;
+        this.iP[k * SLOTS + slot] = di / i;
+      }
     }
   }
 
@@ -230,7 +340,9 @@ export class Tangent {
   /** Writes dN/dθ|_y (the bounds' direct effect) for N = nAt into out. */
   private nTheta(nAt: number, setPol: boolean, nMin: number, nMax: number, out: Float64Array): void {
     out.fill(0);
-    if (setPol) { if (this.kNmax >= 0) out[this.kNmax] = nAt / nMax; } else if (this.kNmin >= 0) out[this.kNmin] = nAt / nMin;
+    if (setPol) {
+      if (this.kNmax >= 0) out[this.kNmax] = nAt / nMax;
+    } else if (this.kNmin >= 0) out[this.kNmin] = nAt / nMin;
   }
 
   /**
@@ -238,8 +350,22 @@ export class Tangent {
    * the last = the new state), `ns` the N of each stage, `a`: the stage matrix (row-major,
    * stages × stages, for stages 1..), `b` the weights, h the step.
    */
-  step(stages: number, ys: Float64Array, ns: Float64Array, a: Float64Array, b: Float64Array, h: number, setPol: boolean, nMin: number, nMax: number): void {
-    const d = this.d, sk = this.sk, sy = this.sy, tmp = this.tmp, sN = this.sN;
+  step(
+    stages: number,
+    ys: Float64Array,
+    ns: Float64Array,
+    a: Float64Array,
+    b: Float64Array,
+    h: number,
+    setPol: boolean,
+    nMin: number,
+    nMax: number,
+  ): void {
+    const d = this.d,
+      sk = this.sk,
+      sy = this.sy,
+      tmp = this.tmp,
+      sN = this.sN;
     // sy from sN at the start
     const ny0 = this.nY(ys[0], ns[0], setPol);
     this.nTheta(ns[0], setPol, nMin, nMax, tmp);

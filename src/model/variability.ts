@@ -55,8 +55,8 @@ export class VarState {
     if (entering === null || !sampler) return;
     const d = sampler({ index: this.events++, tS, polarity: entering, ndisc });
     if (!d) return;
-    const ok = d.rnew > 0 && d.lnew > 0 && d.Ndiscmin > 0 && d.Ndiscmax > d.Ndiscmin
-      && Number.isFinite(d.rnew + d.lnew + d.Ndiscmin + d.Ndiscmax);
+    const ok =
+      d.rnew > 0 && d.lnew > 0 && d.Ndiscmin > 0 && d.Ndiscmax > d.Ndiscmin && Number.isFinite(d.rnew + d.lnew + d.Ndiscmin + d.Ndiscmax);
     if (!ok) return;
     this.rNew = d.rnew;
     this.lNew = d.lnew;

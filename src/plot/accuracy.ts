@@ -21,7 +21,12 @@ export function accuracyChart(spec: AccuracySpec): string {
   const reps = spec.repeats ?? [];
   if (n <= 3) {
     return barChart({
-      title: spec.title, yLabel: 'test accuracy (%)', yRange: [0, 100], flatLabels: true, width: spec.width ?? 480, height: spec.height ?? 320,
+      title: spec.title,
+      yLabel: 'test accuracy (%)',
+      yRange: [0, 100],
+      flatLabels: true,
+      width: spec.width ?? 480,
+      height: spec.height ?? 320,
       categories: spec.perEpoch.map((_, i) => `after epoch ${i + 1}`),
       series: [{ name: reps.length > 1 ? `mean of ${reps.length} repeats` : 'test accuracy', values: spec.perEpoch, color: PALETTE[0] }],
       valueLabel: (v) => `${v.toFixed(2)} %`,
@@ -30,7 +35,33 @@ export function accuracyChart(spec: AccuracySpec): string {
   const all = [...spec.perEpoch, ...reps.flatMap((r) => r.map((p) => p.accuracy))].filter(Number.isFinite);
   const lo = Math.max(0, Math.floor(Math.min(...all) - 2));
   const hi = Math.min(100, Math.ceil(Math.max(...all) + 2));
-  const series: Series[] = [{ name: reps.length > 1 ? `mean of ${reps.length} repeats` : 'test accuracy', x: spec.perEpoch.map((_, i) => i + 1), y: spec.perEpoch, kind: 'line', color: PALETTE[0] }];
-  if (reps.length > 1) reps.forEach((r, k) => series.push({ name: `repeat ${k + 1}`, x: r.map((p) => p.epoch), y: r.map((p) => p.accuracy), kind: 'points', color: PALETTE[(k + 1) % PALETTE.length], size: 2.5 }));
-  return lineChart({ title: spec.title, xLabel: 'epoch', yLabel: 'test accuracy (%)', yRange: [lo, hi], width: spec.width ?? 640, height: spec.height ?? 400, series });
+  const series: Series[] = [
+    {
+      name: reps.length > 1 ? `mean of ${reps.length} repeats` : 'test accuracy',
+      x: spec.perEpoch.map((_, i) => i + 1),
+      y: spec.perEpoch,
+      kind: 'line',
+      color: PALETTE[0],
+    },
+  ];
+  if (reps.length > 1)
+    reps.forEach((r, k) =>
+      series.push({
+        name: `repeat ${k + 1}`,
+        x: r.map((p) => p.epoch),
+        y: r.map((p) => p.accuracy),
+        kind: 'points',
+        color: PALETTE[(k + 1) % PALETTE.length],
+        size: 2.5,
+      }),
+    );
+  return lineChart({
+    title: spec.title,
+    xLabel: 'epoch',
+    yLabel: 'test accuracy (%)',
+    yRange: [lo, hi],
+    width: spec.width ?? 640,
+    height: spec.height ?? 400,
+    series,
+  });
 }

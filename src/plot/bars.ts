@@ -38,7 +38,9 @@ export function barChart(spec: BarSpec): string {
   for (const t of sy.ticks) {
     const py = sy.map(t.value).toFixed(1);
     parts.push(`<line x1="${M.left}" y1="${py}" x2="${w - M.right}" y2="${py}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${M.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#333">${esc(t.label)}</text>`);
+    parts.push(
+      `<text x="${M.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#333">${esc(t.label)}</text>`,
+    );
   }
   parts.push(`<rect x="${M.left}" y="${top}" width="${pw}" height="${h - top - bottom}" fill="none" stroke="#333"/>`);
   const nc = Math.max(1, spec.categories.length);
@@ -52,14 +54,25 @@ export function barChart(spec: BarSpec): string {
       const v = s.values[c];
       if (!Number.isFinite(v)) return;
       const yv = sy.map(v);
-      parts.push(`<rect x="${(gx + k * barW).toFixed(2)}" y="${Math.min(yv, y0).toFixed(2)}" width="${Math.max(1, barW - 1).toFixed(2)}" height="${Math.abs(y0 - yv).toFixed(2)}" fill="${s.color ?? PALETTE[k % PALETTE.length]}"/>`);
-      if (spec.valueLabel) parts.push(`<text x="${(gx + (k + 0.5) * barW).toFixed(1)}" y="${(Math.min(yv, y0) - 4).toFixed(1)}" font-size="12" font-weight="bold" text-anchor="middle" fill="#111">${esc(spec.valueLabel(v))}</text>`);
+      parts.push(
+        `<rect x="${(gx + k * barW).toFixed(2)}" y="${Math.min(yv, y0).toFixed(2)}" width="${Math.max(1, barW - 1).toFixed(2)}" height="${Math.abs(y0 - yv).toFixed(2)}" fill="${s.color ?? PALETTE[k % PALETTE.length]}"/>`,
+      );
+      if (spec.valueLabel)
+        parts.push(
+          `<text x="${(gx + (k + 0.5) * barW).toFixed(1)}" y="${(Math.min(yv, y0) - 4).toFixed(1)}" font-size="12" font-weight="bold" text-anchor="middle" fill="#111">${esc(spec.valueLabel(v))}</text>`,
+        );
     });
     const cx = M.left + (c + 0.5) * groupW;
-    if (spec.flatLabels) parts.push(`<text x="${cx.toFixed(1)}" y="${h - bottom + 16}" font-size="12" text-anchor="middle" fill="#333">${esc(cat)}</text>`);
-    else parts.push(`<text x="${cx.toFixed(1)}" y="${h - bottom + 14}" font-size="11" text-anchor="end" fill="#333" transform="rotate(-30 ${cx.toFixed(1)} ${h - bottom + 14})">${esc(cat)}</text>`);
+    if (spec.flatLabels)
+      parts.push(`<text x="${cx.toFixed(1)}" y="${h - bottom + 16}" font-size="12" text-anchor="middle" fill="#333">${esc(cat)}</text>`);
+    else
+      parts.push(
+        `<text x="${cx.toFixed(1)}" y="${h - bottom + 14}" font-size="11" text-anchor="end" fill="#333" transform="rotate(-30 ${cx.toFixed(1)} ${h - bottom + 14})">${esc(cat)}</text>`,
+      );
   });
-  parts.push(`<text x="16" y="${top + (h - top - bottom) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + (h - top - bottom) / 2})">${esc(spec.yLabel)}</text>`);
+  parts.push(
+    `<text x="16" y="${top + (h - top - bottom) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + (h - top - bottom) / 2})">${esc(spec.yLabel)}</text>`,
+  );
   if (spec.title) parts.push(`<text x="${M.left}" y="20" font-size="14" font-weight="bold" fill="#111">${esc(spec.title)}</text>`);
   drawLegend(parts, items, w);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans, Arial, sans-serif">\n${parts.join('\n')}\n</svg>\n`;

@@ -45,16 +45,26 @@ export interface ChartSpec {
 const M = { left: 72, right: 16, top: 34, bottom: 48 };
 const LEGEND_ROW = 16;
 
-export interface LegendItem { name: string; color: string }
+export interface LegendItem {
+  name: string;
+  color: string;
+}
 
 /** Legend rows laid out left to right across the width of the plot area (item width estimated from its text). */
-export function legendLayout(items: LegendItem[], x0: number, x1: number): { rows: number; at: { x: number; row: number; it: LegendItem }[] } {
+export function legendLayout(
+  items: LegendItem[],
+  x0: number,
+  x1: number,
+): { rows: number; at: { x: number; row: number; it: LegendItem }[] } {
   const at: { x: number; row: number; it: LegendItem }[] = [];
   let x = x0;
   let row = 0;
   for (const it of items.filter((i) => i.name)) {
     const w = 22 + 6.6 * it.name.length + 14;
-    if (x > x0 && x + w > x1) { row++; x = x0; }
+    if (x > x0 && x + w > x1) {
+      row++;
+      x = x0;
+    }
     at.push({ x, row, it });
     x += w;
   }
@@ -114,10 +124,14 @@ function frame(spec: ChartSpec, xs: number[], ys: number[], items: LegendItem[] 
   for (const t of sy.ticks) {
     const py = sy.map(t.value).toFixed(1);
     parts.push(`<line x1="${M.left}" y1="${py}" x2="${w - M.right}" y2="${py}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${M.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#333">${esc(t.label)}</text>`);
+    parts.push(
+      `<text x="${M.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#333">${esc(t.label)}</text>`,
+    );
   }
   parts.push(`<text x="${M.left + pw / 2}" y="${h - 10}" font-size="13" text-anchor="middle" fill="#111">${esc(spec.xLabel)}</text>`);
-  parts.push(`<text x="16" y="${top + ph / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + ph / 2})">${esc(spec.yLabel)}</text>`);
+  parts.push(
+    `<text x="16" y="${top + ph / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + ph / 2})">${esc(spec.yLabel)}</text>`,
+  );
   if (spec.title) parts.push(`<text x="${M.left}" y="20" font-size="14" font-weight="bold" fill="#111">${esc(spec.title)}</text>`);
   drawLegend(parts, items, w);
   return { sx, sy, parts, w, h, top };
@@ -152,11 +166,22 @@ export function lineChart(spec: ChartSpec): string {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i];
       const y = yValue(spec, s.y[i]);
-      if (Number.isFinite(x) && Number.isFinite(y) && (!spec.xLog || x > 0) && (!spec.yLog || y > 0) && inRange(x, spec.xRange) && inRange(y, spec.yRange)) return true;
+      if (
+        Number.isFinite(x) &&
+        Number.isFinite(y) &&
+        (!spec.xLog || x > 0) &&
+        (!spec.yLog || y > 0) &&
+        inRange(x, spec.xRange) &&
+        inRange(y, spec.yRange)
+      )
+        return true;
     }
     return false;
   };
-  const items = spec.series.map((s, k) => ({ s, k })).filter(({ s }) => drawable(s)).map(({ s, k }) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length] }));
+  const items = spec.series
+    .map((s, k) => ({ s, k }))
+    .filter(({ s }) => drawable(s))
+    .map(({ s, k }) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length] }));
   const f = frame(spec, xs, ys, items);
   f.parts.push(clip(f));
   f.parts.push('<g clip-path="url(#plotarea)">');
@@ -168,11 +193,16 @@ export function lineChart(spec: ChartSpec): string {
       for (let i = 0; i < s.x.length; i++) {
         const x = s.x[i];
         const y = yValue(spec, s.y[i]);
-        if (!inDomain(f.sx, x) || !inDomain(f.sy, y)) { pen = false; continue; }
+        if (!inDomain(f.sx, x) || !inDomain(f.sy, y)) {
+          pen = false;
+          continue;
+        }
         d += `${pen ? 'L' : 'M'}${f.sx.map(x).toFixed(2)} ${f.sy.map(y).toFixed(2)}`;
         pen = true;
       }
-      f.parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.size ?? 1.6}"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`);
+      f.parts.push(
+        `<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.size ?? 1.6}"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
     } else {
       const r = s.size ?? 2;
       const dots: string[] = [];
@@ -195,7 +225,10 @@ export function lineChart(spec: ChartSpec): string {
     if (m.y !== undefined && inDomain(f.sy, m.y)) {
       const py = f.sy.map(m.y).toFixed(1);
       f.parts.push(`<line x1="${M.left}" y1="${py}" x2="${f.w - M.right}" y2="${py}" stroke="${c}" stroke-dasharray="3 3"/>`);
-      if (m.label) f.parts.push(`<text x="${f.w - M.right - 4}" y="${py}" dy="-3" font-size="10" text-anchor="end" fill="${c}">${esc(m.label)}</text>`);
+      if (m.label)
+        f.parts.push(
+          `<text x="${f.w - M.right - 4}" y="${py}" dy="-3" font-size="10" text-anchor="end" fill="${c}">${esc(m.label)}</text>`,
+        );
     }
   }
   f.parts.push('</g>');
@@ -222,7 +255,10 @@ export interface HistogramSpec {
 }
 
 /** Equal-width bins over the finite values, as a probability density (sums to 1 over bin widths). */
-export function histogramBins(values: ArrayLike<number>, bins?: number): { lo: number; hi: number; binWidth: number; density: number[]; n: number } {
+export function histogramBins(
+  values: ArrayLike<number>,
+  bins?: number,
+): { lo: number; hi: number; binWidth: number; density: number[]; n: number } {
   const vals = Array.from(values).filter(Number.isFinite);
   const [lo, hi] = extent(vals, false);
   const nb = bins ?? Math.max(5, Math.min(40, Math.ceil(Math.sqrt(vals.length))));
@@ -244,24 +280,43 @@ export function histogram(spec: HistogramSpec): string {
   const items: LegendItem[] = [{ name: `n = ${n}`, color }];
   if (o && overlayOk) items.push({ name: o.name, color: PALETTE[1] });
   for (const m of spec.markers ?? []) if (m.label) items.push({ name: m.label, color: m.color ?? PALETTE[1] });
-  const f = frame({ xLabel: spec.xLabel, yLabel: 'density', title: spec.title, width: spec.width, height: spec.height, series: [], xRange: [lo, hi], yRange: [0, ymax > 0 ? ymax * 1.05 : 1] }, [], [], items);
+  const f = frame(
+    {
+      xLabel: spec.xLabel,
+      yLabel: 'density',
+      title: spec.title,
+      width: spec.width,
+      height: spec.height,
+      series: [],
+      xRange: [lo, hi],
+      yRange: [0, ymax > 0 ? ymax * 1.05 : 1],
+    },
+    [],
+    [],
+    items,
+  );
   const y0 = f.sy.map(0);
   for (let b = 0; b < nb; b++) {
     const xa = f.sx.map(lo + b * bw);
     const xb = f.sx.map(lo + (b + 1) * bw);
     const yt = f.sy.map(dens[b]);
-    f.parts.push(`<rect x="${xa.toFixed(2)}" y="${yt.toFixed(2)}" width="${Math.max(0.5, xb - xa - 1).toFixed(2)}" height="${Math.max(0, y0 - yt).toFixed(2)}" fill="${color}" fill-opacity="0.6"/>`);
+    f.parts.push(
+      `<rect x="${xa.toFixed(2)}" y="${yt.toFixed(2)}" width="${Math.max(0.5, xb - xa - 1).toFixed(2)}" height="${Math.max(0, y0 - yt).toFixed(2)}" fill="${color}" fill-opacity="0.6"/>`,
+    );
   }
   if (o && overlayOk) {
     let d = '';
-    for (let i = 0; i < o.x.length; i++) if (Number.isFinite(o.density[i])) d += `${d ? 'L' : 'M'}${f.sx.map(o.x[i]).toFixed(2)} ${f.sy.map(o.density[i]).toFixed(2)}`;
+    for (let i = 0; i < o.x.length; i++)
+      if (Number.isFinite(o.density[i])) d += `${d ? 'L' : 'M'}${f.sx.map(o.x[i]).toFixed(2)} ${f.sy.map(o.density[i]).toFixed(2)}`;
     f.parts.push(`<path d="${d}" fill="none" stroke="${PALETTE[1]}" stroke-width="2"/>`);
   }
   // Vertical markers (e.g. a population without spread: its one value), drawn over the bars.
   for (const m of spec.markers ?? []) {
     if (!Number.isFinite(m.x) || m.x < f.sx.min || m.x > f.sx.max) continue;
     const px = f.sx.map(m.x).toFixed(1);
-    f.parts.push(`<line x1="${px}" y1="${f.top}" x2="${px}" y2="${f.h - M.bottom}" stroke="${m.color ?? PALETTE[1]}" stroke-width="2" stroke-dasharray="5 3"/>`);
+    f.parts.push(
+      `<line x1="${px}" y1="${f.top}" x2="${px}" y2="${f.h - M.bottom}" stroke="${m.color ?? PALETTE[1]}" stroke-width="2" stroke-dasharray="5 3"/>`,
+    );
   }
   return wrap(f);
 }

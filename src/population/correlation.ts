@@ -24,16 +24,21 @@ export function betweenCovariance(rows: number[][][], p: number): number[][] {
   const msb = new Array(p).fill(0).map(() => new Array<number>(p).fill(0));
   const msw = new Array(p).fill(0).map(() => new Array<number>(p).fill(0));
   devs.forEach((r, i) => {
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) {
-      msb[a][b] += (r.length * (means[i][a] - grand[a]) * (means[i][b] - grand[b])) / Math.max(1, k - 1);
-      for (const c of r) msw[a][b] += ((c[a] - means[i][a]) * (c[b] - means[i][b])) / Math.max(1, N - k);
-    }
+    for (let a = 0; a < p; a++)
+      for (let b = 0; b < p; b++) {
+        msb[a][b] += (r.length * (means[i][a] - grand[a]) * (means[i][b] - grand[b])) / Math.max(1, k - 1);
+        for (const c of r) msw[a][b] += ((c[a] - means[i][a]) * (c[b] - means[i][b])) / Math.max(1, N - k);
+      }
   });
   const n0 = k > 1 ? (N - devs.reduce((s, r) => s + r.length * r.length, 0) / N) / (k - 1) : 1;
   return msb.map((row, a) => row.map((v, b) => (v - (N > k ? msw[a][b] : 0)) / n0));
 }
 
-export interface RepairResult { matrix: number[][]; repaired: boolean; minEigenvalueBefore: number }
+export interface RepairResult {
+  matrix: number[][];
+  repaired: boolean;
+  minEigenvalueBefore: number;
+}
 
 /** Nearest-correlation repair by eigenvalue clipping (a single projection, not Higham's full iteration). */
 export function repairCorrelation(c: number[][], minEig = 1e-6): RepairResult {
@@ -44,14 +49,22 @@ export function repairCorrelation(c: number[][], minEig = 1e-6): RepairResult {
   const minBefore = Math.min(...values);
   if (minBefore >= minEig) return { matrix: sym, repaired: false, minEigenvalueBefore: minBefore };
   const lam = values.map((v) => Math.max(v, minEig));
-  const m = sym.map((_, i) => sym.map((__, j) => { let s = 0; for (let k = 0; k < n; k++) s += vectors[i][k] * lam[k] * vectors[j][k]; return s; }));
+  const m = sym.map((_, i) =>
+    sym.map((__, j) => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += vectors[i][k] * lam[k] * vectors[j][k];
+      return s;
+    }),
+  );
   const d = m.map((r, i) => Math.sqrt(r[i]));
   return { matrix: m.map((r, i) => r.map((v, j) => (i === j ? 1 : v / (d[i] * d[j])))), repaired: true, minEigenvalueBefore: minBefore };
 }
 
 /** Correlation from the moment covariance with the REML variances on the diagonal. */
 export function correlationFrom(cov: number[][], tau2: number[]): number[][] {
-  return cov.map((r, a) => r.map((v, b) => (a === b ? 1 : (tau2[a] > 0 && tau2[b] > 0 ? Math.max(-1, Math.min(1, v / Math.sqrt(tau2[a] * tau2[b]))) : 0))));
+  return cov.map((r, a) =>
+    r.map((v, b) => (a === b ? 1 : tau2[a] > 0 && tau2[b] > 0 ? Math.max(-1, Math.min(1, v / Math.sqrt(tau2[a] * tau2[b]))) : 0)),
+  );
 }
 
 /** Inverse of a small symmetric positive definite matrix (Gauss–Jordan), or null when singular. */
@@ -65,7 +78,11 @@ function invert(a: number[][]): number[][] | null {
     [m[c], m[p]] = [m[p], m[c]];
     const d = m[c][c];
     for (let j = 0; j < 2 * n; j++) m[c][j] /= d;
-    for (let r = 0; r < n; r++) if (r !== c) { const f = m[r][c]; for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j]; }
+    for (let r = 0; r < n; r++)
+      if (r !== c) {
+        const f = m[r][c];
+        for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j];
+      }
   }
   return m.map((r) => r.slice(n));
 }
@@ -87,19 +104,28 @@ export function selectionCorrectedCovariance(sel: number[][], fullXX: number[][]
   // B[i][k] = Σ_j S_{y_i x_j} inv[j][k]
   const B = y.map((yi) => x.map((_, k) => x.reduce((s, xj, j) => s + sel[yi][xj] * inv[j][k], 0)));
   const out = sel.map((r) => [...r]);
-  x.forEach((a, i) => x.forEach((b, j) => { out[a][b] = fullXX[i][j]; }));
-  y.forEach((yi, i) => x.forEach((xa, a) => {
-    const v = x.reduce((s, _xb, b) => s + B[i][b] * fullXX[b][a], 0);
-    out[yi][xa] = v; out[xa][yi] = v;
-  }));
-  for (let i = 0; i < y.length; i++) for (let j = 0; j < y.length; j++) {
-    let bsxy = 0, bsb = 0;
-    for (let a = 0; a < x.length; a++) {
-      bsxy += B[i][a] * sel[x[a]][y[j]];
-      for (let b = 0; b < x.length; b++) bsb += B[i][a] * fullXX[a][b] * B[j][b];
+  x.forEach((a, i) =>
+    x.forEach((b, j) => {
+      out[a][b] = fullXX[i][j];
+    }),
+  );
+  y.forEach((yi, i) =>
+    x.forEach((xa, a) => {
+      const v = x.reduce((s, _xb, b) => s + B[i][b] * fullXX[b][a], 0);
+      out[yi][xa] = v;
+      out[xa][yi] = v;
+    }),
+  );
+  for (let i = 0; i < y.length; i++)
+    for (let j = 0; j < y.length; j++) {
+      let bsxy = 0,
+        bsb = 0;
+      for (let a = 0; a < x.length; a++) {
+        bsxy += B[i][a] * sel[x[a]][y[j]];
+        for (let b = 0; b < x.length; b++) bsb += B[i][a] * fullXX[a][b] * B[j][b];
+      }
+      out[y[i]][y[j]] = sel[y[i]][y[j]] - bsxy + bsb;
     }
-    out[y[i]][y[j]] = sel[y[i]][y[j]] - bsxy + bsb;
-  }
   if (y.some((yi) => !(out[yi][yi] > 0))) return null;
   return out;
 }

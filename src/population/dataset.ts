@@ -8,16 +8,29 @@ import { quantile } from './stats.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { SweepConditions } from './ppc.js';
 
-interface CycleIn { device: string; cycle: number; tS: number[]; timeSource: string; vV: number[]; complianceA: number | null; features: CycleFeaturesIn & { readVoltageV?: number } }
-export interface DatasetIn { devices: { id: string; cycles: CycleIn[] }[] }
+interface CycleIn {
+  device: string;
+  cycle: number;
+  tS: number[];
+  timeSource: string;
+  vV: number[];
+  complianceA: number | null;
+  features: CycleFeaturesIn & { readVoltageV?: number };
+}
+export interface DatasetIn {
+  devices: { id: string; cycles: CycleIn[] }[];
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
-  const fail = (path: string, expected: string): never => { throw new JartcalError(`${path}: expected ${expected}`, { code: 'bad_dataset', location: { file } }); };
+  const fail = (path: string, expected: string): never => {
+    throw new JartcalError(`${path}: expected ${expected}`, { code: 'bad_dataset', location: { file } });
+  };
   if (!isObj(v)) return fail('(root)', 'a JSON object');
-  if (v.schema !== 'jartcal.dataset/1' && v.schema !== 'jartcal.dataset/2') fail('schema', `"jartcal.dataset/1" or "jartcal.dataset/2", got ${JSON.stringify(v.schema)}`);
+  if (v.schema !== 'jartcal.dataset/1' && v.schema !== 'jartcal.dataset/2')
+    fail('schema', `"jartcal.dataset/1" or "jartcal.dataset/2", got ${JSON.stringify(v.schema)}`);
   if (!Array.isArray(v.devices)) fail('devices', 'an array');
   (v.devices as unknown[]).forEach((d, i) => {
     if (!isObj(d) || !Array.isArray(d.cycles)) fail(`devices[${i}].cycles`, 'an array');
@@ -37,9 +50,15 @@ export function measuredFeatures(ds: DatasetIn): CycleFeaturesIn[] {
 /** Median sweep of the dataset; `defaultRateVps` when no cycle has real time. */
 export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditions & { rateSource: 'data' | 'default' } {
   const cycles = ds.devices.flatMap((d) => d.cycles);
-  const vmin: number[] = [], vmax: number[] = [], steps: number[] = [], rates: number[] = [], comp: number[] = [], read: number[] = [];
+  const vmin: number[] = [],
+    vmax: number[] = [],
+    steps: number[] = [],
+    rates: number[] = [],
+    comp: number[] = [],
+    read: number[] = [];
   for (const c of cycles) {
-    vmin.push(Math.min(...c.vV)); vmax.push(Math.max(...c.vV));
+    vmin.push(Math.min(...c.vV));
+    vmax.push(Math.max(...c.vV));
     for (let k = 1; k < c.vV.length; k++) {
       const dv = Math.abs(c.vV[k] - c.vV[k - 1]);
       if (dv > 0) {
@@ -52,8 +71,11 @@ export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditi
     if (c.features.readVoltageV !== undefined) read.push(Math.abs(c.features.readVoltageV));
   }
   return {
-    vSetV: quantile(vmin, 0.5), vResetV: quantile(vmax, 0.5), stepV: quantile(steps, 0.5),
-    rateVps: rates.length ? quantile(rates, 0.5) : defaultRateVps, rateSource: rates.length ? 'data' : 'default',
+    vSetV: quantile(vmin, 0.5),
+    vResetV: quantile(vmax, 0.5),
+    stepV: quantile(steps, 0.5),
+    rateVps: rates.length ? quantile(rates, 0.5) : defaultRateVps,
+    rateSource: rates.length ? 'data' : 'default',
     readVoltageV: read.length ? quantile(read, 0.5) : DEFAULT_READ_VOLTAGE_V,
     complianceA: comp.length * 2 >= cycles.length ? quantile(comp, 0.5) : null,
   };
@@ -66,8 +88,10 @@ export function measuredGroups(ds: DatasetIn): CycleFeaturesIn[][] {
 
 /** One protocol per device (its own median sweep, compliance and read voltage), for devices with cycles. */
 export function deviceProtocols(ds: DatasetIn, defaultRateVps = 1): SweepConditions[] {
-  return ds.devices.filter((d) => d.cycles.length > 0).map((d) => {
-    const { rateSource: _source, ...sweep } = sweepConditions({ devices: [d] }, defaultRateVps);
-    return sweep;
-  });
+  return ds.devices
+    .filter((d) => d.cycles.length > 0)
+    .map((d) => {
+      const { rateSource: _source, ...sweep } = sweepConditions({ devices: [d] }, defaultRateVps);
+      return sweep;
+    });
 }

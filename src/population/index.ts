@@ -1,7 +1,27 @@
 /** Population stage: fits → device populations (d2d/c2c decomposition, copula), sampling, exporters. */
-export { POPULATION_SCHEMA, type RefinementRecord, type RefineTerm, type PopulationFile, type ParameterSpec, type Family, type SpreadKind, type D2dSpec, type C2cSpec } from './types.js';
+export {
+  POPULATION_SCHEMA,
+  type RefinementRecord,
+  type RefineTerm,
+  type PopulationFile,
+  type ParameterSpec,
+  type Family,
+  type SpreadKind,
+  type D2dSpec,
+  type C2cSpec,
+} from './types.js';
 export { readPopulation } from './schema.js';
-export { samplePopulation, drawCycle, drawCycleParams, cycleSampler, sampleTable, varyingParams, type SampledDevice, type CycleVar, type SampleRow } from './sample.js';
+export {
+  samplePopulation,
+  drawCycle,
+  drawCycleParams,
+  cycleSampler,
+  sampleTable,
+  varyingParams,
+  type SampledDevice,
+  type CycleVar,
+  type SampleRow,
+} from './sample.js';
 export { estimatePopulation, resolveEstimateOptions, type EstimateOptions, type ResolvedEstimateOptions } from './estimate.js';
 export { validateFits, mergeFits, type FitsIn, type CycleFitIn } from './fits.js';
 export { fitRandomEffects, fitRandomEffectsCi, remlDeviance, type ReGroup, type ReFit } from './reml.js';
@@ -10,8 +30,25 @@ export { relativeSd, sdInFamilySpace, d2dFromZ, c2cDraw } from './marginal.js';
 export { exportVerilogA, exportSpice, exportAihwkit, aihwkitArgs, formatCardNumber, exportCsv, VA_VAR_NAME, vaValue } from './export.js';
 export { checkValidity } from './validity.js';
 export { PARAM_NAMES, V1B_VAR, type ParamName } from './params.js';
-export { featureStats, featureStatsWithin, compareProfiles, predictiveFeatures, sweepFeatures, type FeatureStats, type ProfileRow, type CycleFeaturesIn } from './profile.js';
-export { predictiveProfile, simulateDeviceCycles, simulateDeviceSweeps, type SimulatedCycle, type SweepConditions, type VariabilityProfile, type PpcOptions } from './ppc.js';
+export {
+  featureStats,
+  featureStatsWithin,
+  compareProfiles,
+  predictiveFeatures,
+  sweepFeatures,
+  type FeatureStats,
+  type ProfileRow,
+  type CycleFeaturesIn,
+} from './profile.js';
+export {
+  predictiveProfile,
+  simulateDeviceCycles,
+  simulateDeviceSweeps,
+  type SimulatedCycle,
+  type SweepConditions,
+  type VariabilityProfile,
+  type PpcOptions,
+} from './ppc.js';
 export { validateDataset, measuredFeatures, measuredGroups, deviceProtocols, sweepConditions, type DatasetIn } from './dataset.js';
 export { refinePopulation, applyTerms, defaultTerms, simulateGroups, type RefineOptions, type RefineResult } from './refine.js';
 export { featureMoments, momentDiscrepancy, type Moments, type MomentName, type MomentRow } from './moments.js';

@@ -71,8 +71,12 @@ export function c2cDraw(p: ParameterSpec, xDev: number, rng: Rng): number {
   let x: number;
   if (c2c.distribution === 'uniform') {
     const u = 2 * rng.next() - 1;
-    x = c2c.spreadKind === 'absolute' ? xDev + c2c.spread * u
-      : c2c.spreadKind === 'relative' ? xDev * (1 + c2c.spread * u) : xDev * Math.exp(c2c.spread * u);
+    x =
+      c2c.spreadKind === 'absolute'
+        ? xDev + c2c.spread * u
+        : c2c.spreadKind === 'relative'
+          ? xDev * (1 + c2c.spread * u)
+          : xDev * Math.exp(c2c.spread * u);
   } else {
     const sd = sdInFamilySpace(p.family, xDev, c2c.spread, c2c.spreadKind);
     const c = fwd(p.family, xDev);

@@ -16,25 +16,38 @@ import type { CycleFeaturesIn } from './profile.js';
 import { createRng } from '../util/rng.js';
 
 export type Feature = 'log10Hrs' | 'log10Lrs' | 'vSetV' | 'vResetV' | 'log10OnOff';
-export type MomentName =
-  | `${'d2d' | 'c2c' | 'all'}:${'median' | 'mean' | 'sd'}:${Feature}`
-  | `all:switched`;
+export type MomentName = `${'d2d' | 'c2c' | 'all'}:${'median' | 'mean' | 'sd'}:${Feature}` | `all:switched`;
 
-export interface Moment { value: number; se: number; n: number }
+export interface Moment {
+  value: number;
+  se: number;
+  n: number;
+}
 export type Moments = Partial<Record<MomentName, Moment>>;
 
 const FEATURES: Feature[] = ['log10Hrs', 'log10Lrs', 'vSetV', 'vResetV', 'log10OnOff'];
 /** Resistances are compared by their median (robust to the heavy tails of HRS); voltages by their mean. */
-const CENTRE: Record<Feature, 'median' | 'mean'> = { log10Hrs: 'median', log10Lrs: 'median', vSetV: 'mean', vResetV: 'mean', log10OnOff: 'median' };
+const CENTRE: Record<Feature, 'median' | 'mean'> = {
+  log10Hrs: 'median',
+  log10Lrs: 'median',
+  vSetV: 'mean',
+  vResetV: 'mean',
+  log10OnOff: 'median',
+};
 
 function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
   const lg = (x: number | null): number | null => (x !== null && x > 0 && Number.isFinite(x) ? Math.log10(x) : null);
   switch (k) {
-    case 'log10Hrs': return lg(f.hrsOhm);
-    case 'log10Lrs': return lg(f.lrsOhm);
-    case 'log10OnOff': return lg(f.onOff);
-    case 'vSetV': return f.vSetV !== null && Number.isFinite(f.vSetV) ? Math.abs(f.vSetV) : null;
-    case 'vResetV': return f.vResetV !== null && Number.isFinite(f.vResetV) ? Math.abs(f.vResetV) : null;
+    case 'log10Hrs':
+      return lg(f.hrsOhm);
+    case 'log10Lrs':
+      return lg(f.lrsOhm);
+    case 'log10OnOff':
+      return lg(f.onOff);
+    case 'vSetV':
+      return f.vSetV !== null && Number.isFinite(f.vSetV) ? Math.abs(f.vSetV) : null;
+    case 'vResetV':
+      return f.vResetV !== null && Number.isFinite(f.vResetV) ? Math.abs(f.vResetV) : null;
   }
 }
 
@@ -59,7 +72,11 @@ export function featureMoments(groups: (CycleFeaturesIn | null)[][], opts: { boo
     for (let r = 0; r < b; r++) {
       for (let i = 0; i < groups.length; i++) pick[i] = groups[Math.floor(rng.next() * groups.length)];
       const m = plainMoments(pick);
-      for (const [k, v] of Object.entries(m) as [MomentName, Moment][]) { let a = acc.get(k); if (!a) acc.set(k, (a = [])); a.push(v.value); }
+      for (const [k, v] of Object.entries(m) as [MomentName, Moment][]) {
+        let a = acc.get(k);
+        if (!a) acc.set(k, (a = []));
+        a.push(v.value);
+      }
     }
     for (const [k, v] of Object.entries(out) as [MomentName, Moment][]) {
       const a = acc.get(k);
@@ -76,38 +93,60 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
   if (cycles.length >= MIN_CYCLES) {
     const n = cycles.length;
     const k = cycles.filter((c) => c !== null && c.vSetV !== null && c.vResetV !== null).length;
-    const p = k / n, pc = Math.min(1 - 1 / n, Math.max(1 / n, p));
+    const p = k / n,
+      pc = Math.min(1 - 1 / n, Math.max(1 / n, p));
     out['all:switched'] = { value: p, se: Math.sqrt((pc * (1 - pc)) / n), n };
   }
   for (const feat of FEATURES) {
     // d2d: one value per device, its first cycle with the feature
     const first: number[] = [];
-    for (const g of groups) for (const c of g) { const v = c ? featureValue(c, feat) : null; if (v !== null) { first.push(v); break; } }
+    for (const g of groups)
+      for (const c of g) {
+        const v = c ? featureValue(c, feat) : null;
+        if (v !== null) {
+          first.push(v);
+          break;
+        }
+      }
     if (first.length >= MIN_DEVICES) {
-      const n = first.length, sd = Math.sqrt(variance(first));
+      const n = first.length,
+        sd = Math.sqrt(variance(first));
       const centre = CENTRE[feat];
-      out[`d2d:${centre}:${feat}`] = centre === 'mean'
-        ? { value: mean(first), se: sd / Math.sqrt(n), n }
-        : { value: quantile(first, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
+      out[`d2d:${centre}:${feat}`] =
+        centre === 'mean'
+          ? { value: mean(first), se: sd / Math.sqrt(n), n }
+          : { value: quantile(first, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
       out[`d2d:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
     }
     // the level over every cycle (what a dataset of few devices has to offer; selectMoments keeps the d2d one where both exist)
     const all: number[] = [];
-    for (const g of groups) for (const c of g) { const v = c ? featureValue(c, feat) : null; if (v !== null) all.push(v); }
+    for (const g of groups)
+      for (const c of g) {
+        const v = c ? featureValue(c, feat) : null;
+        if (v !== null) all.push(v);
+      }
     if (all.length >= MIN_CYCLES) {
-      const n = all.length, sd = Math.sqrt(variance(all)), centre = CENTRE[feat];
-      out[`all:${centre}:${feat}`] = centre === 'mean' ? { value: mean(all), se: sd / Math.sqrt(n), n } : { value: quantile(all, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
+      const n = all.length,
+        sd = Math.sqrt(variance(all)),
+        centre = CENTRE[feat];
+      out[`all:${centre}:${feat}`] =
+        centre === 'mean'
+          ? { value: mean(all), se: sd / Math.sqrt(n), n }
+          : { value: quantile(all, 0.5), se: (1.2533 * sd) / Math.sqrt(n), n };
       // the spread over every cycle, d2d and c2c together: what the variability profile's rows show
       out[`all:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
     }
     // c2c: pooled within-device deviations over the devices with enough cycles
-    let ss = 0, dof = 0, nCycles = 0;
+    let ss = 0,
+      dof = 0,
+      nCycles = 0;
     for (const g of groups) {
       const v = g.map((c) => (c ? featureValue(c, feat) : null)).filter((x): x is number => x !== null);
       if (v.length < MIN_CYCLES) continue;
       const m = mean(v);
       for (const x of v) ss += (x - m) ** 2;
-      dof += v.length - 1; nCycles += v.length;
+      dof += v.length - 1;
+      nCycles += v.length;
     }
     if (dof >= MIN_CYCLES - 1) {
       const sd = Math.sqrt(ss / dof);
@@ -126,14 +165,23 @@ export function selectMoments(m: Moments): Moments {
   return out;
 }
 
-export interface MomentRow { name: MomentName; measured: Moment; simulated: Moment | null; z: number }
+export interface MomentRow {
+  name: MomentName;
+  measured: Moment;
+  simulated: Moment | null;
+  z: number;
+}
 
 /**
  * The discrepancy of simulated against measured moments: Σ z² with z = (sim − meas)/√(se_meas² + se_sim²).
  * A measured moment the simulation cannot form (too few usable cycles) counts as z = `missingZ`. Each error
  * has a floor from the measurement's resolution (`resolution.voltageV`: the sweep step / √12 by default 10 mV).
  */
-export function momentDiscrepancy(measured: Moments, simulated: Moments, opts: { missingZ?: number; resolution?: Partial<Record<'voltageV' | 'log10' | 'fraction', number>> } = {}): { value: number; rows: MomentRow[] } {
+export function momentDiscrepancy(
+  measured: Moments,
+  simulated: Moments,
+  opts: { missingZ?: number; resolution?: Partial<Record<'voltageV' | 'log10' | 'fraction', number>> } = {},
+): { value: number; rows: MomentRow[] } {
   const missingZ = opts.missingZ ?? 10;
   // a floor under each moment's error: what the instrument resolves (the sweep step for a voltage read off a
   // sweep, a hundredth of a decade for a resistance) — a measured sd of 0 V from a quantised reading is not exact
@@ -142,7 +190,8 @@ export function momentDiscrepancy(measured: Moments, simulated: Moments, opts: {
   let value = 0;
   const rows: MomentRow[] = [];
   for (const name of Object.keys(measured) as MomentName[]) {
-    const m = measured[name] as Moment, s = simulated[name] ?? null;
+    const m = measured[name] as Moment,
+      s = simulated[name] ?? null;
     let z = missingZ;
     if (s && Number.isFinite(s.value)) {
       const se = Math.sqrt(m.se ** 2 + s.se ** 2 + floor(name) ** 2);

@@ -7,18 +7,33 @@
 import type { Rng } from '../util/rng.js';
 import { resolveParams, simulate, sweepWaveform, type Waveform } from '../model/index.js';
 import { cycleSampler, samplePopulation, type SampledDevice } from './sample.js';
-import { compareProfiles, featureStats, featureStatsWithin, sweepFeatures, type CycleFeaturesIn, type FeatureStats, type ProfileRow } from './profile.js';
+import {
+  compareProfiles,
+  featureStats,
+  featureStatsWithin,
+  sweepFeatures,
+  type CycleFeaturesIn,
+  type FeatureStats,
+  type ProfileRow,
+} from './profile.js';
 import type { PopulationFile } from './types.js';
 
 /** The measurement's sweep in the model convention (SET at negative V). */
 export interface SweepConditions {
-  vSetV: number; vResetV: number; rateVps: number; stepV: number; readVoltageV: number; complianceA: number | null;
+  vSetV: number;
+  vResetV: number;
+  rateVps: number;
+  stepV: number;
+  readVoltageV: number;
+  complianceA: number | null;
   /** External series resistance of the measurement circuit, Ω (as fitted with `--fit ...,seriesOhm`); 0 or absent: none. */
   seriesOhm?: number;
 }
 
 export interface PpcOptions {
-  devices: number; cycles: number; sweep: SweepConditions;
+  devices: number;
+  cycles: number;
+  sweep: SweepConditions;
   /** 'all' (default): statistics over all cycles of all devices (d2d + c2c); 'within': per device, averaged (c2c only). */
   pooling?: 'all' | 'within';
   onProgress?: (done: number, total: number) => void;
@@ -35,17 +50,30 @@ export interface VariabilityProfile {
   seriesOhmPerDevice?: { center: number; spread: number; n: number };
 }
 
-export interface SimulatedCycle { tS: Float64Array; vV: Float64Array; iA: Float64Array; ok: boolean }
+export interface SimulatedCycle {
+  tS: Float64Array;
+  vV: Float64Array;
+  iA: Float64Array;
+  ok: boolean;
+}
 
 /** `cycles` consecutive sweeps of one device (N carries over from cycle to cycle), split per cycle. */
-export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): SimulatedCycle[] {
+export function simulateDeviceSweeps(
+  pop: PopulationFile,
+  device: SampledDevice,
+  cycles: number,
+  sweep: SweepConditions,
+  rng: Rng,
+): SimulatedCycle[] {
   const one = sweepWaveform({ vSetV: sweep.vSetV, vResetV: sweep.vResetV, rateVps: sweep.rateVps, stepV: sweep.stepV });
-  const n = one.tS.length, period = one.tS[n - 1]; // first and last points are both 0 V: shared between cycles
+  const n = one.tS.length,
+    period = one.tS[n - 1]; // first and last points are both 0 V: shared between cycles
   const wave: Waveform = { tS: new Float64Array((n - 1) * cycles + 1), vV: new Float64Array((n - 1) * cycles + 1) };
-  for (let c = 0; c < cycles; c++) for (let k = c === 0 ? 0 : 1; k < n; k++) {
-    wave.tS[c * (n - 1) + k] = c * period + one.tS[k];
-    wave.vV[c * (n - 1) + k] = one.vV[k];
-  }
+  for (let c = 0; c < cycles; c++)
+    for (let k = c === 0 ? 0 : 1; k < n; k++) {
+      wave.tS[c * (n - 1) + k] = c * period + one.tS[k];
+      wave.vV[c * (n - 1) + k] = one.vV[k];
+    }
   const cs = cycleSampler(pop, device, rng);
   const params = resolveParams({ ...device.params, ...cs.initial });
   // The sweep starts with a SET: the device sits in its HRS, N = its (first cycle's) Ndiscmin (as the fit stage assumes).
@@ -56,7 +84,8 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
   });
   const out: SimulatedCycle[] = [];
   for (let c = 0; c < cycles; c++) {
-    const a = c * (n - 1), b = a + n;
+    const a = c * (n - 1),
+      b = a + n;
     const iA = res.iA.slice(a, b);
     out.push({ tS: one.tS.slice(), vV: res.vV.slice(a, b), iA, ok: iA.every((x) => Number.isFinite(x)) });
   }
@@ -64,8 +93,16 @@ export function simulateDeviceSweeps(pop: PopulationFile, device: SampledDevice,
 }
 
 /** Switching features of `cycles` consecutive simulated sweeps of one device (null: simulation failed). */
-export function simulateDeviceCycles(pop: PopulationFile, device: SampledDevice, cycles: number, sweep: SweepConditions, rng: Rng): (CycleFeaturesIn | null)[] {
-  return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) => (c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV, sweep.complianceA) : null));
+export function simulateDeviceCycles(
+  pop: PopulationFile,
+  device: SampledDevice,
+  cycles: number,
+  sweep: SweepConditions,
+  rng: Rng,
+): (CycleFeaturesIn | null)[] {
+  return simulateDeviceSweeps(pop, device, cycles, sweep, rng).map((c) =>
+    c.ok ? sweepFeatures(c.vV, c.iA, sweep.readVoltageV, sweep.complianceA) : null,
+  );
 }
 
 /** One device's external series resistance from the population's fitted circuit (lognormal), Ω; 0 without one. */
@@ -88,10 +125,15 @@ export function predictiveProfile(pop: PopulationFile, measured: CycleFeaturesIn
   });
   const predicted = perDevice.flat();
   const within = opts.pooling === 'within';
-  const m = featureStats(measured), p = within ? featureStatsWithin(perDevice) : featureStats(predicted);
+  const m = featureStats(measured),
+    p = within ? featureStatsWithin(perDevice) : featureStats(predicted);
   return {
     ...(fromPop ? { seriesOhmPerDevice: { center: fromPop.center, spread: fromPop.spread, n: fromPop.n } } : {}),
-    sweep: opts.sweep, measured: m, predicted: p, rows: compareProfiles(m, p),
-    simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length, pooling: within ? 'within' : 'all' }, seed: rng.seed,
+    sweep: opts.sweep,
+    measured: m,
+    predicted: p,
+    rows: compareProfiles(m, p),
+    simulated: { devices: opts.devices, cycles: opts.cycles, usable: predicted.length, pooling: within ? 'within' : 'all' },
+    seed: rng.seed,
   };
 }

@@ -10,23 +10,49 @@ import { drawCycle, samplePopulation, type CycleVar, type SampledDevice } from '
 import type { PopulationFile } from './types.js';
 
 /** The dataset's per-cycle features (CONTRACTS §2), the fields used here. */
-export interface CycleFeaturesIn { vSetV: number | null; vResetV: number | null; hrsOhm: number | null; lrsOhm: number | null; onOff: number | null }
+export interface CycleFeaturesIn {
+  vSetV: number | null;
+  vResetV: number | null;
+  hrsOhm: number | null;
+  lrsOhm: number | null;
+  onOff: number | null;
+}
 
-export interface Summary { n: number; mean: number; sd: number; cv: number; median: number; p10: number; p90: number }
-export interface FeatureStats { hrsOhm: Summary; lrsOhm: Summary; vSetV: Summary; vResetV: Summary; onOff: Summary; log10OnOff: Summary }
+export interface Summary {
+  n: number;
+  mean: number;
+  sd: number;
+  cv: number;
+  median: number;
+  p10: number;
+  p90: number;
+}
+export interface FeatureStats {
+  hrsOhm: Summary;
+  lrsOhm: Summary;
+  vSetV: Summary;
+  vResetV: Summary;
+  onOff: Summary;
+  log10OnOff: Summary;
+}
 
 function summary(xs: (number | null)[]): Summary {
   const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
   if (v.length === 0) return { n: 0, mean: NaN, sd: NaN, cv: NaN, median: NaN, p10: NaN, p90: NaN };
-  const m = mean(v), sd = Math.sqrt(variance(v));
+  const m = mean(v),
+    sd = Math.sqrt(variance(v));
   return { n: v.length, mean: m, sd, cv: sd / Math.abs(m), median: quantile(v, 0.5), p10: quantile(v, 0.1), p90: quantile(v, 0.9) };
 }
 
 export function featureStats(features: CycleFeaturesIn[]): FeatureStats {
   const pick = (k: keyof CycleFeaturesIn): (number | null)[] => features.map((f) => f[k]);
   return {
-    hrsOhm: summary(pick('hrsOhm')), lrsOhm: summary(pick('lrsOhm')), vSetV: summary(pick('vSetV')), vResetV: summary(pick('vResetV')),
-    onOff: summary(pick('onOff')), log10OnOff: summary(pick('onOff').map((x) => (x !== null && x > 0 ? Math.log10(x) : null))),
+    hrsOhm: summary(pick('hrsOhm')),
+    lrsOhm: summary(pick('lrsOhm')),
+    vSetV: summary(pick('vSetV')),
+    vResetV: summary(pick('vResetV')),
+    onOff: summary(pick('onOff')),
+    log10OnOff: summary(pick('onOff').map((x) => (x !== null && x > 0 ? Math.log10(x) : null))),
   };
 }
 
@@ -39,22 +65,42 @@ export function featureStatsWithin(groups: CycleFeaturesIn[][]): FeatureStats {
     for (const s of ok) for (const f of Object.keys(out) as (keyof Summary)[]) out[f] += f === 'n' ? s[k][f] : s[k][f] / ok.length;
     return ok.length ? out : { n: 0, mean: NaN, sd: NaN, cv: NaN, median: NaN, p10: NaN, p90: NaN };
   };
-  return { hrsOhm: avg('hrsOhm'), lrsOhm: avg('lrsOhm'), vSetV: avg('vSetV'), vResetV: avg('vResetV'), onOff: avg('onOff'), log10OnOff: avg('log10OnOff') };
+  return {
+    hrsOhm: avg('hrsOhm'),
+    lrsOhm: avg('lrsOhm'),
+    vSetV: avg('vSetV'),
+    vResetV: avg('vResetV'),
+    onOff: avg('onOff'),
+    log10OnOff: avg('log10OnOff'),
+  };
 }
 
-export interface ProfileRow { statistic: string; measured: number; predicted: number; relDiff: number }
+export interface ProfileRow {
+  statistic: string;
+  measured: number;
+  predicted: number;
+  relDiff: number;
+}
 
 /** The statistics the issue asks for, measured vs predicted, with (predicted − measured)/|measured|. */
 export function compareProfiles(measured: FeatureStats, predicted: FeatureStats): ProfileRow[] {
   const rows: [string, (s: FeatureStats) => number][] = [
-    ['CV of HRS', (s) => s.hrsOhm.cv], ['CV of LRS', (s) => s.lrsOhm.cv],
-    ['median HRS (Ohm)', (s) => s.hrsOhm.median], ['median LRS (Ohm)', (s) => s.lrsOhm.median],
-    ['V_SET mean (V)', (s) => s.vSetV.mean], ['V_SET sd (V)', (s) => s.vSetV.sd], ['CV of V_SET', (s) => s.vSetV.cv],
-    ['V_RESET mean (V)', (s) => s.vResetV.mean], ['V_RESET sd (V)', (s) => s.vResetV.sd], ['CV of V_RESET', (s) => s.vResetV.cv],
-    ['on/off median', (s) => s.onOff.median], ['log10 on/off sd', (s) => s.log10OnOff.sd],
+    ['CV of HRS', (s) => s.hrsOhm.cv],
+    ['CV of LRS', (s) => s.lrsOhm.cv],
+    ['median HRS (Ohm)', (s) => s.hrsOhm.median],
+    ['median LRS (Ohm)', (s) => s.lrsOhm.median],
+    ['V_SET mean (V)', (s) => s.vSetV.mean],
+    ['V_SET sd (V)', (s) => s.vSetV.sd],
+    ['CV of V_SET', (s) => s.vSetV.cv],
+    ['V_RESET mean (V)', (s) => s.vResetV.mean],
+    ['V_RESET sd (V)', (s) => s.vResetV.sd],
+    ['CV of V_RESET', (s) => s.vResetV.cv],
+    ['on/off median', (s) => s.onOff.median],
+    ['log10 on/off sd', (s) => s.log10OnOff.sd],
   ];
   return rows.map(([statistic, f]) => {
-    const m = f(measured), p = f(predicted);
+    const m = f(measured),
+      p = f(predicted);
     return { statistic, measured: m, predicted: p, relDiff: (p - m) / Math.abs(m) };
   });
 }
@@ -63,14 +109,22 @@ export function compareProfiles(measured: FeatureStats, predicted: FeatureStats)
  * Predicted features: nDevices sampled, `cycles` cycles each with v1b var redraws, each cycle
  * simulated by the injected function (null = the simulation gave no usable features).
  */
-export function predictiveFeatures(pop: PopulationFile, nDevices: number, cycles: number, rng: Rng,
-  simulateFeatures: (device: SampledDevice, cycle: CycleVar) => CycleFeaturesIn | null): CycleFeaturesIn[] {
+export function predictiveFeatures(
+  pop: PopulationFile,
+  nDevices: number,
+  cycles: number,
+  rng: Rng,
+  simulateFeatures: (device: SampledDevice, cycle: CycleVar) => CycleFeaturesIn | null,
+): CycleFeaturesIn[] {
   const devices = samplePopulation(pop, nDevices, rng.fork(1));
   const cr = rng.fork(2);
   const out: CycleFeaturesIn[] = [];
   for (const d of devices) {
     const r = cr.fork(d.index);
-    for (let c = 0; c < cycles; c++) { const f = simulateFeatures(d, drawCycle(pop, d, r)); if (f) out.push(f); }
+    for (let c = 0; c < cycles; c++) {
+      const f = simulateFeatures(d, drawCycle(pop, d, r));
+      if (f) out.push(f);
+    }
   }
   return out;
 }
@@ -83,10 +137,19 @@ export function predictiveFeatures(pop: PopulationFile, nDevices: number, cycles
  * the compliance is first reached); V_RESET = voltage of the largest |I| on the RESET-out branch (null
  * when that is the turning point); HRS / LRS = |V/I| at |V| = readV on the SET-out / SET-back branch.
  */
-export function sweepFeatures(vV: ArrayLike<number>, iA: ArrayLike<number>, readV: number, complianceA: number | null = null): CycleFeaturesIn {
+export function sweepFeatures(
+  vV: ArrayLike<number>,
+  iA: ArrayLike<number>,
+  readV: number,
+  complianceA: number | null = null,
+): CycleFeaturesIn {
   const n = vV.length;
-  let iMin = 0, iMax = 0;
-  for (let k = 1; k < n; k++) { if (vV[k] < vV[iMin]) iMin = k; if (vV[k] > vV[iMax]) iMax = k; }
+  let iMin = 0,
+    iMax = 0;
+  for (let k = 1; k < n; k++) {
+    if (vV[k] < vV[iMin]) iMin = k;
+    if (vV[k] > vV[iMax]) iMax = k;
+  }
   // SET-out: 0 .. iMin; SET-back: iMin .. next zero crossing; RESET-out: that .. iMax.
   let zero = iMin;
   while (zero < n - 1 && vV[zero] < 0) zero++;
@@ -94,20 +157,34 @@ export function sweepFeatures(vV: ArrayLike<number>, iA: ArrayLike<number>, read
   for (let k = 0; k <= iMin; k++) if (Math.abs(iA[k]) > 0) floor = Math.min(floor, Math.abs(iA[k]));
   const vPeak = Math.abs(vV[iMin]);
   let stop = iMin;
-  if (complianceA !== null) for (let k = 1; k <= iMin; k++) if (Math.abs(iA[k]) >= 0.99 * complianceA) { stop = k; break; }
-  let vSet: number | null = null, best = 0;
+  if (complianceA !== null)
+    for (let k = 1; k <= iMin; k++)
+      if (Math.abs(iA[k]) >= 0.99 * complianceA) {
+        stop = k;
+        break;
+      }
+  let vSet: number | null = null,
+    best = 0;
   for (let k = 1; k <= stop; k++) {
-    const va = Math.abs(vV[k - 1]), vb = Math.abs(vV[k]), a = Math.abs(iA[k - 1]), b = Math.abs(iA[k]);
+    const va = Math.abs(vV[k - 1]),
+      vb = Math.abs(vV[k]),
+      a = Math.abs(iA[k - 1]),
+      b = Math.abs(iA[k]);
     if (va < 0.2 * vPeak || vb <= 0 || a <= 3 * floor || b <= 0) continue;
     const d = Math.log10(b / vb) - Math.log10(a / va);
-    if (d > best) { best = d; vSet = vV[k]; }
+    if (d > best) {
+      best = d;
+      vSet = vV[k];
+    }
   }
-  let vReset: number | null = null, at = zero;
+  let vReset: number | null = null,
+    at = zero;
   for (let k = zero; k <= iMax; k++) if (Math.abs(iA[k]) > Math.abs(iA[at])) at = k;
   if (at !== iMax) vReset = vV[at];
   const rAt = (from: number, to: number, target: number): number | null => {
     for (let k = Math.max(from, 1); k <= to; k++) {
-      const v0 = vV[k - 1], v1 = vV[k];
+      const v0 = vV[k - 1],
+        v1 = vV[k];
       if ((v0 - target) * (v1 - target) <= 0 && v0 !== v1) {
         const i = Math.abs(iA[k - 1]) + ((target - v0) / (v1 - v0)) * (Math.abs(iA[k]) - Math.abs(iA[k - 1]));
         return i > 0 ? Math.abs(target / i) : null;

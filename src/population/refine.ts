@@ -26,7 +26,6 @@ import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from
 
 export type { RefinementRecord, RefineTerm } from './types.js';
 
-
 export interface RefineOptions {
   /** one protocol per measured device (its sweep, compliance, read voltage); simulated device i uses i mod n */
   protocols: SweepConditions[];
@@ -43,11 +42,17 @@ export interface RefineOptions {
   onEvaluation?: (done: number, budget: number, best: number) => void;
 }
 
-export interface RefineResult { population: PopulationFile; record: RefinementRecord; cache: Record<string, number> }
+export interface RefineResult {
+  population: PopulationFile;
+  record: RefinementRecord;
+  cache: Record<string, number>;
+}
 
 /** device resamplings for the moments' errors (measured and simulated alike, same seed: common random numbers) */
 const BOOTSTRAP = 100;
-const CENTER_LOG_STEP = 0.3, CENTER_LIN_STEP = 0.1, SPREAD_STEP = 0.5;
+const CENTER_LOG_STEP = 0.3,
+  CENTER_LIN_STEP = 0.1,
+  SPREAD_STEP = 0.5;
 
 /** The default free terms: every varying parameter's centre and its non-zero spreads; the circuit's. */
 export function defaultTerms(pop: PopulationFile): RefineTerm[] {
@@ -59,14 +64,23 @@ export function defaultTerms(pop: PopulationFile): RefineTerm[] {
     if (p.c2c.spread > 0) out.push(`${n}.c2c`);
   }
   const c = pop.circuit?.seriesOhm;
-  if (c) { out.push('seriesOhm.center'); if (c.spread > 0) out.push('seriesOhm.d2d'); }
+  if (c) {
+    out.push('seriesOhm.center');
+    if (c.spread > 0) out.push('seriesOhm.d2d');
+  }
   return out;
 }
 
-function clone<T>(x: T): T { return JSON.parse(JSON.stringify(x)) as T; }
+function clone<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
 
 /** The population at coordinates θ (θ = 0 is `pop`); `atBounds` lists terms clamped to the model's ranges. */
-export function applyTerms(pop: PopulationFile, terms: RefineTerm[], theta: ArrayLike<number>): { population: PopulationFile; atBounds: RefineTerm[] } {
+export function applyTerms(
+  pop: PopulationFile,
+  terms: RefineTerm[],
+  theta: ArrayLike<number>,
+): { population: PopulationFile; atBounds: RefineTerm[] } {
   const out = clone(pop);
   const atBounds: RefineTerm[] = [];
   terms.forEach((term, i) => {
@@ -75,7 +89,8 @@ export function applyTerms(pop: PopulationFile, terms: RefineTerm[], theta: Arra
     if (name === 'seriesOhm') {
       const c = out.circuit?.seriesOhm;
       if (!c) return;
-      if (part === 'center') c.center *= Math.exp(CENTER_LOG_STEP * t); else c.spread *= Math.exp(SPREAD_STEP * t);
+      if (part === 'center') c.center *= Math.exp(CENTER_LOG_STEP * t);
+      else c.spread *= Math.exp(SPREAD_STEP * t);
       return;
     }
     const p = out.parameters[name];
@@ -85,10 +100,14 @@ export function applyTerms(pop: PopulationFile, terms: RefineTerm[], theta: Arra
       const log = isLogFamily(p.family) && c0 > 0;
       let c = log ? c0 * Math.exp(CENTER_LOG_STEP * t) : c0 + CENTER_LIN_STEP * Math.abs(c0 || 1) * t;
       const info = paramInfo(name);
-      if (info && (c < info.min || c > info.max)) { c = Math.min(info.max, Math.max(info.min, c)); atBounds.push(term); }
+      if (info && (c < info.min || c > info.max)) {
+        c = Math.min(info.max, Math.max(info.min, c));
+        atBounds.push(term);
+      }
       // truncation bounds move with the centre (they describe the spread of the data around it)
       const move = (b: number | undefined): number | undefined => (b === undefined ? undefined : log ? b * (c / c0) : b + (c - c0));
-      p.d2d.lower = move(p.d2d.lower); p.d2d.upper = move(p.d2d.upper);
+      p.d2d.lower = move(p.d2d.lower);
+      p.d2d.upper = move(p.d2d.upper);
       if (p.d2d.lower === undefined) delete p.d2d.lower;
       if (p.d2d.upper === undefined) delete p.d2d.upper;
       // an absolute spread keeps its relative size
@@ -105,13 +124,18 @@ export function applyTerms(pop: PopulationFile, terms: RefineTerm[], theta: Arra
  * Simulated features, cycles grouped by device, with common random numbers: the device draws, cycle draws,
  * series resistances and protocol assignment depend on the seed only, never on the population's values.
  */
-export function simulateGroups(pop: PopulationFile, opts: { protocols: SweepConditions[]; devices: number; cycles: number; seed: number }): (CycleFeaturesIn | null)[][] {
+export function simulateGroups(
+  pop: PopulationFile,
+  opts: { protocols: SweepConditions[]; devices: number; cycles: number; seed: number },
+): (CycleFeaturesIn | null)[][] {
   const rng: Rng = createRng(opts.seed);
   const devices = samplePopulation(pop, opts.devices, rng.fork(1));
-  const cr = rng.fork(2), rr = rng.fork(3);
+  const cr = rng.fork(2),
+    rr = rng.fork(3);
   return devices.map((d) => {
     const base = opts.protocols[d.index % opts.protocols.length];
-    const sweep = base.seriesOhm === undefined && pop.circuit?.seriesOhm ? { ...base, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : base;
+    const sweep =
+      base.seriesOhm === undefined && pop.circuit?.seriesOhm ? { ...base, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : base;
     return simulateDeviceCycles(pop, d, opts.cycles, sweep, cr.fork(d.index));
   });
 }
@@ -129,9 +153,13 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const sim = { protocols: opts.protocols, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
     const { population } = applyTerms(pop, terms, theta);
-    return momentDiscrepancy(measuredMoments, featureMoments(simulateGroups(population, sim), { bootstrap: BOOTSTRAP, seed: opts.seed }), { resolution: { voltageV: stepV / Math.sqrt(12) } });
+    return momentDiscrepancy(measuredMoments, featureMoments(simulateGroups(population, sim), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+      resolution: { voltageV: stepV / Math.sqrt(12) },
+    });
   };
-  let spent = 0, best = Infinity, bestTheta = new Array<number>(terms.length).fill(0);
+  let spent = 0,
+    best = Infinity,
+    bestTheta = new Array<number>(terms.length).fill(0);
   const f = (theta: number[]): number => {
     const key = keyOf(theta);
     let v = cache[key];
@@ -141,7 +169,10 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
       cache[key] = v;
     }
     spent++;
-    if (v < best) { best = v; bestTheta = theta.slice(); }
+    if (v < best) {
+      best = v;
+      bestTheta = theta.slice();
+    }
     opts.onEvaluation?.(Math.min(spent, budget), budget, best);
     return v;
   };
@@ -164,12 +195,24 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const after = evaluate(bestTheta);
   const byName = new Map(before.rows.map((r) => [r.name, r]));
   const record: RefinementRecord = {
-    method: 'simulated-moments', seed: opts.seed,
+    method: 'simulated-moments',
+    seed: opts.seed,
     simulated: { devices: opts.devices, cycles: opts.cycles, protocols: opts.protocols.length },
-    free: terms, evaluations: Math.min(spent, budget), objectiveBefore: before.value, objectiveAfter: after.value,
+    free: terms,
+    evaluations: Math.min(spent, budget),
+    objectiveBefore: before.value,
+    objectiveAfter: after.value,
     rows: after.rows.map((r) => {
       const b = byName.get(r.name) as MomentRow;
-      return { name: r.name, measured: r.measured.value, measuredSe: r.measured.se, before: b.simulated?.value ?? null, after: r.simulated?.value ?? null, zBefore: b.z, zAfter: r.z };
+      return {
+        name: r.name,
+        measured: r.measured.value,
+        measuredSe: r.measured.se,
+        before: b.simulated?.value ?? null,
+        after: r.simulated?.value ?? null,
+        zBefore: b.z,
+        zAfter: r.z,
+      };
     }),
     atBounds,
   };

@@ -23,7 +23,12 @@ export interface SampledDevice {
   z: Partial<Record<ParamName, number>>;
 }
 
-export interface CycleVar { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number }
+export interface CycleVar {
+  rnew: number;
+  lnew: number;
+  Ndiscmin: number;
+  Ndiscmax: number;
+}
 
 /** Parameters of the population in the canonical order. */
 export function varyingParams(pop: PopulationFile): ParamName[] {
@@ -67,11 +72,15 @@ export function samplePopulation(pop: PopulationFile, nDevices: number, rng: Rng
     // valid ranges: redraw (bounded).
     for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
       for (let i = 0; i < k; i++) xi[i] = rng.normal();
-      values = {}; zs = {};
+      values = {};
+      zs = {};
       for (const n of names) {
         const ci = corrIdx.get(n);
         let z: number;
-        if (ci !== undefined) { z = 0; for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j]; } else z = rng.normal();
+        if (ci !== undefined) {
+          z = 0;
+          for (let j = 0; j <= ci; j++) z += L[ci][j] * xi[j];
+        } else z = rng.normal();
         values[n] = d2dFromZ(pop.parameters[n] as ParameterSpec, z);
         zs[n] = z;
       }
@@ -102,7 +111,16 @@ export function drawCycleParams(pop: PopulationFile, device: SampledDevice, rng:
       if (p.c2c.spread > 0) out[n] = c2cDraw(p, deviceValue(pop, device, n), rng);
     }
     const lcell = device.params.lcell ?? pop.base.lcell;
-    if (nBoundsOk({ Ndiscmin: out.Ndiscmin ?? deviceValue(pop, device, 'Ndiscmin'), Ndiscmax: out.Ndiscmax ?? deviceValue(pop, device, 'Ndiscmax'), lnew: out.lnew, ...(lcell !== undefined ? { lcell } : {}) }) && inModelRange(out)) return out;
+    if (
+      nBoundsOk({
+        Ndiscmin: out.Ndiscmin ?? deviceValue(pop, device, 'Ndiscmin'),
+        Ndiscmax: out.Ndiscmax ?? deviceValue(pop, device, 'Ndiscmax'),
+        lnew: out.lnew,
+        ...(lcell !== undefined ? { lcell } : {}),
+      }) &&
+      inModelRange(out)
+    )
+      return out;
   }
   return {}; // no admissible draw: the cycle keeps the device's values
 }
@@ -114,7 +132,11 @@ export function drawCycle(pop: PopulationFile, device: SampledDevice, rng: Rng):
   return { rnew: get('rnew'), lnew: get('lnew'), Ndiscmin: get('Ndiscmin'), Ndiscmax: get('Ndiscmax') };
 }
 
-export interface SampleRow { device: number; cycle: number; values: Partial<Record<ParamName, number>> }
+export interface SampleRow {
+  device: number;
+  cycle: number;
+  values: Partial<Record<ParamName, number>>;
+}
 
 /**
  * n devices × `cycles` cycles. cycle 0 = the device's own (d2d) values; cycles 1..cycles = c2c draws.
@@ -122,7 +144,8 @@ export interface SampleRow { device: number; cycle: number; values: Partial<Reco
  * change the devices.
  */
 export function sampleTable(pop: PopulationFile, nDevices: number, cycles: number, rng: Rng): { columns: ParamName[]; rows: SampleRow[] } {
-  const devRng = rng.fork(1), cycRng = rng.fork(2);
+  const devRng = rng.fork(1),
+    cycRng = rng.fork(2);
   const devices = samplePopulation(pop, nDevices, devRng);
   const varying = new Set(varyingParams(pop));
   const columns = PARAM_NAMES.filter((n) => varying.has(n) || V1B_VAR.includes(n) || pop.base[n] !== undefined);
@@ -149,7 +172,11 @@ export function sampleTable(pop: PopulationFile, nDevices: number, cycles: numbe
  * device has switched before), so the first cycle runs at one geometry throughout. Events are paired
  * by their index (0-1, 2-3, ...): a sweep that starts with SET pairs each SET with the RESET after it.
  */
-export function cycleSampler(pop: PopulationFile, device: SampledDevice, rng: Rng): { initial: CycleVar; sampler: (e: { index: number }) => CycleVar } {
+export function cycleSampler(
+  pop: PopulationFile,
+  device: SampledDevice,
+  rng: Rng,
+): { initial: CycleVar; sampler: (e: { index: number }) => CycleVar } {
   const initial = drawCycle(pop, device, rng);
   let held = initial;
   return {

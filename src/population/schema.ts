@@ -12,6 +12,9 @@ export function readPopulation(v: unknown, file = 'population.json'): Population
   const p = parseWith(populationSchema, v, file, 'bad_population');
   const rep = repairCorrelation(p.correlation.matrix);
   const correlation: PopulationFile['correlation'] = { ...p.correlation, matrix: rep.matrix };
-  if (rep.repaired) { correlation.repaired = true; correlation.minEigenvalueBefore = rep.minEigenvalueBefore; }
+  if (rep.repaired) {
+    correlation.repaired = true;
+    correlation.minEigenvalueBefore = rep.minEigenvalueBefore;
+  }
   return { ...(p as unknown as PopulationFile), correlation };
 }

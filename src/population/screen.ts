@@ -19,14 +19,20 @@ export function isUnidentified(flags: readonly { code: string; param?: string }[
   return flags.some((f) => f.code === 'param_unidentified' && f.param === name);
 }
 
-export interface ScreenItem { device: string; z: number; s2: number }
-
+export interface ScreenItem {
+  device: string;
+  z: number;
+  s2: number;
+}
 
 function weightedMedian(z: number[], w: number[]): number {
   const idx = z.map((_v, k) => k).sort((a, b) => z[a] - z[b]);
   const total = w.reduce((a, b) => a + b, 0);
   let acc = 0;
-  for (const k of idx) { acc += w[k]; if (acc >= total / 2) return z[k]; }
+  for (const k of idx) {
+    acc += w[k];
+    if (acc >= total / 2) return z[k];
+  }
   return z[idx[idx.length - 1]];
 }
 
@@ -35,7 +41,9 @@ export function screenOutliers(items: ScreenItem[], zLimit: number, rounds = 3):
   const out = new Set<number>();
   for (let round = 0; round < rounds; round++) {
     const byDev = new Map<string, number[]>();
-    items.forEach((it, k) => { if (!out.has(k)) (byDev.get(it.device) ?? byDev.set(it.device, []).get(it.device)!).push(k); });
+    items.forEach((it, k) => {
+      if (!out.has(k)) (byDev.get(it.device) ?? byDev.set(it.device, []).get(it.device)!).push(k);
+    });
     const groups = [...byDev.values()].map((ks) => ({ z: ks.map((k) => items[k].z), s2: ks.map((k) => items[k].s2) }));
     if (!groups.some((g) => g.z.length >= 3)) break;
     const sigma2 = fitRandomEffects(groups).sigma2;
@@ -53,10 +61,16 @@ export function screenOutliers(items: ScreenItem[], zLimit: number, rounds = 3):
     for (const ks of byDev.values()) {
       if (ks.length < 3) continue;
       const w = ks.map((k) => 1 / Math.max(tiny, sigma2 + items[k].s2));
-      const c = weightedMedian(ks.map((k) => items[k].z), w);
+      const c = weightedMedian(
+        ks.map((k) => items[k].z),
+        w,
+      );
       for (const k of ks) {
         const scale = Math.max(Math.sqrt(sigma2 + items[k].s2), robust);
-        if (Math.abs(items[k].z - c) > zLimit * scale) { out.add(k); added++; }
+        if (Math.abs(items[k].z - c) > zLimit * scale) {
+          out.add(k);
+          added++;
+        }
       }
     }
     if (added === 0) break;
@@ -65,12 +79,21 @@ export function screenOutliers(items: ScreenItem[], zLimit: number, rounds = 3):
 }
 
 /** Mean d2d z-score, in each of the `others` parameters, of the excluded cycles. */
-export function selectionShift(excluded: { params: Partial<Record<ParamName, number>> }[], others: ParamName[], log: Map<ParamName, boolean>, mu: Map<ParamName, number>, tau2: Map<ParamName, number>): { param: ParamName; meanZ: number; n: number }[] {
+export function selectionShift(
+  excluded: { params: Partial<Record<ParamName, number>> }[],
+  others: ParamName[],
+  log: Map<ParamName, boolean>,
+  mu: Map<ParamName, number>,
+  tau2: Map<ParamName, number>,
+): { param: ParamName; meanZ: number; n: number }[] {
   const res: { param: ParamName; meanZ: number; n: number }[] = [];
   for (const q of others) {
-    const t = tau2.get(q) ?? 0, m = mu.get(q);
+    const t = tau2.get(q) ?? 0,
+      m = mu.get(q);
     if (!(t > 0) || m === undefined) continue;
-    const zs = excluded.map((c) => c.params[q]).filter((v): v is number => v !== undefined && Number.isFinite(v) && (!log.get(q) || v > 0))
+    const zs = excluded
+      .map((c) => c.params[q])
+      .filter((v): v is number => v !== undefined && Number.isFinite(v) && (!log.get(q) || v > 0))
       .map((v) => ((log.get(q) ? Math.log(v) : v) - m) / Math.sqrt(t));
     if (zs.length) res.push({ param: q, meanZ: Math.round((zs.reduce((a, b) => a + b, 0) / zs.length) * 1000) / 1000, n: zs.length });
   }

@@ -8,8 +8,19 @@
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -32,8 +43,11 @@ export function normQuantile(p: number): number {
     const q = Math.sqrt(-2 * Math.log(p));
     x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p <= 1 - pl) {
-    const q = p - 0.5, r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    const q = p - 0.5,
+      r = q * q;
+    x =
+      ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+      (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
@@ -76,7 +90,8 @@ export function normalityTest(xs: ArrayLike<number>): NormalityTest {
   const sd = Math.sqrt(variance(sorted));
   if (!(sd > 0)) return { adStatistic: NaN, adPValue: NaN, ksStatistic: NaN, n };
   const u = sorted.map((x) => Math.min(1 - 1e-15, Math.max(1e-15, normCdf((x - m) / sd))));
-  let s = 0, ks = 0;
+  let s = 0,
+    ks = 0;
   for (let i = 0; i < n; i++) {
     s += (2 * i + 1) * (Math.log(u[i]) + Math.log(1 - u[n - 1 - i]));
     ks = Math.max(ks, (i + 1) / n - u[i], u[i] - i / n);
@@ -92,29 +107,60 @@ export function normalityTest(xs: ArrayLike<number>): NormalityTest {
 }
 
 /** Nelder–Mead minimiser (standard coefficients). Never throws; returns the best point seen. */
-export function nelderMead(f: (x: number[]) => number, x0: number[], opts: { step?: number; maxIter?: number; tol?: number } = {}): { x: number[]; f: number } {
-  const n = x0.length, step = opts.step ?? 1, maxIter = opts.maxIter ?? 400, tol = opts.tol ?? 1e-10;
-  const val = (x: number[]): number => { const v = f(x); return Number.isFinite(v) ? v : Infinity; };
+export function nelderMead(
+  f: (x: number[]) => number,
+  x0: number[],
+  opts: { step?: number; maxIter?: number; tol?: number } = {},
+): { x: number[]; f: number } {
+  const n = x0.length,
+    step = opts.step ?? 1,
+    maxIter = opts.maxIter ?? 400,
+    tol = opts.tol ?? 1e-10;
+  const val = (x: number[]): number => {
+    const v = f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  };
   let simplex = [x0.slice()];
-  for (let i = 0; i < n; i++) { const x = x0.slice(); x[i] += step; simplex.push(x); }
+  for (let i = 0; i < n; i++) {
+    const x = x0.slice();
+    x[i] += step;
+    simplex.push(x);
+  }
   let fs = simplex.map(val);
   for (let it = 0; it < maxIter; it++) {
     const order = fs.map((_, i) => i).sort((p, q) => fs[p] - fs[q]);
-    simplex = order.map((i) => simplex[i]); fs = order.map((i) => fs[i]);
+    simplex = order.map((i) => simplex[i]);
+    fs = order.map((i) => fs[i]);
     if (Math.abs(fs[n] - fs[0]) <= tol * (Math.abs(fs[0]) + tol)) break;
     const c = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j] += simplex[i][j] / n;
     const at = (t: number): number[] => c.map((cj, j) => cj + t * (simplex[n][j] - cj));
-    const xr = at(-1), fr = val(xr);
+    const xr = at(-1),
+      fr = val(xr);
     if (fr < fs[0]) {
-      const xe = at(-2), fe = val(xe);
-      if (fe < fr) { simplex[n] = xe; fs[n] = fe; } else { simplex[n] = xr; fs[n] = fr; }
+      const xe = at(-2),
+        fe = val(xe);
+      if (fe < fr) {
+        simplex[n] = xe;
+        fs[n] = fe;
+      } else {
+        simplex[n] = xr;
+        fs[n] = fr;
+      }
     } else if (fr < fs[n - 1]) {
-      simplex[n] = xr; fs[n] = fr;
+      simplex[n] = xr;
+      fs[n] = fr;
     } else {
-      const xc = fr < fs[n] ? at(-0.5) : at(0.5), fc = val(xc);
-      if (fc < Math.min(fr, fs[n])) { simplex[n] = xc; fs[n] = fc; } else {
-        for (let i = 1; i <= n; i++) { simplex[i] = simplex[i].map((v, j) => simplex[0][j] + 0.5 * (v - simplex[0][j])); fs[i] = val(simplex[i]); }
+      const xc = fr < fs[n] ? at(-0.5) : at(0.5),
+        fc = val(xc);
+      if (fc < Math.min(fr, fs[n])) {
+        simplex[n] = xc;
+        fs[n] = fc;
+      } else {
+        for (let i = 1; i <= n; i++) {
+          simplex[i] = simplex[i].map((v, j) => simplex[0][j] + 0.5 * (v - simplex[0][j]));
+          fs[i] = val(simplex[i]);
+        }
       }
     }
   }
@@ -137,18 +183,25 @@ export function symmetricEigen(a: number[][]): { values: number[]; vectors: numb
         if (Math.abs(m[p][q]) < 1e-300) continue;
         const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const mkp = m[k][p], mkq = m[k][q];
-          m[k][p] = c * mkp - s * mkq; m[k][q] = s * mkp + c * mkq;
+          const mkp = m[k][p],
+            mkq = m[k][q];
+          m[k][p] = c * mkp - s * mkq;
+          m[k][q] = s * mkp + c * mkq;
         }
         for (let k = 0; k < n; k++) {
-          const mpk = m[p][k], mqk = m[q][k];
-          m[p][k] = c * mpk - s * mqk; m[q][k] = s * mpk + c * mqk;
+          const mpk = m[p][k],
+            mqk = m[q][k];
+          m[p][k] = c * mpk - s * mqk;
+          m[q][k] = s * mpk + c * mqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k][p], vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq; v[k][q] = s * vkp + c * vkq;
+          const vkp = v[k][p],
+            vkq = v[k][q];
+          v[k][p] = c * vkp - s * vkq;
+          v[k][q] = s * vkp + c * vkq;
         }
       }
     }

@@ -41,14 +41,22 @@ export interface ParameterSpec {
   c2c: C2cSpec;
   /** estimation diagnostics (present when estimated from fits). */
   diagnostics?: {
-    nDevices: number; nCycles: number; level: 'cycle' | 'device';
+    nDevices: number;
+    nCycles: number;
+    level: 'cycle' | 'device';
     gof: { family: string; adStatistic: number; adPValue: number; ksStatistic: number; n: number }[];
-    meanStderrTransformed: number; note?: string;
+    meanStderrTransformed: number;
+    note?: string;
     /** cycle values not used: flagged param_unidentified by the fit, within-device outliers; devices left
      *  without any value; `selection`: mean d2d z-score of the excluded cycles in the other parameters. */
-    excluded?: { unidentified: number; outliers: number; devicesLost: number; selection?: { param: ParamName; meanZ: number; n: number }[];
+    excluded?: {
+      unidentified: number;
+      outliers: number;
+      devicesLost: number;
+      selection?: { param: ParamName; meanZ: number; n: number }[];
       /** the d2d spread was multiplied by this factor (Pearson–Lawley selection correction on the `on` parameters). */
-      selectionCorrection?: { d2dSpreadFactor: number; on: ParamName[] } };
+      selectionCorrection?: { d2dSpreadFactor: number; on: ParamName[] };
+    };
   };
 }
 
@@ -57,14 +65,27 @@ export interface PopulationFile {
   toolkitVersion: string;
   createdAt: string;
   seed: number;
-  provenance: { fits: string[]; datasets: string[]; fitSettings?: unknown; preset?: string; source?: string; method?: string;
+  provenance: {
+    fits: string[];
+    datasets: string[];
+    fitSettings?: unknown;
+    preset?: string;
+    source?: string;
+    method?: string;
     /** per parameter: the excluded cycle values (same as parameters[name].diagnostics.excluded). */
-    exclusions?: Record<string, unknown> };
+    exclusions?: Record<string, unknown>;
+  };
   base: Partial<Record<ParamName, number>>;
   parameters: Partial<Record<ParamName, ParameterSpec>>;
-  correlation: { params: ParamName[]; matrix: number[][]; repaired?: boolean; minEigenvalueBefore?: number; method?: string;
+  correlation: {
+    params: ParamName[];
+    matrix: number[][];
+    repaired?: boolean;
+    minEigenvalueBefore?: number;
+    method?: string;
     /** the Pearson–Lawley selection correction was applied: y's values were partly excluded, x's complete. */
-    selectionCorrected?: { y: ParamName[]; x: ParamName[] } };
+    selectionCorrected?: { y: ParamName[]; x: ParamName[] };
+  };
   validity?: { ranges?: Partial<Record<ParamName, [number, number]>>; note?: string };
   /**
    * The measurement circuit of the fits (not a device property): the external series resistance each device
@@ -92,8 +113,15 @@ export interface RefinementRecord {
   objectiveBefore: number;
   objectiveAfter: number;
   /** per moment: measured, simulated before and after, z after */
-  rows: { name: string; measured: number; measuredSe: number; before: number | null; after: number | null; zBefore: number; zAfter: number }[];
+  rows: {
+    name: string;
+    measured: number;
+    measuredSe: number;
+    before: number | null;
+    after: number | null;
+    zBefore: number;
+    zAfter: number;
+  }[];
   /** terms whose refined value sits at the edge of what the model's parameter ranges allow */
   atBounds: RefineTerm[];
 }
-

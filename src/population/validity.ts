@@ -12,7 +12,10 @@ export function checkValidity(pop: PopulationFile, values: Partial<Record<ParamN
     if (v === undefined) continue;
     const tol = 1e-9 * Math.max(Math.abs(r[0]), Math.abs(r[1]));
     if (v < r[0] - tol || v > r[1] + tol) {
-      throw new JartcalError(`${what}: ${n} = ${v} is outside the validity range [${r[0]}, ${r[1]}] of ${pop.provenance.preset ?? 'this population'}${pop.validity?.note ? ` (${pop.validity.note})` : ''}`, { code: 'outside_validity' });
+      throw new JartcalError(
+        `${what}: ${n} = ${v} is outside the validity range [${r[0]}, ${r[1]}] of ${pop.provenance.preset ?? 'this population'}${pop.validity?.note ? ` (${pop.validity.note})` : ''}`,
+        { code: 'outside_validity' },
+      );
     }
   }
 }

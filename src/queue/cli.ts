@@ -3,7 +3,11 @@ import { JartcalError } from '../util/errors.js';
 import { resolveConnection, type QueueConnection } from './connection.js';
 
 export const QUEUE_FLAGS = {
-  queue: { type: 'string' }, 'queue-prefix': { type: 'string' }, 'queue-tls': { type: 'boolean' }, 'queue-tls-ca': { type: 'string' }, 'queue-retries': { type: 'string' },
+  queue: { type: 'string' },
+  'queue-prefix': { type: 'string' },
+  'queue-tls': { type: 'boolean' },
+  'queue-tls-ca': { type: 'string' },
+  'queue-retries': { type: 'string' },
 } as const;
 
 export const QUEUE_HELP = `Queue (BullMQ on Redis; docs/distributed.md):
@@ -13,9 +17,13 @@ export const QUEUE_HELP = `Queue (BullMQ on Redis; docs/distributed.md):
   --queue-tls           TLS with a redis:// URL; --queue-tls-ca FILE: PEM of a private certificate authority
   --queue-retries N     reconnection attempts before giving up (default 30, about a minute)`;
 
-export function connectionFromFlags(command: string, f: { queue?: string; 'queue-prefix'?: string; 'queue-tls'?: boolean; 'queue-tls-ca'?: string; 'queue-retries'?: string }): QueueConnection | null {
+export function connectionFromFlags(
+  command: string,
+  f: { queue?: string; 'queue-prefix'?: string; 'queue-tls'?: boolean; 'queue-tls-ca'?: string; 'queue-retries'?: string },
+): QueueConnection | null {
   if (f.queue === undefined) {
-    for (const k of ['queue-prefix', 'queue-tls', 'queue-tls-ca', 'queue-retries'] as const) if (f[k] !== undefined) throw new JartcalError(`${command}: --${k} needs --queue URL.`, { code: 'bad_arguments' });
+    for (const k of ['queue-prefix', 'queue-tls', 'queue-tls-ca', 'queue-retries'] as const)
+      if (f[k] !== undefined) throw new JartcalError(`${command}: --${k} needs --queue URL.`, { code: 'bad_arguments' });
     return null;
   }
   const retries = f['queue-retries'] === undefined ? undefined : Number(f['queue-retries']);

@@ -31,21 +31,30 @@ export interface QueueConnection {
   attach(client: { on(ev: string, f: () => void): unknown }): void;
 }
 
-export function resolveConnection(o: QueueConnectionOptions, log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): QueueConnection {
+export function resolveConnection(
+  o: QueueConnectionOptions,
+  log: (msg: string) => void = (m) => process.stderr.write(m + '\n'),
+): QueueConnection {
   let u: URL;
-  try { u = new URL(o.url); } catch {
+  try {
+    u = new URL(o.url);
+  } catch {
     throw new JartcalError(`--queue: expected redis://HOST:PORT[/DB] (or rediss:// for TLS), got "${o.url}"`, { code: 'bad_arguments' });
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new JartcalError(`--queue: expected a redis:// or rediss:// URL, got "${o.url}"`, { code: 'bad_arguments' });
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new JartcalError(`--queue: expected a redis:// or rediss:// URL, got "${o.url}"`, { code: 'bad_arguments' });
   if (!u.hostname) throw new JartcalError(`--queue: no host in "${o.url}"`, { code: 'bad_arguments' });
   const port = u.port ? Number(u.port) : 6379;
   const dbText = u.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0 || db > 15) throw new JartcalError(`--queue: the database after the port must be an integer 0…15, got "/${dbText}"`, { code: 'bad_arguments' });
+  if (!Number.isInteger(db) || db < 0 || db > 15)
+    throw new JartcalError(`--queue: the database after the port must be an integer 0…15, got "/${dbText}"`, { code: 'bad_arguments' });
   const prefix = o.prefix ?? 'jartcal';
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new JartcalError(`--queue-prefix: expected 1–64 letters, digits, "_", "." or "-", got "${prefix}"`, { code: 'bad_arguments' });
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix))
+    throw new JartcalError(`--queue-prefix: expected 1–64 letters, digits, "_", "." or "-", got "${prefix}"`, { code: 'bad_arguments' });
   const retries = o.retries ?? 30;
-  if (!Number.isInteger(retries) || retries < 0) throw new JartcalError('--queue-retries: expected an integer ≥ 0', { code: 'bad_arguments' });
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new JartcalError('--queue-retries: expected an integer ≥ 0', { code: 'bad_arguments' });
   const password = o.password ?? process.env.JARTCAL_REDIS_PASSWORD ?? (u.password ? decodeURIComponent(u.password) : undefined);
   const username = u.username ? decodeURIComponent(u.username) : undefined;
   const useTls = u.protocol === 'rediss:' || o.tls === true;
@@ -54,7 +63,9 @@ export function resolveConnection(o: QueueConnectionOptions, log: (msg: string) 
   if (useTls) {
     tls = { servername: u.hostname };
     if (caFile) {
-      try { tls.ca = readFileSync(caFile, 'utf8'); } catch {
+      try {
+        tls.ca = readFileSync(caFile, 'utf8');
+      } catch {
         throw new JartcalError(`--queue-tls-ca: cannot read the certificate authority file "${caFile}"`, { code: 'bad_arguments' });
       }
     }
@@ -62,8 +73,12 @@ export function resolveConnection(o: QueueConnectionOptions, log: (msg: string) 
   const label = `${u.protocol}//${u.hostname}:${port}/${db}`;
   let announced = false;
   const redis: Record<string, unknown> = {
-    host: u.hostname, port, db,
-    ...(password ? { password } : {}), ...(username ? { username } : {}), ...(tls ? { tls } : {}),
+    host: u.hostname,
+    port,
+    db,
+    ...(password ? { password } : {}),
+    ...(username ? { username } : {}),
+    ...(tls ? { tls } : {}),
     // BullMQ requires null here: a command waits for the reconnection instead of failing at once
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
@@ -79,7 +94,12 @@ export function resolveConnection(o: QueueConnectionOptions, log: (msg: string) 
   };
   // a message when the connection is back, from the clients it is attached to
   const attach = (client: { on(ev: string, f: () => void): unknown }): void => {
-    client.on('ready', () => { if (announced) { announced = false; log(`queue: reconnected to ${label}`); } });
+    client.on('ready', () => {
+      if (announced) {
+        announced = false;
+        log(`queue: reconnected to ${label}`);
+      }
+    });
   };
   return { label, prefix, redis, attach };
 }

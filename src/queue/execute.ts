@@ -16,7 +16,10 @@ const mnist = new Map<string, Dataset>();
 function data(split: 'train' | 'test', n: number): Dataset {
   const k = `${split}:${n}`;
   let d = mnist.get(k);
-  if (!d) { d = loadMnist(split, n); mnist.set(k, d); }
+  if (!d) {
+    d = loadMnist(split, n);
+    mnist.set(k, d);
+  }
   return d;
 }
 
@@ -25,12 +28,17 @@ export async function executeJob(job: JobData, emit: (p: JobProgress) => void): 
   if (job.kind === 'fit') {
     const events: FitEvent[] = [];
     for (const d of job.devices) {
-      runScheduledJob({ job: d.job, done: d.done, prior: job.prior ?? undefined }, job.settings, (e) => { events.push(e); emit({ kind: 'records', events: [e] }); });
+      runScheduledJob({ job: d.job, done: d.done, prior: job.prior ?? undefined }, job.settings, (e) => {
+        events.push(e);
+        emit({ kind: 'records', events: [e] });
+      });
     }
     return { events };
   }
-  const cfg = job.config, t = cfg.training;
-  const train = data('train', t.trainSamples), test = data('test', t.testSamples);
+  const cfg = job.config,
+    t = cfg.training;
+  const train = data('train', t.trainSamples),
+    test = data('test', t.testSamples);
   if (cfg.mode === 'digital') {
     const { initTf } = await import('../crossbar/train/tf.js');
     const { trainDigital } = await import('../crossbar/train/digital.js');
@@ -39,7 +47,8 @@ export async function executeJob(job: JobData, emit: (p: JobProgress) => void): 
     return { records: records.map((x) => ({ ...x, pulsesApplied: 0, coincidences: 0 })), backend: `tfjs-${backend}` };
   }
   const records = runInSitu(cfg, train, test, job.resume ? decodeCheckpoint(job.resume) : null, {
-    onEpoch: (cp) => emit({ kind: 'epoch', epochsDone: cp.epochsDone, record: cp.records[cp.records.length - 1], checkpoint: encodeCheckpoint(cp) }),
+    onEpoch: (cp) =>
+      emit({ kind: 'epoch', epochsDone: cp.epochsDone, record: cp.records[cp.records.length - 1], checkpoint: encodeCheckpoint(cp) }),
   });
   return { records, backend: JS_BACKEND };
 }

@@ -20,12 +20,17 @@ export function runKey(...parts: unknown[]): string {
 
 export function createQueueScheduler(runner: TaskRunner): FitScheduler {
   return {
-    get workers() { return runner.workers(); },
+    get workers() {
+      return runner.workers();
+    },
     async run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<FailedJob[]> {
       const seen = new Set<string>();
       const tasks: Task[] = jobs.map((j) => {
         const data: FitJobData = {
-          kind: 'fit', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, settings,
+          kind: 'fit',
+          toolkitVersion: TOOLKIT_VERSION,
+          backend: JS_BACKEND,
+          settings,
           devices: [{ job: j.job, done: { ...(j.done.device ? { device: j.done.device } : {}), cycles: [...j.done.cycles] } }],
           prior: j.prior ?? null,
         };
@@ -37,14 +42,21 @@ export function createQueueScheduler(runner: TaskRunner): FitScheduler {
         seen.add(key);
         // what a re-enqueued job starts from: everything received so far
         const d = (tasks[i].data as FitJobData).devices[0].done;
-        if (e.kind === 'device') d.device = e.device; else d.cycles.push(e.fit);
+        if (e.kind === 'device') d.device = e.device;
+        else d.cycles.push(e.fit);
         onEvent(i, e);
       };
       const failed: FailedJob[] = [];
       await runner.run(tasks, {
-        progress: (i, p) => { if (p.kind === 'records') for (const e of p.events) deliver(i, e); },
-        done: (i, result) => { for (const e of (result as FitJobResult).events) deliver(i, e); },
-        failed: (i, error) => { failed.push({ devices: [jobs[i].job.device], error }); },
+        progress: (i, p) => {
+          if (p.kind === 'records') for (const e of p.events) deliver(i, e);
+        },
+        done: (i, result) => {
+          for (const e of (result as FitJobResult).events) deliver(i, e);
+        },
+        failed: (i, error) => {
+          failed.push({ devices: [jobs[i].job.device], error });
+        },
       });
       return failed;
     },

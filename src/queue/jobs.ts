@@ -22,7 +22,10 @@ export const QUEUE_NAME = 'jobs';
 /** The fit and the in-situ crossbar simulation are plain TypeScript over Float64 arrays. */
 export const JS_BACKEND = 'js-float64';
 
-export interface JobHeader { toolkitVersion: string; backend: string }
+export interface JobHeader {
+  toolkitVersion: string;
+  backend: string;
+}
 
 export interface FitJobData extends JobHeader {
   kind: 'fit';
@@ -32,7 +35,9 @@ export interface FitJobData extends JobHeader {
   /** Hierarchical fit: the current population prior of the device-level parameters (null: none). */
   prior: unknown;
 }
-export interface FitJobResult { events: FitEvent[] }
+export interface FitJobResult {
+  events: FitEvent[];
+}
 
 export interface CrossbarJobData extends JobHeader {
   kind: 'crossbar';
@@ -41,10 +46,16 @@ export interface CrossbarJobData extends JobHeader {
   config: ExperimentConfig;
   resume: EncodedCheckpoint | null;
 }
-export interface CrossbarJobResult { records: EpochRecord[]; backend: string }
+export interface CrossbarJobResult {
+  records: EpochRecord[];
+  backend: string;
+}
 
 /** A trivial job (benchmarks of the queue's own overhead): returns its value. */
-export interface EchoJobData extends JobHeader { kind: 'echo'; value: number }
+export interface EchoJobData extends JobHeader {
+  kind: 'echo';
+  value: number;
+}
 
 export type JobData = FitJobData | CrossbarJobData | EchoJobData;
 
@@ -58,12 +69,22 @@ export function crossbarBackend(config: ExperimentConfig, tfBackend: () => strin
   return config.mode === 'digital' ? `tfjs-${tfBackend()}` : JS_BACKEND;
 }
 
-const fail = (where: string, what: string): never => { throw new JartcalError(`${where}: ${what}`, { code: 'bad_job' }); };
+const fail = (where: string, what: string): never => {
+  throw new JartcalError(`${where}: ${what}`, { code: 'bad_job' });
+};
 const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
 /** Same JSON up to key order. */
 function canonical(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+  return JSON.stringify(x, (_k, v: unknown) =>
+    isObj(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
 }
 
 /**
@@ -82,7 +103,11 @@ export function validateJob(raw: unknown, where: string): JobData {
   if (d.kind === 'fit') {
     if (!isObj(d.settings)) fail(where, 'settings: expected the resolved fit settings');
     let resolved: FitSettings;
-    try { resolved = resolveFitSettings(structuredClone(d.settings) as never); } catch (e) { return fail(where, `settings: ${(e as Error).message}`); }
+    try {
+      resolved = resolveFitSettings(structuredClone(d.settings) as never);
+    } catch (e) {
+      return fail(where, `settings: ${(e as Error).message}`);
+    }
     if (canonical(resolved) !== canonical(d.settings)) fail(where, 'settings: not a resolved settings object (unknown or missing keys)');
     if (!Array.isArray(d.devices) || d.devices.length === 0) fail(where, 'devices: expected a non-empty array');
     const devices = d.devices as unknown[];
@@ -93,19 +118,35 @@ export function validateJob(raw: unknown, where: string): JobData {
       if (done.device !== undefined && !isObj(done.device)) fail(where, `devices[${i}].done.device: expected a device record`);
     });
     try {
-      checkDatasetForFit({ schema: 'jartcal.dataset/1', devices: devices.map((x) => { const j = (x as { job: { device: unknown; cycles: unknown } }).job; return { id: j.device, cycles: j.cycles }; }) }, where);
-    } catch (e) { fail(where, (e as Error).message.replace(`${where}: `, '')); }
+      checkDatasetForFit(
+        {
+          schema: 'jartcal.dataset/1',
+          devices: devices.map((x) => {
+            const j = (x as { job: { device: unknown; cycles: unknown } }).job;
+            return { id: j.device, cycles: j.cycles };
+          }),
+        },
+        where,
+      );
+    } catch (e) {
+      fail(where, (e as Error).message.replace(`${where}: `, ''));
+    }
     return d as unknown as FitJobData;
   }
   if (d.kind === 'crossbar') {
     if (typeof d.key !== 'string' || !d.key) fail(where, 'key: expected a string');
     let cfg: ExperimentConfig;
-    try { cfg = resolveConfig(d.config); } catch (e) { return fail(where, (e as Error).message); }
+    try {
+      cfg = resolveConfig(d.config);
+    } catch (e) {
+      return fail(where, (e as Error).message);
+    }
     if (canonical(cfg) !== canonical(d.config)) fail(where, 'config: not a resolved experiment config');
     if (cfg.mode === 'inference') fail(where, 'config.mode: a sweep job runs in-situ or digital experiments');
     if (d.resume !== null) {
       const r = d.resume as Record<string, unknown>;
-      if (!isObj(r) || !Number.isInteger(r.epochsDone) || !Array.isArray(r.records) || !Array.isArray(r.state) || !Array.isArray(r.rng)) fail(where, 'resume: expected null or an epoch checkpoint');
+      if (!isObj(r) || !Number.isInteger(r.epochsDone) || !Array.isArray(r.records) || !Array.isArray(r.state) || !Array.isArray(r.rng))
+        fail(where, 'resume: expected null or an epoch checkpoint');
     }
     return d as unknown as CrossbarJobData;
   }
@@ -114,7 +155,8 @@ export function validateJob(raw: unknown, where: string): JobData {
 
 /** Why this installation refuses a job (another toolkit version or numeric backend), or null. */
 export function refusal(job: JobHeader, backend: string): string | null {
-  if (job.toolkitVersion !== TOOLKIT_VERSION) return `the job was made by jartcal ${job.toolkitVersion}, this worker is jartcal ${TOOLKIT_VERSION}`;
+  if (job.toolkitVersion !== TOOLKIT_VERSION)
+    return `the job was made by jartcal ${job.toolkitVersion}, this worker is jartcal ${TOOLKIT_VERSION}`;
   if (job.backend !== backend) return `the job needs the numeric backend ${job.backend}, this worker has ${backend}`;
   return null;
 }

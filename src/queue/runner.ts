@@ -9,7 +9,10 @@ import { availableParallelism } from 'node:os';
 import { createThreadPool } from './threads.js';
 import type { JobData, JobProgress } from './jobs.js';
 
-export interface Task { id: string; data: JobData }
+export interface Task {
+  id: string;
+  data: JobData;
+}
 
 export interface TaskHandlers {
   /** `stored()` reads the job's data as the queue holds it now (a crossbar run's checkpoint); null locally. */
@@ -32,16 +35,20 @@ export function createLocalRunner(threads = availableParallelism()): TaskRunner 
   return {
     workers: () => threads,
     async run(tasks, h) {
-      await Promise.all(tasks.map(async (t, i) => {
-        let result: unknown;
-        try {
-          result = await pool.run(t.data, (p) => { void h.progress?.(i, p, async () => null); });
-        } catch (e) {
-          await h.failed(i, (e as Error).message);
-          return;
-        }
-        await h.done(i, result);
-      }));
+      await Promise.all(
+        tasks.map(async (t, i) => {
+          let result: unknown;
+          try {
+            result = await pool.run(t.data, (p) => {
+              void h.progress?.(i, p, async () => null);
+            });
+          } catch (e) {
+            await h.failed(i, (e as Error).message);
+            return;
+          }
+          await h.done(i, result);
+        }),
+      );
     },
     close: () => pool.close(),
   };

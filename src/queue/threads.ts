@@ -13,20 +13,29 @@ export interface ThreadPool {
   close(): Promise<void>;
 }
 
-interface Slot { w: Worker; busy: boolean; current?: { id: number; resolve(v: unknown): void; reject(e: Error): void; onProgress(p: JobProgress): void } }
+interface Slot {
+  w: Worker;
+  busy: boolean;
+  current?: { id: number; resolve(v: unknown): void; reject(e: Error): void; onProgress(p: JobProgress): void };
+}
 
 export function createThreadPool(size: number): ThreadPool {
   const slots: Slot[] = [];
   const waiting: (() => void)[] = [];
-  let nextId = 1, closed = false;
+  let nextId = 1,
+    closed = false;
   const spawn = (): Slot => {
     const slot: Slot = { w: spawnModuleThread(import.meta.url, './thread.ts'), busy: false };
     slot.w.on('message', (m: { id: number; progress?: JobProgress; result?: unknown; error?: string }) => {
       const c = slot.current;
       if (!c || c.id !== m.id) return;
-      if (m.progress) { c.onProgress(m.progress); return; }
+      if (m.progress) {
+        c.onProgress(m.progress);
+        return;
+      }
       slot.current = undefined;
-      if (m.error !== undefined) c.reject(new Error(m.error)); else c.resolve(m.result);
+      if (m.error !== undefined) c.reject(new Error(m.error));
+      else c.resolve(m.result);
     });
     const died = (why: string) => {
       const c = slot.current;
@@ -37,15 +46,24 @@ export function createThreadPool(size: number): ThreadPool {
       waiting.shift()?.();
     };
     slot.w.on('error', (e) => died(`job thread failed: ${e.message}`));
-    slot.w.on('exit', (code) => { if (!closed) died(`job thread exited (code ${code}) during its job`); });
+    slot.w.on('exit', (code) => {
+      if (!closed) died(`job thread exited (code ${code}) during its job`);
+    });
     slots.push(slot);
     return slot;
   };
   const acquire = async (): Promise<Slot> => {
     for (;;) {
       const free = slots.find((s) => !s.busy);
-      if (free) { free.busy = true; return free; }
-      if (slots.length < size) { const s = spawn(); s.busy = true; return s; }
+      if (free) {
+        free.busy = true;
+        return free;
+      }
+      if (slots.length < size) {
+        const s = spawn();
+        s.busy = true;
+        return s;
+      }
       await new Promise<void>((r) => waiting.push(r));
     }
   };

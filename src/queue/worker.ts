@@ -12,7 +12,16 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { JartcalError } from '../util/errors.js';
 import type { QueueConnection } from './connection.js';
 import { createThreadPool } from './threads.js';
-import { crossbarBackend, JS_BACKEND, QUEUE_NAME, refusal, validateJob, type CrossbarJobData, type JobData, type JobProgress } from './jobs.js';
+import {
+  crossbarBackend,
+  JS_BACKEND,
+  QUEUE_NAME,
+  refusal,
+  validateJob,
+  type CrossbarJobData,
+  type JobData,
+  type JobProgress,
+} from './jobs.js';
 
 export interface QueueWorkerOptions {
   concurrency?: number;
@@ -23,7 +32,10 @@ export interface QueueWorkerOptions {
   log?: (msg: string) => void;
 }
 
-export interface QueueWorker { close(): Promise<void>; readonly closed: Promise<void> }
+export interface QueueWorker {
+  close(): Promise<void>;
+  readonly closed: Promise<void>;
+}
 
 export async function startQueueWorker(conn: QueueConnection, o: QueueWorkerOptions = {}): Promise<QueueWorker> {
   const log = o.log ?? ((m: string) => process.stderr.write(m + '\n'));
@@ -32,29 +44,42 @@ export async function startQueueWorker(conn: QueueConnection, o: QueueWorkerOpti
   let tfName: string | null = null;
   const backendFor = async (job: JobData): Promise<string> => {
     if (job.kind !== 'crossbar' || job.config.mode !== 'digital') return JS_BACKEND;
-    if (!tfName) { const { initTf } = await import('../crossbar/train/tf.js'); tfName = await initTf(); }
+    if (!tfName) {
+      const { initTf } = await import('../crossbar/train/tf.js');
+      tfName = await initTf();
+    }
     const name = tfName;
     return crossbarBackend(job.config, () => name);
   };
   const process_ = async (job: Job): Promise<unknown> => {
     let data: JobData;
-    try { data = validateJob(job.data, `job ${job.id}`); } catch (e) {
+    try {
+      data = validateJob(job.data, `job ${job.id}`);
+    } catch (e) {
       log(`job ${job.id}: refused, bad data: ${(e as Error).message}`);
       throw new UnrecoverableError((e as Error).message);
     }
     const why = refusal(data, await backendFor(data));
-    if (why) { log(`job ${job.id}: refused: ${why}`); throw new UnrecoverableError(`refused by a worker: ${why}`); }
+    if (why) {
+      log(`job ${job.id}: refused: ${why}`);
+      throw new UnrecoverableError(`refused by a worker: ${why}`);
+    }
     const t0 = performance.now();
-    if (data.kind !== 'echo') log(`job ${job.id} (${data.kind}${data.kind === 'crossbar' ? ` ${data.key}${data.resume ? `, from epoch ${data.resume.epochsDone}` : ''}` : ''}) started`);
+    if (data.kind !== 'echo')
+      log(
+        `job ${job.id} (${data.kind}${data.kind === 'crossbar' ? ` ${data.key}${data.resume ? `, from epoch ${data.resume.epochsDone}` : ''}` : ''}) started`,
+      );
     let chain: Promise<unknown> = Promise.resolve();
     const onProgress = (p: JobProgress): void => {
       // keep the job's own updates in order; a failed update (connection lost) only loses progress
       if (p.kind === 'epoch' && p.checkpoint) {
         const cp = p.checkpoint;
-        chain = chain.then(async () => {
-          await job.updateData({ ...(job.data as CrossbarJobData), resume: cp });
-          await job.updateProgress({ ...p, checkpoint: undefined, inData: true });
-        }).catch((e: Error) => log(`job ${job.id}: could not store its checkpoint: ${e.message}`));
+        chain = chain
+          .then(async () => {
+            await job.updateData({ ...(job.data as CrossbarJobData), resume: cp });
+            await job.updateProgress({ ...p, checkpoint: undefined, inData: true });
+          })
+          .catch((e: Error) => log(`job ${job.id}: could not store its checkpoint: ${e.message}`));
       } else {
         chain = chain.then(() => job.updateProgress(p)).catch(() => undefined);
       }
@@ -74,16 +99,27 @@ export async function startQueueWorker(conn: QueueConnection, o: QueueWorkerOpti
     }
   };
   const worker = new Worker(QUEUE_NAME, process_, {
-    connection: conn.redis as never, prefix: conn.prefix, concurrency,
-    lockDuration: o.lockMs ?? 30000, stalledInterval: Math.max(1000, Math.round((o.lockMs ?? 30000) / 2)), maxStalledCount: o.maxStalled ?? 2,
+    connection: conn.redis as never,
+    prefix: conn.prefix,
+    concurrency,
+    lockDuration: o.lockMs ?? 30000,
+    stalledInterval: Math.max(1000, Math.round((o.lockMs ?? 30000) / 2)),
+    maxStalledCount: o.maxStalled ?? 2,
     autorun: true,
   });
   let lastError = '';
-  worker.on('error', (e) => { if (e.message !== lastError) { lastError = e.message; log(`queue: ${e.message}`); } });
+  worker.on('error', (e) => {
+    if (e.message !== lastError) {
+      lastError = e.message;
+      log(`queue: ${e.message}`);
+    }
+  });
   conn.attach((await worker.getBackend().client) as never);
   await worker.waitUntilReady();
   let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => { resolveClosed = r; });
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
   let closing: Promise<void> | null = null;
   return {
     closed,

@@ -11,7 +11,16 @@ import { fmtG, fmtPct, fmtRelDiff, fmtStatistic, fmtUnit, splitStatistic, sweepP
 
 type Fig = (file: string, title: string, svg: string) => string;
 
-export interface FeatureStat { name: string; label: string; unit: string; n: number; mean: number; std: number; cv: number; values: number[] }
+export interface FeatureStat {
+  name: string;
+  label: string;
+  unit: string;
+  n: number;
+  mean: number;
+  std: number;
+  cv: number;
+  values: number[];
+}
 
 const FEATURES: { key: 'vSetV' | 'vResetV' | 'hrsOhm' | 'lrsOhm' | 'onOff'; label: string; unit: string; log: boolean }[] = [
   { key: 'vSetV', label: 'V_SET', unit: 'V', log: false },
@@ -25,10 +34,11 @@ export function featureStats(ds: DatasetView | null): FeatureStat[] {
   if (!ds) return [];
   return FEATURES.map((f) => {
     const values: number[] = [];
-    for (const d of ds.devices) for (const c of d.cycles) {
-      const v = c.features?.[f.key];
-      if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
-    }
+    for (const d of ds.devices)
+      for (const c of d.cycles) {
+        const v = c.features?.[f.key];
+        if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+      }
     const n = values.length;
     const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
@@ -36,7 +46,12 @@ export function featureStats(ds: DatasetView | null): FeatureStat[] {
   }).filter((s) => s.n > 0);
 }
 
-export interface ProfileRow { statistic: string; measured: number; predicted: number; relDiff: number }
+export interface ProfileRow {
+  statistic: string;
+  measured: number;
+  predicted: number;
+  relDiff: number;
+}
 
 /** The population stage's profile rows ({statistic, measured, predicted, relDiff}), if the profile has them. */
 export function profileRows(profile: unknown): ProfileRow[] | null {
@@ -44,7 +59,9 @@ export function profileRows(profile: unknown): ProfileRow[] | null {
   if (!Array.isArray(rows) || rows.length === 0) return null;
   const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
   const ok = rows.every((r) => typeof r === 'object' && r !== null && typeof (r as { statistic?: unknown }).statistic === 'string');
-  return ok ? rows.map((r) => ({ statistic: String(r.statistic), measured: num(r.measured), predicted: num(r.predicted), relDiff: num(r.relDiff) })) : null;
+  return ok
+    ? rows.map((r) => ({ statistic: String(r.statistic), measured: num(r.measured), predicted: num(r.predicted), relDiff: num(r.relDiff) }))
+    : null;
 }
 
 const g = (x: number): string => fmtG(x);
@@ -52,12 +69,19 @@ const g = (x: number): string => fmtG(x);
 /** Renders a `profile` object generically: objects of numbers side by side (e.g. measured | predicted). */
 function profileTable(profile: unknown): string {
   if (typeof profile !== 'object' || profile === null) return '';
-  const cols = Object.entries(profile as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v)) as [string, Record<string, unknown>][];
+  const cols = Object.entries(profile as Record<string, unknown>).filter(
+    ([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  ) as [string, Record<string, unknown>][];
   const numericCols = cols.filter(([, v]) => Object.values(v).some((x) => typeof x === 'number'));
-  if (numericCols.length === 0) return '<p>The population\'s profile has no measured-against-predicted statistics this report can show.</p>';
+  if (numericCols.length === 0) return "<p>The population's profile has no measured-against-predicted statistics this report can show.</p>";
   const keys = Array.from(new Set(numericCols.flatMap(([, v]) => Object.keys(v).filter((k) => typeof v[k] === 'number'))));
   const head = `<tr><th>statistic</th>${numericCols.map(([k]) => `<th>${esc(k)}</th>`).join('')}</tr>`;
-  const rows = keys.map((k) => `<tr><td>${esc(k)}</td>${numericCols.map(([, v]) => `<td>${typeof v[k] === 'number' ? g(v[k] as number) : ''}</td>`).join('')}</tr>`).join('');
+  const rows = keys
+    .map(
+      (k) =>
+        `<tr><td>${esc(k)}</td>${numericCols.map(([, v]) => `<td>${typeof v[k] === 'number' ? g(v[k] as number) : ''}</td>`).join('')}</tr>`,
+    )
+    .join('');
   return `<table>${head}${rows}</table>`;
 }
 
@@ -77,13 +101,26 @@ function median(v: number[]): number {
 export function featuresSection(ds: DatasetView | null, fig: Fig, stats: typeof featureStats): string {
   const parts = ['<h3 id="features">Measured switching features</h3>'];
   const st = stats(ds);
-  if (!st.length) return parts.concat('<p>No switching features in the dataset (dataset not found or features not computed).</p>').join('\n');
-  parts.push(`<table><tr><th>feature</th><th>cycles</th><th>mean</th><th>std</th><th>CV</th></tr>${st.map((s) => `<tr><td>${esc(s.label)}</td><td>${s.n}</td><td>${s.unit ? fmtUnit(s.mean, s.unit) : g(s.mean)}</td><td>${s.unit ? fmtUnit(s.std, s.unit, 3) : g(s.std)}</td><td>${fmtPct(s.cv)}</td></tr>`).join('')}</table>`);
+  if (!st.length)
+    return parts.concat('<p>No switching features in the dataset (dataset not found or features not computed).</p>').join('\n');
+  parts.push(
+    `<table><tr><th>feature</th><th>cycles</th><th>mean</th><th>std</th><th>CV</th></tr>${st.map((s) => `<tr><td>${esc(s.label)}</td><td>${s.n}</td><td>${s.unit ? fmtUnit(s.mean, s.unit) : g(s.mean)}</td><td>${s.unit ? fmtUnit(s.std, s.unit, 3) : g(s.std)}</td><td>${fmtPct(s.cv)}</td></tr>`).join('')}</table>`,
+  );
   parts.push('<div class="grid">');
   for (const s of st) {
     const log = FEATURES.find((f) => f.key === s.name)!.log;
     const vals = log ? s.values.filter((v) => v > 0).map(Math.log10) : s.values;
-    parts.push(fig(`feature_${s.name}`, `Measured ${s.label}`, simpleHistogram(`Measured ${s.label} (${s.n} cycles)`, log ? `log10 ${s.label}${s.unit ? ` (${s.unit})` : ''}` : `${s.label} (${s.unit})`, vals)));
+    parts.push(
+      fig(
+        `feature_${s.name}`,
+        `Measured ${s.label}`,
+        simpleHistogram(
+          `Measured ${s.label} (${s.n} cycles)`,
+          log ? `log10 ${s.label}${s.unit ? ` (${s.unit})` : ''}` : `${s.label} (${s.unit})`,
+          vals,
+        ),
+      ),
+    );
   }
   parts.push('</div>');
   return parts.join('\n');
@@ -92,17 +129,27 @@ export function featuresSection(ds: DatasetView | null, fig: Fig, stats: typeof 
 /** The population's posterior predictive check: what was simulated (settings in words), the table, bar charts. */
 export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: string; rows: ProfileRow[] | null } {
   if (!pop) return { html: '<p>No population file (run <code>jartcal population</code>, or pass --population).</p>', rows: null };
-  if (!pop.profile) return { html: '<p>The population has no predictive check (run <code>jartcal profile POPULATION DATASET --attach POPULATION</code>).</p>', rows: null };
+  if (!pop.profile)
+    return {
+      html: '<p>The population has no predictive check (run <code>jartcal profile POPULATION DATASET --attach POPULATION</code>).</p>',
+      rows: null,
+    };
   const rows = profileRows(pop.profile);
   if (!rows) return { html: profileTable(pop.profile), rows: null };
   const parts: string[] = [];
   const pr = pop.profile as { simulated?: { devices?: number; cycles?: number; usable?: number }; sweep?: Record<string, unknown> };
   const sim = pr.simulated;
-  parts.push(`<p>${sim ? `${sim.devices ?? '?'} devices drawn from the population × ${sim.cycles ?? '?'} cycles each, simulated (${sim.usable ?? '?'} usable cycles)` : 'Devices drawn from the population and simulated'}${pr.sweep ? `: ${esc(sweepProse(pr.sweep))}` : ''}. The same statistics are computed on the measured cycles.</p>`);
-  parts.push(`<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows.map((r) => {
-    const off = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.3;
-    return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}</td><td>${fmtStatistic(r.statistic, r.predicted)}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
-  }).join('')}</table>`);
+  parts.push(
+    `<p>${sim ? `${sim.devices ?? '?'} devices drawn from the population × ${sim.cycles ?? '?'} cycles each, simulated (${sim.usable ?? '?'} usable cycles)` : 'Devices drawn from the population and simulated'}${pr.sweep ? `: ${esc(sweepProse(pr.sweep))}` : ''}. The same statistics are computed on the measured cycles.</p>`,
+  );
+  parts.push(
+    `<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows
+      .map((r) => {
+        const off = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.3;
+        return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}</td><td>${fmtStatistic(r.statistic, r.predicted)}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
+      })
+      .join('')}</table>`,
+  );
   const pick = (re: RegExp) => rows.filter((r) => re.test(r.statistic) && (Number.isFinite(r.measured) || Number.isFinite(r.predicted)));
   const groups: [string, string, string, RegExp][] = [
     ['profile_spreads', 'Variability: measured against predicted', 'CV, sd of log10 (dimensionless)', /^CV of|log10 on\/off sd/],
@@ -112,8 +159,21 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
   for (const [file, title, yLabel, re] of groups) {
     const sel = pick(re);
     if (!sel.length) continue;
-    parts.push(fig(file, title, barChart({ title, yLabel, categories: sel.map((r) => splitStatistic(r.statistic).name),
-      series: [{ name: 'measured', values: sel.map((r) => r.measured), color: BLUE }, { name: 'predicted (population)', values: sel.map((r) => r.predicted), color: RED }] })));
+    parts.push(
+      fig(
+        file,
+        title,
+        barChart({
+          title,
+          yLabel,
+          categories: sel.map((r) => splitStatistic(r.statistic).name),
+          series: [
+            { name: 'measured', values: sel.map((r) => r.measured), color: BLUE },
+            { name: 'predicted (population)', values: sel.map((r) => r.predicted), color: RED },
+          ],
+        }),
+      ),
+    );
   }
   parts.push('</div>');
   return { html: parts.join('\n'), rows };

@@ -2,19 +2,25 @@
 import { z } from 'zod';
 import { PARAM_NAMES, type ParamName } from '../model/params.js';
 
-export const paramName = z.enum(PARAM_NAMES as [ParamName, ...ParamName[]], { error: 'a JART parameter name (spec §4)' })
+export const paramName = z
+  .enum(PARAM_NAMES as [ParamName, ...ParamName[]], { error: 'a JART parameter name (spec §4)' })
   .describe('a JART parameter name of spec §4 (`rnew`, `lnew`, `Ndiscmin`, ...)');
 
 /** NAME: value, names of spec §4 in the units of spec §13. */
-export const paramValues = z.partialRecord(paramName, z.number({ error: 'a finite number' }))
+export const paramValues = z
+  .partialRecord(paramName, z.number({ error: 'a finite number' }))
   .describe('parameter values by JART name, in the units of spec §13 (lengths in m, N in 1e26 m^-3)');
 
 /** NAME: value or null (JSON's spelling of a non-finite number); the nulls are dropped on reading. */
-export const paramValuesOrNull = z.partialRecord(paramName, z.number({ error: 'a finite number' }).nullable())
+export const paramValuesOrNull = z
+  .partialRecord(paramName, z.number({ error: 'a finite number' }).nullable())
   .transform((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Partial<Record<ParamName, number>>)
   .describe('parameter values by JART name (null: not finite, ignored)');
 
 /** A number that JSON wrote as null because it was not finite: read back as NaN. */
-export const numberOrNaN = z.number({ error: 'a finite number or null' }).nullable().transform((x) => (x === null ? NaN : x));
+export const numberOrNaN = z
+  .number({ error: 'a finite number or null' })
+  .nullable()
+  .transform((x) => (x === null ? NaN : x));
 
 export const interval95 = z.tuple([z.number(), z.number()]).describe('95 % confidence interval [low, high]');

@@ -9,7 +9,11 @@ import { populationSchema } from './population.js';
 import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
 import { paramFileSchema } from './params.js';
 
-export interface FormatDoc { title: string; about: string; schemas: { name: string; schema: z.ZodType }[] }
+export interface FormatDoc {
+  title: string;
+  about: string;
+  schemas: { name: string; schema: z.ZodType }[];
+}
 
 export const FORMATS_INTRO = `Every JSON file jartcal writes carries a \`schema\` field (\`jartcal.NAME/MAJOR\`) and \`toolkitVersion\`,
 and is written atomically (temporary file + rename). A reader refuses a schema it does not know.`;
@@ -114,7 +118,10 @@ joint fits) and in every cycle's \`circuit\` (the value it was evaluated with; \
 was free in that cycle's fit, e.g. \`independent\` mode). A fixed value (\`--series-resistance R\` or
 \`--fix seriesOhm=R\`) is \`settings.objective.seriesOhm\`. Files without these fields (older ones) read
 as before: the cycle's series resistance is then \`settings.objective.seriesOhm\`.`,
-    schemas: [{ name: 'fits.json', schema: fitsSchema }, { name: 'fit checkpoint line', schema: fitCheckpointLineSchema }],
+    schemas: [
+      { name: 'fits.json', schema: fitsSchema },
+      { name: 'fit checkpoint line', schema: fitCheckpointLineSchema },
+    ],
   },
   {
     title: `Dataset (\`jartcal.dataset/2\`, written by \`jartcal ingest\`)`,
@@ -311,7 +318,10 @@ is read as \`digitalBias: false\`, and one without \`wBoundMin\`/\`wBoundMax\` r
 that states those old settings (\`network.digitalBias: false\`, \`device.jart.wMin/wMax: ∓1.5\`). Inference
 checkpoints (\`jartcal.crossbar-inference-checkpoint/1\`) are matched the same way: keys added
 after a checkpoint was written take their defaults.`,
-    schemas: [{ name: 'crossbar checkpoint', schema: crossbarCheckpointSchema }, { name: 'inference checkpoint', schema: inferenceCheckpointSchema }],
+    schemas: [
+      { name: 'crossbar checkpoint', schema: crossbarCheckpointSchema },
+      { name: 'inference checkpoint', schema: inferenceCheckpointSchema },
+    ],
   },
   {
     title: `Pipeline manifest (\`jartcal.pipeline/1\`, \`OUT/pipeline.json\`, \`jartcal pipeline\`)`,

@@ -8,8 +8,16 @@ import { JartcalError } from '../util/errors.js';
 
 /** Every code a file reader or a schema check can fail with. */
 export type FormatErrorCode =
-  | 'not_found' | 'unreadable' | 'bad_json'
-  | 'bad_dataset' | 'bad_fits' | 'bad_population' | 'bad_params' | 'bad_checkpoint' | 'bad_config' | 'bad_profile'
+  | 'not_found'
+  | 'unreadable'
+  | 'bad_json'
+  | 'bad_dataset'
+  | 'bad_fits'
+  | 'bad_population'
+  | 'bad_params'
+  | 'bad_checkpoint'
+  | 'bad_config'
+  | 'bad_profile'
   | 'resume_mismatch';
 
 export interface SchemaProblem {
@@ -39,14 +47,31 @@ function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type': {
       const e = issue.expected as string;
-      return ({ string: 'a string', number: 'a finite number', boolean: 'true or false', array: 'an array', object: 'an object', int: 'an integer' } as Record<string, string>)[e] ?? e;
+      return (
+        (
+          {
+            string: 'a string',
+            number: 'a finite number',
+            boolean: 'true or false',
+            array: 'an array',
+            object: 'an object',
+            int: 'an integer',
+          } as Record<string, string>
+        )[e] ?? e
+      );
     }
-    case 'invalid_value': return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => String(v)).join(', ')}`;
-    case 'too_small': return issue.origin === 'array' ? `at least ${issue.minimum} values` : `a value ≥ ${issue.minimum}`;
-    case 'too_big': return issue.origin === 'array' ? `at most ${issue.maximum} values` : `a value ≤ ${issue.maximum}`;
-    case 'invalid_key': return 'a known key';
-    case 'unrecognized_keys': return `no key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    default: return m;
+    case 'invalid_value':
+      return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `at least ${issue.minimum} values` : `a value ≥ ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `at most ${issue.maximum} values` : `a value ≤ ${issue.maximum}`;
+    case 'invalid_key':
+      return 'a known key';
+    case 'unrecognized_keys':
+      return `no key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    default:
+      return m;
   }
 }
 
@@ -56,11 +81,17 @@ export function firstProblem(error: z.ZodError): SchemaProblem {
   // a union reports its branches' issues; the deepest one says most
   let deepest: z.core.$ZodIssue = issue;
   if (issue.code === 'invalid_union') {
-    for (const branch of issue.errors) for (const sub of branch) if (sub.path.length >= deepest.path.length - issue.path.length) deepest = { ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue;
+    for (const branch of issue.errors)
+      for (const sub of branch)
+        if (sub.path.length >= deepest.path.length - issue.path.length)
+          deepest = { ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue;
   }
   if (deepest.code === 'unrecognized_keys' && deepest.path.length > 0) {
     // an unknown key of a record keyed by parameter name
-    return { path: [...deepest.path, deepest.keys[0]] as (string | number)[], message: `${jsonPath([...deepest.path, deepest.keys[0]])}: expected a JART parameter name (spec §4)` };
+    return {
+      path: [...deepest.path, deepest.keys[0]] as (string | number)[],
+      message: `${jsonPath([...deepest.path, deepest.keys[0]])}: expected a JART parameter name (spec §4)`,
+    };
   }
   const path = deepest.path as (string | number)[];
   const got = 'input' in deepest ? `, got ${shown(deepest.input)}` : '';
@@ -72,8 +103,13 @@ export function firstProblem(error: z.ZodError): SchemaProblem {
  * naming `file`, the JSON path, what was expected and what was found (line and column when `locate`
  * maps the path to a place in the text).
  */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, file: string, code: FormatErrorCode,
-  locate?: (path: (string | number)[]) => { line: number; column: number } | null): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  file: string,
+  code: FormatErrorCode,
+  locate?: (path: (string | number)[]) => { line: number; column: number } | null,
+): z.output<S> {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const p = firstProblem(r.error);

@@ -4,7 +4,11 @@
  * Keysight B1500 EasyEXPERT CSV (TestParameter/MetaData rows, one run per cycle in one file), and a
  * generic CSV (unit-scaled header, cycle column, comment lines). Pure: they return the file text.
  */
-export interface SynthCycle { tS: ArrayLike<number>; vV: ArrayLike<number>; iA: ArrayLike<number> }
+export interface SynthCycle {
+  tS: ArrayLike<number>;
+  vV: ArrayLike<number>;
+  iA: ArrayLike<number>;
+}
 
 export interface WriterInfo {
   device: string;
@@ -18,13 +22,20 @@ export interface WriterInfo {
 
 function num(x: number, digits = 6): string {
   if (x === 0) return '0';
-  return Number(x.toPrecision(digits)).toExponential(digits - 1).replace('e+', 'E+').replace('e-', 'E-');
+  return Number(x.toPrecision(digits))
+    .toExponential(digits - 1)
+    .replace('e+', 'E+')
+    .replace('e-', 'E-');
 }
 
 /** One K4200 KITE run (one cycle) as CSV: settings block, blank line, then Time,AI,AV. */
 export function writeK4200Csv(c: SynthCycle, info: WriterInfo & { cycle: number; testName?: string }): string {
-  let vmin = Infinity, vmax = -Infinity;
-  for (let k = 0; k < c.vV.length; k++) { vmin = Math.min(vmin, c.vV[k]); vmax = Math.max(vmax, c.vV[k]); }
+  let vmin = Infinity,
+    vmax = -Infinity;
+  for (let k = 0; k < c.vV.length; k++) {
+    vmin = Math.min(vmin, c.vV[k]);
+    vmax = Math.max(vmax, c.vV[k]);
+  }
   const lines = [
     '==================================',
     `Cycle ${info.cycle},Latest Run`,
@@ -81,10 +92,15 @@ export function writeB1500Csv(cycles: SynthCycle[], info: WriterInfo): string {
 export function writeGenericCsv(cycles: SynthCycle[], info: WriterInfo & { currentUnit?: 'A' | 'mA' | 'uA' }): string {
   const unit = info.currentUnit ?? 'A';
   const scale = unit === 'mA' ? 1e3 : unit === 'uA' ? 1e6 : 1;
-  const out = [`# device: ${info.device}`, `# compliance: ${info.complianceA ?? 'none'}${info.complianceA ? ' A' : ''}`, `device,cycle,Time (s),Voltage (V),Current (${unit})`];
+  const out = [
+    `# device: ${info.device}`,
+    `# compliance: ${info.complianceA ?? 'none'}${info.complianceA ? ' A' : ''}`,
+    `device,cycle,Time (s),Voltage (V),Current (${unit})`,
+  ];
   const first = info.firstCycle ?? 1;
   cycles.forEach((c, k) => {
-    for (let j = 0; j < c.vV.length; j++) out.push(`${info.device},${first + k},${num(c.tS[j], 7)},${num(c.vV[j], 5)},${num(c.iA[j] * scale)}`);
+    for (let j = 0; j < c.vV.length; j++)
+      out.push(`${info.device},${first + k},${num(c.tS[j], 7)},${num(c.vV[j], 5)},${num(c.iA[j] * scale)}`);
   });
   return out.join('\n') + '\n';
 }

@@ -6,8 +6,13 @@ import { diagnose, fmtRms, rmsByBranch, residualsLog10 } from '../inspect/qualit
 import type { CycleData, CycleFitView } from '../inspect/schema.js';
 
 export interface CycleDetailProps {
-  fit: CycleFitView; data: CycleData | null; modelA: Float64Array | null; oldModelA?: Float64Array | null;
-  width: number; height: number; modelNote?: string;
+  fit: CycleFitView;
+  data: CycleData | null;
+  modelA: Float64Array | null;
+  oldModelA?: Float64Array | null;
+  width: number;
+  height: number;
+  modelNote?: string;
 }
 
 export function CycleDetail(p: CycleDetailProps) {
@@ -23,11 +28,29 @@ export function CycleDetail(p: CycleDetailProps) {
   const title = `${fit.device} cycle ${fit.cycle} · RMS ${fmtRms(fit.rmsLog10)} dec · ${fit.converged ? 'converged' : 'NOT converged'}`;
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
-      <Text bold wrap="truncate">{title}</Text>
-      {why.map((w, i) => <Text key={i} wrap="truncate" color={fit.flags.length || !fit.converged ? 'red' : 'green'}>• {w}</Text>)}
+      <Text bold wrap="truncate">
+        {title}
+      </Text>
+      {why.map((w, i) => (
+        <Text key={i} wrap="truncate" color={fit.flags.length || !fit.converged ? 'red' : 'green'}>
+          • {w}
+        </Text>
+      ))}
       {data ? (
         <>
-          <Lines lines={ivChart({ cols: p.width, rows: ivRows, vV: data.vV, iA: data.iA, branch: data.branch, modelA: p.modelA, oldModelA: p.oldModelA, complianceA: data.complianceA, floorA: floor })} />
+          <Lines
+            lines={ivChart({
+              cols: p.width,
+              rows: ivRows,
+              vV: data.vV,
+              iA: data.iA,
+              branch: data.branch,
+              modelA: p.modelA,
+              oldModelA: p.oldModelA,
+              complianceA: data.complianceA,
+              floorA: floor,
+            })}
+          />
           <Text wrap="truncate">
             <Text color={COLORS.set}>● SET</Text> <Text color={COLORS.reset}>● RESET</Text> <Text color={COLORS.model}>─ model</Text>
             {p.oldModelA ? <Text color={COLORS.old}> ─ before refit</Text> : null}
@@ -39,11 +62,19 @@ export function CycleDetail(p: CycleDetailProps) {
               <Text wrap="truncate" dimColor>
                 residual log10|I| (meas − model) · {byBranch!.map((b) => `${b.name} ${fmtRms(b.rmsLog10)}`).join(' · ')}
               </Text>
-              {resRows > 0 ? <Lines lines={residualChart({ cols: p.width, rows: resRows, vV: data.vV, res, branch: data.branch })} /> : null}
+              {resRows > 0 ? (
+                <Lines lines={residualChart({ cols: p.width, rows: resRows, vV: data.vV, res, branch: data.branch })} />
+              ) : null}
             </>
-          ) : <Text dimColor>no residuals: the model curve is not available</Text>}
+          ) : (
+            <Text dimColor>no residuals: the model curve is not available</Text>
+          )}
         </>
-      ) : <Text color="yellow">measured data not found for {fit.device}#{fit.cycle} (dataset missing or not matching)</Text>}
+      ) : (
+        <Text color="yellow">
+          measured data not found for {fit.device}#{fit.cycle} (dataset missing or not matching)
+        </Text>
+      )}
     </Box>
   );
 }

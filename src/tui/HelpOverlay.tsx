@@ -21,15 +21,26 @@ export function HelpOverlay({ width }: { width: number }) {
   const keyW = 18;
   return (
     <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} paddingX={1} backgroundColor="black">
-      <Text bold color="cyan">jartcal inspect: keys</Text>
+      <Text bold color="cyan">
+        jartcal inspect: keys
+      </Text>
       {HELP_LINES.map(([k, d]) => (
         <Box key={k} flexDirection="row">
-          <Box width={keyW} flexShrink={0}><Text bold>{k}</Text></Box>
-          <Box flexGrow={1} flexShrink={1}><Text wrap="wrap">{d}</Text></Box>
+          <Box width={keyW} flexShrink={0}>
+            <Text bold>{k}</Text>
+          </Box>
+          <Box flexGrow={1} flexShrink={1}>
+            <Text wrap="wrap">{d}</Text>
+          </Box>
         </Box>
       ))}
-      <Text dimColor wrap="wrap">Plot: log10|I| against V. Red points are the SET branches, cyan the RESET branches, yellow the model with the fitted parameters, the magenta dotted line the current compliance. Residuals are log10|I_meas| − log10|I_model|.</Text>
-      <Text dimColor wrap="wrap">Parameters are shown in one display unit each (lengths in nm, N in 1e26 m⁻³); files keep SI units.</Text>
+      <Text dimColor wrap="wrap">
+        Plot: log10|I| against V. Red points are the SET branches, cyan the RESET branches, yellow the model with the fitted parameters, the
+        magenta dotted line the current compliance. Residuals are log10|I_meas| − log10|I_model|.
+      </Text>
+      <Text dimColor wrap="wrap">
+        Parameters are shown in one display unit each (lengths in nm, N in 1e26 m⁻³); files keep SI units.
+      </Text>
       <Text dimColor>Press ? or Esc to close.</Text>
     </Box>
   );

@@ -8,7 +8,9 @@ export function Lines({ lines }: { lines: Line[] }) {
       {lines.map((segs, r) => (
         <Text key={r} wrap="truncate">
           {segs.map((s, i) => (
-            <Text key={i} color={s.color} dimColor={s.dim}>{s.text}</Text>
+            <Text key={i} color={s.color} dimColor={s.dim}>
+              {s.text}
+            </Text>
           ))}
         </Text>
       ))}

@@ -5,19 +5,36 @@ import type { CycleFitView } from '../inspect/schema.js';
 import { fmtRms } from '../inspect/quality.js';
 
 export interface ParamTableProps {
-  fit: CycleFitView; names: string[]; bounds: Map<string, ParamBounds>; free: string[]; cursor: number;
-  result?: CycleFitView | null; status?: string; width: number; height: number; focused: boolean;
+  fit: CycleFitView;
+  names: string[];
+  bounds: Map<string, ParamBounds>;
+  free: string[];
+  cursor: number;
+  result?: CycleFitView | null;
+  status?: string;
+  width: number;
+  height: number;
+  focused: boolean;
   /** The device-level fit of this cycle's device (campaign mode): shown as "device", with its stderr. */
   device?: DeviceLevel | null;
 }
 
-export interface DeviceLevel { params: Record<string, number>; stderr: Record<string, number>; circuit?: Record<string, number>; circuitStderr?: Record<string, number> }
+export interface DeviceLevel {
+  params: Record<string, number>;
+  stderr: Record<string, number>;
+  circuit?: Record<string, number>;
+  circuitStderr?: Record<string, number>;
+}
 
 /**
  * The measurement circuit's external series resistance of this cycle's fit (`circuit.seriesOhm`, not a
  * JART parameter): value, standard error (the cycle's, else its device's) and whether it was fitted.
  */
-export function circuitLine(fit: CycleFitView, device?: DeviceLevel | null, col: { nameW: number; unitW: number } = { nameW: 11, unitW: 1 }): string | null {
+export function circuitLine(
+  fit: CycleFitView,
+  device?: DeviceLevel | null,
+  col: { nameW: number; unitW: number } = { nameW: 11, unitW: 1 },
+): string | null {
   const c = fit.circuit as { seriesOhm?: number } | undefined;
   const r = c?.seriesOhm;
   if (typeof r !== 'number') return null;
@@ -54,8 +71,12 @@ export function ParamTable(p: ParamTableProps) {
     : ` ${'param'.padEnd(col.nameW)} ${'unit'.padEnd(col.unitW)}${'value'.padStart(9)}${'±stderr'.padStart(9)} ${col.bounds ? `${'bounds'.padEnd(13)} ` : ''}state`;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} borderStyle="single" borderColor={p.focused ? 'green' : 'gray'}>
-      <Text bold wrap="truncate">Parameters {r ? `· refit RMS ${fmtRms(p.fit.rmsLog10)} → ${fmtRms(r.rmsLog10)} dec` : '(f fix/free · r refit)'}</Text>
-      <Text dimColor wrap="truncate">{head}</Text>
+      <Text bold wrap="truncate">
+        Parameters {r ? `· refit RMS ${fmtRms(p.fit.rmsLog10)} → ${fmtRms(r.rmsLog10)} dec` : '(f fix/free · r refit)'}
+      </Text>
+      <Text dimColor wrap="truncate">
+        {head}
+      </Text>
       {p.names.slice(start, start + visible).map((name, k) => {
         const i = start + k;
         const b = p.bounds.get(name);
@@ -81,9 +102,21 @@ export function ParamTable(p: ParamTableProps) {
           </Text>
         );
       })}
-      {circuit ? <Text wrap="truncate" color="cyan">{circuit}</Text> : null}
-      {p.status ? <Text wrap="truncate" color="yellow">{p.status}</Text> : null}
-      {r ? <Text wrap="truncate" color={r.rmsLog10 < p.fit.rmsLog10 ? 'green' : 'yellow'}>s save to fits.json · Esc/u discard</Text> : null}
+      {circuit ? (
+        <Text wrap="truncate" color="cyan">
+          {circuit}
+        </Text>
+      ) : null}
+      {p.status ? (
+        <Text wrap="truncate" color="yellow">
+          {p.status}
+        </Text>
+      ) : null}
+      {r ? (
+        <Text wrap="truncate" color={r.rmsLog10 < p.fit.rmsLog10 ? 'green' : 'yellow'}>
+          s save to fits.json · Esc/u discard
+        </Text>
+      ) : null}
     </Box>
   );
 }

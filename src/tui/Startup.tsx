@@ -14,7 +14,9 @@ export function Startup({ fitsPath, step, elapsedS }: { fitsPath: string; step: 
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} alignSelf="flex-start">
       <Text bold>jartcal inspect · starting</Text>
       <Text>opening {fitsPath}</Text>
-      <Text color="yellow">{step}…{elapsedS !== undefined && elapsedS >= 1 ? ` ${elapsedS} s` : ''}</Text>
+      <Text color="yellow">
+        {step}…{elapsedS !== undefined && elapsedS >= 1 ? ` ${elapsedS} s` : ''}
+      </Text>
       <Text dimColor>Ctrl-C quits</Text>
     </Box>
   );
@@ -35,12 +37,24 @@ export function InspectRoot({ fitsPath, load, onError }: { fitsPath: string; loa
     let alive = true;
     // Let Ink draw the start-up frame before the (synchronous) file reading starts.
     const timer = setTimeout(() => {
-      load((what) => { if (alive) setStep(what); }).then(
-        (p) => { if (alive) setProps(p); },
-        (e: unknown) => { if (alive) { onError(e); exit(); } },
+      load((what) => {
+        if (alive) setStep(what);
+      }).then(
+        (p) => {
+          if (alive) setProps(p);
+        },
+        (e: unknown) => {
+          if (alive) {
+            onError(e);
+            exit();
+          }
+        },
       );
     }, 30);
-    return () => { alive = false; clearTimeout(timer); };
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
   }, []);
   return props ? <InspectApp {...props} /> : <Startup fitsPath={fitsPath} step={step} elapsedS={Math.floor((Date.now() - t0) / 1000)} />;
 }

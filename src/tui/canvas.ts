@@ -3,7 +3,11 @@
  * so a W×H cell area plots at 2W×4H resolution. Each cell keeps one colour (the last drawn wins) and
  * may hold a text character instead of dots. Pure: rendering returns coloured segments per row.
  */
-export interface Segment { text: string; color?: string; dim?: boolean }
+export interface Segment {
+  text: string;
+  color?: string;
+  dim?: boolean;
+}
 export type Line = Segment[];
 
 const DOT = [
@@ -18,7 +22,10 @@ export class BrailleCanvas {
   private readonly color: (string | undefined)[];
   private readonly text: (string | undefined)[];
 
-  constructor(readonly cols: number, readonly rows: number) {
+  constructor(
+    readonly cols: number,
+    readonly rows: number,
+  ) {
     this.width = cols * 2;
     this.height = rows * 4;
     this.mask = new Uint8Array(cols * rows);

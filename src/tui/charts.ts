@@ -5,14 +5,37 @@
  */
 import { BrailleCanvas, type Line } from './canvas.js';
 
-export const COLORS = { set: 'red', reset: 'cyan', other: 'gray', model: 'yellow', compliance: 'magenta', zero: 'gray', bar: 'blue', pdf: 'yellow', old: 'gray' } as const;
+export const COLORS = {
+  set: 'red',
+  reset: 'cyan',
+  other: 'gray',
+  model: 'yellow',
+  compliance: 'magenta',
+  zero: 'gray',
+  bar: 'blue',
+  pdf: 'yellow',
+  old: 'gray',
+} as const;
 
-interface Frame { canvas: BrailleCanvas; x: (v: number) => number; y: (v: number) => number; finish(): Line[] }
+interface Frame {
+  canvas: BrailleCanvas;
+  x: (v: number) => number;
+  y: (v: number) => number;
+  finish(): Line[];
+}
 
 const YW = 7; // y tick label width
 
 /** A plot area of `cols`×`rows` characters in total, axes and tick labels included. */
-function frame(cols: number, rows: number, xr: [number, number], yr: [number, number], yfmt: (v: number) => string, yticks: number[], xfmt: (v: number) => string): Frame {
+function frame(
+  cols: number,
+  rows: number,
+  xr: [number, number],
+  yr: [number, number],
+  yfmt: (v: number) => string,
+  yticks: number[],
+  xfmt: (v: number) => string,
+): Frame {
   const pc = Math.max(4, cols - YW - 1);
   const pr = Math.max(2, rows - 2);
   const canvas = new BrailleCanvas(pc, pr);
@@ -21,7 +44,9 @@ function frame(cols: number, rows: number, xr: [number, number], yr: [number, nu
   const x = (v: number): number => (v - xr[0]) * sx;
   const y = (v: number): number => canvas.height - 1 - (v - yr[0]) * sy;
   return {
-    canvas, x, y,
+    canvas,
+    x,
+    y,
     finish(): Line[] {
       const body = canvas.lines();
       const labels = new Map<number, string>();
@@ -29,13 +54,18 @@ function frame(cols: number, rows: number, xr: [number, number], yr: [number, nu
         const r = Math.floor(y(t) / 4);
         if (r >= 0 && r < pr) labels.set(r, yfmt(t));
       }
-      const out: Line[] = body.map((segs, r) => [{ text: (labels.get(r) ?? '').padStart(YW - 1).slice(-(YW - 1)) + ' ┤', dim: true }, ...segs]);
+      const out: Line[] = body.map((segs, r) => [
+        { text: (labels.get(r) ?? '').padStart(YW - 1).slice(-(YW - 1)) + ' ┤', dim: true },
+        ...segs,
+      ]);
       out.push([{ text: ' '.repeat(YW) + '└' + '─'.repeat(pc), dim: true }]);
       const lo = xfmt(xr[0]);
       const mid = xfmt((xr[0] + xr[1]) / 2);
       const hi = xfmt(xr[1]);
       const axis = new Array(pc + YW + 1).fill(' ');
-      const put = (pos: number, s: string): void => { for (let i = 0; i < s.length; i++) if (pos + i >= 0 && pos + i < axis.length) axis[pos + i] = s[i]; };
+      const put = (pos: number, s: string): void => {
+        for (let i = 0; i < s.length; i++) if (pos + i >= 0 && pos + i < axis.length) axis[pos + i] = s[i];
+      };
       put(YW + 1, lo);
       put(YW + 1 + Math.floor(pc / 2 - mid.length / 2), mid);
       put(YW + 1 + pc - hi.length, hi);
@@ -48,9 +78,16 @@ function frame(cols: number, rows: number, xr: [number, number], yr: [number, nu
 function niceRange(vals: Iterable<number>, pad = 0.05): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of vals) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  for (const v of vals)
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   if (!Number.isFinite(lo)) return [0, 1];
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  if (hi - lo < 1e-9) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const p = (hi - lo) * pad;
   return [lo - p, hi + p];
 }
@@ -59,10 +96,15 @@ const fmtV = (v: number): string => `${v.toFixed(1)}V`;
 const fmtDecade = (d: number): string => `1e${d}`;
 
 export interface IvChartInput {
-  cols: number; rows: number;
-  vV: ArrayLike<number>; iA: ArrayLike<number>; branch: ArrayLike<number>;
-  modelA?: ArrayLike<number> | null; oldModelA?: ArrayLike<number> | null;
-  complianceA?: number | null; floorA?: number;
+  cols: number;
+  rows: number;
+  vV: ArrayLike<number>;
+  iA: ArrayLike<number>;
+  branch: ArrayLike<number>;
+  modelA?: ArrayLike<number> | null;
+  oldModelA?: ArrayLike<number> | null;
+  complianceA?: number | null;
+  floorA?: number;
 }
 
 /** log10|I| against V: measured SET points red, RESET points cyan, the model curve yellow, compliance magenta. */
@@ -80,7 +122,8 @@ export function ivChart(inp: IvChartInput): Line[] {
   const sorted = ys.slice().sort((a, b) => a - b);
   const q = sorted[Math.floor(0.02 * (sorted.length - 1))];
   if (Number.isFinite(q)) ylo = Math.max(ylo, q - 1);
-  ylo = Math.floor(ylo); yhi = Math.ceil(yhi);
+  ylo = Math.floor(ylo);
+  yhi = Math.ceil(yhi);
   const xr = niceRange(Array.from(inp.vV), 0.03);
   const ticks: number[] = [];
   const step = Math.max(1, Math.ceil((yhi - ylo) / Math.max(1, Math.floor((inp.rows - 2) / 2))));
@@ -107,14 +150,28 @@ export function ivChart(inp: IvChartInput): Line[] {
   return f.finish();
 }
 
-export interface ResidualChartInput { cols: number; rows: number; vV: ArrayLike<number>; res: ArrayLike<number>; branch: ArrayLike<number> }
+export interface ResidualChartInput {
+  cols: number;
+  rows: number;
+  vV: ArrayLike<number>;
+  res: ArrayLike<number>;
+  branch: ArrayLike<number>;
+}
 
 /** Residuals log10|I_meas| − log10|I_model| against V, symmetric range, zero line. */
 export function residualChart(inp: ResidualChartInput): Line[] {
   let m = 0.05;
   for (let i = 0; i < inp.res.length; i++) if (Number.isFinite(inp.res[i])) m = Math.max(m, Math.abs(inp.res[i]));
   m = Math.ceil(m * 20) / 20;
-  const f = frame(inp.cols, inp.rows, niceRange(Array.from(inp.vV), 0.03), [-m, m], (v) => (v === 0 ? '0' : (v > 0 ? '+' : '') + v.toFixed(2)), [-m, 0, m], fmtV);
+  const f = frame(
+    inp.cols,
+    inp.rows,
+    niceRange(Array.from(inp.vV), 0.03),
+    [-m, m],
+    (v) => (v === 0 ? '0' : (v > 0 ? '+' : '') + v.toFixed(2)),
+    [-m, 0, m],
+    fmtV,
+  );
   const c = f.canvas;
   for (let px = 0; px < c.width; px += 2) c.set(px, f.y(0), COLORS.zero);
   for (let i = 0; i < inp.res.length; i++) {
@@ -125,7 +182,16 @@ export function residualChart(inp: ResidualChartInput): Line[] {
   return f.finish();
 }
 
-export interface HistChartInput { cols: number; rows: number; lo: number; hi: number; counts: number[]; expected?: number[] | null; xfmt: (u: number) => string; markers?: number[] }
+export interface HistChartInput {
+  cols: number;
+  rows: number;
+  lo: number;
+  hi: number;
+  counts: number[];
+  expected?: number[] | null;
+  xfmt: (u: number) => string;
+  markers?: number[];
+}
 
 /** Bars of `counts` over [lo, hi] (in the histogram's own space), expected counts as a yellow curve. */
 export function histChart(inp: HistChartInput): Line[] {
@@ -146,6 +212,9 @@ export function histChart(inp: HistChartInput): Line[] {
       c.line(f.x(inp.lo + (b - 0.5) * w), f.y(inp.expected[b - 1]), f.x(inp.lo + (b + 0.5) * w), f.y(inp.expected[b]), COLORS.pdf);
     }
   }
-  for (const m of inp.markers ?? []) { const px = f.x(m); for (let py = 0; py < c.height; py += 2) c.set(px, py, COLORS.compliance); }
+  for (const m of inp.markers ?? []) {
+    const px = f.x(m);
+    for (let py = 0; py < c.height; py += 2) c.set(px, py, COLORS.compliance);
+  }
   return f.finish();
 }

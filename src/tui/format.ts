@@ -1,7 +1,12 @@
 /** Number formatting for the inspector's tables: each parameter in its display unit (src/model/display.ts). */
 import { displayUnit, formatNumber } from '../model/display.js';
 
-export interface ParamBounds { name: string; unit: string; min: number; max: number }
+export interface ParamBounds {
+  name: string;
+  unit: string;
+  min: number;
+  max: number;
+}
 
 /** The display unit of a parameter (by name): factor from the file's SI value, and the unit shown. */
 export function displayScale(name: string): { factor: number; unit: string } {

@@ -14,9 +14,18 @@ export async function runInspector(props: InspectAppProps | { fitsPath: string; 
   let failure: { e: unknown } | null = null;
   stdout.write('\x1b[?1049h\x1b[H');
   try {
-    const el = 'load' in props
-      ? <InspectRoot fitsPath={props.fitsPath} load={props.load} onError={(e) => { failure = { e }; }} />
-      : <InspectApp {...props} />;
+    const el =
+      'load' in props ? (
+        <InspectRoot
+          fitsPath={props.fitsPath}
+          load={props.load}
+          onError={(e) => {
+            failure = { e };
+          }}
+        />
+      ) : (
+        <InspectApp {...props} />
+      );
     const app = render(el, { stdout, stdin: io.stdin ?? process.stdin, exitOnCtrlC: true, patchConsole: true });
     await app.waitUntilExit();
   } finally {

@@ -9,15 +9,25 @@ import { toggleFree } from '../inspect/refit.js';
 export type Pane = 'list' | 'params' | 'population';
 export const PANES: readonly Pane[] = ['list', 'params', 'population'];
 
-export interface RefitState { index: number; status: 'running' | 'done' | 'error'; result?: CycleFitView; error?: string }
+export interface RefitState {
+  index: number;
+  status: 'running' | 'done' | 'error';
+  result?: CycleFitView;
+  error?: string;
+}
 
 export interface UiState {
   fits: FitsFileView;
-  focus: Pane; help: boolean;
-  sort: SortKey; badOnly: boolean; search: string; searching: boolean;
+  focus: Pane;
+  help: boolean;
+  sort: SortKey;
+  badOnly: boolean;
+  search: string;
+  searching: boolean;
   /** Index into fits.cycles of the selected cycle (stable across sorting and filtering). */
   selected: number;
-  paramCursor: number; popCursor: number;
+  paramCursor: number;
+  popCursor: number;
   /** Free parameters of the pending refit of the selected cycle (starts as the fit's `fitted`). */
   free: string[];
   refit: RefitState | null;
@@ -25,17 +35,49 @@ export interface UiState {
 }
 
 export interface KeyInfo {
-  upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; pageUp?: boolean; pageDown?: boolean;
-  return?: boolean; escape?: boolean; tab?: boolean; shift?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  shift?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
 }
 
-export type Effect = { kind: 'quit' } | { kind: 'refit'; index: number; free: string[] } | { kind: 'cancel' } | { kind: 'save'; index: number; fit: CycleFitView };
+export type Effect =
+  | { kind: 'quit' }
+  | { kind: 'refit'; index: number; free: string[] }
+  | { kind: 'cancel' }
+  | { kind: 'save'; index: number; fit: CycleFitView };
 
-export interface KeyContext { paramNames: (fit: CycleFitView) => string[]; popNames: string[]; pageSize: number }
+export interface KeyContext {
+  paramNames: (fit: CycleFitView) => string[];
+  popNames: string[];
+  pageSize: number;
+}
 
 export function initialState(fits: FitsFileView): UiState {
-  const s: UiState = { fits, focus: 'list', help: false, sort: 'worst', badOnly: false, search: '', searching: false,
-    selected: 0, paramCursor: 0, popCursor: 0, free: [], refit: null, message: '' };
+  const s: UiState = {
+    fits,
+    focus: 'list',
+    help: false,
+    sort: 'worst',
+    badOnly: false,
+    search: '',
+    searching: false,
+    selected: 0,
+    paramCursor: 0,
+    popCursor: 0,
+    free: [],
+    refit: null,
+    message: '',
+  };
   const rows = visibleRows(s);
   return select(s, rows.length ? rows[0].index : 0);
 }
@@ -47,7 +89,13 @@ export function visibleRows(s: UiState): CycleRow[] {
 function select(s: UiState, index: number): UiState {
   if (index === s.selected && s.free.length) return s;
   const fit = s.fits.cycles[index];
-  return { ...s, selected: index, free: fit ? fit.fitted.slice() : [], paramCursor: 0, refit: s.refit && s.refit.index === index ? s.refit : null };
+  return {
+    ...s,
+    selected: index,
+    free: fit ? fit.fitted.slice() : [],
+    paramCursor: 0,
+    refit: s.refit && s.refit.index === index ? s.refit : null,
+  };
 }
 
 /** Keeps the selection on a visible row (the first one when the selected cycle is filtered out). */
@@ -92,7 +140,8 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
     return { state: { ...s, focus: PANES[(i + (key.shift ? PANES.length - 1 : 1)) % PANES.length] } };
   }
   if (input === '/') return { state: { ...s, searching: true, focus: 'list' } };
-  if (input === 'b') return { state: reselect({ ...s, badOnly: !s.badOnly, message: s.badOnly ? 'showing all fits' : 'showing bad fits only' }) };
+  if (input === 'b')
+    return { state: reselect({ ...s, badOnly: !s.badOnly, message: s.badOnly ? 'showing all fits' : 'showing bad fits only' }) };
   if (input === 'o') {
     const sort = SORT_KEYS[(SORT_KEYS.indexOf(s.sort) + 1) % SORT_KEYS.length];
     return { state: { ...s, sort, message: `sorted by ${sort}` } };
@@ -102,25 +151,36 @@ export function handleKey(s0: UiState, input: string, key: KeyInfo, ctx: KeyCont
     if (!fit) return { state: s };
     if (s.refit?.status === 'running') return { state: { ...s, message: 'a refit is already running' } };
     if (s.free.length === 0) return { state: { ...s, message: 'no free parameter: free one with f (Tab to the parameter table)' } };
-    return { state: { ...s, refit: { index: s.selected, status: 'running' }, message: `refitting ${fit.device}#${fit.cycle} with ${s.free.join(', ')} free… (Esc cancels)` },
-      effect: { kind: 'refit', index: s.selected, free: s.free.slice() } };
+    return {
+      state: {
+        ...s,
+        refit: { index: s.selected, status: 'running' },
+        message: `refitting ${fit.device}#${fit.cycle} with ${s.free.join(', ')} free… (Esc cancels)`,
+      },
+      effect: { kind: 'refit', index: s.selected, free: s.free.slice() },
+    };
   }
   if (input === 's' && s.refit?.status === 'done' && s.refit.result && s.refit.index === s.selected) {
     return { state: s, effect: { kind: 'save', index: s.refit.index, fit: s.refit.result } };
   }
   if (key.escape && s.refit?.status === 'running') return { state: { ...s, message: 'cancelling the refit…' }, effect: { kind: 'cancel' } };
   if (key.escape || input === 'u') {
-    if (s.refit && s.refit.status !== 'running') return { state: { ...s, refit: null, free: fit ? fit.fitted.slice() : [], message: 'refit discarded' } };
+    if (s.refit && s.refit.status !== 'running')
+      return { state: { ...s, refit: null, free: fit ? fit.fitted.slice() : [], message: 'refit discarded' } };
     if (s.focus !== 'list') return { state: { ...s, focus: 'list' } };
     return { state: s };
   }
   const d = delta(input, key, ctx.pageSize);
   if (s.focus === 'list') {
     if (key.return) return { state: { ...s, focus: 'params' } };
-    if (input === 'f' || input === ' ') return { state: { ...s, message: 'to fix or free a parameter, go to the parameter table (Tab or Enter) and press f there' } };
+    if (input === 'f' || input === ' ')
+      return { state: { ...s, message: 'to fix or free a parameter, go to the parameter table (Tab or Enter) and press f there' } };
     if (d !== 0) {
       const rows = visibleRows(s);
-      const cur = Math.max(0, rows.findIndex((r) => r.index === s.selected));
+      const cur = Math.max(
+        0,
+        rows.findIndex((r) => r.index === s.selected),
+      );
       const next = rows[move(rows, cur, d)];
       return { state: next ? select(s, next.index) : s };
     }
@@ -150,7 +210,10 @@ const ESC_SEQ = new RegExp('^' + String.fromCharCode(27) + '(\\[[0-9;]*[A-Za-z~]
 export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
   if (input.length <= 1) return [[input, key]];
   // A chunk that is exactly one escape sequence was already parsed by Ink: keep its key flags.
-  { const m = ESC_SEQ.exec(input); if (m && m[0].length === input.length) return [[input, key]]; }
+  {
+    const m = ESC_SEQ.exec(input);
+    if (m && m[0].length === input.length) return [[input, key]];
+  }
   const out: [string, KeyInfo][] = [];
   let i = 0;
   while (i < input.length) {
@@ -159,7 +222,12 @@ export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
       const m = ESC_SEQ.exec(input.slice(i));
       if (m) {
         const fin = m[1][m[1].length - 1];
-        const arrows: Record<string, KeyInfo> = { A: { upArrow: true }, B: { downArrow: true }, C: { rightArrow: true }, D: { leftArrow: true } };
+        const arrows: Record<string, KeyInfo> = {
+          A: { upArrow: true },
+          B: { downArrow: true },
+          C: { rightArrow: true },
+          D: { leftArrow: true },
+        };
         out.push(['', arrows[fin] ?? {}]);
         i += m[0].length;
         continue;

@@ -5,18 +5,32 @@
  */
 export function jsonErrorOffset(text: string): { offset: number; expected: string } | null {
   let i = 0;
-  class Stop { constructor(readonly offset: number, readonly expected: string) {} }
-  const ws = (): void => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
-  const fail = (expected: string): never => { throw new Stop(i, expected); };
-  const lit = (w: string): void => { if (text.startsWith(w, i)) i += w.length; else fail(`"${w}"`); };
+  class Stop {
+    constructor(
+      readonly offset: number,
+      readonly expected: string,
+    ) {}
+  }
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (expected: string): never => {
+    throw new Stop(i, expected);
+  };
+  const lit = (w: string): void => {
+    if (text.startsWith(w, i)) i += w.length;
+    else fail(`"${w}"`);
+  };
   const str = (): void => {
     i++;
     while (i < text.length && text[i] !== '"') {
       if (text.charCodeAt(i) < 0x20) fail('a closing quote (control character in a string)');
       if (text[i] === '\\') {
         i++;
-        if (text[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('four hex digits after \\u'); i += 4; }
-        else if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail('a valid escape');
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('four hex digits after \\u');
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail('a valid escape');
       }
       i++;
     }
@@ -32,23 +46,49 @@ export function jsonErrorOffset(text: string): { offset: number; expected: strin
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
-      if (text[i] === '}') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
-        ws(); if (text[i] !== '"') fail('a property name in double quotes');
-        str(); ws(); if (text[i] !== ':') fail('":"'); i++;
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
+        ws();
+        if (text[i] !== '"') fail('a property name in double quotes');
+        str();
+        ws();
+        if (text[i] !== ':') fail('":"');
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
         fail('"," or "}"');
       }
     } else if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
         fail('"," or "]"');
       }
     } else if (c === '"') str();
@@ -58,7 +98,8 @@ export function jsonErrorOffset(text: string): { offset: number; expected: strin
     else num();
   };
   try {
-    value(); ws();
+    value();
+    ws();
     if (i < text.length) fail('the end of the file');
     return null;
   } catch (e) {
@@ -79,7 +120,9 @@ export function lineColumn(text: string, offset: number): { line: number; column
  */
 export function jsonPathOffset(text: string, path: readonly (string | number)[]): number {
   let i = 0;
-  const ws = (): void => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
   const skipString = (): string => {
     const start = i++;
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
@@ -89,16 +132,33 @@ export function jsonPathOffset(text: string, path: readonly (string | number)[])
   const skipValue = (): void => {
     ws();
     const c = text[i];
-    if (c === '"') { skipString(); return; }
+    if (c === '"') {
+      skipString();
+      return;
+    }
     if (c === '{' || c === '[') {
       const close = c === '{' ? '}' : ']';
-      i++; ws();
-      if (text[i] === close) { i++; return; }
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
       for (;;) {
-        if (c === '{') { ws(); skipString(); ws(); i++; }
-        skipValue(); ws();
-        if (text[i] === ',') { i++; continue; }
-        i++; return;
+        if (c === '{') {
+          ws();
+          skipString();
+          ws();
+          i++;
+        }
+        skipValue();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        i++;
+        return;
       }
     }
     while (i < text.length && !',]} \t\n\r'.includes(text[i])) i++;
@@ -110,23 +170,37 @@ export function jsonPathOffset(text: string, path: readonly (string | number)[])
     const c = text[i];
     if (c !== '{' && c !== '[') return found;
     const start = i;
-    i++; ws();
+    i++;
+    ws();
     let hit = false;
     if (c === '{') {
       while (text[i] !== '}' && i < text.length) {
         ws();
         const keyAt = i;
-        const key = skipString(); ws(); i++; ws();
-        if (key === String(seg)) { hit = true; found = keyAt; break; }
-        skipValue(); ws();
+        const key = skipString();
+        ws();
+        i++;
+        ws();
+        if (key === String(seg)) {
+          hit = true;
+          found = keyAt;
+          break;
+        }
+        skipValue();
+        ws();
         if (text[i] === ',') i++;
         ws();
       }
     } else {
       for (let k = 0; text[i] !== ']' && i < text.length; k++) {
         ws();
-        if (k === seg) { hit = true; found = i; break; }
-        skipValue(); ws();
+        if (k === seg) {
+          hit = true;
+          found = i;
+          break;
+        }
+        skipValue();
+        ws();
         if (text[i] === ',') i++;
         ws();
       }

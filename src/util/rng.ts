@@ -28,13 +28,21 @@ function splitmix32(a: number): () => number {
 
 export function createRng(seed: number): Rng {
   const sm = splitmix32(seed >>> 0);
-  let s0 = sm(), s1 = sm(), s2 = sm(), s3 = sm();
+  let s0 = sm(),
+    s1 = sm(),
+    s2 = sm(),
+    s3 = sm();
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   let spare = NaN;
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
     return result;
   };
   const next = (): number => (nextU32() * 2 ** 21 + (nextU32() >>> 11)) / 2 ** 53;
@@ -42,15 +50,29 @@ export function createRng(seed: number): Rng {
     seed: seed >>> 0,
     next,
     normal(): number {
-      if (!Number.isNaN(spare)) { const s = spare; spare = NaN; return s; }
-      let u = 0, v = 0, q = 0;
-      do { u = 2 * next() - 1; v = 2 * next() - 1; q = u * u + v * v; } while (q >= 1 || q === 0);
+      if (!Number.isNaN(spare)) {
+        const s = spare;
+        spare = NaN;
+        return s;
+      }
+      let u = 0,
+        v = 0,
+        q = 0;
+      do {
+        u = 2 * next() - 1;
+        v = 2 * next() - 1;
+        q = u * u + v * v;
+      } while (q >= 1 || q === 0);
       const f = Math.sqrt((-2 * Math.log(q)) / q);
       spare = v * f;
       return u * f;
     },
-    int(n: number): number { return Math.floor(next() * n); },
-    fork(label: number): Rng { return createRng((nextU32() ^ Math.imul(label + 1, 0x85ebca6b)) >>> 0); },
+    int(n: number): number {
+      return Math.floor(next() * n);
+    },
+    fork(label: number): Rng {
+      return createRng((nextU32() ^ Math.imul(label + 1, 0x85ebca6b)) >>> 0);
+    },
   };
   return rng;
 }

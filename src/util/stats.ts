@@ -4,7 +4,9 @@
 export function quantile(xs: readonly number[], p: number): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
-  const h = (s.length - 1) * p, lo = Math.floor(h), hi = Math.ceil(h);
+  const h = (s.length - 1) * p,
+    lo = Math.floor(h),
+    hi = Math.ceil(h);
   return s[lo] + (h - lo) * (s[hi] - s[lo]);
 }
 

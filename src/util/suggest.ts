@@ -2,8 +2,10 @@
 
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours, case-insensitive. */
 export function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase(), t = b.toLowerCase();
-  const m = s.length, n = t.length;
+  const s = a.toLowerCase(),
+    t = b.toLowerCase();
+  const m = s.length,
+    n = t.length;
   const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= m; i++) {
     for (let j = 1; j <= n; j++) {
@@ -26,7 +28,10 @@ export function closest(given: string, known: readonly string[]): string | undef
   const limit = given.length <= 4 ? 1 : given.length <= 8 ? 2 : 3;
   for (const k of known) {
     const dist = editDistance(given, k);
-    if (dist < bestD) { best = k; bestD = dist; }
+    if (dist < bestD) {
+      best = k;
+      bestD = dist;
+    }
   }
   if (best !== undefined && bestD <= limit) return best;
   const prefixed = known.filter((k) => k.toLowerCase().startsWith(given.toLowerCase()));

@@ -22,12 +22,28 @@ const dir = mkdtempSync(join(tmpdir(), 'jartcal-ux-'));
 async function run(args: string[]): Promise<{ code: number; err: string }> {
   const oe = process.stderr.write.bind(process.stderr);
   let err = '';
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try { return { code: await main(args), err }; } finally { process.stderr.write = oe; }
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: await main(args), err };
+  } finally {
+    process.stderr.write = oe;
+  }
 }
 
 function child(args: string[]): { code: number; out: string; err: string } {
-  const p = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`], { encoding: 'utf8', cwd: REPO_ROOT });
+  const p = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`,
+    ],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   return { code: p.status ?? -1, out: p.stdout, err: p.stderr };
 }
 
@@ -62,7 +78,10 @@ test('simulate: a mistyped parameter name in a parameter file gets a "did you me
 });
 
 test('simulate --sweep with a voltage of the wrong sign is refused with a clear message, no output', async () => {
-  for (const [flag, v, re] of [['--vset', '1.3', /--vset must be negative .*got 1\.3 V; did you mean --vset -1\.3\?/], ['--vreset', '-1.3', /--vreset must be positive .*got -1\.3 V/]] as const) {
+  for (const [flag, v, re] of [
+    ['--vset', '1.3', /--vset must be negative .*got 1\.3 V; did you mean --vset -1\.3\?/],
+    ['--vreset', '-1.3', /--vreset must be positive .*got -1\.3 V/],
+  ] as const) {
     const out = join(dir, `sign${flag}.csv`);
     const r = await run(['simulate', '--sweep', flag, v, '--out', out]);
     assert.equal(r.code, 2, r.err);
@@ -74,7 +93,11 @@ test('simulate --sweep with a voltage of the wrong sign is refused with a clear 
 });
 
 test('population from one device: a warning instead of device-to-device spreads', async () => {
-  const fits = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'inspect', 'fits.json'), 'utf8')) as { cycles: { device: string }[]; devices: { device: string }[]; dataset: string };
+  const fits = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'inspect', 'fits.json'), 'utf8')) as {
+    cycles: { device: string }[];
+    devices: { device: string }[];
+    dataset: string;
+  };
   fits.cycles = fits.cycles.filter((c) => c.device === 'D1');
   fits.devices = fits.devices.filter((d) => d.device === 'D1');
   fits.dataset = join(REPO_ROOT, 'fixtures', 'inspect', 'dataset.json');
@@ -85,7 +108,14 @@ test('population from one device: a warning instead of device-to-device spreads'
   assert.match(r.err, /warning: the fits come from one device: the population has no device-to-device information/);
   assert.ok(!/center\s+d2d spread/.test(r.err), `no d2d spread printed:\n${r.err}`);
   assert.match(r.err, /parameter\s+unit\s+family\s+center\s+c2c spread/);
-  const several = await run(['population', join(REPO_ROOT, 'fixtures', 'inspect', 'fits.json'), '--out', join(dir, 'pop3.json'), '--bootstrap', '0']);
+  const several = await run([
+    'population',
+    join(REPO_ROOT, 'fixtures', 'inspect', 'fits.json'),
+    '--out',
+    join(dir, 'pop3.json'),
+    '--bootstrap',
+    '0',
+  ]);
   assert.equal(several.code, 0, several.err);
   assert.ok(!/one device/.test(several.err));
   assert.match(several.err, /center\s+d2d spread\s+c2c spread/);
@@ -104,7 +134,9 @@ test('numbers for people: compliance in µA, signed millivolts with the sign on 
 
 test('profile prints the compliance with its unit; a dataset of half cycles is refused before any simulation', () => {
   // the fixture's dataset with a compliance of 275 µA as an instrument export gives it (not a round binary number)
-  const ds = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'inspect', 'dataset.json'), 'utf8')) as { devices: { cycles: { complianceA: number | null }[] }[] };
+  const ds = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'inspect', 'dataset.json'), 'utf8')) as {
+    devices: { cycles: { complianceA: number | null }[] }[];
+  };
   for (const d of ds.devices) for (const c of d.cycles) c.complianceA = 0.00027499999999999996;
   const dsPath = join(dir, 'dataset-275uA.json');
   writeFileSync(dsPath, JSON.stringify(ds));
@@ -122,5 +154,5 @@ test('report: a missing fits file is named once', async () => {
   const r = await run(['report', missing, '--out', join(dir, 'rep')]);
   assert.equal(r.code, 2);
   assert.equal(r.err.split(missing).length - 1, 1, r.err);
-  assert.match(r.err, /nope\.json: cannot read the file \(no such file\)/);
+  assert.match(r.err, /nope\.json: file not found/);
 });

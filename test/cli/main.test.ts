@@ -11,7 +11,10 @@ import { REPO_ROOT } from '../helpers/shared.js';
 async function run(args: string[]): Promise<{ code: number; err: string }> {
   const oe = process.stderr.write.bind(process.stderr);
   let err = '';
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     return { code: await main(args), err };
   } finally {
@@ -34,13 +37,25 @@ test('every registered command loads, names itself, has the static summary of th
 
 test('jartcal --help loads no command module', () => {
   // a fresh process whose module resolver reports every src/cli/ module loaded while the help is printed
-  const graph = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `import { register } from 'node:module';
+  const graph = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { register } from 'node:module';
      register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, n) { const r = await n(s, c); if (r.url.includes('/src/cli/')) process.stderr.write('LOADED ' + r.url + '\\\\n'); return r; }\`));
      const { main } = await import(${JSON.stringify(join(REPO_ROOT, 'src', 'cli', 'main.ts'))});
-     const w = process.stdout.write.bind(process.stdout); process.stdout.write = () => true; await main(['--help']); process.stdout.write = w;`], { encoding: 'utf8', cwd: REPO_ROOT });
+     const w = process.stdout.write.bind(process.stdout); process.stdout.write = () => true; await main(['--help']); process.stdout.write = w;`,
+    ],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   assert.equal(graph.status, 0, graph.stderr);
-  const loaded = graph.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.replace(/^.*\/src\/cli\//, ''));
+  const loaded = graph.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('LOADED '))
+    .map((l) => l.replace(/^.*\/src\/cli\//, ''));
   assert.ok(loaded.includes('main.ts') && loaded.includes('commands.ts'), graph.stderr);
   for (const name of Object.keys(COMMANDS)) assert.ok(!loaded.includes(`${name}.ts`), `--help loaded ${name}.ts: ${loaded.join(', ')}`);
 });

@@ -24,8 +24,15 @@ function pipeline(o: PipelineOptions): { r: PipelineRun; err: string } {
 }
 
 const small = (data: string, out: string): PipelineOptions => ({
-  data, out, skipCrossbar: true, workers: 1,
-  fit: { starts: 1, maxEvaluations: 60 }, population: { bootstrap: 0 }, refine: { budget: 2 }, profile: { devices: 2, cycles: 2 }, report: { png: false, maxCycles: 2 },
+  data,
+  out,
+  skipCrossbar: true,
+  workers: 1,
+  fit: { starts: 1, maxEvaluations: 60 },
+  population: { bootstrap: 0 },
+  refine: { budget: 2 },
+  profile: { devices: 2, cycles: 2 },
+  report: { png: false, maxCycles: 2 },
 });
 
 test('pipeline: a refit saved into fits.json redoes population, profile and report (saying why), not the fit; then nothing', () => {
@@ -40,7 +47,10 @@ test('pipeline: a refit saved into fits.json redoes population, profile and repo
   assert.match(first.err, /population: population\.json is missing → making it/);
   // refined by default; two cycles of one device give no statistic to match, and it says so
   assert.match(first.err, /refine: the dataset gives no switching statistic to match \(2 cycles; 3 are needed\)/);
-  const manifest = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8')) as { schema: string; stages: Record<string, { inputs: Record<string, string> }> };
+  const manifest = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8')) as {
+    schema: string;
+    stages: Record<string, { inputs: Record<string, string> }>;
+  };
   assert.equal(manifest.schema, 'jartcal.pipeline/1');
   assert.match(manifest.stages.population.inputs['fits.json'], /^sha256:[0-9a-f]{64}$/);
 
@@ -74,7 +84,8 @@ test('pipeline: a refit saved into fits.json redoes population, profile and repo
 
 test('pipeline: a campaign of half cycles (SET only) skips the profile with a clear note and runs the rest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-pipeline-half-'));
-  for (const c of [1, 2]) copyFileSync(join(REPO_ROOT, 'fixtures', 'ingest', `dev07_set_cycle${c}.csv`), join(dir, `dev07_set_cycle${c}.csv`));
+  for (const c of [1, 2])
+    copyFileSync(join(REPO_ROOT, 'fixtures', 'ingest', `dev07_set_cycle${c}.csv`), join(dir, `dev07_set_cycle${c}.csv`));
   const out = join(dir, 'out');
   const { r, err } = pipeline(small(dir, out));
   assert.deepEqual(r.skipped, ['profile'], err);

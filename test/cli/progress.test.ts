@@ -5,7 +5,14 @@ import { createProgress } from '../../src/cli/progress.js';
 function sink(isTTY = false): { stream: NodeJS.WriteStream; lines: string[]; raw: string[] } {
   const lines: string[] = [];
   const raw: string[] = [];
-  const stream = { isTTY, write: (s: string) => { raw.push(s); lines.push(s.trimEnd()); return true; } } as unknown as NodeJS.WriteStream;
+  const stream = {
+    isTTY,
+    write: (s: string) => {
+      raw.push(s);
+      lines.push(s.trimEnd());
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   return { stream, lines, raw };
 }
 
@@ -43,13 +50,17 @@ test('progress: the final bar is printed once (done() after the last tick ends t
   for (const tty of [false, true]) {
     const { stream, raw } = sink(tty);
     const p = createProgress('fit', 2, { stream, minIntervalMs: 0, now: () => t });
-    p.tick(1); t = 1000; p.tick(1); p.done();
+    p.tick(1);
+    t = 1000;
+    p.tick(1);
+    p.done();
     assert.equal(raw.join('').split('2/2 100%').length - 1, 1, `tty ${tty}: ${JSON.stringify(raw)}`);
     assert.ok(raw.join('').endsWith('\n'));
     // a note given to done() is shown
     const q = sink(tty);
     const r = createProgress('fit', 2, { stream: q.stream, minIntervalMs: 0, now: () => t });
-    r.tick(2); r.done('(3 flagged)');
+    r.tick(2);
+    r.done('(3 flagged)');
     assert.match(q.raw.join(''), /2\/2 100% .*\(3 flagged\)/);
   }
 });

@@ -14,7 +14,8 @@ import { main } from '../../src/cli/main.js';
 import { createRng } from '../../src/util/rng.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
-const nIn = 11, nOut = 5;
+const nIn = 11,
+  nOut = 5;
 
 function make(digital: boolean): { l: AnalogLayer; w: Float64Array } {
   const l = new AnalogLayer(nIn, nOut, true, 4, 3, (size) => new IdealArray(size, 1e-3, -10, 10), digital);
@@ -29,9 +30,14 @@ test('digital bias: no bias column on the tiles, W·x + b exactly, the bias exac
   assert.equal(l.inTotal, nIn);
   assert.equal(l.cols, nIn + 1);
   let cells = 0;
-  l.forEachCell(() => { cells++; });
+  l.forEachCell(() => {
+    cells++;
+  });
   assert.equal(cells, nIn * nOut);
-  assert.deepEqual(Array.from(l.getWeights()).map((v) => Math.round(v * 1e5)), Array.from(w).map((v) => Math.round(v * 1e5)));
+  assert.deepEqual(
+    Array.from(l.getWeights()).map((v) => Math.round(v * 1e5)),
+    Array.from(w).map((v) => Math.round(v * 1e5)),
+  );
   const x = Float64Array.from({ length: nIn }, (_, i) => Math.sin(i + 2));
   const y = new Float64Array(nOut);
   const rng = new FastRng(createRng(2));
@@ -57,7 +63,8 @@ test('digital bias: no bias column on the tiles, W·x + b exactly, the bias exac
 
 test('digital bias update is plain SGD over the batch; the pulsed update never touches it', () => {
   const { l } = make(true);
-  const b = 3, lr = 0.05;
+  const b = 3,
+    lr = 0.05;
   const d = Float64Array.from({ length: b * nOut }, (_, k) => Math.cos(3 * k) / b);
   const before = Float64Array.from(l.digitalBias as Float64Array);
   l.updateDigitalBias(d, 0, b, lr);
@@ -106,5 +113,7 @@ test('a checkpoint older than network.digitalBias (analog bias) does not resume 
     cp.configKey = JSON.stringify(key);
     writeFileSync(cpPath, JSON.stringify(cp));
     assert.equal(await main([...args, '--resume']), 2);
-  } finally { rmSync(out, { recursive: true, force: true }); }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

@@ -8,7 +8,10 @@ import { main } from '../../src/cli/main.js';
 // a small inference experiment: digital training (tfjs), write-verify programming of soft-bounds devices,
 // analog evaluation over device draws
 const config = {
-  name: 'inference-test', mode: 'inference', seed: 3, network: { sizes: [784, 32, 10] },
+  name: 'inference-test',
+  mode: 'inference',
+  seed: 3,
+  network: { sizes: [784, 32, 10] },
   training: { epochs: 2, lr: 0.5, trainSamples: 3000, testSamples: 300, repeats: 2 },
   tile: { maxInputSize: 0, maxOutputSize: 0 },
   device: { model: 'soft-bounds', softBounds: { dwMin: 0.01, wMin: -1, wMax: 1 } },
@@ -16,7 +19,10 @@ const config = {
 };
 
 interface Results {
-  finalAccuracy: number; accuracyStd: number; digitalAccuracy: number; exactWeightAccuracyMean: number;
+  finalAccuracy: number;
+  accuracyStd: number;
+  digitalAccuracy: number;
+  exactWeightAccuracyMean: number;
   repeats: { finalAccuracy: number }[];
   programming: { pulses: number; notConverged: number; rmsError: number; exactWeightAccuracy: number }[];
 }
@@ -56,22 +62,34 @@ test('inference after programming: draws give mean ± std, programming is record
     writeFileSync(cpPath, JSON.stringify(cp));
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--repeats', '2', '--resume']), 0);
     const b = read('b');
-    assert.deepEqual(b.repeats.map((r) => r.finalAccuracy), accs);
+    assert.deepEqual(
+      b.repeats.map((r) => r.finalAccuracy),
+      accs,
+    );
     assert.equal(b.digitalAccuracy, 12.345);
-    assert.deepEqual(b.programming.map((p) => p.pulses), a.programming.map((p) => p.pulses));
+    assert.deepEqual(
+      b.programming.map((p) => p.pulses),
+      a.programming.map((p) => p.pulses),
+    );
 
     // a checkpoint written before a config key existed (here device.jart.rthScaling) resumes with its default
     const cp2 = JSON.parse(readFileSync(cpPath, 'utf8')) as { configKey: string; draws: unknown[] };
     const key = JSON.parse(cp2.configKey) as { device: { jart: Record<string, unknown> } };
     delete key.device.jart.rthScaling;
-    cp2.configKey = JSON.stringify(key); cp2.draws = cp2.draws.slice(0, 1);
+    cp2.configKey = JSON.stringify(key);
+    cp2.draws = cp2.draws.slice(0, 1);
     writeFileSync(cpPath, JSON.stringify(cp2));
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--repeats', '2', '--resume']), 0);
-    assert.deepEqual(read('b').repeats.map((r) => r.finalAccuracy), accs);
+    assert.deepEqual(
+      read('b').repeats.map((r) => r.finalAccuracy),
+      accs,
+    );
 
     // a checkpoint of another configuration is refused
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'b'), '--epochs', '3', '--resume']), 2);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // wire resistance in inference: JART devices (the paper's, nominal), 64×64 tiles, a perfect periphery so
@@ -80,7 +98,10 @@ test('inference with wire resistance: the same programmed devices with and witho
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-infw-'));
   try {
     const base = {
-      name: 'inference-wire-test', mode: 'inference', seed: 5, network: { sizes: [784, 16, 10] },
+      name: 'inference-wire-test',
+      mode: 'inference',
+      seed: 5,
+      network: { sizes: [784, 16, 10] },
       training: { epochs: 1, lr: 0.5, trainSamples: 2000, testSamples: 200, repeats: 1 },
       tile: { maxInputSize: 64, maxOutputSize: 64 },
       device: { model: 'aihwkit-jart', jart: { wMin: -1.5, wMax: 1.5, wBoundMin: -1.5, wBoundMax: 1.5 } },
@@ -108,8 +129,15 @@ test('inference with wire resistance: the same programmed devices with and witho
     const cfgPath = join(dir, 'sweep.json');
     writeFileSync(cfgPath, JSON.stringify({ ...base, wire: { sweepOhm: [1e-6, 1] } }));
     assert.equal(await main(['crossbar', 'run', cfgPath, '--out', join(dir, 'sweep')]), 0);
-    const sw = JSON.parse(readFileSync(join(dir, 'sweep', 'results.json'), 'utf8')) as { finalAccuracy: number; wireSweep: { rWireOhm: number; accuracyMean: number; currentRatioMin: number }[]; wireFreeAccuracyMean: number };
-    assert.deepEqual(sw.wireSweep.map((w) => w.rWireOhm), [1e-6, 1]);
+    const sw = JSON.parse(readFileSync(join(dir, 'sweep', 'results.json'), 'utf8')) as {
+      finalAccuracy: number;
+      wireSweep: { rWireOhm: number; accuracyMean: number; currentRatioMin: number }[];
+      wireFreeAccuracyMean: number;
+    };
+    assert.deepEqual(
+      sw.wireSweep.map((w) => w.rWireOhm),
+      [1e-6, 1],
+    );
     assert.equal(sw.wireFreeAccuracyMean, tiny.p.wireFreeAccuracy);
     assert.equal(sw.finalAccuracy, tiny.p.wireFreeAccuracy, 'rWireOhm 0: the headline accuracy is the wire-free one');
     assert.equal(sw.wireSweep[0].accuracyMean, tiny.acc);
@@ -130,18 +158,29 @@ test('inference weight scale: the reach nine devices in ten have in both signs; 
   // device k of a tile reaches [lo_k, hi_k]: the first device reaches only negative weights (as a device of a wide
   // calibrated population whose read current never gets above the mapping's zero), the others 1 … 2 in both signs
   class Ranged extends IdealArray {
-    constructor(size: number) { super(size, 1e-3, -1.5, 1.5); }
-    override wMax(k = 0): number { return k === 0 ? -0.2 : 1 + (k % 100) / 100; }
-    override wMin(k = 0): number { return k === 0 ? -1.5 : -(1 + ((k * 7) % 100) / 100); }
+    constructor(size: number) {
+      super(size, 1e-3, -1.5, 1.5);
+    }
+    override wMax(k = 0): number {
+      return k === 0 ? -0.2 : 1 + (k % 100) / 100;
+    }
+    override wMin(k = 0): number {
+      return k === 0 ? -1.5 : -(1 + ((k * 7) % 100) / 100);
+    }
   }
   const layer = new AnalogLayer(40, 30, false, 20, 15, (size) => new Ranged(size), false);
   let unsigned = 0;
-  const reach = weightReach(layer, (n) => { unsigned += n; });
+  const reach = weightReach(layer, (n) => {
+    unsigned += n;
+  });
   assert.equal(unsigned, 4, 'one non-straddling device per tile (4 tiles)');
   // the 10th percentile of min(w_max, −w_min) over the other 1,196 devices: positive, ≈ 1 + (1 − √0.9) (the
   // smaller of two near-uniform reaches on [1, 2)); each tile's first device alone, the rule before, gave −0.2
   const all: number[] = [];
-  layer.forEachCell((_r, _c, t, k) => { const x = Math.min(t.dev.wMax(k), -t.dev.wMin(k)); if (x > 0) all.push(x); });
+  layer.forEachCell((_r, _c, t, k) => {
+    const x = Math.min(t.dev.wMax(k), -t.dev.wMin(k));
+    if (x > 0) all.push(x);
+  });
   all.sort((a, b) => a - b);
   assert.equal(reach, all[Math.floor(0.1 * (all.length - 1))]);
   assert.ok(reach > 1.03 && reach < 1.08, `reach ${reach}`);

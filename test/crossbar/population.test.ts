@@ -11,13 +11,28 @@ const SCHEMA = { schema: 'jartcal.population/1', toolkitVersion: '0', createdAt:
 
 function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i] / n; mb += b[i] / n; }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const x = a[i] - ma, y = b[i] - mb; sab += x * y; saa += x * x; sbb += y * y; }
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[i] / n;
+  }
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i] - ma,
+      y = b[i] - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
   return sab / Math.sqrt(saa * sbb);
 }
-const sd = (a: number[]): number => { const m = a.reduce((s, x) => s + x, 0) / a.length; return Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / (a.length - 1)); };
+const sd = (a: number[]): number => {
+  const m = a.reduce((s, x) => s + x, 0) / a.length;
+  return Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / (a.length - 1));
+};
 
 function tile(cfg: ExperimentConfig, size: number, layer = 0): JartArray {
   const engine = createEngine(cfg);
@@ -26,13 +41,24 @@ function tile(cfg: ExperimentConfig, size: number, layer = 0): JartArray {
 
 test('--population: devices come from the population sampler (families, truncation, copula correlation)', () => {
   const pop = {
-    ...SCHEMA, base: {},
+    ...SCHEMA,
+    base: {},
     parameters: {
       rnew: { family: 'lognormal', d2d: { center: 44e-9, spread: 0.06, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
       Ndiscmax: { family: 'lognormal', d2d: { center: 18, spread: 0.2, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
-      lnew: { family: 'truncnormal', d2d: { center: 0.4e-9, spread: 0.2, spreadKind: 'relative', lower: 0.36e-9, upper: 0.44e-9 }, c2c: { spread: 0, spreadKind: 'relative' } },
+      lnew: {
+        family: 'truncnormal',
+        d2d: { center: 0.4e-9, spread: 0.2, spreadKind: 'relative', lower: 0.36e-9, upper: 0.44e-9 },
+        c2c: { spread: 0, spreadKind: 'relative' },
+      },
     },
-    correlation: { params: ['rnew', 'Ndiscmax'], matrix: [[1, 0.8], [0.8, 1]] },
+    correlation: {
+      params: ['rnew', 'Ndiscmax'],
+      matrix: [
+        [1, 0.8],
+        [0.8, 1],
+      ],
+    },
   };
   const cfg = resolveConfig({ name: 'p', training: { epochs: 1, trainSamples: 32, testSamples: 20 } });
   const info = applyPopulation(cfg, pop, 'pop.json');
@@ -40,7 +66,8 @@ test('--population: devices come from the population sampler (families, truncati
   assert.ok(c.device.population && c.device.population.file === 'pop.json');
   assert.deepEqual(info.correlated, ['rnew', 'Ndiscmax']);
   const dev = tile(c, 6000);
-  const lr = Array.from(dev.r, Math.log), ln = Array.from(dev.nMax, Math.log);
+  const lr = Array.from(dev.r, Math.log),
+    ln = Array.from(dev.nMax, Math.log);
   // the copula's 0.8 on ln r, ln N_max (independent draws, as before the population sampler, give 0)
   const rho = corr(lr, ln);
   assert.ok(Math.abs(rho - 0.8) < 0.03, `correlation ${rho}`);
@@ -58,12 +85,19 @@ test('--population: devices come from the population sampler (families, truncati
 
 test('--population with the full model: kinetic parameters in equal-probability classes, one engine each, correlated with the geometry', () => {
   const pop: CrossbarPopulation = {
-    file: 'k.json', base: { Rth0: 15e6 },
+    file: 'k.json',
+    base: { Rth0: 15e6 },
     parameters: {
       dWa: { family: 'lognormal', d2d: { center: 1.35, spread: 0.01, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
       rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
     },
-    correlation: { params: ['dWa', 'rnew'], matrix: [[1, 0.9], [0.9, 1]] },
+    correlation: {
+      params: ['dWa', 'rnew'],
+      matrix: [
+        [1, 0.9],
+        [0.9, 1],
+      ],
+    },
   };
   const k = 8;
   const cls = kineticClasses(pop, k);
@@ -72,7 +106,14 @@ test('--population with the full model: kinetic parameters in equal-probability 
   const dwa = cls.values.map((v) => v.dWa as number);
   for (let i = 1; i < k; i++) assert.ok(dwa[i] > dwa[i - 1]);
   assert.ok(Math.abs(dwa[k / 2 - 1] * dwa[k / 2] - 1.35 * 1.35) < 1e-3, 'strata symmetric about the median');
-  const draw = drawDevices(pop, 8000, createRng(2), { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, { r: [30e-9, 60e-9], l: [0.4e-9, 0.4e-9] }, cls);
+  const draw = drawDevices(
+    pop,
+    8000,
+    createRng(2),
+    { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+    { r: [30e-9, 60e-9], l: [0.4e-9, 0.4e-9] },
+    cls,
+  );
   const idx = draw.engineIndex as Uint16Array;
   const counts = new Array(k).fill(0);
   for (const i of idx) counts[i]++;
@@ -82,30 +123,58 @@ test('--population with the full model: kinetic parameters in equal-probability 
 
   // two kinetic parameters: a 4 × 4 grid of whitened strata, equal shares, the correlation kept
   const two: CrossbarPopulation = structuredClone(pop);
-  two.parameters.phiBn0 = { family: 'normal', d2d: { center: 0.18, spread: 0.01, spreadKind: 'absolute' }, c2c: { spread: 0, spreadKind: 'absolute' } };
-  two.correlation = { params: ['dWa', 'rnew', 'phiBn0'], matrix: [[1, 0.9, -0.6], [0.9, 1, -0.5], [-0.6, -0.5, 1]] };
+  two.parameters.phiBn0 = {
+    family: 'normal',
+    d2d: { center: 0.18, spread: 0.01, spreadKind: 'absolute' },
+    c2c: { spread: 0, spreadKind: 'absolute' },
+  };
+  two.correlation = {
+    params: ['dWa', 'rnew', 'phiBn0'],
+    matrix: [
+      [1, 0.9, -0.6],
+      [0.9, 1, -0.5],
+      [-0.6, -0.5, 1],
+    ],
+  };
   const c2 = kineticClasses(two, 16);
   assert.ok(c2 && c2.values.length === 16);
-  const d2 = drawDevices(two, 8000, createRng(3), { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, { r: [30e-9, 60e-9], l: [0.4e-9, 0.4e-9] }, c2);
+  const d2 = drawDevices(
+    two,
+    8000,
+    createRng(3),
+    { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+    { r: [30e-9, 60e-9], l: [0.4e-9, 0.4e-9] },
+    c2,
+  );
   const share = new Array(16).fill(0);
   for (const i of d2.engineIndex as Uint16Array) share[i]++;
   for (const n of share) assert.ok(Math.abs(n / 8000 - 1 / 16) < 0.015, `class shares ${share}`);
-  const lnD = c2.values.map((v) => Math.log(v.dWa as number)), ph = c2.values.map((v) => v.phiBn0 as number);
+  const lnD = c2.values.map((v) => Math.log(v.dWa as number)),
+    ph = c2.values.map((v) => v.phiBn0 as number);
   assert.ok(Math.abs(corr(lnD, ph) + 0.6) < 1e-9, `class correlation ${corr(lnD, ph)}`);
   // 4 strata per coordinate keep 86.1 % of its variance
-  assert.ok(Math.abs(sd(ph) ** 2 * 15 / 16 / 1e-4 - 0.861) < 0.005, `variance kept ${sd(ph) ** 2 * 15 / 16 / 1e-4}`);
+  assert.ok(Math.abs((sd(ph) ** 2 * 15) / 16 / 1e-4 - 0.861) < 0.005, `variance kept ${(sd(ph) ** 2 * 15) / 16 / 1e-4}`);
 
   // through the config: the full model gets one engine per class; a pulse depends on the class only
-  const cfg = resolveConfig({ name: 'k', device: { model: 'jart', jart: { kineticClasses: 4 } }, training: { epochs: 1, trainSamples: 32, testSamples: 20 } });
+  const cfg = resolveConfig({
+    name: 'k',
+    device: { model: 'jart', jart: { kineticClasses: 4 } },
+    training: { epochs: 1, trainSamples: 32, testSamples: 20 },
+  });
   const flat = structuredClone(pop);
-  delete flat.parameters.rnew; flat.correlation = { params: [], matrix: [] };
+  delete flat.parameters.rnew;
+  flat.correlation = { params: [], matrix: [] };
   cfg.device.population = flat;
   const c = resolveConfig(cfg);
   const kin = createKineticEngines(c);
   assert.ok(kin && kin.engines.length === 4);
   const dev = tile(c, 400);
   const dn = new Set<string>();
-  for (let d = 0; d < 400; d++) { dev.n[d] = 0.5; dev.pulse(d, 1); dn.add(dev.n[d].toPrecision(12)); }
+  for (let d = 0; d < 400; d++) {
+    dev.n[d] = 0.5;
+    dev.pulse(d, 1);
+    dn.add(dev.n[d].toPrecision(12));
+  }
   assert.equal(dn.size, 4, 'one response per class');
   // one class: every device on the central parameters (Rth0 from base, dWa at its centre)
   c.device.jart.kineticClasses = 1;
@@ -113,15 +182,24 @@ test('--population with the full model: kinetic parameters in equal-probability 
   const one = tile(c, 50);
   const ref = createEngine(c).pulse(true, 0.5, 45e-9, 0.4e-9, 0.008, 20);
   const plain = createEngine(resolveConfig({ name: 'd', device: { model: 'jart' } })).pulse(true, 0.5, 45e-9, 0.4e-9, 0.008, 20);
-  assert.ok(Math.abs(ref - plain) > 1e-3 * (plain - 0.5), 'the population\'s Rth0 (base) makes the engine');
-  for (let d = 0; d < 50; d++) { one.n[d] = 0.5; one.pulse(d, 1); assert.equal(one.n[d], ref); }
+  assert.ok(Math.abs(ref - plain) > 1e-3 * (plain - 0.5), "the population's Rth0 (base) makes the engine");
+  for (let d = 0; d < 50; d++) {
+    one.n[d] = 0.5;
+    one.pulse(d, 1);
+    assert.equal(one.n[d], ref);
+  }
 });
 
 test('--population: the summary says what is sampled; a broken embedded population is refused with its path', () => {
   const pop = {
-    ...SCHEMA, base: { Rth0: 15e6 },
+    ...SCHEMA,
+    base: { Rth0: 15e6 },
     parameters: {
-      rnew: { family: 'normal', d2d: { center: 45e-9, spread: 1e-9, spreadKind: 'absolute' }, c2c: { spread: 1e-9, spreadKind: 'absolute' } },
+      rnew: {
+        family: 'normal',
+        d2d: { center: 45e-9, spread: 1e-9, spreadKind: 'absolute' },
+        c2c: { spread: 1e-9, spreadKind: 'absolute' },
+      },
       phiBn0: { family: 'lognormal', d2d: { center: 0.18, spread: 0.02, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
     },
   };
@@ -149,10 +227,15 @@ test('operating point: pulse amplitudes matched to a full swing of the central d
   const { ModelEngine } = await import('../../src/crossbar/device/modelEngine.js');
   // recount with the crossbar's own full-model engine (wider kernel tables than the matcher's)
   const swing = (c: ExperimentConfig, set: boolean, cap: number): number => {
-    const j = c.device.jart, p = nominalParams(c);
+    const j = c.device.jart,
+      p = nominalParams(c);
     const e = new ModelEngine(j, { params: p, rRangeM: [p.rnew * 0.9, p.rnew * 1.1], lRangeM: [p.lnew * 0.9, p.lnew * 1.1] });
-    let n = set ? j.nLo : j.nHi, k = 0;
-    while (k < cap && (set ? n < j.nHi : n > j.nLo)) { n = e.pulse(set, n, p.rnew, p.lnew, p.Ndiscmin, p.Ndiscmax); k++; }
+    let n = set ? j.nLo : j.nHi,
+      k = 0;
+    while (k < cap && (set ? n < j.nHi : n > j.nLo)) {
+      n = e.pulse(set, n, p.rnew, p.lnew, p.Ndiscmin, p.Ndiscmax);
+      k++;
+    }
     return k;
   };
   // the default device: the paper chose −0.342 / +0.7065 V so that the aihwkit fit of this device swings in
@@ -162,11 +245,15 @@ test('operating point: pulse amplitudes matched to a full swing of the central d
   assert.ok(op && op.pulses && op.window === 'config');
   assert.ok(Math.abs(def.device.jart.vSetV / -0.342 - 1) < 0.01, `V_SET ${def.device.jart.vSetV}`);
   assert.ok(Math.abs(def.device.jart.vResetV / 0.7065 - 1) < 0.015, `V_RESET ${def.device.jart.vResetV}`);
-  for (const set of [true, false]) { const k = swing(def, set, 20000); assert.ok(Math.abs(k / 9900 - 1) < 0.02, `${set ? 'SET' : 'RESET'} swing ${k}`); }
+  for (const set of [true, false]) {
+    const k = swing(def, set, 20000);
+    assert.ok(Math.abs(k / 9900 - 1) < 0.02, `${set ? 'SET' : 'RESET'} swing ${k}`);
+  }
   // a slow calibrated device (activation energy at the table's top, a narrow N range, 5 kΩ series): the
   // paper's pulses do not move it; matched ones swing it in the target count, inside its own N range
   const slow: CrossbarPopulation = {
-    file: 'slow.json', base: { dWa: 1.5, RseriesTiOx: 5000, phiBn0: 0.38, Rtheff_scaling: 0.4 },
+    file: 'slow.json',
+    base: { dWa: 1.5, RseriesTiOx: 5000, phiBn0: 0.38, Rtheff_scaling: 0.4 },
     parameters: {
       Ndiscmax: { family: 'lognormal', d2d: { center: 0.94, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
       Ndiscmin: { family: 'lognormal', d2d: { center: 0.015, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
@@ -177,13 +264,21 @@ test('operating point: pulse amplitudes matched to a full swing of the central d
   const cfg = resolveConfig({ device: { model: 'jart', jart: { nWindow: 'device', pulseMatch: 2000 } } });
   applyPopulation(cfg, { ...SCHEMA, ...slow }, 'slow.json');
   const before = structuredClone(cfg);
-  [before.device.jart.nLo, before.device.jart.nHi] = [0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[0]), 0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[1])];
+  [before.device.jart.nLo, before.device.jart.nHi] = [
+    0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[0]),
+    0.015 * Math.pow(0.94 / 0.015, PAPER_WINDOW[1]),
+  ];
   assert.equal(swing(before, true, 50000), 50000, 'paper pulses: no SET swing within 50,000 pulses');
   const o = applyOperatingPoint(cfg);
   assert.ok(o && o.pulses);
-  assert.ok(Math.abs(cfg.device.jart.nLo - before.device.jart.nLo) < 1e-12 && Math.abs(cfg.device.jart.nHi - before.device.jart.nHi) < 1e-12);
+  assert.ok(
+    Math.abs(cfg.device.jart.nLo - before.device.jart.nLo) < 1e-12 && Math.abs(cfg.device.jart.nHi - before.device.jart.nHi) < 1e-12,
+  );
   assert.ok(cfg.device.jart.vSetV < -0.5 && cfg.device.jart.vResetV > 0.8, `pulses ${cfg.device.jart.vSetV} / ${cfg.device.jart.vResetV}`);
-  for (const set of [true, false]) { const k = swing(cfg, set, 20000); assert.ok(Math.abs(k / 2000 - 1) < 0.03, `${set ? 'SET' : 'RESET'} swing ${k}`); }
+  for (const set of [true, false]) {
+    const k = swing(cfg, set, 20000);
+    assert.ok(Math.abs(k / 2000 - 1) < 0.03, `${set ? 'SET' : 'RESET'} swing ${k}`);
+  }
   // deterministic (a resumed run resolves the same operating point) and refused off the full model
   const again = structuredClone(cfg);
   applyOperatingPoint(again);
@@ -200,7 +295,15 @@ test('crossbar run reports the operating point it chose and resumes with it', as
   const out = mkdtempSync(join(tmpdir(), 'jartcal-op-'));
   try {
     const cfgFile = join(out, 'op.json');
-    writeFileSync(cfgFile, JSON.stringify({ name: 'op', device: { model: 'jart', jart: { nWindow: 'device', pulseMatch: 500 } }, network: { sizes: [784, 16, 10] }, training: { epochs: 1, trainSamples: 32, testSamples: 20 } }));
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({
+        name: 'op',
+        device: { model: 'jart', jart: { nWindow: 'device', pulseMatch: 500 } },
+        network: { sizes: [784, 16, 10] },
+        training: { epochs: 1, trainSamples: 32, testSamples: 20 },
+      }),
+    );
     const args = ['crossbar', 'run', cfgFile, '--out', join(out, 'r')];
     assert.equal(await main(args), 0);
     const r = JSON.parse(readFileSync(join(out, 'r', 'results.json'), 'utf8'));
@@ -211,7 +314,9 @@ test('crossbar run reports the operating point it chose and resumes with it', as
     assert.equal(r.config.device.jart.nLo, r.operatingPoint.nLo);
     // the same command with --resume finds its checkpoint (the operating point resolves identically)
     assert.equal(await main([...args, '--resume']), 0);
-  } finally { rmSync(out, { recursive: true, force: true }); }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('switching-speed spread: a wide filament-radius spread puts decades between the devices, a narrow one does not', async () => {
@@ -219,8 +324,18 @@ test('switching-speed spread: a wide filament-radius spread puts decades between
   const { applyOperatingPoint } = await import('../../src/crossbar/device/operatingPoint.js');
   const withSpread = (ln: number): ExperimentConfig => {
     const cfg = resolveConfig({ seed: 2, device: { model: 'jart', jart: { pulseMatch: 1000 } } });
-    applyPopulation(cfg, { ...SCHEMA, base: {}, correlation: { params: [], matrix: [] },
-      parameters: { rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: ln, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } } } }, 'p.json');
+    applyPopulation(
+      cfg,
+      {
+        ...SCHEMA,
+        base: {},
+        correlation: { params: [], matrix: [] },
+        parameters: {
+          rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: ln, spreadKind: 'ln' }, c2c: { spread: 0, spreadKind: 'ln' } },
+        },
+      },
+      'p.json',
+    );
     applyOperatingPoint(cfg);
     return cfg;
   };

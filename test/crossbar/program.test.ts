@@ -20,9 +20,31 @@ test('write-verify converges on ideal devices within tolerance and budget', () =
 });
 
 test('write-verify programs JART devices (nonlinear, state-dependent steps) through the read current', () => {
-  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), { nLo: 0.06, nHi: 1.9897452127440085, nPoints: 2049, rLoM: 45e-9, rHiM: 45e-9, rPoints: 1, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20 });
+  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), {
+    nLo: 0.06,
+    nHi: 1.9897452127440085,
+    nPoints: 2049,
+    rLoM: 45e-9,
+    rHiM: 45e-9,
+    rPoints: 1,
+    lNomM: 0.4e-9,
+    nMinNom: 0.008,
+    nMaxNom: 20,
+  });
   const v = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
-  const dev = new JartArray({ size: 20, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(1));
+  const dev = new JartArray(
+    {
+      size: 20,
+      engine: eng,
+      nLo: 0.06,
+      nHi: 1.9897452127440085,
+      wMin: -1.5,
+      wMax: 1.5,
+      nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+      variability: v,
+    },
+    createRng(1),
+  );
   const rng = createRng(8);
   for (let k = 0; k < 20; k++) {
     dev.setWeight(k, 0);
@@ -36,7 +58,21 @@ test('write-verify programs JART devices (nonlinear, state-dependent steps) thro
 test('write-verify on devices with realistic d2d and c2c (the inference-programming devices): every cell within tolerance', () => {
   // the realistic spreads of all four JART quantities, each pulse followed by the c2c walk, so the step per
   // pulse is noisy and state dependent; the controller must not oscillate around the target
-  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), { nLo: 0.06, nHi: 1.9897452127440085, nPoints: 513, rLoM: 35e-9, rHiM: 56e-9, rPoints: 11, lNomM: 0.4e-9, lLoM: 0.31e-9, lHiM: 0.5e-9, lPoints: 3, exactAbove: 0.1, nMinNom: 0.008, nMaxNom: 20 });
+  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), {
+    nLo: 0.06,
+    nHi: 1.9897452127440085,
+    nPoints: 513,
+    rLoM: 35e-9,
+    rHiM: 56e-9,
+    rPoints: 11,
+    lNomM: 0.4e-9,
+    lLoM: 0.31e-9,
+    lHiM: 0.5e-9,
+    lPoints: 3,
+    exactAbove: 0.1,
+    nMinNom: 0.008,
+    nMaxNom: 20,
+  });
   const v = {
     Ndiscmax: { dtod: 1, dtodLower: 18, dtodUpper: 22, std: 0.1, slope: 0, ctocLower: -0.1, ctocUpper: 0.1 },
     Ndiscmin: { dtod: 1, dtodLower: 0.004, dtodUpper: 0.016, std: 0.9, slope: 0, ctocLower: -0.9, ctocUpper: 0.9 },
@@ -45,7 +81,19 @@ test('write-verify on devices with realistic d2d and c2c (the inference-programm
     wBounds: NO_VAR,
   };
   const n = 1000;
-  const dev = new JartArray({ size: n, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(5));
+  const dev = new JartArray(
+    {
+      size: n,
+      engine: eng,
+      nLo: 0.06,
+      nHi: 1.9897452127440085,
+      wMin: -1.5,
+      wMax: 1.5,
+      nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+      variability: v,
+    },
+    createRng(5),
+  );
   const rng = createRng(9);
   let failed = 0;
   for (let k = 0; k < n; k++) {
@@ -57,25 +105,55 @@ test('write-verify on devices with realistic d2d and c2c (the inference-programm
   assert.equal(failed, 0, `${failed} of ${n} cells out of tolerance`);
 });
 
-test('write-verify of a differential pair: from the middle (pairZero mid) device by device it converges; from g = 0 the SET must first get through N_lo\'s slow start', async () => {
+test("write-verify of a differential pair: from the middle (pairZero mid) device by device it converges; from g = 0 the SET must first get through N_lo's slow start", async () => {
   const { DifferentialPairArray } = await import('../../src/crossbar/mapping/mapping.js');
   const { programPair, programCell } = await import('../../src/crossbar/program/writeVerify.js');
-  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), { nLo: 0.06, nHi: 1.9897452127440085, nPoints: 2049, rLoM: 45e-9, rHiM: 45e-9, rPoints: 1, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20 });
+  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), {
+    nLo: 0.06,
+    nHi: 1.9897452127440085,
+    nPoints: 2049,
+    rLoM: 45e-9,
+    rHiM: 45e-9,
+    rPoints: 1,
+    lNomM: 0.4e-9,
+    nMinNom: 0.008,
+    nMaxNom: 20,
+  });
   const v = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
-  const mk = (seed: number) => new JartArray({ size: 20, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(seed));
+  const mk = (seed: number) =>
+    new JartArray(
+      {
+        size: 20,
+        engine: eng,
+        nLo: 0.06,
+        nHi: 1.9897452127440085,
+        wMin: -1.5,
+        wMax: 1.5,
+        nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+        variability: v,
+      },
+      createRng(seed),
+    );
   const mid = new DifferentialPairArray(mk(1), mk(2), 1.5, 'mid');
   const low = new DifferentialPairArray(mk(3), mk(4), 1.5, 'low');
   const rng = createRng(8);
   let lowFailed = 0;
   for (let k = 0; k < 20; k++) {
-    mid.setWeight(k, 0); low.setWeight(k, 0);
+    mid.setWeight(k, 0);
+    low.setWeight(k, 0);
     assert.ok(Math.abs(mid.weight(k)) < 1e-6 && Math.abs(low.weight(k)) < 1e-6);
     // mid: both devices at half their range
     const [p, m] = mid.devices;
-    assert.ok(Math.abs((p.weight(k) - p.wMin(k)) / (p.wMax(k) - p.wMin(k)) - 0.5) < 1e-6 && Math.abs((m.weight(k) - m.wMin(k)) / (m.wMax(k) - m.wMin(k)) - 0.5) < 1e-6);
+    assert.ok(
+      Math.abs((p.weight(k) - p.wMin(k)) / (p.wMax(k) - p.wMin(k)) - 0.5) < 1e-6 &&
+        Math.abs((m.weight(k) - m.wMin(k)) / (m.wMax(k) - m.wMin(k)) - 0.5) < 1e-6,
+    );
     const target = 2.4 * rng.next() - 1.2;
     const r = programPair(mid, k, target, 0.03, 20000);
-    assert.ok(r.converged && Math.abs(mid.weight(k) - target) <= 0.03, `mid pair ${k}: target ${target}, error ${r.error}, pulses ${r.pulses}`);
+    assert.ok(
+      r.converged && Math.abs(mid.weight(k) - target) <= 0.03,
+      `mid pair ${k}: target ${target}, error ${r.error}, pulses ${r.pulses}`,
+    );
     assert.ok(r.pulses < 5000, `pulses ${r.pulses}`);
     // the symmetric split: the two devices move in opposite directions by the same normalised amount
     const g = (d: typeof p) => (d.weight(k) - d.wMin(k)) / (d.wMax(k) - d.wMin(k));
@@ -101,21 +179,49 @@ test('write-verify of a differential pair: from the middle (pairZero mid) device
 test('open loop: pulse counts from a nominal reference, no read-back — exact on nominal cells, off on varied ones; pairs device by device', async () => {
   const { createOpenLoopPlanner } = await import('../../src/crossbar/program/writeVerify.js');
   const { DifferentialPairArray } = await import('../../src/crossbar/mapping/mapping.js');
-  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), { nLo: 0.06, nHi: 1.9897452127440085, nPoints: 2049, rLoM: 40e-9, rHiM: 50e-9, rPoints: 9, lNomM: 0.4e-9, nMinNom: 0.008, nMaxNom: 20 });
+  const eng = new TabulatedEngine(new FitEulerEngine(PAPER_PULSES), {
+    nLo: 0.06,
+    nHi: 1.9897452127440085,
+    nPoints: 2049,
+    rLoM: 40e-9,
+    rHiM: 50e-9,
+    rPoints: 9,
+    lNomM: 0.4e-9,
+    nMinNom: 0.008,
+    nMaxNom: 20,
+  });
   const none = { Ndiscmax: NO_VAR, Ndiscmin: NO_VAR, ldisc: NO_VAR, rdisc: NO_VAR, wBounds: NO_VAR };
   const varied = { ...none, rdisc: { ...NO_VAR, dtod: 0.05, dtodLower: 40e-9, dtodUpper: 50e-9 } };
-  const mk = (size: number, v: typeof none, seed: number) => new JartArray({ size, engine: eng, nLo: 0.06, nHi: 1.9897452127440085, wMin: -1.5, wMax: 1.5, nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 }, variability: v }, createRng(seed));
+  const mk = (size: number, v: typeof none, seed: number) =>
+    new JartArray(
+      {
+        size,
+        engine: eng,
+        nLo: 0.06,
+        nHi: 1.9897452127440085,
+        wMin: -1.5,
+        wMax: 1.5,
+        nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
+        variability: v,
+      },
+      createRng(seed),
+    );
   const plan = createOpenLoopPlanner(mk(1, none, 9), 20000);
-  const nominal = mk(30, none, 1), spread = mk(30, varied, 2);
+  const nominal = mk(30, none, 1),
+    spread = mk(30, varied, 2);
   const rng = createRng(8);
-  let errNom = 0, errVar = 0;
+  let errNom = 0,
+    errVar = 0;
   for (let k = 0; k < 30; k++) {
-    nominal.setWeight(k, 0); spread.setWeight(k, 0);
+    nominal.setWeight(k, 0);
+    spread.setWeight(k, 0);
     const target = 2.4 * rng.next() - 1.2;
-    const a = plan(nominal, k, target, 0.03), b = plan(spread, k, target, 0.03);
+    const a = plan(nominal, k, target, 0.03),
+      b = plan(spread, k, target, 0.03);
     assert.equal(a.pulses, b.pulses, 'the count depends on the target only');
     if (Math.abs(target) > 0.1) assert.ok(a.pulses > 0);
-    errNom = Math.max(errNom, a.error); errVar += b.error / 30;
+    errNom = Math.max(errNom, a.error);
+    errVar += b.error / 30;
     // no read-back: the count is the one that takes the reference past the target, one pulse's step at most
     assert.ok(a.error < 0.05, `nominal cell ${k}: target ${target}, error ${a.error}`);
   }

@@ -5,7 +5,11 @@ import { createRng } from '../../src/util/rng.js';
 
 test('wire-resistance iterative solve matches a direct nodal solve on small arrays', () => {
   const rng = createRng(3);
-  for (const [rows, cols, rWire] of [[4, 3, 2.5], [7, 5, 10], [6, 9, 1]] as const) {
+  for (const [rows, cols, rWire] of [
+    [4, 3, 2.5],
+    [7, 5, 10],
+    [6, 9, 1],
+  ] as const) {
     const g = Array.from({ length: rows * cols }, () => 1e-4 + 5e-4 * rng.next()); // 100 µS .. 600 µS
     const vIn = Array.from({ length: rows }, () => 0.2 * (2 * rng.next() - 1));
     const it = solveWireIterative(g, rows, cols, vIn, rWire, 1000, 1e-13);
@@ -31,7 +35,10 @@ test('vanishing wire resistance gives the ideal column currents', () => {
 
 test('wire transfer matrix: T·v equals the full solve for any input (linearity), and the direct nodal solve', () => {
   const rng = createRng(9);
-  for (const [rows, cols, rWire] of [[5, 4, 3], [8, 6, 1]] as const) {
+  for (const [rows, cols, rWire] of [
+    [5, 4, 3],
+    [8, 6, 1],
+  ] as const) {
     const g = Array.from({ length: rows * cols }, () => 1e-4 + 5e-4 * rng.next());
     const tr = wireTransferMatrix(g, rows, cols, rWire, 2000, 1e-14);
     assert.ok(tr.converged);

@@ -12,12 +12,14 @@ test('coarse simulation grid reproduces the full-grid objective on a 1 mV sweep'
   const truth = { rnew: 41e-9, lnew: 0.43e-9, Ndiscmin: 0.011, RseriesTiOx: 820, phiBn0: 0.19, dWa: 1.33 };
   const c = synthCycle(resolveParams(truth), createRng(5), { stepV: 0.001, cycle: 1 }).cycle;
   const full = { ...DEFAULT_OBJECTIVE, simStepV: 0 };
-  const pcFull = prepareCycle(c, full), pc = prepareCycle(c, DEFAULT_OBJECTIVE);
+  const pcFull = prepareCycle(c, full),
+    pc = prepareCycle(c, DEFAULT_OBJECTIVE);
   assert.equal(pcFull.coarse, null);
   assert.ok(pc.coarse && pc.coarse.k.length < pc.wave.tS.length / 4, 'the grid is decimated about 5×');
   for (const q of [truth, { ...truth, dWa: 1.25, rnew: 35e-9 }, { ...truth, Ndiscmin: 0.02, phiBn0: 0.22 }]) {
     const p = resolveParams(q);
-    const a = evaluateCycle(pcFull, p, 0.011, full), b = evaluateCycle(pc, p, 0.011, DEFAULT_OBJECTIVE);
+    const a = evaluateCycle(pcFull, p, 0.011, full),
+      b = evaluateCycle(pc, p, 0.011, DEFAULT_OBJECTIVE);
     // the sample in which the model switches moves by decades per mV: there the ~20 µV difference
     // of the two integrations shows (measured 6.5e-3); elsewhere ≤ 1.5e-3, p99 ≤ 2e-4 (measured)
     const d = Array.from(pc.idx, (i) => Math.abs(a.logIModel[i] - b.logIModel[i])).sort((x, y) => y - x);

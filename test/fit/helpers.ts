@@ -7,7 +7,13 @@ import { createRng } from '../../src/util/rng.js';
 export const TRUTH: Partial<JartParams> = { rnew: 41e-9, lnew: 0.43e-9, Ndiscmin: 0.011, RseriesTiOx: 820, phiBn0: 0.19, dWa: 1.33 };
 
 /** One device, `n` consecutive cycles with cycle-to-cycle rnew/lnew/Ndiscmin variation; state carried over. */
-export function synthDevice(id: string, n: number, seed: number, stepV = 0.01, shared: Partial<JartParams> = TRUTH): { cycles: FitCycleInput[]; truths: JartParams[] } {
+export function synthDevice(
+  id: string,
+  n: number,
+  seed: number,
+  stepV = 0.01,
+  shared: Partial<JartParams> = TRUTH,
+): { cycles: FitCycleInput[]; truths: JartParams[] } {
   const rng = createRng(seed);
   const cycles: FitCycleInput[] = [];
   const truths: JartParams[] = [];
@@ -29,4 +35,6 @@ export function synthDevice(id: string, n: number, seed: number, stepV = 0.01, s
   return { cycles, truths };
 }
 
-export function relErr(a: number, b: number): number { return Math.abs(a / b - 1); }
+export function relErr(a: number, b: number): number {
+  return Math.abs(a / b - 1);
+}

@@ -25,30 +25,50 @@ import { TRUTH, synthDevice } from './helpers.js';
 
 const TIGHT = { simRelTol: 1e-6, simMaxDlnN: 0.05, simMaxEvalsPerPoint: 2000 };
 
-function compare(cycles: FitCycleInput[], opts: FitOptions, shared: FitParamName[], perCycle: ParamName[], start: (name: string, cycle: number) => number): void {
+function compare(
+  cycles: FitCycleInput[],
+  opts: FitOptions,
+  shared: FitParamName[],
+  perCycle: ParamName[],
+  start: (name: string, cycle: number) => number,
+): void {
   const check = (settings: FitSettings, plain: boolean, h: number, tol: number, rows: 'samples' | 'switching') => {
     const base = resolveParams(settings.fixed as Record<string, unknown>);
     const pcs = cycles.map((c) => ({ ...prepareCycle(c, settings.objective), ...(plain ? { plainResiduals: true } : {}) }));
     const layout = createLayout(shared, perCycle, pcs.length, base);
     assert.ok(sensitivitiesApply(layout, settings));
     const u = layout.space.toU(Float64Array.from(layout.entries, (e) => start(e.name, e.cycle)));
-    const R = (x: Float64Array) => Float64Array.from(evaluateGroup(pcs, layout, base, layout.space.fromU(x), settings, null).evals.flatMap((e) => Array.from(e.residuals)));
+    const R = (x: Float64Array) =>
+      Float64Array.from(
+        evaluateGroup(pcs, layout, base, layout.space.fromU(x), settings, null).evals.flatMap((e) => Array.from(e.residuals)),
+      );
     const { residuals, jacobian } = groupResidualsAndJacobian(pcs, layout, base, u, settings, null);
     assert.deepEqual(Array.from(residuals), Array.from(R(u)));
     // which rows are switching-voltage residuals (the last one or two of each cycle)
     const isSwitch = new Uint8Array(residuals.length);
     let o = 0;
-    for (const pc of pcs) { const n = pc.idx.length, m = n + (pc.vSetV !== null ? 1 : 0) + (pc.vResetV !== null ? 1 : 0); isSwitch.fill(1, o + n, o + m); o += m; }
+    for (const pc of pcs) {
+      const n = pc.idx.length,
+        m = n + (pc.vSetV !== null ? 1 : 0) + (pc.vResetV !== null ? 1 : 0);
+      isSwitch.fill(1, o + n, o + m);
+      o += m;
+    }
     layout.entries.forEach((e, k) => {
-      const up = Float64Array.from(u), um = Float64Array.from(u);
-      up[k] += h; um[k] -= h;
-      const rp = R(up), rm = R(um);
-      let num = 0, den = 0, all = 0;
+      const up = Float64Array.from(u),
+        um = Float64Array.from(u);
+      up[k] += h;
+      um[k] -= h;
+      const rp = R(up),
+        rm = R(um);
+      let num = 0,
+        den = 0,
+        all = 0;
       for (let i = 0; i < rp.length; i++) {
         const cd = (rp[i] - rm[i]) / (2 * h);
         all += cd * cd;
         if ((isSwitch[i] === 1) !== (rows === 'switching')) continue;
-        num += (jacobian[i][k] - cd) ** 2; den += cd * cd;
+        num += (jacobian[i][k] - cd) ** 2;
+        den += cd * cd;
       }
       // a switching voltage that hardly depends on a parameter (|dV/dθ| below a tenth of the column's
       // norm) is compared on that scale
@@ -56,11 +76,21 @@ function compare(cycles: FitCycleInput[], opts: FitOptions, shared: FitParamName
         den = Math.max(den, 0.01 * all);
         // the difference quotient must itself be stable there (at 3 steps the same within 30 %), else
         // it measures the staircase, not a slope (the SET voltage on RseriesTiOx under a compliance)
-        const up3 = Float64Array.from(u), um3 = Float64Array.from(u);
-        up3[k] += 3 * h; um3[k] -= 3 * h;
-        const rp3 = R(up3), rm3 = R(um3);
-        let d3 = 0, n3 = 0;
-        for (let i = 0; i < rp.length; i++) if (isSwitch[i]) { const a = (rp[i] - rm[i]) / (2 * h), b = (rp3[i] - rm3[i]) / (6 * h); d3 += (a - b) ** 2; n3 += a * a; }
+        const up3 = Float64Array.from(u),
+          um3 = Float64Array.from(u);
+        up3[k] += 3 * h;
+        um3[k] -= 3 * h;
+        const rp3 = R(up3),
+          rm3 = R(um3);
+        let d3 = 0,
+          n3 = 0;
+        for (let i = 0; i < rp.length; i++)
+          if (isSwitch[i]) {
+            const a = (rp[i] - rm[i]) / (2 * h),
+              b = (rp3[i] - rm3[i]) / (6 * h);
+            d3 += (a - b) ** 2;
+            n3 += a * a;
+          }
         if (d3 > 0.09 * Math.max(n3, 0.01 * all)) return;
       }
       const rel = Math.sqrt(num / den);
@@ -88,7 +118,9 @@ test('Jacobian: a 1 mV sweep on the 5 mV internal grid (interpolated and re-simu
 
 test('Jacobian: two cycles with shared and per-cycle parameters, the state carried from one to the next', () => {
   const dev = synthDevice('d1', 2, 5);
-  compare(dev.cycles, { mode: 'campaign' }, ['RseriesTiOx', 'phiBn0', 'dWa'], ['rnew', 'lnew', 'Ndiscmin'], (n, j) => off(n, dev.truths[Math.max(0, j)] as unknown as Record<string, number>));
+  compare(dev.cycles, { mode: 'campaign' }, ['RseriesTiOx', 'phiBn0', 'dWa'], ['rnew', 'lnew', 'Ndiscmin'], (n, j) =>
+    off(n, dev.truths[Math.max(0, j)] as unknown as Record<string, number>),
+  );
 });
 
 test('Jacobian: SET under compliance, and the external series resistance as a free parameter', () => {

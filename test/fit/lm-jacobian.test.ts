@@ -12,7 +12,10 @@ const Y = T.map((t) => TRUTH[0] * Math.exp(-t / TRUTH[1]) + TRUTH[2] + 0.01 * rn
 const fn = (u: Float64Array) => Float64Array.from(T, (t, i) => u[0] * Math.exp(-t / u[1]) + u[2] - Y[i]);
 const withJac = (u: Float64Array) => ({
   residuals: fn(u),
-  jacobian: T.map((t) => { const e = Math.exp(-t / u[1]); return Float64Array.from([e, (u[0] * e * t) / (u[1] * u[1]), 1]); }),
+  jacobian: T.map((t) => {
+    const e = Math.exp(-t / u[1]);
+    return Float64Array.from([e, (u[0] * e * t) / (u[1] * u[1]), 1]);
+  }),
 });
 const box = { uMin: Float64Array.from([0, 0.05, -5]), uMax: Float64Array.from([10, 10, 5]), maxEvaluations: 2000 };
 
@@ -30,7 +33,11 @@ test('LM with an exact Jacobian: same optimum as with differences, one evaluatio
 });
 
 test('LM with an exact Jacobian: a NaN residual gets the penalty and a zero row', () => {
-  const nanAt = (u: Float64Array) => { const r = withJac(u); r.residuals[3] = NaN; return r; };
+  const nanAt = (u: Float64Array) => {
+    const r = withJac(u);
+    r.residuals[3] = NaN;
+    return r;
+  };
   const r = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, residualsWithJacobian: nanAt, nanPenalty: 10 });
   assert.equal(r.residuals[3], 10);
   assert.deepEqual(Array.from(r.jacobian[3]), [0, 0, 0]);

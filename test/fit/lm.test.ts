@@ -58,7 +58,10 @@ test('bounds are respected and a parameter space round-trips', () => {
   const { fn } = problem(0.01);
   const r = levenbergMarquardtFit(fn, [1, 2, 0], { uMin: Float64Array.from([0, 0.05, 0.5]), uMax: Float64Array.from([10, 10, 5]) });
   assert.equal(r.u[2], 0.5); // true offset 0.3 is below the bound
-  const sp = createSpace([{ name: 'a', min: 1e-9, max: 1e-7, positive: true, typical: 4.5e-8 }, { name: 'b', min: 0, max: 5000, positive: false, typical: 650 }]);
+  const sp = createSpace([
+    { name: 'a', min: 1e-9, max: 1e-7, positive: true, typical: 4.5e-8 },
+    { name: 'b', min: 0, max: 5000, positive: false, typical: 650 },
+  ]);
   const v = sp.fromU(sp.toU([4.5e-8, 650]));
   assert.ok(Math.abs(v[0] / 4.5e-8 - 1) < 1e-12 && Math.abs(v[1] - 650) < 1e-9);
   assert.ok(Math.abs(sp.uMin[0] - Math.log(1e-9)) < 1e-12);
@@ -67,10 +70,17 @@ test('bounds are respected and a parameter space round-trips', () => {
 test('multi-start design is seeded and finds the global minimum of a two-well problem', () => {
   const d1 = startDesign(Float64Array.from([0, 0]), Float64Array.from([-3, -3]), Float64Array.from([3, 3]), 5, 2, createRng(3));
   const d2 = startDesign(Float64Array.from([0, 0]), Float64Array.from([-3, -3]), Float64Array.from([3, 3]), 5, 2, createRng(3));
-  assert.deepEqual(d1.map((x) => Array.from(x)), d2.map((x) => Array.from(x)));
+  assert.deepEqual(
+    d1.map((x) => Array.from(x)),
+    d2.map((x) => Array.from(x)),
+  );
   // residuals of (x² − 4)·something with a local minimum at x = −2 (cost 0.25) and the global one at +2 (cost 0)
   const fn = (u: Float64Array) => Float64Array.from([(u[0] - 2) * (u[0] + 2), 0.5 * (u[0] < 0 ? 1 : 0), u[1] - 1]);
-  const r = multiStartFit(fn, startDesign(Float64Array.from([-1.5, 0]), Float64Array.from([-3, -3]), Float64Array.from([3, 3]), 6, 3, createRng(4)), { uMin: Float64Array.from([-3, -3]), uMax: Float64Array.from([3, 3]) });
+  const r = multiStartFit(
+    fn,
+    startDesign(Float64Array.from([-1.5, 0]), Float64Array.from([-3, -3]), Float64Array.from([3, 3]), 6, 3, createRng(4)),
+    { uMin: Float64Array.from([-3, -3]), uMax: Float64Array.from([3, 3]) },
+  );
   assert.ok(Math.abs(r.u[0] - 2) < 1e-3, `x ${r.u[0]}`);
 });
 

@@ -19,11 +19,13 @@ function campaign(): FitCycleInput[] {
 function fit(free: string[], cycles: FitCycleInput[]): CycleFit[] {
   const out: CycleFit[] = [];
   const settings = resolveFitSettings({ fitParams: free as never, cycleParams: free as never, deviceCycles: 1, seed: 1 });
-  fitDevice({ device: 'D', cycles }, settings, { cycles: new Map() }, (e) => { if (e.kind === 'cycle') out.push(e.fit); });
+  fitDevice({ device: 'D', cycles }, settings, { cycles: new Map() }, (e) => {
+    if (e.kind === 'cycle') out.push(e.fit);
+  });
   return out.sort((a, b) => a.cycle - b.cycle);
 }
 
-test('Ninit as a cycle-level parameter: each cycle\'s own starting state is fitted instead of the carried one', () => {
+test("Ninit as a cycle-level parameter: each cycle's own starting state is fitted instead of the carried one", () => {
   const cycles = campaign();
   const own = fit(['rnew', 'lnew', 'Ninit'], cycles);
   assert.equal(own.length, 4);

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams } from '../../src/model/index.js';
-import { createInlineScheduler, fitDataset, resolveFitSettings, synthCycle, prepareCycle, evaluateCycle, DEFAULT_FIT_PARAMS } from '../../src/fit/index.js';
+import {
+  createInlineScheduler,
+  fitDataset,
+  resolveFitSettings,
+  synthCycle,
+  prepareCycle,
+  evaluateCycle,
+  DEFAULT_FIT_PARAMS,
+} from '../../src/fit/index.js';
 import { createRng } from '../../src/util/rng.js';
 import { TRUTH, relErr, synthDevice } from './helpers.js';
 
@@ -19,7 +27,9 @@ test('single ±1.3 V cycle: the six default parameters come back from a 3 %-nois
   let ss = 0;
   for (const i of pc.idx) ss += (t.logIModel[i] - m.logIModel[i]) ** 2;
   const rmsTruth = Math.sqrt(ss / pc.idx.length);
-  console.log(`# single-cycle recovery: rms ${fit.rmsLog10.toFixed(4)}, vs truth ${rmsTruth.toFixed(4)}, evals ${fit.metrics.evaluations}, ${fit.metrics.seconds.toFixed(2)} s; ${errs.map(([n, e]) => `${n} ${(e * 100).toFixed(2)}%`).join(', ')}`);
+  console.log(
+    `# single-cycle recovery: rms ${fit.rmsLog10.toFixed(4)}, vs truth ${rmsTruth.toFixed(4)}, evals ${fit.metrics.evaluations}, ${fit.metrics.seconds.toFixed(2)} s; ${errs.map(([n, e]) => `${n} ${(e * 100).toFixed(2)}%`).join(', ')}`,
+  );
   assert.ok(fit.converged, JSON.stringify(fit.flags));
   assert.ok(fit.rmsLog10 < 0.02, `rms ${fit.rmsLog10}`);
   assert.ok(rmsTruth < 0.02, `curve vs truth ${rmsTruth}`);
@@ -35,12 +45,16 @@ test('campaign: device-level parameters shared, per-cycle v1b var parameters, st
   assert.equal(r.devices.length, 1);
   assert.equal(r.cycles.length, 4);
   const d = r.devices[0];
-  for (const n of ['RseriesTiOx', 'phiBn0', 'dWa'] as const) assert.ok(relErr(d.params[n]!, dev.truths[0][n]) < 0.05, `${n} ${d.params[n]} vs ${dev.truths[0][n]}`);
+  for (const n of ['RseriesTiOx', 'phiBn0', 'dWa'] as const)
+    assert.ok(relErr(d.params[n]!, dev.truths[0][n]) < 0.05, `${n} ${d.params[n]} vs ${dev.truths[0][n]}`);
   const errs: number[] = [];
   r.cycles.forEach((c, j) => {
     assert.ok(c.rmsLog10 < 0.03, `cycle ${c.cycle} rms ${c.rmsLog10}`);
     for (const n of ['rnew', 'lnew', 'Ndiscmin'] as const) errs.push(relErr(c.params[n], dev.truths[j][n]));
-    if (j >= 2) { assert.equal(c.stage, 'cycle'); assert.deepEqual(c.fitted, ['rnew', 'lnew', 'Ndiscmin']); }
+    if (j >= 2) {
+      assert.equal(c.stage, 'cycle');
+      assert.deepEqual(c.fitted, ['rnew', 'lnew', 'Ndiscmin']);
+    }
     if (j > 0) assert.ok(c.ninit > 0);
   });
   errs.sort((a, b) => a - b);

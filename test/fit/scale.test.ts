@@ -13,7 +13,12 @@ import { synthDevice } from './helpers.js';
 const small = { fitParams: ['Ndiscmin', 'RseriesTiOx', 'dWa'] as const, deviceCycles: 1, maxEvaluations: 60, starts: 1 };
 
 function dataset(nDev: number, nCyc: number) {
-  return { devices: Array.from({ length: nDev }, (_, d) => ({ id: `dev${d + 1}`, cycles: synthDevice(`dev${d + 1}`, nCyc, 100 + d, 0.02).cycles })) };
+  return {
+    devices: Array.from({ length: nDev }, (_, d) => ({
+      id: `dev${d + 1}`,
+      cycles: synthDevice(`dev${d + 1}`, nCyc, 100 + d, 0.02).cycles,
+    })),
+  };
 }
 
 test('the same seed gives identical fits with 1 and 2 workers', async () => {
@@ -30,8 +35,32 @@ test('the same seed gives identical fits with 1 and 2 workers', async () => {
 test('fit CLI: a killed run resumes from its checkpoint, repeating and losing nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-'));
   const dsPath = join(dir, 'dataset.json');
-  writeFileSync(dsPath, JSON.stringify({ schema: 'jartcal.dataset/1', toolkitVersion: 'test', createdAt: '', options: {}, devices: dataset(1, 5).devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: null, metadata: {} })) }));
-  const args = ['fit', dsPath, '--mode', 'campaign', '--fit', small.fitParams.join(','), '--device-cycles', '1', '--max-evals', '60', '--starts', '1', '--workers', '1'];
+  writeFileSync(
+    dsPath,
+    JSON.stringify({
+      schema: 'jartcal.dataset/1',
+      toolkitVersion: 'test',
+      createdAt: '',
+      options: {},
+      devices: dataset(1, 5).devices.map((d) => ({ ...d, setPolarity: 'negative', complianceA: null, metadata: {} })),
+    }),
+  );
+  const args = [
+    'fit',
+    dsPath,
+    '--mode',
+    'campaign',
+    '--fit',
+    small.fitParams.join(','),
+    '--device-cycles',
+    '1',
+    '--max-evals',
+    '60',
+    '--starts',
+    '1',
+    '--workers',
+    '1',
+  ];
   // reference: an uninterrupted run
   const refOut = join(dir, 'ref.json');
   assert.equal(await main([...args, '--out', refOut]), 0);
@@ -39,17 +68,37 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
   // a run killed after its second record
   const out = join(dir, 'fits.json');
   const ckpt = `${out}.checkpoint.jsonl`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then(async (m) => process.exit(await m.main(${JSON.stringify([...args, '--out', out])})))`], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./src/cli/main.ts').then(async (m) => process.exit(await m.main(${JSON.stringify([...args, '--out', out])})))`,
+    ],
+    { cwd: REPO_ROOT, stdio: 'ignore' },
+  );
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
       const n = existsSync(ckpt) ? readFileSync(ckpt, 'utf8').split('\n').filter(Boolean).length : 0;
-      if (n >= 3) { child.kill('SIGKILL'); clearInterval(poll); resolve(); }
+      if (n >= 3) {
+        child.kill('SIGKILL');
+        clearInterval(poll);
+        resolve();
+      }
     }, 20);
-    child.on('exit', () => { clearInterval(poll); resolve(); });
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve();
+    });
   });
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(!existsSync(out), 'no fits.json from the killed run');
-  const before = readFileSync(ckpt, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'cycle');
+  const before = readFileSync(ckpt, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.kind === 'cycle');
   assert.ok(before.length >= 1 && before.length < 5, `checkpointed ${before.length}`);
   // without --resume the checkpoint is protected
   assert.equal(await main([...args, '--out', out]), 2);
@@ -60,7 +109,11 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
   assert.equal(res.dataset, 'dataset.json');
   assert.equal(res.cycles.length, 5);
   // the checkpointed cycles were kept as they were (same timing record = not refitted)
-  for (const b of before) assert.deepEqual(res.cycles.find((c: { cycle: number }) => c.cycle === b.fit.cycle), b.fit);
+  for (const b of before)
+    assert.deepEqual(
+      res.cycles.find((c: { cycle: number }) => c.cycle === b.fit.cycle),
+      b.fit,
+    );
   // and the resumed result equals the uninterrupted one
   const strip = (f: typeof ref) => f.cycles.map((c: { metrics: object }) => ({ ...c, metrics: { ...c.metrics, seconds: 0 } }));
   assert.deepEqual(strip(res), strip(ref));
@@ -69,7 +122,10 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
 test('fit CLI refuses bad input with a clear message and no output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-'));
   const bad = join(dir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ schema: 'jartcal.dataset/1', devices: [{ id: 'a', cycles: [{ cycle: 1, vV: [0, 1, 'x'], iA: [0, 1, 2] }] }] }));
+  writeFileSync(
+    bad,
+    JSON.stringify({ schema: 'jartcal.dataset/1', devices: [{ id: 'a', cycles: [{ cycle: 1, vV: [0, 1, 'x'], iA: [0, 1, 2] }] }] }),
+  );
   const out = join(dir, 'o.json');
   assert.equal(await main(['fit', bad, '--out', out]), 2);
   assert.equal(await main(['fit', bad, '--out', out, '--fit', 'nope']), 2);
@@ -81,12 +137,32 @@ test('fit CLI ingests measurement files itself and writes the dataset beside fit
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-'));
   const out = join(dir, 'fits.json');
   const file = join(REPO_ROOT, 'fixtures', 'ingest', 'k4200-cycle3.csv');
-  assert.equal(await main(['fit', file, '--out', out, '--fit', 'Ndiscmin,RseriesTiOx', '--max-evals', '30', '--starts', '1', '--workers', '1', '--json']), 0);
+  assert.equal(
+    await main([
+      'fit',
+      file,
+      '--out',
+      out,
+      '--fit',
+      'Ndiscmin,RseriesTiOx',
+      '--max-evals',
+      '30',
+      '--starts',
+      '1',
+      '--workers',
+      '1',
+      '--json',
+    ]),
+    0,
+  );
   const fits = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(fits.dataset, 'fits.dataset.json');
   const ds = JSON.parse(readFileSync(join(dir, fits.dataset), 'utf8'));
   assert.equal(ds.schema, 'jartcal.dataset/2');
-  assert.equal(fits.cycles.length, ds.devices.reduce((a: number, d: { cycles: unknown[] }) => a + d.cycles.length, 0));
+  assert.equal(
+    fits.cycles.length,
+    ds.devices.reduce((a: number, d: { cycles: unknown[] }) => a + d.cycles.length, 0),
+  );
   assert.deepEqual(fits.cycles[0].fitted, ['RseriesTiOx', 'Ndiscmin']);
   assert.ok(Number.isFinite(fits.cycles[0].rmsLog10));
 });

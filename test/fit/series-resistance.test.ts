@@ -6,7 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams, type JartParams } from '../../src/model/index.js';
-import { createInlineScheduler, fitDataset, resolveFitSettings, synthCycle, prepareCycle, evaluateCycle, type FitCycleInput } from '../../src/fit/index.js';
+import {
+  createInlineScheduler,
+  fitDataset,
+  resolveFitSettings,
+  synthCycle,
+  prepareCycle,
+  evaluateCycle,
+  type FitCycleInput,
+} from '../../src/fit/index.js';
 import { createSpace } from '../../src/fit/space.js';
 import { modelSwitching, switchingLevels } from '../../src/fit/features.js';
 import { createRng } from '../../src/util/rng.js';
@@ -57,7 +65,9 @@ test('single cycle with a 20 kΩ external resistor: seriesOhm comes back from a 
   let ss = 0;
   for (const i of pc.idx) ss += (t.logIModel[i] - m.logIModel[i]) ** 2;
   const rmsTruth = Math.sqrt(ss / pc.idx.length);
-  console.log(`# seriesOhm recovery: ${rFit.toFixed(0)} Ω ± ${se.toFixed(0)} (truth ${rTrue}), rms ${fit.rmsLog10.toFixed(4)}, vs truth ${rmsTruth.toFixed(4)}, evals ${fit.metrics.evaluations}; ${(['rnew', 'lnew', 'Ndiscmin', 'phiBn0', 'dWa'] as const).map((n) => `${n} ${(relErr(fit.params[n], truth[n]) * 100).toFixed(1)}%`).join(', ')}`);
+  console.log(
+    `# seriesOhm recovery: ${rFit.toFixed(0)} Ω ± ${se.toFixed(0)} (truth ${rTrue}), rms ${fit.rmsLog10.toFixed(4)}, vs truth ${rmsTruth.toFixed(4)}, evals ${fit.metrics.evaluations}; ${(['rnew', 'lnew', 'Ndiscmin', 'phiBn0', 'dWa'] as const).map((n) => `${n} ${(relErr(fit.params[n], truth[n]) * 100).toFixed(1)}%`).join(', ')}`,
+  );
   assert.ok(relErr(rFit, rTrue) < 0.02, `seriesOhm ${rFit} vs ${rTrue}`);
   assert.ok(se > 0 && Math.abs(rFit - rTrue) < 4 * se, `seriesOhm off by ${(rFit - rTrue).toFixed(0)} Ω, stderr ${se}`);
   assert.ok(fit.rmsLog10 < 0.02, `rms ${fit.rmsLog10}`);
@@ -67,7 +77,11 @@ test('single cycle with a 20 kΩ external resistor: seriesOhm comes back from a 
 
   // control: without the external resistor in the model (RseriesTiOx capped at 5 kΩ) the same
   // data cannot be followed — the 20 kΩ resistor is visible in the curve
-  const plain = await fitDataset({ devices: [{ id: 'synthetic', cycles: [cycle] }] }, resolveFitSettings({ mode: 'independent', starts: 1 }), createInlineScheduler());
+  const plain = await fitDataset(
+    { devices: [{ id: 'synthetic', cycles: [cycle] }] },
+    resolveFitSettings({ mode: 'independent', starts: 1 }),
+    createInlineScheduler(),
+  );
   console.log(`# without seriesOhm: rms ${plain.cycles[0].rmsLog10.toFixed(3)}`);
   assert.ok(plain.cycles[0].rmsLog10 > 5 * fit.rmsLog10, `plain fit rms ${plain.cycles[0].rmsLog10}`);
 });
@@ -86,11 +100,18 @@ test('campaign: seriesOhm is device-level — fitted on the first cycles, held f
     cycles.push(s.cycle);
     truths.push(p);
   }
-  const settings = resolveFitSettings({ mode: 'campaign', deviceCycles: 2, fitParams: [...FREE], fixed: { RseriesTiOx: TRUTH.RseriesTiOx! } });
+  const settings = resolveFitSettings({
+    mode: 'campaign',
+    deviceCycles: 2,
+    fitParams: [...FREE],
+    fixed: { RseriesTiOx: TRUTH.RseriesTiOx! },
+  });
   const r = await fitDataset({ devices: [{ id: 'd1', cycles }] }, settings, createInlineScheduler());
   const d = r.devices[0];
   const rFit = d.circuit?.seriesOhm ?? NaN;
-  console.log(`# campaign seriesOhm ${rFit.toFixed(0)} Ω ± ${d.circuitStderr?.seriesOhm?.toFixed(0)} (truth ${rTrue}); cycle rms ${r.cycles.map((c) => c.rmsLog10.toFixed(4)).join(', ')}`);
+  console.log(
+    `# campaign seriesOhm ${rFit.toFixed(0)} Ω ± ${d.circuitStderr?.seriesOhm?.toFixed(0)} (truth ${rTrue}); cycle rms ${r.cycles.map((c) => c.rmsLog10.toFixed(4)).join(', ')}`,
+  );
   assert.ok(relErr(rFit, rTrue) < 0.03, `device seriesOhm ${rFit}`);
   assert.ok(Number.isFinite(d.circuitStderr?.seriesOhm ?? NaN));
   assert.ok(!('seriesOhm' in d.params), 'JART params only in devices[].params');
@@ -106,8 +127,19 @@ test('fit CLI: --fit ...,seriesOhm and --fix seriesOhm=R; the population stage r
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-fit-rs-'));
   const dsPath = join(dir, 'dataset.json');
   const truth = resolveParams(TRUTH);
-  const cycles = [1, 2].map((c) => synthCycle(truth, createRng(c), { stepV: 0.02, noiseDec: 0.013, seriesOhm: 5000, device: 'd1', cycle: c }).cycle);
-  writeFileSync(dsPath, JSON.stringify({ schema: 'jartcal.dataset/1', toolkitVersion: 'test', createdAt: '', options: {}, devices: [{ id: 'd1', cycles, setPolarity: 'negative', complianceA: null, metadata: {} }] }));
+  const cycles = [1, 2].map(
+    (c) => synthCycle(truth, createRng(c), { stepV: 0.02, noiseDec: 0.013, seriesOhm: 5000, device: 'd1', cycle: c }).cycle,
+  );
+  writeFileSync(
+    dsPath,
+    JSON.stringify({
+      schema: 'jartcal.dataset/1',
+      toolkitVersion: 'test',
+      createdAt: '',
+      options: {},
+      devices: [{ id: 'd1', cycles, setPolarity: 'negative', complianceA: null, metadata: {} }],
+    }),
+  );
   const base = ['fit', dsPath, '--device-cycles', '1', '--max-evals', '60', '--starts', '1', '--workers', '1'];
   const out = join(dir, 'fits.json');
   assert.equal(await main([...base, '--fit', 'Ndiscmin,dWa,seriesOhm', '--out', out]), 0);
@@ -152,10 +184,24 @@ test('adaptiveLevels: an 8 kΩ resistor (abrupt SET, partial RESET) is recovered
   const truth = resolveParams(TRUTH);
   const rTrue = 8000;
   const { cycle } = synthCycle(truth, createRng(11), { stepV: 0.005, noiseDec: 0.013, seriesOhm: rTrue });
-  const run = async (adaptiveLevels: boolean) => (await fitDataset({ devices: [{ id: 's', cycles: [cycle] }] }, resolveFitSettings({ mode: 'independent', fitParams: [...FREE], fixed: { RseriesTiOx: truth.RseriesTiOx }, objective: { adaptiveLevels } }), createInlineScheduler())).cycles[0];
+  const run = async (adaptiveLevels: boolean) =>
+    (
+      await fitDataset(
+        { devices: [{ id: 's', cycles: [cycle] }] },
+        resolveFitSettings({
+          mode: 'independent',
+          fitParams: [...FREE],
+          fixed: { RseriesTiOx: truth.RseriesTiOx },
+          objective: { adaptiveLevels },
+        }),
+        createInlineScheduler(),
+      )
+    ).cycles[0];
   const a = await run(true);
   const f = await run(false);
-  console.log(`# 8 kΩ: adaptive levels ${a.circuit?.seriesOhm.toFixed(0)} Ω, rms ${a.rmsLog10.toFixed(4)}; fixed level ${f.circuit?.seriesOhm.toFixed(0)} Ω, rms ${f.rmsLog10.toFixed(4)}`);
+  console.log(
+    `# 8 kΩ: adaptive levels ${a.circuit?.seriesOhm.toFixed(0)} Ω, rms ${a.rmsLog10.toFixed(4)}; fixed level ${f.circuit?.seriesOhm.toFixed(0)} Ω, rms ${f.rmsLog10.toFixed(4)}`,
+  );
   assert.ok(relErr(a.circuit!.seriesOhm, rTrue) < 0.03, `seriesOhm ${a.circuit?.seriesOhm}`);
   assert.ok(a.rmsLog10 < 0.02, `rms ${a.rmsLog10}`);
   assert.ok(f.rmsLog10 > 2 * a.rmsLog10, `the fixed level fits as well: ${f.rmsLog10}`);

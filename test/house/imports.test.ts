@@ -20,16 +20,37 @@ function walk(dir: string): string[] {
 
 /** Relative runtime imports of a module, as paths of src/ files. */
 function importsOf(file: string): { local: string[]; external: string[] } {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const local: string[] = [], external: string[] = [];
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  const local: string[] = [],
+    external: string[] = [];
   const re = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s+from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm;
-  for (let m; (m = re.exec(text)); ) {
+  for (let m; (m = re.exec(text));) {
     if (m[2]) continue; // import type / export type
-    if (m[3] && /^\{[^}]*\}$/s.test(m[3].trim()) && m[3].replace(/[{}\s]/g, '').split(',').filter(Boolean).every((x) => x.startsWith('type '))) continue;
+    if (
+      m[3] &&
+      /^\{[^}]*\}$/s.test(m[3].trim()) &&
+      m[3]
+        .replace(/[{}\s]/g, '')
+        .split(',')
+        .filter(Boolean)
+        .every((x) => x.startsWith('type '))
+    )
+      continue;
     const spec = m[4] ?? m[5];
-    if (!spec.startsWith('.')) { external.push(spec); continue; }
+    if (!spec.startsWith('.')) {
+      external.push(spec);
+      continue;
+    }
     const p = resolve(dirname(file), spec).replace(/\.js$/, '');
-    const hit = [`${p}.ts`, `${p}.tsx`, join(p, 'index.ts')].find((q) => { try { return statSync(q).isFile(); } catch { return false; } });
+    const hit = [`${p}.ts`, `${p}.tsx`, join(p, 'index.ts')].find((q) => {
+      try {
+        return statSync(q).isFile();
+      } catch {
+        return false;
+      }
+    });
     if (hit) local.push(hit);
   }
   return { local, external };
@@ -42,18 +63,31 @@ const rel = (f: string): string => relative(ROOT, f);
 /** Strongly connected components of more than one module (Tarjan). */
 function cycles(g: Map<string, string[]>): string[][] {
   let index = 0;
-  const idx = new Map<string, number>(), low = new Map<string, number>(), on = new Set<string>(), stack: string[] = [];
+  const idx = new Map<string, number>(),
+    low = new Map<string, number>(),
+    on = new Set<string>(),
+    stack: string[] = [];
   const out: string[][] = [];
   const visit = (v: string): void => {
-    idx.set(v, index); low.set(v, index); index++; stack.push(v); on.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    on.add(v);
     for (const w of g.get(v) ?? []) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const c: string[] = [];
       let w: string;
-      do { w = stack.pop()!; on.delete(w); c.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        c.push(w);
+      } while (w !== v);
       if (c.length > 1) out.push(c.sort());
     }
   };
@@ -62,7 +96,17 @@ function cycles(g: Map<string, string[]>): string[][] {
 }
 
 test('the cycle finder finds a cycle', () => {
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c']]);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c']],
+  );
 });
 
 test('src/ has no import cycle', () => {
@@ -84,9 +128,14 @@ test('the library entry src/index.ts reaches no CLI or terminal-UI module', () =
 });
 
 test('every module under src/io touches files (pure logic lives in its stage)', () => {
-  const pure = files.filter((f) => rel(f).startsWith('src/io/')).filter((f) => {
-    const { local, external } = graph.get(f)!;
-    return !external.some((e) => e === 'node:fs' || e === 'node:fs/promises') && !local.some((l) => /src\/io\/(atomic|json)\.ts$/.test(l));
-  }).map(rel);
+  const pure = files
+    .filter((f) => rel(f).startsWith('src/io/'))
+    .filter((f) => {
+      const { local, external } = graph.get(f)!;
+      return (
+        !external.some((e) => e === 'node:fs' || e === 'node:fs/promises') && !local.some((l) => /src\/io\/(atomic|json)\.ts$/.test(l))
+      );
+    })
+    .map(rel);
   assert.deepEqual(pure, []);
 });

@@ -9,7 +9,15 @@ import { JartcalError } from '../../src/util/errors.js';
 import { jsonPathOffset, lineColumn } from '../../src/util/json-position.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-io-'));
-const err = (f: () => unknown): JartcalError => { try { f(); } catch (e) { if (e instanceof JartcalError) return e; throw e; } assert.fail('no error'); };
+const err = (f: () => unknown): JartcalError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof JartcalError) return e;
+    throw e;
+  }
+  assert.fail('no error');
+};
 
 test('readJsonFile: a missing file, a syntax error (line, column, expected) each with its own code', () => {
   const missing = err(() => readJsonFile(join(dir, 'nope.json')));
@@ -24,7 +32,20 @@ test('readJsonFile: a missing file, a syntax error (line, column, expected) each
 
 test('readJsonFormat: a schema problem names the file, the line and column of the field, its JSON path, what was expected and found', () => {
   const p = join(dir, 'fits.json');
-  writeFileSync(p, JSON.stringify({ schema: 'jartcal.fits/1', dataset: 'd', settings: {}, devices: [], cycles: [{ device: 'A', cycle: 1, params: {}, rmsLog10: 0.1, converged: 'yes' }] }, null, 2));
+  writeFileSync(
+    p,
+    JSON.stringify(
+      {
+        schema: 'jartcal.fits/1',
+        dataset: 'd',
+        settings: {},
+        devices: [],
+        cycles: [{ device: 'A', cycle: 1, params: {}, rmsLog10: 0.1, converged: 'yes' }],
+      },
+      null,
+      2,
+    ),
+  );
   const e = err(() => readJsonFormat(p, fitsSchema, 'bad_fits'));
   assert.equal(e.code, 'bad_fits');
   assert.match(e.message, /fits\.json, line 12, column 7: cycles\[0\]\.converged: expected true or false, got "yes"/);

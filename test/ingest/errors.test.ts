@@ -14,21 +14,36 @@ import { REPO_ROOT } from '../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-ingest-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const put = (name: string, content: string | Uint8Array) => { const p = join(dir, name); writeFileSync(p, content); return p; };
-const sweep = (n = 12) => Array.from({ length: n }, (_, k) => { const v = k < n / 2 ? -0.1 * k : -0.1 * (n - k); return `${v.toFixed(2)},${(1e-6 * (v || 0.01)).toExponential(3)}`; });
-
-function refuses(path: string, expect: { code?: string; line?: number; column?: number | string; cell?: string; sheet?: string; text: RegExp }, opts = {}): void {
-  assert.throws(() => ingestFiles([path], opts), (e: unknown) => {
-    assert.ok(e instanceof JartcalError, String(e));
-    assert.ok(e.message.includes(path), `names the file: ${e.message}`);
-    assert.match(e.message, expect.text);
-    if (expect.code) assert.equal(e.code, expect.code);
-    if (expect.line !== undefined) assert.equal(e.location.line, expect.line, e.message);
-    if (expect.column !== undefined) assert.equal(e.location.column, expect.column, e.message);
-    if (expect.cell !== undefined) assert.equal(e.location.cell, expect.cell, e.message);
-    if (expect.sheet !== undefined) assert.equal(e.location.sheet, expect.sheet);
-    return true;
+const put = (name: string, content: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+const sweep = (n = 12) =>
+  Array.from({ length: n }, (_, k) => {
+    const v = k < n / 2 ? -0.1 * k : -0.1 * (n - k);
+    return `${v.toFixed(2)},${(1e-6 * (v || 0.01)).toExponential(3)}`;
   });
+
+function refuses(
+  path: string,
+  expect: { code?: string; line?: number; column?: number | string; cell?: string; sheet?: string; text: RegExp },
+  opts = {},
+): void {
+  assert.throws(
+    () => ingestFiles([path], opts),
+    (e: unknown) => {
+      assert.ok(e instanceof JartcalError, String(e));
+      assert.ok(e.message.includes(path), `names the file: ${e.message}`);
+      assert.match(e.message, expect.text);
+      if (expect.code) assert.equal(e.code, expect.code);
+      if (expect.line !== undefined) assert.equal(e.location.line, expect.line, e.message);
+      if (expect.column !== undefined) assert.equal(e.location.column, expect.column, e.message);
+      if (expect.cell !== undefined) assert.equal(e.location.cell, expect.cell, e.message);
+      if (expect.sheet !== undefined) assert.equal(e.location.sheet, expect.sheet);
+      return true;
+    },
+  );
 }
 
 test('empty and white-space-only files', () => {
@@ -40,39 +55,80 @@ test('binary file', () => {
   const bytes = new Uint8Array(4096);
   for (let k = 0; k < bytes.length; k++) bytes[k] = (k * 7919 + 13) % 256;
   refuses(put('blob.csv', bytes), { code: 'binary_file', text: /binary/ });
-  refuses(put('fake.xlsx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), { code: 'bad_workbook', text: /not a readable Excel workbook/ });
+  refuses(put('fake.xlsx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), {
+    code: 'bad_workbook',
+    text: /not a readable Excel workbook/,
+  });
 });
 
 test('missing current column, and no recognisable header at all', () => {
-  refuses(put('nocurrent.csv', ['Voltage (V),Resistance (Ohm)', '0,1e5', '0.1,1e5', '0.2,1e5'].join('\n')), { code: 'missing_current_column', line: 1, text: /no current column.*expected a header such as "Current \(A\)"/ });
-  refuses(put('noheader.csv', ['0,0', '0.1,0.1', '0.2,0.2'].join('\n')), { code: 'missing_columns', text: /no header row naming a voltage and a current column/ });
+  refuses(put('nocurrent.csv', ['Voltage (V),Resistance (Ohm)', '0,1e5', '0.1,1e5', '0.2,1e5'].join('\n')), {
+    code: 'missing_current_column',
+    line: 1,
+    text: /no current column.*expected a header such as "Current \(A\)"/,
+  });
+  refuses(put('noheader.csv', ['0,0', '0.1,0.1', '0.2,0.2'].join('\n')), {
+    code: 'missing_columns',
+    text: /no header row naming a voltage and a current column/,
+  });
 });
 
 test('non-numeric cell, NaN, Inf, Excel error strings', () => {
   const rows = ['V,I', ...sweep()];
-  const bad = (cell: string) => { const r = rows.slice(); r[4] = `-0.30,${cell}`; return r.join('\n'); };
-  refuses(put('abc.csv', bad('abc')), { code: 'bad_row', line: 5, column: 2, text: /column "I": expected a current as a finite number, got "abc"/ });
+  const bad = (cell: string) => {
+    const r = rows.slice();
+    r[4] = `-0.30,${cell}`;
+    return r.join('\n');
+  };
+  refuses(put('abc.csv', bad('abc')), {
+    code: 'bad_row',
+    line: 5,
+    column: 2,
+    text: /column "I": expected a current as a finite number, got "abc"/,
+  });
   refuses(put('nan.csv', bad('NaN')), { code: 'bad_row', line: 5, column: 2, text: /got "NaN" \(a non-finite value\)/ });
   refuses(put('inf.csv', bad('-Inf')), { code: 'bad_row', line: 5, column: 2, text: /non-finite/ });
   refuses(put('ref.csv', bad('#REF!')), { code: 'bad_row', line: 5, column: 2, text: /#REF!/ });
-  refuses(put('vbad.csv', rows.map((r, k) => (k === 3 ? 'x1.5,1e-6' : r)).join('\n')), { code: 'bad_row', line: 4, column: 1, text: /expected a voltage/ });
+  refuses(put('vbad.csv', rows.map((r, k) => (k === 3 ? 'x1.5,1e-6' : r)).join('\n')), {
+    code: 'bad_row',
+    line: 4,
+    column: 1,
+    text: /expected a voltage/,
+  });
 });
 
 test('truncated last row', () => {
-  refuses(put('trunc1.csv', ['V,I', ...sweep(), '-0.3,'].join('\n')), { code: 'bad_row', line: 14, column: 2, text: /current is missing \(empty cell or truncated row\)/ });
+  refuses(put('trunc1.csv', ['V,I', ...sweep(), '-0.3,'].join('\n')), {
+    code: 'bad_row',
+    line: 14,
+    column: 2,
+    text: /current is missing \(empty cell or truncated row\)/,
+  });
   refuses(put('trunc2.csv', ['V,I', ...sweep(), '-0.3'].join('\n') + '\n'), { code: 'bad_row', line: 14, column: 2, text: /truncated/ });
   refuses(put('trunc3.csv', ['V,I', ...sweep(), '-0.3,1.2e'].join('\n')), { code: 'bad_row', line: 14, column: 2, text: /not a number/ });
 });
 
 test('mixed units in a column', () => {
   const rows = ['V,I', '0 V,1 uA', '-0.1 V,2 uA', '-0.2 V,3 mA', '-0.1 V,2 uA', '0 V,1 uA'];
-  refuses(put('mixed.csv', rows.join('\n')), { code: 'bad_row', line: 4, column: 2, text: /mixed units in column "I": "mA" here but "uA" at line 2/ });
+  refuses(put('mixed.csv', rows.join('\n')), {
+    code: 'bad_row',
+    line: 4,
+    column: 2,
+    text: /mixed units in column "I": "mA" here but "uA" at line 2/,
+  });
   refuses(put('mixed2.csv', ['V,I', '0,1 uA', '-0.1,2e-6', '-0.2,3 uA'].join('\n')), { code: 'bad_row', line: 3, text: /mixed units/ });
-  refuses(put('badunit.csv', ['V,I [kg]', '0,1', '-0.1,2', '-0.2,3'].join('\n')), { code: 'bad_unit', text: /unit "kg" is not a current unit/ });
+  refuses(put('badunit.csv', ['V,I [kg]', '0,1', '-0.1,2', '-0.2,3'].join('\n')), {
+    code: 'bad_unit',
+    text: /unit "kg" is not a current unit/,
+  });
 });
 
 test('one-point and two-point sweeps', () => {
-  refuses(put('one.csv', 'V,I\n-0.1,1e-6\n'), { code: 'too_few_points', text: /at least 3 points; this one has 1/ }, { setPolarity: 'negative' });
+  refuses(
+    put('one.csv', 'V,I\n-0.1,1e-6\n'),
+    { code: 'too_few_points', text: /at least 3 points; this one has 1/ },
+    { setPolarity: 'negative' },
+  );
   refuses(put('two.csv', 'V,I\n-0.1,1e-6\n-0.2,2e-6\n'), { code: 'too_few_points', text: /has 2/ }, { setPolarity: 'negative' });
 });
 
@@ -94,11 +150,18 @@ test('partly bad files: refused by default; under --lenient every dropped row is
   refuses(p, { line: 4, text: /--lenient drops such rows/ });
   const ds = ingestFiles([p], { lenient: true, setPolarity: 'negative' });
   const dropped = ds.issues.filter((i) => i.code === 'dropped_row');
-  assert.deepEqual(dropped.map((d) => d.location?.line), [4, 10]);
+  assert.deepEqual(
+    dropped.map((d) => d.location?.line),
+    [4, 10],
+  );
   assert.equal(ds.devices[0].cycles[0].vV.length, 18);
 });
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'ingest', 'run-cli.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'ingest', 'run-cli.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
 
 test('CLI: a bad file exits 2 with one clear line, no stack trace, and no output file', () => {
   const out = join(dir, 'never.json');
@@ -122,20 +185,36 @@ test('CLI: --json prints exactly the summary; --lenient reports dropped rows on 
   const rows = ['V,I', ...sweep(20)];
   rows[3] = '-0.20,oops';
   const p = put('cli-partly.csv', rows.join('\n'));
-  const r = cli(['ingest', p, join(REPO_ROOT, 'fixtures', 'ingest', 'b1500-3runs.csv'), '--out', out, '--json', '--lenient', '--set-polarity', 'negative']);
+  const r = cli([
+    'ingest',
+    p,
+    join(REPO_ROOT, 'fixtures', 'ingest', 'b1500-3runs.csv'),
+    '--out',
+    out,
+    '--json',
+    '--lenient',
+    '--set-polarity',
+    'negative',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(j), ['devices', 'cycles', 'perDevice']);
   assert.equal(j.devices, 2);
   assert.equal(j.cycles, 4);
   assert.deepEqual(Object.keys(j.perDevice[0]), ['id', 'cycles', 'setPolarity', 'complianceA']);
-  assert.deepEqual(j.perDevice.map((d: { id: string }) => d.id), ['cli-partly', 'b15dev']);
+  assert.deepEqual(
+    j.perDevice.map((d: { id: string }) => d.id),
+    ['cli-partly', 'b15dev'],
+  );
   assert.match(r.stderr, /dropped row: .*cli-partly\.csv, line 4: column "I"/);
   assert.ok(existsSync(out));
   const back = readDataset(out);
   assert.equal(back.schema, 'jartcal.dataset/2');
   assert.equal(back.devices[1].cycles[2].vV.length, 241);
-  assert.deepEqual(back.issues.filter((i) => i.code === 'dropped_row').map((i) => i.location?.line), [4]);
+  assert.deepEqual(
+    back.issues.filter((i) => i.code === 'dropped_row').map((i) => i.location?.line),
+    [4],
+  );
   const help = cli(['ingest', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--set-polarity/);

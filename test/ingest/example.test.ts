@@ -9,7 +9,17 @@ import { REPO_ROOT } from '../helpers/shared.js';
 import { resolveParams, simulate, sweepWaveform } from '../../src/model/index.js';
 
 const DIR = join(REPO_ROOT, 'measurements', 'example');
-interface Truth { seed: number; waveform: { vSetV: number; vResetV: number; rateVps: number; stepV: number }; devices: { id: string; format: string; setPolarity: string; complianceA: number; cycles: { cycle: number; params: Record<string, number> }[] }[] }
+interface Truth {
+  seed: number;
+  waveform: { vSetV: number; vResetV: number; rateVps: number; stepV: number };
+  devices: {
+    id: string;
+    format: string;
+    setPolarity: string;
+    complianceA: number;
+    cycles: { cycle: number; params: Record<string, number> }[];
+  }[];
+}
 
 test('example campaign: no flags, devices, cycles, polarity and compliance as in TRUTH.json', () => {
   const truth = JSON.parse(readFileSync(join(DIR, 'TRUTH.json'), 'utf8')) as Truth;
@@ -21,7 +31,10 @@ test('example campaign: no flags, devices, cycles, polarity and compliance as in
     assert.equal(d.cycles.length, t.cycles.length);
     assert.equal(d.setPolarity, t.setPolarity);
     assert.equal(d.complianceA, t.complianceA);
-    assert.deepEqual(d.cycles.map((c) => c.sourceCycle), t.cycles.map((c) => c.cycle));
+    assert.deepEqual(
+      d.cycles.map((c) => c.sourceCycle),
+      t.cycles.map((c) => c.cycle),
+    );
     for (const c of d.cycles) {
       assert.equal(c.timeSource, 'file');
       assert.equal(c.complianceSource, 'metadata');

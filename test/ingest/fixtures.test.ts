@@ -16,7 +16,7 @@ function checkToy(c: Cycle, scale = 1): void {
   assert.ok(Math.abs(f.vSetV! - -0.8) < 0.021, `V_SET ${f.vSetV}`);
   assert.ok(Math.abs(f.vResetV! - 0.6) < 0.021, `V_RESET ${f.vResetV}`);
   // toy HRS at 0.1 V: R·(0.1/(0.25 sinh(0.4))) (sinh-shaped), LRS ohmic; 1 % current noise
-  const hrs = 2e5 * scale * 0.1 / (0.25 * Math.sinh(0.4));
+  const hrs = (2e5 * scale * 0.1) / (0.25 * Math.sinh(0.4));
   assert.ok(rel(f.hrsOhm!, hrs) < 0.05, `HRS ${f.hrsOhm} vs ${hrs}`);
   assert.ok(rel(f.lrsOhm!, 2e3 * scale) < 0.05, `LRS ${f.lrsOhm}`);
   assert.ok(f.complianceHit);
@@ -43,9 +43,15 @@ test('B1500 EasyEXPERT CSV: three runs become three cycles of the device named i
   const ds = ingestFiles([F('b1500-3runs.csv')]);
   assert.equal(ds.devices.length, 1);
   assert.equal(ds.devices[0].id, 'b15dev');
-  assert.deepEqual(ds.devices[0].cycles.map((c) => c.sourceCycle), [1, 2, 3]);
+  assert.deepEqual(
+    ds.devices[0].cycles.map((c) => c.sourceCycle),
+    [1, 2, 3],
+  );
   [1, 1.3, 0.8].forEach((s, k) => checkToy(ds.devices[0].cycles[k], s));
-  assert.deepEqual(ds.devices[0].cycles.map((c) => c.provenance.rowStart), [17, 17 + 257, 17 + 2 * 257]);
+  assert.deepEqual(
+    ds.devices[0].cycles.map((c) => c.provenance.rowStart),
+    [17, 17 + 257, 17 + 2 * 257],
+  );
 });
 
 test('generic CSV: cycle column, mA column, comment metadata', () => {
@@ -56,7 +62,14 @@ test('generic CSV: cycle column, mA column, comment metadata', () => {
   checkToy(ds.devices[0].cycles[1], 1.2);
 });
 
-for (const name of ['semicolon-decimal-comma.csv', 'tab-uA.tsv', 'whitespace.dat', 'quoted-trailing-comma.csv', 'cell-units.csv', 'latin1-microamp.csv']) {
+for (const name of [
+  'semicolon-decimal-comma.csv',
+  'tab-uA.tsv',
+  'whitespace.dat',
+  'quoted-trailing-comma.csv',
+  'cell-units.csv',
+  'latin1-microamp.csv',
+]) {
   test(`quirk file ${name} reads as the same toy loop`, () => {
     const ds = ingestFiles([F(name)]);
     assert.equal(ds.devices.length, 1);
@@ -72,7 +85,10 @@ test('SET and RESET halves in separate files are joined into cycles by device an
   assert.equal(ds.devices.length, 1);
   const dev = ds.devices[0];
   assert.equal(dev.id, 'dev07');
-  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 2]);
+  assert.deepEqual(
+    dev.cycles.map((c) => c.sourceCycle),
+    [1, 2],
+  );
   for (const c of dev.cycles) {
     assert.equal(c.parts?.length, 2);
     assert.match(c.parts![0].file, /_set_/);
@@ -97,7 +113,10 @@ test('a device that SETs at positive voltage is detected, recorded and flipped t
 test('workbooks (xlsx and xls): side-by-side blocks are devices, "--" padding and label rows skipped, notes sheet skipped', () => {
   for (const name of ['blocks-3devices.xlsx', 'blocks-3devices.xls']) {
     const ds = ingestFiles([F(name)]);
-    assert.deepEqual(ds.devices.map((d) => d.id), ['blocks-3devices#1', 'blocks-3devices#2', 'blocks-3devices#3']);
+    assert.deepEqual(
+      ds.devices.map((d) => d.id),
+      ['blocks-3devices#1', 'blocks-3devices#2', 'blocks-3devices#3'],
+    );
     [1, 1.5, 0.7].forEach((s, k) => checkToy(ds.devices[k].cycles[0], s));
     assert.ok(ds.issues.some((i) => i.code === 'skipped_sheet' && i.message.includes('notes')));
     const one = ingestFiles([F(name)], { sheet: 'devices', blocks: 'cycles' });

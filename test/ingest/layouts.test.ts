@@ -10,12 +10,20 @@ import { toyLoop } from '../../src/synth/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-layouts-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const put = (name: string, text: string) => { const p = join(dir, name); mkdirSync(join(p, '..'), { recursive: true }); writeFileSync(p, text); return p; };
-const toy = (scale = 1) => toyLoop({ hrsOhm: 2e5 * scale, lrsOhm: 2e3 * scale, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.05, rateVps: 1 });
+const put = (name: string, text: string) => {
+  const p = join(dir, name);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+};
+const toy = (scale = 1) =>
+  toyLoop({ hrsOhm: 2e5 * scale, lrsOhm: 2e3 * scale, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.05, rateVps: 1 });
 const g = (x: number) => Number(x.toPrecision(6)).toString();
 
 test('appended K4200 runs side by side (AV, AI, AV_2, AI_2, ...) are cycles', () => {
-  const a = toy(1), b = toy(2), c = toy(3);
+  const a = toy(1),
+    b = toy(2),
+    c = toy(3);
   const rows = ['Time,AI,AV,Time_2,AI_2,AV_2,Time_3,AI_3,AV_3'];
   for (let k = 0; k < a.vV.length; k++) rows.push([a, b, c].map((x) => `${g(x.tS[k])},${g(x.iA[k])},${g(x.vV[k])}`).join(','));
   const ds = ingestFiles([put('appended.csv', rows.join('\n'))]);
@@ -26,10 +34,22 @@ test('appended K4200 runs side by side (AV, AI, AV_2, AI_2, ...) are cycles', ()
 });
 
 test('KITE settings after the data, several tables in one file, trailing key/value metadata', () => {
-  const a = toy(1), b = toy(1.5);
+  const a = toy(1),
+    b = toy(1.5);
   const table = (x: typeof a) => ['Time,AI,AV', ...Array.from(x.vV, (_, k) => `${g(x.tS[k])},${g(x.iA[k])},${g(x.vV[k])}`)];
-  const text = [...table(a), '', 'Settings', 'Test Name,IV#1@1', 'KTEI Version,V9.1', 'Forcing Function,Voltage Sweep,Common', 'Compliance,0.0005,0.1', 'Measure I,Measured,N/A',
-    '', ...table(b), 'Operator,someone'].join('\r\n');
+  const text = [
+    ...table(a),
+    '',
+    'Settings',
+    'Test Name,IV#1@1',
+    'KTEI Version,V9.1',
+    'Forcing Function,Voltage Sweep,Common',
+    'Compliance,0.0005,0.1',
+    'Measure I,Measured,N/A',
+    '',
+    ...table(b),
+    'Operator,someone',
+  ].join('\r\n');
   const ds = ingestFiles([put('settings-after.csv', text)]);
   const dev = ds.devices[0];
   assert.equal(dev.cycles.length, 2);
@@ -40,12 +60,27 @@ test('KITE settings after the data, several tables in one file, trailing key/val
 
 test('B1500 file with SET and RESET runs alternating: halves joined in order', () => {
   const runs: string[] = [];
-  for (const [n, scale] of [[1, 1], [2, 1.4]] as const) {
+  for (const [n, scale] of [
+    [1, 1],
+    [2, 1.4],
+  ] as const) {
     const x = toy(scale);
     const mid = Array.from(x.vV).findIndex((v, k) => k > 0 && v === 0);
-    for (const [title, a, e] of [['SET sweep', 0, mid + 1], ['RESET sweep', mid, x.vV.length]] as const) {
-      runs.push(`SetupTitle, ${title}`, `TestParameter, Measurement.Primary.Compliance, ${title.startsWith('SET') ? 1e-4 : 0.01}`, `MetaData, TestRecord.DeviceID, D9`, `MetaData, TestRecord.Count, ${n}`, 'DataName, V1, I1, T1');
-      for (let k = a; k < e; k++) runs.push(`DataValue, ${g(x.vV[k])}, ${g(Math.min(Math.abs(x.iA[k]), title.startsWith('SET') ? 1e-4 : 1) * Math.sign(x.iA[k]))}, ${g(x.tS[k])}`);
+    for (const [title, a, e] of [
+      ['SET sweep', 0, mid + 1],
+      ['RESET sweep', mid, x.vV.length],
+    ] as const) {
+      runs.push(
+        `SetupTitle, ${title}`,
+        `TestParameter, Measurement.Primary.Compliance, ${title.startsWith('SET') ? 1e-4 : 0.01}`,
+        `MetaData, TestRecord.DeviceID, D9`,
+        `MetaData, TestRecord.Count, ${n}`,
+        'DataName, V1, I1, T1',
+      );
+      for (let k = a; k < e; k++)
+        runs.push(
+          `DataValue, ${g(x.vV[k])}, ${g(Math.min(Math.abs(x.iA[k]), title.startsWith('SET') ? 1e-4 : 1) * Math.sign(x.iA[k]))}, ${g(x.tS[k])}`,
+        );
     }
   }
   const ds = ingestFiles([put('alt.csv', runs.join('\n'))]);
@@ -54,26 +89,42 @@ test('B1500 file with SET and RESET runs alternating: halves joined in order', (
   assert.equal(d.id, 'D9');
   assert.equal(d.setPolarity, 'negative');
   assert.equal(d.cycles.length, 2);
-  for (const c of d.cycles) { assert.equal(c.parts?.length, 2); assert.equal(c.complianceA, 1e-4); assert.ok(Math.abs(c.features.vSetV! + 0.8) < 0.06); }
+  for (const c of d.cycles) {
+    assert.equal(c.parts?.length, 2);
+    assert.equal(c.complianceA, 1e-4);
+    assert.ok(Math.abs(c.features.vSetV! + 0.8) < 0.06);
+  }
 });
 
 test('one voltage column shared by trace columns under a group label, averages skipped', () => {
-  const a = toy(1), b = toy(2);
+  const a = toy(1),
+    b = toy(2);
   const rows = ['Voltage,Average current,Device #,', ',,A1,A2'];
   for (let k = 0; k < a.vV.length; k++) rows.push(`${g(a.vV[k])},${g((a.iA[k] + b.iA[k]) / 2)},${g(a.iA[k])},${g(b.iA[k])}`);
   const ds = ingestFiles([put('shared-v.csv', rows.join('\n'))]);
-  assert.deepEqual(ds.devices.map((d) => d.id), ['shared-v#A1', 'shared-v#A2']);
+  assert.deepEqual(
+    ds.devices.map((d) => d.id),
+    ['shared-v#A1', 'shared-v#A2'],
+  );
   assert.ok(ds.issues.some((i) => i.code === 'skipped_columns' && i.message.includes('Average current')));
 });
 
 test('files named only by cycle take the device from their folder; a long multi-cycle file is split by its turning points', () => {
-  for (const d of ['devA', 'devB']) for (const c of [1, 2, 10]) {
-    const x = toy(c);
-    put(`camp/${d}/cycle${c}.csv`, ['V,I', ...Array.from(x.vV, (v, k) => `${g(v)},${g(x.iA[k])}`)].join('\n'));
-  }
+  for (const d of ['devA', 'devB'])
+    for (const c of [1, 2, 10]) {
+      const x = toy(c);
+      put(`camp/${d}/cycle${c}.csv`, ['V,I', ...Array.from(x.vV, (v, k) => `${g(v)},${g(x.iA[k])}`)].join('\n'));
+    }
   const ds = ingestFiles([join(dir, 'camp')]);
-  assert.deepEqual(ds.devices.map((d) => [d.id, d.cycles.map((c) => c.sourceCycle)]), [['devA', [1, 2, 10]], ['devB', [1, 2, 10]]]);
-  const x = toy(1), y = toy(2);
+  assert.deepEqual(
+    ds.devices.map((d) => [d.id, d.cycles.map((c) => c.sourceCycle)]),
+    [
+      ['devA', [1, 2, 10]],
+      ['devB', [1, 2, 10]],
+    ],
+  );
+  const x = toy(1),
+    y = toy(2);
   const long = ['V,I', ...[x, y, x].flatMap((z) => Array.from(z.vV, (v, k) => `${g(v)},${g(z.iA[k])}`))];
   const ds2 = ingestFiles([put('long.csv', long.join('\n'))]);
   assert.equal(ds2.devices[0].cycles.length, 3);
@@ -86,7 +137,10 @@ test('a log10|I| column is read as |I|; other header spellings (V_SMU1, Ch1 Curr
   const ds = ingestFiles([put('log.csv', a.join('\n'))]);
   assert.equal(ds.devices[0].metadata['currentColumnIsLog10'], 'true');
   assert.ok(Math.abs(ds.devices[0].cycles[0].features.lrsOhm! / 2e3 - 1) < 1e-3);
-  const b = ['Ch1 Voltage;Ch1 Current (mA);Resistance', ...Array.from(x.vV, (v, k) => `${g(v).replace('.', ',')};${g(x.iA[k] * 1e3).replace('.', ',')};1`)];
+  const b = [
+    'Ch1 Voltage;Ch1 Current (mA);Resistance',
+    ...Array.from(x.vV, (v, k) => `${g(v).replace('.', ',')};${g(x.iA[k] * 1e3).replace('.', ',')};1`),
+  ];
   const ds2 = ingestFiles([put('ch.csv', b.join('\n'))]);
   assert.ok(Math.abs(ds2.devices[0].cycles[0].features.lrsOhm! / 2e3 - 1) < 1e-3);
 });

@@ -22,10 +22,13 @@ function checkLoop(c: Cycle, scale: number, iccA: number | null = 1e-4): void {
   const f = c.features;
   assert.ok(Math.abs(f.vSetV! - -0.8) < 0.021, `V_SET ${f.vSetV}`);
   assert.ok(Math.abs(f.vResetV! - 0.6) < 0.021, `V_RESET ${f.vResetV}`);
-  const hrs = 2e5 * scale * 0.1 / (0.25 * Math.sinh(0.4));
+  const hrs = (2e5 * scale * 0.1) / (0.25 * Math.sinh(0.4));
   assert.ok(rel(f.hrsOhm!, hrs) < 0.06, `HRS ${f.hrsOhm} vs ${hrs}`);
   assert.ok(rel(f.lrsOhm!, 2e3 * scale) < 0.06, `LRS ${f.lrsOhm} vs ${2e3 * scale}`);
-  if (iccA !== null) { assert.equal(c.complianceA, iccA); assert.ok(f.complianceHit); }
+  if (iccA !== null) {
+    assert.equal(c.complianceA, iccA);
+    assert.ok(f.complianceHit);
+  }
   c.branch.forEach((b, k) => {
     if (b === 0 || b === 1) assert.ok(c.vV[k] < 0);
     if (b === 2 || b === 3) assert.ok(c.vV[k] > 0);
@@ -69,7 +72,10 @@ test('Keithley 4200 Clarius CSV exports: terminal-named columns (AnodeV/AnodeI, 
     assert.equal(dev.setPolarity, 'negative');
     assert.equal(dev.complianceA, 1e-4);
     assert.equal(dev.cycles.length, sc.length);
-    dev.cycles.forEach((c, k) => { assert.equal(c.timeSource, 'file'); checkLoop(c, sc[k]); });
+    dev.cycles.forEach((c, k) => {
+      assert.equal(c.timeSource, 'file');
+      checkLoop(c, sc[k]);
+    });
   }
   assert.deepEqual(JSON.parse(d.get('cellB')!.metadata['columns']), { v: 'AnodeV', i: 'AnodeI', t: 'Time' });
   assert.deepEqual(JSON.parse(d.get('ivswitch loops')!.metadata['columns']), { v: 'Vforce', i: 'Imeas', t: 'Time' });
@@ -94,8 +100,14 @@ test('Keysight B2900 Quick I/V CSV: Repeat is the cycle, CH1 Voltage/Current/Tim
   const dev = ds.devices[0];
   assert.equal(dev.setPolarity, 'positive');
   assert.equal(dev.cycles.length, 3);
-  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 2, 3]);
-  dev.cycles.forEach((c, k) => { assert.equal(c.timeSource, 'file'); checkLoop(c, 1 + 0.2 * k); });
+  assert.deepEqual(
+    dev.cycles.map((c) => c.sourceCycle),
+    [1, 2, 3],
+  );
+  dev.cycles.forEach((c, k) => {
+    assert.equal(c.timeSource, 'file');
+    checkLoop(c, 1 + 0.2 * k);
+  });
   assert.deepEqual(JSON.parse(dev.metadata['columns']), { v: 'CH1 Voltage', i: 'CH1 Current', t: 'CH1 Time', cycle: 'Repeat' });
 });
 
@@ -103,7 +115,10 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   const a = ingestFiles([R('generic/loops-semicolon-decimal-comma.csv')]).devices[0];
   assert.equal(a.setPolarity, 'negative');
   assert.equal(a.cycles.length, 3, 'three concatenated loops split at their turning points');
-  a.cycles.forEach((c, k) => { checkLoop(c, [1, 1.2, 0.9][k]); assert.equal(c.timeSource, 'file'); });
+  a.cycles.forEach((c, k) => {
+    checkLoop(c, [1, 1.2, 0.9][k]);
+    assert.equal(c.timeSource, 'file');
+  });
   // the time column is in ms: each loop (240 steps of 20 ms) lasts 4.8 s
   assert.ok(Math.abs(a.cycles[0].tS[a.cycles[0].tS.length - 1] - 4.8) < 1e-9, `${a.cycles[0].tS.at(-1)}`);
   assert.ok(a.cycles[0].vV[1] > 0, 'RESET (positive) excursion first, kept in measured order');
@@ -111,7 +126,11 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   // loops appended with their own clocks (time back to 0 at each record): records, not a time error
   const ap = ingestFiles([R('generic/appended-clock-restarts.csv')]).devices[0];
   assert.equal(ap.cycles.length, 3);
-  ap.cycles.forEach((c, k) => { assert.equal(c.timeSource, 'file'); checkLoop(c, [1, 1.3, 1.6][k]); assert.ok(Math.abs(c.tS[c.tS.length - 1] - 4.8) < 1e-6); });
+  ap.cycles.forEach((c, k) => {
+    assert.equal(c.timeSource, 'file');
+    checkLoop(c, [1, 1.3, 1.6][k]);
+    assert.ok(Math.abs(c.tS[c.tS.length - 1] - 4.8) < 1e-6);
+  });
 
   const b = ingestFiles([R('generic/pos-first-nA.tsv')]).devices[0];
   assert.equal(b.setPolarity, 'positive');
@@ -123,25 +142,63 @@ test('research CSVs: ms/mA with decimal commas and RESET-first loops; +V-first n
   assert.equal(ds.devices.length, 1);
   const s = ds.devices[0];
   assert.equal(s.id, 'S7');
-  assert.deepEqual(s.cycles.map((c) => c.sourceCycle), [1, 2]);
-  s.cycles.forEach((c, k) => { assert.equal(c.parts?.length, 2); assert.match(c.parts![0].file, /_SET_/); checkLoop(c, [1.3, 1.6][k]); });
-  assert.deepEqual(ds.issues.filter((i) => i.code === 'skipped_forming').map((i) => i.location?.file), [R('generic/S7_forming.csv')], 'the forming sweep is no SET half');
+  assert.deepEqual(
+    s.cycles.map((c) => c.sourceCycle),
+    [1, 2],
+  );
+  s.cycles.forEach((c, k) => {
+    assert.equal(c.parts?.length, 2);
+    assert.match(c.parts![0].file, /_SET_/);
+    checkLoop(c, [1.3, 1.6][k]);
+  });
+  assert.deepEqual(
+    ds.issues.filter((i) => i.code === 'skipped_forming').map((i) => i.location?.file),
+    [R('generic/S7_forming.csv')],
+    'the forming sweep is no SET half',
+  );
 
   // halves in SET/ and RESET/ folders of the device folder, files named only by cycle
   const f = ingestFiles([R('generic/by-folder')]);
-  assert.deepEqual(f.devices.map((d) => d.id), ['S9']);
-  assert.deepEqual(f.devices[0].cycles.map((c) => c.sourceCycle), [1, 2]);
-  f.devices[0].cycles.forEach((c, k) => { assert.match(c.parts![0].file, /[\\/]SET[\\/]/); assert.equal(c.timeSource, 'file'); checkLoop(c, [0.8, 1.0][k]); });
+  assert.deepEqual(
+    f.devices.map((d) => d.id),
+    ['S9'],
+  );
+  assert.deepEqual(
+    f.devices[0].cycles.map((c) => c.sourceCycle),
+    [1, 2],
+  );
+  f.devices[0].cycles.forEach((c, k) => {
+    assert.match(c.parts![0].file, /[\\/]SET[\\/]/);
+    assert.equal(c.timeSource, 'file');
+    checkLoop(c, [0.8, 1.0][k]);
+  });
 });
 
 test('campaign in two formats: `jartcal ingest B1500_DIR K4200_DIR --out d.json --json`, no other flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
   try {
     const out = join(dir, 'd.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'ingest', 'run-cli.ts'), 'ingest', R('b1500-campaign'), R('k4200-campaign'), '--out', out, '--json'],
-      { encoding: 'utf8', cwd: REPO_ROOT });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'test', 'ingest', 'run-cli.ts'),
+        'ingest',
+        R('b1500-campaign'),
+        R('k4200-campaign'),
+        '--out',
+        out,
+        '--json',
+      ],
+      { encoding: 'utf8', cwd: REPO_ROOT },
+    );
     assert.equal(r.status, 0, r.stderr);
-    const summary = JSON.parse(r.stdout) as { devices: number; cycles: number; perDevice: { id: string; cycles: number; setPolarity: string; complianceA: number | null }[] };
+    const summary = JSON.parse(r.stdout) as {
+      devices: number;
+      cycles: number;
+      perDevice: { id: string; cycles: number; setPolarity: string; complianceA: number | null }[];
+    };
     assert.equal(summary.devices, 6);
     assert.equal(summary.cycles, 2 * 3 + 2 + 2 + 3);
     for (const p of summary.perDevice) {
@@ -150,7 +207,9 @@ test('campaign in two formats: `jartcal ingest B1500_DIR K4200_DIR --out d.json 
     }
     assert.ok(existsSync(out));
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).devices.length, 6);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n file names, record times', () => {
@@ -171,8 +230,16 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
   assert.deepEqual(parseFileName('camp/Reset#1/S9_cycle2.csv'), { device: 'S9', cycle: 2, half: 'reset' });
   assert.deepEqual(parseFileName('camp/S9/sweeps/S9_cycle2.csv'), { device: 'S9', cycle: 2 });
   assert.deepEqual(parseFileName('x/D3_forming.csv'), { device: 'D3' });
-  assert.ok(isFormingFile('x/D3-electroforming.csv') && isFormingFile('x/FORM_D3.csv') && !isFormingFile('x/waveform_D3.csv') && !isFormingFile('x/format.csv'));
-  assert.equal(parseRecordTime('11/29/2026 10:20:30') !== null && parseRecordTime('11/29/2026 10:20:30')! - parseRecordTime('11/29/2026 10:20:00')!, 30000);
+  assert.ok(
+    isFormingFile('x/D3-electroforming.csv') &&
+      isFormingFile('x/FORM_D3.csv') &&
+      !isFormingFile('x/waveform_D3.csv') &&
+      !isFormingFile('x/format.csv'),
+  );
+  assert.equal(
+    parseRecordTime('11/29/2026 10:20:30') !== null && parseRecordTime('11/29/2026 10:20:30')! - parseRecordTime('11/29/2026 10:20:00')!,
+    30000,
+  );
   assert.equal(parseRecordTime('11/29/2026 1:00:00 PM')! - parseRecordTime('11/29/2026 12:00:00 PM')!, 3600000);
   assert.equal(parseRecordTime('2026-11-29 10:00:01')! - parseRecordTime('2026-11-29T10:00:00')!, 1000);
   assert.equal(parseRecordTime('yesterday'), null);
@@ -184,20 +251,35 @@ test('pure pieces: terminal header names, partner columns, EasyEXPERT and SET_n 
 
 test('a grounded terminal listed first and a second channel: the varying voltage and its own current are chosen', () => {
   // V1 constant (grounded), V2 swept: the voltage that varies and I2 (its partner), not I1
-  const text = ['V1,I1,V2,I2', ...Array.from({ length: 41 }, (_, k) => { const v = k <= 20 ? -k * 0.05 : -(40 - k) * 0.05; const i = v / (k <= 14 ? 2e5 : 2e3); return `0,${-i},${v},${i}`; })].join('\n');
+  const text = [
+    'V1,I1,V2,I2',
+    ...Array.from({ length: 41 }, (_, k) => {
+      const v = k <= 20 ? -k * 0.05 : -(40 - k) * 0.05;
+      const i = v / (k <= 14 ? 2e5 : 2e3);
+      return `0,${-i},${v},${i}`;
+    }),
+  ].join('\n');
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
   try {
     const p = join(dir, 'v2sweep.csv');
     writeFileSync(p, text);
     const ds = ingestFiles([p], { setPolarity: 'negative' });
     assert.deepEqual(JSON.parse(ds.devices[0].metadata['columns']), { v: 'V2', i: 'I2' });
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a time column labelled with no time unit ("Time(T)", as a public probe-station script writes it) is not read, and reported', () => {
   const rows = ['Time(T),Voltage (V),Current (A)'];
-  for (let k = 0; k <= 60; k++) { const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k); rows.push(`${k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`); }
-  for (let k = 1; k <= 60; k++) { const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k); rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`); }
+  for (let k = 0; k <= 60; k++) {
+    const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k);
+    rows.push(`${k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`);
+  }
+  for (let k = 1; k <= 60; k++) {
+    const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k);
+    rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
   try {
     const p = join(dir, 'probe-station.csv');
@@ -209,17 +291,30 @@ test('a time column labelled with no time unit ("Time(T)", as a public probe-sta
     assert.ok(ds.issues.some((i) => i.code === 'time_column_ignored' && /Time\(T\)/.test(i.message)));
     // with --t-unit s the column is read
     assert.equal(ingestFiles([p], { tUnit: 's' }).devices[0].cycles[0].timeSource, 'file');
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a time column that falls anywhere else than back to its record start is still refused', () => {
   const rows = ['Time (s),Voltage (V),Current (A)'];
-  for (let k = 0; k <= 60; k++) { const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k); rows.push(`${k === 40 ? 0.5 : k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`); }
-  for (let k = 1; k <= 60; k++) { const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k); rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`); }
+  for (let k = 0; k <= 60; k++) {
+    const v = k <= 30 ? -0.02 * k : -0.02 * (60 - k);
+    rows.push(`${k === 40 ? 0.5 : k * 0.02},${v},${v / (k < 20 ? 2e5 : 2e3)}`);
+  }
+  for (let k = 1; k <= 60; k++) {
+    const v = k <= 30 ? 0.02 * k : 0.02 * (60 - k);
+    rows.push(`${1.2 + k * 0.02},${v},${v / (k < 25 ? 2e3 : 2e5)}`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-real-'));
   try {
     const p = join(dir, 'glitch.csv');
     writeFileSync(p, rows.join('\n'));
-    assert.throws(() => ingestFiles([p]), (e: Error & { code?: string }) => e.code === 'bad_time' && /does not increase/.test(e.message));
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+    assert.throws(
+      () => ingestFiles([p]),
+      (e: Error & { code?: string }) => e.code === 'bad_time' && /does not increase/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

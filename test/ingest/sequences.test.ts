@@ -20,8 +20,14 @@ test('a campaign (two device folders, identical file names) ingests with no flag
   const ds = ingestFiles([S('campaign')]);
   validateDataset(JSON.parse(JSON.stringify(ds)));
   assert.equal(ds.schema, 'jartcal.dataset/2');
-  assert.deepEqual(ds.devices.map((d) => d.id), ['D1', 'D2']);
-  const truth = { D1: { scales: [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], set0: 123, reset0: 1, formingV: -2.5, pristine: 1e9 }, D2: { scales: [0.6, 0.7, 0.8, 0.9, 1.0, 1.1], set0: 140, reset0: 7, formingV: -2.8, pristine: 4e9 } };
+  assert.deepEqual(
+    ds.devices.map((d) => d.id),
+    ['D1', 'D2'],
+  );
+  const truth = {
+    D1: { scales: [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], set0: 123, reset0: 1, formingV: -2.5, pristine: 1e9 },
+    D2: { scales: [0.6, 0.7, 0.8, 0.9, 1.0, 1.1], set0: 140, reset0: 7, formingV: -2.8, pristine: 4e9 },
+  };
   for (const dev of ds.devices) {
     const t = truth[dev.id as 'D1' | 'D2'];
     assert.equal(dev.setPolarity, 'negative');
@@ -35,7 +41,10 @@ test('a campaign (two device folders, identical file names) ingests with no flag
       assert.match(p.set!.file, new RegExp(`${dev.id}[\\\\/]0${4 + Math.floor(k / 3)} endurance set\\.xlsx$`));
     });
     // both halves of a cycle come from one toy loop: LRS follows its scale (2 kΩ × scale)
-    dev.cycles.forEach((c, k) => { assert.ok(rel(c.features.lrsOhm!, 2e3 * t.scales[k]) < 0.06, `${dev.id} cycle ${k + 1}: LRS ${c.features.lrsOhm}`); assert.equal(c.complianceSource, 'metadata'); });
+    dev.cycles.forEach((c, k) => {
+      assert.ok(rel(c.features.lrsOhm!, 2e3 * t.scales[k]) < 0.06, `${dev.id} cycle ${k + 1}: LRS ${c.features.lrsOhm}`);
+      assert.equal(c.complianceSource, 'metadata');
+    });
     for (let k = 1; k < dev.cycles.length; k++) assert.ok(dev.pairing![k].set!.file >= dev.pairing![k - 1].set!.file);
     // the other steps: reported, left out, metadata kept
     const roles = dev.tests!.filter((x) => !x.used).map((x) => x.role);
@@ -44,37 +53,61 @@ test('a campaign (two device folders, identical file names) ingests with no flag
     assert.ok(Math.abs(dev.formingV! - t.formingV) <= 0.021, `formingV ${dev.formingV}`);
     assert.ok(rel(dev.pristineOhm!, t.pristine) < 0.05, `pristine ${dev.pristineOhm}`);
   }
-  for (const code of ['skipped_leakage', 'skipped_forming', 'skipped_first_reset']) assert.equal(ds.issues.filter((i) => i.code === code).length, 2, code);
+  for (const code of ['skipped_leakage', 'skipped_forming', 'skipped_first_reset'])
+    assert.equal(ds.issues.filter((i) => i.code === code).length, 2, code);
   assert.ok(!ds.issues.some((i) => i.code === 'unpaired_half'));
 });
 
 test('device ids: two folders of the same name are an error naming both paths, never a merge', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-seq-'));
   const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['V', 'I'], [0, 0], [-1, -1e-4], [0, 0], [1, 1e-6], [0, 0]]), 'Run1');
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['V', 'I'],
+      [0, 0],
+      [-1, -1e-4],
+      [0, 0],
+      [1, 1e-6],
+      [0, 0],
+    ]),
+    'Run1',
+  );
   for (const lot of ['lotA', 'lotB']) {
     const p = join(dir, lot, 'D1');
     mkdirSync(p, { recursive: true });
     writeFileSync(join(p, '04 endurance set.xlsx'), XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
   }
-  assert.throws(() => ingestFiles([dir]), (e) => isJartcalError(e) && e.code === 'device_id_clash' && /lotA/.test(e.message) && /lotB/.test(e.message));
+  assert.throws(
+    () => ingestFiles([dir]),
+    (e) => isJartcalError(e) && e.code === 'device_id_clash' && /lotA/.test(e.message) && /lotB/.test(e.message),
+  );
 });
 
 test('a SET with no RESET partner is kept as a half-cycle and reported, never paired across tests', () => {
   const ds = ingestFiles([S('unpaired')]);
   const dev = ds.devices[0];
   assert.equal(dev.cycles.length, 3);
-  assert.deepEqual(dev.pairing!.map((p) => p.by), ['time', 'unpaired', 'time']);
+  assert.deepEqual(
+    dev.pairing!.map((p) => p.by),
+    ['time', 'unpaired', 'time'],
+  );
   assert.equal(dev.pairing![1].reset, undefined);
   const is = ds.issues.find((i) => i.code === 'unpaired_half');
   assert.ok(is && is.location?.file?.endsWith('04 endurance set.xlsx') && is.location.sheet === 'Run11');
 });
 
 test('run numbers against time stamps: refused naming file and sheet; --lenient orders by time and reports', () => {
-  assert.throws(() => ingestFiles([S('time-order')]), (e) => isJartcalError(e) && e.code === 'time_order' && /04 endurance set\.xlsx, sheet "Run11"/.test(e.message));
+  assert.throws(
+    () => ingestFiles([S('time-order')]),
+    (e) => isJartcalError(e) && e.code === 'time_order' && /04 endurance set\.xlsx, sheet "Run11"/.test(e.message),
+  );
   const ds = ingestFiles([S('time-order')], { lenient: true });
   assert.ok(ds.issues.some((i) => i.code === 'time_order'));
-  assert.deepEqual(ds.devices[0].pairing!.map((p) => p.set!.sheet), ['Run11', 'Run10', 'Cycle3']);
+  assert.deepEqual(
+    ds.devices[0].pairing!.map((p) => p.set!.sheet),
+    ['Run11', 'Run10', 'Cycle3'],
+  );
 });
 
 test('"current compliance off" in the header: no compliance, although the data plateau at 0.4 mA', () => {
@@ -86,7 +119,13 @@ test('"current compliance off" in the header: no compliance, although the data p
   // the same data without the statement: the plateau guess, with its evidence
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-seq-'));
   const p = join(dir, 'plain.csv');
-  writeFileSync(p, readFileSync(S('compliance-off.csv'), 'utf8').split('\n').filter((l) => !l.includes('compliance off')).join('\n'));
+  writeFileSync(
+    p,
+    readFileSync(S('compliance-off.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('compliance off'))
+      .join('\n'),
+  );
   const g = ingestFiles([p]).devices[0].cycles[0];
   assert.equal(g.complianceSource, 'plateau');
   assert.equal(g.complianceA, 4e-4);
@@ -105,20 +144,37 @@ test('Keithley 2450 reading-buffer CSV (registered reader k2450): Source = V, Re
   assert.equal(c.complianceA, 1e-4);
   assert.deepEqual(JSON.parse(dev.metadata['columns']), { v: 'Voltage (V)', i: 'Current (A)', t: 'Time (s)' });
   // forced on a file that is not a 2450 buffer: refused with the reader's expectation
-  assert.throws(() => ingestFiles([S('compliance-off.csv')], { format: 'k2450' }), (e) => isJartcalError(e) && /Reading/.test(e.message));
+  assert.throws(
+    () => ingestFiles([S('compliance-off.csv')], { format: 'k2450' }),
+    (e) => isJartcalError(e) && /Reading/.test(e.message),
+  );
 });
 
 test('a workbook crafted to pollute Object.prototype (sheet and property names "__proto__", "constructor") leaves it clean', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-proto-'));
   const wb = XLSX.utils.book_new();
-  const rows = [['__proto__', 'constructor'], ['Voltage (V)', 'Current (A)'], [0, 0], [-1, -1e-4], [-0.5, -5e-5], [0, 0], [1, 1e-6], [0.5, 5e-7], [0, 0]];
+  const rows = [
+    ['__proto__', 'constructor'],
+    ['Voltage (V)', 'Current (A)'],
+    [0, 0],
+    [-1, -1e-4],
+    [-0.5, -5e-5],
+    [0, 0],
+    [1, 1e-6],
+    [0.5, 5e-7],
+    [0, 0],
+  ];
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), '__proto__');
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'constructor');
   wb.Props = { Title: '__proto__' };
   wb.Custprops = { __proto__: { polluted: 'yes' }, constructor: 'x' } as unknown as Record<string, string>;
   const p = join(dir, 'proto.xlsx');
   writeFileSync(p, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
-  try { ingestFiles([p]); } catch (e) { assert.ok(isJartcalError(e), String(e)); }
+  try {
+    ingestFiles([p]);
+  } catch (e) {
+    assert.ok(isJartcalError(e), String(e));
+  }
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
   assert.equal(typeof ({} as { constructor: unknown }).constructor, 'function');
@@ -127,7 +183,10 @@ test('a workbook crafted to pollute Object.prototype (sheet and property names "
 test('a workbook with a damaged sheet: refused naming file and sheet; --lenient reads the other sheets and reports it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-bad-'));
   // two runs of the toy loop (the fixture's CSV), then sheet 2's XML damaged inside the zip
-  const lines = readFileSync(S('compliance-off.csv'), 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+  const lines = readFileSync(S('compliance-off.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('#'));
   const rows = [lines[0].split(','), ...lines.slice(1).map((l) => l.split(',').map(Number))];
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Run1');
@@ -136,7 +195,10 @@ test('a workbook with a damaged sheet: refused naming file and sheet; --lenient 
   XLSX.CFB.find(zip, '/xl/worksheets/sheet2.xml')!.content = Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>999');
   const p = join(dir, 'D9_endurance.xlsx');
   writeFileSync(p, XLSX.CFB.write(zip, { type: 'buffer', fileType: 'zip' }) as Buffer);
-  assert.throws(() => ingestFiles([p]), (e) => isJartcalError(e) && e.code === 'bad_sheet' && /D9_endurance\.xlsx, sheet "Run2"/.test(e.message));
+  assert.throws(
+    () => ingestFiles([p]),
+    (e) => isJartcalError(e) && e.code === 'bad_sheet' && /D9_endurance\.xlsx, sheet "Run2"/.test(e.message),
+  );
   const ds = ingestFiles([p], { lenient: true });
   assert.equal(ds.devices.length, 1);
   assert.equal(ds.devices[0].cycles.length, 1);

@@ -25,7 +25,10 @@ test('aguirref K4200: SET and RESET workbooks join into 11 cycles of one device,
   assert.equal(dev.cycles.length, 11);
   assert.equal(dev.setPolarity, 'negative');
   assert.equal(dev.complianceA, 0.01);
-  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  assert.deepEqual(
+    dev.cycles.map((c) => c.sourceCycle),
+    [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+  );
   const setSum = csvRows(join(d, 'derived', 'set_cycle_summary.csv'));
   const resetSum = csvRows(join(d, 'derived', 'reset_cycle_summary.csv'));
   for (const [k, c] of dev.cycles.entries()) {
@@ -38,7 +41,8 @@ test('aguirref K4200: SET and RESET workbooks join into 11 cycles of one device,
     assert.ok(c.features.complianceHit);
     for (let q = 1; q < c.tS.length; q++) assert.ok(c.tS[q] > c.tS[q - 1]);
     // the instrument's own formulas (KITE ILRS/IHRS at -0.2 V, VRESET/IRESET at the RESET current peak)
-    const s = setSum[k], r = resetSum[k];
+    const s = setSum[k],
+      r = resetSum[k];
     assert.ok(rel(c.features.lrsOhm!, 0.2 / Number(s.ILRS)) < 0.02, `LRS cycle ${s.cycle}`);
     assert.ok(rel(c.features.hrsOhm!, 0.2 / Number(s.IHRS)) < 0.02, `HRS cycle ${s.cycle}`);
     assert.ok(Math.abs(c.features.vResetV! - Number(r.VRESET)) <= 0.011, `VRESET cycle ${r.cycle}: ${c.features.vResetV} vs ${r.VRESET}`);
@@ -54,11 +58,17 @@ test('aguirref whole folder (two workbooks + the CSV copy in derived/): one devi
   assert.equal(dev.cycles.length, 11);
   assert.equal(dev.setPolarity, 'negative');
   assert.equal(dev.complianceA, 0.01);
-  assert.deepEqual(dev.cycles.map((c) => c.sourceCycle), [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  assert.deepEqual(
+    dev.cycles.map((c) => c.sourceCycle),
+    [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+  );
   assert.ok(dev.cycles.every((c) => c.parts?.length === 2 && c.parts.every((p) => p.file.endsWith('.xlsx'))));
   assert.ok(dev.pairing!.every((p) => p.by === 'cycle-label'));
   const dup = ds.issues.filter((i) => i.code === 'duplicate_measurement');
-  assert.deepEqual(dup.map((i) => i.location!.file!.replace(/.*derived[\\/]/, '')).sort(), ['reset_cycles_long.csv', 'set_cycles_long.csv']);
+  assert.deepEqual(dup.map((i) => i.location!.file!.replace(/.*derived[\\/]/, '')).sort(), [
+    'reset_cycles_long.csv',
+    'set_cycles_long.csv',
+  ]);
   assert.ok(dup.every((i) => /11 sweep\(s\)/.test(i.message)));
 });
 
@@ -78,7 +88,10 @@ test('ddas04 B1500-style workbook: 100 devices (Icc 50 uA) and 100 cycles of one
       assert.ok(Math.max(...c.iA.filter((_, k) => c.vV[k] < 0).map(Math.abs)) < 0.7 * 50e-6, d.id);
       assert.equal(c.features.complianceHit, false);
     } else {
-      assert.ok(rel(d.complianceA, 50e-6) < 0.001 || (d.id.endsWith('#29') && rel(d.complianceA, 30e-6) < 0.001), `${d.id}: ${d.complianceA}`);
+      assert.ok(
+        rel(d.complianceA, 50e-6) < 0.001 || (d.id.endsWith('#29') && rel(d.complianceA, 30e-6) < 0.001),
+        `${d.id}: ${d.complianceA}`,
+      );
       assert.ok(c.features.complianceHit);
       if (rel(d.complianceA, 50e-6) < 0.001) at50++;
     }
@@ -92,12 +105,21 @@ test('ddas04 B1500-style workbook: 100 devices (Icc 50 uA) and 100 cycles of one
   assert.equal(one.cycles.length, 100);
   assert.equal(one.setPolarity, 'positive');
   assert.ok(rel(one.complianceA!, 30e-6) < 0.01);
-  assert.deepEqual(one.cycles.map((c) => c.sourceCycle), Array.from({ length: 100 }, (_, k) => k + 1));
-  for (const c of one.cycles) { assert.equal(c.vV.length, 73); assert.equal(c.timeSource, 'index'); }
+  assert.deepEqual(
+    one.cycles.map((c) => c.sourceCycle),
+    Array.from({ length: 100 }, (_, k) => k + 1),
+  );
+  for (const c of one.cycles) {
+    assert.equal(c.vV.length, 73);
+    assert.equal(c.timeSource, 'index');
+  }
   // the same data through the derived long CSV (device column) gives the same answer
   const ds2 = ingestFiles([M('ddas04-rram-100dev-100cyc', 'derived', 'devices_first_cycle_long.csv')]);
   assert.equal(ds2.devices.length, 100);
-  assert.deepEqual(ds2.devices.map((d) => d.complianceA), many.map((d) => d.complianceA));
+  assert.deepEqual(
+    ds2.devices.map((d) => d.complianceA),
+    many.map((d) => d.complianceA),
+  );
   assert.ok(ds2.devices.every((d) => d.setPolarity === 'positive'));
 });
 
@@ -141,18 +163,32 @@ test('nbsto Nb:SrTiO3: every I-V file is one cycle with SET positive; 100 um pad
   // RESET-depth series, grouped by folder: one device per pad size, 11 sweeps each
   const series = join(root, 'IV_Sweeps_p1V_m1V_to_m2V');
   const ds = ingestFiles([series], { deviceFrom: 'dir' });
-  assert.deepEqual(ds.devices.map((d) => [d.id, d.cycles.length, d.setPolarity]), [['large', 11, 'positive'], ['medium', 11, 'positive'], ['small', 11, 'positive']]);
+  assert.deepEqual(
+    ds.devices.map((d) => [d.id, d.cycles.length, d.setPolarity]),
+    [
+      ['large', 11, 'positive'],
+      ['medium', 11, 'positive'],
+      ['small', 11, 'positive'],
+    ],
+  );
   const old = ingestFiles([join(root, 'Old device')], { deviceFrom: 'dir' });
   assert.equal(old.devices.length, 1);
   assert.equal(old.devices[0].cycles.length, 4);
   assert.equal(old.devices[0].setPolarity, 'positive');
   assert.ok(old.devices[0].cycles.every((c) => c.timeSource === 'file'));
   // the SPICE stimulus has no current column: refused, naming the file
-  assert.throws(() => ingestFiles([join(scaling, 'Radius 10 um', 'PWL_2V.csv')]), (e) => isJartcalError(e) && e.message.includes('PWL_2V.csv'));
+  assert.throws(
+    () => ingestFiles([join(scaling, 'Radius 10 um', 'PWL_2V.csv')]),
+    (e) => isJartcalError(e) && e.message.includes('PWL_2V.csv'),
+  );
   // pulse-train files are not sweeps: each is refused with a JartcalError, never misread
   for (const sub of ['new_device', 'old_device']) {
     for (const f of readdirSync(join(root, 'pulses', sub))) {
-      assert.throws(() => ingestFiles([join(root, 'pulses', sub, f)]), (e) => isJartcalError(e), f);
+      assert.throws(
+        () => ingestFiles([join(root, 'pulses', sub, f)]),
+        (e) => isJartcalError(e),
+        f,
+      );
     }
   }
 });

@@ -52,18 +52,30 @@ test('cells: quoted, decimal comma, unit suffix, refusals', () => {
 
 /** A SET excursion to -2 V, ohmic 1 kΩ after SET at -1 V, with the current limited at `icc`; then RESET. */
 function loop(step: number, icc: number | null, stall: boolean) {
-  const v: number[] = [], i: number[] = [];
+  const v: number[] = [],
+    i: number[] = [];
   const n = Math.round(2 / step);
   const push = (x: number, lrs: boolean) => {
     let cur = lrs ? x / 1e3 : x / 1e6;
     let vm = x;
-    if (icc !== null && Math.abs(cur) > icc) { cur = -icc; if (stall) vm = -icc * 1e3; }
-    v.push(vm); i.push(cur);
+    if (icc !== null && Math.abs(cur) > icc) {
+      cur = -icc;
+      if (stall) vm = -icc * 1e3;
+    }
+    v.push(vm);
+    i.push(cur);
   };
   for (let k = 0; k <= n; k++) push(-k * step, k * step >= 1);
   for (let k = n - 1; k >= 0; k--) push(-k * step, true);
-  for (let k = 1; k <= n; k++) { const x = k * step; v.push(x); i.push(x < 0.8 ? x / 1e3 : (0.8 / 1e3) * Math.exp(-(x - 0.8) / 0.1)); }
-  for (let k = n - 1; k >= 0; k--) { v.push(k * step); i.push(k * step / 1e6); }
+  for (let k = 1; k <= n; k++) {
+    const x = k * step;
+    v.push(x);
+    i.push(x < 0.8 ? x / 1e3 : (0.8 / 1e3) * Math.exp(-(x - 0.8) / 0.1));
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    v.push(k * step);
+    i.push((k * step) / 1e6);
+  }
   return { v, i };
 }
 
@@ -78,7 +90,8 @@ test('compliance: plateau with moving or stalled voltage, saturating branch; a f
   assert.equal(detectCompliance(fine.v, fine.i, findExcursions(fine.v), -1), null);
   // a 1T1R-like saturation: I rises 10 % over the last volt of the SET excursion
   const sat = loop(0.01, null, false);
-  for (let k = 0; k < sat.v.length; k++) if (sat.v[k] < 0) sat.i[k] = -Math.min(-sat.i[k], 1.5e-4 * (0.9 + 0.1 * Math.max(0, -sat.v[k] - 1)));
+  for (let k = 0; k < sat.v.length; k++)
+    if (sat.v[k] < 0) sat.i[k] = -Math.min(-sat.i[k], 1.5e-4 * (0.9 + 0.1 * Math.max(0, -sat.v[k] - 1)));
   assert.ok(Math.abs(detectCompliance(sat.v, sat.i, findExcursions(sat.v), -1)! - 1.5e-4) < 1e-12);
 });
 

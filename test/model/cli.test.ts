@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'jartcal-sim-'));
 async function run(args: string[]): Promise<{ code: number; err: string }> {
   const orig = process.stderr.write.bind(process.stderr);
   let err = '';
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     return { code: await main(args), err };
   } finally {
@@ -34,18 +37,51 @@ test('simulate a reference waveform file: columns and rows', async () => {
 
 test('simulate --sweep with compliance and series resistance', async () => {
   const out = join(dir, 'sweep.csv');
-  const r = await run(['simulate', '--sweep', '--vset', '-1.2', '--vreset', '1.2', '--rate', '10', '--step', '0.005',
-    '--compliance', '1e-4', '--series-resistance', '100', '--out', out]);
+  const r = await run([
+    'simulate',
+    '--sweep',
+    '--vset',
+    '-1.2',
+    '--vreset',
+    '1.2',
+    '--rate',
+    '10',
+    '--step',
+    '0.005',
+    '--compliance',
+    '1e-4',
+    '--series-resistance',
+    '100',
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 0, r.err);
-  const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const rows = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
   assert.equal(rows.length, 1 + 4 * 240);
   for (const row of rows) if (row[1] < 0) assert.ok(Math.abs(row[2]) <= 1e-4 * (1 + 1e-9), `|I| = ${row[2]} at ${row[1]} V`);
-  assert.ok(rows.some((row) => row[6] === 1), 'compliance was active somewhere');
+  assert.ok(
+    rows.some((row) => row[6] === 1),
+    'compliance was active somewhere',
+  );
 });
 
 const refusals: [string, string, string, RegExp][] = [
-  ['unknown parameter', 'params', '{"model":"jart-vcm-v1b","params":{\n "rdet": 4e-8,\n "bogus": 1\n}}', /line 3, column 2: unknown parameter "bogus"/],
-  ['out-of-range value', 'params', '{"model":"jart-vcm-v1b","params":{"phiBn0": 0.9}}', /line 1, column 35: parameter "phiBn0" = 0.9 eV is outside its valid range \[0.1, 0.5\]/],
+  [
+    'unknown parameter',
+    'params',
+    '{"model":"jart-vcm-v1b","params":{\n "rdet": 4e-8,\n "bogus": 1\n}}',
+    /line 3, column 2: unknown parameter "bogus"/,
+  ],
+  [
+    'out-of-range value',
+    'params',
+    '{"model":"jart-vcm-v1b","params":{"phiBn0": 0.9}}',
+    /line 1, column 35: parameter "phiBn0" = 0.9 eV is outside its valid range \[0.1, 0.5\]/,
+  ],
   ['wrong model', 'params', '{"model":"other","params":{}}', /"model" must be "jart-vcm-v1b"/],
   ['non-monotonic time', 'wave', 't_s,v_V\n0,0\n1,-0.5\n0.5,0\n', /line 4, column 1: time must increase/],
   ['missing column', 'wave', 't_s,volts\n0,0\n1,1\n', /missing column "v_V"/],

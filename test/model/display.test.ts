@@ -38,7 +38,17 @@ test('display numbers: significant digits, no binary-float tails, plain or e-not
 test('fit table: parameter columns carry their display unit and show display values', () => {
   const f = {
     settings: { fitParams: ['rnew', 'Ndiscmin', 'seriesOhm'] },
-    cycles: [{ device: 'D1', cycle: 1, rmsLog10: 0.01, metrics: { dVSetV: 0.001, dVResetV: -0.002 }, params: { rnew: 45.16e-9, Ndiscmin: 0.0088 }, circuit: { seriesOhm: 1200 }, flags: [] }],
+    cycles: [
+      {
+        device: 'D1',
+        cycle: 1,
+        rmsLog10: 0.01,
+        metrics: { dVSetV: 0.001, dVResetV: -0.002 },
+        params: { rnew: 45.16e-9, Ndiscmin: 0.0088 },
+        circuit: { seriesOhm: 1200 },
+        flags: [],
+      },
+    ],
   } as unknown as Parameters<typeof formatFitTable>[0];
   const t = formatFitTable(f);
   assert.match(t, /rnew\[nm\]\s+Ndiscmin\[1e26 m⁻³\]\s+seriesOhm\[Ω\]/);

@@ -20,8 +20,18 @@ test('golden points: I to 1e-6 relative, T to 1e-3 K, V_S and dN/dt', () => {
 });
 
 test('read currents at +0.2 V (spec §9 table, µA to 4 digits)', () => {
-  const table: [number, number][] = [[0.008, 3.050], [0.02, 7.363], [0.06, 20.03], [0.1, 30.46], [0.2, 49.40],
-    [0.5, 77.68], [1, 95.98], [1.99, 108.69], [5, 118.20], [20, 123.54]];
+  const table: [number, number][] = [
+    [0.008, 3.05],
+    [0.02, 7.363],
+    [0.06, 20.03],
+    [0.1, 30.46],
+    [0.2, 49.4],
+    [0.5, 77.68],
+    [1, 95.98],
+    [1.99, 108.69],
+    [5, 118.2],
+    [20, 123.54],
+  ];
   for (const [n, uA] of table) {
     const i = readCurrent(DEFAULT_PARAMS, n, 0.2) * 1e6;
     assert.ok(Math.abs(i / uA - 1) < 6e-4, `N=${n}: ${i} µA vs ${uA}`);

@@ -8,7 +8,12 @@ const p = DEFAULT_PARAMS;
 
 function device(rng: ReturnType<typeof createRng>) {
   // the JART-TUD / aihwkit example ranges (spec §6.2): r ±10 %, l ±10 %, Nmin [0.004, 0.016], Nmax [18, 22]
-  return { r: 45e-9 * (0.9 + 0.2 * rng.next()), l: 0.4e-9 * (0.9 + 0.2 * rng.next()), nMin: 0.004 + 0.012 * rng.next(), nMax: 18 + 4 * rng.next() };
+  return {
+    r: 45e-9 * (0.9 + 0.2 * rng.next()),
+    l: 0.4e-9 * (0.9 + 0.2 * rng.next()),
+    nMin: 0.004 + 0.012 * rng.next(),
+    nMax: 18 + 4 * rng.next(),
+  };
 }
 
 const cases: [string, number, number, number, number][] = [

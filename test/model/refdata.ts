@@ -4,23 +4,43 @@ import { sharedPath } from '../helpers/shared.js';
 import { resolveParams, sweepWaveform, type JartParams, type Waveform } from '../../src/model/index.js';
 
 export function readCsv(path: string): number[][] {
-  return readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',').map(Number));
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
 }
 
-export interface RefCase { name: string; p: JartParams; wave: Waveform; ref: number[][] }
+export interface RefCase {
+  name: string;
+  p: JartParams;
+  wave: Waveform;
+  ref: number[][];
+}
 
 /** Every case of ../shared/jart/reference: NAME.params.json + NAME.wave.csv → NAME.csv, plus default_sweep. */
 export function referenceCases(): RefCase[] {
   const dir = sharedPath('jart', 'reference');
-  const names = readdir(dir).filter((f) => f.endsWith('.params.json')).map((f) => f.replace('.params.json', ''));
+  const names = readdir(dir)
+    .filter((f) => f.endsWith('.params.json'))
+    .map((f) => f.replace('.params.json', ''));
   const cases: RefCase[] = names.map((name) => {
     const p = resolveParams(JSON.parse(readFileSync(`${dir}/${name}.params.json`, 'utf8')).params);
     const w = readCsv(`${dir}/${name}.wave.csv`);
-    return { name, p, wave: { tS: Float64Array.from(w.map((r) => r[0])), vV: Float64Array.from(w.map((r) => r[1])) }, ref: readCsv(`${dir}/${name}.csv`) };
+    return {
+      name,
+      p,
+      wave: { tS: Float64Array.from(w.map((r) => r[0])), vV: Float64Array.from(w.map((r) => r[1])) },
+      ref: readCsv(`${dir}/${name}.csv`),
+    };
   });
   if (existsSync(`${dir}/default_sweep.csv`) && !names.includes('default_sweep')) {
-    cases.push({ name: 'default_sweep', p: resolveParams({}), wave: sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.001 }),
-      ref: readCsv(`${dir}/default_sweep.csv`) });
+    cases.push({
+      name: 'default_sweep',
+      p: resolveParams({}),
+      wave: sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.001 }),
+      ref: readCsv(`${dir}/default_sweep.csv`),
+    });
   }
   return cases;
 }

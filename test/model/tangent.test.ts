@@ -22,7 +22,9 @@ function check(dirs: TangentParam[], circuit: Circuit): void {
     const over = name && name !== 'ninit' && name !== 'seriesOhm' ? { [name]: (p0 as Record<string, number>)[name] + dv } : {};
     const p = resolveParams({ ...BASE, ...over });
     return simulate(p, WAVE, {
-      ...TOL, tangent: tan, ninit: p0.Ndiscmin + (name === 'ninit' ? dv : 0),
+      ...TOL,
+      tangent: tan,
+      ninit: p0.Ndiscmin + (name === 'ninit' ? dv : 0),
       circuit: { ...circuit, seriesOhm: ser + (name === 'seriesOhm' ? dv : 0) },
     });
   };
@@ -32,8 +34,12 @@ function check(dirs: TangentParam[], circuit: Circuit): void {
   dirs.forEach((name, j) => {
     const v0 = name === 'ninit' ? p0.Ndiscmin : name === 'seriesOhm' ? ser : (p0 as Record<string, number>)[name];
     const h = name === 'seriesOhm' ? 1 : 1e-4 * v0;
-    const sp = run(name, h), sm = run(name, -h);
-    let maxI = 0, errI = 0, maxN = 0, errN = 0;
+    const sp = run(name, h),
+      sm = run(name, -h);
+    let maxI = 0,
+      errI = 0,
+      maxN = 0,
+      errN = 0;
     for (let k = 1; k < WAVE.tS.length; k++) {
       if (WAVE.vV[k] === 0) continue; // no current at 0 V
       const fdI = (Math.log(Math.abs(sp.iA[k])) - Math.log(Math.abs(sm.iA[k]))) / (2 * h);

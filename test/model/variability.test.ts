@@ -30,12 +30,25 @@ test('sampler: called at every entry into SET/RESET; geometry moves with f; new 
   const draws: CycleDraw[] = [
     { rnew: 50e-9, lnew: 0.42e-9, Ndiscmin: 0.008, Ndiscmax: 15 },
     { rnew: 41e-9, lnew: 0.37e-9, Ndiscmin: 0.01, Ndiscmax: 15 },
-    { rnew: 47e-9, lnew: 0.40e-9, Ndiscmin: 0.01, Ndiscmax: 18 },
+    { rnew: 47e-9, lnew: 0.4e-9, Ndiscmin: 0.01, Ndiscmax: 18 },
     { rnew: 44e-9, lnew: 0.41e-9, Ndiscmin: 0.009, Ndiscmax: 18 },
   ];
   const wave = twoCycles();
-  const r = simulate(DEFAULT_PARAMS, wave, { sampler: (e) => { events.push(e); return draws[e.index]; } });
-  assert.deepEqual(events.map((e) => [e.index, e.polarity]), [[0, 'set'], [1, 'reset'], [2, 'set'], [3, 'reset']]);
+  const r = simulate(DEFAULT_PARAMS, wave, {
+    sampler: (e) => {
+      events.push(e);
+      return draws[e.index];
+    },
+  });
+  assert.deepEqual(
+    events.map((e) => [e.index, e.polarity]),
+    [
+      [0, 'set'],
+      [1, 'reset'],
+      [2, 'set'],
+      [3, 'reset'],
+    ],
+  );
   assert.ok(r.ndisc.every((x) => Number.isFinite(x)));
   const n = sweep.tS.length;
   // first SET half: r_var = r_old + (r_new − r_old)·(N − N_old)/(Nmax − N_old), N_old = Ninit, r_old = rdet
@@ -66,7 +79,10 @@ test('sampler: called at every entry into SET/RESET; geometry moves with f; new 
 test('R_th scales with (rdet/rnew)^2 (temperature of the operating point)', () => {
   for (const rnew of [35e-9, 45e-9, 60e-9]) {
     const p = { ...DEFAULT_PARAMS, rnew };
-    for (const [v, nd] of [[-0.6, 0.1], [0.7, 1]] as const) {
+    for (const [v, nd] of [
+      [-0.6, 0.1],
+      [0.7, 1],
+    ] as const) {
       const op = operatingPoint(p, v, nd);
       const i = Math.abs(op.iA);
       const rSeries = p.RseriesTiOx + p.R0 * (1 + p.alphaline * p.R0 * i * i * p.Rthline);

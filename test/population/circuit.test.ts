@@ -10,10 +10,15 @@ import { estimatePopulation, predictiveProfile, readPopulation, validateFits, ty
 import { loadPreset } from '../../src/io/population.js';
 import { syntheticFits } from './synth.js';
 
-test('population: the devices\' fitted series resistances become a lognormal circuit block (median, ln sd, count)', () => {
+test("population: the devices' fitted series resistances become a lognormal circuit block (median, ln sd, count)", () => {
   const fits = syntheticFits(3, 4, 3);
   const rs = [10e3, 20e3, 40e3, 80e3];
-  fits.devices = [...new Set(fits.cycles.map((c) => c.device))].map((device, i) => ({ device, params: {}, stderr: {}, circuit: { seriesOhm: rs[i] } }));
+  fits.devices = [...new Set(fits.cycles.map((c) => c.device))].map((device, i) => ({
+    device,
+    params: {},
+    stderr: {},
+    circuit: { seriesOhm: rs[i] },
+  }));
   const pop = estimatePopulation(fits, { bootstrap: 0, createdAt: 'test' });
   const c = pop.circuit!.seriesOhm;
   assert.equal(c.n, 4);
@@ -22,20 +27,38 @@ test('population: the devices\' fitted series resistances become a lognormal cir
   assert.ok(Math.abs(c.spread - Math.LN2 * Math.sqrt(5 / 3)) < 1e-12, `ln sd ${c.spread}`);
   // round trip through the schema; a bad block is refused with its path
   assert.deepEqual(readPopulation(JSON.parse(JSON.stringify(pop))).circuit, pop.circuit);
-  assert.throws(() => readPopulation({ ...JSON.parse(JSON.stringify(pop)), circuit: { seriesOhm: { family: 'lognormal', spreadKind: 'ln', center: -5, spread: 0.1, n: 1 } } }, 'p.json'),
-    /p\.json: circuit\.seriesOhm\.center: expected a resistance > 0/);
+  assert.throws(
+    () =>
+      readPopulation(
+        {
+          ...JSON.parse(JSON.stringify(pop)),
+          circuit: { seriesOhm: { family: 'lognormal', spreadKind: 'ln', center: -5, spread: 0.1, n: 1 } },
+        },
+        'p.json',
+      ),
+    /p\.json: circuit\.seriesOhm\.center: expected a resistance > 0/,
+  );
   // without fitted resistances: no circuit block
   assert.equal(estimatePopulation(syntheticFits(3, 4, 3), { bootstrap: 0, createdAt: 'test' }).circuit, undefined);
   // fits.json validation reads devices[].circuit and refuses a negative resistance
-  const raw = { schema: 'jartcal.fits/1', dataset: 'd', settings: {}, devices: [{ device: 'A', params: {}, stderr: {}, circuit: { seriesOhm: -1 } }], cycles: [] };
+  const raw = {
+    schema: 'jartcal.fits/1',
+    dataset: 'd',
+    settings: {},
+    devices: [{ device: 'A', params: {}, stderr: {}, circuit: { seriesOhm: -1 } }],
+    cycles: [],
+  };
   assert.throws(() => validateFits(raw, 'f.json'), /f\.json: devices\[0\]\.circuit\.seriesOhm: expected a resistance ≥ 0/);
 });
 
 const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.2, complianceA: null };
 
-test('profile: a population\'s circuit gives each simulated device its resistance; a stated one overrides it', () => {
+test("profile: a population's circuit gives each simulated device its resistance; a stated one overrides it", () => {
   const base = loadPreset('paper-noise-free');
-  const withCircuit = { ...base, circuit: { seriesOhm: { family: 'lognormal' as const, center: 5000, spread: 0, spreadKind: 'ln' as const, n: 3 } } };
+  const withCircuit = {
+    ...base,
+    circuit: { seriesOhm: { family: 'lognormal' as const, center: 5000, spread: 0, spreadKind: 'ln' as const, n: 3 } },
+  };
   const opts = { devices: 4, cycles: 1, pooling: 'all' as const };
   const fromPop = predictiveProfile(withCircuit, [], { ...opts, sweep: SWEEP }, createRng(7));
   const stated = predictiveProfile(base, [], { ...opts, sweep: { ...SWEEP, seriesOhm: 5000 } }, createRng(7));

@@ -10,7 +10,8 @@ import type { FitsIn } from '../../src/population/fits.js';
 
 const relOf = (lnSd: number): number => Math.sqrt(Math.expm1(lnSd * lnSd));
 const rel = (p: ParameterSpec, w: 'd2d' | 'c2c'): number => relativeSd(p.family, p.d2d.center, p[w].spread, p[w].spreadKind);
-const rho = (pop: ReturnType<typeof estimatePopulation>): number => pop.correlation.matrix[pop.correlation.params.indexOf('rnew')][pop.correlation.params.indexOf('lnew')];
+const rho = (pop: ReturnType<typeof estimatePopulation>): number =>
+  pop.correlation.matrix[pop.correlation.params.indexOf('rnew')][pop.correlation.params.indexOf('lnew')];
 const two = { rnew: TRUTH.rnew, lnew: TRUTH.lnew };
 
 /** Garbage lnew (×e^2) with a tiny stated error on the cycles `pick` selects, as an LRS-only fit produces. */
@@ -33,7 +34,8 @@ test('a value flagged param_unidentified is missing: same estimate as without it
   const removed = syntheticFits(21, 80, 6, 0.02, two as typeof TRUTH);
   for (const c of removed.cycles) if (pick(c)) delete c.params.lnew;
   const o = { bootstrap: 0, createdAt: 'test', selectionCorrection: false };
-  const a = estimatePopulation(flagged, o), b = estimatePopulation(removed, o);
+  const a = estimatePopulation(flagged, o),
+    b = estimatePopulation(removed, o);
   assert.ok(n > 10);
   assert.equal(a.parameters.lnew!.diagnostics!.excluded!.unidentified, n);
   assert.deepEqual((a.provenance.exclusions as Record<string, { unidentified: number }>).lnew.unidentified, n);
@@ -42,7 +44,10 @@ test('a value flagged param_unidentified is missing: same estimate as without it
   assert.ok(Math.abs(rel(a.parameters.lnew!, 'c2c') / relOf(TRUTH.lnew.c2cLn) - 1) < 0.35);
   // used (--include-unidentified), the garbage values with their tiny stated errors inflate the c2c several-fold
   const c = estimatePopulation(flagged, { ...o, includeUnidentified: true, outlierZ: 0 });
-  assert.ok(rel(c.parameters.lnew!, 'c2c') > 3 * relOf(TRUTH.lnew.c2cLn), `c2c with the unidentified values ${rel(c.parameters.lnew!, 'c2c')}`);
+  assert.ok(
+    rel(c.parameters.lnew!, 'c2c') > 3 * relOf(TRUTH.lnew.c2cLn),
+    `c2c with the unidentified values ${rel(c.parameters.lnew!, 'c2c')}`,
+  );
 });
 
 test('within-device outlier screen: one wrong cycle with a small stated error is left out, nothing else', () => {
@@ -59,12 +64,29 @@ test('within-device outlier screen: one wrong cycle with a small stated error is
 
 test('selection correction: bivariate case equals the Pearson-Lawley range-restriction formula', () => {
   // selected: var_x 1, var_y 1, rho_s 0.4; whole population var_x = u² = 2.25
-  const r = 0.4, u = 1.5;
-  const s = selectionCorrectedCovariance([[1, r], [r, 1]], [[u * u]], [0], [1])!;
+  const r = 0.4,
+    u = 1.5;
+  const s = selectionCorrectedCovariance(
+    [
+      [1, r],
+      [r, 1],
+    ],
+    [[u * u]],
+    [0],
+    [1],
+  )!;
   const rhoFull = s[0][1] / Math.sqrt(s[0][0] * s[1][1]);
   assert.ok(Math.abs(rhoFull - (r * u) / Math.sqrt(1 + r * r * (u * u - 1))) < 1e-12);
   // no selection (same x variance): unchanged
-  const same = selectionCorrectedCovariance([[2, 0.5], [0.5, 1]], [[2]], [0], [1])!;
+  const same = selectionCorrectedCovariance(
+    [
+      [2, 0.5],
+      [0.5, 1],
+    ],
+    [[2]],
+    [0],
+    [1],
+  )!;
   assert.ok(Math.abs(same[0][1] - 0.5) < 1e-12 && Math.abs(same[1][1] - 1) < 1e-12);
 });
 
@@ -84,6 +106,9 @@ test('selection correction: lnew lost on the devices with the largest rnew; d2d 
   assert.ok(rho(plain) < TRUE_RHO - 0.1, `range restriction attenuates the correlation (${rho(plain)})`);
   assert.ok(Math.abs(rho(corr) - TRUE_RHO) < 0.1, `corrected ${rho(corr)}`);
   const dTrue = relOf(TRUTH.lnew.d2dLn);
-  assert.ok(Math.abs(rel(corr.parameters.lnew!, 'd2d') / dTrue - 1) < Math.abs(rel(plain.parameters.lnew!, 'd2d') / dTrue - 1), 'the d2d spread moves towards the truth');
+  assert.ok(
+    Math.abs(rel(corr.parameters.lnew!, 'd2d') / dTrue - 1) < Math.abs(rel(plain.parameters.lnew!, 'd2d') / dTrue - 1),
+    'the d2d spread moves towards the truth',
+  );
   assert.ok(Math.abs(rel(corr.parameters.lnew!, 'd2d') / dTrue - 1) < 0.2);
 });

@@ -16,12 +16,17 @@ test('SPICE cards pass the tokenizer; lengths in the VA units (lnew in nm, rnew 
   const { instances } = spiceCheck(exportSpice(p, samplePopulation(p, 5, createRng(1))));
   assert.equal(instances.size, 6);
   const nom = instances.get('Xnom') as Record<string, number>;
-  assert.equal(nom.lnew, 0.4); assert.equal(nom.lcell, 3); assert.equal(nom.rnew, 45e-9);
-  assert.equal(nom.phibn0, 0.18); assert.equal(nom.nyo, 2e13); assert.equal(nom.RTiOx, 650);
-  for (const [name, inst] of instances) if (name !== 'Xnom') {
-    assert.ok(inst.rnew >= 40.5e-9 && inst.rnew <= 49.5e-9);
-    assert.ok(inst.lnew >= 0.36 && inst.lnew <= 0.44);
-  }
+  assert.equal(nom.lnew, 0.4);
+  assert.equal(nom.lcell, 3);
+  assert.equal(nom.rnew, 45e-9);
+  assert.equal(nom.phibn0, 0.18);
+  assert.equal(nom.nyo, 2e13);
+  assert.equal(nom.RTiOx, 650);
+  for (const [name, inst] of instances)
+    if (name !== 'Xnom') {
+      assert.ok(inst.rnew >= 40.5e-9 && inst.rnew <= 49.5e-9);
+      assert.ok(inst.lnew >= 0.36 && inst.lnew <= 0.44);
+    }
 });
 
 test('tokenizer rejects broken SPICE', () => {
@@ -42,7 +47,10 @@ test('Verilog-A (Spectre) cards: one instance per device, var-module names', () 
 
 test('aihwkit config: every preset exports Python that parses', (t) => {
   const py = spawnSync('python3', ['--version']);
-  if (py.status !== 0) { t.skip('python3 not available'); return; }
+  if (py.status !== 0) {
+    t.skip('python3 not available');
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-aih-'));
   for (const name of listPresets()) {
     const file = join(dir, `${name}.py`);
@@ -60,7 +68,9 @@ test('aihwkit config: every preset exports Python that parses', (t) => {
 
 test('CSV: header and one row per device and cycle', () => {
   const p = loadPreset('paper-realistic-mixed');
-  const csv = exportCsv(sampleTable(p, 4, 2, createRng(3))).trim().split('\n');
+  const csv = exportCsv(sampleTable(p, 4, 2, createRng(3)))
+    .trim()
+    .split('\n');
   assert.equal(csv.length, 1 + 4 * 3);
   const head = csv[0].split(',');
   assert.deepEqual(head.slice(0, 2), ['device', 'cycle']);

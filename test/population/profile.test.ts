@@ -2,12 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/util/rng.js';
 import { sweepWaveform } from '../../src/model/index.js';
-import { predictiveProfile, samplePopulation, simulateDeviceCycles, sweepConditions, sweepFeatures, validateDataset, type CycleFeaturesIn, type SweepConditions } from '../../src/population/index.js';
+import {
+  predictiveProfile,
+  samplePopulation,
+  simulateDeviceCycles,
+  sweepConditions,
+  sweepFeatures,
+  validateDataset,
+  type CycleFeaturesIn,
+  type SweepConditions,
+} from '../../src/population/index.js';
 import { loadPreset } from '../../src/io/population.js';
 
 test('sweepFeatures on a two-resistor I-V with an abrupt SET at -0.6 V and a RESET peak at +0.5 V', () => {
   const w = sweepWaveform({ vSetV: -1, vResetV: 1, rateVps: 1, stepV: 0.05 });
-  let lrs = false, reset = false;
+  let lrs = false,
+    reset = false;
   const iA = Array.from(w.vV, (v, k) => {
     if (!lrs && v <= -0.6 + 1e-9 && k < w.vV.length / 2) lrs = true;
     if (lrs && !reset && v >= 0.5 - 1e-9) reset = true;
@@ -28,7 +38,8 @@ test('posterior predictive check: the true population reproduces its own statist
   // (Ndiscmin piles up at its clip bounds 0.004 / 0.016, c2c 90 %), so medians of 80 cycles scatter by ~30 %.
   const rng = createRng(21);
   const measured: CycleFeaturesIn[] = [];
-  for (const d of samplePopulation(truth, 40, rng.fork(1))) measured.push(...(simulateDeviceCycles(truth, d, 2, SWEEP, rng.fork(100 + d.index)).filter(Boolean) as CycleFeaturesIn[]));
+  for (const d of samplePopulation(truth, 40, rng.fork(1)))
+    measured.push(...(simulateDeviceCycles(truth, d, 2, SWEEP, rng.fork(100 + d.index)).filter(Boolean) as CycleFeaturesIn[]));
   assert.ok(measured.length >= 75);
   const same = predictiveProfile(truth, measured, { devices: 40, cycles: 2, sweep: SWEEP }, createRng(5));
   const row = (p: typeof same, s: string): number => (p.rows.find((r) => r.statistic === s) as { relDiff: number }).relDiff;
@@ -42,22 +53,42 @@ test('posterior predictive check: the true population reproduces its own statist
 
 test('sweepConditions: median sweep, rate from time, compliance', () => {
   const w = sweepWaveform({ vSetV: -1.5, vResetV: 1.2, rateVps: 2, stepV: 0.1 });
-  const cyc = (c: number) => ({ device: 'A', cycle: c, tS: Array.from(w.tS), timeSource: 'file', vV: Array.from(w.vV), iA: Array.from(w.vV, () => 0), complianceA: 5e-5,
-    features: { vSetV: -0.8, vResetV: 0.9, readVoltageV: 0.1, hrsOhm: 1e5, lrsOhm: 1e3, onOff: 100, resetPeakA: null, complianceHit: true } });
+  const cyc = (c: number) => ({
+    device: 'A',
+    cycle: c,
+    tS: Array.from(w.tS),
+    timeSource: 'file',
+    vV: Array.from(w.vV),
+    iA: Array.from(w.vV, () => 0),
+    complianceA: 5e-5,
+    features: { vSetV: -0.8, vResetV: 0.9, readVoltageV: 0.1, hrsOhm: 1e5, lrsOhm: 1e3, onOff: 100, resetPeakA: null, complianceHit: true },
+  });
   const ds = validateDataset({ schema: 'jartcal.dataset/1', devices: [{ id: 'A', cycles: [cyc(1), cyc(2)] }] });
   const s = sweepConditions(ds);
-  assert.equal(s.vSetV, -1.5); assert.equal(s.vResetV, 1.2); assert.ok(Math.abs(s.stepV - 0.1) < 1e-12);
-  assert.ok(Math.abs(s.rateVps - 2) < 1e-9); assert.equal(s.rateSource, 'data');
-  assert.equal(s.complianceA, 5e-5); assert.equal(s.readVoltageV, 0.1);
-  assert.throws(() => validateDataset({ schema: 'jartcal.dataset/1', devices: [{ id: 'A', cycles: [{ device: 'A', cycle: 1, vV: [], iA: [] }] }] }, 'd.json'), /d\.json: devices\[0\]\.cycles\[0\]\.features: expected an object/);
+  assert.equal(s.vSetV, -1.5);
+  assert.equal(s.vResetV, 1.2);
+  assert.ok(Math.abs(s.stepV - 0.1) < 1e-12);
+  assert.ok(Math.abs(s.rateVps - 2) < 1e-9);
+  assert.equal(s.rateSource, 'data');
+  assert.equal(s.complianceA, 5e-5);
+  assert.equal(s.readVoltageV, 0.1);
+  assert.throws(
+    () =>
+      validateDataset(
+        { schema: 'jartcal.dataset/1', devices: [{ id: 'A', cycles: [{ device: 'A', cycle: 1, vV: [], iA: [] }] }] },
+        'd.json',
+      ),
+    /d\.json: devices\[0\]\.cycles\[0\]\.features: expected an object/,
+  );
 });
 
 test('within-device statistics exclude the device-to-device offset', async () => {
   const { featureStats, featureStatsWithin } = await import('../../src/population/index.js');
   const f = (h: number) => ({ vSetV: -1, vResetV: 1, hrsOhm: h, lrsOhm: 1e3, onOff: h / 1e3 });
-  const a = [f(90), f(110)], b = [f(900), f(1100)];
+  const a = [f(90), f(110)],
+    b = [f(900), f(1100)];
   const w = featureStatsWithin([a, b]);
-  assert.ok(Math.abs(w.hrsOhm.cv - Math.SQRT2 * 10 / 100) < 1e-12); // sd of {90,110} = 14.14, mean 100
+  assert.ok(Math.abs(w.hrsOhm.cv - (Math.SQRT2 * 10) / 100) < 1e-12); // sd of {90,110} = 14.14, mean 100
   assert.ok(featureStats([...a, ...b]).hrsOhm.cv > 0.9);
 });
 

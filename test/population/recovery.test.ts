@@ -20,17 +20,23 @@ function rel(p: ParameterSpec, which: 'd2d' | 'c2c'): number {
 const relOf = (lnSd: number): number => Math.sqrt(Math.expm1(lnSd * lnSd));
 
 function check(truth: Record<string, Truth>, rho: number, seed: number, nDev: number, nCyc: number, seLn: number): void {
-  const pop = estimatePopulation(syntheticFits(seed, nDev, nCyc, seLn, truth as typeof TRUTH, rho), { bootstrap: 20, seed: 5, createdAt: 'test' });
+  const pop = estimatePopulation(syntheticFits(seed, nDev, nCyc, seLn, truth as typeof TRUTH, rho), {
+    bootstrap: 20,
+    seed: 5,
+    createdAt: 'test',
+  });
   for (const [n, t] of Object.entries(truth)) {
     const p = pop.parameters[n as keyof typeof pop.parameters] as ParameterSpec;
     assert.ok(p, `${n} estimated`);
-    const d = rel(p, 'd2d'), c = rel(p, 'c2c');
+    const d = rel(p, 'd2d'),
+      c = rel(p, 'c2c');
     assert.ok(Math.abs(d / relOf(t.d2dLn) - 1) < 0.25, `${n} d2d ${d} vs ${relOf(t.d2dLn)}`);
     assert.ok(Math.abs(c / relOf(t.c2cLn) - 1) < 0.35, `${n} c2c ${c} vs ${relOf(t.c2cLn)}`);
     assert.ok(Math.abs(p.d2d.center / t.center - 1) < 0.05, `${n} center`);
     if (p.d2d.ci) assert.ok(p.d2d.ci[0] <= p.d2d.spread && p.d2d.spread <= p.d2d.ci[1] * 1.05, `${n} ci brackets the estimate`);
   }
-  const ir = pop.correlation.params.indexOf('rnew'), il = pop.correlation.params.indexOf('lnew');
+  const ir = pop.correlation.params.indexOf('rnew'),
+    il = pop.correlation.params.indexOf('lnew');
   assert.ok(ir >= 0 && il >= 0);
   const r = pop.correlation.matrix[ir][il];
   assert.ok(Math.abs(r - rho) < 0.2, `rho ${r} vs ${rho}`);

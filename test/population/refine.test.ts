@@ -14,8 +14,12 @@ import { applyTerms, refinePopulation, simulateGroups } from '../../src/populati
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
 
 const TRUTH: PopulationFile = {
-  schema: POPULATION_SCHEMA, toolkitVersion: 'test', createdAt: '2026-01-01T00:00:00Z', seed: 1,
-  provenance: { fits: [], datasets: [] }, base: {},
+  schema: POPULATION_SCHEMA,
+  toolkitVersion: 'test',
+  createdAt: '2026-01-01T00:00:00Z',
+  seed: 1,
+  provenance: { fits: [], datasets: [] },
+  base: {},
   parameters: {
     rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
     lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0.02, spreadKind: 'ln' } },
@@ -29,7 +33,14 @@ const SIM = { protocols: [SWEEP], devices: 24, cycles: 3, seed: 1 };
 
 test('moments: d2d from first cycles, c2c from within-device deviations, with errors', () => {
   const m = featureMoments(MEASURED);
-  for (const k of ['d2d:median:log10Hrs', 'd2d:sd:log10Hrs', 'c2c:sd:log10Hrs', 'd2d:mean:vSetV', 'd2d:mean:vResetV', 'all:switched'] as const) {
+  for (const k of [
+    'd2d:median:log10Hrs',
+    'd2d:sd:log10Hrs',
+    'c2c:sd:log10Hrs',
+    'd2d:mean:vSetV',
+    'd2d:mean:vResetV',
+    'all:switched',
+  ] as const) {
     assert.ok(m[k] && Number.isFinite(m[k].value) && m[k].se >= 0, `${k}: ${JSON.stringify(m[k])}`);
   }
   assert.equal(m['d2d:sd:log10Hrs']?.n, 24);
@@ -50,7 +61,8 @@ test('refinement brings a biased centre and spread back (rnew centre ×1.35, its
   const biased = applyTerms(TRUTH, [...free], [1, 2.197]).population;
   assert.ok(Math.abs((biased.parameters.rnew?.d2d.center as number) / 45e-9 - 1.35) < 0.01);
   const r = refinePopulation(biased, MEASURED, { ...SIM, free: [...free], maxEvaluations: 40 });
-  const c = r.population.parameters.rnew?.d2d.center as number, s = r.population.parameters.rnew?.d2d.spread as number;
+  const c = r.population.parameters.rnew?.d2d.center as number,
+    s = r.population.parameters.rnew?.d2d.spread as number;
   assert.ok(r.record.objectiveAfter < 0.2 * r.record.objectiveBefore, `objective ${r.record.objectiveBefore} → ${r.record.objectiveAfter}`);
   assert.ok(Math.abs(c / 45e-9 - 1) < 0.1, `rnew centre ${c} (truth 45e-9, start 60.75e-9)`);
   // 24 devices pin the spread only loosely (the objective at the truth and at ×1.6 differ by ~1 in χ²): back from 0.3
@@ -63,13 +75,21 @@ test('refinement does not spoil a population that reproduces its data', () => {
   const r = refinePopulation(TRUTH, MEASURED, { ...SIM, free: [...free], maxEvaluations: 25 });
   assert.ok(r.record.objectiveAfter <= r.record.objectiveBefore);
   for (const n of ['rnew', 'lnew'] as const) {
-    const c = r.population.parameters[n]?.d2d.center as number, c0 = TRUTH.parameters[n]?.d2d.center as number;
+    const c = r.population.parameters[n]?.d2d.center as number,
+      c0 = TRUTH.parameters[n]?.d2d.center as number;
     assert.ok(Math.abs(c / c0 - 1) < 0.08, `${n} centre moved to ${c} from ${c0}`);
   }
 });
 
 test('refinement is deterministic for a seed, and a resumed run replays from its cache', () => {
-  const opts = { protocols: [SWEEP], devices: 6, cycles: 2, seed: 3, free: ['rnew.center', 'Ndiscmin.d2d'] as ('rnew.center' | 'Ndiscmin.d2d')[], maxEvaluations: 8 };
+  const opts = {
+    protocols: [SWEEP],
+    devices: 6,
+    cycles: 2,
+    seed: 3,
+    free: ['rnew.center', 'Ndiscmin.d2d'] as ('rnew.center' | 'Ndiscmin.d2d')[],
+    maxEvaluations: 8,
+  };
   const a = refinePopulation(TRUTH, MEASURED, opts);
   const b = refinePopulation(TRUTH, MEASURED, opts);
   assert.deepEqual(a.population.parameters, b.population.parameters);
@@ -84,16 +104,41 @@ test('CLI: population --refine against a dataset writes the refinement record an
   const { main } = await import('../../src/cli/main.js');
   const { syntheticFits } = await import('./synth.js');
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-refine-'));
-  const ds = join(dir, 'dataset.json'), fits = join(dir, 'fits.json'), out = join(dir, 'pop.json');
+  const ds = join(dir, 'dataset.json'),
+    fits = join(dir, 'fits.json'),
+    out = join(dir, 'pop.json');
   const quiet = async (argv: string[]): Promise<{ code: number; err: string }> => {
     const orig = process.stderr.write.bind(process.stderr);
     let err = '';
-    process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-    try { return { code: await main(argv), err }; } finally { process.stderr.write = orig; }
+    process.stderr.write = ((s: string) => {
+      err += s;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      return { code: await main(argv), err };
+    } finally {
+      process.stderr.write = orig;
+    }
   };
   assert.equal((await quiet(['ingest', 'measurements/example', '--out', ds])).code, 0);
   writeFileSync(fits, JSON.stringify({ ...syntheticFits(1, 6, 3), dataset: undefined }));
-  const r = await quiet(['population', fits, '--out', out, '--bootstrap', '0', '--refine', '--dataset', ds, '--refine-budget', '5', '--refine-devices', '6', '--refine-cycles', '2']);
+  const r = await quiet([
+    'population',
+    fits,
+    '--out',
+    out,
+    '--bootstrap',
+    '0',
+    '--refine',
+    '--dataset',
+    ds,
+    '--refine-budget',
+    '5',
+    '--refine-devices',
+    '6',
+    '--refine-cycles',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /refine: objective Σz² [\d.]+ → [\d.]+ over \d+ moments \(5 evaluations\)/);
   assert.match(r.err, /all median log10 HRS/);

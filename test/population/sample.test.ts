@@ -7,14 +7,28 @@ import { loadPreset } from '../../src/io/population.js';
 
 function pop(rho: number, family: 'lognormal' | 'trunclognormal' = 'lognormal'): PopulationFile {
   return readPopulation({
-    schema: 'jartcal.population/1', toolkitVersion: 't', createdAt: '', seed: 0, provenance: { fits: [], datasets: [] },
+    schema: 'jartcal.population/1',
+    toolkitVersion: 't',
+    createdAt: '',
+    seed: 0,
+    provenance: { fits: [], datasets: [] },
     base: { rdet: 45e-9 },
     parameters: {
-      rnew: { family, d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln', lower: 35e-9, upper: 55e-9 }, c2c: { spread: 0.05, spreadKind: 'ln' } },
+      rnew: {
+        family,
+        d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln', lower: 35e-9, upper: 55e-9 },
+        c2c: { spread: 0.05, spreadKind: 'ln' },
+      },
       lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.08, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
       Ndiscmax: { family: 'normal', d2d: { center: 20, spread: 1, spreadKind: 'absolute' }, c2c: { spread: 0.1, spreadKind: 'relative' } },
     },
-    correlation: { params: ['rnew', 'lnew'], matrix: [[1, rho], [rho, 1]] },
+    correlation: {
+      params: ['rnew', 'lnew'],
+      matrix: [
+        [1, rho],
+        [rho, 1],
+      ],
+    },
   });
 }
 
@@ -35,9 +49,11 @@ test('more cycles do not change the devices or the first cycles', () => {
 
 test('sampled ln rnew–ln lnew correlation matches the copula (n = 4000)', () => {
   const devs = samplePopulation(pop(0.7), 4000, createRng(3));
-  const x = devs.map((d) => Math.log(d.values.rnew as number)), y = devs.map((d) => Math.log(d.values.lnew as number));
+  const x = devs.map((d) => Math.log(d.values.rnew as number)),
+    y = devs.map((d) => Math.log(d.values.lnew as number));
   const m = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
-  const mx = m(x), my = m(y);
+  const mx = m(x),
+    my = m(y);
   const cov = m(x.map((v, i) => (v - mx) * (y[i] - my)));
   const r = cov / Math.sqrt(m(x.map((v) => (v - mx) ** 2)) * m(y.map((v) => (v - my) ** 2)));
   assert.ok(Math.abs(r - 0.7) < 0.04, `r = ${r}`);
@@ -46,27 +62,33 @@ test('sampled ln rnew–ln lnew correlation matches the copula (n = 4000)', () =
 });
 
 test('property: truncated d2d and c2c draws stay inside the bounds, lognormal draws stay positive', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: -0.95, max: 0.95, noNaN: true }), (seed, rho) => {
-    const p = pop(rho, 'trunclognormal');
-    const rng = createRng(seed);
-    for (const d of samplePopulation(p, 20, rng)) {
-      const r = d.values.rnew as number;
-      if (!(r >= 35e-9 * (1 - 1e-12) && r <= 55e-9 * (1 + 1e-12))) return false;
-      for (let c = 0; c < 3; c++) {
-        const v = drawCycle(p, d, rng);
-        if (!(v.rnew >= 35e-9 * (1 - 1e-12) && v.rnew <= 55e-9 * (1 + 1e-12))) return false;
-        if (!(v.lnew > 0 && v.Ndiscmin === 0.008)) return false;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: -0.95, max: 0.95, noNaN: true }), (seed, rho) => {
+      const p = pop(rho, 'trunclognormal');
+      const rng = createRng(seed);
+      for (const d of samplePopulation(p, 20, rng)) {
+        const r = d.values.rnew as number;
+        if (!(r >= 35e-9 * (1 - 1e-12) && r <= 55e-9 * (1 + 1e-12))) return false;
+        for (let c = 0; c < 3; c++) {
+          const v = drawCycle(p, d, rng);
+          if (!(v.rnew >= 35e-9 * (1 - 1e-12) && v.rnew <= 55e-9 * (1 + 1e-12))) return false;
+          if (!(v.lnew > 0 && v.Ndiscmin === 0.008)) return false;
+        }
       }
-    }
-    return true;
-  }), { numRuns: 60 });
+      return true;
+    }),
+    { numRuns: 60 },
+  );
 });
 
 test('property: determinism for any seed', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
-    const p = loadPreset('paper-realistic-mixed');
-    return JSON.stringify(sampleTable(p, 5, 2, createRng(seed))) === JSON.stringify(sampleTable(p, 5, 2, createRng(seed)));
-  }), { numRuns: 30 });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
+      const p = loadPreset('paper-realistic-mixed');
+      return JSON.stringify(sampleTable(p, 5, 2, createRng(seed))) === JSON.stringify(sampleTable(p, 5, 2, createRng(seed)));
+    }),
+    { numRuns: 30 },
+  );
 });
 
 test('paper presets: clipped d2d piles up at the bounds (aihwkit semantics, sigma 100 %)', () => {
@@ -80,21 +102,32 @@ test('paper presets: clipped d2d piles up at the bounds (aihwkit semantics, sigm
 
 test('property: devices and cycles always have Ndiscmin < Ndiscmax, even when the marginals overlap', () => {
   const overlap = readPopulation({
-    schema: 'jartcal.population/1', toolkitVersion: 't', createdAt: '', seed: 0, provenance: { fits: [], datasets: [] }, base: {},
+    schema: 'jartcal.population/1',
+    toolkitVersion: 't',
+    createdAt: '',
+    seed: 0,
+    provenance: { fits: [], datasets: [] },
+    base: {},
     parameters: {
       Ndiscmax: { family: 'lognormal', d2d: { center: 0.09, spread: 0.3, spreadKind: 'ln' }, c2c: { spread: 0.3, spreadKind: 'ln' } },
       Ndiscmin: { family: 'lognormal', d2d: { center: 0.04, spread: 0.5, spreadKind: 'ln' }, c2c: { spread: 0.6, spreadKind: 'ln' } },
     },
     correlation: { params: [], matrix: [] },
   });
-  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
-    const rng = createRng(seed);
-    for (const d of samplePopulation(overlap, 10, rng)) {
-      if (!((d.values.Ndiscmin as number) < (d.values.Ndiscmax as number))) return false;
-      for (let c = 0; c < 5; c++) { const v = drawCycle(overlap, d, rng); if (!(v.Ndiscmin < v.Ndiscmax)) return false; }
-    }
-    return true;
-  }), { numRuns: 50 });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+      const rng = createRng(seed);
+      for (const d of samplePopulation(overlap, 10, rng)) {
+        if (!((d.values.Ndiscmin as number) < (d.values.Ndiscmax as number))) return false;
+        for (let c = 0; c < 5; c++) {
+          const v = drawCycle(overlap, d, rng);
+          if (!(v.Ndiscmin < v.Ndiscmax)) return false;
+        }
+      }
+      return true;
+    }),
+    { numRuns: 50 },
+  );
 });
 
 test('cycleSampler: one draw per cycle, held for its SET and RESET; the first draw is the starting state', () => {

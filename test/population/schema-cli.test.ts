@@ -12,8 +12,15 @@ import { syntheticFits } from './synth.js';
 async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; stderr: string }> {
   const orig = process.stderr.write.bind(process.stderr);
   let stderr = '';
-  process.stderr.write = ((s: string) => { stderr += s; return true; }) as typeof process.stderr.write;
-  try { return { value: await f(), stderr }; } finally { process.stderr.write = orig; }
+  process.stderr.write = ((s: string) => {
+    stderr += s;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { value: await f(), stderr };
+  } finally {
+    process.stderr.write = orig;
+  }
 }
 
 test('schema round trip: estimate → JSON → readPopulation is lossless', () => {
@@ -26,7 +33,8 @@ test('schema round trip: estimate → JSON → readPopulation is lossless', () =
 
 test('every preset loads, records a source and a validity or a no-variability note', () => {
   const names = listPresets();
-  for (const n of ['cueppers2019', 'paper-realistic', 'paper-realistic-mixed', 'paper-d2d-rdisc-30', 'paper-c2c-rdisc-30-additive']) assert.ok(names.includes(n), n);
+  for (const n of ['cueppers2019', 'paper-realistic', 'paper-realistic-mixed', 'paper-d2d-rdisc-30', 'paper-c2c-rdisc-30-additive'])
+    assert.ok(names.includes(n), n);
   for (const n of names) {
     const p = loadPreset(n);
     assert.equal(p.provenance.preset, n);
@@ -38,7 +46,10 @@ test('every preset loads, records a source and a validity or a no-variability no
 test('validity: a value outside a preset range is an error', () => {
   const p = loadPreset('paper-realistic');
   checkValidity(p, { rnew: 45e-9 });
-  assert.throws(() => checkValidity(p, { rnew: 60e-9 }), (e: unknown) => e instanceof JartcalError && /outside the validity range/.test(e.message));
+  assert.throws(
+    () => checkValidity(p, { rnew: 60e-9 }),
+    (e: unknown) => e instanceof JartcalError && /outside the validity range/.test(e.message),
+  );
 });
 
 test('readPopulation names the bad field', () => {
@@ -48,7 +59,10 @@ test('readPopulation names the bad field', () => {
   const bad2 = { ...good, parameters: { ...good.parameters, rdisc: good.parameters.rnew } };
   assert.throws(() => readPopulation(bad2, 'p.json'), /parameters\.rdisc: expected a JART parameter name/);
   assert.throws(() => readPopulation({ ...good, schema: 'jartcal.population/2' }), /schema: expected "jartcal.population\/1"/);
-  assert.throws(() => readPopulation({ ...good, correlation: { params: ['rnew'], matrix: [[1, 0]] } }), /correlation\.matrix\[0\]: expected 1 numbers/);
+  assert.throws(
+    () => readPopulation({ ...good, correlation: { params: ['rnew'], matrix: [[1, 0]] } }),
+    /correlation\.matrix\[0\]: expected 1 numbers/,
+  );
 });
 
 test('CLI: population → sample (bit-identical per seed) → export; bad input exits 2 without output', async () => {
@@ -61,7 +75,8 @@ test('CLI: population → sample (bit-identical per seed) → export; bad input 
   const pop = JSON.parse(readFileSync(popPath, 'utf8'));
   assert.equal(pop.seed, 3);
   assert.deepEqual(pop.provenance.fits, [fits]);
-  const a = join(dir, 'a.csv'), b = join(dir, 'b.csv');
+  const a = join(dir, 'a.csv'),
+    b = join(dir, 'b.csv');
   assert.equal((await quiet(() => main(['sample', popPath, '-n', '30', '--cycles', '3', '--seed', '7', '--out', a]))).value, 0);
   assert.equal((await quiet(() => main(['sample', popPath, '-n', '30', '--cycles', '3', '--seed', '7', '--out', b]))).value, 0);
   assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'));

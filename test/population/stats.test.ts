@@ -23,8 +23,12 @@ test('Anderson–Darling: normal sample passes, exponential sample fails', () =>
 
 test('REML equals the ANOVA estimator on a balanced design without measurement error', () => {
   const rng = createRng(9);
-  const k = 30, n = 6;
-  const groups = Array.from({ length: k }, () => { const b = 2 * rng.normal(); return { z: Array.from({ length: n }, () => 5 + b + rng.normal()), s2: new Array(n).fill(0) }; });
+  const k = 30,
+    n = 6;
+  const groups = Array.from({ length: k }, () => {
+    const b = 2 * rng.normal();
+    return { z: Array.from({ length: n }, () => 5 + b + rng.normal()), s2: new Array(n).fill(0) };
+  });
   const means = groups.map((g) => g.z.reduce((s, x) => s + x, 0) / n);
   const grand = means.reduce((s, x) => s + x, 0) / k;
   const msb = (n * means.reduce((s, m) => s + (m - grand) ** 2, 0)) / (k - 1);
@@ -39,17 +43,26 @@ test('REML: no device effect gives τ² = 0 (boundary)', () => {
   const rng = createRng(2);
   const groups = Array.from({ length: 40 }, () => ({ z: Array.from({ length: 5 }, () => rng.normal()), s2: new Array(5).fill(0) }));
   // remove device means' excess: force all group means equal
-  for (const g of groups) { const m = g.z.reduce((s, x) => s + x, 0) / 5; g.z = g.z.map((x) => x - m); }
+  for (const g of groups) {
+    const m = g.z.reduce((s, x) => s + x, 0) / 5;
+    g.z = g.z.map((x) => x - m);
+  }
   assert.equal(fitRandomEffects(groups).tau2, 0);
 });
 
 test('eigen-decomposition reconstructs; repair makes an indefinite correlation PD with unit diagonal', () => {
-  const a = [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]];
+  const a = [
+    [1, 0.9, -0.9],
+    [0.9, 1, 0.9],
+    [-0.9, 0.9, 1],
+  ];
   const { values, vectors } = symmetricEigen(a);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-    let s = 0; for (let k = 0; k < 3; k++) s += vectors[i][k] * values[k] * vectors[j][k];
-    assert.ok(Math.abs(s - a[i][j]) < 1e-10);
-  }
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += vectors[i][k] * values[k] * vectors[j][k];
+      assert.ok(Math.abs(s - a[i][j]) < 1e-10);
+    }
   assert.equal(cholesky(a), null);
   const r = repairCorrelation(a);
   assert.ok(r.repaired && r.minEigenvalueBefore < 0);

@@ -7,7 +7,11 @@ import { createRng } from '../../src/util/rng.js';
 import type { FitsIn } from '../../src/population/fits.js';
 import type { ParamName } from '../../src/population/params.js';
 
-export interface Truth { center: number; d2dLn: number; c2cLn: number }
+export interface Truth {
+  center: number;
+  d2dLn: number;
+  c2cLn: number;
+}
 export const TRUTH: Record<'rnew' | 'lnew' | 'Ndiscmax' | 'Ndiscmin', Truth> = {
   rnew: { center: 45e-9, d2dLn: 0.08, c2cLn: 0.04 },
   lnew: { center: 0.4e-9, d2dLn: 0.06, c2cLn: 0.05 },
@@ -21,7 +25,8 @@ export function syntheticFits(seed: number, nDevices: number, nCycles: number, s
   const names = Object.keys(truth) as (keyof typeof truth)[];
   const cycles: FitsIn['cycles'] = [];
   for (let d = 0; d < nDevices; d++) {
-    const z1 = rng.normal(), z2 = rho * z1 + Math.sqrt(1 - rho * rho) * rng.normal();
+    const z1 = rng.normal(),
+      z2 = rho * z1 + Math.sqrt(1 - rho * rho) * rng.normal();
     const dev: Record<string, number> = {};
     for (const n of names) {
       const z = n === 'rnew' ? z1 : n === 'lnew' ? z2 : rng.normal();
@@ -33,10 +38,19 @@ export function syntheticFits(seed: number, nDevices: number, nCycles: number, s
       for (const n of names) {
         const se = seLn * (0.5 + rng.next()); // heteroscedastic, known
         const v = Math.exp(dev[n] + truth[n].c2cLn * rng.normal() + se * rng.normal());
-        params[n] = v; stderr[n] = se * v;
+        params[n] = v;
+        stderr[n] = se * v;
       }
       cycles.push({ device: `D${d}`, cycle: c, params, fitted: [...names], stderr, converged: true, flags: [] });
     }
   }
-  return { schema: 'jartcal.fits/1', toolkitVersion: 'test', seed, dataset: 'synthetic', settings: { cycleParams: [...names] }, devices: [], cycles };
+  return {
+    schema: 'jartcal.fits/1',
+    toolkitVersion: 'test',
+    seed,
+    dataset: 'synthetic',
+    settings: { cycleParams: [...names] },
+    devices: [],
+    cycles,
+  };
 }

@@ -13,8 +13,12 @@ import { join } from 'node:path';
 import { syntheticDataset } from './dataset.js';
 import { noRedis, spawnCli, startRedis, until, withoutTiming } from './redis.js';
 
-if (noRedis) { console.error(noRedis); process.exit(2); }
-const devices = Number(process.argv[2] ?? 10), cycles = Number(process.argv[3] ?? 100);
+if (noRedis) {
+  console.error(noRedis);
+  process.exit(2);
+}
+const devices = Number(process.argv[2] ?? 10),
+  cycles = Number(process.argv[3] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-campaign-'));
 const redis = await startRedis();
 try {
@@ -36,7 +40,8 @@ try {
   const loc = spawnCli(['fit', ds, '--out', join(dir, 'local.json'), '--workers', '2']);
   const lc = await loc.exited;
   const tl = (Date.now() - t0) / 1000;
-  const q = JSON.parse(readFileSync(join(dir, 'queue.json'), 'utf8')), l = JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8'));
+  const q = JSON.parse(readFileSync(join(dir, 'queue.json'), 'utf8')),
+    l = JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8'));
   const keys = q.cycles.map((c: { device: string; cycle: number }) => `${c.device}#${c.cycle}`);
   console.log(`queue (2 workers, one killed): exit ${qc}, ${tq.toFixed(0)} s; local pool (2 threads): exit ${lc}, ${tl.toFixed(0)} s`);
   console.log(`cycles ${keys.length} (unique ${new Set(keys).size}) of ${devices * cycles}, devices ${q.devices.length}`);

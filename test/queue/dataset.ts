@@ -10,7 +10,11 @@ import { createRng } from '../../src/util/rng.js';
 
 const TRUTH = { rnew: 41e-9, lnew: 0.43e-9, Ndiscmin: 0.011, RseriesTiOx: 820, phiBn0: 0.19, dWa: 1.33 };
 
-export function syntheticDataset(devices: number, cycles: number, seed = 3): { schema: string; devices: { id: string; cycles: FitCycleInput[] }[] } {
+export function syntheticDataset(
+  devices: number,
+  cycles: number,
+  seed = 3,
+): { schema: string; devices: { id: string; cycles: FitCycleInput[] }[] } {
   const rng = createRng(seed);
   const out = [];
   for (let d = 0; d < devices; d++) {
@@ -18,7 +22,12 @@ export function syntheticDataset(devices: number, cycles: number, seed = 3): { s
     const list: FitCycleInput[] = [];
     let ninit: number | undefined;
     for (let c = 1; c <= cycles; c++) {
-      const p = resolveParams({ ...TRUTH, rnew: TRUTH.rnew * (1 + 0.05 * rng.normal()), lnew: TRUTH.lnew * (1 + 0.05 * rng.normal()), Ndiscmin: TRUTH.Ndiscmin * (1 + 0.1 * rng.normal()) });
+      const p = resolveParams({
+        ...TRUTH,
+        rnew: TRUTH.rnew * (1 + 0.05 * rng.normal()),
+        lnew: TRUTH.lnew * (1 + 0.05 * rng.normal()),
+        Ndiscmin: TRUTH.Ndiscmin * (1 + 0.1 * rng.normal()),
+      });
       const s = synthCycle(p, rng, { stepV: 0.005, device: id, cycle: c, ninit });
       ninit = s.endNdisc;
       list.push(s.cycle);

@@ -12,8 +12,12 @@ import { join } from 'node:path';
 import { syntheticDataset } from './dataset.js';
 import { noRedis, spawnCli, startRedis, until, type Proc } from './redis.js';
 
-if (noRedis) { console.error(noRedis); process.exit(2); }
-const devices = Number(process.argv[2] ?? 8), cycles = Number(process.argv[3] ?? 3);
+if (noRedis) {
+  console.error(noRedis);
+  process.exit(2);
+}
+const devices = Number(process.argv[2] ?? 8),
+  cycles = Number(process.argv[3] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-scaling-'));
 const redis = await startRedis();
 const load = () => loadavg()[0].toFixed(1);
@@ -32,7 +36,9 @@ try {
     t0 = Date.now();
     const fit = spawnCli(['fit', ds, '--out', join(dir, `queue-${n}.json`), '--queue', redis.url, '--queue-prefix', `scaling${n}`]);
     if ((await fit.exited) !== 0) throw new Error(fit.out());
-    console.log(`${devices}×${cycles} cycles, queue with ${n} worker(s): ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${load()})`);
+    console.log(
+      `${devices}×${cycles} cycles, queue with ${n} worker(s): ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${load()})`,
+    );
     for (const w of ws) w.proc.kill('SIGTERM');
     await Promise.all(ws.map((w) => w.exited));
   }

@@ -21,10 +21,16 @@ test('the local pool rejects, instead of waiting forever, when a worker thread e
 
 test('queue URLs: host, port, database, password, TLS and prefix; bad ones named', () => {
   const c = resolveConnection({ url: 'redis://:s3cret@10.0.0.5:6380/2', prefix: 'wafer7' });
-  assert.deepEqual([c.redis.host, c.redis.port, c.redis.db, c.redis.password, c.redis.tls, c.prefix, c.label], ['10.0.0.5', 6380, 2, 's3cret', undefined, 'wafer7', 'redis://10.0.0.5:6380/2']);
+  assert.deepEqual(
+    [c.redis.host, c.redis.port, c.redis.db, c.redis.password, c.redis.tls, c.prefix, c.label],
+    ['10.0.0.5', 6380, 2, 's3cret', undefined, 'wafer7', 'redis://10.0.0.5:6380/2'],
+  );
   assert.equal(c.label.includes('s3cret'), false);
   const t = resolveConnection({ url: 'rediss://q.example:6390' });
-  assert.deepEqual([t.redis.port, t.redis.db, (t.redis.tls as { servername: string }).servername, t.prefix], [6390, 0, 'q.example', 'jartcal']);
+  assert.deepEqual(
+    [t.redis.port, t.redis.db, (t.redis.tls as { servername: string }).servername, t.prefix],
+    [6390, 0, 'q.example', 'jartcal'],
+  );
   assert.throws(() => resolveConnection({ url: 'http://x:1' }), /expected a redis:\/\/ or rediss:\/\/ URL/);
   assert.throws(() => resolveConnection({ url: 'redis://x:1/99' }), /database after the port must be an integer 0…15/);
   assert.throws(() => resolveConnection({ url: 'redis://x:1', prefix: 'a b' }), /--queue-prefix/);
@@ -38,11 +44,21 @@ test('queue URLs: host, port, database, password, TLS and prefix; bad ones named
 
 test('jobs are validated (settings, cycles) and refused for another toolkit version or backend', () => {
   const ds = syntheticDataset(1, 1);
-  const good = { kind: 'fit', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, settings: resolveFitSettings(), devices: [{ job: { device: 'dev001', cycles: ds.devices[0].cycles }, done: { cycles: [] } }], prior: null };
+  const good = {
+    kind: 'fit',
+    toolkitVersion: TOOLKIT_VERSION,
+    backend: JS_BACKEND,
+    settings: resolveFitSettings(),
+    devices: [{ job: { device: 'dev001', cycles: ds.devices[0].cycles }, done: { cycles: [] } }],
+    prior: null,
+  };
   assert.equal(validateJob(good, 'job 1').kind, 'fit');
   const bad = structuredClone(good);
   bad.devices[0].job.cycles[0].iA[5] = 'x' as unknown as number;
-  assert.throws(() => validateJob(bad, 'job 1'), /job 1: devices\[0\]\.cycles\[0\] \(device "dev001"\)\.iA: expected an array of ≥ 3 finite numbers/);
+  assert.throws(
+    () => validateJob(bad, 'job 1'),
+    /job 1: devices\[0\]\.cycles\[0\] \(device "dev001"\)\.iA: expected an array of ≥ 3 finite numbers/,
+  );
   assert.throws(() => validateJob({ ...good, settings: { ...good.settings, mode: 'magic' } }, 'job 2'), /job 2: settings: .*unknown mode/);
   assert.throws(() => validateJob({ ...good, kind: 'shell', command: 'rm -rf /' }, 'job 3'), /kind: expected "fit", "crossbar" or "echo"/);
   assert.equal(refusal(good, JS_BACKEND), null);
@@ -51,11 +67,32 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
 });
 
 test('grid files are checked and the summary is mean ± sample sd per configuration beside the paper', () => {
-  assert.throws(() => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: ['a.json'], seeds: [1, 1] }, 'g.json'), /g\.json: grid \$\.seeds: a seed is listed twice/);
-  assert.throws(() => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: [], seeds: [1] }, 'g.json'), /\$\.experiments/);
-  const run = (configuration: string, seed: number, paper: number | null) => ({ key: `${configuration}/seed-${seed}`, configuration, seed, paperAccuracy: paper, config: { training: { epochs: 1, trainSamples: 100 } } }) as unknown as SweepRun;
+  assert.throws(
+    () => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: ['a.json'], seeds: [1, 1] }, 'g.json'),
+    /g\.json: grid \$\.seeds: a seed is listed twice/,
+  );
+  assert.throws(
+    () => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: [], seeds: [1] }, 'g.json'),
+    /\$\.experiments/,
+  );
+  const run = (configuration: string, seed: number, paper: number | null) =>
+    ({
+      key: `${configuration}/seed-${seed}`,
+      configuration,
+      seed,
+      paperAccuracy: paper,
+      config: { training: { epochs: 1, trainSamples: 100 } },
+    }) as unknown as SweepRun;
   const runs = [run('a', 1, 90), run('a', 2, 90), run('a', 3, 90), run('b', 1, null)];
-  const rows = summarizeSweep(runs, new Map([['a/seed-1', 80], ['a/seed-2', 82], ['a/seed-3', 84], ['b/seed-1', 50]]));
+  const rows = summarizeSweep(
+    runs,
+    new Map([
+      ['a/seed-1', 80],
+      ['a/seed-2', 82],
+      ['a/seed-3', 84],
+      ['b/seed-1', 50],
+    ]),
+  );
   assert.equal(rows[0].mean, 82);
   assert.equal(rows[0].sd, 2); // sample sd of 80, 82, 84
   assert.equal(rows[0].diff, -8);

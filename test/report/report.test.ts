@@ -17,8 +17,20 @@ const area = (w: number, h: number) => ({ x0: 73, y0: 53, x1: w - 17, y1: h - 49
 test('report: every kind of plot is present, and the HTML links each SVG and PNG', () => {
   const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel });
   const names = r.plots.map((p) => p.file);
-  for (const prefix of ['rms_histogram', 'iv_D2_3', 'res_D2_3', 'hist_rnew', 'hist_lnew', 'scatter_rnew_lnew', 'feature_vSetV', 'feature_hrsOhm']) {
-    assert.ok(names.some((n) => n.startsWith(prefix)), `missing plot ${prefix}`);
+  for (const prefix of [
+    'rms_histogram',
+    'iv_D2_3',
+    'res_D2_3',
+    'hist_rnew',
+    'hist_lnew',
+    'scatter_rnew_lnew',
+    'feature_vSetV',
+    'feature_hrsOhm',
+  ]) {
+    assert.ok(
+      names.some((n) => n.startsWith(prefix)),
+      `missing plot ${prefix}`,
+    );
   }
   for (const p of r.plots) {
     assert.ok(r.html.includes(`plots/${p.file}`), `${p.file} not linked`);
@@ -44,11 +56,21 @@ test('report: written atomically; the rendered PNGs show the data inside the plo
   const out = join(dir, 'report');
   mkdirSync(out);
   writeFileSync(join(out, 'stale.txt'), 'old');
-  const r = buildReport({ fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, model: analyticModel, maxCycles: 3 });
+  const r = buildReport({
+    fits: fx.fits,
+    fitsPath: 'fits.json',
+    dataset: fx.dataset,
+    population: fx.population,
+    model: analyticModel,
+    maxCycles: 3,
+  });
   writeReportDir(out, r);
   assert.ok(existsSync(join(out, 'index.html')));
   assert.ok(!existsSync(join(out, 'stale.txt')), 'the old folder is replaced as a whole');
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tmp') || n.includes('.old')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('.tmp') || n.includes('.old')),
+    [],
+  );
 
   // I-V overlay of the bad cycle: red SET points left of 0 V, blue RESET points right of it, the black model line.
   const iv = decodePng(readFileSync(join(out, 'plots', 'iv_D2_3.png')));
@@ -71,7 +93,22 @@ test('report: written atomically; the rendered PNGs show the data inside the plo
     const min = f.startsWith('scatter_') ? 100 : 1000; // 12 scatter points of radius 2 px: ~150 px
     assert.ok(ink > min, `${f}: only ${ink} drawn pixels inside the plot area`);
   }
-  const empty = decodePng(svgToPng(lineChart({ xLabel: 'V', yLabel: 'I', width: 640, height: 400, series: [{ name: 'measured SET', x: [], y: [] }, { name: 'model', x: [], y: [] }], xRange: [-1, 1], yRange: [0, 1] })));
+  const empty = decodePng(
+    svgToPng(
+      lineChart({
+        xLabel: 'V',
+        yLabel: 'I',
+        width: 640,
+        height: 400,
+        series: [
+          { name: 'measured SET', x: [], y: [] },
+          { name: 'model', x: [], y: [] },
+        ],
+        xRange: [-1, 1],
+        yRange: [0, 1],
+      }),
+    ),
+  );
   const emptyInk = countInk(empty, area(640, 400));
   if (process.env.JARTCAL_DEBUG_INK) console.log('empty', emptyInk);
   assert.ok(emptyInk < 100, `an empty chart (with its legend) must fail the ink check: ${emptyInk}`);

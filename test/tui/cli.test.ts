@@ -11,25 +11,63 @@ const FIX = join(REPO_ROOT, 'fixtures', 'inspect');
 
 /** Runs the CLI in a child process (stdout is a pipe, so never a TTY). */
 function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`],
-    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`,
+    ],
+    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const orig = process.stdout.write.bind(process.stdout);
   let out = '';
-  process.stdout.write = ((s: string | Uint8Array) => { out += String(s); return true; }) as typeof process.stdout.write;
-  try { return { code: await fn(), out }; } finally { process.stdout.write = orig; }
+  process.stdout.write = ((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { code: await fn(), out };
+  } finally {
+    process.stdout.write = orig;
+  }
 }
 
 test('help: inspect and report --help describe the keys, inputs and outputs', async () => {
   const i = await capture(() => main(['inspect', '--help']));
   assert.equal(i.code, 0);
-  for (const s of ['Usage: jartcal inspect FITS.json', '--dataset', '--population', '--json', 'j/k', 'Tab', '/ search', '? help', 'q quit', 'refit', 'not a TTY', 'CI']) assert.ok(i.out.includes(s), `inspect help lacks "${s}"`);
+  for (const s of [
+    'Usage: jartcal inspect FITS.json',
+    '--dataset',
+    '--population',
+    '--json',
+    'j/k',
+    'Tab',
+    '/ search',
+    '? help',
+    'q quit',
+    'refit',
+    'not a TTY',
+    'CI',
+  ])
+    assert.ok(i.out.includes(s), `inspect help lacks "${s}"`);
   const r = await capture(() => main(['report', '--help']));
   assert.equal(r.code, 0);
-  for (const s of ['Usage: jartcal report FITS.json --out DIR', 'index.html', 'PNG', '--max-cycles', '--no-png', 'variability profile', 'atomically']) assert.ok(r.out.includes(s), `report help lacks "${s}"`);
+  for (const s of [
+    'Usage: jartcal report FITS.json --out DIR',
+    'index.html',
+    'PNG',
+    '--max-cycles',
+    '--no-png',
+    'variability profile',
+    'atomically',
+  ])
+    assert.ok(r.out.includes(s), `report help lacks "${s}"`);
   const top = await capture(() => main(['--help']));
   assert.match(top.out, /inspect\s+inspect fits/);
   assert.match(top.out, /report\s+static HTML report/);
@@ -63,7 +101,15 @@ test('inspect: bad input gives one clear message, exit 2, no stack trace', () =>
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /bad\.json, line 4, column 1: not valid JSON/);
   assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
-  writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ schema: 'jartcal.fits/1', dataset: 'd.json', settings: {}, cycles: [{ device: 'A', cycle: 1, params: { rnew: 'x' }, rmsLog10: 0.1, converged: true }] }));
+  writeFileSync(
+    join(dir, 'wrong.json'),
+    JSON.stringify({
+      schema: 'jartcal.fits/1',
+      dataset: 'd.json',
+      settings: {},
+      cycles: [{ device: 'A', cycle: 1, params: { rnew: 'x' }, rmsLog10: 0.1, converged: true }],
+    }),
+  );
   const wrong = cli(['inspect', join(dir, 'wrong.json')]);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /wrong\.json: cycles\[0\]\.params\.rnew: expected a finite number, got "x"/);
@@ -92,7 +138,8 @@ test('inspect: a missing dataset is reported, not fatal; --dataset overrides', (
   const b = cli(['inspect', join(dir, 'fits.json'), '--summary', '--branches', '--dataset', join(FIX, 'dataset.json')]);
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stdout, /misfit by branch \(12 cycles re-simulated/);
-  for (const name of ['SET out', 'SET back', 'RESET out', 'RESET back']) assert.match(b.stdout, new RegExp(`${name}\\s+\\d+\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+ %`));
+  for (const name of ['SET out', 'SET back', 'RESET out', 'RESET back'])
+    assert.match(b.stdout, new RegExp(`${name}\\s+\\d+\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+ %`));
   const bj = JSON.parse(cli(['inspect', join(dir, 'fits.json'), '--json', '--branches', '--dataset', join(FIX, 'dataset.json')]).stdout);
   assert.equal(bj.byBranch.cycles, 12);
   assert.equal(bj.byBranch.branches.length, 5);
@@ -120,8 +167,16 @@ test('report: the CLI writes index.html and every plot as SVG and PNG; bad flags
 test('report: finds the crossbar results beside the fits (where the pipeline writes them), or takes --crossbar', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-report-cb-'));
   for (const f of ['fits.json', 'dataset.json']) copyFileSync(join(FIX, f), join(dir, f));
-  const results = { schema: 'jartcal.crossbar-results/1', name: 'tiny', mode: 'in-situ', finalAccuracy: 88.5, accuracyStd: 0, accuracyPerEpoch: [88.5],
-    repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 88.5 }] }], config: { training: { epochs: 1, trainSamples: 100, testSamples: 50 } } };
+  const results = {
+    schema: 'jartcal.crossbar-results/1',
+    name: 'tiny',
+    mode: 'in-situ',
+    finalAccuracy: 88.5,
+    accuracyStd: 0,
+    accuracyPerEpoch: [88.5],
+    repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 88.5 }] }],
+    config: { training: { epochs: 1, trainSamples: 100, testSamples: 50 } },
+  };
   const none = cli(['report', join(dir, 'fits.json'), '--out', join(dir, 'r0'), '--max-cycles', '1', '--no-png']);
   assert.equal(none.code, 0, none.stderr);
   assert.match(readFileSync(join(dir, 'r0', 'index.html'), 'utf8'), /No crossbar run/);

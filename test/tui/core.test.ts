@@ -26,18 +26,32 @@ test('canvas: braille dots follow the Unicode 2×4 layout; lines join their end 
 
 test('distribution: the marginal density integrates to 1 (also truncated) and combines d2d and c2c', () => {
   const integrate = (p: PopulationParam, lo: number, hi: number): number => {
-    let s = 0; const n = 20000; const h = (hi - lo) / n;
+    let s = 0;
+    const n = 20000;
+    const h = (hi - lo) / n;
     for (let i = 0; i < n; i++) s += densityU(p, lo + (i + 0.5) * h) * h;
     return s;
   };
-  const ln: PopulationParam = { family: 'lognormal', d2d: { center: 45e-9, spread: 0.08, spreadKind: 'ln' }, c2c: { spread: 0.06, spreadKind: 'ln' } };
+  const ln: PopulationParam = {
+    family: 'lognormal',
+    d2d: { center: 45e-9, spread: 0.08, spreadKind: 'ln' },
+    c2c: { spread: 0.06, spreadKind: 'ln' },
+  };
   assert.ok(Math.abs(marginal(ln).sigma - 0.1) < 1e-12, '√(0.08² + 0.06²) = 0.1');
   assert.ok(Math.abs(marginal(ln).mu - Math.log(45e-9)) < 1e-12);
   assert.ok(Math.abs(integrate(ln, Math.log(45e-9) - 1, Math.log(45e-9) + 1) - 1) < 1e-4);
-  const tr: PopulationParam = { family: 'truncnormal', d2d: { center: 20, spread: 2, spreadKind: 'absolute', lower: 19, upper: 30 }, c2c: { spread: 0, spreadKind: 'absolute' } };
+  const tr: PopulationParam = {
+    family: 'truncnormal',
+    d2d: { center: 20, spread: 2, spreadKind: 'absolute', lower: 19, upper: 30 },
+    c2c: { spread: 0, spreadKind: 'absolute' },
+  };
   assert.ok(Math.abs(integrate(tr, 15, 35) - 1) < 1e-4, 'renormalised after truncation');
   assert.equal(densityU(tr, 18.9), 0);
-  const rel: PopulationParam = { family: 'normal', d2d: { center: 10, spread: 0.1, spreadKind: 'relative' }, c2c: { spread: 0, spreadKind: 'absolute' } };
+  const rel: PopulationParam = {
+    family: 'normal',
+    d2d: { center: 10, spread: 0.1, spreadKind: 'relative' },
+    c2c: { spread: 0, spreadKind: 'absolute' },
+  };
   assert.ok(Math.abs(marginal(rel).sigma - 1) < 1e-12);
   const h = histogram([8, 9, 10, 10, 11, 12], 6, false, [4, 16]);
   assert.equal(h.total, 6);
@@ -49,7 +63,16 @@ test('quality: residuals with a floor, RMS per branch, diagnosis names the worst
   const res = residualsLog10([1e-6, 1e-5, 0, -1e-3], [1e-6, 1e-6, 0, -1e-4], 1e-12);
   assert.deepEqual(Array.from(res), [0, 1, 0, 1]);
   const by = rmsByBranch(res, [0, 1, 2, 3]);
-  assert.deepEqual(by.map((b) => [b.name, b.rmsLog10]), [['SET out', 0], ['SET back', 1], ['RESET out', 0], ['RESET back', 1], ['all', Math.sqrt(0.5)]]);
+  assert.deepEqual(
+    by.map((b) => [b.name, b.rmsLog10]),
+    [
+      ['SET out', 0],
+      ['SET back', 1],
+      ['RESET out', 0],
+      ['RESET back', 1],
+      ['all', Math.sqrt(0.5)],
+    ],
+  );
   const fit = makeFixture().fits.cycles[0];
   const why = diagnose({ ...fit, flags: [] }, by);
   assert.match(why[0], /largest misfit on the SET back branch: 1\.00 decades RMS/);
@@ -73,21 +96,43 @@ test('refit bookkeeping: request, comparison, replacement keeping unknown fields
   assert.ok(Math.abs(cmp.params.find((p) => p.name === 'rnew')!.relChange - 0.1) < 1e-12);
   const out = replaceCycleFit(fits, 5, next);
   assert.equal((out as typeof fits).extra, 'kept');
-  assert.equal((out.cycles[5] as typeof fits.cycles[5]).stage, 'cycle');
+  assert.equal((out.cycles[5] as (typeof fits.cycles)[5]).stage, 'cycle');
   assert.equal(out.cycles[5].rmsLog10, f.rmsLog10 / 2);
   assert.equal(fits.cycles[5].rmsLog10, f.rmsLog10, 'the input is not mutated');
   assert.throws(() => replaceCycleFit(fits, 4, next), /not D/);
-  const s = summarizeFits({ ...fits, cycles: [0.1, 0.2, 0.3, 0.4, 0.5].map((r, i) => ({ ...f, cycle: i + 1, rmsLog10: r, flags: [] })) }, 'x');
+  const s = summarizeFits(
+    { ...fits, cycles: [0.1, 0.2, 0.3, 0.4, 0.5].map((r, i) => ({ ...f, cycle: i + 1, rmsLog10: r, flags: [] })) },
+    'x',
+  );
   assert.equal(s.rmsLog10.median, 0.3);
   assert.ok(Math.abs(s.rmsLog10.p90! - 0.46) < 1e-12);
-  assert.equal(s.bad, 4, "RMS above 0.15 dec counts as bad");
+  assert.equal(s.bad, 4, 'RMS above 0.15 dec counts as bad');
 });
 
 test('schema: a fits file is refused with the file and the JSON path of the first bad field', () => {
-  assert.throws(() => validateFits({ schema: 'jartcal.fits/1', dataset: 'd', settings: {}, cycles: [{ device: 'A', cycle: 1, params: {}, rmsLog10: 0.1, converged: 'yes' }] }, 'f.json'),
-    /f\.json: cycles\[0\]\.converged: expected true or false, got "yes"/);
+  assert.throws(
+    () =>
+      validateFits(
+        {
+          schema: 'jartcal.fits/1',
+          dataset: 'd',
+          settings: {},
+          cycles: [{ device: 'A', cycle: 1, params: {}, rmsLog10: 0.1, converged: 'yes' }],
+        },
+        'f.json',
+      ),
+    /f\.json: cycles\[0\]\.converged: expected true or false, got "yes"/,
+  );
   assert.throws(() => validateFits([], 'f.json'), /f\.json: \(top level\): expected an object/);
-  const ok = validateFits({ schema: 'jartcal.fits/1', dataset: 'd', settings: {}, cycles: [{ device: 'A', cycle: 1, params: { rnew: 1e-8 }, rmsLog10: null, converged: false }] }, 'f.json');
+  const ok = validateFits(
+    {
+      schema: 'jartcal.fits/1',
+      dataset: 'd',
+      settings: {},
+      cycles: [{ device: 'A', cycle: 1, params: { rnew: 1e-8 }, rmsLog10: null, converged: false }],
+    },
+    'f.json',
+  );
   assert.ok(Number.isNaN(ok.cycles[0].rmsLog10), 'a null RMS (non-finite in JSON) reads as NaN');
   assert.deepEqual(ok.cycles[0].flags, []);
 });
@@ -102,16 +147,29 @@ test('summary by branch: a model off by one decade on RESET out only puts all th
   const b = branchBreakdown(fx.fits, fx.dataset, offOnResetOut);
   const by = Object.fromEntries(b.branches.map((r) => [r.name, r]));
   // one decade on every RESET-out point above the current floor (the 0 V sample reads 0 A in both)
-  let above = 0, onBranch = 0;
-  for (const d of fx.dataset.devices) for (const c of d.cycles) c.iA.forEach((i, k) => { if (c.branch[k] === 2) { onBranch++; if (Math.abs(i) * 10 > (c.currentFloorA ?? 0)) above++; } });
+  let above = 0,
+    onBranch = 0;
+  for (const d of fx.dataset.devices)
+    for (const c of d.cycles)
+      c.iA.forEach((i, k) => {
+        if (c.branch[k] === 2) {
+          onBranch++;
+          if (Math.abs(i) * 10 > (c.currentFloorA ?? 0)) above++;
+        }
+      });
   assert.ok(Math.abs(by['RESET out'].pooledRmsLog10 - Math.sqrt(above / onBranch)) < 1e-9, `${by['RESET out'].pooledRmsLog10}`);
   assert.ok(above / onBranch > 0.95);
   assert.ok(Math.abs(by['RESET out'].shareOfSquares - 1) < 1e-9);
   assert.equal(by['SET out'].pooledRmsLog10, 0);
   assert.ok(Math.abs(by.all.pooledRmsLog10 - Math.sqrt(above / by.all.points)) < 1e-9);
   // the same data written without branch labels: labelled from the voltage as ingest labels it
-  const unlabelled = { ...fx.dataset, devices: fx.dataset.devices.map((d) => ({ ...d, cycles: d.cycles.map((c) => ({ ...c, branch: c.branch.map(() => -1) })) })) };
-  const u = branchBreakdown(fx.fits, unlabelled, (_p, data) => Float64Array.from(data.iA, (i, k) => (fx.dataset.devices[0].cycles[0].branch[k] === 2 ? i * 10 : i)));
+  const unlabelled = {
+    ...fx.dataset,
+    devices: fx.dataset.devices.map((d) => ({ ...d, cycles: d.cycles.map((c) => ({ ...c, branch: c.branch.map(() => -1) })) })),
+  };
+  const u = branchBreakdown(fx.fits, unlabelled, (_p, data) =>
+    Float64Array.from(data.iA, (i, k) => (fx.dataset.devices[0].cycles[0].branch[k] === 2 ? i * 10 : i)),
+  );
   const ub = Object.fromEntries(u.branches.map((r) => [r.name, r]));
   assert.ok(ub['RESET out'].shareOfSquares > 0.95, `share ${ub['RESET out'].shareOfSquares}`);
   // a refused parameter set (model returns null) is counted, not fatal

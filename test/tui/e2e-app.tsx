@@ -9,5 +9,14 @@ import { analyticModel, analyticRefitter, PARAM_BOUNDS } from '../helpers/inspec
 
 const fitsPath = process.argv[2];
 const inp = loadInspectInputs(fitsPath);
-await runInspector({ fits: inp.fits, fitsPath, dataset: inp.dataset, population: inp.population, paramTable: PARAM_BOUNDS,
-  model: analyticModel, refitter: analyticRefitter, save: (f) => saveFits(fitsPath, f), notes: inp.notes });
+await runInspector({
+  fits: inp.fits,
+  fitsPath,
+  dataset: inp.dataset,
+  population: inp.population,
+  paramTable: PARAM_BOUNDS,
+  model: analyticModel,
+  refitter: analyticRefitter,
+  save: (f) => saveFits(fitsPath, f),
+  notes: inp.notes,
+});

@@ -27,8 +27,16 @@ async function waitFor(get: () => string | undefined, ok: (f: string) => boolean
   throw new Error(`timed out; last frame:\n${get()}`);
 }
 const base = (over: Partial<InspectAppProps> = {}): InspectAppProps => ({
-  fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, paramTable: PARAM_BOUNDS,
-  model: analyticModel, refitter: null, save: () => {}, size: { columns: 150, rows: 44 }, ...over,
+  fits: fx.fits,
+  fitsPath: 'fits.json',
+  dataset: fx.dataset,
+  population: fx.population,
+  paramTable: PARAM_BOUNDS,
+  model: analyticModel,
+  refitter: null,
+  save: () => {},
+  size: { columns: 150, rows: 44 },
+  ...over,
 });
 
 test('start-up: a labelled screen names the file and the running step, then the app replaces it', async () => {
@@ -37,8 +45,20 @@ test('start-up: a labelled screen names the file and the running step, then the 
   assert.match(still, /opening out\/example\/fits\.json/);
   assert.match(still, /reading the files…/);
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
-  const app = render(<InspectRoot fitsPath="fits.json" onError={() => {}} load={async (step) => { step('loading the model'); await gate; return base(); }} />);
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const app = render(
+    <InspectRoot
+      fitsPath="fits.json"
+      onError={() => {}}
+      load={async (step) => {
+        step('loading the model');
+        await gate;
+        return base();
+      }}
+    />,
+  );
   const f = await waitFor(app.lastFrame, (t) => /loading the model…/.test(t));
   assert.match(f, /opening fits\.json/);
   release();
@@ -48,8 +68,19 @@ test('start-up: a labelled screen names the file and the running step, then the 
 
 test('start-up: a failed load is handed to the caller', async () => {
   const errors: unknown[] = [];
-  const app = render(<InspectRoot fitsPath="x.json" onError={(e) => errors.push(e)} load={async () => { throw new Error('x.json: not valid JSON'); }} />);
-  await waitFor(() => String(errors.length), (t) => t === '1');
+  const app = render(
+    <InspectRoot
+      fitsPath="x.json"
+      onError={(e) => errors.push(e)}
+      load={async () => {
+        throw new Error('x.json: not valid JSON');
+      }}
+    />,
+  );
+  await waitFor(
+    () => String(errors.length),
+    (t) => t === '1',
+  );
   assert.match(String(errors[0]), /not valid JSON/);
   app.unmount();
 });
@@ -64,7 +95,11 @@ test('help: drawn over the panes (header and panes stay visible around it), no l
   assert.match(f, /Parameters/, 'the parameter pane is still visible beside the overlay');
   assert.ok(lines.length <= 44);
   // Every help text appears whole inside the box (wrapped lines joined), nothing truncated with an ellipsis.
-  const inside = lines.filter((l) => l.includes('║')).map((l) => l.slice(l.indexOf('║') + 1, l.lastIndexOf('║'))).join(' ').replace(/\s+/g, ' ');
+  const inside = lines
+    .filter((l) => l.includes('║'))
+    .map((l) => l.slice(l.indexOf('║') + 1, l.lastIndexOf('║')))
+    .join(' ')
+    .replace(/\s+/g, ' ');
   for (const [k, d] of HELP_LINES) {
     assert.ok(inside.includes(k.replace(/\s+/g, ' ')), `key ${k}`);
     for (const w of d.split(' ')) assert.ok(inside.includes(w), `word "${w}" of "${d}"`);
@@ -97,7 +132,20 @@ test('parameter table: full names and display units of every JART parameter, the
   app.unmount();
   // Without colour: the selected cycle row is the one with the marker.
   const rows = sortRows(cycleRows(fx.fits), 'worst');
-  const list = render(<CycleList rows={rows} selected={rows[2].index} height={20} width={40} focused sort="worst" badOnly={false} search="" searching={false} total={rows.length} />).lastFrame()!;
+  const list = render(
+    <CycleList
+      rows={rows}
+      selected={rows[2].index}
+      height={20}
+      width={40}
+      focused
+      sort="worst"
+      badOnly={false}
+      search=""
+      searching={false}
+      total={rows.length}
+    />,
+  ).lastFrame()!;
   assert.equal(list.split('\n').filter((l) => l.includes('›')).length, 1);
   assert.match(list, new RegExp(`›${rows[2].device}#${rows[2].cycle}`));
 });
@@ -111,7 +159,9 @@ test('header: the bad-fit count only when there are bad fits, and how many the f
   assert.match(hidden.split('\n')[0], /1 bad \(0 in the list\)/);
   one.unmount();
   const good: FitsFileView = { ...fx.fits, cycles: fx.fits.cycles.filter((c) => !(c.device === 'D2' && c.cycle === 3)) };
-  const none = render(<InspectApp {...base({ fits: good })} />).lastFrame()!.split('\n')[0];
+  const none = render(<InspectApp {...base({ fits: good })} />)
+    .lastFrame()!
+    .split('\n')[0];
   assert.match(none, /jartcal inspect · fits\.json · 11 cycles · \? help/);
   assert.doesNotMatch(none, /bad/);
 });

@@ -29,9 +29,17 @@ test('state: o cycles the sort, b filters bad fits, / searches', () => {
   let s = initialState(fx.fits);
   s = press(s, 'o').state;
   assert.equal(s.sort, 'device');
-  assert.deepEqual(visibleRows(s).slice(0, 2).map((r) => `${r.device}#${r.cycle}`), ['D1#1', 'D1#2']);
+  assert.deepEqual(
+    visibleRows(s)
+      .slice(0, 2)
+      .map((r) => `${r.device}#${r.cycle}`),
+    ['D1#1', 'D1#2'],
+  );
   s = press(s, 'b').state;
-  assert.deepEqual(visibleRows(s).map((r) => `${r.device}#${r.cycle}`), ['D2#3']);
+  assert.deepEqual(
+    visibleRows(s).map((r) => `${r.device}#${r.cycle}`),
+    ['D2#3'],
+  );
   s = press(s, 'b').state;
   s = press(s, '/').state;
   assert.ok(s.searching);
@@ -86,12 +94,23 @@ test('state: ? opens help, which swallows keys until closed; q quits', () => {
 });
 
 test('state: keys typed ahead arrive as one chunk and are split into single keys', () => {
-  assert.deepEqual(splitKeys('\tjf', {}), [['', { tab: true }], ['j', {}], ['f', {}]]);
+  assert.deepEqual(splitKeys('\tjf', {}), [
+    ['', { tab: true }],
+    ['j', {}],
+    ['f', {}],
+  ]);
   assert.deepEqual(splitKeys('j', {}), [['j', {}]]);
   assert.deepEqual(splitKeys('\u001B[B', { downArrow: true }), [['\u001B[B', { downArrow: true }]]);
   // typed ahead with other keys: a lone Esc is the escape key, an arrow sequence an arrow key
-  assert.deepEqual(splitKeys('f\u001B', {}), [['f', {}], ['', { escape: true }]]);
-  assert.deepEqual(splitKeys('\u001B[Bj\u001B', {}), [['', { downArrow: true }], ['j', {}], ['', { escape: true }]]);
+  assert.deepEqual(splitKeys('f\u001B', {}), [
+    ['f', {}],
+    ['', { escape: true }],
+  ]);
+  assert.deepEqual(splitKeys('\u001B[Bj\u001B', {}), [
+    ['', { downArrow: true }],
+    ['j', {}],
+    ['', { escape: true }],
+  ]);
   let s = initialState(fx.fits);
   for (const [ch, k] of splitKeys('\tjf', {})) s = press(s, ch, k).state;
   assert.equal(s.focus, 'params');

@@ -33,7 +33,10 @@ async function waitScreen(s: string, ok: RegExp | ((t: string) => boolean), ms =
 }
 
 async function keys(s: string, ...k: string[]): Promise<void> {
-  for (const key of k) { tmux('send-keys', '-t', s, key); await sleep(150); }
+  for (const key of k) {
+    tmux('send-keys', '-t', s, key);
+    await sleep(150);
+  }
 }
 
 /**
@@ -43,7 +46,11 @@ async function keys(s: string, ...k: string[]): Promise<void> {
 async function handshake(s: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     tmux('send-keys', '-t', s, '?');
-    try { await waitScreen(s, /jartcal inspect: keys/, 1500); } catch { continue; }
+    try {
+      await waitScreen(s, /jartcal inspect: keys/, 1500);
+    } catch {
+      continue;
+    }
     tmux('send-keys', '-t', s, 'Escape');
     await waitScreen(s, (t) => !/jartcal inspect: keys/.test(t), 5000);
     return;
@@ -52,7 +59,19 @@ async function handshake(s: string): Promise<void> {
 }
 
 function start(session: string, cmd: string, cols = 150, rows = 45): void {
-  const r = tmux('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), '-c', REPO_ROOT, `env -u CI ${cmd}; echo "EXIT=$?"; sleep 120`);
+  const r = tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(cols),
+    '-y',
+    String(rows),
+    '-c',
+    REPO_ROOT,
+    `env -u CI ${cmd}; echo "EXIT=$?"; sleep 120`,
+  );
   assert.equal(r.status, 0, r.stderr);
 }
 
@@ -84,7 +103,13 @@ test('tmux: open, find the worst fit, see why, fix a parameter, refit, save, res
     assert.ok(!c.fitted.includes('lnew'));
     assert.equal(c.params.lnew, fx.fits.cycles.find((x) => x.device === 'D2' && x.cycle === 3)!.params.lnew);
     tmux('resize-window', '-t', s, '-x', '100', '-y', '32');
-    t = await waitScreen(s, (x) => /Cycles/.test(x) && x.split('\n').some((l) => /^└.*┘$/.test(l.trimEnd()) && l.trimEnd().length <= 100) && !x.split('\n').some((l) => l.trimEnd().length > 100));
+    t = await waitScreen(
+      s,
+      (x) =>
+        /Cycles/.test(x) &&
+        x.split('\n').some((l) => /^└.*┘$/.test(l.trimEnd()) && l.trimEnd().length <= 100) &&
+        !x.split('\n').some((l) => l.trimEnd().length > 100),
+    );
     await keys(s, 'q');
     t = await waitScreen(s, /EXIT=0/);
   } finally {
@@ -92,42 +117,48 @@ test('tmux: open, find the worst fit, see why, fix a parameter, refit, save, res
   }
 });
 
-test('tmux: `jartcal inspect fits.json` with the real model and fit: free dWa, fix three, refit, save, quit', { skip: SKIP, timeout: 80_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jartcal-tmux-cli-'));
-  for (const f of ['dataset.json', 'fits.json', 'population.json']) copyFileSync(join(REPO_ROOT, 'fixtures', 'inspect', f), join(dir, f));
-  const fits = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8'));
-  const bad = fits.cycles.find((x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3);
-  const order = paramOrder(bad, PARAM_TABLE);
-  const s = 'cli';
-  try {
-    start(s, `${process.execPath} --import tsx test/tui/cli-entry.ts inspect ${join(dir, 'fits.json')}`, 140, 40);
-    let t = await waitScreen(s, /jartcal inspect · .*fits\.json/);
-    assert.match(t, /›D2#3\s+1\.\d{3} ✗/);
-    assert.match(t, /rnew\s+nm\s/, 'the model parameter table gives units');
-    assert.match(t, /rnew sits at its upper bound/);
-    await handshake(s);
-    await keys(s, 'Tab', 'Tab');
-    await waitScreen(s, /Population · 4 parameters/);
-    await keys(s, 'Tab', 'Tab'); // list → parameters
-    // Fix lnew, Ndiscmin, Ndiscmax; free dWa (the story: V_SET is off and rnew is stuck at its bound).
-    let at = 0;
-    for (const name of ['lnew', 'Ndiscmin', 'Ndiscmax', 'dWa']) {
-      const k = order.indexOf(name);
-      await keys(s, ...Array(k - at).fill('j'), 'f');
-      at = k;
-      await waitScreen(s, new RegExp(`${name} (fixed|freed) for the next refit`));
+test(
+  'tmux: `jartcal inspect fits.json` with the real model and fit: free dWa, fix three, refit, save, quit',
+  { skip: SKIP, timeout: 80_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jartcal-tmux-cli-'));
+    for (const f of ['dataset.json', 'fits.json', 'population.json']) copyFileSync(join(REPO_ROOT, 'fixtures', 'inspect', f), join(dir, f));
+    const fits = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8'));
+    const bad = fits.cycles.find((x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3);
+    const order = paramOrder(bad, PARAM_TABLE);
+    const s = 'cli';
+    try {
+      start(s, `${process.execPath} --import tsx test/tui/cli-entry.ts inspect ${join(dir, 'fits.json')}`, 140, 40);
+      let t = await waitScreen(s, /jartcal inspect · .*fits\.json/);
+      assert.match(t, /›D2#3\s+1\.\d{3} ✗/);
+      assert.match(t, /rnew\s+nm\s/, 'the model parameter table gives units');
+      assert.match(t, /rnew sits at its upper bound/);
+      await handshake(s);
+      await keys(s, 'Tab', 'Tab');
+      await waitScreen(s, /Population · 4 parameters/);
+      await keys(s, 'Tab', 'Tab'); // list → parameters
+      // Fix lnew, Ndiscmin, Ndiscmax; free dWa (the story: V_SET is off and rnew is stuck at its bound).
+      let at = 0;
+      for (const name of ['lnew', 'Ndiscmin', 'Ndiscmax', 'dWa']) {
+        const k = order.indexOf(name);
+        await keys(s, ...Array(k - at).fill('j'), 'f');
+        at = k;
+        await waitScreen(s, new RegExp(`${name} (fixed|freed) for the next refit`));
+      }
+      await keys(s, 'r');
+      t = await waitScreen(s, /refit RMS 1\.\d{3} → 0\.0\d\d dec/, 40_000);
+      await keys(s, 's');
+      await waitScreen(s, /saved D2#3 to /);
+      const saved = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8')).cycles.find(
+        (x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3,
+      );
+      assert.deepEqual([...saved.fitted].sort(), ['dWa', 'rnew']);
+      assert.ok(saved.rmsLog10 < 0.05, `refit RMS ${saved.rmsLog10}`);
+      assert.equal(saved.params.lnew, bad.params.lnew);
+      await keys(s, 'q');
+      await waitScreen(s, /EXIT=0/);
+    } finally {
+      tmux('kill-server');
     }
-    await keys(s, 'r');
-    t = await waitScreen(s, /refit RMS 1\.\d{3} → 0\.0\d\d dec/, 40_000);
-    await keys(s, 's');
-    await waitScreen(s, /saved D2#3 to /);
-    const saved = JSON.parse(readFileSync(join(dir, 'fits.json'), 'utf8')).cycles.find((x: { device: string; cycle: number }) => x.device === 'D2' && x.cycle === 3);
-    assert.deepEqual([...saved.fitted].sort(), ['dWa', 'rnew']);
-    assert.ok(saved.rmsLog10 < 0.05, `refit RMS ${saved.rmsLog10}`);
-    assert.equal(saved.params.lnew, bad.params.lnew);
-    await keys(s, 'q');
-    await waitScreen(s, /EXIT=0/);
-  } finally {
-    tmux('kill-server');
-  }
-});
+  },
+);

@@ -22,7 +22,11 @@ const KEYS = { down: '\u001B[B', up: '\u001B[A', tab: '\t', enter: '\r', esc: '\
 const mounted: { unmount: () => void }[] = [];
 afterEach(() => {
   for (const a of mounted.splice(0)) {
-    try { a.unmount(); } catch { /* already unmounted */ }
+    try {
+      a.unmount();
+    } catch {
+      /* already unmounted */
+    }
   }
 });
 function mount(el: Parameters<typeof render>[0]): ReturnType<typeof render> {
@@ -44,11 +48,37 @@ async function waitFor(get: () => string | undefined, re: RegExp | ((f: string) 
 
 test('view: cycle list shows RMS, flags and the filter state', () => {
   const rows = sortRows(cycleRows(fx.fits), 'worst');
-  const f = render(<CycleList rows={rows} selected={rows[0].index} height={20} width={40} focused sort="worst" badOnly={false} search="" searching={false} total={rows.length} />).lastFrame()!;
+  const f = render(
+    <CycleList
+      rows={rows}
+      selected={rows[0].index}
+      height={20}
+      width={40}
+      focused
+      sort="worst"
+      badOnly={false}
+      search=""
+      searching={false}
+      total={rows.length}
+    />,
+  ).lastFrame()!;
   assert.match(f, /Cycles 12\/12 · worst/);
   assert.match(f, /›D2#3\s+0\.497 ✗ rnew@max no-conv/);
   assert.equal((f.match(/D\d#\d/g) ?? []).length, 12);
-  const g = render(<CycleList rows={rows.slice(0, 1)} selected={rows[0].index} height={20} width={40} focused={false} sort="worst" badOnly search="D2" searching total={rows.length} />).lastFrame()!;
+  const g = render(
+    <CycleList
+      rows={rows.slice(0, 1)}
+      selected={rows[0].index}
+      height={20}
+      width={40}
+      focused={false}
+      sort="worst"
+      badOnly
+      search="D2"
+      searching
+      total={rows.length}
+    />,
+  ).lastFrame()!;
   assert.match(g, /Cycles 1\/12 · worst · bad only/);
   assert.match(g, /search: D2/);
 });
@@ -72,39 +102,125 @@ test('view: parameter table shows values, standard errors, bounds and at-bound p
   const fit = fx.fits.cycles.find((c) => c.device === 'D2' && c.cycle === 3)!;
   const names = paramOrder(fit, PARAM_BOUNDS);
   assert.deepEqual(names.slice(0, 4), ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax']);
-  const f = render(<ParamTable fit={fit} names={names} bounds={bounds} free={['rnew', 'Ndiscmin', 'Ndiscmax']} cursor={1} width={70} height={14} focused />).lastFrame()!;
+  const f = render(
+    <ParamTable
+      fit={fit}
+      names={names}
+      bounds={bounds}
+      free={['rnew', 'Ndiscmin', 'Ndiscmax']}
+      cursor={1}
+      width={70}
+      height={14}
+      focused
+    />,
+  ).lastFrame()!;
   assert.match(f, / rnew\s+nm\s+100\s+40 \[5,100\]\s+free @max/);
   assert.match(f, /›lnew\s+nm\s+0\.4\d*\s+0\.16\d* \[0\.1,5\]\s+fixed\*/, 'the cursor row is marked by › (not only by colour)');
   assert.match(f, / dWa\s+eV\s+1\.2\s+\[0\.8,1\.5\]\s+fixed/);
   assert.match(f, / RseriesTiOx Ω\s+650 /);
   assert.match(f, / Ndiscmax\s+1e26 m⁻³\s+22\.26/);
   assert.equal((f.match(/›/g) ?? []).length, 1, 'one marked row');
-  const dev = render(<ParamTable fit={fit} names={paramOrder(fit, PARAM_BOUNDS, { params: { dWa: 1.2 }, stderr: { dWa: 0.01 } })} bounds={bounds} free={fit.fitted} cursor={0} device={{ params: { dWa: 1.2 }, stderr: { dWa: 0.01 } }} width={70} height={14} focused={false} />).lastFrame()!;
-  assert.match(dev, /Ndiscmax\s+1e26 m⁻³.*\n.*dWa\s+eV\s+1\.2\s+0\.01 \[0\.8,1\.5\]\s+device/, 'device-level parameters follow the cycle ones, with their stderr');
-  const after = render(<ParamTable fit={fit} names={names} bounds={bounds} free={['rnew']} cursor={0} result={{ ...fit, rmsLog10: 0.05, params: { ...fit.params, rnew: 45e-9 } }} width={70} height={14} focused />).lastFrame()!;
+  const dev = render(
+    <ParamTable
+      fit={fit}
+      names={paramOrder(fit, PARAM_BOUNDS, { params: { dWa: 1.2 }, stderr: { dWa: 0.01 } })}
+      bounds={bounds}
+      free={fit.fitted}
+      cursor={0}
+      device={{ params: { dWa: 1.2 }, stderr: { dWa: 0.01 } }}
+      width={70}
+      height={14}
+      focused={false}
+    />,
+  ).lastFrame()!;
+  assert.match(
+    dev,
+    /Ndiscmax\s+1e26 m⁻³.*\n.*dWa\s+eV\s+1\.2\s+0\.01 \[0\.8,1\.5\]\s+device/,
+    'device-level parameters follow the cycle ones, with their stderr',
+  );
+  const after = render(
+    <ParamTable
+      fit={fit}
+      names={names}
+      bounds={bounds}
+      free={['rnew']}
+      cursor={0}
+      result={{ ...fit, rmsLog10: 0.05, params: { ...fit.params, rnew: 45e-9 } }}
+      width={70}
+      height={14}
+      focused
+    />,
+  ).lastFrame()!;
   assert.match(after, /refit RMS 0\.497 → 0\.050 dec/);
   assert.match(after, /rnew\s+nm\s+100\s+45/);
   assert.match(after, /s save to fits\.json/);
   assert.doesNotMatch(f, /seriesOhm/, 'no circuit line without a circuit');
   // the measurement circuit's series resistance: fitted at device level (stderr from the device)
   const withR = { ...fit, circuit: { seriesOhm: 113000 } };
-  const rs = render(<ParamTable fit={withR} names={names} bounds={bounds} free={fit.fitted} cursor={0} device={{ params: {}, stderr: {}, circuit: { seriesOhm: 113000 }, circuitStderr: { seriesOhm: 9800 } }} width={70} height={14} focused={false} />).lastFrame()!;
+  const rs = render(
+    <ParamTable
+      fit={withR}
+      names={names}
+      bounds={bounds}
+      free={fit.fitted}
+      cursor={0}
+      device={{ params: {}, stderr: {}, circuit: { seriesOhm: 113000 }, circuitStderr: { seriesOhm: 9800 } }}
+      width={70}
+      height={14}
+      focused={false}
+    />,
+  ).lastFrame()!;
   assert.match(rs, /seriesOhm\s+Ω\s+1\.13e5\s+9800 \(circuit\)\s+fitted/);
-  const fixedR = render(<ParamTable fit={withR} names={names} bounds={bounds} free={fit.fitted} cursor={0} width={70} height={14} focused={false} />).lastFrame()!;
+  const fixedR = render(
+    <ParamTable fit={withR} names={names} bounds={bounds} free={fit.fitted} cursor={0} width={70} height={14} focused={false} />,
+  ).lastFrame()!;
   assert.match(fixedR, /seriesOhm\s+Ω\s+1\.13e5\s+\(circuit\)\s+fixed/);
 });
 
 test('view: population pane lists parameters and draws the histogram with the fitted law', () => {
-  const f = render(<PopulationView population={fx.population} fits={fx.fits} names={Object.keys(fx.population.parameters)} cursor={1} bounds={bounds} width={100} height={30} focused />).lastFrame()!;
+  const f = render(
+    <PopulationView
+      population={fx.population}
+      fits={fx.fits}
+      names={Object.keys(fx.population.parameters)}
+      cursor={1}
+      bounds={bounds}
+      width={100}
+      height={30}
+      focused
+    />,
+  ).lastFrame()!;
   assert.match(f, /rnew\s+lognormal\s+center\s+45/);
   assert.match(f, /Ndiscmin\s+trunclognormal/);
-  const wide = render(<PopulationView population={{ ...fx.population, parameters: { ...fx.population.parameters, rnew: { family: 'normal', d2d: { center: 45e-9, spread: 1.2e-9, spreadKind: 'absolute' }, c2c: { spread: 0.03, spreadKind: 'relative' } } } }}
-    fits={fx.fits} names={['rnew']} cursor={0} bounds={bounds} width={140} height={30} focused />).lastFrame()!;
+  const wide = render(
+    <PopulationView
+      population={{
+        ...fx.population,
+        parameters: {
+          ...fx.population.parameters,
+          rnew: {
+            family: 'normal',
+            d2d: { center: 45e-9, spread: 1.2e-9, spreadKind: 'absolute' },
+            c2c: { spread: 0.03, spreadKind: 'relative' },
+          },
+        },
+      }}
+      fits={fx.fits}
+      names={['rnew']}
+      cursor={0}
+      bounds={bounds}
+      width={140}
+      height={30}
+      focused
+    />,
+  ).lastFrame()!;
   assert.match(wide, /rnew\s+normal\s+center\s+45 nm\s+d2d 1\.2 nm {2}c2c 0\.03 relative/, 'absolute spreads in the display unit');
   assert.match(f, /lnew \(nm\) fitted values over 12 cycles \(log axis\)/);
   assert.match(f, /›lnew\s+lognormal/, 'the selected parameter is marked');
   assert.ok(braille(f) > 20);
-  const none = render(<PopulationView population={null} fits={fx.fits} names={[]} cursor={0} bounds={bounds} width={100} height={20} focused />).lastFrame()!;
+  const none = render(
+    <PopulationView population={null} fits={fx.fits} names={[]} cursor={0} bounds={bounds} width={100} height={20} focused />,
+  ).lastFrame()!;
   assert.match(none, /no population file/);
 });
 
@@ -115,8 +231,21 @@ test('view: help overlay lists every key', () => {
 
 test('app: from the keyboard, find the worst fit, see why, fix a parameter, refit and save', async () => {
   const saved: FitsFileView[] = [];
-  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={fx.population} paramTable={PARAM_BOUNDS}
-    model={analyticModel} refitter={analyticRefitter} save={(f) => { saved.push(f); }} size={{ columns: 150, rows: 44 }} />);
+  const app = mount(
+    <InspectApp
+      fits={fx.fits}
+      fitsPath="fits.json"
+      dataset={fx.dataset}
+      population={fx.population}
+      paramTable={PARAM_BOUNDS}
+      model={analyticModel}
+      refitter={analyticRefitter}
+      save={(f) => {
+        saved.push(f);
+      }}
+      size={{ columns: 150, rows: 44 }}
+    />,
+  );
   let f = app.lastFrame()!;
   assert.match(f, /›D2#3 +0\.497/, 'the worst fit is selected first');
   assert.match(f, /rnew sits at its upper bound/);
@@ -145,7 +274,16 @@ test('app: from the keyboard, find the worst fit, see why, fix a parameter, refi
 });
 
 test('app: follows a size change and shows the population pane on Tab', async () => {
-  const props = { fits: fx.fits, fitsPath: 'fits.json', dataset: fx.dataset, population: fx.population, paramTable: PARAM_BOUNDS, model: analyticModel, refitter: null, save: () => {} };
+  const props = {
+    fits: fx.fits,
+    fitsPath: 'fits.json',
+    dataset: fx.dataset,
+    population: fx.population,
+    paramTable: PARAM_BOUNDS,
+    model: analyticModel,
+    refitter: null,
+    save: () => {},
+  };
   const app = mount(<InspectApp {...props} size={{ columns: 150, rows: 40 }} />);
   const wide = app.lastFrame()!.split('\n');
   assert.ok(Math.max(...wide.map((l) => l.length)) > 120);
@@ -171,9 +309,30 @@ test('app: follows a size change and shows the population pane on Tab', async ()
 test('app: Esc cancels a running refit (the refitter sees the abort)', async () => {
   let aborted = false;
   let called = false;
-  const slow = { refit: (_req: unknown, signal?: AbortSignal) => { called = true; return new Promise<never>((_, reject) => signal?.addEventListener('abort', () => { aborted = true; reject(new Error('cancelled')); })); } };
-  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
-    model={analyticModel} refitter={slow} save={() => {}} size={{ columns: 150, rows: 40 }} />);
+  const slow = {
+    refit: (_req: unknown, signal?: AbortSignal) => {
+      called = true;
+      return new Promise<never>((_, reject) =>
+        signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new Error('cancelled'));
+        }),
+      );
+    },
+  };
+  const app = mount(
+    <InspectApp
+      fits={fx.fits}
+      fitsPath="fits.json"
+      dataset={fx.dataset}
+      population={null}
+      paramTable={PARAM_BOUNDS}
+      model={analyticModel}
+      refitter={slow}
+      save={() => {}}
+      size={{ columns: 150, rows: 40 }}
+    />,
+  );
   app.stdin.write('r');
   await waitFor(app.lastFrame, /refitting D2#3 with rnew, lnew, Ndiscmin, Ndiscmax free… \(Esc cancels\) \d+ s/);
   app.stdin.write('f'); // in the list: a hint, no crash while running
@@ -186,9 +345,25 @@ test('app: Esc cancels a running refit (the refitter sees the abort)', async () 
 
 test('app: an Esc right after r cancels the refit before the refitter starts', async () => {
   let called = false;
-  const never = { refit: () => { called = true; return new Promise<never>(() => {}); } };
-  const app = mount(<InspectApp fits={fx.fits} fitsPath="fits.json" dataset={fx.dataset} population={null} paramTable={PARAM_BOUNDS}
-    model={analyticModel} refitter={never} save={() => {}} size={{ columns: 150, rows: 40 }} />);
+  const never = {
+    refit: () => {
+      called = true;
+      return new Promise<never>(() => {});
+    },
+  };
+  const app = mount(
+    <InspectApp
+      fits={fx.fits}
+      fitsPath="fits.json"
+      dataset={fx.dataset}
+      population={null}
+      paramTable={PARAM_BOUNDS}
+      model={analyticModel}
+      refitter={never}
+      save={() => {}}
+      size={{ columns: 150, rows: 40 }}
+    />,
+  );
   app.stdin.write('r');
   app.stdin.write(KEYS.esc);
   await waitFor(app.lastFrame, /refit cancelled/);

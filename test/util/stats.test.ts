@@ -13,10 +13,32 @@ test('median: the middle value, the mean of the two middle ones for an even coun
 });
 
 test('the ingest summary table shows the median of an even number of cycles, not the upper middle one', () => {
-  const feat = (hrsOhm: number) => ({ vSetV: -1, vResetV: 1, readVoltageV: 0.1, hrsOhm, lrsOhm: 1e3, onOff: hrsOhm / 1e3, resetPeakA: 1e-3, complianceHit: false });
-  const cycle = (k: number, hrsOhm: number) => ({ device: 'A', cycle: k, tS: [0], timeSource: 'index', vV: [0], iA: [0], branch: [0], complianceA: null, features: feat(hrsOhm) });
-  const ds = { schema: 'jartcal.dataset/1', options: { readVoltageV: 0.1 },
-    devices: [{ id: 'A', setPolarity: 'negative', complianceA: null, cycles: [cycle(1, 1e4), cycle(2, 3e4)] }] } as unknown as Dataset;
+  const feat = (hrsOhm: number) => ({
+    vSetV: -1,
+    vResetV: 1,
+    readVoltageV: 0.1,
+    hrsOhm,
+    lrsOhm: 1e3,
+    onOff: hrsOhm / 1e3,
+    resetPeakA: 1e-3,
+    complianceHit: false,
+  });
+  const cycle = (k: number, hrsOhm: number) => ({
+    device: 'A',
+    cycle: k,
+    tS: [0],
+    timeSource: 'index',
+    vV: [0],
+    iA: [0],
+    branch: [0],
+    complianceA: null,
+    features: feat(hrsOhm),
+  });
+  const ds = {
+    schema: 'jartcal.dataset/1',
+    options: { readVoltageV: 0.1 },
+    devices: [{ id: 'A', setPolarity: 'negative', complianceA: null, cycles: [cycle(1, 1e4), cycle(2, 3e4)] }],
+  } as unknown as Dataset;
   const row = formatSummaryTable(ds).split('\n')[1];
   assert.match(row, /2\.00e\+4Ω/, row);
 });

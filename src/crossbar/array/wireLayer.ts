@@ -24,7 +24,10 @@ import { wireTransferMatrix } from './wire.js';
 import { JartcalError } from '../../util/errors.js';
 
 export interface WireSettings {
-  rWireOhm: number; vReadV: number; iterations: number; tol: number;
+  rWireOhm: number;
+  vReadV: number;
+  iterations: number;
+  tol: number;
   /** 'column-gain': each column's current multiplied by Σ_i G_ij / Σ_i T_ij (the current its devices should
    *  deliver with every row at V_read over the current that arrives: one calibration read per column). */
   compensation?: 'none' | 'column-gain';
@@ -45,14 +48,22 @@ function transfer(dev: JartArray, nIn: number, nOut: number, s: WireSettings, st
   const tr = wireTransferMatrix(g, nIn, nOut, s.rWireOhm, s.iterations, s.tol);
   if (tr.iterationsMax > stats.iterationsMax) stats.iterationsMax = tr.iterationsMax;
   if (!tr.converged) stats.converged = false;
-  let sumT = 0, sumG = 0;
-  for (let k = 0; k < g.length; k++) { sumT += tr.t[k]; sumG += g[k]; }
+  let sumT = 0,
+    sumG = 0;
+  for (let k = 0; k < g.length; k++) {
+    sumT += tr.t[k];
+    sumG += g[k];
+  }
   stats.currentRatioMin = Math.min(stats.currentRatioMin, sumT / sumG);
   const t = tr.t; // laid out t[o·nIn + i], as the device index
   if (s.compensation === 'column-gain') {
     for (let o = 0; o < nOut; o++) {
-      let sg = 0, st = 0;
-      for (let i = 0; i < nIn; i++) { sg += g[i * nOut + o]; st += t[o * nIn + i]; }
+      let sg = 0,
+        st = 0;
+      for (let i = 0; i < nIn; i++) {
+        sg += g[i * nOut + o];
+        st += t[o * nIn + i];
+      }
       const gain = st > 0 ? sg / st : 1;
       for (let i = 0; i < nIn; i++) t[o * nIn + i] *= gain;
     }
@@ -61,11 +72,20 @@ function transfer(dev: JartArray, nIn: number, nOut: number, s: WireSettings, st
 }
 
 /** eff += sign·scale·(offset_k + slope_k·V_read·T_k), the line g(I) or w(I) of each device k with I = V_read·T_k. */
-function addLine(eff: Float64Array, dev: JartArray, t: Float64Array, vReadV: number, sign: number, normalised: boolean, scale: number): void {
+function addLine(
+  eff: Float64Array,
+  dev: JartArray,
+  t: Float64Array,
+  vReadV: number,
+  sign: number,
+  normalised: boolean,
+  scale: number,
+): void {
   for (let k = 0; k < eff.length; k++) {
     const [a, b] = dev.mapCoeffs(k);
     if (normalised) {
-      const lo = dev.wMin(k), span = dev.wMax(k) - lo;
+      const lo = dev.wMin(k),
+        span = dev.wMax(k) - lo;
       eff[k] += sign * scale * ((a - lo) / span + (b / span) * vReadV * t[k]);
     } else eff[k] += sign * scale * (a + b * vReadV * t[k]);
   }
@@ -73,27 +93,34 @@ function addLine(eff: Float64Array, dev: JartArray, t: Float64Array, vReadV: num
 
 export function attachWire(layer: AnalogLayer, s: WireSettings): WireStats {
   const stats: WireStats = { iterationsMax: 0, converged: true, currentRatioMin: 1 };
-  const refuse = () => new JartcalError('wire resistance needs JART devices (device.model aihwkit-jart or jart), single-device or differential-pair mapping', { code: 'bad_config' });
-  layer.product = layer.tiles.map((row) => row.map((t) => {
-    const nIn = t.cols, nOut = t.rows;
-    // y_o = Σ_i eff[o·nIn + i]·x_i: the mapping's lines with each device's effective conductance
-    const eff = new Float64Array(nIn * nOut);
-    if (t.dev instanceof JartArray) addLine(eff, t.dev, transfer(t.dev, nIn, nOut, s, stats), s.vReadV, 1, false, 1);
-    else if (t.dev instanceof ScaledArray && t.dev.inner instanceof JartArray) addLine(eff, t.dev.inner, transfer(t.dev.inner, nIn, nOut, s, stats), s.vReadV, 1, false, t.dev.scale);
-    else if (t.dev instanceof DifferentialPairArray) {
-      const [plus, minus] = t.dev.devices;
-      if (!(plus instanceof JartArray) || !(minus instanceof JartArray)) throw refuse();
-      addLine(eff, plus, transfer(plus, nIn, nOut, s, stats), s.vReadV, 1, true, t.dev.scale);
-      addLine(eff, minus, transfer(minus, nIn, nOut, s, stats), s.vReadV, -1, true, t.dev.scale);
-    } else throw refuse();
-    return (xq: Float64Array, y: Float64Array): void => {
-      for (let o = 0; o < nOut; o++) {
-        let acc = 0;
-        const m = o * nIn;
-        for (let i = 0; i < nIn; i++) acc += eff[m + i] * xq[i];
-        y[o] = acc;
-      }
-    };
-  }));
+  const refuse = () =>
+    new JartcalError('wire resistance needs JART devices (device.model aihwkit-jart or jart), single-device or differential-pair mapping', {
+      code: 'bad_config',
+    });
+  layer.product = layer.tiles.map((row) =>
+    row.map((t) => {
+      const nIn = t.cols,
+        nOut = t.rows;
+      // y_o = Σ_i eff[o·nIn + i]·x_i: the mapping's lines with each device's effective conductance
+      const eff = new Float64Array(nIn * nOut);
+      if (t.dev instanceof JartArray) addLine(eff, t.dev, transfer(t.dev, nIn, nOut, s, stats), s.vReadV, 1, false, 1);
+      else if (t.dev instanceof ScaledArray && t.dev.inner instanceof JartArray)
+        addLine(eff, t.dev.inner, transfer(t.dev.inner, nIn, nOut, s, stats), s.vReadV, 1, false, t.dev.scale);
+      else if (t.dev instanceof DifferentialPairArray) {
+        const [plus, minus] = t.dev.devices;
+        if (!(plus instanceof JartArray) || !(minus instanceof JartArray)) throw refuse();
+        addLine(eff, plus, transfer(plus, nIn, nOut, s, stats), s.vReadV, 1, true, t.dev.scale);
+        addLine(eff, minus, transfer(minus, nIn, nOut, s, stats), s.vReadV, -1, true, t.dev.scale);
+      } else throw refuse();
+      return (xq: Float64Array, y: Float64Array): void => {
+        for (let o = 0; o < nOut; o++) {
+          let acc = 0;
+          const m = o * nIn;
+          for (let i = 0; i < nIn; i++) acc += eff[m + i] * xq[i];
+          y[o] = acc;
+        }
+      };
+    }),
+  );
   return stats;
 }

@@ -11,14 +11,23 @@ import { Tile } from './tile.js';
 import { analogMatVec, type IOParams } from '../periphery/io.js';
 import { pulseUpdate, updateScratch, type UpdateParams, type UpdateScratch } from '../train/pulseUpdate.js';
 
-export interface Block { start: number; len: number }
+export interface Block {
+  start: number;
+  len: number;
+}
 
 export function splitBlocks(n: number, max: number): Block[] {
   if (max <= 0 || n <= max) return [{ start: 0, len: n }];
-  const k = Math.ceil(n / max), base = Math.floor(n / k), extra = n % k;
+  const k = Math.ceil(n / max),
+    base = Math.floor(n / k),
+    extra = n % k;
   const out: Block[] = [];
   let s = 0;
-  for (let i = 0; i < k; i++) { const len = base + (i < extra ? 1 : 0); out.push({ start: s, len }); s += len; }
+  for (let i = 0; i < k; i++) {
+    const len = base + (i < extra ? 1 : 0);
+    out.push({ start: s, len });
+    s += len;
+  }
   return out;
 }
 
@@ -29,29 +38,43 @@ export class AnalogLayer {
   readonly cols: number;
   /** The digital bias (length outSize) when the bias is digital, else null. */
   readonly digitalBias: Float64Array | null;
-  readonly inBlocks: Block[]; readonly outBlocks: Block[];
+  readonly inBlocks: Block[];
+  readonly outBlocks: Block[];
   /** tiles[ob][ib] */
   readonly tiles: Tile[][];
-  private readonly xFull: Float64Array; private readonly xq: Float64Array;
-  private readonly tIn: Float64Array; private readonly tOut: Float64Array;
+  private readonly xFull: Float64Array;
+  private readonly xq: Float64Array;
+  private readonly tIn: Float64Array;
+  private readonly tOut: Float64Array;
   private readonly us: UpdateScratch;
   /** Optional physical forward product per tile [outBlock][inBlock] (e.g. with wire resistance). */
   product: (((xq: Float64Array, y: Float64Array) => void) | undefined)[][] | null = null;
   /** Digital output scale (weight scaling: physical weight range → network weight), applied after the ADC. */
   outScale = 1;
 
-  constructor(readonly inSize: number, readonly outSize: number, readonly bias: boolean, maxIn: number, maxOut: number,
-    makeDevices: (size: number, tileIndex: number) => DeviceArray, digitalBias = false) {
+  constructor(
+    readonly inSize: number,
+    readonly outSize: number,
+    readonly bias: boolean,
+    maxIn: number,
+    maxOut: number,
+    makeDevices: (size: number, tileIndex: number) => DeviceArray,
+    digitalBias = false,
+  ) {
     const analogBias = bias && !digitalBias;
     this.inTotal = inSize + (analogBias ? 1 : 0);
     this.cols = inSize + (bias ? 1 : 0);
     this.digitalBias = bias && digitalBias ? new Float64Array(outSize) : null;
-    this.inBlocks = splitBlocks(this.inTotal, maxIn); this.outBlocks = splitBlocks(outSize, maxOut);
+    this.inBlocks = splitBlocks(this.inTotal, maxIn);
+    this.outBlocks = splitBlocks(outSize, maxOut);
     let t = 0;
     this.tiles = this.outBlocks.map((ob) => this.inBlocks.map((ib) => new Tile(ob.len, ib.len, makeDevices(ob.len * ib.len, t++))));
-    const mi = Math.max(...this.inBlocks.map((b) => b.len)), mo = Math.max(...this.outBlocks.map((b) => b.len));
+    const mi = Math.max(...this.inBlocks.map((b) => b.len)),
+      mo = Math.max(...this.outBlocks.map((b) => b.len));
     this.xFull = new Float64Array(this.inTotal);
-    this.xq = new Float64Array(Math.max(mi, mo)); this.tIn = new Float64Array(Math.max(mi, mo)); this.tOut = new Float64Array(Math.max(mi, mo));
+    this.xq = new Float64Array(Math.max(mi, mo));
+    this.tIn = new Float64Array(Math.max(mi, mo));
+    this.tOut = new Float64Array(Math.max(mi, mo));
     this.us = updateScratch(mi, mo);
   }
 
@@ -67,7 +90,8 @@ export class AnalogLayer {
     for (let a = 0; a < this.outBlocks.length; a++) {
       const ob = this.outBlocks[a];
       for (let b = 0; b < this.inBlocks.length; b++) {
-        const ib = this.inBlocks[b], t = this.tiles[a][b];
+        const ib = this.inBlocks[b],
+          t = this.tiles[a][b];
         for (let i = 0; i < ib.len; i++) this.tIn[i] = this.xFull[ib.start + i];
         analogMatVec(t.w, t.rows, t.cols, this.tIn, this.tOut, false, io, rng, this.xq, this.product?.[a][b]);
         for (let j = 0; j < ob.len; j++) y[yo + ob.start + j] += this.tOut[j];
@@ -101,9 +125,13 @@ export class AnalogLayer {
       const ob = this.outBlocks[a];
       for (let j = 0; j < ob.len; j++) this.tIn[j] = d[dOff + ob.start + j];
       for (let b = 0; b < this.inBlocks.length; b++) {
-        const ib = this.inBlocks[b], t = this.tiles[a][b];
+        const ib = this.inBlocks[b],
+          t = this.tiles[a][b];
         analogMatVec(t.w, t.rows, t.cols, this.tIn, this.tOut, true, io, rng, this.xq);
-        for (let i = 0; i < ib.len; i++) { const k = ib.start + i; if (k < this.inSize) dx[dxo + k] += this.tOut[i]; }
+        for (let i = 0; i < ib.len; i++) {
+          const k = ib.start + i;
+          if (k < this.inSize) dx[dxo + k] += this.tOut[i];
+        }
       }
     }
   }
@@ -125,7 +153,9 @@ export class AnalogLayer {
   /** Full weight matrix out × cols (row-major, bias last), as the devices read (a digital bias as stored). */
   getWeights(): Float64Array {
     const out = new Float64Array(this.outSize * this.cols);
-    this.forEachCell((r, c, t, k) => { out[r * this.cols + c] = t.w[k]; });
+    this.forEachCell((r, c, t, k) => {
+      out[r * this.cols + c] = t.w[k];
+    });
     const db = this.digitalBias;
     if (db) for (let r = 0; r < this.outSize; r++) out[r * this.cols + this.inSize] = db[r];
     return out;
@@ -133,17 +163,27 @@ export class AnalogLayer {
 
   /** Sets the weights (out × cols, bias last): analog cells without pulses, a digital bias exactly. */
   setWeights(values: ArrayLike<number>): void {
-    this.forEachCell((r, c, t, k) => { t.dev.setWeight(k, values[r * this.cols + c]); t.w[k] = t.dev.weight(k); });
+    this.forEachCell((r, c, t, k) => {
+      t.dev.setWeight(k, values[r * this.cols + c]);
+      t.w[k] = t.dev.weight(k);
+    });
     const db = this.digitalBias;
     if (db) for (let r = 0; r < this.outSize; r++) db[r] = values[r * this.cols + this.inSize];
   }
 
   forEachCell(f: (row: number, col: number, tile: Tile, k: number) => void): void {
-    for (let a = 0; a < this.outBlocks.length; a++) for (let b = 0; b < this.inBlocks.length; b++) {
-      const ob = this.outBlocks[a], ib = this.inBlocks[b], t = this.tiles[a][b];
-      for (let r = 0; r < ob.len; r++) for (let c = 0; c < ib.len; c++) f(ob.start + r, ib.start + c, t, r * ib.len + c);
-    }
+    for (let a = 0; a < this.outBlocks.length; a++)
+      for (let b = 0; b < this.inBlocks.length; b++) {
+        const ob = this.outBlocks[a],
+          ib = this.inBlocks[b],
+          t = this.tiles[a][b];
+        for (let r = 0; r < ob.len; r++) for (let c = 0; c < ib.len; c++) f(ob.start + r, ib.start + c, t, r * ib.len + c);
+      }
   }
 
-  pulsesApplied(): number { let n = 0; for (const row of this.tiles) for (const t of row) n += t.dev.pulsesApplied; return n; }
+  pulsesApplied(): number {
+    let n = 0;
+    for (const row of this.tiles) for (const t of row) n += t.dev.pulsesApplied;
+    return n;
+  }
 }

@@ -15,14 +15,44 @@ const ZVO = 2;
 export const JART_FIT_PARAMS: Readonly<JartParams> = DEFAULT_PARAMS;
 
 // Fit coefficients (spec §7.1).
-const A0 = 4.81951e-5, A2 = 1.03685, A3 = 0.34567, B0 = 7.0526e-4, B1 = 4.2383e-5;
-const C0 = 4.004, C1 = 2.8646, C2 = 4.2125, C3 = 1.4134, D0 = 6.6103, D1 = 1.4524, D2 = 7.4235, D3 = 4.0585;
-const F0 = 6.326e-4, F1 = 1.4711, F2 = 0.5199, F3 = 1.561, G0 = 4.84e-3, G1 = 0.1353;
-const H0 = 5.548, H1 = 6.8648, H2 = 51.586, H3 = 0.36, J0 = 1.054, K0 = 1.0526;
+const A0 = 4.81951e-5,
+  A2 = 1.03685,
+  A3 = 0.34567,
+  B0 = 7.0526e-4,
+  B1 = 4.2383e-5;
+const C0 = 4.004,
+  C1 = 2.8646,
+  C2 = 4.2125,
+  C3 = 1.4134,
+  D0 = 6.6103,
+  D1 = 1.4524,
+  D2 = 7.4235,
+  D3 = 4.0585;
+const F0 = 6.326e-4,
+  F1 = 1.4711,
+  F2 = 0.5199,
+  F3 = 1.561,
+  G0 = 4.84e-3,
+  G1 = 0.1353;
+const H0 = 5.548,
+  H1 = 6.8648,
+  H2 = 51.586,
+  H3 = 0.36,
+  J0 = 1.054,
+  K0 = 1.0526;
 const NMIN_REF = 0.008;
 
 /** Voltage-only coefficients of the fit, precomputed once per pulse voltage. */
-export interface FitCoeffs { vV: number; alpha: number; beta: number; c: number; d: number; f: number; g: number; h: number }
+export interface FitCoeffs {
+  vV: number;
+  alpha: number;
+  beta: number;
+  c: number;
+  d: number;
+  f: number;
+  g: number;
+  h: number;
+}
 
 export function fitCoeffs(vV: number): FitCoeffs {
   const a1 = A0 * Math.exp(-A2 / A3);
@@ -43,14 +73,29 @@ export function fitCurrentA(k: FitCoeffs, ndisc: number): number {
 }
 
 /** Device geometry/bounds the update uses (SI lengths). */
-export interface FitDevice { rM: number; lM: number; ndiscMin: number; ndiscMax: number }
+export interface FitDevice {
+  rM: number;
+  lM: number;
+  ndiscMin: number;
+  ndiscMax: number;
+}
 
 /**
  * One rectangular pulse: `steps` forward-Euler steps of `dtS` (aihwkit: 100 × 10 ns), starting at N.
  * Returns N after the pulse (not clamped to the peripheral bounds; the caller clamps). `rthAreaScaled`
  * false: the thermal resistance does not follow the device's radius (the fork before 2022-10-24).
  */
-export function eulerPulse(k: FitCoeffs, ndisc: number, rM: number, lM: number, ndiscMin: number, ndiscMax: number, steps: number, dtS: number, rthAreaScaled = true): number {
+export function eulerPulse(
+  k: FitCoeffs,
+  ndisc: number,
+  rM: number,
+  lM: number,
+  ndiscMin: number,
+  ndiscMax: number,
+  steps: number,
+  dtS: number,
+  rthAreaScaled = true,
+): number {
   const P = JART_FIT_PARAMS;
   const vV = k.vV;
   const set = vV < 0;
@@ -58,8 +103,8 @@ export function eulerPulse(k: FitCoeffs, ndisc: number, rM: number, lM: number, 
   // R_th = Rth0 · A_nom / A (the fork's final code, e443dbf, 2022-10-24), or Rth0 for every radius (its
   // code up to 2022-10-11, 397e4df: there only the SET field depends on r).
   const rth = P.Rth0 * (rthAreaScaled ? (P.rdet * P.rdet) / (rM * rM) : 1) * (set ? 1 : P.Rtheff_scaling);
-  const pref = P.a * P.ny0 / lM;
-  const gcoef = ZVO * P.a / (Math.PI * P.dWa);
+  const pref = (P.a * P.ny0) / lM;
+  const gcoef = (ZVO * P.a) / (Math.PI * P.dWa);
   let n = ndisc;
   for (let s = 0; s < steps; s++) {
     const iA = set
@@ -71,9 +116,13 @@ export function eulerPulse(k: FitCoeffs, ndisc: number, rM: number, lM: number, 
     // Field: SET E = I·R_disc/l = I/(z e N μ A); RESET E = V_fil / l_cell.
     const eField = set ? iA / (ZVO * E_C * n * 1e26 * P.un * area) : vFil / P.lcell;
     let g = gcoef * eField;
-    if (g > 1) g = 1; else if (g < -1) g = -1;
-    const root = Math.sqrt(1 - g * g), ga = g * Math.asin(g), gp = g * Math.PI / 2;
-    const wMin = P.dWa * (root - gp + ga), wMax = P.dWa * (root + gp + ga);
+    if (g > 1) g = 1;
+    else if (g < -1) g = -1;
+    const root = Math.sqrt(1 - g * g),
+      ga = g * Math.asin(g),
+      gp = (g * Math.PI) / 2;
+    const wMin = P.dWa * (root - gp + ga),
+      wMax = P.dWa * (root + gp + ga);
     const kt = KB_OVER_E * tK;
     const flim = set ? 1 - Math.pow(n / ndiscMax, 10) : 1 - Math.pow(ndiscMin / n, 10);
     const dndt = -((P.Nplug + n) / 2) * pref * (Math.exp(-wMin / kt) - Math.exp(-wMax / kt)) * flim;

@@ -19,11 +19,16 @@ function geoRange(r: VarSpec, nom: number): [number, number] {
   if (r.dtod === 0 && r.std === 0 && r.slope === 0) return [nom, nom];
   let lo = r.dtodLower > 0 ? r.dtodLower : nom * Math.max(0.2, 1 - 5 * r.dtod);
   let hi = r.dtodUpper > 0 ? r.dtodUpper : nom * (1 + 5 * r.dtod);
-  if (r.std > 0 || r.slope > 0) { lo *= 1 + Math.min(0, r.ctocLower); hi *= 1 + Math.max(0, r.ctocUpper); }
+  if (r.std > 0 || r.slope > 0) {
+    lo *= 1 + Math.min(0, r.ctocLower);
+    hi *= 1 + Math.max(0, r.ctocUpper);
+  }
   return [lo, hi];
 }
 
-function radiusRange(c: ExperimentConfig): [number, number] { return geoRange(c.device.jart.variability.rdisc, c.device.jart.nominal.rM); }
+function radiusRange(c: ExperimentConfig): [number, number] {
+  return geoRange(c.device.jart.variability.rdisc, c.device.jart.nominal.rM);
+}
 
 const varies = (v: VarSpec): boolean => v.dtod > 0 || v.std > 0 || v.slope > 0;
 
@@ -37,10 +42,16 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
   if (c.device.model === 'jart') {
     const pad = (x: [number, number], nom: number): [number, number] => (x[1] > x[0] ? [x[0] * 0.98, x[1] * 1.02] : [nom * 0.9, nom * 1.1]);
     // the kernel's N tables hold every device's N bounds (d2d and c2c), else its pulses are integrated in full
-    const nRange: [number, number] = [Math.min(j.nominal.nMin / 10, 0.9 * geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]),
-      Math.max(2 * j.nominal.nMax, 1.1 * geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1])];
-    base = new ModelEngine(j, { nRange, params: { ...nominalParams(c), ...params },
-      rRangeM: pad(radiusRange(c), j.nominal.rM), lRangeM: capL(pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM), lMaxOf(c)) });
+    const nRange: [number, number] = [
+      Math.min(j.nominal.nMin / 10, 0.9 * geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]),
+      Math.max(2 * j.nominal.nMax, 1.1 * geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1]),
+    ];
+    base = new ModelEngine(j, {
+      nRange,
+      params: { ...nominalParams(c), ...params },
+      rRangeM: pad(radiusRange(c), j.nominal.rM),
+      lRangeM: capL(pad(geoRange(j.variability.ldisc, j.nominal.lM), j.nominal.lM), lMaxOf(c)),
+    });
     // In the full model the disc length also changes the current and heating: the 1/l scaling of the
     // table holds only for the aihwkit algorithm, so devices with varied l use the model kernel directly.
     if (varies(j.variability.ldisc)) return base;
@@ -61,10 +72,23 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
   const [cLo, cHi] = clampBounds(j, base);
   const nLowest = Math.max(cLo, geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]);
   const nHighest = Math.min(cHi, geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1]);
-  const outer = nLowest < j.nLo || nHighest > j.nHi ? { outer: { nLo: Math.min(nLowest, j.nLo) * 0.999, nHi: Math.max(nHighest, j.nHi) * 1.001, nPoints: j.tablePoints } } : {};
+  const outer =
+    nLowest < j.nLo || nHighest > j.nHi
+      ? { outer: { nLo: Math.min(nLowest, j.nLo) * 0.999, nHi: Math.max(nHighest, j.nHi) * 1.001, nPoints: j.tablePoints } }
+      : {};
   return new TabulatedEngine(base, {
-    nLo: j.nLo, nHi: j.nHi, nPoints: j.tablePoints, rLoM: rLo, rHiM: rHi, rPoints: rHi > rLo ? j.tableRadii : 1,
-    lNomM: j.nominal.lM, nMinNom: j.nominal.nMin, nMaxNom: j.nominal.nMax, exactAbove, ...lAxis, ...outer,
+    nLo: j.nLo,
+    nHi: j.nHi,
+    nPoints: j.tablePoints,
+    rLoM: rLo,
+    rHiM: rHi,
+    rPoints: rHi > rLo ? j.tableRadii : 1,
+    lNomM: j.nominal.lM,
+    nMinNom: j.nominal.nMin,
+    nMaxNom: j.nominal.nMax,
+    exactAbove,
+    ...lAxis,
+    ...outer,
   });
 }
 
@@ -78,13 +102,19 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
 export function weightToClampN(j: ExperimentConfig['device']['jart'], engine: PulseEngine): (w: number, upper: boolean) => number {
   const nom = j.nominal;
   const read = (n: number): number => engine.readA(n, nom.rM, nom.lM);
-  const iLo = read(j.nLo), iHi = read(j.nHi);
+  const iLo = read(j.nLo),
+    iHi = read(j.nHi);
   return (w, upper) => {
     if (w === (upper ? j.wMax : j.wMin)) return upper ? j.nHi : j.nLo;
-    const target = iLo + (w - j.wMin) * (iHi - iLo) / (j.wMax - j.wMin);
-    let a = nom.nMin / 100, b = nom.nMax * 100;
+    const target = iLo + ((w - j.wMin) * (iHi - iLo)) / (j.wMax - j.wMin);
+    let a = nom.nMin / 100,
+      b = nom.nMax * 100;
     if (!(target > read(a)) || !(target < read(b))) return upper ? Infinity : 0;
-    for (let it = 0; it < 200 && b - a > 1e-15 * b; it++) { const m = 0.5 * (a + b); if (read(m) < target) a = m; else b = m; }
+    for (let it = 0; it < 200 && b - a > 1e-15 * b; it++) {
+      const m = 0.5 * (a + b);
+      if (read(m) < target) a = m;
+      else b = m;
+    }
     return 0.5 * (a + b);
   };
 }
@@ -98,7 +128,10 @@ export function clampBounds(j: ExperimentConfig['device']['jart'], engine: Pulse
 export type DeviceMaker = (size: number, tileIndex: number) => DeviceArray;
 
 /** Kinetic classes of a population and their engines (full model only; null when every device shares one engine). */
-export interface KineticEngines { classes: KineticClasses; engines: PulseEngine[] }
+export interface KineticEngines {
+  classes: KineticClasses;
+  engines: PulseEngine[];
+}
 
 export function createKineticEngines(c: ExperimentConfig): KineticEngines | null {
   const pop = c.device.population;
@@ -117,11 +150,20 @@ const capL = ([lo, hi]: [number, number], max: number): [number, number] => [Mat
 function engineRanges(c: ExperimentConfig): { r: [number, number]; l: [number, number] } {
   const j = c.device.jart;
   const d2dOnly = (v: VarSpec): VarSpec => ({ ...v, std: 0, slope: 0 });
-  return { r: geoRange(d2dOnly(j.variability.rdisc), j.nominal.rM), l: capL(geoRange(d2dOnly(j.variability.ldisc), j.nominal.lM), lMaxOf(c)) };
+  return {
+    r: geoRange(d2dOnly(j.variability.rdisc), j.nominal.rM),
+    l: capL(geoRange(d2dOnly(j.variability.ldisc), j.nominal.lM), lMaxOf(c)),
+  };
 }
 
 /** Returns a maker for layer `layerIndex`; every tile gets its own forked RNG stream (seeded, order-independent). */
-export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng: Rng, layerIndex: number, kinetic: KineticEngines | null = null): DeviceMaker {
+export function deviceMaker(
+  c: ExperimentConfig,
+  engine: PulseEngine | null,
+  rng: Rng,
+  layerIndex: number,
+  kinetic: KineticEngines | null = null,
+): DeviceMaker {
   const isJart = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart');
   const clamp = isJart ? clampBounds(c.device.jart, engine) : null;
   const clampOf = isJart ? weightToClampN(c.device.jart, engine) : undefined;
@@ -131,21 +173,43 @@ export function deviceMaker(c: ExperimentConfig, engine: PulseEngine | null, rng
     const r = rng.fork(layerIndex * 1000 + tileIndex);
     const one = (stream: Rng): DeviceArray => {
       switch (c.device.model) {
-        case 'ideal': return new IdealArray(size, c.update.dwMin, c.device.jart.wBoundMin, c.device.jart.wBoundMax);
-        case 'soft-bounds': return new SoftBoundsArray({ size, ...c.device.softBounds }, stream);
+        case 'ideal':
+          return new IdealArray(size, c.update.dwMin, c.device.jart.wBoundMin, c.device.jart.wBoundMax);
+        case 'soft-bounds':
+          return new SoftBoundsArray({ size, ...c.device.softBounds }, stream);
         default: {
           if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
           const j = c.device.jart;
           const [nClampLo, nClampHi] = clamp ?? [j.nLo, j.nHi];
           // a population: the devices are the population sampler's, from their own stream
-          const perDevice = pop && ranges ? drawDevices(pop, size, stream.fork(0x909), j.nominal, ranges, kinetic?.classes ?? null) : undefined;
-          return new JartArray({ size, engine, nLo: j.nLo, nHi: j.nHi, wMin: j.wMin, wMax: j.wMax, nClampLo, nClampHi,
-            wBoundMin: j.wBoundMin, wBoundMax: j.wBoundMax, clampOf, nominal: j.nominal, variability: j.variability,
-            perDevice, engines: kinetic?.engines, lMaxM: lMaxOf(c) }, stream);
+          const perDevice =
+            pop && ranges ? drawDevices(pop, size, stream.fork(0x909), j.nominal, ranges, kinetic?.classes ?? null) : undefined;
+          return new JartArray(
+            {
+              size,
+              engine,
+              nLo: j.nLo,
+              nHi: j.nHi,
+              wMin: j.wMin,
+              wMax: j.wMax,
+              nClampLo,
+              nClampHi,
+              wBoundMin: j.wBoundMin,
+              wBoundMax: j.wBoundMax,
+              clampOf,
+              nominal: j.nominal,
+              variability: j.variability,
+              perDevice,
+              engines: kinetic?.engines,
+              lMaxM: lMaxOf(c),
+            },
+            stream,
+          );
         }
       }
     };
-    if (c.mapping.kind === 'differential-pair') return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale, c.mapping.pairZero);
+    if (c.mapping.kind === 'differential-pair')
+      return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale, c.mapping.pairZero);
     const d = one(r);
     return c.mapping.weightScale === 1 ? d : new ScaledArray(d, c.mapping.weightScale);
   };

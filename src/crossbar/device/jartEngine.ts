@@ -16,7 +16,11 @@ export interface PulseEngine {
 }
 
 export interface PulseSettings {
-  vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number;
+  vSetV: number;
+  vResetV: number;
+  widthS: number;
+  dtS: number;
+  vReadV: number;
   /** R_th ∝ 1/r² ('area', default: the paper-era fork's final code) or R_th = Rth0 for every radius ('none': its code up to 2022-10-11). */
   rthScaling?: 'area' | 'none';
 }
@@ -25,21 +29,38 @@ export const PAPER_PULSES: PulseSettings = { vSetV: -0.342, vResetV: 0.7065, wid
 
 export class FitEulerEngine implements PulseEngine {
   readonly name = 'aihwkit-jart-euler';
-  private readonly kSet: FitCoeffs; private readonly kReset: FitCoeffs; private readonly kRead: FitCoeffs;
-  private readonly steps: number; private readonly dtS: number; private readonly rthArea: boolean;
+  private readonly kSet: FitCoeffs;
+  private readonly kReset: FitCoeffs;
+  private readonly kRead: FitCoeffs;
+  private readonly steps: number;
+  private readonly dtS: number;
+  private readonly rthArea: boolean;
   constructor(s: PulseSettings) {
-    this.kSet = fitCoeffs(s.vSetV); this.kReset = fitCoeffs(s.vResetV); this.kRead = fitCoeffs(s.vReadV);
-    this.steps = Math.max(1, Math.round(s.widthS / s.dtS)); this.dtS = s.dtS;
+    this.kSet = fitCoeffs(s.vSetV);
+    this.kReset = fitCoeffs(s.vResetV);
+    this.kRead = fitCoeffs(s.vReadV);
+    this.steps = Math.max(1, Math.round(s.widthS / s.dtS));
+    this.dtS = s.dtS;
     this.rthArea = (s.rthScaling ?? 'area') === 'area';
   }
   pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number {
     return eulerPulse(set ? this.kSet : this.kReset, n, rM, lM, nMin, nMax, this.steps, this.dtS, this.rthArea);
   }
-  readA(n: number): number { return fitCurrentA(this.kRead, n); }
+  readA(n: number): number {
+    return fitCurrentA(this.kRead, n);
+  }
 }
 
 export interface TableOptions {
-  nLo: number; nHi: number; nPoints: number; rLoM: number; rHiM: number; rPoints: number; lNomM: number; nMinNom: number; nMaxNom: number;
+  nLo: number;
+  nHi: number;
+  nPoints: number;
+  rLoM: number;
+  rHiM: number;
+  rPoints: number;
+  lNomM: number;
+  nMinNom: number;
+  nMaxNom: number;
   /**
    * ΔN above which a pulse is integrated exactly. Default 0.01 for the 2-D table (its 1/l scaling is
    * exact only for small ΔN); 0.1 with an l axis or when l never differs from lNomM (then only the
@@ -48,7 +69,9 @@ export interface TableOptions {
    */
   exactAbove?: number;
   /** Optional disc-length axis (m): with lPoints > 1 the table is ln ΔN(N, r, ln l), trilinear. */
-  lLoM?: number; lHiM?: number; lPoints?: number;
+  lLoM?: number;
+  lHiM?: number;
+  lPoints?: number;
   /** N axis uniform in ln N instead of N (for wide ranges reaching down to N_min). */
   logN?: boolean;
   /**
@@ -67,30 +90,51 @@ export interface TableOptions {
  */
 export class TabulatedEngine implements PulseEngine {
   readonly name: string;
-  private readonly setTab: Float64Array; private readonly resetTab: Float64Array;
-  private readonly nLo: number; private readonly nHiTab: number; private readonly hN: number; private readonly nP: number;
-  private readonly rLo: number; private readonly hR: number; private readonly rP: number; private readonly lNom: number;
-  private readonly lnLLo: number; private readonly hLnL: number; private readonly lP: number;
-  private readonly nMinNom: number; private readonly nMaxNom: number;
-  private readonly logN: boolean; private readonly lnNLo: number;
+  private readonly setTab: Float64Array;
+  private readonly resetTab: Float64Array;
+  private readonly nLo: number;
+  private readonly nHiTab: number;
+  private readonly hN: number;
+  private readonly nP: number;
+  private readonly rLo: number;
+  private readonly hR: number;
+  private readonly rP: number;
+  private readonly lNom: number;
+  private readonly lnLLo: number;
+  private readonly hLnL: number;
+  private readonly lP: number;
+  private readonly nMinNom: number;
+  private readonly nMaxNom: number;
+  private readonly logN: boolean;
+  private readonly lnNLo: number;
   private readonly outer: TabulatedEngine | null;
   /** ΔN above which a pulse is integrated exactly instead of read from the table. */
   readonly exactAbove: number;
-  constructor(private readonly base: PulseEngine, o: TableOptions) {
+  constructor(
+    private readonly base: PulseEngine,
+    o: TableOptions,
+  ) {
     this.logN = o.logN ?? false;
     this.outer = o.outer ? new TabulatedEngine(base, { ...o, ...o.outer, logN: true, outer: undefined }) : null;
-    this.nP = o.nPoints; this.rP = Math.max(1, o.rPoints);
+    this.nP = o.nPoints;
+    this.rP = Math.max(1, o.rPoints);
     this.lP = o.lPoints && o.lPoints > 1 && o.lLoM && o.lHiM && o.lHiM > o.lLoM ? o.lPoints : 1;
     this.name = `${base.name}+table${this.lP > 1 ? '3d' : ''}`;
-    this.nLo = o.nLo; this.nHiTab = o.nHi; this.lnNLo = Math.log(o.nLo);
+    this.nLo = o.nLo;
+    this.nHiTab = o.nHi;
+    this.lnNLo = Math.log(o.nLo);
     this.hN = this.logN ? (Math.log(o.nHi) - Math.log(o.nLo)) / (this.nP - 1) : (o.nHi - o.nLo) / (this.nP - 1);
-    this.rLo = o.rLoM; this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
+    this.rLo = o.rLoM;
+    this.hR = this.rP > 1 ? (o.rHiM - o.rLoM) / (this.rP - 1) : 1;
     this.lnLLo = this.lP > 1 ? Math.log(o.lLoM as number) : 0;
     this.hLnL = this.lP > 1 ? (Math.log(o.lHiM as number) - this.lnLLo) / (this.lP - 1) : 1;
-    this.lNom = o.lNomM; this.nMinNom = o.nMinNom; this.nMaxNom = o.nMaxNom;
+    this.lNom = o.lNomM;
+    this.nMinNom = o.nMinNom;
+    this.nMaxNom = o.nMaxNom;
     this.exactAbove = o.exactAbove ?? (this.lP > 1 ? 0.1 : 0.01);
     const size = this.nP * this.rP * this.lP;
-    this.setTab = new Float64Array(size); this.resetTab = new Float64Array(size);
+    this.setTab = new Float64Array(size);
+    this.resetTab = new Float64Array(size);
     const full = o.nHi - o.nLo;
     for (let il = 0; il < this.lP; il++) {
       const l = this.lP > 1 ? Math.exp(this.lnLLo + il * this.hLnL) : o.lNomM;
@@ -113,9 +157,12 @@ export class TabulatedEngine implements PulseEngine {
   private lnd2(tab: Float64Array, off: number, i: number, tn: number, rM: number): number {
     if (this.rP > 1) {
       let fr = (rM - this.rLo) / this.hR;
-      if (fr < 0) fr = 0; else if (fr > this.rP - 1.000001) fr = this.rP - 1.000001;
-      const j = fr | 0, tr = fr - j;
-      const a = off + j * this.nP + i, b = a + this.nP;
+      if (fr < 0) fr = 0;
+      else if (fr > this.rP - 1.000001) fr = this.rP - 1.000001;
+      const j = fr | 0,
+        tr = fr - j;
+      const a = off + j * this.nP + i,
+        b = a + this.nP;
       return (1 - tr) * (tab[a] + tn * (tab[a + 1] - tab[a])) + tr * (tab[b] + tn * (tab[b + 1] - tab[b]));
     }
     const a = off + i;
@@ -124,24 +171,33 @@ export class TabulatedEngine implements PulseEngine {
   pulse(set: boolean, n: number, rM: number, lM: number, nMin = this.nMinNom, nMax = this.nMaxNom): number {
     // outside the tabulated N range (a clamp wider than [nLo, nHi]): the outer table, else exact with the
     // device's own N bounds
-    if (n < this.nLo || n > this.nHiTab) return this.outer ? this.outer.pulse(set, n, rM, lM, nMin, nMax) : this.base.pulse(set, n, rM, lM, nMin, nMax);
+    if (n < this.nLo || n > this.nHiTab)
+      return this.outer ? this.outer.pulse(set, n, rM, lM, nMin, nMax) : this.base.pulse(set, n, rM, lM, nMin, nMax);
     let fLim = 1;
     if (this.logN && (nMin !== this.nMinNom || nMax !== this.nMaxNom)) {
       // ΔN ∝ F_limit (SET 1 − (N/N_max)^10, RESET 1 − (N_min/N)^10): device bounds as the ratio to the nominal
-      const p10 = (x: number): number => { const x2 = x * x, x4 = x2 * x2; return x4 * x4 * x2; };
+      const p10 = (x: number): number => {
+        const x2 = x * x,
+          x4 = x2 * x2;
+        return x4 * x4 * x2;
+      };
       const fNom = set ? 1 - p10(n / this.nMaxNom) : 1 - p10(this.nMinNom / n);
       if (!(fNom >= 0.5)) return this.base.pulse(set, n, rM, lM, nMin, nMax);
       fLim = (set ? 1 - p10(n / nMax) : 1 - p10(nMin / n)) / fNom;
     }
     const tab = set ? this.setTab : this.resetTab;
     let fn = this.logN ? (Math.log(n) - this.lnNLo) / this.hN : (n - this.nLo) / this.hN;
-    if (fn < 0) fn = 0; else if (fn > this.nP - 1.000001) fn = this.nP - 1.000001;
-    const i = fn | 0, tn = fn - i;
+    if (fn < 0) fn = 0;
+    else if (fn > this.nP - 1.000001) fn = this.nP - 1.000001;
+    const i = fn | 0,
+      tn = fn - i;
     let dn: number;
     if (this.lP > 1) {
       let fl = (Math.log(lM) - this.lnLLo) / this.hLnL;
-      if (fl < 0) fl = 0; else if (fl > this.lP - 1.000001) fl = this.lP - 1.000001;
-      const m = fl | 0, tl = fl - m;
+      if (fl < 0) fl = 0;
+      else if (fl > this.lP - 1.000001) fl = this.lP - 1.000001;
+      const m = fl | 0,
+        tl = fl - m;
       const slice = this.rP * this.nP;
       dn = Math.exp((1 - tl) * this.lnd2(tab, m * slice, i, tn, rM) + tl * this.lnd2(tab, (m + 1) * slice, i, tn, rM));
     } else {
@@ -153,5 +209,7 @@ export class TabulatedEngine implements PulseEngine {
     dn *= fLim;
     return set ? n + dn : n - dn;
   }
-  readA(n: number, rM: number, lM: number): number { return this.base.readA(n, rM, lM); }
+  readA(n: number, rM: number, lM: number): number {
+    return this.base.readA(n, rM, lM);
+  }
 }

@@ -4,18 +4,29 @@
  * docs/model.md) for the SET and RESET pulses, and its read table for the static read current
  * (implicit electrical solve, per-device geometry) at the read voltage.
  */
-import { createPulseKernel, createReadTable, DEFAULT_PARAMS, type JartParams, type PulseKernel, type ReadTable } from '../../model/index.js';
+import {
+  createPulseKernel,
+  createReadTable,
+  DEFAULT_PARAMS,
+  type JartParams,
+  type PulseKernel,
+  type ReadTable,
+} from '../../model/index.js';
 import type { PulseEngine, PulseSettings } from './jartEngine.js';
 
 export interface ModelEngineOptions {
-  params?: Partial<JartParams>; rRangeM: [number, number]; lRangeM: [number, number];
+  params?: Partial<JartParams>;
+  rRangeM: [number, number];
+  lRangeM: [number, number];
   /** N range of the kernel tables (default [Ndiscmin/10, 2·Ndiscmax]); must hold every device's N bounds, else pulses are integrated in full. */
   nRange?: [number, number];
 }
 
 export class ModelEngine implements PulseEngine {
   readonly name = 'jart-full-physics';
-  private readonly kSet: PulseKernel; private readonly kReset: PulseKernel; private readonly read: ReadTable;
+  private readonly kSet: PulseKernel;
+  private readonly kReset: PulseKernel;
+  private readonly read: ReadTable;
   constructor(s: PulseSettings, o: ModelEngineOptions) {
     const p: JartParams = { ...DEFAULT_PARAMS, ...(o.params ?? {}) };
     const opts = { rRange: o.rRangeM, lRange: o.lRangeM, ...(o.nRange ? { nRange: o.nRange } : {}) };
@@ -26,7 +37,11 @@ export class ModelEngine implements PulseEngine {
   pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number {
     return (set ? this.kSet : this.kReset).apply(n, rM, lM, nMin, nMax);
   }
-  readA(n: number, rM: number, lM: number): number { return Math.abs(this.read.current(n, rM, lM)); }
+  readA(n: number, rM: number, lM: number): number {
+    return Math.abs(this.read.current(n, rM, lM));
+  }
   /** Pulses that fell outside the kernel's tables and were integrated in full. */
-  get fallbacks(): number { return this.kSet.fallbacks + this.kReset.fallbacks; }
+  get fallbacks(): number {
+    return this.kSet.fallbacks + this.kReset.fallbacks;
+  }
 }

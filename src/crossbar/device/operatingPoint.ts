@@ -32,7 +32,14 @@ export function deviceWindow(nMin: number, nMax: number): [number, number] {
 export function nominalParams(c: ExperimentConfig): JartParams {
   const j = c.device.jart;
   const central = c.device.population ? centralParams(c.device.population) : {};
-  return { ...DEFAULT_PARAMS, ...central, Ndiscmin: j.nominal.nMin, Ndiscmax: j.nominal.nMax, rnew: j.nominal.rM, lnew: j.nominal.lM } as JartParams;
+  return {
+    ...DEFAULT_PARAMS,
+    ...central,
+    Ndiscmin: j.nominal.nMin,
+    Ndiscmax: j.nominal.nMax,
+    rnew: j.nominal.rM,
+    lnew: j.nominal.lM,
+  } as JartParams;
 }
 
 /** Pulses of amplitude vV (sign = polarity) that take N from `from` across `to`; cap + 1 if they do not within cap. */
@@ -50,34 +57,62 @@ export function swingPulses(p: JartParams, vV: number, widthS: number, from: num
   return cap + 1;
 }
 
-export interface MatchedPulse { vV: number; pulses: number }
+export interface MatchedPulse {
+  vV: number;
+  pulses: number;
+}
 
 /**
  * The amplitude (in [vMin, vMax] V, of the polarity `set`) whose swing takes `target` pulses, within
  * max(1, 0.5 %) of it; bisection in ln |V|. Refused (naming why) when even vMax is too slow or vMin too fast.
  */
-export function matchPulse(p: JartParams, set: boolean, widthS: number, from: number, to: number, target: number, vMin = 0.02, vMax = 5): MatchedPulse {
+export function matchPulse(
+  p: JartParams,
+  set: boolean,
+  widthS: number,
+  from: number,
+  to: number,
+  target: number,
+  vMin = 0.02,
+  vMax = 5,
+): MatchedPulse {
   const cap = 4 * target;
   const sign = set ? -1 : 1;
   const count = (a: number): number => swingPulses(p, sign * a, widthS, from, to, cap);
   const what = set ? 'SET' : 'RESET';
   const cHi = count(vMax);
-  if (cHi > target) throw new JartcalError(`pulseMatch: a ${what} swing of the central device takes more than ${target} pulses even at ${sign * vMax} V (${cHi > cap ? `> ${cap}` : cHi})`, { code: 'bad_config' });
+  if (cHi > target)
+    throw new JartcalError(
+      `pulseMatch: a ${what} swing of the central device takes more than ${target} pulses even at ${sign * vMax} V (${cHi > cap ? `> ${cap}` : cHi})`,
+      { code: 'bad_config' },
+    );
   const cLo = count(vMin);
-  if (cLo < target) throw new JartcalError(`pulseMatch: a ${what} swing of the central device takes fewer than ${target} pulses already at ${sign * vMin} V (${cLo})`, { code: 'bad_config' });
-  let lo = Math.log(vMin), hi = Math.log(vMax);
+  if (cLo < target)
+    throw new JartcalError(
+      `pulseMatch: a ${what} swing of the central device takes fewer than ${target} pulses already at ${sign * vMin} V (${cLo})`,
+      { code: 'bad_config' },
+    );
+  let lo = Math.log(vMin),
+    hi = Math.log(vMax);
   let best: MatchedPulse = { vV: sign * vMax, pulses: cHi };
   const tol = Math.max(1, 0.005 * target);
   for (let it = 0; it < 60; it++) {
-    const mid = 0.5 * (lo + hi), c = count(Math.exp(mid));
+    const mid = 0.5 * (lo + hi),
+      c = count(Math.exp(mid));
     if (Math.abs(c - target) < Math.abs(best.pulses - target)) best = { vV: sign * Math.exp(mid), pulses: c };
     if (Math.abs(c - target) <= tol) break;
-    if (c > target) lo = mid; else hi = mid;
+    if (c > target) lo = mid;
+    else hi = mid;
   }
   return best;
 }
 
-export interface OperatingPoint { window: 'config' | 'device'; nLo: number; nHi: number; pulses: { target: number; vSetV: number; vResetV: number; setPulses: number; resetPulses: number } | null }
+export interface OperatingPoint {
+  window: 'config' | 'device';
+  nLo: number;
+  nHi: number;
+  pulses: { target: number; vSetV: number; vResetV: number; setPulses: number; resetPulses: number } | null;
+}
 
 /**
  * Applies `device.jart.nWindow` and `device.jart.pulseMatch` to a resolved config (full model only): writes
@@ -86,7 +121,8 @@ export interface OperatingPoint { window: 'config' | 'device'; nLo: number; nHi:
 export function applyOperatingPoint(c: ExperimentConfig): OperatingPoint | null {
   const j = c.device.jart;
   if (j.nWindow === 'config' && j.pulseMatch === 0) return null;
-  if (c.device.model !== 'jart') throw new JartcalError('device.jart.nWindow "device" and pulseMatch need the full model (device.model "jart")', { code: 'bad_config' });
+  if (c.device.model !== 'jart')
+    throw new JartcalError('device.jart.nWindow "device" and pulseMatch need the full model (device.model "jart")', { code: 'bad_config' });
   if (j.nWindow === 'device') {
     [j.nLo, j.nHi] = deviceWindow(j.nominal.nMin, j.nominal.nMax);
   }
@@ -95,7 +131,8 @@ export function applyOperatingPoint(c: ExperimentConfig): OperatingPoint | null 
     const p = nominalParams(c);
     const s = matchPulse(p, true, j.widthS, j.nLo, j.nHi, j.pulseMatch);
     const r = matchPulse(p, false, j.widthS, j.nHi, j.nLo, j.pulseMatch);
-    j.vSetV = s.vV; j.vResetV = r.vV;
+    j.vSetV = s.vV;
+    j.vResetV = r.vV;
     pulses = { target: j.pulseMatch, vSetV: s.vV, vResetV: r.vV, setPulses: s.pulses, resetPulses: r.pulses };
   }
   return { window: j.nWindow, nLo: j.nLo, nHi: j.nHi, pulses };

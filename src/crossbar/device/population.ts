@@ -28,20 +28,36 @@ export interface CrossbarPopulation {
 }
 
 /** Per-device values of one tile (SI lengths, N in 1e26 m^-3) and, with kinetic classes, each device's class. */
-export interface DeviceDraw { rM: Float64Array; lM: Float64Array; nMin: Float64Array; nMax: Float64Array; engineIndex: Uint16Array | null }
+export interface DeviceDraw {
+  rM: Float64Array;
+  lM: Float64Array;
+  nMin: Float64Array;
+  nMax: Float64Array;
+  engineIndex: Uint16Array | null;
+}
 
 /** The v1b var quantities: drawn per device; every other varying parameter is kinetic. */
 const GEOMETRY: readonly ParamName[] = V1B_VAR_PARAMS;
 
 /** The population as a sampler input (schema fields the sampler does not read left empty). */
 export function asPopulationFile(p: CrossbarPopulation): PopulationFile {
-  return { schema: 'jartcal.population/1', toolkitVersion: '', createdAt: '', seed: 0, provenance: { fits: [], datasets: [] },
-    base: p.base, parameters: p.parameters, correlation: p.correlation };
+  return {
+    schema: 'jartcal.population/1',
+    toolkitVersion: '',
+    createdAt: '',
+    seed: 0,
+    provenance: { fits: [], datasets: [] },
+    base: p.base,
+    parameters: p.parameters,
+    correlation: p.correlation,
+  };
 }
 
 /** Varying (d2d spread > 0) parameters other than the geometry, N bounds and the initial state: one engine cannot hold them per device. */
 export function kineticParams(p: CrossbarPopulation): ParamName[] {
-  return (Object.keys(p.parameters) as ParamName[]).filter((n) => !GEOMETRY.includes(n) && n !== 'Ninit' && (p.parameters[n]?.d2d.spread ?? 0) > 0);
+  return (Object.keys(p.parameters) as ParamName[]).filter(
+    (n) => !GEOMETRY.includes(n) && n !== 'Ninit' && (p.parameters[n]?.d2d.spread ?? 0) > 0,
+  );
 }
 
 /** Model parameters of the population's central device: base, then every parameter's d2d centre. */
@@ -73,11 +89,14 @@ export function kineticClasses(p: CrossbarPopulation, k: number): KineticClasses
   const d = names.length;
   const m = d === 1 ? k : Math.max(2, Math.floor(Math.pow(k, 1 / d) + 1e-9));
   const ci = p.correlation.params;
-  const r = names.map((a) => names.map((b) => {
-    if (a === b) return 1;
-    const i = ci.indexOf(a), j = ci.indexOf(b);
-    return i >= 0 && j >= 0 ? p.correlation.matrix[i][j] : 0;
-  }));
+  const r = names.map((a) =>
+    names.map((b) => {
+      if (a === b) return 1;
+      const i = ci.indexOf(a),
+        j = ci.indexOf(b);
+      return i >= 0 && j >= 0 ? p.correlation.matrix[i][j] : 0;
+    }),
+  );
   const L = cholesky(r) ?? r.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
   const pdf = (x: number): number => (Number.isFinite(x) ? Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI) : 0);
   const edge = (i: number): number => (i <= 0 ? -Infinity : i >= m ? Infinity : normQuantile(i / m));
@@ -87,14 +106,22 @@ export function kineticClasses(p: CrossbarPopulation, k: number): KineticClasses
   const w = new Float64Array(d);
   for (let c = 0; c < n; c++) {
     let rest = c;
-    for (let i = 0; i < d; i++) { w[i] = mid[rest % m]; rest = Math.floor(rest / m); }
+    for (let i = 0; i < d; i++) {
+      w[i] = mid[rest % m];
+      rest = Math.floor(rest / m);
+    }
     const rec: Partial<Record<ParamName, number>> = {};
-    names.forEach((name, i) => { let z = 0; for (let j = 0; j <= i; j++) z += L[i][j] * w[j]; rec[name] = d2dFromZ(p.parameters[name] as ParameterSpec, z); });
+    names.forEach((name, i) => {
+      let z = 0;
+      for (let j = 0; j <= i; j++) z += L[i][j] * w[j];
+      rec[name] = d2dFromZ(p.parameters[name] as ParameterSpec, z);
+    });
     values.push(rec);
   }
   const ww = new Float64Array(d);
   const classOf = (z: Float64Array): number => {
-    let c = 0, scale = 1;
+    let c = 0,
+      scale = 1;
     for (let i = 0; i < d; i++) {
       let s = z[i];
       for (let j = 0; j < i; j++) s -= L[i][j] * ww[j];
@@ -111,11 +138,22 @@ export function kineticClasses(p: CrossbarPopulation, k: number): KineticClasses
  * `size` devices of one tile from the population (its sampler, copula and all). Values outside [lo, hi]
  * of the engines' geometry ranges are put on the range's edge (ranges cover ≥ 6 spreads: rare).
  */
-export function drawDevices(p: CrossbarPopulation, size: number, rng: Rng, nominal: { rM: number; lM: number; nMin: number; nMax: number },
-  ranges: { r: [number, number]; l: [number, number] }, classes: KineticClasses | null): DeviceDraw {
+export function drawDevices(
+  p: CrossbarPopulation,
+  size: number,
+  rng: Rng,
+  nominal: { rM: number; lM: number; nMin: number; nMax: number },
+  ranges: { r: [number, number]; l: [number, number] },
+  classes: KineticClasses | null,
+): DeviceDraw {
   const devs = samplePopulation(asPopulationFile(p), size, rng);
-  const out: DeviceDraw = { rM: new Float64Array(size), lM: new Float64Array(size), nMin: new Float64Array(size), nMax: new Float64Array(size),
-    engineIndex: classes ? new Uint16Array(size) : null };
+  const out: DeviceDraw = {
+    rM: new Float64Array(size),
+    lM: new Float64Array(size),
+    nMin: new Float64Array(size),
+    nMax: new Float64Array(size),
+    engineIndex: classes ? new Uint16Array(size) : null,
+  };
   const clip = (x: number, [lo, hi]: [number, number]): number => (x < lo ? lo : x > hi ? hi : x);
   const z = new Float64Array(classes ? classes.names.length : 0);
   for (let k = 0; k < size; k++) {
@@ -125,7 +163,9 @@ export function drawDevices(p: CrossbarPopulation, size: number, rng: Rng, nomin
     out.nMin[k] = v.Ndiscmin ?? nominal.nMin;
     out.nMax[k] = v.Ndiscmax ?? nominal.nMax;
     if (classes && out.engineIndex) {
-      classes.names.forEach((n, i) => { z[i] = devs[k].z[n] ?? 0; });
+      classes.names.forEach((n, i) => {
+        z[i] = devs[k].z[n] ?? 0;
+      });
       out.engineIndex[k] = classes.classOf(z);
     }
   }
@@ -133,7 +173,11 @@ export function drawDevices(p: CrossbarPopulation, size: number, rng: Rng, nomin
 }
 
 /** Class engines for the full model: one engine per class, built by `make` from the central parameters with the class's values. */
-export function classEngines(p: CrossbarPopulation, classes: KineticClasses, make: (params: Partial<JartParams>) => PulseEngine): PulseEngine[] {
+export function classEngines(
+  p: CrossbarPopulation,
+  classes: KineticClasses,
+  make: (params: Partial<JartParams>) => PulseEngine,
+): PulseEngine[] {
   const central = centralParams(p);
   return classes.values.map((v) => make({ ...central, ...v }));
 }

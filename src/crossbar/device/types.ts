@@ -29,9 +29,14 @@ export interface DeviceArray {
 /** Parameters of one varied quantity (aihwkit JARTv1bDevice semantics, spec §8). */
 export interface VarSpec {
   /** Device-to-device relative sigma (X_dev = X·(1 + dtod·ξ), ξ ~ N(0,1)), clipped to [dtodLower, dtodUpper] (absolute, 0 = none). */
-  dtod: number; dtodLower: number; dtodUpper: number;
+  dtod: number;
+  dtodLower: number;
+  dtodUpper: number;
   /** Cycle-to-cycle after every applied pulse: X ← X·(1 + std·U(−1,1) + ratio·slope·U(−1,1)), clamped to X_dev·(1+ctocLower)…X_dev·(1+ctocUpper). */
-  std: number; slope: number; ctocLower: number; ctocUpper: number;
+  std: number;
+  slope: number;
+  ctocLower: number;
+  ctocUpper: number;
 }
 
 export const NO_VAR: VarSpec = { dtod: 0, dtodLower: 0, dtodUpper: 0, std: 0, slope: 0, ctocLower: 0, ctocUpper: 0 };

@@ -13,7 +13,9 @@ export function drawD2D(out: Float64Array, nominal: number, v: VarSpec, rng: Rng
   }
 }
 
-export function hasC2C(v: VarSpec): boolean { return v.std > 0 || v.slope > 0; }
+export function hasC2C(v: VarSpec): boolean {
+  return v.std > 0 || v.slope > 0;
+}
 
 /** One c2c step of quantity x of a device whose construction value is xDev. */
 export function c2cStep(x: number, xDev: number, v: VarSpec, ratio: number, rng: FastRng, useSlope = true): number {
@@ -21,7 +23,8 @@ export function c2cStep(x: number, xDev: number, v: VarSpec, ratio: number, rng:
   if (v.std > 0) f += v.std * (2 * rng.uniform() - 1);
   if (useSlope && v.slope > 0) f += ratio * v.slope * (2 * rng.uniform() - 1);
   let y = x * f;
-  const lo = xDev * (1 + v.ctocLower), hi = xDev * (1 + v.ctocUpper);
+  const lo = xDev * (1 + v.ctocLower),
+    hi = xDev * (1 + v.ctocUpper);
   if (y > hi) y = hi;
   if (y < lo) y = lo;
   return y;

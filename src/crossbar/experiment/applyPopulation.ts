@@ -28,7 +28,12 @@ import type { ParameterSpec } from '../../population/types.js';
 
 type Key = 'rdisc' | 'ldisc' | 'Ndiscmin' | 'Ndiscmax';
 type NomKey = 'rM' | 'lM' | 'nMin' | 'nMax';
-const MAP: [ParamName, Key, NomKey][] = [['rnew', 'rdisc', 'rM'], ['lnew', 'ldisc', 'lM'], ['Ndiscmin', 'Ndiscmin', 'nMin'], ['Ndiscmax', 'Ndiscmax', 'nMax']];
+const MAP: [ParamName, Key, NomKey][] = [
+  ['rnew', 'rdisc', 'rM'],
+  ['lnew', 'ldisc', 'lM'],
+  ['Ndiscmin', 'Ndiscmin', 'nMin'],
+  ['Ndiscmax', 'Ndiscmax', 'nMax'],
+];
 /** Spreads the engines' geometry range covers for an untruncated marginal (P(beyond) ≈ 2e-9 per device). */
 const RANGE_SPREADS = 6;
 
@@ -57,14 +62,17 @@ function c2cRel(q: ParameterSpec): number {
 
 export function applyPopulation(cfg: ExperimentConfig, raw: unknown, file: string): Record<string, unknown> {
   const r = raw as { schema?: unknown } | null;
-  if (!r || typeof r !== 'object' || r.schema !== 'jartcal.population/1') throw new JartcalError('expected a population file with "schema": "jartcal.population/1"', { location: { file } });
+  if (!r || typeof r !== 'object' || r.schema !== 'jartcal.population/1')
+    throw new JartcalError('expected a population file with "schema": "jartcal.population/1"', { location: { file } });
   const pop = readPopulation(raw, file);
   const j = cfg.device.jart;
   const used: string[] = [];
   // nominal device: the parameters' centres, else the file's fixed values (rnew → rdet, lnew → ldet as the model)
   const b = pop.base;
-  j.nominal.rM = b.rnew ?? b.rdet ?? j.nominal.rM; j.nominal.lM = b.lnew ?? b.ldet ?? j.nominal.lM;
-  j.nominal.nMin = b.Ndiscmin ?? j.nominal.nMin; j.nominal.nMax = b.Ndiscmax ?? j.nominal.nMax;
+  j.nominal.rM = b.rnew ?? b.rdet ?? j.nominal.rM;
+  j.nominal.lM = b.lnew ?? b.ldet ?? j.nominal.lM;
+  j.nominal.nMin = b.Ndiscmin ?? j.nominal.nMin;
+  j.nominal.nMax = b.Ndiscmax ?? j.nominal.nMax;
   for (const [name, key, nomKey] of MAP) {
     const q = pop.parameters[name];
     if (!q) continue;
@@ -73,7 +81,15 @@ export function applyPopulation(cfg: ExperimentConfig, raw: unknown, file: strin
     const d = relativeSd(q.family, c, q.d2d.spread, q.d2d.spreadKind);
     const [lo, hi] = d > 0 ? drawRange(name, q) : [0, 0];
     const s = c2cRel(q);
-    const spec: VarSpec = { dtod: d, dtodLower: lo, dtodUpper: hi, std: 0, slope: Math.sqrt(3) * s, ctocLower: -Math.min(0.95, 3 * s), ctocUpper: 3 * s };
+    const spec: VarSpec = {
+      dtod: d,
+      dtodLower: lo,
+      dtodUpper: hi,
+      std: 0,
+      slope: Math.sqrt(3) * s,
+      ctocLower: -Math.min(0.95, 3 * s),
+      ctocUpper: 3 * s,
+    };
     j.variability[key] = spec;
     j.nominal[nomKey] = c;
     used.push(name);
@@ -85,10 +101,24 @@ export function applyPopulation(cfg: ExperimentConfig, raw: unknown, file: strin
     for (const key of ['Ndiscmax', 'Ndiscmin', 'ldisc', 'rdisc'] as const) {
       const v = { ...j.variability[key] };
       let any = false;
-      const set = (field: keyof VarSpec, n: string): void => { const x = num(`${key}_${n}`); if (x !== undefined) { v[field] = x; any = true; } };
-      set('dtod', 'dtod'); set('dtodLower', 'dtod_lower_bound'); set('dtodUpper', 'dtod_upper_bound');
-      set('std', 'std'); set('slope', 'std_slope'); set('ctocLower', 'ctoc_lower_bound'); set('ctocUpper', 'ctoc_upper_bound');
-      if (any) { j.variability[key] = v; if (!used.includes(key)) used.push(`aihwkit:${key}`); }
+      const set = (field: keyof VarSpec, n: string): void => {
+        const x = num(`${key}_${n}`);
+        if (x !== undefined) {
+          v[field] = x;
+          any = true;
+        }
+      };
+      set('dtod', 'dtod');
+      set('dtodLower', 'dtod_lower_bound');
+      set('dtodUpper', 'dtod_upper_bound');
+      set('std', 'std');
+      set('slope', 'std_slope');
+      set('ctocLower', 'ctoc_lower_bound');
+      set('ctocUpper', 'ctoc_upper_bound');
+      if (any) {
+        j.variability[key] = v;
+        if (!used.includes(key)) used.push(`aihwkit:${key}`);
+      }
     }
   }
   const asCrossbar = { file, base: pop.base, parameters: pop.parameters, correlation: pop.correlation };
@@ -104,11 +134,13 @@ export function applyPopulation(cfg: ExperimentConfig, raw: unknown, file: strin
     return info;
   }
   const strip = (q: ParameterSpec): ParameterSpec => {
-    const { ci: _ci, ...d2d } = q.d2d; const { ci: _cc, ...c2c } = q.c2c;
+    const { ci: _ci, ...d2d } = q.d2d;
+    const { ci: _cc, ...c2c } = q.c2c;
     return { family: q.family, d2d, c2c };
   };
   const embedded: CrossbarPopulation = {
-    file, base: { ...pop.base },
+    file,
+    base: { ...pop.base },
     parameters: Object.fromEntries(Object.entries(pop.parameters).map(([n, q]) => [n, strip(q as ParameterSpec)])),
     correlation: { params: [...pop.correlation.params], matrix: pop.correlation.matrix.map((row) => [...row]) },
   };
@@ -116,7 +148,9 @@ export function applyPopulation(cfg: ExperimentConfig, raw: unknown, file: strin
   info.sampling = 'population sampler: families, truncation and the Gaussian copula; per device: ' + (used.join(', ') || 'none');
   info.correlated = pop.correlation.params;
   const full = cfg.device.model === 'jart';
-  info.kinetic = full ? { params: kinetic, classes: kineticClasses(asCrossbar, j.kineticClasses)?.values.length ?? (kinetic.length ? 1 : 0) } : null;
+  info.kinetic = full
+    ? { params: kinetic, classes: kineticClasses(asCrossbar, j.kineticClasses)?.values.length ?? (kinetic.length ? 1 : 0) }
+    : null;
   const others = Object.keys(pop.parameters).filter((n) => !MAP.some(([m]) => m === n));
   info.notMapped = full
     ? 'cycle-to-cycle spreads of parameters other than rnew, lnew, Ndiscmin, Ndiscmax; the initial state Ninit'

@@ -2,11 +2,16 @@
 import type { EpochRecord, RepeatCheckpoint } from './inSitu.js';
 
 /** In-situ training: finished repeats' epoch records and the repeat under way. */
-export interface CheckpointFile { configKey: string; finished: EpochRecord[][]; current: RepeatCheckpoint | null }
+export interface CheckpointFile {
+  configKey: string;
+  finished: EpochRecord[][];
+  current: RepeatCheckpoint | null;
+}
 
 /** One device draw of an inference run. */
 export interface InferenceDraw {
-  record: EpochRecord; programming: Record<string, number | number[]>;
+  record: EpochRecord;
+  programming: Record<string, number | number[]>;
   /** wire.sweepOhm: accuracy and delivered current share per wire resistance, on this draw's devices */
   wireSweep?: { rWireOhm: number; accuracy: number; currentRatioMin: number; iterationsMax: number; converged: boolean }[];
 }

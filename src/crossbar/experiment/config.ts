@@ -19,15 +19,23 @@ import { readPopulation } from '../../population/schema.js';
 export type DeviceModel = 'aihwkit-jart' | 'jart' | 'soft-bounds' | 'ideal';
 
 export interface JartDeviceConfig {
-  vSetV: number; vResetV: number; widthS: number; dtS: number; vReadV: number;
+  vSetV: number;
+  vResetV: number;
+  widthS: number;
+  dtS: number;
+  vReadV: number;
   /** Mapping: weight wMin at N = nLo and wMax at N = nHi, linear in the read current. */
-  nLo: number; nHi: number; wMin: number; wMax: number;
+  nLo: number;
+  nHi: number;
+  wMin: number;
+  wMax: number;
   /**
    * Device weight bounds (aihwkit PulsedDevice w_min/w_max): N is clamped after a pulse to the N of these
    * weights under the mapping (no clamp where that current is out of the read's range). Equal to wMin/wMax
    * → the peripheral clamp [nLo, nHi].
    */
-  wBoundMin: number; wBoundMax: number;
+  wBoundMin: number;
+  wBoundMax: number;
   /**
    * aihwkit-jart only: the thermal resistance of a device with radius r — 'area' (default), Rth0·(r_nom/r)²,
    * as the paper-era fork computes it from 2022-10-24 (e443dbf); 'none', Rth0 for every radius, as its code
@@ -36,7 +44,8 @@ export interface JartDeviceConfig {
   rthScaling: 'area' | 'none';
   /** Per-pulse engine: 'table' (ln ΔN(N, r) table, fast) or 'exact' (integrate every pulse). */
   engine: 'table' | 'exact';
-  tablePoints: number; tableRadii: number;
+  tablePoints: number;
+  tableRadii: number;
   /** Points of the table's ln l axis when the disc length varies (aihwkit algorithm); 1 = 1/l scaling + exact large pulses. */
   tableLengths: number;
   /** Nominal (mean) device: filament radius and disc length (m), N bounds (1e26 m^-3). */
@@ -57,12 +66,30 @@ export interface JartDeviceConfig {
   pulseMatch: number;
 }
 
-export interface SoftBoundsConfig { dwMin: number; dwMinDtod: number; dwMinStd: number; upDown: number; upDownDtod: number; wMin: number; wMax: number; wMinDtod: number; wMaxDtod: number }
+export interface SoftBoundsConfig {
+  dwMin: number;
+  dwMinDtod: number;
+  dwMinStd: number;
+  upDown: number;
+  upDownDtod: number;
+  wMin: number;
+  wMax: number;
+  wMinDtod: number;
+  wMaxDtod: number;
+}
 
-export interface ProgramConfig { method: 'write-verify' | 'open-loop' | 'ideal'; tolerance: number; maxPulses: number; pulsesPerStep: number }
+export interface ProgramConfig {
+  method: 'write-verify' | 'open-loop' | 'ideal';
+  tolerance: number;
+  maxPulses: number;
+  pulsesPerStep: number;
+}
 
 export interface WireConfig {
-  rWireOhm: number; vReadV: number; iterations: number; tol: number;
+  rWireOhm: number;
+  vReadV: number;
+  iterations: number;
+  tol: number;
   /** Inference: further wire resistances (Ω per segment) evaluated on the same programmed draw. */
   sweepOhm: number[];
   /** IR-drop compensation: 'column-gain' scales each column's analog current by the ratio of the current its
@@ -72,7 +99,9 @@ export interface WireConfig {
 }
 
 export interface ExperimentConfig {
-  name: string; description: string; seed: number;
+  name: string;
+  description: string;
+  seed: number;
   /** in-situ: pulsed training on the devices; digital: tfjs FP baseline; inference: tfjs training, then programming and analog inference. */
   mode: 'in-situ' | 'digital' | 'inference';
   /**
@@ -81,7 +110,17 @@ export interface ExperimentConfig {
    * on the tile as a column driven by an input of 1 (false).
    */
   network: { sizes: number[]; bias: boolean; digitalBias: boolean; init: 'zero' | 'uniform' };
-  training: { epochs: number; batchSize: number; lr: number; lrStepEpochs: number; lrGamma: number; trainSamples: number; testSamples: number; repeats: number; shuffle: boolean };
+  training: {
+    epochs: number;
+    batchSize: number;
+    lr: number;
+    lrStepEpochs: number;
+    lrGamma: number;
+    trainSamples: number;
+    testSamples: number;
+    repeats: number;
+    shuffle: boolean;
+  };
   tile: { maxInputSize: number; maxOutputSize: number };
   /**
    * population: devices drawn from a calibrated population (set by `--population`; the sampler's inputs of
@@ -91,30 +130,75 @@ export interface ExperimentConfig {
   /** pairZero (differential pair): 'low' = w 0 at both devices' g = 0, a weight's magnitude on one device
    *  (in-situ training with one-sided SETs); 'mid' = w 0 at g = ½ on both, a weight split symmetrically (write-verify). */
   mapping: { kind: 'single-device' | 'differential-pair'; weightScale: number; pairZero: 'low' | 'mid' };
-  forward: IOParams; backward: IOParams; update: UpdateParams;
-  program: ProgramConfig; wire: WireConfig;
+  forward: IOParams;
+  backward: IOParams;
+  update: UpdateParams;
+  program: ProgramConfig;
+  wire: WireConfig;
 }
 
 const v = (o: Partial<VarSpec> = {}): VarSpec => ({ ...NO_VAR, ...o });
 
 export const DEFAULT_CONFIG: ExperimentConfig = {
-  name: 'unnamed', description: '', seed: 1, mode: 'in-situ',
+  name: 'unnamed',
+  description: '',
+  seed: 1,
+  mode: 'in-situ',
   network: { sizes: [784, 256, 128, 10], bias: true, digitalBias: true, init: 'zero' },
-  training: { epochs: 30, batchSize: 32, lr: 0.05, lrStepEpochs: 10, lrGamma: 0.5, trainSamples: 60000, testSamples: 10000, repeats: 1, shuffle: true },
+  training: {
+    epochs: 30,
+    batchSize: 32,
+    lr: 0.05,
+    lrStepEpochs: 10,
+    lrGamma: 0.5,
+    trainSamples: 60000,
+    testSamples: 10000,
+    repeats: 1,
+    shuffle: true,
+  },
   tile: { maxInputSize: 512, maxOutputSize: 512 },
   device: {
     model: 'aihwkit-jart',
     jart: {
-      vSetV: -0.342, vResetV: 0.7065, widthS: 1e-6, dtS: 1e-8, vReadV: 0.2, nLo: 0.06, nHi: 1.9897452127440085,
-      wMin: -0.6, wMax: 0.6, wBoundMin: -1.5, wBoundMax: 1.5, rthScaling: 'area', engine: 'table', tablePoints: 2049, tableRadii: 49, tableLengths: 5,
+      vSetV: -0.342,
+      vResetV: 0.7065,
+      widthS: 1e-6,
+      dtS: 1e-8,
+      vReadV: 0.2,
+      nLo: 0.06,
+      nHi: 1.9897452127440085,
+      wMin: -0.6,
+      wMax: 0.6,
+      wBoundMin: -1.5,
+      wBoundMax: 1.5,
+      rthScaling: 'area',
+      engine: 'table',
+      tablePoints: 2049,
+      tableRadii: 49,
+      tableLengths: 5,
       nominal: { rM: 45e-9, lM: 0.4e-9, nMin: 0.008, nMax: 20 },
-      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() }, kineticClasses: 64, nWindow: 'config', pulseMatch: 0,
+      variability: { Ndiscmax: v(), Ndiscmin: v(), ldisc: v(), rdisc: v(), wBounds: v() },
+      kineticClasses: 64,
+      nWindow: 'config',
+      pulseMatch: 0,
     },
-    softBounds: { dwMin: 0.001, dwMinDtod: 0.3, dwMinStd: 0.3, upDown: 0, upDownDtod: 0.01, wMin: -1.5, wMax: 1.5, wMinDtod: 0.3, wMaxDtod: 0.3 },
+    softBounds: {
+      dwMin: 0.001,
+      dwMinDtod: 0.3,
+      dwMinStd: 0.3,
+      upDown: 0,
+      upDownDtod: 0.01,
+      wMin: -1.5,
+      wMax: 1.5,
+      wMinDtod: 0.3,
+      wMaxDtod: 0.3,
+    },
     population: null,
   },
   mapping: { kind: 'single-device', weightScale: 1, pairZero: 'low' },
-  forward: AIHWKIT_FORWARD, backward: AIHWKIT_BACKWARD, update: AIHWKIT_UPDATE,
+  forward: AIHWKIT_FORWARD,
+  backward: AIHWKIT_BACKWARD,
+  update: AIHWKIT_UPDATE,
   program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
   wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [], compensation: 'none' },
 };
@@ -127,7 +211,8 @@ function fail(path: string, what: string, file?: string): never {
 function merge(defaults: unknown, input: unknown, path: string, file?: string): unknown {
   if (input === undefined) return defaults;
   if (Array.isArray(defaults)) {
-    if (!Array.isArray(input) || !input.every((x) => typeof x === 'number' && Number.isFinite(x))) fail(path, 'expected an array of numbers', file);
+    if (!Array.isArray(input) || !input.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      fail(path, 'expected an array of numbers', file);
     return input;
   }
   if (defaults !== null && typeof defaults === 'object') {
@@ -144,8 +229,14 @@ function merge(defaults: unknown, input: unknown, path: string, file?: string): 
     if (typeof input !== 'number' || !Number.isFinite(input)) fail(path, `expected a finite number, got ${JSON.stringify(input)}`, file);
     return input;
   }
-  if (typeof defaults === 'boolean') { if (typeof input !== 'boolean') fail(path, 'expected true or false', file); return input; }
-  if (typeof defaults === 'string') { if (typeof input !== 'string') fail(path, 'expected a string', file); return input; }
+  if (typeof defaults === 'boolean') {
+    if (typeof input !== 'boolean') fail(path, 'expected true or false', file);
+    return input;
+  }
+  if (typeof defaults === 'string') {
+    if (typeof input !== 'string') fail(path, 'expected a string', file);
+    return input;
+  }
   return input;
 }
 
@@ -169,14 +260,21 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
 export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   // a deep copy: the merge shares the defaults' objects where the input has no key, and callers mutate the result
   const c = structuredClone(merge(DEFAULT_CONFIG, input, '$', file)) as ExperimentConfig;
-  for (const [p, get, allowed] of ENUMS) if (!allowed.includes(get(c))) fail(p, `expected one of ${allowed.join(', ')}, got "${get(c)}"`, file);
+  for (const [p, get, allowed] of ENUMS)
+    if (!allowed.includes(get(c))) fail(p, `expected one of ${allowed.join(', ')}, got "${get(c)}"`, file);
   const t = c.training;
-  const posInt = (x: number, p: string): void => { if (!Number.isInteger(x) || x < 1) fail(p, `expected a positive integer, got ${x}`, file); };
-  posInt(t.epochs, 'training.epochs'); posInt(t.batchSize, 'training.batchSize'); posInt(t.repeats, 'training.repeats');
-  posInt(t.trainSamples, 'training.trainSamples'); posInt(t.testSamples, 'training.testSamples');
+  const posInt = (x: number, p: string): void => {
+    if (!Number.isInteger(x) || x < 1) fail(p, `expected a positive integer, got ${x}`, file);
+  };
+  posInt(t.epochs, 'training.epochs');
+  posInt(t.batchSize, 'training.batchSize');
+  posInt(t.repeats, 'training.repeats');
+  posInt(t.trainSamples, 'training.trainSamples');
+  posInt(t.testSamples, 'training.testSamples');
   if (t.trainSamples > 60000) fail('training.trainSamples', 'MNIST has 60000 training samples', file);
   if (t.testSamples > 10000) fail('training.testSamples', 'MNIST has 10000 test samples', file);
-  if (c.network.sizes.length < 2 || c.network.sizes[0] !== 784 || c.network.sizes[c.network.sizes.length - 1] !== 10) fail('network.sizes', 'expected [784, ..., 10] for MNIST', file);
+  if (c.network.sizes.length < 2 || c.network.sizes[0] !== 784 || c.network.sizes[c.network.sizes.length - 1] !== 10)
+    fail('network.sizes', 'expected [784, ..., 10] for MNIST', file);
   if (!(c.training.lr > 0)) fail('training.lr', 'expected > 0', file);
   if (c.update.desiredBL < 1 || c.update.desiredBL > 32) fail('update.desiredBL', 'expected 1..32', file);
   if (!(c.update.dwMin > 0)) fail('update.dwMin', 'expected > 0', file);
@@ -188,20 +286,31 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tablePoints) || j.tablePoints < 2) fail('device.jart.tablePoints', 'expected an integer ≥ 2', file);
   if (!Number.isInteger(j.tableRadii) || j.tableRadii < 1) fail('device.jart.tableRadii', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
-  if (!Number.isInteger(j.kineticClasses) || j.kineticClasses < 1 || j.kineticClasses > 256) fail('device.jart.kineticClasses', 'expected an integer 1..256', file);
+  if (!Number.isInteger(j.kineticClasses) || j.kineticClasses < 1 || j.kineticClasses > 256)
+    fail('device.jart.kineticClasses', 'expected an integer 1..256', file);
   if (c.device.population !== null) checkPopulation(c.device.population, file);
   if (!Number.isInteger(j.pulseMatch) || j.pulseMatch < 0) fail('device.jart.pulseMatch', 'expected 0 (off) or a pulse count ≥ 1', file);
-  if ((j.nWindow !== 'config' || j.pulseMatch > 0) && c.device.model !== 'jart') fail(j.pulseMatch > 0 ? 'device.jart.pulseMatch' : 'device.jart.nWindow', 'applies to the full model (device.model "jart") only', file);
-  if (j.rthScaling !== 'area' && c.device.model !== 'aihwkit-jart') fail('device.jart.rthScaling', `"${j.rthScaling}" applies to device.model "aihwkit-jart" only (the full model computes its own heating)`, file);
-  if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0))) fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
-  if (c.wire.sweepOhm.length && c.mode !== 'inference') fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
-  if (c.mode === 'inference' && c.program.method === 'open-loop' && c.network.init !== 'zero') fail('program.method', 'open-loop programming counts its pulses from the zero-init state: network.init must be "zero"', file);
+  if ((j.nWindow !== 'config' || j.pulseMatch > 0) && c.device.model !== 'jart')
+    fail(j.pulseMatch > 0 ? 'device.jart.pulseMatch' : 'device.jart.nWindow', 'applies to the full model (device.model "jart") only', file);
+  if (j.rthScaling !== 'area' && c.device.model !== 'aihwkit-jart')
+    fail(
+      'device.jart.rthScaling',
+      `"${j.rthScaling}" applies to device.model "aihwkit-jart" only (the full model computes its own heating)`,
+      file,
+    );
+  if (!(c.wire.rWireOhm >= 0) || c.wire.sweepOhm.some((r) => !(r > 0)))
+    fail('wire', 'expected rWireOhm ≥ 0 and every sweepOhm value > 0', file);
+  if (c.wire.sweepOhm.length && c.mode !== 'inference')
+    fail('wire.sweepOhm', 'a wire-resistance sweep is evaluated in inference mode only', file);
+  if (c.mode === 'inference' && c.program.method === 'open-loop' && c.network.init !== 'zero')
+    fail('program.method', 'open-loop programming counts its pulses from the zero-init state: network.init must be "zero"', file);
   return c;
 }
 
 /** A config's embedded population: the population reader's checks (schema, names, families, correlation). */
 function checkPopulation(p: unknown, file?: string): void {
-  if (p === null || typeof p !== 'object' || Array.isArray(p) || typeof (p as { file?: unknown }).file !== 'string') fail('device.population', 'expected null or {file, base, parameters, correlation}', file);
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || typeof (p as { file?: unknown }).file !== 'string')
+    fail('device.population', 'expected null or {file, base, parameters, correlation}', file);
   const q = p as CrossbarPopulation;
   try {
     readPopulation({ schema: 'jartcal.population/1', base: q.base, parameters: q.parameters, correlation: q.correlation }, q.file);

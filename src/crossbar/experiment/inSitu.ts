@@ -12,9 +12,29 @@ import type { PulseEngine } from '../device/jartEngine.js';
 import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
 
-export interface Dataset { images: Float32Array; labels: Uint8Array; n: number }
-export interface EpochRecord { epoch: number; lr: number; trainLoss: number; testAccuracy: number; seconds: number; cpuSeconds?: number; pulsesApplied: number; coincidences: number }
-export interface RepeatCheckpoint { repeat: number; epochsDone: number; records: EpochRecord[]; rng: number[]; state: Float64Array[][]; coincidences: number }
+export interface Dataset {
+  images: Float32Array;
+  labels: Uint8Array;
+  n: number;
+}
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  cpuSeconds?: number;
+  pulsesApplied: number;
+  coincidences: number;
+}
+export interface RepeatCheckpoint {
+  repeat: number;
+  epochsDone: number;
+  records: EpochRecord[];
+  rng: number[];
+  state: Float64Array[][];
+  coincidences: number;
+}
 export interface InSituHooks {
   onBatch?(samplesDone: number, samplesTotal: number, loss: number): void;
   onEpoch?(cp: RepeatCheckpoint): void;
@@ -23,7 +43,10 @@ export interface InSituHooks {
   cpuNow?: () => number;
 }
 
-export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng; engine: PulseEngine | null } {
+export function buildNetwork(
+  cfg: ExperimentConfig,
+  repeat: number,
+): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng; engine: PulseEngine | null } {
   const rng = createRng(cfg.seed).fork(repeat);
   const needsEngine = cfg.device.model === 'aihwkit-jart' || cfg.device.model === 'jart';
   const engine = needsEngine ? createEngine(cfg) : null;
@@ -31,7 +54,17 @@ export function buildNetwork(cfg: ExperimentConfig, repeat: number): { mlp: Anal
   const sz = cfg.network.sizes;
   const layers: AnalogLayer[] = [];
   for (let l = 0; l + 1 < sz.length; l++) {
-    layers.push(new AnalogLayer(sz[l], sz[l + 1], cfg.network.bias, cfg.tile.maxInputSize, cfg.tile.maxOutputSize, deviceMaker(cfg, engine, rng, l, kinetic), cfg.network.digitalBias));
+    layers.push(
+      new AnalogLayer(
+        sz[l],
+        sz[l + 1],
+        cfg.network.bias,
+        cfg.tile.maxInputSize,
+        cfg.tile.maxOutputSize,
+        deviceMaker(cfg, engine, rng, l, kinetic),
+        cfg.network.digitalBias,
+      ),
+    );
   }
   // aihwkit set_weights(zeros) as in the paper, or PyTorch's default U(±1/√fan_in)
   const initRng = rng.fork(11);
@@ -55,7 +88,12 @@ export function epochPermutation(seed: number, repeat: number, epoch: number, n:
   for (let i = 0; i < n; i++) p[i] = i;
   if (!shuffle) return p;
   const r = createRng(seed ^ 0x5eed).fork(repeat * 100000 + epoch);
-  for (let i = n - 1; i > 0; i--) { const j = r.int(i + 1); const t = p[i]; p[i] = p[j]; p[j] = t; }
+  for (let i = n - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
   return p;
 }
 
@@ -64,9 +102,21 @@ export function lrAt(cfg: ExperimentConfig, epoch: number): number {
   return t.lr * Math.pow(t.lrGamma, t.lrStepEpochs > 0 ? Math.floor(epoch / t.lrStepEpochs) : 0);
 }
 
-export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dataset, repeat: number, hooks: InSituHooks = {}, resume?: RepeatCheckpoint): EpochRecord[] {
+export function runInSituRepeat(
+  cfg: ExperimentConfig,
+  train: Dataset,
+  test: Dataset,
+  repeat: number,
+  hooks: InSituHooks = {},
+  resume?: RepeatCheckpoint,
+): EpochRecord[] {
   const now = hooks.now ?? (() => performance.now());
-  const cpuNow = hooks.cpuNow ?? ((): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
+  const cpuNow =
+    hooks.cpuNow ??
+    ((): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    });
   const { mlp, layers, trainRng } = buildNetwork(cfg, repeat);
   const t = cfg.training;
   const records: EpochRecord[] = resume ? [...resume.records] : [];
@@ -79,12 +129,15 @@ export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dat
     mlp.coincidences = resume.coincidences;
     start = resume.epochsDone;
   }
-  const nTrain = Math.min(t.trainSamples, train.n), nTest = Math.min(t.testSamples, test.n);
+  const nTrain = Math.min(t.trainSamples, train.n),
+    nTest = Math.min(t.testSamples, test.n);
   for (let epoch = start; epoch < t.epochs; epoch++) {
-    const t0 = now(), c0 = cpuNow();
+    const t0 = now(),
+      c0 = cpuNow();
     const lr = lrAt(cfg, epoch);
     const perm = epochPermutation(cfg.seed, repeat, epoch, train.n, t.shuffle);
-    let lossSum = 0, batches = 0;
+    let lossSum = 0,
+      batches = 0;
     for (let s = 0; s < nTrain; s += t.batchSize) {
       const b = Math.min(t.batchSize, nTrain - s);
       lossSum += mlp.trainBatch(train.images, train.labels, perm, s, b, lr, trainRng);
@@ -93,8 +146,24 @@ export function runInSituRepeat(cfg: ExperimentConfig, train: Dataset, test: Dat
     }
     const acc = mlp.evaluate(test.images, test.labels, nTest, trainRng);
     const pulses = layers.reduce((a, l) => a + l.pulsesApplied(), 0);
-    records.push({ epoch: epoch + 1, lr, trainLoss: lossSum / Math.max(1, batches), testAccuracy: 100 * acc, seconds: (now() - t0) / 1000, cpuSeconds: cpuNow() - c0, pulsesApplied: pulses, coincidences: mlp.coincidences });
-    hooks.onEpoch?.({ repeat, epochsDone: epoch + 1, records: [...records], rng: trainRng.getState(), state: allState(layers), coincidences: mlp.coincidences });
+    records.push({
+      epoch: epoch + 1,
+      lr,
+      trainLoss: lossSum / Math.max(1, batches),
+      testAccuracy: 100 * acc,
+      seconds: (now() - t0) / 1000,
+      cpuSeconds: cpuNow() - c0,
+      pulsesApplied: pulses,
+      coincidences: mlp.coincidences,
+    });
+    hooks.onEpoch?.({
+      repeat,
+      epochsDone: epoch + 1,
+      records: [...records],
+      rng: trainRng.getState(),
+      state: allState(layers),
+      coincidences: mlp.coincidences,
+    });
   }
   return records;
 }

@@ -22,17 +22,26 @@ export interface InferenceResume {
   save?: (cp: Omit<InferenceCheckpoint, 'configKey'>) => void;
 }
 
-export async function runInference(cfg: ExperimentConfig, train: Dataset, test: Dataset, log: (m: string) => void, resume: InferenceResume = {}): Promise<{ repeats: EpochRecord[][]; extra: Record<string, unknown> }> {
+export async function runInference(
+  cfg: ExperimentConfig,
+  train: Dataset,
+  test: Dataset,
+  log: (m: string) => void,
+  resume: InferenceResume = {},
+): Promise<{ repeats: EpochRecord[][]; extra: Record<string, unknown> }> {
   const nTest = Math.min(cfg.training.testSamples, test.n);
   let digital: InferenceCheckpoint['digital'];
   if (resume.from) {
     digital = resume.from.digital;
     log(`digital training restored from the checkpoint (${digital.accuracy.toFixed(2)} %), ${resume.from.draws.length} draw(s) done`);
   } else {
-    const { model, records } = trainDigital(cfg, train, test, 0, undefined, (r) => log(`digital epoch ${r.epoch}: ${r.testAccuracy.toFixed(2)} %`));
+    const { model, records } = trainDigital(cfg, train, test, 0, undefined, (r) =>
+      log(`digital epoch ${r.epoch}: ${r.testAccuracy.toFixed(2)} %`),
+    );
     digital = { weights: digitalWeights(model), records, accuracy: 100 * evaluateDigital(model, test, nTest, cfg.network.sizes[0]) };
   }
-  const digitalAcc = digital.accuracy, records = digital.records as { trainLoss: number }[];
+  const digitalAcc = digital.accuracy,
+    records = digital.records as { trainLoss: number }[];
   const wd = digital.weights;
   // every finished draw: its record and programming statistics (the checkpoint's unit)
   const draws: InferenceDraw[] = resume.from ? resume.from.draws.slice(0, cfg.training.repeats) : [];
@@ -41,17 +50,31 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
     const t0 = performance.now();
     const { mlp, layers, trainRng, engine } = buildNetwork(cfg, r);
     // open loop: pulse counts from one nominal device, from the zero-init state every cell was set to
-    const openLoop = cfg.program.method === 'open-loop' ? createOpenLoopPlanner(nominalDevice(cfg, engine, createRng(cfg.seed).fork(5000 + r)), cfg.program.maxPulses) : null;
-    let pulses = 0, errAbs = 0, err2 = 0, cells = 0, bad = 0, unsigned = 0;
+    const openLoop =
+      cfg.program.method === 'open-loop'
+        ? createOpenLoopPlanner(nominalDevice(cfg, engine, createRng(cfg.seed).fork(5000 + r)), cfg.program.maxPulses)
+        : null;
+    let pulses = 0,
+      errAbs = 0,
+      err2 = 0,
+      cells = 0,
+      bad = 0,
+      unsigned = 0;
     const weightTops: number[] = [];
     const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
       const w = wd[li];
       // a digital bias stays a float (added after the digital output scale): only the analog cells set omega
       let omega = 0;
-      layer.forEachCell((row, col) => { omega = Math.max(omega, Math.abs(w[row * layer.cols + col])); });
+      layer.forEachCell((row, col) => {
+        omega = Math.max(omega, Math.abs(w[row * layer.cols + col]));
+      });
       if (layer.digitalBias) for (let row = 0; row < layer.outSize; row++) layer.digitalBias[row] = w[row * layer.cols + layer.inSize];
-      const wTop = 0.9 * weightReach(layer, (n) => { unsigned += n; });
+      const wTop =
+        0.9 *
+        weightReach(layer, (n) => {
+          unsigned += n;
+        });
       weightTops.push(wTop);
       const s = omega > 0 ? wTop / omega : 1;
       layer.outScale = 1 / s;
@@ -64,42 +87,88 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
           const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, tolW, cfg.program.maxPulses);
-          pulses += res.pulses; if (!res.converged) bad++;
+          pulses += res.pulses;
+          if (!res.converged) bad++;
         }
         tile.w[k] = tile.dev.weight(k);
         const e = (tile.w[k] - target) / s;
-        errAbs += Math.abs(e); err2 += e * e; cells++;
+        errAbs += Math.abs(e);
+        err2 += e * e;
+        cells++;
       });
       log(`repeat ${r + 1}: layer ${li + 1} programmed (${cells} cells so far, ${pulses} pulses)`);
     });
     // the same devices' periphery with the exact target weights (no programming error): separates the
     // programming loss from the forward-path loss (DAC/ADC, output noise, bound management)
     const saved = layers.map((l) => l.getWeights());
-    layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = targets[li][row * l.cols + col]; }));
+    layers.forEach((l, li) =>
+      l.forEachCell((row, col, t, k) => {
+        t.w[k] = targets[li][row * l.cols + col];
+      }),
+    );
     const accExact = 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
-    layers.forEach((l, li) => l.forEachCell((row, col, t, k) => { t.w[k] = saved[li][row * l.cols + col]; }));
+    layers.forEach((l, li) =>
+      l.forEachCell((row, col, t, k) => {
+        t.w[k] = saved[li][row * l.cols + col];
+      }),
+    );
     // with wire resistance: the same programmed devices without it first (separates the IR-drop loss),
     // then each resistance of wire.sweepOhm on the same devices
-    const accNoWire = cfg.wire.rWireOhm > 0 || cfg.wire.sweepOhm.length ? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng) : null;
+    const accNoWire =
+      cfg.wire.rWireOhm > 0 || cfg.wire.sweepOhm.length ? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng) : null;
     type WireEval = NonNullable<InferenceDraw['wireSweep']>[number];
     const evalWire = (rWireOhm: number): WireEval => {
       const st = layers.map((l) => attachWire(l, { ...cfg.wire, rWireOhm }));
-      const one = { rWireOhm, accuracy: 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng), currentRatioMin: Math.min(...st.map((w) => w.currentRatioMin)),
-        iterationsMax: Math.max(...st.map((w) => w.iterationsMax)), converged: st.every((w) => w.converged) };
+      const one = {
+        rWireOhm,
+        accuracy: 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng),
+        currentRatioMin: Math.min(...st.map((w) => w.currentRatioMin)),
+        iterationsMax: Math.max(...st.map((w) => w.iterationsMax)),
+        converged: st.every((w) => w.converged),
+      };
       for (const l of layers) l.product = null;
-      log(`repeat ${r + 1}: wire ${rWireOhm} Ω per segment: ${one.accuracy.toFixed(2)} % (without it ${accNoWire!.toFixed(2)} %); the weakest tile delivers ${(100 * one.currentRatioMin).toFixed(1)} % of the wire-free current; solver iterations ≤ ${one.iterationsMax}${one.converged ? '' : ' (NOT converged)'}`);
+      log(
+        `repeat ${r + 1}: wire ${rWireOhm} Ω per segment: ${one.accuracy.toFixed(2)} % (without it ${accNoWire!.toFixed(2)} %); the weakest tile delivers ${(100 * one.currentRatioMin).toFixed(1)} % of the wire-free current; solver iterations ≤ ${one.iterationsMax}${one.converged ? '' : ' (NOT converged)'}`,
+      );
       return one;
     };
     const wireSweep = cfg.wire.sweepOhm.map(evalWire);
     const wire = cfg.wire.rWireOhm > 0 ? evalWire(cfg.wire.rWireOhm) : undefined;
-    const acc = wire ? wire.accuracy : accNoWire ?? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng);
+    const acc = wire ? wire.accuracy : (accNoWire ?? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng));
     const sec = (performance.now() - t0) / 1000;
-    log(`repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`);
+    log(
+      `repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`,
+    );
     draws.push({
-      record: { epoch: 1, lr: 0, trainLoss: records[records.length - 1]?.trainLoss ?? NaN, testAccuracy: acc, seconds: sec, pulsesApplied: pulses, coincidences: 0 },
-      programming: { repeat: r, pulses, meanAbsError: errAbs / cells, rmsError: Math.sqrt(err2 / cells), notConverged: bad, weightTop: weightTops, unsignedDevices: unsigned, seconds: sec, exactWeightAccuracy: accExact,
+      record: {
+        epoch: 1,
+        lr: 0,
+        trainLoss: records[records.length - 1]?.trainLoss ?? NaN,
+        testAccuracy: acc,
+        seconds: sec,
+        pulsesApplied: pulses,
+        coincidences: 0,
+      },
+      programming: {
+        repeat: r,
+        pulses,
+        meanAbsError: errAbs / cells,
+        rmsError: Math.sqrt(err2 / cells),
+        notConverged: bad,
+        weightTop: weightTops,
+        unsignedDevices: unsigned,
+        seconds: sec,
+        exactWeightAccuracy: accExact,
         ...(accNoWire !== null ? { wireFreeAccuracy: accNoWire } : {}),
-        ...(wire ? { rWireOhm: wire.rWireOhm, wireSolverIterationsMax: wire.iterationsMax, wireSolverConverged: wire.converged ? 1 : 0, wireCurrentRatioMin: wire.currentRatioMin } : {}) },
+        ...(wire
+          ? {
+              rWireOhm: wire.rWireOhm,
+              wireSolverIterationsMax: wire.iterationsMax,
+              wireSolverConverged: wire.converged ? 1 : 0,
+              wireCurrentRatioMin: wire.currentRatioMin,
+            }
+          : {}),
+      },
       ...(wireSweep.length ? { wireSweep } : {}),
     });
     resume.save?.({ digital, draws });
@@ -112,11 +181,29 @@ export async function runInference(cfg: ExperimentConfig, train: Dataset, test: 
   const wireSweep = cfg.wire.sweepOhm.map((rWireOhm, k) => {
     const accs = draws.map((d) => d.wireSweep?.[k]?.accuracy).filter((a): a is number => a !== undefined);
     const [wm, ws] = meanStd(accs);
-    return { rWireOhm, accuracyMean: wm, accuracyStd: ws, accuracies: accs, currentRatioMin: Math.min(...draws.map((d) => d.wireSweep?.[k]?.currentRatioMin ?? 1)) };
+    return {
+      rWireOhm,
+      accuracyMean: wm,
+      accuracyStd: ws,
+      accuracies: accs,
+      currentRatioMin: Math.min(...draws.map((d) => d.wireSweep?.[k]?.currentRatioMin ?? 1)),
+    };
   });
   const noWire = programming.map((p) => p.wireFreeAccuracy).filter((a): a is number => a !== undefined);
-  return { repeats, extra: { digitalAccuracy: digitalAcc, digitalRecords: records, programming, analogAccuracyMean: m, analogAccuracyStd: sd, exactWeightAccuracyMean: me, exactWeightAccuracyStd: sde,
-    ...(noWire.length ? wireFreeSummary(noWire) : {}), ...(wireSweep.length ? { wireSweep } : {}) } };
+  return {
+    repeats,
+    extra: {
+      digitalAccuracy: digitalAcc,
+      digitalRecords: records,
+      programming,
+      analogAccuracyMean: m,
+      analogAccuracyStd: sd,
+      exactWeightAccuracyMean: me,
+      exactWeightAccuracyStd: sde,
+      ...(noWire.length ? wireFreeSummary(noWire) : {}),
+      ...(wireSweep.length ? { wireSweep } : {}),
+    },
+  };
 }
 
 function wireFreeSummary(accs: number[]): { wireFreeAccuracyMean: number; wireFreeAccuracyStd: number } {
@@ -134,10 +221,12 @@ function wireFreeSummary(accs: number[]): { wireFreeAccuracyMean: number; wireFr
  */
 export function weightReach(layer: AnalogLayer, onUnsigned: (n: number) => void): number {
   const reach: number[] = [];
-  let unsigned = 0, nominal = Infinity;
+  let unsigned = 0,
+    nominal = Infinity;
   layer.forEachCell((_row, _col, tile, k) => {
     const x = Math.min(tile.dev.wMax(k), -tile.dev.wMin(k));
-    if (x > 0) reach.push(x); else unsigned++;
+    if (x > 0) reach.push(x);
+    else unsigned++;
   });
   onUnsigned(unsigned);
   if (reach.length === 0) {

@@ -23,7 +23,13 @@ export interface GridFile {
 }
 
 /** Settings given on the command line, applied to every run after the grid's overrides. */
-export interface SweepLimits { epochs?: number; trainSamples?: number; testSamples?: number; seeds?: number[]; only?: string[] }
+export interface SweepLimits {
+  epochs?: number;
+  trainSamples?: number;
+  testSamples?: number;
+  seeds?: number[];
+  only?: string[];
+}
 
 export interface SweepRun {
   /** "configuration/seed-S", unique in the sweep, safe as a folder name. */
@@ -38,19 +44,26 @@ const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof
 
 /** Checks a grid file's shape, naming the field of anything malformed. */
 export function checkGrid(raw: unknown, file: string): GridFile {
-  const fail = (what: string): never => { throw new JartcalError(`grid ${what}`, { code: 'bad_config', location: { file } }); };
+  const fail = (what: string): never => {
+    throw new JartcalError(`grid ${what}`, { code: 'bad_config', location: { file } });
+  };
   if (!isObj(raw)) fail('$: expected a JSON object');
   const g = raw as Record<string, unknown>;
   if (g.schema !== GRID_SCHEMA) fail(`$.schema: expected "${GRID_SCHEMA}", got ${JSON.stringify(g.schema)}`);
-  for (const k of Object.keys(g)) if (!k.startsWith('$') && !['schema', 'name', 'experiments', 'seeds', 'overrides'].includes(k)) fail(`$.${k}: unknown key (expected schema, name, experiments, seeds, overrides)`);
+  for (const k of Object.keys(g))
+    if (!k.startsWith('$') && !['schema', 'name', 'experiments', 'seeds', 'overrides'].includes(k))
+      fail(`$.${k}: unknown key (expected schema, name, experiments, seeds, overrides)`);
   if (typeof g.name !== 'string' || !g.name) fail('$.name: expected a non-empty string');
-  if (!Array.isArray(g.experiments) || g.experiments.length === 0 || !g.experiments.every((x) => typeof x === 'string' && x.length > 0)) fail('$.experiments: expected a non-empty array of config file names');
-  if (!Array.isArray(g.seeds) || g.seeds.length === 0 || !g.seeds.every((x) => Number.isInteger(x) && x >= 0)) fail('$.seeds: expected a non-empty array of integers ≥ 0');
+  if (!Array.isArray(g.experiments) || g.experiments.length === 0 || !g.experiments.every((x) => typeof x === 'string' && x.length > 0))
+    fail('$.experiments: expected a non-empty array of config file names');
+  if (!Array.isArray(g.seeds) || g.seeds.length === 0 || !g.seeds.every((x) => Number.isInteger(x) && x >= 0))
+    fail('$.seeds: expected a non-empty array of integers ≥ 0');
   if (new Set(g.seeds as number[]).size !== (g.seeds as number[]).length) fail('$.seeds: a seed is listed twice');
   if (g.overrides !== undefined) {
     if (!Array.isArray(g.overrides) || g.overrides.length === 0) fail('$.overrides: expected a non-empty array of {label, set}');
     (g.overrides as unknown[]).forEach((o, i) => {
-      if (!isObj(o) || typeof o.label !== 'string' || !/^[A-Za-z0-9_.-]*$/.test(o.label) || !isObj(o.set)) fail(`$.overrides[${i}]: expected {"label": letters/digits/_.-, "set": {...config keys}}`);
+      if (!isObj(o) || typeof o.label !== 'string' || !/^[A-Za-z0-9_.-]*$/.test(o.label) || !isObj(o.set))
+        fail(`$.overrides[${i}]: expected {"label": letters/digits/_.-, "set": {...config keys}}`);
     });
     const labels = (g.overrides as { label: string }[]).map((o) => o.label);
     if (new Set(labels).size !== labels.length) fail('$.overrides: two overrides share a label');
@@ -80,11 +93,20 @@ export function expandGrid(grid: GridFile, experiments: { file: string; raw: unk
       const merged = deepMerge(raw, o.set);
       const base = resolveConfig(merged, file);
       const configuration = o.label ? `${base.name}+${o.label}` : base.name;
-      if (!/^[A-Za-z0-9_.+-]+$/.test(configuration)) throw new JartcalError(`config $.name: "${configuration}" cannot name a run folder (letters, digits, _ . + -)`, { code: 'bad_config', location: { file } });
-      if (names.has(configuration)) throw new JartcalError(`grid: configuration "${configuration}" appears twice`, { code: 'bad_config', location: { file } });
+      if (!/^[A-Za-z0-9_.+-]+$/.test(configuration))
+        throw new JartcalError(`config $.name: "${configuration}" cannot name a run folder (letters, digits, _ . + -)`, {
+          code: 'bad_config',
+          location: { file },
+        });
+      if (names.has(configuration))
+        throw new JartcalError(`grid: configuration "${configuration}" appears twice`, { code: 'bad_config', location: { file } });
       names.add(configuration);
       if (limits.only && !limits.only.includes(configuration) && !limits.only.includes(base.name)) continue;
-      if (base.mode === 'inference') throw new JartcalError(`config $.mode: a sweep runs in-situ and digital experiments; "${base.name}" is an inference experiment (use \`jartcal crossbar run\`)`, { code: 'bad_config', location: { file } });
+      if (base.mode === 'inference')
+        throw new JartcalError(
+          `config $.mode: a sweep runs in-situ and digital experiments; "${base.name}" is an inference experiment (use \`jartcal crossbar run\`)`,
+          { code: 'bad_config', location: { file } },
+        );
       for (const seed of seeds) {
         const c = structuredClone(merged) as Record<string, unknown>;
         const training = { ...(isObj(c.training) ? c.training : {}), repeats: 1 } as Record<string, unknown>;
@@ -97,12 +119,22 @@ export function expandGrid(grid: GridFile, experiments: { file: string; raw: unk
       }
     }
   }
-  if (limits.only) for (const n of limits.only) if (!names.has(n) && !runs.some((r) => r.config.name === n)) throw new JartcalError(`--only: no configuration "${n}" in the grid (${[...names].join(', ')})`, { code: 'bad_arguments' });
+  if (limits.only)
+    for (const n of limits.only)
+      if (!names.has(n) && !runs.some((r) => r.config.name === n))
+        throw new JartcalError(`--only: no configuration "${n}" in the grid (${[...names].join(', ')})`, { code: 'bad_arguments' });
   return runs;
 }
 
 /** An epoch checkpoint in a form that travels as JSON (typed arrays as base64). */
-export interface EncodedCheckpoint { repeat: number; epochsDone: number; records: EpochRecord[]; rng: number[]; state: string[][]; coincidences: number }
+export interface EncodedCheckpoint {
+  repeat: number;
+  epochsDone: number;
+  records: EpochRecord[];
+  rng: number[];
+  state: string[][];
+  coincidences: number;
+}
 
 export function encodeCheckpoint(cp: RepeatCheckpoint): EncodedCheckpoint {
   return { ...cp, state: cp.state.map((arrs) => arrs.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'))) };
@@ -111,12 +143,14 @@ export function encodeCheckpoint(cp: RepeatCheckpoint): EncodedCheckpoint {
 export function decodeCheckpoint(cp: EncodedCheckpoint): RepeatCheckpoint {
   return {
     ...cp,
-    state: cp.state.map((arrs) => arrs.map((s) => {
-      const b = Buffer.from(s, 'base64');
-      const out = new Float64Array(b.length / 8);
-      Buffer.from(out.buffer).set(b);
-      return out;
-    })),
+    state: cp.state.map((arrs) =>
+      arrs.map((s) => {
+        const b = Buffer.from(s, 'base64');
+        const out = new Float64Array(b.length / 8);
+        Buffer.from(out.buffer).set(b);
+        return out;
+      }),
+    ),
   };
 }
 
@@ -127,24 +161,59 @@ export interface SweepRunHooks {
 }
 
 /** One in-situ run (repeat 0 of its config, whose seed is the run's), resumable from an epoch checkpoint. */
-export function runInSitu(config: ExperimentConfig, train: Dataset, test: Dataset, resume: RepeatCheckpoint | null, hooks: SweepRunHooks = {}): EpochRecord[] {
+export function runInSitu(
+  config: ExperimentConfig,
+  train: Dataset,
+  test: Dataset,
+  resume: RepeatCheckpoint | null,
+  hooks: SweepRunHooks = {},
+): EpochRecord[] {
   if (resume && resume.epochsDone >= config.training.epochs) return resume.records.slice(0, config.training.epochs);
   return runInSituRepeat(config, train, test, 0, { onBatch: hooks.onBatch, onEpoch: hooks.onEpoch }, resume ?? undefined);
 }
 
-export interface SweepRow { configuration: string; runs: number; seeds: number[]; mean: number; sd: number; paper: number | null; diff: number | null; epochs: number; trainSamples: number }
+export interface SweepRow {
+  configuration: string;
+  runs: number;
+  seeds: number[];
+  mean: number;
+  sd: number;
+  paper: number | null;
+  diff: number | null;
+  epochs: number;
+  trainSamples: number;
+}
 
 /** One row per configuration, in the grid's order: final test accuracy mean ± sample sd over the seeds that finished. */
 export function summarizeSweep(runs: SweepRun[], finals: Map<string, number>): SweepRow[] {
   const rows: SweepRow[] = [];
   for (const r of runs) {
     let row = rows.find((x) => x.configuration === r.configuration);
-    if (!row) { row = { configuration: r.configuration, runs: 0, seeds: [], mean: NaN, sd: NaN, paper: r.paperAccuracy, diff: null, epochs: r.config.training.epochs, trainSamples: r.config.training.trainSamples }; rows.push(row); }
+    if (!row) {
+      row = {
+        configuration: r.configuration,
+        runs: 0,
+        seeds: [],
+        mean: NaN,
+        sd: NaN,
+        paper: r.paperAccuracy,
+        diff: null,
+        epochs: r.config.training.epochs,
+        trainSamples: r.config.training.trainSamples,
+      };
+      rows.push(row);
+    }
     const f = finals.get(r.key);
-    if (f !== undefined) { row.runs++; row.seeds.push(r.seed); }
+    if (f !== undefined) {
+      row.runs++;
+      row.seeds.push(r.seed);
+    }
   }
   for (const row of rows) {
-    const v = runs.filter((r) => r.configuration === row.configuration).map((r) => finals.get(r.key)).filter((x): x is number => x !== undefined);
+    const v = runs
+      .filter((r) => r.configuration === row.configuration)
+      .map((r) => finals.get(r.key))
+      .filter((x): x is number => x !== undefined);
     [row.mean, row.sd] = meanStd(v);
     row.diff = row.paper !== null && Number.isFinite(row.mean) ? row.mean - row.paper : null;
   }
@@ -155,12 +224,20 @@ const f2 = (x: number | null): string => (x === null || !Number.isFinite(x) ? ''
 
 export function sweepMarkdown(title: string, rows: SweepRow[]): string {
   const head = `| configuration | runs | test accuracy (%) mean ± sd | paper (%) | difference (points) | epochs | train samples |\n|---|---:|---:|---:|---:|---:|---:|\n`;
-  const body = rows.map((r) => `| ${r.configuration} | ${r.runs} | ${r.runs ? `${f2(r.mean)} ± ${f2(r.sd)}` : '—'} | ${r.paper === null ? '—' : f2(r.paper)} | ${r.diff === null ? '—' : (r.diff >= 0 ? '+' : '') + f2(r.diff)} | ${r.epochs} | ${r.trainSamples} |`).join('\n');
+  const body = rows
+    .map(
+      (r) =>
+        `| ${r.configuration} | ${r.runs} | ${r.runs ? `${f2(r.mean)} ± ${f2(r.sd)}` : '—'} | ${r.paper === null ? '—' : f2(r.paper)} | ${r.diff === null ? '—' : (r.diff >= 0 ? '+' : '') + f2(r.diff)} | ${r.epochs} | ${r.trainSamples} |`,
+    )
+    .join('\n');
   return `# ${title}\n\nMNIST test accuracy after the last epoch, mean ± sample standard deviation over the seeds (paper: mean of 5 runs, 30 epochs, 60,000 samples).\n\n${head}${body}\n`;
 }
 
 export function sweepCsv(rows: SweepRow[]): string {
   const lines = ['configuration,runs,seeds,mean_accuracy_pct,sd_accuracy_pct,paper_accuracy_pct,difference_points,epochs,train_samples'];
-  for (const r of rows) lines.push([r.configuration, r.runs, r.seeds.join(' '), f2(r.mean), f2(r.sd), f2(r.paper), f2(r.diff), r.epochs, r.trainSamples].join(','));
+  for (const r of rows)
+    lines.push(
+      [r.configuration, r.runs, r.seeds.join(' '), f2(r.mean), f2(r.sd), f2(r.paper), f2(r.diff), r.epochs, r.trainSamples].join(','),
+    );
   return lines.join('\n') + '\n';
 }

@@ -13,49 +13,105 @@
 import type { DeviceArray } from '../device/types.js';
 
 export class ScaledArray implements DeviceArray {
-  readonly kind: string; readonly size: number;
-  constructor(private readonly d: DeviceArray, readonly scale: number) { this.kind = d.kind; this.size = d.size; }
+  readonly kind: string;
+  readonly size: number;
+  constructor(
+    private readonly d: DeviceArray,
+    readonly scale: number,
+  ) {
+    this.kind = d.kind;
+    this.size = d.size;
+  }
   /** The wrapped array. */
-  get inner(): DeviceArray { return this.d; }
-  get pulsesApplied(): number { return this.d.pulsesApplied; }
-  weight(k: number): number { return this.scale * this.d.weight(k); }
-  pulse(k: number, count: number): number { return this.scale * this.d.pulse(k, count); }
-  setWeight(k: number, w: number): void { this.d.setWeight(k, w / this.scale); }
-  readCurrentA(k: number): number { return this.d.readCurrentA(k); }
-  wMin(k: number): number { return this.scale * this.d.wMin(k); }
-  wMax(k: number): number { return this.scale * this.d.wMax(k); }
-  stateArrays(): Float64Array[] { return this.d.stateArrays(); }
+  get inner(): DeviceArray {
+    return this.d;
+  }
+  get pulsesApplied(): number {
+    return this.d.pulsesApplied;
+  }
+  weight(k: number): number {
+    return this.scale * this.d.weight(k);
+  }
+  pulse(k: number, count: number): number {
+    return this.scale * this.d.pulse(k, count);
+  }
+  setWeight(k: number, w: number): void {
+    this.d.setWeight(k, w / this.scale);
+  }
+  readCurrentA(k: number): number {
+    return this.d.readCurrentA(k);
+  }
+  wMin(k: number): number {
+    return this.scale * this.d.wMin(k);
+  }
+  wMax(k: number): number {
+    return this.scale * this.d.wMax(k);
+  }
+  stateArrays(): Float64Array[] {
+    return this.d.stateArrays();
+  }
 }
 
 export class DifferentialPairArray implements DeviceArray {
-  readonly kind: string; readonly size: number;
-  constructor(private readonly plus: DeviceArray, private readonly minus: DeviceArray, readonly scale: number, readonly zero: 'low' | 'mid' = 'low') {
-    this.kind = `pair(${plus.kind})`; this.size = plus.size;
+  readonly kind: string;
+  readonly size: number;
+  constructor(
+    private readonly plus: DeviceArray,
+    private readonly minus: DeviceArray,
+    readonly scale: number,
+    readonly zero: 'low' | 'mid' = 'low',
+  ) {
+    this.kind = `pair(${plus.kind})`;
+    this.size = plus.size;
   }
-  get pulsesApplied(): number { return this.plus.pulsesApplied + this.minus.pulsesApplied; }
-  private g(d: DeviceArray, k: number): number { const lo = d.wMin(k), hi = d.wMax(k); return (d.weight(k) - lo) / (hi - lo); }
-  weight(k: number): number { return this.scale * (this.g(this.plus, k) - this.g(this.minus, k)); }
+  get pulsesApplied(): number {
+    return this.plus.pulsesApplied + this.minus.pulsesApplied;
+  }
+  private g(d: DeviceArray, k: number): number {
+    const lo = d.wMin(k),
+      hi = d.wMax(k);
+    return (d.weight(k) - lo) / (hi - lo);
+  }
+  weight(k: number): number {
+    return this.scale * (this.g(this.plus, k) - this.g(this.minus, k));
+  }
   pulse(k: number, count: number): number {
-    if (count > 0) this.plus.pulse(k, count); else this.minus.pulse(k, -count);
+    if (count > 0) this.plus.pulse(k, count);
+    else this.minus.pulse(k, -count);
     return this.weight(k);
   }
   /** The normalised states [g⁺, g⁻] that represent weight w. */
   split(w: number): [number, number] {
-    if (this.zero === 'mid') { const h = Math.max(-0.5, Math.min(0.5, w / (2 * this.scale))); return [0.5 + h, 0.5 - h]; }
+    if (this.zero === 'mid') {
+      const h = Math.max(-0.5, Math.min(0.5, w / (2 * this.scale)));
+      return [0.5 + h, 0.5 - h];
+    }
     const m = Math.min(1, Math.abs(w) / this.scale);
     return [w > 0 ? m : 0, w < 0 ? m : 0];
   }
   /** Device weight of `d` at normalised state g. */
-  static at(d: DeviceArray, k: number, g: number): number { return d.wMin(k) + g * (d.wMax(k) - d.wMin(k)); }
+  static at(d: DeviceArray, k: number, g: number): number {
+    return d.wMin(k) + g * (d.wMax(k) - d.wMin(k));
+  }
   setWeight(k: number, w: number): void {
     const [gp, gm] = this.split(w);
     this.plus.setWeight(k, DifferentialPairArray.at(this.plus, k, gp));
     this.minus.setWeight(k, DifferentialPairArray.at(this.minus, k, gm));
   }
-  readCurrentA(k: number): number { return this.plus.readCurrentA(k) - this.minus.readCurrentA(k); }
-  wMin(): number { return -this.scale; }
-  wMax(): number { return this.scale; }
-  stateArrays(): Float64Array[] { return [...this.plus.stateArrays(), ...this.minus.stateArrays()]; }
+  readCurrentA(k: number): number {
+    return this.plus.readCurrentA(k) - this.minus.readCurrentA(k);
+  }
+  wMin(): number {
+    return -this.scale;
+  }
+  wMax(): number {
+    return this.scale;
+  }
+  stateArrays(): Float64Array[] {
+    return [...this.plus.stateArrays(), ...this.minus.stateArrays()];
+  }
   /** The two devices, for programming each one through its own pulses. */
-  get devices(): [DeviceArray, DeviceArray] { return [this.plus, this.minus]; }
+  get devices(): [DeviceArray, DeviceArray] {
+    return [this.plus, this.minus];
+  }
 }

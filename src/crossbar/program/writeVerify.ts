@@ -8,10 +8,19 @@
 import type { DeviceArray } from '../device/types.js';
 import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 
-export interface ProgramResult { pulses: number; error: number; converged: boolean }
+export interface ProgramResult {
+  pulses: number;
+  error: number;
+  converged: boolean;
+}
 
 export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
-  let w = dev.weight(k), used = 0, dwPer = 0, cap = maxBurst, lastDir = 0, lastN = 0;
+  let w = dev.weight(k),
+    used = 0,
+    dwPer = 0,
+    cap = maxBurst,
+    lastDir = 0,
+    lastN = 0;
   while (Math.abs(w - target) > tol && used < maxPulses) {
     const dir = target > w ? 1 : -1;
     // an overshoot (the target now lies the other way): the burst that caused it is at most halved from here
@@ -21,7 +30,9 @@ export function writeVerify(dev: DeviceArray, k: number, target: number, tol: nu
     let n = dwPer > 0 ? Math.floor((0.5 * Math.abs(target - w)) / dwPer) : 1;
     n = Math.max(1, Math.min(n, cap, maxPulses - used));
     const w1 = dev.pulse(k, dir * n);
-    used += n; lastDir = dir; lastN = n;
+    used += n;
+    lastDir = dir;
+    lastN = n;
     if (w1 === w) break; // at a bound: no further progress in this direction
     dwPer = Math.abs(w1 - w) / n;
     w = w1;
@@ -39,7 +50,10 @@ export function writeVerify(dev: DeviceArray, k: number, target: number, tol: nu
 export function programPair(dev: DifferentialPairArray, k: number, target: number, tol: number, maxPulses: number): ProgramResult {
   const [gp, gm] = dev.split(target);
   let pulses = 0;
-  for (const [d, g] of [[dev.devices[0], gp], [dev.devices[1], gm]] as const) {
+  for (const [d, g] of [
+    [dev.devices[0], gp],
+    [dev.devices[1], gm],
+  ] as const) {
     const span = d.wMax(k) - d.wMin(k);
     pulses += writeVerify(d, k, DifferentialPairArray.at(d, k, g), (0.5 * tol * span) / dev.scale, maxPulses).pulses;
   }
@@ -66,7 +80,10 @@ export function openLoop(dev: DeviceArray, k: number, target: number, pulses: nu
  * pair gets one count per device (`split`). The reference's trajectories are computed once per start
  * state and direction (one pulse at a time up to `maxPulses` or a bound) and shared by every cell.
  */
-export function createOpenLoopPlanner(ref: DeviceArray, maxPulses: number): (dev: DeviceArray, k: number, target: number, tol: number, init?: number) => ProgramResult {
+export function createOpenLoopPlanner(
+  ref: DeviceArray,
+  maxPulses: number,
+): (dev: DeviceArray, k: number, target: number, tol: number, init?: number) => ProgramResult {
   const cache = new Map<string, Float64Array>();
   const trajectory = (from: number, dir: 1 | -1): Float64Array => {
     const key = `${from}|${dir}`;
@@ -87,9 +104,14 @@ export function createOpenLoopPlanner(ref: DeviceArray, maxPulses: number): (dev
   const count = (from: number, to: number): number => {
     const dir = to > from ? 1 : -1;
     const w = trajectory(from, dir);
-    let lo = 0, hi = w.length - 1;
+    let lo = 0,
+      hi = w.length - 1;
     if (dir > 0 ? w[hi] < to : w[hi] > to) return hi;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (dir > 0 ? w[m] >= to : w[m] <= to) hi = m; else lo = m + 1; }
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (dir > 0 ? w[m] >= to : w[m] <= to) hi = m;
+      else lo = m + 1;
+    }
     return lo;
   };
   const apply = (d: DeviceArray, k: number, from: number, to: number): number => {
@@ -100,7 +122,8 @@ export function createOpenLoopPlanner(ref: DeviceArray, maxPulses: number): (dev
   return (dev, k, target, tol, init = 0) => {
     let pulses = 0;
     if (dev instanceof DifferentialPairArray) {
-      const [g0p, g0m] = dev.split(init), [gp, gm] = dev.split(target);
+      const [g0p, g0m] = dev.split(init),
+        [gp, gm] = dev.split(target);
       pulses += apply(dev.devices[0], k, DifferentialPairArray.at(ref, 0, g0p), DifferentialPairArray.at(ref, 0, gp));
       pulses += apply(dev.devices[1], k, DifferentialPairArray.at(ref, 0, g0m), DifferentialPairArray.at(ref, 0, gm));
     } else if (dev instanceof ScaledArray) pulses += apply(dev.inner, k, init / dev.scale, target / dev.scale);

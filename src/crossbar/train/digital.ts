@@ -8,37 +8,58 @@ import type { ExperimentConfig } from '../experiment/config.js';
 import type { Dataset } from '../experiment/inSitu.js';
 import { epochPermutation, lrAt } from '../experiment/inSitu.js';
 
-export interface DigitalEpoch { epoch: number; lr: number; trainLoss: number; testAccuracy: number; seconds: number }
+export interface DigitalEpoch {
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
 
 export function buildDigital(cfg: ExperimentConfig, seed: number): tf.Sequential {
   const sz = cfg.network.sizes;
   const m = tf.sequential();
   for (let l = 0; l + 1 < sz.length; l++) {
     const lim = 1 / Math.sqrt(sz[l]);
-    m.add(tf.layers.dense({
-      inputShape: l === 0 ? [sz[0]] : undefined, units: sz[l + 1], activation: l + 2 < sz.length ? 'sigmoid' : 'linear', useBias: cfg.network.bias,
-      kernelInitializer: tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: seed + 2 * l }),
-      biasInitializer: tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: seed + 2 * l + 1 }),
-    }));
+    m.add(
+      tf.layers.dense({
+        inputShape: l === 0 ? [sz[0]] : undefined,
+        units: sz[l + 1],
+        activation: l + 2 < sz.length ? 'sigmoid' : 'linear',
+        useBias: cfg.network.bias,
+        kernelInitializer: tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: seed + 2 * l }),
+        biasInitializer: tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: seed + 2 * l + 1 }),
+      }),
+    );
   }
   return m;
 }
 
-export function trainDigital(cfg: ExperimentConfig, train: Dataset, test: Dataset, repeat: number, onBatch?: (done: number, total: number) => void,
-  onEpoch?: (r: DigitalEpoch) => void): { model: tf.Sequential; records: DigitalEpoch[] } {
+export function trainDigital(
+  cfg: ExperimentConfig,
+  train: Dataset,
+  test: Dataset,
+  repeat: number,
+  onBatch?: (done: number, total: number) => void,
+  onEpoch?: (r: DigitalEpoch) => void,
+): { model: tf.Sequential; records: DigitalEpoch[] } {
   const seed = (cfg.seed * 7919 + repeat * 104729) % 2147483647;
   const model = buildDigital(cfg, seed);
   const t = cfg.training;
   const opt = tf.train.sgd(t.lr);
-  const nIn = cfg.network.sizes[0], nTrain = Math.min(t.trainSamples, train.n), nTest = Math.min(t.testSamples, test.n);
+  const nIn = cfg.network.sizes[0],
+    nTrain = Math.min(t.trainSamples, train.n),
+    nTest = Math.min(t.testSamples, test.n);
   const records: DigitalEpoch[] = [];
-  const xb = new Float32Array(t.batchSize * nIn), yb = new Float32Array(t.batchSize * 10);
+  const xb = new Float32Array(t.batchSize * nIn),
+    yb = new Float32Array(t.batchSize * 10);
   for (let epoch = 0; epoch < t.epochs; epoch++) {
     const t0 = performance.now();
     const lr = lrAt(cfg, epoch);
     opt.setLearningRate(lr);
     const perm = epochPermutation(cfg.seed, repeat, epoch, train.n, t.shuffle);
-    let lossSum = 0, nb = 0;
+    let lossSum = 0,
+      nb = 0;
     for (let s = 0; s < nTrain; s += t.batchSize) {
       const b = Math.min(t.batchSize, nTrain - s);
       yb.fill(0);
@@ -48,15 +69,19 @@ export function trainDigital(cfg: ExperimentConfig, train: Dataset, test: Datase
         yb[i * 10 + train.labels[row]] = 1;
       }
       const loss = tf.tidy(() => {
-        const x = tf.tensor2d(xb.subarray(0, b * nIn), [b, nIn]), y = tf.tensor2d(yb.subarray(0, b * 10), [b, 10]);
+        const x = tf.tensor2d(xb.subarray(0, b * nIn), [b, nIn]),
+          y = tf.tensor2d(yb.subarray(0, b * 10), [b, 10]);
         return opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
       });
-      lossSum += loss.dataSync()[0]; loss.dispose(); nb++;
+      lossSum += loss.dataSync()[0];
+      loss.dispose();
+      nb++;
       onBatch?.(s + b, nTrain);
     }
     const acc = evaluateDigital(model, test, nTest, nIn);
     const r = { epoch: epoch + 1, lr, trainLoss: lossSum / nb, testAccuracy: 100 * acc, seconds: (performance.now() - t0) / 1000 };
-    records.push(r); onEpoch?.(r);
+    records.push(r);
+    onEpoch?.(r);
   }
   return { model, records };
 }
@@ -72,11 +97,15 @@ export function evaluateDigital(model: tf.Sequential, test: Dataset, n: number, 
 export function digitalWeights(model: tf.Sequential): Float64Array[] {
   return model.layers.map((layer) => {
     const [k, b] = layer.getWeights();
-    const kv = k.dataSync(), [nIn, nOut] = k.shape as [number, number];
+    const kv = k.dataSync(),
+      [nIn, nOut] = k.shape as [number, number];
     const bv = b ? b.dataSync() : null;
     const cols = nIn + (bv ? 1 : 0);
     const w = new Float64Array(nOut * cols);
-    for (let o = 0; o < nOut; o++) { for (let i = 0; i < nIn; i++) w[o * cols + i] = kv[i * nOut + o]; if (bv) w[o * cols + nIn] = bv[o]; }
+    for (let o = 0; o < nOut; o++) {
+      for (let i = 0; i < nIn; i++) w[o * cols + i] = kv[i * nOut + o];
+      if (bv) w[o * cols + nIn] = bv[o];
+    }
     return w;
   });
 }

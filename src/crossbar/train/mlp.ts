@@ -9,7 +9,11 @@ import type { FastRng } from '../core/fastRng.js';
 import type { IOParams } from '../periphery/io.js';
 import type { UpdateParams } from './pulseUpdate.js';
 
-export interface MlpIO { forward: IOParams; backward: IOParams; update: UpdateParams }
+export interface MlpIO {
+  forward: IOParams;
+  backward: IOParams;
+  update: UpdateParams;
+}
 
 export class AnalogMLP {
   readonly sizes: number[];
@@ -19,7 +23,10 @@ export class AnalogMLP {
   private readonly tmp: Float64Array;
   coincidences = 0;
 
-  constructor(readonly layers: AnalogLayer[], readonly io: MlpIO) {
+  constructor(
+    readonly layers: AnalogLayer[],
+    readonly io: MlpIO,
+  ) {
     this.sizes = [layers[0].inSize, ...layers.map((l) => l.outSize)];
     this.tmp = new Float64Array(Math.max(...this.sizes));
   }
@@ -45,20 +52,35 @@ export class AnalogMLP {
     }
     const L = this.layers.length;
     for (let l = 0; l < L; l++) {
-      const inS = this.sizes[l], outS = this.sizes[l + 1];
-      const ain = this.acts[l], aout = this.acts[l + 1];
+      const inS = this.sizes[l],
+        outS = this.sizes[l + 1];
+      const ain = this.acts[l],
+        aout = this.acts[l + 1];
       for (let s = 0; s < b; s++) {
         this.layers[l].forward(ain, s * inS, aout, s * outS, this.io.forward, rng);
-        if (l < L - 1) for (let j = 0; j < outS; j++) { const k = s * outS + j; aout[k] = 1 / (1 + Math.exp(-aout[k])); }
+        if (l < L - 1)
+          for (let j = 0; j < outS; j++) {
+            const k = s * outS + j;
+            aout[k] = 1 / (1 + Math.exp(-aout[k]));
+          }
       }
     }
     return this.acts[L];
   }
 
   /** One SGD step on b samples; returns the mean NLL loss. */
-  trainBatch(x: ArrayLike<number>, labels: ArrayLike<number>, idx: Int32Array | null, xo: number, b: number, lr: number, rng: FastRng): number {
+  trainBatch(
+    x: ArrayLike<number>,
+    labels: ArrayLike<number>,
+    idx: Int32Array | null,
+    xo: number,
+    b: number,
+    lr: number,
+    rng: FastRng,
+  ): number {
     const logits = this.forward(x, idx, xo, b, rng);
-    const L = this.layers.length, nOut = this.sizes[L];
+    const L = this.layers.length,
+      nOut = this.sizes[L];
     const dL = this.deltas[L];
     let loss = 0;
     for (let s = 0; s < b; s++) {
@@ -66,21 +88,29 @@ export class AnalogMLP {
       for (let j = 0; j < nOut; j++) m = Math.max(m, logits[s * nOut + j]);
       let z = 0;
       for (let j = 0; j < nOut; j++) z += Math.exp(logits[s * nOut + j] - m);
-      const lse = m + Math.log(z), y = labels[idx ? idx[xo + s] : xo + s];
+      const lse = m + Math.log(z),
+        y = labels[idx ? idx[xo + s] : xo + s];
       loss += lse - logits[s * nOut + y];
       for (let j = 0; j < nOut; j++) dL[s * nOut + j] = (Math.exp(logits[s * nOut + j] - lse) - (j === y ? 1 : 0)) / b;
     }
     for (let l = L - 1; l >= 1; l--) {
-      const inS = this.sizes[l], outS = this.sizes[l + 1];
-      const din = this.deltas[l], a = this.acts[l];
+      const inS = this.sizes[l],
+        outS = this.sizes[l + 1];
+      const din = this.deltas[l],
+        a = this.acts[l];
       for (let s = 0; s < b; s++) {
         this.layers[l].backward(this.deltas[l + 1], s * outS, din, s * inS, this.io.backward, rng);
-        for (let i = 0; i < inS; i++) { const k = s * inS + i; din[k] *= a[k] * (1 - a[k]); }
+        for (let i = 0; i < inS; i++) {
+          const k = s * inS + i;
+          din[k] *= a[k] * (1 - a[k]);
+        }
       }
     }
     for (let l = 0; l < L; l++) {
-      const inS = this.sizes[l], outS = this.sizes[l + 1];
-      for (let s = 0; s < b; s++) this.coincidences += this.layers[l].update(this.acts[l], s * inS, this.deltas[l + 1], s * outS, lr, this.io.update, rng);
+      const inS = this.sizes[l],
+        outS = this.sizes[l + 1];
+      for (let s = 0; s < b; s++)
+        this.coincidences += this.layers[l].update(this.acts[l], s * inS, this.deltas[l + 1], s * outS, lr, this.io.update, rng);
       this.layers[l].updateDigitalBias(this.deltas[l + 1], 0, b, lr);
     }
     return loss / b;

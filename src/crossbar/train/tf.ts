@@ -10,12 +10,22 @@ export async function initTf(): Promise<string> {
   try {
     const name = '@tensorflow/tfjs-node';
     await import(name);
-    if (await tf.setBackend('tensorflow')) { ready = 'tensorflow'; return ready; }
-  } catch { /* optional dependency absent or its native library missing: fall back to wasm */ }
+    if (await tf.setBackend('tensorflow')) {
+      ready = 'tensorflow';
+      return ready;
+    }
+  } catch {
+    /* optional dependency absent or its native library missing: fall back to wasm */
+  }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const req = createRequire(import.meta.url);
   wasm.setWasmPaths(join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-  if (await tf.setBackend('wasm')) { await tf.ready(); ready = 'wasm'; return ready; }
-  await tf.setBackend('cpu'); ready = 'cpu';
+  if (await tf.setBackend('wasm')) {
+    await tf.ready();
+    ready = 'wasm';
+    return ready;
+  }
+  await tf.setBackend('cpu');
+  ready = 'cpu';
   return ready;
 }

@@ -20,7 +20,23 @@ import { createLayout, evaluateGroup, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
 import type { FitParamName, FitSettings } from '../settings.js';
-import { add, eye, invGen, cholLower, invLower, invSym, mul, mulv, outer, regularizeCov, scale, sub, transpose, zeros, type Mat } from './linalg.js';
+import {
+  add,
+  eye,
+  invGen,
+  cholLower,
+  invLower,
+  invSym,
+  mul,
+  mulv,
+  outer,
+  regularizeCov,
+  scale,
+  sub,
+  transpose,
+  zeros,
+  type Mat,
+} from './linalg.js';
 
 export interface HierOptions {
   /** EM passes at most (default 6). */
@@ -45,7 +61,18 @@ export interface HierOptions {
   secantCurvature: boolean;
 }
 
-export const DEFAULT_HIER_OPTIONS: HierOptions = { maxPasses: 6, tol: 2e-3, jointMaxCycles: 8, sdFloor: 1e-3, sharedSd: 5e-3, weakSd: 1, estepIterations: 4, posteriorStep: 1e-2, numericalCheck: true, secantCurvature: true };
+export const DEFAULT_HIER_OPTIONS: HierOptions = {
+  maxPasses: 6,
+  tol: 2e-3,
+  jointMaxCycles: 8,
+  sdFloor: 1e-3,
+  sharedSd: 5e-3,
+  weakSd: 1,
+  estepIterations: 4,
+  posteriorStep: 1e-2,
+  numericalCheck: true,
+  secantCurvature: true,
+};
 
 export interface HierDeviceInput {
   id: string;
@@ -56,10 +83,13 @@ export interface HierDeviceInput {
 }
 
 export interface Population {
-  mV: number[]; omV: Mat;
+  mV: number[];
+  omV: Mat;
   /** Uncertainty of mV (the GLS estimate over devices; the interval of a campaign-shared constant). */
   varMV?: Mat;
-  mA: number[]; omD: Mat; omC: Mat;
+  mA: number[];
+  omD: Mat;
+  omC: Mat;
 }
 
 export interface DeviceState {
@@ -79,13 +109,19 @@ export interface DeviceState {
   /** First-order shift of [v, θ] the simulation's numerical error makes (opt.numericalCheck), u. */
   numShift: number[];
   /** Posterior mean and covariance of the device's cycle-level mean a, and Cov(θ_c, a). */
-  a: number[]; covA: Mat; covThetaA: Mat[];
+  a: number[];
+  covA: Mat;
+  covThetaA: Mat[];
   /** Data-only information of [v, θ_c] per cycle (for the condition number). */
   infoC: Mat[];
-  lmConverged: boolean; lmStop: string; evaluations: number; lastMove: number;
+  lmConverged: boolean;
+  lmStop: string;
+  evaluations: number;
+  lastMove: number;
   /** Starts tried in the last E-step (2 when the compensating start was tried). */
   starts: number;
-  dataCost: number; nData: number;
+  dataCost: number;
+  nData: number;
 }
 
 export interface HierResult {
@@ -101,18 +137,38 @@ export interface HierResult {
   options: HierOptions;
 }
 
-const sumSq = (r: ArrayLike<number>) => { let s = 0; for (let i = 0; i < r.length; i++) s += r[i] * r[i]; return s; };
+const sumSq = (r: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < r.length; i++) s += r[i] * r[i];
+  return s;
+};
 
-interface Ctx { layout: GroupLayout; base: JartParams; settings: FitSettings; q: number; p: number }
+interface Ctx {
+  layout: GroupLayout;
+  base: JartParams;
+  settings: FitSettings;
+  q: number;
+  p: number;
+}
 
 function valuesOf(ctx: Ctx, v: ArrayLike<number>, th: ArrayLike<number>): Float64Array {
   const u = new Float64Array(ctx.q + ctx.p);
-  u.set(v, 0); u.set(th, ctx.q);
+  u.set(v, 0);
+  u.set(th, ctx.q);
   return ctx.layout.space.fromU(u);
 }
 
 function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, th: ArrayLike<number>): CycleEvaluation {
-  const { evals, ninits } = evaluateGroup([dev.cycles[c]], ctx.layout, ctx.base, valuesOf(ctx, v, th), ctx.settings, dev.carried[c], undefined, dev.geomIn[c]);
+  const { evals, ninits } = evaluateGroup(
+    [dev.cycles[c]],
+    ctx.layout,
+    ctx.base,
+    valuesOf(ctx, v, th),
+    ctx.settings,
+    dev.carried[c],
+    undefined,
+    dev.geomIn[c],
+  );
   dev.ninits[c] = ninits[0];
   return evals[0];
 }
@@ -131,11 +187,32 @@ function runChain(ctx: Ctx, dev: DeviceState): void {
   });
 }
 
-interface MapOut { cost: number; converged: boolean; stop: string; evaluations: number; moved: number; apply: () => void }
+interface MapOut {
+  cost: number;
+  converged: boolean;
+  stop: string;
+  evaluations: number;
+  moved: number;
+  apply: () => void;
+}
 
-interface PriorFactors { liV: Mat; liD: Mat; liC: Mat; omDi: Mat; omCi: Mat; omVi: Mat }
+interface PriorFactors {
+  liV: Mat;
+  liD: Mat;
+  liC: Mat;
+  omDi: Mat;
+  omCi: Mat;
+  omVi: Mat;
+}
 function factors(pop: Population): PriorFactors {
-  return { liV: invLower(cholLower(pop.omV)), liD: invLower(cholLower(pop.omD)), liC: invLower(cholLower(pop.omC)), omDi: invSym(pop.omD), omCi: invSym(pop.omC), omVi: invSym(pop.omV) };
+  return {
+    liV: invLower(cholLower(pop.omV)),
+    liD: invLower(cholLower(pop.omD)),
+    liC: invLower(cholLower(pop.omC)),
+    omDi: invSym(pop.omD),
+    omCi: invSym(pop.omC),
+    omVi: invSym(pop.omV),
+  };
 }
 
 /** The device's cycle-level mean a given its θ (closed form) and A = Var(a | θ). */
@@ -151,11 +228,28 @@ function profiledA(pop: Population, f: PriorFactors, theta: ArrayLike<number>[])
 /** Prior residuals (before the factor s): Lv⁻¹(v − mV), Ld⁻¹(a − mA), Lc⁻¹(θ_c − a). */
 function priorResiduals(pop: Population, f: PriorFactors, v: ArrayLike<number>, theta: ArrayLike<number>[], withV: boolean): number[] {
   const out: number[] = [];
-  if (withV && v.length) out.push(...mulv(f.liV, Array.from(v, (x, i) => x - pop.mV[i])));
+  if (withV && v.length)
+    out.push(
+      ...mulv(
+        f.liV,
+        Array.from(v, (x, i) => x - pop.mV[i]),
+      ),
+    );
   if (pop.mA.length) {
     const { a } = profiledA(pop, f, theta);
-    out.push(...mulv(f.liD, a.map((x, i) => x - pop.mA[i])));
-    for (const t of theta) out.push(...mulv(f.liC, Array.from(t, (x, i) => x - a[i])));
+    out.push(
+      ...mulv(
+        f.liD,
+        a.map((x, i) => x - pop.mA[i]),
+      ),
+    );
+    for (const t of theta)
+      out.push(
+        ...mulv(
+          f.liC,
+          Array.from(t, (x, i) => x - a[i]),
+        ),
+      );
   }
   return out;
 }
@@ -165,7 +259,16 @@ function priorResiduals(pop: Population, f: PriorFactors, v: ArrayLike<number>, 
  * of the cycles the free blocks touch; the whole prior. Updates dev.v / dev.theta in place when the
  * posterior cost went down. Returns the posterior cost reached.
  */
-function mapFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, freeV: boolean, freeCycles: number[], iterations: number, vStart?: ArrayLike<number>): MapOut {
+function mapFit(
+  ctx: Ctx,
+  dev: DeviceState,
+  pop: Population,
+  f: PriorFactors,
+  freeV: boolean,
+  freeCycles: number[],
+  iterations: number,
+  vStart?: ArrayLike<number>,
+): MapOut {
   const { q, p, layout } = ctx;
   const dataCycles = freeV ? dev.cycles.map((_, c) => c) : freeCycles;
   const n = (freeV ? q : 0) + freeCycles.length * p;
@@ -173,7 +276,10 @@ function mapFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, fr
   const unpack = (x: ArrayLike<number>) => {
     const v = freeV ? Array.from(x).slice(0, q) : Array.from(dev.v);
     const theta = dev.theta.map((t) => Array.from(t));
-    freeCycles.forEach((c, k) => { const o = (freeV ? q : 0) + k * p; theta[c] = Array.from(x).slice(o, o + p); });
+    freeCycles.forEach((c, k) => {
+      const o = (freeV ? q : 0) + k * p;
+      theta[c] = Array.from(x).slice(o, o + p);
+    });
     return { v, theta };
   };
   const fn = (x: Float64Array): Float64Array => {
@@ -194,23 +300,39 @@ function mapFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, fr
     for (const a of parts) m += a.length;
     const out = new Float64Array(m);
     let o = 0;
-    for (const a of parts) { out.set(a, o); o += a.length; }
+    for (const a of parts) {
+      out.set(a, o);
+      o += a.length;
+    }
     return out;
   };
   const x0 = new Float64Array(n);
   if (freeV) x0.set(vStart ?? dev.v, 0);
   freeCycles.forEach((c, k) => x0.set(dev.theta[c], (freeV ? q : 0) + k * p));
-  const uMin = new Float64Array(n), uMax = new Float64Array(n);
+  const uMin = new Float64Array(n),
+    uMax = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = freeV && k < q ? k : q + ((k - (freeV ? q : 0)) % p);
-    uMin[k] = layout.space.uMin[i]; uMax[k] = layout.space.uMax[i];
+    uMin[k] = layout.space.uMin[i];
+    uMax[k] = layout.space.uMax[i];
   }
   for (let k = 0; k < n; k++) x0[k] = Math.min(uMax[k], Math.max(uMin[k], x0[k]));
-  const lm = levenbergMarquardtFit(fn, x0, { uMin, uMax, maxEvaluations: iterations * (n + 2) + 4, relTol: ctx.settings.relTol, gradientStep: ctx.settings.gradientStep });
+  const lm = levenbergMarquardtFit(fn, x0, {
+    uMin,
+    uMax,
+    maxEvaluations: iterations * (n + 2) + 4,
+    relTol: ctx.settings.relTol,
+    gradientStep: ctx.settings.gradientStep,
+  });
   const { v, theta } = unpack(lm.u);
   let moved = 0;
   for (let k = 0; k < n; k++) moved = Math.max(moved, Math.abs(lm.u[k] - x0[k]));
-  const apply = () => { dev.v = Float64Array.from(v); theta.forEach((t, c) => { dev.theta[c] = Float64Array.from(t); }); };
+  const apply = () => {
+    dev.v = Float64Array.from(v);
+    theta.forEach((t, c) => {
+      dev.theta[c] = Float64Array.from(t);
+    });
+  };
   return { cost: lm.cost, converged: lm.converged, stop: lm.stopReason, evaluations: lm.evaluations, moved, apply };
 }
 
@@ -219,7 +341,20 @@ function posteriorCost(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
   runChain(ctx, dev);
   let cost = 0;
   for (const ev of dev.evals) cost += sumSq(ev.residuals);
-  return cost + dev.s * dev.s * sumSq(priorResiduals(pop, f, dev.v, dev.theta.map((t) => Array.from(t)), true));
+  return (
+    cost +
+    dev.s *
+      dev.s *
+      sumSq(
+        priorResiduals(
+          pop,
+          f,
+          dev.v,
+          dev.theta.map((t) => Array.from(t)),
+          true,
+        ),
+      )
+  );
 }
 
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
@@ -230,13 +365,25 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
   runChain(ctx, dev);
   const startCost = posteriorCost(ctx, dev, pop, f);
   const snapshot = () => ({ v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) });
-  const restore = (s: { v: Float64Array; theta: Float64Array[] }) => { dev.v = s.v; dev.theta = s.theta; };
+  const restore = (s: { v: Float64Array; theta: Float64Array[] }) => {
+    dev.v = s.v;
+    dev.theta = s.theta;
+  };
   const before = snapshot();
   let evaluations = 0;
   const run = (vStart?: ArrayLike<number>): { out: MapOut; cost: number } => {
     let out: MapOut;
     if (C <= opt.jointMaxCycles) {
-      out = mapFit(ctx, dev, pop, f, ctx.q > 0, dev.cycles.map((_, c) => c), iters, vStart);
+      out = mapFit(
+        ctx,
+        dev,
+        pop,
+        f,
+        ctx.q > 0,
+        dev.cycles.map((_, c) => c),
+        iters,
+        vStart,
+      );
       out.apply();
       evaluations += out.evaluations;
     } else {
@@ -246,12 +393,19 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
       for (let round = 0; round < 2; round++) {
         for (let c = 0; c < C; c++) {
           const o = mapFit(ctx, dev, pop, f, false, [c], iters);
-          o.apply(); evaluations += o.evaluations; out.moved = Math.max(out.moved, o.moved); out.converged &&= o.converged;
+          o.apply();
+          evaluations += o.evaluations;
+          out.moved = Math.max(out.moved, o.moved);
+          out.converged &&= o.converged;
         }
         runChain(ctx, dev);
         if (ctx.q > 0) {
           const o = mapFit(ctx, dev, pop, f, true, [], iters);
-          o.apply(); evaluations += o.evaluations; out.moved = Math.max(out.moved, o.moved); out.converged &&= o.converged; out.stop = o.stop;
+          o.apply();
+          evaluations += o.evaluations;
+          out.moved = Math.max(out.moved, o.moved);
+          out.converged &&= o.converged;
+          out.stop = o.stop;
         }
       }
     }
@@ -259,7 +413,11 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
   };
   let best = run();
   let bestState = snapshot();
-  if (best.cost > startCost) { restore(before); bestState = snapshot(); best = { ...best, cost: startCost }; }
+  if (best.cost > startCost) {
+    restore(before);
+    bestState = snapshot();
+    best = { ...best, cost: startCost };
+  }
   dev.starts = 1;
   // compensating start (docs/fitting.md, hierarchical fit): the device-level values at the
   // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
@@ -269,14 +427,26 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
     restore({ v: Float64Array.from(pop.mV), theta: before.theta.map((t) => Float64Array.from(t)) });
     const alt = run(pop.mV);
     dev.starts = 2;
-    if (alt.cost < best.cost) { best = alt; bestState = snapshot(); }
+    if (alt.cost < best.cost) {
+      best = alt;
+      bestState = snapshot();
+    }
   }
   restore(bestState);
   runChain(ctx, dev);
   let moved = 0;
-  before.v.forEach((x, i) => { moved = Math.max(moved, Math.abs(dev.v[i] - x)); });
-  before.theta.forEach((t, c) => t.forEach((x, i) => { moved = Math.max(moved, Math.abs(dev.theta[c][i] - x)); }));
-  dev.lmConverged = best.out.converged; dev.lmStop = best.out.stop; dev.evaluations += evaluations; dev.lastMove = moved;
+  before.v.forEach((x, i) => {
+    moved = Math.max(moved, Math.abs(dev.v[i] - x));
+  });
+  before.theta.forEach((t, c) =>
+    t.forEach((x, i) => {
+      moved = Math.max(moved, Math.abs(dev.theta[c][i] - x));
+    }),
+  );
+  dev.lmConverged = best.out.converged;
+  dev.lmStop = best.out.stop;
+  dev.evaluations += evaluations;
+  dev.lastMove = moved;
 }
 
 /**
@@ -290,53 +460,76 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   const H = zeros(n);
   const g = new Array<number>(n).fill(0);
   dev.infoC = [];
-  let dataCost = 0, nData = 0;
+  let dataCost = 0,
+    nData = 0;
   // central differences with a step wider than the LM's: the switching voltages make the cost a fine
   // staircase in the parameters, and a forward difference across one stair claims far too much information
   const h = Math.max(settings.gradientStep, opt.posteriorStep);
   for (let c = 0; c < C; c++) {
     const r0 = dev.evals[c].residuals;
-    dataCost += sumSq(r0); nData += r0.length;
+    dataCost += sumSq(r0);
+    nData += r0.length;
     const cols: Float64Array[] = [];
     const idx: number[] = [];
     for (let k = 0; k < q + p; k++) {
       const at = (dx: number) => {
-        const v = Float64Array.from(dev.v), th = Float64Array.from(dev.theta[c]);
-        if (k < q) v[k] += dx; else th[k - q] += dx;
+        const v = Float64Array.from(dev.v),
+          th = Float64Array.from(dev.theta[c]);
+        if (k < q) v[k] += dx;
+        else th[k - q] += dx;
         return evalCycle(ctx, dev, c, v, th).residuals;
       };
-      const lo = layout.space.uMin[k], hi = layout.space.uMax[k];
+      const lo = layout.space.uMin[k],
+        hi = layout.space.uMax[k];
       const x = k < q ? dev.v[k] : dev.theta[c][k - q];
-      const up = x + h <= hi, down = x - h >= lo;
-      const rp = up ? at(h) : r0, rm = down ? at(-h) : r0;
+      const up = x + h <= hi,
+        down = x - h >= lo;
+      const rp = up ? at(h) : r0,
+        rm = down ? at(-h) : r0;
       const span = (up ? h : 0) + (down ? h : 0);
       const col = Float64Array.from(rp, (y, i) => (span > 0 && Number.isFinite(y) && Number.isFinite(rm[i]) ? (y - rm[i]) / span : 0));
       if (up && down && opt.secantCurvature) {
         // the cost's own curvature along this coordinate over ±h against the Gauss–Newton one: where the
         // residuals jump (switching on a sample grid), JᵀJ claims a curvature the cost does not have
-        const c0 = sumSq(r0), actual = (sumSq(rp) + sumSq(rm) - 2 * c0) / (h * h);
+        const c0 = sumSq(r0),
+          actual = (sumSq(rp) + sumSq(rm) - 2 * c0) / (h * h);
         const gn = 2 * sumSq(col);
         if (gn > 0) {
           const ratio = actual > 0 ? gn / actual : Infinity;
-          if (ratio > 1) { const f = 1 / Math.sqrt(Math.min(ratio, 1e4)); for (let i = 0; i < col.length; i++) col[i] *= f; }
+          if (ratio > 1) {
+            const f = 1 / Math.sqrt(Math.min(ratio, 1e4));
+            for (let i = 0; i < col.length; i++) col[i] *= f;
+          }
         }
       }
       cols.push(col);
       idx.push(k < q ? k : q + c * p + (k - q));
     }
     const info = zeros(q + p);
-    for (let a = 0; a < q + p; a++) for (let b = a; b < q + p; b++) {
-      let s = 0;
-      const ca = cols[a], cb = cols[b];
-      for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
-      info[a][b] = info[b][a] = s;
-      H[idx[a]][idx[b]] += s; if (a !== b) H[idx[b]][idx[a]] += s;
-    }
+    for (let a = 0; a < q + p; a++)
+      for (let b = a; b < q + p; b++) {
+        let s = 0;
+        const ca = cols[a],
+          cb = cols[b];
+        for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
+        info[a][b] = info[b][a] = s;
+        H[idx[a]][idx[b]] += s;
+        if (a !== b) H[idx[b]][idx[a]] += s;
+      }
     dev.infoC.push(info);
     if (opt.numericalCheck) {
       // the numerical model error: the same cycle simulated on every stimulus point with tight
       // tolerances; its first-order effect on the estimate (below) widens the intervals
-      const tight = evaluateGroup([{ ...dev.cycles[c], coarse: null }], layout, ctx.base, valuesOf(ctx, dev.v, dev.theta[c]), { ...settings, objective: { ...settings.objective, simRelTol: 1e-5, simMaxDlnN: 0.05 } }, dev.carried[c], undefined, dev.geomIn[c]).evals[0].residuals;
+      const tight = evaluateGroup(
+        [{ ...dev.cycles[c], coarse: null }],
+        layout,
+        ctx.base,
+        valuesOf(ctx, dev.v, dev.theta[c]),
+        { ...settings, objective: { ...settings.objective, simRelTol: 1e-5, simMaxDlnN: 0.05 } },
+        dev.carried[c],
+        undefined,
+        dev.geomIn[c],
+      ).evals[0].residuals;
       for (let a = 0; a < q + p; a++) {
         let s = 0;
         const ca = cols[a];
@@ -348,7 +541,8 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   // the evaluation of the base point left dev.ninits consistent with the chain
   runChain(ctx, dev);
   const dof = Math.max(1, nData - n);
-  dev.dataCost = dataCost; dev.nData = nData;
+  dev.dataCost = dataCost;
+  dev.nData = nData;
   const s2 = Math.max(dataCost / dof, 1e-6);
   dev.s = Math.sqrt(s2);
   // posterior precision = H/s² + prior precision (v: ΩV⁻¹; θ: the profiled-a marginal precision)
@@ -357,19 +551,35 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) P[i][j] += f.omVi[i][j];
   const A = invSym(add(f.omDi, scale(f.omCi, C)));
   const corr = mul(mul(f.omCi, A), f.omCi);
-  for (let c = 0; c < C; c++) for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
-    P[q + c * p + i][q + d * p + j] += (c === d ? f.omCi[i][j] : 0) - corr[i][j];
-  }
+  for (let c = 0; c < C; c++)
+    for (let d = 0; d < C; d++)
+      for (let i = 0; i < p; i++)
+        for (let j = 0; j < p; j++) {
+          P[q + c * p + i][q + d * p + j] += (c === d ? f.omCi[i][j] : 0) - corr[i][j];
+        }
   dev.prec = P;
   dev.cov = invSym(P);
-  dev.numShift = opt.numericalCheck ? mulv(dev.cov, g.map((x) => -x / s2)) : new Array<number>(n).fill(0);
+  dev.numShift = opt.numericalCheck
+    ? mulv(
+        dev.cov,
+        g.map((x) => -x / s2),
+      )
+    : new Array<number>(n).fill(0);
   // a: E = A(ΩD⁻¹mA + ΩC⁻¹Σθ), Var = A + W S Wᵀ with W = A ΩC⁻¹, S = Var(Σθ)
   const { a } = profiledA(pop, f, dev.theta);
   const W = mul(A, f.omCi);
-  const rowSum = (c: number): Mat => { const m = zeros(p); for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i][j] += dev.cov[q + c * p + i][q + d * p + j]; return m; };
+  const rowSum = (c: number): Mat => {
+    const m = zeros(p);
+    for (let d = 0; d < C; d++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i][j] += dev.cov[q + c * p + i][q + d * p + j];
+    return m;
+  };
   let S = zeros(p);
   const covThetaA: Mat[] = [];
-  for (let c = 0; c < C; c++) { const rs = rowSum(c); S = add(S, rs); covThetaA.push(mul(rs, transpose(W))); }
+  for (let c = 0; c < C; c++) {
+    const rs = rowSum(c);
+    S = add(S, rs);
+    covThetaA.push(mul(rs, transpose(W)));
+  }
   dev.a = a;
   dev.covA = add(A, mul(mul(W, S), transpose(W)));
   dev.covThetaA = covThetaA;
@@ -379,11 +589,23 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
 export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: HierOptions): Population {
   const { q, p } = ctx;
   const D = devs.length;
-  const floorV = new Array<number>(q).fill(opt.sdFloor), floorP = new Array<number>(p).fill(opt.sdFloor);
-  const capV = new Array<number>(q).fill(opt.weakSd), capP = new Array<number>(p).fill(opt.weakSd);
-  const mV = new Array<number>(q).fill(0), mA = new Array<number>(p).fill(0);
-  for (const d of devs) { d.v.forEach((x, i) => { mV[i] += x / D; }); d.a.forEach((x, i) => { mA[i] += x / D; }); }
-  let omV = zeros(q), omD = zeros(p), omC = zeros(p);
+  const floorV = new Array<number>(q).fill(opt.sdFloor),
+    floorP = new Array<number>(p).fill(opt.sdFloor);
+  const capV = new Array<number>(q).fill(opt.weakSd),
+    capP = new Array<number>(p).fill(opt.weakSd);
+  const mV = new Array<number>(q).fill(0),
+    mA = new Array<number>(p).fill(0);
+  for (const d of devs) {
+    d.v.forEach((x, i) => {
+      mV[i] += x / D;
+    });
+    d.a.forEach((x, i) => {
+      mA[i] += x / D;
+    });
+  }
+  let omV = zeros(q),
+    omD = zeros(p),
+    omC = zeros(p);
   let nC = 0;
   for (const d of devs) {
     const dv = Array.from(d.v, (x, i) => x - mV[i]);
@@ -423,29 +645,65 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     if (gls.every((x, i) => Number.isFinite(x) && Math.abs(x - mV[i]) < 1)) mV.splice(0, q, ...gls);
   }
   // what the campaign cannot tell: one device → no d2d spread (weak prior); one cycle per device → no c2c spread
-  if (D < 2) { omV = prev.omV; omD = prev.omD; mV.splice(0, q, ...prev.mV); }
+  if (D < 2) {
+    omV = prev.omV;
+    omD = prev.omD;
+    mV.splice(0, q, ...prev.mV);
+  }
   if (nC <= D) omC = prev.omC;
-  return { mV, varMV, omV: regularizeCov(omV, floorV, capV), mA, omD: regularizeCov(omD, floorP, capP), omC: regularizeCov(omC, floorP, capP) };
+  return {
+    mV,
+    varMV,
+    omV: regularizeCov(omV, floorV, capV),
+    mA,
+    omD: regularizeCov(omD, floorP, capP),
+    omC: regularizeCov(omC, floorP, capP),
+  };
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : NaN; };
-const mad = (xs: number[]) => { const m = median(xs); return 1.4826 * median(xs.map((x) => Math.abs(x - m))); };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n ? (n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : NaN;
+};
+const mad = (xs: number[]) => {
+  const m = median(xs);
+  return 1.4826 * median(xs.map((x) => Math.abs(x - m)));
+};
 
 /** Robust start of the population: medians and MAD spreads of the start values (independent per parameter). */
 export function initialPopulation(devs: DeviceState[], q: number, p: number, opt: HierOptions): Population {
   const D = devs.length;
   const col = (f: (d: DeviceState) => number[]) => devs.map(f);
   const vs = col((d) => Array.from(d.v));
-  const as = col((d) => { const a = new Array<number>(p).fill(0); d.theta.forEach((t) => t.forEach((x, i) => { a[i] += x / d.theta.length; })); return a; });
+  const as = col((d) => {
+    const a = new Array<number>(p).fill(0);
+    d.theta.forEach((t) =>
+      t.forEach((x, i) => {
+        a[i] += x / d.theta.length;
+      }),
+    );
+    return a;
+  });
   const mV = Array.from({ length: q }, (_, i) => median(vs.map((v) => v[i])));
   const mA = Array.from({ length: p }, (_, i) => median(as.map((a) => a[i])));
-  const sdOr = (s: number, enough: boolean) => (enough && Number.isFinite(s) ? Math.min(opt.weakSd, Math.max(opt.sdFloor * 10, s)) : opt.weakSd);
-  const omV = zeros(q).map((r, i) => { r[i] = sdOr(mad(vs.map((v) => v[i])), D >= 3) ** 2; return r; });
-  const omD = zeros(p).map((r, i) => { r[i] = sdOr(mad(as.map((a) => a[i])), D >= 3) ** 2; return r; });
+  const sdOr = (s: number, enough: boolean) =>
+    enough && Number.isFinite(s) ? Math.min(opt.weakSd, Math.max(opt.sdFloor * 10, s)) : opt.weakSd;
+  const omV = zeros(q).map((r, i) => {
+    r[i] = sdOr(mad(vs.map((v) => v[i])), D >= 3) ** 2;
+    return r;
+  });
+  const omD = zeros(p).map((r, i) => {
+    r[i] = sdOr(mad(as.map((a) => a[i])), D >= 3) ** 2;
+    return r;
+  });
   const within: number[][] = Array.from({ length: p }, () => []);
   devs.forEach((d, k) => d.theta.forEach((t) => t.forEach((x, i) => within[i].push(x - as[k][i]))));
   const manyCycles = devs.some((d) => d.theta.length > 1);
-  const omC = zeros(p).map((r, i) => { r[i] = sdOr(mad(within[i]), manyCycles) ** 2; return r; });
+  const omC = zeros(p).map((r, i) => {
+    r[i] = sdOr(mad(within[i]), manyCycles) ** 2;
+    return r;
+  });
   return { mV, omV, mA, omD, omC };
 }
 
@@ -459,42 +717,93 @@ export function createContext(settings: FitSettings, base: JartParams): Ctx & { 
 export type HierContext = ReturnType<typeof createContext>;
 
 export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceState {
-  const u0 = (dev: Record<string, number>, cyc: Record<string, number>) => ctx.layout.space.clampU(ctx.layout.space.toU([...ctx.devNames.map((n) => dev[n]), ...ctx.cycNames.map((n) => cyc[n])]));
+  const u0 = (dev: Record<string, number>, cyc: Record<string, number>) =>
+    ctx.layout.space.clampU(ctx.layout.space.toU([...ctx.devNames.map((n) => dev[n]), ...ctx.cycNames.map((n) => cyc[n])]));
   const first = u0(d.start.device, d.start.cycles[0]);
   const dev: DeviceState = {
-    id: d.id, cycles: d.cycles, v: first.slice(0, ctx.q), theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
-    s: 0.02, carried: [], geomIn: [], evals: [], ninits: [], cov: [], prec: [], numShift: [], a: [], covA: [], covThetaA: [], infoC: [],
-    lmConverged: false, lmStop: '', evaluations: 0, lastMove: Infinity, starts: 0, dataCost: 0, nData: 0,
+    id: d.id,
+    cycles: d.cycles,
+    v: first.slice(0, ctx.q),
+    theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
+    s: 0.02,
+    carried: [],
+    geomIn: [],
+    evals: [],
+    ninits: [],
+    cov: [],
+    prec: [],
+    numShift: [],
+    a: [],
+    covA: [],
+    covThetaA: [],
+    infoC: [],
+    lmConverged: false,
+    lmStop: '',
+    evaluations: 0,
+    lastMove: Infinity,
+    starts: 0,
+    dataCost: 0,
+    nData: 0,
   };
   runChain(ctx, dev);
-  let ss = 0, m = 0;
-  for (const ev of dev.evals) { ss += sumSq(ev.residuals); m += ev.residuals.length; }
+  let ss = 0,
+    m = 0;
+  for (const ev of dev.evals) {
+    ss += sumSq(ev.residuals);
+    m += ev.residuals.length;
+  }
   dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * d.cycles.length)), 1e-3);
   return dev;
 }
 
 /** The EM driver. `onPass` reports progress (pass number, seconds). */
-export function runEm(ctx: HierContext, devs: DeviceState[], opt: HierOptions, onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void): HierResult {
+export function runEm(
+  ctx: HierContext,
+  devs: DeviceState[],
+  opt: HierOptions,
+  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void,
+): HierResult {
   let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
   const history: HierResult['history'] = [];
   let converged = false;
   let pass = 0;
-  const sds = (P: Population) => [...P.omV.map((r, i) => Math.sqrt(r[i])), ...P.omD.map((r, i) => Math.sqrt(r[i])), ...P.omC.map((r, i) => Math.sqrt(r[i]))];
+  const sds = (P: Population) => [
+    ...P.omV.map((r, i) => Math.sqrt(r[i])),
+    ...P.omD.map((r, i) => Math.sqrt(r[i])),
+    ...P.omC.map((r, i) => Math.sqrt(r[i])),
+  ];
   while (pass < opt.maxPasses) {
     const t0 = performance.now();
     pass++;
-    for (const d of devs) { eStep(ctx, d, pop, opt, pass === 1); posterior(ctx, d, pop, opt); }
+    for (const d of devs) {
+      eStep(ctx, d, pop, opt, pass === 1);
+      posterior(ctx, d, pop, opt);
+    }
     const next = mStep(ctx, devs, pop, opt);
     const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
-    const a = sds(pop), b = sds(next);
+    const a = sds(pop),
+      b = sds(next);
     const maxSdMove = Math.max(0, ...a.map((x, i) => Math.abs(b[i] - x) / Math.max(x, opt.sharedSd)));
     const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
     pop = next;
     history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
     onPass?.(pass, { maxMeanMove, maxSdMove });
-    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) { converged = true; break; }
+    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) {
+      converged = true;
+      break;
+    }
   }
   // the records describe the estimate under the final population
   for (const d of devs) posterior(ctx, d, pop, opt);
-  return { layout: ctx.layout, devNames: ctx.devNames, cycNames: ctx.cycNames, pop, devices: devs, passes: pass, converged, history, options: opt };
+  return {
+    layout: ctx.layout,
+    devNames: ctx.devNames,
+    cycNames: ctx.cycNames,
+    pop,
+    devices: devs,
+    passes: pass,
+    converged,
+    history,
+    options: opt,
+  };
 }

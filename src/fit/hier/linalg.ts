@@ -4,8 +4,16 @@ import { Matrix, CholeskyDecomposition, inverse } from 'ml-matrix';
 export type Mat = number[][];
 
 export const zeros = (n: number, m = n): Mat => Array.from({ length: n }, () => new Array<number>(m).fill(0));
-export const eye = (n: number, d = 1): Mat => zeros(n).map((r, i) => { r[i] = d; return r; });
-export const diag = (v: number[]): Mat => zeros(v.length).map((r, i) => { r[i] = v[i]; return r; });
+export const eye = (n: number, d = 1): Mat =>
+  zeros(n).map((r, i) => {
+    r[i] = d;
+    return r;
+  });
+export const diag = (v: number[]): Mat =>
+  zeros(v.length).map((r, i) => {
+    r[i] = v[i];
+    return r;
+  });
 export const add = (a: Mat, b: Mat): Mat => a.map((r, i) => r.map((x, j) => x + b[i][j]));
 export const sub = (a: Mat, b: Mat): Mat => a.map((r, i) => r.map((x, j) => x - b[i][j]));
 export const scale = (a: Mat, s: number): Mat => a.map((r) => r.map((x) => x * s));
@@ -62,10 +70,11 @@ export function regularizeCov(c0: Mat, sdMin: number[], sdMax: number[], maxCorr
   const sd = c.map((r, i) => Math.min(sdMax[i], Math.max(sdMin[i], Math.sqrt(Math.max(0, r[i])))));
   const raw = c.map((r, i) => Math.sqrt(Math.max(r[i], 1e-300)));
   const out = zeros(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const rho = i === j ? 1 : Math.max(-maxCorr, Math.min(maxCorr, c[i][j] / (raw[i] * raw[j]) || 0));
-    out[i][j] = rho * sd[i] * sd[j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const rho = i === j ? 1 : Math.max(-maxCorr, Math.min(maxCorr, c[i][j] / (raw[i] * raw[j]) || 0));
+      out[i][j] = rho * sd[i] * sd[j];
+    }
   return out;
 }
 

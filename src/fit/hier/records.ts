@@ -19,7 +19,8 @@ function conditionOf(info: Mat): number {
   const d = info.map((r, i) => Math.sqrt(r[i]) || 1);
   const e = new EigenvalueDecomposition(new Matrix(info.map((r, i) => r.map((x, j) => x / (d[i] * d[j])))), { assumeSymmetric: true });
   const ev = e.realEigenvalues.map((x) => Math.max(x, 0));
-  const mx = Math.max(...ev), mn = Math.min(...ev);
+  const mx = Math.max(...ev),
+    mn = Math.min(...ev);
   return mn > 0 ? Math.sqrt(mx / mn) : Infinity;
 }
 
@@ -44,15 +45,23 @@ function spaceInfo(name: string): { space: 'ln' | 'linear'; scale?: number } {
   return { space: 'linear', scale: Math.max(Math.abs(s.default), (s.max - s.min) / 10) || 1 };
 }
 
-export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSettings, init: Map<string, { cycles: CycleFit[]; device?: DeviceFit }>, seconds: number): { devices: DeviceFit[]; cycles: CycleFit[]; population: HierPopulationBlock } {
+export function hierRecords(
+  ctx: HierContext,
+  res: HierResult,
+  settings: FitSettings,
+  init: Map<string, { cycles: CycleFit[]; device?: DeviceFit }>,
+  seconds: number,
+): { devices: DeviceFit[]; cycles: CycleFit[]; population: HierPopulationBlock } {
   const { layout, q, p, devNames, cycNames } = ctx;
   const { space } = layout;
   const { pop } = res;
   const toP = (v: ArrayLike<number>, th: ArrayLike<number>) => space.fromU([...Array.from(v), ...Array.from(th)]);
   // interval in u → parameter units (through the same map, so clamped to the bounds)
   const interval = (uVec: number[], k: number, se: number): [number, number] => {
-    const lo = [...uVec], hi = [...uVec];
-    lo[k] -= Z95 * se; hi[k] += Z95 * se;
+    const lo = [...uVec],
+      hi = [...uVec];
+    lo[k] -= Z95 * se;
+    hi[k] += Z95 * se;
     return [round6(space.fromU(space.clampU(Float64Array.from(lo)))[k]), round6(space.fromU(space.clampU(Float64Array.from(hi)))[k])];
   };
   const rmsAll: number[] = [];
@@ -72,13 +81,24 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
     devNames.forEach((n, i) => {
       const z = (d.v[i] - pop.mV[i]) / sdV[i];
       const ratio = Math.sqrt(Math.max(0, d.cov[i][i])) / sdV[i];
-      if (Math.abs(z) > 3 && ratio > 0.5 && sdV[i] > res.options.sharedSd) deviceFlags.push({ code: 'far_from_population', param: n as ParamName, detail: `device value ${z.toFixed(1)} population spreads from the population mean; its own data constrain it to ${(ratio * 100).toFixed(0)} % of the spread` });
+      if (Math.abs(z) > 3 && ratio > 0.5 && sdV[i] > res.options.sharedSd)
+        deviceFlags.push({
+          code: 'far_from_population',
+          param: n as ParamName,
+          detail: `device value ${z.toFixed(1)} population spreads from the population mean; its own data constrain it to ${(ratio * 100).toFixed(0)} % of the spread`,
+        });
     });
-    if (p > 0) cycNames.forEach((n, i) => {
-      const z = (d.a[i] - pop.mA[i]) / sdD[i];
-      const ratio = Math.sqrt(Math.max(0, d.covA[i][i])) / sdD[i];
-      if (Math.abs(z) > 3 && ratio > 0.5) deviceFlags.push({ code: 'far_from_population', param: n, detail: `device mean ${z.toFixed(1)} population spreads from the population mean; its own data constrain it to ${(ratio * 100).toFixed(0)} % of the spread` });
-    });
+    if (p > 0)
+      cycNames.forEach((n, i) => {
+        const z = (d.a[i] - pop.mA[i]) / sdD[i];
+        const ratio = Math.sqrt(Math.max(0, d.covA[i][i])) / sdD[i];
+        if (Math.abs(z) > 3 && ratio > 0.5)
+          deviceFlags.push({
+            code: 'far_from_population',
+            param: n,
+            detail: `device mean ${z.toFixed(1)} population spreads from the population mean; its own data constrain it to ${(ratio * 100).toFixed(0)} % of the spread`,
+          });
+      });
     const initRec = init.get(d.id);
     for (let c = 0; c < C; c++) {
       const idx = idxOf(c);
@@ -97,57 +117,114 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
       }
       const uVec = [...Array.from(d.v), ...Array.from(d.theta[c])];
       // the numerical error's first-order shift adds to the statistical variance (a bias of unknown size is not removed)
-      idx.forEach((a, i) => { cov[i][i] += (d.numShift[a] ?? 0) ** 2; });
+      idx.forEach((a, i) => {
+        cov[i][i] += (d.numShift[a] ?? 0) ** 2;
+      });
       const seU = Float64Array.from(cov.map((r, i) => Math.sqrt(Math.max(0, r[i]))));
       const dpdu = space.dpdu(Float64Array.from(uVec));
       const seP = Float64Array.from(seU, (s, k) => s * dpdu[k]);
       const values = toP(d.v, d.theta[c]);
       const g: GroupFit = {
-        layout, values, u: Float64Array.from(uVec), evals: [d.evals[c]], ninits: [d.ninits[c]],
-        lm: { u: Float64Array.from(uVec), residuals: d.evals[c].residuals, cost: 0, evaluations: d.evaluations, iterations: 0, converged: res.converged || d.lmConverged, stopReason: (res.converged ? 'relative' : d.lmStop) as never, errors: [], jacobian: [], starts: d.starts, bestStart: 0, totalEvaluations: d.evaluations },
+        layout,
+        values,
+        u: Float64Array.from(uVec),
+        evals: [d.evals[c]],
+        ninits: [d.ninits[c]],
+        lm: {
+          u: Float64Array.from(uVec),
+          residuals: d.evals[c].residuals,
+          cost: 0,
+          evaluations: d.evaluations,
+          iterations: 0,
+          converged: res.converged || d.lmConverged,
+          stopReason: (res.converged ? 'relative' : d.lmStop) as never,
+          errors: [],
+          jacobian: [],
+          starts: d.starts,
+          bestStart: 0,
+          totalEvaluations: d.evaluations,
+        },
         unc: { seU, correlation: correlationOf(cov), condition: conditionOf(d.infoC[c] ?? []), s2: d.s * d.s },
-        seU, seP,
+        seU,
+        seP,
       };
-      const rec = cycleFitsFromGroup(g, [d.cycles[c]], ctx.base, settings, 'hierarchical' as CycleFit['stage'], seconds / Math.max(1, rmsAll.length))[0];
+      const rec = cycleFitsFromGroup(
+        g,
+        [d.cycles[c]],
+        ctx.base,
+        settings,
+        'hierarchical' as CycleFit['stage'],
+        seconds / Math.max(1, rmsAll.length),
+      )[0];
       const ci95: Record<string, [number, number]> = {};
-      layout.entries.forEach((e, k) => { if (!isCircuitParam(e.name)) ci95[e.name] = interval(uVec, k, seU[k]); });
+      layout.entries.forEach((e, k) => {
+        if (!isCircuitParam(e.name)) ci95[e.name] = interval(uVec, k, seU[k]);
+      });
       // a cycle's own deviation from its device mean, far in a direction its data barely constrain
       const flags = [...rec.flags, ...deviceFlags];
-      if (p > 0) cycNames.forEach((n, i) => {
-        const z = (d.theta[c][i] - d.a[i]) / sdC[i];
-        const ratio = Math.sqrt(Math.max(0, d.cov[q + c * p + i][q + c * p + i])) / sdC[i];
-        if (Math.abs(z) > 3.5 && ratio > 0.5) flags.push({ code: 'far_from_population', param: n, detail: `cycle value ${z.toFixed(1)} cycle-to-cycle spreads from its device mean, poorly constrained by its data` });
-      });
-      if (rec.rmsLog10 > ABOVE_FLOOR_FACTOR * floor) flags.push({ code: 'above_noise_floor', detail: `RMS ${rec.rmsLog10.toFixed(3)} decades > ${ABOVE_FLOOR_FACTOR} × the campaign's noise floor ${floor.toFixed(3)}` });
+      if (p > 0)
+        cycNames.forEach((n, i) => {
+          const z = (d.theta[c][i] - d.a[i]) / sdC[i];
+          const ratio = Math.sqrt(Math.max(0, d.cov[q + c * p + i][q + c * p + i])) / sdC[i];
+          if (Math.abs(z) > 3.5 && ratio > 0.5)
+            flags.push({
+              code: 'far_from_population',
+              param: n,
+              detail: `cycle value ${z.toFixed(1)} cycle-to-cycle spreads from its device mean, poorly constrained by its data`,
+            });
+        });
+      if (rec.rmsLog10 > ABOVE_FLOOR_FACTOR * floor)
+        flags.push({
+          code: 'above_noise_floor',
+          detail: `RMS ${rec.rmsLog10.toFixed(3)} decades > ${ABOVE_FLOOR_FACTOR} × the campaign's noise floor ${floor.toFixed(3)}`,
+        });
       const prevStage = initRec?.cycles.find((x) => x.cycle === d.cycles[c].cycle);
       cycles.push({ ...rec, ci95, flags, ...(prevStage ? {} : {}) });
     }
     // device record
-    const params: Record<string, number> = {}, stderr: Record<string, number> = {}, ci95: Record<string, [number, number]> = {};
-    const circuit: Record<string, number> = {}, circuitStderr: Record<string, number> = {};
+    const params: Record<string, number> = {},
+      stderr: Record<string, number> = {},
+      ci95: Record<string, [number, number]> = {};
+    const circuit: Record<string, number> = {},
+      circuitStderr: Record<string, number> = {};
     const shrinkage: Record<string, number> = {};
     const vals = toP(d.v, p > 0 ? d.a : []);
     const uv = [...Array.from(d.v), ...(p > 0 ? d.a : [])];
     const dp = space.dpdu(Float64Array.from(uv.length === q + p ? uv : [...uv, ...new Array<number>(q + p - uv.length).fill(0)]));
-    const Gd = q > 0 && pop.varMV ? mul(d.cov.slice(0, q).map((r) => r.slice(0, q)), invSym(pop.omV)) : [];
+    const Gd =
+      q > 0 && pop.varMV
+        ? mul(
+            d.cov.slice(0, q).map((r) => r.slice(0, q)),
+            invSym(pop.omV),
+          )
+        : [];
     const extraV = q > 0 && pop.varMV ? mul(mul(Gd, pop.varMV), transpose(Gd)) : [];
     devNames.forEach((n, i) => {
       const se = Math.sqrt(Math.max(0, d.cov[i][i] + (extraV[i]?.[i] ?? 0) + (d.numShift[i] ?? 0) ** 2));
       const [pv, sv] = isCircuitParam(n) ? [circuit, circuitStderr] : [params, stderr];
-      pv[n] = vals[i]; sv[n] = se * dp[i];
+      pv[n] = vals[i];
+      sv[n] = se * dp[i];
       if (!isCircuitParam(n)) ci95[n] = interval(uv, i, se);
       shrinkage[n] = round6(Math.max(0, 1 - d.cov[i][i] / pop.omV[i][i]));
     });
-    const cycleMean: Record<string, number> = {}, cycleMeanCi95: Record<string, [number, number]> = {};
-    if (p > 0) cycNames.forEach((n, i) => {
-      cycleMean[n] = round6(vals[q + i]);
-      cycleMeanCi95[n] = interval(uv, q + i, Math.sqrt(Math.max(0, d.covA[i][i])));
-      shrinkage[n] = round6(Math.max(0, 1 - d.covA[i][i] / pop.omD[i][i]));
-    });
+    const cycleMean: Record<string, number> = {},
+      cycleMeanCi95: Record<string, [number, number]> = {};
+    if (p > 0)
+      cycNames.forEach((n, i) => {
+        cycleMean[n] = round6(vals[q + i]);
+        cycleMeanCi95[n] = interval(uv, q + i, Math.sqrt(Math.max(0, d.covA[i][i])));
+        shrinkage[n] = round6(Math.max(0, 1 - d.covA[i][i] / pop.omD[i][i]));
+      });
     devices.push({
-      device: d.id, params, stderr, fromCycles: d.cycles.map((pc) => pc.cycle),
+      device: d.id,
+      params,
+      stderr,
+      fromCycles: d.cycles.map((pc) => pc.cycle),
       ...(Object.keys(circuit).length ? { circuit, circuitStderr } : {}),
-      ci95, cycleMean, cycleMeanCi95, shrinkage,
+      ci95,
+      cycleMean,
+      cycleMeanCi95,
+      shrinkage,
     } as DeviceFit);
   }
   // population block
@@ -155,15 +232,32 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
   const nCyc = rmsAll.length;
   const mUV = toP(pop.mV, pop.mA);
   const parameters: Record<string, HierParamPopulation> = {};
-  const campaign: string[] = [], device: string[] = [];
+  const campaign: string[] = [],
+    device: string[] = [];
   const meanCi = (k: number, varMean: number): [number, number] => interval([...pop.mV, ...pop.mA], k, Math.sqrt(Math.max(0, varMean)));
   devNames.forEach((n, i) => {
     const shared = sdV[i] <= res.options.sharedSd;
     (shared ? campaign : device).push(n);
-    parameters[n] = { ...spaceInfo(n), level: shared ? 'campaign' : 'device', mean: round6(mUV[i]), meanCi95: meanCi(i, pop.varMV ? pop.varMV[i][i] : pop.omV[i][i] / Math.max(1, D) + meanPostVar(res.devices, i, i) / Math.max(1, D)), d2dSd: round6(sdV[i]), d2dSdCi95: sdCi(sdV[i], D - 1) };
+    parameters[n] = {
+      ...spaceInfo(n),
+      level: shared ? 'campaign' : 'device',
+      mean: round6(mUV[i]),
+      meanCi95: meanCi(i, pop.varMV ? pop.varMV[i][i] : pop.omV[i][i] / Math.max(1, D) + meanPostVar(res.devices, i, i) / Math.max(1, D)),
+      d2dSd: round6(sdV[i]),
+      d2dSdCi95: sdCi(sdV[i], D - 1),
+    };
   });
   cycNames.forEach((n, i) => {
-    parameters[n] = { ...spaceInfo(n), level: 'cycle', mean: round6(mUV[q + i]), meanCi95: meanCi(q + i, pop.omD[i][i] / Math.max(1, D)), d2dSd: round6(sdD[i]), d2dSdCi95: sdCi(sdD[i], D - 1), c2cSd: round6(sdC[i]), c2cSdCi95: sdCi(sdC[i], nCyc - D) };
+    parameters[n] = {
+      ...spaceInfo(n),
+      level: 'cycle',
+      mean: round6(mUV[q + i]),
+      meanCi95: meanCi(q + i, pop.omD[i][i] / Math.max(1, D)),
+      d2dSd: round6(sdD[i]),
+      d2dSdCi95: sdCi(sdD[i], D - 1),
+      c2cSd: round6(sdC[i]),
+      c2cSdCi95: sdCi(sdC[i], nCyc - D),
+    };
   });
   const corr = (names: string[], m: Mat) => ({ params: names, matrix: correlationOf(m).map((r) => r.map(round6)) });
   const population: HierPopulationBlock = {
@@ -171,8 +265,13 @@ export function hierRecords(ctx: HierContext, res: HierResult, settings: FitSett
     levels: { campaign, device, cycle: [...cycNames] },
     parameters,
     correlation: { device: corr(devNames, pop.omV), d2d: corr(cycNames, pop.omD), c2c: corr(cycNames, pop.omC) },
-    noiseFloorLog10: round6(floor), aboveFloorFactor: ABOVE_FLOOR_FACTOR,
-    devices: D, cycles: nCyc, passes: res.passes, converged: res.converged, seconds: round6(seconds),
+    noiseFloorLog10: round6(floor),
+    aboveFloorFactor: ABOVE_FLOOR_FACTOR,
+    devices: D,
+    cycles: nCyc,
+    passes: res.passes,
+    converged: res.converged,
+    seconds: round6(seconds),
   };
   return { devices, cycles, population };
 }

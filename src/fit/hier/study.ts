@@ -14,7 +14,9 @@ import type { CycleFit } from '../types.js';
 import type { HierPopulationBlock } from './format.js';
 
 export interface CampaignSpec {
-  devices: number; cycles: number; seed: number;
+  devices: number;
+  cycles: number;
+  seed: number;
   /** Multiplicative current noise, decades (default 0.0128 ≈ 3 %). */
   noiseDec?: number;
   stepV?: number;
@@ -37,8 +39,10 @@ export interface SynthCampaign {
 
 export function synthCampaign(spec: CampaignSpec): SynthCampaign {
   const rng = createRng(spec.seed);
-  const prng = rng.fork(1), nrng = rng.fork(2);
-  const d2d = spec.d2d ?? STUDY_D2D, c2c = spec.c2c ?? STUDY_C2C;
+  const prng = rng.fork(1),
+    nrng = rng.fork(2);
+  const d2d = spec.d2d ?? STUDY_D2D,
+    c2c = spec.c2c ?? STUDY_C2C;
   const base = resolveParams({ ...(spec.shared ?? {}) });
   const out: SynthCampaign = { devices: [], truth: [], centres: [] };
   for (let d = 1; d <= spec.devices; d++) {
@@ -63,10 +67,28 @@ export function synthCampaign(spec: CampaignSpec): SynthCampaign {
   return out;
 }
 
-const q = (xs: number[], f: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(f * s.length) - 1)] : NaN; };
+const q = (xs: number[], f: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(f * s.length) - 1)] : NaN;
+};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const sd = (xs: number[]) => { const m = mean(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1)); };
-const corr = (a: number[], b: number[]) => { const ma = mean(a), mb = mean(b); let sab = 0, saa = 0, sbb = 0; a.forEach((x, i) => { sab += (x - ma) * (b[i] - mb); saa += (x - ma) ** 2; sbb += (b[i] - mb) ** 2; }); return sab / Math.sqrt(saa * sbb); };
+const sd = (xs: number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+};
+const corr = (a: number[], b: number[]) => {
+  const ma = mean(a),
+    mb = mean(b);
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  a.forEach((x, i) => {
+    sab += (x - ma) * (b[i] - mb);
+    saa += (x - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  });
+  return sab / Math.sqrt(saa * sbb);
+};
 
 export interface RecoveryStats {
   /** Per parameter: p90 and worst-device (max over devices of the device's median... see below) relative error. */
@@ -85,14 +107,22 @@ export interface RecoveryStats {
  * `worstDevice`: the largest relative error of any cycle of the worst device (max over all cycles).
  * Drawn spreads: d2d = SD over devices of ln(device centre); c2c = pooled within-device SD of ln(cycle value / device centre).
  */
-export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: ParamName[], population?: HierPopulationBlock, use: (c: CycleFit, n: ParamName) => boolean = () => true): RecoveryStats {
+export function recoveryStats(
+  camp: SynthCampaign,
+  fits: CycleFit[],
+  names: ParamName[],
+  population?: HierPopulationBlock,
+  use: (c: CycleFit, n: ParamName) => boolean = () => true,
+): RecoveryStats {
   const truthOf = new Map(camp.truth.map((t) => [`${t.device}#${t.cycle}`, t.params]));
   const perParam: RecoveryStats['perParam'] = {};
-  let covered = 0, total = 0;
+  let covered = 0,
+    total = 0;
   for (const n of names) {
     const errs: number[] = [];
     const byDev = new Map<string, number>();
-    let cov = 0, cn = 0;
+    let cov = 0,
+      cn = 0;
     for (const f of fits) {
       const t = truthOf.get(`${f.device}#${f.cycle}`);
       if (!t || !use(f, n)) continue;
@@ -100,10 +130,20 @@ export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: Para
       errs.push(e);
       byDev.set(f.device, Math.max(byDev.get(f.device) ?? 0, e));
       const ci = f.ci95?.[n];
-      if (ci) { cn++; if (t[n] >= ci[0] && t[n] <= ci[1]) cov++; }
+      if (ci) {
+        cn++;
+        if (t[n] >= ci[0] && t[n] <= ci[1]) cov++;
+      }
     }
-    perParam[n] = { median: q(errs, 0.5), p90: q(errs, 0.9), worstDevice: Math.max(...byDev.values()), coverage: cn ? cov / cn : NaN, n: errs.length };
-    covered += cov; total += cn;
+    perParam[n] = {
+      median: q(errs, 0.5),
+      p90: q(errs, 0.9),
+      worstDevice: Math.max(...byDev.values()),
+      coverage: cn ? cov / cn : NaN,
+      n: errs.length,
+    };
+    covered += cov;
+    total += cn;
   }
   const out: RecoveryStats = { perParam, coverage: total ? covered / total : NaN };
   if (population) {
@@ -131,12 +171,13 @@ export function recoveryStats(camp: SynthCampaign, fits: CycleFit[], names: Para
     }
     const corrD2d: { pair: string; est: number; drawn: number }[] = [];
     const cd = population.correlation.d2d;
-    for (let i = 0; i < cd.params.length; i++) for (let j = i + 1; j < cd.params.length; j++) {
-      const a = camp.centres.map((c) => Math.log(c.params[cd.params[i] as ParamName] ?? NaN));
-      const b = camp.centres.map((c) => Math.log(c.params[cd.params[j] as ParamName] ?? NaN));
-      if (a.some((x) => !Number.isFinite(x)) || b.some((x) => !Number.isFinite(x))) continue;
-      corrD2d.push({ pair: `${cd.params[i]}-${cd.params[j]}`, est: cd.matrix[i][j], drawn: corr(a, b) });
-    }
+    for (let i = 0; i < cd.params.length; i++)
+      for (let j = i + 1; j < cd.params.length; j++) {
+        const a = camp.centres.map((c) => Math.log(c.params[cd.params[i] as ParamName] ?? NaN));
+        const b = camp.centres.map((c) => Math.log(c.params[cd.params[j] as ParamName] ?? NaN));
+        if (a.some((x) => !Number.isFinite(x)) || b.some((x) => !Number.isFinite(x))) continue;
+        corrD2d.push({ pair: `${cd.params[i]}-${cd.params[j]}`, est: cd.matrix[i][j], drawn: corr(a, b) });
+      }
     out.population = { d2d, c2c, corrD2d };
   }
   return out;

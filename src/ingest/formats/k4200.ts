@@ -12,14 +12,21 @@ import type { FormatReader } from './reader.js';
 import type { Cell, Half, Trace } from '../types.js';
 
 export interface KiteRunSettings {
-  testName?: string; complianceA?: number; half?: Half; stopV?: number; stepV?: number;
+  testName?: string;
+  complianceA?: number;
+  half?: Half;
+  stopV?: number;
+  stepV?: number;
   /** "Last Executed" of the block: when the run was recorded. */
   recordTime?: string;
   /** The block labels itself a cycle ("Cycle 5"), not only a run ("Run 113"). */
   cycleLabel?: number;
 }
 /** Blocks keyed "run:N" / "cycle:N" by their header, and the first (latest) block. */
-export interface KiteSettings { byLabel: Map<string, KiteRunSettings>; latest: KiteRunSettings | null }
+export interface KiteSettings {
+  byLabel: Map<string, KiteRunSettings>;
+  latest: KiteRunSettings | null;
+}
 
 export function looksLikeKiteSettings(rows: Cell[][]): boolean {
   let hits = 0;
@@ -46,19 +53,34 @@ export function parseKiteSettings(rows: Cell[][]): KiteSettings {
     if (/^={3,}$/.test(k)) continue;
     const m = /^(cycle|run|append)\s*#?\s*(\d+)$/i.exec(k);
     if (m) {
-      commit(); cur = {}; sweepCol = 1;
+      commit();
+      cur = {};
+      sweepCol = 1;
       const kind = m[1].toLowerCase() === 'cycle' ? 'cycle' : 'run';
       curKey = `${kind}:${Number(m[2])}`;
       if (kind === 'cycle') cur.cycleLabel = Number(m[2]);
       continue;
     }
     const vals = (row ?? []).slice(1).map(cellText);
-    if (/^test name$/i.test(k)) { cur.testName = vals[0]; const h = halfFromText(vals[0] ?? ''); if (h) cur.half = h; }
-    else if (/^(forcing function|operation mode)$/i.test(k)) { const j = vals.findIndex((v) => /sweep/i.test(v)); sweepCol = j >= 0 ? j + 1 : 1; }
-    else if (/^compliance$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x) && x > 0) cur.complianceA = x; }
-    else if (/^last executed$/i.test(k) && vals[0] && (parseRecordTime(vals[0]) !== null || parseRecordTime(vals[0], true) !== null)) cur.recordTime = vals[0];
-    else if (/^stop$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x)) cur.stopV = x; }
-    else if (/^step$/i.test(k)) { const x = Number(cellText(row?.[sweepCol] ?? null)); if (Number.isFinite(x)) cur.stepV = x; }
+    if (/^test name$/i.test(k)) {
+      cur.testName = vals[0];
+      const h = halfFromText(vals[0] ?? '');
+      if (h) cur.half = h;
+    } else if (/^(forcing function|operation mode)$/i.test(k)) {
+      const j = vals.findIndex((v) => /sweep/i.test(v));
+      sweepCol = j >= 0 ? j + 1 : 1;
+    } else if (/^compliance$/i.test(k)) {
+      const x = Number(cellText(row?.[sweepCol] ?? null));
+      if (Number.isFinite(x) && x > 0) cur.complianceA = x;
+    } else if (/^last executed$/i.test(k) && vals[0] && (parseRecordTime(vals[0]) !== null || parseRecordTime(vals[0], true) !== null))
+      cur.recordTime = vals[0];
+    else if (/^stop$/i.test(k)) {
+      const x = Number(cellText(row?.[sweepCol] ?? null));
+      if (Number.isFinite(x)) cur.stopV = x;
+    } else if (/^step$/i.test(k)) {
+      const x = Number(cellText(row?.[sweepCol] ?? null));
+      if (Number.isFinite(x)) cur.stepV = x;
+    }
   }
   commit();
   return { byLabel, latest };
@@ -92,7 +114,8 @@ function applyKite(traces: Trace[], kite: KiteSettings): void {
     const own = t.sheet !== undefined && settingsOwn(kite, t.sheet);
     if (own && s.recordTime && t.hints.recordTime === undefined) t.hints.recordTime = s.recordTime;
     // the cycle label of the sheet's own block (never of the latest block, the fallback for sheets with no block)
-    if (s.cycleLabel !== undefined && t.hints.cycle === undefined && t.sheet !== undefined && sheetLabel(t.sheet)?.n === s.cycleLabel) t.hints.cycle = s.cycleLabel;
+    if (s.cycleLabel !== undefined && t.hints.cycle === undefined && t.sheet !== undefined && sheetLabel(t.sheet)?.n === s.cycleLabel)
+      t.hints.cycle = s.cycleLabel;
   }
 }
 
@@ -102,7 +125,8 @@ function applyKite(traces: Trace[], kite: KiteSettings): void {
  */
 export const reader: FormatReader = {
   name: 'k4200',
-  summary: 'Keithley 4200A KITE/Clarius: xlsx/xls with a Settings sheet (per-run compliance, test name, Last Executed), or CSV runs (AV/AI columns, settings section)',
+  summary:
+    'Keithley 4200A KITE/Clarius: xlsx/xls with a Settings sheet (per-run compliance, test name, Last Executed), or CSV runs (AV/AI columns, settings section)',
   reads: ['text', 'workbook'],
   detect(src) {
     if (src.kind !== 'text') return src.workbook().sheets.some((g) => looksLikeKiteSettings(g.rows));

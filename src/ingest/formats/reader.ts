@@ -19,7 +19,10 @@ export interface SourceFile {
   workbook(): WorkbookGrids;
 }
 
-export interface ReadContext { opts: ResolvedIngestOptions; issues: IngestIssue[] }
+export interface ReadContext {
+  opts: ResolvedIngestOptions;
+  issues: IngestIssue[];
+}
 
 export interface FormatReader {
   /** The value of `--format` that forces this reader. */
