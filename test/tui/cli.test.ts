@@ -95,7 +95,7 @@ test('inspect: bad input gives one clear message, exit 2, no stack trace', () =>
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-inspect-'));
   const missing = cli(['inspect', join(dir, 'nope.json')]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /nope\.json: cannot read the file \(no such file\)/);
+  assert.match(missing.stderr, /nope\.json: file not found/);
   writeFileSync(join(dir, 'bad.json'), '{\n  "schema": "jartcal.fits/1",\n  "cycles": [1,\n}\n');
   const bad = cli(['inspect', join(dir, 'bad.json')]);
   assert.equal(bad.code, 2);
