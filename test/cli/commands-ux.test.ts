@@ -8,30 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+
 import { formatSi } from '../../src/cli/format.js';
 import { fmtV } from '../../src/fit/summary.js';
 import { sweepProblem } from '../../src/cli/profile.js';
 import { DEFAULT_PARAMS } from '../../src/model/index.js';
 import { parseParamFile } from '../../src/io/params.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-ux-'));
 
-/** stderr of an in-process run (stdout belongs to the test reporter: commands that print there run in a child). */
-async function run(args: string[]): Promise<{ code: number; err: string }> {
-  const oe = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), err };
-  } finally {
-    process.stderr.write = oe;
-  }
-}
+const run = runCli;
 
 function child(args: string[]): { code: number; out: string; err: string } {
   const p = spawnSync(

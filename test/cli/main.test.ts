@@ -3,24 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { COMMANDS, SUMMARIES } from '../../src/cli/commands.js';
-import { main, topHelp } from '../../src/cli/main.js';
+import { topHelp } from '../../src/cli/main.js';
 import { closest } from '../../src/util/suggest.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { runCli } from '../helpers/cli.js';
 
-/** Runs a command that fails before any output on stdout (stdout is the test reporter's). */
-async function run(args: string[]): Promise<{ code: number; err: string }> {
-  const oe = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), err };
-  } finally {
-    process.stderr.write = oe;
-  }
-}
+const run = runCli;
 
 test('every registered command loads, names itself, has the static summary of the registry, and is listed in the top-level help', async () => {
   const help = topHelp();

@@ -4,24 +4,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+
 import { sharedPath } from '../helpers/shared.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-sim-'));
 
-async function run(args: string[]): Promise<{ code: number; err: string }> {
-  const orig = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), err };
-  } finally {
-    process.stderr.write = orig;
-  }
-}
+const run = runCli;
 
 test('simulate a reference waveform file: columns and rows', async () => {
   const out = join(dir, 'ok.csv');

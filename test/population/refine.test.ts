@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { POPULATION_SCHEMA, type PopulationFile, type SweepConditions } from '../../src/population/index.js';
 import { applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
+import { runCli } from '../helpers/cli.js';
 
 const TRUTH: PopulationFile = {
   schema: POPULATION_SCHEMA,
@@ -101,25 +102,12 @@ test('refinement is deterministic for a seed, and a resumed run replays from its
 });
 
 test('CLI: population --refine against a dataset writes the refinement record and leaves no checkpoint', async () => {
-  const { main } = await import('../../src/cli/main.js');
   const { syntheticFits } = await import('./synth.js');
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-refine-'));
   const ds = join(dir, 'dataset.json'),
     fits = join(dir, 'fits.json'),
     out = join(dir, 'pop.json');
-  const quiet = async (argv: string[]): Promise<{ code: number; err: string }> => {
-    const orig = process.stderr.write.bind(process.stderr);
-    let err = '';
-    process.stderr.write = ((s: string) => {
-      err += s;
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      return { code: await main(argv), err };
-    } finally {
-      process.stderr.write = orig;
-    }
-  };
+  const quiet = runCli;
   assert.equal((await quiet(['ingest', 'measurements/example', '--out', ds])).code, 0);
   writeFileSync(fits, JSON.stringify({ ...syntheticFits(1, 6, 3), dataset: undefined }));
   const r = await quiet([
