@@ -16,7 +16,7 @@
  */
 import type { JartParams, ParamName } from '../../model/index.js';
 import type { PreparedCycle } from '../cycle-data.js';
-import { createLayout, evaluateGroup, type GroupLayout } from '../group.js';
+import { createLayout, evaluateGroup, groupResidualsAndJacobian, sensitivitiesApply, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
 import type { FitParamName, FitSettings } from '../settings.js';
@@ -145,6 +145,8 @@ const sumSq = (r: ArrayLike<number>) => {
 
 interface Ctx {
   layout: GroupLayout;
+  /** The model's forward sensitivities give the Jacobians (else finite differences). */
+  sens: boolean;
   base: JartParams;
   settings: FitSettings;
   q: number;
@@ -171,6 +173,27 @@ function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, 
   );
   dev.ninits[c] = ninits[0];
   return evals[0];
+}
+
+/**
+ * A cycle's residuals and their exact Jacobian in (v, θ_c) from the model's forward sensitivities
+ * (group.ts), the carried initial state held (only its clamp into [Ndiscmin, Ndiscmax] follows θ_c).
+ * Rows of length q + p. Null where the sensitivities do not apply (then finite differences).
+ */
+function evalCycleJac(
+  ctx: Ctx,
+  dev: DeviceState,
+  c: number,
+  v: ArrayLike<number>,
+  th: ArrayLike<number>,
+): { residuals: Float64Array; jacobian: Float64Array[]; ev: CycleEvaluation } | null {
+  if (!ctx.sens) return null;
+  const u = new Float64Array(ctx.q + ctx.p);
+  u.set(v, 0);
+  u.set(th, ctx.q);
+  const g = groupResidualsAndJacobian([dev.cycles[c]], ctx.layout, ctx.base, u, ctx.settings, dev.carried[c]);
+  dev.ninits[c] = g.ninits[0];
+  return { residuals: g.residuals, jacobian: g.jacobian, ev: g.evals[0] };
 }
 
 /** Runs the carried chain at the current estimate: every cycle's start state from its predecessor's end. */
@@ -306,6 +329,39 @@ function mapFit(
     }
     return out;
   };
+  // with the model's sensitivities: the data rows exact, the prior rows (linear in x) by differences
+  const withJac = (x: Float64Array): { residuals: Float64Array; jacobian: Float64Array[] } => {
+    const { v, theta } = unpack(x);
+    const rows: Float64Array[] = [];
+    const res: number[] = [];
+    for (const c of dataCycles) {
+      const g = evalCycleJac(ctx, dev, c, v, theta[c])!;
+      const k = freeCycles.indexOf(c);
+      const o = (freeV ? q : 0) + k * p;
+      for (let i = 0; i < g.residuals.length; i++) {
+        const row = new Float64Array(n);
+        const jr = g.jacobian[i];
+        if (freeV) for (let j = 0; j < q; j++) row[j] = jr[j];
+        if (k >= 0) for (let j = 0; j < p; j++) row[o + j] = jr[q + j];
+        rows.push(row);
+        res.push(g.residuals[i]);
+      }
+    }
+    const pr0 = priorResiduals(pop, f, v, theta, freeV);
+    const pRows = pr0.map(() => new Float64Array(n));
+    for (let k = 0; k < n; k++) {
+      const xk = Float64Array.from(x);
+      xk[k] += 1e-3;
+      const u = unpack(xk);
+      const pr = priorResiduals(pop, f, u.v, u.theta, freeV);
+      for (let i = 0; i < pr.length; i++) pRows[i][k] = ((pr[i] - pr0[i]) / 1e-3) * dev.s;
+    }
+    for (let i = 0; i < pr0.length; i++) {
+      rows.push(pRows[i]);
+      res.push(pr0[i] * dev.s);
+    }
+    return { residuals: Float64Array.from(res), jacobian: rows };
+  };
   const x0 = new Float64Array(n);
   if (freeV) x0.set(vStart ?? dev.v, 0);
   freeCycles.forEach((c, k) => x0.set(dev.theta[c], (freeV ? q : 0) + k * p));
@@ -320,9 +376,11 @@ function mapFit(
   const lm = levenbergMarquardtFit(fn, x0, {
     uMin,
     uMax,
-    maxEvaluations: iterations * (n + 2) + 4,
+    // an evaluation with its Jacobian is one iteration (a difference Jacobian costs n + 1)
+    maxEvaluations: ctx.sens ? 3 * iterations + 6 : iterations * (n + 2) + 4,
     relTol: ctx.settings.relTol,
     gradientStep: ctx.settings.gradientStep,
+    ...(ctx.sens ? { residualsWithJacobian: withJac } : {}),
   });
   const { v, theta } = unpack(lm.u);
   let moved = 0;
@@ -471,7 +529,16 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
     nData += r0.length;
     const cols: Float64Array[] = [];
     const idx: number[] = [];
-    for (let k = 0; k < q + p; k++) {
+    // the exact Jacobian from the model's sensitivities where they apply: the differences below over
+    // 1 % of a parameter do not resolve the compensating valleys (lnew/Ndiscmin against phiBn0/dWa)
+    // and made the posterior 10-40 times too narrow
+    const exact = evalCycleJac(ctx, dev, c, dev.v, dev.theta[c]);
+    if (exact)
+      for (let k = 0; k < q + p; k++) {
+        cols.push(Float64Array.from(exact.jacobian, (row) => row[k]));
+        idx.push(k < q ? k : q + c * p + (k - q));
+      }
+    for (let k = 0; k < q + p && !exact; k++) {
       const at = (dx: number) => {
         const v = Float64Array.from(dev.v),
           th = Float64Array.from(dev.theta[c]);
@@ -711,7 +778,8 @@ export function createContext(settings: FitSettings, base: JartParams): Ctx & { 
   const cycNames = settings.cycleParams.filter((n) => settings.fitParams.includes(n));
   const devNames = settings.fitParams.filter((n) => !cycNames.includes(n as ParamName));
   const layout = createLayout(devNames, cycNames, 1, base);
-  return { layout, base, settings, q: devNames.length, p: cycNames.length, devNames, cycNames };
+  const sens = sensitivitiesApply(layout, settings);
+  return { layout, sens, base, settings, q: devNames.length, p: cycNames.length, devNames, cycNames };
 }
 
 export type HierContext = ReturnType<typeof createContext>;
