@@ -147,6 +147,7 @@ interface Ctx {
   layout: GroupLayout;
   /** The model's forward sensitivities give the Jacobians (else finite differences). */
   sens: boolean;
+  devNames: readonly string[];
   base: JartParams;
   settings: FitSettings;
   q: number;
@@ -415,6 +416,45 @@ function posteriorCost(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
   );
 }
 
+/**
+ * Restarts of the cycles a device fits poorly (mean square residual above 1.5 × the device's median
+ * cycle): the cycle's θ from the median of the device's other cycles and from its neighbours, each
+ * refined with the device-level values held; the lowest posterior cost is kept. Returns the evaluations.
+ */
+function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  const C = dev.cycles.length;
+  if (C < 2) return 0;
+  runChain(ctx, dev);
+  const ms = dev.evals.map((e) => sumSq(e.residuals) / Math.max(1, e.residuals.length));
+  const ref = median(ms);
+  let evaluations = 0;
+  for (let c = 0; c < C; c++) {
+    if (!(ms[c] > 1.5 * ref)) continue;
+    const others = dev.theta.filter((_, k) => k !== c);
+    const cands = [Float64Array.from(dev.theta[c], (_, i) => median(others.map((t) => t[i])))];
+    if (c > 0) cands.push(Float64Array.from(dev.theta[c - 1]));
+    if (c < C - 1) cands.push(Float64Array.from(dev.theta[c + 1]));
+    let best = { cost: posteriorCost(ctx, dev, pop, f), theta: Float64Array.from(dev.theta[c]) };
+    for (const cand of cands) {
+      dev.theta[c] = cand;
+      runChain(ctx, dev);
+      const o = mapFit(ctx, dev, pop, f, false, [c], iters);
+      o.apply();
+      evaluations += o.evaluations;
+      const cost = posteriorCost(ctx, dev, pop, f);
+      if (cost < best.cost) best = { cost, theta: Float64Array.from(dev.theta[c]) };
+    }
+    if (process.env.HIER_DEBUG)
+      process.stderr.write(`    ${dev.id}#${c + 1}: ms ${(ms[c] / ref).toFixed(2)}x, restart cost ${best.cost.toPrecision(6)}\n`);
+    dev.theta[c] = best.theta;
+    runChain(ctx, dev);
+  }
+  return evaluations;
+}
+
+/** Device-level parameters along the known compensating directions (lnew/Ndiscmin against phiBn0/dWa; dWa against Rth0, ny0). */
+const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
+
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
 export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean): void {
   const f = factors(pop);
@@ -469,6 +509,7 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
     }
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
+  evaluations += cycleRestarts(ctx, dev, pop, f, iters);
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -482,9 +523,21 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
   // device sits more than 2.5 population spreads from the population mean in a device-level parameter
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
   if (ctx.q > 0 && (firstPass || far)) {
-    restore({ v: Float64Array.from(pop.mV), theta: before.theta.map((t) => Float64Array.from(t)) });
-    const alt = run(pop.mV);
+    // only the material constants of the compensating directions move to the population's values;
+    // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
+    const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
+    restore({ v: vAlt, theta: before.theta.map((t) => Float64Array.from(t)) });
+    // the cycle-level values first follow the device-level ones to the bottom of the valley (each
+    // cycle's θ with v held), then the joint fit: from the old θ the joint LM starts high on the
+    // valley's wall and, within its budget, ends above the basin it left
+    for (let c = 0; c < C; c++) {
+      mapFit(ctx, dev, pop, f, false, [c], iters).apply();
+      runChain(ctx, dev);
+    }
+    evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+    const alt = run(vAlt);
     dev.starts = 2;
+    if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
     if (alt.cost < best.cost) {
       best = alt;
       bestState = snapshot();
