@@ -526,21 +526,28 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
-    restore({ v: vAlt, theta: before.theta.map((t) => Float64Array.from(t)) });
-    // the cycle-level values first follow the device-level ones to the bottom of the valley (each
-    // cycle's θ with v held), then the joint fit: from the old θ the joint LM starts high on the
-    // valley's wall and, within its budget, ends above the basin it left
-    for (let c = 0; c < C; c++) {
-      mapFit(ctx, dev, pop, f, false, [c], iters).apply();
-      runChain(ctx, dev);
-    }
-    evaluations += cycleRestarts(ctx, dev, pop, f, iters);
-    const alt = run(vAlt);
-    dev.starts = 2;
-    if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
-    if (alt.cost < best.cost) {
-      best = alt;
-      bestState = snapshot();
+    // two cycle-level starts: the device's own, and the population's (a device whose cycles all sit
+    // in the compensating basin has no good cycle of its own to start from)
+    const thetaStarts = [before.theta, before.theta.map(() => Float64Array.from(pop.mA))];
+    for (const ts of thetaStarts) {
+      restore({ v: Float64Array.from(vAlt), theta: ts.map((t) => Float64Array.from(t)) });
+      // the cycle-level values first follow the device-level ones to the bottom of the valley (each
+      // cycle's θ with v held), then the joint fit: from the old θ the joint LM starts high on the
+      // valley's wall and, within its budget, ends above the basin it left
+      for (let c = 0; c < C; c++) {
+        const o = mapFit(ctx, dev, pop, f, false, [c], iters);
+        o.apply();
+        evaluations += o.evaluations;
+        runChain(ctx, dev);
+      }
+      evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+      const alt = run(vAlt);
+      dev.starts++;
+      if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
+      if (alt.cost < best.cost) {
+        best = alt;
+        bestState = snapshot();
+      }
     }
   }
   restore(bestState);
