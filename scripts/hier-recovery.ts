@@ -3,6 +3,8 @@
  *   node --import tsx scripts/hier-recovery.ts --devices 12 --cycles 6 --seeds 1,2,3 [--mode hierarchical|campaign] [--workers 2]
  *     [--starts DIR]  cache of the per-device (campaign) fits the hierarchical fit starts from, one file
  *                     per campaign (reused when present: the EM can be studied without refitting them)
+ *     [--starts-only] only make the cache of --starts
+ *     [--step V]      the sweep's voltage step (default 0.005)
  *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
  * Prints, per seed, the per-parameter median / p90 / worst-device relative error against the drawn
  * cycle values, the 95 % interval coverage, and the population spreads and correlations against the
@@ -28,6 +30,8 @@ const { values } = parseArgs({
     passes: { type: 'string' },
     starts: { type: 'string' },
     dump: { type: 'string' },
+    'starts-only': { type: 'boolean' },
+    step: { type: 'string' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -37,13 +41,13 @@ const mode = (values.mode ?? 'hierarchical') as FitSettings['mode'];
 const workers = Number(values.workers ?? 2);
 const names: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'RseriesTiOx', 'phiBn0', 'dWa'];
 for (const seed of seeds) {
-  const camp = synthCampaign({ devices: D, cycles: C, seed });
+  const camp = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
   const settings = resolveFitSettings({ mode, deviceCycles: 3 });
   const t0 = performance.now();
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
   let resumed: FitRunHooks['resumed'];
   if (values.starts && mode === 'hierarchical') {
-    const file = join(values.starts, `campaign-${D}x${C}-seed${seed}.json`);
+    const file = join(values.starts, `campaign-${D}x${C}-seed${seed}${values.step ? `-step${values.step}` : ''}.json`);
     if (existsSync(file)) resumed = JSON.parse(readFileSync(file, 'utf8')) as FitRunHooks['resumed'];
     else {
       const r = await fitDataset({ devices: camp.devices }, resolveFitSettings({ mode: 'campaign', deviceCycles: 3 }), sched);
@@ -51,6 +55,10 @@ for (const seed of seeds) {
       mkdirSync(values.starts, { recursive: true });
       writeFileAtomic(file, JSON.stringify(resumed));
     }
+  }
+  if (values['starts-only']) {
+    await sched.close();
+    continue;
   }
   const res = await fitDataset({ devices: camp.devices }, settings, sched, {
     resumed,

@@ -456,7 +456,7 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
 const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
 
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
-export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean): void {
+export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean, poor = false): void {
   const f = factors(pop);
   const C = dev.cycles.length;
   const iters = opt.estepIterations * (firstPass ? 2 : 1);
@@ -528,9 +528,15 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
     // two cycle-level starts: the device's own, and the population's (a device whose cycles all sit
     // in the compensating basin has no good cycle of its own to start from)
-    const thetaStarts = [before.theta, before.theta.map(() => Float64Array.from(pop.mA))];
-    for (const ts of thetaStarts) {
-      restore({ v: Float64Array.from(vAlt), theta: ts.map((t) => Float64Array.from(t)) });
+    const fromPop = before.theta.map(() => Float64Array.from(pop.mA));
+    const altStarts = [
+      { v: vAlt, theta: before.theta },
+      { v: vAlt, theta: fromPop },
+    ];
+    // a device fitted well above the campaign's noise: also entirely from the population
+    if (poor) altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+    for (const st of altStarts) {
+      restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
       // cycle's θ with v held), then the joint fit: from the old θ the joint LM starts high on the
       // valley's wall and, within its budget, ends above the basin it left
@@ -541,7 +547,7 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
         runChain(ctx, dev);
       }
       evaluations += cycleRestarts(ctx, dev, pop, f, iters);
-      const alt = run(vAlt);
+      const alt = run(st.v);
       dev.starts++;
       if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
       if (alt.cost < best.cost) {
@@ -903,8 +909,9 @@ export function runEm(
   while (pass < opt.maxPasses) {
     const t0 = performance.now();
     pass++;
+    const sMed = median(devs.map((d) => d.s));
     for (const d of devs) {
-      eStep(ctx, d, pop, opt, pass === 1);
+      eStep(ctx, d, pop, opt, pass === 1, d.s > 1.3 * sMed);
       posterior(ctx, d, pop, opt);
     }
     const next = mStep(ctx, devs, pop, opt);
