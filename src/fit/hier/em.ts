@@ -456,7 +456,15 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
 const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
 
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
-export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean, poor = false): void {
+export function eStep(
+  ctx: Ctx,
+  dev: DeviceState,
+  pop: Population,
+  opt: HierOptions,
+  firstPass: boolean,
+  poor = false,
+  donors: { v: Float64Array; a: Float64Array }[] = [],
+): void {
   const f = factors(pop);
   const C = dev.cycles.length;
   const iters = opt.estepIterations * (firstPass ? 2 : 1);
@@ -522,7 +530,7 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
   // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
   // device sits more than 2.5 population spreads from the population mean in a device-level parameter
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
-  if (ctx.q > 0 && (firstPass || far)) {
+  if (ctx.q > 0 && (firstPass || far || poor)) {
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
@@ -534,7 +542,20 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
       { v: vAlt, theta: fromPop },
     ];
     // a device fitted well above the campaign's noise: also entirely from the population
-    if (poor) altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+    if (poor) {
+      altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+      // and from the two devices of the campaign (fitted at its noise) whose values fit this one's data best
+      const scored = donors.map((d) => {
+        restore({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
+        runChain(ctx, dev);
+        let cost = 0;
+        for (const ev of dev.evals) cost += sumSq(ev.residuals);
+        return { d, cost: Number.isFinite(cost) ? cost : Infinity };
+      });
+      scored.sort((x, y) => x.cost - y.cost);
+      for (const { d } of scored.slice(0, 2))
+        altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
+    }
     for (const st of altStarts) {
       restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
@@ -910,8 +931,23 @@ export function runEm(
     const t0 = performance.now();
     pass++;
     const sMed = median(devs.map((d) => d.s));
+    const donors = devs
+      .filter((d) => d.s <= 1.3 * sMed)
+      .map((d) => ({
+        id: d.id,
+        v: Float64Array.from(d.v),
+        a: Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i]))),
+      }));
     for (const d of devs) {
-      eStep(ctx, d, pop, opt, pass === 1, d.s > 1.3 * sMed);
+      eStep(
+        ctx,
+        d,
+        pop,
+        opt,
+        pass === 1,
+        d.s > 1.3 * sMed,
+        donors.filter((x) => x.id !== d.id),
+      );
       posterior(ctx, d, pop, opt);
     }
     const next = mStep(ctx, devs, pop, opt);
