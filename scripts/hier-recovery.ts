@@ -1,12 +1,20 @@
 /**
  * Recovery and coverage of the hierarchical campaign fit on synthetic campaigns (src/fit/hier/study.ts):
  *   node --import tsx scripts/hier-recovery.ts --devices 12 --cycles 6 --seeds 1,2,3 [--mode hierarchical|campaign] [--workers 2]
+ *     [--starts DIR]  cache of the per-device (campaign) fits the hierarchical fit starts from, one file
+ *                     per campaign (reused when present: the EM can be studied without refitting them)
+ *     [--starts-only] only make the cache of --starts
+ *     [--step V]      the sweep's voltage step (default 0.005)
+ *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
  * Prints, per seed, the per-parameter median / p90 / worst-device relative error against the drawn
  * cycle values, the 95 % interval coverage, and the population spreads and correlations against the
  * statistics of the devices and cycles actually drawn; then a JSON line per seed.
  */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitDataset } from '../src/fit/run.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+import { fitDataset, type FitRunHooks } from '../src/fit/run.js';
 import { createInlineScheduler, createWorkerPool } from '../src/fit/scheduler.js';
 import { resolveFitSettings, type FitSettings } from '../src/fit/settings.js';
 import { recoveryStats, synthCampaign } from '../src/fit/hier/study.js';
@@ -20,6 +28,10 @@ const { values } = parseArgs({
     mode: { type: 'string' },
     workers: { type: 'string' },
     passes: { type: 'string' },
+    starts: { type: 'string' },
+    dump: { type: 'string' },
+    'starts-only': { type: 'boolean' },
+    step: { type: 'string' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -29,11 +41,27 @@ const mode = (values.mode ?? 'hierarchical') as FitSettings['mode'];
 const workers = Number(values.workers ?? 2);
 const names: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'RseriesTiOx', 'phiBn0', 'dWa'];
 for (const seed of seeds) {
-  const camp = synthCampaign({ devices: D, cycles: C, seed });
+  const camp = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
   const settings = resolveFitSettings({ mode, deviceCycles: 3 });
   const t0 = performance.now();
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
+  let resumed: FitRunHooks['resumed'];
+  if (values.starts && mode === 'hierarchical') {
+    const file = join(values.starts, `campaign-${D}x${C}-seed${seed}${values.step ? `-step${values.step}` : ''}.json`);
+    if (existsSync(file)) resumed = JSON.parse(readFileSync(file, 'utf8')) as FitRunHooks['resumed'];
+    else {
+      const r = await fitDataset({ devices: camp.devices }, resolveFitSettings({ mode: 'campaign', deviceCycles: 3 }), sched);
+      resumed = { devices: r.devices, cycles: r.cycles };
+      mkdirSync(values.starts, { recursive: true });
+      writeFileAtomic(file, JSON.stringify(resumed));
+    }
+  }
+  if (values['starts-only']) {
+    await sched.close();
+    continue;
+  }
   const res = await fitDataset({ devices: camp.devices }, settings, sched, {
+    resumed,
     hier: values.passes ? { maxPasses: Number(values.passes) } : {},
     onPass: (p, i) =>
       process.stderr.write(
@@ -58,4 +86,11 @@ for (const seed of seeds) {
     console.log(`  levels: ${JSON.stringify(res.population?.levels)}`);
   }
   console.log(JSON.stringify({ seed, D, C, mode, seconds: s, ...st }));
+  if (values.dump) {
+    mkdirSync(values.dump, { recursive: true });
+    writeFileAtomic(
+      join(values.dump, `${mode}-${D}x${C}-seed${seed}.json`),
+      JSON.stringify({ truth: camp.truth, centres: camp.centres, cycles: res.cycles, devices: res.devices, population: res.population }),
+    );
+  }
 }

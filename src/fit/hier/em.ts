@@ -16,7 +16,7 @@
  */
 import type { JartParams, ParamName } from '../../model/index.js';
 import type { PreparedCycle } from '../cycle-data.js';
-import { createLayout, evaluateGroup, type GroupLayout } from '../group.js';
+import { createLayout, evaluateGroup, groupResidualsAndJacobian, sensitivitiesApply, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
 import type { FitParamName, FitSettings } from '../settings.js';
@@ -145,6 +145,9 @@ const sumSq = (r: ArrayLike<number>) => {
 
 interface Ctx {
   layout: GroupLayout;
+  /** The model's forward sensitivities give the Jacobians (else finite differences). */
+  sens: boolean;
+  devNames: readonly string[];
   base: JartParams;
   settings: FitSettings;
   q: number;
@@ -171,6 +174,27 @@ function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, 
   );
   dev.ninits[c] = ninits[0];
   return evals[0];
+}
+
+/**
+ * A cycle's residuals and their exact Jacobian in (v, θ_c) from the model's forward sensitivities
+ * (group.ts), the carried initial state held (only its clamp into [Ndiscmin, Ndiscmax] follows θ_c).
+ * Rows of length q + p. Null where the sensitivities do not apply (then finite differences).
+ */
+function evalCycleJac(
+  ctx: Ctx,
+  dev: DeviceState,
+  c: number,
+  v: ArrayLike<number>,
+  th: ArrayLike<number>,
+): { residuals: Float64Array; jacobian: Float64Array[]; ev: CycleEvaluation } | null {
+  if (!ctx.sens) return null;
+  const u = new Float64Array(ctx.q + ctx.p);
+  u.set(v, 0);
+  u.set(th, ctx.q);
+  const g = groupResidualsAndJacobian([dev.cycles[c]], ctx.layout, ctx.base, u, ctx.settings, dev.carried[c]);
+  dev.ninits[c] = g.ninits[0];
+  return { residuals: g.residuals, jacobian: g.jacobian, ev: g.evals[0] };
 }
 
 /** Runs the carried chain at the current estimate: every cycle's start state from its predecessor's end. */
@@ -306,6 +330,39 @@ function mapFit(
     }
     return out;
   };
+  // with the model's sensitivities: the data rows exact, the prior rows (linear in x) by differences
+  const withJac = (x: Float64Array): { residuals: Float64Array; jacobian: Float64Array[] } => {
+    const { v, theta } = unpack(x);
+    const rows: Float64Array[] = [];
+    const res: number[] = [];
+    for (const c of dataCycles) {
+      const g = evalCycleJac(ctx, dev, c, v, theta[c])!;
+      const k = freeCycles.indexOf(c);
+      const o = (freeV ? q : 0) + k * p;
+      for (let i = 0; i < g.residuals.length; i++) {
+        const row = new Float64Array(n);
+        const jr = g.jacobian[i];
+        if (freeV) for (let j = 0; j < q; j++) row[j] = jr[j];
+        if (k >= 0) for (let j = 0; j < p; j++) row[o + j] = jr[q + j];
+        rows.push(row);
+        res.push(g.residuals[i]);
+      }
+    }
+    const pr0 = priorResiduals(pop, f, v, theta, freeV);
+    const pRows = pr0.map(() => new Float64Array(n));
+    for (let k = 0; k < n; k++) {
+      const xk = Float64Array.from(x);
+      xk[k] += 1e-3;
+      const u = unpack(xk);
+      const pr = priorResiduals(pop, f, u.v, u.theta, freeV);
+      for (let i = 0; i < pr.length; i++) pRows[i][k] = ((pr[i] - pr0[i]) / 1e-3) * dev.s;
+    }
+    for (let i = 0; i < pr0.length; i++) {
+      rows.push(pRows[i]);
+      res.push(pr0[i] * dev.s);
+    }
+    return { residuals: Float64Array.from(res), jacobian: rows };
+  };
   const x0 = new Float64Array(n);
   if (freeV) x0.set(vStart ?? dev.v, 0);
   freeCycles.forEach((c, k) => x0.set(dev.theta[c], (freeV ? q : 0) + k * p));
@@ -320,9 +377,11 @@ function mapFit(
   const lm = levenbergMarquardtFit(fn, x0, {
     uMin,
     uMax,
-    maxEvaluations: iterations * (n + 2) + 4,
+    // an evaluation with its Jacobian is one iteration (a difference Jacobian costs n + 1)
+    maxEvaluations: ctx.sens ? 3 * iterations + 6 : iterations * (n + 2) + 4,
     relTol: ctx.settings.relTol,
     gradientStep: ctx.settings.gradientStep,
+    ...(ctx.sens ? { residualsWithJacobian: withJac } : {}),
   });
   const { v, theta } = unpack(lm.u);
   let moved = 0;
@@ -357,8 +416,55 @@ function posteriorCost(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
   );
 }
 
+/**
+ * Restarts of the cycles a device fits poorly (mean square residual above 1.5 × the device's median
+ * cycle): the cycle's θ from the median of the device's other cycles and from its neighbours, each
+ * refined with the device-level values held; the lowest posterior cost is kept. Returns the evaluations.
+ */
+function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  const C = dev.cycles.length;
+  if (C < 2) return 0;
+  runChain(ctx, dev);
+  const ms = dev.evals.map((e) => sumSq(e.residuals) / Math.max(1, e.residuals.length));
+  const ref = median(ms);
+  let evaluations = 0;
+  for (let c = 0; c < C; c++) {
+    if (!(ms[c] > 1.5 * ref)) continue;
+    const others = dev.theta.filter((_, k) => k !== c);
+    const cands = [Float64Array.from(dev.theta[c], (_, i) => median(others.map((t) => t[i])))];
+    if (c > 0) cands.push(Float64Array.from(dev.theta[c - 1]));
+    if (c < C - 1) cands.push(Float64Array.from(dev.theta[c + 1]));
+    let best = { cost: posteriorCost(ctx, dev, pop, f), theta: Float64Array.from(dev.theta[c]) };
+    for (const cand of cands) {
+      dev.theta[c] = cand;
+      runChain(ctx, dev);
+      const o = mapFit(ctx, dev, pop, f, false, [c], iters);
+      o.apply();
+      evaluations += o.evaluations;
+      const cost = posteriorCost(ctx, dev, pop, f);
+      if (cost < best.cost) best = { cost, theta: Float64Array.from(dev.theta[c]) };
+    }
+    if (process.env.HIER_DEBUG)
+      process.stderr.write(`    ${dev.id}#${c + 1}: ms ${(ms[c] / ref).toFixed(2)}x, restart cost ${best.cost.toPrecision(6)}\n`);
+    dev.theta[c] = best.theta;
+    runChain(ctx, dev);
+  }
+  return evaluations;
+}
+
+/** Device-level parameters along the known compensating directions (lnew/Ndiscmin against phiBn0/dWa; dWa against Rth0, ny0). */
+const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
+
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
-export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions, firstPass: boolean): void {
+export function eStep(
+  ctx: Ctx,
+  dev: DeviceState,
+  pop: Population,
+  opt: HierOptions,
+  firstPass: boolean,
+  poor = false,
+  donors: { v: Float64Array; a: Float64Array }[] = [],
+): void {
   const f = factors(pop);
   const C = dev.cycles.length;
   const iters = opt.estepIterations * (firstPass ? 2 : 1);
@@ -411,6 +517,7 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
     }
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
+  evaluations += cycleRestarts(ctx, dev, pop, f, iters);
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -423,13 +530,51 @@ export function eStep(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOpti
   // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
   // device sits more than 2.5 population spreads from the population mean in a device-level parameter
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
-  if (ctx.q > 0 && (firstPass || far)) {
-    restore({ v: Float64Array.from(pop.mV), theta: before.theta.map((t) => Float64Array.from(t)) });
-    const alt = run(pop.mV);
-    dev.starts = 2;
-    if (alt.cost < best.cost) {
-      best = alt;
-      bestState = snapshot();
+  if (ctx.q > 0 && (firstPass || far || poor)) {
+    // only the material constants of the compensating directions move to the population's values;
+    // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
+    const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
+    // two cycle-level starts: the device's own, and the population's (a device whose cycles all sit
+    // in the compensating basin has no good cycle of its own to start from)
+    const fromPop = before.theta.map(() => Float64Array.from(pop.mA));
+    const altStarts = [
+      { v: vAlt, theta: before.theta },
+      { v: vAlt, theta: fromPop },
+    ];
+    // a device fitted well above the campaign's noise: also entirely from the population
+    if (poor) {
+      altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+      // and from the two devices of the campaign (fitted at its noise) whose values fit this one's data best
+      const scored = donors.map((d) => {
+        restore({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
+        runChain(ctx, dev);
+        let cost = 0;
+        for (const ev of dev.evals) cost += sumSq(ev.residuals);
+        return { d, cost: Number.isFinite(cost) ? cost : Infinity };
+      });
+      scored.sort((x, y) => x.cost - y.cost);
+      for (const { d } of scored.slice(0, 2))
+        altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
+    }
+    for (const st of altStarts) {
+      restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
+      // the cycle-level values first follow the device-level ones to the bottom of the valley (each
+      // cycle's θ with v held), then the joint fit: from the old θ the joint LM starts high on the
+      // valley's wall and, within its budget, ends above the basin it left
+      for (let c = 0; c < C; c++) {
+        const o = mapFit(ctx, dev, pop, f, false, [c], iters);
+        o.apply();
+        evaluations += o.evaluations;
+        runChain(ctx, dev);
+      }
+      evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+      const alt = run(st.v);
+      dev.starts++;
+      if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
+      if (alt.cost < best.cost) {
+        best = alt;
+        bestState = snapshot();
+      }
     }
   }
   restore(bestState);
@@ -471,7 +616,16 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
     nData += r0.length;
     const cols: Float64Array[] = [];
     const idx: number[] = [];
-    for (let k = 0; k < q + p; k++) {
+    // the exact Jacobian from the model's sensitivities where they apply: the differences below over
+    // 1 % of a parameter do not resolve the compensating valleys (lnew/Ndiscmin against phiBn0/dWa)
+    // and made the posterior 10-40 times too narrow
+    const exact = evalCycleJac(ctx, dev, c, dev.v, dev.theta[c]);
+    if (exact)
+      for (let k = 0; k < q + p; k++) {
+        cols.push(Float64Array.from(exact.jacobian, (row) => row[k]));
+        idx.push(k < q ? k : q + c * p + (k - q));
+      }
+    for (let k = 0; k < q + p && !exact; k++) {
       const at = (dx: number) => {
         const v = Float64Array.from(dev.v),
           th = Float64Array.from(dev.theta[c]);
@@ -711,7 +865,8 @@ export function createContext(settings: FitSettings, base: JartParams): Ctx & { 
   const cycNames = settings.cycleParams.filter((n) => settings.fitParams.includes(n));
   const devNames = settings.fitParams.filter((n) => !cycNames.includes(n as ParamName));
   const layout = createLayout(devNames, cycNames, 1, base);
-  return { layout, base, settings, q: devNames.length, p: cycNames.length, devNames, cycNames };
+  const sens = sensitivitiesApply(layout, settings);
+  return { layout, sens, base, settings, q: devNames.length, p: cycNames.length, devNames, cycNames };
 }
 
 export type HierContext = ReturnType<typeof createContext>;
@@ -775,8 +930,24 @@ export function runEm(
   while (pass < opt.maxPasses) {
     const t0 = performance.now();
     pass++;
+    const sMed = median(devs.map((d) => d.s));
+    const donors = devs
+      .filter((d) => d.s <= 1.3 * sMed)
+      .map((d) => ({
+        id: d.id,
+        v: Float64Array.from(d.v),
+        a: Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i]))),
+      }));
     for (const d of devs) {
-      eStep(ctx, d, pop, opt, pass === 1);
+      eStep(
+        ctx,
+        d,
+        pop,
+        opt,
+        pass === 1,
+        d.s > 1.3 * sMed,
+        donors.filter((x) => x.id !== d.id),
+      );
       posterior(ctx, d, pop, opt);
     }
     const next = mStep(ctx, devs, pop, opt);
