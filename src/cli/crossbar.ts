@@ -26,6 +26,8 @@ import { applyPopulation } from '../crossbar/experiment/applyPopulation.js';
 import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/operatingPoint.js';
 import { summarize } from '../crossbar/experiment/summary.js';
 import { SWEEP_HELP } from './crossbar-sweep.js';
+import { inSituDiagnosis, type InSituDiagnosis, type LossPoint } from '../crossbar/experiment/diagnosis.js';
+import { failureKey, PROGRAM_FAILURES } from '../crossbar/program/writeVerify.js';
 
 const HELP = `jartcal crossbar run CONFIG.json --out DIR [options]
 
@@ -46,6 +48,11 @@ Options:
   --repeats N            override training.repeats
   --seed N               override seed
   --population P.json    device-to-device / cycle-to-cycle variability from a population file
+  --inference CONFIG     after an in-situ run, also run this inference experiment (digital training,
+                         write-verify programming of the same population, analog inference) into
+                         DIR/inference/ and put both answers, and why in-situ training failed when it
+                         did, in DIR/results.json (the pipeline does this with
+                         experiments/pipeline-inference.json)
   --resume               continue from DIR/checkpoint.json
 
 ${SWEEP_HELP}`;
@@ -63,6 +70,10 @@ export interface CrossbarStageOptions {
   population?: string;
   /** continue from OUT/checkpoint.json */
   resume?: boolean;
+  /** after an in-situ run: an inference experiment on the same population, into OUT/inference, summarised in OUT/results.json */
+  inference?: string;
+  /** training samples of the inference run's digital training (default: its config's) */
+  inferenceTrainSamples?: number;
 }
 
 /** The crossbar stage: resolves the experiment with the overrides, runs it, writes results.json, accuracy.csv and accuracy.svg. */
@@ -97,6 +108,73 @@ export async function crossbarStage(o: CrossbarStageOptions): Promise<void> {
     process.stderr.write(`switching speed: ${describeSwingSpread(swing)}\n`);
   }
   await runExperiment(checked, o.out, Boolean(o.resume), populationInfo, operatingPoint, swing);
+  if (o.inference && checked.mode === 'in-situ') {
+    const dir = join(o.out, 'inference');
+    await crossbarStage({
+      config: o.inference,
+      out: dir,
+      population: o.population,
+      seed: o.seed,
+      trainSamples: o.inferenceTrainSamples,
+      testSamples: o.testSamples,
+      resume: o.resume,
+    });
+    const main = readJsonFile(join(o.out, 'results.json')) as Record<string, unknown>;
+    const inf = inferenceSummary(readJsonFile(join(dir, 'results.json')) as Record<string, unknown>, 'inference/results.json');
+    writeJsonAtomic(join(o.out, 'results.json'), { ...main, inference: inf });
+    process.stdout.write(
+      `answers: in-situ training ${(main.finalAccuracy as number).toFixed(2)} %, inference after programming ${inf.accuracy.toFixed(2)} % (digital ${inf.digitalAccuracy.toFixed(2)} %; ${inf.inTolerance === null ? 'programming' : `${(100 * inf.inTolerance).toFixed(1)} % of cells within tolerance`})\n`,
+    );
+  }
+}
+
+/** What results.json keeps of the inference run beside an in-situ run (`inference`, documented in docs/formats.md). */
+export interface InferenceSummary {
+  path: string;
+  name: string;
+  /** analog accuracy after programming, % (mean over draws) */
+  accuracy: number;
+  digitalAccuracy: number;
+  exactWeightAccuracy: number | null;
+  cells: number | null;
+  /** share of cells within the programming tolerance (first draw) */
+  inTolerance: number | null;
+  /** cells out of tolerance by reason (first draw; width-ramped write-verify) */
+  failures: Record<string, number>;
+  unsignedDevices: number | null;
+  /** p10 / p50 / p90 of each cell's last pulse width, in nominal widths (width ramping) */
+  widthFactorQuantiles: number[] | null;
+  method: string;
+  ramp: string;
+}
+
+export function inferenceSummary(r: Record<string, unknown>, path: string): InferenceSummary {
+  const prog = ((r.programming as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+  const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  const cfg = (r.config ?? {}) as { network?: { sizes?: number[] }; program?: { method?: string; ramp?: string } };
+  const sizes = cfg.network?.sizes ?? [];
+  let cells = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) cells += sizes[i] * sizes[i + 1];
+  const bad = num(prog.notConverged);
+  const failures: Record<string, number> = {};
+  for (const f of PROGRAM_FAILURES) {
+    const n = num(prog[failureKey(f)]);
+    if (n) failures[f] = n;
+  }
+  return {
+    path,
+    name: String(r.name ?? ''),
+    accuracy: num(r.finalAccuracy) ?? NaN,
+    digitalAccuracy: num(r.digitalAccuracy) ?? NaN,
+    exactWeightAccuracy: num(r.exactWeightAccuracyMean),
+    cells: cells || null,
+    inTolerance: bad !== null && cells ? 1 - bad / cells : null,
+    failures,
+    unsignedDevices: num(prog.unsignedDevices),
+    widthFactorQuantiles: Array.isArray(prog.widthFactorQuantiles) ? (prog.widthFactorQuantiles as number[]) : null,
+    method: cfg.program?.method ?? '',
+    ramp: cfg.program?.ramp ?? 'none',
+  };
 }
 
 export const command: Command = {
@@ -113,6 +191,7 @@ export const command: Command = {
       repeats: { type: 'string' },
       seed: { type: 'string' },
       population: { type: 'string' },
+      inference: { type: 'string' },
       resume: { type: 'boolean' },
     });
     const [sub, cfgPath] = a.positionals;
@@ -133,6 +212,8 @@ export const command: Command = {
       repeats: num('repeats', a.values.repeats),
       seed: num('seed', a.values.seed),
       population: a.values.population,
+      inference: a.values.inference,
+      inferenceTrainSamples: num('train-samples', a.values['train-samples']),
       resume: a.values.resume,
     });
     return 0;
@@ -217,6 +298,12 @@ async function runExperiment(
     const doneSamples = cp.finished.length * perRepeat + (cp.current ? cp.current.epochsDone * Math.min(t.trainSamples, train.n) : 0);
     const prog = createProgress(`crossbar ${cfg.name}`, t.repeats * perRepeat);
     if (doneSamples) prog.resumed(doneSamples, '(resumed)');
+    // the training loss in tenths of each epoch (first repeat run here): its trend says whether training learns
+    const lossTrace: { epoch: number; samples: number; loss: number }[] = [];
+    const seg = Math.max(1, Math.ceil(Math.min(t.trainSamples, train.n) / 10));
+    let prevSum = 0,
+      prevBatches = 0,
+      segNext = seg;
     for (let r = cp.finished.length; r < t.repeats; r++) {
       let last = 0,
         epochBase = cp.current?.repeat === r ? cp.current.epochsDone : 0;
@@ -226,8 +313,18 @@ async function runExperiment(
         test,
         r,
         {
-          onBatch: (done, _total, loss) => {
+          onBatch: (done, total, loss) => {
             prog.tick(done - last, `rep ${r + 1} ep ${epochBase + 1} loss ${loss.toFixed(3)}`);
+            if (r === cp.finished.length && (done >= segNext || done >= total)) {
+              // the running mean over the epoch's batches, times their count, is the epoch's loss sum so far
+              const batches = Math.ceil(done / t.batchSize),
+                sum = loss * batches;
+              lossTrace.push({ epoch: epochBase + 1, samples: done, loss: (sum - prevSum) / Math.max(1, batches - prevBatches) });
+              const end = done >= total;
+              prevSum = end ? 0 : sum;
+              prevBatches = end ? 0 : batches;
+              segNext = end ? seg : done + seg;
+            }
             last = done;
           },
           onEpoch: (c) => {
@@ -249,6 +346,7 @@ async function runExperiment(
     }
     prog.done();
     repeats = cp.finished;
+    if (lossTrace.length) extra.lossTrace = lossTrace;
   } else if (cfg.mode === 'digital') {
     const { initTf } = await import('../crossbar/train/tf.js');
     const { trainDigital } = await import('../crossbar/train/digital.js');
@@ -319,6 +417,9 @@ async function runExperiment(
     operatingPoint,
     ...(swing ? { swingSpread: swing } : {}),
     ...extra,
+    ...(cfg.mode === 'in-situ'
+      ? { diagnosis: inSituDiagnosis(sum.finalAccuracy, (extra.lossTrace as LossPoint[] | undefined) ?? [], sum.lossPerEpoch, swing) }
+      : {}),
     config: cfg,
   };
   writeJsonAtomic(join(out, 'results.json'), results);
@@ -344,11 +445,7 @@ async function runExperiment(
   process.stdout.write(
     `${cfg.name}: final test accuracy ${sum.finalAccuracy.toFixed(2)} % ± ${sum.accuracyStd.toFixed(2)} (${repeats.length} repeat(s)); results in ${out}\n`,
   );
-  if (swing && sum.finalAccuracy < 50) {
-    process.stdout.write(
-      `in-situ training did not learn: one pulse shape serves every device, and this population's ${describeSwingSpread(swing)}. ` +
-        'Inference after write-verify programming (mode "inference") programs each device through its own read-back instead.\n',
-    );
-  }
+  const diag = results.diagnosis as InSituDiagnosis | undefined;
+  if (diag && !diag.learned) process.stdout.write(`in-situ training did not learn: ${diag.reason}\n`);
   return 0;
 }

@@ -31,7 +31,9 @@ out/example):
                     refined so that devices drawn from it reproduce the measured switching statistics
   profile.json      profile: measured vs simulated switching statistics (attached to population.json)
   crossbar/         crossbar: one in-situ MNIST epoch (the paper's MLP, 60k samples) on full-physics
-                    JART devices sampled from the population
+                    JART devices sampled from the population, and inference after write-verify
+                    programming of the same population (crossbar/inference/); results.json holds
+                    both answers and, when in-situ training fails, why (switching-speed spread)
   report/           report: static HTML report with plots
   pipeline.json     what each output was made from (content hashes of its inputs and settings)
 Then prints the command that opens the terminal inspector on the fits.
@@ -44,6 +46,8 @@ Options:
   --data DIR            measurement files or folder (default measurements/example)
   --out DIR             output folder (default out/example)
   --experiment FILE     crossbar experiment config (default experiments/pipeline-epoch.json)
+  --inference-experiment FILE
+                        crossbar inference config (default experiments/pipeline-inference.json)
   --epochs N            crossbar epochs (default: the experiment's, 1)
   --train-samples N     crossbar training samples (default: the experiment's, 60000)
   --workers N           fit worker threads (default: all cores)
@@ -59,6 +63,8 @@ export interface PipelineOptions {
   data?: string;
   out?: string;
   experiment?: string;
+  /** the crossbar step's second answer: inference after write-verify programming (default experiments/pipeline-inference.json) */
+  inferenceExperiment?: string;
   epochs?: number;
   trainSamples?: number;
   workers?: number;
@@ -76,6 +82,7 @@ export interface ResolvedPipelineOptions {
   data: string;
   out: string;
   experiment: string;
+  inferenceExperiment: string;
   epochs?: number;
   trainSamples?: number;
   workers?: number;
@@ -104,6 +111,7 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
     data: o.data ?? join(root, 'measurements', 'example'),
     out: o.out ?? join('out', 'example'),
     experiment: o.experiment ?? join(root, 'experiments', 'pipeline-epoch.json'),
+    inferenceExperiment: o.inferenceExperiment ?? join(root, 'experiments', 'pipeline-inference.json'),
     epochs: o.epochs,
     trainSamples: o.trainSamples,
     workers: o.workers,
@@ -214,8 +222,8 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
     stages.push({
       name: 'crossbar',
       output: join(cb, 'results.json'),
-      settings: { epochs: o.epochs ?? null, trainSamples: o.trainSamples ?? null },
-      inputs: () => [{ path: o.experiment }, { path: f('population.json') }],
+      settings: { epochs: o.epochs ?? null, trainSamples: o.trainSamples ?? null, inference: 'width-ramped write-verify' },
+      inputs: () => [{ path: o.experiment }, { path: o.inferenceExperiment }, { path: f('population.json') }],
       run: async () => {
         const { crossbarStage } = await import('./crossbar.js');
         await crossbarStage({
@@ -224,6 +232,8 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
           population: f('population.json'),
           epochs: o.epochs,
           trainSamples: o.trainSamples,
+          inference: o.inferenceExperiment,
+          inferenceTrainSamples: o.trainSamples,
         });
       },
     });
@@ -294,6 +304,7 @@ export const command: Command = {
       data: { type: 'string' },
       out: { type: 'string' },
       experiment: { type: 'string' },
+      'inference-experiment': { type: 'string' },
       epochs: { type: 'string' },
       'train-samples': { type: 'string' },
       workers: { type: 'string' },
@@ -314,6 +325,7 @@ export const command: Command = {
       data: values.data,
       out: values.out,
       experiment: values.experiment,
+      inferenceExperiment: values['inference-experiment'],
       epochs: int('epochs', values.epochs),
       trainSamples: int('train-samples', values['train-samples']),
       workers: int('workers', values.workers),

@@ -30,8 +30,12 @@ export interface PulseDeviceVar {
 }
 
 export interface PulseKernel {
-  /** N after one pulse, for a device whose v1b-var quantities are given (others = the kernel's params). No allocation. */
-  apply(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number): number;
+  /**
+   * N after one pulse, for a device whose v1b-var quantities are given (others = the kernel's params). No
+   * allocation. `width` (s, default the kernel's widthS): a pulse of another width at the same amplitude
+   * (the tables hold the time per unit ln N, so any width is exact).
+   */
+  apply(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number, width?: number): number;
   readonly vV: number;
   readonly widthS: number;
   /** Pulses that fell outside the tables and were integrated in full. */
@@ -156,9 +160,9 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
     }
   }
 
-  function exact(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number): number {
+  function exact(ndisc: number, rnew: number, lnew: number, ndiscMin: number, ndiscMax: number, width: number): number {
     fallbacks++;
-    return applyPulseExact({ ...p, rnew, lnew, Ndiscmin: ndiscMin, Ndiscmax: ndiscMax }, ndisc, vV, widthS);
+    return applyPulseExact({ ...p, rnew, lnew, Ndiscmin: ndiscMin, Ndiscmax: ndiscMax }, ndisc, vV, width);
   }
 
   return {
@@ -167,18 +171,18 @@ export function createPulseKernel(p: JartParams, vV: number, widthS: number, opt
     get fallbacks() {
       return fallbacks;
     },
-    apply(ndisc, rnew, lnew, ndiscMin, ndiscMax) {
-      if (vV === 0 || !(widthS > 0)) return ndisc;
+    apply(ndisc, rnew, lnew, ndiscMin, ndiscMax, width = widthS) {
+      if (vV === 0 || !(width > 0)) return ndisc;
       if (s > 0 ? ndisc >= ndiscMax : ndisc <= ndiscMin) return ndisc; // at the bound: frozen
       const xiStart = s * Math.log(ndisc);
       const xiB = s > 0 ? Math.log(ndiscMax) : -Math.log(ndiscMin);
       const xiC = xiB - XC;
       if (rnew !== lastR || lnew !== lastL) setGeometry(rnew, lnew);
       if (!(xiStart >= xi0 && xiB <= xiHi && geoOk)) {
-        return exact(ndisc, rnew, lnew, ndiscMin, ndiscMax);
+        return exact(ndisc, rnew, lnew, ndiscMin, ndiscMax, width);
       }
       // walk the cells: exact time-to-reach of the piecewise-exponential H
-      let rem = widthS;
+      let rem = width;
       let xi = xiStart;
       let j = Math.floor((xi - xi0) / dXi);
       if (j > n - 2) j = n - 2;

@@ -18,6 +18,18 @@ export interface CrossbarView {
   epochs?: number;
   population?: string;
   operatingPoint?: { vSetV?: number; vResetV?: number; pulseS?: number; setPulses?: number; resetPulses?: number };
+  /** in-situ runs: whether training learned and, if not, why (results.json `diagnosis`) */
+  diagnosis?: { learned: boolean; reason?: string; lossFirst?: number; lossLast?: number; trend?: string };
+  /** the second answer beside an in-situ run: inference after programming (results.json `inference`) */
+  inference?: {
+    accuracy: number;
+    digitalAccuracy?: number;
+    inTolerance?: number;
+    cells?: number;
+    failures: [string, number][];
+    ramp?: string;
+    path?: string;
+  };
 }
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
@@ -41,8 +53,36 @@ export function crossbarView(raw: unknown, path: string): { view: CrossbarView |
   const pop = r.population as { path?: unknown; file?: unknown } | null | undefined;
   const pu = (r.operatingPoint as { pulses?: Record<string, unknown> | null } | null | undefined)?.pulses;
   const jart = (cfg as { device?: { jart?: Record<string, unknown> } }).device?.jart ?? {};
+  const dg = r.diagnosis as Record<string, unknown> | null | undefined;
+  const lt = (dg?.lossTrend ?? null) as Record<string, unknown> | null;
+  const inf = r.inference as Record<string, unknown> | null | undefined;
+  const infAcc = num(inf?.accuracy);
   return {
     view: {
+      diagnosis:
+        dg && typeof dg.learned === 'boolean'
+          ? {
+              learned: dg.learned,
+              reason: typeof dg.reason === 'string' ? dg.reason : undefined,
+              lossFirst: num(lt?.first),
+              lossLast: num(lt?.last),
+              trend: typeof lt?.trend === 'string' ? lt.trend : undefined,
+            }
+          : undefined,
+      inference:
+        inf && infAcc !== undefined
+          ? {
+              accuracy: infAcc,
+              digitalAccuracy: num(inf.digitalAccuracy),
+              inTolerance: num(inf.inTolerance),
+              cells: num(inf.cells),
+              failures: Object.entries((inf.failures ?? {}) as Record<string, unknown>).filter(
+                (e): e is [string, number] => typeof e[1] === 'number',
+              ),
+              ramp: typeof inf.ramp === 'string' ? inf.ramp : undefined,
+              path: typeof inf.path === 'string' ? inf.path : undefined,
+            }
+          : undefined,
       path,
       name: String(r.name ?? ''),
       mode: String(r.mode ?? ''),
@@ -95,9 +135,26 @@ export function crossbarCard(cb: CrossbarView | null, fig: Fig, note?: string): 
       ? ` Update pulses ${fmtUnit(op.vSetV, 'V')} (SET) / ${fmtUnit(op.vResetV, 'V')} (RESET)${op.pulseS !== undefined ? `, ${fmtUnit(op.pulseS, 's', 3)}` : ''}${op.setPulses !== undefined && op.resetPulses !== undefined ? `: a full swing of the central device takes ${op.setPulses.toLocaleString('en')} SET / ${op.resetPulses.toLocaleString('en')} RESET pulses` : ''}.`
       : '';
   const std = cb.accuracyStd !== null && reps > 1 ? ` ± ${cb.accuracyStd.toFixed(2)}` : '';
+  const inf = cb.inference;
+  const second = inf
+    ? `<p class="big" id="crossbar-inference-accuracy">${inf.accuracy.toFixed(2)} %</p><p>Inference after ${inf.ramp === 'width' ? 'width-ramped ' : ''}write-verify programming of the same population` +
+      (inf.digitalAccuracy !== undefined ? ` (the digital network: ${inf.digitalAccuracy.toFixed(2)} %)` : '') +
+      (inf.inTolerance !== undefined
+        ? `: ${(100 * inf.inTolerance).toFixed(1)} % of ${inf.cells?.toLocaleString('en') ?? ''} cells within tolerance`
+        : '') +
+      (inf.failures.length ? `; out of tolerance: ${inf.failures.map(([k, n]) => `${n.toLocaleString('en')} ${esc(k)}`).join(', ')}` : '') +
+      `.${inf.path ? ` Results: <code>${esc(inf.path)}</code>.` : ''}</p>`
+    : '';
+  const dg = cb.diagnosis;
+  const why =
+    dg && !dg.learned && dg.reason
+      ? `<p id="crossbar-diagnosis"><strong>In-situ training did not learn.</strong> ${esc(dg.reason)}</p>`
+      : '';
   return (
     `<div class="card"><h3>Crossbar accuracy</h3><p class="big" id="crossbar-accuracy">${cb.finalAccuracy.toFixed(2)} %${std}</p>` +
     `<p>Final MNIST test accuracy of <code>${esc(cb.name)}</code>: ${esc(what)}.${pulses} Results: <code>${esc(cb.path)}</code>.</p>` +
+    why +
+    second +
     fig(
       'crossbar_accuracy',
       `${cb.name}: test accuracy`,

@@ -189,6 +189,18 @@ export class JartArray implements DeviceArray {
   }
 
   pulse(k: number, count: number): number {
+    return this.pulses(k, count, 1);
+  }
+
+  /**
+   * One pulse of `widthFactor` times the configured width, same amplitude (write-verify with width ramping);
+   * dir > 0 SET, < 0 RESET. Returns the new weight.
+   */
+  pulseWidth(k: number, dir: number, widthFactor: number): number {
+    return this.pulses(k, dir > 0 ? 1 : -1, widthFactor);
+  }
+
+  private pulses(k: number, count: number, f: number): number {
     const set = count > 0;
     let c = set ? count : -count;
     let n = this.n[k];
@@ -199,7 +211,10 @@ export class JartArray implements DeviceArray {
       const hi = this.nMax[k] < cHi ? this.nMax[k] : cHi;
       const lo = this.nMin[k] > cLo ? this.nMin[k] : cLo;
       if (set ? n >= hi : n <= lo) break;
-      const raw = e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k]);
+      const raw =
+        f === 1
+          ? e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k])
+          : e.pulse(set, n, this.r[k], this.l[k], this.nMin[k], this.nMax[k], f);
       // The explicit Euler of a very fast device (small r) can overshoot past 0 into NaN: such a pulse
       // switches the device fully, so it lands on the bound in the pulse's direction (as aihwkit's clamp).
       let n1 = raw === raw ? raw : set ? hi : lo;

@@ -9,8 +9,11 @@ import { eulerPulse, fitCoeffs, fitCurrentA, type FitCoeffs } from './aihwkitFit
 
 export interface PulseEngine {
   readonly name: string;
-  /** N after one pulse (set = SET polarity), unclamped. */
-  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number;
+  /**
+   * N after one pulse (set = SET polarity), unclamped. `widthFactor` (default 1): a pulse of that multiple of
+   * the configured width at the same amplitude (write-verify with width ramping, program/writeVerify.ts).
+   */
+  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number, widthFactor?: number): number;
   /** Read current (A) at the read voltage. */
   readA(n: number, rM: number, lM: number): number;
 }
@@ -43,8 +46,11 @@ export class FitEulerEngine implements PulseEngine {
     this.dtS = s.dtS;
     this.rthArea = (s.rthScaling ?? 'area') === 'area';
   }
-  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number {
-    return eulerPulse(set ? this.kSet : this.kReset, n, rM, lM, nMin, nMax, this.steps, this.dtS, this.rthArea);
+  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number, widthFactor = 1): number {
+    // another width: shorter pulses keep the step count with a shorter step, longer ones keep the step
+    const steps = widthFactor > 1 ? Math.max(1, Math.round(this.steps * widthFactor)) : this.steps;
+    const dt = widthFactor > 1 ? this.dtS : this.dtS * widthFactor;
+    return eulerPulse(set ? this.kSet : this.kReset, n, rM, lM, nMin, nMax, steps, dt, this.rthArea);
   }
   readA(n: number): number {
     return fitCurrentA(this.kRead, n);
@@ -168,7 +174,8 @@ export class TabulatedEngine implements PulseEngine {
     const a = off + i;
     return tab[a] + tn * (tab[a + 1] - tab[a]);
   }
-  pulse(set: boolean, n: number, rM: number, lM: number, nMin = this.nMinNom, nMax = this.nMaxNom): number {
+  pulse(set: boolean, n: number, rM: number, lM: number, nMin = this.nMinNom, nMax = this.nMaxNom, widthFactor = 1): number {
+    if (widthFactor !== 1) return this.pulseWidth(set, n, rM, lM, nMin, nMax, widthFactor);
     // outside the tabulated N range (a clamp wider than [nLo, nHi]): the outer table, else exact with the
     // device's own N bounds
     if (n < this.nLo || n > this.nHiTab)
@@ -208,6 +215,17 @@ export class TabulatedEngine implements PulseEngine {
     if (dn > this.exactAbove) return this.base.pulse(set, n, rM, lM, this.logN ? nMin : this.nMinNom, this.logN ? nMax : this.nMaxNom);
     dn *= fLim;
     return set ? n + dn : n - dn;
+  }
+  /**
+   * A pulse of `f` times the table's width: the table's ΔN scaled by f while that step stays below 1 % of N
+   * (ΔN = f·width·dN/dt to first order; the rate changes by far less than 1 % over such a step), else
+   * integrated by the base engine at that width.
+   */
+  private pulseWidth(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number, f: number): number {
+    const one = this.pulse(set, n, rM, lM, nMin, nMax);
+    const d = one - n;
+    if (d === d && Math.abs(d * f) < 0.01 * n) return n + d * f;
+    return this.base.pulse(set, n, rM, lM, nMin, nMax, f);
   }
   readA(n: number, rM: number, lM: number): number {
     return this.base.readA(n, rM, lM);

@@ -34,8 +34,9 @@ export class ModelEngine implements PulseEngine {
     this.kReset = createPulseKernel(p, s.vResetV, s.widthS, opts);
     this.read = createReadTable(p, s.vReadV, opts);
   }
-  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number): number {
-    return (set ? this.kSet : this.kReset).apply(n, rM, lM, nMin, nMax);
+  pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number, widthFactor = 1): number {
+    const k = set ? this.kSet : this.kReset;
+    return widthFactor === 1 ? k.apply(n, rM, lM, nMin, nMax) : k.apply(n, rM, lM, nMin, nMax, widthFactor * k.widthS);
   }
   readA(n: number, rM: number, lM: number): number {
     return Math.abs(this.read.current(n, rM, lM));

@@ -13,6 +13,11 @@ export interface DeviceArray {
    * depresses (RESET, weight down). Pulses at a bound are skipped (as in aihwkit). Returns the new weight.
    */
   pulse(k: number, count: number): number;
+  /**
+   * Optional: one pulse of `widthFactor` times the nominal width at the same amplitude (dir > 0 potentiates).
+   * Devices that have it can be programmed with width ramping (program/writeVerify.ts).
+   */
+  pulseWidth?(k: number, dir: number, widthFactor: number): number;
   /** Put device k in the state whose weight is closest to w (an ideal "set_weights", no pulses). */
   setWeight(k: number, w: number): void;
   /** Read current of device k at the read voltage (A); for behavioural devices a proportional stand-in. */

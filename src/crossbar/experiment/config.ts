@@ -83,6 +83,13 @@ export interface ProgramConfig {
   tolerance: number;
   maxPulses: number;
   pulsesPerStep: number;
+  /**
+   * Write-verify pulse shape: 'none' = the configured pulse, in bursts (default); 'width' = one pulse at a
+   * time whose width the programmer chooses per device from its response, within widthRange × the
+   * configured width (program/writeVerify.ts, writeVerifyRamp).
+   */
+  ramp: 'none' | 'width';
+  widthRange: number[];
 }
 
 export interface WireConfig {
@@ -199,7 +206,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   forward: AIHWKIT_FORWARD,
   backward: AIHWKIT_BACKWARD,
   update: AIHWKIT_UPDATE,
-  program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1 },
+  program: { method: 'write-verify', tolerance: 0.02, maxPulses: 20000, pulsesPerStep: 1, ramp: 'none', widthRange: [0.001, 1000] },
   wire: { rWireOhm: 0, vReadV: 0.2, iterations: 500, tol: 1e-9, sweepOhm: [], compensation: 'none' },
 };
 
@@ -254,6 +261,7 @@ const ENUMS: [string, (c: ExperimentConfig) => string, string[]][] = [
   ['backward.noiseManagement', (c) => c.backward.noiseManagement, ['abs_max', 'none']],
   ['backward.boundManagement', (c) => c.backward.boundManagement, ['iterative', 'none']],
   ['program.method', (c) => c.program.method, ['write-verify', 'open-loop', 'ideal']],
+  ['program.ramp', (c) => c.program.ramp, ['none', 'width']],
   ['wire.compensation', (c) => c.wire.compensation, ['none', 'column-gain']],
 ];
 
@@ -288,6 +296,9 @@ export function resolveConfig(input: unknown, file?: string): ExperimentConfig {
   if (!Number.isInteger(j.tableLengths) || j.tableLengths < 1) fail('device.jart.tableLengths', 'expected an integer ≥ 1', file);
   if (!Number.isInteger(j.kineticClasses) || j.kineticClasses < 1 || j.kineticClasses > 256)
     fail('device.jart.kineticClasses', 'expected an integer 1..256', file);
+  const wr = c.program.widthRange;
+  if (wr.length !== 2 || !(wr[0] > 0 && wr[0] <= 1 && wr[1] >= 1))
+    fail('program.widthRange', 'expected [min, max] with 0 < min ≤ 1 ≤ max', file);
   if (c.device.population !== null) checkPopulation(c.device.population, file);
   if (!Number.isInteger(j.pulseMatch) || j.pulseMatch < 0) fail('device.jart.pulseMatch', 'expected 0 (off) or a pulse count ≥ 1', file);
   if ((j.nWindow !== 'config' || j.pulseMatch > 0) && c.device.model !== 'jart')

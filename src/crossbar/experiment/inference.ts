@@ -8,7 +8,14 @@ import type { ExperimentConfig } from './config.js';
 import type { AnalogLayer } from '../core/analogLayer.js';
 import { buildNetwork, type Dataset, type EpochRecord } from './inSitu.js';
 import { digitalWeights, evaluateDigital, trainDigital } from '../train/digital.js';
-import { createOpenLoopPlanner, programCell } from '../program/writeVerify.js';
+import {
+  createOpenLoopPlanner,
+  describeFailures,
+  failureKey,
+  programCell,
+  PROGRAM_FAILURES,
+  type ProgramFailure,
+} from '../program/writeVerify.js';
 import { nominalDevice } from '../device/factory.js';
 import { createRng } from '../../util/rng.js';
 import { meanStd } from './summary.js';
@@ -61,6 +68,14 @@ export async function runInference(
       bad = 0,
       unsigned = 0;
     const weightTops: number[] = [];
+    // width-ramped write-verify: why cells ended out of tolerance, and each cell's last pulse width (its operating point)
+    const ramp =
+      cfg.program.method === 'write-verify' && cfg.program.ramp === 'width'
+        ? { min: cfg.program.widthRange[0], max: cfg.program.widthRange[1] }
+        : null;
+    const failures = new Map<ProgramFailure, number>(PROGRAM_FAILURES.map((f) => [f, 0]));
+    const widthFactors: number[] = [];
+    let widthTotal = 0;
     const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
       const w = wd[li];
@@ -86,9 +101,14 @@ export async function runInference(
         tg[row * layer.cols + col] = target;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
-          const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, tolW, cfg.program.maxPulses);
+          const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, tolW, cfg.program.maxPulses, ramp);
           pulses += res.pulses;
           if (!res.converged) bad++;
+          if (ramp) {
+            if (res.reason) failures.set(res.reason, (failures.get(res.reason) ?? 0) + 1);
+            widthFactors.push(res.widthFactor ?? 1);
+            widthTotal += res.width ?? res.pulses;
+          }
         }
         tile.w[k] = tile.dev.weight(k);
         const e = (tile.w[k] - target) / s;
@@ -136,6 +156,15 @@ export async function runInference(
     const wire = cfg.wire.rWireOhm > 0 ? evalWire(cfg.wire.rWireOhm) : undefined;
     const acc = wire ? wire.accuracy : (accNoWire ?? 100 * mlp.evaluate(test.images, test.labels, nTest, trainRng));
     const sec = (performance.now() - t0) / 1000;
+    const rampStats: Record<string, number | number[]> = {};
+    if (ramp) {
+      widthFactors.sort((a, b) => a - b);
+      const q = (p: number): number => widthFactors[Math.min(widthFactors.length - 1, Math.floor(p * widthFactors.length))];
+      rampStats.widthFactorQuantiles = [q(0.1), q(0.5), q(0.9)];
+      rampStats.widthTotal = widthTotal;
+      for (const [f, n] of failures) rampStats[failureKey(f)] = n;
+      log(`repeat ${r + 1}: ${describeFailures(rampStats, cells)}`);
+    }
     log(
       `repeat ${r + 1}: programmed ${cells} cells with ${pulses} pulses (${bad} out of tolerance), analog accuracy ${acc.toFixed(2)} % (exact weights on the same periphery ${accExact.toFixed(2)} %, digital ${digitalAcc.toFixed(2)} %)`,
     );
@@ -159,6 +188,7 @@ export async function runInference(
         unsignedDevices: unsigned,
         seconds: sec,
         exactWeightAccuracy: accExact,
+        ...rampStats,
         ...(accNoWire !== null ? { wireFreeAccuracy: accNoWire } : {}),
         ...(wire
           ? {

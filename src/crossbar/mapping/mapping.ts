@@ -15,12 +15,16 @@ import type { DeviceArray } from '../device/types.js';
 export class ScaledArray implements DeviceArray {
   readonly kind: string;
   readonly size: number;
+  /** Width-ramped single pulse, when the wrapped array has it. */
+  readonly pulseWidth?: (k: number, dir: number, widthFactor: number) => number;
   constructor(
     private readonly d: DeviceArray,
     readonly scale: number,
   ) {
     this.kind = d.kind;
     this.size = d.size;
+    const pw = d.pulseWidth?.bind(d);
+    if (pw) this.pulseWidth = (k, dir, f) => this.scale * pw(k, dir, f);
   }
   /** The wrapped array. */
   get inner(): DeviceArray {

@@ -12,6 +12,119 @@ export interface ProgramResult {
   pulses: number;
   error: number;
   converged: boolean;
+  /** why a cell ended out of tolerance (width-ramped write-verify only; null when it converged) */
+  reason?: ProgramFailure | null;
+  /** width-ramped write-verify: the width factor of the last pulse (the device's operating point) and the sum of all pulse widths in nominal widths */
+  widthFactor?: number;
+  width?: number;
+}
+
+/**
+ * Why a cell could not be programmed within tolerance:
+ * - `out-of-reach`: the target lies outside the device's reachable weight range (its on/off window is too
+ *   small for the weight, or its whole range lies on one side of the mapping's zero);
+ * - `stuck`: the device no longer moves (a pulse is skipped at its N bound) short of the target;
+ * - `too-slow`: at the longest pulse it covers less than 0.1 % of the remaining distance per pulse (a
+ *   wide-radius device heats too little at the amplitude to switch in any practical time);
+ * - `too-coarse`: one pulse of the shortest width still steps over the tolerance band;
+ * - `drift`: (a pair) each device was verified within its band, but the cycle-to-cycle walk of its geometry
+ *   during programming moved the pair's read out of the weight's band;
+ * - `budget`: the pulse budget ran out while it was still approaching.
+ */
+export type ProgramFailure = 'out-of-reach' | 'stuck' | 'too-slow' | 'too-coarse' | 'drift' | 'budget';
+export const PROGRAM_FAILURES: readonly ProgramFailure[] = ['out-of-reach', 'stuck', 'too-slow', 'too-coarse', 'drift', 'budget'];
+
+/** Width ramping: pulse widths between `min` and `max` times the configured width. */
+export interface WidthRamp {
+  min: number;
+  max: number;
+}
+
+/**
+ * Write-verify with per-device width ramping, as a write-verify controller finds each device's operating
+ * point from its response: every pulse is one pulse (same amplitude) whose width is chosen from the rate the
+ * device showed on its last pulse in that direction (Δw per unit width), aiming at 70 % of the remaining
+ * distance, within [ramp.min, ramp.max] × the configured width. A device that does not move is given ever
+ * longer pulses (×10) up to ramp.max; after an overshoot the width is capped at half the one that overshot.
+ * Slow devices thus get long pulses and fast ones short pulses, instead of one pulse for all. Needs a device
+ * with `pulseWidth` (JartArray, or a ScaledArray over one).
+ */
+export function writeVerifyRamp(
+  dev: DeviceArray,
+  k: number,
+  target: number,
+  tol: number,
+  maxPulses: number,
+  ramp: WidthRamp,
+): ProgramResult {
+  const pw = dev.pulseWidth;
+  if (!pw) return writeVerify(dev, k, target, tol, maxPulses);
+  let w = dev.weight(k),
+    used = 0,
+    width = 0,
+    rateUp = 0,
+    rateDown = 0,
+    f = 1,
+    cap = ramp.max,
+    lastDir = 0,
+    lastF = 1,
+    coarse = 0,
+    slow = 0,
+    stuck = false;
+  while (Math.abs(w - target) > tol && used < maxPulses) {
+    const dir = target > w ? 1 : -1;
+    if (lastDir !== 0 && dir !== lastDir) {
+      cap = Math.max(ramp.min, 0.5 * lastF);
+      if (lastF <= ramp.min) coarse++;
+      if (coarse >= 8) break; // the shortest pulse steps over the band both ways, again and again
+    }
+    const rate = dir > 0 ? rateUp : rateDown;
+    if (rate > 0) f = (0.7 * Math.abs(target - w)) / rate;
+    if (f > cap) f = cap;
+    if (f < ramp.min) f = ramp.min;
+    const w1 = pw.call(dev, k, dir, f);
+    used++;
+    width += f;
+    lastDir = dir;
+    lastF = f;
+    const dw = Math.abs(w1 - w);
+    if (dw === 0) {
+      // no motion: at a bound (the pulse was skipped), or too slow to show at this width
+      if (f >= ramp.max || (dir > 0 ? w >= dev.wMax(k) - 1e-12 : w <= dev.wMin(k) + 1e-12)) {
+        stuck = true;
+        break;
+      }
+      f = Math.min(cap, 10 * f);
+      if (dir > 0) rateUp = 0;
+      else rateDown = 0;
+      continue;
+    }
+    if (f >= ramp.max && dw < 1e-3 * Math.abs(target - w)) {
+      if (++slow >= 3) {
+        w = w1;
+        break;
+      }
+    } else slow = 0;
+    if (dir > 0) rateUp = dw / f;
+    else rateDown = dw / f;
+    // far short of the distance still to go, in the same direction: the cap an earlier overshoot set is
+    // relaxed again (the device slowed down, e.g. near its N bound)
+    if (dw < 0.1 * Math.abs(target - w) && (w1 - target) * (w - target) > 0) cap = Math.min(ramp.max, 2 * cap);
+    w = w1;
+  }
+  const error = Math.abs(w - target);
+  const converged = error <= tol;
+  let reason: ProgramFailure | null = null;
+  if (!converged) {
+    const lo = dev.wMin(k),
+      hi = dev.wMax(k);
+    if (target > hi + tol || target < lo - tol) reason = 'out-of-reach';
+    else if (stuck) reason = 'stuck';
+    else if (slow >= 3) reason = 'too-slow';
+    else if (coarse >= 8) reason = 'too-coarse';
+    else reason = 'budget';
+  }
+  return { pulses: used, error, converged, reason, widthFactor: lastF, width };
 }
 
 export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
@@ -47,23 +160,55 @@ export function writeVerify(dev: DeviceArray, k: number, target: number, tol: nu
  * pair's one-sided training pulses, with which an overshoot can only be corrected by raising the other
  * device. The pulse budget is per device.
  */
-export function programPair(dev: DifferentialPairArray, k: number, target: number, tol: number, maxPulses: number): ProgramResult {
+export function programPair(
+  dev: DifferentialPairArray,
+  k: number,
+  target: number,
+  tol: number,
+  maxPulses: number,
+  ramp: WidthRamp | null = null,
+): ProgramResult {
   const [gp, gm] = dev.split(target);
-  let pulses = 0;
+  let pulses = 0,
+    width = 0,
+    widthFactor = 0,
+    reason: ProgramFailure | null = null;
   for (const [d, g] of [
     [dev.devices[0], gp],
     [dev.devices[1], gm],
   ] as const) {
-    const span = d.wMax(k) - d.wMin(k);
-    pulses += writeVerify(d, k, DifferentialPairArray.at(d, k, g), (0.5 * tol * span) / dev.scale, maxPulses).pulses;
+    // the normalised state g is read against the device's range at its present geometry, which its
+    // cycle-to-cycle walk moves while it is programmed: the ramped programmer verifies g again and repeats
+    let r: ProgramResult | null = null;
+    for (let round = 0; round < (ramp ? 4 : 1); round++) {
+      const span = d.wMax(k) - d.wMin(k);
+      const t = DifferentialPairArray.at(d, k, g),
+        tl = (0.5 * tol * span) / dev.scale;
+      if (round > 0 && Math.abs(d.weight(k) - t) <= tl) break;
+      r = ramp ? writeVerifyRamp(d, k, t, tl, maxPulses, ramp) : writeVerify(d, k, t, tl, maxPulses);
+      pulses += r.pulses;
+      width += r.width ?? r.pulses;
+      widthFactor = Math.max(widthFactor, r.widthFactor ?? 1);
+      if (!r.converged) break;
+    }
+    if (r && !r.converged) reason ??= r.reason ?? null;
   }
   const error = Math.abs(dev.weight(k) - target);
-  return { pulses, error, converged: error <= tol };
+  const converged = error <= tol;
+  return { pulses, error, converged, ...(ramp ? { reason: converged ? null : (reason ?? 'drift'), width, widthFactor } : {}) };
 }
 
-/** Write-verify of one cell of any mapping (a pair device by device). */
-export function programCell(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number): ProgramResult {
-  return dev instanceof DifferentialPairArray ? programPair(dev, k, target, tol, maxPulses) : writeVerify(dev, k, target, tol, maxPulses);
+/** Write-verify of one cell of any mapping (a pair device by device); with `ramp`, width-ramped per device. */
+export function programCell(
+  dev: DeviceArray,
+  k: number,
+  target: number,
+  tol: number,
+  maxPulses: number,
+  ramp: WidthRamp | null = null,
+): ProgramResult {
+  if (dev instanceof DifferentialPairArray) return programPair(dev, k, target, tol, maxPulses, ramp);
+  return ramp ? writeVerifyRamp(dev, k, target, tol, maxPulses, ramp) : writeVerify(dev, k, target, tol, maxPulses);
 }
 
 /** Open loop: `pulses` pulses in the direction of the target, no read-back. */
@@ -131,4 +276,31 @@ export function createOpenLoopPlanner(
     const error = Math.abs(dev.weight(k) - target);
     return { pulses, error, converged: error <= tol };
   };
+}
+
+/** The programming record's key for the count of cells that failed for `f` ("failTooSlow"). */
+export function failureKey(f: ProgramFailure): string {
+  return 'fail' + f.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+const FAILURE_WORDS: Record<ProgramFailure, string> = {
+  'out-of-reach': 'target outside the device range',
+  stuck: 'stuck at a bound',
+  'too-slow': 'too slow at the longest pulse',
+  'too-coarse': 'steps over the band at the shortest pulse',
+  drift: 'cycle-to-cycle drift after verification',
+  budget: 'pulse budget spent',
+};
+
+/** One line: the share of cells in tolerance and the failures by reason, from a programming record. */
+export function describeFailures(p: Record<string, unknown>, cells: number): string {
+  const n = (f: ProgramFailure): number => (typeof p[failureKey(f)] === 'number' ? (p[failureKey(f)] as number) : 0);
+  const bad = PROGRAM_FAILURES.reduce((a, f) => a + n(f), 0);
+  const parts = PROGRAM_FAILURES.filter((f) => n(f) > 0).map((f) => `${n(f)} ${FAILURE_WORDS[f]}`);
+  const wq = p.widthFactorQuantiles as number[] | undefined;
+  return (
+    `${(100 * (1 - bad / cells)).toFixed(1)} % of ${cells} cells within tolerance` +
+    (parts.length ? ` (out: ${parts.join(', ')})` : '') +
+    (wq ? `; last pulse width p10/p50/p90 ${wq.map((x) => x.toPrecision(2)).join(' / ')} × the nominal` : '')
+  );
 }
