@@ -23,6 +23,9 @@
  *  2. each move alone;
  *  3. the moves that helped, best first, added one at a time; a move is kept when it lowers the score
  *     by at least `minGain` (relative).
+ * A candidate starts from the fitted values of the structure it extends (the default, or the moves kept
+ * so far), not from the first guess: adding freedom then cannot land the pilot in a worse basin than
+ * its parent's, so the comparison measures the structure, not the luck of the optimiser.
  * The score is the median over the pilot cycles of the plain RMS of log10|I| (unweighted, so structures
  * with other return-branch weights compare on the same scale), plus `cycleParamCharge` decade per
  * parameter free in every cycle. The residuals along a sweep are dominated by model error and strongly
@@ -33,10 +36,13 @@
  */
 import { median } from '../util/stats.js';
 import type { FitCycleInput } from './cycle-data.js';
-import { fitDataset, type FitDatasetInput } from './run.js';
+import { fitDataset, type FitDatasetInput, type FitRunResult } from './run.js';
+import type { DeviceStart } from './campaign.js';
 import type { FitScheduler } from './scheduler.js';
 import type { FitParamName, FitSettings } from './settings.js';
-import type { ParamName } from '../model/index.js';
+import { DEFAULT_PARAMS, type ParamName } from '../model/index.js';
+
+const PARAM_DEFAULT_RSERIES = DEFAULT_PARAMS.RseriesTiOx;
 
 export interface FitMove {
   id: string;
@@ -240,10 +246,14 @@ export async function chooseFitStructure(
     }
     return s;
   };
-  const evaluate = async (ids: string[]): Promise<AutoCandidate> => {
+  const results = new Map<string, FitRunResult>();
+  const evaluate = async (ids: string[], parent?: string[]): Promise<AutoCandidate> => {
     const s = apply(ids)!;
     const t = performance.now();
-    const r = await fitDataset(pilot, { ...s, starts: Math.min(s.starts, o.pilotStarts) }, scheduler);
+    const from = parent ? results.get(parent.join('|')) : undefined;
+    const data = from ? withStarts(pilot, from, s, base) : pilot;
+    const r = await fitDataset(data, { ...s, starts: Math.min(s.starts, o.pilotStarts) }, scheduler);
+    results.set(ids.join('|'), r);
     const rms = r.cycles.map((c) => c.rmsLog10).filter((x) => Number.isFinite(x));
     const medianRms = rms.length ? median(rms) : Infinity;
     const c: AutoCandidate = {
@@ -286,7 +296,7 @@ export async function chooseFitStructure(
   for (const m of moves) {
     if (candidates.length >= o.maxCandidates) return done([], 'budget');
     if (!apply([m.id])) continue;
-    alone.push(await evaluate([m.id]));
+    alone.push(await evaluate([m.id], []));
   }
   const ranked = alone.filter((c) => c.score <= def.score * (1 - o.minGain)).sort((a, b) => a.score - b.score);
   for (const c of alone)
@@ -303,7 +313,7 @@ export async function chooseFitStructure(
       stopped = 'budget';
       break;
     }
-    const c = await evaluate(ids);
+    const c = await evaluate(ids, cur.moves);
     if (c.score <= cur.score * (1 - o.minGain)) {
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)}: kept`);
       cur = c;
@@ -311,4 +321,27 @@ export async function chooseFitStructure(
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)} with [${cur.moves.join(', ')}]: dropped`);
   }
   return done(cur.moves, stopped);
+}
+
+/**
+ * The pilot with each device's start values taken from a fit of another structure (`from`): its device-level
+ * values and circuit, and per cycle its fitted values. An external series resistance replacing the cell's
+ * RseriesTiOx starts at the part of the fitted RseriesTiOx above the one the new structure holds fixed.
+ */
+function withStarts(pilot: FitDatasetInput, from: FitRunResult, s: FitSettings, base: FitSettings): FitDatasetInput {
+  return {
+    devices: pilot.devices.map((d) => {
+      const dev = from.devices.find((x) => x.device === d.id);
+      const start: DeviceStart = { device: { ...(dev?.params ?? {}), ...(dev?.circuit ?? {}) }, cycles: {} };
+      for (const c of from.cycles) if (c.device === d.id) start.cycles![String(c.cycle)] = { ...c.params, ...(c.circuit ?? {}) };
+      if (s.fitParams.includes('seriesOhm') && start.device!.seriesOhm === undefined && dev?.params.RseriesTiOx !== undefined) {
+        const held = (s.fixed.RseriesTiOx ?? base.fixed.RseriesTiOx ?? undefined) as number | undefined;
+        const fixedR = held ?? PARAM_DEFAULT_RSERIES;
+        start.device!.seriesOhm = Math.max(0, dev.params.RseriesTiOx - fixedR);
+        delete start.device!.RseriesTiOx;
+        for (const k of Object.keys(start.cycles!)) delete start.cycles![k].RseriesTiOx;
+      }
+      return { ...d, start };
+    }),
+  };
 }

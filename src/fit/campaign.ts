@@ -23,6 +23,14 @@ import type { CycleFit, DeviceFit } from './types.js';
 export interface DeviceJob {
   device: string;
   cycles: FitCycleInput[];
+  /** Start values instead of the first guess (the fit structure search, auto.ts, starts a candidate from
+   *  the fit it extends): device-level values, and per cycle number the cycle-level ones. A cycle-level
+   *  parameter without a value of its own starts at the device-level one, and the reverse. */
+  start?: DeviceStart;
+}
+export interface DeviceStart {
+  device?: Record<string, number>;
+  cycles?: Record<string, Record<string, number>>;
 }
 export type FitEvent = { kind: 'device'; device: DeviceFit } | { kind: 'cycle'; fit: CycleFit };
 export interface DoneRecords {
@@ -104,7 +112,15 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout(shared, perCycle, k, base);
     const s = startOf(head[0], base);
-    const start = layout.entries.map((e) => startValue(e.name, s.p, s.o));
+    const given = (name: string, cycle: number): number | undefined => {
+      const dev = job.start?.device?.[name];
+      const cyc = job.start?.cycles?.[String(head[Math.max(0, cycle)].cycle)]?.[name];
+      return cycle === -1 ? (dev ?? cyc) : (cyc ?? dev);
+    };
+    const start = layout.entries.map((e) => {
+      const v = given(e.name, e.cycle);
+      return v !== undefined && Number.isFinite(v) ? v : startValue(e.name, s.p, s.o);
+    });
     const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
     const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
     for (const f of fits) emit({ kind: 'cycle', fit: f });
