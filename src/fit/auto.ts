@@ -21,8 +21,9 @@
  *  1. the default structure is fitted; if its median RMS is within `noiseFactor` × the data's own noise
  *     (estimated from the scatter of neighbouring samples), nothing can be gained: stop;
  *  2. each move alone;
- *  3. the moves that helped, best first, added one at a time; a move is kept when it lowers the score
- *     by at least `minGain` (relative).
+ *  3. known combinations (FIT_BUNDLES, from the first guess): a combination none of whose parts helps alone;
+ *  4. the moves that helped, best first, added one at a time; a move is kept when it lowers the score
+ *     by at least `minGain` (relative); the best bundle replaces the result when it scores `minGain` better.
  * A candidate starts from the fitted values of the structure it extends (the default, or the moves kept
  * so far), not from the first guess: adding freedom then cannot land the pilot in a worse basin than
  * its parent's, so the comparison measures the structure, not the luck of the optimiser.
@@ -92,6 +93,24 @@ export const FIT_MOVES: readonly FitMove[] = [
   },
 ];
 
+/**
+ * Structures that fitted a kind of cell well (docs/fitting.md §7), tried whole from the first guess:
+ * the greedy addition of single moves cannot reach a combination none of whose parts helps alone.
+ */
+export const FIT_BUNDLES: readonly { id: string; label: string; moves: string[] }[] = [
+  {
+    id: 'gradual-reset',
+    label: 'partial, gradual RESET: barrier and RESET heating per cycle, thermal and cell parameters free, return branches weighted 2',
+    moves: ['lcell+R0', 'Rth0', 'phiBn0/cycle', 'Rtheff_scaling/cycle', 'returnWeight=2'],
+  },
+  {
+    id: 'compliance-limited',
+    label: 'compliance-limited SET with sweeps apart: LRS level, starting state, barrier and RESET heating per cycle',
+    moves: ['Ndiscmax/cycle', 'Ninit/cycle', 'phiBn0/cycle', 'Rtheff_scaling/cycle'],
+  },
+  { id: 'series-limited', label: 'an external series resistance and the LRS level per cycle', moves: ['seriesOhm', 'Ndiscmax/cycle'] },
+];
+
 export interface AutoOptions {
   /** most cycles in the pilot */
   pilotCycles: number;
@@ -111,6 +130,8 @@ export interface AutoOptions {
   minCycles: number;
   /** the moves tried, by id (default: all of FIT_MOVES) */
   moves: string[];
+  /** the bundles tried, by id (default: all of FIT_BUNDLES) */
+  bundles: string[];
 }
 
 export const DEFAULT_AUTO: AutoOptions = {
@@ -123,6 +144,7 @@ export const DEFAULT_AUTO: AutoOptions = {
   pilotStarts: 2,
   minCycles: 4,
   moves: FIT_MOVES.map((m) => m.id),
+  bundles: FIT_BUNDLES.map((b) => b.id),
 };
 
 export interface AutoCandidate {
@@ -301,7 +323,27 @@ export async function chooseFitStructure(
   const ranked = alone.filter((c) => c.score <= def.score * (1 - o.minGain)).sort((a, b) => a.score - b.score);
   for (const c of alone)
     if (!ranked.includes(c)) reasons.push(`${c.moves[0]}: score ${c.score.toFixed(3)} against ${def.score.toFixed(3)}: no gain`);
-  if (ranked.length === 0) return done([], 'no_gain');
+  // known combinations, whole, from the first guess
+  const bundles: { id: string; c: AutoCandidate }[] = [];
+  for (const id of o.bundles) {
+    const b = FIT_BUNDLES.find((x) => x.id === id);
+    if (!b) throw new Error(`unknown fit bundle "${id}" (known: ${FIT_BUNDLES.map((x) => x.id).join(', ')})`);
+    if (!b.moves.every((m) => moves.some((x) => x.id === m)) || !apply(b.moves)) continue;
+    if (candidates.length >= o.maxCandidates) break;
+    bundles.push({ id, c: await evaluate(b.moves) });
+  }
+  const bestBundle = bundles.sort((a, b) => a.c.score - b.c.score)[0];
+  const withBundle = (cur: AutoCandidate, stopped: AutoReport['stopped']) => {
+    if (bestBundle && bestBundle.c.score <= cur.score * (1 - o.minGain)) {
+      reasons.push(
+        `bundle ${bestBundle.id} [${bestBundle.c.moves.join(', ')}]: score ${bestBundle.c.score.toFixed(3)} against ${cur.score.toFixed(3)} (${cur.moves.length ? cur.moves.join(', ') : 'default'}): chosen`,
+      );
+      return done(bestBundle.c.moves, stopped);
+    }
+    for (const b of bundles) reasons.push(`bundle ${b.id}: score ${b.c.score.toFixed(3)} against ${cur.score.toFixed(3)}: not chosen`);
+    return done(cur.moves, stopped);
+  };
+  if (ranked.length === 0) return withBundle(def, 'no_gain');
   // ranked addition
   let cur = ranked[0];
   reasons.push(`${cur.moves[0]}: score ${cur.score.toFixed(3)} against ${def.score.toFixed(3)} (default): kept`);
@@ -320,7 +362,7 @@ export async function chooseFitStructure(
     } else
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)} with [${cur.moves.join(', ')}]: dropped`);
   }
-  return done(cur.moves, stopped);
+  return withBundle(cur, stopped);
 }
 
 /**
