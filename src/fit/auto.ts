@@ -15,9 +15,9 @@
  *  - `Rth0`: the thermal resistance free (device level);
  *  - `returnWeight=2`: the return branches (the states SET and RESET leave) weigh twice.
  *
- * The procedure, on a pilot of at most `pilotCycles` cycles (blocks of consecutive cycles, so that in
- * campaign mode the cycles after the device-level block are fitted with the device-level values held,
- * i.e. predicted):
+ * The procedure, on a pilot of at most `pilotCycles` cycles (blocks of consecutive cycles; several blocks of
+ * one long device stay one device, so that in campaign mode, as in the full fit, the cycles after the
+ * device-level block are fitted with the device-level values held, i.e. predicted):
  *  1. the default structure is fitted; if its median RMS is within `noiseFactor` × the data's own noise
  *     (estimated from the scatter of neighbouring samples), nothing can be gained: stop;
  *  2. each move alone;
@@ -156,7 +156,7 @@ export interface AutoCandidate {
 }
 
 export interface AutoReport {
-  /** pilot blocks: `device` or `device@firstCycle`, with their cycle numbers */
+  /** pilot devices with their cycle numbers */
   pilot: { id: string; cycles: number[] }[];
   /** the data's own scatter of log10|I| between neighbouring samples (robust), decade */
   noiseLog10: number;
@@ -210,7 +210,6 @@ export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' 
   // a campaign of both kinds (many one-cycle devices, a few cycled ones) is represented by both, half each
   const multiBudget = multi.length === 0 ? 0 : singles.length === 0 ? o.pilotCycles : Math.ceil(o.pilotCycles / 2);
   const nBlocks = multiBudget === 0 ? 0 : Math.max(1, Math.floor(multiBudget / o.blockCycles));
-  const rename = (id: string, cs: FitCycleInput[]) => ({ id, cycles: cs.map((c) => ({ ...c, device: id })) });
   const spread = <T>(xs: T[], k: number): T[] => {
     if (xs.length <= k) return xs;
     return Array.from({ length: k }, (_, i) => xs[Math.floor(((i + 0.5) * xs.length) / k)]);
@@ -219,15 +218,15 @@ export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' 
   if (multi.length >= nBlocks) {
     for (const d of spread(multi, nBlocks)) out.push({ id: d.id, cycles: d.cycles.slice(0, o.blockCycles) });
   } else {
-    // few cycled devices: several blocks along each (its start and further in)
+    // few cycled devices: several blocks along each (its start and further in), kept as one device so
+    // that the later blocks are fitted with the device-level values of the first, as in the full fit
     const per = Math.ceil(nBlocks / multi.length);
     for (const d of multi) {
-      const starts = Array.from({ length: per }, (_, i) => Math.floor((i * d.cycles.length) / per));
-      for (const s of starts) {
-        const cs = d.cycles.slice(s, s + o.blockCycles);
-        if (cs.length === 0 || out.length >= nBlocks) continue;
-        out.push(s === 0 ? { id: d.id, cycles: cs } : rename(`${d.id}@${cs[0].cycle}`, cs));
-      }
+      if (out.length >= nBlocks) break;
+      const starts = Array.from({ length: Math.min(per, nBlocks - out.length) }, (_, i) => Math.floor((i * d.cycles.length) / per));
+      const cs = starts.flatMap((s) => d.cycles.slice(s, s + o.blockCycles));
+      const seen = new Set<number>();
+      out.push({ id: d.id, cycles: cs.filter((c) => !seen.has(c.cycle) && seen.add(c.cycle)) });
     }
   }
   const used = out.reduce((a, d) => a + d.cycles.length, 0);
