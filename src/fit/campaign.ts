@@ -151,7 +151,7 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     return f.rmsLog10 <= Math.max(COLLAPSE_MIN_RMS, COLLAPSE_FACTOR * typical);
   };
   if (prev && Number.isFinite(prev.rmsLog10)) good.push(prev.rmsLog10);
-  const fitFrom = (pc: PreparedCycle, from: CycleFit | undefined): CycleFit => {
+  const fitFrom = (pc: PreparedCycle, from: CycleFit | undefined, carry = true): CycleFit => {
     const t0 = now();
     const layout = createLayout([], perCycle, 1, devBase);
     // a cycle-level Ninit starts at the state the previous cycle ended in (the carried state it replaces)
@@ -165,10 +165,10 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       start,
       devSettings,
       rngFor(settings.seed, job.device, pc.cycle),
-      from ? from.endNdisc : null,
-      from?.endGeometry ?? null,
+      from && carry ? from.endNdisc : null,
+      (carry && from?.endGeometry) || null,
     );
-    const carriedBad = !!from && from.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(from.flags, 'lnew');
+    const carriedBad = carry && !!from && from.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(from.flags, 'lnew');
     return cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
   };
   for (const pc of prepared.slice(k)) {
@@ -182,9 +182,10 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       continue;
     }
     let fit = fitFrom(pc, prev);
-    if (!isGood(fit) && anchor && anchor !== prev) {
-      // restart from the last good cycle (its values and end state) and keep the better fit
-      const again = fitFrom(pc, anchor);
+    if (!isGood(fit) && anchor) {
+      // restart from the last good cycle's values, in a fresh state (as a device's first cycle: the carried
+      // state can be one the model cannot switch out of within the sweep), and keep the better fit
+      const again = fitFrom(pc, anchor, false);
       if (again.rmsLog10 < fit.rmsLog10) fit = again;
     }
     emit({ kind: 'cycle', fit });
