@@ -1,5 +1,5 @@
 /** `jartcal fit dataset.json --out fits.json` (or measurement files, ingested first). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { numberFlag, parseCommandArgs } from './command.js';
@@ -8,12 +8,24 @@ import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { checkParamNames, isCircuitParam, resolveFitSettings, type FitSettings } from '../fit/settings.js';
 import { countCycles, fitDataset, type FitDatasetInput } from '../fit/run.js';
-import { createInlineScheduler, createWorkerPool } from '../fit/scheduler.js';
+import { createInlineScheduler, createWorkerPool, type FitScheduler } from '../fit/scheduler.js';
 import { connectionFromFlags, QUEUE_FLAGS, QUEUE_HELP } from '../queue/cli.js';
 import type { QueueConnection } from '../queue/connection.js';
 import { FITS_SCHEMA, type FitsFile } from '../fit/types.js';
 import { summarizeFits, formatFitTable } from '../fit/summary.js';
-import { checkpointPath, openCheckpoint, readCheckpoint, removeCheckpoint, writeFits } from '../io/fits.js';
+import {
+  autoCachePath,
+  checkpointPath,
+  openCheckpoint,
+  readAutoCache,
+  readCheckpoint,
+  removeAutoCache,
+  removeCheckpoint,
+  writeAutoCache,
+  writeFits,
+} from '../io/fits.js';
+import { chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport } from '../fit/auto.js';
+import { createHash } from 'node:crypto';
 import { readDatasetForFit } from '../io/fit-dataset.js';
 import { ingestForFit, INGEST_FLAGS } from './fit-ingest.js';
 import { ingestOptionsFromFlags } from './ingest.js';
@@ -27,6 +39,14 @@ Fits JART VCM v1b parameters to every cycle of a dataset (jartcal.dataset/1) and
 fits.json (jartcal.fits/2, see docs/formats.md). Given measurement files instead, ingests them
 first (same flags as \`jartcal ingest\`) and writes the dataset beside fits.json.
 
+Structure (which parameters are free, per device or per cycle, and the return-branch weight):
+  by default chosen by the data: the default set below is fitted on a pilot of up to 12 cycles;
+  unless it is already at the data's noise level, the moves ${FIT_MOVES.map((m) => m.id).join(', ')}
+  are tried, alone and then together, and those that lower the pilot's median RMS by at least
+  ${100 * DEFAULT_AUTO.minGain} % are kept (docs/fitting.md §3). The choice and every candidate go in fits.json
+  (settings.auto). Giving --fit, --cycle-params or --return-weight means you choose: no search.
+  --auto                search even with those flags (from the structure they give)
+  --no-auto             no search: the default set (or your flags) as it is
 Parameters:
   --fit a,b,c           free parameters (default rnew,lnew,Ndiscmin,RseriesTiOx,phiBn0,dWa); besides the
                         JART names, seriesOhm = the external series resistance of the setup (Ω,
@@ -51,6 +71,7 @@ Parameters:
   --carry-geometry      a cycle starts with the filament geometry the previous one ended in and moves
                         to its own rnew, lnew with the switching progress (v1b var, one draw per cycle)
 Objective:
+  --return-weight W     weight of the return-branch residuals relative to the outward ones (default 1)
   --sweep-rate R        V/s, for cycles without a time base (default 1)
   --min-abs-v V         ignore samples with |V| below this (default 0.02)
   --floor A             current floor of the log residuals (default 1e-12; the cycle's own floor if larger)
@@ -85,6 +106,9 @@ export const command: Command = {
       mode: { type: 'string' },
       'device-cycles': { type: 'string' },
       'carry-geometry': { type: 'boolean' },
+      auto: { type: 'boolean' },
+      'no-auto': { type: 'boolean' },
+      'return-weight': { type: 'string' },
       'min-abs-v': { type: 'string' },
       floor: { type: 'string' },
       'series-resistance': { type: 'string' },
@@ -109,6 +133,7 @@ export const command: Command = {
       inputs: positionals,
       out: f.out,
       settings: fitSettingsFromFlags(f),
+      auto: autoFromFlags(f),
       workers,
       queue: connectionFromFlags('fit', f) ?? undefined,
       resume: f.resume,
@@ -121,6 +146,18 @@ export const command: Command = {
 };
 
 type FitFlags = { fix?: string[] } & Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Whether the structure is chosen by the data: yes by default, no when the flags give it (`--fit`,
+ * `--cycle-params`, `--return-weight`) or say `--no-auto`, yes again with `--auto`.
+ */
+export function autoFromFlags(f: FitFlags): Partial<AutoOptions> | false {
+  if (f.auto === true && f['no-auto'] === true)
+    throw new JartcalError('fit: --auto and --no-auto exclude each other.', { code: 'bad_arguments' });
+  if (f.auto === true) return {};
+  if (f['no-auto'] === true) return false;
+  return f.fit !== undefined || f['cycle-params'] !== undefined || f['return-weight'] !== undefined ? false : {};
+}
 
 /** The fit settings of `jartcal fit`'s flags, resolved (defaults filled in by resolveFitSettings). */
 export function fitSettingsFromFlags(f: FitFlags): FitSettings {
@@ -159,8 +196,10 @@ export function fitSettingsFromFlags(f: FitFlags): FitSettings {
       minAbsV: numberFlag('fit', 'min-abs-v', str('min-abs-v'), 0.02),
       floorA: numberFlag('fit', 'floor', str('floor'), 1e-12),
       seriesOhm: numberFlag('fit', 'series-resistance', str('series-resistance'), 0),
+      returnWeight: numberFlag('fit', 'return-weight', str('return-weight'), 1),
     },
   });
+  if (!(settings.objective.returnWeight > 0)) throw new JartcalError('fit: --return-weight must be > 0.', { code: 'bad_arguments' });
   if (!(settings.objective.sweepRateVps > 0)) throw new JartcalError('fit: --sweep-rate must be > 0.', { code: 'bad_arguments' });
   return settings;
 }
@@ -171,6 +210,9 @@ export interface FitStageOptions {
   out: string;
   /** resolved settings (resolveFitSettings) */
   settings: FitSettings;
+  /** choose the structure from the data, starting from `settings` (fit/auto.ts); false: fit `settings` as they are.
+   *  Only in campaign and hierarchical mode. Default: false (the CLI's default is on, see autoFromFlags). */
+  auto?: Partial<AutoOptions> | false;
   /** worker threads (default: all cores; 1 = in-process) */
   workers?: number;
   /** fit on the workers of this queue instead of local threads */
@@ -187,8 +229,7 @@ export interface FitStageOptions {
 /** The fit stage: fits every cycle, checkpoints as it goes, writes fits.json and prints its summary table. */
 export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   const out = resolve(o.out);
-  const settings = o.settings,
-    seed = settings.seed;
+  const seed = o.settings.seed;
   // dataset: read it, or ingest the measurement files and write it beside fits.json
   let datasetPath: string;
   let ds: FitDatasetInput;
@@ -201,18 +242,11 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   }
 
   const ckpt = checkpointPath(out);
-  const header = { settings, dataset: datasetPath };
-  let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
   const existing = readCheckpoint(ckpt);
   if (existing && !o.resume)
     throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, {
       code: 'bad_arguments',
     });
-  if (o.resume && existing) {
-    if (JSON.stringify(existing.header) !== JSON.stringify(header))
-      throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
-    resumed = { devices: existing.devices, cycles: existing.cycles };
-  }
   const workers = o.workers;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
@@ -220,7 +254,92 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     throw new JartcalError("fit: --workers and --queue exclude each other (the queue's workers are `jartcal worker` processes).", {
       code: 'bad_arguments',
     });
+  const auto = o.auto && (o.settings.mode === 'campaign' || o.settings.mode === 'hierarchical') ? o.auto : false;
   const scheduler = o.queue ? await queueScheduler(o.queue) : workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
+  try {
+    const chosen = auto ? await autoStructure(ds, o.settings, auto, scheduler, out, datasetPath) : null;
+    const settings = chosen ? chosen.settings : o.settings;
+    const result = await runFit(ds, settings, scheduler, out, datasetPath, existing, o.resume === true);
+    const fits: FitsFile = {
+      schema: FITS_SCHEMA,
+      toolkitVersion: TOOLKIT_VERSION,
+      createdAt: new Date().toISOString(),
+      seed,
+      dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
+      settings: { ...settings, workers: scheduler.workers, ...(chosen ? { auto: chosen.report } : {}) },
+      devices: result.devices,
+      cycles: result.cycles,
+      ...(result.population ? { population: result.population } : {}),
+      ...(result.failed.length ? { failed: result.failed } : {}),
+      summary: summarizeFits(result.cycles, result.devices.length, result.seconds),
+    };
+    writeFits(out, fits);
+    removeCheckpoint(ckpt);
+    removeAutoCache(autoCachePath(out));
+    process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
+    return fits;
+  } finally {
+    await scheduler.close();
+  }
+}
+
+/** The structure chosen by the data (fit/auto.ts), or the one a resumed run chose (OUT.auto.json). */
+async function autoStructure(
+  ds: FitDatasetInput,
+  base: FitSettings,
+  opts: Partial<AutoOptions>,
+  scheduler: FitScheduler,
+  out: string,
+  datasetPath: string,
+): Promise<{ settings: FitSettings; report: AutoReport }> {
+  const cache = autoCachePath(out);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ base, opts }))
+    .update(existsSync(datasetPath) ? readFileSync(datasetPath) : JSON.stringify(ds))
+    .digest('hex');
+  const cached = readAutoCache<{ settings: FitSettings; report: AutoReport }>(cache, key);
+  if (cached) {
+    process.stderr.write(`fit: structure chosen earlier (${cache}): ${describeChoice(cached.report)}\n`);
+    return cached;
+  }
+  process.stderr.write('fit: choosing the fit structure on a pilot of the data (--no-auto to skip; docs/fitting.md §3)\n');
+  const r = await chooseFitStructure(ds, base, scheduler, opts, (c, n) =>
+    process.stderr.write(
+      `fit: pilot ${n}: ${c.moves.length ? c.moves.join(' + ') : 'default structure'}: median RMS ${c.medianRms.toFixed(3)} decade (${c.seconds.toFixed(0)} s)\n`,
+    ),
+  );
+  process.stderr.write(`fit: structure: ${describeChoice(r.report)} (${r.report.seconds.toFixed(0)} s)\n`);
+  writeAutoCache(cache, key, r);
+  return r;
+}
+
+export function describeChoice(r: AutoReport): string {
+  if (r.stopped === 'too_few_cycles') return `default (${r.reasons[0]})`;
+  const why =
+    r.stopped === 'noise_level'
+      ? `the default fits the pilot within ${(r.candidates[0]?.medianRms ?? 0).toFixed(3)} decade, near the data's noise ${r.noiseLog10.toFixed(3)}`
+      : `${r.candidates.length} candidates on ${r.pilot.reduce((a, p) => a + p.cycles.length, 0)} pilot cycles`;
+  return `${r.chosen.length ? r.chosen.join(' + ') : 'default'} (${why})`;
+}
+
+/** The checkpointed fit of every cycle with `settings`. */
+async function runFit(
+  ds: FitDatasetInput,
+  settings: FitSettings,
+  scheduler: FitScheduler,
+  out: string,
+  datasetPath: string,
+  existing: ReturnType<typeof readCheckpoint>,
+  resume: boolean,
+) {
+  const ckpt = checkpointPath(out);
+  const header = { settings, dataset: datasetPath };
+  let resumed: { devices: FitsFile['devices']; cycles: FitsFile['cycles'] } | undefined;
+  if (resume && existing) {
+    if (JSON.stringify(existing.header) !== JSON.stringify(header))
+      throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
+    resumed = { devices: existing.devices, cycles: existing.cycles };
+  }
   const total = countCycles(ds);
   const progress = createProgress('fit', total);
   if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
@@ -241,27 +360,9 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     });
   } finally {
     cp.close();
-    await scheduler.close();
   }
   progress.done();
-  const seconds = (performance.now() - t0) / 1000;
-  const fits: FitsFile = {
-    schema: FITS_SCHEMA,
-    toolkitVersion: TOOLKIT_VERSION,
-    createdAt: new Date().toISOString(),
-    seed,
-    dataset: relative(dirname(out), datasetPath) || basename(datasetPath),
-    settings: { ...settings, workers: scheduler.workers },
-    devices: result.devices,
-    cycles: result.cycles,
-    ...(result.population ? { population: result.population } : {}),
-    ...(result.failed.length ? { failed: result.failed } : {}),
-    summary: summarizeFits(result.cycles, result.devices.length, seconds),
-  };
-  writeFits(out, fits);
-  removeCheckpoint(ckpt);
-  process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
-  return fits;
+  return { ...result, seconds: (performance.now() - t0) / 1000 };
 }
 
 async function queueScheduler(conn: QueueConnection) {

@@ -12,6 +12,7 @@
  */
 import { resolveParams, type JartParams } from '../model/index.js';
 import { createRng } from '../util/rng.js';
+import { median } from '../util/stats.js';
 import { prepareCycle, type FitCycleInput, type PreparedCycle } from './cycle-data.js';
 import { createLayout, fitGroup, startValue } from './group.js';
 import { firstGuess } from './guess.js';
@@ -23,6 +24,14 @@ import type { CycleFit, DeviceFit } from './types.js';
 export interface DeviceJob {
   device: string;
   cycles: FitCycleInput[];
+  /** Start values instead of the first guess (the fit structure search, auto.ts, starts a candidate from
+   *  the fit it extends): device-level values, and per cycle number the cycle-level ones. A cycle-level
+   *  parameter without a value of its own starts at the device-level one, and the reverse. */
+  start?: DeviceStart;
+}
+export interface DeviceStart {
+  device?: Record<string, number>;
+  cycles?: Record<string, Record<string, number>>;
 }
 export type FitEvent = { kind: 'device'; device: DeviceFit } | { kind: 'cycle'; fit: CycleFit };
 export interface DoneRecords {
@@ -35,6 +44,10 @@ export function hashString(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
 }
+
+/** A later cycle whose RMS exceeds both of these (decade; × the median of the device's good cycles) has collapsed. */
+const COLLAPSE_MIN_RMS = 0.3;
+const COLLAPSE_FACTOR = 3;
 
 const rngFor = (seed: number, device: string, cycle: number) => createRng((seed ^ hashString(`${device}#${cycle}`)) >>> 0);
 const now = () => performance.now();
@@ -104,7 +117,15 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     const t0 = now();
     const layout = createLayout(shared, perCycle, k, base);
     const s = startOf(head[0], base);
-    const start = layout.entries.map((e) => startValue(e.name, s.p, s.o));
+    const given = (name: string, cycle: number): number | undefined => {
+      const dev = job.start?.device?.[name];
+      const cyc = job.start?.cycles?.[String(head[Math.max(0, cycle)].cycle)]?.[name];
+      return cycle === -1 ? (dev ?? cyc) : (cyc ?? dev);
+    };
+    const start = layout.entries.map((e) => {
+      const v = given(e.name, e.cycle);
+      return v !== undefined && Number.isFinite(v) ? v : startValue(e.name, s.p, s.o);
+    });
     const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
     const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
     for (const f of fits) emit({ kind: 'cycle', fit: f });
@@ -121,17 +142,21 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
   const devBase: JartParams = { ...base, ...(device.params as Partial<JartParams>) };
   // the device's fitted circuit (seriesOhm) holds for its later cycles
   const devSettings: FitSettings = device.circuit ? { ...settings, objective: { ...settings.objective, ...device.circuit } } : settings;
-  for (const pc of prepared.slice(k)) {
-    const have = done.cycles.get(pc.cycle);
-    if (have) {
-      prev = have;
-      continue;
-    }
+  // the last cycle that fitted well: a cycle that ends in a collapsed fit (far worse than the device's
+  // cycles so far) would otherwise hand its values and end state to every cycle after it
+  const good: number[] = [];
+  let anchor: CycleFit | undefined = prev;
+  const isGood = (f: CycleFit) => {
+    const typical = good.length ? median(good) : f.rmsLog10;
+    return f.rmsLog10 <= Math.max(COLLAPSE_MIN_RMS, COLLAPSE_FACTOR * typical);
+  };
+  if (prev && Number.isFinite(prev.rmsLog10)) good.push(prev.rmsLog10);
+  const fitFrom = (pc: PreparedCycle, from: CycleFit | undefined, carry = true): CycleFit => {
     const t0 = now();
     const layout = createLayout([], perCycle, 1, devBase);
     // a cycle-level Ninit starts at the state the previous cycle ended in (the carried state it replaces)
     const start = perCycle.map((n) =>
-      prev ? (n === 'Ninit' && Number.isFinite(prev.endNdisc) ? prev.endNdisc : prev.params[n]) : devBase[n],
+      from ? (n === 'Ninit' && Number.isFinite(from.endNdisc) ? from.endNdisc : from.params[n]) : devBase[n],
     );
     const g = fitGroup(
       [pc],
@@ -140,12 +165,34 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       start,
       devSettings,
       rngFor(settings.seed, job.device, pc.cycle),
-      prev ? prev.endNdisc : null,
-      prev?.endGeometry ?? null,
+      from && carry ? from.endNdisc : null,
+      (carry && from?.endGeometry) || null,
     );
-    const carriedBad = !!prev && prev.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(prev.flags, 'lnew');
-    const fit = cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
+    const carriedBad = carry && !!from && from.flags.some((f) => f.code === 'reset_incomplete') && isUnidentified(from.flags, 'lnew');
+    return cycleFitsFromGroup(g, [pc], devBase, devSettings, 'cycle', (now() - t0) / 1000, carriedBad)[0];
+  };
+  for (const pc of prepared.slice(k)) {
+    const have = done.cycles.get(pc.cycle);
+    if (have) {
+      prev = have;
+      if (isGood(have)) {
+        anchor = have;
+        good.push(have.rmsLog10);
+      }
+      continue;
+    }
+    let fit = fitFrom(pc, prev);
+    if (!isGood(fit) && anchor) {
+      // restart from the last good cycle's values, in a fresh state (as a device's first cycle: the carried
+      // state can be one the model cannot switch out of within the sweep), and keep the better fit
+      const again = fitFrom(pc, anchor, false);
+      if (again.rmsLog10 < fit.rmsLog10) fit = again;
+    }
     emit({ kind: 'cycle', fit });
     prev = fit;
+    if (isGood(fit)) {
+      anchor = fit;
+      good.push(fit.rmsLog10);
+    }
   }
 }

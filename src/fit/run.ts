@@ -2,7 +2,7 @@
  * Fit a whole dataset: one job per device on a scheduler, records streamed to a hook (the CLI
  * checkpoints them), results returned in dataset order. Pure apart from the scheduler.
  */
-import type { DeviceJob, FitEvent } from './campaign.js';
+import type { DeviceJob, DeviceStart, FitEvent } from './campaign.js';
 import type { FitCycleInput } from './cycle-data.js';
 import type { FailedJob, FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
@@ -10,7 +10,8 @@ import type { CycleFit, DeviceFit } from './types.js';
 import { fitHierarchical, type HierOptions, type HierPopulationBlock } from './hier/index.js';
 
 export interface FitDatasetInput {
-  devices: { id: string; cycles: FitCycleInput[] }[];
+  /** `start`: start values of a device's fit instead of the first guess (campaign mode; campaign.ts) */
+  devices: { id: string; cycles: FitCycleInput[]; start?: DeviceStart }[];
 }
 
 export interface FitRunHooks {
@@ -46,7 +47,11 @@ export async function fitDataset(
   for (const c of hooks.resumed?.cycles ?? []) cycles.set(`${c.device}#${c.cycle}`, c);
   const jobs = ds.devices
     .map((d) => ({
-      job: { device: d.id, cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })) } as DeviceJob,
+      job: {
+        device: d.id,
+        cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
+        ...(d.start ? { start: d.start } : {}),
+      } as DeviceJob,
       done: { device: resumedDev.get(d.id), cycles: resumedCyc.get(d.id) ?? [] },
     }))
     .filter((j) => {

@@ -74,3 +74,29 @@ export function writeFits(path: string, fits: FitsFile): void {
 export function readFits(path: string): FitsFile {
   return readJsonFormat(path, fitsSchema, 'bad_fits') as unknown as FitsFile;
 }
+
+/**
+ * The fit structure chosen by the data (fit/auto.ts), kept beside fits.json while the fit runs so that
+ * `--resume` does not redo the pilot fits: `{ key, settings, report }`, where `key` hashes the base
+ * settings, the dataset and the options. A cache with another key, or one that cannot be read, is
+ * ignored (the choice is made again). Removed with the checkpoint when fits.json is written.
+ */
+export const autoCachePath = (out: string): string => `${out}.auto.json`;
+
+export function readAutoCache<T>(path: string, key: string): T | null {
+  if (!existsSync(path)) return null;
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as { key?: unknown; value?: T };
+    return c.key === key && c.value !== undefined ? c.value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeAutoCache(path: string, key: string, value: unknown): void {
+  writeJsonAtomic(path, { key, value });
+}
+
+export function removeAutoCache(path: string): void {
+  rmSync(path, { force: true });
+}

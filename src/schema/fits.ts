@@ -82,6 +82,26 @@ export const fitsSchema = z
         fitParams: z.array(z.string()).default([]).describe('free parameters (JART names and `seriesOhm`)'),
         cycleParams: z.array(paramName).default([]).describe('parameters free per cycle (campaign mode)'),
         fixed: paramValues.default({}).describe('values fixed by the user'),
+        auto: z
+          .looseObject({
+            chosen: z.array(z.string()).describe('the moves away from the default structure that were kept (none: the default)'),
+            stopped: z.string().describe('why the search ended: noise_level, no_gain, exhausted, budget, too_few_cycles'),
+            noiseLog10: z.number().describe("the data's own scatter of log10|I| between neighbouring samples, decade"),
+            pilot: z.array(z.looseObject({ id: z.string(), cycles: z.array(z.number()) })).describe('the pilot blocks'),
+            candidates: z
+              .array(
+                z.looseObject({
+                  moves: z.array(z.string()),
+                  medianRms: z.number().nullable(),
+                  score: z.number().nullable(),
+                  seconds: z.number(),
+                }),
+              )
+              .describe('every structure fitted on the pilot, with its median RMS log10 and score (null: no pilot cycle could be fitted)'),
+            reasons: z.array(z.string()).describe('one line per decision'),
+          })
+          .optional()
+          .describe('the structure chosen by the data (docs/fitting.md §3); absent when the user gave it'),
       })
       .default({ fitParams: [], cycleParams: [], fixed: {} })
       .describe('the resolved fit settings (`jartcal fit --help`)'),
