@@ -111,7 +111,12 @@ export function ingestStage(o: IngestStageOptions): Dataset {
       process.stderr.write(
         `jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`,
       );
-    } else process.stderr.write(`jartcal: note: ${is.message}\n`);
+    } else {
+      // a note names its file (and sheet) unless its message already does
+      const l = is.location;
+      const where = l?.file && !is.message.includes(l.file) ? `${l.file}${l.sheet ? `, sheet "${l.sheet}"` : ''}: ` : '';
+      process.stderr.write(`jartcal: note: ${where}${is.message}\n`);
+    }
   }
   const write = o.out !== undefined && !o.dryRun;
   if (write) writeDataset(o.out!, ds);

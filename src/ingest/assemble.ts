@@ -32,6 +32,7 @@ import {
   checkRunTimes,
   formingVoltage,
   isFixedBias,
+  isPulseTrain,
   locOf,
   resistanceAt,
   roleFromNames,
@@ -297,13 +298,16 @@ export function assembleDataset(
   issues: IngestIssue[],
   now: Date = new Date(),
 ): Dataset {
-  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) never pose as a SET or RESET half;
-  // a campaign of nothing but fixed-bias runs is refused
+  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) and pulse trains never pose as a
+  // SET or RESET half; a campaign of nothing but fixed-bias runs or pulse trains is refused
   const fixed = traces.filter(isFixedBias);
-  if (fixed.length > 0 && fixed.length === traces.length) {
-    const t = fixed[0];
+  const pulses = traces.filter((t) => !isFixedBias(t) && isPulseTrain(t));
+  if (fixed.length + pulses.length > 0 && fixed.length + pulses.length === traces.length) {
+    const t = fixed[0] ?? pulses[0];
     throw new JartcalError(
-      `the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
+      fixed.length
+        ? `the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`
+        : `the voltage column "${t.columns.v}" jumps between levels (pulses and reads), not a quasi-static I-V sweep.`,
       { code: 'not_a_sweep', location: { ...locOf(t), line: t.rows[0] } },
     );
   }
@@ -314,6 +318,14 @@ export function assembleDataset(
       location: { ...locOf(t), line: t.rows[0] },
     });
   }
+  for (const t of pulses) {
+    issues.push({
+      code: 'skipped_pulse_train',
+      message: `a pulse train (${t.vV.length} points jumping between voltage levels, not a quasi-static sweep) skipped.`,
+      location: { ...locOf(t), line: t.rows[0] },
+    });
+  }
+  if (pulses.length) traces = traces.filter((t) => !pulses.includes(t));
   const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
   for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);

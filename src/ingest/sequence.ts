@@ -18,6 +18,32 @@ export function isFixedBias(t: Trace): boolean {
   return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
 }
 
+/**
+ * A trace whose voltage jumps back and forth between levels (pulses with reads between them) is no quasi-static
+ * sweep: at least 30 % of its steps reverse the one before, both spanning a tenth of its voltage range or more
+ * (a sweep reverses a few times per cycle; measurement noise on a swept voltage is far below a tenth of the range).
+ */
+export function isPulseTrain(t: Trace): boolean {
+  const v = t.vV,
+    n = v.length;
+  if (n < 16) return false;
+  let min = Infinity,
+    max = -Infinity;
+  for (const x of v) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const big = 0.1 * (max - min);
+  if (!(big > 0)) return false;
+  let reversals = 0;
+  for (let k = 2; k < n; k++) {
+    const a = v[k - 1] - v[k - 2],
+      b = v[k] - v[k - 1];
+    if (a * b < 0 && Math.abs(a) >= big && Math.abs(b) >= big) reversals++;
+  }
+  return reversals >= 0.3 * (n - 1);
+}
+
 function base(path: string): string {
   return (path.split(/[\\/]/).pop() ?? path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
 }

@@ -5,9 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ingestFiles } from '../../src/io/ingest.js';
+
+const root = mkdtempSync(join(tmpdir(), 'jartcal-dup-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+let made = 0;
+const folder = () => mkdtempSync(join(root, `f${made++}-`));
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -66,7 +71,7 @@ const longCopy = (cs: ReturnType<typeof device>) => {
 };
 
 test('a rounded text copy in derived/ (zeros at the floor, cut into halves) is reported and left out; the instrument file is kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jartcal-dup-'));
+  const dir = folder();
   mkdirSync(join(dir, 'derived'));
   const a = device(3, 7);
   writeFileSync(join(dir, 'devA.csv'), instrument(a));
@@ -84,7 +89,7 @@ test('a rounded text copy in derived/ (zeros at the floor, cut into halves) is r
 });
 
 test('a copy holding the whole run in one table repeats an instrument file cut by a cycle column', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jartcal-dup-'));
+  const dir = folder();
   mkdirSync(join(dir, 'copy'));
   const a = device(3, 11);
   const byCycle = ['Cycle,Voltage (V),Current (A)', ...a.flatMap((c) => c.v.map((x, k) => `${c.cycle[k]},${x},${c.i[k]}`))];
@@ -99,7 +104,7 @@ test('a copy holding the whole run in one table repeats an instrument file cut b
 });
 
 test('two devices measured with the same protocol are never merged, whatever folder holds them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jartcal-dup-'));
+  const dir = folder();
   mkdirSync(join(dir, 'derived'));
   const a = device(3, 7);
   writeFileSync(join(dir, 'devA.csv'), instrument(a));

@@ -2,7 +2,7 @@
 // and what was expected; the CLI exits non-zero, prints no stack trace and writes no output file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -218,4 +218,40 @@ test('CLI: --json prints exactly the summary; --lenient reports dropped rows on 
   const help = cli(['ingest', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--set-polarity/);
+});
+
+test('a pulse train (pulses with reads at 0 V between them) is refused as not a sweep; beside sweeps in a folder it is skipped and reported', () => {
+  // 0 V read, then -2 V / -1 V depression pulses and +1 V potentiation pulses, a read after each: our own numbers
+  const levels = [-2, -1, -2, -1, -2, -1, 1, 0.5, 1, 0.5, 1, 0.5];
+  const rows = ['Time (s),Applied voltage (V),Current (A)'];
+  let t = 0;
+  for (const [k, v] of levels.entries()) {
+    rows.push(`${(t += 0.3).toFixed(1)},0,${(1e-10 * (1 + 0.1 * k)).toExponential(3)}`);
+    rows.push(`${(t += 0.3).toFixed(1)},${v},${(v * 1e-5).toExponential(3)}`);
+  }
+  rows.push(`${(t += 0.3).toFixed(1)},0,1e-10`);
+  const p = put('pulses.csv', rows.join('\n') + '\n');
+  refuses(p, { code: 'not_a_sweep', text: /jumps between levels/ });
+  // a coarse triangle sweep with as many points is no pulse train
+  const sub = join(dir, 'with-sweep');
+  rmSync(sub, { recursive: true, force: true });
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'pulses.csv'), rows.join('\n') + '\n');
+  const v = [0, -0.5, -1, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 1, 0.5, 0, -0.5, -1, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 1, 0.5, 0];
+  let lrs = false;
+  const sweepRows = ['Voltage (V),Current (A)'];
+  for (const x of v) {
+    if (x <= -1.5) lrs = true;
+    if (x >= 1.5) lrs = false;
+    sweepRows.push(`${x},${(x / (lrs ? 1e3 : 1e6)).toExponential(3)}`);
+  }
+  writeFileSync(join(sub, 'sweep.csv'), sweepRows.join('\n') + '\n');
+  const ds = ingestFiles([sub]);
+  assert.deepEqual(
+    ds.devices.map((d) => [d.id, d.cycles.length]),
+    [['sweep', 2]],
+  );
+  const skipped = ds.issues.filter((i) => i.code === 'skipped_pulse_train');
+  assert.equal(skipped.length, 1);
+  assert.ok(skipped[0].location!.file!.endsWith('pulses.csv'));
 });
