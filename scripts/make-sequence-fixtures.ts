@@ -15,7 +15,7 @@ import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, type SynthCycle } from '../src/synth/index.js';
 
 const root = join('fixtures', 'ingest', 'sequences');
-for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv'])
+for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv', 'stated'])
   rmSync(join(root, sub), { recursive: true, force: true });
 const rng = createRng(2026);
 const base = { hrsOhm: 2e5, lrsOhm: 2e3, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.02, rateVps: 1 };
@@ -245,4 +245,26 @@ device('time-order/D4', {
     );
   }
   put('k2450/buffer-loop.csv', lines.join('\r\n') + '\r\n');
+}
+
+// ---- 5. polarity and sweep rate stated in a generic CSV comment header (no time column) ----
+// SET at negative V in every loop's data; the headers state: the same (agree); positive (a statement that
+// contradicts the data: used, the disagreement reported); positive over a resistor (no hysteresis to guess from).
+{
+  const loop = (scale: number) => {
+    const h = halves(scale);
+    return {
+      v: [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)],
+      i: [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)],
+    };
+  };
+  const write = (name: string, header: string[], c: { v: number[]; i: number[] }) => {
+    const lines = [...header.map((x) => `# ${x}`), 'Voltage (V),Current (A)'];
+    for (let k = 0; k < c.v.length; k++) lines.push(`${Number(c.v[k].toPrecision(5))},${Number(c.i[k].toPrecision(6))}`);
+    put(join('stated', name), lines.join('\n') + '\n');
+  };
+  write('agree.csv', ['generic tester export, synthetic', 'SET polarity: negative', 'Sweep rate: 0.5 V/s'], loop(1));
+  write('disagree.csv', ['generic tester export, synthetic', 'SET polarity: positive', 'Sweep rate (mV/s): 250'], loop(1.2));
+  const r = resistorSweep([0.5, -0.5], 1e5, 0.02);
+  write('resistor.csv', ['generic tester export, synthetic', 'SET polarity: positive'], { v: Array.from(r.vV), i: Array.from(r.iA) });
 }

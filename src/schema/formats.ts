@@ -136,16 +136,18 @@ interface Dataset {
   files: string[];                     // input files in the order read (directories expanded)
   issues: { code: string; message: string; location?: { file, line?, column?, sheet?, cell? } }[];
                                        // dropped rows (--lenient), skipped sheets/columns, unpaired halves,
-                                       // skipped_leakage/_forming/_first_reset, duplicate_measurement, time_order
+                                       // skipped_leakage/_forming/_first_reset, skipped_pulse_train,
+                                       // duplicate_measurement, polarity_disagrees, time_order
   devices: DeviceRecord[];
 }
 interface DeviceRecord {
   id: string;
   setPolarity: 'positive' | 'negative';  // sign of the APPLIED voltage that SETs the device, as measured
-  polaritySource?: 'detected' | 'option';
+  polaritySource?: 'detected' | 'option' | 'stated';   // 'stated': the file says so (wins over the data)
   complianceA: number | null;            // median of the cycles' compliance (null: none stated or seen)
   cycles: Cycle[];
-  metadata: Record<string, string>;      // file metadata (settings, comments), polarityEvidence, columns used,
+  metadata: Record<string, string>;      // file metadata (settings, comments), polarityEvidence (a guess from the
+                                         // data that a statement overruled is named there), sweepRateStated, columns used,
                                          // complianceMinA/complianceMaxA when the cycles differ
   // added in /2 (test sequences):
   tests?: {                              // every run read for the device, in acquisition order
@@ -168,7 +170,8 @@ interface Cycle {
   device: string; cycle: number;         // 1-based index within the device
   sourceCycle?: number;                  // the cycle number the file states (sheet "Cycle10", Count, cycle column)
   tS: number[];                          // s, starts at 0
-  timeSource: 'file' | 'sweep-rate' | 'index';   // from the file / rebuilt from --sweep-rate / sample index (1 s per point)
+  timeSource: 'file' | 'sweep-rate' | 'index';   // from the file / rebuilt from a sweep rate / sample index (1 s per point)
+  sweepRateVps?: number; sweepRateSource?: 'option' | 'stated';   // the rate it was rebuilt from: --sweep-rate / the file's header
   timeGenerated?: true;                  // the file's time column was synthesised by the instrument software ("Time (generated)")
   vV: number[];                          // V, MODEL convention: SET at negative V (negated if setPolarity = positive)
   iA: number[];                          // A, sign(vV)·|I measured| (0 where vV = 0)

@@ -204,3 +204,56 @@ test('a workbook with a damaged sheet: refused naming file and sheet; --lenient 
   assert.equal(ds.devices[0].cycles.length, 1);
   assert.ok(ds.issues.some((i) => i.code === 'skipped_bad_sheet' && i.location?.sheet === 'Run2'));
 });
+
+test('a polarity and a sweep rate stated in the header are used as stated; a guess from the data is recorded, not applied', () => {
+  const agree = ingestFiles([S('stated', 'agree.csv')]).devices[0];
+  assert.equal(agree.setPolarity, 'negative');
+  assert.equal(agree.polaritySource, 'stated');
+  assert.match(agree.metadata['polarityEvidence'], /^stated in .*agree\.csv \("SET polarity: negative"\); the data agree \(hysteresis/);
+  const c = agree.cycles[0];
+  assert.equal(c.timeSource, 'sweep-rate');
+  assert.equal(c.sweepRateVps, 0.5);
+  assert.equal(c.sweepRateSource, 'stated');
+  // 20 mV steps at 0.5 V/s: 40 ms per sample
+  assert.ok(Math.abs(c.tS[1] - 0.04) < 1e-9 && Math.abs(c.tS[c.tS.length - 1] - 0.04 * (c.tS.length - 1)) < 1e-6);
+  assert.equal(agree.metadata['sweepRateStated'], 'Sweep rate: 0.5 V/s');
+
+  // the header says positive, the hysteresis says negative: the statement is used and the disagreement reported
+  const ds = ingestFiles([S('stated', 'disagree.csv')]);
+  const dis = ds.devices[0];
+  assert.equal(dis.setPolarity, 'positive');
+  assert.equal(dis.polaritySource, 'stated');
+  assert.match(dis.metadata['polarityEvidence'], /the data suggest negative .*not applied/);
+  const note = ds.issues.filter((i) => i.code === 'polarity_disagrees');
+  assert.equal(note.length, 1);
+  assert.ok(note[0].location!.file!.endsWith('disagree.csv'));
+  assert.equal(dis.cycles[0].sweepRateVps, 0.25); // "Sweep rate (mV/s): 250"
+  // an option still overrides both
+  const opt = ingestFiles([S('stated', 'disagree.csv')], { setPolarity: 'negative', sweepRateVps: 2 }).devices[0];
+  assert.equal(opt.polaritySource, 'option');
+  assert.equal(opt.setPolarity, 'negative');
+  assert.equal(opt.cycles[0].sweepRateVps, 2);
+  assert.equal(opt.cycles[0].sweepRateSource, 'option');
+
+  // a resistor has no hysteresis to guess from: the statement alone decides (without it, the ingest asks for the polarity)
+  const res = ingestFiles([S('stated', 'resistor.csv')]).devices[0];
+  assert.equal(res.setPolarity, 'positive');
+  assert.equal(res.polaritySource, 'stated');
+  assert.equal(res.cycles[0].timeSource, 'index');
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-stated-'));
+  writeFileSync(join(dir, 'r.csv'), readFileSync(S('stated', 'resistor.csv'), 'utf8').replace('# SET polarity: positive\n', ''));
+  assert.throws(
+    () => ingestFiles([join(dir, 'r.csv')]),
+    (e) => isJartcalError(e) && e.code === 'polarity_unknown',
+  );
+});
+
+test('two files of one device stating opposite polarities are refused, naming both', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-stated-'));
+  writeFileSync(join(dir, 'dev1_cycle1.csv'), readFileSync(S('stated', 'agree.csv')));
+  writeFileSync(join(dir, 'dev1_cycle2.csv'), readFileSync(S('stated', 'disagree.csv')));
+  assert.throws(
+    () => ingestFiles([dir]),
+    (e) => isJartcalError(e) && e.code === 'polarity_conflict' && /dev1_cycle1\.csv/.test(e.message) && /dev1_cycle2\.csv/.test(e.message),
+  );
+});
