@@ -334,7 +334,7 @@ export function assembleDataset(
   const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
   for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
-  const nonCycle = sequenceRoles(byDevice);
+  const nonCycle = sequenceRoles(byDevice, opts.readVoltageV);
   for (const [p, r] of nonCycle)
     if (r.role !== 'other')
       issues.push({
@@ -424,7 +424,9 @@ export function assembleDataset(
       const formed = every.some((p) => nonCycle.get(p)?.role === 'forming');
       const named = roleFromNames(firstHalf.piece) === 'first-reset';
       const byHint = halves.every((u) => u.cycleHint !== undefined);
-      if (named || (!byHint && (formed || nReset === nSet + 1))) {
+      // halves paired by cycle numbers: a first RESET only when no SET half carries its number (or it is so named)
+      const partner = byHint && halves.some((u) => u.kind === 'set' && u.cycleHint === firstHalf.cycleHint);
+      if (named || (!partner && (formed || nReset === nSet + 1))) {
         firstReset.push(firstHalf.piece);
         nonCycle.set(firstHalf.piece, {
           role: 'first-reset',

@@ -257,3 +257,41 @@ test('two files of one device stating opposite polarities are refused, naming bo
     (e) => isJartcalError(e) && e.code === 'polarity_conflict' && /dev1_cycle1\.csv/.test(e.message) && /dev1_cycle2\.csv/.test(e.message),
   );
 });
+
+test('file names that say nothing (run1.csv ... run9.csv): leakage, forming and the first RESET recognised from the data', () => {
+  const ds = ingestFiles([S('unnamed')]);
+  validateDataset(JSON.parse(JSON.stringify(ds)));
+  assert.equal(ds.devices.length, 1);
+  const dev = ds.devices[0];
+  assert.equal(dev.id, 'D5');
+  assert.deepEqual(
+    dev.tests!.map((t) => [t.file.replace(/.*[\\/]/, ''), t.role, t.used]),
+    [
+      ['run1.csv', 'leakage', false],
+      ['run2.csv', 'forming', false],
+      ['run3.csv', 'first-reset', false],
+      ...[4, 5, 6, 7, 8, 9].map((k) => [`run${k}.csv`, 'endurance', true]),
+    ],
+  );
+  // the fixture: pristine 1 GΩ, forming switch at -2.5 V (20 mV steps), endurance loops to ±1.2 V
+  assert.ok(Math.abs(dev.formingV! + 2.5) <= 0.021, `formingV ${dev.formingV}`);
+  assert.ok(rel(dev.pristineOhm!, 1e9) < 0.05, `pristine ${dev.pristineOhm}`);
+  assert.match(dev.tests![1].reason, /switches at -2\.50 V, beyond the 1\.2 V the later sweeps reach, from 1\.0e\+9 Ω/);
+  assert.equal(dev.cycles.length, 6);
+  for (const code of ['skipped_leakage', 'skipped_forming', 'skipped_first_reset'])
+    assert.equal(ds.issues.filter((i) => i.code === code).length, 1, code);
+
+  // the same large first sweep from a resistance the later sweeps also show is not a forming (not pristine)
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-unnamed-'));
+  const D = (f: string) => S('unnamed', 'D5', f);
+  mkdirSync(join(dir, 'D6'));
+  for (const k of [1, 3, 4, 5, 6, 7, 8, 9]) writeFileSync(join(dir, 'D6', `run${k}.csv`), readFileSync(D(`run${k}.csv`)));
+  const scaled = readFileSync(D('run2.csv'), 'utf8')
+    .split('\n')
+    .map((l, k) => (k === 0 || !l ? l : `${l.split(',')[0]},${Number(l.split(',')[1]) * 1e3}`))
+    .join('\n');
+  writeFileSync(join(dir, 'D6', 'run2.csv'), scaled);
+  const not = ingestFiles([dir]).devices[0];
+  assert.ok(not.tests!.every((t) => t.role !== 'forming'));
+  assert.equal(not.formingV, null);
+});
