@@ -8,6 +8,7 @@ import { fitsSchema } from './fits.js';
 import { populationSchema } from './population.js';
 import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
 import { paramFileSchema } from './params.js';
+import { datasetSchema } from './dataset.js';
 
 export interface FormatDoc {
   title: string;
@@ -125,8 +126,9 @@ as before: the cycle's series resistance is then \`settings.objective.seriesOhm\
   },
   {
     title: `Dataset (\`jartcal.dataset/2\`, written by \`jartcal ingest\`)`,
-    about: `One JSON file holding every ingested cycle, normalised. Readers: \`readDataset(path)\` (\`src/io/dataset.ts\`)
-checks the schema and the array shapes; \`jartcal.dataset/1\` files (without the test-sequence fields, all
+    about: `One JSON file holding every ingested cycle, normalised. Reader: \`readDataset(path)\` (\`src/io/dataset.ts\`) through
+the one schema below (field table), which fills what a hand-made file may omit (time from the sample index,
+branches -1, empty features); \`jartcal.dataset/1\` files (without the test-sequence fields, all
 optional) are still read. Fields (extra fields may be added within the major version):
 
 \`\`\`ts
@@ -187,7 +189,7 @@ interface Cycle {
   currentFloorA?: number;                // resolution estimate: median |I| at 0 V (else the 1st percentile of |I|)
 }
 \`\`\``,
-    schemas: [],
+    schemas: [{ name: 'dataset.json', schema: datasetSchema }],
   },
   {
     title: `Population file (\`jartcal.population/1\`)`,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as XLSX from '@e965/xlsx';
 import { ingestFiles } from '../../src/io/ingest.js';
-import { readDataset } from '../../src/io/dataset.js';
+import { readDataset, writeDataset } from '../../src/io/dataset.js';
 import { JartcalError } from '../../src/util/errors.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -254,4 +254,47 @@ test('a pulse train (pulses with reads at 0 V between them) is refused as not a 
   const skipped = ds.issues.filter((i) => i.code === 'skipped_pulse_train');
   assert.equal(skipped.length, 1);
   assert.ok(skipped[0].location!.file!.endsWith('pulses.csv'));
+});
+
+test('dataset.json through its one schema: what ingest writes reads back; a /1 file reads; a bad field is named by path, line and column', () => {
+  const ds = ingestFiles([join(REPO_ROOT, 'fixtures', 'ingest', 'generic-2cycles-mA.csv')]);
+  const p = join(dir, 'ds-roundtrip.json');
+  writeDataset(p, ds);
+  const back = readDataset(p);
+  assert.equal(back.devices[0].cycles.length, ds.devices[0].cycles.length);
+  assert.deepEqual(back.devices[0].cycles[1].iA, ds.devices[0].cycles[1].iA);
+  assert.equal(back.devices[0].polaritySource, ds.devices[0].polaritySource);
+  // a hand-made /1 file without time, branches or features: filled (sample index, -1, empty features)
+  const one = put(
+    'ds-v1.json',
+    JSON.stringify({
+      schema: 'jartcal.dataset/1',
+      devices: [{ id: 'a', setPolarity: 'negative', cycles: [{ cycle: 1, vV: [0, -1, 0], iA: [0, -1e-6, 0] }] }],
+    }),
+  );
+  const c = readDataset(one).devices[0].cycles[0];
+  assert.deepEqual([c.device, c.tS, c.timeSource, c.branch, c.features.vSetV], ['a', [0, 1, 2], 'index', [-1, -1, -1], null]);
+  // unequal lengths and a bad polarity: code bad_dataset, the JSON path, line and column
+  const bad = put(
+    'ds-bad.json',
+    '{\n "schema": "jartcal.dataset/2",\n "devices": [\n  {"id": "a", "setPolarity": "negative", "cycles": [{"cycle": 1, "vV": [0, 1, 0], "iA": [0, 1]}]}\n ]\n}\n',
+  );
+  assert.throws(
+    () => readDataset(bad),
+    (e: unknown) =>
+      e instanceof JartcalError &&
+      e.code === 'bad_dataset' &&
+      e.message.includes('devices[0].cycles[0].iA') &&
+      /3 values, as many as vV \(got 2\)/.test(e.message) &&
+      e.location.line === 4,
+  );
+  const pol = put('ds-pol.json', JSON.stringify({ schema: 'jartcal.dataset/2', devices: [{ id: 'a', setPolarity: 'up', cycles: [] }] }));
+  assert.throws(
+    () => readDataset(pol),
+    (e: unknown) => e instanceof JartcalError && /devices\[0\]\.setPolarity: expected one of positive, negative/.test(e.message),
+  );
+  assert.throws(
+    () => readDataset(put('ds-v9.json', '{"schema": "jartcal.dataset/9", "devices": []}')),
+    (e: unknown) => e instanceof JartcalError && /schema: expected one of jartcal\.dataset\/1, jartcal\.dataset\/2/.test(e.message),
+  );
 });
