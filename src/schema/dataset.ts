@@ -1,6 +1,5 @@
 /** dataset.json, schema `jartcal.dataset/2` (reads /1): the ingest stage's normalised cycles. */
 import { z } from 'zod';
-import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { DATASET_SCHEMAS_READ } from '../ingest/types.js';
 
 const finite = z.number({ error: 'a finite number' });
@@ -54,7 +53,7 @@ export const datasetCycleSchema = z
       })
       .optional()
       .describe('how a compliance read from the data was found'),
-    branch: z.array(z.int()).optional().describe('0 SET out, 1 SET back, 2 RESET out, 3 RESET back, -1 at 0 V (default: all -1)'),
+    branch: z.array(z.int()).optional().describe('0 SET out, 1 SET back, 2 RESET out, 3 RESET back, -1 at 0 V (absent: not labelled)'),
     features: featuresSchema.optional(),
     provenance: provenanceSchema.optional().describe('the first source part'),
     parts: z.array(provenanceSchema).optional().describe('every source part when SET and RESET halves were joined'),
@@ -72,18 +71,6 @@ export const datasetCycleSchema = z
     ...c,
     tS: c.tS ?? c.vV.map((_, k) => k),
     timeSource: c.tS ? c.timeSource : ('index' as const),
-    branch: c.branch ?? c.vV.map(() => -1),
-    features: {
-      vSetV: null,
-      vResetV: null,
-      readVoltageV: DEFAULT_READ_VOLTAGE_V,
-      hrsOhm: null,
-      lrsOhm: null,
-      onOff: null,
-      resetPeakA: null,
-      complianceHit: false,
-      ...c.features,
-    },
   }))
   .describe('one normalised cycle');
 

@@ -128,7 +128,7 @@ as before: the cycle's series resistance is then \`settings.objective.seriesOhm\
     title: `Dataset (\`jartcal.dataset/2\`, written by \`jartcal ingest\`)`,
     about: `One JSON file holding every ingested cycle, normalised. Reader: \`readDataset(path)\` (\`src/io/dataset.ts\`) through
 the one schema below (field table), which fills what a hand-made file may omit (time from the sample index,
-branches -1, empty features); \`jartcal.dataset/1\` files (without the test-sequence fields, all
+the device id of a cycle); the stages that need branches or features check for them; \`jartcal.dataset/1\` files (without the test-sequence fields, all
 optional) are still read. Fields (extra fields may be added within the major version):
 
 \`\`\`ts

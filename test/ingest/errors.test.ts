@@ -264,7 +264,7 @@ test('dataset.json through its one schema: what ingest writes reads back; a /1 f
   assert.equal(back.devices[0].cycles.length, ds.devices[0].cycles.length);
   assert.deepEqual(back.devices[0].cycles[1].iA, ds.devices[0].cycles[1].iA);
   assert.equal(back.devices[0].polaritySource, ds.devices[0].polaritySource);
-  // a hand-made /1 file without time, branches or features: filled (sample index, -1, empty features)
+  // a hand-made /1 file without time, branches or features: time from the sample index, the device id filled
   const one = put(
     'ds-v1.json',
     JSON.stringify({
@@ -273,7 +273,7 @@ test('dataset.json through its one schema: what ingest writes reads back; a /1 f
     }),
   );
   const c = readDataset(one).devices[0].cycles[0];
-  assert.deepEqual([c.device, c.tS, c.timeSource, c.branch, c.features.vSetV], ['a', [0, 1, 2], 'index', [-1, -1, -1], null]);
+  assert.deepEqual([c.device, c.tS, c.timeSource, c.branch, c.features], ['a', [0, 1, 2], 'index', undefined, undefined]);
   // unequal lengths and a bad polarity: code bad_dataset, the JSON path, line and column
   const bad = put(
     'ds-bad.json',
