@@ -15,7 +15,7 @@ import { createRng } from '../src/util/rng.js';
 import { measureCurrent, toyLoop, type SynthCycle } from '../src/synth/index.js';
 
 const root = join('fixtures', 'ingest', 'sequences');
-for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv'])
+for (const sub of ['campaign', 'unpaired', 'time-order', 'k2450', 'compliance-off.csv', 'stated', 'unnamed'])
   rmSync(join(root, sub), { recursive: true, force: true });
 const rng = createRng(2026);
 const base = { hrsOhm: 2e5, lrsOhm: 2e3, vSetV: -0.8, vResetV: 0.6, vMinV: -1.2, vMaxV: 1.2, stepV: 0.02, rateVps: 1 };
@@ -245,4 +245,50 @@ device('time-order/D4', {
     );
   }
   put('k2450/buffer-loop.csv', lines.join('\r\n') + '\r\n');
+}
+
+// ---- 5. polarity and sweep rate stated in a generic CSV comment header (no time column) ----
+// SET at negative V in every loop's data; the headers state: the same (agree); positive (a statement that
+// contradicts the data: used, the disagreement reported); positive over a resistor (no hysteresis to guess from).
+{
+  const loop = (scale: number) => {
+    const h = halves(scale);
+    return {
+      v: [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)],
+      i: [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)],
+    };
+  };
+  const write = (name: string, header: string[], c: { v: number[]; i: number[] }) => {
+    const lines = [...header.map((x) => `# ${x}`), 'Voltage (V),Current (A)'];
+    for (let k = 0; k < c.v.length; k++) lines.push(`${Number(c.v[k].toPrecision(5))},${Number(c.i[k].toPrecision(6))}`);
+    put(join('stated', name), lines.join('\n') + '\n');
+  };
+  write('agree.csv', ['generic tester export, synthetic', 'SET polarity: negative', 'Sweep rate: 0.5 V/s'], loop(1));
+  write('disagree.csv', ['generic tester export, synthetic', 'SET polarity: positive', 'Sweep rate (mV/s): 250'], loop(1.2));
+  const r = resistorSweep([0.5, -0.5], 1e5, 0.02);
+  write('resistor.csv', ['generic tester export, synthetic', 'SET polarity: positive'], { v: Array.from(r.vV), i: Array.from(r.iA) });
+}
+
+// ---- 6. a test sequence whose file names say nothing (run1.csv ... run9.csv, generic CSV, no time column) ----
+// run1: ±0.2 V leakage check through the pristine 1 GΩ; run2: forming to −3.2 V, switching at −2.5 V; run3: the
+// first RESET (a RESET half); run4–run9: endurance loops (SET at −0.8 V, RESET at +0.6 V), toy scales 1.0–1.5.
+{
+  const csv = (c: { vV: ArrayLike<number>; iA: ArrayLike<number> }) => {
+    const lines = ['Voltage (V),Current (A)'];
+    for (let k = 0; k < c.vV.length; k++) lines.push(`${Number(c.vV[k].toPrecision(5))},${Number(c.iA[k].toPrecision(6))}`);
+    return lines.join('\n') + '\n';
+  };
+  put('unnamed/D5/run1.csv', csv(resistorSweep([0.2, -0.2], 1e9, 0.01)));
+  put('unnamed/D5/run2.csv', csv(resistorSweep([-3.2], 1e9, 0.02, -2.5)));
+  put('unnamed/D5/run3.csv', csv(halves(1).reset));
+  [1.0, 1.1, 1.2, 1.3, 1.4, 1.5].forEach((scale, k) => {
+    const h = halves(scale);
+    put(
+      `unnamed/D5/run${4 + k}.csv`,
+      csv({
+        vV: [...Array.from(h.set.vV), ...Array.from(h.reset.vV).slice(1)],
+        iA: [...Array.from(h.set.iA), ...Array.from(h.reset.iA).slice(1)],
+      }),
+    );
+  });
 }

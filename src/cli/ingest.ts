@@ -19,9 +19,11 @@ Options:
   --out PATH             dataset file to write (atomically). Required unless --dry-run.
   --format F             auto|${FORMAT_NAMES.join('|')} (default auto)
   --set-polarity P       positive|negative: the applied-voltage sign that SETs the device
-                         (default: detected from the data; stored data use SET at negative V)
+                         (default: as the file states it, else detected from the data; stored
+                         data use SET at negative V)
   --read-voltage V       |V| at which HRS and LRS are read (default 0.1)
-  --sweep-rate R         V/s, to rebuild time when a file has none (recorded as timeSource "sweep-rate")
+  --sweep-rate R         V/s, to rebuild time when a file has none (default: the rate the file states;
+                         recorded as timeSource "sweep-rate" with sweepRateSource)
   --time-from S          auto|file|sweep-rate (sweep-rate ignores a time column)
   --compliance A         compliance current in A for every cycle (overrides metadata and detection)
   --sheet NAME|INDEX     read only this workbook sheet (0-based index)
@@ -111,7 +113,12 @@ export function ingestStage(o: IngestStageOptions): Dataset {
       process.stderr.write(
         `jartcal: dropped row: ${l?.file ?? ''}${l?.sheet ? `, sheet "${l.sheet}"` : ''}${l?.cell ? `, cell ${l.cell}` : ''}${l?.line !== undefined ? `, line ${l.line}` : ''}: ${is.message}\n`,
       );
-    } else process.stderr.write(`jartcal: note: ${is.message}\n`);
+    } else {
+      // a note names its file (and sheet) unless its message already does
+      const l = is.location;
+      const where = l?.file && !is.message.includes(l.file) ? `${l.file}${l.sheet ? `, sheet "${l.sheet}"` : ''}: ` : '';
+      process.stderr.write(`jartcal: note: ${where}${is.message}\n`);
+    }
   }
   const write = o.out !== undefined && !o.dryRun;
   if (write) writeDataset(o.out!, ds);

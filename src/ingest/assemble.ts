@@ -32,6 +32,7 @@ import {
   checkRunTimes,
   formingVoltage,
   isFixedBias,
+  isPulseTrain,
   locOf,
   resistanceAt,
   roleFromNames,
@@ -164,6 +165,8 @@ function detectPolarity(
 interface BuiltTime {
   tS: number[];
   source: TimeSource;
+  rate?: number;
+  rateSource?: 'option' | 'stated';
 }
 
 function buildTime(units: Unit[], v: number[], opts: ResolvedIngestOptions): BuiltTime {
@@ -194,19 +197,21 @@ function buildTime(units: Unit[], v: number[], opts: ResolvedIngestOptions): Bui
     }
     return { tS: t, source: 'file' };
   }
-  if (opts.sweepRateVps !== null) {
+  const stated = units.map((u) => u.piece.trace.hints.sweepRate).find((x) => x !== undefined);
+  const rate = opts.sweepRateVps ?? stated?.value ?? null;
+  if (rate !== null) {
     const steps: number[] = [];
     for (let k = 1; k < v.length; k++) {
       const d = Math.abs(v[k] - v[k - 1]);
       if (d > 0) steps.push(d);
     }
-    const dt0 = (median(steps) || 1e-3) / opts.sweepRateVps;
+    const dt0 = (median(steps) || 1e-3) / rate;
     const t = [0];
     for (let k = 1; k < v.length; k++) {
       const d = Math.abs(v[k] - v[k - 1]);
-      t.push(t[k - 1] + (d > 0 ? d / opts.sweepRateVps : dt0));
+      t.push(t[k - 1] + (d > 0 ? d / rate : dt0));
     }
-    return { tS: t, source: 'sweep-rate' };
+    return { tS: t, source: 'sweep-rate', rate, rateSource: opts.sweepRateVps !== null ? 'option' : 'stated' };
   }
   return { tS: v.map((_, k) => k), source: 'index' };
 }
@@ -287,6 +292,7 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
     ...(complianceEvidence ? { complianceEvidence } : {}),
     ...(time.source === 'file' && units.some((u) => u.piece.trace.hints.timeGenerated) ? { timeGenerated: true } : {}),
     ...(hint !== undefined ? { sourceCycle: hint } : {}),
+    ...(time.rate !== undefined ? { sweepRateVps: time.rate, sweepRateSource: time.rateSource } : {}),
   };
 }
 
@@ -297,13 +303,16 @@ export function assembleDataset(
   issues: IngestIssue[],
   now: Date = new Date(),
 ): Dataset {
-  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) never pose as a SET or RESET half;
-  // a campaign of nothing but fixed-bias runs is refused
+  // read/sampling runs between the sweeps (EasyEXPERT "Resistance" records, KITE reads) and pulse trains never pose as a
+  // SET or RESET half; a campaign of nothing but fixed-bias runs or pulse trains is refused
   const fixed = traces.filter(isFixedBias);
-  if (fixed.length > 0 && fixed.length === traces.length) {
-    const t = fixed[0];
+  const pulses = traces.filter((t) => !isFixedBias(t) && isPulseTrain(t));
+  if (fixed.length + pulses.length > 0 && fixed.length + pulses.length === traces.length) {
+    const t = fixed[0] ?? pulses[0];
     throw new JartcalError(
-      `the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`,
+      fixed.length
+        ? `the voltage column "${t.columns.v}" holds one fixed value (${t.vV[0]} V) in every run: a read or sampling measurement, not an I-V sweep.`
+        : `the voltage column "${t.columns.v}" jumps between levels (pulses and reads), not a quasi-static I-V sweep.`,
       { code: 'not_a_sweep', location: { ...locOf(t), line: t.rows[0] } },
     );
   }
@@ -314,10 +323,18 @@ export function assembleDataset(
       location: { ...locOf(t), line: t.rows[0] },
     });
   }
+  for (const t of pulses) {
+    issues.push({
+      code: 'skipped_pulse_train',
+      message: `a pulse train (${t.vV.length} points jumping between voltage levels, not a quasi-static sweep) skipped.`,
+      location: { ...locOf(t), line: t.rows[0] },
+    });
+  }
+  if (pulses.length) traces = traces.filter((t) => !pulses.includes(t));
   const allPieces = dropDuplicates(piecesOf(traces, opts), issues, MIN_POINTS);
   const byDevice = new Map<string, Piece[]>();
   for (const p of allPieces) (byDevice.get(p.device) ?? byDevice.set(p.device, []).get(p.device)!).push(p);
-  const nonCycle = sequenceRoles(byDevice);
+  const nonCycle = sequenceRoles(byDevice, opts.readVoltageV);
   for (const [p, r] of nonCycle)
     if (r.role !== 'other')
       issues.push({
@@ -355,9 +372,33 @@ export function assembleDataset(
     let polarity: Polarity;
     let polaritySource: DeviceRecord['polaritySource'];
     let evidence = '';
+    // what the file says wins over a guess from the data; the guess is still recorded with its evidence
+    const stated = ps.map((p) => p.trace.hints.setPolarity).filter((x) => x !== undefined);
     if (opts.setPolarity !== 'auto') {
       polarity = opts.setPolarity;
       polaritySource = 'option';
+    } else if (stated.length) {
+      const other = ps.find((p) => p.trace.hints.setPolarity && p.trace.hints.setPolarity.value !== stated[0].value);
+      if (other) {
+        const first = ps.find((p) => p.trace.hints.setPolarity)!;
+        throw new JartcalError(
+          `device "${id}": the files state opposite SET polarities ("${stated[0].text}" in ${first.trace.file}, "${other.trace.hints.setPolarity!.text}" in ${other.trace.file}); expected one polarity per device (or give --set-polarity positive|negative).`,
+          { code: 'polarity_conflict', location: locOf(other.trace) },
+        );
+      }
+      polarity = stated[0].value;
+      polaritySource = 'stated';
+      const d = detectPolarity(ps, fileEvidence);
+      const where = ps.find((p) => p.trace.hints.setPolarity)!.trace;
+      evidence = `stated in ${where.file}${where.sheet ? `, sheet "${where.sheet}"` : ''} ("${stated[0].text}")`;
+      if (d.polarity !== null && d.polarity !== polarity) {
+        evidence += `; the data suggest ${d.polarity} (${d.evidence}), not applied`;
+        issues.push({
+          code: 'polarity_disagrees',
+          message: `device "${id}": the file states SET at ${polarity} V ("${stated[0].text}"); the data suggest ${d.polarity} (${d.evidence}); the statement is used.`,
+          location: locOf(where),
+        });
+      } else if (d.polarity !== null) evidence += `; the data agree (${d.evidence})`;
     } else {
       const d = detectPolarity(ps, fileEvidence);
       if (d.polarity === null) {
@@ -383,7 +424,9 @@ export function assembleDataset(
       const formed = every.some((p) => nonCycle.get(p)?.role === 'forming');
       const named = roleFromNames(firstHalf.piece) === 'first-reset';
       const byHint = halves.every((u) => u.cycleHint !== undefined);
-      if (named || (!byHint && (formed || nReset === nSet + 1))) {
+      // halves paired by cycle numbers: a first RESET only when no SET half carries its number (or it is so named)
+      const partner = byHint && halves.some((u) => u.kind === 'set' && u.cycleHint === firstHalf.cycleHint);
+      if (named || (!partner && (formed || nReset === nSet + 1))) {
         firstReset.push(firstHalf.piece);
         nonCycle.set(firstHalf.piece, {
           role: 'first-reset',
@@ -456,6 +499,8 @@ export function assembleDataset(
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(ps[0].trace.meta).slice(0, 200)) metadata[k] = String(v).slice(0, 500);
     metadata['polarityEvidence'] = polaritySource === 'option' ? 'given by option' : evidence;
+    const rateStated = ps.map((p) => p.trace.hints.sweepRate).find((x) => x !== undefined);
+    if (rateStated) metadata['sweepRateStated'] = rateStated.text;
     metadata['columns'] = JSON.stringify(ps[0].trace.columns);
     const cmin = comp.reduce((a, b) => Math.min(a, b), Infinity),
       cmax = comp.reduce((a, b) => Math.max(a, b), 0);

@@ -1,9 +1,7 @@
 /** Dataset checks (for readers of dataset.json), the `--json` summary and the stdout table. */
-import { JartcalError } from '../util/errors.js';
-import { DATASET_SCHEMA, DATASET_SCHEMAS_READ, type CyclePairing, type Dataset, type TestRole } from './types.js';
-
-const TEST_ROLES: readonly TestRole[] = ['leakage', 'forming', 'first-reset', 'endurance', 'other'];
-const PAIRED_BY: readonly CyclePairing['by'][] = ['cycle-label', 'time', 'order', 'whole', 'unpaired'];
+import type { Dataset } from './types.js';
+import { datasetSchema, type DatasetData } from '../schema/dataset.js';
+import { parseWith } from '../schema/issues.js';
 import { median } from '../util/stats.js';
 
 export interface DatasetSummary {
@@ -58,59 +56,7 @@ export function formatSummaryTable(ds: Dataset, maxRows = 50): string {
   return out.join('\n') + '\n';
 }
 
-/** Validates the parts of a dataset other stages read; throws JartcalError naming the first problem. */
-export function validateDataset(x: unknown, file = 'dataset.json'): Dataset {
-  const bad = (msg: string): never => {
-    throw new JartcalError(`${msg}`, { code: 'bad_dataset', location: { file } });
-  };
-  if (typeof x !== 'object' || x === null) bad(`expected a JSON object with schema "${DATASET_SCHEMA}".`);
-  const d = x as Dataset;
-  if (!(DATASET_SCHEMAS_READ as readonly string[]).includes(d.schema))
-    bad(
-      `unknown schema "${String((d as { schema?: unknown }).schema)}"; expected ${DATASET_SCHEMAS_READ.map((s) => `"${s}"`).join(' or ')}.`,
-    );
-  if (!Array.isArray(d.devices)) bad('"devices" must be an array.');
-  for (const [k, dev] of d.devices.entries()) {
-    if (typeof dev.id !== 'string') bad(`devices[${k}].id must be a string.`);
-    if (dev.setPolarity !== 'positive' && dev.setPolarity !== 'negative')
-      bad(`devices[${k}].setPolarity must be "positive" or "negative".`);
-    if (!Array.isArray(dev.cycles)) bad(`devices[${k}].cycles must be an array.`);
-    for (const [j, c] of dev.cycles.entries()) {
-      const n = c.vV?.length;
-      if (
-        !Array.isArray(c.vV) ||
-        !Array.isArray(c.iA) ||
-        !Array.isArray(c.tS) ||
-        !Array.isArray(c.branch) ||
-        c.iA.length !== n ||
-        c.tS.length !== n ||
-        c.branch.length !== n
-      ) {
-        bad(`devices[${k}].cycles[${j}]: vV, iA, tS and branch must be arrays of equal length.`);
-      }
-      for (let q = 0; q < n; q++)
-        if (!Number.isFinite(c.vV[q]) || !Number.isFinite(c.iA[q]) || !Number.isFinite(c.tS[q]))
-          bad(`devices[${k}].cycles[${j}]: non-finite value at sample ${q}.`);
-    }
-    // jartcal.dataset/2 additions (optional; absent in /1 files)
-    if (dev.tests !== undefined) {
-      if (!Array.isArray(dev.tests)) bad(`devices[${k}].tests must be an array.`);
-      for (const [j, t] of dev.tests.entries()) {
-        if (!TEST_ROLES.includes(t?.role)) bad(`devices[${k}].tests[${j}].role must be one of ${TEST_ROLES.join(', ')}.`);
-        if (typeof t.file !== 'string' || typeof t.used !== 'boolean')
-          bad(`devices[${k}].tests[${j}]: "file" (string) and "used" (boolean) are required.`);
-      }
-    }
-    for (const f of ['formingV', 'pristineOhm'] as const) {
-      const v = dev[f];
-      if (v !== undefined && v !== null && !Number.isFinite(v)) bad(`devices[${k}].${f} must be a number or null.`);
-    }
-    if (
-      dev.pairing !== undefined &&
-      (!Array.isArray(dev.pairing) || dev.pairing.some((p) => !Number.isInteger(p?.cycle) || !PAIRED_BY.includes(p.by)))
-    ) {
-      bad(`devices[${k}].pairing must be an array of {cycle, set?, reset?, whole?, by: ${PAIRED_BY.join('|')}}.`);
-    }
-  }
-  return d;
+/** Validates a dataset (`jartcal.dataset/2` or /1) through its one schema (src/schema/dataset.ts); throws a JartcalError naming the first problem. */
+export function validateDataset(x: unknown, file = 'dataset.json'): DatasetData {
+  return parseWith(datasetSchema, x, file, 'bad_dataset');
 }

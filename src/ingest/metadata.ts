@@ -2,7 +2,7 @@
  * Hints from metadata: compliance (KITE "Compliance" of the sweeping SMU, EasyEXPERT
  * `...Compliance`, or "Icc"/"compliance" lines), device id, cycle number, SET/RESET half.
  */
-import type { Half, TraceHints } from './types.js';
+import type { Half, Polarity, TraceHints } from './types.js';
 
 function firstNumber(s: string): number | null {
   const m = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(s);
@@ -87,8 +87,72 @@ export function complianceOffInMeta(meta: Record<string, string>): boolean {
   return false;
 }
 
+/** A statement and where in the header it stands ("key: value", as written). */
+export interface Stated<T> {
+  value: T;
+  text: string;
+}
+
+const POLARITY_KEY = /^(set[ ._-]?polarity|polarity[ ._-]?of[ ._-]?set|set[ ._-]?voltage[ ._-]?polarity|set[ ._-]?sign)$/i;
+const POLARITY_LINE = /\bset[ ._-]?(?:polarity|sign)\s*[:=]?\s*([^,;]+)/i;
+function polarityWord(s: string): Polarity | null {
+  const t = s.trim().toLowerCase();
+  if (/^(positive|pos|\+|\+v|\+ve|plus)\b/.test(t) || /^\+/.test(t)) return 'positive';
+  if (/^(negative|neg|-|-v|-ve|minus)\b/.test(t) || /^[-−]/.test(t)) return 'negative';
+  return null;
+}
+/** "SET polarity: negative", "set_polarity = +", a comment line "# SET polarity: positive": the sign of V that SETs the device. */
+export function polarityFromMeta(meta: Record<string, string>): Stated<Polarity> | null {
+  for (const [k, v] of Object.entries(meta)) {
+    const key = k.trim();
+    if (POLARITY_KEY.test(key)) {
+      const p = polarityWord(v);
+      if (p) return { value: p, text: `${key}: ${v.trim()}` };
+    }
+    if (key.startsWith('comment@') || key.startsWith('label') || key.startsWith('line')) {
+      const m = POLARITY_LINE.exec(v);
+      const p = m ? polarityWord(m[1]) : null;
+      if (p) return { value: p, text: v.trim() };
+    }
+  }
+  return null;
+}
+
+const RATE_KEY = /^(sweep|ramp|scan)[ ._-]?rate(\s*\(([^)]*)\))?$/i;
+const RATE_LINE =
+  /\b(?:sweep|ramp|scan)[ ._-]?rate\s*(?:\(([^)]*)\))?\s*[:=]?\s*([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zµμ]*\s*\/\s*[a-z]+)?/i;
+function rateValue(x: number, unit: string | undefined): number | null {
+  const u = (unit ?? 'V/s').replace(/\s+/g, '').replace(/[µμ]/g, 'u');
+  const scale: Record<string, number> = { 'V/s': 1, 'mV/s': 1e-3, 'uV/s': 1e-6, 'V/ms': 1e3, 'mV/ms': 1, 'kV/s': 1e3 };
+  const f = scale[u] ?? scale[Object.keys(scale).find((k) => k.toLowerCase() === u.toLowerCase()) ?? ''];
+  if (f === undefined || !(x > 0) || !Number.isFinite(x)) return null;
+  return Number((x * f).toPrecision(12));
+}
+/** "Sweep rate: 0.5 V/s", "Ramp Rate (mV/s), 100", a comment "# scan rate = 1 V/s": the voltage sweep rate in V/s. */
+export function sweepRateFromMeta(meta: Record<string, string>): Stated<number> | null {
+  for (const [k, v] of Object.entries(meta)) {
+    const key = k.trim();
+    const mk = RATE_KEY.exec(key);
+    if (mk) {
+      const m = /^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zµμ]*\s*\/\s*[a-z]+)?/i.exec(v);
+      const r = m ? rateValue(Number(m[1]), m[2] ?? mk[3]) : null;
+      if (r !== null) return { value: r, text: `${key}: ${v.trim()}` };
+    }
+    if (key.startsWith('comment@') || key.startsWith('label') || key.startsWith('line')) {
+      const m = RATE_LINE.exec(v);
+      const r = m ? rateValue(Number(m[2]), m[3] ?? m[1]) : null;
+      if (r !== null) return { value: r, text: v.trim() };
+    }
+  }
+  return null;
+}
+
 export function hintsFromMeta(meta: Record<string, string>): TraceHints {
   const h: TraceHints = {};
+  const pol = polarityFromMeta(meta);
+  if (pol) h.setPolarity = pol;
+  const rate = sweepRateFromMeta(meta);
+  if (rate) h.sweepRate = rate;
   // a statement that compliance was off wins over any number near it ("off (100 mA range limit)" is a range, not a limit)
   if (complianceOffInMeta(meta)) h.complianceOff = true;
   const c = h.complianceOff ? null : complianceFromMeta(meta);

@@ -18,6 +18,32 @@ export function isFixedBias(t: Trace): boolean {
   return t.vV.length >= MIN_POINTS && t.vV.every((v) => v === t.vV[0]);
 }
 
+/**
+ * A trace whose voltage jumps back and forth between levels (pulses with reads between them) is no quasi-static
+ * sweep: at least 30 % of its steps reverse the one before, both spanning a tenth of its voltage range or more
+ * (a sweep reverses a few times per cycle; measurement noise on a swept voltage is far below a tenth of the range).
+ */
+export function isPulseTrain(t: Trace): boolean {
+  const v = t.vV,
+    n = v.length;
+  if (n < 16) return false;
+  let min = Infinity,
+    max = -Infinity;
+  for (const x of v) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const big = 0.1 * (max - min);
+  if (!(big > 0)) return false;
+  let reversals = 0;
+  for (let k = 2; k < n; k++) {
+    const a = v[k - 1] - v[k - 2],
+      b = v[k] - v[k - 1];
+    if (a * b < 0 && Math.abs(a) >= big && Math.abs(b) >= big) reversals++;
+  }
+  return reversals >= 0.3 * (n - 1);
+}
+
 function base(path: string): string {
   return (path.split(/[\\/]/).pop() ?? path).replace(/\.[A-Za-z0-9]{1,5}$/, '');
 }
@@ -113,7 +139,7 @@ export function testKey(p: Piece): string {
 }
 
 /** Roles of every device's runs: what is not an endurance sweep is kept out of the cycles (a device of nothing but "forming" runs keeps them). */
-export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role: TestRole; reason: string }> {
+export function sequenceRoles(byDevice: Map<string, Piece[]>, readV: number): Map<Piece, { role: TestRole; reason: string }> {
   const nonCycle = new Map<Piece, { role: TestRole; reason: string }>();
   for (const ps of byDevice.values()) {
     const sweeps = ps.filter((p) => !isFixedBias(p.trace));
@@ -138,8 +164,45 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>): Map<Piece, { role
         });
       }
     }
+    // electroforming from the data when no name says so: the device's first sweep, from a pristine resistance
+    if (forming.length === 0) {
+      const left = sweeps.filter((p) => !nonCycle.has(p));
+      const ms = left.every((p) => p.trace.hints.recordTime !== undefined)
+        ? recordTimesMs(left.map((p) => p.trace.hints.recordTime!))
+        : null;
+      if (ms) {
+        const at = new Map(left.map((p, k) => [p, ms[k]]));
+        left.sort((a, b) => at.get(a)! - at.get(b)! || a.order - b.order);
+      }
+      const f = left.length >= 3 ? formingFromData(left[0], left.slice(1), readV) : null;
+      if (f) nonCycle.set(left[0], { role: 'forming', reason: f });
+    }
   }
   return nonCycle;
+}
+
+/**
+ * The device's first sweep is an electroforming when it switches (|I| jumps above its own starting resistance line)
+ * at a |V| beyond 1.2 × the peak |V| the later sweeps reach, from a resistance at the read voltage at least 10 × the
+ * highest the later sweeps start from (a pristine cell). The reason (with its evidence), or null.
+ */
+export function formingFromData(p: Piece, later: Piece[], readV: number): string | null {
+  const vf = formingVoltage(p);
+  const r0 = resistanceAt(p, readV);
+  if (vf === null || r0 === null) return null;
+  const peaks = later.map(peakAbsV).sort((a, b) => a - b);
+  const ref = peaks[peaks.length >> 1];
+  if (!(Math.abs(vf) > 1.2 * ref)) return null;
+  let imax = 0;
+  for (let k = p.start; k < p.end; k++) imax = Math.max(imax, Math.abs(p.trace.iA[k]));
+  if (!(imax >= (10 * Math.abs(vf)) / r0)) return null;
+  const rLater = later.map((q) => resistanceAt(q, readV)).filter((x): x is number => x !== null);
+  const rMax = rLater.length ? Math.max(...rLater) : Infinity;
+  if (!(r0 >= 10 * rMax)) return null;
+  return (
+    `the first sweep switches at ${vf.toPrecision(3)} V, beyond the ${ref.toPrecision(2)} V the later sweeps reach, ` +
+    `from ${r0.toPrecision(2)} Ω at ${readV} V (later sweeps start at ≤ ${rMax.toPrecision(2)} Ω): an electroforming sweep`
+  );
 }
 
 export function locOf(t: Trace): { file: string; sheet?: string } {

@@ -61,6 +61,10 @@ export interface TraceHints {
   run?: number;
   /** The file states that no current compliance was set ("compliance off"). */
   complianceOff?: boolean;
+  /** The file states the sign of V that SETs the device ("SET polarity: negative"), with the words it used. */
+  setPolarity?: { value: Polarity; text: string };
+  /** The file states the sweep rate (V/s), with the words it used. */
+  sweepRate?: { value: number; text: string };
 }
 
 /** A problem that did not stop the ingest (only under --lenient, or informative notes). */
@@ -113,6 +117,9 @@ export interface Cycle {
   complianceEvidence?: ComplianceEvidence;
   /** Cycle label found in the file (sheet name, Count, cycle column), when it differs from `cycle`. */
   sourceCycle?: number;
+  /** Sweep rate (V/s) the time base was rebuilt from (timeSource 'sweep-rate'), and where it came from. */
+  sweepRateVps?: number;
+  sweepRateSource?: 'option' | 'stated';
 }
 
 export interface DeviceRecord {
@@ -121,8 +128,8 @@ export interface DeviceRecord {
   complianceA: number | null;
   cycles: Cycle[];
   metadata: Record<string, string>;
-  /** How setPolarity was decided. */
-  polaritySource?: 'detected' | 'option';
+  /** How setPolarity was decided: given by option, stated in the file (wins over the data), or detected from the data. */
+  polaritySource?: 'detected' | 'option' | 'stated';
   // ── added in jartcal.dataset/2 (test sequences) ──
   /** Every test (file or sheet run) read for this device, in acquisition order, with its role and whether it made cycles. */
   tests?: TestRecord[];

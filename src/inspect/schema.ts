@@ -4,10 +4,10 @@
  * Only the fields these tools use are typed; `validate*` checks them once and throws a JartcalError
  * naming the file and the JSON path of the first bad field. Unknown fields are kept untouched.
  */
-import { JartcalError } from '../util/errors.js';
 import { parseWith } from '../schema/issues.js';
 import { fitsSchema } from '../schema/fits.js';
 import { populationSchema } from '../schema/population.js';
+import { datasetSchema } from '../schema/dataset.js';
 
 export type ParamValues = Record<string, number>;
 
@@ -100,90 +100,34 @@ export interface PopulationView {
   [k: string]: unknown;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-class Checker {
-  constructor(readonly file: string) {}
-  fail(path: string, expected: string, got: unknown): never {
-    const shown = got === undefined ? 'nothing' : (JSON.stringify(got)?.slice(0, 40) ?? String(got));
-    throw new JartcalError(`${this.file}: ${path}: expected ${expected}, got ${shown}`, {
-      code: 'bad_schema',
-      location: { file: this.file },
-    });
-  }
-  obj(x: unknown, path: string): Obj {
-    return isObj(x) ? x : this.fail(path, 'an object', x);
-  }
-  arr(x: unknown, path: string): unknown[] {
-    return Array.isArray(x) ? x : this.fail(path, 'an array', x);
-  }
-  str(x: unknown, path: string): string {
-    return typeof x === 'string' ? x : this.fail(path, 'a string', x);
-  }
-  num(x: unknown, path: string): number {
-    return typeof x === 'number' && Number.isFinite(x) ? x : this.fail(path, 'a finite number', x);
-  }
-  /** A number or null; non-finite values (written as null by JSON) read as NaN. */
-  numOrNaN(x: unknown, path: string): number {
-    return x === null ? NaN : this.num(x, path);
-  }
-  nums(x: unknown, path: string): number[] {
-    const a = this.arr(x, path);
-    for (let i = 0; i < a.length; i++)
-      if (typeof a[i] !== 'number' || !Number.isFinite(a[i] as number)) this.fail(`${path}[${i}]`, 'a finite number', a[i]);
-    return a as number[];
-  }
-  record(x: unknown, path: string): ParamValues {
-    const o = this.obj(x, path);
-    for (const [k, v] of Object.entries(o)) this.num(v, `${path}.${k}`);
-    return o as ParamValues;
-  }
-  schema(o: Obj, want: string, also: string[] = []): void {
-    if (o.schema !== want && !also.includes(o.schema as string))
-      this.fail('schema', [want, ...also].map((w) => `"${w}"`).join(' or '), o.schema);
-  }
-}
-
 /** fits.json through its one schema (src/schema/fits.ts); defaults filled, unknown fields kept. */
 export function validateFits(x: unknown, file: string): FitsFileView {
   return parseWith(fitsSchema, x, file, 'bad_fits') as unknown as FitsFileView;
 }
 
+/** dataset.json through its one schema (src/schema/dataset.ts); unlabelled branches (-1) and empty features filled for display. */
 export function validateDataset(x: unknown, file: string): DatasetView {
-  const c = new Checker(file);
-  const o = c.obj(x, '(top level)');
-  c.schema(o, 'jartcal.dataset/2', ['jartcal.dataset/1']);
-  c.arr(o.devices, 'devices').forEach((d, i) => {
-    const p = `devices[${i}]`;
-    const dd = c.obj(d, p);
-    c.str(dd.id, `${p}.id`);
-    c.arr(dd.cycles, `${p}.cycles`).forEach((cy, j) => {
-      const q = `${p}.cycles[${j}]`;
-      const cc = c.obj(cy, q);
-      c.str(cc.device, `${q}.device`);
-      c.num(cc.cycle, `${q}.cycle`);
-      const n = c.nums(cc.vV, `${q}.vV`).length;
-      if (c.nums(cc.iA, `${q}.iA`).length !== n) c.fail(`${q}.iA`, `${n} values (as many as vV)`, (cc.iA as unknown[]).length);
-      const br = cc.branch === undefined ? new Array(n).fill(-1) : c.nums(cc.branch, `${q}.branch`);
-      if (br.length !== n) c.fail(`${q}.branch`, `${n} values (as many as vV)`, br.length);
-      cc.branch = br;
-      if (cc.complianceA !== null && cc.complianceA !== undefined) c.num(cc.complianceA, `${q}.complianceA`);
-      else cc.complianceA = null;
-      if (!isObj(cc.features))
-        cc.features = {
-          vSetV: null,
-          vResetV: null,
-          readVoltageV: 0.1,
-          hrsOhm: null,
-          lrsOhm: null,
-          onOff: null,
-          resetPeakA: null,
-          complianceHit: false,
-        };
-    });
-  });
-  return o as unknown as DatasetView;
+  const d = parseWith(datasetSchema, x, file, 'bad_dataset');
+  const devices = d.devices.map((dev) => ({
+    ...dev,
+    cycles: dev.cycles.map((c) => ({
+      ...c,
+      device: c.device ?? dev.id,
+      branch: c.branch ?? c.vV.map(() => -1),
+      features: {
+        vSetV: null,
+        vResetV: null,
+        readVoltageV: 0.1,
+        hrsOhm: null,
+        lrsOhm: null,
+        onOff: null,
+        resetPeakA: null,
+        complianceHit: false,
+        ...c.features,
+      },
+    })),
+  }));
+  return { ...d, devices } as unknown as DatasetView;
 }
 
 /** population.json through its one schema (src/schema/population.ts). */

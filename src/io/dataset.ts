@@ -1,8 +1,8 @@
 /** dataset.json on disk: atomic write, validated read. */
-import { readFileSync } from 'node:fs';
-import { JartcalError } from '../util/errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { validateDataset, type Dataset } from '../ingest/index.js';
+import { readJsonFormat } from './json.js';
+import type { Dataset } from '../ingest/index.js';
+import { datasetSchema, type DatasetData } from '../schema/dataset.js';
 
 /** Indented JSON with every numeric array on one line (a cycle's samples would otherwise take a line each). */
 export function datasetToJson(ds: Dataset): string {
@@ -16,21 +16,7 @@ export function writeDataset(path: string, ds: Dataset): void {
   writeFileAtomic(path, datasetToJson(ds));
 }
 
-export function readDataset(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new JartcalError('dataset file not found or unreadable.', { code: 'not_found', location: { file: path } });
-  }
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw new JartcalError(`not valid JSON (${e instanceof Error ? e.message : String(e)}).`, {
-      code: 'bad_dataset',
-      location: { file: path },
-    });
-  }
-  return validateDataset(obj, path);
+/** Reads dataset.json through its one schema (src/schema/dataset.ts); problems name the file, line, column and JSON path. */
+export function readDataset(path: string): DatasetData {
+  return readJsonFormat(path, datasetSchema, 'bad_dataset');
 }

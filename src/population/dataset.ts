@@ -7,6 +7,8 @@ import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { quantile } from './stats.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { SweepConditions } from './ppc.js';
+import { datasetSchema } from '../schema/dataset.js';
+import { parseWith } from '../schema/issues.js';
 
 interface CycleIn {
   device: string;
@@ -21,26 +23,19 @@ export interface DatasetIn {
   devices: { id: string; cycles: CycleIn[] }[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
+/** dataset.json through its one schema (src/schema/dataset.ts); the profile also needs each cycle's features. */
 export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
-  const fail = (path: string, expected: string): never => {
-    throw new JartcalError(`${path}: expected ${expected}`, { code: 'bad_dataset', location: { file } });
-  };
-  if (!isObj(v)) return fail('(root)', 'a JSON object');
-  if (v.schema !== 'jartcal.dataset/1' && v.schema !== 'jartcal.dataset/2')
-    fail('schema', `"jartcal.dataset/1" or "jartcal.dataset/2", got ${JSON.stringify(v.schema)}`);
-  if (!Array.isArray(v.devices)) fail('devices', 'an array');
-  (v.devices as unknown[]).forEach((d, i) => {
-    if (!isObj(d) || !Array.isArray(d.cycles)) fail(`devices[${i}].cycles`, 'an array');
-    ((d as Obj).cycles as unknown[]).forEach((c, j) => {
-      const p = `devices[${i}].cycles[${j}]`;
-      if (!isObj(c) || !Array.isArray(c.vV)) fail(`${p}.vV`, 'an array of voltages');
-      if (!isObj((c as Obj).features)) fail(`${p}.features`, 'an object');
-    });
-  });
-  return v as unknown as DatasetIn;
+  const d = parseWith(datasetSchema, v, file, 'bad_dataset');
+  d.devices.forEach((dev, i) =>
+    dev.cycles.forEach((c, j) => {
+      if (c.features === undefined)
+        throw new JartcalError(`devices[${i}].cycles[${j}].features: expected an object (the switching features ingest writes)`, {
+          code: 'bad_dataset',
+          location: { file },
+        });
+    }),
+  );
+  return d as unknown as DatasetIn;
 }
 
 export function measuredFeatures(ds: DatasetIn): CycleFeaturesIn[] {

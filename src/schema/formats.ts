@@ -8,6 +8,7 @@ import { fitsSchema } from './fits.js';
 import { populationSchema } from './population.js';
 import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
 import { paramFileSchema } from './params.js';
+import { datasetSchema } from './dataset.js';
 
 export interface FormatDoc {
   title: string;
@@ -125,8 +126,9 @@ as before: the cycle's series resistance is then \`settings.objective.seriesOhm\
   },
   {
     title: `Dataset (\`jartcal.dataset/2\`, written by \`jartcal ingest\`)`,
-    about: `One JSON file holding every ingested cycle, normalised. Readers: \`readDataset(path)\` (\`src/io/dataset.ts\`)
-checks the schema and the array shapes; \`jartcal.dataset/1\` files (without the test-sequence fields, all
+    about: `One JSON file holding every ingested cycle, normalised. Reader: \`readDataset(path)\` (\`src/io/dataset.ts\`) through
+the one schema below (field table), which fills what a hand-made file may omit (time from the sample index,
+the device id of a cycle); the stages that need branches or features check for them; \`jartcal.dataset/1\` files (without the test-sequence fields, all
 optional) are still read. Fields (extra fields may be added within the major version):
 
 \`\`\`ts
@@ -136,16 +138,18 @@ interface Dataset {
   files: string[];                     // input files in the order read (directories expanded)
   issues: { code: string; message: string; location?: { file, line?, column?, sheet?, cell? } }[];
                                        // dropped rows (--lenient), skipped sheets/columns, unpaired halves,
-                                       // skipped_leakage/_forming/_first_reset, duplicate_measurement, time_order
+                                       // skipped_leakage/_forming/_first_reset, skipped_pulse_train,
+                                       // duplicate_measurement, polarity_disagrees, time_order
   devices: DeviceRecord[];
 }
 interface DeviceRecord {
   id: string;
   setPolarity: 'positive' | 'negative';  // sign of the APPLIED voltage that SETs the device, as measured
-  polaritySource?: 'detected' | 'option';
+  polaritySource?: 'detected' | 'option' | 'stated';   // 'stated': the file says so (wins over the data)
   complianceA: number | null;            // median of the cycles' compliance (null: none stated or seen)
   cycles: Cycle[];
-  metadata: Record<string, string>;      // file metadata (settings, comments), polarityEvidence, columns used,
+  metadata: Record<string, string>;      // file metadata (settings, comments), polarityEvidence (a guess from the
+                                         // data that a statement overruled is named there), sweepRateStated, columns used,
                                          // complianceMinA/complianceMaxA when the cycles differ
   // added in /2 (test sequences):
   tests?: {                              // every run read for the device, in acquisition order
@@ -168,7 +172,8 @@ interface Cycle {
   device: string; cycle: number;         // 1-based index within the device
   sourceCycle?: number;                  // the cycle number the file states (sheet "Cycle10", Count, cycle column)
   tS: number[];                          // s, starts at 0
-  timeSource: 'file' | 'sweep-rate' | 'index';   // from the file / rebuilt from --sweep-rate / sample index (1 s per point)
+  timeSource: 'file' | 'sweep-rate' | 'index';   // from the file / rebuilt from a sweep rate / sample index (1 s per point)
+  sweepRateVps?: number; sweepRateSource?: 'option' | 'stated';   // the rate it was rebuilt from: --sweep-rate / the file's header
   timeGenerated?: true;                  // the file's time column was synthesised by the instrument software ("Time (generated)")
   vV: number[];                          // V, MODEL convention: SET at negative V (negated if setPolarity = positive)
   iA: number[];                          // A, sign(vV)·|I measured| (0 where vV = 0)
@@ -184,7 +189,7 @@ interface Cycle {
   currentFloorA?: number;                // resolution estimate: median |I| at 0 V (else the 1st percentile of |I|)
 }
 \`\`\``,
-    schemas: [],
+    schemas: [{ name: 'dataset.json', schema: datasetSchema }],
   },
   {
     title: `Population file (\`jartcal.population/1\`)`,

@@ -2,13 +2,13 @@
 // and what was expected; the CLI exits non-zero, prints no stack trace and writes no output file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as XLSX from '@e965/xlsx';
 import { ingestFiles } from '../../src/io/ingest.js';
-import { readDataset } from '../../src/io/dataset.js';
+import { readDataset, writeDataset } from '../../src/io/dataset.js';
 import { JartcalError } from '../../src/util/errors.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -218,4 +218,83 @@ test('CLI: --json prints exactly the summary; --lenient reports dropped rows on 
   const help = cli(['ingest', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--set-polarity/);
+});
+
+test('a pulse train (pulses with reads at 0 V between them) is refused as not a sweep; beside sweeps in a folder it is skipped and reported', () => {
+  // 0 V read, then -2 V / -1 V depression pulses and +1 V potentiation pulses, a read after each: our own numbers
+  const levels = [-2, -1, -2, -1, -2, -1, 1, 0.5, 1, 0.5, 1, 0.5];
+  const rows = ['Time (s),Applied voltage (V),Current (A)'];
+  let t = 0;
+  for (const [k, v] of levels.entries()) {
+    rows.push(`${(t += 0.3).toFixed(1)},0,${(1e-10 * (1 + 0.1 * k)).toExponential(3)}`);
+    rows.push(`${(t += 0.3).toFixed(1)},${v},${(v * 1e-5).toExponential(3)}`);
+  }
+  rows.push(`${(t += 0.3).toFixed(1)},0,1e-10`);
+  const p = put('pulses.csv', rows.join('\n') + '\n');
+  refuses(p, { code: 'not_a_sweep', text: /jumps between levels/ });
+  // a coarse triangle sweep with as many points is no pulse train
+  const sub = join(dir, 'with-sweep');
+  rmSync(sub, { recursive: true, force: true });
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'pulses.csv'), rows.join('\n') + '\n');
+  const v = [0, -0.5, -1, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 1, 0.5, 0, -0.5, -1, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 1, 0.5, 0];
+  let lrs = false;
+  const sweepRows = ['Voltage (V),Current (A)'];
+  for (const x of v) {
+    if (x <= -1.5) lrs = true;
+    if (x >= 1.5) lrs = false;
+    sweepRows.push(`${x},${(x / (lrs ? 1e3 : 1e6)).toExponential(3)}`);
+  }
+  writeFileSync(join(sub, 'sweep.csv'), sweepRows.join('\n') + '\n');
+  const ds = ingestFiles([sub]);
+  assert.deepEqual(
+    ds.devices.map((d) => [d.id, d.cycles.length]),
+    [['sweep', 2]],
+  );
+  const skipped = ds.issues.filter((i) => i.code === 'skipped_pulse_train');
+  assert.equal(skipped.length, 1);
+  assert.ok(skipped[0].location!.file!.endsWith('pulses.csv'));
+});
+
+test('dataset.json through its one schema: what ingest writes reads back; a /1 file reads; a bad field is named by path, line and column', () => {
+  const ds = ingestFiles([join(REPO_ROOT, 'fixtures', 'ingest', 'generic-2cycles-mA.csv')]);
+  const p = join(dir, 'ds-roundtrip.json');
+  writeDataset(p, ds);
+  const back = readDataset(p);
+  assert.equal(back.devices[0].cycles.length, ds.devices[0].cycles.length);
+  assert.deepEqual(back.devices[0].cycles[1].iA, ds.devices[0].cycles[1].iA);
+  assert.equal(back.devices[0].polaritySource, ds.devices[0].polaritySource);
+  // a hand-made /1 file without time, branches or features: time from the sample index, the device id filled
+  const one = put(
+    'ds-v1.json',
+    JSON.stringify({
+      schema: 'jartcal.dataset/1',
+      devices: [{ id: 'a', setPolarity: 'negative', cycles: [{ cycle: 1, vV: [0, -1, 0], iA: [0, -1e-6, 0] }] }],
+    }),
+  );
+  const c = readDataset(one).devices[0].cycles[0];
+  assert.deepEqual([c.device, c.tS, c.timeSource, c.branch, c.features], ['a', [0, 1, 2], 'index', undefined, undefined]);
+  // unequal lengths and a bad polarity: code bad_dataset, the JSON path, line and column
+  const bad = put(
+    'ds-bad.json',
+    '{\n "schema": "jartcal.dataset/2",\n "devices": [\n  {"id": "a", "setPolarity": "negative", "cycles": [{"cycle": 1, "vV": [0, 1, 0], "iA": [0, 1]}]}\n ]\n}\n',
+  );
+  assert.throws(
+    () => readDataset(bad),
+    (e: unknown) =>
+      e instanceof JartcalError &&
+      e.code === 'bad_dataset' &&
+      e.message.includes('devices[0].cycles[0].iA') &&
+      /3 values, as many as vV \(got 2\)/.test(e.message) &&
+      e.location.line === 4,
+  );
+  const pol = put('ds-pol.json', JSON.stringify({ schema: 'jartcal.dataset/2', devices: [{ id: 'a', setPolarity: 'up', cycles: [] }] }));
+  assert.throws(
+    () => readDataset(pol),
+    (e: unknown) => e instanceof JartcalError && /devices\[0\]\.setPolarity: expected one of positive, negative/.test(e.message),
+  );
+  assert.throws(
+    () => readDataset(put('ds-v9.json', '{"schema": "jartcal.dataset/9", "devices": []}')),
+    (e: unknown) => e instanceof JartcalError && /schema: expected one of jartcal\.dataset\/1, jartcal\.dataset\/2/.test(e.message),
+  );
 });

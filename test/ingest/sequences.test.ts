@@ -204,3 +204,94 @@ test('a workbook with a damaged sheet: refused naming file and sheet; --lenient 
   assert.equal(ds.devices[0].cycles.length, 1);
   assert.ok(ds.issues.some((i) => i.code === 'skipped_bad_sheet' && i.location?.sheet === 'Run2'));
 });
+
+test('a polarity and a sweep rate stated in the header are used as stated; a guess from the data is recorded, not applied', () => {
+  const agree = ingestFiles([S('stated', 'agree.csv')]).devices[0];
+  assert.equal(agree.setPolarity, 'negative');
+  assert.equal(agree.polaritySource, 'stated');
+  assert.match(agree.metadata['polarityEvidence'], /^stated in .*agree\.csv \("SET polarity: negative"\); the data agree \(hysteresis/);
+  const c = agree.cycles[0];
+  assert.equal(c.timeSource, 'sweep-rate');
+  assert.equal(c.sweepRateVps, 0.5);
+  assert.equal(c.sweepRateSource, 'stated');
+  // 20 mV steps at 0.5 V/s: 40 ms per sample
+  assert.ok(Math.abs(c.tS[1] - 0.04) < 1e-9 && Math.abs(c.tS[c.tS.length - 1] - 0.04 * (c.tS.length - 1)) < 1e-6);
+  assert.equal(agree.metadata['sweepRateStated'], 'Sweep rate: 0.5 V/s');
+
+  // the header says positive, the hysteresis says negative: the statement is used and the disagreement reported
+  const ds = ingestFiles([S('stated', 'disagree.csv')]);
+  const dis = ds.devices[0];
+  assert.equal(dis.setPolarity, 'positive');
+  assert.equal(dis.polaritySource, 'stated');
+  assert.match(dis.metadata['polarityEvidence'], /the data suggest negative .*not applied/);
+  const note = ds.issues.filter((i) => i.code === 'polarity_disagrees');
+  assert.equal(note.length, 1);
+  assert.ok(note[0].location!.file!.endsWith('disagree.csv'));
+  assert.equal(dis.cycles[0].sweepRateVps, 0.25); // "Sweep rate (mV/s): 250"
+  // an option still overrides both
+  const opt = ingestFiles([S('stated', 'disagree.csv')], { setPolarity: 'negative', sweepRateVps: 2 }).devices[0];
+  assert.equal(opt.polaritySource, 'option');
+  assert.equal(opt.setPolarity, 'negative');
+  assert.equal(opt.cycles[0].sweepRateVps, 2);
+  assert.equal(opt.cycles[0].sweepRateSource, 'option');
+
+  // a resistor has no hysteresis to guess from: the statement alone decides (without it, the ingest asks for the polarity)
+  const res = ingestFiles([S('stated', 'resistor.csv')]).devices[0];
+  assert.equal(res.setPolarity, 'positive');
+  assert.equal(res.polaritySource, 'stated');
+  assert.equal(res.cycles[0].timeSource, 'index');
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-stated-'));
+  writeFileSync(join(dir, 'r.csv'), readFileSync(S('stated', 'resistor.csv'), 'utf8').replace('# SET polarity: positive\n', ''));
+  assert.throws(
+    () => ingestFiles([join(dir, 'r.csv')]),
+    (e) => isJartcalError(e) && e.code === 'polarity_unknown',
+  );
+});
+
+test('two files of one device stating opposite polarities are refused, naming both', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-stated-'));
+  writeFileSync(join(dir, 'dev1_cycle1.csv'), readFileSync(S('stated', 'agree.csv')));
+  writeFileSync(join(dir, 'dev1_cycle2.csv'), readFileSync(S('stated', 'disagree.csv')));
+  assert.throws(
+    () => ingestFiles([dir]),
+    (e) => isJartcalError(e) && e.code === 'polarity_conflict' && /dev1_cycle1\.csv/.test(e.message) && /dev1_cycle2\.csv/.test(e.message),
+  );
+});
+
+test('file names that say nothing (run1.csv ... run9.csv): leakage, forming and the first RESET recognised from the data', () => {
+  const ds = ingestFiles([S('unnamed')]);
+  validateDataset(JSON.parse(JSON.stringify(ds)));
+  assert.equal(ds.devices.length, 1);
+  const dev = ds.devices[0];
+  assert.equal(dev.id, 'D5');
+  assert.deepEqual(
+    dev.tests!.map((t) => [t.file.replace(/.*[\\/]/, ''), t.role, t.used]),
+    [
+      ['run1.csv', 'leakage', false],
+      ['run2.csv', 'forming', false],
+      ['run3.csv', 'first-reset', false],
+      ...[4, 5, 6, 7, 8, 9].map((k) => [`run${k}.csv`, 'endurance', true]),
+    ],
+  );
+  // the fixture: pristine 1 GΩ, forming switch at -2.5 V (20 mV steps), endurance loops to ±1.2 V
+  assert.ok(Math.abs(dev.formingV! + 2.5) <= 0.021, `formingV ${dev.formingV}`);
+  assert.ok(rel(dev.pristineOhm!, 1e9) < 0.05, `pristine ${dev.pristineOhm}`);
+  assert.match(dev.tests![1].reason, /switches at -2\.50 V, beyond the 1\.2 V the later sweeps reach, from 1\.0e\+9 Ω/);
+  assert.equal(dev.cycles.length, 6);
+  for (const code of ['skipped_leakage', 'skipped_forming', 'skipped_first_reset'])
+    assert.equal(ds.issues.filter((i) => i.code === code).length, 1, code);
+
+  // the same large first sweep from a resistance the later sweeps also show is not a forming (not pristine)
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-unnamed-'));
+  const D = (f: string) => S('unnamed', 'D5', f);
+  mkdirSync(join(dir, 'D6'));
+  for (const k of [1, 3, 4, 5, 6, 7, 8, 9]) writeFileSync(join(dir, 'D6', `run${k}.csv`), readFileSync(D(`run${k}.csv`)));
+  const scaled = readFileSync(D('run2.csv'), 'utf8')
+    .split('\n')
+    .map((l, k) => (k === 0 || !l ? l : `${l.split(',')[0]},${Number(l.split(',')[1]) * 1e3}`))
+    .join('\n');
+  writeFileSync(join(dir, 'D6', 'run2.csv'), scaled);
+  const not = ingestFiles([dir]).devices[0];
+  assert.ok(not.tests!.every((t) => t.role !== 'forming'));
+  assert.equal(not.formingV, null);
+});

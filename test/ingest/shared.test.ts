@@ -72,6 +72,28 @@ test('aguirref whole folder (two workbooks + the CSV copy in derived/): one devi
   assert.ok(dup.every((i) => /11 sweep\(s\)/.test(i.message)));
 });
 
+test('every shared folder ingests whole: the text copies in derived/ reported, never a second device; pulse trains skipped', () => {
+  const dup = (ds: ReturnType<typeof ingestFiles>) =>
+    ds.issues
+      .filter((i) => i.code === 'duplicate_measurement')
+      .map((i) => i.location!.file!.replace(/.*derived[\\/]/, ''))
+      .sort();
+  const cycles = (ds: ReturnType<typeof ingestFiles>) => ds.devices.reduce((s, d) => s + d.cycles.length, 0);
+  const ddas = ingestFiles([M('ddas04-rram-100dev-100cyc')]);
+  assert.deepEqual([ddas.devices.length, cycles(ddas)], [101, 200]);
+  assert.deepEqual(dup(ddas), ['cycles_one_device_long.csv', 'devices_first_cycle_long.csv']);
+  assert.ok(ddas.devices.every((d) => d.cycles.every((c) => c.provenance.file.endsWith('100devices.xlsx'))));
+  const polimi = ingestFiles([M('polimi-siox-1t1r-bianchi2023')], { sweepRateVps: 1 });
+  assert.deepEqual([polimi.devices.length, cycles(polimi)], [1, 109]);
+  assert.deepEqual(dup(polimi), ['Figure_1_b.csv', 'Figure_1_b_experiments_long.csv']);
+  // nbsto: 60 I-V files, one sweep each (file names differ); the two old-device pulse experiments with a V/I header skipped
+  const nbsto = ingestFiles([M('nbsto-tiotto')]);
+  assert.deepEqual([nbsto.devices.length, cycles(nbsto)], [60, 60]);
+  assert.deepEqual(dup(nbsto), []);
+  assert.equal(nbsto.issues.filter((i) => i.code === 'skipped_pulse_train').length, 2);
+  assert.ok(nbsto.devices.every((d) => d.setPolarity === 'positive'));
+});
+
 test('ddas04 B1500-style workbook: 100 devices (Icc 50 uA) and 100 cycles of one device (Icc 30 uA), SET positive', () => {
   const ds = ingestFiles([M('ddas04-rram-100dev-100cyc', '100devices.xlsx')]);
   assert.equal(ds.devices.length, 101);

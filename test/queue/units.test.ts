@@ -55,10 +55,7 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
   assert.equal(validateJob(good, 'job 1').kind, 'fit');
   const bad = structuredClone(good);
   bad.devices[0].job.cycles[0].iA[5] = 'x' as unknown as number;
-  assert.throws(
-    () => validateJob(bad, 'job 1'),
-    /job 1: devices\[0\]\.cycles\[0\] \(device "dev001"\)\.iA: expected an array of ≥ 3 finite numbers/,
-  );
+  assert.throws(() => validateJob(bad, 'job 1'), /job 1: devices\[0\]\.cycles\[0\]\.iA\[5\]: expected a finite number, got "x"/);
   assert.throws(() => validateJob({ ...good, settings: { ...good.settings, mode: 'magic' } }, 'job 2'), /job 2: settings: .*unknown mode/);
   assert.throws(() => validateJob({ ...good, kind: 'shell', command: 'rm -rf /' }, 'job 3'), /kind: expected "fit", "crossbar" or "echo"/);
   assert.equal(refusal(good, JS_BACKEND), null);
