@@ -5,6 +5,7 @@
 import { JartcalError } from '../util/errors.js';
 import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { quantile } from './stats.js';
+import { curveFeatures } from '../features/index.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { SweepConditions } from './ppc.js';
 
@@ -14,6 +15,7 @@ interface CycleIn {
   tS: number[];
   timeSource: string;
   vV: number[];
+  iA?: number[];
   complianceA: number | null;
   features: CycleFeaturesIn & { readVoltageV?: number };
 }
@@ -43,8 +45,20 @@ export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
   return v as unknown as DatasetIn;
 }
 
+/**
+ * A measured cycle's features through the one extractor (src/features) when the dataset carries its
+ * current, so that they are the simulated cycles' definitions even for a dataset written by an older
+ * ingest; else the features stored with the cycle.
+ */
+export function cycleFeatures(c: CycleIn): CycleFeaturesIn {
+  if (!Array.isArray(c.iA) || c.iA.length !== c.vV.length) return c.features;
+  const readV = Math.abs(c.features.readVoltageV ?? DEFAULT_READ_VOLTAGE_V);
+  const f = curveFeatures(c.vV, c.iA, readV, c.complianceA ?? null);
+  return { vSetV: f.vSetV, vResetV: f.vResetV, hrsOhm: f.hrsOhm, lrsOhm: f.lrsOhm, onOff: f.onOff };
+}
+
 export function measuredFeatures(ds: DatasetIn): CycleFeaturesIn[] {
-  return ds.devices.flatMap((d) => d.cycles.map((c) => c.features));
+  return ds.devices.flatMap((d) => d.cycles.map(cycleFeatures));
 }
 
 /** Median sweep of the dataset; `defaultRateVps` when no cycle has real time. */
@@ -83,7 +97,7 @@ export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditi
 
 /** Each measured device's cycles' features, grouped by device (the data the population is refined against). */
 export function measuredGroups(ds: DatasetIn): CycleFeaturesIn[][] {
-  return ds.devices.map((d) => d.cycles.map((c) => c.features));
+  return ds.devices.map((d) => d.cycles.map(cycleFeatures));
 }
 
 /** One protocol per device (its own median sweep, compliance and read voltage), for devices with cycles. */
