@@ -7,7 +7,7 @@ import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { quantile } from './stats.js';
 import { curveFeatures } from '../features/index.js';
 import type { CycleFeaturesIn } from './profile.js';
-import type { SweepConditions } from './ppc.js';
+import type { CycleProtocol, SweepConditions } from './ppc.js';
 
 interface CycleIn {
   device: string;
@@ -108,4 +108,41 @@ export function deviceProtocols(ds: DatasetIn, defaultRateVps = 1): SweepConditi
       const { rateSource: _source, ...sweep } = sweepConditions({ devices: [d] }, defaultRateVps);
       return sweep;
     });
+}
+
+/** A measured cycle's protocol (ppc.ts CycleProtocol): its samples, time (measured, else |ΔV| / rate), compliance, read voltage, start state. */
+export function cycleProtocol(device: string, c: CycleIn, defaultRateVps = 1): CycleProtocol {
+  const n = c.vV.length;
+  const vV = Float64Array.from(c.vV);
+  let tS: Float64Array | null = null;
+  if (c.timeSource !== 'index' && Array.isArray(c.tS) && c.tS.length === n) {
+    tS = new Float64Array(n);
+    for (let k = 0; k < n; k++) tS[k] = c.tS[k] - c.tS[0];
+    for (let k = 1; k < n && tS; k++) if (!(tS[k] > tS[k - 1])) tS = null; // not strictly increasing: not usable
+  }
+  const rateSource = tS ? 'data' : 'default';
+  if (!tS) {
+    // a held voltage (ΔV = 0) lasts one typical step
+    const steps: number[] = [];
+    for (let k = 1; k < n; k++) if (vV[k] !== vV[k - 1]) steps.push(Math.abs(vV[k] - vV[k - 1]));
+    const typical = steps.length ? quantile(steps, 0.5) : 0.01;
+    tS = new Float64Array(n);
+    for (let k = 1; k < n; k++) tS[k] = tS[k - 1] + (Math.abs(vV[k] - vV[k - 1]) || typical) / defaultRateVps;
+  }
+  let first = 0;
+  for (let k = 0; k < n && first === 0; k++) if (Math.abs(vV[k]) > 0) first = Math.sign(vV[k]);
+  return {
+    source: { device, cycle: c.cycle },
+    tS,
+    vV,
+    complianceA: c.complianceA ?? null,
+    readVoltageV: Math.abs(c.features.readVoltageV ?? DEFAULT_READ_VOLTAGE_V),
+    startsWithSet: first <= 0,
+    rateSource,
+  };
+}
+
+/** Every measured cycle's protocol, grouped by device (devices without cycles left out). */
+export function cycleProtocols(ds: DatasetIn, defaultRateVps = 1): CycleProtocol[][] {
+  return ds.devices.filter((d) => d.cycles.length > 0).map((d) => d.cycles.map((c) => cycleProtocol(d.id, c, defaultRateVps)));
 }
