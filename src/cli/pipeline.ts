@@ -29,7 +29,8 @@ out/example):
   fits.json         fit: JART parameters per cycle and per device (resumable)
   population.json   population: device-to-device / cycle-to-cycle distributions, correlations,
                     refined so that devices drawn from it reproduce the measured switching statistics
-  profile.json      profile: measured vs simulated switching statistics (attached to population.json)
+  profile.json      profile: measured vs simulated switching statistics, before and after refinement
+                    (attached to population.json); profile/ its ECDF overlays (SVG, PNG)
   crossbar/         crossbar: one in-situ MNIST epoch (the paper's MLP, 60k samples) on full-physics
                     JART devices sampled from the population
   report/           report: static HTML report with plots
@@ -112,7 +113,7 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
     fit: o.fit ?? {},
     population: o.population ?? {},
     refine: o.refine === false ? false : { budget: 150, ...o.refine },
-    profile: { devices: 12, cycles: 4, seed: 1, ...o.profile },
+    profile: { devices: 50, cycles: 20, seed: 1, ...o.profile },
     report: { maxCycles: 24, png: true, ...o.report },
   };
 }
@@ -205,6 +206,7 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
           within: false,
           out: f('profile.json'),
           attach: f('population.json'),
+          plots: join(out, 'profile'),
         });
       },
     },

@@ -182,7 +182,7 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
     .map((p) => p.complianceA)
     .filter((x): x is number => x !== null);
   process.stdout.write(
-    `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${comp.length ? `${formatSi(Math.min(...comp), 'A')} … ${formatSi(Math.max(...comp), 'A')}` : 'none'}, read voltage, start state)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
+    `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${complianceRange(comp)}, read voltage, start state)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
   );
   process.stdout.write(
     `largest predicted sampling error ${(100 * after.simulated.worstPredictedRelSe).toFixed(1)} % (target ${(100 * after.simulated.targetRelSe).toFixed(0)} %)\n`,
@@ -377,4 +377,11 @@ function seriesLine(stated: number | undefined, pop: { center: number; spread: n
 /** The population file's JSON as written (a file, else the preset of that name). */
 function rawPopulationJson(arg: string): unknown {
   return readJsonFile(existsSync(arg) ? arg : join(presetsDir(), `${arg}.json`));
+}
+
+function complianceRange(comp: number[]): string {
+  if (!comp.length) return 'none';
+  const lo = Math.min(...comp),
+    hi = Math.max(...comp);
+  return formatSi(lo, 'A') === formatSi(hi, 'A') ? formatSi(lo, 'A') : `${formatSi(lo, 'A')} … ${formatSi(hi, 'A')} (per cycle)`;
 }
