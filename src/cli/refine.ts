@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { JartcalError } from '../util/errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readDatasetFile } from '../io/population.js';
@@ -21,6 +22,8 @@ export interface RefineStepOptions {
   cycles?: number;
   seed: number;
   rateVps?: number;
+  /** threads sharing each evaluation's simulations (default: the machine's cores); the result does not depend on it */
+  threads?: number;
 }
 
 const CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
@@ -86,6 +89,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   let lastSaved = Object.keys(cache).length;
   const r = refinePopulation(pop, groups, {
     plan,
+    threads: opts.threads ?? availableParallelism(),
     devices,
     cycles,
     seed: opts.seed,

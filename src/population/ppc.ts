@@ -188,6 +188,21 @@ export interface ReplayPlan {
  * draws, the protocols drawn and the series resistances depend on the seed and the plan only.
  */
 export function replayMeasured(pop: PopulationFile, plan: ReplayPlan, seed: number, onDevice?: () => void): (CycleFeaturesIn | null)[][] {
+  return replayRange(pop, plan, seed, 0, plan.groups.length * plan.replicates, onDevice);
+}
+
+/**
+ * Simulated devices [from, to) of replayMeasured (the same devices and draws whatever the range: every
+ * device's random streams are forked in device order), for splitting the work between threads.
+ */
+export function replayRange(
+  pop: PopulationFile,
+  plan: ReplayPlan,
+  seed: number,
+  from: number,
+  to: number,
+  onDevice?: () => void,
+): (CycleFeaturesIn | null)[][] {
   const rng = createRng(seed);
   const g = plan.groups.length;
   const devices = samplePopulation(pop, g * plan.replicates, rng.fork(1));
@@ -195,17 +210,22 @@ export function replayMeasured(pop: PopulationFile, plan: ReplayPlan, seed: numb
     rr = rng.fork(3),
     pr = rng.fork(4);
   const fromPop = plan.seriesOhm === undefined && pop.circuit?.seriesOhm;
-  return devices.map((d, j) => {
+  const out: (CycleFeaturesIn | null)[][] = [];
+  for (let j = 0; j < Math.min(to, devices.length); j++) {
+    const d = devices[j];
+    const pick = pr.fork(j),
+      rs = fromPop ? rr.fork(d.index) : null,
+      rc = cr.fork(d.index);
+    if (j < from) continue;
     const group = plan.groups[j % g];
     const n = Math.min(group.length, plan.maxCycles);
-    const pick = pr.fork(j);
     const protos =
       n === group.length && plan.replicates === 1 ? group : Array.from({ length: n }, () => group[Math.floor(pick.next() * group.length)]);
-    const seriesOhm = fromPop ? deviceSeriesOhm(pop, rr.fork(d.index)) : plan.seriesOhm;
-    const out = simulateProtocolCycles(pop, d, protos, seriesOhm, cr.fork(d.index));
+    const seriesOhm = rs ? deviceSeriesOhm(pop, rs) : plan.seriesOhm;
+    out.push(simulateProtocolCycles(pop, d, protos, seriesOhm, rc));
     onDevice?.();
-    return out;
-  });
+  }
+  return out;
 }
 
 /** One device's external series resistance from the population's fitted circuit (lognormal), Ω; 0 without one. */

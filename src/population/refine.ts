@@ -20,6 +20,7 @@ import { isLogFamily } from './marginal.js';
 import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
+import { ReplayPool } from './replay-pool.js';
 import { featureMoments, momentDiscrepancy, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
@@ -31,6 +32,8 @@ export interface RefineOptions {
   protocols?: SweepConditions[];
   /** instead of `protocols`: replay the measured devices, each simulated cycle on a measured cycle's protocol (replayMeasured; `devices`, `cycles` unused) */
   plan?: ReplayPlan;
+  /** with a plan: threads that share each evaluation's simulations (default 1; the result is the same for any count) */
+  threads?: number;
   /** simulated devices and consecutive cycles per device */
   devices: number;
   cycles: number;
@@ -156,9 +159,35 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const cache: Record<string, number> = opts.cache ?? {};
   const stepV = opts.plan ? planStepV(opts.plan) : Math.max(...(opts.protocols ?? []).map((p) => p.stepV));
   const sim = { protocols: opts.protocols, plan: opts.plan, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
+  const pool = opts.plan && (opts.threads ?? 1) > 1 ? new ReplayPool(opts.plan.groups, opts.threads ?? 1) : null;
+  try {
+    return refineWith(pop, measuredMoments, terms, budget, cache, stepV, opts, (population) =>
+      pool && opts.plan
+        ? pool.run(
+            population,
+            { replicates: opts.plan.replicates, maxCycles: opts.plan.maxCycles, seriesOhm: opts.plan.seriesOhm },
+            opts.seed,
+          )
+        : simulateGroups(population, sim),
+    );
+  } finally {
+    pool?.close();
+  }
+}
+
+function refineWith(
+  pop: PopulationFile,
+  measuredMoments: Moments,
+  terms: RefineTerm[],
+  budget: number,
+  cache: Record<string, number>,
+  stepV: number,
+  opts: RefineOptions,
+  simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
+): RefineResult {
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
     const { population } = applyTerms(pop, terms, theta);
-    return momentDiscrepancy(measuredMoments, featureMoments(simulateGroups(population, sim), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+    return momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
       resolution: { voltageV: stepV / Math.sqrt(12) },
     });
   };

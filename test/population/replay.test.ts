@@ -139,3 +139,20 @@ test('refinement on replayed protocols brings a biased rnew centre back (×1.35 
   assert.equal(r.record.protocol, 'replay');
   assert.deepEqual(r.record.estimate?.parameters, biased.parameters, 'the estimate is kept for the profile\'s "before"');
 });
+
+test('refinement on 2 threads = on 1 (the devices split between threads, joined in order)', () => {
+  const groups: CycleProtocol[][] = Array.from({ length: 6 }, (_, i) => [protocol(null, `d${i}`, 1), protocol(1e-3, `d${i}`, 2)]);
+  const measured = replayMeasured(TRUTH, { groups, replicates: 1, maxCycles: 2 }, 99);
+  const opts = {
+    plan: { groups, replicates: 1, maxCycles: 2 },
+    devices: 0,
+    cycles: 0,
+    seed: 2,
+    free: ['rnew.center', 'Ndiscmin.d2d'] as ('rnew.center' | 'Ndiscmin.d2d')[],
+    maxEvaluations: 4,
+  };
+  const one = refinePopulation(TRUTH, measured, opts);
+  const two = refinePopulation(TRUTH, measured, { ...opts, threads: 2 });
+  assert.deepEqual(two.record, one.record);
+  assert.deepEqual(two.population.parameters, one.population.parameters);
+});
