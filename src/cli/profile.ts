@@ -185,7 +185,7 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
     `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${complianceRange(comp)}, read voltage, start state)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
   );
   process.stdout.write(
-    `largest predicted sampling error ${(100 * after.simulated.worstPredictedRelSe).toFixed(1)} % (target ${(100 * after.simulated.targetRelSe).toFixed(0)} %)\n`,
+    `largest predicted sampling error ${(100 * after.simulated.worstPredictedRelSe).toFixed(1)} % (target ${(100 * after.simulated.targetRelSe).toFixed(0)} %${after.simulated.capped ? `; growth stopped by the cap of --max-devices or 500,000 simulated voltage samples` : ''})\n`,
   );
   printReplayTable(after.rows, prior?.rows ?? null);
   printEcdfs(after, prior);

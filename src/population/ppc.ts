@@ -292,6 +292,8 @@ export interface ReplayProfile {
     /** the largest predicted row's relative sampling error, and the target */
     worstPredictedRelSe: number;
     targetRelSe: number;
+    /** the cap on devices or samples stopped the growth before the target */
+    capped: boolean;
     protocols: string;
   };
   seed: number;
@@ -383,6 +385,8 @@ export interface ReplayProfileOptions {
   minDevices?: number;
   /** the cap on simulated devices (default 2000) */
   maxDevices?: number;
+  /** the cap on simulated voltage samples, over all cycles (default 500,000: a few minutes of simulation) */
+  maxPoints?: number;
   /** cycles per simulated device at most (default 20) */
   maxCycles?: number;
   /** each predicted row's relative sampling error is brought below this (default 0.05) */
@@ -418,8 +422,15 @@ export function replayProfile(
     const worst = Math.max(0, ...rows.map((r) => (Number.isFinite(r.predictedRelSe) ? r.predictedRelSe : 0)));
     return { sim, rows, worst, replicates };
   };
-  let r = run(Math.max(1, Math.ceil((o.minDevices ?? 50) / g)));
-  const cap = Math.max(1, Math.floor(maxDevices / g));
+  // the cost of one replicate: the voltage samples of the cycles it simulates
+  let perReplicate = 0;
+  for (const grp of groups) {
+    const n = Math.min(grp.length, maxCycles);
+    const mean = grp.reduce((a, c) => a + c.vV.length, 0) / grp.length;
+    perReplicate += n * mean;
+  }
+  const cap = Math.max(1, Math.min(Math.floor(maxDevices / g), Math.floor((o.maxPoints ?? 500_000) / Math.max(1, perReplicate))));
+  let r = run(Math.min(cap, Math.max(1, Math.ceil((o.minDevices ?? 50) / g))));
   if (r.worst > target && r.replicates < cap) {
     const need = Math.min(cap, Math.ceil(r.replicates * (r.worst / target) ** 2 * 1.1));
     if (need > r.replicates) r = run(need);
@@ -437,6 +448,7 @@ export function replayProfile(
       maxCycles,
       worstPredictedRelSe: r.worst,
       targetRelSe: target,
+      capped: r.worst > target && r.replicates >= cap,
       protocols:
         'each simulated cycle on the protocol of a measured cycle of the device it replicates (its voltage samples and time, compliance, read voltage, start state)',
     },
