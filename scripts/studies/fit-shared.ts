@@ -34,7 +34,7 @@ import { TOOLKIT_VERSION } from '../../src/version.js';
 import { lineChart } from '../../src/plot/index.js';
 import { writePlot } from '../../src/io/plot.js';
 import { findExcursions } from '../../src/ingest/excursions.js';
-import { labelBranches } from '../../src/ingest/features.js';
+import { labelBranches } from '../../src/features/index.js';
 
 type Row = Record<string, string>;
 function csv(path: string): Row[] {

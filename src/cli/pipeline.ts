@@ -31,7 +31,8 @@ out/example):
                     (free parameters, per device or per cycle) chosen by the data on a pilot of cycles
   population.json   population: device-to-device / cycle-to-cycle distributions, correlations,
                     refined so that devices drawn from it reproduce the measured switching statistics
-  profile.json      profile: measured vs simulated switching statistics (attached to population.json)
+  profile.json      profile: measured vs simulated switching statistics, before and after refinement
+                    (attached to population.json); profile/ its ECDF overlays (SVG, PNG)
   crossbar/         crossbar: one in-situ MNIST epoch (the paper's MLP, 60k samples) on full-physics
                     JART devices sampled from the population, and inference after write-verify
                     programming of the same population (crossbar/inference/); results.json holds
@@ -133,7 +134,7 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
           : {},
     population: o.population ?? {},
     refine: o.refine === false ? false : { budget: 150, ...o.refine },
-    profile: { devices: 12, cycles: 4, seed: 1, ...o.profile },
+    profile: { devices: 50, cycles: 20, seed: 1, ...o.profile },
     report: { maxCycles: 24, png: true, ...o.report },
   };
 }
@@ -227,6 +228,7 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
           within: false,
           out: f('profile.json'),
           attach: f('population.json'),
+          plots: join(out, 'profile'),
         });
       },
     },

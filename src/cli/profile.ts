@@ -1,5 +1,5 @@
 /** `jartcal profile population.json dataset.json`: variability profile / posterior predictive check. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from './command.js';
 import { numberFlag, parseCommandArgs } from './command.js';
@@ -7,24 +7,50 @@ import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { TOOLKIT_VERSION } from '../version.js';
-import { measuredFeatures, predictiveProfile, sweepConditions } from '../population/index.js';
+import {
+  cycleProtocols,
+  measuredFeatures,
+  measuredGroups,
+  predictiveProfile,
+  replayProfile,
+  sweepConditions,
+  type DatasetIn,
+  type LevelRow,
+  type PopulationFile,
+  type ReplayProfile,
+  type SweepConditions,
+} from '../population/index.js';
+import { FEATURES, MIN_CYCLES, type Feature } from '../population/moments.js';
+import { ecdfChart, ecdfText, svgToPng } from '../plot/index.js';
 import { loadPopulationArg, presetsDir, readDatasetFile } from '../io/population.js';
 import { readJsonFile } from '../io/json.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { formatSi } from './format.js';
 
-const HELP = `Usage: jartcal profile POPULATION DATASET.json [--devices N] [--cycles C] [--seed S] [--out profile.json] [--attach OUT_POPULATION.json]
+const HELP = `Usage: jartcal profile POPULATION DATASET.json [--devices N] [--cycles C] [--seed S] [--out profile.json] [--attach OUT_POPULATION.json] [--plots DIR]
 
 Variability profile (posterior predictive check): the measured switching-feature statistics of the
-dataset (its per-cycle features: CV of HRS and LRS, V_SET and V_RESET mean and spread, on/off) beside
-the same statistics of N devices sampled from the population, each simulated through the JART model for
-C consecutive cycles of the dataset's median sweep (v1b var targets redrawn at every switching event).
-Prints the table; --out writes it (schema jartcal.profile/1); --attach writes the population with the
+dataset beside the same statistics of devices sampled from the population and simulated through the JART
+model. Each simulated device replays a measured device: as many cycles as it has (at most C), each cycle
+on the protocol of one of its measured cycles (its voltage samples and time, compliance, read voltage,
+start state; v1b var targets redrawn every cycle). Both sides go through one feature extractor. Rows:
+device-to-device (one value per device: its first cycle) and cycle-to-cycle (spread within the devices
+with ${MIN_CYCLES} or more cycles) levels and spreads of HRS, LRS, |V_SET|, |V_RESET|, on/off, each with
+its sampling error (bootstrap over devices); the measured devices are replayed until every predicted
+row's sampling error is below --target-se. A refined population (population --refine) is profiled
+before and after its refinement. Prints the table and ECDF overlays; --plots DIR writes them as SVG and
+PNG; --out writes the profile (schema jartcal.profile/1); --attach writes the population with the
 profile under "profile".
 
 Options:
-  --devices N    sampled devices (default 50)
-  --cycles C     cycles per device (default 5)
+  --devices N    simulated devices to start from (default 50; rounded up to whole replicates of the
+                 measured devices, then grown until the sampling errors are below the target)
+  --max-devices N  the cap on simulated devices (default 2000)
+  --target-se F  each predicted row's relative sampling error below this (default 0.05)
+  --cycles C     cycles per simulated device at most (default 20)
+  --plots DIR    ECDF overlays measured / predicted per feature (d2d and c2c) as SVG and PNG
+  --median-sweep every device on the dataset's median sweep for C cycles (the former profile; pooled
+                 rows: CV of HRS and LRS, V_SET and V_RESET mean and spread, on/off)
   --seed S       random seed (default 1)
   --rate R       sweep rate in V/s when the dataset has no time (default 1)
   --series-resistance R
@@ -32,8 +58,7 @@ Options:
                  (0: none). Default: a population built from fits with a fitted resistance (\`--fit
                  ...,seriesOhm\`) carries it per device (its "circuit" block) and each sampled device
                  draws its own; otherwise none
-  --within       predicted statistics per device, averaged over devices (cycle-to-cycle only; for a
-                 dataset of many cycles of one device). Default: pooled over all devices and cycles.
+  --within       with --median-sweep: predicted statistics per device, averaged over devices
 `;
 
 export interface ProfileStageOptions {
@@ -47,13 +72,28 @@ export interface ProfileStageOptions {
   rateVps: number;
   /** a stated external series resistance (Ω, 0 = none); undefined: the population's circuit, if any */
   seriesOhm?: number;
-  /** statistics per device, averaged over devices */
+  /** statistics per device, averaged over devices (median-sweep profile) */
   within: boolean;
+  /** the former profile: every device on the dataset's median sweep */
+  medianSweep?: boolean;
+  maxDevices?: number;
+  targetSe?: number;
+  /** a folder for the ECDF overlays (SVG and PNG) */
+  plots?: string;
   out?: string;
   attach?: string;
 }
 
-export const PROFILE_DEFAULTS = { devices: 50, cycles: 5, seed: 1, rateVps: 1, within: false } as const;
+export const PROFILE_DEFAULTS = {
+  devices: 50,
+  cycles: 5,
+  replayCycles: 20,
+  maxDevices: 2000,
+  targetSe: 0.05,
+  seed: 1,
+  rateVps: 1,
+  within: false,
+} as const;
 
 /**
  * Why the dataset's median sweep cannot be profiled (a dataset of half cycles: SET branches only, or
@@ -76,10 +116,13 @@ export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
   for (const [flag, x] of [
     ['devices', o.devices],
     ['cycles', o.cycles],
+    ['max-devices', o.maxDevices ?? 1],
   ] as const) {
     if (!Number.isInteger(x) || x < 1)
       throw new JartcalError(`profile: --${flag} expects a positive integer, got ${x}.`, { code: 'bad_arguments' });
   }
+  if (o.targetSe !== undefined && !(o.targetSe > 0 && o.targetSe < 1))
+    throw new JartcalError(`profile: --target-se expects a fraction in (0, 1), got ${o.targetSe}.`, { code: 'bad_arguments' });
   if (o.seriesOhm !== undefined && !(o.seriesOhm >= 0))
     throw new JartcalError(`profile: --series-resistance expects a resistance ≥ 0 in Ω, got ${o.seriesOhm}.`, { code: 'bad_arguments' });
   const pop = loadPopulationArg(o.population);
@@ -92,6 +135,158 @@ export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
       code: 'half_cycles',
       location: { file: o.dataset },
     });
+  if (o.medianSweep || o.within) return medianSweepProfile(o, pop, ds, sweep);
+  return replayStage(o, pop, ds);
+}
+
+function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn): Record<string, unknown> {
+  const groups = measuredGroups(ds).filter((g) => g.length > 0);
+  const protos = cycleProtocols(ds, o.rateVps);
+  const est = pop.refinement?.estimate;
+  const before: PopulationFile | null = est
+    ? { ...pop, parameters: est.parameters, ...(est.circuit ? { circuit: est.circuit } : {}), refinement: undefined }
+    : null;
+  if (before && !est?.circuit) delete before.circuit;
+  let progress: ReturnType<typeof createProgress> | null = null;
+  const opts = {
+    seed: o.seed,
+    minDevices: o.devices,
+    maxDevices: o.maxDevices ?? PROFILE_DEFAULTS.maxDevices,
+    maxCycles: o.cycles,
+    targetRelSe: o.targetSe ?? PROFILE_DEFAULTS.targetSe,
+    seriesOhm: o.seriesOhm,
+  };
+  let total = 0;
+  const tick = (done: number, n: number): void => {
+    if (n !== total || !progress || done === 1) {
+      progress?.done();
+      total = n;
+      progress = createProgress('profile', n);
+    }
+    progress.tick();
+  };
+  const after = replayProfile(pop, groups, protos, { ...opts, onProgress: tick });
+  // before refinement: the estimate, the same simulated devices (common random numbers)
+  const prior = before
+    ? replayProfile(before, groups, protos, {
+        ...opts,
+        minDevices: after.simulated.devices,
+        maxDevices: after.simulated.devices,
+        onProgress: tick,
+      })
+    : null;
+  (progress as ReturnType<typeof createProgress> | null)?.done();
+  const rateSources = new Set(protos.flat().map((p) => p.rateSource));
+  const comp = protos
+    .flat()
+    .map((p) => p.complianceA)
+    .filter((x): x is number => x !== null);
+  process.stdout.write(
+    `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${complianceRange(comp)}, read voltage, start state)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
+  );
+  process.stdout.write(
+    `largest predicted sampling error ${(100 * after.simulated.worstPredictedRelSe).toFixed(1)} % (target ${(100 * after.simulated.targetRelSe).toFixed(0)} %${after.simulated.capped ? `; growth stopped by the cap of --max-devices or 500,000 simulated voltage samples` : ''})\n`,
+  );
+  printReplayTable(after.rows, prior?.rows ?? null);
+  printEcdfs(after, prior);
+  if (o.plots) writeEcdfPlots(o.plots, after, prior);
+  return writeProfile(o, {
+    protocol: 'replay',
+    rows: after.rows,
+    simulated: after.simulated,
+    samples: after.samples,
+    ...(prior ? { before: { rows: prior.rows, simulated: prior.simulated, samples: { predicted: prior.samples.predicted } } } : {}),
+    seed: o.seed,
+  });
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)} %` : 'n/a');
+const num = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
+
+/** measured ± its sampling error, predicted (before / after refinement) ± error, relative differences; a miss beyond ±25 % marked. */
+export function printReplayTable(rows: LevelRow[], before: LevelRow[] | null): void {
+  const w = (x: string, n: number): string => x.padStart(n);
+  const byMoment = new Map((before ?? []).map((r) => [r.moment, r]));
+  process.stdout.write(
+    `${'statistic'.padEnd(34)}${w('measured', 11)}${w('± se', 8)}${before ? `${w('before', 11)}${w('diff', 8)}` : ''}${w(before ? 'after' : 'predicted', 11)}${w('± se', 8)}${w('diff', 8)}\n`,
+  );
+  for (const r of rows) {
+    const b = byMoment.get(r.moment);
+    const miss = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.25 ? '  *' : '';
+    process.stdout.write(
+      `${r.statistic.padEnd(34)}${w(num(r.measured), 11)}${w(pct(r.measuredRelSe).replace('+', ''), 8)}${before ? `${w(b ? num(b.predicted) : 'n/a', 11)}${w(b ? pct(b.relDiff) : 'n/a', 8)}` : ''}${w(num(r.predicted), 11)}${w(pct(r.predictedRelSe).replace('+', ''), 8)}${w(pct(r.relDiff), 8)}${miss}\n`,
+    );
+  }
+  process.stdout.write('(* beyond ±25 %; sampling errors relative to the value, bootstrap over devices)\n');
+}
+
+const ECDF_LABEL: Record<Feature, string> = {
+  log10Hrs: 'log10 HRS (Ω)',
+  log10Lrs: 'log10 LRS (Ω)',
+  vSetV: '|V_SET| (V)',
+  vResetV: '|V_RESET| (V)',
+  log10OnOff: 'log10 on/off',
+};
+
+function ecdfPanels(after: ReplayProfile, prior: ReplayProfile | null) {
+  const out: { level: 'd2d' | 'c2c'; feat: Feature; title: string; xLabel: string; m: number[]; p: number[]; b: number[] | null }[] = [];
+  for (const level of ['d2d', 'c2c'] as const)
+    for (const feat of FEATURES) {
+      const m = after.samples.measured[level][feat];
+      const p = after.samples.predicted[level][feat];
+      if (!m || m.length < (level === 'd2d' ? 3 : MIN_CYCLES)) continue;
+      out.push({
+        level,
+        feat,
+        title: `${level === 'd2d' ? 'device-to-device' : 'cycle-to-cycle (deviation from the device mean)'}: ${ECDF_LABEL[feat]}`,
+        xLabel: level === 'd2d' ? ECDF_LABEL[feat] : `${ECDF_LABEL[feat]}, deviation`,
+        m,
+        p: p ?? [],
+        b: prior?.samples.predicted[level][feat] ?? null,
+      });
+    }
+  return out;
+}
+
+function printEcdfs(after: ReplayProfile, prior: ReplayProfile | null): void {
+  for (const pn of ecdfPanels(after, prior)) {
+    process.stdout.write(`\n${pn.title}\n`);
+    const series = [
+      ...(pn.b ? [{ name: 'before refinement', mark: '.', values: pn.b }] : []),
+      { name: prior ? 'after refinement' : 'predicted', mark: 'o', values: pn.p },
+      { name: 'measured', mark: '#', values: pn.m },
+    ];
+    for (const line of ecdfText(series, { width: 56, rows: 8 })) process.stdout.write(`  ${line}\n`);
+  }
+}
+
+function writeEcdfPlots(dir: string, after: ReplayProfile, prior: ReplayProfile | null): void {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const pn of ecdfPanels(after, prior)) {
+    const svg = ecdfChart({
+      title: pn.title,
+      xLabel: pn.xLabel,
+      series: [
+        { name: 'measured', values: pn.m, color: '#1f77b4' },
+        ...(pn.b ? [{ name: 'before refinement', values: pn.b, color: '#7f7f7f', dash: true }] : []),
+        { name: prior ? 'after refinement' : 'predicted', values: pn.p, color: '#d62728' },
+      ],
+    });
+    const base = join(dir, `ecdf_${pn.level}_${pn.feat}`);
+    writeFileAtomic(`${base}.svg`, svg);
+    writeFileAtomic(`${base}.png`, svgToPng(svg));
+    files.push(`${base}.svg`);
+  }
+  process.stderr.write(`profile: wrote ${files.length} ECDF overlays (SVG and PNG) to ${dir}\n`);
+}
+
+function medianSweepProfile(
+  o: ProfileStageOptions,
+  pop: PopulationFile,
+  ds: DatasetIn,
+  sweep: SweepConditions & { rateSource: string },
+): Record<string, unknown> {
   const progress = createProgress('profile', o.devices);
   const prof = predictiveProfile(
     pop,
@@ -109,6 +304,10 @@ export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
     process.stdout.write(
       `${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`,
     );
+  return writeProfile(o, { protocol: 'median-sweep', ...prof });
+}
+
+function writeProfile(o: ProfileStageOptions, prof: object): Record<string, unknown> {
   const record = {
     schema: 'jartcal.profile/1',
     toolkitVersion: TOOLKIT_VERSION,
@@ -137,22 +336,31 @@ export const command: Command = {
       out: { type: 'string' },
       attach: { type: 'string' },
       within: { type: 'boolean' },
+      'median-sweep': { type: 'boolean' },
+      'max-devices': { type: 'string' },
+      'target-se': { type: 'string' },
+      plots: { type: 'string' },
     });
     if (positionals.length !== 2)
       throw new JartcalError('profile: give a population (file or preset) and a dataset.json. See `jartcal profile --help`.', {
         code: 'bad_arguments',
       });
     const d = PROFILE_DEFAULTS;
+    const medianSweep = (values['median-sweep'] ?? false) || (values.within ?? false);
     profileStage({
       population: positionals[0],
       dataset: positionals[1],
       devices: numberFlag('profile', 'devices', values.devices, d.devices),
-      cycles: numberFlag('profile', 'cycles', values.cycles, d.cycles),
+      cycles: numberFlag('profile', 'cycles', values.cycles, medianSweep ? d.cycles : d.replayCycles),
       seed: numberFlag('profile', 'seed', values.seed, d.seed),
       rateVps: numberFlag('profile', 'rate', values.rate, d.rateVps),
       seriesOhm:
         values['series-resistance'] === undefined ? undefined : numberFlag('profile', 'series-resistance', values['series-resistance']),
       within: values.within ?? d.within,
+      medianSweep,
+      maxDevices: numberFlag('profile', 'max-devices', values['max-devices'], d.maxDevices),
+      targetSe: numberFlag('profile', 'target-se', values['target-se'], d.targetSe),
+      plots: values.plots,
       out: values.out,
       attach: values.attach,
     });
@@ -169,4 +377,11 @@ function seriesLine(stated: number | undefined, pop: { center: number; spread: n
 /** The population file's JSON as written (a file, else the preset of that name). */
 function rawPopulationJson(arg: string): unknown {
   return readJsonFile(existsSync(arg) ? arg : join(presetsDir(), `${arg}.json`));
+}
+
+function complianceRange(comp: number[]): string {
+  if (!comp.length) return 'none';
+  const lo = Math.min(...comp),
+    hi = Math.max(...comp);
+  return formatSi(lo, 'A') === formatSi(hi, 'A') ? formatSi(lo, 'A') : `${formatSi(lo, 'A')} … ${formatSi(hi, 'A')} (per cycle)`;
 }

@@ -3,13 +3,14 @@
  * calibrated against the dataset's measured switching statistics (src/population/refine.ts), with progress,
  * a checkpoint beside the output that a re-run resumes from, and the before/after table.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { JartcalError } from '../util/errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readDatasetFile } from '../io/population.js';
 import { readJsonFile } from '../io/json.js';
-import { deviceProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
+import { cycleProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
 import { createProgress } from './progress.js';
 import { featureMoments, MIN_CYCLES, selectMoments } from '../population/moments.js';
 
@@ -21,6 +22,8 @@ export interface RefineStepOptions {
   cycles?: number;
   seed: number;
   rateVps?: number;
+  /** threads sharing each evaluation's simulations (default: the machine's cores); the result does not depend on it */
+  threads?: number;
 }
 
 const CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
@@ -40,19 +43,34 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
     );
     return pop;
   }
-  const protocols = deviceProtocols(ds, opts.rateVps ?? 1);
-  const maxCycles = Math.max(...groups.map((g) => g.length));
-  // as many simulated devices as measured ones (at least 24, at most 60), enough cycles for within-device spreads
-  const devices = opts.devices ?? Math.min(60, Math.max(24, groups.length));
-  let cycles = opts.cycles ?? Math.min(5, Math.max(groups.length >= 5 ? 1 : 3, maxCycles > 1 ? 3 : 1));
+  // each simulated device replays a measured device: its cycles, each on a measured cycle's protocol
+  const plan = {
+    groups: cycleProtocols(ds, opts.rateVps ?? 1),
+    replicates: Math.max(1, Math.ceil((opts.devices ?? 24) / groups.length)),
+    maxCycles: opts.cycles ?? 10,
+  };
   // within-device spreads need as many simulated cycles per device as the measured ones have at least
-  if (maxCycles >= MIN_CYCLES && cycles < MIN_CYCLES) {
-    process.stderr.write(`refine: ${cycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`);
-    cycles = MIN_CYCLES;
+  if (Math.max(...groups.map((g) => g.length)) >= MIN_CYCLES && plan.maxCycles < MIN_CYCLES) {
+    process.stderr.write(
+      `refine: ${plan.maxCycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`,
+    );
+    plan.maxCycles = MIN_CYCLES;
   }
+  const devices = plan.replicates * groups.length;
+  const cycles = Math.min(plan.maxCycles, Math.max(...groups.map((g) => g.length)));
   const key = createHash('sha256')
     .update(
-      JSON.stringify({ pop: pop.parameters, circuit: pop.circuit, base: pop.base, groups, protocols, devices, cycles, seed: opts.seed }),
+      JSON.stringify({
+        pop: pop.parameters,
+        circuit: pop.circuit,
+        base: pop.base,
+        groups,
+        dataset: createHash('sha256').update(readFileSync(opts.dataset)).digest('hex'),
+        replicates: plan.replicates,
+        maxCycles: plan.maxCycles,
+        rate: opts.rateVps ?? 1,
+        seed: opts.seed,
+      }),
     )
     .digest('hex');
   const ckPath = `${opts.out}.refine-checkpoint.json`;
@@ -65,12 +83,13 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
     }
   }
   process.stderr.write(
-    `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices × ${cycles} cycles per evaluation, budget ${opts.budget} evaluations\n`,
+    `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices (${plan.replicates} per measured device, its cycles at most ${cycles}, each on a measured cycle's protocol) per evaluation, budget ${opts.budget} evaluations\n`,
   );
   const progress = createProgress('refine', opts.budget);
   let lastSaved = Object.keys(cache).length;
   const r = refinePopulation(pop, groups, {
-    protocols,
+    plan,
+    threads: opts.threads ?? availableParallelism(),
     devices,
     cycles,
     seed: opts.seed,

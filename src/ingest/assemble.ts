@@ -7,7 +7,7 @@ import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { findExcursions, hysteresisScore, zeroTolerance } from './excursions.js';
 import { detectComplianceWithEvidence } from './compliance.js';
-import { computeFeatures, labelBranches } from './features.js';
+import { computeFeatures, labelBranches } from '../features/index.js';
 import { deviceIds, parseFileName, sheetLabel } from './deviceid.js';
 import { recordTimesMs } from './metadata.js';
 import { joinHalves, splitPiece, type Piece, type Unit } from './units-split.js';

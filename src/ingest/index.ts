@@ -25,7 +25,7 @@ export { resolveIngestOptions, DEFAULT_READ_VOLTAGE_V } from './options.js';
 export { parseFileBytes, type ParsedFile } from './parse.js';
 export { READERS, FORMAT_NAMES, type FormatReader, type SourceFile, type ReadContext } from './formats/index.js';
 export { assembleDataset, MIN_POINTS } from './assemble.js';
-export { computeFeatures, labelBranches } from './features.js';
+export { computeFeatures, labelBranches } from '../features/index.js';
 export { findExcursions, hysteresisScore } from './excursions.js';
 export { detectCompliance } from './compliance.js';
 export { validateDataset, summarizeDataset, formatSummaryTable, type DatasetSummary } from './dataset.js';

@@ -12,7 +12,7 @@ import {
 } from './quality.js';
 import { cycleKey, indexDataset, type DatasetView, type FitsFileView } from './schema.js';
 import { findExcursions } from '../ingest/excursions.js';
-import { labelBranches } from '../ingest/features.js';
+import { labelBranches } from '../features/index.js';
 
 export interface FitsSummary {
   fits: string;

@@ -15,3 +15,4 @@ export { barChart, type BarSpec } from './bars.js';
 export { accuracyChart, type AccuracySpec } from './accuracy.js';
 export { svgToPng } from './png.js';
 export { linearScale, logScale, extent, formatTick, type Scale } from './axis.js';
+export { ecdfChart, ecdfText, ecdfSteps, type EcdfSeries } from './ecdf.js';

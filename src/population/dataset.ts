@@ -5,8 +5,9 @@
 import { JartcalError } from '../util/errors.js';
 import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { quantile } from './stats.js';
+import { curveFeatures } from '../features/index.js';
 import type { CycleFeaturesIn } from './profile.js';
-import type { SweepConditions } from './ppc.js';
+import type { CycleProtocol, SweepConditions } from './ppc.js';
 import { datasetSchema } from '../schema/dataset.js';
 import { parseWith } from '../schema/issues.js';
 
@@ -16,6 +17,7 @@ interface CycleIn {
   tS: number[];
   timeSource: string;
   vV: number[];
+  iA?: number[];
   complianceA: number | null;
   features: CycleFeaturesIn & { readVoltageV?: number };
 }
@@ -38,8 +40,20 @@ export function validateDataset(v: unknown, file = 'dataset.json'): DatasetIn {
   return d as unknown as DatasetIn;
 }
 
+/**
+ * A measured cycle's features through the one extractor (src/features) when the dataset carries its
+ * current, so that they are the simulated cycles' definitions even for a dataset written by an older
+ * ingest; else the features stored with the cycle.
+ */
+export function cycleFeatures(c: CycleIn): CycleFeaturesIn {
+  if (!Array.isArray(c.iA) || c.iA.length !== c.vV.length) return c.features;
+  const readV = Math.abs(c.features.readVoltageV ?? DEFAULT_READ_VOLTAGE_V);
+  const f = curveFeatures(c.vV, c.iA, readV, c.complianceA ?? null);
+  return { vSetV: f.vSetV, vResetV: f.vResetV, hrsOhm: f.hrsOhm, lrsOhm: f.lrsOhm, onOff: f.onOff };
+}
+
 export function measuredFeatures(ds: DatasetIn): CycleFeaturesIn[] {
-  return ds.devices.flatMap((d) => d.cycles.map((c) => c.features));
+  return ds.devices.flatMap((d) => d.cycles.map(cycleFeatures));
 }
 
 /** Median sweep of the dataset; `defaultRateVps` when no cycle has real time. */
@@ -78,7 +92,7 @@ export function sweepConditions(ds: DatasetIn, defaultRateVps = 1): SweepConditi
 
 /** Each measured device's cycles' features, grouped by device (the data the population is refined against). */
 export function measuredGroups(ds: DatasetIn): CycleFeaturesIn[][] {
-  return ds.devices.map((d) => d.cycles.map((c) => c.features));
+  return ds.devices.map((d) => d.cycles.map(cycleFeatures));
 }
 
 /** One protocol per device (its own median sweep, compliance and read voltage), for devices with cycles. */
@@ -89,4 +103,41 @@ export function deviceProtocols(ds: DatasetIn, defaultRateVps = 1): SweepConditi
       const { rateSource: _source, ...sweep } = sweepConditions({ devices: [d] }, defaultRateVps);
       return sweep;
     });
+}
+
+/** A measured cycle's protocol (ppc.ts CycleProtocol): its samples, time (measured, else |ΔV| / rate), compliance, read voltage, start state. */
+export function cycleProtocol(device: string, c: CycleIn, defaultRateVps = 1): CycleProtocol {
+  const n = c.vV.length;
+  const vV = Float64Array.from(c.vV);
+  let tS: Float64Array | null = null;
+  if (c.timeSource !== 'index' && Array.isArray(c.tS) && c.tS.length === n) {
+    tS = new Float64Array(n);
+    for (let k = 0; k < n; k++) tS[k] = c.tS[k] - c.tS[0];
+    for (let k = 1; k < n && tS; k++) if (!(tS[k] > tS[k - 1])) tS = null; // not strictly increasing: not usable
+  }
+  const rateSource = tS ? 'data' : 'default';
+  if (!tS) {
+    // a held voltage (ΔV = 0) lasts one typical step
+    const steps: number[] = [];
+    for (let k = 1; k < n; k++) if (vV[k] !== vV[k - 1]) steps.push(Math.abs(vV[k] - vV[k - 1]));
+    const typical = steps.length ? quantile(steps, 0.5) : 0.01;
+    tS = new Float64Array(n);
+    for (let k = 1; k < n; k++) tS[k] = tS[k - 1] + (Math.abs(vV[k] - vV[k - 1]) || typical) / defaultRateVps;
+  }
+  let first = 0;
+  for (let k = 0; k < n && first === 0; k++) if (Math.abs(vV[k]) > 0) first = Math.sign(vV[k]);
+  return {
+    source: { device, cycle: c.cycle },
+    tS,
+    vV,
+    complianceA: c.complianceA ?? null,
+    readVoltageV: Math.abs(c.features.readVoltageV ?? DEFAULT_READ_VOLTAGE_V),
+    startsWithSet: first <= 0,
+    rateSource,
+  };
+}
+
+/** Every measured cycle's protocol, grouped by device (devices without cycles left out). */
+export function cycleProtocols(ds: DatasetIn, defaultRateVps = 1): CycleProtocol[][] {
+  return ds.devices.filter((d) => d.cycles.length > 0).map((d) => d.cycles.map((c) => cycleProtocol(d.id, c, defaultRateVps)));
 }

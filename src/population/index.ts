@@ -44,11 +44,30 @@ export {
   predictiveProfile,
   simulateDeviceCycles,
   simulateDeviceSweeps,
+  simulateProtocolCycles,
+  replayMeasured,
+  replayProfile,
+  levelRows,
+  levelSamples,
+  type CycleProtocol,
+  type ReplayPlan,
+  type ReplayProfile,
+  type LevelRow,
+  type LevelSamples,
   type SimulatedCycle,
   type SweepConditions,
   type VariabilityProfile,
   type PpcOptions,
 } from './ppc.js';
-export { validateDataset, measuredFeatures, measuredGroups, deviceProtocols, sweepConditions, type DatasetIn } from './dataset.js';
+export {
+  validateDataset,
+  measuredFeatures,
+  measuredGroups,
+  deviceProtocols,
+  cycleProtocols,
+  cycleProtocol,
+  sweepConditions,
+  type DatasetIn,
+} from './dataset.js';
 export { refinePopulation, applyTerms, defaultTerms, simulateGroups, type RefineOptions, type RefineResult } from './refine.js';
 export { featureMoments, momentDiscrepancy, type Moments, type MomentName, type MomentRow } from './moments.js';

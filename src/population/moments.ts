@@ -25,7 +25,7 @@ export interface Moment {
 }
 export type Moments = Partial<Record<MomentName, Moment>>;
 
-const FEATURES: Feature[] = ['log10Hrs', 'log10Lrs', 'vSetV', 'vResetV', 'log10OnOff'];
+export const FEATURES: Feature[] = ['log10Hrs', 'log10Lrs', 'vSetV', 'vResetV', 'log10OnOff'];
 /** Resistances are compared by their median (robust to the heavy tails of HRS); voltages by their mean. */
 const CENTRE: Record<Feature, 'median' | 'mean'> = {
   log10Hrs: 'median',
@@ -35,7 +35,7 @@ const CENTRE: Record<Feature, 'median' | 'mean'> = {
   log10OnOff: 'median',
 };
 
-function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
+export function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
   const lg = (x: number | null): number | null => (x !== null && x > 0 && Number.isFinite(x) ? Math.log10(x) : null);
   switch (k) {
     case 'log10Hrs':

@@ -8,6 +8,7 @@ import type { Rng } from '../util/rng.js';
 import { mean, quantile, variance } from './stats.js';
 import { drawCycle, samplePopulation, type CycleVar, type SampledDevice } from './sample.js';
 import type { PopulationFile } from './types.js';
+import { curveFeatures } from '../features/index.js';
 
 /** The dataset's per-cycle features (CONTRACTS §2), the fields used here. */
 export interface CycleFeaturesIn {
@@ -130,12 +131,8 @@ export function predictiveFeatures(
 }
 
 /**
- * Switching features of one simulated sweep in the model convention (SET at negative V, 0 → vSet → 0 →
- * vReset → 0), with the definitions of the ingest stage (docs/ingest.md) so that measured and simulated
- * features compare like for like: V_SET = voltage ending the largest one-step rise of log10(|I|/|V|) on
- * the SET-out branch (steps from below 20 % of the peak |V| or from the current floor skipped, none after
- * the compliance is first reached); V_RESET = voltage of the largest |I| on the RESET-out branch (null
- * when that is the turning point); HRS / LRS = |V/I| at |V| = readV on the SET-out / SET-back branch.
+ * Switching features of one simulated sweep with the ingest stage's extractor (src/features: the same
+ * branches, thresholds and read-voltage interpolation as for the measured cycles, docs/ingest.md).
  */
 export function sweepFeatures(
   vV: ArrayLike<number>,
@@ -143,56 +140,6 @@ export function sweepFeatures(
   readV: number,
   complianceA: number | null = null,
 ): CycleFeaturesIn {
-  const n = vV.length;
-  let iMin = 0,
-    iMax = 0;
-  for (let k = 1; k < n; k++) {
-    if (vV[k] < vV[iMin]) iMin = k;
-    if (vV[k] > vV[iMax]) iMax = k;
-  }
-  // SET-out: 0 .. iMin; SET-back: iMin .. next zero crossing; RESET-out: that .. iMax.
-  let zero = iMin;
-  while (zero < n - 1 && vV[zero] < 0) zero++;
-  let floor = Infinity;
-  for (let k = 0; k <= iMin; k++) if (Math.abs(iA[k]) > 0) floor = Math.min(floor, Math.abs(iA[k]));
-  const vPeak = Math.abs(vV[iMin]);
-  let stop = iMin;
-  if (complianceA !== null)
-    for (let k = 1; k <= iMin; k++)
-      if (Math.abs(iA[k]) >= 0.99 * complianceA) {
-        stop = k;
-        break;
-      }
-  let vSet: number | null = null,
-    best = 0;
-  for (let k = 1; k <= stop; k++) {
-    const va = Math.abs(vV[k - 1]),
-      vb = Math.abs(vV[k]),
-      a = Math.abs(iA[k - 1]),
-      b = Math.abs(iA[k]);
-    if (va < 0.2 * vPeak || vb <= 0 || a <= 3 * floor || b <= 0) continue;
-    const d = Math.log10(b / vb) - Math.log10(a / va);
-    if (d > best) {
-      best = d;
-      vSet = vV[k];
-    }
-  }
-  let vReset: number | null = null,
-    at = zero;
-  for (let k = zero; k <= iMax; k++) if (Math.abs(iA[k]) > Math.abs(iA[at])) at = k;
-  if (at !== iMax) vReset = vV[at];
-  const rAt = (from: number, to: number, target: number): number | null => {
-    for (let k = Math.max(from, 1); k <= to; k++) {
-      const v0 = vV[k - 1],
-        v1 = vV[k];
-      if ((v0 - target) * (v1 - target) <= 0 && v0 !== v1) {
-        const i = Math.abs(iA[k - 1]) + ((target - v0) / (v1 - v0)) * (Math.abs(iA[k]) - Math.abs(iA[k - 1]));
-        return i > 0 ? Math.abs(target / i) : null;
-      }
-    }
-    return null;
-  };
-  const hrs = rAt(1, iMin, -Math.abs(readV));
-  const lrs = rAt(iMin + 1, zero, -Math.abs(readV));
-  return { vSetV: vSet, vResetV: vReset, hrsOhm: hrs, lrsOhm: lrs, onOff: hrs !== null && lrs !== null ? hrs / lrs : null };
+  const f = curveFeatures(vV, iA, readV, complianceA);
+  return { vSetV: f.vSetV, vResetV: f.vResetV, hrsOhm: f.hrsOhm, lrsOhm: f.lrsOhm, onOff: f.onOff };
 }

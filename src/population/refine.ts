@@ -19,7 +19,8 @@ import { paramInfo, type ParamName } from './params.js';
 import { isLogFamily } from './marginal.js';
 import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
-import { deviceSeriesOhm, simulateDeviceCycles, type SweepConditions } from './ppc.js';
+import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
+import { ReplayPool } from './replay-pool.js';
 import { featureMoments, momentDiscrepancy, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
@@ -27,8 +28,12 @@ import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from
 export type { RefinementRecord, RefineTerm } from './types.js';
 
 export interface RefineOptions {
-  /** one protocol per measured device (its sweep, compliance, read voltage); simulated device i uses i mod n */
-  protocols: SweepConditions[];
+  /** one protocol per measured device (its median sweep, compliance, read voltage); simulated device i uses i mod n */
+  protocols?: SweepConditions[];
+  /** instead of `protocols`: replay the measured devices, each simulated cycle on a measured cycle's protocol (replayMeasured; `devices`, `cycles` unused) */
+  plan?: ReplayPlan;
+  /** with a plan: threads that share each evaluation's simulations (default 1; the result is the same for any count) */
+  threads?: number;
   /** simulated devices and consecutive cycles per device */
   devices: number;
   cycles: number;
@@ -126,14 +131,17 @@ export function applyTerms(
  */
 export function simulateGroups(
   pop: PopulationFile,
-  opts: { protocols: SweepConditions[]; devices: number; cycles: number; seed: number },
+  opts: { protocols?: SweepConditions[]; plan?: ReplayPlan; devices: number; cycles: number; seed: number },
 ): (CycleFeaturesIn | null)[][] {
+  if (opts.plan) return replayMeasured(pop, opts.plan, opts.seed);
+  const protocols = opts.protocols ?? [];
+  if (protocols.length === 0) throw new Error('simulateGroups: give protocols or a replay plan');
   const rng: Rng = createRng(opts.seed);
   const devices = samplePopulation(pop, opts.devices, rng.fork(1));
   const cr = rng.fork(2),
     rr = rng.fork(3);
   return devices.map((d) => {
-    const base = opts.protocols[d.index % opts.protocols.length];
+    const base = protocols[d.index % protocols.length];
     const sweep =
       base.seriesOhm === undefined && pop.circuit?.seriesOhm ? { ...base, seriesOhm: deviceSeriesOhm(pop, rr.fork(d.index)) } : base;
     return simulateDeviceCycles(pop, d, opts.cycles, sweep, cr.fork(d.index));
@@ -149,11 +157,37 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const terms = opts.free ?? defaultTerms(pop);
   const budget = opts.maxEvaluations ?? 200;
   const cache: Record<string, number> = opts.cache ?? {};
-  const stepV = Math.max(...opts.protocols.map((p) => p.stepV));
-  const sim = { protocols: opts.protocols, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
+  const stepV = opts.plan ? planStepV(opts.plan) : Math.max(...(opts.protocols ?? []).map((p) => p.stepV));
+  const sim = { protocols: opts.protocols, plan: opts.plan, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
+  const pool = opts.plan && (opts.threads ?? 1) > 1 ? new ReplayPool(opts.plan.groups, opts.threads ?? 1) : null;
+  try {
+    return refineWith(pop, measuredMoments, terms, budget, cache, stepV, opts, (population) =>
+      pool && opts.plan
+        ? pool.run(
+            population,
+            { replicates: opts.plan.replicates, maxCycles: opts.plan.maxCycles, seriesOhm: opts.plan.seriesOhm },
+            opts.seed,
+          )
+        : simulateGroups(population, sim),
+    );
+  } finally {
+    pool?.close();
+  }
+}
+
+function refineWith(
+  pop: PopulationFile,
+  measuredMoments: Moments,
+  terms: RefineTerm[],
+  budget: number,
+  cache: Record<string, number>,
+  stepV: number,
+  opts: RefineOptions,
+  simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
+): RefineResult {
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
     const { population } = applyTerms(pop, terms, theta);
-    return momentDiscrepancy(measuredMoments, featureMoments(simulateGroups(population, sim), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+    return momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
       resolution: { voltageV: stepV / Math.sqrt(12) },
     });
   };
@@ -197,7 +231,15 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const record: RefinementRecord = {
     method: 'simulated-moments',
     seed: opts.seed,
-    simulated: { devices: opts.devices, cycles: opts.cycles, protocols: opts.protocols.length },
+    simulated: opts.plan
+      ? {
+          devices: opts.plan.groups.length * opts.plan.replicates,
+          cycles: Math.min(opts.plan.maxCycles, Math.max(...opts.plan.groups.map((g) => g.length))),
+          protocols: opts.plan.groups.reduce((a, g) => a + g.length, 0),
+        }
+      : { devices: opts.devices, cycles: opts.cycles, protocols: (opts.protocols ?? []).length },
+    protocol: opts.plan ? 'replay' : 'median-sweep',
+    estimate: { parameters: pop.parameters, ...(pop.circuit ? { circuit: pop.circuit } : {}) },
     free: terms,
     evaluations: Math.min(spent, budget),
     objectiveBefore: before.value,
@@ -217,4 +259,14 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
     atBounds,
   };
   return { population: { ...population, refinement: record }, record, cache };
+}
+
+/** The median voltage step of the measured protocols (the resolution of a voltage read off them). */
+function planStepV(plan: ReplayPlan): number {
+  const steps: number[] = [];
+  for (const g of plan.groups)
+    for (const c of g) for (let k = 1; k < c.vV.length; k++) if (c.vV[k] !== c.vV[k - 1]) steps.push(Math.abs(c.vV[k] - c.vV[k - 1]));
+  if (steps.length === 0) return 0.01;
+  steps.sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)];
 }

@@ -124,4 +124,8 @@ export interface RefinementRecord {
   }[];
   /** terms whose refined value sits at the edge of what the model's parameter ranges allow */
   atBounds: RefineTerm[];
+  /** the population as estimated (before refinement): its parameters and circuit, for the profile's "before" */
+  estimate?: { parameters: PopulationFile['parameters']; circuit?: PopulationFile['circuit'] };
+  /** how the simulated devices were driven: 'replay' (each cycle on a measured cycle's protocol) or 'median-sweep' */
+  protocol?: 'replay' | 'median-sweep';
 }

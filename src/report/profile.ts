@@ -6,6 +6,7 @@
 import { esc } from '../plot/index.js';
 import { simpleHistogram, RED, BLUE } from './plots.js';
 import { barChart } from '../plot/bars.js';
+import { ecdfChart } from '../plot/ecdf.js';
 import type { DatasetView, PopulationView } from '../inspect/schema.js';
 import { fmtG, fmtPct, fmtRelDiff, fmtStatistic, fmtUnit, splitStatistic, sweepProse } from './format.js';
 
@@ -139,17 +140,33 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
   const parts: string[] = [];
   const pr = pop.profile as { simulated?: { devices?: number; cycles?: number; usable?: number }; sweep?: Record<string, unknown> };
   const sim = pr.simulated;
+  const replay = (pop.profile as { protocol?: string }).protocol === 'replay';
+  if (replay) {
+    const sm = sim as { devices?: number; cycles?: number; replicates?: number; measuredDevices?: number; worstPredictedRelSe?: number };
+    parts.push(
+      `<p>${sm?.devices ?? '?'} devices drawn from the population (${sm?.replicates ?? '?'} per measured device, ${sm?.measuredDevices ?? '?'} measured), ${sm?.cycles ?? '?'} cycles simulated, each on the protocol of a measured cycle of the device it replicates (its voltage samples and time, compliance, read voltage, start state); measured and simulated curves through the same feature extractor. Sampling errors (± relative, bootstrap over devices) beside each value; the largest predicted one ${fmtPct(sm?.worstPredictedRelSe ?? NaN)}.</p>`,
+    );
+  } else
+    parts.push(
+      `<p>${sim ? `${sim.devices ?? '?'} devices drawn from the population × ${sim.cycles ?? '?'} cycles each, simulated (${sim.usable ?? '?'} usable cycles)` : 'Devices drawn from the population and simulated'}${pr.sweep ? `: ${esc(sweepProse(pr.sweep))}` : ''}. The same statistics are computed on the measured cycles.</p>`,
+    );
+  const before = profileRows((pop.profile as { before?: unknown }).before);
+  const beforeOf = new Map((before ?? []).map((r) => [r.statistic, r]));
+  const se = (r: unknown, k: string): string => {
+    const x = (r as Record<string, unknown>)[k];
+    return typeof x === 'number' && Number.isFinite(x) ? ` ± ${fmtPct(x)}` : '';
+  };
+  const rawRows = (pop.profile as { rows: unknown[] }).rows;
   parts.push(
-    `<p>${sim ? `${sim.devices ?? '?'} devices drawn from the population × ${sim.cycles ?? '?'} cycles each, simulated (${sim.usable ?? '?'} usable cycles)` : 'Devices drawn from the population and simulated'}${pr.sweep ? `: ${esc(sweepProse(pr.sweep))}` : ''}. The same statistics are computed on the measured cycles.</p>`,
-  );
-  parts.push(
-    `<table><tr><th>statistic</th><th>measured</th><th>predicted</th><th>difference</th></tr>${rows
-      .map((r) => {
+    `<table><tr><th>statistic</th><th>measured</th>${before ? '<th>before refinement</th><th>difference</th>' : ''}<th>${before ? 'after refinement' : 'predicted'}</th><th>difference</th></tr>${rows
+      .map((r, i) => {
         const off = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.3;
-        return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}</td><td>${fmtStatistic(r.statistic, r.predicted)}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
+        const b = beforeOf.get(r.statistic);
+        return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}${se(rawRows[i], 'measuredRelSe')}</td>${before ? `<td>${b ? fmtStatistic(r.statistic, b.predicted) : 'n/a'}</td><td>${b ? fmtRelDiff(b.relDiff) : 'n/a'}</td>` : ''}<td>${fmtStatistic(r.statistic, r.predicted)}${se(rawRows[i], 'predictedRelSe')}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
       })
       .join('')}</table>`,
   );
+  parts.push(ecdfFigures(pop.profile, fig));
   const pick = (re: RegExp) => rows.filter((r) => re.test(r.statistic) && (Number.isFinite(r.measured) || Number.isFinite(r.predicted)));
   const groups: [string, string, string, RegExp][] = [
     ['profile_spreads', 'Variability: measured against predicted', 'CV, sd of log10 (dimensionless)', /^CV of|log10 on\/off sd/],
@@ -177,4 +194,50 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
   }
   parts.push('</div>');
   return { html: parts.join('\n'), rows };
+}
+
+const ECDF_LABEL: Record<string, string> = {
+  log10Hrs: 'log10 HRS (Ω)',
+  log10Lrs: 'log10 LRS (Ω)',
+  vSetV: '|V_SET| (V)',
+  vResetV: '|V_RESET| (V)',
+  log10OnOff: 'log10 on/off',
+};
+
+type Samples = Partial<Record<'d2d' | 'c2c', Record<string, number[]>>>;
+
+/** ECDF overlays measured / predicted (and before refinement) per feature, d2d and c2c, from the profile's samples. */
+export function ecdfFigures(profile: unknown, fig: Fig): string {
+  const pr = profile as { samples?: { measured?: Samples; predicted?: Samples }; before?: { samples?: { predicted?: Samples } } };
+  const m = pr?.samples?.measured,
+    p = pr?.samples?.predicted,
+    b = pr?.before?.samples?.predicted;
+  if (!m || !p) return '';
+  const out: string[] = [
+    "<p>Distributions, measured against predicted: device-to-device (one value per device, its first cycle) and cycle-to-cycle (each cycle's deviation from its device's mean, devices with 3 or more cycles).</p>",
+    '<div class="grid">',
+  ];
+  for (const level of ['d2d', 'c2c'] as const)
+    for (const [feat, label] of Object.entries(ECDF_LABEL)) {
+      const mv = m[level]?.[feat];
+      if (!Array.isArray(mv) || mv.length < 3) continue;
+      const title = `${level === 'd2d' ? 'Device-to-device' : 'Cycle-to-cycle'} ${label}`;
+      out.push(
+        fig(
+          `ecdf_${level}_${feat}`,
+          title,
+          ecdfChart({
+            title,
+            xLabel: level === 'd2d' ? label : `${label}, deviation from the device mean`,
+            series: [
+              { name: 'measured', values: mv, color: BLUE },
+              ...(b?.[level]?.[feat] ? [{ name: 'before refinement', values: b[level]![feat], color: '#7f7f7f', dash: true }] : []),
+              { name: b ? 'after refinement' : 'predicted', values: p[level]?.[feat] ?? [], color: RED },
+            ],
+          }),
+        ),
+      );
+    }
+  out.push('</div>');
+  return out.length > 3 ? out.join('\n') : '';
 }

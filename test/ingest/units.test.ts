@@ -6,7 +6,7 @@ import { classifyHeader } from '../../src/ingest/columns.js';
 import { parseCell } from '../../src/ingest/cells.js';
 import { findExcursions } from '../../src/ingest/excursions.js';
 import { detectCompliance } from '../../src/ingest/compliance.js';
-import { computeFeatures, labelBranches } from '../../src/ingest/features.js';
+import { computeFeatures, labelBranches } from '../../src/features/index.js';
 
 test('units and header units', () => {
   assert.equal(unitScale('mA', 'A'), 1e-3);

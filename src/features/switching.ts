@@ -1,4 +1,8 @@
 /**
+ * The one switching-feature extractor: every stage that reads HRS, LRS, V_SET, V_RESET or on/off off an
+ * I-V curve calls it — the ingest stage on measured cycles, the variability profile and the population
+ * refinement on simulated ones — so measured and simulated features have the same definitions.
+ *
  * Switching features of one cycle, in the model convention (SET at negative V). Definitions
  * (docs/ingest.md): V_SET = voltage of the sample that ends the largest one-step rise of the
  * conductance log10(|I|/|V|) on the SET-out branch, among steps starting above 20 % of the branch's
@@ -8,9 +12,14 @@
  * (falling back to RESET-back / RESET-out); on/off = HRS/LRS; compliance hit = a SET-branch |I|
  * within 1 % of the compliance.
  */
-import type { CycleFeatures } from './types.js';
+import { findExcursions } from '../ingest/excursions.js';
 
-function rAt(vV: number[], iA: number[], idx: number[], vr: number): number | null {
+import type { CycleFeatures } from '../ingest/types.js';
+
+export type { CycleFeatures };
+type Series = ArrayLike<number>;
+
+function rAt(vV: Series, iA: Series, idx: number[], vr: number): number | null {
   for (let j = 0; j < idx.length; j++) {
     const k = idx[j];
     if (Math.abs(Math.abs(vV[k]) - vr) <= 1e-9 * Math.max(1, vr)) {
@@ -30,7 +39,8 @@ function rAt(vV: number[], iA: number[], idx: number[], vr: number): number | nu
   return null;
 }
 
-export function computeFeatures(vV: number[], iA: number[], branch: number[], readV: number, complianceA: number | null): CycleFeatures {
+/** Features of a cycle whose samples carry branch labels (labelBranches): the ingest stage's call. */
+export function computeFeatures(vV: Series, iA: Series, branch: Series, readV: number, complianceA: number | null): CycleFeatures {
   const idx: number[][] = [[], [], [], []];
   for (let k = 0; k < branch.length; k++) if (branch[k] >= 0) idx[branch[k]].push(k);
   let vSetV: number | null = null;
@@ -94,11 +104,21 @@ export function computeFeatures(vV: number[], iA: number[], branch: number[], re
 }
 
 /** Branch label per sample: 0 set-out, 1 set-back, 2 reset-out, 3 reset-back, -1 other (≈0 V). Model convention: SET at V < 0. */
-export function labelBranches(vV: number[], exs: { sign: 1 | -1; start: number; end: number; peak: number }[]): number[] {
+export function labelBranches(vV: Series, exs: { sign: 1 | -1; start: number; end: number; peak: number }[]): number[] {
   const b = new Array<number>(vV.length).fill(-1);
   for (const ex of exs) {
     const base = ex.sign < 0 ? 0 : 2;
     for (let k = ex.start; k < ex.end; k++) b[k] = k <= ex.peak ? base : base + 1;
   }
   return b;
+}
+
+/**
+ * Features of a bare I-V curve (measured or simulated): its branches found as the ingest stage finds them
+ * (voltage excursions between returns to ~0 V, findExcursions), then computeFeatures. The same curve gives
+ * the same features whichever stage asks.
+ */
+export function curveFeatures(vV: Series, iA: Series, readV: number, complianceA: number | null): CycleFeatures {
+  const v = Array.from(vV);
+  return computeFeatures(v, iA, labelBranches(v, findExcursions(v)), readV, complianceA);
 }
