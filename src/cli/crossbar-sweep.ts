@@ -13,6 +13,8 @@ import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { readJsonFile } from '../io/json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { readCrossbarResults, writeCrossbarResults } from '../io/crossbarRun.js';
+import { CROSSBAR_RESULTS_SCHEMA, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import {
   checkGrid,
   expandGrid,
@@ -49,15 +51,7 @@ Options:
 ${QUEUE_HELP}
 `;
 
-interface RunResultFile {
-  schema: string;
-  key: string;
-  configKey: string;
-  finalAccuracy: number;
-  records: CrossbarJobResult['records'];
-  backend: string;
-  config: unknown;
-}
+type RunResultFile = CrossbarResultsFile & { records: CrossbarJobResult['records'] };
 
 export async function runSweep(argv: string[]): Promise<number> {
   const { values: f, positionals } = parseCommandArgs('crossbar sweep', argv, {
@@ -144,9 +138,9 @@ export async function runSweep(argv: string[]): Promise<number> {
     const resPath = join(runDir(r), 'results.json');
     const cpPath = join(runDir(r), 'checkpoint.json');
     if (existsSync(resPath)) {
-      const x = readJsonFile(resPath) as RunResultFile;
-      if (x.configKey === configKey) {
-        results.set(r.key, x);
+      const x = readCrossbarResults(resPath);
+      if (x.configKey === configKey && x.records) {
+        results.set(r.key, x as RunResultFile);
         continue;
       }
     }
@@ -205,8 +199,8 @@ export async function runSweep(argv: string[]): Promise<number> {
       done(i, result) {
         const t = todo[i],
           r = result as CrossbarJobResult;
-        const file: RunResultFile & Record<string, unknown> = {
-          schema: 'jartcal.crossbar-results/1',
+        const file: RunResultFile = {
+          schema: CROSSBAR_RESULTS_SCHEMA,
           toolkitVersion: TOOLKIT_VERSION,
           createdAt: new Date().toISOString(),
           key: t.run.key,
@@ -218,7 +212,7 @@ export async function runSweep(argv: string[]): Promise<number> {
           records: r.records,
           config: t.run.config,
         };
-        writeJsonAtomic(join(runDir(t.run), 'results.json'), file);
+        writeCrossbarResults(join(runDir(t.run), 'results.json'), file);
         results.set(t.run.key, file);
         if (t.run.config.mode === 'digital') prog.tick(r.records.length, `${t.run.key} done`);
         process.stderr.write(`\n${t.run.key}: final test accuracy ${file.finalAccuracy.toFixed(2)} %\n`);

@@ -19,6 +19,8 @@ import {
   type InferenceCheckpoint,
 } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
+import { writeCrossbarResults } from '../io/crossbarRun.js';
+import { CROSSBAR_RESULTS_SCHEMA, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
@@ -302,8 +304,8 @@ async function runExperiment(
     repeats = res.repeats;
   }
   const sum = summarize(repeats);
-  const results = {
-    schema: 'jartcal.crossbar-results/1',
+  const results: CrossbarResultsFile = {
+    schema: CROSSBAR_RESULTS_SCHEMA,
     toolkitVersion: TOOLKIT_VERSION,
     createdAt: new Date().toISOString(),
     startedAt: started,
@@ -321,7 +323,7 @@ async function runExperiment(
     ...extra,
     config: cfg,
   };
-  writeJsonAtomic(join(out, 'results.json'), results);
+  writeCrossbarResults(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];
   repeats.forEach((recs, r) =>
     recs.forEach((x) =>

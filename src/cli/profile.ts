@@ -9,8 +9,8 @@ import { createRng } from '../util/rng.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { measuredFeatures, predictiveProfile, sweepConditions } from '../population/index.js';
 import { loadPopulationArg, presetsDir, readDatasetFile } from '../io/population.js';
-import { readJsonFile } from '../io/json.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { attachProfile, writeProfile } from '../io/profile.js';
+import { PROFILE_SCHEMA, type ProfileFile } from '../schema/profile.js';
 import { formatSi } from './format.js';
 
 const HELP = `Usage: jartcal profile POPULATION DATASET.json [--devices N] [--cycles C] [--seed S] [--out profile.json] [--attach OUT_POPULATION.json]
@@ -109,17 +109,16 @@ export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
     process.stdout.write(
       `${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`,
     );
-  const record = {
-    schema: 'jartcal.profile/1',
+  const record: ProfileFile = {
+    schema: PROFILE_SCHEMA,
     toolkitVersion: TOOLKIT_VERSION,
     createdAt: new Date().toISOString(),
     population: o.population,
     dataset: o.dataset,
     ...prof,
   };
-  if (o.out) writeJsonAtomic(o.out, record);
-  // attached to the population file as it is (not re-serialised), so that the rest of it stays byte for byte what it was
-  if (o.attach) writeJsonAtomic(o.attach, { ...(rawPopulationJson(o.population) as object), profile: record });
+  if (o.out) writeProfile(o.out, record);
+  if (o.attach) attachProfile(existsSync(o.population) ? o.population : join(presetsDir(), `${o.population}.json`), o.attach, record);
   return record;
 }
 
@@ -164,9 +163,4 @@ function seriesLine(stated: number | undefined, pop: { center: number; spread: n
   if (stated !== undefined) return stated > 0 ? `, series ${formatSi(stated, 'Ω')}` : '';
   if (!pop) return '';
   return `, series per device from the population (median ${pop.center.toPrecision(3)} Ω, ln sd ${pop.spread.toFixed(2)}, fitted on ${pop.n} devices)`;
-}
-
-/** The population file's JSON as written (a file, else the preset of that name). */
-function rawPopulationJson(arg: string): unknown {
-  return readJsonFile(existsSync(arg) ? arg : join(presetsDir(), `${arg}.json`));
 }

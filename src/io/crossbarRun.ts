@@ -1,7 +1,8 @@
 /** File side of `crossbar run`: config reading, checkpoints (atomic, typed arrays as base64), results, CSV. */
 import { existsSync } from 'node:fs';
 import { JartcalError } from '../util/errors.js';
-import { readJsonFile } from './json.js';
+import { readJsonFile, readJsonFormat } from './json.js';
+import { crossbarResultsSchema, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import type { CheckpointFile, InferenceCheckpoint } from '../crossbar/experiment/checkpoint.js';
 import { parseWith } from '../schema/issues.js';
@@ -64,4 +65,13 @@ export function readInferenceCheckpoint(path: string): InferenceCheckpoint | nul
 
 export function writeCsv(path: string, header: string[], rows: (number | string)[][]): void {
   writeFileAtomic(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+}
+
+/** results.json of a crossbar run (`jartcal crossbar run`, and each run of a sweep). */
+export function writeCrossbarResults(path: string, results: CrossbarResultsFile): void {
+  writeJsonAtomic(path, results);
+}
+
+export function readCrossbarResults(path: string): CrossbarResultsFile {
+  return readJsonFormat(path, crossbarResultsSchema, 'bad_crossbar_results');
 }
