@@ -18,7 +18,6 @@ import {
   type CheckpointFile,
   type InferenceCheckpoint,
 } from '../io/crossbarRun.js';
-import { writeJsonAtomic } from '../io/atomic.js';
 import { writeCrossbarResults } from '../io/crossbarRun.js';
 import { CROSSBAR_RESULTS_SCHEMA, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import { writePlot } from '../io/plot.js';

@@ -3,12 +3,10 @@
  * calibrated against the dataset's measured switching statistics (src/population/refine.ts), with progress,
  * a checkpoint beside the output that a re-run resumes from, and the before/after table.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { JartcalError } from '../util/errors.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { readRefineCheckpoint, refineCheckpointPath, removeRefineCheckpoint, writeRefineCheckpoint } from '../io/refine.js';
 import { readDatasetFile } from '../io/population.js';
-import { readJsonFile } from '../io/json.js';
 import { deviceProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
 import { createProgress } from './progress.js';
 import { featureMoments, MIN_CYCLES, selectMoments } from '../population/moments.js';
@@ -22,8 +20,6 @@ export interface RefineStepOptions {
   seed: number;
   rateVps?: number;
 }
-
-const CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
 
 export function refineStep(pop: PopulationFile, opts: RefineStepOptions): PopulationFile {
   const ds = readDatasetFile(opts.dataset);
@@ -55,15 +51,10 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
       JSON.stringify({ pop: pop.parameters, circuit: pop.circuit, base: pop.base, groups, protocols, devices, cycles, seed: opts.seed }),
     )
     .digest('hex');
-  const ckPath = `${opts.out}.refine-checkpoint.json`;
-  let cache: Record<string, number> = {}; // updated in place by the refinement
-  if (existsSync(ckPath)) {
-    const ck = readJsonFile(ckPath) as { schema?: string; key?: string; cache?: Record<string, number> };
-    if (ck.schema === CHECKPOINT_SCHEMA && ck.key === key && ck.cache) {
-      cache = ck.cache;
-      process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
-    }
-  }
+  const ckPath = refineCheckpointPath(opts.out);
+  const resumed = readRefineCheckpoint(ckPath, key);
+  const cache: Record<string, number> = resumed ?? {}; // updated in place by the refinement
+  if (resumed) process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
   process.stderr.write(
     `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices × ${cycles} cycles per evaluation, budget ${opts.budget} evaluations\n`,
   );
@@ -81,7 +72,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
       void done;
       const size = Object.keys(cache).length;
       if (size - lastSaved >= 5) {
-        writeJsonAtomic(ckPath, { schema: CHECKPOINT_SCHEMA, key, cache });
+        writeRefineCheckpoint(ckPath, key, cache);
         lastSaved = size;
       }
     },
@@ -93,7 +84,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
 
 /** Removes the checkpoint once the refined population is safely written. */
 export function clearRefineCheckpoint(out: string): void {
-  rmSync(`${out}.refine-checkpoint.json`, { force: true });
+  removeRefineCheckpoint(refineCheckpointPath(out));
 }
 
 const LABEL: Record<string, string> = {

@@ -1,5 +1,15 @@
 /** File side of `crossbar run`: config reading, checkpoints (atomic, typed arrays as base64), results, CSV. */
 import { existsSync } from 'node:fs';
+import type { z } from 'zod';
+import { checkGrid, type EncodedCheckpoint, type GridFile } from '../crossbar/experiment/sweep.js';
+import {
+  SWEEP_CHECKPOINT_SCHEMA,
+  SWEEP_STATE_SCHEMA,
+  SWEEP_SUMMARY_SCHEMA,
+  sweepCheckpointSchema,
+  sweepStateSchema,
+  sweepSummarySchema,
+} from '../schema/sweep.js';
 import { JartcalError } from '../util/errors.js';
 import { readJsonFile, readJsonFormat } from './json.js';
 import { crossbarResultsSchema, type CrossbarResultsFile } from '../schema/crossbar-results.js';
@@ -74,4 +84,30 @@ export function writeCrossbarResults(path: string, results: CrossbarResultsFile)
 
 export function readCrossbarResults(path: string): CrossbarResultsFile {
   return readJsonFormat(path, crossbarResultsSchema, 'bad_crossbar_results');
+}
+
+/** A sweep's grid file (`jartcal.crossbar-grid/1`). */
+export function readGrid(path: string): GridFile {
+  return checkGrid(readJsonFile(path), path);
+}
+
+export function readSweepState(path: string): z.output<typeof sweepStateSchema> {
+  return readJsonFormat(path, sweepStateSchema, 'bad_checkpoint');
+}
+
+export function writeSweepState(path: string, state: Omit<z.input<typeof sweepStateSchema>, 'schema'>): void {
+  writeJsonAtomic(path, { schema: SWEEP_STATE_SCHEMA, ...state });
+}
+
+/** One run's epoch checkpoint in a sweep folder. */
+export function readSweepCheckpoint(path: string): { configKey: string; checkpoint: EncodedCheckpoint } {
+  return readJsonFormat(path, sweepCheckpointSchema, 'bad_checkpoint');
+}
+
+export function writeSweepCheckpoint(path: string, configKey: string, checkpoint: EncodedCheckpoint): void {
+  writeJsonAtomic(path, { schema: SWEEP_CHECKPOINT_SCHEMA, configKey, checkpoint });
+}
+
+export function writeSweepSummary(path: string, summary: Omit<z.input<typeof sweepSummarySchema>, 'schema'>): void {
+  writeJsonAtomic(path, { schema: SWEEP_SUMMARY_SCHEMA, ...summary });
 }

@@ -69,3 +69,13 @@ export const fitCheckpointLineSchema = z
     z.looseObject({ kind: z.literal('device'), device: z.looseObject({}).describe('a device record of fits.json') }),
   ])
   .describe("one line of `FITS.json.checkpoint.jsonl` (`jartcal fit`): appended and fsync'd per record, removed after the final write");
+
+export const REFINE_CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
+
+export const refineCheckpointSchema = z
+  .object({
+    schema: z.literal(REFINE_CHECKPOINT_SCHEMA).describe(`\`"${REFINE_CHECKPOINT_SCHEMA}"\``),
+    key: z.string().describe('hash of the population, measured groups, protocols, devices, cycles and seed: used only when equal'),
+    cache: z.record(z.string(), z.number()).describe('objective value by evaluated point'),
+  })
+  .describe("`OUT.refine-checkpoint.json` of `jartcal population --refine`: the refinement's evaluations, removed after the final write");

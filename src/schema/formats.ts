@@ -6,7 +6,9 @@
 import type { z } from 'zod';
 import { fitsSchema } from './fits.js';
 import { populationSchema } from './population.js';
-import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
+import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema, refineCheckpointSchema } from './checkpoint.js';
+import { gridSchema, sweepCheckpointSchema, sweepStateSchema, sweepSummarySchema } from './sweep.js';
+import { pipelineManifestSchema } from './pipeline.js';
 import { paramFileSchema } from './params.js';
 import { profileSchema } from './profile.js';
 import { experimentConfigSchema } from './experiment.js';
@@ -298,6 +300,20 @@ after a checkpoint was written take their defaults.`,
     ],
   },
   {
+    title: `Crossbar sweep (\`jartcal crossbar sweep GRID.json --out DIR\`)`,
+    about: `The grid (\`jartcal.crossbar-grid/1\`, e.g. \`experiments/paper-table.json\`) names experiment config files,
+overrides and seeds; every configuration × seed is one run with one repeat. Keys starting with \`$\` are notes.
+The sweep folder holds \`sweep.json\` (its runs), \`runs/CONFIGURATION/seed-S/results.json\` (a crossbar results
+file with \`records\`, \`key\`, \`configKey\`, \`backend\`) and \`checkpoint.json\` per run, and the summary in
+\`results.json\`, \`summary.md\` and \`summary.csv\`.`,
+    schemas: [
+      { name: 'grid', schema: gridSchema },
+      { name: 'sweep.json', schema: sweepStateSchema },
+      { name: 'run checkpoint', schema: sweepCheckpointSchema },
+      { name: 'sweep results.json', schema: sweepSummarySchema },
+    ],
+  },
+  {
     title: `Pipeline manifest (\`jartcal.pipeline/1\`, \`OUT/pipeline.json\`, \`jartcal pipeline\`)`,
     about: `What each stage's output was made from, written atomically after each stage:
 \`{"schema", "toolkitVersion", "stages": {STAGE: {"output", "madeAt", "inputs": {PATH: "sha256:HEX"},
@@ -310,6 +326,12 @@ population estimation options, profile devices/cycles/seed, crossbar overrides, 
 \`settingsHash\` the hash of their JSON with sorted keys. A stage is redone when its output is missing, it has
 no record, or an input's hash or the settings hash differ; its own output is not an input, so an edited
 \`fits.json\` (a refit saved from the inspector) redoes the stages after the fit, not the fit.`,
-    schemas: [],
+    schemas: [{ name: 'pipeline.json', schema: pipelineManifestSchema }],
+  },
+  {
+    title: `Refinement checkpoint (\`jartcal.refine-checkpoint/1\`)`,
+    about: `Written beside the output every few evaluations while \`jartcal population --refine\` runs; a rerun with
+the same inputs and settings resumes from it; removed once the refined population is written.`,
+    schemas: [{ name: 'refine checkpoint', schema: refineCheckpointSchema }],
   },
 ];
