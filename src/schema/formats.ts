@@ -303,7 +303,7 @@ after a checkpoint was written take their defaults.`,
     title: `Crossbar sweep (\`jartcal crossbar sweep GRID.json --out DIR\`)`,
     about: `The grid (\`jartcal.crossbar-grid/1\`, e.g. \`experiments/paper-table.json\`) names experiment config files,
 overrides and seeds; every configuration × seed is one run with one repeat. Keys starting with \`$\` are notes.
-The sweep folder holds \`sweep.json\` (its runs), \`runs/CONFIGURATION/seed-S/results.json\` (a crossbar results
+The sweep folder holds \`sweep.json\` (its runs), one folder per run (\`CONFIGURATION/seed-S\` in its \`runs\` folder) with \`results.json\` (a crossbar results
 file with \`records\`, \`key\`, \`configKey\`, \`backend\`) and \`checkpoint.json\` per run, and the summary in
 \`results.json\`, \`summary.md\` and \`summary.csv\`.`,
     schemas: [
