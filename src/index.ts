@@ -98,6 +98,7 @@ export {
   type FitsSummary,
 } from './inspect/index.js';
 export { buildReport, type Report, type ReportInput } from './report/index.js';
+export { writeFitReport, type ReportOptions } from './report/write.js';
 export { loadInspectInputs, writeReportDir, saveFits } from './io/inspect-files.js';
 export * as ingest from './ingest/index.js';
 export { ingestFiles } from './io/ingest.js';

@@ -15,7 +15,7 @@
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED, REPO_ROOT } from '../../test/helpers/shared.js';
+import { SHARED, REPO_ROOT } from '../lib/shared.js';
 import {
   createWorkerPool,
   fitDataset,

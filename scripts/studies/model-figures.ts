@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { lineChart } from '../../src/plot/index.js';
 import { writePlot } from '../../src/io/plot.js';
 import { DEFAULT_PARAMS, simulate, sweepWaveform } from '../../src/model/index.js';
-import { sharedPath } from '../../test/helpers/shared.js';
+import { sharedPath } from '../lib/shared.js';
 
 const ref = readFileSync(sharedPath('jart', 'reference', 'default_sweep.csv'), 'utf8')
   .trim()

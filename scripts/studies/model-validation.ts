@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PARAMS, operatingPoint, simulate, type SimOptions } from '../../src/model/index.js';
-import { sharedPath } from '../../test/helpers/shared.js';
-import { crossingVoltage, readCsv, referenceCases } from '../../test/model/refdata.js';
+import { sharedPath } from '../lib/shared.js';
+import { crossingVoltage, readCsv, referenceCases } from '../lib/refdata.js';
 
 let gi = 0;
 let gt = 0;

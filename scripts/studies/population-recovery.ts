@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { estimatePopulation, relativeSd, type ParameterSpec } from '../../src/population/index.js';
-import { syntheticFits, TRUTH, TRUE_RHO } from '../../test/population/synth.js';
+import { syntheticFits, TRUTH, TRUE_RHO } from '../lib/synth-population.js';
 
 const { values } = parseArgs({
   options: {

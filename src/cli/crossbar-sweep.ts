@@ -12,9 +12,19 @@ import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { readJsonFile } from '../io/json.js';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import {
-  checkGrid,
+  readCrossbarResults,
+  readGrid,
+  readSweepCheckpoint,
+  readSweepState,
+  writeCrossbarResults,
+  writeSweepCheckpoint,
+  writeSweepState,
+  writeSweepSummary,
+} from '../io/crossbarRun.js';
+import { CROSSBAR_RESULTS_SCHEMA, type CrossbarResultsFile } from '../schema/crossbar-results.js';
+import {
   expandGrid,
   summarizeSweep,
   sweepCsv,
@@ -49,15 +59,7 @@ Options:
 ${QUEUE_HELP}
 `;
 
-interface RunResultFile {
-  schema: string;
-  key: string;
-  configKey: string;
-  finalAccuracy: number;
-  records: CrossbarJobResult['records'];
-  backend: string;
-  config: unknown;
-}
+type RunResultFile = CrossbarResultsFile & { records: CrossbarJobResult['records'] };
 
 export async function runSweep(argv: string[]): Promise<number> {
   const { values: f, positionals } = parseCommandArgs('crossbar sweep', argv, {
@@ -78,7 +80,7 @@ export async function runSweep(argv: string[]): Promise<number> {
     });
   if (!f.out) throw new JartcalError('crossbar sweep: --out DIR is required.', { code: 'bad_arguments' });
   const out = resolve(f.out);
-  const grid = checkGrid(readJsonFile(gridPath), gridPath);
+  const grid = readGrid(gridPath);
   const experiments = grid.experiments.map((e) => {
     const file = join(dirname(gridPath), e);
     return { file, raw: readJsonFile(file) };
@@ -118,7 +120,7 @@ export async function runSweep(argv: string[]): Promise<number> {
   const statePath = join(out, 'sweep.json');
   const key = runKey(runs.map((r) => r.config));
   if (existsSync(statePath)) {
-    const old = readJsonFile(statePath) as { key?: string };
+    const old = readSweepState(statePath);
     if (!f.resume)
       throw new JartcalError(`crossbar sweep: ${out} holds a sweep already; continue it with --resume or use another --out.`, {
         code: 'bad_arguments',
@@ -129,8 +131,7 @@ export async function runSweep(argv: string[]): Promise<number> {
         { code: 'resume_mismatch' },
       );
   }
-  writeJsonAtomic(statePath, {
-    schema: 'jartcal.crossbar-sweep-state/1',
+  writeSweepState(statePath, {
     toolkitVersion: TOOLKIT_VERSION,
     key,
     grid: grid.name,
@@ -144,15 +145,15 @@ export async function runSweep(argv: string[]): Promise<number> {
     const resPath = join(runDir(r), 'results.json');
     const cpPath = join(runDir(r), 'checkpoint.json');
     if (existsSync(resPath)) {
-      const x = readJsonFile(resPath) as RunResultFile;
-      if (x.configKey === configKey) {
-        results.set(r.key, x);
+      const x = readCrossbarResults(resPath);
+      if (x.configKey === configKey && x.records) {
+        results.set(r.key, x as RunResultFile);
         continue;
       }
     }
     let resume: EncodedCheckpoint | null = null;
     if (existsSync(cpPath)) {
-      const c = readJsonFile(cpPath) as { configKey: string; checkpoint: EncodedCheckpoint };
+      const c = readSweepCheckpoint(cpPath);
       if (c.configKey === configKey) resume = c.checkpoint;
     }
     todo.push({ run: r, resume });
@@ -194,19 +195,15 @@ export async function runSweep(argv: string[]): Promise<number> {
         if (cp && cp.epochsDone >= (t.resume?.epochsDone ?? 0)) {
           t.resume = cp;
           (tasks[i].data as CrossbarJobData).resume = cp;
-          writeJsonAtomic(join(runDir(t.run), 'checkpoint.json'), {
-            schema: 'jartcal.crossbar-sweep-checkpoint/1',
-            configKey: runKey(t.run.config),
-            checkpoint: cp,
-          });
+          writeSweepCheckpoint(join(runDir(t.run), 'checkpoint.json'), runKey(t.run.config), cp);
         }
         prog.tick(1, `${t.run.key} epoch ${p.epochsDone}: ${p.record.testAccuracy.toFixed(2)} %`);
       },
       done(i, result) {
         const t = todo[i],
           r = result as CrossbarJobResult;
-        const file: RunResultFile & Record<string, unknown> = {
-          schema: 'jartcal.crossbar-results/1',
+        const file: RunResultFile = {
+          schema: CROSSBAR_RESULTS_SCHEMA,
           toolkitVersion: TOOLKIT_VERSION,
           createdAt: new Date().toISOString(),
           key: t.run.key,
@@ -218,7 +215,7 @@ export async function runSweep(argv: string[]): Promise<number> {
           records: r.records,
           config: t.run.config,
         };
-        writeJsonAtomic(join(runDir(t.run), 'results.json'), file);
+        writeCrossbarResults(join(runDir(t.run), 'results.json'), file);
         results.set(t.run.key, file);
         if (t.run.config.mode === 'digital') prog.tick(r.records.length, `${t.run.key} done`);
         process.stderr.write(`\n${t.run.key}: final test accuracy ${file.finalAccuracy.toFixed(2)} %\n`);
@@ -237,8 +234,7 @@ export async function runSweep(argv: string[]): Promise<number> {
   const title = `${grid.name}: MNIST test accuracy`;
   writeFileAtomic(join(out, 'summary.md'), sweepMarkdown(title, rows));
   writeFileAtomic(join(out, 'summary.csv'), sweepCsv(rows));
-  writeJsonAtomic(join(out, 'results.json'), {
-    schema: 'jartcal.crossbar-sweep/1',
+  writeSweepSummary(join(out, 'results.json'), {
     toolkitVersion: TOOLKIT_VERSION,
     createdAt: new Date().toISOString(),
     grid: grid.name,

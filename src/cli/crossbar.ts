@@ -18,7 +18,9 @@ import {
   type CheckpointFile,
   type InferenceCheckpoint,
 } from '../io/crossbarRun.js';
+import { writeCrossbarResults } from '../io/crossbarRun.js';
 import { writeJsonAtomic } from '../io/atomic.js';
+import { CROSSBAR_RESULTS_SCHEMA, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import { writePlot } from '../io/plot.js';
 import { accuracyChart } from '../plot/index.js';
 import { loadMnist } from '../io/mnist.js';
@@ -400,8 +402,8 @@ async function runExperiment(
     repeats = res.repeats;
   }
   const sum = summarize(repeats);
-  const results = {
-    schema: 'jartcal.crossbar-results/1',
+  const results: CrossbarResultsFile = {
+    schema: CROSSBAR_RESULTS_SCHEMA,
     toolkitVersion: TOOLKIT_VERSION,
     createdAt: new Date().toISOString(),
     startedAt: started,
@@ -422,7 +424,7 @@ async function runExperiment(
       : {}),
     config: cfg,
   };
-  writeJsonAtomic(join(out, 'results.json'), results);
+  writeCrossbarResults(join(out, 'results.json'), results);
   const rows: (number | string)[][] = [];
   repeats.forEach((recs, r) =>
     recs.forEach((x) =>

@@ -6,7 +6,16 @@ import { numberFlag, parseCommandArgs } from './command.js';
 import { createProgress } from './progress.js';
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
-import { checkParamNames, isCircuitParam, resolveFitSettings, type FitSettings } from '../fit/settings.js';
+import {
+  checkParamNames,
+  DEFAULT_FIT_PARAMS,
+  DEFAULT_FIT_SETTINGS as D,
+  isCircuitParam,
+  resolveFitSettings,
+  V1B_VAR_PARAMS,
+  type FitSettings,
+} from '../fit/settings.js';
+import { DEFAULT_OBJECTIVE as O } from '../fit/cycle-data.js';
 import { countCycles, fitDataset, type FitDatasetInput } from '../fit/run.js';
 import { createInlineScheduler, createWorkerPool, type FitScheduler } from '../fit/scheduler.js';
 import { connectionFromFlags, QUEUE_FLAGS, QUEUE_HELP } from '../queue/cli.js';
@@ -32,7 +41,8 @@ import { ingestOptionsFromFlags } from './ingest.js';
 import type { IngestOptions } from '../ingest/index.js';
 import { resolveParams, type JartParams } from '../model/index.js';
 
-const HELP = `Usage: jartcal fit DATASET.json --out FITS.json [options]
+/** The help text; every default in it comes from the settings' default tables. */
+export const HELP = `Usage: jartcal fit DATASET.json --out FITS.json [options]
        jartcal fit MEASUREMENT_FILES... --out FITS.json [ingest options] [options]
 
 Fits JART VCM v1b parameters to every cycle of a dataset (jartcal.dataset/1) and writes
@@ -48,39 +58,39 @@ Structure (which parameters are free, per device or per cycle, and the return-br
   --auto                search even with those flags (from the structure they give)
   --no-auto             no search: the default set (or your flags) as it is
 Parameters:
-  --fit a,b,c           free parameters (default rnew,lnew,Ndiscmin,RseriesTiOx,phiBn0,dWa); besides the
+  --fit a,b,c           free parameters (default ${DEFAULT_FIT_PARAMS.join(',')}); besides the
                         JART names, seriesOhm = the external series resistance of the setup (Ω,
                         device-level, 0…1e6; not together with RseriesTiOx: only their sum counts;
                         --series-resistance is then its first guess)
   --fix name=value      fix a parameter (repeatable; file units: m, eV, Ω, 1e26 m^-3; seriesOhm=R is
                         the same as --series-resistance R)
-  --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of rnew,lnew,Ndiscmin,Ndiscmax);
+  --cycle-params a,b    free per cycle in campaign mode (default: the fitted ones of ${V1B_VAR_PARAMS.join(',')});
                         Ninit here fits each cycle's starting state instead of carrying the previous
                         cycle's end (sweeps separated by other operations); phiBn0 here lets the interface
                         barrier change from cycle to cycle, Rtheff_scaling the RESET-side heating (partial,
                         gradual RESETs) (docs/fitting.md §4, §7)
-  --mode M              campaign (default): device-level + per-cycle parameters per device, warm starts;
+  --mode M              campaign: device-level + per-cycle parameters per device, warm starts;
                         hierarchical: the campaign as one mixed-effects model: campaign constants,
                         device-level parameters with a population distribution, cycle-level ones within
                         each device; posterior 95 % intervals and a population block (docs/fitting.md
                         "Hierarchical campaign fit"; not the default yet: on a 12-device synthetic
                         campaign its worst devices are further off than the per-device fit's);
                         joint: all cycles of a device share every parameter (e.g. several rates);
-                        independent: each cycle alone
-  --device-cycles K     cycles fitted jointly for the device-level parameters (default 3)
+                        independent: each cycle alone (default ${D.mode})
+  --device-cycles K     cycles fitted jointly for the device-level parameters (default ${D.deviceCycles})
   --carry-geometry      a cycle starts with the filament geometry the previous one ended in and moves
                         to its own rnew, lnew with the switching progress (v1b var, one draw per cycle)
 Objective:
-  --return-weight W     weight of the return-branch residuals relative to the outward ones (default 1)
-  --sweep-rate R        V/s, for cycles without a time base (default 1)
-  --min-abs-v V         ignore samples with |V| below this (default 0.02)
-  --floor A             current floor of the log residuals (default 1e-12; the cycle's own floor if larger)
-  --series-resistance R external series resistance of the setup, Ω (default 0; the start value when
+  --return-weight W     weight of the return-branch residuals relative to the outward ones (default ${O.returnWeight})
+  --sweep-rate R        V/s, for cycles without a time base (default ${O.sweepRateVps})
+  --min-abs-v V         ignore samples with |V| below this (default ${O.minAbsV})
+  --floor A             current floor of the log residuals (default ${O.floorA}; the cycle's own floor if larger)
+  --series-resistance R external series resistance of the setup, Ω (default ${O.seriesOhm}; the start value when
                         seriesOhm is fitted)
 Optimiser:
-  --starts N            multi-start points tried when a fit is poor (default 6)
-  --max-evals N         residual evaluations per fit phase and per 6 free parameters (default 250)
-  --seed N              seed of the multi-start design (default 1)
+  --starts N            multi-start points tried when a fit is poor (default ${D.starts})
+  --max-evals N         residual evaluations per fit phase and per 6 free parameters (default ${D.maxEvaluations})
+  --seed N              seed of the multi-start design (default ${D.seed})
 Run:
   --workers N           worker threads (default: all cores; 1 = in-process)
   --resume              continue an interrupted run from FITS.json.checkpoint.jsonl
@@ -162,6 +172,8 @@ export function autoFromFlags(f: FitFlags): Partial<AutoOptions> | false {
 /** The fit settings of `jartcal fit`'s flags, resolved (defaults filled in by resolveFitSettings). */
 export function fitSettingsFromFlags(f: FitFlags): FitSettings {
   const str = (k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  // a flag not given is undefined: resolveFitSettings fills it from DEFAULT_FIT_SETTINGS / DEFAULT_OBJECTIVE
+  const optNumber = (k: string): number | undefined => (str(k) === undefined ? undefined : numberFlag('fit', k, str(k)));
   const fixed: Record<string, number> = {};
   for (const kv of f.fix ?? []) {
     const m = /^([A-Za-z_0-9]+)=(.+)$/.exec(kv);
@@ -185,18 +197,18 @@ export function fitSettingsFromFlags(f: FitFlags): FitSettings {
     fitParams: list(str('fit'), '--fit', true),
     cycleParams: list(str('cycle-params'), '--cycle-params'),
     fixed: fixed as Partial<JartParams>,
-    mode: (str('mode') ?? 'campaign') as FitSettings['mode'],
-    deviceCycles: str('device-cycles') === undefined ? undefined : numberFlag('fit', 'device-cycles', str('device-cycles')),
-    starts: str('starts') === undefined ? undefined : numberFlag('fit', 'starts', str('starts')),
-    maxEvaluations: str('max-evals') === undefined ? undefined : numberFlag('fit', 'max-evals', str('max-evals')),
+    mode: str('mode') as FitSettings['mode'] | undefined,
+    deviceCycles: optNumber('device-cycles'),
+    starts: optNumber('starts'),
+    maxEvaluations: optNumber('max-evals'),
     carryGeometry: f['carry-geometry'] === true ? true : undefined,
-    seed: numberFlag('fit', 'seed', str('seed'), 1),
+    seed: optNumber('seed'),
     objective: {
-      sweepRateVps: numberFlag('fit', 'sweep-rate', str('sweep-rate'), 1),
-      minAbsV: numberFlag('fit', 'min-abs-v', str('min-abs-v'), 0.02),
-      floorA: numberFlag('fit', 'floor', str('floor'), 1e-12),
-      seriesOhm: numberFlag('fit', 'series-resistance', str('series-resistance'), 0),
-      returnWeight: numberFlag('fit', 'return-weight', str('return-weight'), 1),
+      sweepRateVps: optNumber('sweep-rate'),
+      minAbsV: optNumber('min-abs-v'),
+      floorA: optNumber('floor'),
+      seriesOhm: optNumber('series-resistance'),
+      returnWeight: optNumber('return-weight'),
     },
   });
   if (!(settings.objective.returnWeight > 0)) throw new JartcalError('fit: --return-weight must be > 0.', { code: 'bad_arguments' });

@@ -260,7 +260,7 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
     settings: o.report,
     inputs: () => [{ path: f('fits.json') }, { path: f('dataset.json') }, { path: f('population.json') }],
     run: async () => {
-      const { writeFitReport } = await import('./report.js');
+      const { writeFitReport } = await import('../report/write.js');
       const r = await writeFitReport({
         fits: f('fits.json'),
         out: join(out, 'report'),

@@ -3,13 +3,12 @@
  * calibrated against the dataset's measured switching statistics (src/population/refine.ts), with progress,
  * a checkpoint beside the output that a re-run resumes from, and the before/after table.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { JartcalError } from '../util/errors.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { readRefineCheckpoint, refineCheckpointPath, removeRefineCheckpoint, writeRefineCheckpoint } from '../io/refine.js';
 import { readDatasetFile } from '../io/population.js';
-import { readJsonFile } from '../io/json.js';
 import { cycleProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
 import { createProgress } from './progress.js';
 import { featureMoments, MIN_CYCLES, selectMoments } from '../population/moments.js';
@@ -25,8 +24,6 @@ export interface RefineStepOptions {
   /** threads sharing each evaluation's simulations (default: the machine's cores); the result does not depend on it */
   threads?: number;
 }
-
-const CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
 
 export function refineStep(pop: PopulationFile, opts: RefineStepOptions): PopulationFile {
   const ds = readDatasetFile(opts.dataset);
@@ -73,15 +70,10 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
       }),
     )
     .digest('hex');
-  const ckPath = `${opts.out}.refine-checkpoint.json`;
-  let cache: Record<string, number> = {}; // updated in place by the refinement
-  if (existsSync(ckPath)) {
-    const ck = readJsonFile(ckPath) as { schema?: string; key?: string; cache?: Record<string, number> };
-    if (ck.schema === CHECKPOINT_SCHEMA && ck.key === key && ck.cache) {
-      cache = ck.cache;
-      process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
-    }
-  }
+  const ckPath = refineCheckpointPath(opts.out);
+  const resumed = readRefineCheckpoint(ckPath, key);
+  const cache: Record<string, number> = resumed ?? {}; // updated in place by the refinement
+  if (resumed) process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
   process.stderr.write(
     `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices (${plan.replicates} per measured device, its cycles at most ${cycles}, each on a measured cycle's protocol) per evaluation, budget ${opts.budget} evaluations\n`,
   );
@@ -100,7 +92,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
       void done;
       const size = Object.keys(cache).length;
       if (size - lastSaved >= 5) {
-        writeJsonAtomic(ckPath, { schema: CHECKPOINT_SCHEMA, key, cache });
+        writeRefineCheckpoint(ckPath, key, cache);
         lastSaved = size;
       }
     },
@@ -112,7 +104,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
 
 /** Removes the checkpoint once the refined population is safely written. */
 export function clearRefineCheckpoint(out: string): void {
-  rmSync(`${out}.refine-checkpoint.json`, { force: true });
+  removeRefineCheckpoint(refineCheckpointPath(out));
 }
 
 const LABEL: Record<string, string> = {

@@ -2,13 +2,9 @@
 import type { Command } from './command.js';
 import { parseCommandArgs } from './command.js';
 import { JartcalError } from '../util/errors.js';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { loadInspectInputs, writeReportDir } from '../io/inspect-files.js';
-import { readJsonFile } from '../io/json.js';
-import { crossbarView } from '../report/crossbar.js';
-import { buildReport } from '../report/build.js';
-import { loadBackend } from './inspect-backend.js';
+import { writeFitReport } from '../report/write.js';
+
+export { writeFitReport, type ReportOptions } from '../report/write.js';
 
 const HELP = `Usage: jartcal report FITS.json --out DIR [--dataset DATASET.json] [--population POPULATION.json]
                       [--crossbar RESULTS.json] [--max-cycles 24] [--no-png]
@@ -32,43 +28,6 @@ Options:
   --max-cycles N      cycles with overlay plots (default 24)
   --no-png            write the SVG plots only
 `;
-
-export interface ReportOptions {
-  fits: string;
-  out: string;
-  dataset?: string;
-  population?: string;
-  crossbar?: string;
-  maxCycles?: number;
-  png?: boolean;
-}
-
-/** Library entry (also used by the pipeline): builds and writes the report; returns the index path. */
-export async function writeFitReport(o: ReportOptions): Promise<{ index: string; plots: number; notes: string[] }> {
-  const inputs = loadInspectInputs(o.fits, { dataset: o.dataset, population: o.population });
-  const backend = await loadBackend();
-  // The crossbar run: --crossbar, else crossbar/results.json beside FITS.json (where the pipeline writes it).
-  const cbPath = o.crossbar ?? join(dirname(o.fits), 'crossbar', 'results.json');
-  const cb = o.crossbar || existsSync(cbPath) ? crossbarView(readJsonFile(cbPath), cbPath) : { view: null };
-  if (o.crossbar && !cb.view)
-    throw new JartcalError(cb.problem ?? `${cbPath}: not a crossbar results file`, {
-      code: 'bad_crossbar_results',
-      location: { file: cbPath },
-    });
-  const report = buildReport({
-    fits: inputs.fits,
-    fitsPath: o.fits,
-    dataset: inputs.dataset,
-    population: inputs.population,
-    model: backend.model,
-    crossbar: cb.view,
-    crossbarNote: cb.problem,
-    maxCycles: o.maxCycles,
-    notes: [...inputs.notes, ...backend.notes],
-  });
-  writeReportDir(o.out, report, { png: o.png });
-  return { index: `${o.out.replace(/\/$/, '')}/index.html`, plots: report.plots.length, notes: [...inputs.notes, ...backend.notes] };
-}
 
 export const command: Command = {
   name: 'report',

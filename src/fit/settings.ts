@@ -68,6 +68,32 @@ export interface FitSettings {
   jacobian?: 'sensitivities' | 'fd';
 }
 
+/**
+ * The default of every fit setting: the one table resolveFitSettings, the CLI and its help text
+ * (`jartcal fit --help`) read. The objective's defaults are DEFAULT_OBJECTIVE (src/fit/cycle-data.ts).
+ */
+export const DEFAULT_FIT_SETTINGS = {
+  mode: 'campaign',
+  deviceCycles: 3,
+  starts: 6,
+  startSpread: 0.5,
+  maxEvaluations: 250,
+  relTol: 1e-3,
+  gradientStep: 3e-3,
+  poorFitRms: 0.15,
+  illConditioned: 1e4,
+  guess: true,
+  statWeights: true,
+  clampCarried: true,
+  carryGeometry: false,
+  seed: 1,
+} as const satisfies Omit<FitSettings, 'fitParams' | 'cycleParams' | 'fixed' | 'objective' | 'jacobian'>;
+
+/** The object without its undefined fields (an option not given takes its default). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export interface FitOptions extends Partial<Omit<FitSettings, 'objective' | 'fixed'>> {
   objective?: Partial<ObjectiveOptions>;
   /** Fixed values: JART parameters, or a circuit parameter (`seriesOhm`, moved into the objective). */
@@ -127,25 +153,26 @@ export function resolveFitSettings(o: FitOptions = {}): FitSettings {
   for (const n of cycleParams)
     if (!fitParams.includes(n))
       throw new JartcalError(`fit: cycle parameter "${n}" is not among the fitted ones.`, { code: 'bad_arguments' });
+  const d = DEFAULT_FIT_SETTINGS;
   const s: FitSettings = {
     fitParams,
     cycleParams,
     fixed,
-    objective: { ...DEFAULT_OBJECTIVE, ...(o.objective ?? {}), ...circuitFixed },
-    mode: o.mode ?? 'campaign',
-    deviceCycles: o.deviceCycles ?? 3,
-    starts: o.starts ?? 6,
-    startSpread: o.startSpread ?? 0.5,
-    maxEvaluations: o.maxEvaluations ?? 250,
-    relTol: o.relTol ?? 1e-3,
-    gradientStep: o.gradientStep ?? 3e-3,
-    poorFitRms: o.poorFitRms ?? 0.15,
-    illConditioned: o.illConditioned ?? 1e4,
-    guess: o.guess ?? true,
-    statWeights: o.statWeights ?? true,
-    clampCarried: o.clampCarried ?? true,
-    carryGeometry: o.carryGeometry ?? false,
-    seed: o.seed ?? 1,
+    objective: { ...DEFAULT_OBJECTIVE, ...definedOnly(o.objective ?? {}), ...circuitFixed },
+    mode: o.mode ?? d.mode,
+    deviceCycles: o.deviceCycles ?? d.deviceCycles,
+    starts: o.starts ?? d.starts,
+    startSpread: o.startSpread ?? d.startSpread,
+    maxEvaluations: o.maxEvaluations ?? d.maxEvaluations,
+    relTol: o.relTol ?? d.relTol,
+    gradientStep: o.gradientStep ?? d.gradientStep,
+    poorFitRms: o.poorFitRms ?? d.poorFitRms,
+    illConditioned: o.illConditioned ?? d.illConditioned,
+    guess: o.guess ?? d.guess,
+    statWeights: o.statWeights ?? d.statWeights,
+    clampCarried: o.clampCarried ?? d.clampCarried,
+    carryGeometry: o.carryGeometry ?? d.carryGeometry,
+    seed: o.seed ?? d.seed,
     ...(o.jacobian ? { jacobian: o.jacobian } : {}),
   };
   if (!['hierarchical', 'campaign', 'joint', 'independent'].includes(s.mode))

@@ -1,7 +1,18 @@
 /** File side of `crossbar run`: config reading, checkpoints (atomic, typed arrays as base64), results, CSV. */
 import { existsSync } from 'node:fs';
+import type { z } from 'zod';
+import { checkGrid, type EncodedCheckpoint, type GridFile } from '../crossbar/experiment/sweep.js';
+import {
+  SWEEP_CHECKPOINT_SCHEMA,
+  SWEEP_STATE_SCHEMA,
+  SWEEP_SUMMARY_SCHEMA,
+  sweepCheckpointSchema,
+  sweepStateSchema,
+  sweepSummarySchema,
+} from '../schema/sweep.js';
 import { JartcalError } from '../util/errors.js';
-import { readJsonFile } from './json.js';
+import { readJsonFile, readJsonFormat } from './json.js';
+import { crossbarResultsSchema, type CrossbarResultsFile } from '../schema/crossbar-results.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import type { CheckpointFile, InferenceCheckpoint } from '../crossbar/experiment/checkpoint.js';
 import { parseWith } from '../schema/issues.js';
@@ -64,4 +75,39 @@ export function readInferenceCheckpoint(path: string): InferenceCheckpoint | nul
 
 export function writeCsv(path: string, header: string[], rows: (number | string)[][]): void {
   writeFileAtomic(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+}
+
+/** results.json of a crossbar run (`jartcal crossbar run`, and each run of a sweep). */
+export function writeCrossbarResults(path: string, results: CrossbarResultsFile): void {
+  writeJsonAtomic(path, results);
+}
+
+export function readCrossbarResults(path: string): CrossbarResultsFile {
+  return readJsonFormat(path, crossbarResultsSchema, 'bad_crossbar_results');
+}
+
+/** A sweep's grid file (`jartcal.crossbar-grid/1`). */
+export function readGrid(path: string): GridFile {
+  return checkGrid(readJsonFile(path), path);
+}
+
+export function readSweepState(path: string): z.output<typeof sweepStateSchema> {
+  return readJsonFormat(path, sweepStateSchema, 'bad_checkpoint');
+}
+
+export function writeSweepState(path: string, state: Omit<z.input<typeof sweepStateSchema>, 'schema'>): void {
+  writeJsonAtomic(path, { schema: SWEEP_STATE_SCHEMA, ...state });
+}
+
+/** One run's epoch checkpoint in a sweep folder. */
+export function readSweepCheckpoint(path: string): { configKey: string; checkpoint: EncodedCheckpoint } {
+  return readJsonFormat(path, sweepCheckpointSchema, 'bad_checkpoint');
+}
+
+export function writeSweepCheckpoint(path: string, configKey: string, checkpoint: EncodedCheckpoint): void {
+  writeJsonAtomic(path, { schema: SWEEP_CHECKPOINT_SCHEMA, configKey, checkpoint });
+}
+
+export function writeSweepSummary(path: string, summary: Omit<z.input<typeof sweepSummarySchema>, 'schema'>): void {
+  writeJsonAtomic(path, { schema: SWEEP_SUMMARY_SCHEMA, ...summary });
 }

@@ -7,25 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from './atomic.js';
 import { TOOLKIT_VERSION } from '../version.js';
+import { PIPELINE_SCHEMA, pipelineManifestSchema, type PipelineManifest } from '../schema/pipeline.js';
 
-export const PIPELINE_SCHEMA = 'jartcal.pipeline/1';
-
-export interface StageRecord {
-  /** the stage's output, relative to the out folder */
-  output: string;
-  madeAt: string;
-  /** input file (relative to the out folder when inside it) → "sha256:HEX" of its content */
-  inputs: Record<string, string>;
-  /** "sha256:HEX" of the canonical JSON of the resolved settings */
-  settingsHash: string;
-  settings: unknown;
-}
-
-export interface PipelineManifest {
-  schema: typeof PIPELINE_SCHEMA;
-  toolkitVersion: string;
-  stages: Record<string, StageRecord>;
-}
+export { PIPELINE_SCHEMA, type PipelineManifest, type StageRecord } from '../schema/pipeline.js';
 
 export function sha256(data: string | Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(data).digest('hex');
@@ -60,16 +44,18 @@ export function hashFile(path: string, omitKeys: string[] = []): string | null {
   return sha256(canonicalJson(rest));
 }
 
-/** The manifest in `path`, or an empty one when missing or unreadable (every stage then counts as unrecorded). */
+/** The manifest in `path` (its schema, src/schema/pipeline.ts), or an empty one when missing or not one (every stage then counts as unrecorded). */
 export function readManifest(path: string): PipelineManifest {
   const empty: PipelineManifest = { schema: PIPELINE_SCHEMA, toolkitVersion: TOOLKIT_VERSION, stages: {} };
   if (!existsSync(path)) return empty;
+  let raw: unknown;
   try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as PipelineManifest;
-    return m && m.schema === PIPELINE_SCHEMA && m.stages && typeof m.stages === 'object' ? m : empty;
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return empty;
   }
+  const m = pipelineManifestSchema.safeParse(raw);
+  return m.success ? m.data : empty;
 }
 
 export function writeManifest(path: string, m: PipelineManifest): void {

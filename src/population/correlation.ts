@@ -7,7 +7,7 @@
  * The matrix is clipped to [−1, 1] and repaired to positive definite when needed (eigenvalues
  * floored at `minEig`, then rescaled to unit diagonal).
  */
-import { symmetricEigen } from './stats.js';
+import { invert, symmetricEigen } from './stats.js';
 
 /** rows[i] = device i's observations: an array of cycles, each a vector over the parameters (NaN = missing). */
 export function betweenCovariance(rows: number[][][], p: number): number[][] {
@@ -65,26 +65,6 @@ export function correlationFrom(cov: number[][], tau2: number[]): number[][] {
   return cov.map((r, a) =>
     r.map((v, b) => (a === b ? 1 : tau2[a] > 0 && tau2[b] > 0 ? Math.max(-1, Math.min(1, v / Math.sqrt(tau2[a] * tau2[b]))) : 0)),
   );
-}
-
-/** Inverse of a small symmetric positive definite matrix (Gauss–Jordan), or null when singular. */
-function invert(a: number[][]): number[][] | null {
-  const n = a.length;
-  const m = a.map((r, i) => [...r, ...r.map((_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
-    if (!(Math.abs(m[p][c]) > 1e-300)) return null;
-    [m[c], m[p]] = [m[p], m[c]];
-    const d = m[c][c];
-    for (let j = 0; j < 2 * n; j++) m[c][j] /= d;
-    for (let r = 0; r < n; r++)
-      if (r !== c) {
-        const f = m[r][c];
-        for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j];
-      }
-  }
-  return m.map((r) => r.slice(n));
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Small numerical helpers of the population stage: the normal distribution, the Anderson–Darling
  * and Kolmogorov–Smirnov normality statistics, a Nelder–Mead minimiser, and symmetric-matrix
- * tools (Jacobi eigen-decomposition, Cholesky). Pure, no allocation-sensitive hot loops here.
+ * tools (eigen-decomposition, Cholesky, inverse: ml-matrix). Pure, no allocation-sensitive hot loops here.
  */
+import { CholeskyDecomposition, EigenvalueDecomposition, LuDecomposition, Matrix } from 'ml-matrix';
 
 /** erfc with relative error < 1.2e-7 (Numerical Recipes erfcc, Chebyshev fit). */
 function erfc(x: number): number {
@@ -169,61 +170,28 @@ export function nelderMead(
   return { x: simplex[best], f: fs[best] };
 }
 
-/** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: A = V diag(values) Vᵀ. */
+/** Eigen-decomposition of a symmetric matrix (ml-matrix): A = V diag(values) Vᵀ. */
 export function symmetricEigen(a: number[][]): { values: number[]; vectors: number[][] } {
-  const n = a.length;
-  const m = a.map((r) => r.slice());
-  const v: number[][] = m.map((_, i) => m.map((__, j) => (i === j ? 1 : 0)));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p][q] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (Math.abs(m[p][q]) < 1e-300) continue;
-        const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1),
-          s = t * c;
-        for (let k = 0; k < n; k++) {
-          const mkp = m[k][p],
-            mkq = m[k][q];
-          m[k][p] = c * mkp - s * mkq;
-          m[k][q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          const mpk = m[p][k],
-            mqk = m[q][k];
-          m[p][k] = c * mpk - s * mqk;
-          m[q][k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k][p],
-            vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: m.map((r, i) => r[i]), vectors: v };
+  if (a.length === 0) return { values: [], vectors: [] };
+  const e = new EigenvalueDecomposition(new Matrix(a), { assumeSymmetric: true });
+  return { values: e.realEigenvalues, vectors: e.eigenvectorMatrix.to2DArray() };
 }
 
-/** Lower-triangular Cholesky factor of a symmetric positive-definite matrix; null if not PD. */
+/** Lower-triangular Cholesky factor of a symmetric positive-definite matrix (ml-matrix, from its lower triangle); null if not PD. */
 export function cholesky(a: number[][]): number[][] | null {
-  const n = a.length;
-  const l = a.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i][j];
-      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i][i] = Math.sqrt(s);
-      } else l[i][j] = s / l[j][j];
-    }
-  }
-  return l;
+  if (a.length === 0) return [];
+  // the lower triangle, as the factor reads it (ml-matrix refuses a matrix that is not exactly symmetric)
+  const c = new CholeskyDecomposition(new Matrix(a.map((r, i) => r.map((_, j) => (j <= i ? a[i][j] : a[j][i])))));
+  return c.isPositiveDefinite() ? c.lowerTriangularMatrix.to2DArray() : null;
+}
+
+/** Inverse of a small square matrix (ml-matrix, LU), or null when it is singular. */
+export function invert(a: number[][]): number[][] | null {
+  if (a.length === 0) return [];
+  const lu = new LuDecomposition(new Matrix(a));
+  if (lu.isSingular()) return null;
+  const inv = lu.solve(Matrix.eye(a.length)).to2DArray();
+  return inv.every((r) => r.every(Number.isFinite)) ? inv : null;
 }
 
 /** Percentile (linear interpolation between order statistics) of an unsorted sample. */

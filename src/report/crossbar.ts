@@ -1,9 +1,11 @@
 /**
  * The crossbar run in the report: the results.json that `jartcal crossbar run` writes (schema
- * jartcal.crossbar-results/1), read leniently (only the fields shown), and its overview card.
+ * jartcal.crossbar-results/1) through its schema, and its overview card.
  */
 import { accuracyChart, esc } from '../plot/index.js';
 import { fmtUnit } from './format.js';
+import { crossbarResultsSchema } from '../schema/crossbar-results.js';
+import { firstProblem } from '../schema/issues.js';
 
 export interface CrossbarView {
   path: string;
@@ -34,25 +36,22 @@ export interface CrossbarView {
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
-/** The fields of a crossbar results file the report shows; null (with the reason) when it is not one. */
+/** The fields of a crossbar results file the report shows; null (with the reason) when it is not one (its schema, src/schema/crossbar-results.ts). */
 export function crossbarView(raw: unknown, path: string): { view: CrossbarView | null; problem?: string } {
-  const r = raw as Record<string, unknown> | null;
-  if (!r || typeof r !== 'object') return { view: null, problem: `${path}: not a JSON object` };
-  if (typeof r.schema !== 'string' || !r.schema.startsWith('jartcal.crossbar-results/'))
-    return { view: null, problem: `${path}: schema is ${JSON.stringify(r.schema)}, expected "jartcal.crossbar-results/1"` };
-  const fa = num(r.finalAccuracy);
-  if (fa === undefined) return { view: null, problem: `${path}: finalAccuracy is missing` };
-  const per = Array.isArray(r.accuracyPerEpoch) ? (r.accuracyPerEpoch as unknown[]).map((x) => num(x) ?? NaN) : [fa];
-  const reps = Array.isArray(r.repeats)
-    ? (r.repeats as { records?: { epoch?: unknown; testAccuracy?: unknown }[] }[]).map((rep) =>
-        (rep.records ?? []).map((x) => ({ epoch: num(x.epoch) ?? NaN, accuracy: num(x.testAccuracy) ?? NaN })),
-      )
-    : [];
-  const cfg = (r.config ?? {}) as { training?: Record<string, unknown> };
+  const parsed = crossbarResultsSchema.safeParse(raw);
+  if (!parsed.success) return { view: null, problem: `${path}: ${firstProblem(parsed.error).message}` };
+  const r = parsed.data;
+  const fa = r.finalAccuracy;
+  const reps = r.repeats
+    ? r.repeats.map((rep) => rep.records.map((x) => ({ epoch: x.epoch, accuracy: x.testAccuracy })))
+    : r.records
+      ? [r.records.map((x) => ({ epoch: x.epoch, accuracy: x.testAccuracy }))]
+      : [];
+  const cfg = r.config as { training?: Record<string, unknown>; device?: { jart?: Record<string, unknown> } };
   const t = cfg.training ?? {};
   const pop = r.population as { path?: unknown; file?: unknown } | null | undefined;
-  const pu = (r.operatingPoint as { pulses?: Record<string, unknown> | null } | null | undefined)?.pulses;
-  const jart = (cfg as { device?: { jart?: Record<string, unknown> } }).device?.jart ?? {};
+  const pu = r.operatingPoint?.pulses;
+  const jart = cfg.device?.jart ?? {};
   const dg = r.diagnosis as Record<string, unknown> | null | undefined;
   const lt = (dg?.lossTrend ?? null) as Record<string, unknown> | null;
   const inf = r.inference as Record<string, unknown> | null | undefined;
@@ -84,24 +83,18 @@ export function crossbarView(raw: unknown, path: string): { view: CrossbarView |
             }
           : undefined,
       path,
-      name: String(r.name ?? ''),
-      mode: String(r.mode ?? ''),
+      name: r.name,
+      mode: r.mode ?? '',
       finalAccuracy: fa,
-      accuracyStd: num(r.accuracyStd) ?? null,
-      accuracyPerEpoch: per,
+      accuracyStd: r.accuracyStd ?? null,
+      accuracyPerEpoch: r.accuracyPerEpoch ?? [fa],
       repeats: reps,
       trainSamples: num(t.trainSamples),
       testSamples: num(t.testSamples),
       epochs: num(t.epochs),
       population: typeof pop?.path === 'string' ? pop.path : typeof pop?.file === 'string' ? pop.file : undefined,
       operatingPoint: pu
-        ? {
-            vSetV: num(pu.vSetV),
-            vResetV: num(pu.vResetV),
-            pulseS: num(jart.widthS),
-            setPulses: num(pu.setPulses),
-            resetPulses: num(pu.resetPulses),
-          }
+        ? { vSetV: pu.vSetV, vResetV: pu.vResetV, pulseS: num(jart.widthS), setPulses: pu.setPulses, resetPulses: pu.resetPulses }
         : undefined,
     },
   };

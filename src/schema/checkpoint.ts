@@ -5,8 +5,8 @@ export const CROSSBAR_CHECKPOINT_SCHEMA = 'jartcal.crossbar-checkpoint/1';
 export const INFERENCE_CHECKPOINT_SCHEMA = 'jartcal.crossbar-inference-checkpoint/1';
 
 const base64 = z.string().describe('little-endian float64 values, base64');
-const epochRecord = z
-  .looseObject({
+export const epochRecordSchema = z
+  .object({
     epoch: z.number(),
     lr: z.number(),
     trainLoss: z.number(),
@@ -22,12 +22,12 @@ export const crossbarCheckpointSchema = z
   .looseObject({
     schema: z.literal(CROSSBAR_CHECKPOINT_SCHEMA).optional().describe(`\`"${CROSSBAR_CHECKPOINT_SCHEMA}"\``),
     configKey: z.string().describe('hash of the resolved config: a resume with another config is refused'),
-    finished: z.array(z.array(epochRecord)).describe('epoch records of the finished repeats'),
+    finished: z.array(z.array(epochRecordSchema)).describe('epoch records of the finished repeats'),
     current: z
       .looseObject({
         repeat: z.number(),
         epochsDone: z.number(),
-        records: z.array(epochRecord),
+        records: z.array(epochRecordSchema),
         rng: z.array(z.number()).describe('RNG state'),
         state: z.array(z.array(base64)).describe('per layer, per tile: the device states'),
         coincidences: z.number(),
@@ -53,7 +53,7 @@ export const inferenceCheckpointSchema = z
     draws: z
       .array(
         z.looseObject({
-          record: epochRecord,
+          record: epochRecordSchema,
           programming: z.record(z.string(), z.unknown()),
           wireSweep: z.array(z.looseObject({})).optional(),
         }),
@@ -69,3 +69,13 @@ export const fitCheckpointLineSchema = z
     z.looseObject({ kind: z.literal('device'), device: z.looseObject({}).describe('a device record of fits.json') }),
   ])
   .describe("one line of `FITS.json.checkpoint.jsonl` (`jartcal fit`): appended and fsync'd per record, removed after the final write");
+
+export const REFINE_CHECKPOINT_SCHEMA = 'jartcal.refine-checkpoint/1';
+
+export const refineCheckpointSchema = z
+  .object({
+    schema: z.literal(REFINE_CHECKPOINT_SCHEMA).describe(`\`"${REFINE_CHECKPOINT_SCHEMA}"\``),
+    key: z.string().describe('hash of the population, measured groups, protocols, devices, cycles and seed: used only when equal'),
+    cache: z.record(z.string(), z.number()).describe('objective value by evaluated point'),
+  })
+  .describe("`OUT.refine-checkpoint.json` of `jartcal population --refine`: the refinement's evaluations, removed after the final write");

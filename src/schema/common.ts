@@ -24,3 +24,16 @@ export const numberOrNaN = z
   .transform((x) => (x === null ? NaN : x));
 
 export const interval95 = z.tuple([z.number(), z.number()]).describe('95 % confidence interval [low, high]');
+
+/**
+ * A config section: unknown keys refused (naming the keys it knows), every field with its default, and
+ * the section itself optional (an absent section is `{}` with every default).
+ */
+export function section<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape, unknownKeyError(Object.keys(shape))).prefault({} as z.input<z.ZodObject<S, z.core.$strict>>);
+}
+
+/** The error option of a strict object whose unknown keys are named with the keys it knows. */
+export function unknownKeyError(keys: string[]): { error: (iss: { code?: string }) => string | undefined } {
+  return { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown key (expected one of ${keys.join(', ')})` : undefined) };
+}

@@ -6,9 +6,14 @@
 import type { z } from 'zod';
 import { fitsSchema } from './fits.js';
 import { populationSchema } from './population.js';
-import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema } from './checkpoint.js';
+import { crossbarCheckpointSchema, fitCheckpointLineSchema, inferenceCheckpointSchema, refineCheckpointSchema } from './checkpoint.js';
+import { gridSchema, sweepCheckpointSchema, sweepStateSchema, sweepSummarySchema } from './sweep.js';
+import { pipelineManifestSchema } from './pipeline.js';
 import { paramFileSchema } from './params.js';
 import { datasetSchema } from './dataset.js';
+import { profileSchema } from './profile.js';
+import { experimentConfigSchema } from './experiment.js';
+import { crossbarResultsSchema } from './crossbar-results.js';
 
 export interface FormatDoc {
   title: string;
@@ -265,55 +270,29 @@ cycles do not depend on a larger \`--cycles\`.`,
   },
   {
     title: `Variability profile (\`jartcal.profile/1\`, \`jartcal profile --out\`)`,
-    about: `\`{schema, toolkitVersion, createdAt, population, dataset, seed, sweep: {vSetV, vResetV, rateVps, stepV,
-readVoltageV, complianceA}, measured, predicted, rows: [{statistic, measured, predicted, relDiff}],
-simulated: {devices, cycles, usable, pooling}}\` (pooling \`all\` or \`within\`); \`measured\`/\`predicted\` hold per-feature summaries
-\`{n, mean, sd, cv, median, p10, p90}\` of \`hrsOhm, lrsOhm, vSetV, vResetV, onOff, log10OnOff\`.`,
-    schemas: [],
+    about: `The measured switching-feature statistics of a dataset beside those of devices sampled from a population
+and simulated through its median sweep. \`jartcal profile --attach OUT\` writes the population file with this
+record under \`profile\`.`,
+    schemas: [{ name: 'profile.json', schema: profileSchema }],
   },
   {
     title: `Crossbar experiment config and results (\`jartcal crossbar run\`, crossbar stage)`,
-    about: `**Config** (\`experiments/*.json\`, JSON): any subset of the resolved config below; unknown keys are refused
-with their JSON path; keys starting with \`$\` are comments. Sections: \`name\`, \`description\`, \`seed\`, \`mode\`
-(\`in-situ\` | \`digital\` | \`inference\`), \`network\` (\`sizes\` [784, …, 10], \`bias\`, \`digitalBias\` (default true: the bias is a float added after
-the analog MVM and trained by plain SGD, aihwkit 0.6.0's \`digital_bias\`; false: a tile column with input 1),
-\`init\` \`zero\`|\`uniform\`),
-\`training\` (\`epochs\`, \`batchSize\`, \`lr\`, \`lrStepEpochs\`, \`lrGamma\`, \`trainSamples\`, \`testSamples\`, \`repeats\`,
-\`shuffle\`), \`tile\` (\`maxInputSize\`, \`maxOutputSize\`; 0 = one tile per layer), \`device\` (\`model\`
-\`aihwkit-jart\`|\`jart\`|\`soft-bounds\`|\`ideal\`; \`jart\`: pulse \`vSetV\`, \`vResetV\`, \`widthS\`, \`dtS\`, \`vReadV\`, mapping
-\`nLo\`, \`nHi\`, \`wMin\`, \`wMax\` (weight \`wMin\` at N = \`nLo\` … \`wMax\` at \`nHi\`, linear in the read current; default
-−0.6 … 0.6 over 0.06 … 1.9897), weight bounds \`wBoundMin\`, \`wBoundMax\` (default ±1.5; N is clamped to the N of
-these weights under the mapping, no clamp where the read current cannot reach them — with the defaults none,
-as in the paper-era aihwkit code; equal to \`wMin\`/\`wMax\` → clamp [\`nLo\`, \`nHi\`]; the \`ideal\` device uses them
-as its range), \`rthScaling\` \`area\`|\`none\` (aihwkit-jart: thermal resistance Rth0·(r_nom/r)², default, or Rth0
-for every radius as the paper-era fork before 2022-10-24), \`engine\` \`table\`|\`exact\`, \`tablePoints\`, \`tableRadii\`, \`tableLengths\` (ln l points of the pulse table when \`ldisc\` varies; 1 = the older 1/l scaling with large pulses integrated exactly), \`nominal\`
-{\`rM\`, \`lM\`, \`nMin\`, \`nMax\`}, \`variability\` {\`Ndiscmax\`, \`Ndiscmin\`, \`ldisc\`, \`rdisc\`, \`wBounds\` (d2d of the weight
-bounds: |bound|·(1 + dtod·ξ) clipped to the absolute [dtodLower, dtodUpper], a per-device N clamp; the mapping
-stays global)} each
-{\`dtod\`, \`dtodLower\`, \`dtodUpper\` (absolute, 0 = none), \`std\`, \`slope\`, \`ctocLower\`, \`ctocUpper\` (relative to the
-device value)}, \`kineticClasses\` (full model with \`--population\`: the number of kinetic classes, one pulse
-engine each, for parameters other than the geometry and N bounds that vary device to device; default 64, 1 =
-all on the central device), \`nWindow\` (\`config\` | \`device\`: full model, nLo/nHi at the paper's relative ln N
-positions 0.2575 / 0.7050 between the nominal device's Ndiscmin and Ndiscmax), \`pulseMatch\` (full model, 0 = off:
-vSetV/vResetV chosen so a full swing nLo ↔ nHi of the nominal device takes this many pulses each way; both
-written into the resolved config and reported as \`operatingPoint\` in results.json); \`population\` (null, or set by \`--population\`: \`{file, base, parameters,
-correlation}\` of the population file — the sampler's inputs, without the estimation diagnostics — from which
-the devices are drawn; validated as a population file); \`softBounds\`: \`dwMin\`, \`dwMinDtod\`, \`dwMinStd\`, \`upDown\`, \`upDownDtod\`, \`wMin\`, \`wMax\`,
-\`wMinDtod\`, \`wMaxDtod\`), \`mapping\` (\`kind\` \`single-device\`|\`differential-pair\`, \`weightScale\`, \`pairZero\` \`low\`|\`mid\`: a pair's zero at g = 0 on both devices or at g = ½ on both), \`forward\` /
-\`backward\` (aihwkit IOParameters: \`isPerfect\`, \`inpBound\`, \`inpRes\`, \`outBound\`, \`outRes\`, \`outNoise\`, \`wNoise\`,
-\`noiseManagement\` \`abs_max\`|\`none\`, \`boundManagement\` \`iterative\`|\`none\`, \`maxBmFactor\`, \`maxBmRes\`), \`update\`
-(\`desiredBL\`, \`updateBLManagement\`, \`updateManagement\`, \`dwMin\`), \`program\` (\`method\`
-\`write-verify\`|\`open-loop\`|\`ideal\`, \`tolerance\` (fraction of the programmed range), \`maxPulses\`,
-\`pulsesPerStep\`, \`ramp\` \`none\`|\`width\`: write-verify with the configured pulse in bursts, or one pulse at a time whose width the programmer chooses per device from its response, \`widthRange\` [min, max] × the configured width, default [0.001, 1000]), \`wire\` (\`rWireOhm\` per segment, 0 = none; \`sweepOhm\`: inference only, further resistances evaluated on the same programmed draw; \`vReadV\`, \`iterations\`, \`tol\`).
+    about: `**Config** (\`experiments/*.json\`, \`jartcal crossbar --config\`, JSON): any subset of the fields below; every
+field has its default (the paper's), unknown keys are refused with their JSON path, keys starting with \`$\`
+and \`comment\` are notes. The device models and their sections are registered in
+\`src/crossbar/device/models/\` (see \`docs/crossbar.md\`). In \`device.jart\`, the weight bounds \`wBoundMin\`,
+\`wBoundMax\` clamp N to the N of these weights under the mapping; where the read current cannot reach
+them (the defaults ±1.5, as in the paper-era aihwkit code) there is no clamp; equal to \`wMin\`/\`wMax\` the
+clamp is [\`nLo\`, \`nHi\`]. \`pulseMatch\` and \`nWindow\` write their choice into the resolved config and
+results.json's \`operatingPoint\`.
 
-**results.json**, schema \`jartcal.crossbar-results/1\`: \`toolkitVersion\`, \`createdAt\`, \`name\`, \`mode\`, \`seed\`,
-\`finalAccuracy\` (test accuracy in % after the last epoch, mean over repeats), \`operatingPoint\` (null, or
-{\`window\`, \`nLo\`, \`nHi\`, \`pulses\`: {\`target\`, \`vSetV\`, \`vResetV\`, \`setPulses\`, \`resetPulses\`} | null}), \`accuracyStd\` (sample std over
-repeats), \`accuracyPerEpoch\` and \`lossPerEpoch\` (means over repeats), \`repeats\` [{\`repeat\`, \`finalAccuracy\`,
-\`records\` [{\`epoch\`, \`lr\`, \`trainLoss\`, \`testAccuracy\`, \`seconds\`, \`cpuSeconds\`, \`pulsesApplied\`,
-\`coincidences\`}]}], \`population\` (what a \`--population\` file mapped, or null), \`tfBackend\` (digital/inference),
-inference mode: \`digitalAccuracy\`, \`programming\` [{\`repeat\`, \`pulses\`, \`meanAbsError\`, \`rmsError\`,
-\`notConverged\`, \`weightTop\` (per layer: the weight the largest |w| maps to, 0.9 × the 10th percentile of the devices' two-sided reach), \`unsignedDevices\` (devices whose range does not straddle 0), \`seconds\`; with \`program.ramp: "width"\` also the cells out of tolerance by reason, \`failOutOfReach\` (target outside the device's range), \`failStuck\`, \`failTooSlow\` (< 0.1 % of the way per pulse at the longest width), \`failTooCoarse\` (the shortest pulse steps over the band), \`failDrift\` (a pair moved out after verification), \`failBudget\`, \`widthFactorQuantiles\` (p10, p50, p90 of each cell's last pulse width in configured widths) and \`widthTotal\` (sum of all pulse widths)}]; in-situ mode: \`swingSpread\` (full model on a population: pulses per 90 % swing of sampled devices, {\`devices\`, \`cap\`, \`fastPulses\`, \`set\`/\`reset\`: {\`p10\`, \`p50\`, \`p90\`, \`fastShare\`, \`neverShare\`}, \`decades\`}), \`lossTrace\` [{\`epoch\`, \`samples\`, \`loss\`}] (mean training loss over each tenth of each epoch, first repeat run), \`diagnosis\` {\`learned\` (final accuracy ≥ 50 %), \`finalAccuracy\`, \`lossTrend\` {\`first\`, \`last\`, \`trend\` falling|flat|rising} | null, \`swingDecades\`, \`fastShare\`, \`neverShare\`, \`reason\` (why it did not learn, with the figures; null when it did)}, and with \`--inference\` (the pipeline) \`inference\` {\`path\`, \`name\`, \`accuracy\` (after programming, %), \`digitalAccuracy\`, \`exactWeightAccuracy\`, \`cells\`, \`inTolerance\` (share), \`failures\` {reason: cells}, \`unsignedDevices\`, \`widthFactorQuantiles\`, \`method\`, \`ramp\`} summarising \`inference/results.json\`; and \`config\` (the resolved config). **accuracy.csv**: \`repeat, epoch, lr,
+**results.json** (\`jartcal.crossbar-results/1\`): the fields below; in inference mode also \`digitalAccuracy\`,
+\`programming\` and the analog accuracy means (with \`program.ramp: "width"\` the cells out of tolerance by reason,
+\`failOutOfReach\`, \`failStuck\`, \`failTooSlow\`, \`failTooCoarse\`, \`failDrift\`, \`failBudget\`, and \`widthFactorQuantiles\`); in in-situ
+mode \`swingSpread\` (pulses per 90 % swing over sampled devices), \`lossTrace\` (mean training loss per tenth of an epoch)
+and \`diagnosis\` (\`learned\`, \`lossTrend\`, \`swingDecades\`, \`fastShare\`, \`neverShare\`, \`reason\`: why it did not learn);
+with \`--inference\` (the pipeline) \`inference\`, a summary of \`inference/results.json\` (\`accuracy\` after programming,
+\`inTolerance\`, \`failures\` by reason). **accuracy.csv**: \`repeat, epoch, lr,
 train_loss, test_accuracy_pct, seconds, cpu_seconds, pulses_applied, coincidences\`. **checkpoint.json**
 (\`jartcal.crossbar-checkpoint/1\`): finished repeats' records and the running repeat's device state
 (base64 float64 arrays; with a digital bias one more group at the end holding the layers' bias vectors) and
@@ -324,8 +303,24 @@ that states those old settings (\`network.digitalBias: false\`, \`device.jart.wM
 checkpoints (\`jartcal.crossbar-inference-checkpoint/1\`) are matched the same way: keys added
 after a checkpoint was written take their defaults.`,
     schemas: [
+      { name: 'experiment config', schema: experimentConfigSchema },
+      { name: 'results.json', schema: crossbarResultsSchema },
       { name: 'crossbar checkpoint', schema: crossbarCheckpointSchema },
       { name: 'inference checkpoint', schema: inferenceCheckpointSchema },
+    ],
+  },
+  {
+    title: `Crossbar sweep (\`jartcal crossbar sweep GRID.json --out DIR\`)`,
+    about: `The grid (\`jartcal.crossbar-grid/1\`, e.g. \`experiments/paper-table.json\`) names experiment config files,
+overrides and seeds; every configuration × seed is one run with one repeat. Keys starting with \`$\` are notes.
+The sweep folder holds \`sweep.json\` (its runs), one folder per run (\`CONFIGURATION/seed-S\` in its \`runs\` folder) with \`results.json\` (a crossbar results
+file with \`records\`, \`key\`, \`configKey\`, \`backend\`) and \`checkpoint.json\` per run, and the summary in
+\`results.json\`, \`summary.md\` and \`summary.csv\`.`,
+    schemas: [
+      { name: 'grid', schema: gridSchema },
+      { name: 'sweep.json', schema: sweepStateSchema },
+      { name: 'run checkpoint', schema: sweepCheckpointSchema },
+      { name: 'sweep results.json', schema: sweepSummarySchema },
     ],
   },
   {
@@ -341,6 +336,12 @@ population estimation options, profile devices/cycles/seed, crossbar overrides, 
 \`settingsHash\` the hash of their JSON with sorted keys. A stage is redone when its output is missing, it has
 no record, or an input's hash or the settings hash differ; its own output is not an input, so an edited
 \`fits.json\` (a refit saved from the inspector) redoes the stages after the fit, not the fit.`,
-    schemas: [],
+    schemas: [{ name: 'pipeline.json', schema: pipelineManifestSchema }],
+  },
+  {
+    title: `Refinement checkpoint (\`jartcal.refine-checkpoint/1\`)`,
+    about: `Written beside the output every few evaluations while \`jartcal population --refine\` runs; a rerun with
+the same inputs and settings resumes from it; removed once the refined population is written.`,
+    schemas: [{ name: 'refine checkpoint', schema: refineCheckpointSchema }],
   },
 ];

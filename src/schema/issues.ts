@@ -18,6 +18,7 @@ export type FormatErrorCode =
   | 'bad_checkpoint'
   | 'bad_config'
   | 'bad_profile'
+  | 'bad_crossbar_results'
   | 'resume_mismatch';
 
 export interface SchemaProblem {
@@ -85,6 +86,11 @@ export function firstProblem(error: z.ZodError): SchemaProblem {
       for (const sub of branch)
         if (sub.path.length >= deepest.path.length - issue.path.length)
           deepest = { ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue;
+  }
+  if (deepest.code === 'unrecognized_keys' && !deepest.message.startsWith('Unrecognized')) {
+    // a strict object that names its keys (src/schema/common.ts, unknownKeyError)
+    const path = [...deepest.path, deepest.keys[0]] as (string | number)[];
+    return { path, message: `${jsonPath(path)}: ${deepest.message}` };
   }
   if (deepest.code === 'unrecognized_keys' && deepest.path.length > 0) {
     // an unknown key of a record keyed by parameter name

@@ -28,7 +28,7 @@ test('every experiment config parses; unknown keys and bad values are refused na
   assert.throws(() => resolveConfig({ mode: 'quantum' }), /mode: expected one of/);
   assert.throws(
     () => resolveConfig({ device: { model: 'jart', jart: { rthScaling: 'none' } } }),
-    /rthScaling: "none" applies to device.model "aihwkit-jart" only/,
+    /rthScaling: expected "area" \("none" applies to device.model "aihwkit-jart" only/,
   );
   assert.throws(() => resolveConfig({ device: { jart: { rthScaling: 'volume' } } }), /rthScaling: expected one of area, none/);
 });

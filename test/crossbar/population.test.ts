@@ -283,7 +283,10 @@ test('operating point: pulse amplitudes matched to a full swing of the central d
   const again = structuredClone(cfg);
   applyOperatingPoint(again);
   assert.deepEqual(again, cfg);
-  assert.throws(() => resolveConfig({ device: { jart: { pulseMatch: 9900 } } }), /pulseMatch: applies to the full model/);
+  assert.throws(
+    () => resolveConfig({ device: { jart: { pulseMatch: 9900 } } }),
+    /pulseMatch: expected 0 \(pulseMatch applies to the full model/,
+  );
   assert.throws(() => resolveConfig({ device: { model: 'jart', jart: { nWindow: 'own' } } }), /nWindow: expected one of config, device/);
 });
 

@@ -66,11 +66,11 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
 test('grid files are checked and the summary is mean ± sample sd per configuration beside the paper', () => {
   assert.throws(
     () => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: ['a.json'], seeds: [1, 1] }, 'g.json'),
-    /g\.json: grid \$\.seeds: a seed is listed twice/,
+    /g\.json: seeds: expected no seed listed twice/,
   );
   assert.throws(
     () => checkGrid({ schema: 'jartcal.crossbar-grid/1', name: 'g', experiments: [], seeds: [1] }, 'g.json'),
-    /\$\.experiments/,
+    /g\.json: experiments: expected a non-empty array of config file names/,
   );
   const run = (configuration: string, seed: number, paper: number | null) =>
     ({

@@ -16,10 +16,17 @@ const RESULTS = {
   schema: 'jartcal.crossbar-results/1',
   name: 'one-epoch',
   mode: 'in-situ',
+  seed: 1,
   finalAccuracy: 93.53,
   accuracyStd: 0,
   accuracyPerEpoch: [93.53],
-  repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 93.53 }] }],
+  repeats: [
+    {
+      repeat: 0,
+      finalAccuracy: 93.53,
+      records: [{ epoch: 1, lr: 0.05, trainLoss: 0.3, testAccuracy: 93.53, seconds: 1, pulsesApplied: 0, coincidences: 0 }],
+    },
+  ],
   config: { training: { epochs: 1, trainSamples: 60000, testSamples: 10000 } },
 };
 

@@ -171,10 +171,17 @@ test('report: finds the crossbar results beside the fits (where the pipeline wri
     schema: 'jartcal.crossbar-results/1',
     name: 'tiny',
     mode: 'in-situ',
+    seed: 1,
     finalAccuracy: 88.5,
     accuracyStd: 0,
     accuracyPerEpoch: [88.5],
-    repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 88.5 }] }],
+    repeats: [
+      {
+        repeat: 0,
+        finalAccuracy: 88.5,
+        records: [{ epoch: 1, lr: 0.05, trainLoss: 0.3, testAccuracy: 88.5, seconds: 1, pulsesApplied: 0, coincidences: 0 }],
+      },
+    ],
     config: { training: { epochs: 1, trainSamples: 100, testSamples: 50 } },
   };
   const none = cli(['report', join(dir, 'fits.json'), '--out', join(dir, 'r0'), '--max-cycles', '1', '--no-png']);

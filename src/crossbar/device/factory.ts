@@ -1,16 +1,13 @@
-/** Builds the device arrays of a resolved experiment config (one engine shared by all tiles). */
+/** Builds the device arrays of a resolved experiment config (one engine shared by all tiles); the models are in ./models. */
 import type { Rng } from '../../util/rng.js';
 import type { ExperimentConfig } from '../experiment/config.js';
 import { FitEulerEngine, TabulatedEngine, type PulseEngine } from './jartEngine.js';
-import { JartArray } from './jartArray.js';
-import { SoftBoundsArray } from './softBounds.js';
-import { IdealArray } from './ideal.js';
 import type { DeviceArray } from './types.js';
 import { DifferentialPairArray, ScaledArray } from '../mapping/mapping.js';
 import { ModelEngine } from './modelEngine.js';
-import { JartcalError } from '../../util/errors.js';
+import { deviceModel } from './models/registry.js';
 import { NO_VAR, type VarSpec } from './types.js';
-import { classEngines, drawDevices, kineticClasses, type KineticClasses } from './population.js';
+import { classEngines, kineticClasses, type KineticClasses } from './population.js';
 import { nominalParams } from './operatingPoint.js';
 import type { JartParams } from '../../model/index.js';
 
@@ -164,50 +161,20 @@ export function deviceMaker(
   layerIndex: number,
   kinetic: KineticEngines | null = null,
 ): DeviceMaker {
-  const isJart = engine && (c.device.model === 'aihwkit-jart' || c.device.model === 'jart');
-  const clamp = isJart ? clampBounds(c.device.jart, engine) : null;
-  const clampOf = isJart ? weightToClampN(c.device.jart, engine) : undefined;
-  const pop = isJart ? c.device.population : null;
-  const ranges = pop ? engineRanges(c) : null;
+  const model = deviceModel(c.device.model);
+  const withEngine = model.pulseEngine && engine;
+  const context = {
+    config: c,
+    engine,
+    clamp: withEngine ? clampBounds(c.device.jart, engine) : null,
+    clampOf: withEngine ? weightToClampN(c.device.jart, engine) : undefined,
+    kinetic,
+    ranges: withEngine && c.device.population ? engineRanges(c) : null,
+    lMaxM: lMaxOf(c),
+  };
   return (size, tileIndex) => {
     const r = rng.fork(layerIndex * 1000 + tileIndex);
-    const one = (stream: Rng): DeviceArray => {
-      switch (c.device.model) {
-        case 'ideal':
-          return new IdealArray(size, c.update.dwMin, c.device.jart.wBoundMin, c.device.jart.wBoundMax);
-        case 'soft-bounds':
-          return new SoftBoundsArray({ size, ...c.device.softBounds }, stream);
-        default: {
-          if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
-          const j = c.device.jart;
-          const [nClampLo, nClampHi] = clamp ?? [j.nLo, j.nHi];
-          // a population: the devices are the population sampler's, from their own stream
-          const perDevice =
-            pop && ranges ? drawDevices(pop, size, stream.fork(0x909), j.nominal, ranges, kinetic?.classes ?? null) : undefined;
-          return new JartArray(
-            {
-              size,
-              engine,
-              nLo: j.nLo,
-              nHi: j.nHi,
-              wMin: j.wMin,
-              wMax: j.wMax,
-              nClampLo,
-              nClampHi,
-              wBoundMin: j.wBoundMin,
-              wBoundMax: j.wBoundMax,
-              clampOf,
-              nominal: j.nominal,
-              variability: j.variability,
-              perDevice,
-              engines: kinetic?.engines,
-              lMaxM: lMaxOf(c),
-            },
-            stream,
-          );
-        }
-      }
-    };
+    const one = (stream: Rng): DeviceArray => model.make({ ...context, size, rng: stream });
     if (c.mapping.kind === 'differential-pair')
       return new DifferentialPairArray(one(r.fork(1)), one(r.fork(2)), c.mapping.weightScale, c.mapping.pairZero);
     const d = one(r);

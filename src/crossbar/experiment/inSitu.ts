@@ -11,6 +11,7 @@ import { createEngine, createKineticEngines, deviceMaker } from '../device/facto
 import type { PulseEngine } from '../device/jartEngine.js';
 import { AnalogMLP } from '../train/mlp.js';
 import type { ExperimentConfig } from './config.js';
+import { deviceModel } from '../device/models/registry.js';
 
 export interface Dataset {
   images: Float32Array;
@@ -48,7 +49,7 @@ export function buildNetwork(
   repeat: number,
 ): { mlp: AnalogMLP; layers: AnalogLayer[]; trainRng: FastRng; engine: PulseEngine | null } {
   const rng = createRng(cfg.seed).fork(repeat);
-  const needsEngine = cfg.device.model === 'aihwkit-jart' || cfg.device.model === 'jart';
+  const needsEngine = deviceModel(cfg.device.model).pulseEngine;
   const engine = needsEngine ? createEngine(cfg) : null;
   const kinetic = needsEngine ? createKineticEngines(cfg) : null;
   const sz = cfg.network.sizes;

@@ -9,18 +9,10 @@ import { resolveConfig, type ExperimentConfig } from './config.js';
 import { runInSituRepeat, type Dataset, type EpochRecord, type RepeatCheckpoint } from './inSitu.js';
 import { meanStd } from './summary.js';
 import { applyOperatingPoint } from '../device/operatingPoint.js';
+import { gridSchema, type GridFile } from '../../schema/sweep.js';
+import { parseWith } from '../../schema/issues.js';
 
-export const GRID_SCHEMA = 'jartcal.crossbar-grid/1';
-
-export interface GridFile {
-  schema: typeof GRID_SCHEMA;
-  name: string;
-  /** Experiment config files, relative to the grid file. */
-  experiments: string[];
-  seeds: number[];
-  /** Applied to every experiment, each giving one configuration per experiment (default: one, empty). */
-  overrides?: { label: string; set: Record<string, unknown> }[];
-}
+export { GRID_SCHEMA, type GridFile } from '../../schema/sweep.js';
 
 /** Settings given on the command line, applied to every run after the grid's overrides. */
 export interface SweepLimits {
@@ -42,33 +34,10 @@ export interface SweepRun {
 
 const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
-/** Checks a grid file's shape, naming the field of anything malformed. */
+/** Checks a grid file against its schema (src/schema/sweep.ts), naming the field of anything malformed; keys starting with `$` are notes. */
 export function checkGrid(raw: unknown, file: string): GridFile {
-  const fail = (what: string): never => {
-    throw new JartcalError(`grid ${what}`, { code: 'bad_config', location: { file } });
-  };
-  if (!isObj(raw)) fail('$: expected a JSON object');
-  const g = raw as Record<string, unknown>;
-  if (g.schema !== GRID_SCHEMA) fail(`$.schema: expected "${GRID_SCHEMA}", got ${JSON.stringify(g.schema)}`);
-  for (const k of Object.keys(g))
-    if (!k.startsWith('$') && !['schema', 'name', 'experiments', 'seeds', 'overrides'].includes(k))
-      fail(`$.${k}: unknown key (expected schema, name, experiments, seeds, overrides)`);
-  if (typeof g.name !== 'string' || !g.name) fail('$.name: expected a non-empty string');
-  if (!Array.isArray(g.experiments) || g.experiments.length === 0 || !g.experiments.every((x) => typeof x === 'string' && x.length > 0))
-    fail('$.experiments: expected a non-empty array of config file names');
-  if (!Array.isArray(g.seeds) || g.seeds.length === 0 || !g.seeds.every((x) => Number.isInteger(x) && x >= 0))
-    fail('$.seeds: expected a non-empty array of integers ≥ 0');
-  if (new Set(g.seeds as number[]).size !== (g.seeds as number[]).length) fail('$.seeds: a seed is listed twice');
-  if (g.overrides !== undefined) {
-    if (!Array.isArray(g.overrides) || g.overrides.length === 0) fail('$.overrides: expected a non-empty array of {label, set}');
-    (g.overrides as unknown[]).forEach((o, i) => {
-      if (!isObj(o) || typeof o.label !== 'string' || !/^[A-Za-z0-9_.-]*$/.test(o.label) || !isObj(o.set))
-        fail(`$.overrides[${i}]: expected {"label": letters/digits/_.-, "set": {...config keys}}`);
-    });
-    const labels = (g.overrides as { label: string }[]).map((o) => o.label);
-    if (new Set(labels).size !== labels.length) fail('$.overrides: two overrides share a label');
-  }
-  return g as unknown as GridFile;
+  const notes = isObj(raw) ? Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('$'))) : raw;
+  return parseWith(gridSchema, notes, file, 'bad_config');
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
