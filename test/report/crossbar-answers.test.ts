@@ -12,7 +12,14 @@ test('report: the crossbar card shows the in-situ answer, the reason it failed, 
     mode: 'in-situ',
     finalAccuracy: 9.99,
     accuracyPerEpoch: [9.99],
-    repeats: [{ repeat: 0, records: [{ epoch: 1, testAccuracy: 9.99 }] }],
+    seed: 1,
+    repeats: [
+      {
+        repeat: 0,
+        finalAccuracy: 9.99,
+        records: [{ epoch: 1, lr: 0.1, trainLoss: 3.8, testAccuracy: 9.99, seconds: 90, pulsesApplied: 1e6, coincidences: 5e5 }],
+      },
+    ],
     diagnosis: {
       learned: false,
       finalAccuracy: 9.99,
