@@ -1,4 +1,6 @@
 /** CLI entry: `jartcal <command> [options]`. Errors print as one clear message, never a stack trace. */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { COMMANDS, SUMMARIES } from './commands.js';
 import { didYouMean } from '../util/suggest.js';
 import { isJartcalError } from '../util/errors.js';
@@ -53,3 +55,14 @@ export async function main(argv: string[]): Promise<number> {
     return 70;
   }
 }
+
+// Run directly (`node --import tsx src/cli/main.ts ARGS`, or `node dist/cli/main.js ARGS`): the same as bin/jartcal.js.
+// Imported as a module (bin/, tests, the library), nothing runs.
+function runDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+if (runDirectly()) process.exitCode = await main(process.argv.slice(2));
