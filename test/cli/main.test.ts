@@ -74,3 +74,19 @@ test('the pipeline module does not import the command registry (no cli import cy
   assert.ok(!/from '\.\/commands\.js'|import\('\.\/commands\.js'\)/.test(src));
   assert.ok(!/\.run\(\[/.test(src), 'stages are called as functions, not through argv');
 });
+
+test('src/cli/main.ts run directly is the command (as bin/jartcal.js), and imported it runs nothing', () => {
+  const direct = spawnSync(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), '--version'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  assert.equal(direct.status, 0, direct.stderr);
+  assert.match(direct.stdout, /^\d+\.\d+\.\d+/);
+  const imported = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(join(REPO_ROOT, 'src', 'cli', 'main.ts'))});`],
+    { cwd: REPO_ROOT, encoding: 'utf8' },
+  );
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.equal(imported.stdout, '');
+});
