@@ -272,12 +272,12 @@ function buildCycle(device: string, index: number, units: Unit[], flip: boolean,
     .map(Math.abs)
     .filter((x) => x > 0)
     .sort((a, b) => a - b);
-  // The instrument's resolution shows in a reading at 0 V taken with the cell in its high-resistance
-  // state: at 0 V in the low-resistance state the source's offset voltage over the cell's ~100 Ω–10 kΩ
-  // drives nA–µA (a K4200 cell at 100 Ω reads 0.4–1.2 µA there), which is no floor. So the smallest
-  // zero-bias reading, not their median (a median over the SET's and RESET's end points mixes the two
-  // states and once hid a whole HRS branch below a 0.2 µA "floor").
-  const floor = zeros.length ? Math.min(...zeros) : pos.length ? pos[Math.floor(0.01 * (pos.length - 1))] : 1e-12;
+  // Resolution estimate: the median zero-bias reading, but never above a tenth of the currents the cycle
+  // itself resolved (its 1st percentile of |I|). At 0 V a conducting cell reads the source's offset over
+  // its resistance (a mA-range cell at 100 Ω: 0.04–1.2 µA), which is no floor: uncapped, that median hid
+  // the nA HRS branch of such a cell's first cycle.
+  const p1 = pos.length ? pos[Math.floor(0.01 * (pos.length - 1))] : 1e-12;
+  const floor = zeros.length ? Math.min(median(zeros), 0.1 * p1) : p1;
   const parts = units.map(provenanceOf);
   const hint = units.find((u) => u.cycleHint !== undefined)?.cycleHint;
   return {
@@ -479,11 +479,6 @@ export function assembleDataset(
     if (hints.every((h) => h !== undefined) && new Set(hints).size === hints.length) groups.sort((a, b) => hintOf(a)! - hintOf(b)!);
     else groups.sort((a, b) => pos.get(a[0])! - pos.get(b[0])!);
     const cycles = groups.map((g, k) => buildCycle(id, k + 1, g, polarity === 'positive', opts));
-    // The resolution is the setup's, the same for the device's whole test: its cleanest zero-bias reading
-    // bounds it. A cell whose RESET stays partial (a HRS of ~10 kΩ) never reads below the offset current
-    // at 0 V within its own cycles.
-    const deviceFloor = Math.min(...cycles.map((c) => c.currentFloorA ?? Infinity));
-    if (Number.isFinite(deviceFloor)) for (const c of cycles) c.currentFloorA = deviceFloor;
     const pairing: CyclePairing[] = groups.map((g, k) => {
       const pr = (u: Unit | undefined) => (u ? provenanceOf(u) : undefined);
       const s = g.find((u) => u.kind === 'set'),

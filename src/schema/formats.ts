@@ -191,7 +191,7 @@ interface Cycle {
   provenance: { file: string; sheet?: string; rowStart: number; rowEnd: number };  // first part; rows are
                                          // 1-based file lines (text) or sheet row numbers (workbooks)
   parts?: Provenance[];                  // every source part when SET and RESET halves were joined
-  currentFloorA?: number;                // resolution estimate: the smallest |I| the device read at 0 V (else its 1st percentile of |I|)
+  currentFloorA?: number;                // resolution estimate: median |I| at 0 V, at most a tenth of the 1st percentile of |I|
 }
 \`\`\``,
     schemas: [{ name: 'dataset.json', schema: datasetSchema }],
