@@ -6,6 +6,8 @@
  *     [--starts-only] only make the cache of --starts
  *     [--step V]      the sweep's voltage step (default 0.005)
  *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
+ *     [--only D001,D004] fit only these devices of the campaign (the cached starts are of the whole one)
+ *     [--no-profile]  linearised intervals only (no profile-likelihood ends)
  *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
  *                     chain carried from them), and the largest errors: a device whose drawn values
  *                     cost less than its fit is a search failure, one at equal cost an identifiability limit
@@ -25,7 +27,9 @@ import { resolveParams, type ParamName } from '../src/model/index.js';
 import { costsAt, createContext, type HierResult } from '../src/fit/hier/em.js';
 
 function diagnose(r: HierResult, camp: SynthCampaign, settings: FitSettings): void {
-  const ctx = createContext(settings, resolveParams(settings.fixed as Record<string, unknown>));
+  // the objective the EM evaluates (its integration tolerance, hier/index.ts)
+  const obj = { ...settings.objective, simRelTol: Math.min(settings.objective.simRelTol || Infinity, r.options.simRelTol) };
+  const ctx = createContext({ ...settings, objective: obj }, resolveParams(settings.fixed as Record<string, unknown>));
   const { space } = ctx.layout;
   const sp = r.pop;
   for (const d of r.devices) {
@@ -60,6 +64,8 @@ const { values } = parseArgs({
     'starts-only': { type: 'boolean' },
     step: { type: 'string' },
     diagnose: { type: 'boolean' },
+    only: { type: 'string' },
+    'no-profile': { type: 'boolean' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -69,7 +75,15 @@ const mode = (values.mode ?? 'hierarchical') as FitSettings['mode'];
 const workers = Number(values.workers ?? 2);
 const names: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'RseriesTiOx', 'phiBn0', 'dWa'];
 for (const seed of seeds) {
-  const camp = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
+  const full = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
+  const only = values.only?.split(',');
+  const camp = only
+    ? {
+        devices: full.devices.filter((d) => only.includes(d.id)),
+        truth: full.truth.filter((t) => only.includes(t.device)),
+        centres: full.centres.filter((c) => only.includes(c.device)),
+      }
+    : full;
   const settings = resolveFitSettings({ mode, deviceCycles: 3 });
   const t0 = performance.now();
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
@@ -94,7 +108,7 @@ for (const seed of seeds) {
       diag = r;
     },
     resumed,
-    hier: values.passes ? { maxPasses: Number(values.passes) } : {},
+    hier: { ...(values.passes ? { maxPasses: Number(values.passes) } : {}), ...(values['no-profile'] ? { profile: false } : {}) },
     onPass: (p, i) =>
       process.stderr.write(
         `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,

@@ -831,8 +831,9 @@ const CHI2_95 = 3.841459;
  * misleads. Check: the posterior cost at each end of the linearised interval, moved along the
  * conditional direction cov[:,k]/cov[k][k] (where a quadratic cost rises by exactly χ²₁(0.95));
  * a rise outside [0.6, 1.6] × that, or an end beyond a bound, makes that end a profile end: the
- * coordinate held, the others (the device-level values and, for a cycle-level coordinate, that
- * cycle's) refitted, the end found by secant steps on the signed root of the rise. The estimate
+ * coordinate held, the others refitted (for a device-level coordinate the whole device; for a
+ * cycle-level one that cycle's other values, the device-level ones held at their conditional
+ * prediction), the end found by secant steps on the signed root of the rise. The estimate
  * itself is left unchanged. Results in dev.profiles (u).
  */
 export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): void {
@@ -841,6 +842,7 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
   const n = q + C * p;
   const f = factors(pop);
   dev.profiles = new Map();
+  const t00 = performance.now();
   const s2 = dev.s * dev.s;
   const keep = { v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) };
   const x0 = [...Array.from(keep.v), ...keep.theta.flatMap((t) => Array.from(t))];
@@ -860,9 +862,11 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
   const profileAt = (k: number, t: number): number => {
     setX(along(k, t));
     runChain(ctx, dev);
+    // a device-level coordinate: the whole device refitted; a cycle-level one: that cycle's other
+    // values (the device-level ones, pinned by all the device's cycles, held at the prediction)
     const cyc = k < q ? dev.cycles.map((_, c) => c) : [Math.floor((k - q) / p)];
-    const local = k < q ? k : q + ((k - q) % p);
-    const o = mapFit(ctx, dev, pop, f, q > 0, cyc, 6, undefined, { k: local, value: x0[k] + t });
+    const local = k < q ? k : (k - q) % p;
+    const o = mapFit(ctx, dev, pop, f, k < q, cyc, 4, undefined, { k: local, value: x0[k] + t });
     o.apply();
     const r = (posteriorCost(ctx, dev, pop, f) - c0) / s2;
     // a refit that ends above the unrefitted prediction (a short budget) keeps the prediction's rise
@@ -887,7 +891,7 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
         t = tc,
         g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
       const target = Math.sqrt(CHI2_95);
-      for (let it = 0; it < 5 && Math.abs(g - target) > 0.15; it++) {
+      for (let it = 0; it < 3 && Math.abs(g - target) > 0.15; it++) {
         if (g < target && t >= bound) break; // the bound is reached inside the interval
         const slope = (g - gA) / (t - tA);
         let tn = slope > 0 ? t + (target - g) / slope : t * 2;
@@ -901,6 +905,10 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
     }
     if (changed) dev.profiles.set(k, ends);
   }
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(
+      `    ${dev.id}: profiled ${[...dev.profiles.keys()].join(',') || 'none'} of ${n} in ${((performance.now() - t00) / 1000).toFixed(1)} s\n`,
+    );
   setX(x0);
   runChain(ctx, dev);
 }
