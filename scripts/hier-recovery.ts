@@ -8,6 +8,7 @@
  *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
  *     [--only D001,D004] fit only these devices of the campaign (the cached starts are of the whole one)
  *     [--no-profile]  linearised intervals only (no profile-likelihood ends)
+ *     [--sim-rel-tol X] the EM's integration tolerance (default: the EM's, hier/em.ts)
  *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
  *                     chain carried from them), and the largest errors: a device whose drawn values
  *                     cost less than its fit is a search failure, one at equal cost an identifiability limit
@@ -66,6 +67,7 @@ const { values } = parseArgs({
     diagnose: { type: 'boolean' },
     only: { type: 'string' },
     'no-profile': { type: 'boolean' },
+    'sim-rel-tol': { type: 'string' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -108,7 +110,11 @@ for (const seed of seeds) {
       diag = r;
     },
     resumed,
-    hier: { ...(values.passes ? { maxPasses: Number(values.passes) } : {}), ...(values['no-profile'] ? { profile: false } : {}) },
+    hier: {
+      ...(values.passes ? { maxPasses: Number(values.passes) } : {}),
+      ...(values['no-profile'] ? { profile: false } : {}),
+      ...(values['sim-rel-tol'] ? { simRelTol: Number(values['sim-rel-tol']) } : {}),
+    },
     onPass: (p, i) =>
       process.stderr.write(
         `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,
