@@ -6,6 +6,12 @@
  *     [--starts-only] only make the cache of --starts
  *     [--step V]      the sweep's voltage step (default 0.005)
  *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
+ *     [--only D001,D004] fit only these devices of the campaign (the cached starts are of the whole one)
+ *     [--no-profile]  linearised intervals only (no profile-likelihood ends)
+ *     [--sim-rel-tol X] the EM's integration tolerance (default: the EM's, hier/em.ts)
+ *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
+ *                     chain carried from them), and the largest errors: a device whose drawn values
+ *                     cost less than its fit is a search failure, one at equal cost an identifiability limit
  * Prints, per seed, the per-parameter median / p90 / worst-device relative error against the drawn
  * cycle values, the 95 % interval coverage, and the population spreads and correlations against the
  * statistics of the devices and cycles actually drawn; then a JSON line per seed.
@@ -17,8 +23,34 @@ import { writeFileAtomic } from '../src/io/atomic.js';
 import { fitDataset, type FitRunHooks } from '../src/fit/run.js';
 import { createInlineScheduler, createWorkerPool } from '../src/fit/scheduler.js';
 import { resolveFitSettings, type FitSettings } from '../src/fit/settings.js';
-import { recoveryStats, synthCampaign } from '../src/fit/hier/study.js';
-import type { ParamName } from '../src/model/index.js';
+import { recoveryStats, synthCampaign, type SynthCampaign } from '../src/fit/hier/study.js';
+import { resolveParams, type ParamName } from '../src/model/index.js';
+import { costsAt, createContext, type HierResult } from '../src/fit/hier/em.js';
+
+function diagnose(r: HierResult, camp: SynthCampaign, settings: FitSettings): void {
+  // the objective the EM evaluates (its integration tolerance, hier/index.ts)
+  const obj = { ...settings.objective, simRelTol: Math.min(settings.objective.simRelTol || Infinity, r.options.simRelTol) };
+  const ctx = createContext({ ...settings, objective: obj }, resolveParams(settings.fixed as Record<string, unknown>));
+  const { space } = ctx.layout;
+  const sp = r.pop;
+  for (const d of r.devices) {
+    const tr = camp.truth.filter((t) => t.device === d.id);
+    const uT = tr.map((t) =>
+      space.toU([...ctx.devNames.map((n) => (t.params as unknown as Record<string, number>)[n]), ...ctx.cycNames.map((n) => t.params[n])]),
+    );
+    const vT = uT[0].slice(0, ctx.q);
+    const thT = uT.map((u) => u.slice(ctx.q));
+    const atFit = costsAt(ctx, d, sp, d.v, d.theta);
+    const atTruth = costsAt(ctx, d, sp, vT, thT);
+    const dv = ctx.devNames.map((n, i) => `${n} ${((Math.exp(d.v[i] - vT[i]) - 1) * 100).toFixed(1)}`).join(' ');
+    const worst = ctx.cycNames
+      .map((n, i) => `${n} ${(Math.max(...d.theta.map((t, c) => Math.abs(Math.exp(t[i] - thT[c][i]) - 1))) * 100).toFixed(1)}`)
+      .join(' ');
+    console.log(
+      `  ${d.id}: s ${d.s.toFixed(4)} data fit ${atFit.data.toFixed(4)} truth ${atTruth.data.toFixed(4)} (${(atTruth.data / atFit.data).toFixed(3)}×), posterior fit ${atFit.posterior.toFixed(4)} truth ${atTruth.posterior.toFixed(4)}; rms fit ${Math.max(...atFit.rms).toFixed(4)} truth ${Math.max(...atTruth.rms).toFixed(4)}; dev % ${dv}; worst cyc % ${worst}`,
+    );
+  }
+}
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +64,10 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     'starts-only': { type: 'boolean' },
     step: { type: 'string' },
+    diagnose: { type: 'boolean' },
+    only: { type: 'string' },
+    'no-profile': { type: 'boolean' },
+    'sim-rel-tol': { type: 'string' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -41,7 +77,15 @@ const mode = (values.mode ?? 'hierarchical') as FitSettings['mode'];
 const workers = Number(values.workers ?? 2);
 const names: ParamName[] = ['rnew', 'lnew', 'Ndiscmin', 'RseriesTiOx', 'phiBn0', 'dWa'];
 for (const seed of seeds) {
-  const camp = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
+  const full = synthCampaign({ devices: D, cycles: C, seed, ...(values.step ? { stepV: Number(values.step) } : {}) });
+  const only = values.only?.split(',');
+  const camp = only
+    ? {
+        devices: full.devices.filter((d) => only.includes(d.id)),
+        truth: full.truth.filter((t) => only.includes(t.device)),
+        centres: full.centres.filter((c) => only.includes(c.device)),
+      }
+    : full;
   const settings = resolveFitSettings({ mode, deviceCycles: 3 });
   const t0 = performance.now();
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
@@ -60,9 +104,17 @@ for (const seed of seeds) {
     await sched.close();
     continue;
   }
+  let diag: HierResult | undefined;
   const res = await fitDataset({ devices: camp.devices }, settings, sched, {
+    onResult: (r) => {
+      diag = r;
+    },
     resumed,
-    hier: values.passes ? { maxPasses: Number(values.passes) } : {},
+    hier: {
+      ...(values.passes ? { maxPasses: Number(values.passes) } : {}),
+      ...(values['no-profile'] ? { profile: false } : {}),
+      ...(values['sim-rel-tol'] ? { simRelTol: Number(values['sim-rel-tol']) } : {}),
+    },
     onPass: (p, i) =>
       process.stderr.write(
         `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,
@@ -85,6 +137,7 @@ for (const seed of seeds) {
     for (const v of st.population.corrD2d) console.log(`  corr ${v.pair.padEnd(20)} est ${v.est.toFixed(2)} drawn ${v.drawn.toFixed(2)}`);
     console.log(`  levels: ${JSON.stringify(res.population?.levels)}`);
   }
+  if (values.diagnose && diag) diagnose(diag, camp, settings);
   console.log(JSON.stringify({ seed, D, C, mode, seconds: s, ...st }));
   if (values.dump) {
     mkdirSync(values.dump, { recursive: true });

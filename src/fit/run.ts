@@ -7,7 +7,7 @@ import type { FitCycleInput } from './cycle-data.js';
 import type { FailedJob, FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
-import { fitHierarchical, type HierOptions, type HierPopulationBlock } from './hier/index.js';
+import { fitHierarchical, type HierOptions, type HierPopulationBlock, type HierResult } from './hier/index.js';
 
 export interface FitDatasetInput {
   /** `start`: start values of a device's fit instead of the first guess (campaign mode; campaign.ts) */
@@ -23,6 +23,8 @@ export interface FitRunHooks {
   onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; seconds: number }) => void;
   /** Hierarchical mode: options of the EM (hier/em.ts). */
   hier?: Partial<HierOptions>;
+  /** Hierarchical mode: the EM's own result (device states, population), for diagnosis. */
+  onResult?: (r: HierResult) => void;
 }
 
 /** `failed`: jobs a distributed scheduler ended failed (their devices have no records). */
@@ -81,6 +83,7 @@ export async function fitDataset(
       hooks.hier,
       hooks.onPass,
     );
+    hooks.onResult?.(h.result);
     return { devices: h.devices, cycles: h.cycles, failed, population: h.population };
   }
   const outDevices: DeviceFit[] = [];

@@ -79,6 +79,8 @@ export interface CycleFit {
   stage: 'device' | 'cycle' | 'joint' | 'independent' | 'hierarchical';
   /** Hierarchical fit: 95 % posterior intervals of the fitted parameters (hier/format.ts). */
   ci95?: Ci95;
+  /** How each interval of `ci95` was found: `posterior` (the Laplace posterior, linearised) or `profile` (profile likelihood). */
+  ci95Method?: Record<string, 'posterior' | 'profile'>;
 }
 
 export interface DeviceFit {
@@ -94,6 +96,7 @@ export interface DeviceFit {
   /** Hierarchical fit (hier/format.ts): intervals of `params`, the device mean of its cycle-level
    *  parameters with intervals, and the shrinkage per parameter. */
   ci95?: Ci95;
+  ci95Method?: Record<string, 'posterior' | 'profile'>;
   cycleMean?: Partial<JartParams>;
   cycleMeanCi95?: Ci95;
   shrinkage?: Record<string, number>;

@@ -59,6 +59,19 @@ export interface HierOptions {
   numericalCheck: boolean;
   /** Scale each coordinate's information down to the cost's secant curvature over ±posteriorStep where that is smaller. */
   secantCurvature: boolean;
+  /**
+   * Profile-likelihood intervals where the linearisation misleads: the posterior cost is checked at
+   * both ends of each linearised 95 % interval (along the conditional direction); where it is far
+   * from the χ²₁ quantile, or an end crosses a bound, that end is found on the profile instead.
+   */
+  profile: boolean;
+  /**
+   * Relative tolerance of the model's integration in the hierarchical fit (the smaller of this and
+   * the objective's): at the per-device fit's looser default a switching event can land a sample
+   * late, one sample's residual of a decade outweighs the rest of the cycle at 3 % noise, and the fit
+   * moves Ndiscmin by tens of per cent to put it back (docs/results/hierarchical-fit.md).
+   */
+  simRelTol: number;
 }
 
 export const DEFAULT_HIER_OPTIONS: HierOptions = {
@@ -72,6 +85,8 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   posteriorStep: 1e-2,
   numericalCheck: true,
   secantCurvature: true,
+  profile: true,
+  simRelTol: 1e-4,
 };
 
 export interface HierDeviceInput {
@@ -122,6 +137,8 @@ export interface DeviceState {
   starts: number;
   dataCost: number;
   nData: number;
+  /** Profile-likelihood ends (u) of the 95 % interval, by index into [v, θ_1, ..., θ_C], where the linearisation misleads. */
+  profiles: Map<number, [number, number]>;
 }
 
 export interface HierResult {
@@ -136,6 +153,8 @@ export interface HierResult {
   history: { maxMeanMove: number; maxSdMove: number; seconds: number }[];
   options: HierOptions;
 }
+
+const Z95_EM = 1.959964;
 
 const sumSq = (r: ArrayLike<number>) => {
   let s = 0;
@@ -292,6 +311,7 @@ function mapFit(
   freeCycles: number[],
   iterations: number,
   vStart?: ArrayLike<number>,
+  hold?: { k: number; value: number },
 ): MapOut {
   const { q, p, layout } = ctx;
   const dataCycles = freeV ? dev.cycles.map((_, c) => c) : freeCycles;
@@ -374,15 +394,37 @@ function mapFit(
     uMax[k] = layout.space.uMax[i];
   }
   for (let k = 0; k < n; k++) x0[k] = Math.min(uMax[k], Math.max(uMin[k], x0[k]));
-  const lm = levenbergMarquardtFit(fn, x0, {
-    uMin,
-    uMax,
+  // a held coordinate (profile likelihood): the LM runs over the others
+  if (hold) x0[hold.k] = hold.value;
+  const keep = hold ? Array.from({ length: n }, (_, k) => k).filter((k) => k !== hold.k) : null;
+  const expand = (y: ArrayLike<number>): Float64Array => {
+    if (!keep) return Float64Array.from(y);
+    const x = Float64Array.from(x0);
+    keep.forEach((k, j) => {
+      x[k] = y[j];
+    });
+    return x;
+  };
+  const reduce = (x: ArrayLike<number>): Float64Array => (keep ? Float64Array.from(keep, (k) => x[k]) : Float64Array.from(x));
+  const lmR = levenbergMarquardtFit(keep ? (y) => fn(expand(y)) : fn, reduce(x0), {
+    uMin: reduce(uMin),
+    uMax: reduce(uMax),
     // an evaluation with its Jacobian is one iteration (a difference Jacobian costs n + 1)
     maxEvaluations: ctx.sens ? 3 * iterations + 6 : iterations * (n + 2) + 4,
     relTol: ctx.settings.relTol,
     gradientStep: ctx.settings.gradientStep,
-    ...(ctx.sens ? { residualsWithJacobian: withJac } : {}),
+    ...(ctx.sens
+      ? {
+          residualsWithJacobian: keep
+            ? (y: Float64Array) => {
+                const g = withJac(expand(y));
+                return { residuals: g.residuals, jacobian: g.jacobian.map((r) => reduce(r)) };
+              }
+            : withJac,
+        }
+      : {}),
   });
+  const lm = { ...lmR, u: expand(lmR.u) };
   const { v, theta } = unpack(lm.u);
   let moved = 0;
   for (let k = 0; k < n; k++) moved = Math.max(moved, Math.abs(lm.u[k] - x0[k]));
@@ -417,6 +459,31 @@ function posteriorCost(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
 }
 
 /**
+ * Data and posterior cost of a device at given values (u; the chain carried from them), the device's
+ * estimate left unchanged: for diagnosis (is the truth's cost lower than the fit's?).
+ */
+export function costsAt(
+  ctx: HierContext,
+  dev: DeviceState,
+  pop: Population,
+  v: ArrayLike<number>,
+  theta: ArrayLike<number>[],
+): { data: number; posterior: number; rms: number[] } {
+  const keep = { v: dev.v, theta: dev.theta };
+  dev.v = Float64Array.from(v);
+  dev.theta = theta.map((t) => Float64Array.from(t));
+  const f = factors(pop);
+  const posteriorC = posteriorCost(ctx, dev, pop, f);
+  let data = 0;
+  for (const ev of dev.evals) data += sumSq(ev.residuals);
+  const rms = dev.evals.map((e) => e.rmsLog10);
+  dev.v = keep.v;
+  dev.theta = keep.theta;
+  runChain(ctx, dev);
+  return { data, posterior: posteriorC, rms };
+}
+
+/**
  * Restarts of the cycles a device fits poorly (mean square residual above 1.5 × the device's median
  * cycle): the cycle's θ from the median of the device's other cycles and from its neighbours, each
  * refined with the device-level values held; the lowest posterior cost is kept. Returns the evaluations.
@@ -429,9 +496,10 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
   const ref = median(ms);
   let evaluations = 0;
   for (let c = 0; c < C; c++) {
-    if (!(ms[c] > 1.5 * ref)) continue;
+    if (!(ms[c] > 1.2 * ref)) continue;
     const others = dev.theta.filter((_, k) => k !== c);
-    const cands = [Float64Array.from(dev.theta[c], (_, i) => median(others.map((t) => t[i])))];
+    // the median of the device's other cycles, the population's mean, and the neighbours
+    const cands = [Float64Array.from(dev.theta[c], (_, i) => median(others.map((t) => t[i]))), Float64Array.from(pop.mA)];
     if (c > 0) cands.push(Float64Array.from(dev.theta[c - 1]));
     if (c < C - 1) cands.push(Float64Array.from(dev.theta[c + 1]));
     let best = { cost: posteriorCost(ctx, dev, pop, f), theta: Float64Array.from(dev.theta[c]) };
@@ -464,6 +532,7 @@ export function eStep(
   firstPass: boolean,
   poor = false,
   donors: { v: Float64Array; a: Float64Array }[] = [],
+  above = false,
 ): void {
   const f = factors(pop);
   const C = dev.cycles.length;
@@ -530,7 +599,15 @@ export function eStep(
   // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
   // device sits more than 2.5 population spreads from the population mean in a device-level parameter
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
-  if (ctx.q > 0 && (firstPass || far || poor)) {
+  // or whenever a compensating coordinate sits more than 2 of its own standard errors from the
+  // population mean (the last pass's posterior; the equal-RMS basins of issue 16 are 3–25 away), or
+  // the device fits above the campaign's noise: an equal-cost basin is not left otherwise
+  const sdOwn = (i: number) => Math.sqrt(Math.max(0, dev.cov[i]?.[i] ?? 0) + Math.max(0, pop.varMV?.[i]?.[i] ?? 0));
+  const offValley =
+    ctx.q > 0 &&
+    dev.cov.length > 0 &&
+    ctx.devNames.some((n, i) => COMPENSATING.includes(n) && Math.abs(before.v[i] - pop.mV[i]) > 2 * sdOwn(i));
+  if (ctx.q > 0 && (firstPass || far || poor || offValley || above)) {
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
@@ -541,6 +618,13 @@ export function eStep(
       { v: vAlt, theta: before.theta },
       { v: vAlt, theta: fromPop },
     ];
+    // a device above the campaign's noise: every cycle from the median of its own cycles (a chain of
+    // cycles whose carried states compensate each other is not left one cycle at a time)
+    if (above || poor)
+      altStarts.push({
+        v: Float64Array.from(before.v),
+        theta: before.theta.map((t) => Float64Array.from(t, (_, i) => median(before.theta.map((x) => x[i])))),
+      });
     // a device fitted well above the campaign's noise: also entirely from the population
     if (poor) {
       altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
@@ -739,6 +823,96 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   dev.covThetaA = covThetaA;
 }
 
+/** χ²₁ 95 % quantile: the rise of the (posterior) cost, in units of s², at a 95 % profile-likelihood end. */
+const CHI2_95 = 3.841459;
+
+/**
+ * Profile-likelihood 95 % intervals of a device's coordinates where the Laplace linearisation
+ * misleads. Check: the posterior cost at each end of the linearised interval, moved along the
+ * conditional direction cov[:,k]/cov[k][k] (where a quadratic cost rises by exactly χ²₁(0.95));
+ * a rise outside [0.6, 1.6] × that, or an end beyond a bound, makes that end a profile end: the
+ * coordinate held, the others refitted (for a device-level coordinate the whole device; for a
+ * cycle-level one that cycle's other values, the device-level ones held at their conditional
+ * prediction), the end found by secant steps on the signed root of the rise. The estimate
+ * itself is left unchanged. Results in dev.profiles (u).
+ */
+export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): void {
+  const { q, p, layout } = ctx;
+  const C = dev.cycles.length;
+  const n = q + C * p;
+  const f = factors(pop);
+  dev.profiles = new Map();
+  const t00 = performance.now();
+  const s2 = dev.s * dev.s;
+  const keep = { v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) };
+  const x0 = [...Array.from(keep.v), ...keep.theta.flatMap((t) => Array.from(t))];
+  const setX = (x: ArrayLike<number>) => {
+    dev.v = Float64Array.from({ length: q }, (_, i) => x[i]);
+    dev.theta = keep.theta.map((_, c) => Float64Array.from({ length: p }, (_, i) => x[q + c * p + i]));
+  };
+  const lo = (k: number) => layout.space.uMin[k < q ? k : q + ((k - q) % p)];
+  const hi = (k: number) => layout.space.uMax[k < q ? k : q + ((k - q) % p)];
+  const c0 = posteriorCost(ctx, dev, pop, f);
+  const rise = (x: ArrayLike<number>) => {
+    setX(x);
+    return (posteriorCost(ctx, dev, pop, f) - c0) / s2;
+  };
+  const along = (k: number, t: number) => x0.map((x, j) => x + (dev.cov[j][k] / dev.cov[k][k]) * t);
+  /** Rise of the profile at x_k = x̂_k + t: the others refitted from the conditional prediction. */
+  const profileAt = (k: number, t: number): number => {
+    setX(along(k, t));
+    runChain(ctx, dev);
+    // a device-level coordinate: the whole device refitted; a cycle-level one: that cycle's other
+    // values (the device-level ones, pinned by all the device's cycles, held at the prediction)
+    const cyc = k < q ? dev.cycles.map((_, c) => c) : [Math.floor((k - q) / p)];
+    const local = k < q ? k : (k - q) % p;
+    const o = mapFit(ctx, dev, pop, f, k < q, cyc, 4, undefined, { k: local, value: x0[k] + t });
+    o.apply();
+    const r = (posteriorCost(ctx, dev, pop, f) - c0) / s2;
+    // a refit that ends above the unrefitted prediction (a short budget) keeps the prediction's rise
+    return Math.min(r, rise(along(k, t)));
+  };
+  for (let k = 0; k < n; k++) {
+    const se = Math.sqrt(Math.max(0, dev.cov[k][k]));
+    if (!(se > 0)) continue;
+    const ends: [number, number] = [x0[k] - Z95_EM * se, x0[k] + Z95_EM * se];
+    let changed = false;
+    for (const sg of [-1, 1] as const) {
+      const t0 = Z95_EM * se;
+      const bound = sg < 0 ? x0[k] - lo(k) : hi(k) - x0[k];
+      const tc = Math.min(t0, bound);
+      const r0 = tc > 0 ? rise(along(k, sg * tc)) : 0;
+      const misleads = t0 > bound || !(r0 >= 0.6 * CHI2_95 && r0 <= 1.6 * CHI2_95);
+      if (!misleads) continue;
+      changed = true;
+      // secant on the signed root of the rise, from (0, 0)
+      let tA = 0,
+        gA = 0,
+        t = tc,
+        g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+      const target = Math.sqrt(CHI2_95);
+      for (let it = 0; it < 3 && Math.abs(g - target) > 0.15; it++) {
+        if (g < target && t >= bound) break; // the bound is reached inside the interval
+        const slope = (g - gA) / (t - tA);
+        let tn = slope > 0 ? t + (target - g) / slope : t * 2;
+        tn = Math.min(Math.max(tn, 0.3 * t), 3 * t, bound);
+        tA = t;
+        gA = g;
+        t = tn;
+        g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+      }
+      ends[sg < 0 ? 0 : 1] = x0[k] + sg * t;
+    }
+    if (changed) dev.profiles.set(k, ends);
+  }
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(
+      `    ${dev.id}: profiled ${[...dev.profiles.keys()].join(',') || 'none'} of ${n} in ${((performance.now() - t00) / 1000).toFixed(1)} s\n`,
+    );
+  setX(x0);
+  runChain(ctx, dev);
+}
+
 /** M-step: the population from the devices' posterior means and covariances. */
 export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: HierOptions): Population {
   const { q, p } = ctx;
@@ -899,6 +1073,7 @@ export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceS
     starts: 0,
     dataCost: 0,
     nData: 0,
+    profiles: new Map(),
   };
   runChain(ctx, dev);
   let ss = 0,
@@ -947,6 +1122,7 @@ export function runEm(
         pass === 1,
         d.s > 1.3 * sMed,
         donors.filter((x) => x.id !== d.id),
+        d.s > 1.05 * sMed,
       );
       posterior(ctx, d, pop, opt);
     }
@@ -965,7 +1141,10 @@ export function runEm(
     }
   }
   // the records describe the estimate under the final population
-  for (const d of devs) posterior(ctx, d, pop, opt);
+  for (const d of devs) {
+    posterior(ctx, d, pop, opt);
+    if (opt.profile) profileIntervals(ctx, d, pop);
+  }
   return {
     layout: ctx.layout,
     devNames: ctx.devNames,

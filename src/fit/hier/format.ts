@@ -3,7 +3,9 @@
  * so a jartcal.fits/1 reader that ignores unknown fields still reads the per-cycle records):
  *  - cycles[].ci95, devices[].ci95: 95 % intervals `{name: [low, high]}` in the units of `params`
  *    (posterior intervals with the population prior, symmetric in the fit's transformed space: ln
- *    for positive parameters, so asymmetric in parameter units);
+ *    for positive parameters, so asymmetric in parameter units; where that linearisation misleads,
+ *    profile-likelihood ends instead);
+ *  - cycles[].ci95Method, devices[].ci95Method: per interval `posterior` or `profile`;
  *  - devices[].cycleMean / cycleMeanCi95: the device's mean of its cycle-level parameters
  *    (geometric mean for ln-space parameters) and its interval; devices[].shrinkage: per parameter
  *    1 − posterior variance / population variance (0 = the data alone, 1 = the population alone);

@@ -35,6 +35,10 @@ export function fitHierarchical(
 ): HierOutput {
   const t0 = performance.now();
   const opt = { ...DEFAULT_HIER_OPTIONS, ...options };
+  settings = {
+    ...settings,
+    objective: { ...settings.objective, simRelTol: Math.min(settings.objective.simRelTol || Infinity, opt.simRelTol) },
+  };
   const base: JartParams = resolveParams(settings.fixed as Record<string, unknown>);
   const ctx = createContext(settings, base);
   const states = devices

@@ -64,6 +64,17 @@ export function hierRecords(
     hi[k] += Z95 * se;
     return [round6(space.fromU(space.clampU(Float64Array.from(lo)))[k]), round6(space.fromU(space.clampU(Float64Array.from(hi)))[k])];
   };
+  // a profile-likelihood interval (u ends), widened by the variance the posterior does not hold (the
+  // shared constants' own error, the numerical error) the same way the linearised one is
+  const profiled = (uVec: number[], k: number, ends: [number, number], extraVar: number): [number, number] => {
+    const x = uVec[k];
+    const w = Z95 * Z95 * Math.max(0, extraVar);
+    const lo = [...uVec],
+      hi = [...uVec];
+    lo[k] = x - Math.sqrt((x - ends[0]) ** 2 + w);
+    hi[k] = x + Math.sqrt((ends[1] - x) ** 2 + w);
+    return [round6(space.fromU(space.clampU(Float64Array.from(lo)))[k]), round6(space.fromU(space.clampU(Float64Array.from(hi)))[k])];
+  };
   const rmsAll: number[] = [];
   for (const d of res.devices) for (const ev of d.evals) rmsAll.push(ev.rmsLog10);
   const sorted = [...rmsAll].sort((a, b) => a - b);
@@ -157,8 +168,12 @@ export function hierRecords(
         seconds / Math.max(1, rmsAll.length),
       )[0];
       const ci95: Record<string, [number, number]> = {};
+      const ci95Method: Record<string, 'posterior' | 'profile'> = {};
       layout.entries.forEach((e, k) => {
-        if (!isCircuitParam(e.name)) ci95[e.name] = interval(uVec, k, seU[k]);
+        if (isCircuitParam(e.name)) return;
+        const ends = d.profiles.get(idx[k]);
+        ci95[e.name] = ends ? profiled(uVec, k, ends, cov[k][k] - d.cov[idx[k]][idx[k]]) : interval(uVec, k, seU[k]);
+        ci95Method[e.name] = ends ? 'profile' : 'posterior';
       });
       // a cycle's own deviation from its device mean, far in a direction its data barely constrain
       const flags = [...rec.flags, ...deviceFlags];
@@ -179,12 +194,13 @@ export function hierRecords(
           detail: `RMS ${rec.rmsLog10.toFixed(3)} decades > ${ABOVE_FLOOR_FACTOR} × the campaign's noise floor ${floor.toFixed(3)}`,
         });
       const prevStage = initRec?.cycles.find((x) => x.cycle === d.cycles[c].cycle);
-      cycles.push({ ...rec, ci95, flags, ...(prevStage ? {} : {}) });
+      cycles.push({ ...rec, ci95, ci95Method, flags, ...(prevStage ? {} : {}) });
     }
     // device record
     const params: Record<string, number> = {},
       stderr: Record<string, number> = {},
       ci95: Record<string, [number, number]> = {};
+    const ci95Method: Record<string, 'posterior' | 'profile'> = {};
     const circuit: Record<string, number> = {},
       circuitStderr: Record<string, number> = {};
     const shrinkage: Record<string, number> = {};
@@ -204,7 +220,11 @@ export function hierRecords(
       const [pv, sv] = isCircuitParam(n) ? [circuit, circuitStderr] : [params, stderr];
       pv[n] = vals[i];
       sv[n] = se * dp[i];
-      if (!isCircuitParam(n)) ci95[n] = interval(uv, i, se);
+      const ends = d.profiles.get(i);
+      if (!isCircuitParam(n)) {
+        ci95[n] = ends ? profiled(uv, i, ends, se * se - d.cov[i][i]) : interval(uv, i, se);
+        ci95Method[n] = ends ? 'profile' : 'posterior';
+      }
       shrinkage[n] = round6(Math.max(0, 1 - d.cov[i][i] / pop.omV[i][i]));
     });
     const cycleMean: Record<string, number> = {},
@@ -222,6 +242,7 @@ export function hierRecords(
       fromCycles: d.cycles.map((pc) => pc.cycle),
       ...(Object.keys(circuit).length ? { circuit, circuitStderr } : {}),
       ci95,
+      ci95Method,
       cycleMean,
       cycleMeanCi95,
       shrinkage,
