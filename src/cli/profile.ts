@@ -11,6 +11,7 @@ import {
   cycleProtocols,
   measuredFeatures,
   measuredGroups,
+  measuredNoiseLog10,
   predictiveProfile,
   replayProfile,
   sweepConditions,
@@ -155,6 +156,7 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
     maxCycles: o.cycles,
     targetRelSe: o.targetSe ?? PROFILE_DEFAULTS.targetSe,
     seriesOhm: o.seriesOhm,
+    noiseLog10: measuredNoiseLog10(ds),
   };
   let total = 0;
   const tick = (done: number, n: number): void => {
@@ -182,7 +184,7 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
     .map((p) => p.complianceA)
     .filter((x): x is number => x !== null);
   process.stdout.write(
-    `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${complianceRange(comp)}, read voltage, start state)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
+    `simulated: ${after.simulated.devices} devices (${after.simulated.replicates} per measured device, ${after.simulated.measuredDevices} measured), ${after.simulated.cycles} cycles, each on the protocol of a measured cycle (its voltage samples, ${rateSources.has('data') ? 'measured time' : ''}${rateSources.size > 1 ? ' or ' : ''}${rateSources.has('default') ? `${o.rateVps} V/s` : ''}, compliance ${complianceRange(comp)}, read voltage, start state; the measured current noise of ${opts.noiseLog10.toFixed(4)} decade added)${seriesLine(o.seriesOhm, pop.circuit?.seriesOhm)}\n`,
   );
   process.stdout.write(
     `largest predicted sampling error ${(100 * after.simulated.worstPredictedRelSe).toFixed(1)} % (target ${(100 * after.simulated.targetRelSe).toFixed(0)} %${after.simulated.capped ? `; growth stopped by the cap of --max-devices or 500,000 simulated voltage samples` : ''})\n`,

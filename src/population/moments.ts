@@ -203,3 +203,15 @@ export function momentDiscrepancy(
   }
   return { value, rows };
 }
+
+/**
+ * The relative difference the profile shows for a moment: a level of a log10 feature (HRS, LRS, on/off) as
+ * the ratio of the values − 1, every other moment (spreads, voltages, the switching share) as
+ * (simulated − measured) / |measured|.
+ */
+export function momentRelDiff(name: MomentName | string, measured: number, simulated: number | null): number {
+  if (simulated === null || !Number.isFinite(simulated)) return NaN;
+  const [, stat, feat] = name.split(':');
+  if (feat !== undefined && feat.startsWith('log10') && stat !== 'sd') return 10 ** (simulated - measured) - 1;
+  return (simulated - measured) / Math.abs(measured);
+}
