@@ -48,6 +48,7 @@ export {
   replayMeasured,
   replayProfile,
   levelRows,
+  labelBeyondModel,
   levelSamples,
   type CycleProtocol,
   type ReplayPlan,

@@ -16,7 +16,7 @@ import {
   type FeatureStats,
   type ProfileRow,
 } from './profile.js';
-import type { PopulationFile } from './types.js';
+import type { PopulationFile, RefinementRecord } from './types.js';
 import {
   FEATURES,
   featureMoments,
@@ -298,6 +298,31 @@ export interface LevelRow {
   /** sampling errors, relative to the value (a resistance level: ln 10 × se of its log10) */
   measuredRelSe: number;
   predictedRelSe: number;
+  /** the row is beyond JART v1b: it still missed with every population parameter free (refinement.beyondModel) */
+  beyondModel?: { tolerance: number; closest: number; closestRelDiff: number; allFreeRelDiff: number };
+}
+
+/**
+ * The profile's rows with the refinement's beyond-the-model verdict: a row that misses the tolerance here and
+ * that the all-free refinement could not bring within it either is labelled, with the closest value reached.
+ */
+export function labelBeyondModel(rows: LevelRow[], rec: RefinementRecord | undefined): LevelRow[] {
+  const b = rec?.beyondModel;
+  if (!b) return rows;
+  const byName = new Map(b.rows.map((r) => [r.name, r]));
+  return rows.map((r) => {
+    const x = byName.get(r.moment);
+    if (!x || !x.beyondModel || !(Math.abs(r.relDiff) > b.tolerance)) return r;
+    return {
+      ...r,
+      beyondModel: {
+        tolerance: b.tolerance,
+        closest: x.closest ?? NaN,
+        closestRelDiff: x.closestRelDiff,
+        allFreeRelDiff: x.allFreeRelDiff,
+      },
+    };
+  });
 }
 
 /** Feature values behind the rows, for the plots: per level and feature (d2d: one value a device; c2c: deviations from the device's mean). */
@@ -319,6 +344,8 @@ export interface ReplayProfile {
     /** the cap on devices or samples stopped the growth before the target */
     capped: boolean;
     protocols: string;
+    /** the measured current noise added to the simulated currents, decades */
+    noiseLog10: number;
   };
   seed: number;
 }
@@ -475,6 +502,7 @@ export function replayProfile(
       worstPredictedRelSe: r.worst,
       targetRelSe: target,
       capped: r.worst > target && r.replicates >= cap,
+      noiseLog10: o.noiseLog10 ?? 0,
       protocols:
         'each simulated cycle on the protocol of a measured cycle of the device it replicates (its voltage samples and time, compliance, read voltage, start state)',
     },

@@ -1,5 +1,6 @@
 /** The population file, schema `jartcal.population/1` (CONTRACTS §4, docs/formats.md). */
 import type { ParamName } from './params.js';
+import type { ProfileFile } from '../schema/profile.js';
 
 export const POPULATION_SCHEMA = 'jartcal.population/1';
 
@@ -94,7 +95,8 @@ export interface PopulationFile {
    * parameters (no copula term).
    */
   circuit?: { seriesOhm: { family: 'lognormal'; center: number; spread: number; spreadKind: 'ln'; n: number } };
-  profile?: unknown;
+  /** the variability profile attached by `jartcal profile --attach` (schema jartcal.profile/1) */
+  profile?: ProfileFile;
   /** how the population was calibrated against the measured switching statistics (`jartcal population --refine`) */
   refinement?: RefinementRecord;
   /** verbatim aihwkit JARTv1bDevice noise fields when the population came from an aihwkit config (presets). */
