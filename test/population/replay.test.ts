@@ -156,3 +156,26 @@ test('refinement on 2 threads = on 1 (the devices split between threads, joined 
   assert.deepEqual(two.record, one.record);
   assert.deepEqual(two.population.parameters, one.population.parameters);
 });
+
+test('measurement noise: each simulated sample scattered by the measured noise in decades, the compliance plateau left held', async () => {
+  const { measurementNoise } = await import('../../src/population/ppc.js');
+  const n = 4000;
+  const iA = Float64Array.from({ length: n }, (_, k) => (k < n / 2 ? 1e-5 : 3e-4));
+  const out = measurementNoise(iA, 3e-4, 0.01, createRng(5));
+  const d = Array.from(out.subarray(0, n / 2), (x) => Math.log10(x / 1e-5));
+  const m = d.reduce((a, b) => a + b, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1));
+  assert.ok(Math.abs(sd / 0.01 - 1) < 0.08 && Math.abs(m) < 0.001, `sd ${sd} dec, mean ${m}`);
+  assert.ok(
+    out.subarray(n / 2).every((x) => x === 3e-4),
+    'held at the compliance',
+  );
+  // the stream does not depend on the currents: same draws whatever the values
+  const again = measurementNoise(
+    Float64Array.from(iA, (x) => 2 * x),
+    null,
+    0.01,
+    createRng(5),
+  );
+  assert.ok(Math.abs(again[0] / out[0] - 2) < 1e-12);
+});
