@@ -46,7 +46,8 @@ Refinement against the measurements (method of simulated moments, docs/populatio
                       Resumes from OUT.refine-checkpoint.json after an interruption.
   --dataset PATH      the dataset to refine against (default: the one the fits name)
   --refine-budget N   objective evaluations (default 150; each simulates the devices below)
-  --refine-devices N  simulated devices per evaluation, at least (default 24): each measured device is
+  --refine-devices N  simulated devices per evaluation, at least (default: 24, and 4 per measured device
+                      while an evaluation stays within 400 simulated cycles): each measured device is
                       replayed the same number of times, each simulated cycle on the protocol of one of
                       its measured cycles (voltage samples and time, compliance, read voltage, start state)
   --refine-cycles C   cycles per simulated device at most (default 10; a one-cycle device is replayed

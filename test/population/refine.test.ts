@@ -9,27 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POPULATION_SCHEMA, type PopulationFile, type SweepConditions } from '../../src/population/index.js';
+import { type PopulationFile } from '../../src/population/index.js';
 import { allTerms, applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
 import { cholesky } from '../../src/population/stats.js';
 import { runCli } from '../helpers/cli.js';
+import { SWEEP, TRUTH } from './replay-fixture.js';
 
-const TRUTH: PopulationFile = {
-  schema: POPULATION_SCHEMA,
-  toolkitVersion: 'test',
-  createdAt: '2026-01-01T00:00:00Z',
-  seed: 1,
-  provenance: { fits: [], datasets: [] },
-  base: {},
-  parameters: {
-    rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
-    lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0.02, spreadKind: 'ln' } },
-    Ndiscmin: { family: 'lognormal', d2d: { center: 0.008, spread: 0.2, spreadKind: 'ln' }, c2c: { spread: 0.1, spreadKind: 'ln' } },
-  },
-  correlation: { params: [], matrix: [] },
-};
-const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.2, complianceA: null };
 const MEASURED = simulateGroups(TRUTH, { protocols: [SWEEP], devices: 24, cycles: 3, seed: 99 });
 const SIM = { protocols: [SWEEP], devices: 24, cycles: 3, seed: 1 };
 

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { sweepWaveform } from '../../src/model/index.js';
 import { createRng } from '../../src/util/rng.js';
 import {
-  POPULATION_SCHEMA,
   replayMeasured,
   replayProfile,
   samplePopulation,
@@ -18,25 +17,9 @@ import {
   simulateProtocolCycles,
   type CycleProtocol,
   type PopulationFile,
-  type SweepConditions,
 } from '../../src/population/index.js';
 import { applyTerms, refinePopulation } from '../../src/population/refine.js';
-
-const TRUTH: PopulationFile = {
-  schema: POPULATION_SCHEMA,
-  toolkitVersion: 'test',
-  createdAt: '2026-01-01T00:00:00Z',
-  seed: 1,
-  provenance: { fits: [], datasets: [] },
-  base: {},
-  parameters: {
-    rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
-    lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0.02, spreadKind: 'ln' } },
-    Ndiscmin: { family: 'lognormal', d2d: { center: 0.008, spread: 0.2, spreadKind: 'ln' }, c2c: { spread: 0.1, spreadKind: 'ln' } },
-  },
-  correlation: { params: [], matrix: [] },
-};
-const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.2, complianceA: null };
+import { SWEEP, TRUTH } from './replay-fixture.js';
 
 function protocol(complianceA: number | null, device = 'd', cycle = 1): CycleProtocol {
   const w = sweepWaveform(SWEEP);
