@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ingestFiles } from '../src/io/ingest.js';
 import { loadPreset } from '../src/io/population.js';
-import { cycleProtocols, measuredGroups, refinePopulation } from '../src/population/index.js';
+import { cycleProtocols, measuredGroups, measuredNoiseLog10, refinePopulation } from '../src/population/index.js';
 
 const SHARED = process.env.JARTCAL_SHARED ?? join(process.cwd(), '..', 'shared');
 
@@ -22,7 +22,12 @@ export async function run(): Promise<void> {
   }
   const ds = ingestFiles([file]);
   const groups = measuredGroups(ds as never).filter((g) => g.length > 0);
-  const plan = { groups: cycleProtocols(ds as never), replicates: Math.max(1, Math.ceil(24 / groups.length)), maxCycles: 10 }; // the CLI's defaults
+  const plan = {
+    groups: cycleProtocols(ds as never),
+    replicates: Math.max(1, Math.ceil(24 / groups.length)),
+    maxCycles: 10,
+    noiseLog10: measuredNoiseLog10(ds as never),
+  }; // the CLI's defaults
   const pop = loadPreset('paper-realistic-mixed');
   const evals = 4;
   const perEval = (threads: number): number => {

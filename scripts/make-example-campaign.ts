@@ -8,6 +8,10 @@
  * Ndiscmax: lognormal, drawn with createRng(SEED). Every other parameter: DEFAULT_PARAMS.
  *
  *   npx tsx scripts/make-example-campaign.ts [--out measurements/example] [--seed 20261129]
+ *
+ * `--devices N --cycles C` (default 4 and 5) write a larger synthetic campaign of the same kind (the first
+ * half of the devices as Keithley 4200 files, the rest as B1500 files; C < 100), e.g. for the
+ * predictive-check study in docs/results/population-synthetic-check.md.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +23,15 @@ import { DEFAULT_PARAMS, PARAM_TABLE, resolveParams, simulate, sweepWaveform, ty
 import { measureCurrent, writeB1500Csv, writeK4200Csv, type SynthCycle } from '../src/synth/index.js';
 import { ingestFiles } from '../src/io/ingest.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, seed: { type: 'string' }, devices: { type: 'string' }, cycles: { type: 'string' } },
+});
 const OUT = values.out ?? join('measurements', 'example');
 const SEED = Number(values.seed ?? 20261129);
+const DEVICES = Number(values.devices ?? 4),
+  CYCLES = Number(values.cycles ?? 5);
+if (!Number.isInteger(DEVICES) || DEVICES < 1 || !Number.isInteger(CYCLES) || CYCLES < 1 || CYCLES > 99)
+  throw new Error(`--devices expects a positive integer, --cycles an integer in 1..99 (got ${values.devices}, ${values.cycles})`);
 const VAR = ['rnew', 'lnew', 'Ndiscmin', 'Ndiscmax'] as const;
 type VarName = (typeof VAR)[number];
 /** Lognormal spreads (σ of ln x): device-to-device and cycle-to-cycle. */
@@ -67,16 +77,19 @@ const truth = {
   devices: [] as unknown[],
 };
 
-for (let d = 1; d <= 4; d++) {
-  const id = `dev0${d}`;
-  const k4200 = d <= 2;
+/** hh:mm:ss of a time stamp `sec` seconds after 10:00:00 */
+const clock = (sec: number): string =>
+  [10 + Math.floor(sec / 3600), Math.floor(sec / 60) % 60, sec % 60].map((x) => String(x).padStart(2, '0')).join(':');
+for (let d = 1; d <= DEVICES; d++) {
+  const id = `dev${String(d).padStart(2, '0')}`;
+  const k4200 = d <= Math.ceil(DEVICES / 2);
   const complianceA = k4200 ? 3e-4 : 2.5e-4;
   const flip = !k4200; // B1500 devices are wired so that they SET at positive applied voltage
   const dev = draw(nominal, D2D, paramRng.fork(d));
   const cycles: SynthCycle[] = [];
   const cycleTruth: unknown[] = [];
   let nEnd = dev.Ndiscmin;
-  for (let c = 1; c <= 5; c++) {
+  for (let c = 1; c <= CYCLES; c++) {
     const v = draw(dev, C2C, paramRng.fork(100 * d + c));
     const ninit = Math.min(v.Ndiscmax, Math.max(v.Ndiscmin, nEnd));
     const p: JartParams = resolveParams({ ...v, Ninit: ninit });
@@ -98,7 +111,7 @@ for (let d = 1; d <= 4; d++) {
           device: id,
           complianceA,
           cycle: k + 1,
-          date: `03/14/2026 10:${String(10 + 2 * d).padStart(2, '0')}:${String(10 * k).padStart(2, '0')}`,
+          date: `03/14/2026 ${clock(60 * (10 + 2 * d) + 10 * k)}`,
         }),
       ),
     );

@@ -80,7 +80,7 @@ export interface PipelineOptions {
   autoFit?: Partial<AutoOptions> | false;
   population?: EstimateOptions;
   /** refinement of the population against the measured statistics (default: on, budget 150); false: off */
-  refine?: { budget?: number } | false;
+  refine?: { budget?: number; beyondTolerance?: number } | false;
   profile?: { devices?: number; cycles?: number; seed?: number };
   report?: { maxCycles?: number; png?: boolean };
 }
@@ -98,7 +98,7 @@ export interface ResolvedPipelineOptions {
   fit: FitOptions;
   autoFit: Partial<AutoOptions> | false;
   population: EstimateOptions;
-  refine: { budget: number } | false;
+  refine: { budget: number; beyondTolerance: number } | false;
   profile: { devices: number; cycles: number; seed: number };
   report: { maxCycles: number; png: boolean };
 }
@@ -133,7 +133,7 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
           ? false
           : {},
     population: o.population ?? {},
-    refine: o.refine === false ? false : { budget: 150, ...o.refine },
+    refine: o.refine === false ? false : { budget: 150, beyondTolerance: 0.25, ...o.refine },
     profile: { devices: 50, cycles: 20, seed: 1, ...o.profile },
     report: { maxCycles: 24, png: true, ...o.report },
   };
@@ -208,7 +208,10 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
       inputs: () => [{ path: f('fits.json') }, ...(o.refine ? [{ path: f('dataset.json') }] : [])],
       run: async () => {
         // refined against the measured statistics of the dataset the fits came from (a dataset of half cycles has none to match)
-        const refine = o.refine && !(await profileProblem()) ? { dataset: f('dataset.json'), budget: o.refine.budget } : undefined;
+        const refine =
+          o.refine && !(await profileProblem())
+            ? { dataset: f('dataset.json'), budget: o.refine.budget, beyondTolerance: o.refine.beyondTolerance }
+            : undefined;
         populationStage({ fits: [f('fits.json')], out: f('population.json'), estimate, refine });
       },
     },

@@ -11,7 +11,7 @@ import {
   type ResolvedEstimateOptions,
 } from '../population/index.js';
 import { fitsDatasetPath, readFitsFile, writePopulationFile } from '../io/population.js';
-import { clearRefineCheckpoint, refineStep } from './refine.js';
+import { clearRefineCheckpoint, DEFAULT_BEYOND_TOLERANCE, refineStep } from './refine.js';
 
 const HELP = `Usage: jartcal population FITS.json [FITS2.json ...] --out population.json [options]
 
@@ -46,11 +46,18 @@ Refinement against the measurements (method of simulated moments, docs/populatio
                       Resumes from OUT.refine-checkpoint.json after an interruption.
   --dataset PATH      the dataset to refine against (default: the one the fits name)
   --refine-budget N   objective evaluations (default 150; each simulates the devices below)
-  --refine-devices N  simulated devices per evaluation, at least (default 24): each measured device is
+  --refine-devices N  simulated devices per evaluation, at least (default: 24, and 4 per measured device
+                      while an evaluation stays within 400 simulated cycles): each measured device is
                       replayed the same number of times, each simulated cycle on the protocol of one of
                       its measured cycles (voltage samples and time, compliance, read voltage, start state)
   --refine-cycles C   cycles per simulated device at most (default 10; a one-cycle device is replayed
                       with one)
+  --beyond-tolerance F  when a statistic still misses by more than F (relative; default 0.25) after the
+                      refinement, refine again with every population parameter free (every centre,
+                      d2d and c2c spread, copula correlation, the circuit block; the same budget): a
+                      statistic that still misses is recorded and shown as beyond JART v1b, with the
+                      closest value any population reached
+  --no-beyond         skip that second stage
 `;
 
 export interface PopulationStageOptions {
@@ -59,7 +66,7 @@ export interface PopulationStageOptions {
   /** resolved estimation settings (resolveEstimateOptions) */
   estimate: ResolvedEstimateOptions;
   /** refine the estimate against the measured switching statistics (docs/population.md) */
-  refine?: { dataset?: string; budget: number; devices?: number; cycles?: number };
+  refine?: { dataset?: string; budget: number; devices?: number; cycles?: number; beyondTolerance?: number | false };
 }
 
 /** The population stage: merges the fits, estimates the population, writes it and prints its table. */
@@ -91,6 +98,7 @@ export function populationStage(o: PopulationStageOptions): PopulationFile {
       budget: o.refine.budget,
       devices: o.refine.devices,
       cycles: o.refine.cycles,
+      beyondTolerance: o.refine.beyondTolerance ?? DEFAULT_BEYOND_TOLERANCE,
     });
   }
   writePopulationFile(o.out, pop);
@@ -130,6 +138,12 @@ export function populationStage(o: PopulationStageOptions): PopulationFile {
   return pop;
 }
 
+function beyondTolerance(v: string | undefined): number {
+  const x = numberFlag('population', 'beyond-tolerance', v, DEFAULT_BEYOND_TOLERANCE);
+  if (!(x > 0)) throw new JartcalError(`population: --beyond-tolerance expects a positive fraction, got ${v}.`, { code: 'bad_arguments' });
+  return x;
+}
+
 export const command: Command = {
   name: 'population',
   summary: 'estimate a device population (d2d/c2c spreads, correlations) from fits.json',
@@ -150,6 +164,8 @@ export const command: Command = {
       'refine-budget': { type: 'string' },
       'refine-devices': { type: 'string' },
       'refine-cycles': { type: 'string' },
+      'beyond-tolerance': { type: 'string' },
+      'no-beyond': { type: 'boolean' },
     });
     const outlierZ = numberFlag('population', 'outlier-z', values['outlier-z'], 5);
     if (!(outlierZ >= 0)) throw new JartcalError('population: --outlier-z expects a number ≥ 0.', { code: 'bad_arguments' });
@@ -186,6 +202,7 @@ export const command: Command = {
           budget: int('refine-budget', values['refine-budget'], 150) as number,
           devices: int('refine-devices', values['refine-devices'], undefined),
           cycles: int('refine-cycles', values['refine-cycles'], undefined),
+          beyondTolerance: values['no-beyond'] ? (false as const) : beyondTolerance(values['beyond-tolerance']),
         }
       : undefined;
     populationStage({ fits: positionals, out: values.out, estimate, refine });

@@ -9,7 +9,14 @@ import { availableParallelism } from 'node:os';
 import { JartcalError } from '../util/errors.js';
 import { readRefineCheckpoint, refineCheckpointPath, removeRefineCheckpoint, writeRefineCheckpoint } from '../io/refine.js';
 import { readDatasetFile } from '../io/population.js';
-import { cycleProtocols, measuredGroups, refinePopulation, type PopulationFile, type RefinementRecord } from '../population/index.js';
+import {
+  cycleProtocols,
+  measuredGroups,
+  measuredNoiseLog10,
+  refinePopulation,
+  type PopulationFile,
+  type RefinementRecord,
+} from '../population/index.js';
 import { createProgress } from './progress.js';
 import { featureMoments, MIN_CYCLES, selectMoments } from '../population/moments.js';
 
@@ -23,7 +30,12 @@ export interface RefineStepOptions {
   rateVps?: number;
   /** threads sharing each evaluation's simulations (default: the machine's cores); the result does not depend on it */
   threads?: number;
+  /** the all-free second stage for statistics that miss by more than this (relative); false: none */
+  beyondTolerance?: number | false;
 }
+
+/** A statistic that misses by more than this after the refinement triggers the all-free stage (the issue's ±25 %). */
+export const DEFAULT_BEYOND_TOLERANCE = 0.25;
 
 export function refineStep(pop: PopulationFile, opts: RefineStepOptions): PopulationFile {
   const ds = readDatasetFile(opts.dataset);
@@ -41,10 +53,14 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
     return pop;
   }
   // each simulated device replays a measured device: its cycles, each on a measured cycle's protocol
+  const protocols = cycleProtocols(ds, opts.rateVps ?? 1);
+  const maxCycles = opts.cycles ?? 10;
   const plan = {
-    groups: cycleProtocols(ds, opts.rateVps ?? 1),
-    replicates: Math.max(1, Math.ceil((opts.devices ?? 24) / groups.length)),
-    maxCycles: opts.cycles ?? 10,
+    groups: protocols,
+    replicates: opts.devices !== undefined ? Math.max(1, Math.ceil(opts.devices / groups.length)) : defaultReplicates(protocols, maxCycles),
+    maxCycles,
+    // the measured current's own noise, added to the simulated currents (both sides through the same measurement)
+    noiseLog10: measuredNoiseLog10(ds),
   };
   // within-device spreads need as many simulated cycles per device as the measured ones have at least
   if (Math.max(...groups.map((g) => g.length)) >= MIN_CYCLES && plan.maxCycles < MIN_CYCLES) {
@@ -65,6 +81,8 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
         dataset: createHash('sha256').update(readFileSync(opts.dataset)).digest('hex'),
         replicates: plan.replicates,
         maxCycles: plan.maxCycles,
+        noise: plan.noiseLog10,
+        beyond: opts.beyondTolerance ?? false,
         rate: opts.rateVps ?? 1,
         seed: opts.seed,
       }),
@@ -75,9 +93,9 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   const cache: Record<string, number> = resumed ?? {}; // updated in place by the refinement
   if (resumed) process.stderr.write(`refine: resuming from ${ckPath} (${Object.keys(cache).length} evaluations)\n`);
   process.stderr.write(
-    `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices (${plan.replicates} per measured device, its cycles at most ${cycles}, each on a measured cycle's protocol) per evaluation, budget ${opts.budget} evaluations\n`,
+    `refine: ${groups.length} measured devices (${groups.reduce((a, g) => a + g.length, 0)} cycles); simulating ${devices} devices (${plan.replicates} per measured device, its cycles at most ${cycles}, each on a measured cycle's protocol, with the measured current noise of ${plan.noiseLog10.toFixed(4)} decade) per evaluation, budget ${opts.budget} evaluations\n`,
   );
-  const progress = createProgress('refine', opts.budget);
+  let progress = createProgress('refine', opts.budget);
   let lastSaved = Object.keys(cache).length;
   const r = refinePopulation(pop, groups, {
     plan,
@@ -87,6 +105,20 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
     seed: opts.seed,
     maxEvaluations: opts.budget,
     cache,
+    ...(opts.beyondTolerance
+      ? {
+          beyond: {
+            tolerance: opts.beyondTolerance,
+            onStart: (missing: string[], terms: number, budget: number) => {
+              progress.done();
+              process.stderr.write(
+                `refine: ${missing.length} statistic(s) still beyond ±${(100 * (opts.beyondTolerance as number)).toFixed(0)} % (${missing.map(momentLabel).join(', ')}); refining again with every population parameter free (${terms} terms, ${budget} evaluations)\n`,
+              );
+              progress = createProgress('refine (all free)', budget);
+            },
+          },
+        }
+      : {}),
     onEvaluation: (done, _budget, best) => {
       progress.tick(1, `objective ${best.toFixed(2)}`);
       void done;
@@ -100,6 +132,16 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   progress.done();
   printRefinement(r.record);
   return r.population;
+}
+
+/**
+ * Simulated devices per evaluation by default: at least 24, and 4 replicates of every measured device (so a
+ * simulated moment's sampling error is about half the measured one's and the optimum does not fit the
+ * simulation's own noise) as long as an evaluation stays within 400 simulated cycles.
+ */
+export function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
+  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
+  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
 }
 
 /** Removes the checkpoint once the refined population is safely written. */
@@ -136,4 +178,15 @@ function printRefinement(rec: RefinementRecord): void {
     );
   }
   if (rec.atBounds.length) process.stderr.write(`  at the model's parameter ranges: ${rec.atBounds.join(', ')}\n`);
+  const b = rec.beyondModel;
+  if (b) {
+    process.stderr.write(
+      `refine: with every population parameter free (${b.free.length} terms, ${b.evaluations} evaluations) Σz² ${b.objectiveBefore.toFixed(2)} → ${b.objectiveAfter.toFixed(2)}${b.adopted ? ' (adopted)' : ' (the first stage kept)'}\n`,
+    );
+    const pc = (x: number): string => (Number.isFinite(x) ? `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)} %` : 'n/a');
+    for (const r of b.rows)
+      process.stderr.write(
+        `  ${momentLabel(r.name).padEnd(30)} refined ${pc(r.refinedRelDiff).padStart(7)}, all free ${pc(r.allFreeRelDiff).padStart(7)}, closest ${pc(r.closestRelDiff).padStart(7)}${r.beyondModel ? '  beyond JART v1b' : ''}\n`,
+      );
+  }
 }

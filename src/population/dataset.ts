@@ -10,6 +10,8 @@ import type { CycleFeaturesIn } from './profile.js';
 import type { CycleProtocol, SweepConditions } from './ppc.js';
 import { datasetSchema } from '../schema/dataset.js';
 import { parseWith } from '../schema/issues.js';
+import { noiseLevelLog10 } from '../fit/auto.js';
+import type { FitCycleInput } from '../fit/cycle-data.js';
 
 interface CycleIn {
   device: string;
@@ -19,6 +21,7 @@ interface CycleIn {
   vV: number[];
   iA?: number[];
   complianceA: number | null;
+  currentFloorA?: number;
   features: CycleFeaturesIn & { readVoltageV?: number };
 }
 export interface DatasetIn {
@@ -140,4 +143,27 @@ export function cycleProtocol(device: string, c: CycleIn, defaultRateVps = 1): C
 /** Every measured cycle's protocol, grouped by device (devices without cycles left out). */
 export function cycleProtocols(ds: DatasetIn, defaultRateVps = 1): CycleProtocol[][] {
   return ds.devices.filter((d) => d.cycles.length > 0).map((d) => d.cycles.map((c) => cycleProtocol(d.id, c, defaultRateVps)));
+}
+
+/**
+ * The measured current's own scatter in decades (the fit stage's estimate, noiseLevelLog10: robust second
+ * differences of log10|I| along each cycle, median over cycles); 0 when the dataset carries no currents.
+ * The check adds it to the simulated currents, so both sides go through the same measurement.
+ */
+export function measuredNoiseLog10(ds: DatasetIn): number {
+  const cycles = ds.devices.flatMap((d) =>
+    d.cycles
+      .filter((c) => Array.isArray(c.iA) && c.iA.length === c.vV.length)
+      .map((c): FitCycleInput => ({
+        device: d.id,
+        cycle: c.cycle,
+        tS: c.tS,
+        timeSource: c.timeSource,
+        vV: c.vV,
+        iA: c.iA as number[],
+        complianceA: c.complianceA ?? null,
+        ...(c.currentFloorA !== undefined ? { currentFloorA: c.currentFloorA } : {}),
+      })),
+  );
+  return cycles.length ? noiseLevelLog10(cycles) : 0;
 }

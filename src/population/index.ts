@@ -48,6 +48,7 @@ export {
   replayMeasured,
   replayProfile,
   levelRows,
+  labelBeyondModel,
   levelSamples,
   type CycleProtocol,
   type ReplayPlan,
@@ -65,9 +66,10 @@ export {
   measuredGroups,
   deviceProtocols,
   cycleProtocols,
+  measuredNoiseLog10,
   cycleProtocol,
   sweepConditions,
   type DatasetIn,
 } from './dataset.js';
-export { refinePopulation, applyTerms, defaultTerms, simulateGroups, type RefineOptions, type RefineResult } from './refine.js';
+export { refinePopulation, applyTerms, allTerms, defaultTerms, simulateGroups, type RefineOptions, type RefineResult } from './refine.js';
 export { featureMoments, momentDiscrepancy, type Moments, type MomentName, type MomentRow } from './moments.js';

@@ -63,15 +63,19 @@ export const MIN_CYCLES = 3;
  * The larger of the two errors is kept.
  */
 export function featureMoments(groups: (CycleFeaturesIn | null)[][], opts: { bootstrap?: number; seed?: number } = {}): Moments {
-  const out = plainMoments(groups);
+  // each device's feature values are extracted once; the resamplings only re-index them
+  const pre = groups.map(prepareGroup);
+  const all = new Int32Array(pre.length);
+  for (let i = 0; i < all.length; i++) all[i] = i;
+  const out = momentsOf(pre, all);
   const b = opts.bootstrap ?? 0;
   if (b > 1 && groups.length >= 2) {
     const rng = createRng(opts.seed ?? 1);
     const acc = new Map<MomentName, number[]>();
-    const pick: (CycleFeaturesIn | null)[][] = new Array(groups.length);
+    const pick = new Int32Array(groups.length);
     for (let r = 0; r < b; r++) {
-      for (let i = 0; i < groups.length; i++) pick[i] = groups[Math.floor(rng.next() * groups.length)];
-      const m = plainMoments(pick);
+      for (let i = 0; i < groups.length; i++) pick[i] = Math.floor(rng.next() * groups.length);
+      const m = momentsOf(pre, pick);
       for (const [k, v] of Object.entries(m) as [MomentName, Moment][]) {
         let a = acc.get(k);
         if (!a) acc.set(k, (a = []));
@@ -86,28 +90,60 @@ export function featureMoments(groups: (CycleFeaturesIn | null)[][], opts: { boo
   return out;
 }
 
-function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
+/** One device's cycles, reduced to what the moments read: cycle counts and each feature's values (and their mean). */
+interface GroupData {
+  cycles: number;
+  switched: number;
+  values: Record<Feature, number[]>;
+  means: Record<Feature, number>;
+}
+
+function prepareGroup(g: (CycleFeaturesIn | null)[]): GroupData {
+  const values = {} as Record<Feature, number[]>,
+    means = {} as Record<Feature, number>;
+  for (const feat of FEATURES) {
+    const v: number[] = [];
+    for (const c of g) {
+      const x = c ? featureValue(c, feat) : null;
+      if (x !== null) v.push(x);
+    }
+    values[feat] = v;
+    means[feat] = v.length >= MIN_CYCLES ? mean(v) : NaN;
+  }
+  return {
+    cycles: g.length,
+    switched: g.filter((c) => c !== null && c.vSetV !== null && c.vResetV !== null).length,
+    values,
+    means,
+  };
+}
+
+/** The moments of the devices pre[idx[0]], pre[idx[1]], ... (a device may repeat: a bootstrap resample). */
+function momentsOf(pre: GroupData[], idx: ArrayLike<number>): Moments {
   const out: Moments = {};
-  const cycles = groups.flat();
   // switching success: a cycle that SETs and RESETs (both voltages found)
-  if (cycles.length >= MIN_CYCLES) {
-    const n = cycles.length;
-    const k = cycles.filter((c) => c !== null && c.vSetV !== null && c.vResetV !== null).length;
+  let n = 0,
+    k = 0;
+  for (let i = 0; i < idx.length; i++) {
+    n += pre[idx[i]].cycles;
+    k += pre[idx[i]].switched;
+  }
+  if (n >= MIN_CYCLES) {
     const p = k / n,
       pc = Math.min(1 - 1 / n, Math.max(1 / n, p));
     out['all:switched'] = { value: p, se: Math.sqrt((pc * (1 - pc)) / n), n };
   }
+  const first: number[] = [],
+    all: number[] = [];
   for (const feat of FEATURES) {
     // d2d: one value per device, its first cycle with the feature
-    const first: number[] = [];
-    for (const g of groups)
-      for (const c of g) {
-        const v = c ? featureValue(c, feat) : null;
-        if (v !== null) {
-          first.push(v);
-          break;
-        }
-      }
+    first.length = 0;
+    all.length = 0;
+    for (let i = 0; i < idx.length; i++) {
+      const v = pre[idx[i]].values[feat];
+      if (v.length > 0) first.push(v[0]);
+      for (const x of v) all.push(x);
+    }
     if (first.length >= MIN_DEVICES) {
       const n = first.length,
         sd = Math.sqrt(variance(first));
@@ -119,12 +155,6 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
       out[`d2d:sd:${feat}`] = { value: sd, se: sd / Math.sqrt(2 * (n - 1)), n };
     }
     // the level over every cycle (what a dataset of few devices has to offer; selectMoments keeps the d2d one where both exist)
-    const all: number[] = [];
-    for (const g of groups)
-      for (const c of g) {
-        const v = c ? featureValue(c, feat) : null;
-        if (v !== null) all.push(v);
-      }
     if (all.length >= MIN_CYCLES) {
       const n = all.length,
         sd = Math.sqrt(variance(all)),
@@ -140,10 +170,11 @@ function plainMoments(groups: (CycleFeaturesIn | null)[][]): Moments {
     let ss = 0,
       dof = 0,
       nCycles = 0;
-    for (const g of groups) {
-      const v = g.map((c) => (c ? featureValue(c, feat) : null)).filter((x): x is number => x !== null);
+    for (let i = 0; i < idx.length; i++) {
+      const g = pre[idx[i]];
+      const v = g.values[feat];
       if (v.length < MIN_CYCLES) continue;
-      const m = mean(v);
+      const m = g.means[feat];
       for (const x of v) ss += (x - m) ** 2;
       dof += v.length - 1;
       nCycles += v.length;
@@ -202,4 +233,16 @@ export function momentDiscrepancy(
     rows.push({ name, measured: m, simulated: s, z });
   }
   return { value, rows };
+}
+
+/**
+ * The relative difference the profile shows for a moment: a level of a log10 feature (HRS, LRS, on/off) as
+ * the ratio of the values − 1, every other moment (spreads, voltages, the switching share) as
+ * (simulated − measured) / |measured|.
+ */
+export function momentRelDiff(name: MomentName | string, measured: number, simulated: number | null): number {
+  if (simulated === null || !Number.isFinite(simulated)) return NaN;
+  const [, stat, feat] = name.split(':');
+  if (feat !== undefined && feat.startsWith('log10') && stat !== 'sd') return 10 ** (simulated - measured) - 1;
+  return (simulated - measured) / Math.abs(measured);
 }

@@ -16,7 +16,7 @@ import {
   type FeatureStats,
   type ProfileRow,
 } from './profile.js';
-import type { PopulationFile } from './types.js';
+import type { PopulationFile, RefinementRecord } from './types.js';
 import {
   FEATURES,
   featureMoments,
@@ -143,6 +143,7 @@ export function simulateProtocolCycles(
   protos: CycleProtocol[],
   seriesOhm: number | undefined,
   rng: Rng,
+  noise?: { log10: number; rng: Rng },
 ): (CycleFeaturesIn | null)[] {
   const out: (CycleFeaturesIn | null)[] = [];
   let carry: { rnew: number; lnew: number; Ndiscmin: number; Ndiscmax: number; n: number } | null = null;
@@ -161,11 +162,29 @@ export function simulateProtocolCycles(
     );
     const last = res.iA.length - 1;
     const ok = res.iA.every((x) => Number.isFinite(x));
-    out.push(ok ? sweepFeatures(res.vV, res.iA, pr.readVoltageV, pr.complianceA) : null);
+    const iA = noise ? measurementNoise(res.iA, pr.complianceA, noise.log10, noise.rng) : res.iA;
+    out.push(ok ? sweepFeatures(res.vV, iA, pr.readVoltageV, pr.complianceA) : null);
     carry =
       ok && last >= 0
         ? { rnew: res.rVarM[last], lnew: res.lVarM[last], Ndiscmin: draw.Ndiscmin, Ndiscmax: draw.Ndiscmax, n: res.ndisc[last] }
         : null;
+  }
+  return out;
+}
+
+/**
+ * The simulated current as the instrument would report it: each sample times 10^(σ·N(0, 1)), σ the measured
+ * data's own scatter in decades (the fit stage's noise estimate, src/fit/auto.ts noiseLevelLog10), except
+ * where the current is held at the compliance (a plateau, no gain noise). One normal is drawn per sample
+ * whatever the current, so the random stream does not depend on the population's values.
+ */
+export function measurementNoise(iA: Float64Array, complianceA: number | null, log10: number, rng: Rng): Float64Array {
+  const out = new Float64Array(iA.length);
+  const hold = complianceA !== null ? 0.98 * complianceA : Infinity;
+  const k = Math.LN10 * log10;
+  for (let j = 0; j < iA.length; j++) {
+    const z = rng.normal();
+    out[j] = Math.abs(iA[j]) >= hold ? iA[j] : iA[j] * Math.exp(k * z);
   }
   return out;
 }
@@ -178,6 +197,8 @@ export interface ReplayPlan {
   maxCycles: number;
   /** a stated series resistance (Ω) for every device; undefined: the population's circuit, if any */
   seriesOhm?: number;
+  /** the measured data's current noise in decades (measurementNoise), added to every simulated current; 0 or absent: none */
+  noiseLog10?: number;
 }
 
 /**
@@ -208,21 +229,24 @@ export function replayRange(
   const devices = samplePopulation(pop, g * plan.replicates, rng.fork(1));
   const cr = rng.fork(2),
     rr = rng.fork(3),
-    pr = rng.fork(4);
+    pr = rng.fork(4),
+    nr = rng.fork(5);
+  const noise = plan.noiseLog10 && plan.noiseLog10 > 0 ? plan.noiseLog10 : 0;
   const fromPop = plan.seriesOhm === undefined && pop.circuit?.seriesOhm;
   const out: (CycleFeaturesIn | null)[][] = [];
   for (let j = 0; j < Math.min(to, devices.length); j++) {
     const d = devices[j];
     const pick = pr.fork(j),
       rs = fromPop ? rr.fork(d.index) : null,
-      rc = cr.fork(d.index);
+      rc = cr.fork(d.index),
+      rn = noise > 0 ? nr.fork(d.index) : null;
     if (j < from) continue;
     const group = plan.groups[j % g];
     const n = Math.min(group.length, plan.maxCycles);
     const protos =
       n === group.length && plan.replicates === 1 ? group : Array.from({ length: n }, () => group[Math.floor(pick.next() * group.length)]);
     const seriesOhm = rs ? deviceSeriesOhm(pop, rs) : plan.seriesOhm;
-    out.push(simulateProtocolCycles(pop, d, protos, seriesOhm, rc));
+    out.push(simulateProtocolCycles(pop, d, protos, seriesOhm, rc, rn ? { log10: noise, rng: rn } : undefined));
     onDevice?.();
   }
   return out;
@@ -274,6 +298,31 @@ export interface LevelRow {
   /** sampling errors, relative to the value (a resistance level: ln 10 × se of its log10) */
   measuredRelSe: number;
   predictedRelSe: number;
+  /** the row is beyond JART v1b: it still missed with every population parameter free (refinement.beyondModel) */
+  beyondModel?: { tolerance: number; closest: number; closestRelDiff: number; allFreeRelDiff: number };
+}
+
+/**
+ * The profile's rows with the refinement's beyond-the-model verdict: a row that misses the tolerance here and
+ * that the all-free refinement could not bring within it either is labelled, with the closest value reached.
+ */
+export function labelBeyondModel(rows: LevelRow[], rec: RefinementRecord | undefined): LevelRow[] {
+  const b = rec?.beyondModel;
+  if (!b) return rows;
+  const byName = new Map(b.rows.map((r) => [r.name, r]));
+  return rows.map((r) => {
+    const x = byName.get(r.moment);
+    if (!x || !x.beyondModel || !(Math.abs(r.relDiff) > b.tolerance)) return r;
+    return {
+      ...r,
+      beyondModel: {
+        tolerance: b.tolerance,
+        closest: x.closest ?? NaN,
+        closestRelDiff: x.closestRelDiff,
+        allFreeRelDiff: x.allFreeRelDiff,
+      },
+    };
+  });
 }
 
 /** Feature values behind the rows, for the plots: per level and feature (d2d: one value a device; c2c: deviations from the device's mean). */
@@ -295,6 +344,8 @@ export interface ReplayProfile {
     /** the cap on devices or samples stopped the growth before the target */
     capped: boolean;
     protocols: string;
+    /** the measured current noise added to the simulated currents, decades */
+    noiseLog10: number;
   };
   seed: number;
 }
@@ -392,6 +443,8 @@ export interface ReplayProfileOptions {
   /** each predicted row's relative sampling error is brought below this (default 0.05) */
   targetRelSe?: number;
   seriesOhm?: number;
+  /** the measured current noise (decades) added to the simulated currents (ReplayPlan.noiseLog10) */
+  noiseLog10?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -414,7 +467,7 @@ export function replayProfile(
   const mMoments = selectMoments(featureMoments(measured, { bootstrap: 200, seed: o.seed }));
   const run = (replicates: number) => {
     let done = 0;
-    const sim = replayMeasured(pop, { groups, replicates, maxCycles, seriesOhm: o.seriesOhm }, o.seed, () =>
+    const sim = replayMeasured(pop, { groups, replicates, maxCycles, seriesOhm: o.seriesOhm, noiseLog10: o.noiseLog10 }, o.seed, () =>
       o.onProgress?.(++done, replicates * g),
     );
     const p = featureMoments(sim, { bootstrap: 200, seed: o.seed });
@@ -449,6 +502,7 @@ export function replayProfile(
       worstPredictedRelSe: r.worst,
       targetRelSe: target,
       capped: r.worst > target && r.replicates >= cap,
+      noiseLog10: o.noiseLog10 ?? 0,
       protocols:
         'each simulated cycle on the protocol of a measured cycle of the device it replicates (its voltage samples and time, compliance, read voltage, start state)',
     },

@@ -21,11 +21,13 @@ import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
 import { ReplayPool } from './replay-pool.js';
-import { featureMoments, momentDiscrepancy, selectMoments, type MomentRow, type Moments } from './moments.js';
+import { featureMoments, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
-import type { ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
+import type { BeyondModelRecord, ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
+import { V1B_VAR, type ParamName as PName } from './params.js';
+import { repairCorrelation } from './correlation.js';
 
-export type { RefinementRecord, RefineTerm } from './types.js';
+export type { BeyondModelRecord, RefinementRecord, RefineTerm } from './types.js';
 
 export interface RefineOptions {
   /** one protocol per measured device (its median sweep, compliance, read voltage); simulated device i uses i mod n */
@@ -45,6 +47,13 @@ export interface RefineOptions {
   /** memo of evaluated points (coordinates key → objective), updated in place; pass the saved one back to resume */
   cache?: Record<string, number>;
   onEvaluation?: (done: number, budget: number, best: number) => void;
+  /**
+   * The beyond-the-model check: when a moment still misses by more than `tolerance` (relative, as the
+   * profile shows it) after the refinement, a second refinement from its result with every population
+   * parameter free (allTerms), `budget` evaluations (default: the first stage's); its optimum is adopted
+   * when its objective is lower, and the rows that still miss are recorded as beyond JART v1b.
+   */
+  beyond?: { tolerance: number; budget?: number; onStart?: (missing: string[], terms: number, budget: number) => void };
 }
 
 export interface RefineResult {
@@ -76,6 +85,35 @@ export function defaultTerms(pop: PopulationFile): RefineTerm[] {
   return out;
 }
 
+/**
+ * Every population parameter: each varying parameter's centre and d2d spread, the c2c spread of the v1b var
+ * quantities (the ones a cycle redraws), zero spreads included (they start at zero), every copula
+ * correlation between the parameters with a d2d spread, and the circuit block (series resistance centre and
+ * spread).
+ */
+export function allTerms(pop: PopulationFile): RefineTerm[] {
+  const out: RefineTerm[] = [];
+  for (const n of varyingParams(pop)) {
+    out.push(`${n}.center`, `${n}.d2d`);
+    if ((V1B_VAR as readonly string[]).includes(n)) out.push(`${n}.c2c`);
+  }
+  const cp = pop.correlation.params;
+  for (let i = 0; i < cp.length; i++) for (let j = i + 1; j < cp.length; j++) out.push(`copula.${cp[i]}.${cp[j]}`);
+  if (pop.circuit?.seriesOhm) out.push('seriesOhm.center', 'seriesOhm.d2d');
+  return out;
+}
+
+/** A spread that starts at zero grows additively: ZERO_SPREAD_STEP × |θ| (ln units, or relative to the centre). */
+const ZERO_SPREAD_STEP = 0.05;
+/** A zero c2c spread in the all-free stage: kept just above zero, so every evaluation draws the same random numbers. */
+const TINY_SPREAD = 1e-9;
+
+function spreadAt(s0: number, t: number, kind: 'absolute' | 'relative' | 'ln', center: number, tinyFloor: boolean): number {
+  if (s0 > 0) return s0 * Math.exp(SPREAD_STEP * t);
+  const grown = ZERO_SPREAD_STEP * Math.abs(t) * (kind === 'absolute' ? Math.abs(center || 1) : 1);
+  return tinyFloor ? TINY_SPREAD + grown : grown;
+}
+
 function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
@@ -85,17 +123,31 @@ export function applyTerms(
   pop: PopulationFile,
   terms: RefineTerm[],
   theta: ArrayLike<number>,
+  tinyC2c = false,
 ): { population: PopulationFile; atBounds: RefineTerm[] } {
   const out = clone(pop);
   const atBounds: RefineTerm[] = [];
+  const cp = out.correlation.params;
+  let copulaMoved = false;
   terms.forEach((term, i) => {
-    const [name, part] = term.split('.') as [ParamName | 'seriesOhm', 'center' | 'd2d' | 'c2c'];
     const t = theta[i];
+    if (term.startsWith('copula.')) {
+      const [, a, b] = term.split('.') as [string, PName, PName];
+      const ia = cp.indexOf(a),
+        ib = cp.indexOf(b);
+      if (ia < 0 || ib < 0 || t === 0) return;
+      const r0 = Math.max(-0.999, Math.min(0.999, out.correlation.matrix[ia][ib]));
+      const r = Math.tanh(Math.atanh(r0) + SPREAD_STEP * t);
+      out.correlation.matrix[ia][ib] = out.correlation.matrix[ib][ia] = r;
+      copulaMoved = true;
+      return;
+    }
+    const [name, part] = term.split('.') as [ParamName | 'seriesOhm', 'center' | 'd2d' | 'c2c'];
     if (name === 'seriesOhm') {
       const c = out.circuit?.seriesOhm;
       if (!c) return;
       if (part === 'center') c.center *= Math.exp(CENTER_LOG_STEP * t);
-      else c.spread *= Math.exp(SPREAD_STEP * t);
+      else c.spread = spreadAt(c.spread, t, 'ln', c.center, false);
       return;
     }
     const p = out.parameters[name];
@@ -119,9 +171,15 @@ export function applyTerms(
       if (p.d2d.spreadKind === 'absolute' && c0 !== 0) p.d2d.spread *= Math.abs(c / c0);
       if (p.c2c.spreadKind === 'absolute' && c0 !== 0) p.c2c.spread *= Math.abs(c / c0);
       p.d2d.center = c;
-    } else if (part === 'd2d') p.d2d.spread *= Math.exp(SPREAD_STEP * t);
-    else p.c2c.spread *= Math.exp(SPREAD_STEP * t);
+    } else if (part === 'd2d') p.d2d.spread = spreadAt(p.d2d.spread, t, p.d2d.spreadKind, p.d2d.center, false);
+    else p.c2c.spread = spreadAt(p.c2c.spread, t, p.c2c.spreadKind, p.d2d.center, tinyC2c);
   });
+  if (copulaMoved) {
+    // the moved correlations, brought back to the nearest positive-definite correlation matrix
+    const r = repairCorrelation(out.correlation.matrix);
+    out.correlation.matrix = r.matrix;
+    if (r.repaired) out.correlation.repaired = true;
+  }
   return { population: out, atBounds };
 }
 
@@ -160,16 +218,86 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const stepV = opts.plan ? planStepV(opts.plan) : Math.max(...(opts.protocols ?? []).map((p) => p.stepV));
   const sim = { protocols: opts.protocols, plan: opts.plan, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
   const pool = opts.plan && (opts.threads ?? 1) > 1 ? new ReplayPool(opts.plan.groups, opts.threads ?? 1) : null;
+  const simulateAt = (population: PopulationFile): (CycleFeaturesIn | null)[][] =>
+    pool && opts.plan
+      ? pool.run(
+          population,
+          {
+            replicates: opts.plan.replicates,
+            maxCycles: opts.plan.maxCycles,
+            seriesOhm: opts.plan.seriesOhm,
+            noiseLog10: opts.plan.noiseLog10,
+          },
+          opts.seed,
+        )
+      : simulateGroups(population, sim);
   try {
-    return refineWith(pop, measuredMoments, terms, budget, cache, stepV, opts, (population) =>
-      pool && opts.plan
-        ? pool.run(
-            population,
-            { replicates: opts.plan.replicates, maxCycles: opts.plan.maxCycles, seriesOhm: opts.plan.seriesOhm },
-            opts.seed,
-          )
-        : simulateGroups(population, sim),
+    const first = refineWith(pop, measuredMoments, terms, budget, cache, '', false, stepV, opts, simulateAt);
+    const b = opts.beyond;
+    if (!b) return first;
+    const misses = first.record.rows.filter((r) => !(Math.abs(momentRelDiff(r.name, r.measured, r.after)) <= b.tolerance));
+    if (misses.length === 0) return first;
+    // everything free, from the refined population
+    const start = first.population;
+    const all = allTerms(start);
+    const budget2 = b.budget ?? budget;
+    b.onStart?.(
+      misses.map((r) => r.name),
+      all.length,
+      budget2,
     );
+    const closest = new Map<string, number>();
+    const second = refineWith(start, measuredMoments, all, budget2, cache, 'all|', true, stepV, opts, simulateAt, (rows) => {
+      for (const r of rows) {
+        const v = r.simulated?.value;
+        if (v === undefined || !Number.isFinite(v)) continue;
+        const c = closest.get(r.name);
+        if (c === undefined || Math.abs(v - r.measured.value) < Math.abs(c - r.measured.value)) closest.set(r.name, v);
+      }
+    });
+    const adopted = second.record.objectiveAfter < first.record.objectiveAfter;
+    const afterAll = new Map(second.record.rows.map((r) => [r.name, r]));
+    const beyond: BeyondModelRecord = {
+      tolerance: b.tolerance,
+      free: all,
+      evaluations: second.record.evaluations,
+      objectiveBefore: second.record.objectiveBefore,
+      objectiveAfter: second.record.objectiveAfter,
+      adopted,
+      rows: misses.map((r) => {
+        const a = afterAll.get(r.name)?.after ?? null;
+        const c = closest.get(r.name) ?? a;
+        const closestRelDiff = momentRelDiff(r.name, r.measured, c);
+        return {
+          name: r.name,
+          measured: r.measured,
+          refined: r.after,
+          refinedRelDiff: momentRelDiff(r.name, r.measured, r.after),
+          allFree: a,
+          allFreeRelDiff: momentRelDiff(r.name, r.measured, a),
+          closest: c,
+          closestRelDiff,
+          beyondModel: !(Math.abs(closestRelDiff) <= b.tolerance),
+        };
+      }),
+    };
+    const chosen = adopted ? second : first;
+    // the record keeps the first stage's estimate ("before") and its own rows; the second stage is described under beyondModel
+    const record: RefinementRecord = adopted
+      ? {
+          ...second.record,
+          estimate: first.record.estimate,
+          objectiveBefore: first.record.objectiveBefore,
+          evaluations: first.record.evaluations + second.record.evaluations,
+          rows: second.record.rows.map((r, i) => ({
+            ...r,
+            before: first.record.rows[i]?.before ?? null,
+            zBefore: first.record.rows[i]?.zBefore ?? NaN,
+          })),
+          beyondModel: beyond,
+        }
+      : { ...first.record, beyondModel: beyond };
+    return { population: { ...chosen.population, refinement: record }, record, cache };
   } finally {
     pool?.close();
   }
@@ -181,21 +309,26 @@ function refineWith(
   terms: RefineTerm[],
   budget: number,
   cache: Record<string, number>,
+  keyPrefix: string,
+  tinyC2c: boolean,
   stepV: number,
   opts: RefineOptions,
   simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
+  onRows?: (rows: MomentRow[]) => void,
 ): RefineResult {
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
-    const { population } = applyTerms(pop, terms, theta);
-    return momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+    const { population } = applyTerms(pop, terms, theta, tinyC2c);
+    const r = momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
       resolution: { voltageV: stepV / Math.sqrt(12) },
     });
+    onRows?.(r.rows);
+    return r;
   };
   let spent = 0,
     best = Infinity,
     bestTheta = new Array<number>(terms.length).fill(0);
   const f = (theta: number[]): number => {
-    const key = keyOf(theta);
+    const key = keyPrefix + keyOf(theta);
     let v = cache[key];
     if (v === undefined) {
       if (spent >= budget) throw new BudgetSpent();
@@ -212,7 +345,7 @@ function refineWith(
   };
   const zero = new Array<number>(terms.length).fill(0);
   const before = evaluate(zero);
-  cache[keyOf(zero)] = before.value;
+  cache[keyPrefix + keyOf(zero)] = before.value;
   if (terms.length > 0) {
     try {
       let start = bestTheta;
@@ -225,7 +358,7 @@ function refineWith(
       if (!(e instanceof BudgetSpent)) throw e;
     }
   }
-  const { population, atBounds } = applyTerms(pop, terms, bestTheta);
+  const { population, atBounds } = applyTerms(pop, terms, bestTheta, tinyC2c);
   const after = evaluate(bestTheta);
   const byName = new Map(before.rows.map((r) => [r.name, r]));
   const record: RefinementRecord = {

@@ -1,5 +1,6 @@
 /** The population file, schema `jartcal.population/1` (CONTRACTS §4, docs/formats.md). */
 import type { ParamName } from './params.js';
+import type { ProfileFile } from '../schema/profile.js';
 
 export const POPULATION_SCHEMA = 'jartcal.population/1';
 
@@ -94,15 +95,52 @@ export interface PopulationFile {
    * parameters (no copula term).
    */
   circuit?: { seriesOhm: { family: 'lognormal'; center: number; spread: number; spreadKind: 'ln'; n: number } };
-  profile?: unknown;
+  /** the variability profile attached by `jartcal profile --attach` (schema jartcal.profile/1) */
+  profile?: ProfileFile;
   /** how the population was calibrated against the measured switching statistics (`jartcal population --refine`) */
   refinement?: RefinementRecord;
   /** verbatim aihwkit JARTv1bDevice noise fields when the population came from an aihwkit config (presets). */
   aihwkit?: Record<string, number>;
 }
 
-/** A refinable quantity: `rnew.center`, `rnew.d2d`, `rnew.c2c`, `seriesOhm.center`, `seriesOhm.d2d`. */
-export type RefineTerm = `${ParamName | 'seriesOhm'}.${'center' | 'd2d' | 'c2c'}`;
+/**
+ * A refinable quantity: `rnew.center`, `rnew.d2d`, `rnew.c2c`, `seriesOhm.center`, `seriesOhm.d2d`, or a
+ * copula correlation `copula.rnew.lnew`.
+ */
+export type RefineTerm = `${ParamName | 'seriesOhm'}.${'center' | 'd2d' | 'c2c'}` | `copula.${ParamName}.${ParamName}`;
+
+/**
+ * The check that a statistic is beyond the model: after the refinement, rows still outside the tolerance
+ * are refined again with every population parameter free (every centre, d2d and c2c spread — zero ones
+ * too —, every copula correlation, the circuit block); a row that still misses is beyond JART v1b, with
+ * the evidence: the value at the all-free optimum and the closest any evaluated population came.
+ */
+export interface BeyondModelRecord {
+  /** a row misses when |relative difference| exceeds this (levels of resistances: the ratio − 1) */
+  tolerance: number;
+  free: RefineTerm[];
+  evaluations: number;
+  objectiveBefore: number;
+  objectiveAfter: number;
+  /** the all-free optimum became the refined population (its objective is below the first stage's) */
+  adopted: boolean;
+  /** the rows that missed after the first stage, and what the all-free stage reached for them */
+  rows: {
+    name: string;
+    measured: number;
+    /** the first stage's value and relative difference */
+    refined: number | null;
+    refinedRelDiff: number;
+    /** at the all-free optimum */
+    allFree: number | null;
+    allFreeRelDiff: number;
+    /** the value closest to the measured one over every population evaluated with everything free */
+    closest: number | null;
+    closestRelDiff: number;
+    /** still outside the tolerance with everything free */
+    beyondModel: boolean;
+  }[];
+}
 
 export interface RefinementRecord {
   method: 'simulated-moments';
@@ -128,4 +166,6 @@ export interface RefinementRecord {
   estimate?: { parameters: PopulationFile['parameters']; circuit?: PopulationFile['circuit'] };
   /** how the simulated devices were driven: 'replay' (each cycle on a measured cycle's protocol) or 'median-sweep' */
   protocol?: 'replay' | 'median-sweep';
+  /** the all-free second stage, when rows missed after the first */
+  beyondModel?: BeyondModelRecord;
 }

@@ -162,7 +162,7 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
       .map((r, i) => {
         const off = Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.3;
         const b = beforeOf.get(r.statistic);
-        return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}${se(rawRows[i], 'measuredRelSe')}</td>${before ? `<td>${b ? fmtStatistic(r.statistic, b.predicted) : 'n/a'}</td><td>${b ? fmtRelDiff(b.relDiff) : 'n/a'}</td>` : ''}<td>${fmtStatistic(r.statistic, r.predicted)}${se(rawRows[i], 'predictedRelSe')}</td><td>${fmtRelDiff(r.relDiff)}</td></tr>`;
+        return `<tr${off ? ' class="off"' : ''}><td>${esc(splitStatistic(r.statistic).name)}</td><td>${fmtStatistic(r.statistic, r.measured)}${se(rawRows[i], 'measuredRelSe')}</td>${before ? `<td>${b ? fmtStatistic(r.statistic, b.predicted) : 'n/a'}</td><td>${b ? fmtRelDiff(b.relDiff) : 'n/a'}</td>` : ''}<td>${fmtStatistic(r.statistic, r.predicted)}${se(rawRows[i], 'predictedRelSe')}</td><td>${fmtRelDiff(r.relDiff)}${beyondNote(rawRows[i])}</td></tr>`;
       })
       .join('')}</table>`,
   );
@@ -194,6 +194,13 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
   }
   parts.push('</div>');
   return { html: parts.join('\n'), rows };
+}
+
+/** "beyond JART v1b" with its evidence, for a row the all-free refinement could not bring within its tolerance. */
+function beyondNote(row: unknown): string {
+  const b = (row as { beyondModel?: { closestRelDiff?: number; tolerance?: number } } | undefined)?.beyondModel;
+  if (!b) return '';
+  return ` <strong>beyond JART v1b</strong> (with every population parameter free the closest was ${fmtRelDiff(b.closestRelDiff ?? NaN)}, tolerance ±${fmtPct(b.tolerance ?? NaN)})`;
 }
 
 const ECDF_LABEL: Record<string, string> = {

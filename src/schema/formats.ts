@@ -271,8 +271,10 @@ cycles do not depend on a larger \`--cycles\`.`,
   {
     title: `Variability profile (\`jartcal.profile/1\`, \`jartcal profile --out\`)`,
     about: `The measured switching-feature statistics of a dataset beside those of devices sampled from a population
-and simulated through its median sweep. \`jartcal profile --attach OUT\` writes the population file with this
-record under \`profile\`.`,
+and simulated through the measured protocols (\`protocol: "replay"\`, the default: each simulated device replays a
+measured device, each cycle on a measured cycle's protocol, the measured current noise added), or through the
+dataset's median sweep (\`--median-sweep\`, the older form). \`jartcal profile --attach OUT\` and the pipeline write
+the population file with this record under \`profile\`; the population reader validates it.`,
     schemas: [{ name: 'profile.json', schema: profileSchema }],
   },
   {

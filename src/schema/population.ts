@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { POPULATION_SCHEMA } from '../population/types.js';
 import { paramSpec, type ParamName } from '../model/params.js';
 import { interval95, paramName, paramValues } from './common.js';
+import { profileSchema } from './profile.js';
 
 const FAMILIES = ['normal', 'lognormal', 'truncnormal', 'trunclognormal'] as const;
 const spreadKind = z
@@ -91,7 +92,9 @@ export const populationSchema = z
       .object({ seriesOhm }, { error: 'an object {seriesOhm: {family, center, spread, spreadKind, n}}' })
       .optional()
       .describe('the measurement circuit of the fits'),
-    profile: z.unknown().optional().describe('the variability profile (`jartcal profile`)'),
+    profile: profileSchema
+      .optional()
+      .describe('the variability profile (`jartcal profile --attach`, the pipeline), schema `jartcal.profile/1`'),
     aihwkit: z.record(z.string(), z.number()).optional().describe('verbatim aihwkit JARTv1bDevice noise fields (presets)'),
   })
   .check((ctx) => {

@@ -9,26 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POPULATION_SCHEMA, type PopulationFile, type SweepConditions } from '../../src/population/index.js';
-import { applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
+import { type PopulationFile } from '../../src/population/index.js';
+import { allTerms, applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
+import { cholesky } from '../../src/population/stats.js';
 import { runCli } from '../helpers/cli.js';
+import { SWEEP, TRUTH } from './replay-fixture.js';
 
-const TRUTH: PopulationFile = {
-  schema: POPULATION_SCHEMA,
-  toolkitVersion: 'test',
-  createdAt: '2026-01-01T00:00:00Z',
-  seed: 1,
-  provenance: { fits: [], datasets: [] },
-  base: {},
-  parameters: {
-    rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
-    lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0.02, spreadKind: 'ln' } },
-    Ndiscmin: { family: 'lognormal', d2d: { center: 0.008, spread: 0.2, spreadKind: 'ln' }, c2c: { spread: 0.1, spreadKind: 'ln' } },
-  },
-  correlation: { params: [], matrix: [] },
-};
-const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.2, complianceA: null };
 const MEASURED = simulateGroups(TRUTH, { protocols: [SWEEP], devices: 24, cycles: 3, seed: 99 });
 const SIM = { protocols: [SWEEP], devices: 24, cycles: 3, seed: 1 };
 
@@ -126,6 +113,7 @@ test('CLI: population --refine against a dataset writes the refinement record an
     '6',
     '--refine-cycles',
     '2',
+    '--no-beyond',
   ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /refine: objective Σz² [\d.]+ → [\d.]+ over \d+ moments \(5 evaluations\)/);
@@ -138,4 +126,49 @@ test('CLI: population --refine against a dataset writes the refinement record an
   assert.ok(!existsSync(`${out}.refine-checkpoint.json`));
   const bad = await quiet(['population', fits, '--out', out, '--refine', '--refine-budget', '0']);
   assert.notEqual(bad.code, 0);
+});
+
+test('all free: zero spreads grow from zero, copula correlations move and stay positive definite', () => {
+  const pop: PopulationFile = {
+    ...TRUTH,
+    parameters: { ...TRUTH.parameters, lnew: { ...TRUTH.parameters.lnew!, c2c: { spread: 0, spreadKind: 'ln' } } },
+    correlation: {
+      params: ['rnew', 'lnew', 'Ndiscmin'],
+      matrix: [
+        [1, 0.9, 0],
+        [0.9, 1, 0],
+        [0, 0, 1],
+      ],
+    },
+  };
+  const terms = allTerms(pop);
+  assert.ok(terms.includes('lnew.c2c') && terms.includes('copula.rnew.lnew') && terms.includes('Ndiscmin.d2d'), terms.join(','));
+  const theta = terms.map((t) => (t === 'lnew.c2c' ? 2 : t === 'copula.rnew.lnew' ? 1 : 0));
+  const moved = applyTerms(pop, terms, theta).population;
+  assert.ok(Math.abs((moved.parameters.lnew?.c2c.spread as number) - 0.1) < 1e-12, 'zero c2c spread grows by 0.05 per unit');
+  const m = moved.correlation.matrix;
+  assert.ok(m[0][1] > 0.95 && m[0][1] < 1 && m[0][1] === m[1][0], `moved ${m[0][1]}`);
+  assert.ok(cholesky(m) !== null, 'positive definite');
+  // θ = 0 is the population itself
+  assert.deepEqual(applyTerms(pop, terms, new Array(terms.length).fill(0)).population.parameters, pop.parameters);
+});
+
+test('beyond the model: a statistic no population can reach (|V_SET| beyond the sweep) is labelled, with the closest value reached', () => {
+  // the "measured" devices switch at 3.7 V more than any device can on a ±1.3 V sweep; everything else is the truth's own
+  const shifted = MEASURED.map((g) => g.map((c) => (c && c.vSetV !== null ? { ...c, vSetV: c.vSetV - 3.7 } : c)));
+  const r = refinePopulation(TRUTH, shifted, {
+    ...SIM,
+    free: ['rnew.center'],
+    maxEvaluations: 4,
+    beyond: { tolerance: 0.25, budget: 12 },
+  });
+  const b = r.record.beyondModel;
+  assert.ok(b, 'the all-free stage ran');
+  assert.ok(b.free.length > 6 && b.free.includes('Ndiscmin.c2c'), b.free.join(','));
+  const vset = b.rows.find((x) => x.name === 'd2d:mean:vSetV');
+  assert.ok(vset && vset.beyondModel, JSON.stringify(b.rows));
+  assert.ok((vset.closest as number) <= 1.3 && vset.closestRelDiff < -0.25, `closest |V_SET| ${vset.closest}`);
+  // the rows that were within the tolerance are not part of the check
+  assert.ok(!b.rows.some((x) => x.name === 'd2d:median:log10Hrs'), b.rows.map((x) => x.name).join(','));
+  assert.ok(b.evaluations <= 12);
 });

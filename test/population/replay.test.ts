@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { sweepWaveform } from '../../src/model/index.js';
 import { createRng } from '../../src/util/rng.js';
 import {
-  POPULATION_SCHEMA,
   replayMeasured,
   replayProfile,
   samplePopulation,
@@ -18,25 +17,9 @@ import {
   simulateProtocolCycles,
   type CycleProtocol,
   type PopulationFile,
-  type SweepConditions,
 } from '../../src/population/index.js';
 import { applyTerms, refinePopulation } from '../../src/population/refine.js';
-
-const TRUTH: PopulationFile = {
-  schema: POPULATION_SCHEMA,
-  toolkitVersion: 'test',
-  createdAt: '2026-01-01T00:00:00Z',
-  seed: 1,
-  provenance: { fits: [], datasets: [] },
-  base: {},
-  parameters: {
-    rnew: { family: 'lognormal', d2d: { center: 45e-9, spread: 0.1, spreadKind: 'ln' }, c2c: { spread: 0.03, spreadKind: 'ln' } },
-    lnew: { family: 'lognormal', d2d: { center: 0.4e-9, spread: 0.05, spreadKind: 'ln' }, c2c: { spread: 0.02, spreadKind: 'ln' } },
-    Ndiscmin: { family: 'lognormal', d2d: { center: 0.008, spread: 0.2, spreadKind: 'ln' }, c2c: { spread: 0.1, spreadKind: 'ln' } },
-  },
-  correlation: { params: [], matrix: [] },
-};
-const SWEEP: SweepConditions = { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.2, complianceA: null };
+import { SWEEP, TRUTH } from './replay-fixture.js';
 
 function protocol(complianceA: number | null, device = 'd', cycle = 1): CycleProtocol {
   const w = sweepWaveform(SWEEP);
@@ -155,4 +138,27 @@ test('refinement on 2 threads = on 1 (the devices split between threads, joined 
   const two = refinePopulation(TRUTH, measured, { ...opts, threads: 2 });
   assert.deepEqual(two.record, one.record);
   assert.deepEqual(two.population.parameters, one.population.parameters);
+});
+
+test('measurement noise: each simulated sample scattered by the measured noise in decades, the compliance plateau left held', async () => {
+  const { measurementNoise } = await import('../../src/population/ppc.js');
+  const n = 4000;
+  const iA = Float64Array.from({ length: n }, (_, k) => (k < n / 2 ? 1e-5 : 3e-4));
+  const out = measurementNoise(iA, 3e-4, 0.01, createRng(5));
+  const d = Array.from(out.subarray(0, n / 2), (x) => Math.log10(x / 1e-5));
+  const m = d.reduce((a, b) => a + b, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1));
+  assert.ok(Math.abs(sd / 0.01 - 1) < 0.08 && Math.abs(m) < 0.001, `sd ${sd} dec, mean ${m}`);
+  assert.ok(
+    out.subarray(n / 2).every((x) => x === 3e-4),
+    'held at the compliance',
+  );
+  // the stream does not depend on the currents: same draws whatever the values
+  const again = measurementNoise(
+    Float64Array.from(iA, (x) => 2 * x),
+    null,
+    0.01,
+    createRng(5),
+  );
+  assert.ok(Math.abs(again[0] / out[0] - 2) < 1e-12);
 });
