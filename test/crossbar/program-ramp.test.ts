@@ -67,7 +67,13 @@ function programTile(c: ExperimentConfig, n: number, ramp: boolean): { results: 
     dev.setWeight(k, 0);
     const target = (2 * rng.next() - 1) * wTop;
     const r = c.program.widthRange;
-    results.push(programCell(dev, k, target, c.program.tolerance * wTop, c.program.maxPulses, ramp ? { min: r[0], max: r[1] } : null));
+    results.push(
+      programCell(dev, k, target, {
+        tol: c.program.tolerance * wTop,
+        maxPulses: c.program.maxPulses,
+        ramp: ramp ? { min: r[0], max: r[1] } : null,
+      }),
+    );
   }
   return { results, weights: Array.from({ length: n }, (_, k) => dev.weight(k)) };
 }
