@@ -146,6 +146,8 @@ export interface InferenceSummary {
   unsignedDevices: number | null;
   /** p10 / p50 / p90 of each cell's last pulse width, in nominal widths (width ramping) */
   widthFactorQuantiles: number[] | null;
+  /** p10 / p50 / p90 of each cell's last pulse amplitude, in matched amplitudes (amplitude ramping) */
+  amplitudeFactorQuantiles: number[] | null;
   method: string;
   ramp: string;
 }
@@ -174,6 +176,7 @@ export function inferenceSummary(r: Record<string, unknown>, path: string): Infe
     failures,
     unsignedDevices: num(prog.unsignedDevices),
     widthFactorQuantiles: Array.isArray(prog.widthFactorQuantiles) ? (prog.widthFactorQuantiles as number[]) : null,
+    amplitudeFactorQuantiles: Array.isArray(prog.amplitudeFactorQuantiles) ? (prog.amplitudeFactorQuantiles as number[]) : null,
     method: cfg.program?.method ?? '',
     ramp: cfg.program?.ramp ?? 'none',
   };

@@ -335,11 +335,12 @@ export function failureKey(f: ProgramFailure): string {
   return 'fail' + f.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 }
 
-const FAILURE_WORDS: Record<ProgramFailure, string> = {
-  'out-of-reach': 'target outside the device range',
+/** Each failure in words (pipeline output, report). */
+export const FAILURE_WORDS: Record<ProgramFailure, string> = {
+  'out-of-reach': "target outside the device's conductance window",
   stuck: 'stuck at a bound',
-  'too-slow': 'too slow at the longest pulse',
-  'too-coarse': 'steps over the band at the shortest pulse',
+  'too-slow': 'too slow at the longest pulse and highest amplitude',
+  'too-coarse': 'steps over the band at the shortest pulse and lowest amplitude',
   drift: 'cycle-to-cycle drift after verification',
   budget: 'pulse budget spent',
 };
@@ -349,10 +350,12 @@ export function describeFailures(p: Record<string, unknown>, cells: number): str
   const n = (f: ProgramFailure): number => (typeof p[failureKey(f)] === 'number' ? (p[failureKey(f)] as number) : 0);
   const bad = PROGRAM_FAILURES.reduce((a, f) => a + n(f), 0);
   const parts = PROGRAM_FAILURES.filter((f) => n(f) > 0).map((f) => `${n(f)} ${FAILURE_WORDS[f]}`);
-  const wq = p.widthFactorQuantiles as number[] | undefined;
+  const wq = p.widthFactorQuantiles as number[] | undefined,
+    aq = p.amplitudeFactorQuantiles as number[] | undefined;
   return (
     `${(100 * (1 - bad / cells)).toFixed(1)} % of ${cells} cells within tolerance` +
     (parts.length ? ` (out: ${parts.join(', ')})` : '') +
-    (wq ? `; last pulse width p10/p50/p90 ${wq.map((x) => x.toPrecision(2)).join(' / ')} × the nominal` : '')
+    (wq ? `; last pulse width p10/p50/p90 ${wq.map((x) => x.toPrecision(2)).join(' / ')} × the nominal` : '') +
+    (aq ? `, amplitude ${aq.map((x) => x.toFixed(2)).join(' / ')} × the matched` : '')
   );
 }
