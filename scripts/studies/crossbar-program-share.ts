@@ -17,6 +17,7 @@ import { applyPopulation } from '../../src/crossbar/experiment/applyPopulation.j
 import { applyOperatingPoint } from '../../src/crossbar/device/operatingPoint.js';
 import { createEngine, createKineticEngines, deviceMaker, programAmplitudes } from '../../src/crossbar/device/factory.js';
 import { programCell } from '../../src/crossbar/program/writeVerify.js';
+import { JartArray } from '../../src/crossbar/device/jartArray.js';
 import { createRng } from '../../src/util/rng.js';
 
 const { values, positionals } = parseArgs({
@@ -62,6 +63,27 @@ for (const mode of values.ramps.split(',')) {
   for (let k = 0; k < n; k++) reach.push(Math.min(dev.wMax(k), -dev.wMin(k)));
   const signed = reach.filter((x) => x > 0).sort((a, b) => a - b);
   const wTop = 0.9 * (signed.length ? signed[Math.floor(0.1 * (signed.length - 1))] : 1.5);
+  if (mode === values.ramps.split(',')[0] && dev instanceof JartArray) {
+    // which devices cannot hold a weight, by filament radius (nm, p10 / p50 / p90)
+    const groups: [string, number[]][] = [
+      ['all devices', []],
+      ['cannot reach the zero-weight current', []],
+      ['cannot go below it', []],
+      ['straddle zero, but not the largest weights', []],
+    ];
+    for (let k = 0; k < n; k++) {
+      const g = dev.wMax(k) <= 0 ? 1 : dev.wMin(k) >= 0 ? 2 : reach[k] < wTop ? 3 : 0;
+      groups[0][1].push(dev.r[k] * 1e9);
+      if (g > 0) groups[g][1].push(dev.r[k] * 1e9);
+    }
+    const q = (a: number[]): string => {
+      a.sort((x, y) => x - y);
+      return [0.1, 0.5, 0.9].map((p) => a[Math.floor(p * (a.length - 1))].toFixed(1)).join(' / ');
+    };
+    for (const [what, r] of groups)
+      if (r.length)
+        process.stdout.write(`  ${what}: ${r.length} (${((100 * r.length) / n).toFixed(1)} %), radius p10/p50/p90 ${q(r)} nm\n`);
+  }
   const rng = createRng(7);
   let ok = 0,
     pulses = 0,
