@@ -29,7 +29,7 @@ import { applyOperatingPoint, type OperatingPoint } from '../crossbar/device/ope
 import { summarize } from '../crossbar/experiment/summary.js';
 import { SWEEP_HELP } from './crossbar-sweep.js';
 import { inSituDiagnosis, type InSituDiagnosis, type LossPoint } from '../crossbar/experiment/diagnosis.js';
-import { failureKey, PROGRAM_FAILURES } from '../crossbar/program/writeVerify.js';
+import { FAILURE_WORDS, failureKey, PROGRAM_FAILURES } from '../crossbar/program/writeVerify.js';
 
 const HELP = `jartcal crossbar run CONFIG.json --out DIR [options]
 
@@ -125,9 +125,15 @@ export async function crossbarStage(o: CrossbarStageOptions): Promise<void> {
     const inf = inferenceSummary(readJsonFile(join(dir, 'results.json')) as Record<string, unknown>, 'inference/results.json');
     writeJsonAtomic(join(o.out, 'results.json'), { ...main, inference: inf });
     process.stdout.write(
-      `answers: in-situ training ${(main.finalAccuracy as number).toFixed(2)} %, inference after programming ${inf.accuracy.toFixed(2)} % (digital ${inf.digitalAccuracy.toFixed(2)} %; ${inf.inTolerance === null ? 'programming' : `${(100 * inf.inTolerance).toFixed(1)} % of cells within tolerance`})\n`,
+      `answers: in-situ training ${(main.finalAccuracy as number).toFixed(2)} %, inference after programming ${inf.accuracy.toFixed(2)} % (digital ${inf.digitalAccuracy.toFixed(2)} %; ${inf.inTolerance === null ? 'programming' : `${(100 * inf.inTolerance).toFixed(1)} % of cells within tolerance`}${failureWords(inf.failures)})\n`,
     );
   }
+}
+
+/** The cells out of tolerance by reason, in words (", out: 15 target outside …"), or nothing. */
+function failureWords(failures: Record<string, number>): string {
+  const parts = PROGRAM_FAILURES.filter((f) => failures[f]).map((f) => `${failures[f].toLocaleString('en')} ${FAILURE_WORDS[f]}`);
+  return parts.length ? `; out: ${parts.join(', ')}` : '';
 }
 
 /** What results.json keeps of the inference run beside an in-situ run (`inference`, documented in docs/formats.md). */
@@ -146,6 +152,8 @@ export interface InferenceSummary {
   unsignedDevices: number | null;
   /** p10 / p50 / p90 of each cell's last pulse width, in nominal widths (width ramping) */
   widthFactorQuantiles: number[] | null;
+  /** p10 / p50 / p90 of each cell's last pulse amplitude, in matched amplitudes (amplitude ramping) */
+  amplitudeFactorQuantiles: number[] | null;
   method: string;
   ramp: string;
 }
@@ -174,6 +182,7 @@ export function inferenceSummary(r: Record<string, unknown>, path: string): Infe
     failures,
     unsignedDevices: num(prog.unsignedDevices),
     widthFactorQuantiles: Array.isArray(prog.widthFactorQuantiles) ? (prog.widthFactorQuantiles as number[]) : null,
+    amplitudeFactorQuantiles: Array.isArray(prog.amplitudeFactorQuantiles) ? (prog.amplitudeFactorQuantiles as number[]) : null,
     method: cfg.program?.method ?? '',
     ramp: cfg.program?.ramp ?? 'none',
   };

@@ -241,7 +241,11 @@ export async function runPipeline(opts: PipelineOptions | ResolvedPipelineOption
     stages.push({
       name: 'crossbar',
       output: join(cb, 'results.json'),
-      settings: { epochs: o.epochs ?? null, trainSamples: o.trainSamples ?? null, inference: 'width-ramped write-verify' },
+      settings: {
+        epochs: o.epochs ?? null,
+        trainSamples: o.trainSamples ?? null,
+        inference: 'width- and amplitude-ramped write-verify, each device within its own N bounds',
+      },
       inputs: () => [{ path: o.experiment }, { path: o.inferenceExperiment }, { path: f('population.json') }],
       run: async () => {
         const { crossbarStage } = await import('./crossbar.js');

@@ -6,6 +6,9 @@ import { accuracyChart, esc } from '../plot/index.js';
 import { fmtUnit } from './format.js';
 import { crossbarResultsSchema } from '../schema/crossbar-results.js';
 import { firstProblem } from '../schema/issues.js';
+import { FAILURE_WORDS, type ProgramFailure } from '../crossbar/program/writeVerify.js';
+
+const RAMP_WORDS: Record<string, string> = { width: 'width-ramped ', amplitude: 'width- and amplitude-ramped ' };
 
 export interface CrossbarView {
   path: string;
@@ -130,12 +133,14 @@ export function crossbarCard(cb: CrossbarView | null, fig: Fig, note?: string): 
   const std = cb.accuracyStd !== null && reps > 1 ? ` ± ${cb.accuracyStd.toFixed(2)}` : '';
   const inf = cb.inference;
   const second = inf
-    ? `<p class="big" id="crossbar-inference-accuracy">${inf.accuracy.toFixed(2)} %</p><p>Inference after ${inf.ramp === 'width' ? 'width-ramped ' : ''}write-verify programming of the same population` +
+    ? `<p class="big" id="crossbar-inference-accuracy">${inf.accuracy.toFixed(2)} %</p><p>Inference after ${RAMP_WORDS[inf.ramp ?? 'none'] ?? ''}write-verify programming of the same population` +
       (inf.digitalAccuracy !== undefined ? ` (the digital network: ${inf.digitalAccuracy.toFixed(2)} %)` : '') +
       (inf.inTolerance !== undefined
         ? `: ${(100 * inf.inTolerance).toFixed(1)} % of ${inf.cells?.toLocaleString('en') ?? ''} cells within tolerance`
         : '') +
-      (inf.failures.length ? `; out of tolerance: ${inf.failures.map(([k, n]) => `${n.toLocaleString('en')} ${esc(k)}`).join(', ')}` : '') +
+      (inf.failures.length
+        ? `; out of tolerance: ${inf.failures.map(([k, n]) => `${n.toLocaleString('en')} ${esc(FAILURE_WORDS[k as ProgramFailure] ?? k)}`).join(', ')}`
+        : '') +
       `.${inf.path ? ` Results: <code>${esc(inf.path)}</code>.` : ''}</p>`
     : '';
   const dg = cb.diagnosis;

@@ -113,16 +113,32 @@ export const experimentConfigSchema = z
         maxPulses: z.number().default(20000),
         pulsesPerStep: z.number().default(1),
         ramp: z
-          .enum(['none', 'width'])
+          .enum(['none', 'width', 'amplitude'])
           .default('none')
           .describe(
-            "write-verify pulse shape: 'none' = the configured pulse, in bursts; 'width' = one pulse at a time whose width the programmer chooses per device from its response, within widthRange × the configured width",
+            "write-verify pulse shape: 'none' = the configured pulse, in bursts; 'width' = one pulse at a time whose width the programmer chooses per device from its response, within widthRange × the configured width; 'amplitude' = width ramping, and per device and polarity an amplitude raised for a device too slow at the longest pulse and lowered for one that steps over the band at the shortest, within amplitudeRange × the configured amplitude and below the model's validity ceiling",
           ),
         widthRange: z
           .array(z.number())
           .default([0.001, 1000])
           .refine((wr) => wr.length === 2 && wr[0] > 0 && wr[0] <= 1 && wr[1] >= 1, 'expected [min, max] with 0 < min ≤ 1 ≤ max')
           .describe('range of the width factor of ramped write-verify'),
+        amplitudeRange: z
+          .array(z.number())
+          .default([0.5, 2])
+          .refine((ar) => ar.length === 2 && ar[0] > 0 && ar[0] <= 1 && ar[1] >= 1, 'expected [min, max] with 0 < min ≤ 1 ≤ max')
+          .describe("ramp 'amplitude': range of the amplitude factor (on the configured SET and RESET amplitudes)"),
+        amplitudeStep: z
+          .number()
+          .default(1.1)
+          .refine((x) => x > 1 && x <= 2, 'expected a ratio in (1, 2]')
+          .describe("ramp 'amplitude': ratio between neighbouring amplitudes of the ladder"),
+        window: z
+          .enum(['clamp', 'device'])
+          .default('clamp')
+          .describe(
+            "inference: the N range a device is programmed in; 'clamp' = the weight bounds' N clamp (as in training), 'device' = the device's own N bounds (a write-verify controller has no peripheral clamp)",
+          ),
       }).describe('inference: programming'),
       wire: section({
         rWireOhm: z.number().min(0).default(0).describe('wire resistance per segment (Ω)'),

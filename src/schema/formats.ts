@@ -289,8 +289,9 @@ clamp is [\`nLo\`, \`nHi\`]. \`pulseMatch\` and \`nWindow\` write their choice i
 results.json's \`operatingPoint\`.
 
 **results.json** (\`jartcal.crossbar-results/1\`): the fields below; in inference mode also \`digitalAccuracy\`,
-\`programming\` and the analog accuracy means (with \`program.ramp: "width"\` the cells out of tolerance by reason,
-\`failOutOfReach\`, \`failStuck\`, \`failTooSlow\`, \`failTooCoarse\`, \`failDrift\`, \`failBudget\`, and \`widthFactorQuantiles\`); in in-situ
+\`programming\` and the analog accuracy means (with \`program.ramp: "width"\` or \`"amplitude"\` the cells out of tolerance by reason,
+\`failOutOfReach\`, \`failStuck\`, \`failTooSlow\`, \`failTooCoarse\`, \`failDrift\`, \`failBudget\`, and \`widthFactorQuantiles\`; with
+\`"amplitude"\` also \`amplitudeFactorQuantiles\`, p10/p50/p90 of each cell's last pulse amplitude over the matched one); in in-situ
 mode \`swingSpread\` (pulses per 90 % swing over sampled devices), \`lossTrace\` (mean training loss per tenth of an epoch)
 and \`diagnosis\` (\`learned\`, \`lossTrend\`, \`swingDecades\`, \`fastShare\`, \`neverShare\`, \`reason\`: why it did not learn);
 with \`--inference\` (the pipeline) \`inference\`, a summary of \`inference/results.json\` (\`accuracy\` after programming,

@@ -149,7 +149,7 @@ test("write-verify of a differential pair: from the middle (pairZero mid) device
         Math.abs((m.weight(k) - m.wMin(k)) / (m.wMax(k) - m.wMin(k)) - 0.5) < 1e-6,
     );
     const target = 2.4 * rng.next() - 1.2;
-    const r = programPair(mid, k, target, 0.03, 20000);
+    const r = programPair(mid, k, target, { tol: 0.03, maxPulses: 20000 });
     assert.ok(
       r.converged && Math.abs(mid.weight(k) - target) <= 0.03,
       `mid pair ${k}: target ${target}, error ${r.error}, pulses ${r.pulses}`,
@@ -159,7 +159,7 @@ test("write-verify of a differential pair: from the middle (pairZero mid) device
     const g = (d: typeof p) => (d.weight(k) - d.wMin(k)) / (d.wMax(k) - d.wMin(k));
     assert.ok(Math.abs(g(p) + g(m) - 1) < 0.03, `g+ ${g(p)}, g- ${g(m)}`);
     // programCell dispatches a pair to programPair
-    const l = programCell(low, k, target, 0.03, 2000);
+    const l = programCell(low, k, target, { tol: 0.03, maxPulses: 2000 });
     if (!l.converged) lowFailed++;
   }
   // a device at g = 0 sits at N_lo, where a JART SET pulse moves it ~1e-4 of the range for the first ~4,800 pulses
@@ -171,7 +171,7 @@ test("write-verify of a differential pair: from the middle (pairZero mid) device
   for (let k = 0; k < 20; k++) {
     low.setWeight(k, 0);
     const target = 2.4 * rng.next() - 1.2;
-    if (programPair(low, k, target, 0.03, 20000).converged && Math.abs(low.weight(k) - target) <= 0.03) lowOk++;
+    if (programPair(low, k, target, { tol: 0.03, maxPulses: 20000 }).converged && Math.abs(low.weight(k) - target) <= 0.03) lowOk++;
   }
   assert.equal(lowOk, 20, `${lowOk} of 20 low pairs converged within 20,000 pulses per device`);
 });

@@ -48,7 +48,7 @@ test('report: the crossbar card shows the in-situ answer, the reason it failed, 
   assert.match(html, /id="crossbar-inference-accuracy">93\.03 %/);
   assert.match(
     html,
-    /width-ramped write-verify programming of the same population \(the digital network: 93\.20 %\): 91\.2 % of 234,752 cells within tolerance; out of tolerance: 20,000 out-of-reach, 654 too-slow/,
+    /width-ramped write-verify programming of the same population \(the digital network: 93\.20 %\): 91\.2 % of 234,752 cells within tolerance; out of tolerance: 20,000 target outside the device's conductance window, 654 too slow at the longest pulse and highest amplitude/,
   );
   // a run that learned and has no inference answer shows neither
   const plain = crossbarCard(

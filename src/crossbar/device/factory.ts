@@ -10,6 +10,7 @@ import { NO_VAR, type VarSpec } from './types.js';
 import { classEngines, kineticClasses, type KineticClasses } from './population.js';
 import { nominalParams } from './operatingPoint.js';
 import type { JartParams } from '../../model/index.js';
+import { amplitudePlan, type AmplitudePlan } from './amplitude.js';
 
 /** Range of a geometry quantity a device can reach (D2D clip bounds and C2C excursions), for the engine's tables. */
 function geoRange(r: VarSpec, nom: number): [number, number] {
@@ -66,7 +67,7 @@ export function createEngine(c: ExperimentConfig, params: Partial<JartParams> = 
   const exactAbove = lVaries && j.tableLengths <= 1 ? 0.01 : 0.1;
   // An N clamp wider than [nLo, nHi] (the paper-era weight bounds): a second, ln N table out to the lowest
   // N_min and highest N_max a device can have (or the clamp), so that those states need no exact integration.
-  const [cLo, cHi] = clampBounds(j, base);
+  const [cLo, cHi] = programClamp(c) ?? clampBounds(j, base);
   const nLowest = Math.max(cLo, geoRange(j.variability.Ndiscmin, j.nominal.nMin)[0]);
   const nHighest = Math.min(cHi, geoRange(j.variability.Ndiscmax, j.nominal.nMax)[1]);
   const outer =
@@ -116,6 +117,14 @@ export function weightToClampN(j: ExperimentConfig['device']['jart'], engine: Pu
   };
 }
 
+/**
+ * Inference with `program.window: "device"`: no peripheral N clamp, each device is programmed within its own
+ * N bounds ([0, ∞) as the clamp); null otherwise (the clamp of the weight bounds).
+ */
+export function programClamp(c: ExperimentConfig): [number, number] | null {
+  return c.mode === 'inference' && c.program.window === 'device' ? [0, Infinity] : null;
+}
+
 /** The N clamp [lo, hi] of the nominal weight bounds (wBoundMin, wBoundMax); see weightToClampN. */
 export function clampBounds(j: ExperimentConfig['device']['jart'], engine: PulseEngine): [number, number] {
   const of = weightToClampN(j, engine);
@@ -163,14 +172,16 @@ export function deviceMaker(
 ): DeviceMaker {
   const model = deviceModel(c.device.model);
   const withEngine = model.pulseEngine && engine;
+  const window = programClamp(c);
   const context = {
     config: c,
     engine,
-    clamp: withEngine ? clampBounds(c.device.jart, engine) : null,
-    clampOf: withEngine ? weightToClampN(c.device.jart, engine) : undefined,
+    clamp: withEngine ? (window ?? clampBounds(c.device.jart, engine)) : null,
+    clampOf: withEngine && !window ? weightToClampN(c.device.jart, engine) : undefined,
     kinetic,
     ranges: withEngine && c.device.population ? engineRanges(c) : null,
     lMaxM: lMaxOf(c),
+    amplitude: withEngine ? programAmplitudes(c, engine, kinetic)?.ladder : undefined,
   };
   return (size, tileIndex) => {
     const r = rng.fork(layerIndex * 1000 + tileIndex);
@@ -180,6 +191,18 @@ export function deviceMaker(
     const d = one(r);
     return c.mapping.weightScale === 1 ? d : new ScaledArray(d, c.mapping.weightScale);
   };
+}
+
+const plans = new WeakMap<PulseEngine, AmplitudePlan>();
+/**
+ * The amplitude ladder of write-verify with `program.ramp: "amplitude"` (inference; src/crossbar/device/amplitude.ts),
+ * one per nominal engine (so per network), else null.
+ */
+export function programAmplitudes(c: ExperimentConfig, engine: PulseEngine, kinetic: KineticEngines | null): AmplitudePlan | null {
+  if (c.mode !== 'inference' || c.program.method !== 'write-verify' || c.program.ramp !== 'amplitude') return null;
+  let plan = plans.get(engine);
+  if (!plan) plans.set(engine, (plan = amplitudePlan(c, kinetic, createEngine)));
+  return plan;
 }
 
 /**

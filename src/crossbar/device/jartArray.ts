@@ -51,6 +51,17 @@ export interface JartArrayOptions {
   engines?: PulseEngine[];
   /** Upper bound of a device's disc length under c2c (full model: below lcell); default none. */
   lMaxM?: number;
+  /**
+   * Amplitude ramping (write-verify): the ladder of amplitude factors and the engine of a factor for a
+   * kinetic class (-1: the nominal engine's parameters); built on demand by the caller, who caches them.
+   */
+  amplitude?: AmplitudeLadder;
+}
+
+/** The amplitudes a programmer may pulse a device with: factors on the configured amplitudes, and their engines. */
+export interface AmplitudeLadder {
+  factors: readonly number[];
+  engine(factor: number, kineticClass: number): PulseEngine;
 }
 
 export class JartArray implements DeviceArray {
@@ -82,6 +93,8 @@ export class JartArray implements DeviceArray {
   private readonly lMax: number;
   private readonly nLo: number;
   private readonly nHi: number;
+  private readonly amp: AmplitudeLadder | null;
+  readonly amplitudeFactors?: readonly number[];
 
   constructor(o: JartArrayOptions, rng: Rng) {
     const s = o.size;
@@ -104,6 +117,8 @@ export class JartArray implements DeviceArray {
     if (o.perDevice?.nMin) this.nMinDev.set(o.perDevice.nMin);
     if (o.perDevice?.nMax) this.nMaxDev.set(o.perDevice.nMax);
     this.lMax = o.lMaxM ?? Infinity;
+    this.amp = o.amplitude ?? null;
+    if (this.amp) this.amplitudeFactors = this.amp.factors;
     const cls = o.perDevice?.engineIndex;
     if (o.engines && o.engines.length > 0 && cls) {
       for (let k = 0; k < s; k++)
@@ -193,18 +208,19 @@ export class JartArray implements DeviceArray {
   }
 
   /**
-   * One pulse of `widthFactor` times the configured width, same amplitude (write-verify with width ramping);
+   * One pulse of `widthFactor` times the configured width (write-verify with width ramping), at
+   * `amplitudeFactor` times the configured amplitude (one of `amplitudeFactors`; amplitude ramping);
    * dir > 0 SET, < 0 RESET. Returns the new weight.
    */
-  pulseWidth(k: number, dir: number, widthFactor: number): number {
-    return this.pulses(k, dir > 0 ? 1 : -1, widthFactor);
+  pulseWidth(k: number, dir: number, widthFactor: number, amplitudeFactor = 1): number {
+    return this.pulses(k, dir > 0 ? 1 : -1, widthFactor, amplitudeFactor);
   }
 
-  private pulses(k: number, count: number, f: number): number {
+  private pulses(k: number, count: number, f: number, a = 1): number {
     const set = count > 0;
     let c = set ? count : -count;
     let n = this.n[k];
-    const e = this.engineOf(k);
+    const e = a === 1 || !this.amp ? this.engineOf(k) : this.amp.engine(a, this.cls !== null ? this.cls[k] : -1);
     while (c-- > 0) {
       const cHi = this.cHi ? this.cHi[k] : this.nHi,
         cLo = this.cLo ? this.cLo[k] : this.nLo;

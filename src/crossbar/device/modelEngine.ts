@@ -22,27 +22,38 @@ export interface ModelEngineOptions {
   nRange?: [number, number];
 }
 
+/**
+ * The SET and RESET kernels and the read table are built when first used (an engine of another amplitude,
+ * for amplitude-ramped programming, may only ever pulse one polarity and never read).
+ */
 export class ModelEngine implements PulseEngine {
   readonly name = 'jart-full-physics';
-  private readonly kSet: PulseKernel;
-  private readonly kReset: PulseKernel;
-  private readonly read: ReadTable;
+  private kSet: PulseKernel | null = null;
+  private kReset: PulseKernel | null = null;
+  private read: ReadTable | null = null;
+  private readonly p: JartParams;
+  private readonly opts: { rRange: [number, number]; lRange: [number, number]; nRange?: [number, number] };
+  private readonly s: PulseSettings;
   constructor(s: PulseSettings, o: ModelEngineOptions) {
-    const p: JartParams = { ...DEFAULT_PARAMS, ...(o.params ?? {}) };
-    const opts = { rRange: o.rRangeM, lRange: o.lRangeM, ...(o.nRange ? { nRange: o.nRange } : {}) };
-    this.kSet = createPulseKernel(p, s.vSetV, s.widthS, opts);
-    this.kReset = createPulseKernel(p, s.vResetV, s.widthS, opts);
-    this.read = createReadTable(p, s.vReadV, opts);
+    // the settings as they are now (a config section may be changed afterwards)
+    this.s = { vSetV: s.vSetV, vResetV: s.vResetV, widthS: s.widthS, dtS: s.dtS, vReadV: s.vReadV };
+    this.p = { ...DEFAULT_PARAMS, ...(o.params ?? {}) };
+    this.opts = { rRange: o.rRangeM, lRange: o.lRangeM, ...(o.nRange ? { nRange: o.nRange } : {}) };
+  }
+  private kernel(set: boolean): PulseKernel {
+    if (set) return (this.kSet ??= createPulseKernel(this.p, this.s.vSetV, this.s.widthS, this.opts));
+    return (this.kReset ??= createPulseKernel(this.p, this.s.vResetV, this.s.widthS, this.opts));
   }
   pulse(set: boolean, n: number, rM: number, lM: number, nMin: number, nMax: number, widthFactor = 1): number {
-    const k = set ? this.kSet : this.kReset;
+    const k = this.kernel(set);
     return widthFactor === 1 ? k.apply(n, rM, lM, nMin, nMax) : k.apply(n, rM, lM, nMin, nMax, widthFactor * k.widthS);
   }
   readA(n: number, rM: number, lM: number): number {
+    this.read ??= createReadTable(this.p, this.s.vReadV, this.opts);
     return Math.abs(this.read.current(n, rM, lM));
   }
   /** Pulses that fell outside the kernel's tables and were integrated in full. */
   get fallbacks(): number {
-    return this.kSet.fallbacks + this.kReset.fallbacks;
+    return (this.kSet?.fallbacks ?? 0) + (this.kReset?.fallbacks ?? 0);
   }
 }

@@ -14,10 +14,14 @@ export interface DeviceArray {
    */
   pulse(k: number, count: number): number;
   /**
-   * Optional: one pulse of `widthFactor` times the nominal width at the same amplitude (dir > 0 potentiates).
-   * Devices that have it can be programmed with width ramping (program/writeVerify.ts).
+   * Optional: one pulse of `widthFactor` times the nominal width (dir > 0 potentiates), at `amplitudeFactor`
+   * (default 1; one of `amplitudeFactors`) times the configured amplitude of that polarity. Devices that
+   * have it can be programmed with width ramping, and with amplitude ramping when they list
+   * `amplitudeFactors` (program/writeVerify.ts).
    */
-  pulseWidth?(k: number, dir: number, widthFactor: number): number;
+  pulseWidth?(k: number, dir: number, widthFactor: number, amplitudeFactor?: number): number;
+  /** Optional: the amplitude ladder (factors on the configured amplitudes, ascending, holding 1) `pulseWidth` takes. */
+  readonly amplitudeFactors?: readonly number[];
   /** Put device k in the state whose weight is closest to w (an ideal "set_weights", no pulses). */
   setWeight(k: number, w: number): void;
   /** Read current of device k at the read voltage (A); for behavioural devices a proportional stand-in. */

@@ -68,13 +68,15 @@ export async function runInference(
       bad = 0,
       unsigned = 0;
     const weightTops: number[] = [];
-    // width-ramped write-verify: why cells ended out of tolerance, and each cell's last pulse width (its operating point)
+    // ramped write-verify: why cells ended out of tolerance, and each cell's last pulse width and amplitude (its operating point)
     const ramp =
-      cfg.program.method === 'write-verify' && cfg.program.ramp === 'width'
-        ? { min: cfg.program.widthRange[0], max: cfg.program.widthRange[1] }
+      cfg.program.method === 'write-verify' && cfg.program.ramp !== 'none'
+        ? { min: cfg.program.widthRange[0], max: cfg.program.widthRange[1], amplitude: cfg.program.ramp === 'amplitude' }
         : null;
+    const spec = { maxPulses: cfg.program.maxPulses, ramp };
     const failures = new Map<ProgramFailure, number>(PROGRAM_FAILURES.map((f) => [f, 0]));
-    const widthFactors: number[] = [];
+    const widthFactors: number[] = [],
+      amplitudeFactors: number[] = [];
     let widthTotal = 0;
     const targets: Float64Array[] = [];
     layers.forEach((layer, li) => {
@@ -101,12 +103,13 @@ export async function runInference(
         tg[row * layer.cols + col] = target;
         if (cfg.program.method === 'ideal') tile.dev.setWeight(k, target);
         else {
-          const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, tolW, cfg.program.maxPulses, ramp);
+          const res = openLoop ? openLoop(tile.dev, k, target, tolW) : programCell(tile.dev, k, target, { ...spec, tol: tolW });
           pulses += res.pulses;
           if (!res.converged) bad++;
           if (ramp) {
             if (res.reason) failures.set(res.reason, (failures.get(res.reason) ?? 0) + 1);
             widthFactors.push(res.widthFactor ?? 1);
+            if (ramp.amplitude) amplitudeFactors.push(res.amplitudeFactor ?? 1);
             widthTotal += res.width ?? res.pulses;
           }
         }
@@ -158,9 +161,12 @@ export async function runInference(
     const sec = (performance.now() - t0) / 1000;
     const rampStats: Record<string, number | number[]> = {};
     if (ramp) {
-      widthFactors.sort((a, b) => a - b);
-      const q = (p: number): number => widthFactors[Math.min(widthFactors.length - 1, Math.floor(p * widthFactors.length))];
-      rampStats.widthFactorQuantiles = [q(0.1), q(0.5), q(0.9)];
+      const q = (xs: number[]): number[] => {
+        xs.sort((a, b) => a - b);
+        return [0.1, 0.5, 0.9].map((p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]);
+      };
+      rampStats.widthFactorQuantiles = q(widthFactors);
+      if (ramp.amplitude) rampStats.amplitudeFactorQuantiles = q(amplitudeFactors);
       rampStats.widthTotal = widthTotal;
       for (const [f, n] of failures) rampStats[failureKey(f)] = n;
       log(`repeat ${r + 1}: ${describeFailures(rampStats, cells)}`);

@@ -15,8 +15,9 @@ import type { DeviceArray } from '../device/types.js';
 export class ScaledArray implements DeviceArray {
   readonly kind: string;
   readonly size: number;
-  /** Width-ramped single pulse, when the wrapped array has it. */
-  readonly pulseWidth?: (k: number, dir: number, widthFactor: number) => number;
+  /** Width- (and amplitude-) ramped single pulse, when the wrapped array has it. */
+  readonly pulseWidth?: (k: number, dir: number, widthFactor: number, amplitudeFactor?: number) => number;
+  readonly amplitudeFactors?: readonly number[];
   constructor(
     private readonly d: DeviceArray,
     readonly scale: number,
@@ -24,7 +25,8 @@ export class ScaledArray implements DeviceArray {
     this.kind = d.kind;
     this.size = d.size;
     const pw = d.pulseWidth?.bind(d);
-    if (pw) this.pulseWidth = (k, dir, f) => this.scale * pw(k, dir, f);
+    if (pw) this.pulseWidth = (k, dir, f, a) => this.scale * pw(k, dir, f, a);
+    if (d.amplitudeFactors) this.amplitudeFactors = d.amplitudeFactors;
   }
   /** The wrapped array. */
   get inner(): DeviceArray {

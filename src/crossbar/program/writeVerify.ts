@@ -17,6 +17,8 @@ export interface ProgramResult {
   /** width-ramped write-verify: the width factor of the last pulse (the device's operating point) and the sum of all pulse widths in nominal widths */
   widthFactor?: number;
   width?: number;
+  /** amplitude-ramped write-verify: the amplitude factor of the last pulse */
+  amplitudeFactor?: number;
 }
 
 /**
@@ -34,20 +36,28 @@ export interface ProgramResult {
 export type ProgramFailure = 'out-of-reach' | 'stuck' | 'too-slow' | 'too-coarse' | 'drift' | 'budget';
 export const PROGRAM_FAILURES: readonly ProgramFailure[] = ['out-of-reach', 'stuck', 'too-slow', 'too-coarse', 'drift', 'budget'];
 
-/** Width ramping: pulse widths between `min` and `max` times the configured width. */
+/**
+ * Ramped write-verify: pulse widths between `min` and `max` times the configured width; with `amplitude`,
+ * also the pulse amplitude per device and polarity, along the device's amplitude ladder (`amplitudeFactors`).
+ */
 export interface WidthRamp {
   min: number;
   max: number;
+  amplitude?: boolean;
 }
 
 /**
  * Write-verify with per-device width ramping, as a write-verify controller finds each device's operating
- * point from its response: every pulse is one pulse (same amplitude) whose width is chosen from the rate the
- * device showed on its last pulse in that direction (Δw per unit width), aiming at 70 % of the remaining
- * distance, within [ramp.min, ramp.max] × the configured width. A device that does not move is given ever
- * longer pulses (×10) up to ramp.max; after an overshoot the width is capped at half the one that overshot.
- * Slow devices thus get long pulses and fast ones short pulses, instead of one pulse for all. Needs a device
- * with `pulseWidth` (JartArray, or a ScaledArray over one).
+ * point from its response: every pulse is one pulse whose width is chosen from the rate the device showed
+ * on its last pulse in that direction (Δw per unit width), aiming at 70 % of the remaining distance, within
+ * [ramp.min, ramp.max] × the configured width. A device that does not move is given ever longer pulses (×10)
+ * up to ramp.max; after an overshoot the width is capped at half the one that overshot. Slow devices thus get
+ * long pulses and fast ones short pulses, instead of one pulse for all. Needs a device with `pulseWidth`
+ * (JartArray, or a ScaledArray over one).
+ * With `ramp.amplitude` and a device with an amplitude ladder, each polarity has its own amplitude, starting
+ * at the configured one: a device that moves less than 0.1 % of the way per pulse at the longest width (or not
+ * at all) gets the next higher amplitude, and one whose shortest pulse steps over the band both ways, again and
+ * again, the next lower; a cell fails `too-slow` or `too-coarse` only at the end of the ladder.
  */
 export function writeVerifyRamp(
   dev: DeviceArray,
@@ -59,6 +69,12 @@ export function writeVerifyRamp(
 ): ProgramResult {
   const pw = dev.pulseWidth;
   if (!pw) return writeVerify(dev, k, target, tol, maxPulses);
+  const amps = ramp.amplitude ? dev.amplitudeFactors : undefined;
+  const top = amps ? amps.length - 1 : 0,
+    unit = amps ? Math.max(0, amps.indexOf(1)) : 0;
+  // amplitude level per polarity: [RESET, SET]
+  let levelDown = unit,
+    levelUp = unit;
   let w = dev.weight(k),
     used = 0,
     width = 0,
@@ -68,29 +84,59 @@ export function writeVerifyRamp(
     cap = ramp.max,
     lastDir = 0,
     lastF = 1,
+    lastA = 1,
     coarse = 0,
     slow = 0,
     stuck = false;
+  /** the next amplitude of polarity `dir` up (+1) or down (−1) the ladder; false at its end */
+  const step = (dir: number, by: 1 | -1): boolean => {
+    const at = dir > 0 ? levelUp : levelDown;
+    if (!amps || at + by < 0 || at + by > top) return false;
+    if (dir > 0) {
+      levelUp += by;
+      rateUp = 0;
+    } else {
+      levelDown += by;
+      rateDown = 0;
+    }
+    // the rate at the new amplitude is unknown: from a nominal width when raised (the device was too slow),
+    // from the shortest when lowered (it was too coarse); the width cap starts afresh
+    f = by > 0 ? 1 : ramp.min;
+    cap = ramp.max;
+    slow = 0;
+    coarse = 0;
+    lastDir = 0;
+    return true;
+  };
   while (Math.abs(w - target) > tol && used < maxPulses) {
     const dir = target > w ? 1 : -1;
     if (lastDir !== 0 && dir !== lastDir) {
       cap = Math.max(ramp.min, 0.5 * lastF);
       if (lastF <= ramp.min) coarse++;
-      if (coarse >= 8) break; // the shortest pulse steps over the band both ways, again and again
+      // the shortest pulse steps over the band both ways, again and again: a lower amplitude, else give up
+      if (coarse >= 3 && step(lastDir, -1)) continue;
+      if (coarse >= 8) break;
     }
     const rate = dir > 0 ? rateUp : rateDown;
     if (rate > 0) f = (0.7 * Math.abs(target - w)) / rate;
     if (f > cap) f = cap;
     if (f < ramp.min) f = ramp.min;
-    const w1 = pw.call(dev, k, dir, f);
+    const a = amps ? amps[dir > 0 ? levelUp : levelDown] : 1;
+    const w1 = pw.call(dev, k, dir, f, a);
     used++;
     width += f;
     lastDir = dir;
     lastF = f;
+    lastA = a;
     const dw = Math.abs(w1 - w);
     if (dw === 0) {
       // no motion: at a bound (the pulse was skipped), or too slow to show at this width
-      if (f >= ramp.max || (dir > 0 ? w >= dev.wMax(k) - 1e-12 : w <= dev.wMin(k) + 1e-12)) {
+      if (dir > 0 ? w >= dev.wMax(k) - 1e-12 : w <= dev.wMin(k) + 1e-12) {
+        stuck = true;
+        break;
+      }
+      if (f >= ramp.max) {
+        if (step(dir, 1)) continue;
         stuck = true;
         break;
       }
@@ -102,6 +148,7 @@ export function writeVerifyRamp(
     if (f >= ramp.max && dw < 1e-3 * Math.abs(target - w)) {
       if (++slow >= 3) {
         w = w1;
+        if (step(dir, 1)) continue;
         break;
       }
     } else slow = 0;
@@ -124,7 +171,7 @@ export function writeVerifyRamp(
     else if (coarse >= 8) reason = 'too-coarse';
     else reason = 'budget';
   }
-  return { pulses: used, error, converged, reason, widthFactor: lastF, width };
+  return { pulses: used, error, converged, reason, widthFactor: lastF, width, ...(amps ? { amplitudeFactor: lastA } : {}) };
 }
 
 export function writeVerify(dev: DeviceArray, k: number, target: number, tol: number, maxPulses: number, maxBurst = 4096): ProgramResult {
@@ -154,24 +201,31 @@ export function writeVerify(dev: DeviceArray, k: number, target: number, tol: nu
   return { pulses: used, error, converged: error <= tol };
 }
 
+/** What write-verify aims at: the tolerance (weight units), the pulse budget per device, and the ramp (none: bursts of the configured pulse). */
+export interface ProgramSpec {
+  tol: number;
+  maxPulses: number;
+  ramp?: WidthRamp | null;
+}
+
+/** Write-verify of one device (not a pair) to `target` within `tol`: ramped when the spec has a ramp, else in bursts. */
+function verifyDevice(d: DeviceArray, k: number, target: number, tol: number, spec: ProgramSpec): ProgramResult {
+  return spec.ramp ? writeVerifyRamp(d, k, target, tol, spec.maxPulses, spec.ramp) : writeVerify(d, k, target, tol, spec.maxPulses);
+}
+
 /**
  * A differential pair programmed as a real array would: each device to its own state (`split`), with its
  * own SET and RESET pulses and half the weight tolerance (in its device units), instead of through the
  * pair's one-sided training pulses, with which an overshoot can only be corrected by raising the other
  * device. The pulse budget is per device.
  */
-export function programPair(
-  dev: DifferentialPairArray,
-  k: number,
-  target: number,
-  tol: number,
-  maxPulses: number,
-  ramp: WidthRamp | null = null,
-): ProgramResult {
+export function programPair(dev: DifferentialPairArray, k: number, target: number, spec: ProgramSpec): ProgramResult {
+  const ramp = spec.ramp ?? null;
   const [gp, gm] = dev.split(target);
   let pulses = 0,
     width = 0,
     widthFactor = 0,
+    amplitudeFactor = 0,
     reason: ProgramFailure | null = null;
   for (const [d, g] of [
     [dev.devices[0], gp],
@@ -183,32 +237,30 @@ export function programPair(
     for (let round = 0; round < (ramp ? 4 : 1); round++) {
       const span = d.wMax(k) - d.wMin(k);
       const t = DifferentialPairArray.at(d, k, g),
-        tl = (0.5 * tol * span) / dev.scale;
+        tl = (0.5 * spec.tol * span) / dev.scale;
       if (round > 0 && Math.abs(d.weight(k) - t) <= tl) break;
-      r = ramp ? writeVerifyRamp(d, k, t, tl, maxPulses, ramp) : writeVerify(d, k, t, tl, maxPulses);
+      r = verifyDevice(d, k, t, tl, spec);
       pulses += r.pulses;
       width += r.width ?? r.pulses;
       widthFactor = Math.max(widthFactor, r.widthFactor ?? 1);
+      amplitudeFactor = Math.max(amplitudeFactor, r.amplitudeFactor ?? 1);
       if (!r.converged) break;
     }
     if (r && !r.converged) reason ??= r.reason ?? null;
   }
   const error = Math.abs(dev.weight(k) - target);
-  const converged = error <= tol;
-  return { pulses, error, converged, ...(ramp ? { reason: converged ? null : (reason ?? 'drift'), width, widthFactor } : {}) };
+  const converged = error <= spec.tol;
+  return {
+    pulses,
+    error,
+    converged,
+    ...(ramp ? { reason: converged ? null : (reason ?? 'drift'), width, widthFactor, ...(ramp.amplitude ? { amplitudeFactor } : {}) } : {}),
+  };
 }
 
-/** Write-verify of one cell of any mapping (a pair device by device); with `ramp`, width-ramped per device. */
-export function programCell(
-  dev: DeviceArray,
-  k: number,
-  target: number,
-  tol: number,
-  maxPulses: number,
-  ramp: WidthRamp | null = null,
-): ProgramResult {
-  if (dev instanceof DifferentialPairArray) return programPair(dev, k, target, tol, maxPulses, ramp);
-  return ramp ? writeVerifyRamp(dev, k, target, tol, maxPulses, ramp) : writeVerify(dev, k, target, tol, maxPulses);
+/** Write-verify of one cell of any mapping (a pair device by device); with a ramp, ramped per device. */
+export function programCell(dev: DeviceArray, k: number, target: number, spec: ProgramSpec): ProgramResult {
+  return dev instanceof DifferentialPairArray ? programPair(dev, k, target, spec) : verifyDevice(dev, k, target, spec.tol, spec);
 }
 
 /** Open loop: `pulses` pulses in the direction of the target, no read-back. */
@@ -283,11 +335,12 @@ export function failureKey(f: ProgramFailure): string {
   return 'fail' + f.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 }
 
-const FAILURE_WORDS: Record<ProgramFailure, string> = {
-  'out-of-reach': 'target outside the device range',
+/** Each failure in words (pipeline output, report). */
+export const FAILURE_WORDS: Record<ProgramFailure, string> = {
+  'out-of-reach': "target outside the device's conductance window",
   stuck: 'stuck at a bound',
-  'too-slow': 'too slow at the longest pulse',
-  'too-coarse': 'steps over the band at the shortest pulse',
+  'too-slow': 'too slow at the longest pulse and highest amplitude',
+  'too-coarse': 'steps over the band at the shortest pulse and lowest amplitude',
   drift: 'cycle-to-cycle drift after verification',
   budget: 'pulse budget spent',
 };
@@ -297,10 +350,12 @@ export function describeFailures(p: Record<string, unknown>, cells: number): str
   const n = (f: ProgramFailure): number => (typeof p[failureKey(f)] === 'number' ? (p[failureKey(f)] as number) : 0);
   const bad = PROGRAM_FAILURES.reduce((a, f) => a + n(f), 0);
   const parts = PROGRAM_FAILURES.filter((f) => n(f) > 0).map((f) => `${n(f)} ${FAILURE_WORDS[f]}`);
-  const wq = p.widthFactorQuantiles as number[] | undefined;
+  const wq = p.widthFactorQuantiles as number[] | undefined,
+    aq = p.amplitudeFactorQuantiles as number[] | undefined;
   return (
     `${(100 * (1 - bad / cells)).toFixed(1)} % of ${cells} cells within tolerance` +
     (parts.length ? ` (out: ${parts.join(', ')})` : '') +
-    (wq ? `; last pulse width p10/p50/p90 ${wq.map((x) => x.toPrecision(2)).join(' / ')} × the nominal` : '')
+    (wq ? `; last pulse width p10/p50/p90 ${wq.map((x) => x.toPrecision(2)).join(' / ')} × the nominal` : '') +
+    (aq ? `, amplitude ${aq.map((x) => x.toFixed(2)).join(' / ')} × the matched` : '')
   );
 }

@@ -8,6 +8,7 @@ import type { ExperimentConfig } from '../../experiment/config.js';
 import type { PulseEngine } from '../jartEngine.js';
 import type { DeviceArray } from '../types.js';
 import type { KineticEngines } from '../factory.js';
+import type { AmplitudeLadder } from '../jartArray.js';
 
 /** What the factory hands a model when it builds one tile's devices. */
 export interface DeviceContext {
@@ -24,6 +25,8 @@ export interface DeviceContext {
   ranges: { r: [number, number]; l: [number, number] } | null;
   /** the longest disc a device may have (m) */
   lMaxM: number;
+  /** write-verify with amplitude ramping: the amplitude ladder and its engines (pulse-engine models) */
+  amplitude?: AmplitudeLadder;
 }
 
 /** A config problem a model reports: a JSON path below the config and what was expected there. */

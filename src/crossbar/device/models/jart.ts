@@ -9,7 +9,7 @@ import { drawDevices } from '../population.js';
 import type { DeviceContext, DeviceModelDef } from './define.js';
 import type { DeviceArray } from '../types.js';
 
-function makeJart({ config, size, rng, engine, clamp, clampOf, kinetic, ranges, lMaxM }: DeviceContext): DeviceArray {
+function makeJart({ config, size, rng, engine, clamp, clampOf, kinetic, ranges, lMaxM, amplitude }: DeviceContext): DeviceArray {
   if (!engine) throw new JartcalError('internal: no pulse engine for a JART device');
   const j = config.device.jart;
   const pop = config.device.population;
@@ -34,6 +34,7 @@ function makeJart({ config, size, rng, engine, clamp, clampOf, kinetic, ranges, 
       perDevice,
       engines: kinetic?.engines,
       lMaxM,
+      ...(amplitude ? { amplitude } : {}),
     },
     rng,
   );
