@@ -3,6 +3,8 @@
  * preparation into a model stimulus and targets. Pure: no file system.
  */
 import type { Waveform } from '../model/index.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
+import { median } from '../util/stats.js';
 import { measuredSwitching, outwardMask, readResistances } from './features.js';
 import { prepareCoarse, type CoarseGrid } from './coarse.js';
 
@@ -152,7 +154,7 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (Math.abs(vV[i]) >= o.minAbsV && Number.isFinite(c.iA[i])) idx.push(i);
   const sw = measuredSwitching(vV, c.iA, floorA, o.minAbsV);
-  const readV = Number(c.features?.readVoltageV ?? 0.1) || 0.1;
+  const readV = Number(c.features?.readVoltageV ?? DEFAULT_READ_VOLTAGE_V) || DEFAULT_READ_VOLTAGE_V;
   const rr = readResistances(vV, c.iA, readV, sw.vSetV);
   let setFirst = true;
   for (let i = 0; i < n; i++)
@@ -223,12 +225,12 @@ export function refineWave(
   return { wave: { tS: Float64Array.from(t), vV: Float64Array.from(v) }, at };
 }
 
+/** The median of the non-zero voltage steps (the shared median: the mean of the two middle ones of an even count); 0 when none. */
 function medianStep(vV: Float64Array): number {
   const d: number[] = [];
   for (let i = 1; i < vV.length; i++) {
     const x = Math.abs(vV[i] - vV[i - 1]);
     if (x > 0) d.push(x);
   }
-  d.sort((a, b) => a - b);
-  return d.length ? d[d.length >> 1] : 0;
+  return d.length ? median(d) : 0;
 }

@@ -8,6 +8,7 @@ import { parseWith } from '../schema/issues.js';
 import { fitsSchema } from '../schema/fits.js';
 import { populationSchema } from '../schema/population.js';
 import { datasetSchema } from '../schema/dataset.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 
 export type ParamValues = Record<string, number>;
 
@@ -117,7 +118,7 @@ export function validateDataset(x: unknown, file: string): DatasetView {
       features: {
         vSetV: null,
         vResetV: null,
-        readVoltageV: 0.1,
+        readVoltageV: DEFAULT_READ_VOLTAGE_V,
         hrsOhm: null,
         lrsOhm: null,
         onOff: null,

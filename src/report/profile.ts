@@ -4,6 +4,7 @@
  * carries a `profile` (measured against sampled-and-simulated statistics), that comparison as a table.
  */
 import { esc } from '../plot/index.js';
+import { median } from '../util/stats.js';
 import { simpleHistogram, RED, BLUE } from './plots.js';
 import { barChart } from '../plot/bars.js';
 import { ecdfChart } from '../plot/ecdf.js';
@@ -91,11 +92,6 @@ export function featureLine(s: FeatureStat): string {
   if (s.name === 'onOff') return `on/off ratio median ${g(median(s.values))}`;
   if (s.unit === 'Ω') return `${s.label} median ${fmtUnit(median(s.values), 'Ω')} (CV ${fmtPct(s.cv)})`;
   return `${s.label} ${fmtUnit(s.mean, s.unit)} ± ${fmtUnit(s.std, s.unit, 2)}`;
-}
-
-function median(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 }
 
 /** Details: measured switching features (table with units, histograms). */
