@@ -128,7 +128,7 @@ export interface PreparedCycle {
 }
 
 /** Time base: the file's (made strictly increasing) or rebuilt from the sweep rate. */
-export function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array {
+function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array {
   const n = c.vV.length;
   const t = new Float64Array(n);
   const useFile = c.timeSource !== 'index' && c.tS.length === n && c.tS.every(Number.isFinite);
@@ -189,7 +189,7 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
 }
 
 /** Inserts points on the outward segments whose voltage lies within ±zone of a target voltage. */
-export function refineWave(
+function refineWave(
   tS: Float64Array,
   vV: Float64Array,
   targets: (number | null)[],

@@ -31,7 +31,7 @@ function roundSetting(x: number): number {
   return x;
 }
 
-export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
+function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;
@@ -71,7 +71,7 @@ export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | 
   return isRound(med) ? roundSetting(med) : null;
 }
 
-export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {
+function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;

@@ -60,7 +60,7 @@ export function roleFromNames(p: Piece): TestRole | null {
   return null;
 }
 
-export function peakAbsV(p: Piece): number {
+function peakAbsV(p: Piece): number {
   let m = 0;
   for (let k = p.start; k < p.end; k++) m = Math.max(m, Math.abs(p.trace.vV[k]));
   return m;
@@ -84,7 +84,7 @@ function switching(p: Piece): number {
 }
 
 /** A small sweep touching both polarities (or named a leakage check) that does not switch, well below the device's other sweeps. */
-export function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
+function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
   const v = p.trace.vV.slice(p.start, p.end);
   const peak = peakAbsV(p);
   const min = Math.min(...v),
@@ -186,7 +186,7 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>, readV: number): Ma
  * at a |V| beyond 1.2 × the peak |V| the later sweeps reach, from a resistance at the read voltage at least 10 × the
  * highest the later sweeps start from (a pristine cell). The reason (with its evidence), or null.
  */
-export function formingFromData(p: Piece, later: Piece[], readV: number): string | null {
+function formingFromData(p: Piece, later: Piece[], readV: number): string | null {
   const vf = formingVoltage(p);
   const r0 = resistanceAt(p, readV);
   if (vf === null || r0 === null) return null;

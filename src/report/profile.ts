@@ -56,7 +56,7 @@ export interface ProfileRow {
 }
 
 /** The population stage's profile rows ({statistic, measured, predicted, relDiff}), if the profile has them. */
-export function profileRows(profile: unknown): ProfileRow[] | null {
+function profileRows(profile: unknown): ProfileRow[] | null {
   const rows = (profile as { rows?: unknown })?.rows;
   if (!Array.isArray(rows) || rows.length === 0) return null;
   const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
@@ -203,7 +203,7 @@ const ECDF_LABEL: Record<string, string> = {
 type Samples = Partial<Record<'d2d' | 'c2c', Record<string, number[]>>>;
 
 /** ECDF overlays measured / predicted (and before refinement) per feature, d2d and c2c, from the profile's samples. */
-export function ecdfFigures(profile: unknown, fig: Fig): string {
+function ecdfFigures(profile: unknown, fig: Fig): string {
   const pr = profile as { samples?: { measured?: Samples; predicted?: Samples }; before?: { samples?: { predicted?: Samples } } };
   const m = pr?.samples?.measured,
     p = pr?.samples?.predicted,
