@@ -186,7 +186,7 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>, readV: number): Ma
  * at a |V| beyond 1.2 × the peak |V| the later sweeps reach, from a resistance at the read voltage at least 10 × the
  * highest the later sweeps start from (a pristine cell). The reason (with its evidence), or null.
  */
-function formingFromData(p: Piece, later: Piece[], readV: number): string | null {
+export function formingFromData(p: Piece, later: Piece[], readV: number): string | null {
   const vf = formingVoltage(p);
   const r0 = resistanceAt(p, readV);
   if (vf === null || r0 === null) return null;
