@@ -11,6 +11,7 @@ import { ingestFiles } from '../../src/io/ingest.js';
 import { formingFromData, formingVoltage, resistanceAt } from '../../src/ingest/sequence.js';
 import type { Piece } from '../../src/ingest/units-split.js';
 import type { Dataset } from '../../src/ingest/index.js';
+import { median } from '../../src/util/stats.js';
 
 const M = (...p: string[]) => sharedPath('measurements', ...p);
 
@@ -33,11 +34,10 @@ function firstSweep(ds: Dataset, device: number): { verdict: string | null; vRat
   const [first, ...later] = ds.devices[device].cycles.flatMap(halves);
   const verdict = formingFromData(first, later, readV);
   const peak = (p: Piece): number => Math.max(...Array.from(p.trace.vV, Math.abs));
-  const peaks = later.map(peak).sort((a, b) => a - b);
   const rLater = later.map((p) => resistanceAt(p, readV)!).filter(Number.isFinite);
   return {
     verdict,
-    vRatio: Math.abs(formingVoltage(first)!) / peaks[peaks.length >> 1],
+    vRatio: Math.abs(formingVoltage(first)!) / median(later.map(peak)),
     rRatio: resistanceAt(first, readV)! / Math.max(...rLater),
   };
 }
