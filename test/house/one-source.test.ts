@@ -35,7 +35,11 @@ test('one median and one quantile: no other definition in src/', () => {
   );
   assert.deepEqual(defs, []);
   // a sort followed by taking a middle element is a median written again
-  const middle = hits(/\.length\s*>>\s*1\]|\[\s*\(\s*\w+\.length\s*-\s*1\s*\)\s*\/\s*2\s*\]|% 2 \? \w+\[/);
+  // (the fit's typical sweep step is a step the instrument took, the upper middle, on purpose: src/fit/cycle-data.ts)
+  const middle = hits(
+    /\.length\s*>>\s*1\]|\[\s*\(\s*\w+\.length\s*-\s*1\s*\)\s*\/\s*2\s*\]|% 2 \? \w+\[/,
+    (f, l) => f === 'src/fit/cycle-data.ts' && /return d\.length \? d\[d\.length >> 1\] : 0;/.test(l),
+  );
   assert.deepEqual(middle, []);
 });
 
