@@ -33,9 +33,3 @@ export function formatSi(x: number, unit: string, digits = 4): string {
   }
   return `${String(m)} ${prefix}${unit}`;
 }
-
-/** A signed number with its sign attached, right-aligned in `width`: "+0.1" not "+   0.1". */
-export function signed(x: number, decimals: number, width = 0): string {
-  const s = (x >= 0 ? '+' : '') + x.toFixed(decimals);
-  return s.padStart(width);
-}

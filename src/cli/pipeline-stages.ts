@@ -55,7 +55,7 @@ export function planStage(st: StageSpec, outDir: string, rec: StageRecord | unde
 }
 
 /** Why a stage is stale, in words ("fits.json changed since population.json was made"), or null. */
-export function staleReason(
+function staleReason(
   out: string,
   outputExists: boolean,
   inputs: Record<string, string>,

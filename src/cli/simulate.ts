@@ -1,8 +1,9 @@
 /** `jartcal simulate`: one JART VCM v1b cell through a waveform file or a triangular sweep. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { numberFlag, parseCommandArgs, type Command } from './command.js';
 import { parseParamFile } from '../io/params.js';
+import { parseJsonText, readTextFile } from '../io/json.js';
 import { readWaveformCsv } from '../io/waveform.js';
 import { writeSimCsv } from '../io/simcsv.js';
 import { DEFAULT_PARAMS, resolveParams, simulate, sweepWaveform, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
@@ -159,10 +160,10 @@ export async function loadParams(arg: string): Promise<JartParams> {
   const POPULATION_SCHEMA = 'jartcal.population/1';
   let pop: PopulationFile | null = null;
   if (existsSync(arg)) {
-    const text = readFileSync(arg, 'utf8');
+    const text = readTextFile(arg, 'parameter file');
     let obj: unknown = null;
     try {
-      obj = JSON.parse(text);
+      obj = parseJsonText(text, arg);
     } catch {
       /* parseParamFile names the line and column */
     }

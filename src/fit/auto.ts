@@ -97,7 +97,7 @@ export const FIT_MOVES: readonly FitMove[] = [
  * Structures that fitted a kind of cell well (docs/fitting.md §7), tried whole from the first guess:
  * the greedy addition of single moves cannot reach a combination none of whose parts helps alone.
  */
-export const FIT_BUNDLES: readonly { id: string; label: string; moves: string[] }[] = [
+const FIT_BUNDLES: readonly { id: string; label: string; moves: string[] }[] = [
   {
     id: 'gradual-reset',
     label: 'partial, gradual RESET: barrier and RESET heating per cycle, thermal and cell parameters free, return branches weighted 2',

@@ -52,7 +52,7 @@ const COLLAPSE_FACTOR = 3;
 const rngFor = (seed: number, device: string, cycle: number) => createRng((seed ^ hashString(`${device}#${cycle}`)) >>> 0);
 const now = () => performance.now();
 
-export function baseParams(settings: FitSettings): JartParams {
+function baseParams(settings: FitSettings): JartParams {
   return resolveParams(settings.fixed as Record<string, unknown>);
 }
 

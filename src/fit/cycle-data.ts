@@ -3,6 +3,7 @@
  * preparation into a model stimulus and targets. Pure: no file system.
  */
 import type { Waveform } from '../model/index.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
 import { measuredSwitching, outwardMask, readResistances } from './features.js';
 import { prepareCoarse, type CoarseGrid } from './coarse.js';
 
@@ -126,7 +127,7 @@ export interface PreparedCycle {
 }
 
 /** Time base: the file's (made strictly increasing) or rebuilt from the sweep rate. */
-export function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array {
+function cycleTime(c: FitCycleInput, sweepRateVps: number): Float64Array {
   const n = c.vV.length;
   const t = new Float64Array(n);
   const useFile = c.timeSource !== 'index' && c.tS.length === n && c.tS.every(Number.isFinite);
@@ -152,7 +153,7 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (Math.abs(vV[i]) >= o.minAbsV && Number.isFinite(c.iA[i])) idx.push(i);
   const sw = measuredSwitching(vV, c.iA, floorA, o.minAbsV);
-  const readV = Number(c.features?.readVoltageV ?? 0.1) || 0.1;
+  const readV = Number(c.features?.readVoltageV ?? DEFAULT_READ_VOLTAGE_V) || DEFAULT_READ_VOLTAGE_V;
   const rr = readResistances(vV, c.iA, readV, sw.vSetV);
   let setFirst = true;
   for (let i = 0; i < n; i++)
@@ -187,7 +188,7 @@ export function prepareCycle(c: FitCycleInput, o: ObjectiveOptions): PreparedCyc
 }
 
 /** Inserts points on the outward segments whose voltage lies within ±zone of a target voltage. */
-export function refineWave(
+function refineWave(
   tS: Float64Array,
   vV: Float64Array,
   targets: (number | null)[],
@@ -223,6 +224,11 @@ export function refineWave(
   return { wave: { tS: Float64Array.from(t), vV: Float64Array.from(v) }, at };
 }
 
+/**
+ * The sweep's typical voltage step: the upper middle of its non-zero steps, a step the instrument took (not the
+ * shared median, which averages the two middle ones: on polimi's uneven steps that moves σ_V by up to 18 % and the
+ * fits with it, so the change waits for the fit figures of docs/results to be measured again); 0 when none.
+ */
 function medianStep(vV: Float64Array): number {
   const d: number[] = [];
   for (let i = 1; i < vV.length; i++) {

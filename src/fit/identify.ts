@@ -24,10 +24,10 @@ import type { FitFlag } from './types.js';
 export const HRS_POSITION = 0.5;
 
 /** Parameters of a cycle that only its HRS determines. */
-export const HRS_ONLY_PARAMS: readonly ParamName[] = ['lnew', 'Ndiscmin'];
+const HRS_ONLY_PARAMS: readonly ParamName[] = ['lnew', 'Ndiscmin'];
 
 /** ln-position of N in [Ndiscmin, Ndiscmax]: 0 at Ndiscmin (HRS), 1 at Ndiscmax (LRS). */
-export function windowPosition(n: number, p: Pick<JartParams, 'Ndiscmin' | 'Ndiscmax'>): number {
+function windowPosition(n: number, p: Pick<JartParams, 'Ndiscmin' | 'Ndiscmax'>): number {
   const lo = Math.log(p.Ndiscmin),
     hi = Math.log(p.Ndiscmax);
   return hi > lo ? (Math.log(n) - lo) / (hi - lo) : NaN;

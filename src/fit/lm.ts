@@ -74,7 +74,7 @@ export interface LmResult {
  * Memoised, NaN-safe residual evaluator shared by the driver and the Jacobian. With `withJac` each
  * evaluation also yields the Jacobian (`jacobianAt`; a NaN residual gets a zero row).
  */
-export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32, withJac?: LmOptions['residualsWithJacobian']) {
+function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32, withJac?: LmOptions['residualsWithJacobian']) {
   const cache = new Map<string, Float64Array>();
   const jacs = new Map<string, Float64Array[]>();
   /** Points whose residual had a non-finite entry (replaced by the penalty). */
@@ -127,7 +127,7 @@ export function createEvaluator(fn: ResidualFn, nanPenalty = 10, cacheSize = 32,
   };
 }
 
-export function sumSq(r: ArrayLike<number>): number {
+function sumSq(r: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < r.length; i++) s += r[i] * r[i];
   return s;

@@ -9,6 +9,7 @@
  *    (an ohmic LRS has slope 1). The compliance is then the max |I|.
  */
 import type { Excursion } from './excursions.js';
+import { median } from '../util/stats.js';
 import type { ComplianceEvidence } from './types.js';
 
 /** A front-panel setting: 1 significant digit within 0.05 %, or 2 within 0.01 %. */
@@ -31,14 +32,13 @@ function roundSetting(x: number): number {
   return x;
 }
 
-export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
+function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;
   const steps: number[] = [];
   for (let k = ex.start + 1; k < ex.end; k++) steps.push(Math.abs(vV[k] - vV[k - 1]));
-  steps.sort((a, b) => a - b);
-  const step = steps.length ? steps[steps.length >> 1] : 0;
+  const step = steps.length ? median(steps) : 0;
   const vp = Math.abs(vV[ex.peak]);
   // longest run of consecutive samples near the top that agree within 0.05 % (one overshoot sample may sit above)
   let best: number[] = [];
@@ -58,20 +58,18 @@ export function smuPlateau(vV: number[], iA: number[], ex: Excursion): number | 
         vhi = Math.max(vhi, Math.abs(vV[q]));
         if (q > k) dv.push(Math.abs(vV[q] - vV[q - 1]));
       }
-      dv.sort((a, b) => a - b);
-      const stalled = dv.length > 0 && dv[dv.length >> 1] <= 0.25 * step;
+      const stalled = dv.length > 0 && median(dv) <= 0.25 * step;
       if (vhi - vlo >= 0.02 * vp || stalled) best = iA.slice(k, j).map(Math.abs);
     }
     if (best.length >= ex.end - k) break;
     k = Math.max(k, j - 1);
   }
   if (best.length < 3) return null;
-  const s = [...best].sort((a, b) => a - b);
-  const med = s[s.length >> 1];
+  const med = median(best);
   return isRound(med) ? roundSetting(med) : null;
 }
 
-export function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {
+function saturatingSet(vV: number[], iA: number[], ex: Excursion): number | null {
   let imax = 0;
   for (let k = ex.start; k < ex.end; k++) imax = Math.max(imax, Math.abs(iA[k]));
   if (!(imax > 0)) return null;

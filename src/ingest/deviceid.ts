@@ -87,7 +87,7 @@ export function parseFileName(path: string): { device: string; cycle?: number; h
   return { device: d || stem, ...(cycle !== undefined ? { cycle } : {}), ...(half ? { half } : {}) };
 }
 
-export function fileDevice(trace: Trace, from: 'auto' | 'file' | 'dir', multiSheet: boolean, sheetIsCycle: boolean): string {
+function fileDevice(trace: Trace, from: 'auto' | 'file' | 'dir', multiSheet: boolean, sheetIsCycle: boolean): string {
   const base = from === 'dir' ? dirName(trace.file) : parseFileName(trace.file).device;
   if (trace.sheet !== undefined && multiSheet && !sheetIsCycle) return `${base}:${trace.sheet}`;
   return base;

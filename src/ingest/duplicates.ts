@@ -19,7 +19,7 @@ const W = 4;
 /** Voltage grid of the index keys (V); the comparison itself uses `vTol`. */
 const V_GRID = 1e-4;
 /** Currents agree within this relative difference (a copy rounded to 4 significant digits still agrees). */
-export const DUPLICATE_REL_TOL = 2e-3;
+const DUPLICATE_REL_TOL = 2e-3;
 /** Samples below this fraction of the piece's largest |I| are at the current floor: they do not count. */
 const FLOOR_FRACTION = 1e-5;
 /** Share of a piece's samples that must lie on the other file's curves. */

@@ -17,7 +17,7 @@ function firstNumber(s: string): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-export function complianceFromMeta(meta: Record<string, string>): number | null {
+function complianceFromMeta(meta: Record<string, string>): number | null {
   const keys = Object.keys(meta);
   const order = [
     /primary\.compliance/i,
@@ -77,7 +77,7 @@ export function parseRecordTime(s: string, dayFirst = false): number | null {
 const COMPLIANCE_OFF = /(?<![a-z])compliance\W{0,3}(?:is\s+)?(?:off|none|disabled|not\s+set)\b/i;
 /** A power or voltage compliance ("PowerCompliance, OFF") says nothing of the current limit. */
 const OTHER_LIMIT = /(power|voltage|v)[ ._-]?compliance/i;
-export function complianceOffInMeta(meta: Record<string, string>): boolean {
+function complianceOffInMeta(meta: Record<string, string>): boolean {
   for (const [k, v] of Object.entries(meta)) {
     if (OTHER_LIMIT.test(k)) continue;
     const text = `${k}: ${v}`;
@@ -102,7 +102,7 @@ function polarityWord(s: string): Polarity | null {
   return null;
 }
 /** "SET polarity: negative", "set_polarity = +", a comment line "# SET polarity: positive": the sign of V that SETs the device. */
-export function polarityFromMeta(meta: Record<string, string>): Stated<Polarity> | null {
+function polarityFromMeta(meta: Record<string, string>): Stated<Polarity> | null {
   for (const [k, v] of Object.entries(meta)) {
     const key = k.trim();
     if (POLARITY_KEY.test(key)) {
@@ -129,7 +129,7 @@ function rateValue(x: number, unit: string | undefined): number | null {
   return Number((x * f).toPrecision(12));
 }
 /** "Sweep rate: 0.5 V/s", "Ramp Rate (mV/s), 100", a comment "# scan rate = 1 V/s": the voltage sweep rate in V/s. */
-export function sweepRateFromMeta(meta: Record<string, string>): Stated<number> | null {
+function sweepRateFromMeta(meta: Record<string, string>): Stated<number> | null {
   for (const [k, v] of Object.entries(meta)) {
     const key = k.trim();
     const mk = RATE_KEY.exec(key);

@@ -1,7 +1,7 @@
 /** Ingest options: defaults defined once here; the algorithm reads only the resolved object. */
 import { JartcalError } from '../util/errors.js';
 import type { IngestOptions, ResolvedIngestOptions } from './types.js';
-import { unitScale } from './units.js';
+import { declaredUnitScale } from './units.js';
 import { FORMAT_NAMES } from './formats/index.js';
 
 export { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
@@ -29,7 +29,7 @@ export function resolveIngestOptions(o: IngestOptions = {}): ResolvedIngestOptio
     ['--i-unit', o.iUnit, 'A'],
     ['--t-unit', o.tUnit, 's'],
   ] as const) {
-    if (u !== undefined && unitScale(u, kind) === null)
+    if (u !== undefined && declaredUnitScale(u, kind) === null)
       bad(`${flag} expects a ${kind} unit (e.g. ${kind === 'A' ? 'A, mA, uA, nA' : kind === 'V' ? 'V, mV' : 's, ms, us'}), got "${u}".`);
   }
   const compliance = o.complianceA ?? null;

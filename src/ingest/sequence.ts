@@ -7,6 +7,7 @@ import { findExcursions, hysteresisScore } from './excursions.js';
 import { deviceFolder, isFormingFile } from './deviceid.js';
 import type { Piece } from './units-split.js';
 import { JartcalError } from '../util/errors.js';
+import { median } from '../util/stats.js';
 import { recordTimesMs } from './metadata.js';
 import type { IngestIssue, ResolvedIngestOptions, TestRecord, TestRole, Trace } from './types.js';
 
@@ -60,7 +61,7 @@ export function roleFromNames(p: Piece): TestRole | null {
   return null;
 }
 
-export function peakAbsV(p: Piece): number {
+function peakAbsV(p: Piece): number {
   let m = 0;
   for (let k = p.start; k < p.end; k++) m = Math.max(m, Math.abs(p.trace.vV[k]));
   return m;
@@ -70,11 +71,8 @@ export function peakAbsV(p: Piece): number {
 function switching(p: Piece): number {
   const v = p.trace.vV.slice(p.start, p.end),
     i = p.trace.iA.slice(p.start, p.end);
-  const pos = i
-    .map(Math.abs)
-    .filter((x) => x > 0)
-    .sort((a, b) => a - b);
-  const floor = Math.max(1e-13, (pos[pos.length >> 1] ?? 0) * 1e-4);
+  const pos = i.map(Math.abs).filter((x) => x > 0);
+  const floor = Math.max(1e-13, (pos.length ? median(pos) : 0) * 1e-4);
   let h = 0;
   for (const ex of findExcursions(v)) {
     const s = hysteresisScore(v, i, ex, floor);
@@ -84,7 +82,7 @@ function switching(p: Piece): number {
 }
 
 /** A small sweep touching both polarities (or named a leakage check) that does not switch, well below the device's other sweeps. */
-export function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
+function isLeakageCheck(p: Piece, othersPeakV: number, named: boolean): boolean {
   const v = p.trace.vV.slice(p.start, p.end);
   const peak = peakAbsV(p);
   const min = Math.min(...v),
@@ -156,7 +154,7 @@ export function sequenceRoles(byDevice: Map<string, Piece[]>, readV: number): Ma
       // the median peak |V| of the device's other sweeps
       const others = sorted.slice();
       others.splice(others.indexOf(peaks[k]), 1);
-      const ref = others.length ? others[others.length >> 1] : 0;
+      const ref = others.length ? median(others) : 0;
       if (isLeakageCheck(p, ref, named.get(p) === 'leakage') && rest.length > 1) {
         nonCycle.set(p, {
           role: 'leakage',
@@ -190,8 +188,7 @@ export function formingFromData(p: Piece, later: Piece[], readV: number): string
   const vf = formingVoltage(p);
   const r0 = resistanceAt(p, readV);
   if (vf === null || r0 === null) return null;
-  const peaks = later.map(peakAbsV).sort((a, b) => a - b);
-  const ref = peaks[peaks.length >> 1];
+  const ref = median(later.map(peakAbsV));
   if (!(Math.abs(vf) > 1.2 * ref)) return null;
   let imax = 0;
   for (let k = p.start; k < p.end; k++) imax = Math.max(imax, Math.abs(p.trace.iA[k]));

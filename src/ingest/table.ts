@@ -8,7 +8,7 @@ import { JartcalError } from '../util/errors.js';
 import { cellText, parseCell } from './cells.js';
 import { findLayout, type BlockLayout, type Layout } from './header.js';
 import { keyValue } from './textgrid.js';
-import { splitHeaderUnit, unitScale } from './units.js';
+import { declaredUnitScale, splitHeaderUnit, unitScale } from './units.js';
 import type { Cell, Grid, IngestIssue, ResolvedIngestOptions, Trace } from './types.js';
 
 export interface TableContext {
@@ -86,10 +86,10 @@ interface ColUnit {
 }
 
 function colScale(header: string, kind: 'A' | 'V' | 's', override: string | null, grid: Grid, row: number, col: number): number {
-  if (override !== null) return unitScale(override, kind)!;
+  if (override !== null) return declaredUnitScale(override, kind)!;
   const { unit } = splitHeaderUnit(header);
   if (unit === null) return 1;
-  const s = unitScale(unit, kind);
+  const s = declaredUnitScale(unit, kind);
   if (s === null) {
     throw new JartcalError(
       `column "${header}": unit "${unit}" is not a ${kind === 'A' ? 'current' : kind === 'V' ? 'voltage' : 'time'} unit; give --${kind === 'A' ? 'i' : kind === 'V' ? 'v' : 't'}-unit.`,
@@ -132,7 +132,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
     // a time column whose header unit is no time unit ("Time(T)") is a label, not a clock we can scale: not read
     if (b.t !== undefined && opts.units.t === null) {
       const tu = splitHeaderUnit(hdr(b.t)).unit;
-      if (tu !== null && unitScale(tu, 's') === null) {
+      if (tu !== null && declaredUnitScale(tu, 's') === null) {
         ctx.issues.push({
           code: 'time_column_ignored',
           message: `column "${hdr(b.t)}": "${tu}" is not a time unit; the column is not read (give --t-unit to use it).`,
@@ -221,7 +221,7 @@ function readTable(grid: Grid, layout: Layout, gridMeta: Record<string, string>,
               };
               break;
             }
-            const cs = unitScale(p.unit, kind);
+            const cs = declaredUnitScale(p.unit, kind);
             if (cs === null) {
               problem = { col: c, msg: `column "${hdr(c)}": unit "${p.unit}" is not a ${role} unit` };
               break;

@@ -3,8 +3,6 @@ export {
   validateFits,
   validateDataset,
   validatePopulation,
-  indexDataset,
-  cycleKey,
   type FitsFileView,
   type CycleFitView,
   type DatasetView,
@@ -22,8 +20,6 @@ export {
   residualsLog10,
   rmsByBranch,
   flagProse,
-  flagShort,
-  POOR_RMS_LOG10,
   type CycleRow,
   type SortKey,
   type CurveModel,
@@ -32,5 +28,4 @@ export {
 } from './quality.js';
 export { summarizeFits, formatSummary, type FitsSummary } from './summary.js';
 export { toggleFree, buildRequest, compareFits, replaceCycleFit, type Refitter, type RefitRequest, type FitComparison } from './refit.js';
-export { histogram, expectedCounts, densityU, marginal } from './distribution.js';
 export { jartCurve, createJartRefitter } from './jart.js';

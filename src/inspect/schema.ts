@@ -8,6 +8,9 @@ import { parseWith } from '../schema/issues.js';
 import { fitsSchema } from '../schema/fits.js';
 import { populationSchema } from '../schema/population.js';
 import { datasetSchema } from '../schema/dataset.js';
+import { DEFAULT_READ_VOLTAGE_V } from '../model/constants.js';
+import type { CycleFit } from '../fit/types.js';
+import type { CycleFeatures } from '../ingest/types.js';
 
 export type ParamValues = Record<string, number>;
 
@@ -28,16 +31,8 @@ export interface CycleFitView {
   rmsLog10: number;
   converged: boolean;
   flags: FitFlag[];
-  metrics: {
-    rmsLog10: number;
-    dVSetV: number | null;
-    dVResetV: number | null;
-    hrsRelErr: number | null;
-    lrsRelErr: number | null;
-    evaluations: number;
-    seconds: number;
-    [k: string]: unknown;
-  };
+  /** the fit stage's metrics (src/fit/types.ts), unknown extras kept */
+  metrics: CycleFit['metrics'] & { [k: string]: unknown };
   [k: string]: unknown;
 }
 
@@ -53,16 +48,8 @@ export interface FitsFileView {
   [k: string]: unknown;
 }
 
-export interface CycleFeatures {
-  vSetV: number | null;
-  vResetV: number | null;
-  readVoltageV: number;
-  hrsOhm: number | null;
-  lrsOhm: number | null;
-  onOff: number | null;
-  resetPeakA: number | null;
-  complianceHit: boolean;
-}
+/** A cycle's switching features as ingest writes them (src/ingest/types.ts). */
+export type { CycleFeatures };
 
 export interface CycleData {
   device: string;
@@ -117,7 +104,7 @@ export function validateDataset(x: unknown, file: string): DatasetView {
       features: {
         vSetV: null,
         vResetV: null,
-        readVoltageV: 0.1,
+        readVoltageV: DEFAULT_READ_VOLTAGE_V,
         hrsOhm: null,
         lrsOhm: null,
         onOff: null,

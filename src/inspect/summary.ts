@@ -12,6 +12,7 @@ import {
 } from './quality.js';
 import { cycleKey, indexDataset, type DatasetView, type FitsFileView } from './schema.js';
 import { findExcursions } from '../ingest/excursions.js';
+import { quantile } from '../util/stats.js';
 import { labelBranches } from '../features/index.js';
 
 export interface FitsSummary {
@@ -27,12 +28,10 @@ export interface FitsSummary {
   worst: { device: string; cycle: number; rmsLog10: number | null; converged: boolean; flags: string[] }[];
 }
 
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+/** The shared quantile (src/util/stats.ts), null where there is no finite value. */
+function quantileOrNull(xs: number[], q: number): number | null {
+  const v = quantile(xs, q);
+  return Number.isNaN(v) ? null : v;
 }
 
 export function summarizeFits(fits: FitsFileView, fitsPath: string, nWorst = 10): FitsSummary {
@@ -52,7 +51,7 @@ export function summarizeFits(fits: FitsFileView, fitsPath: string, nWorst = 10)
     converged: rows.filter((r) => r.converged).length,
     flagged: rows.filter((r) => r.flags.length > 0).length,
     bad: rows.filter((r) => r.bad).length,
-    rmsLog10: { median: quantile(rms, 0.5), p90: quantile(rms, 0.9), max: rms.length ? rms[rms.length - 1] : null },
+    rmsLog10: { median: quantileOrNull(rms, 0.5), p90: quantileOrNull(rms, 0.9), max: rms.length ? rms[rms.length - 1] : null },
     flagCounts,
     worst: sortRows(rows, 'worst')
       .slice(0, nWorst)
@@ -135,12 +134,11 @@ export function branchBreakdown(fits: FitsFileView, dataset: DatasetView, model:
   const names = [...BRANCH_NAMES, 'all'];
   const branches = names
     .map((name, k) => {
-      const sorted = perCycle[k].slice().sort((a, b) => a - b);
       return {
         name,
         points: counts[k],
         pooledRmsLog10: counts[k] ? Math.sqrt(sums[k] / counts[k]) : NaN,
-        medianCycleRmsLog10: quantile(sorted, 0.5),
+        medianCycleRmsLog10: quantileOrNull(perCycle[k], 0.5),
         shareOfSquares: sums[4] > 0 ? sums[k] / sums[4] : NaN,
       };
     })

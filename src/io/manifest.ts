@@ -9,7 +9,7 @@ import { writeJsonAtomic } from './atomic.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { PIPELINE_SCHEMA, pipelineManifestSchema, type PipelineManifest } from '../schema/pipeline.js';
 
-export { PIPELINE_SCHEMA, type PipelineManifest, type StageRecord } from '../schema/pipeline.js';
+export { type PipelineManifest, type StageRecord } from '../schema/pipeline.js';
 
 export function sha256(data: string | Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(data).digest('hex');

@@ -2,86 +2,50 @@
  * Parameter files: `{"model": "jart-vcm-v1b", "params": {NAME: value, ...}}` (spec §13 names and
  * units; missing names take the defaults). Errors name the file and the line/column of the key.
  */
-import { readFileSync } from 'node:fs';
 import { writeJsonAtomic } from './atomic.js';
+import { parseJsonText, readTextFile } from './json.js';
 import { JartcalError } from '../util/errors.js';
-import { PARAM_NAMES, resolveParams, type JartParams } from '../model/index.js';
+import { jsonPathOffset, lineColumn } from '../util/json-position.js';
+import { PARAM_NAMES, isParamName, resolveParams, type JartParams } from '../model/index.js';
+import { MODEL_ID, paramFileSchema } from '../schema/params.js';
+import { parseWith } from '../schema/issues.js';
 import { didYouMean } from '../util/suggest.js';
 
-export const MODEL_ID = 'jart-vcm-v1b';
+export { MODEL_ID } from '../schema/params.js';
 
-/** Line and column (1-based) of character offset `pos` in `text`. */
-function lineCol(text: string, pos: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, pos));
-  const lines = before.split('\n');
-  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
-}
-
-/** Parses the text of a parameter file; `file` names it in errors. */
+/** Parses the text of a parameter file through its schema (src/schema/params.ts); `file` names it in errors. */
 export function parseParamFile(text: string, file: string): { params: JartParams; partial: Record<string, number> } {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    const loc = m ? lineCol(text, Number(m[1])) : {};
-    throw new JartcalError(
-      `not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')}); expected {"model": "${MODEL_ID}", "params": {...}}`,
-      { code: 'bad_params', location: { file, ...loc } },
-    );
-  }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw new JartcalError(`expected a JSON object {"model": "${MODEL_ID}", "params": {...}}`, {
+  const at = (path: (string | number)[]): { line: number; column: number } => lineColumn(text, jsonPathOffset(text, path));
+  const obj = parseJsonText(text, file);
+  // an unknown name is named with the nearest known one, at its line
+  const raw = (obj as { params?: unknown } | null)?.params;
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw))
+    for (const key of Object.keys(raw))
+      if (!isParamName(key))
+        throw new JartcalError(`unknown parameter "${key}"${didYouMean(key, PARAM_NAMES)}; known: ${PARAM_NAMES.join(', ')}`, {
+          code: 'unknown_param',
+          location: { file, ...at(['params', key]) },
+        });
+  if ((obj as { model?: unknown } | null)?.model !== undefined && (obj as { model?: unknown }).model !== MODEL_ID)
+    throw new JartcalError(`"model" must be "${MODEL_ID}", got ${JSON.stringify((obj as { model: unknown }).model)}`, {
       code: 'bad_params',
-      location: { file, line: 1 },
+      location: { file, ...at(['model']) },
     });
-  }
-  const o = obj as Record<string, unknown>;
-  if (o.model !== MODEL_ID) {
-    throw new JartcalError(`"model" must be "${MODEL_ID}", got ${JSON.stringify(o.model)}`, {
-      code: 'bad_params',
-      location: { file, ...keyLoc(text, 'model') },
-    });
-  }
-  const raw = o.params ?? {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new JartcalError('"params" must be an object of NAME: number', {
-      code: 'bad_params',
-      location: { file, ...keyLoc(text, 'params') },
-    });
-  }
-  const partial = raw as Record<string, unknown>;
-  // validate key by key so that the error points at the offending line
+  const partial = parseWith(paramFileSchema, obj, file, 'bad_params', at).params as Record<string, number>;
+  // each value's range, key by key so that the error points at its line (pairwise limits are checked together below)
   for (const key of Object.keys(partial)) {
     try {
       resolveParams({ [key]: partial[key] });
     } catch (e) {
-      const pairwise = e instanceof JartcalError && /must be (below|shorter)/.test(e.message);
-      if (e instanceof JartcalError && !pairwise) {
-        const hint = e.code === 'unknown_param' ? didYouMean(key, PARAM_NAMES) : '';
-        const msg = hint ? `unknown parameter "${key}"${hint}; known: ${PARAM_NAMES.join(', ')}` : e.message;
-        throw new JartcalError(msg, { code: e.code, location: { file, ...keyLoc(text, key) } });
-      }
+      if (e instanceof JartcalError && !/must be (below|shorter)/.test(e.message))
+        throw new JartcalError(e.message, { code: e.code, location: { file, ...at(['params', key]) } });
     }
   }
-  const params = resolveParams(partial, { file });
-  return { params, partial: partial as Record<string, number> };
-}
-
-function keyLoc(text: string, key: string): { line?: number; column?: number } {
-  const pos = text.indexOf(`"${key}"`);
-  return pos >= 0 ? lineCol(text, pos) : {};
+  return { params: resolveParams(partial, { file }), partial };
 }
 
 export function readParamFile(path: string): JartParams {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new JartcalError('cannot read the parameter file', { code: 'file_not_found', location: { file: path } });
-  }
-  return parseParamFile(text, path).params;
+  return parseParamFile(readTextFile(path, 'parameter file'), path).params;
 }
 
 /** Writes `{"model": "jart-vcm-v1b", "params": partial}` atomically (validated first). */

@@ -99,7 +99,7 @@ function putNumber(buf: Uint8Array, at: number, x: number): number {
 }
 
 /** The CSV as bytes (UTF-8; all ASCII). */
-export function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = {}): Uint8Array {
+function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = {}): Uint8Array {
   const withVar = Boolean(opts.withVar);
   const head = 't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
   const { tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM } = r;

@@ -3,7 +3,7 @@
  * A plain reader, line by line (no CSV library): waveforms are numbers separated by commas, and reading
  * them is a small part of `jartcal simulate` (bench/cli.ts). A quoted field is read without its quotes.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './json.js';
 import { JartcalError } from '../util/errors.js';
 import type { Waveform } from '../model/index.js';
 
@@ -100,11 +100,5 @@ function bad(c: string | undefined, name: string, col: number, line: number, fil
 }
 
 export function readWaveformCsv(path: string): Waveform {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new JartcalError('cannot read the waveform file', { code: 'file_not_found', location: { file: path } });
-  }
-  return parseWaveformCsv(text, path);
+  return parseWaveformCsv(readTextFile(path, 'waveform file'), path);
 }

@@ -1,6 +1,6 @@
 /** Physical constants exactly as hard-coded in the JART Verilog-A (shared spec §3). SI units. */
 export const Q_E = 1.602e-19; // C
-export const K_B = 1.3807e-23; // J/K
+const K_B = 1.3807e-23; // J/K
 export const K_B_OVER_E = K_B / Q_E; // V/K (8.61860174781523e-5)
 export const A_STAR = 6.01e5; // A m^-2 K^-2 (Richardson constant)
 export const M_DIEL = 9.10938e-31; // kg (tunnelling mass)

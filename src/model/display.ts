@@ -3,7 +3,7 @@
  * inspector and the CLI tables (files keep the SI units of params.ts). `factor` turns the file value
  * into the displayed one: display = factor × file value.
  */
-import { PARAM_TABLE, type ParamName } from './params.js';
+import type { ParamName } from './params.js';
 
 export interface DisplayUnit {
   /** Unit shown in table headers and axis labels ('' for dimensionless). */
@@ -82,6 +82,3 @@ export function formatNumber(x: number | null | undefined, digits = 4): string {
 export function formatParam(name: string, value: number | null | undefined, digits = 4): string {
   return value === null || value === undefined ? 'n/a' : formatNumber(toDisplay(name, value), digits);
 }
-
-/** The names of PARAM_TABLE that have a display unit (all of them; used by the test). */
-export const DISPLAY_NAMES: readonly string[] = PARAM_TABLE.map((s) => s.name).filter((n) => n in DISPLAY_UNITS);

@@ -16,7 +16,7 @@ export function plugResistance(nPlug: number, lcellM: number, lM: number, areaM2
  * cCubic·i³ + rLin·i = w (the cubic term is the line self-heating R0²·α·R_th,line·i³).
  * Closed form of the depressed cubic (one real root) plus one Newton polish. Never throws.
  */
-export function loadCurrent(w: number, rLin: number, cCubic: number): number {
+function loadCurrent(w: number, rLin: number, cCubic: number): number {
   if (w <= 0) return 0;
   if (cCubic <= 0) return w / rLin;
   const p = rLin / cCubic;

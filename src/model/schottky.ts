@@ -22,14 +22,14 @@ export function w00Volts(nDisc: number, eps: number): number {
 }
 
 /** Barrier φ_Bn (eV) for ψ = φ_Bn0 − φ_n − V_S, clipped to ≥ 0. */
-export function barrier(phiBn0: number, psi: number, kLower: number): number {
+function barrier(phiBn0: number, psi: number, kLower: number): number {
   if (!(psi > 0)) return phiBn0;
   const b = phiBn0 - kLower * Math.sqrt(Math.sqrt(psi));
   return b > 0 ? b : 0;
 }
 
 /** ln(e^z − 1) for z ≥ 0, without overflow. */
-export function lnExpm1(z: number): number {
+function lnExpm1(z: number): number {
   return z > 30 ? z + Math.log1p(-Math.exp(-z)) : Math.log(Math.expm1(z));
 }
 

@@ -14,17 +14,11 @@
 import type { Cell } from './cell.js';
 
 const scratch = new Float64Array(400);
-let scanCount = 0;
 /** 'robust': every solve by scan + bracketing (the baseline of the benchmark); 'fast': continuation first. */
 export const solverMode = { robust: false };
 
 /** Slope dg/du of the last converged secant solve (for the next start). */
 export const secantInfo = { slope: 0 };
-
-/** Number of fallback scans performed so far (benchmark/diagnostics). */
-export function fallbackScans(): number {
-  return scanCount;
-}
 
 // The scan grid's fixed factors, computed once (the grid was rebuilt with Math.pow and a sort at
 // every scan, ~10 % of a fit's simulation time): the same values, merged in order.
@@ -106,7 +100,6 @@ function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boole
 
 /** Robust directional search from u0 (u0 = 0: from below). Leaves the root in the cell fields. */
 export function scanSolve(cell: Cell, u0: number): boolean {
-  scanCount++;
   const n = fillGrid(cell);
   const g0 = u0 > 0 ? cell.g(u0) : -Infinity;
   if (g0 !== g0) return false;

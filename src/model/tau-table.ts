@@ -10,7 +10,7 @@ import { Driver } from './circuit.js';
 import type { JartParams } from './params.js';
 
 /** ln H cap: e^575 s ≈ 1e250 s stands for "never" (rate underflow). */
-export const LN_H_CAP = 575;
+const LN_H_CAP = 575;
 
 export class TauTable {
   readonly xi0: number;

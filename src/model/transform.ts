@@ -9,7 +9,7 @@
  */
 
 /** softplus(y) = ln(1 + e^y) without overflow. */
-export function softplus(y: number): number {
+function softplus(y: number): number {
   return y > 30 ? y + Math.log1p(Math.exp(-y)) : Math.log1p(Math.exp(y));
 }
 

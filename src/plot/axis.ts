@@ -35,7 +35,7 @@ function niceStep(range: number, target: number): number {
   return nice * mag;
 }
 
-export function formatTick(v: number): string {
+function formatTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e4 || a < 1e-3) {

@@ -51,11 +51,7 @@ export interface LegendItem {
 }
 
 /** Legend rows laid out left to right across the width of the plot area (item width estimated from its text). */
-export function legendLayout(
-  items: LegendItem[],
-  x0: number,
-  x1: number,
-): { rows: number; at: { x: number; row: number; it: LegendItem }[] } {
+function legendLayout(items: LegendItem[], x0: number, x1: number): { rows: number; at: { x: number; row: number; it: LegendItem }[] } {
   const at: { x: number; row: number; it: LegendItem }[] = [];
   let x = x0;
   let row = 0;

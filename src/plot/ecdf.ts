@@ -12,7 +12,7 @@ export interface EcdfSeries {
 }
 
 /** The steps of the ECDF of `values` (sorted x, F from 1/n to 1), as a polyline starting at F = 0. */
-export function ecdfSteps(values: ArrayLike<number>): { x: number[]; y: number[] } {
+function ecdfSteps(values: ArrayLike<number>): { x: number[]; y: number[] } {
   const v = Array.from(values)
     .filter((x) => Number.isFinite(x))
     .sort((a, b) => a - b);

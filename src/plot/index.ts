@@ -11,8 +11,8 @@ export {
   type Marker,
   type HistogramSpec,
 } from './chart.js';
-export { barChart, type BarSpec } from './bars.js';
+export { type BarSpec } from './bars.js';
 export { accuracyChart, type AccuracySpec } from './accuracy.js';
 export { svgToPng } from './png.js';
-export { linearScale, logScale, extent, formatTick, type Scale } from './axis.js';
-export { ecdfChart, ecdfText, ecdfSteps, type EcdfSeries } from './ecdf.js';
+export { linearScale, logScale, type Scale } from './axis.js';
+export { ecdfChart, ecdfText, type EcdfSeries } from './ecdf.js';

@@ -480,4 +480,3 @@ function estimateCorrelation(
 }
 
 /** Re-fit helper for tests and the check script: the bare REML decomposition of one parameter's groups. */
-export { fitRandomEffects };

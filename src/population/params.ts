@@ -1,21 +1,15 @@
 /**
  * The parameter names, defaults and ranges this stage uses: THE table of the model stage
- * (src/model/params.ts, spec §4, file units of §13), re-exported with the helpers used here.
+ * (src/model/params.ts, spec §4, file units of §13), re-exported under the names used here.
  */
-import { PARAM_TABLE, V1B_VAR_PARAMS, type ParamName, type ParamSpec } from '../model/index.js';
+import { paramSpec, V1B_VAR_PARAMS, isParamName, type ParamName, type ParamSpec } from '../model/index.js';
 
-export type { ParamName };
+export { PARAM_NAMES, type ParamName } from '../model/index.js';
 export type ParamInfo = ParamSpec;
 
-export const PARAM_NAMES: readonly ParamName[] = PARAM_TABLE.map((p) => p.name);
-const BY_NAME = new Map(PARAM_TABLE.map((p) => [p.name, p] as const));
-
+/** The table's row of a parameter, or undefined for a name that is not a JART parameter. */
 export function paramInfo(name: string): ParamInfo | undefined {
-  return BY_NAME.get(name as ParamName);
-}
-
-export function isParamName(name: string): name is ParamName {
-  return BY_NAME.has(name as ParamName);
+  return isParamName(name) ? paramSpec(name) : undefined;
 }
 
 /** The four quantities JART v1b var varies device-to-device and cycle-to-cycle (spec §6; the model's table). */

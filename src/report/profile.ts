@@ -4,6 +4,7 @@
  * carries a `profile` (measured against sampled-and-simulated statistics), that comparison as a table.
  */
 import { esc } from '../plot/index.js';
+import { median } from '../util/stats.js';
 import { simpleHistogram, RED, BLUE } from './plots.js';
 import { barChart } from '../plot/bars.js';
 import { ecdfChart } from '../plot/ecdf.js';
@@ -55,7 +56,7 @@ export interface ProfileRow {
 }
 
 /** The population stage's profile rows ({statistic, measured, predicted, relDiff}), if the profile has them. */
-export function profileRows(profile: unknown): ProfileRow[] | null {
+function profileRows(profile: unknown): ProfileRow[] | null {
   const rows = (profile as { rows?: unknown })?.rows;
   if (!Array.isArray(rows) || rows.length === 0) return null;
   const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
@@ -91,11 +92,6 @@ export function featureLine(s: FeatureStat): string {
   if (s.name === 'onOff') return `on/off ratio median ${g(median(s.values))}`;
   if (s.unit === 'Ω') return `${s.label} median ${fmtUnit(median(s.values), 'Ω')} (CV ${fmtPct(s.cv)})`;
   return `${s.label} ${fmtUnit(s.mean, s.unit)} ± ${fmtUnit(s.std, s.unit, 2)}`;
-}
-
-function median(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 }
 
 /** Details: measured switching features (table with units, histograms). */
@@ -214,7 +210,7 @@ const ECDF_LABEL: Record<string, string> = {
 type Samples = Partial<Record<'d2d' | 'c2c', Record<string, number[]>>>;
 
 /** ECDF overlays measured / predicted (and before refinement) per feature, d2d and c2c, from the profile's samples. */
-export function ecdfFigures(profile: unknown, fig: Fig): string {
+function ecdfFigures(profile: unknown, fig: Fig): string {
   const pr = profile as { samples?: { measured?: Samples; predicted?: Samples }; before?: { samples?: { predicted?: Samples } } };
   const m = pr?.samples?.measured,
     p = pr?.samples?.predicted,

@@ -6,7 +6,7 @@ const finite = z.number({ error: 'a finite number' });
 const samples = (what: string) => z.array(finite).describe(what);
 const numberOrNull = z.number({ error: 'a finite number or null' }).nullable();
 
-export const provenanceSchema = z
+const provenanceSchema = z
   .looseObject({
     file: z.string().describe('source file'),
     sheet: z.string().optional().describe('workbook sheet'),
@@ -28,7 +28,7 @@ const featuresSchema = z
   })
   .describe('switching features of the cycle (docs/ingest.md)');
 
-export const datasetCycleSchema = z
+const datasetCycleSchema = z
   .looseObject({
     device: z.string().optional().describe("device id (default: the device's)"),
     cycle: z.int({ error: 'an integer' }).describe('1-based index within the device'),
@@ -85,7 +85,7 @@ const testSchema = z
   })
   .describe('one run read for the device');
 
-export const datasetDeviceSchema = z
+const datasetDeviceSchema = z
   .looseObject({
     id: z.string().describe('device id'),
     setPolarity: z

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FIT_FLAG_CODES, FITS_SCHEMAS_READ } from '../fit/types.js';
 import { numberOrNaN, paramName, paramValues, paramValuesOrNull } from './common.js';
 
-export const fitFlagSchema = z
+const fitFlagSchema = z
   .looseObject({
     code: z.enum(FIT_FLAG_CODES).describe(`what is wrong: ${FIT_FLAG_CODES.map((c) => `\`${c}\``).join(', ')}`),
     param: z.string().optional().describe('the parameter concerned: a JART name or `seriesOhm`'),
@@ -20,7 +20,7 @@ const circuitValues = z.looseObject({
     .describe('external series resistance of the measurement circuit, Ω'),
 });
 
-export const cycleFitSchema = z
+const cycleFitSchema = z
   .looseObject({
     device: z.string().describe('device id (as in the dataset)'),
     cycle: z.number().describe('cycle index (as in the dataset)'),
@@ -54,7 +54,7 @@ export const cycleFitSchema = z
   .transform((c) => ({ ...c, metrics: c.metrics ?? { rmsLog10: c.rmsLog10 } }))
   .describe('one fitted cycle');
 
-export const deviceFitSchema = z
+const deviceFitSchema = z
   .looseObject({
     device: z.string().describe('device id'),
     params: paramValuesOrNull.default({}).describe('device-level parameters (shared by its cycles)'),

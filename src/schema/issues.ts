@@ -29,7 +29,7 @@ export interface SchemaProblem {
 }
 
 /** `devices[0].cycles[2].vV`; `(top level)` for the document. */
-export function jsonPath(path: readonly PropertyKey[]): string {
+function jsonPath(path: readonly PropertyKey[]): string {
   let s = '';
   for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
   return s || '(top level)';

@@ -5,7 +5,7 @@ export const PIPELINE_SCHEMA = 'jartcal.pipeline/1';
 
 const hash = z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: '"sha256:HEX"' });
 
-export const stageRecordSchema = z
+const stageRecordSchema = z
   .object({
     output: z.string().describe("the stage's output, relative to the out folder"),
     madeAt: z.string().describe('ISO time the output was made'),

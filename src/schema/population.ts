@@ -45,7 +45,7 @@ const c2c = z
   })
   .describe('cycle-to-cycle distribution');
 
-export const parameterSpecSchema = z
+const parameterSpecSchema = z
   .looseObject({
     family: z.enum(FAMILIES).describe(FAMILIES.map((f) => `\`${f}\``).join(', ')),
     d2d,

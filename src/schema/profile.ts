@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { numberOrNaN } from './common.js';
 
-export const PROFILE_SCHEMA = 'jartcal.profile/1';
+const PROFILE_SCHEMA = 'jartcal.profile/1';
 
 const summary = z
   .object({

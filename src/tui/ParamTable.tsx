@@ -30,7 +30,7 @@ export interface DeviceLevel {
  * The measurement circuit's external series resistance of this cycle's fit (`circuit.seriesOhm`, not a
  * JART parameter): value, standard error (the cycle's, else its device's) and whether it was fitted.
  */
-export function circuitLine(
+function circuitLine(
   fit: CycleFitView,
   device?: DeviceLevel | null,
   col: { nameW: number; unitW: number } = { nameW: 11, unitW: 1 },
@@ -53,7 +53,7 @@ export function paramOrder(fit: CycleFitView, table: readonly ParamBounds[], dev
 }
 
 /** Column widths of the table: full parameter names and display units (never cut), bounds only where they fit. */
-export function paramColumns(names: string[], width: number, refit: boolean): { nameW: number; unitW: number; bounds: boolean } {
+function paramColumns(names: string[], width: number, refit: boolean): { nameW: number; unitW: number; bounds: boolean } {
   const nameW = Math.max(5, ...names.map((n) => n.length));
   const unitW = Math.max(4, ...names.map((n) => displayScale(n).unit.length));
   const fixed = 1 + nameW + 1 + unitW + (refit ? 10 + 10 + 9 : 9 + 9) + 1 + 12; // marker, name, unit, numbers, state
@@ -120,5 +120,3 @@ export function ParamTable(p: ParamTableProps) {
     </Box>
   );
 }
-
-export const fmtRel = (x: number): string => `${fmtNum(100 * x, 3)} %`;

@@ -88,5 +88,5 @@ export class BrailleCanvas {
   }
 }
 
-export const lineText = (l: Line): string => l.map((s) => s.text).join('');
+const lineText = (l: Line): string => l.map((s) => s.text).join('');
 export const linesText = (ls: Line[]): string => ls.map(lineText).join('\n');

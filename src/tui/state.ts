@@ -7,7 +7,7 @@ import type { CycleFitView, FitsFileView } from '../inspect/schema.js';
 import { toggleFree } from '../inspect/refit.js';
 
 export type Pane = 'list' | 'params' | 'population';
-export const PANES: readonly Pane[] = ['list', 'params', 'population'];
+const PANES: readonly Pane[] = ['list', 'params', 'population'];
 
 export interface RefitState {
   index: number;

@@ -27,7 +27,7 @@ export class JartcalError extends Error {
 }
 
 /** "file.csv, line 12, column 3: message" — the location part is omitted when unknown. */
-export function formatLocated(message: string, loc?: ErrorLocation): string {
+function formatLocated(message: string, loc?: ErrorLocation): string {
   if (!loc) return message;
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);

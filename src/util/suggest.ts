@@ -1,7 +1,7 @@
 /** "Did you mean": the closest known name to a mistyped one (optimal-string-alignment distance). */
 
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours, case-insensitive. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const s = a.toLowerCase(),
     t = b.toLowerCase();
   const m = s.length,

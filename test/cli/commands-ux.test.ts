@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,25 +14,14 @@ import { sweepProblem } from '../../src/cli/profile.js';
 import { DEFAULT_PARAMS } from '../../src/model/index.js';
 import { parseParamFile } from '../../src/io/params.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { runCliChild } from '../helpers/cli-child.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-ux-'));
 
 const run = runCli;
 
-function child(args: string[]): { code: number; out: string; err: string } {
-  const p = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '-e',
-      `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`,
-    ],
-    { encoding: 'utf8', cwd: REPO_ROOT },
-  );
-  return { code: p.status ?? -1, out: p.stdout, err: p.stderr };
-}
+const child = runCliChild;
 
 const sweep = ['--sweep', '--rate', '10', '--step', '0.01'];
 

@@ -5,30 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { runCliChild } from '../helpers/cli-child.js';
 import { decodePng, countInk } from '../helpers/png.js';
 import { buildReport } from '../../src/report/build.js';
 import { makeFixture, analyticModel } from '../helpers/inspect-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jartcal-profile-replay-'));
 
-function child(args: string[]): { code: number; out: string; err: string } {
-  const p = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '-e',
-      `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`,
-    ],
-    { cwd: REPO_ROOT, encoding: 'utf8' },
-  );
-  return { code: p.status ?? -1, out: p.stdout, err: p.stderr };
-}
+const child = runCliChild;
 
 test('profile replays the measured devices: rows with errors, ECDFs in the terminal, SVG and PNG, and in the report', () => {
   const pop = join(REPO_ROOT, 'fixtures', 'inspect', 'population.json'),

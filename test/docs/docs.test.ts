@@ -177,3 +177,34 @@ test('every study in docs/results/ is listed in its index (docs/results/README.m
     assert.ok(index.includes(`](${name})`), `docs/results/README.md does not list ${name}`);
   }
 });
+
+test('CHANGELOG.md is in Keep a Changelog form: Unreleased first, dated releases, the standard sections, short entries', () => {
+  const text = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+  const releases = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  assert.equal(releases[0], '[Unreleased]');
+  for (const r of releases.slice(1)) assert.match(r, /^\[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}$/, `release heading "${r}"`);
+  for (const m of text.matchAll(/^### (.+)$/gm))
+    assert.ok(['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security'].includes(m[1]), `section "${m[1]}"`);
+  const unreleased = text.slice(text.indexOf('## [Unreleased]'), text.indexOf('\n## [', text.indexOf('## [Unreleased]') + 1));
+  const long = unreleased
+    .split(/\n- /)
+    .slice(1)
+    .map((b) => b.replace(/\n### [\s\S]*$/, '').replace(/\s+/g, ' ').trim())
+    .filter((b) => b.length > 300);
+  assert.deepEqual(long, [], 'an Unreleased entry over 300 characters: one change per entry, in a line or two');
+  const found = [...workPeriodLabels(text), ...commitHashes(text)];
+  assert.equal(format(join(REPO_ROOT, 'CHANGELOG.md'), found), '');
+});
+
+test('README.md, CHANGELOG.md and the READMEs under src/, scripts/ and fixtures/ hold no work-period labels or commit hashes', () => {
+  const readmes = ['src', 'scripts', 'fixtures', 'experiments', 'presets', 'measurements'].flatMap((d) =>
+    existsSync(join(REPO_ROOT, d)) ? markdownFiles(join(REPO_ROOT, d)) : [],
+  );
+  const problems: string[] = [];
+  for (const file of [join(REPO_ROOT, 'README.md'), join(REPO_ROOT, 'CHANGELOG.md'), ...readmes]) {
+    const text = readFileSync(file, 'utf8');
+    const found = [...workPeriodLabels(text), ...commitHashes(text)];
+    if (found.length) problems.push(format(file, found));
+  }
+  assert.equal(problems.join('\n'), '');
+});

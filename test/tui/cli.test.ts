@@ -1,27 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { runCliChild } from '../helpers/cli-child.js';
 
 const FIX = join(REPO_ROOT, 'fixtures', 'inspect');
 
 /** Runs the CLI in a child process (stdout is a pipe, so never a TTY). */
 function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '-e',
-      `import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`,
-    ],
-    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = runCliChild(args, env);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {

@@ -130,10 +130,3 @@ export function eulerPulse(
   }
   return n;
 }
-
-/** Inverse of the fit's read current at V_read > 0: the N giving current iA (analytic, as aihwkit). */
-export function fitNdiscForCurrent(k: FitCoeffs, iA: number): number {
-  // I = g / (1 + h (N/Nref)^-j0)^(1/k0)  →  (N/Nref)^-j0 = ((g/I)^k0 − 1)/h
-  const q = (Math.pow(k.g / iA, K0) - 1) / k.h;
-  return NMIN_REF * Math.pow(q, -1 / J0);
-}

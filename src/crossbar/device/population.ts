@@ -40,7 +40,7 @@ export interface DeviceDraw {
 const GEOMETRY: readonly ParamName[] = V1B_VAR_PARAMS;
 
 /** The population as a sampler input (schema fields the sampler does not read left empty). */
-export function asPopulationFile(p: CrossbarPopulation): PopulationFile {
+function asPopulationFile(p: CrossbarPopulation): PopulationFile {
   return {
     schema: 'jartcal.population/1',
     toolkitVersion: '',

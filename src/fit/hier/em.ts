@@ -18,6 +18,7 @@ import type { JartParams, ParamName } from '../../model/index.js';
 import type { PreparedCycle } from '../cycle-data.js';
 import { createLayout, evaluateGroup, groupResidualsAndJacobian, sensitivitiesApply, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
+import { median } from '../../util/stats.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
 import type { FitParamName, FitSettings } from '../settings.js';
 import {
@@ -989,11 +990,6 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n ? (n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : NaN;
-};
 const mad = (xs: number[]) => {
   const m = median(xs);
   return 1.4826 * median(xs.map((x) => Math.abs(x - m)));

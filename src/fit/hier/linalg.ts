@@ -9,7 +9,7 @@ export const eye = (n: number, d = 1): Mat =>
     r[i] = d;
     return r;
   });
-export const diag = (v: number[]): Mat =>
+const diag = (v: number[]): Mat =>
   zeros(v.length).map((r, i) => {
     r[i] = v[i];
     return r;
@@ -21,7 +21,7 @@ export const mul = (a: Mat, b: Mat): Mat => a.map((r) => b[0].map((_, j) => r.re
 export const mulv = (a: Mat, v: ArrayLike<number>): number[] => a.map((r) => r.reduce((s, x, k) => s + x * v[k], 0));
 export const transpose = (a: Mat): Mat => (a.length ? a[0].map((_, j) => a.map((r) => r[j])) : []);
 export const outer = (a: ArrayLike<number>, b: ArrayLike<number>): Mat => Array.from(a, (x) => Array.from(b, (y) => x * y));
-export const symmetrize = (a: Mat): Mat => a.map((r, i) => r.map((x, j) => 0.5 * (x + a[j][i])));
+const symmetrize = (a: Mat): Mat => a.map((r, i) => r.map((x, j) => 0.5 * (x + a[j][i])));
 
 /** Inverse of a symmetric positive (semi-)definite matrix; a tiny ridge keeps it finite. */
 export function invSym(a: Mat): Mat {

@@ -27,8 +27,8 @@ export interface CampaignSpec {
   shared?: Partial<JartParams>;
 }
 
-export const STUDY_D2D: Partial<Record<ParamName, number>> = { rnew: 0.08, lnew: 0.08, Ndiscmin: 0.25, RseriesTiOx: 0.1 };
-export const STUDY_C2C: Partial<Record<ParamName, number>> = { rnew: 0.03, lnew: 0.03, Ndiscmin: 0.1 };
+const STUDY_D2D: Partial<Record<ParamName, number>> = { rnew: 0.08, lnew: 0.08, Ndiscmin: 0.25, RseriesTiOx: 0.1 };
+const STUDY_C2C: Partial<Record<ParamName, number>> = { rnew: 0.03, lnew: 0.03, Ndiscmin: 0.1 };
 
 export interface SynthCampaign {
   devices: { id: string; cycles: FitCycleInput[] }[];

@@ -13,7 +13,7 @@ import type { FormatReader } from './reader.js';
 const KEYWORDS =
   /^\s*"?(SetupTitle|PrimitiveTest|TestParameter|MetaData|AnalysisSetup|Dimension\d|DataName|DataValue|Units|TestRecord)"?\s*,/;
 
-export function looksLikeB1500(text: string): boolean {
+function looksLikeB1500(text: string): boolean {
   const head = text.slice(0, 200000);
   return /^\s*"?DataName"?\s*,/m.test(head) && /^\s*"?DataValue"?\s*,/m.test(head);
 }
@@ -26,7 +26,7 @@ export interface B1500Run {
 }
 
 /** The VAR1 channel's data names: EasyEXPERT lists per channel `Channel.Func` (VAR1, VAR2, CONST, ...), `Channel.VName`, `Channel.IName`. */
-export function sweepChannel(meta: Record<string, string>, header: string[]): { v: string; i: string } | undefined {
+function sweepChannel(meta: Record<string, string>, header: string[]): { v: string; i: string } | undefined {
   const list = (k: string) => (meta[k] ?? '').split(',').map((x) => x.trim());
   const func = list('Channel.Func'),
     vn = list('Channel.VName'),
@@ -57,7 +57,7 @@ function fields(line: string): string[] {
   return out;
 }
 
-export function parseB1500(text: string, file: string): B1500Run[] {
+function parseB1500(text: string, file: string): B1500Run[] {
   const lines = splitLines(text);
   const runs: B1500Run[] = [];
   let meta: Record<string, string> = {};

@@ -28,7 +28,7 @@ export interface KiteSettings {
   latest: KiteRunSettings | null;
 }
 
-export function looksLikeKiteSettings(rows: Cell[][]): boolean {
+function looksLikeKiteSettings(rows: Cell[][]): boolean {
   let hits = 0;
   for (const row of rows.length > 20000 ? rows.slice(0, 20000) : rows) {
     const k = cellText(row?.[0] ?? null);
@@ -37,7 +37,7 @@ export function looksLikeKiteSettings(rows: Cell[][]): boolean {
   return hits >= 3;
 }
 
-export function parseKiteSettings(rows: Cell[][]): KiteSettings {
+function parseKiteSettings(rows: Cell[][]): KiteSettings {
   const byLabel = new Map<string, KiteRunSettings>();
   let latest: KiteRunSettings | null = null;
   let cur: KiteRunSettings = {};
@@ -87,7 +87,7 @@ export function parseKiteSettings(rows: Cell[][]): KiteSettings {
 }
 
 /** The settings block of a data sheet: by its label ("Run113" → block "Run 113", "Cycle10" → "Cycle 10"), else by number, else the latest. */
-export function settingsOf(kite: KiteSettings, sheet: string | undefined): KiteRunSettings | null {
+function settingsOf(kite: KiteSettings, sheet: string | undefined): KiteRunSettings | null {
   const l = sheet !== undefined ? sheetLabel(sheet) : null;
   if (l) {
     const own = kite.byLabel.get(`${l.kind}:${l.n}`) ?? kite.byLabel.get(`${l.kind === 'cycle' ? 'run' : 'cycle'}:${l.n}`);

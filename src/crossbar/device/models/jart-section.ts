@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { section } from '../../../schema/common.js';
 
 /** One varied quantity (aihwkit JARTv1bDevice semantics, spec §8); all 0 = no variation. */
-export const varSpecSchema = section({
+const varSpecSchema = section({
   dtod: z.number().default(0).describe('device-to-device relative sigma, X·(1 + dtod·ξ)'),
   dtodLower: z.number().default(0).describe('absolute lower clip of the d2d draw (0 = none)'),
   dtodUpper: z.number().default(0).describe('absolute upper clip of the d2d draw (0 = none)'),
