@@ -67,8 +67,9 @@ export async function fitDataset(
     })) ?? [];
   if (settings.mode === 'hierarchical') {
     // the per-device campaign fits above (checkpointed, resumable) are the start of the campaign's
-    // hierarchical fit, which runs here in this thread (hier/)
-    const h = fitHierarchical(
+    // hierarchical fit (hier/): each pass's device fits are the scheduler's jobs, the population
+    // update between passes runs here
+    const h = await fitHierarchical(
       ds.devices.map((d) => ({
         id: d.id,
         cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
@@ -80,6 +81,7 @@ export async function fitDataset(
       settings,
       hooks.hier,
       hooks.onPass,
+      (steps) => scheduler.runHierSteps(steps, settings),
     );
     return { devices: h.devices, cycles: h.cycles, failed, population: h.population };
   }
