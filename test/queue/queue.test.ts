@@ -96,7 +96,7 @@ test(
   async () => {
     const dsPath = join(dir, 'hier-ds.json');
     writeFileSync(dsPath, JSON.stringify(syntheticDataset(3, 2, 7)));
-    const url = `${redis.url}/3`;
+    const url = `${redis.url}/5`;
     const args = ['--mode', 'hierarchical', '--no-auto', ...FIT_ARGS];
     const a = worker(url),
       b = worker(url);
