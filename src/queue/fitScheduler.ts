@@ -28,15 +28,17 @@ export function createQueueScheduler(runner: TaskRunner): FitScheduler {
     async run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<FailedJob[]> {
       const seen = new Set<string>();
       const tasks: Task[] = jobs.map((j) => {
+        if (j.prior !== undefined && j.prior !== null)
+          throw new Error(`device ${j.job.device}: a population prior travels in the hierarchical fit's own jobs, not in a device fit`);
         const data: FitJobData = {
           kind: 'fit',
           toolkitVersion: TOOLKIT_VERSION,
           backend: JS_BACKEND,
           settings,
           devices: [{ job: j.job, done: { ...(j.done.device ? { device: j.done.device } : {}), cycles: [...j.done.cycles] } }],
-          prior: j.prior ?? null,
+          prior: null,
         };
-        return { id: `fit-${runKey(settings, j.job, j.prior ?? null)}`, data };
+        return { id: `fit-${runKey(settings, j.job, null)}`, data };
       });
       const deliver = (i: number, e: FitEvent): void => {
         const key = e.kind === 'device' ? `d\u0000${e.device.device}` : `c\u0000${e.fit.device}\u0000${e.fit.cycle}`;
