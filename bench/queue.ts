@@ -4,6 +4,7 @@
  * in the same run; the per-job difference is the queue's own cost (target ≤ 5 ms). Needs the
  * redis-server binary (skipped with a message otherwise). BENCH_QUEUE_JOBS changes the count.
  */
+import { loadavg } from 'node:os';
 import { resolveConnection } from '../src/queue/connection.js';
 import { createQueueRunner } from '../src/queue/coordinator.js';
 import { createLocalRunner, type Task, type TaskRunner } from '../src/queue/runner.js';
@@ -12,8 +13,9 @@ import { JS_BACKEND } from '../src/queue/jobs.js';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import { noRedis, startRedis } from '../test/queue/redis.js';
 
-async function timeRun(runner: TaskRunner, tasks: Task[]): Promise<number> {
+async function timeRun(runner: TaskRunner, tasks: Task[]): Promise<{ wall: number; cpu: number }> {
   let sum = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await runner.run(tasks, {
     done: (_i, r) => {
@@ -23,9 +25,11 @@ async function timeRun(runner: TaskRunner, tasks: Task[]): Promise<number> {
       throw new Error(e);
     },
   });
-  const s = (performance.now() - t0) / 1000;
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  // a task's value is its index in the run: every result once, none lost
   if (sum !== (tasks.length * (tasks.length - 1)) / 2) throw new Error('bench/queue: results lost');
-  return s;
+  return { wall, cpu: (c.user + c.system) / 1e6 };
 }
 
 export async function run(): Promise<void> {
@@ -40,7 +44,10 @@ export async function run(): Promise<void> {
       id: `bench-${tag}-${k}`,
       data: { kind: 'echo', toolkitVersion: TOOLKIT_VERSION, backend: JS_BACKEND, value: k },
     }));
-  const redis = await startRedis();
+  // Redis as docs/distributed.md runs it: append-only file, fsync once a second (Redis's default
+  // with AOF); BENCH_REDIS_ARGS="--appendfsync always" measures an fsync per write instead
+  const redisArgs = ['--appendfsync', 'everysec', ...(process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter(Boolean)];
+  const redis = await startRedis(redisArgs);
   try {
     const conn = resolveConnection({ url: redis.url, prefix: 'bench' });
     const worker = await startQueueWorker(conn, { concurrency: 2, log: () => undefined });
@@ -53,9 +60,13 @@ export async function run(): Promise<void> {
     await worker.close();
     await queue.close();
     await local.close();
-    const per = (s: number) => (1000 * s) / n;
+    const per = (s: number) => ((1000 * s) / n).toFixed(3);
+    console.log(`redis-server ${redisArgs.join(' ')}; load average ${loadavg()[0].toFixed(1)}`);
     console.log(
-      `${n} trivial jobs, 2 threads each: local pool ${per(tl).toFixed(3)} ms/job (baseline), queue ${per(tq).toFixed(3)} ms/job; queue overhead ${(per(tq) - per(tl)).toFixed(3)} ms per job (target ≤ 5 ms)`,
+      `${n} trivial jobs, 2 threads each: local pool ${per(tl.wall)} ms/job (baseline), queue ${per(tq.wall)} ms/job; queue overhead ${per(tq.wall - tl.wall)} ms per job (target ≤ 5 ms)`,
+    );
+    console.log(
+      `CPU of this process (coordinator and worker; redis-server not counted): local pool ${per(tl.cpu)} ms/job, queue ${per(tq.cpu)} ms/job`,
     );
   } finally {
     await redis.close();

@@ -69,8 +69,9 @@ export async function fitDataset(
     })) ?? [];
   if (settings.mode === 'hierarchical') {
     // the per-device campaign fits above (checkpointed, resumable) are the start of the campaign's
-    // hierarchical fit, which runs here in this thread (hier/)
-    const h = fitHierarchical(
+    // hierarchical fit (hier/): each pass's device fits are the scheduler's jobs, the population
+    // update between passes runs here
+    const h = await fitHierarchical(
       ds.devices.map((d) => ({
         id: d.id,
         cycles: d.cycles.map((c) => (c.device === d.id ? c : { ...c, device: d.id })),
@@ -82,6 +83,7 @@ export async function fitDataset(
       settings,
       hooks.hier,
       hooks.onPass,
+      (steps, s) => scheduler.runHierSteps(steps, s),
     );
     hooks.onResult?.(h.result);
     return { devices: h.devices, cycles: h.cycles, failed, population: h.population };

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { fitDevice, type DeviceJob, type FitEvent } from './campaign.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
+import { runHierStep, type HierStepJob, type HierStepResult } from './hier/step.js';
 
 /**
  * One device's fit: its cycles, the records already done, and (hierarchical fit, one outer pass)
@@ -37,6 +38,11 @@ export interface FitScheduler {
    * (a distributed backend records them instead of stopping the run); rejects on an internal error.
    */
   run(jobs: ScheduledJob[], settings: FitSettings, onEvent: (jobIndex: number, e: FitEvent) => void): Promise<FailedJob[] | void>;
+  /**
+   * One pass of a hierarchical fit: each job is one device's step under the current population
+   * prior (hier/step.ts); resolves with the results in the jobs' order, rejects when a job failed.
+   */
+  runHierSteps(jobs: HierStepJob[], settings: FitSettings): Promise<HierStepResult[]>;
   close(): Promise<void>;
 }
 
@@ -55,6 +61,14 @@ export function createInlineScheduler(): FitScheduler {
         runOne(jobs[i], settings, (e) => onEvent(i, e));
         await new Promise((r) => setImmediate(r));
       }
+    },
+    async runHierSteps(jobs, settings) {
+      const out: HierStepResult[] = [];
+      for (const j of jobs) {
+        out.push(runHierStep(j, settings));
+        await new Promise((r) => setImmediate(r));
+      }
+      return out;
     },
     async close() {},
   };
@@ -80,59 +94,86 @@ export function spawnModuleThread(base: string, rel: string): Worker {
  */
 export function createWorkerPool(workers = availableParallelism(), opts: { spawn?: () => Worker } = {}): FitScheduler {
   const spawnWorker = opts.spawn ?? ((): Worker => spawnModuleThread(import.meta.url, './worker.ts'));
+  /**
+   * Sends message `msg(i)` for each of `count` jobs to the threads, one job at a time per thread;
+   * `onMessage` sees every reply, which ends its job when it says `done` (or `error`).
+   */
+  const dispatch = (
+    count: number,
+    msg: (i: number) => unknown,
+    onMessage: (m: { index: number; event?: FitEvent; result?: HierStepResult; done?: boolean; error?: string }) => void,
+  ): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let next = 0,
+        running = 0,
+        failed = false,
+        settled = false;
+      const pool: Worker[] = [];
+      const finish = (err?: Error) => {
+        if (failed || settled) return;
+        if (err) failed = true;
+        if (err || (next >= count && running === 0)) {
+          settled = true;
+          void Promise.all(pool.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve()));
+        }
+      };
+      const feed = (w: Worker) => {
+        if (failed) return;
+        if (next >= count) {
+          finish();
+          return;
+        }
+        const i = next++;
+        running++;
+        w.postMessage(msg(i));
+      };
+      const n = Math.max(1, Math.min(workers, count));
+      if (count === 0) {
+        resolve();
+        return;
+      }
+      for (let k = 0; k < n; k++) {
+        const w = spawnWorker();
+        pool.push(w);
+        w.on('message', (m: { index: number; event?: FitEvent; result?: HierStepResult; done?: boolean; error?: string }) => {
+          onMessage(m);
+          if (m.error) finish(new Error(m.error));
+          else if (m.done) {
+            running--;
+            feed(w);
+          }
+        });
+        w.on('error', (e) => finish(e));
+        // a thread that ends without an error event (process.exit in a job, a killed isolate) would
+        // otherwise leave run() waiting for its job forever; terminate() at the end also exits, so
+        // only an exit while the run is still going counts
+        w.on('exit', (code) => {
+          if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`));
+        });
+        feed(w);
+      }
+    });
   return {
     workers,
     run(jobs, settings, onEvent) {
-      return new Promise<void>((resolve, reject) => {
-        let next = 0,
-          running = 0,
-          failed = false,
-          settled = false;
-        const pool: Worker[] = [];
-        const finish = (err?: Error) => {
-          if (failed || settled) return;
-          if (err) failed = true;
-          if (err || (next >= jobs.length && running === 0)) {
-            settled = true;
-            void Promise.all(pool.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve()));
-          }
-        };
-        const feed = (w: Worker) => {
-          if (failed) return;
-          if (next >= jobs.length) {
-            finish();
-            return;
-          }
-          const i = next++;
-          running++;
-          w.postMessage({ index: i, job: jobs[i], settings });
-        };
-        const n = Math.max(1, Math.min(workers, jobs.length));
-        if (jobs.length === 0) {
-          resolve();
-          return;
-        }
-        for (let k = 0; k < n; k++) {
-          const w = spawnWorker();
-          pool.push(w);
-          w.on('message', (m: { index: number; event?: FitEvent; done?: boolean; error?: string }) => {
-            if (m.event) onEvent(m.index, m.event);
-            if (m.error) finish(new Error(m.error));
-            else if (m.done) {
-              running--;
-              feed(w);
-            }
-          });
-          w.on('error', (e) => finish(e));
-          // a thread that ends without an error event (process.exit in a job, a killed isolate) would
-          // otherwise leave run() waiting for its job forever; terminate() at the end also exits, so
-          // only an exit while the run is still going counts
-          w.on('exit', (code) => {
-            if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`));
-          });
-          feed(w);
-        }
-      });
+      return dispatch(
+        jobs.length,
+        (i) => ({ index: i, job: jobs[i], settings }),
+        (m) => {
+          if (m.event) onEvent(m.index, m.event);
+        },
+      );
+    },
+    async runHierSteps(jobs, settings) {
+      const out: HierStepResult[] = new Array<HierStepResult>(jobs.length);
+      await dispatch(
+        jobs.length,
+        (i) => ({ index: i, step: jobs[i], settings }),
+        (m) => {
+          if (m.result) out[m.index] = m.result;
+        },
+      );
+      return out;
     },
     async close() {},
   };

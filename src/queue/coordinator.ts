@@ -70,6 +70,17 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
       const index = new Map(tasks.map((t, i) => [t.id, i]));
       const pending = new Set(tasks.map((t) => t.id));
       const busy = new Set<string>();
+      // collected jobs are removed in batches: one burst of commands (one write to the append-only
+      // file) per batch instead of one per job
+      let toRemove: string[] = [];
+      let removing: Promise<unknown> = Promise.resolve();
+      const flushRemovals = (): void => {
+        if (!toRemove.length) return;
+        const ids = toRemove;
+        toRemove = [];
+        removing = Promise.all([removing, ...ids.map((id) => queue.remove(id).catch(() => undefined))]);
+      };
+      const removeTimer = setInterval(flushRemovals, 200);
       let fatal: Error | null = null;
       let wake: (() => void) | null = null;
       const poke = () => {
@@ -94,7 +105,7 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
           else if (state === 'failed') await h.failed(i, job.failedReason || 'failed');
           else return;
           pending.delete(id);
-          await job.remove().catch(() => undefined);
+          toRemove.push(id);
           poke();
         } finally {
           busy.delete(id);
@@ -114,7 +125,7 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
           () => {
             pending.delete(jobId);
             busy.delete(jobId);
-            queue.remove(jobId).catch(() => undefined); // collected: a later run with the same jobs computes them again
+            toRemove.push(jobId); // collected: a later run with the same jobs computes them again
             poke();
           },
           (e: Error) => {
@@ -192,6 +203,9 @@ export function createQueueRunner(conn: QueueConnection, o: QueueRunnerOptions =
         if (e instanceof JartcalError) throw e;
         throw new JartcalError(`queue at ${conn.label}: ${(e as Error).message}`, { code: 'queue_failed' });
       } finally {
+        clearInterval(removeTimer);
+        flushRemovals();
+        await removing;
         events.off('completed', onCompleted as never);
         events.off('failed', onFailed);
         events.off('progress', onProgress as never);

@@ -1,10 +1,11 @@
 /**
  * Runs one job's work (inside a worker thread of the local pool or of a queue worker): a fit job's
- * devices one after the other, a crossbar run from its checkpoint, or an echo. Progress goes to
+ * devices one after the other, a hierarchical fit's step of one device, a crossbar run from its checkpoint, or an echo. Progress goes to
  * `emit` as it happens; the result is returned. Reads nothing but the job and the installation's
  * own MNIST copy.
  */
 import { runScheduledJob } from '../fit/scheduler.js';
+import { runHierStep, type HierStepResult } from '../fit/hier/step.js';
 import type { FitEvent } from '../fit/campaign.js';
 import { decodeCheckpoint, encodeCheckpoint, runInSitu } from '../crossbar/experiment/sweep.js';
 import type { Dataset } from '../crossbar/experiment/inSitu.js';
@@ -23,8 +24,12 @@ function data(split: 'train' | 'test', n: number): Dataset {
   return d;
 }
 
-export async function executeJob(job: JobData, emit: (p: JobProgress) => void): Promise<FitJobResult | CrossbarJobResult | number> {
+export async function executeJob(
+  job: JobData,
+  emit: (p: JobProgress) => void,
+): Promise<FitJobResult | HierStepResult | CrossbarJobResult | number> {
   if (job.kind === 'echo') return job.value;
+  if (job.kind === 'hier') return runHierStep(job.step, job.settings);
   if (job.kind === 'fit') {
     const events: FitEvent[] = [];
     for (const d of job.devices) {

@@ -1,17 +1,18 @@
 /**
- * Queue jobs are data, never code: a fit job is a device group with its fit settings, the records
- * already done and an optional population prior (one outer pass of a hierarchical fit); a crossbar
- * job is one run of a sweep (a resolved experiment config with its seed) and the epoch checkpoint
- * to continue from. Each carries the toolkit version and the numeric backend it must run on; the
+ * Queue jobs are data, never code (their schema: src/schema/job.ts): a fit job is a device group
+ * with its fit settings and the records already done; a hier job is one device's step in one pass of
+ * a hierarchical fit, with the population prior of the pass; a crossbar job is one run of a sweep (a
+ * resolved experiment config with its seed) and the epoch checkpoint to continue from. Each carries the toolkit version and the numeric backend it must run on; the
  * coordinator validates a job before enqueueing it and the worker validates it again and refuses
  * one made for another version or backend.
  */
 import { checkDatasetForFit } from '../io/fit-dataset.js';
 import { resolveFitSettings, type FitSettings } from '../fit/settings.js';
-import type { ScheduledJob } from '../fit/scheduler.js';
 import type { FitEvent } from '../fit/campaign.js';
 import { resolveConfig, type ExperimentConfig } from '../crossbar/experiment/config.js';
 import type { EncodedCheckpoint } from '../crossbar/experiment/sweep.js';
+import { queueJobSchema, type JobData } from '../schema/job.js';
+import { firstProblem } from '../schema/issues.js';
 import type { EpochRecord } from '../crossbar/experiment/inSitu.js';
 import { JartcalError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
@@ -27,37 +28,15 @@ export interface JobHeader {
   backend: string;
 }
 
-export interface FitJobData extends JobHeader {
-  kind: 'fit';
-  settings: FitSettings;
-  /** The device group: each device with its cycles and the records already done. */
-  devices: { job: ScheduledJob['job']; done: ScheduledJob['done'] }[];
-  /** Hierarchical fit: the current population prior of the device-level parameters (null: none). */
-  prior: unknown;
-}
+export type { JobData, FitJobData, HierJobData, CrossbarJobData, EchoJobData } from '../schema/job.js';
+
 export interface FitJobResult {
   events: FitEvent[];
-}
-
-export interface CrossbarJobData extends JobHeader {
-  kind: 'crossbar';
-  /** The run's key in its sweep ("configuration/seed-S"). */
-  key: string;
-  config: ExperimentConfig;
-  resume: EncodedCheckpoint | null;
 }
 export interface CrossbarJobResult {
   records: EpochRecord[];
   backend: string;
 }
-
-/** A trivial job (benchmarks of the queue's own overhead): returns its value. */
-export interface EchoJobData extends JobHeader {
-  kind: 'echo';
-  value: number;
-}
-
-export type JobData = FitJobData | CrossbarJobData | EchoJobData;
 
 /** Progress a job reports on the way: fit records, or an epoch of a crossbar run. */
 export type JobProgress =
@@ -88,53 +67,39 @@ function canonical(x: unknown): string {
 }
 
 /**
- * Checks a job's data and returns it typed; throws a JartcalError naming the field. `where` names
- * the job in the message.
+ * Checks a job's data against the job schema (src/schema/job.ts), then what the fit and crossbar
+ * code check in the files a job comes from (settings that resolve to exactly themselves, each
+ * cycle's samples, the experiment config); returns it typed. Throws a JartcalError naming the
+ * field; `where` names the job in the message.
  */
 export function validateJob(raw: unknown, where: string): JobData {
-  if (!isObj(raw)) fail(where, 'expected a job object');
-  const d = raw as Record<string, unknown>;
-  if (typeof d.toolkitVersion !== 'string' || !d.toolkitVersion) fail(where, 'toolkitVersion: expected a string');
-  if (typeof d.backend !== 'string' || !d.backend) fail(where, 'backend: expected a string');
-  if (d.kind === 'echo') {
-    if (typeof d.value !== 'number') fail(where, 'value: expected a number');
-    return d as unknown as EchoJobData;
-  }
-  if (d.kind === 'fit') {
-    if (!isObj(d.settings)) fail(where, 'settings: expected the resolved fit settings');
+  const r = queueJobSchema.safeParse(raw, { reportInput: true });
+  if (!r.success) fail(where, firstProblem(r.error).message);
+  // the job as sent (the schema adds nothing): its content is what the result depends on
+  const d = raw as JobData;
+  const checkSettings = (settings: unknown) => {
     let resolved: FitSettings;
     try {
-      resolved = resolveFitSettings(structuredClone(d.settings) as never);
+      resolved = resolveFitSettings(structuredClone(settings) as never);
     } catch (e) {
       return fail(where, `settings: ${(e as Error).message}`);
     }
-    if (canonical(resolved) !== canonical(d.settings)) fail(where, 'settings: not a resolved settings object (unknown or missing keys)');
-    if (!Array.isArray(d.devices) || d.devices.length === 0) fail(where, 'devices: expected a non-empty array');
-    const devices = d.devices as unknown[];
-    devices.forEach((x, i) => {
-      if (!isObj(x) || !isObj(x.job) || !isObj(x.done)) fail(where, `devices[${i}]: expected {job, done}`);
-      const done = (x as { done: Record<string, unknown> }).done;
-      if (!Array.isArray(done.cycles)) fail(where, `devices[${i}].done.cycles: expected an array`);
-      if (done.device !== undefined && !isObj(done.device)) fail(where, `devices[${i}].done.device: expected a device record`);
-    });
+    if (canonical(resolved) !== canonical(settings)) fail(where, 'settings: not a resolved settings object (unknown or missing keys)');
+  };
+  const checkCycles = (devices: { id: string; cycles: unknown[] }[]) => {
     try {
-      checkDatasetForFit(
-        {
-          schema: 'jartcal.dataset/1',
-          devices: devices.map((x) => {
-            const j = (x as { job: { device: unknown; cycles: unknown } }).job;
-            return { id: j.device, cycles: j.cycles };
-          }),
-        },
-        where,
-      );
+      checkDatasetForFit({ schema: 'jartcal.dataset/1', devices }, where);
     } catch (e) {
       fail(where, (e as Error).message.replace(`${where}: `, ''));
     }
-    return d as unknown as FitJobData;
-  }
-  if (d.kind === 'crossbar') {
-    if (typeof d.key !== 'string' || !d.key) fail(where, 'key: expected a string');
+  };
+  if (d.kind === 'fit') {
+    checkSettings(d.settings);
+    checkCycles(d.devices.map((x) => ({ id: x.job.device, cycles: x.job.cycles })));
+  } else if (d.kind === 'hier') {
+    checkSettings(d.settings);
+    checkCycles([{ id: d.step.device.id, cycles: d.step.device.cycles }]);
+  } else if (d.kind === 'crossbar') {
     let cfg: ExperimentConfig;
     try {
       cfg = resolveConfig(d.config);
@@ -143,14 +108,8 @@ export function validateJob(raw: unknown, where: string): JobData {
     }
     if (canonical(cfg) !== canonical(d.config)) fail(where, 'config: not a resolved experiment config');
     if (cfg.mode === 'inference') fail(where, 'config.mode: a sweep job runs in-situ or digital experiments');
-    if (d.resume !== null) {
-      const r = d.resume as Record<string, unknown>;
-      if (!isObj(r) || !Number.isInteger(r.epochsDone) || !Array.isArray(r.records) || !Array.isArray(r.state) || !Array.isArray(r.rng))
-        fail(where, 'resume: expected null or an epoch checkpoint');
-    }
-    return d as unknown as CrossbarJobData;
   }
-  return fail(where, `kind: expected "fit", "crossbar" or "echo", got ${JSON.stringify(d.kind)}`);
+  return d;
 }
 
 /** Why this installation refuses a job (another toolkit version or numeric backend), or null. */

@@ -14,6 +14,7 @@ import { datasetSchema } from './dataset.js';
 import { profileSchema } from './profile.js';
 import { experimentConfigSchema } from './experiment.js';
 import { crossbarResultsSchema } from './crossbar-results.js';
+import { queueJobKinds } from './job.js';
 
 export interface FormatDoc {
   title: string;
@@ -324,6 +325,20 @@ file with \`records\`, \`key\`, \`configKey\`, \`backend\`) and \`checkpoint.jso
       { name: 'sweep.json', schema: sweepStateSchema },
       { name: 'run checkpoint', schema: sweepCheckpointSchema },
       { name: 'sweep results.json', schema: sweepSummarySchema },
+    ],
+  },
+  {
+    title: `Queue job (\`--queue\`, BullMQ on Redis)`,
+    about: `What a coordinator (\`jartcal fit … --queue\`, \`jartcal crossbar sweep … --queue\`) puts on the queue and a
+\`jartcal worker\` takes (docs/distributed.md): JSON data, never code. Both sides check it against this schema, then
+with the rules of the files it came from (fit settings that resolve to exactly themselves, each cycle's samples as in
+a dataset, the experiment config). A worker of another \`toolkitVersion\` or \`backend\` refuses the job. The result
+is the job's BullMQ return value: \`{events}\` (fit), the device's state (hier), \`{records, backend}\` (crossbar).`,
+    schemas: [
+      { name: 'fit job', schema: queueJobKinds.fitJob },
+      { name: 'hier job', schema: queueJobKinds.hierJob },
+      { name: 'crossbar job', schema: queueJobKinds.crossbarJob },
+      { name: 'echo job', schema: queueJobKinds.echoJob },
     ],
   },
   {

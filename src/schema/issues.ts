@@ -100,7 +100,13 @@ export function firstProblem(error: z.ZodError): SchemaProblem {
     };
   }
   const path = deepest.path as (string | number)[];
-  const got = 'input' in deepest ? `, got ${shown(deepest.input)}` : '';
+  // a discriminated union whose discriminator matched no option: what was found is that field's value
+  const disc = deepest.code === 'invalid_union' ? (deepest as { discriminator?: string }).discriminator : undefined;
+  const input =
+    disc !== undefined && deepest.input !== null && typeof deepest.input === 'object'
+      ? (deepest.input as Record<string, unknown>)[disc]
+      : deepest.input;
+  const got = 'input' in deepest ? `, got ${shown(input)}` : '';
   return { path, message: `${jsonPath(path)}: expected ${expectedOf(deepest)}${deepest.code === 'custom' ? '' : got}` };
 }
 

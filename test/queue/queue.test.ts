@@ -91,6 +91,40 @@ test(
 );
 
 test(
+  'a hierarchical fit through the queue: the device fits of each pass are jobs on 2 workers (one SIGKILLed in a pass); same fits.json as the local pool',
+  { skip: noRedis, timeout: 600_000 },
+  async () => {
+    const dsPath = join(dir, 'hier-ds.json');
+    writeFileSync(dsPath, JSON.stringify(syntheticDataset(3, 2, 7)));
+    const url = `${redis.url}/5`;
+    const args = ['--mode', 'hierarchical', '--no-auto', ...FIT_ARGS];
+    const a = worker(url),
+      b = worker(url);
+    await until(() => /worker on/.test(a.out()) && /worker on/.test(b.out()), 60_000, 'two workers to start');
+    const out = join(dir, 'hier-queue.json');
+    const fit = spawnCli(['fit', dsPath, '--out', out, '--queue', url, ...args]);
+    procs.push(fit);
+    // worker A dies in a pass's device step: its job is taken again by B
+    await until(() => /\(hier\) started/.test(a.out()) || fit.proc.exitCode !== null, 300_000, 'worker A to take a pass job');
+    a.proc.kill('SIGKILL');
+    await a.exited;
+    assert.equal(await fit.exited, 0, fit.out());
+    assert.match(b.out(), /\(hier\) started/);
+    assert.match(fit.out(), /hierarchical pass 2/);
+    const lp = spawnCli(['fit', dsPath, '--out', join(dir, 'hier-local.json'), '--workers', '2', ...args]);
+    procs.push(lp);
+    assert.equal(await lp.exited, 0, lp.out());
+    const q = JSON.parse(readFileSync(out, 'utf8')),
+      l = JSON.parse(readFileSync(join(dir, 'hier-local.json'), 'utf8'));
+    assert.equal(q.settings.mode, 'hierarchical');
+    assert.ok(q.population, 'the population block');
+    assert.equal(q.cycles.length, 6);
+    assert.deepEqual(withoutTiming(q), withoutTiming(l));
+    await stopAll();
+  },
+);
+
+test(
   'bad input ends failed with its error (not retried); another version is refused; lost Redis data is enqueued again',
   { skip: noRedis, timeout: 300_000 },
   async () => {

@@ -57,7 +57,54 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
   bad.devices[0].job.cycles[0].iA[5] = 'x' as unknown as number;
   assert.throws(() => validateJob(bad, 'job 1'), /job 1: devices\[0\]\.cycles\[0\]\.iA\[5\]: expected a finite number, got "x"/);
   assert.throws(() => validateJob({ ...good, settings: { ...good.settings, mode: 'magic' } }, 'job 2'), /job 2: settings: .*unknown mode/);
-  assert.throws(() => validateJob({ ...good, kind: 'shell', command: 'rm -rf /' }, 'job 3'), /kind: expected "fit", "crossbar" or "echo"/);
+  assert.throws(
+    () => validateJob({ ...good, kind: 'shell', command: 'rm -rf /' }, 'job 3'),
+    /kind: expected "fit", "hier", "crossbar" or "echo", got "shell"/,
+  );
+  // a hierarchical pass's step: its state and prior are checked by the job schema (src/schema/job.ts)
+  const cycles = ds.devices[0].cycles;
+  const hier = {
+    kind: 'hier',
+    toolkitVersion: TOOLKIT_VERSION,
+    backend: JS_BACKEND,
+    settings: resolveFitSettings({ mode: 'hierarchical' }),
+    step: {
+      step: 'init',
+      device: { id: 'dev001', cycles, startRms: cycles.map(() => null) },
+      state: {
+        v: '',
+        theta: cycles.map(() => ''),
+        scalars: '',
+        lmConverged: false,
+        lmStop: '',
+        a: '',
+        covA: [],
+        covThetaA: [],
+        cov: [],
+        prec: [],
+        numShift: '',
+        infoC: [],
+      },
+      pop: null,
+      options: { maxPasses: 6, secantCurvature: true },
+      firstPass: false,
+      poor: false,
+      donors: [],
+    },
+  };
+  assert.equal(validateJob(hier, 'job 4').kind, 'hier');
+  assert.throws(
+    () => validateJob({ ...hier, step: { ...hier.step, step: 'estep' } }, 'job 5'),
+    /job 5: step: expected pop: an estep or posterior step needs the population prior/,
+  );
+  assert.throws(
+    () => validateJob({ ...hier, step: { ...hier.step, state: { ...hier.step.state, v: 'not base64!' } } }, 'job 6'),
+    /job 6: step\.state\.v: expected float64 values as base64/,
+  );
+  assert.throws(
+    () => validateJob({ ...hier, step: { ...hier.step, options: { run: 'code' } } }, 'job 7'),
+    /job 7: step\.options: expected numbers and booleans only/,
+  );
   assert.equal(refusal(good, JS_BACKEND), null);
   assert.match(refusal({ ...good, toolkitVersion: '9.9.9' }, JS_BACKEND) ?? '', /made by jartcal 9\.9\.9, this worker is jartcal/);
   assert.match(refusal({ ...good, backend: 'tfjs-wasm' }, JS_BACKEND) ?? '', /needs the numeric backend tfjs-wasm/);

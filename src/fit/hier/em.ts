@@ -218,7 +218,7 @@ function evalCycleJac(
 }
 
 /** Runs the carried chain at the current estimate: every cycle's start state from its predecessor's end. */
-function runChain(ctx: Ctx, dev: DeviceState): void {
+export function runChain(ctx: Ctx, dev: DeviceState): void {
   let carried: number | null = null;
   let geom: Geometry | null = null;
   dev.cycles.forEach((_, c) => {
@@ -1041,15 +1041,25 @@ export function createContext(settings: FitSettings, base: JartParams): Ctx & { 
 
 export type HierContext = ReturnType<typeof createContext>;
 
-export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceState {
+/** A device's state at its start values (u space, clamped); its residual scale still to be set (`initScale`). */
+export function startState(ctx: HierContext, d: HierDeviceInput): DeviceState {
   const u0 = (dev: Record<string, number>, cyc: Record<string, number>) =>
     ctx.layout.space.clampU(ctx.layout.space.toU([...ctx.devNames.map((n) => dev[n]), ...ctx.cycNames.map((n) => cyc[n])]));
   const first = u0(d.start.device, d.start.cycles[0]);
-  const dev: DeviceState = {
-    id: d.id,
-    cycles: d.cycles,
+  return {
+    ...emptyState(d.id, d.cycles),
     v: first.slice(0, ctx.q),
     theta: d.start.cycles.map((c) => u0(d.start.device, c).slice(ctx.q)),
+  };
+}
+
+/** A device's state with nothing estimated yet (its values to be set). */
+export function emptyState(id: string, cycles: PreparedCycle[]): DeviceState {
+  return {
+    id,
+    cycles,
+    v: new Float64Array(0),
+    theta: [],
     s: 0.02,
     carried: [],
     geomIn: [],
@@ -1071,6 +1081,10 @@ export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceS
     nData: 0,
     profiles: new Map(),
   };
+}
+
+/** The residual scale of a device at its start values (the chain simulated once). */
+export function initScale(ctx: HierContext, dev: DeviceState): void {
   runChain(ctx, dev);
   let ss = 0,
     m = 0;
@@ -1078,78 +1092,5 @@ export function createDeviceState(ctx: HierContext, d: HierDeviceInput): DeviceS
     ss += sumSq(ev.residuals);
     m += ev.residuals.length;
   }
-  dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * d.cycles.length)), 1e-3);
-  return dev;
-}
-
-/** The EM driver. `onPass` reports progress (pass number, seconds). */
-export function runEm(
-  ctx: HierContext,
-  devs: DeviceState[],
-  opt: HierOptions,
-  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void,
-): HierResult {
-  let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
-  const history: HierResult['history'] = [];
-  let converged = false;
-  let pass = 0;
-  const sds = (P: Population) => [
-    ...P.omV.map((r, i) => Math.sqrt(r[i])),
-    ...P.omD.map((r, i) => Math.sqrt(r[i])),
-    ...P.omC.map((r, i) => Math.sqrt(r[i])),
-  ];
-  while (pass < opt.maxPasses) {
-    const t0 = performance.now();
-    pass++;
-    const sMed = median(devs.map((d) => d.s));
-    const donors = devs
-      .filter((d) => d.s <= 1.3 * sMed)
-      .map((d) => ({
-        id: d.id,
-        v: Float64Array.from(d.v),
-        a: Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i]))),
-      }));
-    for (const d of devs) {
-      eStep(
-        ctx,
-        d,
-        pop,
-        opt,
-        pass === 1,
-        d.s > 1.3 * sMed,
-        donors.filter((x) => x.id !== d.id),
-        d.s > 1.05 * sMed,
-      );
-      posterior(ctx, d, pop, opt);
-    }
-    const next = mStep(ctx, devs, pop, opt);
-    const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
-    const a = sds(pop),
-      b = sds(next);
-    const maxSdMove = Math.max(0, ...a.map((x, i) => Math.abs(b[i] - x) / Math.max(x, opt.sharedSd)));
-    const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
-    pop = next;
-    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
-    onPass?.(pass, { maxMeanMove, maxSdMove });
-    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) {
-      converged = true;
-      break;
-    }
-  }
-  // the records describe the estimate under the final population
-  for (const d of devs) {
-    posterior(ctx, d, pop, opt);
-    if (opt.profile) profileIntervals(ctx, d, pop);
-  }
-  return {
-    layout: ctx.layout,
-    devNames: ctx.devNames,
-    cycNames: ctx.cycNames,
-    pop,
-    devices: devs,
-    passes: pass,
-    converged,
-    history,
-    options: opt,
-  };
+  dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * dev.cycles.length)), 1e-3);
 }
