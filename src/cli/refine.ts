@@ -139,7 +139,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
  * simulated moment's sampling error is about half the measured one's and the optimum does not fit the
  * simulation's own noise) as long as an evaluation stays within 400 simulated cycles.
  */
-export function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
+function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
   const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
   return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
 }

@@ -21,6 +21,10 @@ test('a device state survives JSON (NaN, ±Infinity, −0 and every bit of a flo
   d.infoC = [[[Infinity]], [[1]]];
   d.lmConverged = true;
   d.lmStop = 'relative';
+  d.profiles = new Map([
+    [3, [-1.5, 0.25]],
+    [0, [-Infinity, 2]],
+  ]);
   const back = emptyState('dev1', []);
   applyWire(back, JSON.parse(JSON.stringify(stateToWire(d))));
   const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
@@ -30,6 +34,7 @@ test('a device state survives JSON (NaN, ±Infinity, −0 and every bit of a flo
   assert.ok(same(back.prec[0], d.prec[0]) && same(back.a, d.a) && same(back.numShift, d.numShift));
   assert.ok(back.covThetaA.every((m, c) => m.every((r, i) => same(r, d.covThetaA[c][i]))));
   assert.ok(back.infoC.every((m, c) => m.every((r, i) => same(r, d.infoC[c][i]))));
+  assert.deepEqual([...back.profiles], [...d.profiles]); // profile-likelihood ends reach the records
   assert.deepEqual(
     [back.s, back.lastMove, back.evaluations, back.lmConverged, back.lmStop],
     [d.s, d.lastMove, d.evaluations, d.lmConverged, d.lmStop],

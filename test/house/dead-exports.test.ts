@@ -10,10 +10,6 @@ import { findDeadExports } from '../../scripts/dead-exports.js';
 
 const KNOWN = new Set([
   'src/cli/refine.ts: momentLabel',
-  'src/fit/hier/em.ts: eStep',
-  'src/fit/hier/em.ts: initialPopulation',
-  'src/fit/hier/em.ts: mStep',
-  'src/fit/hier/em.ts: posterior',
   'src/fit/hier/index.ts: DEFAULT_HIER_OPTIONS',
   'src/fit/hier/records.ts: ABOVE_FLOOR_FACTOR',
   'src/io/profile.ts: attachProfile',

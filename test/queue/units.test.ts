@@ -84,12 +84,14 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
         prec: [],
         numShift: '',
         infoC: [],
+        profiles: '',
       },
       pop: null,
       options: { maxPasses: 6, secantCurvature: true },
       firstPass: false,
       poor: false,
       donors: [],
+      above: false,
     },
   };
   assert.equal(validateJob(hier, 'job 4').kind, 'hier');

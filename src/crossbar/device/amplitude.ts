@@ -19,7 +19,7 @@ import { centralParams } from './population.js';
 import type { JartParams } from '../../model/index.js';
 
 /** The ladder's factors: ratio^i for the integers i with ratio^i within [lo, hi]. */
-export function amplitudeFactors(lo: number, hi: number, ratio: number): number[] {
+function amplitudeFactors(lo: number, hi: number, ratio: number): number[] {
   const out: number[] = [];
   const iLo = Math.ceil(Math.log(lo) / Math.log(ratio) - 1e-9),
     iHi = Math.floor(Math.log(hi) / Math.log(ratio) + 1e-9);
@@ -31,7 +31,7 @@ export function amplitudeFactors(lo: number, hi: number, ratio: number): number[
  * The smallest amplitude |V| (of the polarity `set`) at which the device `p` crosses from `from` to `to` in
  * one pulse of `widthS`; bisection in ln |V| between `vLo` and `vHi` (Infinity when even vHi does not).
  */
-export function oneShotAmplitude(p: JartParams, set: boolean, widthS: number, from: number, to: number, vLo: number, vHi = 5): number {
+function oneShotAmplitude(p: JartParams, set: boolean, widthS: number, from: number, to: number, vLo: number, vHi = 5): number {
   const one = (v: number): boolean => swingPulses(p, set ? -v : v, widthS, from, to, 1) === 1;
   if (!one(vHi)) return Infinity;
   if (one(vLo)) return vLo;

@@ -22,7 +22,7 @@ import type { HierPopulationBlock } from './format.js';
 
 export { DEFAULT_HIER_OPTIONS, type HierOptions, type HierResult } from './em.js';
 export type { HierPopulationBlock, HierParamPopulation } from './format.js';
-export { runHierStep, inlineHierExecutor, type HierExecutor, type HierStepJob, type HierStepResult } from './step.js';
+export { type HierExecutor, type HierStepJob, type HierStepResult } from './step.js';
 
 export interface HierInputDevice {
   id: string;
