@@ -230,8 +230,15 @@ export function makeFixture(opts: { devices?: number; cycles?: number; seed?: nu
       ],
     },
     profile: {
+      // a complete median-sweep profile record (src/schema/profile.ts): the inspector validates it
+      schema: 'jartcal.profile/1',
+      population: 'population.json',
+      dataset: 'dataset.json',
+      protocol: 'median-sweep',
       sweep: { vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.02, readVoltageV: 0.1, complianceA: null },
-      simulated: { devices: 20, cycles: 5, usable: 100 },
+      simulated: { devices: 20, cycles: 5, usable: 100, pooling: 'all' },
+      measured: emptyFeatureStats(),
+      predicted: emptyFeatureStats(),
       seed: 1,
       rows: [
         { statistic: 'CV of HRS', measured: 0.21, predicted: 0.19 },
@@ -282,3 +289,9 @@ export const analyticRefitter: Refitter = {
     };
   },
 };
+
+/** Feature statistics with no values (the fixture's profile states only its rows). */
+function emptyFeatureStats(): Record<string, { n: number; mean: null; sd: null; cv: null; median: null; p10: null; p90: null }> {
+  const none = () => ({ n: 0, mean: null, sd: null, cv: null, median: null, p10: null, p90: null });
+  return { hrsOhm: none(), lrsOhm: none(), vSetV: none(), vResetV: none(), onOff: none(), log10OnOff: none() };
+}
