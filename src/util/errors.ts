@@ -12,12 +12,58 @@ export interface ErrorLocation {
   cell?: string;
 }
 
+/** What went wrong, for code that reacts to an error (tests, the queue's retry rule); the message is for people. */
+export type ErrorCode =
+  | 'bad_arguments'
+  | 'bad_checkpoint'
+  | 'bad_config'
+  | 'bad_crossbar_results'
+  | 'bad_dataset'
+  | 'bad_fits'
+  | 'bad_job'
+  | 'bad_json'
+  | 'bad_param_value'
+  | 'bad_params'
+  | 'bad_plot_path'
+  | 'bad_population'
+  | 'bad_profile'
+  | 'bad_row'
+  | 'bad_sheet'
+  | 'bad_time'
+  | 'bad_unit'
+  | 'bad_waveform'
+  | 'bad_workbook'
+  | 'binary_file'
+  | 'device_id_clash'
+  | 'empty_file'
+  | 'half_cycles'
+  | 'invalid_input'
+  | 'missing_columns'
+  | 'missing_current_column'
+  | 'no_cycles'
+  | 'no_sheet'
+  | 'not_a_sweep'
+  | 'not_found'
+  | 'outside_validity'
+  | 'param_out_of_range'
+  | 'polarity_conflict'
+  | 'polarity_unknown'
+  | 'queue_failed'
+  | 'queue_unreachable'
+  | 'resume_mismatch'
+  | 'time_order'
+  | 'too_few_points'
+  | 'unknown_param'
+  | 'unknown_preset'
+  | 'unreadable'
+  | 'wrong_format';
+
 export class JartcalError extends Error {
   readonly location: ErrorLocation;
   readonly exitCode: number;
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(message: string, opts: { code?: string; location?: ErrorLocation; exitCode?: number } = {}) {
+  constructor(message: string, opts: { code?: ErrorCode; location?: ErrorLocation; exitCode?: number } = {}) {
     super(formatLocated(message, opts.location));
     this.name = 'JartcalError';
     this.code = opts.code ?? 'invalid_input';
