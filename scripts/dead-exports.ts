@@ -1,7 +1,8 @@
 /**
  * Exports of src/ that nothing imports: walks the import graph of src/, test/, scripts/ and bench/ (static imports,
  * re-exports and `export *` followed; a namespace or dynamic `import()` counts as using every export of its module;
- * the library entry src/index.ts is used by definition) and lists each export of a src/ module never reached.
+ * the library entry src/index.ts is used by definition, and so is the member export of a registry folder whose index finds
+ * its modules at run time, e.g. each `reader` of src/ingest/formats) and lists each export of a src/ module never reached.
  *
  *   node --import tsx scripts/dead-exports.ts [--json]
  *
@@ -14,6 +15,8 @@ import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIRS = ['src', 'test', 'scripts', 'bench'];
+/** Registries that find their members at run time (no import names them): the export each member provides. */
+const REGISTRIES: { dir: string; export: string }[] = [{ dir: 'src/ingest/formats', export: 'reader' }];
 
 export interface DeadExport {
   file: string;
@@ -141,6 +144,7 @@ export function findDeadExports(root = ROOT): DeadExport[] {
     else if (!e) for (const s of info.stars) mark(s, name);
   };
   mark(join(root, 'src', 'index.ts'), '*');
+  for (const r of REGISTRIES) for (const m of mods.keys()) if (dirname(m) === join(root, r.dir)) mark(m, r.export);
   for (const info of mods.values()) for (const imp of info.imports) mark(imp.from, imp.name);
   /** The local export a (re-)exported name comes from. */
   const origin = (m: string, name: string, depth = 0): { typeOnly: boolean } | null => {

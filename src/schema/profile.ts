@@ -27,15 +27,20 @@ const featureStats = z
   })
   .describe('per-feature summaries');
 
+/** The fields every profile starts with, whichever protocol made it. */
+const profileHeader = {
+  schema: z.literal(PROFILE_SCHEMA).describe(`\`"${PROFILE_SCHEMA}"\``),
+  toolkitVersion: z.string().default('').describe('jartcal version that wrote the file'),
+  createdAt: z.string().default('').describe('ISO time of writing'),
+  population: z.string().describe('the population file or preset profiled'),
+  dataset: z.string().describe('the dataset compared with'),
+  seed: z.number().describe('seed of the sampled devices'),
+};
+
 const medianSweepProfile = z
   .looseObject({
+    ...profileHeader,
     protocol: z.literal('median-sweep').optional().describe('`"median-sweep"` (`--median-sweep`; absent in older files)'),
-    schema: z.literal(PROFILE_SCHEMA).describe(`\`"${PROFILE_SCHEMA}"\``),
-    toolkitVersion: z.string().default('').describe('jartcal version that wrote the file'),
-    createdAt: z.string().default('').describe('ISO time of writing'),
-    population: z.string().describe('the population file or preset profiled'),
-    dataset: z.string().describe('the dataset compared with'),
-    seed: z.number().describe('seed of the sampled devices'),
     sweep: z
       .object({
         vSetV: z.number(),
@@ -114,12 +119,7 @@ const replaySimulated = z
 
 const replayProfile = z
   .looseObject({
-    schema: z.literal(PROFILE_SCHEMA).describe(`\`"${PROFILE_SCHEMA}"\``),
-    toolkitVersion: z.string().default('').describe('jartcal version that wrote the file'),
-    createdAt: z.string().default('').describe('ISO time of writing'),
-    population: z.string().describe('the population file or preset profiled'),
-    dataset: z.string().describe('the dataset compared with'),
-    seed: z.number().describe('seed of the sampled devices'),
+    ...profileHeader,
     protocol: z
       .literal('replay')
       .describe('`"replay"`: each simulated device replays a measured device, each cycle on a measured cycle\'s protocol'),

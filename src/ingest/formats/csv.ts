@@ -6,6 +6,7 @@ export const reader: FormatReader = {
   name: 'csv',
   summary: 'generic text table (CSV/TSV/`;`/whitespace .dat) with a header row naming voltage and current, units in the headers',
   reads: ['text'],
+  generic: true,
   detect: () => true,
   read(src, { opts, issues }) {
     const grid = src.grid();

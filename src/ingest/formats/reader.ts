@@ -1,7 +1,7 @@
 /**
  * The contract of an ingest format reader. A reader is one file in this folder that exports one
  * `FormatReader` (its name, what it reads, how it recognises a file, how it turns it into traces);
- * `formats/index.ts` lists the readers in detection order. Nothing else in the stage names a format.
+ * `formats/index.ts` finds the readers (every module of the folder exporting `reader`). Nothing else in the stage names a format.
  */
 import type { IngestIssue, ResolvedIngestOptions, Trace } from '../types.js';
 import type { WorkbookGrids } from './workbook-grid.js';
@@ -31,6 +31,8 @@ export interface FormatReader {
   summary: string;
   /** Which inputs it can read. */
   reads: ('text' | 'workbook')[];
+  /** Accepts any file of its kind (a generic table reader): tried after every specific reader. */
+  generic?: boolean;
   /** True when the content is this format (cheap: a look at the head of the text or at the sheet names). */
   detect(src: SourceFile): boolean;
   /** Content → traces with hints; throws JartcalError naming file, line/cell and what was expected. */

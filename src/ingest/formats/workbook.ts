@@ -6,6 +6,7 @@ export const reader: FormatReader = {
   name: 'xlsx',
   summary: 'generic Excel workbook (xlsx/xls): every sheet with a voltage/current table (side-by-side blocks as devices or cycles)',
   reads: ['workbook'],
+  generic: true,
   detect: () => true,
   read: (src, ctx) => readDataSheets(src, ctx),
 };
