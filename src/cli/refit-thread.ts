@@ -1,22 +1,13 @@
 /**
  * The inspector's refit off the UI thread: each refit runs in its own worker thread (the fit takes
  * seconds), so the terminal stays responsive and Esc can cancel a refit by terminating the worker.
- * Under tsx (tests, scripts) the worker registers tsx's loader before importing the TypeScript body.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleThread } from '../util/thread.js';
 import type { Refitter, RefitRequest } from '../inspect/refit.js';
 import type { CycleFitView } from '../inspect/schema.js';
 
-function spawn(): Worker {
-  const here = import.meta.url;
-  const ts = here.endsWith('.ts');
-  const url = new URL(ts ? './refit-worker.ts' : './refit-worker.js', here);
-  if (!ts) return new Worker(url);
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, {
-    eval: true,
-  });
-}
+const spawn = (): Worker => spawnModuleThread(import.meta.url, './refit-worker.ts');
 
 export function createThreadRefitter(): Refitter {
   return {

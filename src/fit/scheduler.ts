@@ -6,6 +6,7 @@
  * over unchanged, because a job's results depend only on (seed, device, cycle), the prior and the
  * records it is given, and the driver assembles the output in dataset order.
  */
+import { spawnModuleThread } from '../util/thread.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fitDevice, type DeviceJob, type FitEvent } from './campaign.js';
@@ -74,19 +75,7 @@ export function createInlineScheduler(): FitScheduler {
   };
 }
 
-/**
- * A worker thread running the module `rel` (resolved beside `base`, an import.meta.url). Compiled
- * (dist/): the module is plain JS. Under tsx (tests, scripts): a worker thread does not inherit
- * tsx's loader hooks, so a small bootstrap registers them before importing the .ts module.
- */
-export function spawnModuleThread(base: string, rel: string): Worker {
-  const ts = base.endsWith('.ts');
-  const url = new URL(ts ? rel : rel.replace(/\.ts$/, '.js'), base);
-  if (!ts) return new Worker(url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true });
-}
+export { spawnModuleThread } from '../util/thread.js';
 
 /**
  * Worker threads, one job (device) at a time per worker; `workers` defaults to all cores. `spawn`

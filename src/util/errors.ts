@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'unknown_param'
   | 'unknown_preset'
   | 'unreadable'
+  | 'write_failed'
   | 'wrong_format';
 
 export class JartcalError extends Error {
