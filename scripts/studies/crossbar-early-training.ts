@@ -5,7 +5,8 @@
  * starts with every hidden unit identical; the units must become different before it can learn more than
  * the class frequencies).
  *   node --import tsx scripts/studies/crossbar-early-training.ts [experiments/X.json] [--samples 24000]
- *     [--every 2000] [--test 2000] [--seed 1] [--lr 0.05]
+ *     [--every 2000] [--test 2000] [--seed 1] [--lr 0.05] [--dw-min 1e-4]
+ * (--dw-min: the weight step the update management assumes a pulse makes; aihwkit's JART device says 1e-4)
  */
 import { readFileSync } from 'node:fs';
 import { resolveConfig } from '../../src/crossbar/experiment/config.js';
@@ -21,7 +22,12 @@ const file = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'experiments/paper
 const raw = JSON.parse(readFileSync(file, 'utf8'));
 const seed = opt('seed', 1);
 const cfg = resolveConfig(
-  { ...raw, seed, training: { ...(raw.training ?? {}), ...(argv.includes('--lr') ? { lr: opt('lr', 0.05) } : {}) } },
+  {
+    ...raw,
+    seed,
+    training: { ...(raw.training ?? {}), ...(argv.includes('--lr') ? { lr: opt('lr', 0.05) } : {}) },
+    update: { ...(raw.update ?? {}), ...(argv.includes('--dw-min') ? { dwMin: opt('dw-min', 1e-4) } : {}) },
+  },
   file,
 );
 const samples = opt('samples', 24000),
@@ -108,7 +114,7 @@ function probe(): { acc: number; classes: number; slope: number[]; mean: number[
   };
 }
 
-console.log(`${cfg.name}, seed ${seed}, lr ${lr}, batch ${bs}; test on the first ${test.n} test samples`);
+console.log(`${cfg.name}, seed ${seed}, lr ${lr}, dw_min ${cfg.update.dwMin}, batch ${bs}; test on the first ${test.n} test samples`);
 console.log(
   'samples | mean loss | test acc % | classes predicted | hidden-unit spread L1 / L2 | mean h(1-h) L1 / L2 | mean h L1 / L2 | logit max-min | output bias max-min',
 );
