@@ -230,7 +230,13 @@ export async function runSweep(argv: string[]): Promise<number> {
   }
   prog.done();
   const finals = new Map([...results].map(([k, x]) => [k, x.finalAccuracy]));
-  const rows = summarizeSweep(runs, finals);
+  const lastLoss = new Map(
+    [...results].flatMap(([k, x]): [string, number][] => {
+      const l = x.records[x.records.length - 1]?.trainLoss;
+      return typeof l === 'number' ? [[k, l]] : [];
+    }),
+  );
+  const rows = summarizeSweep(runs, finals, lastLoss);
   const title = `${grid.name}: MNIST test accuracy`;
   writeFileAtomic(join(out, 'summary.md'), sweepMarkdown(title, rows));
   writeFileAtomic(join(out, 'summary.csv'), sweepCsv(rows));

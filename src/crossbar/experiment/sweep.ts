@@ -151,10 +151,23 @@ export interface SweepRow {
   diff: number | null;
   epochs: number;
   trainSamples: number;
+  /**
+   * runs that ended at chance: the last epoch's mean training loss within 5 % of ln 10 (the loss of a uniform
+   * guess) or above, and a final accuracy under twice chance (20 %) — a network that predicts one class
+   */
+  atChance: number;
 }
 
-/** One row per configuration, in the grid's order: final test accuracy mean ± sample sd over the seeds that finished. */
-export function summarizeSweep(runs: SweepRun[], finals: Map<string, number>): SweepRow[] {
+/** A run at chance: last epoch's mean training loss ≥ 0.95 ln 10 and final accuracy < 20 % (MNIST, 10 classes). */
+function endedAtChance(finalAccuracy: number, lastLoss: number | undefined): boolean {
+  return lastLoss !== undefined && lastLoss >= 0.95 * Math.log(10) && finalAccuracy < 20;
+}
+
+/**
+ * One row per configuration, in the grid's order: final test accuracy mean ± sample sd over the seeds that
+ * finished; with `lastLoss` (each run's last epoch's mean training loss) also the runs that ended at chance.
+ */
+export function summarizeSweep(runs: SweepRun[], finals: Map<string, number>, lastLoss: Map<string, number> = new Map()): SweepRow[] {
   const rows: SweepRow[] = [];
   for (const r of runs) {
     let row = rows.find((x) => x.configuration === r.configuration);
@@ -169,6 +182,7 @@ export function summarizeSweep(runs: SweepRun[], finals: Map<string, number>): S
         diff: null,
         epochs: r.config.training.epochs,
         trainSamples: r.config.training.trainSamples,
+        atChance: 0,
       };
       rows.push(row);
     }
@@ -176,6 +190,7 @@ export function summarizeSweep(runs: SweepRun[], finals: Map<string, number>): S
     if (f !== undefined) {
       row.runs++;
       row.seeds.push(r.seed);
+      if (endedAtChance(f, lastLoss.get(r.key))) row.atChance++;
     }
   }
   for (const row of rows) {
@@ -199,7 +214,14 @@ export function sweepMarkdown(title: string, rows: SweepRow[]): string {
         `| ${r.configuration} | ${r.runs} | ${r.runs ? `${f2(r.mean)} ± ${f2(r.sd)}` : '—'} | ${r.paper === null ? '—' : f2(r.paper)} | ${r.diff === null ? '—' : (r.diff >= 0 ? '+' : '') + f2(r.diff)} | ${r.epochs} | ${r.trainSamples} |`,
     )
     .join('\n');
-  return `# ${title}\n\nMNIST test accuracy after the last epoch, mean ± sample standard deviation over the seeds (paper: mean of 5 runs, 30 epochs, 60,000 samples).\n\n${head}${body}\n`;
+  const chance = rows
+    .filter((r) => r.atChance > 0)
+    .map(
+      (r) =>
+        `- ${r.configuration}: ${r.atChance} of ${r.runs} run${r.runs === 1 ? '' : 's'} ended at chance (last epoch's training loss within 5 % of ln 10 = 2.30 or above, accuracy under 20 %): the network predicts one class. A zero-initialised network sits on such a plateau for its first samples; it had not left it, or training failed.`,
+    )
+    .join('\n');
+  return `# ${title}\n\nMNIST test accuracy after the last epoch, mean ± sample standard deviation over the seeds (paper: mean of 5 runs, 30 epochs, 60,000 samples).\n\n${head}${body}\n${chance ? `\n${chance}\n` : ''}`;
 }
 
 export function sweepCsv(rows: SweepRow[]): string {

@@ -140,6 +140,9 @@ export function writeVerifyRamp(
         stuck = true;
         break;
       }
+      // the cap an overshoot set was against too much motion: with none at all at the capped width it gives way,
+      // else a device whose pulse at that width does nothing would be pulsed at it until the budget is spent
+      if (f >= cap) cap = Math.min(ramp.max, 10 * cap);
       f = Math.min(cap, 10 * f);
       if (dir > 0) rateUp = 0;
       else rateDown = 0;
