@@ -11,12 +11,12 @@
  * posterior covariance from the data Jacobian plus the exact prior precision. M-step: population
  * means and covariances from the posterior means and covariances (EM). A device-level spread that
  * the EM drives to its floor is a campaign-shared constant (reported in `shared`).
- * The state carried from cycle to cycle follows the estimate inside the LM: the residuals are those
- * of the carried chain, and its sensitivities carry a cycle's parameters into its successors'.
+ * The state carried from cycle to cycle is lagged inside one LM (each cycle starts from the end
+ * state of the previous cycle at the estimate the LM started from) and recomputed after it.
  */
 import type { JartParams, ParamName } from '../../model/index.js';
 import type { PreparedCycle } from '../cycle-data.js';
-import { createLayout, evaluateGroup, groupResidualsAndJacobian, sensitivitiesApply, type CycleMemo, type GroupLayout } from '../group.js';
+import { createLayout, evaluateGroup, groupResidualsAndJacobian, sensitivitiesApply, type GroupLayout } from '../group.js';
 import { levenbergMarquardtFit } from '../lm.js';
 import { median } from '../../util/stats.js';
 import type { CycleEvaluation, Geometry } from '../objective.js';
@@ -217,16 +217,6 @@ function evalCycleJac(
   return { residuals: g.residuals, jacobian: g.jacobian, ev: g.evals[0] };
 }
 
-const chainLayouts = new WeakMap<Ctx, Map<number, GroupLayout>>();
-/** The layout of a stretch of `len` cycles of one device: [v, θ_1, ..., θ_len] (u as the device's). */
-function chainLayout(ctx: Ctx, len: number): GroupLayout {
-  let m = chainLayouts.get(ctx);
-  if (!m) chainLayouts.set(ctx, (m = new Map()));
-  let l = m.get(len);
-  if (!l) m.set(len, (l = createLayout(ctx.devNames as FitParamName[], ctx.layout.perCycle, len, ctx.base)));
-  return l;
-}
-
 /** Runs the carried chain at the current estimate: every cycle's start state from its predecessor's end. */
 export function runChain(ctx: Ctx, dev: DeviceState): void {
   let carried: number | null = null;
@@ -325,23 +315,9 @@ function mapFit(
   hold?: { k: number; value: number },
 ): MapOut {
   const { q, p, layout } = ctx;
-  const C = dev.cycles.length;
+  const dataCycles = freeV ? dev.cycles.map((_, c) => c) : freeCycles;
   const n = (freeV ? q : 0) + freeCycles.length * p;
-  // the data residuals are those of a stretch of the carried chain, simulated from the state the
-  // cycle before it ended in: the whole device when v is free, else the free cycles and the one
-  // after the last of them (whose start state is the free cycles' end state). The chain's
-  // sensitivities carry a cycle's parameters into its successors' residuals: a fit with the start
-  // state lagged trades a cycle's Ndiscmin against its neighbours' (an incomplete RESET's chain).
-  const lo = freeV ? 0 : Math.min(...freeCycles);
-  const hi = freeV ? C - 1 : Math.min(C - 1, Math.max(...freeCycles) + 1);
-  const span = chainLayout(ctx, hi - lo + 1);
-  const chainCycles = dev.cycles.slice(lo, hi + 1);
-  const memo: CycleMemo = chainCycles.map(() => new Map());
-  const colOf = new Int32Array(q + span.perCycle.length * span.nCycles).fill(-1); // range entry -> free column
-  if (freeV) for (let j = 0; j < q; j++) colOf[j] = j;
-  freeCycles.forEach((c, k) => {
-    for (let j = 0; j < p; j++) colOf[q + (c - lo) * p + j] = (freeV ? q : 0) + k * p + j;
-  });
+  const memo = dev.cycles.map(() => new Map<string, Float64Array>());
   const unpack = (x: ArrayLike<number>) => {
     const v = freeV ? Array.from(x).slice(0, q) : Array.from(dev.v);
     const theta = dev.theta.map((t) => Array.from(t));
@@ -351,25 +327,19 @@ function mapFit(
     });
     return { v, theta };
   };
-  const rangeU = (v: number[], theta: number[][]) => {
-    const u = new Float64Array(q + (hi - lo + 1) * p);
-    u.set(v, 0);
-    for (let c = lo; c <= hi; c++) u.set(theta[c], q + (c - lo) * p);
-    return u;
-  };
   const fn = (x: Float64Array): Float64Array => {
     const { v, theta } = unpack(x);
-    const { evals } = evaluateGroup(
-      chainCycles,
-      span,
-      ctx.base,
-      span.space.fromU(rangeU(v, theta)),
-      ctx.settings,
-      dev.carried[lo],
-      memo,
-      dev.geomIn[lo],
-    );
-    const parts: ArrayLike<number>[] = evals.map((e) => e.residuals);
+    const parts: ArrayLike<number>[] = [];
+    for (const c of dataCycles) {
+      const key = `${v.join(',')}|${theta[c].join(',')}`;
+      let r = memo[c].get(key);
+      if (!r) {
+        r = evalCycle(ctx, dev, c, v, theta[c]).residuals;
+        memo[c].set(key, r);
+        if (memo[c].size > 4 * n + 16) memo[c].delete(memo[c].keys().next().value as string);
+      }
+      parts.push(r);
+    }
     parts.push(priorResiduals(pop, f, v, theta, freeV).map((z) => z * dev.s));
     let m = 0;
     for (const a of parts) m += a.length;
@@ -386,13 +356,18 @@ function mapFit(
     const { v, theta } = unpack(x);
     const rows: Float64Array[] = [];
     const res: number[] = [];
-    const g = groupResidualsAndJacobian(chainCycles, span, ctx.base, rangeU(v, theta), ctx.settings, dev.carried[lo]);
-    for (let i = 0; i < g.residuals.length; i++) {
-      const row = new Float64Array(n);
-      const jr = g.jacobian[i];
-      for (let k = 0; k < jr.length; k++) if (colOf[k] >= 0) row[colOf[k]] = jr[k];
-      rows.push(row);
-      res.push(g.residuals[i]);
+    for (const c of dataCycles) {
+      const g = evalCycleJac(ctx, dev, c, v, theta[c])!;
+      const k = freeCycles.indexOf(c);
+      const o = (freeV ? q : 0) + k * p;
+      for (let i = 0; i < g.residuals.length; i++) {
+        const row = new Float64Array(n);
+        const jr = g.jacobian[i];
+        if (freeV) for (let j = 0; j < q; j++) row[j] = jr[j];
+        if (k >= 0) for (let j = 0; j < p; j++) row[o + j] = jr[q + j];
+        rows.push(row);
+        res.push(g.residuals[i]);
+      }
     }
     const pr0 = priorResiduals(pop, f, v, theta, freeV);
     const pRows = pr0.map(() => new Float64Array(n));
