@@ -13,6 +13,7 @@ import {
   cycleProtocols,
   measuredGroups,
   measuredNoiseLog10,
+  defaultReplicates,
   refinePopulation,
   type PopulationFile,
   type RefinementRecord,
@@ -132,16 +133,6 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   progress.done();
   printRefinement(r.record);
   return r.population;
-}
-
-/**
- * Simulated devices per evaluation by default: at least 24, and 4 replicates of every measured device (so a
- * simulated moment's sampling error is about half the measured one's and the optimum does not fit the
- * simulation's own noise) as long as an evaluation stays within 400 simulated cycles.
- */
-function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
-  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
-  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
 }
 
 /** Removes the checkpoint once the refined population is safely written. */

@@ -21,7 +21,7 @@ import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
 import { ReplayPool } from './replay-pool.js';
-import { featureMoments, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
+import { featureMoments, MIN_CYCLES, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { BeyondModelRecord, ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
 import { V1B_VAR, type ParamName as PName } from './params.js';
@@ -402,4 +402,15 @@ function planStepV(plan: ReplayPlan): number {
   if (steps.length === 0) return 0.01;
   steps.sort((a, b) => a - b);
   return steps[Math.floor(steps.length / 2)];
+}
+
+/**
+ * Simulated devices per evaluation by default (replicates of every measured device): at least 24 devices, and
+ * 4 replicates of every measured device (so a simulated moment's sampling error is about half the measured
+ * one's and the optimum does not fit the simulation's own noise) as long as an evaluation stays within 400
+ * simulated cycles.
+ */
+export function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
+  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
+  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
 }
