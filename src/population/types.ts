@@ -168,4 +168,9 @@ export interface RefinementRecord {
   protocol?: 'replay' | 'median-sweep';
   /** the all-free second stage, when rows missed after the first */
   beyondModel?: BeyondModelRecord;
+  /**
+   * the joint pilot before the per-term search: every non-zero c2c spread and every d2d spread (the circuit's
+   * too) scaled by one factor each, the factors at its optimum and the evaluations it spent
+   */
+  pilot?: { c2cFactor: number; d2dFactor: number; evaluations: number };
 }
