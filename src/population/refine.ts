@@ -174,6 +174,25 @@ export function applyTerms(
     } else if (part === 'd2d') p.d2d.spread = spreadAt(p.d2d.spread, t, p.d2d.spreadKind, p.d2d.center, false);
     else p.c2c.spread = spreadAt(p.c2c.spread, t, p.c2c.spreadKind, p.d2d.center, tinyC2c);
   });
+  // the centres stay in the physical region the sampler draws from (lnew < lcell, Ndiscmin < Ndiscmax): a
+  // centre outside it leaves a device no admissible draw, and the model refuses the device
+  const centre = (n: ParamName): number | undefined => out.parameters[n]?.d2d.center ?? out.base[n];
+  const pull = (n: ParamName, limit: number | undefined, below: boolean): void => {
+    const p = out.parameters[n];
+    if (!p || limit === undefined || !Number.isFinite(limit)) return;
+    const c = p.d2d.center;
+    const ok = below ? c < limit : c > limit;
+    if (ok) return;
+    const to = below ? limit * 0.995 : limit * 1.005;
+    const r = c !== 0 ? to / c : 1;
+    if (p.d2d.lower !== undefined) p.d2d.lower *= r;
+    if (p.d2d.upper !== undefined) p.d2d.upper *= r;
+    p.d2d.center = to;
+    const t = terms.find((x) => x === `${n}.center`);
+    if (t && !atBounds.includes(t)) atBounds.push(t);
+  };
+  pull('lnew', centre('lcell'), true);
+  pull('Ndiscmin', centre('Ndiscmax'), true);
   if (copulaMoved) {
     // the moved correlations, brought back to the nearest positive-definite correlation matrix
     const r = repairCorrelation(out.correlation.matrix);
