@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
   console.log(
     `refine: ${(1 / serial.wall).toFixed(2)} simulated-moment evaluations/s on 1 thread (${serial.cpu.toFixed(2)} CPU s each), ` +
       `${(1 / parallel.wall).toFixed(2)}/s on ${cores} threads (${parallel.cpu.toFixed(2)} CPU s each, ×${(serial.wall / parallel.wall).toFixed(2)}); ` +
-      `CPU ${(BUDGET * parallel.cpu).toFixed(0)} s a stage`,
+      `CPU ${(BUDGET * parallel.cpu).toFixed(0)} s a stage (${((BUDGET * parallel.cpu) / cores / 60).toFixed(1)} min on ${cores} free cores)`,
   );
   console.log(
     `refine: ddas04 refinement at the default budget ${BUDGET}: ${min(BUDGET)} min on ${cores} threads, ${min(2 * BUDGET)} min with the all-free stage`,
