@@ -177,7 +177,7 @@ function printRefinement(rec: RefinementRecord): void {
     const pc = (x: number): string => (Number.isFinite(x) ? `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)} %` : 'n/a');
     for (const r of b.rows)
       process.stderr.write(
-        `  ${momentLabel(r.name).padEnd(30)} refined ${pc(r.refinedRelDiff).padStart(7)}, all free ${pc(r.allFreeRelDiff).padStart(7)}, closest ${pc(r.closestRelDiff).padStart(7)}${r.beyondModel ? '  beyond JART v1b' : ''}\n`,
+        `  ${momentLabel(r.name).padEnd(30)} refined ${pc(r.refinedRelDiff).padStart(7)}, all free ${pc(r.allFreeRelDiff).padStart(7)}, closest ${pc(r.closestRelDiff).padStart(7)}${r.beyondModel ? '  beyond JART v1b' : r.bracketed ? '  reached on both sides: not a limit of the model' : ''}\n`,
       );
   }
 }

@@ -288,12 +288,15 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
       budget2,
     );
     const closest = new Map<string, number>();
+    const range = new Map<string, [number, number]>();
     const second = refineWith(start, measuredMoments, all, budget2, cache, 'all|', true, stepV, opts, simulateAt, (rows) => {
       for (const r of rows) {
         const v = r.simulated?.value;
         if (v === undefined || !Number.isFinite(v)) continue;
         const c = closest.get(r.name);
         if (c === undefined || Math.abs(v - r.measured.value) < Math.abs(c - r.measured.value)) closest.set(r.name, v);
+        const g = range.get(r.name);
+        range.set(r.name, g ? [Math.min(g[0], v), Math.max(g[1], v)] : [v, v]);
       }
     });
     const adopted = second.record.objectiveAfter < first.record.objectiveAfter;
@@ -309,6 +312,10 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
         const a = afterAll.get(r.name)?.after ?? null;
         const c = closest.get(r.name) ?? a;
         const closestRelDiff = momentRelDiff(r.name, r.measured, c);
+        // evaluated populations on both sides of the measured value: one between them reaches it (the moments
+        // move continuously with the parameters under common random numbers), so that is no evidence of a limit
+        const g = range.get(r.name);
+        const bracketed = g !== undefined && g[0] < r.measured && r.measured < g[1];
         return {
           name: r.name,
           measured: r.measured,
@@ -318,7 +325,9 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
           allFreeRelDiff: momentRelDiff(r.name, r.measured, a),
           closest: c,
           closestRelDiff,
-          beyondModel: !(Math.abs(closestRelDiff) <= b.tolerance),
+          ...(g ? { reached: g } : {}),
+          bracketed,
+          beyondModel: !(Math.abs(closestRelDiff) <= b.tolerance) && !bracketed,
         };
       }),
     };

@@ -137,7 +137,11 @@ export interface BeyondModelRecord {
     /** the value closest to the measured one over every population evaluated with everything free */
     closest: number | null;
     closestRelDiff: number;
-    /** still outside the tolerance with everything free */
+    /** the lowest and highest value over every population evaluated with everything free */
+    reached?: [number, number];
+    /** evaluated populations lie on both sides of the measured value (so one between them reaches it) */
+    bracketed?: boolean;
+    /** still outside the tolerance with everything free, and never bracketed */
     beyondModel: boolean;
   }[];
 }

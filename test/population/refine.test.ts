@@ -168,6 +168,10 @@ test('beyond the model: a statistic no population can reach (|V_SET| beyond the 
   const vset = b.rows.find((x) => x.name === 'd2d:mean:vSetV');
   assert.ok(vset && vset.beyondModel, JSON.stringify(b.rows));
   assert.ok((vset.closest as number) <= 1.3 && vset.closestRelDiff < -0.25, `closest |V_SET| ${vset.closest}`);
+  // every evaluated population stayed on one side of it (a row reached on both sides would not be labelled)
+  assert.equal(vset.bracketed, false);
+  assert.ok(vset.reached && vset.reached[1] < vset.measured, JSON.stringify(vset.reached));
+  for (const x of b.rows) if (x.bracketed) assert.equal(x.beyondModel, false, x.name);
   // the rows that were within the tolerance are not part of the check
   assert.ok(!b.rows.some((x) => x.name === 'd2d:median:log10Hrs'), b.rows.map((x) => x.name).join(','));
   assert.ok(b.evaluations <= 12);
