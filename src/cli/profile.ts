@@ -16,6 +16,7 @@ import {
   labelBeyondModel,
   replayProfile,
   sweepConditions,
+  withinSamplingError,
   type DatasetIn,
   type LevelRow,
   type PopulationFile,
@@ -220,13 +221,17 @@ export function printReplayTable(rows: LevelRow[], before: LevelRow[] | null): v
     const miss = r.beyondModel
       ? `  * beyond JART v1b (all free: closest ${pct(r.beyondModel.closestRelDiff)})`
       : Number.isFinite(r.relDiff) && Math.abs(r.relDiff) > 0.25
-        ? '  *'
+        ? withinSamplingError(r)
+          ? '  ~ within 2 sampling errors'
+          : '  *'
         : '';
     process.stdout.write(
       `${r.statistic.padEnd(34)}${w(num(r.measured), 11)}${w(pct(r.measuredRelSe).replace('+', ''), 8)}${before ? `${w(b ? num(b.predicted) : 'n/a', 11)}${w(b ? pct(b.relDiff) : 'n/a', 8)}` : ''}${w(num(r.predicted), 11)}${w(pct(r.predictedRelSe).replace('+', ''), 8)}${w(pct(r.relDiff), 8)}${miss}\n`,
     );
   }
-  process.stdout.write('(* beyond ±25 %; sampling errors relative to the value, bootstrap over devices)\n');
+  process.stdout.write(
+    '(* beyond ±25 %; ~ beyond ±25 % but within 2 combined sampling errors, which the data cannot tell from agreement; sampling errors relative to the value, bootstrap over devices)\n',
+  );
   if (rows.some((r) => r.beyondModel))
     process.stdout.write(
       '(beyond JART v1b: the row still missed when the population was refined with every parameter free — centres, d2d and c2c spreads, copula, circuit —; "closest" is the nearest any population came)\n',

@@ -13,6 +13,7 @@ import {
   cycleProtocols,
   measuredGroups,
   measuredNoiseLog10,
+  defaultReplicates,
   refinePopulation,
   type PopulationFile,
   type RefinementRecord,
@@ -134,16 +135,6 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   return r.population;
 }
 
-/**
- * Simulated devices per evaluation by default: at least 24, and 4 replicates of every measured device (so a
- * simulated moment's sampling error is about half the measured one's and the optimum does not fit the
- * simulation's own noise) as long as an evaluation stays within 400 simulated cycles.
- */
-function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
-  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
-  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
-}
-
 /** Removes the checkpoint once the refined population is safely written. */
 export function clearRefineCheckpoint(out: string): void {
   removeRefineCheckpoint(refineCheckpointPath(out));
@@ -186,7 +177,7 @@ function printRefinement(rec: RefinementRecord): void {
     const pc = (x: number): string => (Number.isFinite(x) ? `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)} %` : 'n/a');
     for (const r of b.rows)
       process.stderr.write(
-        `  ${momentLabel(r.name).padEnd(30)} refined ${pc(r.refinedRelDiff).padStart(7)}, all free ${pc(r.allFreeRelDiff).padStart(7)}, closest ${pc(r.closestRelDiff).padStart(7)}${r.beyondModel ? '  beyond JART v1b' : ''}\n`,
+        `  ${momentLabel(r.name).padEnd(30)} refined ${pc(r.refinedRelDiff).padStart(7)}, all free ${pc(r.allFreeRelDiff).padStart(7)}, closest ${pc(r.closestRelDiff).padStart(7)}${r.beyondModel ? '  beyond JART v1b' : r.bracketed ? '  reached on both sides: not a limit of the model' : ''}\n`,
       );
   }
 }

@@ -50,6 +50,7 @@ export {
   levelRows,
   labelBeyondModel,
   levelSamples,
+  withinSamplingError,
   type CycleProtocol,
   type ReplayPlan,
   type ReplayProfile,
@@ -71,5 +72,14 @@ export {
   sweepConditions,
   type DatasetIn,
 } from './dataset.js';
-export { refinePopulation, applyTerms, allTerms, defaultTerms, simulateGroups, type RefineOptions, type RefineResult } from './refine.js';
+export {
+  refinePopulation,
+  applyTerms,
+  allTerms,
+  defaultReplicates,
+  defaultTerms,
+  simulateGroups,
+  type RefineOptions,
+  type RefineResult,
+} from './refine.js';
 export { featureMoments, momentDiscrepancy, type Moments, type MomentName, type MomentRow } from './moments.js';

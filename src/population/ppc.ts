@@ -410,6 +410,20 @@ export function levelRows(measured: Moments, predicted: Moments): LevelRow[] {
   return rows;
 }
 
+/**
+ * A row whose difference is within `k` (default 2) combined sampling errors of the measured and the predicted
+ * value: a miss of the tolerance that the data cannot tell from agreement (a 12-device spread is known to ±21 %).
+ * Levels of resistances compare ln(ratio) with their errors in ln (the rows' relative errors), the others the
+ * relative difference.
+ */
+export function withinSamplingError(row: LevelRow, k = 2): boolean {
+  if (!Number.isFinite(row.relDiff) || !Number.isFinite(row.measuredRelSe)) return false;
+  const logLevel = /^(d2d|all):(median|mean):log10/.test(row.moment);
+  const d = logLevel ? Math.log1p(row.relDiff) : row.relDiff;
+  const se = Math.hypot(row.measuredRelSe, Number.isFinite(row.predictedRelSe) ? row.predictedRelSe : 0);
+  return Math.abs(d) <= k * se;
+}
+
 /** d2d values (each device's first cycle with the feature) and c2c deviations (cycles of devices with ≥ MIN_CYCLES), per feature. */
 export function levelSamples(groups: (CycleFeaturesIn | null)[][]): LevelSamples {
   const out: LevelSamples = { d2d: {}, c2c: {} };

@@ -21,7 +21,7 @@ import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
 import { ReplayPool } from './replay-pool.js';
-import { featureMoments, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
+import { featureMoments, MIN_CYCLES, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { BeyondModelRecord, ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
 import { V1B_VAR, type ParamName as PName } from './params.js';
@@ -174,6 +174,25 @@ export function applyTerms(
     } else if (part === 'd2d') p.d2d.spread = spreadAt(p.d2d.spread, t, p.d2d.spreadKind, p.d2d.center, false);
     else p.c2c.spread = spreadAt(p.c2c.spread, t, p.c2c.spreadKind, p.d2d.center, tinyC2c);
   });
+  // the centres stay in the physical region the sampler draws from (lnew < lcell, Ndiscmin < Ndiscmax): a
+  // centre outside it leaves a device no admissible draw, and the model refuses the device
+  const centre = (n: ParamName): number | undefined => out.parameters[n]?.d2d.center ?? out.base[n];
+  const pull = (n: ParamName, limit: number | undefined, below: boolean): void => {
+    const p = out.parameters[n];
+    if (!p || limit === undefined || !Number.isFinite(limit)) return;
+    const c = p.d2d.center;
+    const ok = below ? c < limit : c > limit;
+    if (ok) return;
+    const to = below ? limit * 0.995 : limit * 1.005;
+    const r = c !== 0 ? to / c : 1;
+    if (p.d2d.lower !== undefined) p.d2d.lower *= r;
+    if (p.d2d.upper !== undefined) p.d2d.upper *= r;
+    p.d2d.center = to;
+    const t = terms.find((x) => x === `${n}.center`);
+    if (t && !atBounds.includes(t)) atBounds.push(t);
+  };
+  pull('lnew', centre('lcell'), true);
+  pull('Ndiscmin', centre('Ndiscmax'), true);
   if (copulaMoved) {
     // the moved correlations, brought back to the nearest positive-definite correlation matrix
     const r = repairCorrelation(out.correlation.matrix);
@@ -232,7 +251,29 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
         )
       : simulateGroups(population, sim);
   try {
-    const first = refineWith(pop, measuredMoments, terms, budget, cache, '', false, stepV, opts, simulateAt);
+    // the joint pilot: all c2c spreads and all d2d spreads scaled together (an estimate from scattered fits
+    // inflates every spread alike); the per-term search starts from its optimum
+    const pilotBudget = terms.length > 2 ? Math.min(PILOT_MAX, Math.floor(budget / 5)) : 0;
+    const pilot = pilotBudget > 0 ? pilotScale(pop, measuredMoments, pilotBudget, cache, stepV, opts, simulateAt) : null;
+    const start0 = pilot ? pilot.population : pop;
+    const first = refineWith(
+      start0,
+      measuredMoments,
+      terms,
+      budget - (pilot?.evaluations ?? 0),
+      cache,
+      pilot ? `p${pilot.key}|` : '',
+      false,
+      stepV,
+      opts,
+      simulateAt,
+      undefined,
+      pilot ? pop : undefined,
+    );
+    if (pilot) {
+      first.record.pilot = { c2cFactor: pilot.c2cFactor, d2dFactor: pilot.d2dFactor, evaluations: pilot.evaluations };
+      first.record.evaluations += pilot.evaluations;
+    }
     const b = opts.beyond;
     if (!b) return first;
     const misses = first.record.rows.filter((r) => !(Math.abs(momentRelDiff(r.name, r.measured, r.after)) <= b.tolerance));
@@ -247,12 +288,15 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
       budget2,
     );
     const closest = new Map<string, number>();
+    const range = new Map<string, [number, number]>();
     const second = refineWith(start, measuredMoments, all, budget2, cache, 'all|', true, stepV, opts, simulateAt, (rows) => {
       for (const r of rows) {
         const v = r.simulated?.value;
         if (v === undefined || !Number.isFinite(v)) continue;
         const c = closest.get(r.name);
         if (c === undefined || Math.abs(v - r.measured.value) < Math.abs(c - r.measured.value)) closest.set(r.name, v);
+        const g = range.get(r.name);
+        range.set(r.name, g ? [Math.min(g[0], v), Math.max(g[1], v)] : [v, v]);
       }
     });
     const adopted = second.record.objectiveAfter < first.record.objectiveAfter;
@@ -268,6 +312,10 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
         const a = afterAll.get(r.name)?.after ?? null;
         const c = closest.get(r.name) ?? a;
         const closestRelDiff = momentRelDiff(r.name, r.measured, c);
+        // evaluated populations on both sides of the measured value: one between them reaches it (the moments
+        // move continuously with the parameters under common random numbers), so that is no evidence of a limit
+        const g = range.get(r.name);
+        const bracketed = g !== undefined && g[0] < r.measured && r.measured < g[1];
         return {
           name: r.name,
           measured: r.measured,
@@ -277,7 +325,9 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
           allFreeRelDiff: momentRelDiff(r.name, r.measured, a),
           closest: c,
           closestRelDiff,
-          beyondModel: !(Math.abs(closestRelDiff) <= b.tolerance),
+          ...(g ? { reached: g } : {}),
+          bracketed,
+          beyondModel: !(Math.abs(closestRelDiff) <= b.tolerance) && !bracketed,
         };
       }),
     };
@@ -315,12 +365,15 @@ function refineWith(
   opts: RefineOptions,
   simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
   onRows?: (rows: MomentRow[]) => void,
+  /** the population as estimated, when `pop` is already a step from it (the pilot's optimum): the record's "before" */
+  estimate?: PopulationFile,
 ): RefineResult {
-  const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
-    const { population } = applyTerms(pop, terms, theta, tinyC2c);
-    const r = momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+  const evaluatePop = (population: PopulationFile): { value: number; rows: MomentRow[] } =>
+    momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
       resolution: { voltageV: stepV / Math.sqrt(12) },
     });
+  const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
+    const r = evaluatePop(applyTerms(pop, terms, theta, tinyC2c).population);
     onRows?.(r.rows);
     return r;
   };
@@ -344,8 +397,10 @@ function refineWith(
     return v;
   };
   const zero = new Array<number>(terms.length).fill(0);
-  const before = evaluate(zero);
-  cache[keyPrefix + keyOf(zero)] = before.value;
+  const atStart = evaluate(zero);
+  cache[keyPrefix + keyOf(zero)] = atStart.value;
+  best = atStart.value;
+  const before = estimate ? evaluatePop(estimate) : atStart;
   if (terms.length > 0) {
     try {
       let start = bestTheta;
@@ -372,7 +427,7 @@ function refineWith(
         }
       : { devices: opts.devices, cycles: opts.cycles, protocols: (opts.protocols ?? []).length },
     protocol: opts.plan ? 'replay' : 'median-sweep',
-    estimate: { parameters: pop.parameters, ...(pop.circuit ? { circuit: pop.circuit } : {}) },
+    estimate: { parameters: (estimate ?? pop).parameters, ...((estimate ?? pop).circuit ? { circuit: (estimate ?? pop).circuit } : {}) },
     free: terms,
     evaluations: Math.min(spent, budget),
     objectiveBefore: before.value,
@@ -394,6 +449,86 @@ function refineWith(
   return { population: { ...population, refinement: record }, record, cache };
 }
 
+/** Evaluations of the joint pilot at most. */
+const PILOT_MAX = 24;
+
+/** `pop` with every non-zero c2c spread scaled by exp(SPREAD_STEP·g[0]) and every d2d spread (the circuit's too) by exp(SPREAD_STEP·g[1]). */
+function scaleSpreads(pop: PopulationFile, g: ArrayLike<number>): PopulationFile {
+  const out = clone(pop);
+  const fc = Math.exp(SPREAD_STEP * g[0]),
+    fd = Math.exp(SPREAD_STEP * g[1]);
+  for (const n of varyingParams(out)) {
+    const p = out.parameters[n] as ParameterSpec;
+    p.c2c.spread *= fc;
+    if (p.d2d.spread > 0) {
+      // truncation bounds widen or narrow with the spread, around the centre (in the family's space)
+      const log = isLogFamily(p.family) && p.d2d.center > 0;
+      const move = (b: number | undefined): number | undefined =>
+        b === undefined ? undefined : log ? p.d2d.center * (b / p.d2d.center) ** fd : p.d2d.center + (b - p.d2d.center) * fd;
+      const lo = move(p.d2d.lower),
+        hi = move(p.d2d.upper);
+      if (lo !== undefined) p.d2d.lower = lo;
+      if (hi !== undefined) p.d2d.upper = hi;
+      p.d2d.spread *= fd;
+    }
+  }
+  const c = out.circuit?.seriesOhm;
+  if (c) c.spread *= fd;
+  return out;
+}
+
+/**
+ * The joint pilot: a two-coordinate Nelder–Mead over the scale of all c2c spreads and of all d2d spreads.
+ * A population estimated from per-cycle fits carries each fit's scatter in every spread alike, so one factor
+ * each moves all the spread rows at once, where the per-term search would spend one evaluation a term to
+ * find the direction. Its evaluations count against the budget; memoised like the others.
+ */
+function pilotScale(
+  pop: PopulationFile,
+  measuredMoments: Moments,
+  budget: number,
+  cache: Record<string, number>,
+  stepV: number,
+  opts: RefineOptions,
+  simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
+): { population: PopulationFile; c2cFactor: number; d2dFactor: number; evaluations: number; key: string } {
+  let spent = 0,
+    best = Infinity,
+    bestG = [0, 0];
+  const f = (g: number[]): number => {
+    const key = 'pilot|' + keyOf(g);
+    let v = cache[key];
+    if (v === undefined) {
+      if (spent >= budget) throw new BudgetSpent();
+      v = momentDiscrepancy(measuredMoments, featureMoments(simulateAt(scaleSpreads(pop, g)), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
+        resolution: { voltageV: stepV / Math.sqrt(12) },
+      }).value;
+      cache[key] = v;
+    }
+    spent++;
+    if (v < best) {
+      best = v;
+      bestG = g.slice();
+    }
+    opts.onEvaluation?.(spent, budget, best);
+    return v;
+  };
+  try {
+    f([0, 0]);
+    // downhill first: a fitted population's spreads are more often too wide than too narrow
+    nelderMead(f, [-1, -1], { step: 1, maxIter: budget, tol: 1e-3 });
+  } catch (e) {
+    if (!(e instanceof BudgetSpent)) throw e;
+  }
+  return {
+    population: scaleSpreads(pop, bestG),
+    c2cFactor: Math.exp(SPREAD_STEP * bestG[0]),
+    d2dFactor: Math.exp(SPREAD_STEP * bestG[1]),
+    evaluations: Math.min(spent, budget),
+    key: keyOf(bestG),
+  };
+}
+
 /** The median voltage step of the measured protocols (the resolution of a voltage read off them). */
 function planStepV(plan: ReplayPlan): number {
   const steps: number[] = [];
@@ -402,4 +537,15 @@ function planStepV(plan: ReplayPlan): number {
   if (steps.length === 0) return 0.01;
   steps.sort((a, b) => a - b);
   return steps[Math.floor(steps.length / 2)];
+}
+
+/**
+ * Simulated devices per evaluation by default (replicates of every measured device): at least 24 devices, and
+ * 4 replicates of every measured device (so a simulated moment's sampling error is about half the measured
+ * one's and the optimum does not fit the simulation's own noise) as long as an evaluation stays within 400
+ * simulated cycles.
+ */
+export function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
+  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
+  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
 }

@@ -87,22 +87,25 @@ export function fitRandomEffects(groups: ReGroup[]): ReFit {
   const sig0 = c2cIdentified ? Math.max(0.05, dfW > 0 ? within / dfW - s2bar : 0.1) : 0;
   const tau0 = Math.max(0.05, (nGroups > 1 ? variance(means) : 0.1) - (sig0 + s2bar) / Math.max(1, nObs / nGroups));
   const FLOOR = 1e-8;
-  const unpack = (x: number[]): [number, number] => [
-    Math.exp(Math.max(-40, Math.min(10, x[0]))),
-    c2cIdentified ? Math.exp(Math.max(-40, Math.min(10, x[1]))) : 0,
-  ];
+  // one device: nothing tells its offset from the centre, so there is no d2d variance to estimate (τ² = 0; the
+  // device's cycles are the population); with one value per device, likewise no c2c variance
+  const d2dIdentified = nGroups >= 2;
+  if (!d2dIdentified && !c2cIdentified) return { mu: m0, tau2: 0, sigma2: 0, c2cIdentified, nGroups, nObs };
+  const ex = (v: number): number => Math.exp(Math.max(-40, Math.min(10, v)));
+  const unpack = (x: number[]): [number, number] => (d2dIdentified ? [ex(x[0]), c2cIdentified ? ex(x[1]) : 0] : [0, ex(x[0])]);
   const obj = (x: number[]): number => {
     const [t, s] = unpack(x);
     return remlDeviance(std, t, s).dev;
   };
-  const x0 = c2cIdentified ? [Math.log(tau0), Math.log(sig0)] : [Math.log(tau0)];
+  const x0 = d2dIdentified ? (c2cIdentified ? [Math.log(tau0), Math.log(sig0)] : [Math.log(tau0)]) : [Math.log(sig0)];
   let best = nelderMead(obj, x0, { step: 1, maxIter: 600, tol: 1e-12 });
   best = nelderMead(obj, best.x, { step: 0.3, maxIter: 600, tol: 1e-13 });
   let [t, s] = unpack(best.x);
+  // the centre at the optimum itself: at a snapped σ² = 0 a value stated without error (s = 0) has no finite weight
+  const { mu } = remlDeviance(std, t, s);
   // The boundary τ² = 0 / σ² = 0 is approached only asymptotically in log space: snap small values.
   if (t < FLOOR) t = 0;
   if (s < FLOOR) s = 0;
-  const { mu } = remlDeviance(std, t, s);
   return { mu: m0 + scale * mu, tau2: t * scale * scale, sigma2: s * scale * scale, c2cIdentified, nGroups, nObs };
 }
 

@@ -137,7 +137,11 @@ export interface BeyondModelRecord {
     /** the value closest to the measured one over every population evaluated with everything free */
     closest: number | null;
     closestRelDiff: number;
-    /** still outside the tolerance with everything free */
+    /** the lowest and highest value over every population evaluated with everything free */
+    reached?: [number, number];
+    /** evaluated populations lie on both sides of the measured value (so one between them reaches it) */
+    bracketed?: boolean;
+    /** still outside the tolerance with everything free, and never bracketed */
     beyondModel: boolean;
   }[];
 }
@@ -168,4 +172,9 @@ export interface RefinementRecord {
   protocol?: 'replay' | 'median-sweep';
   /** the all-free second stage, when rows missed after the first */
   beyondModel?: BeyondModelRecord;
+  /**
+   * the joint pilot before the per-term search: every non-zero c2c spread and every d2d spread (the circuit's
+   * too) scaled by one factor each, the factors at its optimum and the evaluations it spent
+   */
+  pilot?: { c2cFactor: number; d2dFactor: number; evaluations: number };
 }

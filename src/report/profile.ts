@@ -9,6 +9,7 @@ import { simpleHistogram, RED, BLUE } from './plots.js';
 import { barChart } from '../plot/bars.js';
 import { ecdfChart } from '../plot/ecdf.js';
 import type { DatasetView, PopulationView } from '../inspect/schema.js';
+import { withinSamplingError, type LevelRow } from '../population/ppc.js';
 import { fmtG, fmtPct, fmtRelDiff, fmtStatistic, fmtUnit, splitStatistic, sweepProse } from './format.js';
 
 type Fig = (file: string, title: string, svg: string) => string;
@@ -192,10 +193,16 @@ export function predictiveCheck(pop: PopulationView | null, fig: Fig): { html: s
   return { html: parts.join('\n'), rows };
 }
 
-/** "beyond JART v1b" with its evidence, for a row the all-free refinement could not bring within its tolerance. */
+/** "beyond JART v1b" with its evidence, for a row the all-free refinement could not bring within its tolerance; a miss within its sampling errors said so. */
 function beyondNote(row: unknown): string {
   const b = (row as { beyondModel?: { closestRelDiff?: number; tolerance?: number } } | undefined)?.beyondModel;
-  if (!b) return '';
+  if (!b) {
+    const r = row as Partial<LevelRow> | undefined;
+    const rowed = r && typeof r.moment === 'string' && typeof r.relDiff === 'number' && typeof r.measuredRelSe === 'number';
+    return rowed && Math.abs(r.relDiff as number) > 0.25 && withinSamplingError(r as LevelRow)
+      ? ' (within 2 combined sampling errors: the data cannot tell it from agreement)'
+      : '';
+  }
   return ` <strong>beyond JART v1b</strong> (with every population parameter free the closest was ${fmtRelDiff(b.closestRelDiff ?? NaN)}, tolerance ±${fmtPct(b.tolerance ?? NaN)})`;
 }
 

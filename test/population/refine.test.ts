@@ -168,7 +168,23 @@ test('beyond the model: a statistic no population can reach (|V_SET| beyond the 
   const vset = b.rows.find((x) => x.name === 'd2d:mean:vSetV');
   assert.ok(vset && vset.beyondModel, JSON.stringify(b.rows));
   assert.ok((vset.closest as number) <= 1.3 && vset.closestRelDiff < -0.25, `closest |V_SET| ${vset.closest}`);
+  // every evaluated population stayed on one side of it (a row reached on both sides would not be labelled)
+  assert.equal(vset.bracketed, false);
+  assert.ok(vset.reached && vset.reached[1] < vset.measured, JSON.stringify(vset.reached));
+  for (const x of b.rows) if (x.bracketed) assert.equal(x.beyondModel, false, x.name);
   // the rows that were within the tolerance are not part of the check
   assert.ok(!b.rows.some((x) => x.name === 'd2d:median:log10Hrs'), b.rows.map((x) => x.name).join(','));
   assert.ok(b.evaluations <= 12);
+});
+
+test('a moved centre stays in the physical region: lnew below lcell, Ndiscmin below Ndiscmax', () => {
+  const pop = { ...TRUTH, base: { ...TRUTH.base, lcell: 2.5e-9, Ndiscmax: 0.1 } } as PopulationFile;
+  // ×e^3 on lnew (0.4 → 8 nm, the range's 5 nm) and on Ndiscmin (0.008 → 0.16): both beyond their partner
+  const { population, atBounds } = applyTerms(pop, ['lnew.center', 'Ndiscmin.center'], [10, 10]);
+  assert.ok((population.parameters.lnew?.d2d.center ?? Infinity) < 2.5e-9, `lnew ${population.parameters.lnew?.d2d.center}`);
+  assert.ok((population.parameters.Ndiscmin?.d2d.center ?? Infinity) < 0.1, `Ndiscmin ${population.parameters.Ndiscmin?.d2d.center}`);
+  assert.ok(atBounds.includes('lnew.center') && atBounds.includes('Ndiscmin.center'));
+  // and the devices sampled from it simulate (the model refused a disc longer than the cell)
+  const g = simulateGroups(population, { protocols: [SWEEP], devices: 2, cycles: 1, seed: 3 });
+  assert.equal(g.length, 2);
 });
