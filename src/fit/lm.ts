@@ -133,6 +133,80 @@ function sumSq(r: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * Workspace of the damped Gauss–Newton step with an exact Jacobian: JᵀJ and Jᵀr at the current
+ * point (formed once per point, reused by every damping tried there).
+ */
+interface GnWork {
+  jtj: Float64Array;
+  jtr: Float64Array;
+  a: Float64Array;
+  delta: Float64Array;
+}
+
+function gnWork(n: number): GnWork {
+  return { jtj: new Float64Array(n * n), jtr: new Float64Array(n), a: new Float64Array(n * n), delta: new Float64Array(n) };
+}
+
+/** JᵀJ and Jᵀr into w (J: rows per residual). */
+function normalEquations(J: Float64Array[], r: Float64Array, w: GnWork): void {
+  const n = w.jtr.length;
+  w.jtj.fill(0);
+  w.jtr.fill(0);
+  for (let i = 0; i < J.length; i++) {
+    const row = J[i],
+      ri = r[i];
+    for (let k = 0; k < n; k++) {
+      const jk = row[k];
+      if (jk === 0) continue;
+      w.jtr[k] += jk * ri;
+      for (let l = 0; l <= k; l++) w.jtj[k * n + l] += jk * row[l];
+    }
+  }
+  for (let k = 0; k < n; k++) for (let l = 0; l < k; l++) w.jtj[l * n + k] = w.jtj[k * n + l];
+}
+
+/**
+ * The step of ml-levenberg-marquardt's iteration, computed here: δ = (JᵀJ + λI)⁻¹ Jᵀr by Cholesky,
+ * trial = clamp(u − δ) into the box. Returns false when the matrix is not positive definite (a
+ * non-finite Jacobian).
+ */
+function dampedStep(w: GnWork, u: Float64Array, lambda: number, uMin: Float64Array, uMax: Float64Array, trial: Float64Array): boolean {
+  const n = u.length,
+    a = w.a,
+    x = w.delta;
+  a.set(w.jtj);
+  for (let k = 0; k < n; k++) a[k * n + k] += lambda;
+  // in-place Cholesky a = L·Lᵀ (lower triangle)
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0)) return false;
+    const ljj = Math.sqrt(d);
+    a[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / ljj;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    let s = w.jtr[i];
+    for (let k = 0; k < i; k++) s -= a[i * n + k] * x[k];
+    x[i] = s / a[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= a[k * n + i] * x[k];
+    x[i] = s / a[i * n + i];
+  }
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(x[k])) return false;
+    trial[k] = Math.min(Math.max(uMin[k], u[k] - x[k]), uMax[k]);
+  }
+  return true;
+}
+
 /** Forward-difference Jacobian with the same points the library uses (so the cache serves it). */
 export function forwardJacobian(evaluate: (u: ArrayLike<number>) => Float64Array, u: Float64Array, step: Float64Array): Float64Array[] {
   const r0 = evaluate(u);
@@ -193,6 +267,8 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     lambdaScale = maxDiag > 0 && Number.isFinite(maxDiag) ? maxDiag : 1;
   }
   let lambda = (opts.relDamping ?? 1e-3) * lambdaScale;
+  const gw = gnWork(n);
+  let gnAt: Float64Array | null = null;
   let iterations = 0;
   let smallImprovements = 0;
   let rejects = 0;
@@ -227,30 +303,41 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     }
     let trial: Float64Array;
     try {
-      const h = stepAt(u);
-      const Jnow = J;
-      const res = levenbergMarquardt(
-        { x: xs, y: zeros },
-        (p: number[]) => {
-          const rr = ev.evaluate(p);
-          return (x: number) => -rr[x];
-        },
-        {
-          initialValues: Array.from(u),
-          damping: lambda,
-          maxIterations: 1,
-          errorTolerance: 0,
-          gradientDifference: Array.from(h),
-          minValues: Array.from(opts.uMin),
-          maxValues: Array.from(opts.uMax),
-          // model = −r, so the model's partials are −J
-          ...(broyden || analytic ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
-        },
-      );
-      // The library returns its best point: the trial point if the step lowered the error, else
-      // the start. Either way, compare with our own cost.
-      trial = Float64Array.from(res.parameterValues);
-      consecutiveErrors = 0;
+      if (analytic) {
+        // the library's step, computed here from JᵀJ formed once per point
+        if (gnAt !== u) {
+          normalEquations(J, r, gw);
+          gnAt = u;
+        }
+        trial = new Float64Array(n);
+        if (!dampedStep(gw, u, lambda, opts.uMin, opts.uMax, trial)) throw new Error('Matrix is not positive definite');
+        consecutiveErrors = 0;
+      } else {
+        const h = stepAt(u);
+        const Jnow = J;
+        const res = levenbergMarquardt(
+          { x: xs, y: zeros },
+          (p: number[]) => {
+            const rr = ev.evaluate(p);
+            return (x: number) => -rr[x];
+          },
+          {
+            initialValues: Array.from(u),
+            damping: lambda,
+            maxIterations: 1,
+            errorTolerance: 0,
+            gradientDifference: Array.from(h),
+            minValues: Array.from(opts.uMin),
+            maxValues: Array.from(opts.uMax),
+            // model = −r, so the model's partials are −J
+            ...(broyden ? { jacobianFunction: () => (x: number) => Array.from(Jnow[x], (v) => -v) } : {}),
+          },
+        );
+        // The library returns its best point: the trial point if the step lowered the error, else
+        // the start. Either way, compare with our own cost.
+        trial = Float64Array.from(res.parameterValues);
+        consecutiveErrors = 0;
+      }
     } catch (e) {
       errors.push(e instanceof Error ? e.message : String(e));
       consecutiveErrors++;
