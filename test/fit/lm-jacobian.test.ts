@@ -42,3 +42,21 @@ test('LM with an exact Jacobian: a NaN residual gets the penalty and a zero row'
   assert.equal(r.residuals[3], 10);
   assert.deepEqual(Array.from(r.jacobian[3]), [0, 0, 0]);
 });
+
+test('LM with an exact Jacobian: at the optimum it stops on the Gauss–Newton gain without evaluating a step', () => {
+  const opt = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, residualsWithJacobian: withJac, relTol: 1e-12, xTol: 0 });
+  const again = levenbergMarquardtFit(fn, opt.u, { ...box, residualsWithJacobian: withJac });
+  assert.ok(again.converged);
+  assert.equal(again.stopReason, 'relative');
+  assert.equal(again.evaluations, 1);
+  assert.equal(again.cost, opt.cost);
+  // from afar: within relTol (default 1e-4) of the optimum's cost
+  for (const start of [
+    [5, 0.1, 2],
+    [0.5, 5, -1],
+  ]) {
+    const r = levenbergMarquardtFit(fn, start, { ...box, residualsWithJacobian: withJac });
+    assert.ok(r.converged, r.stopReason);
+    assert.ok(r.cost <= opt.cost * (1 + 1e-4), `${r.cost} vs ${opt.cost}`);
+  }
+});
