@@ -17,8 +17,9 @@
  * sensitivities) the same damped Gauss–Newton step is computed here (JᵀJ formed once per point,
  * Cholesky), and the schedule spends fewer evaluations: the damping grows ×4, ×8, ×16, … over
  * consecutive rejections and falls ÷10 instead of ÷3 after a step whose gain the linear model
- * predicted well (gain ratio > 0.75), and the fit stops before evaluating a step when even the
- * undamped Gauss–Newton step promises less than relTol/4 of the cost.
+ * predicted well (gain ratio > 0.75), and after one accepted step that gained < relTol the fit
+ * stops before evaluating another when even the undamped Gauss–Newton step promises less than
+ * relTol/4 of the cost.
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 
@@ -336,11 +337,12 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
         if (gnAt !== u) {
           normalEquations(J, r, gw);
           gnAt = u;
-          // converged when even the undamped Gauss–Newton step promises less than relTol/4 of the
-          // cost (the most the local linear model offers, bounds ignored): no evaluation spent on
-          // steps that cannot pass the relative test
-          const gain = gaussNewtonGain(gw, 1e-9 * lambdaScale);
-          if (gain <= (relTol / 4) * cost) {
+          // after one accepted step that gained < relTol: converged when even the undamped
+          // Gauss–Newton step promises less than relTol/4 of the cost (the most the local linear
+          // model offers, bounds ignored), instead of spending evaluations on a second such step.
+          // (Alone, without the first small gain, this stopped too early on the JART objective,
+          // whose switching residuals hold gains the linear model does not see.)
+          if (smallImprovements >= 1 && gaussNewtonGain(gw, 1e-9 * lambdaScale) <= (relTol / 4) * cost) {
             stopReason = 'relative';
             break;
           }

