@@ -15,7 +15,7 @@
  *
  * With an exact Jacobian (`residualsWithJacobian`, every evaluation costs a simulation with its
  * sensitivities) the same damped Gauss–Newton step is computed here (JᵀJ formed once per point,
- * Cholesky), and the schedule spends fewer evaluations: the damping grows ×4, ×8, ×16, … over
+ * Cholesky; the same trajectory). With `fastSchedule` it spends fewer evaluations: the damping grows ×4, ×8, ×16, … over
  * consecutive rejections and falls ÷10 instead of ÷3 after a step whose gain the linear model
  * predicted well (gain ratio > 0.75), and after one accepted step that gained < relTol the fit
  * stops before evaluating another when even the undamped Gauss–Newton step promises less than
@@ -60,6 +60,12 @@ export interface LmOptions {
    * evaluation counts once against `maxEvaluations`.
    */
   residualsWithJacobian?: (u: Float64Array) => { residuals: Float64Array; jacobian: Float64Array[] };
+  /**
+   * With `residualsWithJacobian`: the schedule that spends fewer evaluations (see the file comment).
+   * Checked on single-cycle fits; on multi-cycle campaign groups it changed which basin some
+   * devices reached, so it is off by default.
+   */
+  fastSchedule?: boolean;
 }
 
 export type StopReason = 'relative' | 'xtol' | 'stalled' | 'max_evaluations' | 'errors' | 'zero_cost';
@@ -266,6 +272,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
   const maxErrors = opts.maxErrors ?? 4;
   const step = typeof opts.gradientStep === 'object' ? opts.gradientStep : new Float64Array(n).fill(opts.gradientStep ?? 1e-3);
   const analytic = opts.residualsWithJacobian !== undefined;
+  const fast = analytic && opts.fastSchedule === true;
   const ev = createEvaluator(fn, opts.nanPenalty ?? 10, Math.max(32, 2 * n + 8), opts.residualsWithJacobian);
   let u: Float64Array = Float64Array.from(u0, (x, i) => Math.min(opts.uMax[i], Math.max(opts.uMin[i], x)));
   // Keep the finite-difference points inside the box: step backwards at the upper bound.
@@ -342,13 +349,16 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
           // model offers, bounds ignored), instead of spending evaluations on a second such step.
           // (Alone, without the first small gain, this stopped too early on the JART objective,
           // whose switching residuals hold gains the linear model does not see.)
-          if (smallImprovements >= 1 && gaussNewtonGain(gw, 1e-9 * lambdaScale) <= (relTol / 4) * cost) {
+          if (fast && smallImprovements >= 1 && gaussNewtonGain(gw, 1e-9 * lambdaScale) <= (relTol / 4) * cost) {
             stopReason = 'relative';
             break;
           }
         }
         trial = new Float64Array(n);
         if (!dampedStep(gw, u, lambda, opts.uMin, opts.uMax, trial)) throw new Error('Matrix is not positive definite');
+        // as the library: a step that does not lower the cost returns the start point (so a
+        // rejected step is a zero step for the stall test below)
+        if (!(sumSq(ev.evaluate(trial)) < cost)) trial = Float64Array.from(u);
         consecutiveErrors = 0;
       } else {
         const h = stepAt(u);
@@ -390,7 +400,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
     iterations++;
     // the cost the linearised model predicts at the trial point (exact Jacobian: for the gain ratio)
     let pc = NaN;
-    if (analytic) {
+    if (fast) {
       pc = 0;
       for (let i = 0; i < m; i++) {
         let v = r[i];
@@ -427,8 +437,8 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       rejects = 0;
       // ÷3; with an exact Jacobian ÷10 when the linear model predicted the gain well (gain ratio
       // ρ > 0.75), so that the damping leaves the slow, gradient-like regime in a few steps
-      const rho = analytic ? (cost0 - ct) / (cost0 - pc) : 0;
-      lambda = Math.max(lambda / (rho > 0.75 ? 10 : 3), 1e-12 * lambdaScale);
+      const rho = fast ? (cost0 - ct) / (cost0 - pc) : 0;
+      lambda = Math.max(lambda / (fast && rho > 0.75 ? 10 : 3), 1e-12 * lambdaScale);
       if (broyden && sinceRefresh >= refreshEvery) refresh();
       // a tiny step only means convergence when it also gained (almost) nothing: a heavily
       // damped step is tiny too, far from the minimum
@@ -463,7 +473,7 @@ export function levenbergMarquardtFit(fn: ResidualFn, u0: ArrayLike<number>, opt
       }
       // rejected: ×4, and with an exact Jacobian ×4, ×8, ×16, … over consecutive rejections
       // (Nielsen), since those steps cost a full evaluation each
-      lambda *= analytic ? 4 * 2 ** Math.min(rejects - 1, 10) : 4;
+      lambda *= fast ? 4 * 2 ** Math.min(rejects - 1, 10) : 4;
     }
   }
   const jacobian = fresh ? J : jacobianAt(u);
