@@ -252,6 +252,8 @@ export function fitGroup(
     maxEvaluations: Math.round(settings.maxEvaluations * Math.max(1, u0.length / 6)),
     relTol: settings.relTol,
     gradientStep: settings.gradientStep,
+    // the LM schedule that spends fewer evaluations (lm.ts), checked on single-cycle fits only
+    fastSchedule: settings.mode === 'independent',
     ...withJac(cycles),
   };
   // Phase 1 only has to reach the basin when phase 2 follows: a looser relative stop.

@@ -135,6 +135,17 @@ export class Cell {
       : lnThermionicOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
   }
 
+  /**
+   * Moves the evaluation point to u without the barrier term (for a u within ~1e-8 of the last
+   * evaluation): i on the load line and T as g(u) sets them.
+   */
+  moveTo(u: number): void {
+    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    this.i = i;
+    this.u = u;
+    this.tempK = this.t0 + i * (u + i * this.rf) * this.rth;
+  }
+
   /** Voltage across the cell (AE to OE, magnitude) at the last evaluation point. */
   cellVoltage(): number {
     const i = this.i;

@@ -135,6 +135,9 @@ export function scanSolve(cell: Cell, u0: number): boolean {
   return refine(cell, 0, -Infinity, b, gb);
 }
 
+/** Correction (relative) below which the secant's next point is taken without evaluating it. */
+const SETTLE = 1e-8;
+
 /** Trust region of the secant continuation (relative to the distance of u0 from the nearer end of [0, |V|]). */
 const TRUST = 0.1;
 
@@ -180,7 +183,16 @@ export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
       d = (g1 - g0) / (u1 - u0);
       let un = u1 - g1 / d;
       if (!(un > lo && un < hi) || !(d > 0)) un = bracketed ? 0.5 * (lo + hi) : upward ? hi : lo;
-      done = Math.abs(un - u1) <= 1e-10 * Math.min(u1, top - u1);
+      const corr = Math.abs(un - u1),
+        scale = Math.min(u1, top - u1);
+      done = corr <= 1e-10 * scale;
+      if (!done && corr <= SETTLE * scale) {
+        // the next secant point is closer to the root than u1 by far (superlinear convergence):
+        // take it without evaluating the barrier there (operating point moved along the load line)
+        cell.moveTo(un);
+        u1 = un;
+        done = true;
+      }
       if (!done) {
         u0 = u1;
         g0 = g1;

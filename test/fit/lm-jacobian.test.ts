@@ -42,3 +42,21 @@ test('LM with an exact Jacobian: a NaN residual gets the penalty and a zero row'
   assert.equal(r.residuals[3], 10);
   assert.deepEqual(Array.from(r.jacobian[3]), [0, 0, 0]);
 });
+
+test('LM with an exact Jacobian and the fast schedule: at the optimum one small gain and the Gauss–Newton gain stop it', () => {
+  const opt = levenbergMarquardtFit(fn, [1, 2, 0], { ...box, residualsWithJacobian: withJac, relTol: 1e-12, xTol: 0, fastSchedule: true });
+  const again = levenbergMarquardtFit(fn, opt.u, { ...box, residualsWithJacobian: withJac, xTol: 0, fastSchedule: true });
+  assert.ok(again.converged);
+  assert.equal(again.stopReason, 'relative');
+  assert.ok(again.evaluations <= 2, `${again.evaluations} evaluations`);
+  assert.ok(again.cost <= opt.cost * (1 + 1e-12));
+  // from afar: within relTol (default 1e-4) of the optimum's cost
+  for (const start of [
+    [5, 0.1, 2],
+    [0.5, 5, -1],
+  ]) {
+    const r = levenbergMarquardtFit(fn, start, { ...box, residualsWithJacobian: withJac, fastSchedule: true });
+    assert.ok(r.converged, r.stopReason);
+    assert.ok(r.cost <= opt.cost * (1 + 1e-4), `${r.cost} vs ${opt.cost}`);
+  }
+});
