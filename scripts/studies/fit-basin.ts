@@ -33,8 +33,10 @@ const rate = Number(opt('--rate-factor') ?? 1);
 const cycles = dev.cycles.map((c) => {
   let out: FitCycleInput = args.includes('--no-floor') ? { ...c, currentFloorA: undefined } : c;
   if (pause !== 0 || rate !== 1) {
-    // the RESET half: from the first sample with V > 0
-    const j = c.vV.findIndex((v) => v > 0);
+    // the RESET half: from the first sample with V > 0, or from the second of two 0 V samples before it
+    // (the pause then lies at 0 V, not in the sweep's first step)
+    let j = c.vV.findIndex((v) => v > 0);
+    if (j >= 2 && c.vV[j - 1] === 0 && c.vV[j - 2] === 0) j--;
     const t0 = c.tS[j - 1];
     out = { ...out, tS: c.tS.map((t, i) => (i < j ? t : t0 + pause + (t - t0) / rate)) };
   }
