@@ -27,7 +27,9 @@ import { FEATURES, MIN_CYCLES, type Feature } from '../population/moments.js';
 import { ecdfChart, ecdfText, svgToPng } from '../plot/index.js';
 import { loadPopulationArg, presetsDir, readDatasetFile } from '../io/population.js';
 import { readJsonFile } from '../io/json.js';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { attachProfile, writeProfile } from '../io/profile.js';
+import type { ProfileFile } from '../schema/profile.js';
 import { formatSi } from './format.js';
 
 const HELP = `Usage: jartcal profile POPULATION DATASET.json [--devices N] [--cycles C] [--seed S] [--out profile.json] [--attach OUT_POPULATION.json] [--plots DIR]
@@ -196,7 +198,7 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
   printReplayTable(after.rows, prior?.rows ?? null);
   printEcdfs(after, prior);
   if (o.plots) writeEcdfPlots(o.plots, after, prior);
-  return writeProfile(o, {
+  return saveProfile(o, {
     protocol: 'replay',
     rows: after.rows,
     simulated: after.simulated,
@@ -322,10 +324,10 @@ function medianSweepProfile(
     process.stdout.write(
       `${r.statistic.padEnd(20)} ${fmt(r.measured).padStart(12)} ${fmt(r.predicted).padStart(12)} ${(Number.isFinite(r.relDiff) ? (100 * r.relDiff).toFixed(0) + ' %' : 'n/a').padStart(10)}\n`,
     );
-  return writeProfile(o, { protocol: 'median-sweep', ...prof });
+  return saveProfile(o, { protocol: 'median-sweep', ...prof });
 }
 
-function writeProfile(o: ProfileStageOptions, prof: object): Record<string, unknown> {
+function saveProfile(o: ProfileStageOptions, prof: object): Record<string, unknown> {
   const record = {
     schema: 'jartcal.profile/1',
     toolkitVersion: TOOLKIT_VERSION,
@@ -334,9 +336,9 @@ function writeProfile(o: ProfileStageOptions, prof: object): Record<string, unkn
     dataset: o.dataset,
     ...prof,
   };
-  if (o.out) writeJsonAtomic(o.out, record);
+  if (o.out) writeProfile(o.out, record as ProfileFile);
   // attached to the population file as it is (not re-serialised), so that the rest of it stays byte for byte what it was
-  if (o.attach) writeJsonAtomic(o.attach, { ...(rawPopulationJson(o.population) as object), profile: record });
+  if (o.attach) attachProfile(o.attach, rawPopulationJson(o.population), record as ProfileFile);
   return record;
 }
 

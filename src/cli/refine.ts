@@ -148,7 +148,7 @@ const LABEL: Record<string, string> = {
   log10OnOff: 'log10 on/off',
 };
 
-export function momentLabel(name: string): string {
+function momentLabel(name: string): string {
   if (name === 'all:switched') return 'cycles that switch';
   const [level, stat, feat] = name.split(':');
   return `${level} ${stat} ${LABEL[feat] ?? feat}`;

@@ -52,7 +52,7 @@ export function featureValue(f: CycleFeaturesIn, k: Feature): number | null {
 }
 
 /** Minimum group sizes for a moment to be defined. */
-export const MIN_DEVICES = 8;
+const MIN_DEVICES = 8;
 export const MIN_CYCLES = 3;
 
 /**

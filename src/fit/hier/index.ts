@@ -20,7 +20,7 @@ import {
 import { hierRecords } from './records.js';
 import type { HierPopulationBlock } from './format.js';
 
-export { DEFAULT_HIER_OPTIONS, type HierOptions, type HierResult } from './em.js';
+export type { HierOptions, HierResult } from './em.js';
 export type { HierPopulationBlock, HierParamPopulation } from './format.js';
 export { type HierExecutor, type HierStepJob, type HierStepResult } from './step.js';
 

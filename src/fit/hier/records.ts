@@ -11,7 +11,7 @@ import { correlationOf, invSym, mul, scale, transpose, type Mat } from './linalg
 
 const Z95 = 1.959964;
 /** Cycles above this multiple of the campaign's noise floor are flagged `above_noise_floor`. */
-export const ABOVE_FLOOR_FACTOR = 3;
+const ABOVE_FLOOR_FACTOR = 3;
 
 function conditionOf(info: Mat): number {
   const n = info.length;
