@@ -1,12 +1,11 @@
 /** `jartcal simulate`: one JART VCM v1b cell through a waveform file or a triangular sweep. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { numberFlag, parseCommandArgs, type Command } from './command.js';
 import { parseParamFile } from '../io/params.js';
 import { parseJsonText, readTextFile } from '../io/json.js';
 import { readWaveformCsv } from '../io/waveform.js';
 import { writeSimCsv } from '../io/simcsv.js';
-import { openSimCsvStream } from '../io/simcsv-stream.js';
 import { DEFAULT_PARAMS, resolveParams, simulate, sweepWaveform, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
 import type { PopulationFile } from '../population/types.js';
 import { didYouMean } from '../util/suggest.js';
@@ -75,77 +74,53 @@ export const command: Command = {
     if (!!values.waveform === !!values.sweep) {
       throw new JartcalError('simulate: give exactly one of --waveform W.csv or --sweep', { code: 'bad_arguments' });
     }
-    const out = values.out;
-    // a long waveform's CSV is written by a thread while it is simulated (io/simcsv-stream.ts); for a large file
-    // the thread starts now, to be up by the time the waveform is read
-    let stream = values.waveform && fileBytes(values.waveform) >= STREAM_MIN_BYTES ? openSimCsvStream(out) : null;
-    try {
-      const p = values.params ? await loadParams(values.params) : { ...DEFAULT_PARAMS };
-      let wave: Waveform;
-      if (values.waveform) wave = readWaveformCsv(values.waveform);
-      else wave = sweepWaveform(sweepFromFlags(values));
-      const opts: SimOptions = { circuit: {} };
-      if (values.compliance !== undefined) {
-        const c = numberFlag('simulate', 'compliance', values.compliance);
-        if (!(c > 0)) throw new JartcalError('simulate: --compliance must be > 0 A', { code: 'bad_arguments' });
-        opts.circuit!.complianceA = c;
-      }
-      if (values['compliance-reset'] !== undefined) {
-        const c = numberFlag('simulate', 'compliance-reset', values['compliance-reset']);
-        if (!(c > 0)) throw new JartcalError('simulate: --compliance-reset must be > 0 A', { code: 'bad_arguments' });
-        opts.circuit!.complianceResetA = c;
-      }
-      if (values['series-resistance'] !== undefined) {
-        const r = numberFlag('simulate', 'series-resistance', values['series-resistance']);
-        if (!(r >= 0)) throw new JartcalError('simulate: --series-resistance must be ≥ 0 Ω', { code: 'bad_arguments' });
-        opts.circuit!.seriesOhm = r;
-      }
-      if (values.scheme !== undefined) {
-        if (values.scheme !== 'heun' && values.scheme !== 'rk23')
-          throw new JartcalError('simulate: --scheme must be heun or rk23', { code: 'bad_arguments' });
-        opts.scheme = values.scheme;
-      }
-      if (values['rel-tol'] !== undefined) {
-        const t = numberFlag('simulate', 'rel-tol', values['rel-tol']);
-        if (!(t > 0 && t < 1)) throw new JartcalError('simulate: --rel-tol must be in (0, 1)', { code: 'bad_arguments' });
-        opts.relTol = t;
-      }
-      const t0 = performance.now();
-      if (!stream && wave.tS.length >= STREAM_MIN_POINTS) stream = openSimCsvStream(out);
-      const r = simulate(p, wave, stream ? { ...opts, ...stream.arrays(wave.tS.length) } : opts);
-      const ms = performance.now() - t0;
-      if (stream) await stream.finish();
-      else writeSimCsv(out, r);
-      if (values.plot) {
-        // loaded only when asked for: the plot code (and resvg for PNG) is most of the command's start-up otherwise
-        const [{ ivChart }, { writePlot }] = await Promise.all([import('./sim-plot.js'), import('../io/plot.js')]);
-        writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
-      }
-      const bad = r.iA.some((x) => Number.isNaN(x));
-      process.stdout.write(
-        `simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${out}${values.plot ? ` and ${values.plot}` : ''}\n`,
-      );
-      if (bad) process.stderr.write('simulate: warning: the integration failed part-way; the rest of the output is NaN\n');
-      return bad ? 1 : 0;
-    } catch (e) {
-      stream?.abort();
-      throw e;
+    const p = values.params ? await loadParams(values.params) : { ...DEFAULT_PARAMS };
+    let wave: Waveform;
+    if (values.waveform) wave = readWaveformCsv(values.waveform);
+    else wave = sweepWaveform(sweepFromFlags(values));
+    const opts: SimOptions = { circuit: {} };
+    if (values.compliance !== undefined) {
+      const c = numberFlag('simulate', 'compliance', values.compliance);
+      if (!(c > 0)) throw new JartcalError('simulate: --compliance must be > 0 A', { code: 'bad_arguments' });
+      opts.circuit!.complianceA = c;
     }
+    if (values['compliance-reset'] !== undefined) {
+      const c = numberFlag('simulate', 'compliance-reset', values['compliance-reset']);
+      if (!(c > 0)) throw new JartcalError('simulate: --compliance-reset must be > 0 A', { code: 'bad_arguments' });
+      opts.circuit!.complianceResetA = c;
+    }
+    if (values['series-resistance'] !== undefined) {
+      const r = numberFlag('simulate', 'series-resistance', values['series-resistance']);
+      if (!(r >= 0)) throw new JartcalError('simulate: --series-resistance must be ≥ 0 Ω', { code: 'bad_arguments' });
+      opts.circuit!.seriesOhm = r;
+    }
+    if (values.scheme !== undefined) {
+      if (values.scheme !== 'heun' && values.scheme !== 'rk23')
+        throw new JartcalError('simulate: --scheme must be heun or rk23', { code: 'bad_arguments' });
+      opts.scheme = values.scheme;
+    }
+    if (values['rel-tol'] !== undefined) {
+      const t = numberFlag('simulate', 'rel-tol', values['rel-tol']);
+      if (!(t > 0 && t < 1)) throw new JartcalError('simulate: --rel-tol must be in (0, 1)', { code: 'bad_arguments' });
+      opts.relTol = t;
+    }
+    const t0 = performance.now();
+    const r = simulate(p, wave, opts);
+    const ms = performance.now() - t0;
+    writeSimCsv(values.out, r);
+    if (values.plot) {
+      // loaded only when asked for: the plot code (and resvg for PNG) is most of the command's start-up otherwise
+      const [{ ivChart }, { writePlot }] = await Promise.all([import('./sim-plot.js'), import('../io/plot.js')]);
+      writePlot(values.plot, ivChart(r, `JART VCM v1b: ${values.waveform ?? 'sweep'}`));
+    }
+    const bad = r.iA.some((x) => Number.isNaN(x));
+    process.stdout.write(
+      `simulate: ${r.tS.length} points in ${ms.toFixed(1)} ms (${r.stats.steps} steps, ${r.stats.rhsEvals} evaluations) → ${values.out}${values.plot ? ` and ${values.plot}` : ''}\n`,
+    );
+    if (bad) process.stderr.write('simulate: warning: the integration failed part-way; the rest of the output is NaN\n');
+    return bad ? 1 : 0;
   },
 };
-
-/** Waveforms of this many points or more are written while they are simulated. */
-const STREAM_MIN_POINTS = 4000;
-/** A waveform file of this size holds about STREAM_MIN_POINTS points. */
-const STREAM_MIN_BYTES = 100_000;
-
-function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0; // the reader says what is wrong with it
-  }
-}
 
 /** The sweep of --vset/--vreset/--rate/--step, refused when it would not SET and RESET (a sign the wrong way round). */
 export function sweepFromFlags(v: { vset?: string; vreset?: string; rate?: string; step?: string }): {

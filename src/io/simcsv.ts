@@ -98,47 +98,30 @@ function putNumber(buf: Uint8Array, at: number, x: number): number {
   return at;
 }
 
-/** The header line of a simulation CSV. */
-export function simCsvHeader(withVar: boolean): string {
-  return 't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
-}
-
-/** The columns written, in order. */
-export function simCsvColumns(r: Omit<SimResult, 'stats'>, withVar: boolean): ArrayLike<number>[] {
+/** The CSV as bytes (UTF-8; all ASCII). */
+function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = {}): Uint8Array {
+  const withVar = Boolean(opts.withVar);
+  const head = 't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
   const { tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM } = r;
-  return withVar
+  const n = tS.length;
+  const cols: ArrayLike<number>[] = withVar
     ? [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM]
     : [tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV];
-}
-
-/** Bytes needed at most for `rows` rows of `columns` columns. */
-export const simCsvRowBytes = (rows: number, columns: number): number => rows * columns * (MAX_NUM + 1);
-
-/** Rows [k0, k1) of `cols` written at `at` in `buf`; returns the new position. */
-export function putSimRows(buf: Uint8Array, at: number, cols: ArrayLike<number>[], k0: number, k1: number): number {
-  for (let k = k0; k < k1; k++) {
+  const buf = new Uint8Array(head.length + n * cols.length * (MAX_NUM + 1) + 1);
+  let at = 0;
+  for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
+  for (let k = 0; k < n; k++) {
     for (let c = 0; c < cols.length; c++) {
       if (c > 0) buf[at++] = 44;
       const x = cols[c][k];
-      if (c === 6)
-        buf[at++] = x === 1 ? 49 : 48; // the compliance flag, 0 or 1
+      if (c === 6) {
+        const s = String(x);
+        for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+      } // the compliance flag, 0 or 1
       else at = putNumber(buf, at, x);
     }
     buf[at++] = 10;
   }
-  return at;
-}
-
-/** The CSV as bytes (UTF-8; all ASCII). */
-function simResultToCsvBytes(r: SimResult, opts: { withVar?: boolean } = {}): Uint8Array {
-  const withVar = Boolean(opts.withVar);
-  const head = simCsvHeader(withVar);
-  const cols = simCsvColumns(r, withVar);
-  const n = r.tS.length;
-  const buf = new Uint8Array(head.length + simCsvRowBytes(n, cols.length) + 1);
-  let at = 0;
-  for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
-  at = putSimRows(buf, at, cols, 0, n);
   return buf.subarray(0, at);
 }
 

@@ -36,16 +36,6 @@ export interface SimOptions {
    * numbers are the same with or without). Not with a cycle sampler.
    */
   tangent?: Tangent;
-  /**
-   * Arrays to fill instead of new ones, each of the waveform's length (e.g. on shared memory, read by a
-   * writer thread while they fill; see `progress`). The result returned is made of them.
-   */
-  into?: SimArrays;
-  /**
-   * Rows complete so far, for a reader on another thread: `progress[0]` is published (Atomics.store and
-   * notify) every 256 rows and at the end (= the waveform's length, failed rows included as NaN).
-   */
-  progress?: Int32Array;
 }
 
 export interface SimResult {
@@ -66,12 +56,6 @@ export interface SimResult {
   stats: { steps: number; rhsEvals: number; rejected: number };
 }
 
-/** The per-point arrays of a SimResult. */
-export type SimArrays = Omit<SimResult, 'stats'>;
-
-/** Rows between two publications of `SimOptions.progress`. */
-const PROGRESS_ROWS = 256;
-
 export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme: 'heun' } as const;
 
 /**
@@ -81,26 +65,20 @@ export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme:
 export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): SimResult {
   if (wave.tS.length > 0) validateWaveform(wave);
   const n = wave.tS.length;
-  const res: SimResult = opts.into
-    ? { ...intoArrays(opts.into, wave), stats: { steps: 0, rhsEvals: 0, rejected: 0 } }
-    : {
-        tS: Float64Array.from(wave.tS),
-        vV: Float64Array.from(wave.vV),
-        vCellV: new Float64Array(n),
-        iA: new Float64Array(n),
-        ndisc: new Float64Array(n),
-        tempK: new Float64Array(n),
-        complianceActive: new Uint8Array(n),
-        vsV: new Float64Array(n),
-        rVarM: new Float64Array(n),
-        lVarM: new Float64Array(n),
-        stats: { steps: 0, rhsEvals: 0, rejected: 0 },
-      };
-  const progress = opts.progress ?? null;
-  if (n === 0) {
-    if (progress) publish(progress, 0);
-    return res;
-  }
+  const res: SimResult = {
+    tS: Float64Array.from(wave.tS),
+    vV: Float64Array.from(wave.vV),
+    vCellV: new Float64Array(n),
+    iA: new Float64Array(n),
+    ndisc: new Float64Array(n),
+    tempK: new Float64Array(n),
+    complianceActive: new Uint8Array(n),
+    vsV: new Float64Array(n),
+    rVarM: new Float64Array(n),
+    lVarM: new Float64Array(n),
+    stats: { steps: 0, rhsEvals: 0, rejected: 0 },
+  };
+  if (n === 0) return res;
   const n0 = opts.ninit ?? p.Ninit;
   const d = new Driver(p, opts.circuit);
   const vs = new VarState(p.rnew, p.lnew, n0, p.Ndiscmin, p.Ndiscmax);
@@ -169,7 +147,6 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     if (!integ.failed) integ.advance(tc0, vc0, tb, vb);
     if (integ.failed) break;
     record(k);
-    if (progress && (k + 1) % PROGRESS_ROWS === 0) publish(progress, k + 1);
   }
   for (; k < n; k++) {
     res.iA[k] = NaN;
@@ -181,23 +158,5 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.lVarM[k] = NaN;
   }
   res.stats = { steps: integ.steps, rhsEvals: integ.rhsEvals, rejected: integ.rejected };
-  if (progress) publish(progress, n);
   return res;
-}
-
-function publish(progress: Int32Array, rows: number): void {
-  Atomics.store(progress, 0, rows);
-  Atomics.notify(progress, 0);
-}
-
-/** `into`, checked against the waveform's length, with the waveform copied in. */
-function intoArrays(into: SimArrays, wave: Waveform): SimArrays {
-  const n = wave.tS.length;
-  for (const [name, a] of Object.entries(into)) {
-    if (a.length !== n)
-      throw new JartcalError(`simulate: into.${name} holds ${a.length} points, the waveform ${n}`, { code: 'bad_arguments' });
-  }
-  into.tS.set(wave.tS);
-  into.vV.set(wave.vV);
-  return into;
 }

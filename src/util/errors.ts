@@ -56,7 +56,6 @@ export type ErrorCode =
   | 'unknown_param'
   | 'unknown_preset'
   | 'unreadable'
-  | 'write_failed'
   | 'wrong_format';
 
 export class JartcalError extends Error {
