@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PopulationFile } from '../../src/population/index.js';
-import { allTerms, applyTerms, refinePopulation, simulateGroups } from '../../src/population/refine.js';
+import { allTerms, applyTerms, missesTarget, refinePopulation, simulateGroups } from '../../src/population/refine.js';
 import { featureMoments, momentDiscrepancy, selectMoments } from '../../src/population/moments.js';
 import { cholesky } from '../../src/population/stats.js';
 import { runCli } from '../helpers/cli.js';
@@ -187,4 +187,41 @@ test('a moved centre stays in the physical region: lnew below lcell, Ndiscmin be
   // and the devices sampled from it simulate (the model refused a disc longer than the cell)
   const g = simulateGroups(population, { protocols: [SWEEP], devices: 2, cycles: 1, seed: 3 });
   assert.equal(g.length, 2);
+});
+
+test('a voltage mean 0.1 V off misses its target even within ±25 %, and the all-free stage then runs', () => {
+  assert.equal(missesTarget('all:mean:vSetV', 0.953, 1.079, 0.25, 0.1), true, '+0.126 V (+13 %)');
+  assert.equal(missesTarget('d2d:mean:vResetV', 0.785, 0.72, 0.25, 0.1), false, '−0.065 V');
+  assert.equal(missesTarget('all:sd:vSetV', 0.194, 0.06, 0.25, 0.1), true, 'a spread by its relative miss');
+  assert.equal(missesTarget('all:sd:vSetV', 0.194, 0.23, 0.25, 0.1), false, 'a spread is not held to volts');
+  // the measured devices switch 0.15 V later than the truth's: within ±25 % of the mean, but 0.15 V off
+  const shifted = MEASURED.map((g) => g.map((c) => (c && c.vSetV !== null ? { ...c, vSetV: c.vSetV - 0.15 } : c)));
+  const r = refinePopulation(TRUTH, shifted, { ...SIM, free: ['rnew.center'], maxEvaluations: 2, beyond: { tolerance: 0.25, budget: 4 } });
+  const b = r.record.beyondModel;
+  assert.ok(b, 'the all-free stage ran');
+  const vset = b.rows.find((x) => x.name === 'd2d:mean:vSetV');
+  assert.ok(
+    vset && Math.abs(vset.refinedRelDiff) <= 0.25 && Math.abs((vset.refined as number) - vset.measured) > 0.1,
+    JSON.stringify(vset),
+  );
+});
+
+test('the all-free stage also moves a fitted parameter the population holds as a constant (dWa), within its range', () => {
+  const pop = { ...TRUTH, base: { ...TRUTH.base, dWa: 1.4 } } as PopulationFile;
+  assert.equal(pop.parameters.dWa, undefined);
+  const terms = allTerms(pop);
+  assert.ok(terms.includes('dWa.center'), terms.join(','));
+  const up = applyTerms(pop, ['dWa.center'], [5]);
+  assert.equal(up.population.base.dWa, 1.5, 'clamped at the model range');
+  assert.deepEqual(up.atBounds, ['dWa.center']);
+  const down = applyTerms(pop, ['dWa.center'], [-0.2]).population;
+  assert.ok(Math.abs((down.base.dWa as number) - 1.4 * Math.exp(-0.06)) < 1e-12, `dWa ${down.base.dWa}`);
+  // a lower hopping barrier switches the same devices earlier: the moved constant reaches the simulation
+  const vset = (p: PopulationFile): number => {
+    const v = simulateGroups(p, { protocols: [SWEEP], devices: 4, cycles: 1, seed: 3 })
+      .flat()
+      .map((c) => (c && c.vSetV !== null ? Math.abs(c.vSetV) : NaN));
+    return v.reduce((a, x) => a + x, 0) / v.length;
+  };
+  assert.ok(vset(down) < vset(pop), `|V_SET| ${vset(down)} vs ${vset(pop)}`);
 });
