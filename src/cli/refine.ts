@@ -113,7 +113,7 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
             onStart: (missing: string[], terms: number, budget: number) => {
               progress.done();
               process.stderr.write(
-                `refine: ${missing.length} statistic(s) still beyond ±${(100 * (opts.beyondTolerance as number)).toFixed(0)} % (${missing.map(momentLabel).join(', ')}); refining again with every population parameter free (${terms} terms, ${budget} evaluations)\n`,
+                `refine: ${missing.length} statistic(s) still beyond ±${(100 * (opts.beyondTolerance as number)).toFixed(0)} % or 0.1 V for a voltage mean (${missing.map(momentLabel).join(', ')}); refining again with every population parameter free (${terms} terms, ${budget} evaluations)\n`,
               );
               progress = createProgress('refine (all free)', budget);
             },
