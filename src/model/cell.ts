@@ -5,7 +5,7 @@
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
 import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
-import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
+import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts, type SchottkyPoint } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
 
@@ -16,12 +16,13 @@ const lnThermionicOver_ = lnThermionicOver;
 const hoppingRate_ = hoppingRate;
 const windowFactor_ = windowFactor;
 
-export class Cell {
+export class Cell implements SchottkyPoint {
   // parameter-set constants
   readonly p: JartParams;
   readonly cCubic: number; // R0²·α·R_th,line (Ω/A²)
   readonly rSeriesLin: number; // R_TiOx + R0 (+ external series), Ω
   readonly dPhi: number; // φ_Bn0 − φ_n, V
+  readonly phiBn0: number;
   readonly t0: number;
   private readonly kLower1: number; // barrier-lowering coefficient at N = 1 (∝ N^¼)
   private readonly w001: number; // W00/e at N = 1 (∝ √N)
@@ -54,12 +55,15 @@ export class Cell {
   i = 0;
   u = 0;
   tempK = 0;
+  /** ln(I_S / i) of the last g() evaluation with i > 0 (schottky.ts writes it). */
+  lnOver = NaN;
 
   constructor(p: JartParams) {
     this.p = p;
     this.cCubic = p.R0 * p.R0 * p.alphaline * p.Rthline;
     this.rSeriesLin = p.RseriesTiOx + p.R0;
     this.dPhi = p.phiBn0 - p.phin;
+    this.phiBn0 = p.phiBn0;
     this.t0 = p.T0;
     this.kLower1 = loweringCoefficient(1, p.epsphib);
     this.w001 = w00Volts(1, p.eps);
@@ -129,10 +133,9 @@ export class Cell {
     this.u = u;
     this.tempK = tempK;
     if (!(i > 0)) return Infinity;
-    const p = this.p;
-    return this.setPol
-      ? lnFieldEmissionOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
-      : lnThermionicOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
+    if (this.setPol) lnFieldEmissionOver_(this);
+    else lnThermionicOver_(this);
+    return this.lnOver;
   }
 
   /**
