@@ -57,6 +57,9 @@ export class Cell implements SchottkyPoint {
   tempK = 0;
   /** ln(I_S / i) of the last g() evaluation with i > 0 (schottky.ts writes it). */
   lnOver = NaN;
+  /** Argument and result of evalG(). */
+  uIn = NaN;
+  gOut = NaN;
 
   constructor(p: JartParams) {
     this.p = p;
@@ -127,15 +130,30 @@ export class Cell implements SchottkyPoint {
    * Side effect: this.i, this.u, this.tempK hold the evaluation point.
    */
   g(u: number): number {
+    this.uIn = u;
+    this.evalG();
+    return this.gOut;
+  }
+
+  /**
+   * g(this.uIn) into this.gOut: the solvers' form of g. Argument and result pass through double
+   * fields, so a call V8 does not inline (its inlining budget is spent in the solvers) boxes no
+   * double in a new heap number.
+   */
+  evalG(): void {
+    const u = this.uIn;
     const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
     const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
     this.i = i;
     this.u = u;
     this.tempK = tempK;
-    if (!(i > 0)) return Infinity;
+    if (!(i > 0)) {
+      this.gOut = Infinity;
+      return;
+    }
     if (this.setPol) lnFieldEmissionOver_(this);
     else lnThermionicOver_(this);
-    return this.lnOver;
+    this.gOut = this.lnOver;
   }
 
   /**
