@@ -17,15 +17,15 @@ const hoppingRate_ = hoppingRate;
 const windowFactor_ = windowFactor;
 
 export class Cell implements SchottkyPoint {
-  // parameter-set constants
+  // parameter-set constants (initialised as doubles, so that V8 stores them unboxed)
   readonly p: JartParams;
-  readonly cCubic: number; // R0²·α·R_th,line (Ω/A²)
-  readonly rSeriesLin: number; // R_TiOx + R0 (+ external series), Ω
-  readonly dPhi: number; // φ_Bn0 − φ_n, V
-  readonly phiBn0: number;
-  readonly t0: number;
-  private readonly kLower1: number; // barrier-lowering coefficient at N = 1 (∝ N^¼)
-  private readonly w001: number; // W00/e at N = 1 (∝ √N)
+  readonly cCubic = NaN; // R0²·α·R_th,line (Ω/A²)
+  readonly rSeriesLin = NaN; // R_TiOx + R0 (+ external series), Ω
+  readonly dPhi = NaN; // φ_Bn0 − φ_n, V
+  readonly phiBn0 = NaN;
+  readonly t0 = NaN;
+  private readonly kLower1 = NaN; // barrier-lowering coefficient at N = 1 (∝ N^¼)
+  private readonly w001 = NaN; // W00/e at N = 1 (∝ √N)
   rExt = 0;
   // geometry (v1b var: r_var, l_var)
   rM = 0;
