@@ -68,7 +68,12 @@ function fillGrid(cell: Cell): number {
 }
 
 /** Illinois false position on a bracket [a, b] with g(a) < 0 < g(b) (either may be infinite). */
-function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boolean {
+function refine(cell: Cell, aSeed: number, gaSeed: number, bSeed: number, gbSeed: number): boolean {
+  // numeric copies (see secantSolve)
+  let a = +aSeed,
+    ga = +gaSeed,
+    b = +bSeed,
+    gb = +gbSeed;
   let side = 0;
   for (let it = 0; it < 200; it++) {
     let m: number;
@@ -101,7 +106,8 @@ function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boole
 }
 
 /** Robust directional search from u0 (u0 = 0: from below). Leaves the root in the cell fields. */
-export function scanSolve(cell: Cell, u0: number): boolean {
+export function scanSolve(cell: Cell, uSeed: number): boolean {
+  const u0 = +uSeed; // a numeric copy (see secantSolve)
   const n = fillGrid(cell);
   let g0 = -Infinity;
   if (u0 > 0) {
