@@ -4,7 +4,7 @@
  * finds the operating point (I, V_S, T) of the implicit equations of spec §5.3 by a 1-D root
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
-import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
+import { loadCurrentFrom, discResistance, plugResistance, type LoadLine } from './ohmic.js';
 import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts, type SchottkyPoint } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
@@ -16,7 +16,7 @@ const lnThermionicOver_ = lnThermionicOver;
 const hoppingRate_ = hoppingRate;
 const windowFactor_ = windowFactor;
 
-export class Cell implements SchottkyPoint {
+export class Cell implements SchottkyPoint, LoadLine {
   // parameter-set constants (initialised as doubles, so that V8 stores them unboxed)
   readonly p: JartParams;
   readonly cCubic = NaN; // R0²·α·R_th,line (Ω/A²)
@@ -60,6 +60,9 @@ export class Cell implements SchottkyPoint {
   /** Argument and result of evalG(). */
   uIn = NaN;
   gOut = NaN;
+  /** Input and result of the load-line solve (ohmic.ts loadCurrentFrom). */
+  wLoad = NaN;
+  iLoad = NaN;
 
   constructor(p: JartParams) {
     this.p = p;
@@ -142,7 +145,12 @@ export class Cell implements SchottkyPoint {
    */
   evalG(): void {
     const u = this.uIn;
-    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    let i = this.iDrive;
+    if (this.mode === 0) {
+      this.wLoad = this.absV - u;
+      loadCurrentFrom_(this);
+      i = this.iLoad;
+    }
     const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
     this.i = i;
     this.u = u;
@@ -161,7 +169,12 @@ export class Cell implements SchottkyPoint {
    * evaluation): i on the load line and T as g(u) sets them.
    */
   moveTo(u: number): void {
-    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    let i = this.iDrive;
+    if (this.mode === 0) {
+      this.wLoad = this.absV - u;
+      loadCurrentFrom_(this);
+      i = this.iLoad;
+    }
     this.i = i;
     this.u = u;
     this.tempK = this.t0 + i * (u + i * this.rf) * this.rth;
