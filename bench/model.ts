@@ -15,6 +15,33 @@ import {
 } from '../src/model/index.js';
 import { solverMode } from '../src/model/solve.js';
 import { createRng } from '../src/util/rng.js';
+import { Session } from 'node:inspector/promises';
+
+interface SampleNode {
+  selfSize: number;
+  children: SampleNode[];
+}
+
+/** Heap bytes allocated by f (V8's sampling heap profiler, objects already collected included). */
+async function allocatedBytes(f: () => void): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 256,
+    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: true,
+  });
+  f();
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: SampleNode } };
+  session.disconnect();
+  let total = 0;
+  const walk = (n: SampleNode): void => {
+    total += n.selfSize;
+    for (const c of n.children) walk(c);
+  };
+  walk(profile.head);
+  return total;
+}
 
 function minTime(f: () => void, repeats: number): number {
   let best = Infinity;
@@ -46,6 +73,9 @@ export async function run(): Promise<void> {
   console.log(
     `  ${stats.steps} steps, ${stats.rhsEvals} RHS evaluations, ${stats.rejected} rejected; ${fmt(stats.rhsEvals / fastMs / 1e3, 2)} M RHS evaluations/s`,
   );
+  // heap allocated per simulation, warm (after the runs above), the result arrays included
+  const allocMB = (await allocatedBytes(() => simulate(p, wave))) / 1048576;
+  console.log(`  heap allocated per simulation: ${fmt(allocMB)} MB`);
 
   // --- pulse kernel
   const rng = createRng(42);

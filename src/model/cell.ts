@@ -4,8 +4,8 @@
  * finds the operating point (I, V_S, T) of the implicit equations of spec §5.3 by a 1-D root
  * search in u = |V_S| (see solve.ts). Kernels never throw; a failed solve leaves NaN.
  */
-import { loadCurrentFrom, discResistance, plugResistance } from './ohmic.js';
-import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts } from './schottky.js';
+import { loadCurrentFrom, discResistance, plugResistance, type LoadLine } from './ohmic.js';
+import { lnFieldEmissionOver, lnThermionicOver, loweringCoefficient, w00Volts, type SchottkyPoint } from './schottky.js';
 import { hoppingRate, windowFactor } from './ion.js';
 import type { JartParams } from './params.js';
 
@@ -16,15 +16,16 @@ const lnThermionicOver_ = lnThermionicOver;
 const hoppingRate_ = hoppingRate;
 const windowFactor_ = windowFactor;
 
-export class Cell {
-  // parameter-set constants
+export class Cell implements SchottkyPoint, LoadLine {
+  // parameter-set constants (initialised as doubles, so that V8 stores them unboxed)
   readonly p: JartParams;
-  readonly cCubic: number; // R0²·α·R_th,line (Ω/A²)
-  readonly rSeriesLin: number; // R_TiOx + R0 (+ external series), Ω
-  readonly dPhi: number; // φ_Bn0 − φ_n, V
-  readonly t0: number;
-  private readonly kLower1: number; // barrier-lowering coefficient at N = 1 (∝ N^¼)
-  private readonly w001: number; // W00/e at N = 1 (∝ √N)
+  readonly cCubic = NaN; // R0²·α·R_th,line (Ω/A²)
+  readonly rSeriesLin = NaN; // R_TiOx + R0 (+ external series), Ω
+  readonly dPhi = NaN; // φ_Bn0 − φ_n, V
+  readonly phiBn0 = NaN;
+  readonly t0 = NaN;
+  private readonly kLower1 = NaN; // barrier-lowering coefficient at N = 1 (∝ N^¼)
+  private readonly w001 = NaN; // W00/e at N = 1 (∝ √N)
   rExt = 0;
   // geometry (v1b var: r_var, l_var)
   rM = 0;
@@ -54,12 +55,21 @@ export class Cell {
   i = 0;
   u = 0;
   tempK = 0;
+  /** ln(I_S / i) of the last g() evaluation with i > 0 (schottky.ts writes it). */
+  lnOver = NaN;
+  /** Argument and result of evalG(). */
+  uIn = NaN;
+  gOut = NaN;
+  /** Input and result of the load-line solve (ohmic.ts loadCurrentFrom). */
+  wLoad = NaN;
+  iLoad = NaN;
 
   constructor(p: JartParams) {
     this.p = p;
     this.cCubic = p.R0 * p.R0 * p.alphaline * p.Rthline;
     this.rSeriesLin = p.RseriesTiOx + p.R0;
     this.dPhi = p.phiBn0 - p.phin;
+    this.phiBn0 = p.phiBn0;
     this.t0 = p.T0;
     this.kLower1 = loweringCoefficient(1, p.epsphib);
     this.w001 = w00Volts(1, p.eps);
@@ -123,16 +133,35 @@ export class Cell {
    * Side effect: this.i, this.u, this.tempK hold the evaluation point.
    */
   g(u: number): number {
-    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    this.uIn = u;
+    this.evalG();
+    return this.gOut;
+  }
+
+  /**
+   * g(this.uIn) into this.gOut: the solvers' form of g. Argument and result pass through double
+   * fields, so a call V8 does not inline (its inlining budget is spent in the solvers) boxes no
+   * double in a new heap number.
+   */
+  evalG(): void {
+    const u = this.uIn;
+    let i = this.iDrive;
+    if (this.mode === 0) {
+      this.wLoad = this.absV - u;
+      loadCurrentFrom_(this);
+      i = this.iLoad;
+    }
     const tempK = this.t0 + i * (u + i * this.rf) * this.rth;
     this.i = i;
     this.u = u;
     this.tempK = tempK;
-    if (!(i > 0)) return Infinity;
-    const p = this.p;
-    return this.setPol
-      ? lnFieldEmissionOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower, this.w00)
-      : lnThermionicOver_(u, tempK, i, this.lnArea, p.phiBn0, this.dPhi, this.kLower);
+    if (!(i > 0)) {
+      this.gOut = Infinity;
+      return;
+    }
+    if (this.setPol) lnFieldEmissionOver_(this);
+    else lnThermionicOver_(this);
+    this.gOut = this.lnOver;
   }
 
   /**
@@ -140,7 +169,12 @@ export class Cell {
    * evaluation): i on the load line and T as g(u) sets them.
    */
   moveTo(u: number): void {
-    const i = this.mode === 0 ? loadCurrentFrom_(this.absV - u, this.rLin, this.cCubic, this.i) : this.iDrive;
+    let i = this.iDrive;
+    if (this.mode === 0) {
+      this.wLoad = this.absV - u;
+      loadCurrentFrom_(this);
+      i = this.iLoad;
+    }
     this.i = i;
     this.u = u;
     this.tempK = this.t0 + i * (u + i * this.rf) * this.rth;

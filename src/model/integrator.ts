@@ -37,7 +37,9 @@ export class Integrator {
   readonly d: Driver;
   readonly vs: VarState;
   readonly ctl: StepControl;
-  nDisc: number;
+  // a double from the start (a field declared without a value holds undefined first, and V8 then
+  // stores it boxed: a new heap number at every write)
+  nDisc = NaN;
   h = Infinity;
   steps = 0;
   rhsEvals = 0;
@@ -66,9 +68,17 @@ export class Integrator {
     this.nDisc = nInit;
   }
 
-  /** Solve at (t, N) with var geometry; returns dy/dt. */
-  private rhs(t: number, nDisc: number, slot = 0): number {
+  // argument (t, N) and result dy/dt of rhs(): double fields, not arguments and a return value,
+  // which V8 boxes in new heap numbers when it does not inline rhs (it never does, rhs is large)
+  private rhsT = NaN;
+  private rhsN = NaN;
+  private rhsK = NaN;
+
+  /** dy/dt at (t, N) = (this.rhsT, this.rhsN) with var geometry, into this.rhsK. */
+  private rhs(slot: number): void {
     this.rhsEvals++;
+    const t = this.rhsT;
+    const nDisc = this.rhsN;
     const cell = this.d.cell;
     const vs = this.vs;
     if (vs.moving) {
@@ -79,14 +89,18 @@ export class Integrator {
     const v = this.va + this.slope * (t - this.ta);
     this.d.solve(v);
     const tan = this.tan;
-    if (!this.d.ok) return NaN;
+    if (!this.d.ok) {
+      this.rhsK = NaN;
+      return;
+    }
     if (cell.i === 0) {
       if (tan !== null) tan.zero(slot);
-      return 0;
+      this.rhsK = 0;
+      return;
     }
     const f = (-10 * cell.rawRate()) / nDisc;
     if (tan !== null) tan.capture(cell, f, slot);
-    return f;
+    this.rhsK = f;
   }
 
   /** Evaluates the operating point at (t, N) without integrating (frozen state or V = 0). */
@@ -96,7 +110,9 @@ export class Integrator {
     this.slope = 0;
     this.setPol = vV < 0;
     this.fsalT = NaN;
-    this.rhs(tS, this.nDisc);
+    this.rhsT = tS;
+    this.rhsN = this.nDisc;
+    this.rhs(0);
   }
 
   /**
@@ -116,13 +132,21 @@ export class Integrator {
     // frozen: V = 0 throughout, or N at/beyond the bound it moves towards
     if (mid === 0 || y === -Infinity || !(y === y)) {
       this.fsalT = NaN;
-      this.rhs(tb, this.nDisc);
+      this.rhsT = tb;
+      this.rhsN = this.nDisc;
+      this.rhs(0);
       if (!this.d.ok) this.failed = true;
       return;
     }
     const ctl = this.ctl;
-    let t = ta;
-    let k1 = this.fsalT === ta && this.fsalN === this.nDisc && this.fsalV === va ? this.fsalK : this.rhs(t, this.nDisc);
+    let t = +ta; // a numeric copy: a loop variable merged from an untyped argument stays boxed
+    let k1 = this.fsalK;
+    if (!(this.fsalT === ta && this.fsalN === this.nDisc && this.fsalV === va)) {
+      this.rhsT = t;
+      this.rhsN = this.nDisc;
+      this.rhs(0);
+      k1 = this.rhsK;
+    }
     let lnN = Math.log(this.nDisc);
     let h = Math.min(this.h, tb - ta);
     const guard = tb - ta;
@@ -152,13 +176,22 @@ export class Integrator {
       if (ctl.scheme === 'rk23') {
         const y2 = y + 0.5 * h * k1;
         const n2 = fromY_(y2, setPol, nMin, nMax);
-        const k2 = this.rhs(t + 0.5 * h, n2, 1);
+        this.rhsT = t + 0.5 * h;
+        this.rhsN = n2;
+        this.rhs(1);
+        const k2 = this.rhsK;
         const y3 = y + 0.75 * h * k2;
         const n3 = fromY_(y3, setPol, nMin, nMax);
-        const k3 = this.rhs(t + 0.75 * h, n3, 2);
+        this.rhsT = t + 0.75 * h;
+        this.rhsN = n3;
+        this.rhs(2);
+        const k3 = this.rhsK;
         yn = y + h * ((2 / 9) * k1 + (1 / 3) * k2 + (4 / 9) * k3);
         nNew = fromY_(yn, setPol, nMin, nMax);
-        k4 = this.rhs(tn, nNew, 3);
+        this.rhsT = tn;
+        this.rhsN = nNew;
+        this.rhs(3);
+        k4 = this.rhsK;
         lastSlot = 3;
         if (this.tan !== null) {
           this.ys[1] = y2;
@@ -170,7 +203,10 @@ export class Integrator {
       } else {
         const y1 = y + h * k1;
         const n1 = fromY_(y1, setPol, nMin, nMax);
-        const k2 = this.rhs(tn, n1, 1);
+        this.rhsT = tn;
+        this.rhsN = n1;
+        this.rhs(1);
+        const k2 = this.rhsK;
         if (this.tan !== null) {
           this.ys[1] = y1;
           this.ns[1] = n1;
@@ -186,7 +222,10 @@ export class Integrator {
           k4 = k2;
           lastSlot = 1;
         } else {
-          k4 = this.rhs(tn, nNew, 2);
+          this.rhsT = tn;
+          this.rhsN = nNew;
+          this.rhs(2);
+          k4 = this.rhsK;
           lastSlot = 2;
         }
       }

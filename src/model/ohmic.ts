@@ -29,21 +29,44 @@ function loadCurrent(w: number, rLin: number, cCubic: number): number {
   return i;
 }
 
+/** Load-line solve in place (Cell implements it): inputs and result in double fields, see loadCurrentFrom. */
+export interface LoadLine {
+  readonly rLin: number;
+  readonly cCubic: number;
+  /** Input: the voltage w ≥ 0 across the series path, V. */
+  readonly wLoad: number;
+  /** Input: a nearby solution (the previous evaluation's current), A. */
+  readonly i: number;
+  /** Output: the load-line current, A. */
+  iLoad: number;
+}
+
 /**
- * Same as loadCurrent, warm-started from a nearby solution `guess` (the previous evaluation):
- * Newton on the convex cubic, a few multiplications instead of asinh/sinh. Falls back to the closed
- * form when the guess is unusable or Newton does not settle to 1e-14 within 6 iterations.
+ * Same as loadCurrent, warm-started from a nearby solution c.i (the previous evaluation): Newton
+ * on the convex cubic, a few multiplications instead of asinh/sinh; result in c.iLoad. Falls back
+ * to the closed form when the guess is unusable or Newton does not settle to 1e-14 within 6
+ * iterations. Inputs and result pass through double fields: a call V8 does not inline then boxes
+ * no double in a new heap number.
  */
-export function loadCurrentFrom(w: number, rLin: number, cCubic: number, guess: number): number {
-  if (w <= 0) return 0;
-  if (cCubic <= 0) return w / rLin;
-  if (!(guess > 0)) return loadCurrent(w, rLin, cCubic);
-  let i = guess;
-  for (let it = 0; it < 6; it++) {
-    const ci2 = cCubic * i * i;
-    const d = ((ci2 + rLin) * i - w) / (3 * ci2 + rLin);
-    i -= d;
-    if (Math.abs(d) <= 1e-14 * i) return i > 0 ? i : loadCurrent(w, rLin, cCubic);
+export function loadCurrentFrom(c: LoadLine): void {
+  const w = c.wLoad;
+  const rLin = c.rLin;
+  const cCubic = c.cCubic;
+  const guess = c.i;
+  if (w <= 0) c.iLoad = 0;
+  else if (cCubic <= 0) c.iLoad = w / rLin;
+  else if (!(guess > 0)) c.iLoad = loadCurrent(w, rLin, cCubic);
+  else {
+    let i = guess;
+    for (let it = 0; it < 6; it++) {
+      const ci2 = cCubic * i * i;
+      const d = ((ci2 + rLin) * i - w) / (3 * ci2 + rLin);
+      i -= d;
+      if (Math.abs(d) <= 1e-14 * i) {
+        c.iLoad = i > 0 ? i : loadCurrent(w, rLin, cCubic);
+        return;
+      }
+    }
+    c.iLoad = loadCurrent(w, rLin, cCubic);
   }
-  return loadCurrent(w, rLin, cCubic);
 }

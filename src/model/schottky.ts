@@ -46,43 +46,54 @@ const LN_ASTAR = Math.log(A_STAR);
 const LN_ASTAR_KBE = Math.log(A_STAR / K_B_OVER_E_);
 
 /**
- * ln(I_TE / i) for V_S = u ≥ 0, with I_TE = A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1): the residual of
- * the implicit solve against the load current i (one log per call).
+ * The evaluation point of the implicit solve's residual (Cell implements it): the inputs are read
+ * from and the result written to double fields, so that a call V8 does not inline passes no
+ * double as an argument or return value (each would be boxed in a new heap number).
  */
-export function lnThermionicOver(
-  u: number,
-  tempK: number,
-  i: number,
-  lnArea: number,
-  phiBn0: number,
-  dPhi: number,
-  kLower: number,
-): number {
-  const kT = K_B_OVER_E_ * tempK;
-  const phi = barrier(phiBn0, dPhi - u, kLower);
-  const z = u / kT;
-  const lead = lnArea + LN_ASTAR - phi / kT;
-  if (z > 600) return lead + 2 * Math.log(tempK) + lnExpm1(z) - Math.log(i);
-  return lead + Math.log((tempK * tempK * Math.expm1(z)) / i);
+export interface SchottkyPoint {
+  /** |V_S|, V. */
+  readonly u: number;
+  readonly tempK: number;
+  /** Load current magnitude, A. */
+  readonly i: number;
+  readonly lnArea: number;
+  readonly phiBn0: number;
+  /** φ_Bn0 − φ_n, V. */
+  readonly dPhi: number;
+  readonly kLower: number;
+  /** W00/e, V. */
+  readonly w00: number;
+  /** Output: ln(I_S / i). */
+  lnOver: number;
 }
 
 /**
- * ln(|I_TFE| / i) for V_S = −u (u ≥ 0), with
+ * ln(I_TE / i) for V_S = u ≥ 0, with I_TE = A·A*·T²·exp(−φ_Bn/kT)·(exp(u/kT) − 1): the residual of
+ * the implicit solve against the load current i (one log per call), into c.lnOver.
+ */
+export function lnThermionicOver(c: SchottkyPoint): void {
+  const u = c.u;
+  const tempK = c.tempK;
+  const kT = K_B_OVER_E_ * tempK;
+  const phi = barrier(c.phiBn0, c.dPhi - u, c.kLower);
+  const z = u / kT;
+  const lead = c.lnArea + LN_ASTAR - phi / kT;
+  if (z > 600) c.lnOver = lead + 2 * Math.log(tempK) + lnExpm1(z) - Math.log(c.i);
+  else c.lnOver = lead + Math.log((tempK * tempK * Math.expm1(z)) / c.i);
+}
+
+/**
+ * ln(|I_TFE| / i) for V_S = −u (u ≥ 0), into c.lnOver, with
  * |I_TFE| = A·(A* T/k)·sqrt(π W00 e (u + φ_Bn/cosh² x))·exp(−e φ_Bn/W0)·(exp(e u/ε′) − 1),
  * x = W00/kT, W0 = W00 coth x, ε′ = W00/(x − tanh x).
  */
-export function lnFieldEmissionOver(
-  u: number,
-  tempK: number,
-  i: number,
-  lnArea: number,
-  phiBn0: number,
-  dPhi: number,
-  kLower: number,
-  w00: number,
-): number {
+export function lnFieldEmissionOver(c: SchottkyPoint): void {
+  const u = c.u;
+  const tempK = c.tempK;
+  const w00 = c.w00;
+  const phiBn0 = c.phiBn0;
   const kT = K_B_OVER_E_ * tempK;
-  const phi = barrier(phiBn0, dPhi + u, kLower);
+  const phi = barrier(phiBn0, c.dPhi + u, c.kLower);
   const x = w00 / kT;
   let th: number;
   let invCosh2: number;
@@ -97,7 +108,7 @@ export function lnFieldEmissionOver(
   const xm = x < 0.1 ? xMinusTanh(x) : x - th;
   const z = (u * xm) / w00;
   const root = Math.PI * w00 * (u + phi * invCosh2);
-  const lead = lnArea + LN_ASTAR_KBE - (phi * th) / w00;
-  if (z > 600) return lead + Math.log(tempK) + 0.5 * Math.log(root) + lnExpm1(z) - Math.log(i);
-  return lead + Math.log((tempK * Math.sqrt(root) * Math.expm1(z)) / i);
+  const lead = c.lnArea + LN_ASTAR_KBE - (phi * th) / w00;
+  if (z > 600) c.lnOver = lead + Math.log(tempK) + 0.5 * Math.log(root) + lnExpm1(z) - Math.log(c.i);
+  else c.lnOver = lead + Math.log((tempK * Math.sqrt(root) * Math.expm1(z)) / c.i);
 }

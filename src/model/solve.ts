@@ -68,7 +68,12 @@ function fillGrid(cell: Cell): number {
 }
 
 /** Illinois false position on a bracket [a, b] with g(a) < 0 < g(b) (either may be infinite). */
-function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boolean {
+function refine(cell: Cell, aSeed: number, gaSeed: number, bSeed: number, gbSeed: number): boolean {
+  // numeric copies (see secantSolve)
+  let a = +aSeed,
+    ga = +gaSeed,
+    b = +bSeed,
+    gb = +gbSeed;
   let side = 0;
   for (let it = 0; it < 200; it++) {
     let m: number;
@@ -79,7 +84,9 @@ function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boole
       m = a > 0 ? Math.sqrt(a * b) : b * 1e-3;
       if (!(m > a && m < b)) m = 0.5 * (a + b);
     }
-    const gm = cell.g(m);
+    cell.uIn = m;
+    cell.evalG();
+    const gm = cell.gOut;
     if (gm !== gm) return false;
     if (gm === 0 || b - a <= 4e-16 * b) return true;
     if (gm < 0) {
@@ -99,9 +106,15 @@ function refine(cell: Cell, a: number, ga: number, b: number, gb: number): boole
 }
 
 /** Robust directional search from u0 (u0 = 0: from below). Leaves the root in the cell fields. */
-export function scanSolve(cell: Cell, u0: number): boolean {
+export function scanSolve(cell: Cell, uSeed: number): boolean {
+  const u0 = +uSeed; // a numeric copy (see secantSolve)
   const n = fillGrid(cell);
-  const g0 = u0 > 0 ? cell.g(u0) : -Infinity;
+  let g0 = -Infinity;
+  if (u0 > 0) {
+    cell.uIn = u0;
+    cell.evalG();
+    g0 = cell.gOut;
+  }
   if (g0 !== g0) return false;
   if (g0 === 0) return true;
   if (g0 < 0) {
@@ -110,14 +123,18 @@ export function scanSolve(cell: Cell, u0: number): boolean {
     for (let k = 0; k < n; k++) {
       const x = scratch[k];
       if (x <= u0) continue;
-      const gx = cell.g(x);
+      cell.uIn = x;
+      cell.evalG();
+      const gx = cell.gOut;
       if (gx !== gx) return false;
       if (gx >= 0) return gx === 0 ? true : refine(cell, a, ga, x, gx);
       a = x;
       ga = gx;
     }
     const top = cell.absV;
-    const gt = cell.g(top);
+    cell.uIn = top;
+    cell.evalG();
+    const gt = cell.gOut;
     if (gt < 0) return false; // only possible in current drive: no operating point below uMax
     return refine(cell, a, ga, top, gt);
   }
@@ -126,7 +143,9 @@ export function scanSolve(cell: Cell, u0: number): boolean {
   for (let k = n - 1; k >= 0; k--) {
     const x = scratch[k];
     if (x >= u0) continue;
-    const gx = cell.g(x);
+    cell.uIn = x;
+    cell.evalG();
+    const gx = cell.gOut;
     if (gx !== gx) return false;
     if (gx <= 0) return gx === 0 ? true : refine(cell, x, gx, b, gb);
     b = x;
@@ -147,11 +166,17 @@ const TRUST = 0.1;
  * when the root is not found there quickly, or when the barrier kink (where g can dip to a root
  * pair) lies between u0 and the root; the caller then uses scanSolve.
  */
-export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
+export function secantSolve(cell: Cell, uSeed: number, slopeSeed: number): boolean {
+  // numeric copies of the arguments: a loop variable merged from an untyped argument is kept boxed
+  // by V8, and every assignment to it allocates a heap number
+  let u0 = +uSeed;
+  const slope = +slopeSeed;
   const top = cell.absV;
   if (solverMode.robust || !(u0 > 0 && u0 < top)) return false;
   const uStart = u0;
-  let g0 = cell.g(u0);
+  cell.uIn = u0;
+  cell.evalG();
+  let g0 = cell.gOut;
   if (!Number.isFinite(g0)) return false;
   if (Math.abs(g0) < 1e-14) return true;
   const upward = g0 < 0;
@@ -167,7 +192,9 @@ export function secantSolve(cell: Cell, u0: number, slope: number): boolean {
   let u1 = u0 - g0 / d;
   if (!(u1 > lo && u1 < hi)) u1 = upward ? hi : lo;
   for (let it = 0; it < 25; it++) {
-    const g1 = cell.g(u1);
+    cell.uIn = u1;
+    cell.evalG();
+    const g1 = cell.gOut;
     if (!Number.isFinite(g1)) return false;
     let done = Math.abs(g1) < 1e-14;
     if (!done) {

@@ -23,15 +23,17 @@ export interface CycleEvent {
 export type CycleSampler = (event: CycleEvent) => CycleDraw | null | undefined;
 
 export class VarState {
-  rOld: number;
-  lOld: number;
-  nOld: number;
-  rNew: number;
-  lNew: number;
-  nMin: number;
-  nMax: number;
-  rVar: number;
-  lVar: number;
+  // doubles from the start: a field declared without a value holds undefined first, and V8 then
+  // keeps it boxed (a new heap number at every write; update() writes per evaluation)
+  rOld = NaN;
+  lOld = NaN;
+  nOld = NaN;
+  rNew = NaN;
+  lNew = NaN;
+  nMin = NaN;
+  nMax = NaN;
+  rVar = NaN;
+  lVar = NaN;
   events = 0;
 
   constructor(rnew: number, lnew: number, nInit: number, nMin: number, nMax: number) {
