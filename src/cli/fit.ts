@@ -25,12 +25,16 @@ import { summarizeFits, formatFitTable } from '../fit/summary.js';
 import {
   autoCachePath,
   checkpointPath,
+  emCheckpointPath,
   openCheckpoint,
   readAutoCache,
   readCheckpoint,
+  readEmCheckpoint,
   removeAutoCache,
   removeCheckpoint,
+  removeEmCheckpoint,
   writeAutoCache,
+  writeEmCheckpoint,
   writeFits,
 } from '../io/fits.js';
 import { chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport } from '../fit/auto.js';
@@ -287,6 +291,7 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     };
     writeFits(out, fits);
     removeCheckpoint(ckpt);
+    removeEmCheckpoint(emCheckpointPath(out));
     removeAutoCache(autoCachePath(out));
     process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
     return fits;
@@ -352,6 +357,13 @@ async function runFit(
       throw new JartcalError(`fit: --resume with other settings or dataset than the interrupted run (${ckpt}).`, { code: 'bad_arguments' });
     resumed = { devices: existing.devices, cycles: existing.cycles };
   }
+  // the hierarchical EM's state after its last pass (resumed only with the start fits it grew from)
+  const emPath = emCheckpointPath(out);
+  const emKey = createHash('sha256').update(JSON.stringify(header)).digest('hex');
+  const emResume = resumed ? readEmCheckpoint(emPath, emKey) : null;
+  if (!resumed) removeEmCheckpoint(emPath);
+  if (emResume && settings.mode === 'hierarchical')
+    process.stderr.write(`fit: hierarchical EM resumed after pass ${emResume.pass} (${emPath})\n`);
   const total = countCycles(ds);
   const progress = createProgress('fit', total);
   if (resumed?.cycles.length) progress.resumed(resumed.cycles.length, '(resumed)');
@@ -369,6 +381,7 @@ async function runFit(
         process.stderr.write(
           `fit: hierarchical pass ${pass}: population mean moved ${i.maxMeanMove.toExponential(1)}, spreads ${(100 * i.maxSdMove).toFixed(1)} % (${i.seconds.toFixed(1)} s)\n`,
         ),
+      hierCheckpoint: { resume: emResume, save: (snap) => writeEmCheckpoint(emPath, emKey, snap) },
     });
   } finally {
     cp.close();

@@ -7,7 +7,7 @@ import type { FitCycleInput } from './cycle-data.js';
 import type { FailedJob, FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
-import { fitHierarchical, type HierOptions, type HierPopulationBlock, type HierResult } from './hier/index.js';
+import { fitHierarchical, type HierOptions, type HierPassCheckpoint, type HierPopulationBlock, type HierResult } from './hier/index.js';
 
 export interface FitDatasetInput {
   /** `start`: start values of a device's fit instead of the first guess (campaign mode; campaign.ts) */
@@ -25,6 +25,8 @@ export interface FitRunHooks {
   hier?: Partial<HierOptions>;
   /** Hierarchical mode: the EM's own result (device states, population), for diagnosis. */
   onResult?: (r: HierResult) => void;
+  /** Hierarchical mode: resume the EM from an interrupted run's last pass, and save each pass. */
+  hierCheckpoint?: HierPassCheckpoint;
 }
 
 /** `failed`: jobs a distributed scheduler ended failed (their devices have no records). */
@@ -84,6 +86,7 @@ export async function fitDataset(
       hooks.hier,
       hooks.onPass,
       (steps, s) => scheduler.runHierSteps(steps, s),
+      hooks.hierCheckpoint,
     );
     hooks.onResult?.(h.result);
     return { devices: h.devices, cycles: h.cycles, failed, population: h.population };

@@ -11,6 +11,7 @@ import { fitsSchema } from '../schema/fits.js';
 import { readJsonFormat } from './json.js';
 import { type CycleFit, type DeviceFit, type FitsFile } from '../fit/types.js';
 import type { FitEvent } from '../fit/campaign.js';
+import type { HierSnapshot } from '../fit/hier/index.js';
 
 export const checkpointPath = (out: string): string => `${out}.checkpoint.jsonl`;
 
@@ -98,5 +99,36 @@ export function writeAutoCache(path: string, key: string, value: unknown): void 
 }
 
 export function removeAutoCache(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/**
+ * The hierarchical fit's EM state after its last pass (fit/hier/step.ts `HierSnapshot`), kept beside
+ * fits.json while the fit runs and rewritten atomically after each pass, so that `--resume` continues
+ * the EM where it stopped instead of from its first pass: `{ schema, key, snapshot }`, where `key`
+ * hashes the checkpoint's header (settings and dataset). A file with another key or schema, or one that
+ * cannot be read, is ignored (the EM starts over from the checkpointed start fits). Removed with the
+ * checkpoint when fits.json is written.
+ */
+export const emCheckpointPath = (out: string): string => `${out}.em.json`;
+const EM_CHECKPOINT_SCHEMA = 'jartcal.em-checkpoint/1';
+
+export function readEmCheckpoint(path: string, key: string): HierSnapshot | null {
+  if (!existsSync(path)) return null;
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as { schema?: unknown; key?: unknown; snapshot?: HierSnapshot };
+    const s = c.snapshot;
+    const ok = c.schema === EM_CHECKPOINT_SCHEMA && c.key === key && s && Number.isInteger(s.pass) && Array.isArray(s.devices);
+    return ok ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeEmCheckpoint(path: string, key: string, snapshot: HierSnapshot): void {
+  writeJsonAtomic(path, { schema: EM_CHECKPOINT_SCHEMA, key, snapshot });
+}
+
+export function removeEmCheckpoint(path: string): void {
   rmSync(path, { force: true });
 }

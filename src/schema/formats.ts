@@ -75,7 +75,10 @@ finite numbers and strictly increasing time; anything else is refused naming fil
 to \`FITS.json.checkpoint.jsonl\` (first line \`{"kind":"header","header":{settings, dataset}}\`, then
 \`{"kind":"cycle","fit":CycleFit}\` / \`{"kind":"device","device":DeviceFit}\`); \`--resume\` reuses those
 records and refuses a checkpoint written with other settings; the checkpoint is removed after the
-final write.
+final write. A hierarchical fit (\`--mode hierarchical\`) also
+keeps the EM's state after its last pass in \`FITS.json.em.json\` (rewritten atomically after each pass:
+the population and every device's state as float64 in base64); \`--resume\` continues the EM after that pass
+(the result is the uninterrupted run's), and the file is removed with the checkpoint.
 \`\`\`ts
 interface FitsFile {
   schema: 'jartcal.fits/1'; toolkitVersion: string; createdAt: string; seed: number;

@@ -14,6 +14,7 @@ import {
   runEm,
   type HierDriverDevice,
   type HierExecutor,
+  type HierPassCheckpoint,
   type HierStepJob,
   type HierStepResult,
 } from './step.js';
@@ -22,7 +23,7 @@ import type { HierPopulationBlock } from './format.js';
 
 export type { HierOptions, HierResult } from './em.js';
 export type { HierPopulationBlock, HierParamPopulation } from './format.js';
-export { type HierExecutor, type HierStepJob, type HierStepResult } from './step.js';
+export { type HierExecutor, type HierPassCheckpoint, type HierSnapshot, type HierStepJob, type HierStepResult } from './step.js';
 
 export interface HierInputDevice {
   id: string;
@@ -40,7 +41,8 @@ export interface HierOutput {
 
 /**
  * The hierarchical fit of `devices`; each pass's device fits run through `exec` (a scheduler's
- * jobs; default: one after the other in this thread), the population update here.
+ * jobs; default: one after the other in this thread), the population update here. `checkpoint`
+ * resumes the EM from the state an interrupted run saved after its last pass, and saves it.
  */
 export async function fitHierarchical(
   devices: HierInputDevice[],
@@ -48,6 +50,7 @@ export async function fitHierarchical(
   options: Partial<HierOptions> = {},
   onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; seconds: number }) => void,
   exec?: (jobs: HierStepJob[], settings: FitSettings) => Promise<HierStepResult[]>,
+  checkpoint?: HierPassCheckpoint,
 ): Promise<HierOutput> {
   const t0 = performance.now();
   const opt = { ...DEFAULT_HIER_OPTIONS, ...options };
@@ -81,11 +84,18 @@ export async function fitHierarchical(
       return { id: d.id, cycles: d.cycles, startRms, prepared, start: { device: devStart, cycles: cycStarts } };
     });
   let last = performance.now();
-  const res = await runEm(ctx, inputs, opt, run, (pass, info) => {
-    const now = performance.now();
-    onPass?.(pass, { ...info, seconds: (now - last) / 1000 });
-    last = now;
-  });
+  const res = await runEm(
+    ctx,
+    inputs,
+    opt,
+    run,
+    (pass, info) => {
+      const now = performance.now();
+      onPass?.(pass, { ...info, seconds: (now - last) / 1000 });
+      last = now;
+    },
+    checkpoint,
+  );
   const init = new Map(devices.map((d) => [d.id, d.init]));
   const out = hierRecords(ctx, res, settings, init, (performance.now() - t0) / 1000);
   return { ...out, result: res };

@@ -238,9 +238,29 @@ export interface HierDriverDevice {
 }
 
 /**
+ * The EM's state after a pass: everything the next pass reads (the population and every device's
+ * state, bit for bit), so that a run resumed from it ends exactly where the uninterrupted run ends.
+ */
+export interface HierSnapshot {
+  pass: number;
+  converged: boolean;
+  history: HierResult['history'];
+  pop: HierWirePopulation;
+  devices: { id: string; state: HierWireState }[];
+}
+
+/** Resuming and saving the EM between passes (the CLI keeps the snapshot beside fits.json). */
+export interface HierPassCheckpoint {
+  /** The last pass of an interrupted run; ignored unless it holds exactly these devices. */
+  resume?: HierSnapshot | null;
+  /** Called after each pass with the state the next pass starts from. */
+  save?: (s: HierSnapshot) => void;
+}
+
+/**
  * The EM driver: the start scales, then per pass the E-steps of every device as one batch of jobs
  * and the M-step here, until the population settles; last, the posteriors under the final
- * population. `onPass` reports progress.
+ * population. `onPass` reports progress; `checkpoint` resumes from and saves the state between passes.
  */
 export async function runEm(
   ctx: HierContext,
@@ -248,6 +268,7 @@ export async function runEm(
   opt: HierOptions,
   exec: HierExecutor,
   onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void,
+  checkpoint: HierPassCheckpoint = {},
 ): Promise<HierResult> {
   const devs = devices.map((d) => startState(ctx, { id: d.id, cycles: d.prepared, start: d.start }));
   const job = (k: number, step: HierStepJob['step'], pop: Population | null, extra: Partial<HierStepJob> = {}): HierStepJob => ({
@@ -266,17 +287,33 @@ export async function runEm(
     if (res.length !== devs.length) throw new Error(`hierarchical fit: ${res.length} step results for ${devs.length} devices`);
     res.forEach((w, k) => applyWire(devs[k], w));
   };
-  apply(await exec(devs.map((_, k) => job(k, 'init', null))));
-  let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
-  const history: HierResult['history'] = [];
+  const snap = checkpoint.resume;
+  const resumable =
+    !!snap &&
+    snap.devices.length === devs.length &&
+    snap.devices.every((d, k) => d.id === devs[k].id && d.state.theta.length === devs[k].theta.length);
+  let pop: Population;
+  let history: HierResult['history'] = [];
   let converged = false;
   let pass = 0;
+  if (snap && resumable) {
+    snap.devices.forEach((d, k) => applyWire(devs[k], d.state));
+    pop = popFromWire(snap.pop);
+    history = snap.history.map((h) => ({ ...h }));
+    converged = snap.converged;
+    pass = snap.pass;
+  } else {
+    apply(await exec(devs.map((_, k) => job(k, 'init', null))));
+    pop = initialPopulation(devs, ctx.q, ctx.p, opt);
+  }
+  const save = (P: Population) =>
+    checkpoint.save?.({ pass, converged, history, pop: popToWire(P), devices: devs.map((d) => ({ id: d.id, state: stateToWire(d) })) });
   const sds = (P: Population) => [
     ...P.omV.map((r, i) => Math.sqrt(r[i])),
     ...P.omD.map((r, i) => Math.sqrt(r[i])),
     ...P.omC.map((r, i) => Math.sqrt(r[i])),
   ];
-  while (pass < opt.maxPasses) {
+  while (!converged && pass < opt.maxPasses) {
     const t0 = performance.now();
     pass++;
     const sMed = median(devs.map((d) => d.s));
@@ -309,10 +346,8 @@ export async function runEm(
     pop = next;
     history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
     onPass?.(pass, { maxMeanMove, maxSdMove });
-    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) {
-      converged = true;
-      break;
-    }
+    if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) converged = true;
+    save(pop);
   }
   // the records describe the estimate under the final population
   const fin = pop;
