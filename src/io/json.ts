@@ -9,10 +9,10 @@ import { JartcalError } from '../util/errors.js';
 import { jsonErrorOffset, jsonPathOffset, lineColumn } from '../util/json-position.js';
 import { parseWith, type FormatErrorCode } from '../schema/issues.js';
 
-/** The text of a file; `not_found` or `unreadable` otherwise. */
-export function readTextFile(path: string, what = 'file'): string {
+/** The bytes of a file; `not_found` or `unreadable` otherwise. */
+export function readFileBytes(path: string, what = 'file'): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
@@ -22,6 +22,11 @@ export function readTextFile(path: string, what = 'file'): string {
       location: { file: path },
     });
   }
+}
+
+/** The text of a file (UTF-8); `not_found` or `unreadable` otherwise. */
+export function readTextFile(path: string, what = 'file'): string {
+  return readFileBytes(path, what).toString('utf8');
 }
 
 /** Parses JSON text; a syntax error names `file`, line and column and what was expected there. */
