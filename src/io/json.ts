@@ -9,10 +9,10 @@ import { JartcalError } from '../util/errors.js';
 import { jsonErrorOffset, jsonPathOffset, lineColumn } from '../util/json-position.js';
 import { parseWith, type FormatErrorCode } from '../schema/issues.js';
 
-/** The bytes of a file; `not_found` or `unreadable` otherwise. */
-export function readFileBytes(path: string, what = 'file'): Buffer {
+/** The text of a file; `not_found` or `unreadable` otherwise. */
+export function readTextFile(path: string, what = 'file'): string {
   try {
-    return readFileSync(path);
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
@@ -22,11 +22,6 @@ export function readFileBytes(path: string, what = 'file'): Buffer {
       location: { file: path },
     });
   }
-}
-
-/** The text of a file (UTF-8); `not_found` or `unreadable` otherwise. */
-export function readTextFile(path: string, what = 'file'): string {
-  return readFileBytes(path, what).toString('utf8');
 }
 
 /** Parses JSON text; a syntax error names `file`, line and column and what was expected there. */

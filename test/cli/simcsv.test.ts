@@ -165,122 +165,22 @@ test('AtomicFileWriter: abort after a background flush leaves the old file and n
   assert.equal(readFileSync(join(dir, 'sub', 'b.csv'), 'utf8'), 'b\n');
 });
 
-/** The reader on bytes (the fast path of `jartcal simulate`) and on text (the general reader): the same numbers or the same error. */
-function sameAsText(csv: string): void {
-  let a: unknown, b: unknown;
-  try {
-    a = parseWaveformCsv(csv, 'w.csv');
-  } catch (e) {
-    a = (e as Error).message;
-  }
-  try {
-    b = parseWaveformCsv(Buffer.from(csv, 'utf8'), 'w.csv');
-  } catch (e) {
-    b = (e as Error).message;
-  }
-  if (typeof a === 'string' || typeof b === 'string') return assert.equal(b, a, JSON.stringify(csv.slice(0, 300)));
-  const wa = a as { tS: Float64Array; vV: Float64Array },
-    wb = b as { tS: Float64Array; vV: Float64Array };
-  assert.equal(wb.tS.length, wa.tS.length);
-  for (let k = 0; k < wa.tS.length; k++) {
-    assert.ok(
-      Object.is(wb.tS[k], wa.tS[k]) && Object.is(wb.vV[k], wa.vV[k]),
-      `row ${k}: ${wb.tS[k]},${wb.vV[k]} vs ${wa.tS[k]},${wa.vV[k]}`,
-    );
-  }
-}
-
-test('waveform reader on bytes: exact numbers (every double written shortest, 17 digits, exponent form, fixed), -0, subnormals', () => {
-  fc.assert(
-    fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 2, maxLength: 40 }), fc.nat(6), (vs, style) => {
-      const fmt = (x: number): string =>
-        [
-          String(x),
-          x.toPrecision(17),
-          x.toExponential(12),
-          x.toPrecision(15),
-          x.toExponential(20),
-          x.toPrecision(1),
-          String(x).toUpperCase(),
-        ][style];
-      const csv = 't_s,v_V\n' + vs.map((v, k) => `${k * 1e-3 + 1e-9},${fmt(v)}`).join('\n') + '\n';
-      sameAsText(csv);
-      if (!vs.every((v) => Number.isFinite(Number(fmt(v))))) return; // 15 digits may round the largest doubles to Infinity: refused by both
-      const w = parseWaveformCsv(Buffer.from(csv), 'w.csv');
-      vs.forEach((v, k) => assert.ok(Object.is(w.vV[k], Number(fmt(v))), `${fmt(v)} read as ${w.vV[k]}`));
-    }),
-    { numRuns: 300 },
-  );
+test('waveform reader: exact edge values (-0, subnormals, the smallest normal, beyond 2^53) and long extra columns', () => {
   const w = parseWaveformCsv(
-    Buffer.from('t_s,v_V\n0,-0\n1e-300,5e-324\n2e-300,4.9406564584124654e-324\n3e-300,2.2250738585072014e-308\n4e-300,9007199254740993\n'),
+    't_s,v_V\n0,-0\n1e-300,5e-324\n2e-300,4.9406564584124654e-324\n3e-300,2.2250738585072014e-308\n4e-300,9007199254740993\n',
     'w.csv',
   );
   assert.deepEqual([...w.tS], [0, 1e-300, 2e-300, 3e-300, 4e-300]);
   assert.ok(Object.is(w.vV[0], -0));
   assert.deepEqual([...w.vV.slice(1)], [5e-324, 5e-324, 2.2250738585072014e-308, 9007199254740992]);
-});
-
-test('waveform reader on bytes: any layout or cell gives what the general reader gives (numbers, or the error naming line and column)', () => {
-  const cells = fc.oneof(
-    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
-    fc.constantFrom(
-      '',
-      ' ',
-      'abc',
-      'NaN',
-      'Infinity',
-      '-Infinity',
-      '1e400',
-      '1e-400',
-      '-0',
-      '+1',
-      '01.5',
-      '.5',
-      '1.',
-      '.',
-      '-',
-      '1e',
-      '1e+',
-      '0x1A',
-      '1_0',
-      ' 2',
-      '2 ',
-      '"3"',
-      '2\u00a0',
-      '1,5',
-    ),
-  );
-  const header = fc.constantFrom('t_s,v_V', '\uFEFFt_s,v_V', 't_s,v_V,i_A', ' t_s,v_V', 'v_V,t_s', 't_s,v_V,"a,b"', 't_s', 't_s,v_Vx');
-  const line = fc.record({
-    t: fc.oneof(fc.constant(null), cells),
-    v: cells,
-    extra: fc.constantFrom('', ',', ',1', ',"x,y"', ',' + 'z'.repeat(100_000)),
-  });
-  fc.assert(
-    fc.property(
-      header,
-      fc.array(line, { maxLength: 12 }),
-      fc.constantFrom('\n', '\r\n', '\r\r\n'),
-      fc.constantFrom('', '\n', '\n\n', '\r\n,\n', ' \n', '\n\n1,2\n'),
-      (h, rows, eol, tail) => {
-        // t: increasing numbers unless a drawn cell replaces it
-        const body = rows.map((r, k) => `${r.t ?? String(k * 0.5)},${r.v}${r.extra}`).join(eol);
-        sameAsText(h + eol + body + tail);
-      },
-    ),
-    { numRuns: 400 },
-  );
-  assert.throws(
-    () => parseWaveformCsv(Buffer.from('t_s,v_V\n0,0\n1,abc\n'), 'g.csv'),
-    /g\.csv, line 3, column 2: v_V must be a finite number, got "abc"/,
-  );
-  assert.throws(
-    () => parseWaveformCsv(Buffer.from('t_s,v_V\n0,0\n0,1\n'), 'h.csv'),
-    /h\.csv, line 3, column 1: time must increase strictly/,
-  );
   const long = 't_s,v_V,note\n' + Array.from({ length: 50 }, (_, k) => `${k},${-(k + 1) / 7},${'n'.repeat(20_000)}`).join('\n');
   assert.deepEqual(
-    [...parseWaveformCsv(Buffer.from(long), 'l.csv').vV],
+    [...parseWaveformCsv(long, 'l.csv').vV],
     Array.from({ length: 50 }, (_, k) => -(k + 1) / 7),
   );
+  assert.throws(
+    () => parseWaveformCsv('t_s,v_V\n0,0\n1,NaN\n', 'n.csv'),
+    /n\.csv, line 3, column 2: v_V must be a finite number, got "NaN"/,
+  );
+  assert.throws(() => parseWaveformCsv('t_s,v_V\n0,0\n0,1\n', 'h.csv'), /h\.csv, line 3, column 1: time must increase strictly/);
 });
