@@ -5,7 +5,7 @@ import { numberFlag, parseCommandArgs, type Command } from './command.js';
 import { parseParamFile } from '../io/params.js';
 import { parseJsonText, readTextFile } from '../io/json.js';
 import { readWaveformCsv } from '../io/waveform.js';
-import { writeSimCsv } from '../io/simcsv.js';
+import { writeSimCsvAsync } from '../io/simcsv.js';
 import { DEFAULT_PARAMS, resolveParams, simulate, sweepWaveform, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
 import type { PopulationFile } from '../population/types.js';
 import { didYouMean } from '../util/suggest.js';
@@ -107,7 +107,7 @@ export const command: Command = {
     const t0 = performance.now();
     const r = simulate(p, wave, opts);
     const ms = performance.now() - t0;
-    writeSimCsv(values.out, r);
+    await writeSimCsvAsync(values.out, r);
     if (values.plot) {
       // loaded only when asked for: the plot code (and resvg for PNG) is most of the command's start-up otherwise
       const [{ ivChart }, { writePlot }] = await Promise.all([import('./sim-plot.js'), import('../io/plot.js')]);

@@ -2,7 +2,7 @@
  * Atomic file output: write to a temporary file in the target's folder, fsync, then rename over
  * the target. A crash or kill leaves either the old file or the new one, never half of one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 let counter = 0;
@@ -30,4 +30,49 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * A file written atomically in pieces: `write` each piece, `flushInBackground` to start writing what is
+ * there to disk (fsync on a worker thread of libuv) while the next piece is prepared, then `commit`
+ * (the last fsync, rename over the target) or `abort`. The disk write of a large output then overlaps the
+ * work that produces it instead of following it.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fd: number;
+  private readonly flushes: Promise<void>[] = [];
+
+  constructor(private readonly path: string) {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    this.tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  write(data: Uint8Array): void {
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+  }
+
+  flushInBackground(): void {
+    const fd = this.fd;
+    this.flushes.push(new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve()))));
+  }
+
+  async commit(): Promise<void> {
+    await Promise.all(this.flushes);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, this.path);
+  }
+
+  /** Removes the temporary file (after any background flush has ended); the target is untouched. */
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.flushes);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tmp, { force: true });
+  }
 }

@@ -53,12 +53,13 @@ export function parseWaveformCsv(text: string, file: string): Waveform {
   const tS = new Float64Array(n);
   const vV = new Float64Array(n);
   const simple = it === 0 && iv === 1;
+  const noQuotes = text.indexOf('"') < 0; // then no line needs the field splitter
   for (let k = 0; k < n; k++) {
     let line = lines[k + 1];
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     let t: number, v: number;
     const c1 = simple ? line.indexOf(',') : -1;
-    if (c1 > 0 && line.indexOf('"') < 0) {
+    if (c1 > 0 && (noQuotes || line.indexOf('"') < 0)) {
       // the common layout t_s,v_V[,...]: two numbers, no quotes
       const c2 = line.indexOf(',', c1 + 1);
       t = cell(line.slice(0, c1));

@@ -2,7 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simResultToCsv } from '../../src/io/simcsv.js';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simResultToCsv, writeSimCsvAsync } from '../../src/io/simcsv.js';
+import { AtomicFileWriter } from '../../src/io/atomic.js';
 import { parseWaveformCsv } from '../../src/io/waveform.js';
 import type { SimResult } from '../../src/model/index.js';
 
@@ -98,4 +102,85 @@ test('waveform reader: CRLF, quoted fields, other column orders, extra columns a
     /e\.csv, line 3, column 1: t_s must be a finite number, got "abc"/,
   );
   assert.throws(() => parseWaveformCsv('t_s,v_V\n0,0\n\n2,1\n', 'f.csv'), /f\.csv, line 3, column 1: t_s must be a finite number/);
+});
+
+test('simcsv: edge values written as %.10e writes them (-0, the smallest and largest doubles, subnormals, NaN, infinities)', () => {
+  const xs = [-0, 1e-300, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 123.456, -2.5e-10, 1e21, 0.1, NaN, Infinity, -Infinity];
+  const want = [
+    '0.0000000000e+0',
+    '1.0000000000e-300',
+    '4.9406564584e-324',
+    '2.2250738585e-308',
+    '1.7976931349e+308',
+    '1.2345600000e+2',
+    '-2.5000000000e-10',
+    '1.0000000000e+21',
+    '1.0000000000e-1',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+  ];
+  const rows = simResultToCsv(result(xs)).trimEnd().split('\n').slice(1);
+  assert.deepEqual(
+    rows.map((l) => l.split(',')[0]),
+    want,
+  );
+});
+
+test('simcsv: the file written in pieces (writeSimCsvAsync) has the bytes of simResultToCsv at every piece boundary, and no temporary file is left', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-simcsv-'));
+  // values of every magnitude and sign, the special ones among them
+  const special = [-0, 1e-300, 5e-324, NaN, Infinity, -Infinity, 9.99999999995, 1e22];
+  const value = (k: number): number =>
+    k % 17 === 0 ? special[(k / 17) % special.length] : (k % 2 ? -1 : 1) * (1 + (k % 7) / 7) * 10 ** ((k % 61) - 30);
+  for (const n of [1, 1023, 1024, 1025, 2048, 8193, 9001]) {
+    for (const withVar of [false, true]) {
+      const r = result(Array.from({ length: n }, (_, k) => value(k)));
+      const out = join(dir, `n${n}${withVar ? 'var' : ''}.csv`);
+      await writeSimCsvAsync(out, r, { withVar });
+      assert.equal(readFileSync(out, 'latin1'), simResultToCsv(r, { withVar }), `${n} rows${withVar ? ' with var columns' : ''}`);
+    }
+  }
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
+});
+
+test('AtomicFileWriter: abort after a background flush leaves the old file and no temporary file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-atomic-'));
+  const target = join(dir, 'out.csv');
+  writeFileSync(target, 'old\n');
+  const w = new AtomicFileWriter(target);
+  w.write(new TextEncoder().encode('new, half-written\n'));
+  w.flushInBackground();
+  await w.abort();
+  assert.equal(readFileSync(target, 'utf8'), 'old\n');
+  assert.deepEqual(readdirSync(dir), ['out.csv']);
+  const w2 = new AtomicFileWriter(join(dir, 'sub', 'b.csv'));
+  w2.write(new TextEncoder().encode('b\n'));
+  w2.flushInBackground();
+  await w2.commit();
+  assert.ok(existsSync(join(dir, 'sub', 'b.csv')));
+  assert.equal(readFileSync(join(dir, 'sub', 'b.csv'), 'utf8'), 'b\n');
+});
+
+test('waveform reader: exact edge values (-0, subnormals, the smallest normal, beyond 2^53) and long extra columns', () => {
+  const w = parseWaveformCsv(
+    't_s,v_V\n0,-0\n1e-300,5e-324\n2e-300,4.9406564584124654e-324\n3e-300,2.2250738585072014e-308\n4e-300,9007199254740993\n',
+    'w.csv',
+  );
+  assert.deepEqual([...w.tS], [0, 1e-300, 2e-300, 3e-300, 4e-300]);
+  assert.ok(Object.is(w.vV[0], -0));
+  assert.deepEqual([...w.vV.slice(1)], [5e-324, 5e-324, 2.2250738585072014e-308, 9007199254740992]);
+  const long = 't_s,v_V,note\n' + Array.from({ length: 50 }, (_, k) => `${k},${-(k + 1) / 7},${'n'.repeat(20_000)}`).join('\n');
+  assert.deepEqual(
+    [...parseWaveformCsv(long, 'l.csv').vV],
+    Array.from({ length: 50 }, (_, k) => -(k + 1) / 7),
+  );
+  assert.throws(
+    () => parseWaveformCsv('t_s,v_V\n0,0\n1,NaN\n', 'n.csv'),
+    /n\.csv, line 3, column 2: v_V must be a finite number, got "NaN"/,
+  );
+  assert.throws(() => parseWaveformCsv('t_s,v_V\n0,0\n0,1\n', 'h.csv'), /h\.csv, line 3, column 1: time must increase strictly/);
 });
