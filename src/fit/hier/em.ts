@@ -38,6 +38,7 @@ import {
   zeros,
   type Mat,
 } from './linalg.js';
+import { countSimulation, enterPhase, inPhase, type HierCost } from './cost.js';
 
 export interface HierOptions {
   /** EM passes at most (default 6). */
@@ -152,6 +153,8 @@ export interface HierResult {
   converged: boolean;
   /** Per pass: the largest change of a population mean (u). */
   history: { maxMeanMove: number; maxSdMove: number; seconds: number }[];
+  /** CPU seconds and simulations per phase, summed over the devices: the start scales, each pass, the final posteriors. */
+  costs: { init: HierCost; passes: HierCost[]; final: HierCost };
   options: HierOptions;
 }
 
@@ -182,6 +185,7 @@ function valuesOf(ctx: Ctx, v: ArrayLike<number>, th: ArrayLike<number>): Float6
 }
 
 function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, th: ArrayLike<number>): CycleEvaluation {
+  countSimulation(false);
   const { evals, ninits } = evaluateGroup(
     [dev.cycles[c]],
     ctx.layout,
@@ -209,6 +213,7 @@ function evalCycleJac(
   th: ArrayLike<number>,
 ): { residuals: Float64Array; jacobian: Float64Array[]; ev: CycleEvaluation } | null {
   if (!ctx.sens) return null;
+  countSimulation(true);
   const u = new Float64Array(ctx.q + ctx.p);
   u.set(v, 0);
   u.set(th, ctx.q);
@@ -587,7 +592,7 @@ export function eStep(
     }
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
-  evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+  evaluations += inPhase('restarts', () => cycleRestarts(ctx, dev, pop, f, iters));
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -641,6 +646,7 @@ export function eStep(
       for (const { d } of scored.slice(0, 2))
         altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
     }
+    const leave = enterPhase('starts');
     for (const st of altStarts) {
       restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
@@ -661,6 +667,7 @@ export function eStep(
         bestState = snapshot();
       }
     }
+    leave();
   }
   restore(bestState);
   runChain(ctx, dev);
@@ -759,6 +766,8 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
     if (opt.numericalCheck) {
       // the numerical model error: the same cycle simulated on every stimulus point with tight
       // tolerances; its first-order effect on the estimate (below) widens the intervals
+      const leaveNum = enterPhase('numerical');
+      countSimulation(false);
       const tight = evaluateGroup(
         [{ ...dev.cycles[c], coarse: null }],
         layout,
@@ -769,6 +778,7 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
         undefined,
         dev.geomIn[c],
       ).evals[0].residuals;
+      leaveNum();
       for (let a = 0; a < q + p; a++) {
         let s = 0;
         const ca = cols[a];

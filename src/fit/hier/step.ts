@@ -31,6 +31,7 @@ import {
   type Population,
 } from './em.js';
 import type { Mat } from './linalg.js';
+import { addCost, emptyCost, inPhase, startCost, takeCost, type HierCost } from './cost.js';
 
 /** float64 values as base64 (exact, NaN/±Infinity/−0 included). */
 export type F64 = string;
@@ -102,7 +103,8 @@ export interface HierStepJob {
   above: boolean;
 }
 
-export type HierStepResult = HierWireState;
+/** The device's state after the step, and where the step's time went (absent from older workers). */
+export type HierStepResult = HierWireState & { cost?: HierCost };
 
 /** Runs a batch of steps wherever the scheduler runs jobs; results in the jobs' order. */
 export type HierExecutor = (jobs: HierStepJob[]) => Promise<HierStepResult[]>;
@@ -194,6 +196,7 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
   applyWire(dev, job.state);
   if (dev.theta.length !== cycles.length)
     throw new Error(`device ${job.device.id}: ${dev.theta.length} cycle states for ${cycles.length} cycles`);
+  startCost(job.step === 'init' ? 'init' : 'estep');
   if (job.step === 'init') initScale(ctx, dev);
   else {
     if (!job.pop) throw new Error(`device ${job.device.id}: a ${job.step} step needs the population prior`);
@@ -209,12 +212,14 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
         job.donors.map((x) => ({ v: unf64(x.v), a: unf64(x.a) })),
         job.above,
       );
-    else runChain(ctx, dev);
-    posterior(ctx, dev, pop, job.options);
+    else inPhase('posterior', () => runChain(ctx, dev));
+    // the numerical check's shift only widens the records' intervals: under the final population only
+    const final = job.step === 'posterior';
+    inPhase('posterior', () => posterior(ctx, dev, pop, final ? job.options : { ...job.options, numericalCheck: false }));
     // the records' intervals under the final population: profile-likelihood ends where the linearisation misleads
-    if (job.step === 'posterior' && job.options.profile) profileIntervals(ctx, dev, pop);
+    if (final && job.options.profile) inPhase('profile', () => profileIntervals(ctx, dev, pop));
   }
-  return stateToWire(dev);
+  return { ...stateToWire(dev), cost: takeCost() };
 }
 
 /** Runs the steps one after the other in this thread. */
@@ -262,11 +267,26 @@ export async function runEm(
     above: false,
     ...extra,
   });
-  const apply = (res: HierStepResult[]) => {
-    if (res.length !== devs.length) throw new Error(`hierarchical fit: ${res.length} step results for ${devs.length} devices`);
-    res.forEach((w, k) => applyWire(devs[k], w));
+  // each device's CPU seconds in its last step: the next batch is handed out costliest first, so that
+  // no worker is left with a long device while the others idle at the end of a pass
+  const weight = devs.map((d) => d.cycles.length);
+  const costs: HierResult['costs'] = { init: emptyCost(), passes: [], final: emptyCost() };
+  const run = async (jobs: HierStepJob[], into: HierCost): Promise<void> => {
+    const order = jobs.map((_, k) => k).sort((a, b) => weight[b] - weight[a] || a - b);
+    const got = await exec(order.map((k) => jobs[k]));
+    if (got.length !== devs.length) throw new Error(`hierarchical fit: ${got.length} step results for ${devs.length} devices`);
+    got.forEach((w, j) => {
+      const k = order[j];
+      const { cost, ...state } = w;
+      applyWire(devs[k], state);
+      addCost(into, cost);
+      if (cost) weight[k] = Object.values(cost).reduce((s, x) => s + x[0], 0);
+    });
   };
-  apply(await exec(devs.map((_, k) => job(k, 'init', null))));
+  await run(
+    devs.map((_, k) => job(k, 'init', null)),
+    costs.init,
+  );
   let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
   const history: HierResult['history'] = [];
   let converged = false;
@@ -288,17 +308,18 @@ export async function runEm(
         a: f64(Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i])))),
       }));
     const p = pop;
-    apply(
-      await exec(
-        devs.map((d, k) =>
-          job(k, 'estep', p, {
-            firstPass: pass === 1,
-            poor: d.s > 1.3 * sMed,
-            donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
-            above: d.s > 1.05 * sMed,
-          }),
-        ),
+    const passCost = emptyCost();
+    costs.passes.push(passCost);
+    await run(
+      devs.map((d, k) =>
+        job(k, 'estep', p, {
+          firstPass: pass === 1,
+          poor: d.s > 1.3 * sMed,
+          donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
+          above: d.s > 1.05 * sMed,
+        }),
       ),
+      passCost,
     );
     const next = mStep(ctx, devs, pop, opt);
     const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
@@ -316,7 +337,10 @@ export async function runEm(
   }
   // the records describe the estimate under the final population
   const fin = pop;
-  apply(await exec(devs.map((_, k) => job(k, 'posterior', fin))));
+  await run(
+    devs.map((_, k) => job(k, 'posterior', fin)),
+    costs.final,
+  );
   // the simulated chain at the final estimate (residuals and start states of the records), here
   for (const d of devs) runChain(ctx, d);
   return {
@@ -328,6 +352,7 @@ export async function runEm(
     passes: pass,
     converged,
     history,
+    costs,
     options: opt,
   };
 }
