@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
   costs.passes.forEach((c, k) => {
     const h = res!.history[k];
     console.log(
-      `${costLine(`pass ${k + 1}`, c, D, walls[k])}; population moved ${h.maxMeanMove.toExponential(1)} (mean), ${h.maxSdMove.toExponential(1)} (spread)`,
+      `${costLine(`pass ${k + 1}`, c, D, walls[k])}; E-steps of ${h.skipped} settled devices skipped; population moved ${h.maxMeanMove.toExponential(1)} (mean), ${h.maxSdMove.toExponential(1)} (spread)`,
     );
   });
   console.log(costLine('final posteriors and intervals', costs.final, D));

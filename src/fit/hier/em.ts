@@ -74,6 +74,12 @@ export interface HierOptions {
    * moves Ndiscmin by tens of per cent to put it back (docs/results/hierarchical-fit.md).
    */
   simRelTol: number;
+  /**
+   * Skip the E-step of a device whose last E-step moved it less than `tol` and whose MAP the
+   * population's change since would move less than `tol` too (first order, `predictedMove`): its
+   * posterior is only recomputed under the new population.
+   */
+  skipSettled: boolean;
 }
 
 export const DEFAULT_HIER_OPTIONS: HierOptions = {
@@ -89,6 +95,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   secantCurvature: true,
   profile: true,
   simRelTol: 1e-4,
+  skipSettled: true,
 };
 
 export interface HierDeviceInput {
@@ -152,7 +159,7 @@ export interface HierResult {
   passes: number;
   converged: boolean;
   /** Per pass: the largest change of a population mean (u). */
-  history: { maxMeanMove: number; maxSdMove: number; seconds: number }[];
+  history: { maxMeanMove: number; maxSdMove: number; seconds: number; skipped: number }[];
   /** CPU seconds and simulations per phase, summed over the devices: the start scales, each pass, the final posteriors. */
   costs: { init: HierCost; passes: HierCost[]; final: HierCost };
   options: HierOptions;
@@ -1103,4 +1110,45 @@ export function initScale(ctx: HierContext, dev: DeviceState): void {
     m += ev.residuals.length;
   }
   dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * dev.cycles.length)), 1e-3);
+}
+
+/**
+ * How far a device's MAP would move when the population prior changes from `from` to `to`, to first
+ * order, without simulating: the posterior cost F(x) = data/(2s²) + ½|z(x)|² changes by the prior
+ * term alone, so the minimum shifts by Δx = −Cov·∇(½|z_to|² − ½|z_from|²) at the current estimate
+ * (Cov the device's posterior covariance, the inverse Hessian of F). Largest |Δx| over [v, θ], u units.
+ * The prior term is quadratic in x: central differences give its gradient exactly.
+ */
+export function predictedMove(ctx: Ctx, dev: DeviceState, from: Population, to: Population): number {
+  const { q, p } = ctx;
+  const C = dev.theta.length;
+  const n = q + C * p;
+  if (dev.cov.length !== n) return Infinity;
+  const fF = factors(from),
+    fT = factors(to);
+  const x0 = [...Array.from(dev.v), ...dev.theta.flatMap((t) => Array.from(t))];
+  const half = (f: PriorFactors, pop: Population, x: number[]) =>
+    0.5 *
+    sumSq(
+      priorResiduals(
+        pop,
+        f,
+        x.slice(0, q),
+        Array.from({ length: C }, (_, c) => x.slice(q + c * p, q + (c + 1) * p)),
+        true,
+      ),
+    );
+  const h = 1e-3;
+  const g = new Array<number>(n).fill(0);
+  for (let k = 0; k < n; k++) {
+    const xp = x0.slice(),
+      xm = x0.slice();
+    xp[k] += h;
+    xm[k] -= h;
+    g[k] = (half(fT, to, xp) - half(fF, from, xp) - (half(fT, to, xm) - half(fF, from, xm))) / (2 * h);
+  }
+  const dx = mulv(dev.cov, g);
+  let m = 0;
+  for (const x of dx) m = Math.max(m, Math.abs(x));
+  return Number.isFinite(m) ? m : Infinity;
 }

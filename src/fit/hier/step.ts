@@ -21,6 +21,7 @@ import {
   initScale,
   mStep,
   posterior,
+  predictedMove,
   profileIntervals,
   runChain,
   startState,
@@ -80,10 +81,12 @@ export interface HierWirePopulation {
 
 /**
  * One step of one device: `init` (its residual scale at the start values), `estep` (E-step under
- * the population prior, then its posterior) or `posterior` (the posterior under the final population).
+ * the population prior, then its posterior), `refresh` (its posterior under the pass's population,
+ * the estimate kept: a device the population's change does not move) or `posterior` (the posterior
+ * under the final population, with the numerical check and the profile-likelihood ends).
  */
 export interface HierStepJob {
-  step: 'init' | 'estep' | 'posterior';
+  step: 'init' | 'estep' | 'refresh' | 'posterior';
   device: {
     id: string;
     cycles: FitCycleInput[];
@@ -196,7 +199,7 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
   applyWire(dev, job.state);
   if (dev.theta.length !== cycles.length)
     throw new Error(`device ${job.device.id}: ${dev.theta.length} cycle states for ${cycles.length} cycles`);
-  startCost(job.step === 'init' ? 'init' : 'estep');
+  startCost(job.step === 'init' ? 'init' : job.step === 'estep' ? 'estep' : 'posterior');
   if (job.step === 'init') initScale(ctx, dev);
   else {
     if (!job.pop) throw new Error(`device ${job.device.id}: a ${job.step} step needs the population prior`);
@@ -288,6 +291,8 @@ export async function runEm(
     costs.init,
   );
   let pop = initialPopulation(devs, ctx.q, ctx.p, opt);
+  // the population each device's estimate was last fitted under (its last E-step)
+  const fittedUnder: (Population | null)[] = devs.map(() => null);
   const history: HierResult['history'] = [];
   let converged = false;
   let pass = 0;
@@ -310,17 +315,32 @@ export async function runEm(
     const p = pop;
     const passCost = emptyCost();
     costs.passes.push(passCost);
+    // a device settled under the population it was fitted under, which the population's change since
+    // would move by less than the tolerance too, keeps its estimate (its posterior refreshed)
+    const settled = devs.map((d, k) => {
+      const under = fittedUnder[k];
+      if (!opt.skipSettled || !under || !(d.lastMove < opt.tol)) return false;
+      const move = predictedMove(ctx, d, under, p);
+      if (!(move < opt.tol)) return false;
+      d.lastMove = move;
+      return true;
+    });
     await run(
       devs.map((d, k) =>
-        job(k, 'estep', p, {
-          firstPass: pass === 1,
-          poor: d.s > 1.3 * sMed,
-          donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
-          above: d.s > 1.05 * sMed,
-        }),
+        settled[k]
+          ? job(k, 'refresh', p)
+          : job(k, 'estep', p, {
+              firstPass: pass === 1,
+              poor: d.s > 1.3 * sMed,
+              donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
+              above: d.s > 1.05 * sMed,
+            }),
       ),
       passCost,
     );
+    devs.forEach((_, k) => {
+      if (!settled[k]) fittedUnder[k] = p;
+    });
     const next = mStep(ctx, devs, pop, opt);
     const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
     const a = sds(pop),
@@ -328,7 +348,7 @@ export async function runEm(
     const maxSdMove = Math.max(0, ...a.map((x, i) => Math.abs(b[i] - x) / Math.max(x, opt.sharedSd)));
     const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
     pop = next;
-    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
+    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000, skipped: settled.filter(Boolean).length });
     onPass?.(pass, { maxMeanMove, maxSdMove });
     if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) {
       converged = true;
