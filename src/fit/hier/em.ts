@@ -841,6 +841,32 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   dev.covThetaA = covThetaA;
 }
 
+/** Gradient of ½|prior residuals|² over [v, θ_1, ..., θ_C] at the device's estimate (quadratic: central differences are exact). */
+function priorGradient(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors): number[] {
+  const { q, p } = ctx;
+  const C = dev.theta.length;
+  const x0 = [...Array.from(dev.v), ...dev.theta.flatMap((t) => Array.from(t))];
+  const half = (x: number[]) =>
+    0.5 *
+    sumSq(
+      priorResiduals(
+        pop,
+        f,
+        x.slice(0, q),
+        Array.from({ length: C }, (_, c) => x.slice(q + c * p, q + (c + 1) * p)),
+        true,
+      ),
+    );
+  const h = 1e-3;
+  return x0.map((_, k) => {
+    const xp = x0.slice(),
+      xm = x0.slice();
+    xp[k] += h;
+    xm[k] -= h;
+    return (half(xp) - half(xm)) / (2 * h);
+  });
+}
+
 /** χ²₁ 95 % quantile: the rise of the (posterior) cost, in units of s², at a 95 % profile-likelihood end. */
 const CHI2_95 = 3.841459;
 
@@ -877,9 +903,10 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
   };
   const along = (k: number, t: number) => x0.map((x, j) => x + (dev.cov[j][k] / dev.cov[k][k]) * t);
   /** Rise of the profile at x_k = x̂_k + t: the others refitted from the conditional prediction. */
-  const profileAt = (k: number, t: number): number => {
-    setX(along(k, t));
-    runChain(ctx, dev);
+  const profileAt = (k: number, t: number): number => inPhase('profileEnds', () => profileAtInner(k, t));
+  const profileAtInner = (k: number, t: number): number => {
+    // the unrefitted prediction's rise; its chain is also the refit's start
+    const predicted = rise(along(k, t));
     // a device-level coordinate: the whole device refitted; a cycle-level one: that cycle's other
     // values (the device-level ones, pinned by all the device's cycles, held at the prediction)
     const cyc = k < q ? dev.cycles.map((_, c) => c) : [Math.floor((k - q) / p)];
@@ -888,7 +915,7 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
     o.apply();
     const r = (posteriorCost(ctx, dev, pop, f) - c0) / s2;
     // a refit that ends above the unrefitted prediction (a short budget) keeps the prediction's rise
-    return Math.min(r, rise(along(k, t)));
+    return Math.min(r, predicted);
   };
   for (let k = 0; k < n; k++) {
     const se = Math.sqrt(Math.max(0, dev.cov[k][k]));
@@ -1124,29 +1151,9 @@ export function predictedMove(ctx: Ctx, dev: DeviceState, from: Population, to: 
   const C = dev.theta.length;
   const n = q + C * p;
   if (dev.cov.length !== n) return Infinity;
-  const fF = factors(from),
-    fT = factors(to);
-  const x0 = [...Array.from(dev.v), ...dev.theta.flatMap((t) => Array.from(t))];
-  const half = (f: PriorFactors, pop: Population, x: number[]) =>
-    0.5 *
-    sumSq(
-      priorResiduals(
-        pop,
-        f,
-        x.slice(0, q),
-        Array.from({ length: C }, (_, c) => x.slice(q + c * p, q + (c + 1) * p)),
-        true,
-      ),
-    );
-  const h = 1e-3;
-  const g = new Array<number>(n).fill(0);
-  for (let k = 0; k < n; k++) {
-    const xp = x0.slice(),
-      xm = x0.slice();
-    xp[k] += h;
-    xm[k] -= h;
-    g[k] = (half(fT, to, xp) - half(fF, from, xp) - (half(fT, to, xm) - half(fF, from, xm))) / (2 * h);
-  }
+  const gT = priorGradient(ctx, dev, to, factors(to)),
+    gF = priorGradient(ctx, dev, from, factors(from));
+  const g = gT.map((x, i) => x - gF[i]);
   const dx = mulv(dev.cov, g);
   let m = 0;
   for (const x of dx) m = Math.max(m, Math.abs(x));
