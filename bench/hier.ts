@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
   let cpuAtPass1 = 0;
   let res: HierResult | undefined;
   const passes: string[] = [];
-  const walls: number[] = [];
+  let pass1Cpu = 0;
   const r = await fitDataset({ devices: camp.devices }, resolveFitSettings({ mode: 'hierarchical' }), sched, {
     onPass: (p, i) => {
       if (p === 1) {
@@ -54,7 +54,11 @@ export async function run(): Promise<void> {
         cpuAtPass1 = (u.user + u.system) / 1e6;
       }
       passes.push(`${i.seconds.toFixed(0)} s`);
-      walls.push(i.seconds);
+      pass1Cpu ||= cpuOf(i.cost);
+      // each pass as it ends (a long campaign shows its progress)
+      console.log(
+        `${costLine(`pass ${p}`, i.cost, D, i.seconds)}; E-steps of ${i.skipped} settled devices skipped; population moved ${i.maxMeanMove.toExponential(1)} (mean), ${i.maxSdMove.toExponential(1)} (spread) (load ${loadavg()[0].toFixed(1)})`,
+      );
     },
     onResult: (h) => {
       res = h;
@@ -72,15 +76,10 @@ export async function run(): Promise<void> {
   const { costs } = res;
   // the per-device start fits: the process's CPU (all threads) when the first pass reported, less the
   // EM's own until then (the start scales and the first pass)
-  const startCpu = cpuAtPass1 - cpuOf(costs.init) - (costs.passes[0] ? cpuOf(costs.passes[0]) : 0);
+  const startCpu = cpuAtPass1 - cpuOf(costs.init) - pass1Cpu;
   console.log(`  per-device start fits: ${tStart.toFixed(0)} s wall, ${startCpu.toFixed(1)} CPU-s (by difference)`);
   console.log(costLine('EM start scales', costs.init, D));
-  costs.passes.forEach((c, k) => {
-    const h = res!.history[k];
-    console.log(
-      `${costLine(`pass ${k + 1}`, c, D, walls[k])}; E-steps of ${h.skipped} settled devices skipped; population moved ${h.maxMeanMove.toExponential(1)} (mean), ${h.maxSdMove.toExponential(1)} (spread)`,
-    );
-  });
+  console.log(`  EM passes: ${costs.passes.reduce((s, c) => s + cpuOf(c), 0).toFixed(1)} CPU-s (the lines above)`);
   console.log(costLine('final posteriors and intervals', costs.final, D));
   console.log(`  EM ${res.converged ? 'converged' : 'stopped'} after ${res.passes} passes`);
 }

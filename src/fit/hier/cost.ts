@@ -27,7 +27,7 @@ let procStat: boolean | null = null;
  * CPU seconds of the calling thread (Linux: /proc/thread-self/stat, 10 ms ticks; a worker thread
  * reads its own). Elsewhere the process's CPU time, which is the thread's where one thread works.
  */
-export function threadCpuSeconds(): number {
+function threadCpuSeconds(): number {
   if (procStat !== false) {
     try {
       const s = readFileSync('/proc/thread-self/stat', 'utf8');

@@ -255,7 +255,7 @@ export async function runEm(
   devices: HierDriverDevice[],
   opt: HierOptions,
   exec: HierExecutor,
-  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void,
+  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; skipped: number; cost: HierCost }) => void,
 ): Promise<HierResult> {
   const devs = devices.map((d) => startState(ctx, { id: d.id, cycles: d.prepared, start: d.start }));
   const job = (k: number, step: HierStepJob['step'], pop: Population | null, extra: Partial<HierStepJob> = {}): HierStepJob => ({
@@ -349,7 +349,7 @@ export async function runEm(
     const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
     pop = next;
     history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000, skipped: settled.filter(Boolean).length });
-    onPass?.(pass, { maxMeanMove, maxSdMove });
+    onPass?.(pass, { maxMeanMove, maxSdMove, skipped: settled.filter(Boolean).length, cost: passCost });
     if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) {
       converged = true;
       break;
