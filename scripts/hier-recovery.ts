@@ -120,7 +120,7 @@ for (const seed of seeds) {
     },
     onPass: (p, i) =>
       process.stderr.write(
-        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,
+        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s, ${i.skipped} E-steps skipped\n`,
       ),
   });
   await sched.close();

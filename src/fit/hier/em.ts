@@ -76,8 +76,9 @@ export interface HierOptions {
   simRelTol: number;
   /**
    * Skip the E-step of a device whose last E-step moved it less than `tol` and whose MAP the
-   * population's change since would move less than `tol` too (first order, `predictedMove`): its
-   * posterior is only recomputed under the new population.
+   * population's change since would move less than `tol` and less than a tenth of each coordinate's
+   * posterior standard deviation (first order, `predictedMove`): its posterior is only recomputed
+   * under the new population.
    */
   skipSettled: boolean;
 }
@@ -1143,19 +1144,24 @@ export function initScale(ctx: HierContext, dev: DeviceState): void {
  * How far a device's MAP would move when the population prior changes from `from` to `to`, to first
  * order, without simulating: the posterior cost F(x) = data/(2s²) + ½|z(x)|² changes by the prior
  * term alone, so the minimum shifts by Δx = −Cov·∇(½|z_to|² − ½|z_from|²) at the current estimate
- * (Cov the device's posterior covariance, the inverse Hessian of F). Largest |Δx| over [v, θ], u units.
+ * (Cov the device's posterior covariance, the inverse Hessian of F). `abs`: the largest |Δx| over
+ * [v, θ], u units; `rel`: the largest |Δx_i| in units of the coordinate's posterior standard deviation.
  * The prior term is quadratic in x: central differences give its gradient exactly.
  */
-export function predictedMove(ctx: Ctx, dev: DeviceState, from: Population, to: Population): number {
+export function predictedMove(ctx: Ctx, dev: DeviceState, from: Population, to: Population): { abs: number; rel: number } {
   const { q, p } = ctx;
   const C = dev.theta.length;
   const n = q + C * p;
-  if (dev.cov.length !== n) return Infinity;
+  if (dev.cov.length !== n) return { abs: Infinity, rel: Infinity };
   const gT = priorGradient(ctx, dev, to, factors(to)),
     gF = priorGradient(ctx, dev, from, factors(from));
   const g = gT.map((x, i) => x - gF[i]);
   const dx = mulv(dev.cov, g);
-  let m = 0;
-  for (const x of dx) m = Math.max(m, Math.abs(x));
-  return Number.isFinite(m) ? m : Infinity;
+  let abs = 0,
+    rel = 0;
+  dx.forEach((x, i) => {
+    abs = Math.max(abs, Math.abs(x));
+    rel = Math.max(rel, Math.abs(x) / Math.sqrt(Math.max(dev.cov[i][i], 1e-300)));
+  });
+  return Number.isFinite(abs) && Number.isFinite(rel) ? { abs, rel } : { abs: Infinity, rel: Infinity };
 }

@@ -320,9 +320,10 @@ export async function runEm(
     const settled = devs.map((d, k) => {
       const under = fittedUnder[k];
       if (!opt.skipSettled || !under || !(d.lastMove < opt.tol)) return false;
+      // below the tolerance, and well inside every interval (a campaign-shared constant's can be narrower than tol)
       const move = predictedMove(ctx, d, under, p);
-      if (!(move < opt.tol)) return false;
-      d.lastMove = move;
+      if (!(move.abs < opt.tol && move.rel < 0.1)) return false;
+      d.lastMove = move.abs;
       return true;
     });
     await run(
