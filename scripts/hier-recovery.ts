@@ -8,6 +8,7 @@
  *     [--dump DIR]    the per-cycle records and the population of each run, as JSON
  *     [--only D001,D004] fit only these devices of the campaign (the cached starts are of the whole one)
  *     [--no-profile]  linearised intervals only (no profile-likelihood ends)
+ *     [--no-skip]     every device's E-step in every pass (no skipping of settled devices)
  *     [--sim-rel-tol X] the EM's integration tolerance (default: the EM's, hier/em.ts)
  *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
  *                     chain carried from them), and the largest errors: a device whose drawn values
@@ -67,6 +68,7 @@ const { values } = parseArgs({
     diagnose: { type: 'boolean' },
     only: { type: 'string' },
     'no-profile': { type: 'boolean' },
+    'no-skip': { type: 'boolean' },
     'sim-rel-tol': { type: 'string' },
   },
 });
@@ -113,11 +115,12 @@ for (const seed of seeds) {
     hier: {
       ...(values.passes ? { maxPasses: Number(values.passes) } : {}),
       ...(values['no-profile'] ? { profile: false } : {}),
+      ...(values['no-skip'] ? { skipSettled: false } : {}),
       ...(values['sim-rel-tol'] ? { simRelTol: Number(values['sim-rel-tol']) } : {}),
     },
     onPass: (p, i) =>
       process.stderr.write(
-        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s\n`,
+        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s, ${i.skipped} E-steps skipped\n`,
       ),
   });
   await sched.close();

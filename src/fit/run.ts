@@ -7,7 +7,14 @@ import type { FitCycleInput } from './cycle-data.js';
 import type { FailedJob, FitScheduler } from './scheduler.js';
 import type { FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
-import { fitHierarchical, type HierOptions, type HierPassCheckpoint, type HierPopulationBlock, type HierResult } from './hier/index.js';
+import {
+  fitHierarchical,
+  type HierOptions,
+  type HierPassCheckpoint,
+  type HierPassInfo,
+  type HierPopulationBlock,
+  type HierResult,
+} from './hier/index.js';
 
 export interface FitDatasetInput {
   /** `start`: start values of a device's fit instead of the first guess (campaign mode; campaign.ts) */
@@ -20,7 +27,7 @@ export interface FitRunHooks {
   /** Called for each new record, in the order they are produced. */
   onRecord?: (e: FitEvent) => void;
   /** Hierarchical mode: called after each EM pass over the campaign. */
-  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; seconds: number }) => void;
+  onPass?: (pass: number, info: HierPassInfo) => void;
   /** Hierarchical mode: options of the EM (hier/em.ts). */
   hier?: Partial<HierOptions>;
   /** Hierarchical mode: the EM's own result (device states, population), for diagnosis. */

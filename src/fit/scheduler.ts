@@ -79,31 +79,54 @@ export { spawnModuleThread } from '../util/thread.js';
 
 /**
  * Worker threads, one job (device) at a time per worker; `workers` defaults to all cores. `spawn`
- * replaces the thread factory (tests).
+ * replaces the thread factory (tests). The threads are kept between batches (a hierarchical fit
+ * sends one batch per EM pass, and a new thread loads the whole fit code again, about a CPU-second
+ * each); an idle thread does not keep the process alive, and `close()` ends them. A batch that
+ * fails ends the threads it used.
  */
 export function createWorkerPool(workers = availableParallelism(), opts: { spawn?: () => Worker } = {}): FitScheduler {
   const spawnWorker = opts.spawn ?? ((): Worker => spawnModuleThread(import.meta.url, './worker.ts'));
+  const idle: Worker[] = [];
+  const acquire = (): Worker => {
+    const w = idle.pop();
+    if (w) {
+      w.ref();
+      return w;
+    }
+    const n = spawnWorker();
+    // a thread that ends while idle is not handed out again
+    n.once('exit', () => {
+      const i = idle.indexOf(n);
+      if (i >= 0) idle.splice(i, 1);
+    });
+    return n;
+  };
+  type Reply = { index: number; event?: FitEvent; result?: HierStepResult; done?: boolean; error?: string };
   /**
    * Sends message `msg(i)` for each of `count` jobs to the threads, one job at a time per thread;
    * `onMessage` sees every reply, which ends its job when it says `done` (or `error`).
    */
-  const dispatch = (
-    count: number,
-    msg: (i: number) => unknown,
-    onMessage: (m: { index: number; event?: FitEvent; result?: HierStepResult; done?: boolean; error?: string }) => void,
-  ): Promise<void> =>
+  const dispatch = (count: number, msg: (i: number) => unknown, onMessage: (m: Reply) => void): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       let next = 0,
         running = 0,
         failed = false,
         settled = false;
-      const pool: Worker[] = [];
+      const pool: { w: Worker; off: () => void }[] = [];
       const finish = (err?: Error) => {
         if (failed || settled) return;
         if (err) failed = true;
         if (err || (next >= count && running === 0)) {
           settled = true;
-          void Promise.all(pool.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve()));
+          for (const { off } of pool) off();
+          if (err) void Promise.all(pool.map(({ w }) => w.terminate())).then(() => reject(err));
+          else {
+            for (const { w } of pool) {
+              w.unref();
+              idle.push(w);
+            }
+            resolve();
+          }
         }
       };
       const feed = (w: Worker) => {
@@ -122,22 +145,32 @@ export function createWorkerPool(workers = availableParallelism(), opts: { spawn
         return;
       }
       for (let k = 0; k < n; k++) {
-        const w = spawnWorker();
-        pool.push(w);
-        w.on('message', (m: { index: number; event?: FitEvent; result?: HierStepResult; done?: boolean; error?: string }) => {
+        const w = acquire();
+        const onMsg = (m: Reply) => {
           onMessage(m);
           if (m.error) finish(new Error(m.error));
           else if (m.done) {
             running--;
             feed(w);
           }
-        });
-        w.on('error', (e) => finish(e));
+        };
+        const onError = (e: Error) => finish(e);
         // a thread that ends without an error event (process.exit in a job, a killed isolate) would
         // otherwise leave run() waiting for its job forever; terminate() at the end also exits, so
         // only an exit while the run is still going counts
-        w.on('exit', (code) => {
+        const onExit = (code: number) => {
           if (!settled) finish(new Error(`fit worker thread exited (code ${code}) before its job finished`));
+        };
+        w.on('message', onMsg);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        pool.push({
+          w,
+          off: () => {
+            w.off('message', onMsg);
+            w.off('error', onError);
+            w.off('exit', onExit);
+          },
         });
         feed(w);
       }
@@ -164,7 +197,9 @@ export function createWorkerPool(workers = availableParallelism(), opts: { spawn
       );
       return out;
     },
-    async close() {},
+    async close() {
+      await Promise.all(idle.splice(0).map((w) => w.terminate()));
+    },
   };
 }
 

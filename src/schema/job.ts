@@ -125,7 +125,9 @@ const wirePopulation = z
 
 const hierStep = z
   .strictObject({
-    step: z.enum(['init', 'estep', 'posterior']).describe('start scale / E-step and posterior / posterior under the final population'),
+    step: z
+      .enum(['init', 'estep', 'refresh', 'posterior'])
+      .describe('start scale / E-step and posterior / posterior only (the estimate kept) / posterior under the final population'),
     device: z.strictObject({
       id: z.string().min(1, { error: 'a device id' }),
       cycles: z.array(cycleInput).min(1, { error: 'a non-empty array of cycles' }),

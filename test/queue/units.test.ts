@@ -19,6 +19,30 @@ test('the local pool rejects, instead of waiting forever, when a worker thread e
   await assert.rejects(Promise.race([run, timeout]), /exited \(code 3\) before its job finished/);
 });
 
+test('the local pool keeps its threads between batches and ends them on close()', async () => {
+  // a thread that answers every job at once
+  let spawned = 0;
+  const alive = new Set<Worker>();
+  const spawn = () => {
+    spawned++;
+    const w = new Worker(
+      "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage({ index: m.index, done: true }));",
+      { eval: true },
+    );
+    alive.add(w);
+    w.once('exit', () => alive.delete(w));
+    return w;
+  };
+  const pool = createWorkerPool(2, { spawn });
+  const ds = syntheticDataset(1, 1);
+  const jobs = ['dev001', 'dev002', 'dev003'].map((device) => ({ job: { device, cycles: ds.devices[0].cycles }, done: { cycles: [] } }));
+  for (let batch = 0; batch < 3; batch++) await pool.run(jobs, resolveFitSettings(), () => undefined);
+  assert.equal(spawned, 2);
+  assert.equal(alive.size, 2);
+  await pool.close();
+  assert.equal(alive.size, 0);
+});
+
 test('queue URLs: host, port, database, password, TLS and prefix; bad ones named', () => {
   const c = resolveConnection({ url: 'redis://:s3cret@10.0.0.5:6380/2', prefix: 'wafer7' });
   assert.deepEqual(

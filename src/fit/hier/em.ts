@@ -38,6 +38,7 @@ import {
   zeros,
   type Mat,
 } from './linalg.js';
+import { countSimulation, enterPhase, inPhase, type HierCost } from './cost.js';
 
 export interface HierOptions {
   /** EM passes at most (default 6). */
@@ -73,6 +74,13 @@ export interface HierOptions {
    * moves Ndiscmin by tens of per cent to put it back (docs/results/hierarchical-fit.md).
    */
   simRelTol: number;
+  /**
+   * Skip the E-step of a device whose last E-step moved it less than `tol` and whose MAP the
+   * population's change since would move less than `tol` and less than a tenth of each coordinate's
+   * posterior standard deviation (first order, `predictedMove`): its posterior is only recomputed
+   * under the new population.
+   */
+  skipSettled: boolean;
 }
 
 export const DEFAULT_HIER_OPTIONS: HierOptions = {
@@ -88,6 +96,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   secantCurvature: true,
   profile: true,
   simRelTol: 1e-4,
+  skipSettled: true,
 };
 
 export interface HierDeviceInput {
@@ -151,7 +160,9 @@ export interface HierResult {
   passes: number;
   converged: boolean;
   /** Per pass: the largest change of a population mean (u). */
-  history: { maxMeanMove: number; maxSdMove: number; seconds: number }[];
+  history: { maxMeanMove: number; maxSdMove: number; seconds: number; skipped: number }[];
+  /** CPU seconds and simulations per phase, summed over the devices: the start scales, each pass, the final posteriors. */
+  costs: { init: HierCost; passes: HierCost[]; final: HierCost };
   options: HierOptions;
 }
 
@@ -182,6 +193,7 @@ function valuesOf(ctx: Ctx, v: ArrayLike<number>, th: ArrayLike<number>): Float6
 }
 
 function evalCycle(ctx: Ctx, dev: DeviceState, c: number, v: ArrayLike<number>, th: ArrayLike<number>): CycleEvaluation {
+  countSimulation(false);
   const { evals, ninits } = evaluateGroup(
     [dev.cycles[c]],
     ctx.layout,
@@ -209,6 +221,7 @@ function evalCycleJac(
   th: ArrayLike<number>,
 ): { residuals: Float64Array; jacobian: Float64Array[]; ev: CycleEvaluation } | null {
   if (!ctx.sens) return null;
+  countSimulation(true);
   const u = new Float64Array(ctx.q + ctx.p);
   u.set(v, 0);
   u.set(th, ctx.q);
@@ -587,7 +600,7 @@ export function eStep(
     }
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
-  evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+  evaluations += inPhase('restarts', () => cycleRestarts(ctx, dev, pop, f, iters));
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -641,6 +654,7 @@ export function eStep(
       for (const { d } of scored.slice(0, 2))
         altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
     }
+    const leave = enterPhase('starts');
     for (const st of altStarts) {
       restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
@@ -661,6 +675,7 @@ export function eStep(
         bestState = snapshot();
       }
     }
+    leave();
   }
   restore(bestState);
   runChain(ctx, dev);
@@ -759,6 +774,8 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
     if (opt.numericalCheck) {
       // the numerical model error: the same cycle simulated on every stimulus point with tight
       // tolerances; its first-order effect on the estimate (below) widens the intervals
+      const leaveNum = enterPhase('numerical');
+      countSimulation(false);
       const tight = evaluateGroup(
         [{ ...dev.cycles[c], coarse: null }],
         layout,
@@ -769,6 +786,7 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
         undefined,
         dev.geomIn[c],
       ).evals[0].residuals;
+      leaveNum();
       for (let a = 0; a < q + p; a++) {
         let s = 0;
         const ca = cols[a];
@@ -824,6 +842,32 @@ export function posterior(ctx: Ctx, dev: DeviceState, pop: Population, opt: Hier
   dev.covThetaA = covThetaA;
 }
 
+/** Gradient of ½|prior residuals|² over [v, θ_1, ..., θ_C] at the device's estimate (quadratic: central differences are exact). */
+function priorGradient(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors): number[] {
+  const { q, p } = ctx;
+  const C = dev.theta.length;
+  const x0 = [...Array.from(dev.v), ...dev.theta.flatMap((t) => Array.from(t))];
+  const half = (x: number[]) =>
+    0.5 *
+    sumSq(
+      priorResiduals(
+        pop,
+        f,
+        x.slice(0, q),
+        Array.from({ length: C }, (_, c) => x.slice(q + c * p, q + (c + 1) * p)),
+        true,
+      ),
+    );
+  const h = 1e-3;
+  return x0.map((_, k) => {
+    const xp = x0.slice(),
+      xm = x0.slice();
+    xp[k] += h;
+    xm[k] -= h;
+    return (half(xp) - half(xm)) / (2 * h);
+  });
+}
+
 /** χ²₁ 95 % quantile: the rise of the (posterior) cost, in units of s², at a 95 % profile-likelihood end. */
 const CHI2_95 = 3.841459;
 
@@ -860,9 +904,10 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
   };
   const along = (k: number, t: number) => x0.map((x, j) => x + (dev.cov[j][k] / dev.cov[k][k]) * t);
   /** Rise of the profile at x_k = x̂_k + t: the others refitted from the conditional prediction. */
-  const profileAt = (k: number, t: number): number => {
-    setX(along(k, t));
-    runChain(ctx, dev);
+  const profileAt = (k: number, t: number): number => inPhase('profileEnds', () => profileAtInner(k, t));
+  const profileAtInner = (k: number, t: number): number => {
+    // the unrefitted prediction's rise; its chain is also the refit's start
+    const predicted = rise(along(k, t));
     // a device-level coordinate: the whole device refitted; a cycle-level one: that cycle's other
     // values (the device-level ones, pinned by all the device's cycles, held at the prediction)
     const cyc = k < q ? dev.cycles.map((_, c) => c) : [Math.floor((k - q) / p)];
@@ -871,7 +916,7 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
     o.apply();
     const r = (posteriorCost(ctx, dev, pop, f) - c0) / s2;
     // a refit that ends above the unrefitted prediction (a short budget) keeps the prediction's rise
-    return Math.min(r, rise(along(k, t)));
+    return Math.min(r, predicted);
   };
   for (let k = 0; k < n; k++) {
     const se = Math.sqrt(Math.max(0, dev.cov[k][k]));
@@ -1093,4 +1138,30 @@ export function initScale(ctx: HierContext, dev: DeviceState): void {
     m += ev.residuals.length;
   }
   dev.s = Math.max(Math.sqrt(ss / Math.max(1, m - ctx.q - ctx.p * dev.cycles.length)), 1e-3);
+}
+
+/**
+ * How far a device's MAP would move when the population prior changes from `from` to `to`, to first
+ * order, without simulating: the posterior cost F(x) = data/(2s²) + ½|z(x)|² changes by the prior
+ * term alone, so the minimum shifts by Δx = −Cov·∇(½|z_to|² − ½|z_from|²) at the current estimate
+ * (Cov the device's posterior covariance, the inverse Hessian of F). `abs`: the largest |Δx| over
+ * [v, θ], u units; `rel`: the largest |Δx_i| in units of the coordinate's posterior standard deviation.
+ * The prior term is quadratic in x: central differences give its gradient exactly.
+ */
+export function predictedMove(ctx: Ctx, dev: DeviceState, from: Population, to: Population): { abs: number; rel: number } {
+  const { q, p } = ctx;
+  const C = dev.theta.length;
+  const n = q + C * p;
+  if (dev.cov.length !== n) return { abs: Infinity, rel: Infinity };
+  const gT = priorGradient(ctx, dev, to, factors(to)),
+    gF = priorGradient(ctx, dev, from, factors(from));
+  const g = gT.map((x, i) => x - gF[i]);
+  const dx = mulv(dev.cov, g);
+  let abs = 0,
+    rel = 0;
+  dx.forEach((x, i) => {
+    abs = Math.max(abs, Math.abs(x));
+    rel = Math.max(rel, Math.abs(x) / Math.sqrt(Math.max(dev.cov[i][i], 1e-300)));
+  });
+  return Number.isFinite(abs) && Number.isFinite(rel) ? { abs, rel } : { abs: Infinity, rel: Infinity };
 }

@@ -20,9 +20,19 @@ import {
 } from './step.js';
 import { hierRecords } from './records.js';
 import type { HierPopulationBlock } from './format.js';
+import type { HierCost } from './cost.js';
 
 export type { HierOptions, HierResult } from './em.js';
 export type { HierPopulationBlock, HierParamPopulation } from './format.js';
+
+/** What a pass of the EM reports: the population's largest moves, wall seconds, E-steps skipped, CPU per phase. */
+export interface HierPassInfo {
+  maxMeanMove: number;
+  maxSdMove: number;
+  seconds: number;
+  skipped: number;
+  cost: HierCost;
+}
 export { type HierExecutor, type HierPassCheckpoint, type HierSnapshot, type HierStepJob, type HierStepResult } from './step.js';
 
 export interface HierInputDevice {
@@ -48,7 +58,7 @@ export async function fitHierarchical(
   devices: HierInputDevice[],
   settings: FitSettings,
   options: Partial<HierOptions> = {},
-  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; seconds: number }) => void,
+  onPass?: (pass: number, info: HierPassInfo) => void,
   exec?: (jobs: HierStepJob[], settings: FitSettings) => Promise<HierStepResult[]>,
   checkpoint?: HierPassCheckpoint,
 ): Promise<HierOutput> {

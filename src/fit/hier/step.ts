@@ -21,6 +21,7 @@ import {
   initScale,
   mStep,
   posterior,
+  predictedMove,
   profileIntervals,
   runChain,
   startState,
@@ -31,6 +32,7 @@ import {
   type Population,
 } from './em.js';
 import type { Mat } from './linalg.js';
+import { addCost, emptyCost, inPhase, startCost, takeCost, type HierCost } from './cost.js';
 
 /** float64 values as base64 (exact, NaN/±Infinity/−0 included). */
 export type F64 = string;
@@ -79,10 +81,12 @@ export interface HierWirePopulation {
 
 /**
  * One step of one device: `init` (its residual scale at the start values), `estep` (E-step under
- * the population prior, then its posterior) or `posterior` (the posterior under the final population).
+ * the population prior, then its posterior), `refresh` (its posterior under the pass's population,
+ * the estimate kept: a device the population's change does not move) or `posterior` (the posterior
+ * under the final population, with the numerical check and the profile-likelihood ends).
  */
 export interface HierStepJob {
-  step: 'init' | 'estep' | 'posterior';
+  step: 'init' | 'estep' | 'refresh' | 'posterior';
   device: {
     id: string;
     cycles: FitCycleInput[];
@@ -102,7 +106,8 @@ export interface HierStepJob {
   above: boolean;
 }
 
-export type HierStepResult = HierWireState;
+/** The device's state after the step, and where the step's time went (absent from older workers). */
+export type HierStepResult = HierWireState & { cost?: HierCost };
 
 /** Runs a batch of steps wherever the scheduler runs jobs; results in the jobs' order. */
 export type HierExecutor = (jobs: HierStepJob[]) => Promise<HierStepResult[]>;
@@ -194,6 +199,7 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
   applyWire(dev, job.state);
   if (dev.theta.length !== cycles.length)
     throw new Error(`device ${job.device.id}: ${dev.theta.length} cycle states for ${cycles.length} cycles`);
+  startCost(job.step === 'init' ? 'init' : job.step === 'estep' ? 'estep' : 'posterior');
   if (job.step === 'init') initScale(ctx, dev);
   else {
     if (!job.pop) throw new Error(`device ${job.device.id}: a ${job.step} step needs the population prior`);
@@ -209,12 +215,14 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
         job.donors.map((x) => ({ v: unf64(x.v), a: unf64(x.a) })),
         job.above,
       );
-    else runChain(ctx, dev);
-    posterior(ctx, dev, pop, job.options);
+    else inPhase('posterior', () => runChain(ctx, dev));
+    // the numerical check's shift only widens the records' intervals: under the final population only
+    const final = job.step === 'posterior';
+    inPhase('posterior', () => posterior(ctx, dev, pop, final ? job.options : { ...job.options, numericalCheck: false }));
     // the records' intervals under the final population: profile-likelihood ends where the linearisation misleads
-    if (job.step === 'posterior' && job.options.profile) profileIntervals(ctx, dev, pop);
+    if (final && job.options.profile) inPhase('profile', () => profileIntervals(ctx, dev, pop));
   }
-  return stateToWire(dev);
+  return { ...stateToWire(dev), cost: takeCost() };
 }
 
 /** Runs the steps one after the other in this thread. */
@@ -238,15 +246,16 @@ export interface HierDriverDevice {
 }
 
 /**
- * The EM's state after a pass: everything the next pass reads (the population and every device's
- * state, bit for bit), so that a run resumed from it ends exactly where the uninterrupted run ends.
+ * The EM's state after a pass: everything the next pass reads (the population, every device's state
+ * and the population its estimate was last fitted under, bit for bit), so that a run resumed from it
+ * ends exactly where the uninterrupted run ends.
  */
 export interface HierSnapshot {
   pass: number;
   converged: boolean;
   history: HierResult['history'];
   pop: HierWirePopulation;
-  devices: { id: string; state: HierWireState }[];
+  devices: { id: string; state: HierWireState; fittedUnder: HierWirePopulation | null }[];
 }
 
 /** Resuming and saving the EM between passes (the CLI keeps the snapshot beside fits.json). */
@@ -267,7 +276,7 @@ export async function runEm(
   devices: HierDriverDevice[],
   opt: HierOptions,
   exec: HierExecutor,
-  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number }) => void,
+  onPass?: (pass: number, info: { maxMeanMove: number; maxSdMove: number; skipped: number; cost: HierCost }) => void,
   checkpoint: HierPassCheckpoint = {},
 ): Promise<HierResult> {
   const devs = devices.map((d) => startState(ctx, { id: d.id, cycles: d.prepared, start: d.start }));
@@ -283,31 +292,60 @@ export async function runEm(
     above: false,
     ...extra,
   });
-  const apply = (res: HierStepResult[]) => {
-    if (res.length !== devs.length) throw new Error(`hierarchical fit: ${res.length} step results for ${devs.length} devices`);
-    res.forEach((w, k) => applyWire(devs[k], w));
+  // each device's CPU seconds in its last step: the next batch is handed out costliest first, so that
+  // no worker is left with a long device while the others idle at the end of a pass
+  const weight = devs.map((d) => d.cycles.length);
+  const costs: HierResult['costs'] = { init: emptyCost(), passes: [], final: emptyCost() };
+  const run = async (jobs: HierStepJob[], into: HierCost): Promise<void> => {
+    const order = jobs.map((_, k) => k).sort((a, b) => weight[b] - weight[a] || a - b);
+    const got = await exec(order.map((k) => jobs[k]));
+    if (got.length !== devs.length) throw new Error(`hierarchical fit: ${got.length} step results for ${devs.length} devices`);
+    got.forEach((w, j) => {
+      const k = order[j];
+      const { cost, ...state } = w;
+      applyWire(devs[k], state);
+      addCost(into, cost);
+      if (cost) weight[k] = Object.values(cost).reduce((s, x) => s + x[0], 0);
+    });
   };
+  // the population each device's estimate was last fitted under (its last E-step)
+  const fittedUnder: (Population | null)[] = devs.map(() => null);
+  let pop: Population;
+  let history: HierResult['history'] = [];
+  let converged = false;
+  let pass = 0;
   const snap = checkpoint.resume;
   const resumable =
     !!snap &&
     snap.devices.length === devs.length &&
     snap.devices.every((d, k) => d.id === devs[k].id && d.state.theta.length === devs[k].theta.length);
-  let pop: Population;
-  let history: HierResult['history'] = [];
-  let converged = false;
-  let pass = 0;
   if (snap && resumable) {
-    snap.devices.forEach((d, k) => applyWire(devs[k], d.state));
+    snap.devices.forEach((d, k) => {
+      applyWire(devs[k], d.state);
+      fittedUnder[k] = d.fittedUnder ? popFromWire(d.fittedUnder) : null;
+    });
     pop = popFromWire(snap.pop);
     history = snap.history.map((h) => ({ ...h }));
     converged = snap.converged;
     pass = snap.pass;
   } else {
-    apply(await exec(devs.map((_, k) => job(k, 'init', null))));
+    await run(
+      devs.map((_, k) => job(k, 'init', null)),
+      costs.init,
+    );
     pop = initialPopulation(devs, ctx.q, ctx.p, opt);
   }
-  const save = (P: Population) =>
-    checkpoint.save?.({ pass, converged, history, pop: popToWire(P), devices: devs.map((d) => ({ id: d.id, state: stateToWire(d) })) });
+  const save = () =>
+    checkpoint.save?.({
+      pass,
+      converged,
+      history,
+      pop: popToWire(pop),
+      devices: devs.map((d, k) => {
+        const under = fittedUnder[k];
+        return { id: d.id, state: stateToWire(d), fittedUnder: under ? popToWire(under) : null };
+      }),
+    });
   const sds = (P: Population) => [
     ...P.omV.map((r, i) => Math.sqrt(r[i])),
     ...P.omD.map((r, i) => Math.sqrt(r[i])),
@@ -325,18 +363,35 @@ export async function runEm(
         a: f64(Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i])))),
       }));
     const p = pop;
-    apply(
-      await exec(
-        devs.map((d, k) =>
-          job(k, 'estep', p, {
-            firstPass: pass === 1,
-            poor: d.s > 1.3 * sMed,
-            donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
-            above: d.s > 1.05 * sMed,
-          }),
-        ),
+    const passCost = emptyCost();
+    costs.passes.push(passCost);
+    // a device settled under the population it was fitted under, which the population's change since
+    // would move by less than the tolerance too, keeps its estimate (its posterior refreshed)
+    const settled = devs.map((d, k) => {
+      const under = fittedUnder[k];
+      if (!opt.skipSettled || !under || !(d.lastMove < opt.tol)) return false;
+      // below the tolerance, and well inside every interval (a campaign-shared constant's can be narrower than tol)
+      const move = predictedMove(ctx, d, under, p);
+      if (!(move.abs < opt.tol && move.rel < 0.1)) return false;
+      d.lastMove = move.abs;
+      return true;
+    });
+    await run(
+      devs.map((d, k) =>
+        settled[k]
+          ? job(k, 'refresh', p)
+          : job(k, 'estep', p, {
+              firstPass: pass === 1,
+              poor: d.s > 1.3 * sMed,
+              donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
+              above: d.s > 1.05 * sMed,
+            }),
       ),
+      passCost,
     );
+    devs.forEach((_, k) => {
+      if (!settled[k]) fittedUnder[k] = p;
+    });
     const next = mStep(ctx, devs, pop, opt);
     const maxMeanMove = Math.max(0, ...next.mV.map((x, i) => Math.abs(x - pop.mV[i])), ...next.mA.map((x, i) => Math.abs(x - pop.mA[i])));
     const a = sds(pop),
@@ -344,14 +399,17 @@ export async function runEm(
     const maxSdMove = Math.max(0, ...a.map((x, i) => Math.abs(b[i] - x) / Math.max(x, opt.sharedSd)));
     const maxDevMove = Math.max(0, ...devs.map((d) => d.lastMove));
     pop = next;
-    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000 });
-    onPass?.(pass, { maxMeanMove, maxSdMove });
+    history.push({ maxMeanMove, maxSdMove, seconds: (performance.now() - t0) / 1000, skipped: settled.filter(Boolean).length });
+    onPass?.(pass, { maxMeanMove, maxSdMove, skipped: settled.filter(Boolean).length, cost: passCost });
     if (pass > 1 && maxMeanMove < opt.tol && maxSdMove < 10 * opt.tol * 5 && maxDevMove < 10 * opt.tol) converged = true;
-    save(pop);
+    save();
   }
   // the records describe the estimate under the final population
   const fin = pop;
-  apply(await exec(devs.map((_, k) => job(k, 'posterior', fin))));
+  await run(
+    devs.map((_, k) => job(k, 'posterior', fin)),
+    costs.final,
+  );
   // the simulated chain at the final estimate (residuals and start states of the records), here
   for (const d of devs) runChain(ctx, d);
   return {
@@ -363,6 +421,7 @@ export async function runEm(
     passes: pass,
     converged,
     history,
+    costs,
     options: opt,
   };
 }
