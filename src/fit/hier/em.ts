@@ -73,6 +73,19 @@ export interface HierOptions {
    * moves Ndiscmin by tens of per cent to put it back (docs/results/hierarchical-fit.md).
    */
   simRelTol: number;
+  /**
+   * Whole-value-set starts from the campaign's well-fitted devices tried per E-step of a device that
+   * is poor, above the campaign's noise, far from the population or off the compensating valley (0: none).
+   */
+  donorStarts: number;
+  /**
+   * Robust M-step: each device weighted by its Mahalanobis distance from the previous population
+   * (device-level values and cycle-level mean, the device's posterior covariance added to the
+   * population's), 1 within the χ²'s 99 % quantile and Huber-like (k/δ) beyond, in the means, the
+   * device-to-device and the cycle-to-cycle covariances: a device left in a wrong basin does not pull
+   * the population along the compensating direction (and so widen its own prior).
+   */
+  robust: boolean;
 }
 
 export const DEFAULT_HIER_OPTIONS: HierOptions = {
@@ -88,6 +101,8 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   secantCurvature: true,
   profile: true,
   simRelTol: 1e-4,
+  donorStarts: 2,
+  robust: true,
 };
 
 export interface HierDeviceInput {
@@ -524,6 +539,55 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
 /** Device-level parameters along the known compensating directions (lnew/Ndiscmin against phiBn0/dWa; dWa against Rth0, ny0). */
 const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
 
+/**
+ * A well-fitted device of the campaign as a start of another: its device-level values, the median of
+ * its cycle-level values, and (where given) every cycle's own values, the whole chain it fitted.
+ */
+export interface Donor {
+  v: Float64Array;
+  a: Float64Array;
+  theta?: Float64Array[];
+}
+
+/**
+ * Whole-value-set starts from the campaign's well-fitted devices (docs/fitting.md, hierarchical fit):
+ * a device in a chain of cycles with incomplete RESETs (a cycle's Ndiscmin acting on the next through
+ * the carried state) or in the compensating basin (phiBn0/dWa against lnew/Ndiscmin) is not left by
+ * moving one cycle, or the device-level values, at a time. A donor's device-level values and every
+ * one of its cycles' values (its cycle k for this device's cycle k, the last for any beyond) put the
+ * whole chain near a consistent point at once; the device keeps its own RseriesTiOx-like values (the
+ * ones with a real device-to-device spread) in a second variant. The `count` candidates whose chain,
+ * simulated from them, fits this device's data best are returned.
+ */
+function donorStarts(
+  ctx: Ctx,
+  dev: DeviceState,
+  donors: Donor[],
+  own: { v: Float64Array; theta: Float64Array[] },
+  count: number,
+): { v: Float64Array; theta: Float64Array[] }[] {
+  const C = dev.cycles.length;
+  const cands: { v: Float64Array; theta: Float64Array[] }[] = [];
+  for (const d of donors) {
+    const theta = Array.from({ length: C }, (_, c) => Float64Array.from(d.theta?.length ? d.theta[Math.min(c, d.theta.length - 1)] : d.a));
+    cands.push({ v: Float64Array.from(d.v), theta });
+    if (d.theta?.length) cands.push({ v: Float64Array.from(d.v), theta: theta.map(() => Float64Array.from(d.a)) });
+    // the donor's material constants (the compensating directions) with the device's own other device-level values
+    const mixed = Float64Array.from(own.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? d.v[i] : x));
+    if (mixed.some((x, i) => x !== d.v[i])) cands.push({ v: mixed, theta: theta.map((t) => Float64Array.from(t)) });
+  }
+  const scored = cands.map((st) => {
+    dev.v = Float64Array.from(st.v);
+    dev.theta = st.theta.map((t) => Float64Array.from(t));
+    runChain(ctx, dev);
+    let cost = 0;
+    for (const ev of dev.evals) cost += sumSq(ev.residuals);
+    return { st, cost: Number.isFinite(cost) ? cost : Infinity };
+  });
+  scored.sort((x, y) => x.cost - y.cost);
+  return scored.slice(0, count).map((x) => x.st);
+}
+
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
 export function eStep(
   ctx: Ctx,
@@ -532,7 +596,7 @@ export function eStep(
   opt: HierOptions,
   firstPass: boolean,
   poor = false,
-  donors: { v: Float64Array; a: Float64Array }[] = [],
+  donors: Donor[] = [],
   above = false,
 ): void {
   const f = factors(pop);
@@ -615,7 +679,7 @@ export function eStep(
     // two cycle-level starts: the device's own, and the population's (a device whose cycles all sit
     // in the compensating basin has no good cycle of its own to start from)
     const fromPop = before.theta.map(() => Float64Array.from(pop.mA));
-    const altStarts = [
+    const altStarts: { v: Float64Array; theta: Float64Array[] }[] = [
       { v: vAlt, theta: before.theta },
       { v: vAlt, theta: fromPop },
     ];
@@ -627,20 +691,10 @@ export function eStep(
         theta: before.theta.map((t) => Float64Array.from(t, (_, i) => median(before.theta.map((x) => x[i])))),
       });
     // a device fitted well above the campaign's noise: also entirely from the population
-    if (poor) {
-      altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
-      // and from the two devices of the campaign (fitted at its noise) whose values fit this one's data best
-      const scored = donors.map((d) => {
-        restore({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
-        runChain(ctx, dev);
-        let cost = 0;
-        for (const ev of dev.evals) cost += sumSq(ev.residuals);
-        return { d, cost: Number.isFinite(cost) ? cost : Infinity };
-      });
-      scored.sort((x, y) => x.cost - y.cost);
-      for (const { d } of scored.slice(0, 2))
-        altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
-    }
+    if (poor) altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+    // a device off the valley, above the campaign's noise or far from the population: also from the
+    // whole value sets of the well-fitted devices whose chains fit this one's data best
+    if (donors.length && (poor || above || offValley || far)) altStarts.push(...donorStarts(ctx, dev, donors, before, opt.donorStarts));
     for (const st of altStarts) {
       restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
@@ -922,36 +976,39 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     floorP = new Array<number>(p).fill(opt.sdFloor);
   const capV = new Array<number>(q).fill(opt.weakSd),
     capP = new Array<number>(p).fill(opt.weakSd);
+  const w = opt.robust && D >= 3 ? deviceWeights(devs, q, p) : devs.map(() => 1);
+  const W = w.reduce((a, b) => a + b, 0);
   const mV = new Array<number>(q).fill(0),
     mA = new Array<number>(p).fill(0);
-  for (const d of devs) {
+  devs.forEach((d, k) => {
     d.v.forEach((x, i) => {
-      mV[i] += x / D;
+      mV[i] += (w[k] * x) / W;
     });
     d.a.forEach((x, i) => {
-      mA[i] += x / D;
+      mA[i] += (w[k] * x) / W;
     });
-  }
+  });
   let omV = zeros(q),
     omD = zeros(p),
     omC = zeros(p);
   let nC = 0;
-  for (const d of devs) {
+  devs.forEach((d, k) => {
     const dv = Array.from(d.v, (x, i) => x - mV[i]);
     const cv = d.cov.slice(0, q).map((r) => r.slice(0, q));
-    // spread about an estimated mean: D − 1 degrees of freedom (the REML correction of the ML 1/D)
-    omV = add(omV, add(scale(outer(dv, dv), 1 / Math.max(1, D - 1)), scale(cv, 1 / D)));
+    // spread about an estimated mean: W − 1 degrees of freedom (the REML correction of the ML 1/W)
+    omV = add(omV, scale(add(scale(outer(dv, dv), 1 / Math.max(1, W - 1)), scale(cv, 1 / W)), w[k]));
     const da = d.a.map((x, i) => x - mA[i]);
-    omD = add(omD, add(scale(outer(da, da), 1 / Math.max(1, D - 1)), scale(d.covA, 1 / D)));
+    omD = add(omD, scale(add(scale(outer(da, da), 1 / Math.max(1, W - 1)), scale(d.covA, 1 / W)), w[k]));
     d.theta.forEach((t, c) => {
       const e = Array.from(t, (x, i) => x - d.a[i]);
       const ct = d.cov.slice(q + c * p, q + (c + 1) * p).map((r) => r.slice(q + c * p, q + (c + 1) * p));
       const cta = d.covThetaA[c];
-      omC = add(omC, sub(add(add(outer(e, e), ct), d.covA), add(cta, transpose(cta))));
-      nC++;
+      omC = add(omC, scale(sub(add(add(outer(e, e), ct), d.covA), add(cta, transpose(cta))), w[k]));
+      nC += w[k];
     });
-  }
-  omC = scale(omC, 1 / Math.max(1, nC));
+  });
+  omC = scale(omC, 1 / Math.max(1e-9, nC));
+  nC = devs.reduce((a, d) => a + d.theta.length, 0);
   // mV: the marginal-likelihood (GLS) mean over devices instead of the plain EM average, which
   // crawls when a spread is near zero (a shared constant stays where it started): each device's
   // data information on v (θ marginalised), I_d = Cov_vv⁻¹ − ΩV⁻¹, weights W_d = (1 + I_d ΩV)⁻¹ I_d
@@ -961,14 +1018,14 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     const omVi = invSym(prev.omV);
     let sumW = zeros(q);
     let sumWv = new Array<number>(q).fill(0);
-    for (const d of devs) {
+    devs.forEach((d, k) => {
       const M = invSym(d.cov.slice(0, q).map((r) => r.slice(0, q)));
       const I = sub(M, omVi);
       const K = invGen(add(eye(q), mul(I, prev.omV)));
-      sumW = add(sumW, mul(K, I));
+      sumW = add(sumW, scale(mul(K, I), w[k]));
       const rhs = mulv(M, d.v).map((x, i) => x - mulv(omVi, prev.mV)[i]);
-      sumWv = sumWv.map((x, i) => x + mulv(K, rhs)[i]);
-    }
+      sumWv = sumWv.map((x, i) => x + w[k] * mulv(K, rhs)[i]);
+    });
     varMV = invSym(sumW);
     const gls = mulv(varMV, sumWv);
     if (gls.every((x, i) => Number.isFinite(x) && Math.abs(x - mV[i]) < 1)) mV.splice(0, q, ...gls);
@@ -994,6 +1051,51 @@ const mad = (xs: number[]) => {
   const m = median(xs);
   return 1.4826 * median(xs.map((x) => Math.abs(x - m)));
 };
+
+/** χ²_k quantile (Wilson–Hilferty), z the standard normal quantile. */
+const chi2Quantile = (k: number, z: number) => k * (1 - 2 / (9 * k) + z * Math.sqrt(2 / (9 * k))) ** 3;
+
+/**
+ * Robust weights of the devices in the M-step (opt.robust). Each device's device-level values and
+ * cycle-level mean against the campaign's centre, per coordinate in units of the campaign's spread
+ * (at least the devices' median posterior variance; the device's own posterior variance added):
+ * δ² = Σ z². Weight 1 for δ² within χ²'s 99 % quantile k² of the dimension, (k²/δ²)² beyond (the
+ * influence redescends). Centre and spread first the median and MAD, then twice the weighted mean
+ * and SD: not the EM's own population, which one device left in a wrong basin inflates by itself
+ * and so hides inside. Under a Gaussian population every weight is 1 (the plain EM's estimates).
+ */
+function deviceWeights(devs: DeviceState[], q: number, p: number): number[] {
+  const cols: { x: number[]; v: number[] }[] = [];
+  for (let i = 0; i < q; i++) cols.push({ x: devs.map((d) => d.v[i]), v: devs.map((d) => Math.max(0, d.cov[i]?.[i] ?? 0)) });
+  for (let j = 0; j < p; j++) cols.push({ x: devs.map((d) => d.a[j]), v: devs.map((d) => Math.max(0, d.covA[j]?.[j] ?? 0)) });
+  const k2 = chi2Quantile(cols.length, 2.326348);
+  let w = devs.map(() => 1);
+  // the median and MAD first, then twice the weighted mean and SD of the devices kept (a more
+  // efficient scale than the MAD of a dozen devices, which alone rejects good devices by chance)
+  for (let it = 0; it < 3; it++) {
+    const d2 = devs.map(() => 0);
+    for (const { x, v } of cols) {
+      let m: number, s2: number;
+      if (it === 0) {
+        m = median(x);
+        s2 = mad(x) ** 2;
+      } else {
+        const W = w.reduce((a, b) => a + b, 0);
+        m = x.reduce((a, xi, k) => a + w[k] * xi, 0) / W;
+        s2 = x.reduce((a, xi, k) => a + w[k] * (xi - m) ** 2, 0) / Math.max(1e-9, W - 1);
+      }
+      // a spread no smaller than the devices' typical posterior variance (a shared constant's values
+      // scatter by their standard errors alone)
+      s2 = Math.max(s2, median(v));
+      x.forEach((xi, k) => {
+        const den = s2 + v[k];
+        if (den > 0) d2[k] += (xi - m) ** 2 / den;
+      });
+    }
+    w = d2.map((x) => (Number.isFinite(x) && x > k2 ? (k2 / x) ** 2 : 1));
+  }
+  return w;
+}
 
 /** Robust start of the population: medians and MAD spreads of the start values (independent per parameter). */
 export function initialPopulation(devs: DeviceState[], q: number, p: number, opt: HierOptions): Population {
