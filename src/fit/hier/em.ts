@@ -500,6 +500,81 @@ export function costsAt(
 }
 
 /**
+ * A window of the chain refitted with the carried states following: cycles c−1 and c free, the data
+ * of c−1, c and c+1, every evaluation simulating them in order, each from its predecessor's end state
+ * (the E-step's LM holds each cycle's start state). Where a RESET is incomplete, cycle c−1's values
+ * act on cycle c through the state it ends in, and neither cycle's fit alone can leave the pair's
+ * basin. Finite-difference LM (the sensitivities do not follow the carried state); the device-level
+ * values and the other cycles held; the prior of the device's cycles included. Applied when the
+ * posterior cost goes down. Returns the evaluations.
+ */
+function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, c: number, iters: number): number {
+  const { p, layout } = ctx;
+  const C = dev.cycles.length;
+  if (c < 1 || c >= C) return 0;
+  const free = [c - 1, c];
+  const data = [c - 1, c, ...(c + 1 < C ? [c + 1] : [])];
+  const theta = dev.theta.map((t) => Array.from(t));
+  const fn = (x: Float64Array): Float64Array => {
+    free.forEach((k, j) => {
+      theta[k] = Array.from(x.subarray(j * p, (j + 1) * p));
+    });
+    const parts: ArrayLike<number>[] = [];
+    let carried = dev.carried[c - 1];
+    let geom = dev.geomIn[c - 1];
+    for (const k of data) {
+      const { evals } = evaluateGroup(
+        [dev.cycles[k]],
+        layout,
+        ctx.base,
+        valuesOf(ctx, dev.v, theta[k]),
+        ctx.settings,
+        carried,
+        undefined,
+        geom,
+      );
+      const ev = evals[0];
+      parts.push(ev.residuals);
+      carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
+      geom = ctx.settings.carryGeometry && Number.isFinite(ev.endGeometry.rM) && Number.isFinite(ev.endGeometry.lM) ? ev.endGeometry : null;
+    }
+    parts.push(priorResiduals(pop, f, dev.v, theta, false).map((z) => z * dev.s));
+    let m = 0;
+    for (const a of parts) m += a.length;
+    const out = new Float64Array(m);
+    let o = 0;
+    for (const a of parts) {
+      out.set(a, o);
+      o += a.length;
+    }
+    return out;
+  };
+  const x0 = new Float64Array(2 * p);
+  free.forEach((k, j) => x0.set(dev.theta[k], j * p));
+  const uMin = Float64Array.from({ length: 2 * p }, (_, i) => layout.space.uMin[ctx.q + (i % p)]);
+  const uMax = Float64Array.from({ length: 2 * p }, (_, i) => layout.space.uMax[ctx.q + (i % p)]);
+  const before = posteriorCost(ctx, dev, pop, f);
+  const keep = free.map((k) => Float64Array.from(dev.theta[k]));
+  const lm = levenbergMarquardtFit(fn, x0, {
+    uMin,
+    uMax,
+    maxEvaluations: iters * (2 * p + 2) + 4,
+    relTol: ctx.settings.relTol,
+    gradientStep: ctx.settings.gradientStep,
+  });
+  free.forEach((k, j) => {
+    dev.theta[k] = Float64Array.from(lm.u.subarray(j * p, (j + 1) * p));
+  });
+  if (!(posteriorCost(ctx, dev, pop, f) < before)) {
+    free.forEach((k, j) => {
+      dev.theta[k] = keep[j];
+    });
+    runChain(ctx, dev);
+  }
+  return lm.evaluations;
+}
+
+/**
  * Restarts of the cycles a device fits poorly (mean square residual above 1.5 × the device's median
  * cycle): the cycle's θ from the median of the device's other cycles and from its neighbours, each
  * refined with the device-level values held; the lowest posterior cost is kept. Returns the evaluations.
@@ -532,6 +607,8 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
       process.stderr.write(`    ${dev.id}#${c + 1}: ms ${(ms[c] / ref).toFixed(2)}x, restart cost ${best.cost.toPrecision(6)}\n`);
     dev.theta[c] = best.theta;
     runChain(ctx, dev);
+    // and the cycle with its predecessor, the carried state following
+    if (c > 0) evaluations += chainWindowFit(ctx, dev, pop, f, c, iters);
   }
   return evaluations;
 }
