@@ -78,6 +78,8 @@ export interface HierOptions {
    * is poor, above the campaign's noise, far from the population or off the compensating valley (0: none).
    */
   donorStarts: number;
+  /** Cycle restarts also refit a poor cycle with its predecessor, the carried state following (chainWindowFit). */
+  chainWindow: boolean;
   /**
    * Robust M-step: each device weighted by its Mahalanobis distance from the previous population
    * (device-level values and cycle-level mean, the device's posterior covariance added to the
@@ -102,6 +104,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   profile: true,
   simRelTol: 1e-4,
   donorStarts: 2,
+  chainWindow: true,
   robust: true,
 };
 
@@ -558,7 +561,9 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
   const lm = levenbergMarquardtFit(fn, x0, {
     uMin,
     uMax,
-    maxEvaluations: iters * (2 * p + 2) + 4,
+    // the window's valley (a cycle's Ndiscmin against its successor's start) is long and narrow: the
+    // E-step's budget of four difference-Jacobian iterations leaves it halfway (test/fit/hier-chain.test.ts)
+    maxEvaluations: 3 * iters * (2 * p + 2) + 4,
     relTol: ctx.settings.relTol,
     gradientStep: ctx.settings.gradientStep,
   });
@@ -572,6 +577,29 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
     runChain(ctx, dev);
   }
   return lm.evaluations;
+}
+
+/**
+ * The chain windows of a device (chainWindowFit), in cycle order: every cycle that starts from a state
+ * its predecessor left above its Ndiscmin (an incomplete RESET: the predecessor's values act on it
+ * through that state, which the E-step's LM holds), and every cycle fitted poorly (mean square
+ * residual above 1.2 × the device's median). Returns the evaluations.
+ */
+function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  const C = dev.cycles.length;
+  // Ndiscmin of a cycle: fitted (device- or cycle-level) or fixed
+  const k = ctx.layout.entries.findIndex((e) => e.name === 'Ndiscmin');
+  const ndiscmin = (c: number) => (k >= 0 ? valuesOf(ctx, dev.v, dev.theta[c])[k] : ctx.base.Ndiscmin);
+  let evaluations = 0;
+  for (let c = 1; c < C; c++) {
+    runChain(ctx, dev);
+    const ms = dev.evals.map((e) => sumSq(e.residuals) / Math.max(1, e.residuals.length));
+    const carried = dev.carried[c];
+    const incomplete = carried !== null && carried > ndiscmin(c);
+    if (incomplete || ms[c] > 1.2 * median(ms)) evaluations += chainWindowFit(ctx, dev, pop, f, c, iters);
+  }
+  runChain(ctx, dev);
+  return evaluations;
 }
 
 /**
@@ -607,8 +635,6 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
       process.stderr.write(`    ${dev.id}#${c + 1}: ms ${(ms[c] / ref).toFixed(2)}x, restart cost ${best.cost.toPrecision(6)}\n`);
     dev.theta[c] = best.theta;
     runChain(ctx, dev);
-    // and the cycle with its predecessor, the carried state following
-    if (c > 0) evaluations += chainWindowFit(ctx, dev, pop, f, c, iters);
   }
   return evaluations;
 }
@@ -729,6 +755,7 @@ export function eStep(
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
   evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+  if (opt.chainWindow) evaluations += chainWindows(ctx, dev, pop, f, iters);
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -784,6 +811,7 @@ export function eStep(
         runChain(ctx, dev);
       }
       evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+      if (opt.chainWindow) evaluations += chainWindows(ctx, dev, pop, f, iters);
       const alt = run(st.v);
       dev.starts++;
       if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
