@@ -10,6 +10,8 @@
  *     [--no-profile]  linearised intervals only (no profile-likelihood ends)
  *     [--no-skip]     every device's E-step in every pass (no skipping of settled devices)
  *     [--sim-rel-tol X] the EM's integration tolerance (default: the EM's, hier/em.ts)
+ *     [--donor-starts N] whole-value-set starts from well-fitted devices per E-step (default: the EM's)
+ *     [--no-robust]   the plain (unweighted) M-step
  *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
  *                     chain carried from them), and the largest errors: a device whose drawn values
  *                     cost less than its fit is a search failure, one at equal cost an identifiability limit
@@ -70,6 +72,8 @@ const { values } = parseArgs({
     'no-profile': { type: 'boolean' },
     'no-skip': { type: 'boolean' },
     'sim-rel-tol': { type: 'string' },
+    'donor-starts': { type: 'string' },
+    'no-robust': { type: 'boolean' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -90,6 +94,7 @@ for (const seed of seeds) {
     : full;
   const settings = resolveFitSettings({ mode, deviceCycles: 3 });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const sched = workers > 1 ? createWorkerPool(workers) : createInlineScheduler();
   let resumed: FitRunHooks['resumed'];
   if (values.starts && mode === 'hierarchical') {
@@ -117,6 +122,8 @@ for (const seed of seeds) {
       ...(values['no-profile'] ? { profile: false } : {}),
       ...(values['no-skip'] ? { skipSettled: false } : {}),
       ...(values['sim-rel-tol'] ? { simRelTol: Number(values['sim-rel-tol']) } : {}),
+      ...(values['donor-starts'] ? { donorStarts: Number(values['donor-starts']) } : {}),
+      ...(values['no-robust'] ? { robust: false } : {}),
     },
     onPass: (p, i) =>
       process.stderr.write(
@@ -125,8 +132,11 @@ for (const seed of seeds) {
   });
   await sched.close();
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const st = recoveryStats(camp, res.cycles, names, res.population);
-  console.log(`seed ${seed}: ${D} devices × ${C} cycles, mode ${mode}, ${s.toFixed(0)} s`);
+  console.log(
+    `seed ${seed}: ${D} devices × ${C} cycles, mode ${mode}, ${s.toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-s (the process, worker threads included)`,
+  );
   for (const [n, v] of Object.entries(st.perParam))
     console.log(
       `  ${n.padEnd(12)} median ${(v.median * 100).toFixed(2)} %  p90 ${(v.p90 * 100).toFixed(2)} %  worst ${(v.worstDevice * 100).toFixed(2)} %  coverage ${(v.coverage * 100).toFixed(0)} %`,

@@ -6,7 +6,10 @@
  * posterior cost at the estimate and at the drawn values, the device-level errors and each
  * cycle-level parameter's worst error (%), and the CPU seconds.
  *
- *   node --import tsx scripts/studies/hier-estep.ts --dump FILE --seed 1 --device D006 [--passes 3] [--devices 12 --cycles 6]
+ * The dump's other devices fitted at the campaign's noise are the E-step's whole-value-set starts
+ * (`--no-donors`: none).
+ *
+ *   node --import tsx scripts/studies/hier-estep.ts --dump FILE --seed 1 --device D006 [--passes 3] [--devices 12 --cycles 6] [--no-donors]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +24,7 @@ import {
   costsAt,
   posterior,
   DEFAULT_HIER_OPTIONS,
+  type Donor,
   type Population,
 } from '../../src/fit/hier/em.js';
 import { prepareHierCycles } from '../../src/fit/hier/step.js';
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     passes: { type: 'string' },
     devices: { type: 'string' },
     cycles: { type: 'string' },
+    'no-donors': { type: 'boolean' },
   },
 });
 if (!values.dump || !values.device) throw new Error('hier-estep: --dump FILE and --device ID are required');
@@ -89,9 +94,29 @@ const report = (label: string) => {
   );
 };
 report(`${devId} start`);
+// the dump's other devices fitted at the campaign's noise (median cycle RMS within 1.3 × the
+// campaign's): the whole-value-set starts of the E-step (em.ts, donorStarts)
+const byDev = new Map<string, CycleFit[]>();
+for (const c of dump.cycles) byDev.set(c.device, [...(byDev.get(c.device) ?? []), c]);
+const medRms = (cs: CycleFit[]) => [...cs.map((c) => c.rmsLog10)].sort((a, b) => a - b)[Math.floor(cs.length / 2)];
+const campMed = [...[...byDev.values()].map(medRms)].sort((a, b) => a - b)[Math.floor(byDev.size / 2)];
+const donors: Donor[] = values['no-donors']
+  ? []
+  : [...byDev]
+      .filter(([id, cs]) => id !== devId && medRms(cs) <= 1.3 * campMed)
+      .map(([, cs]) => {
+        const us = cs.sort((a, b) => a.cycle - b.cycle).map((c) => U(c.params));
+        const theta = us.map((u) => Float64Array.from(u.slice(q)));
+        return {
+          v: Float64Array.from(us[0].slice(0, q)),
+          a: Float64Array.from(theta[0], (_, i) => [...theta.map((t) => t[i])].sort((a, b) => a - b)[Math.floor(theta.length / 2)]),
+          theta,
+        };
+      });
+console.log(`donors: ${donors.length}`);
 const c0 = process.cpuUsage();
 for (let k = 0; k < Number(values.passes ?? 1); k++) {
-  eStep(ctx, st, pop, DEFAULT_HIER_OPTIONS, false, false, [], true);
+  eStep(ctx, st, pop, DEFAULT_HIER_OPTIONS, false, false, donors, true);
   posterior(ctx, st, pop, DEFAULT_HIER_OPTIONS);
   report(`E-step ${k + 1}`);
 }

@@ -81,6 +81,21 @@ export interface HierOptions {
    * under the new population.
    */
   skipSettled: boolean;
+  /**
+   * Whole-value-set starts from the campaign's well-fitted devices tried per E-step of a device that
+   * is poor, above the campaign's noise, far from the population or off the compensating valley (0: none).
+   */
+  donorStarts: number;
+  /** Cycle restarts also refit a poor cycle with its predecessor, the carried state following (chainWindowFit). */
+  chainWindow: boolean;
+  /**
+   * Robust M-step: each device weighted by its Mahalanobis distance from the previous population
+   * (device-level values and cycle-level mean, the device's posterior covariance added to the
+   * population's), 1 within the χ²'s 99 % quantile and Huber-like (k/δ) beyond, in the means, the
+   * device-to-device and the cycle-to-cycle covariances: a device left in a wrong basin does not pull
+   * the population along the compensating direction (and so widen its own prior).
+   */
+  robust: boolean;
 }
 
 export const DEFAULT_HIER_OPTIONS: HierOptions = {
@@ -97,6 +112,9 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   profile: true,
   simRelTol: 1e-4,
   skipSettled: true,
+  donorStarts: 2,
+  chainWindow: true,
+  robust: true,
 };
 
 export interface HierDeviceInput {
@@ -498,6 +516,106 @@ export function costsAt(
 }
 
 /**
+ * A window of the chain refitted with the carried states following: cycles c−1 and c free, the data
+ * of c−1, c and c+1, every evaluation simulating them in order, each from its predecessor's end state
+ * (the E-step's LM holds each cycle's start state). Where a RESET is incomplete, cycle c−1's values
+ * act on cycle c through the state it ends in, and neither cycle's fit alone can leave the pair's
+ * basin. Finite-difference LM (the sensitivities do not follow the carried state); the device-level
+ * values and the other cycles held; the prior of the device's cycles included. Applied when the
+ * posterior cost goes down. Returns the evaluations.
+ */
+function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, c: number, iters: number): number {
+  const { p, layout } = ctx;
+  const C = dev.cycles.length;
+  if (c < 1 || c >= C) return 0;
+  const free = [c - 1, c];
+  const data = [c - 1, c, ...(c + 1 < C ? [c + 1] : [])];
+  const theta = dev.theta.map((t) => Array.from(t));
+  const fn = (x: Float64Array): Float64Array => {
+    free.forEach((k, j) => {
+      theta[k] = Array.from(x.subarray(j * p, (j + 1) * p));
+    });
+    const parts: ArrayLike<number>[] = [];
+    let carried = dev.carried[c - 1];
+    let geom = dev.geomIn[c - 1];
+    for (const k of data) {
+      const { evals } = evaluateGroup(
+        [dev.cycles[k]],
+        layout,
+        ctx.base,
+        valuesOf(ctx, dev.v, theta[k]),
+        ctx.settings,
+        carried,
+        undefined,
+        geom,
+      );
+      const ev = evals[0];
+      parts.push(ev.residuals);
+      carried = Number.isFinite(ev.endNdisc) ? ev.endNdisc : null;
+      geom = ctx.settings.carryGeometry && Number.isFinite(ev.endGeometry.rM) && Number.isFinite(ev.endGeometry.lM) ? ev.endGeometry : null;
+    }
+    parts.push(priorResiduals(pop, f, dev.v, theta, false).map((z) => z * dev.s));
+    let m = 0;
+    for (const a of parts) m += a.length;
+    const out = new Float64Array(m);
+    let o = 0;
+    for (const a of parts) {
+      out.set(a, o);
+      o += a.length;
+    }
+    return out;
+  };
+  const x0 = new Float64Array(2 * p);
+  free.forEach((k, j) => x0.set(dev.theta[k], j * p));
+  const uMin = Float64Array.from({ length: 2 * p }, (_, i) => layout.space.uMin[ctx.q + (i % p)]);
+  const uMax = Float64Array.from({ length: 2 * p }, (_, i) => layout.space.uMax[ctx.q + (i % p)]);
+  const before = posteriorCost(ctx, dev, pop, f);
+  const keep = free.map((k) => Float64Array.from(dev.theta[k]));
+  const lm = levenbergMarquardtFit(fn, x0, {
+    uMin,
+    uMax,
+    // the window's valley (a cycle's Ndiscmin against its successor's start) is long and narrow: the
+    // E-step's budget of four difference-Jacobian iterations leaves it halfway (test/fit/hier-chain.test.ts)
+    maxEvaluations: 3 * iters * (2 * p + 2) + 4,
+    relTol: ctx.settings.relTol,
+    gradientStep: ctx.settings.gradientStep,
+  });
+  free.forEach((k, j) => {
+    dev.theta[k] = Float64Array.from(lm.u.subarray(j * p, (j + 1) * p));
+  });
+  if (!(posteriorCost(ctx, dev, pop, f) < before)) {
+    free.forEach((k, j) => {
+      dev.theta[k] = keep[j];
+    });
+    runChain(ctx, dev);
+  }
+  return lm.evaluations;
+}
+
+/**
+ * The chain windows of a device (chainWindowFit), in cycle order: every cycle that starts from a state
+ * its predecessor left above its Ndiscmin (an incomplete RESET: the predecessor's values act on it
+ * through that state, which the E-step's LM holds), and every cycle fitted poorly (mean square
+ * residual above 1.2 × the device's median). Returns the evaluations.
+ */
+function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  const C = dev.cycles.length;
+  // Ndiscmin of a cycle: fitted (device- or cycle-level) or fixed
+  const k = ctx.layout.entries.findIndex((e) => e.name === 'Ndiscmin');
+  const ndiscmin = (c: number) => (k >= 0 ? valuesOf(ctx, dev.v, dev.theta[c])[k] : ctx.base.Ndiscmin);
+  let evaluations = 0;
+  for (let c = 1; c < C; c++) {
+    runChain(ctx, dev);
+    const ms = dev.evals.map((e) => sumSq(e.residuals) / Math.max(1, e.residuals.length));
+    const carried = dev.carried[c];
+    const incomplete = carried !== null && carried > ndiscmin(c);
+    if (incomplete || ms[c] > 1.2 * median(ms)) evaluations += chainWindowFit(ctx, dev, pop, f, c, iters);
+  }
+  runChain(ctx, dev);
+  return evaluations;
+}
+
+/**
  * Restarts of the cycles a device fits poorly (mean square residual above 1.5 × the device's median
  * cycle): the cycle's θ from the median of the device's other cycles and from its neighbours, each
  * refined with the device-level values held; the lowest posterior cost is kept. Returns the evaluations.
@@ -537,6 +655,55 @@ function cycleRestarts(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFact
 /** Device-level parameters along the known compensating directions (lnew/Ndiscmin against phiBn0/dWa; dWa against Rth0, ny0). */
 const COMPENSATING: readonly string[] = ['phiBn0', 'dWa', 'Rth0', 'ny0'];
 
+/**
+ * A well-fitted device of the campaign as a start of another: its device-level values, the median of
+ * its cycle-level values, and (where given) every cycle's own values, the whole chain it fitted.
+ */
+export interface Donor {
+  v: Float64Array;
+  a: Float64Array;
+  theta?: Float64Array[];
+}
+
+/**
+ * Whole-value-set starts from the campaign's well-fitted devices (docs/fitting.md, hierarchical fit):
+ * a device in a chain of cycles with incomplete RESETs (a cycle's Ndiscmin acting on the next through
+ * the carried state) or in the compensating basin (phiBn0/dWa against lnew/Ndiscmin) is not left by
+ * moving one cycle, or the device-level values, at a time. A donor's device-level values and every
+ * one of its cycles' values (its cycle k for this device's cycle k, the last for any beyond) put the
+ * whole chain near a consistent point at once; the device keeps its own RseriesTiOx-like values (the
+ * ones with a real device-to-device spread) in a second variant. The `count` candidates whose chain,
+ * simulated from them, fits this device's data best are returned.
+ */
+function donorStarts(
+  ctx: Ctx,
+  dev: DeviceState,
+  donors: Donor[],
+  own: { v: Float64Array; theta: Float64Array[] },
+  count: number,
+): { v: Float64Array; theta: Float64Array[] }[] {
+  const C = dev.cycles.length;
+  const cands: { v: Float64Array; theta: Float64Array[] }[] = [];
+  for (const d of donors) {
+    const theta = Array.from({ length: C }, (_, c) => Float64Array.from(d.theta?.length ? d.theta[Math.min(c, d.theta.length - 1)] : d.a));
+    cands.push({ v: Float64Array.from(d.v), theta });
+    if (d.theta?.length) cands.push({ v: Float64Array.from(d.v), theta: theta.map(() => Float64Array.from(d.a)) });
+    // the donor's material constants (the compensating directions) with the device's own other device-level values
+    const mixed = Float64Array.from(own.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? d.v[i] : x));
+    if (mixed.some((x, i) => x !== d.v[i])) cands.push({ v: mixed, theta: theta.map((t) => Float64Array.from(t)) });
+  }
+  const scored = cands.map((st) => {
+    dev.v = Float64Array.from(st.v);
+    dev.theta = st.theta.map((t) => Float64Array.from(t));
+    runChain(ctx, dev);
+    let cost = 0;
+    for (const ev of dev.evals) cost += sumSq(ev.residuals);
+    return { st, cost: Number.isFinite(cost) ? cost : Infinity };
+  });
+  scored.sort((x, y) => x.cost - y.cost);
+  return scored.slice(0, count).map((x) => x.st);
+}
+
 /** E-step of one device: MAP fit (joint or block-wise), with a start at the population's device-level values. */
 export function eStep(
   ctx: Ctx,
@@ -545,7 +712,7 @@ export function eStep(
   opt: HierOptions,
   firstPass: boolean,
   poor = false,
-  donors: { v: Float64Array; a: Float64Array }[] = [],
+  donors: Donor[] = [],
   above = false,
 ): void {
   const f = factors(pop);
@@ -601,6 +768,7 @@ export function eStep(
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
   evaluations += inPhase('restarts', () => cycleRestarts(ctx, dev, pop, f, iters));
+  if (opt.chainWindow) evaluations += inPhase('restarts', () => chainWindows(ctx, dev, pop, f, iters));
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -628,7 +796,7 @@ export function eStep(
     // two cycle-level starts: the device's own, and the population's (a device whose cycles all sit
     // in the compensating basin has no good cycle of its own to start from)
     const fromPop = before.theta.map(() => Float64Array.from(pop.mA));
-    const altStarts = [
+    const altStarts: { v: Float64Array; theta: Float64Array[] }[] = [
       { v: vAlt, theta: before.theta },
       { v: vAlt, theta: fromPop },
     ];
@@ -640,21 +808,11 @@ export function eStep(
         theta: before.theta.map((t) => Float64Array.from(t, (_, i) => median(before.theta.map((x) => x[i])))),
       });
     // a device fitted well above the campaign's noise: also entirely from the population
-    if (poor) {
-      altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
-      // and from the two devices of the campaign (fitted at its noise) whose values fit this one's data best
-      const scored = donors.map((d) => {
-        restore({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
-        runChain(ctx, dev);
-        let cost = 0;
-        for (const ev of dev.evals) cost += sumSq(ev.residuals);
-        return { d, cost: Number.isFinite(cost) ? cost : Infinity };
-      });
-      scored.sort((x, y) => x.cost - y.cost);
-      for (const { d } of scored.slice(0, 2))
-        altStarts.push({ v: Float64Array.from(d.v), theta: before.theta.map(() => Float64Array.from(d.a)) });
-    }
+    if (poor) altStarts.push({ v: Float64Array.from(pop.mV), theta: fromPop });
+    // a device off the valley, above the campaign's noise or far from the population: also from the
+    // whole value sets of the well-fitted devices whose chains fit this one's data best
     const leave = enterPhase('starts');
+    if (donors.length && (poor || above || offValley || far)) altStarts.push(...donorStarts(ctx, dev, donors, before, opt.donorStarts));
     for (const st of altStarts) {
       restore({ v: Float64Array.from(st.v), theta: st.theta.map((t) => Float64Array.from(t)) });
       // the cycle-level values first follow the device-level ones to the bottom of the valley (each
@@ -667,6 +825,7 @@ export function eStep(
         runChain(ctx, dev);
       }
       evaluations += cycleRestarts(ctx, dev, pop, f, iters);
+      if (opt.chainWindow) evaluations += chainWindows(ctx, dev, pop, f, iters);
       const alt = run(st.v);
       dev.starts++;
       if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
@@ -967,36 +1126,39 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     floorP = new Array<number>(p).fill(opt.sdFloor);
   const capV = new Array<number>(q).fill(opt.weakSd),
     capP = new Array<number>(p).fill(opt.weakSd);
+  const w = opt.robust && D >= 3 ? deviceWeights(devs, q, p) : devs.map(() => 1);
+  const W = w.reduce((a, b) => a + b, 0);
   const mV = new Array<number>(q).fill(0),
     mA = new Array<number>(p).fill(0);
-  for (const d of devs) {
+  devs.forEach((d, k) => {
     d.v.forEach((x, i) => {
-      mV[i] += x / D;
+      mV[i] += (w[k] * x) / W;
     });
     d.a.forEach((x, i) => {
-      mA[i] += x / D;
+      mA[i] += (w[k] * x) / W;
     });
-  }
+  });
   let omV = zeros(q),
     omD = zeros(p),
     omC = zeros(p);
   let nC = 0;
-  for (const d of devs) {
+  devs.forEach((d, k) => {
     const dv = Array.from(d.v, (x, i) => x - mV[i]);
     const cv = d.cov.slice(0, q).map((r) => r.slice(0, q));
-    // spread about an estimated mean: D − 1 degrees of freedom (the REML correction of the ML 1/D)
-    omV = add(omV, add(scale(outer(dv, dv), 1 / Math.max(1, D - 1)), scale(cv, 1 / D)));
+    // spread about an estimated mean: W − 1 degrees of freedom (the REML correction of the ML 1/W)
+    omV = add(omV, scale(add(scale(outer(dv, dv), 1 / Math.max(1, W - 1)), scale(cv, 1 / W)), w[k]));
     const da = d.a.map((x, i) => x - mA[i]);
-    omD = add(omD, add(scale(outer(da, da), 1 / Math.max(1, D - 1)), scale(d.covA, 1 / D)));
+    omD = add(omD, scale(add(scale(outer(da, da), 1 / Math.max(1, W - 1)), scale(d.covA, 1 / W)), w[k]));
     d.theta.forEach((t, c) => {
       const e = Array.from(t, (x, i) => x - d.a[i]);
       const ct = d.cov.slice(q + c * p, q + (c + 1) * p).map((r) => r.slice(q + c * p, q + (c + 1) * p));
       const cta = d.covThetaA[c];
-      omC = add(omC, sub(add(add(outer(e, e), ct), d.covA), add(cta, transpose(cta))));
-      nC++;
+      omC = add(omC, scale(sub(add(add(outer(e, e), ct), d.covA), add(cta, transpose(cta))), w[k]));
+      nC += w[k];
     });
-  }
-  omC = scale(omC, 1 / Math.max(1, nC));
+  });
+  omC = scale(omC, 1 / Math.max(1e-9, nC));
+  nC = devs.reduce((a, d) => a + d.theta.length, 0);
   // mV: the marginal-likelihood (GLS) mean over devices instead of the plain EM average, which
   // crawls when a spread is near zero (a shared constant stays where it started): each device's
   // data information on v (θ marginalised), I_d = Cov_vv⁻¹ − ΩV⁻¹, weights W_d = (1 + I_d ΩV)⁻¹ I_d
@@ -1006,14 +1168,14 @@ export function mStep(ctx: Ctx, devs: DeviceState[], prev: Population, opt: Hier
     const omVi = invSym(prev.omV);
     let sumW = zeros(q);
     let sumWv = new Array<number>(q).fill(0);
-    for (const d of devs) {
+    devs.forEach((d, k) => {
       const M = invSym(d.cov.slice(0, q).map((r) => r.slice(0, q)));
       const I = sub(M, omVi);
       const K = invGen(add(eye(q), mul(I, prev.omV)));
-      sumW = add(sumW, mul(K, I));
+      sumW = add(sumW, scale(mul(K, I), w[k]));
       const rhs = mulv(M, d.v).map((x, i) => x - mulv(omVi, prev.mV)[i]);
-      sumWv = sumWv.map((x, i) => x + mulv(K, rhs)[i]);
-    }
+      sumWv = sumWv.map((x, i) => x + w[k] * mulv(K, rhs)[i]);
+    });
     varMV = invSym(sumW);
     const gls = mulv(varMV, sumWv);
     if (gls.every((x, i) => Number.isFinite(x) && Math.abs(x - mV[i]) < 1)) mV.splice(0, q, ...gls);
@@ -1039,6 +1201,51 @@ const mad = (xs: number[]) => {
   const m = median(xs);
   return 1.4826 * median(xs.map((x) => Math.abs(x - m)));
 };
+
+/** χ²_k quantile (Wilson–Hilferty), z the standard normal quantile. */
+const chi2Quantile = (k: number, z: number) => k * (1 - 2 / (9 * k) + z * Math.sqrt(2 / (9 * k))) ** 3;
+
+/**
+ * Robust weights of the devices in the M-step (opt.robust). Each device's device-level values and
+ * cycle-level mean against the campaign's centre, per coordinate in units of the campaign's spread
+ * (at least the devices' median posterior variance; the device's own posterior variance added):
+ * δ² = Σ z². Weight 1 for δ² within χ²'s 99 % quantile k² of the dimension, (k²/δ²)² beyond (the
+ * influence redescends). Centre and spread first the median and MAD, then twice the weighted mean
+ * and SD: not the EM's own population, which one device left in a wrong basin inflates by itself
+ * and so hides inside. Under a Gaussian population every weight is 1 (the plain EM's estimates).
+ */
+function deviceWeights(devs: DeviceState[], q: number, p: number): number[] {
+  const cols: { x: number[]; v: number[] }[] = [];
+  for (let i = 0; i < q; i++) cols.push({ x: devs.map((d) => d.v[i]), v: devs.map((d) => Math.max(0, d.cov[i]?.[i] ?? 0)) });
+  for (let j = 0; j < p; j++) cols.push({ x: devs.map((d) => d.a[j]), v: devs.map((d) => Math.max(0, d.covA[j]?.[j] ?? 0)) });
+  const k2 = chi2Quantile(cols.length, 2.326348);
+  let w = devs.map(() => 1);
+  // the median and MAD first, then twice the weighted mean and SD of the devices kept (a more
+  // efficient scale than the MAD of a dozen devices, which alone rejects good devices by chance)
+  for (let it = 0; it < 3; it++) {
+    const d2 = devs.map(() => 0);
+    for (const { x, v } of cols) {
+      let m: number, s2: number;
+      if (it === 0) {
+        m = median(x);
+        s2 = mad(x) ** 2;
+      } else {
+        const W = w.reduce((a, b) => a + b, 0);
+        m = x.reduce((a, xi, k) => a + w[k] * xi, 0) / W;
+        s2 = x.reduce((a, xi, k) => a + w[k] * (xi - m) ** 2, 0) / Math.max(1e-9, W - 1);
+      }
+      // a spread no smaller than the devices' typical posterior variance (a shared constant's values
+      // scatter by their standard errors alone)
+      s2 = Math.max(s2, median(v));
+      x.forEach((xi, k) => {
+        const den = s2 + v[k];
+        if (den > 0) d2[k] += (xi - m) ** 2 / den;
+      });
+    }
+    w = d2.map((x) => (Number.isFinite(x) && x > k2 ? (k2 / x) ** 2 : 1));
+  }
+  return w;
+}
 
 /** Robust start of the population: medians and MAD spreads of the start values (independent per parameter). */
 export function initialPopulation(devs: DeviceState[], q: number, p: number, opt: HierOptions): Population {

@@ -101,7 +101,7 @@ export interface HierStepJob {
   /** The device fits well above the campaign's noise (more starts). */
   poor: boolean;
   /** Device-level values and cycle-level medians of the campaign's well-fitted devices (starts of a poor device). */
-  donors: { v: F64; a: F64 }[];
+  donors: { v: F64; a: F64; theta?: F64[] }[];
   /** The device fits above the campaign's typical noise (compensating and own-median starts). */
   above: boolean;
 }
@@ -212,7 +212,7 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
         job.options,
         job.firstPass,
         job.poor,
-        job.donors.map((x) => ({ v: unf64(x.v), a: unf64(x.a) })),
+        job.donors.map((x) => ({ v: unf64(x.v), a: unf64(x.a), ...(x.theta ? { theta: x.theta.map(unf64) } : {}) })),
         job.above,
       );
     else inPhase('posterior', () => runChain(ctx, dev));
@@ -361,6 +361,7 @@ export async function runEm(
         id: d.id,
         v: f64(d.v),
         a: f64(Float64Array.from(d.theta[0], (_, i) => median(d.theta.map((t) => t[i])))),
+        theta: d.theta.map(f64),
       }));
     const p = pop;
     const passCost = emptyCost();
@@ -383,7 +384,7 @@ export async function runEm(
           : job(k, 'estep', p, {
               firstPass: pass === 1,
               poor: d.s > 1.3 * sMed,
-              donors: donors.filter((x) => x.id !== d.id).map(({ v, a }) => ({ v, a })),
+              donors: donors.filter((x) => x.id !== d.id).map(({ v, a, theta }) => ({ v, a, theta })),
               above: d.s > 1.05 * sMed,
             }),
       ),
