@@ -132,7 +132,7 @@ export interface AutoOptions {
   moves: string[];
   /** the bundles tried, by id (default: all of FIT_BUNDLES) */
   bundles: string[];
-  /** most structures compared on the held-back cycles at the end */
+  /** most structures compared on the held-back cycles at the end besides the search's result and the bundles */
   finalists: number;
 }
 
@@ -147,7 +147,7 @@ export const DEFAULT_AUTO: AutoOptions = {
   minCycles: 4,
   moves: FIT_MOVES.map((m) => m.id),
   bundles: FIT_BUNDLES.map((b) => b.id),
-  finalists: 3,
+  finalists: 2,
 };
 
 export interface AutoCandidate {
@@ -306,7 +306,8 @@ export async function chooseFitStructure(
   };
   const done = (chosen: string[], stopped: AutoReport['stopped']): AutoResult => ({
     settings: apply(chosen)!,
-    ...startsOf(results.get(chosen.join('|')), pilot),
+    // at the noise level (or without a search) the full fit starts from the first guess, as without the search
+    ...(stopped === 'noise_level' || stopped === 'too_few_cycles' ? {} : startsOf(results.get(chosen.join('|')), pilot)),
     report: {
       pilot: pilot.devices.map((d) => ({ id: d.id, cycles: d.cycles.map((c) => c.cycle) })),
       noiseLog10: noise,
@@ -353,13 +354,14 @@ export async function chooseFitStructure(
   const heldBack = heldBackOf(ds, pilot, o, base.deviceCycles);
   const withBundle = async (cur: AutoCandidate, stopped: AutoReport['stopped']) => {
     if (heldBack) {
-      // the finalists on the held-back cycles: the search's result, the best bundle and whatever ties
+      // the finalists on the held-back cycles: the search's result, the bundles and whatever ties
       // with the best pilot score; on the pilot alone, structures of equal score differ by the basin
       // the optimiser found, not by how well they predict the device's other cycles
       const best = Math.min(...candidates.map((c) => c.score));
-      const finalists = [cur, ...(bestBundle ? [bestBundle.c] : [])];
+      const finalists = [cur, ...bundles.map((b) => b.c)];
       for (const c of [...candidates].sort((a, b) => a.score - b.score))
-        if (c.score <= best * (1 + o.minGain) && !finalists.includes(c) && finalists.length < o.finalists) finalists.push(c);
+        if (c.score <= best * (1 + o.minGain) && !finalists.includes(c) && finalists.length < 1 + bundles.length + o.finalists)
+          finalists.push(c);
       for (const c of finalists) {
         const s = apply(c.moves)!;
         const r = await fitDataset(
