@@ -155,9 +155,10 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
     if (job.start && start.some((v, i) => v !== guessed[i]) && !(groupRms(g, head) <= floor())) {
       const alt = fitGroup(head, layout, base, guessed, settings, rngFor(settings.seed, job.device, 0));
       if (groupRms(alt, head) < groupRms(g, head)) g = alt;
-    } else if (!job.start && k > 1 && groupRms(g, head) > settings.poorFitRms && !(groupRms(g, head) <= floor())) {
-      // a poor fit from the first guess: also from the first guess made on the block's last cycle (the
-      // first cycle of a device is often atypical: a forming-like first SET, a partial first RESET)
+    }
+    if (k > 1 && groupRms(g, head) > settings.poorFitRms && !(groupRms(g, head) <= floor())) {
+      // still a poor fit: also from the first guess made on the block's last cycle (the first cycle of a
+      // device is often atypical: a forming-like first SET, a partial first RESET)
       const s2 = startOf(head[k - 1], base);
       const alt = fitGroup(
         head,
