@@ -37,7 +37,7 @@ import {
   writeEmCheckpoint,
   writeFits,
 } from '../io/fits.js';
-import { chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport } from '../fit/auto.js';
+import { chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport, type AutoResult } from '../fit/auto.js';
 import { createHash } from 'node:crypto';
 import { readDatasetForFit } from '../io/fit-dataset.js';
 import { ingestForFit, INGEST_FLAGS } from './fit-ingest.js';
@@ -275,7 +275,10 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   try {
     const chosen = auto ? await autoStructure(ds, o.settings, auto, scheduler, out, datasetPath) : null;
     const settings = chosen ? chosen.settings : o.settings;
-    const result = await runFit(ds, settings, scheduler, out, datasetPath, existing, o.resume === true);
+    // the pilot devices continue from the chosen structure's pilot fit (fit/auto.ts, AutoResult.starts)
+    const starts = chosen?.starts;
+    const dsFit = starts ? { devices: ds.devices.map((d) => (starts[d.id] ? { ...d, start: starts[d.id] } : d)) } : ds;
+    const result = await runFit(dsFit, settings, scheduler, out, datasetPath, existing, o.resume === true);
     const fits: FitsFile = {
       schema: FITS_SCHEMA,
       toolkitVersion: TOOLKIT_VERSION,
@@ -308,13 +311,13 @@ async function autoStructure(
   scheduler: FitScheduler,
   out: string,
   datasetPath: string,
-): Promise<{ settings: FitSettings; report: AutoReport }> {
+): Promise<AutoResult> {
   const cache = autoCachePath(out);
   const key = createHash('sha256')
     .update(JSON.stringify({ base, opts }))
     .update(existsSync(datasetPath) ? readFileSync(datasetPath) : JSON.stringify(ds))
     .digest('hex');
-  const cached = readAutoCache<{ settings: FitSettings; report: AutoReport }>(cache, key);
+  const cached = readAutoCache<AutoResult>(cache, key);
   if (cached) {
     process.stderr.write(`fit: structure chosen earlier (${cache}): ${describeChoice(cached.report)}\n`);
     return cached;

@@ -132,6 +132,8 @@ export interface AutoOptions {
   moves: string[];
   /** the bundles tried, by id (default: all of FIT_BUNDLES) */
   bundles: string[];
+  /** most structures compared on the held-back cycles at the end besides the search's result and the bundles */
+  finalists: number;
 }
 
 export const DEFAULT_AUTO: AutoOptions = {
@@ -145,6 +147,7 @@ export const DEFAULT_AUTO: AutoOptions = {
   minCycles: 4,
   moves: FIT_MOVES.map((m) => m.id),
   bundles: FIT_BUNDLES.map((b) => b.id),
+  finalists: 2,
 };
 
 export interface AutoCandidate {
@@ -152,6 +155,8 @@ export interface AutoCandidate {
   /** median plain RMS log10 over the pilot cycles, decade */
   medianRms: number;
   score: number;
+  /** median plain RMS log10 over the pilot and the held-back cycles (finalists only), decade */
+  heldBackRms?: number;
   seconds: number;
 }
 
@@ -201,8 +206,9 @@ export function noiseLevelLog10(cycles: FitCycleInput[], minAbsV = 0.02, floorA 
   return per.length ? median(per) : 0;
 }
 
-/** The pilot: blocks of consecutive cycles spread over the dataset (devices first, then along a long device). */
-export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' | 'blockCycles'>): FitDatasetInput {
+/** The pilot: blocks of consecutive cycles spread over the dataset (devices first, then along a long device).
+ *  `offset`: where in its share of a long device a block starts (0: at its start; 0.5: in its middle). */
+export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' | 'blockCycles'>, offset = 0): FitDatasetInput {
   const total = ds.devices.reduce((a, d) => a + d.cycles.length, 0);
   if (total <= o.pilotCycles) return ds;
   const multi = ds.devices.filter((d) => d.cycles.length >= 2);
@@ -223,7 +229,9 @@ export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' 
     const per = Math.ceil(nBlocks / multi.length);
     for (const d of multi) {
       if (out.length >= nBlocks) break;
-      const starts = Array.from({ length: Math.min(per, nBlocks - out.length) }, (_, i) => Math.floor((i * d.cycles.length) / per));
+      const starts = Array.from({ length: Math.min(per, nBlocks - out.length) }, (_, i) =>
+        Math.floor(((i + offset) * d.cycles.length) / per),
+      );
       const cs = starts.flatMap((s) => d.cycles.slice(s, s + o.blockCycles));
       const seen = new Set<number>();
       out.push({ id: d.id, cycles: cs.filter((c) => !seen.has(c.cycle) && seen.add(c.cycle)) });
@@ -236,6 +244,15 @@ export function pilotOf(ds: FitDatasetInput, o: Pick<AutoOptions, 'pilotCycles' 
 
 const perCycleCount = (s: FitSettings) => (s.mode === 'independent' ? s.fitParams.length : s.cycleParams.length);
 
+export interface AutoResult {
+  settings: FitSettings;
+  report: AutoReport;
+  /** The chosen structure's pilot fit, per pilot device: the start of its fit over the whole dataset
+   *  (campaign.ts checks it against a fit from the first guess), so that the full fit continues in the
+   *  basin the search judged. Absent when the default was kept without a search. */
+  starts?: Record<string, DeviceStart>;
+}
+
 /** Chooses the fit structure for `ds` starting from `base` (see the module comment). */
 export async function chooseFitStructure(
   ds: FitDatasetInput,
@@ -243,7 +260,7 @@ export async function chooseFitStructure(
   scheduler: FitScheduler,
   opts: Partial<AutoOptions> = {},
   onCandidate?: (c: AutoCandidate, n: number) => void,
-): Promise<{ settings: FitSettings; report: AutoReport }> {
+): Promise<AutoResult> {
   const o = { ...DEFAULT_AUTO, ...opts };
   const t0 = performance.now();
   const pilot = pilotOf(ds, o);
@@ -287,8 +304,10 @@ export async function chooseFitStructure(
     onCandidate?.(c, candidates.length);
     return c;
   };
-  const done = (chosen: string[], stopped: AutoReport['stopped']) => ({
+  const done = (chosen: string[], stopped: AutoReport['stopped']): AutoResult => ({
     settings: apply(chosen)!,
+    // at the noise level (or without a search) the full fit starts from the first guess, as without the search
+    ...(stopped === 'noise_level' || stopped === 'too_few_cycles' ? {} : startsOf(results.get(chosen.join('|')), pilot)),
     report: {
       pilot: pilot.devices.map((d) => ({ id: d.id, cycles: d.cycles.map((c) => c.cycle) })),
       noiseLog10: noise,
@@ -329,10 +348,40 @@ export async function chooseFitStructure(
     if (!b) throw new Error(`unknown fit bundle "${id}" (known: ${FIT_BUNDLES.map((x) => x.id).join(', ')})`);
     if (!b.moves.every((m) => moves.some((x) => x.id === m)) || !apply(b.moves)) continue;
     if (candidates.length >= o.maxCandidates) break;
-    bundles.push({ id, c: await evaluate(b.moves) });
+    bundles.push({ id, c: await evaluate(b.moves, []) });
   }
   const bestBundle = bundles.sort((a, b) => a.c.score - b.c.score)[0];
-  const withBundle = (cur: AutoCandidate, stopped: AutoReport['stopped']) => {
+  const heldBack = heldBackOf(ds, pilot, o, base.deviceCycles);
+  const withBundle = async (cur: AutoCandidate, stopped: AutoReport['stopped']) => {
+    if (heldBack) {
+      // the finalists on the held-back cycles: the search's result, the bundles and whatever ties
+      // with the best pilot score; on the pilot alone, structures of equal score differ by the basin
+      // the optimiser found, not by how well they predict the device's other cycles
+      const best = Math.min(...candidates.map((c) => c.score));
+      const finalists = [cur, ...bundles.map((b) => b.c)];
+      for (const c of [...candidates].sort((a, b) => a.score - b.score))
+        if (c.score <= best * (1 + o.minGain) && !finalists.includes(c) && finalists.length < 1 + bundles.length + o.finalists)
+          finalists.push(c);
+      for (const c of finalists) {
+        const s = apply(c.moves)!;
+        const r = await fitDataset(
+          withStarts(heldBack.data, results.get(c.moves.join('|'))!, s, base),
+          { ...s, starts: Math.min(s.starts, o.pilotStarts) },
+          scheduler,
+        );
+        const rms = [...r.cycles.filter((x) => heldBack.scored.has(`${x.device}#${x.cycle}`)), ...results.get(c.moves.join('|'))!.cycles]
+          .map((x) => x.rmsLog10)
+          .filter((x) => Number.isFinite(x));
+        c.heldBackRms = rms.length ? median(rms) : Infinity;
+      }
+      const held = (c: AutoCandidate) => c.heldBackRms! + o.cycleParamCharge * perCycleCount(apply(c.moves)!);
+      const win = finalists.reduce((a, b) => (held(b) < held(a) ? b : a));
+      for (const c of finalists)
+        reasons.push(
+          `${c.moves.length ? c.moves.join(', ') : 'default'}: score ${held(c).toFixed(3)} on the pilot and ${heldBack.scored.size} held-back cycles${c === win ? ': chosen' : ''}`,
+        );
+      return done(win.moves, stopped);
+    }
     if (bestBundle && bestBundle.c.score <= cur.score * (1 - o.minGain)) {
       reasons.push(
         `bundle ${bestBundle.id} [${bestBundle.c.moves.join(', ')}]: score ${bestBundle.c.score.toFixed(3)} against ${cur.score.toFixed(3)} (${cur.moves.length ? cur.moves.join(', ') : 'default'}): chosen`,
@@ -365,17 +414,69 @@ export async function chooseFitStructure(
 }
 
 /**
- * The pilot with each device's start values taken from a fit of another structure (`from`): its device-level
- * values and circuit, and per cycle its fitted values. An external series resistance replacing the cell's
- * RseriesTiOx starts at the part of the fitted RseriesTiOx above the one the new structure holds fixed.
+ * The held-back cycles: up to `pilotCycles` cycles outside the pilot, in blocks, fitted the way the full
+ * fit will fit them. A pilot device's held-back blocks follow its device-level block (its first
+ * `deviceCycles` pilot cycles, started from the candidate's pilot fit), so that they are predicted from its
+ * device-level values; other devices are fitted whole. `scored`: the held-back cycles (device#cycle).
+ * Null when every cycle is in the pilot.
  */
-function withStarts(pilot: FitDatasetInput, from: FitRunResult, s: FitSettings, base: FitSettings): FitDatasetInput {
+export function heldBackOf(
+  ds: FitDatasetInput,
+  pilot: FitDatasetInput,
+  o: Pick<AutoOptions, 'pilotCycles' | 'blockCycles'>,
+  deviceCycles: number,
+): { data: FitDatasetInput; scored: Set<string> } | null {
+  const inPilot = new Set(pilot.devices.flatMap((d) => d.cycles.map((c) => `${d.id}#${c.cycle}`)));
+  const rest: FitDatasetInput = {
+    devices: ds.devices
+      .map((d) => ({ id: d.id, cycles: d.cycles.filter((c) => !inPilot.has(`${d.id}#${c.cycle}`)) }))
+      .filter((d) => d.cycles.length > 0),
+  };
+  if (rest.devices.length === 0) return null;
+  const pick = pilotOf(rest, o, 0.5);
+  const scored = new Set(pick.devices.flatMap((d) => d.cycles.map((c) => `${d.id}#${c.cycle}`)));
+  const devices = pick.devices.map((d) => {
+    const p = pilot.devices.find((x) => x.id === d.id);
+    if (!p) return d;
+    const head = p.cycles.slice(0, Math.max(1, deviceCycles));
+    const cycles = [...head, ...d.cycles.filter((c) => c.cycle > head[head.length - 1].cycle)];
+    return { id: d.id, cycles };
+  });
+  return { data: { devices }, scored };
+}
+
+/** The device starts a pilot fit gives (see AutoResult.starts). */
+function startsOf(from: FitRunResult | undefined, pilot: FitDatasetInput): { starts?: Record<string, DeviceStart> } {
+  if (!from) return {};
+  const starts: Record<string, DeviceStart> = {};
+  for (const d of pilot.devices) {
+    const st = startOf(from, d.id);
+    if (st) starts[d.id] = st;
+  }
+  return { starts };
+}
+
+function startOf(from: FitRunResult, id: string): DeviceStart | null {
+  const dev = from.devices.find((x) => x.device === id);
+  if (!dev) return null;
+  const start: DeviceStart = { device: { ...dev.params, ...(dev.circuit ?? {}) }, cycles: {} };
+  for (const c of from.cycles) if (c.device === id) start.cycles![String(c.cycle)] = { ...c.params, ...(c.circuit ?? {}) };
+  return start;
+}
+
+/**
+ * The dataset with each device's start values taken from a fit of another structure (`from`): its device-level
+ * values and circuit, and per cycle its fitted values (devices `from` has not fitted start from the first guess).
+ * An external series resistance replacing the cell's RseriesTiOx starts at the part of the fitted RseriesTiOx
+ * above the one the new structure holds fixed.
+ */
+function withStarts(data: FitDatasetInput, from: FitRunResult, s: FitSettings, base: FitSettings): FitDatasetInput {
   return {
-    devices: pilot.devices.map((d) => {
+    devices: data.devices.map((d) => {
       const dev = from.devices.find((x) => x.device === d.id);
-      const start: DeviceStart = { device: { ...(dev?.params ?? {}), ...(dev?.circuit ?? {}) }, cycles: {} };
-      for (const c of from.cycles) if (c.device === d.id) start.cycles![String(c.cycle)] = { ...c.params, ...(c.circuit ?? {}) };
-      if (s.fitParams.includes('seriesOhm') && start.device!.seriesOhm === undefined && dev?.params.RseriesTiOx !== undefined) {
+      const start = startOf(from, d.id);
+      if (!dev || !start) return d;
+      if (s.fitParams.includes('seriesOhm') && start.device!.seriesOhm === undefined && dev.params.RseriesTiOx !== undefined) {
         const held = (s.fixed.RseriesTiOx ?? base.fixed.RseriesTiOx ?? undefined) as number | undefined;
         const fixedR = held ?? PARAM_DEFAULT_RSERIES;
         start.device!.seriesOhm = Math.max(0, dev.params.RseriesTiOx - fixedR);

@@ -17,6 +17,7 @@ import { prepareCycle, type FitCycleInput, type PreparedCycle } from './cycle-da
 import { createLayout, fitGroup, startValue } from './group.js';
 import { firstGuess } from './guess.js';
 import { isUnidentified } from './identify.js';
+import { noiseLevelLog10 } from './auto.js';
 import { cycleFitsFromGroup, deviceFitFromGroup } from './result.js';
 import { isCircuitParam, type FitSettings } from './settings.js';
 import type { CycleFit, DeviceFit } from './types.js';
@@ -48,6 +49,23 @@ export function hashString(s: string): number {
 /** A later cycle whose RMS exceeds both of these (decade; × the median of the device's good cycles) has collapsed. */
 const COLLAPSE_MIN_RMS = 0.3;
 const COLLAPSE_FACTOR = 3;
+
+/** A device-level block fitted from given start values to within this factor of the data's own noise
+ *  (auto.ts, noiseLevelLog10) is not refitted from the first guess: nothing is gained by another basin. */
+const SECOND_START_NOISE_FACTOR = 1.5;
+
+/** Plain RMS of log10|I| over a group's cycles (samples pooled): the same scale whatever the start. */
+function groupRms(g: ReturnType<typeof fitGroup>, cycles: PreparedCycle[]): number {
+  let ss = 0,
+    n = 0;
+  for (const [j, e] of g.evals.entries()) {
+    const k = cycles[j].idx.length;
+    if (!Number.isFinite(e.rmsLog10)) return Infinity;
+    ss += e.rmsLog10 * e.rmsLog10 * k;
+    n += k;
+  }
+  return n ? Math.sqrt(ss / n) : Infinity;
+}
 
 const rngFor = (seed: number, device: string, cycle: number) => createRng((seed ^ hashString(`${device}#${cycle}`)) >>> 0);
 const now = () => performance.now();
@@ -122,11 +140,36 @@ export function fitDevice(job: DeviceJob, settings: FitSettings, done: DoneRecor
       const cyc = job.start?.cycles?.[String(head[Math.max(0, cycle)].cycle)]?.[name];
       return cycle === -1 ? (dev ?? cyc) : (cyc ?? dev);
     };
-    const start = layout.entries.map((e) => {
+    const guessed = layout.entries.map((e) => startValue(e.name, s.p, s.o));
+    const start = layout.entries.map((e, i) => {
       const v = given(e.name, e.cycle);
-      return v !== undefined && Number.isFinite(v) ? v : startValue(e.name, s.p, s.o);
+      return v !== undefined && Number.isFinite(v) ? v : guessed[i];
     });
-    const g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
+    let g = fitGroup(head, layout, base, start, settings, rngFor(settings.seed, job.device, 0));
+    // the device-level values decide every later cycle of the device: a fit from given start values
+    // (the fit of another structure, or the structure search's pilot) is checked against one from the
+    // first guess, and the better of the two on the block kept (docs/fitting.md §3). Equal-RMS basins
+    // are not told apart by a rounding-level change of the optimiser this way.
+    const floor = () =>
+      SECOND_START_NOISE_FACTOR * noiseLevelLog10(job.cycles.slice(0, k), settings.objective.minAbsV, settings.objective.floorA);
+    if (job.start && start.some((v, i) => v !== guessed[i]) && !(groupRms(g, head) <= floor())) {
+      const alt = fitGroup(head, layout, base, guessed, settings, rngFor(settings.seed, job.device, 0));
+      if (groupRms(alt, head) < groupRms(g, head)) g = alt;
+    }
+    if (k > 1 && groupRms(g, head) > settings.poorFitRms && !(groupRms(g, head) <= floor())) {
+      // still a poor fit: also from the first guess made on the block's last cycle (the first cycle of a
+      // device is often atypical: a forming-like first SET, a partial first RESET)
+      const s2 = startOf(head[k - 1], base);
+      const alt = fitGroup(
+        head,
+        layout,
+        base,
+        layout.entries.map((e) => startValue(e.name, s2.p, s2.o)),
+        settings,
+        rngFor(settings.seed, job.device, 0),
+      );
+      if (groupRms(alt, head) < groupRms(g, head)) g = alt;
+    }
     const fits = cycleFitsFromGroup(g, head, base, settings, 'device', (now() - t0) / 1000);
     for (const f of fits) emit({ kind: 'cycle', fit: f });
     device = deviceFitFromGroup(

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams } from '../../src/model/index.js';
 import { createInlineScheduler, resolveFitSettings, synthCycle, type FitCycleInput } from '../../src/fit/index.js';
-import { chooseFitStructure, FIT_MOVES, noiseLevelLog10, pilotOf } from '../../src/fit/auto.js';
+import { chooseFitStructure, FIT_MOVES, heldBackOf, noiseLevelLog10, pilotOf } from '../../src/fit/auto.js';
 import { createRng } from '../../src/util/rng.js';
 import { TRUTH, synthDevice } from './helpers.js';
 
@@ -50,6 +50,30 @@ test('pilot: blocks of consecutive cycles; a long device gives two blocks in one
   // small datasets are their own pilot
   const small = { devices: [{ id: 'x', cycles: cyc('x', 8) }] };
   assert.equal(pilotOf(small, { pilotCycles: 12, blockCycles: 6 }), small);
+  assert.equal(heldBackOf(small, small, { pilotCycles: 12, blockCycles: 6 }, 3), null);
+});
+
+test('held-back cycles: blocks in the middle of what the pilot left, after the device-level block; other devices whole', () => {
+  const cyc = (device: string, n: number): FitCycleInput[] =>
+    Array.from({ length: n }, (_, i) => ({ device, cycle: i + 1, tS: [], timeSource: 'file', vV: [], iA: [], complianceA: null }));
+  const o = { pilotCycles: 12, blockCycles: 6 };
+  const longDs = { devices: [{ id: 'L', cycles: cyc('L', 100) }] };
+  const held = heldBackOf(longDs, pilotOf(longDs, o), o, 3)!;
+  // the device-level block (1-3, as in the pilot and the full fit), then held-back cycles it predicts
+  assert.deepEqual(
+    held.data.devices.map((d) => [d.id, d.cycles.map((c) => c.cycle).join(',')]),
+    [['L', '1,2,3,29,30,31,32,33,34,79,80,81,82,83,84']],
+  );
+  assert.deepEqual(
+    [...held.scored].sort(),
+    ['29', '30', '31', '32', '33', '34', '79', '80', '81', '82', '83', '84'].map((c) => `L#${c}`).sort(),
+  );
+  // a campaign of short devices: other devices than the pilot's, fitted whole and all scored
+  const four = { devices: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, cycles: cyc(id, 5) })) };
+  const h4 = heldBackOf(four, pilotOf(four, o), o, 3)!;
+  const pilotIds = pilotOf(four, o).devices.map((d) => d.id);
+  assert.ok(h4.data.devices.every((d) => !pilotIds.includes(d.id) && d.cycles.length === 5));
+  assert.equal(h4.scored.size, h4.data.devices.length * 5);
 });
 
 test('auto: data the default structure fits at its noise level → no search, the default kept', async () => {
