@@ -142,7 +142,9 @@ const hierStep = z
       .describe('options of the EM (src/fit/hier/em.ts HierOptions)'),
     firstPass: z.boolean(),
     poor: z.boolean().describe('the device fits well above the campaign noise (more starts)'),
-    donors: z.array(z.strictObject({ v: b64, a: b64 })).describe("well-fitted devices' values: starts of a poor device"),
+    donors: z
+      .array(z.strictObject({ v: b64, a: b64, theta: z.array(b64).optional().describe("each of the donor's cycles' values") }))
+      .describe("well-fitted devices' values: starts of a poor device"),
     above: z.boolean().describe("the device fits above the campaign's typical noise (compensating and own-median starts)"),
   })
   .refine((s) => s.state.theta.length === s.device.cycles.length && s.device.startRms.length === s.device.cycles.length, {

@@ -119,6 +119,9 @@ test('jobs are validated (settings, cycles) and refused for another toolkit vers
     },
   };
   assert.equal(validateJob(hier, 'job 4').kind, 'hier');
+  // donors as the EM driver sends them: device-level values, cycle-level medians and every cycle's values
+  const donors = [{ v: '', a: '', theta: cycles.map(() => '') }];
+  assert.equal(validateJob({ ...hier, step: { ...hier.step, donors } }, 'job 4').kind, 'hier');
   assert.throws(
     () => validateJob({ ...hier, step: { ...hier.step, step: 'estep' } }, 'job 5'),
     /job 5: step: expected pop: an estep or posterior step needs the population prior/,
