@@ -186,6 +186,19 @@ export interface HierResult {
 
 const Z95_EM = 1.959964;
 
+/** The residual blocks of a device (its cycles', then the prior's) as one vector. */
+function concatParts(parts: ArrayLike<number>[]): Float64Array {
+  let m = 0;
+  for (const a of parts) m += a.length;
+  const out = new Float64Array(m);
+  let o = 0;
+  for (const a of parts) {
+    out.set(a, o);
+    o += a.length;
+  }
+  return out;
+}
+
 const sumSq = (r: ArrayLike<number>) => {
   let s = 0;
   for (let i = 0; i < r.length; i++) s += r[i] * r[i];
@@ -372,15 +385,7 @@ function mapFit(
       parts.push(r);
     }
     parts.push(priorResiduals(pop, f, v, theta, freeV).map((z) => z * dev.s));
-    let m = 0;
-    for (const a of parts) m += a.length;
-    const out = new Float64Array(m);
-    let o = 0;
-    for (const a of parts) {
-      out.set(a, o);
-      o += a.length;
-    }
-    return out;
+    return concatParts(parts);
   };
   // with the model's sensitivities: the data rows exact, the prior rows (linear in x) by differences
   const withJac = (x: Float64Array): { residuals: Float64Array; jacobian: Float64Array[] } => {
@@ -555,15 +560,7 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
       geom = ctx.settings.carryGeometry && Number.isFinite(ev.endGeometry.rM) && Number.isFinite(ev.endGeometry.lM) ? ev.endGeometry : null;
     }
     parts.push(priorResiduals(pop, f, dev.v, theta, false).map((z) => z * dev.s));
-    let m = 0;
-    for (const a of parts) m += a.length;
-    const out = new Float64Array(m);
-    let o = 0;
-    for (const a of parts) {
-      out.set(a, o);
-      o += a.length;
-    }
-    return out;
+    return concatParts(parts);
   };
   const x0 = new Float64Array(2 * p);
   free.forEach((k, j) => x0.set(dev.theta[k], j * p));
