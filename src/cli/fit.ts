@@ -37,7 +37,8 @@ import {
   writeEmCheckpoint,
   writeFits,
 } from '../io/fits.js';
-import { chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport, type AutoResult } from '../fit/auto.js';
+import { breakTie, chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport, type AutoResult } from '../fit/auto.js';
+import type { DeviceStart } from '../fit/campaign.js';
 import { createHash } from 'node:crypto';
 import { readDatasetForFit } from '../io/fit-dataset.js';
 import { ingestForFit, INGEST_FLAGS } from './fit-ingest.js';
@@ -259,10 +260,15 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
 
   const ckpt = checkpointPath(out);
   const existing = readCheckpoint(ckpt);
-  if (existing && !o.resume)
-    throw new JartcalError(`fit: a checkpoint of an interrupted run exists (${ckpt}); continue it with --resume or delete it.`, {
-      code: 'bad_arguments',
-    });
+  // the checkpoints of a tie-break's further structures (tieBase), one file each
+  const tieCkpts = tieBases(out)
+    .map(checkpointPath)
+    .filter((p) => existsSync(p));
+  if ((existing || tieCkpts.length) && !o.resume)
+    throw new JartcalError(
+      `fit: a checkpoint of an interrupted run exists (${existing ? ckpt : tieCkpts[0]}); continue it with --resume or delete it.`,
+      { code: 'bad_arguments' },
+    );
   const workers = o.workers;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new JartcalError('fit: --workers must be a positive integer.', { code: 'bad_arguments' });
@@ -274,11 +280,31 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
   const scheduler = o.queue ? await queueScheduler(o.queue) : workers === 1 ? createInlineScheduler() : createWorkerPool(workers);
   try {
     const chosen = auto ? await autoStructure(ds, o.settings, auto, scheduler, out, datasetPath) : null;
-    const settings = chosen ? chosen.settings : o.settings;
     // the pilot devices continue from the chosen structure's pilot fit (fit/auto.ts, AutoResult.starts)
-    const starts = chosen?.starts;
-    const dsFit = starts ? { devices: ds.devices.map((d) => (starts[d.id] ? { ...d, start: starts[d.id] } : d)) } : ds;
-    const result = await runFit(dsFit, settings, scheduler, out, datasetPath, existing, o.resume === true);
+    const withStarts = (starts: Record<string, DeviceStart> | undefined): FitDatasetInput =>
+      starts ? { devices: ds.devices.map((d) => (starts[d.id] ? { ...d, start: starts[d.id] } : d)) } : ds;
+    let settings = chosen ? chosen.settings : o.settings;
+    let result: Awaited<ReturnType<typeof runFit>>;
+    const tied = chosen?.tied && chosen.tied.length > 1 ? chosen.tied : null;
+    if (!tied) result = await runFit(withStarts(chosen?.starts), settings, scheduler, out, datasetPath, existing, o.resume === true);
+    else {
+      // a near-tie on the held-back cycles: each tied structure fitted on the whole dataset, each with its own
+      // checkpoint (a resumed run continues each where it stopped, never one structure from another's records)
+      const fulls: Awaited<ReturnType<typeof runFit>>[] = [];
+      for (const [k, t] of tied.entries()) {
+        const base = tieBase(out, k);
+        process.stderr.write(
+          `fit: near-tie of the structure search: full fit ${k + 1} of ${tied.length}: ${t.moves.length ? t.moves.join(' + ') : 'default structure'}\n`,
+        );
+        const prev = k === 0 ? existing : readCheckpoint(checkpointPath(base));
+        fulls.push(await runFit(withStarts(t.starts), t.settings, scheduler, base, datasetPath, prev, o.resume === true));
+      }
+      const best = breakTie(chosen!, fulls, auto || {});
+      process.stderr.write(`fit: tie-break: ${chosen!.report.reasons[chosen!.report.reasons.length - 1]}\n`);
+      settings = tied[best].settings;
+      // the stage's time: every full fit
+      result = { ...fulls[best], seconds: fulls.reduce((a, f) => a + f.seconds, 0) };
+    }
     const fits: FitsFile = {
       schema: FITS_SCHEMA,
       toolkitVersion: TOOLKIT_VERSION,
@@ -295,6 +321,10 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     writeFits(out, fits);
     removeCheckpoint(ckpt);
     removeEmCheckpoint(emCheckpointPath(out));
+    for (const b of tieBases(out)) {
+      removeCheckpoint(checkpointPath(b));
+      removeEmCheckpoint(emCheckpointPath(b));
+    }
     removeAutoCache(autoCachePath(out));
     process.stdout.write(o.json ? JSON.stringify(fits.summary) + '\n' : formatFitTable(fits));
     return fits;
@@ -302,6 +332,12 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
     await scheduler.close();
   }
 }
+
+/** Where the full fit of a tie-break's k-th structure keeps its checkpoints: OUT for the held-back winner
+ *  (as without a tie), OUT.tieK (OUT.tieK.checkpoint.jsonl, OUT.tieK.em.json) for the others. */
+const tieBase = (out: string, k: number): string => (k === 0 ? out : `${out}.tie${k}`);
+/** The further structures' bases a tie-break can use (fit/auto.ts caps the tied structures well below this). */
+const tieBases = (out: string): string[] => Array.from({ length: 7 }, (_, i) => tieBase(out, i + 1));
 
 /** The structure chosen by the data (fit/auto.ts), or the one a resumed run chose (OUT.auto.json). */
 async function autoStructure(
@@ -339,7 +375,10 @@ export function describeChoice(r: AutoReport): string {
     r.stopped === 'noise_level'
       ? `the default fits the pilot within ${(r.candidates[0]?.medianRms ?? 0).toFixed(3)} decade, near the data's noise ${r.noiseLog10.toFixed(3)}`
       : `${r.candidates.length} candidates on ${r.pilot.reduce((a, p) => a + p.cycles.length, 0)} pilot cycles`;
-  return `${r.chosen.length ? r.chosen.join(' + ') : 'default'} (${why})`;
+  const name = (m: string[]) => (m.length ? m.join(' + ') : 'default');
+  const tie = r.tieBreak && r.tieBreak.length > 1 && !r.tieBreak.some((e) => e.chosen);
+  if (tie) return `near-tie of ${r.tieBreak!.map((e) => name(e.moves)).join(', ')} (${why}): decided on the whole dataset`;
+  return `${name(r.chosen)} (${why})`;
 }
 
 /** The checkpointed fit of every cycle with `settings`. */

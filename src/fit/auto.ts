@@ -134,6 +134,8 @@ export interface AutoOptions {
   bundles: string[];
   /** most structures compared on the held-back cycles at the end besides the search's result and the bundles */
   finalists: number;
+  /** most structures fitted on the whole dataset when the finalists tie on the held-back cycles (1: no tie-break) */
+  tieStructures: number;
 }
 
 export const DEFAULT_AUTO: AutoOptions = {
@@ -148,6 +150,7 @@ export const DEFAULT_AUTO: AutoOptions = {
   moves: FIT_MOVES.map((m) => m.id),
   bundles: FIT_BUNDLES.map((b) => b.id),
   finalists: 2,
+  tieStructures: 3,
 };
 
 export interface AutoCandidate {
@@ -172,6 +175,27 @@ export interface AutoReport {
   /** why the search ended */
   stopped: 'noise_level' | 'no_gain' | 'exhausted' | 'budget' | 'too_few_cycles';
   seconds: number;
+  /** The finalists that tied on the held-back cycles, each fitted on the whole dataset (the held-back winner
+   *  first); the full-data figures are filled in by the full fit (`breakTie`). Absent without a near-tie. */
+  tieBreak?: TieBreakEntry[];
+}
+
+export interface TieBreakEntry {
+  moves: string[];
+  /** score on the pilot and held-back cycles (median plain RMS + per-cycle charge), decade */
+  heldBackScore: number;
+  /** median plain RMS log10 over every cycle of the dataset (full fit), decade */
+  fullMedianRms?: number;
+  /** fullMedianRms + the same per-cycle charge */
+  fullScore?: number;
+  chosen?: boolean;
+}
+
+/** A structure tied with the held-back winner: what the full fit needs to fit it (see AutoResult.tied). */
+export interface TiedStructure {
+  moves: string[];
+  settings: FitSettings;
+  starts?: Record<string, DeviceStart>;
 }
 
 /**
@@ -251,6 +275,9 @@ export interface AutoResult {
    *  (campaign.ts checks it against a fit from the first guess), so that the full fit continues in the
    *  basin the search judged. Absent when the default was kept without a search. */
   starts?: Record<string, DeviceStart>;
+  /** On a near-tie of the finalists on the held-back cycles: the tied structures (the held-back winner, i.e.
+   *  `settings`, first), to be fitted on the whole dataset and decided by `breakTie`. Absent otherwise. */
+  tied?: TiedStructure[];
 }
 
 /** Chooses the fit structure for `ds` starting from `base` (see the module comment). */
@@ -374,13 +401,37 @@ export async function chooseFitStructure(
           .filter((x) => Number.isFinite(x));
         c.heldBackRms = rms.length ? median(rms) : Infinity;
       }
-      const held = (c: AutoCandidate) => c.heldBackRms! + o.cycleParamCharge * perCycleCount(apply(c.moves)!);
+      const pc = (c: AutoCandidate) => perCycleCount(apply(c.moves)!);
+      const held = (c: AutoCandidate) => c.heldBackRms! + o.cycleParamCharge * pc(c);
       const win = finalists.reduce((a, b) => (held(b) < held(a) ? b : a));
+      // a near-tie: a finalist within the search's own resolution of the winner (minGain, what a move must
+      // gain to be kept) or within the per-cycle charge that separates the two (its raw fit is then as good
+      // as the winner's or better, and the charge, not the fit, decides on 24 cycles): the held-back cycles
+      // cannot choose between them, the whole dataset does (the full fit, breakTie)
+      const margin = (c: AutoCandidate) => Math.max(o.minGain * held(win), o.cycleParamCharge * Math.abs(pc(c) - pc(win)));
+      const seen = new Set([win.moves.join('|')]);
+      const tied = [win];
+      for (const c of [...finalists].sort((a, b) => held(a) - held(b)))
+        if (tied.length < o.tieStructures && !seen.has(c.moves.join('|')) && held(c) - held(win) <= margin(c)) {
+          seen.add(c.moves.join('|'));
+          tied.push(c);
+        }
+      const name = (c: AutoCandidate) => (c.moves.length ? c.moves.join(', ') : 'default');
       for (const c of finalists)
         reasons.push(
-          `${c.moves.length ? c.moves.join(', ') : 'default'}: score ${held(c).toFixed(3)} on the pilot and ${heldBack.scored.size} held-back cycles${c === win ? ': chosen' : ''}`,
+          `${name(c)}: score ${held(c).toFixed(3)} on the pilot and ${heldBack.scored.size} held-back cycles${c === win ? (tied.length > 1 ? ': best' : ': chosen') : ''}`,
         );
-      return done(win.moves, stopped);
+      if (tied.length === 1) return done(win.moves, stopped);
+      reasons.push(
+        `near-tie on the held-back cycles: ${tied
+          .slice(1)
+          .map((c) => `${name(c)} ${held(c).toFixed(3)} within ${margin(c).toFixed(3)} of ${held(win).toFixed(3)}`)
+          .join('; ')}: each fitted on the whole dataset, the lower full-data score decides`,
+      );
+      const r = done(win.moves, stopped);
+      r.report.tieBreak = tied.map((c) => ({ moves: c.moves, heldBackScore: held(c) }));
+      r.tied = tied.map((c) => ({ moves: c.moves, settings: apply(c.moves)!, ...startsOf(results.get(c.moves.join('|')), pilot) }));
+      return r;
     }
     if (bestBundle && bestBundle.c.score <= cur.score * (1 - o.minGain)) {
       reasons.push(
@@ -411,6 +462,48 @@ export async function chooseFitStructure(
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)} with [${cur.moves.join(', ')}]: dropped`);
   }
   return withBundle(cur, stopped);
+}
+
+/** The score of a fit over `cycles`: their median plain RMS of log10|I| plus the per-cycle charge (module comment). */
+export function structureScore(
+  cycles: { rmsLog10: number }[],
+  s: FitSettings,
+  o: Pick<AutoOptions, 'cycleParamCharge'> = DEFAULT_AUTO,
+): { medianRms: number; score: number } {
+  const rms = cycles.map((c) => c.rmsLog10).filter((x) => Number.isFinite(x));
+  const medianRms = rms.length ? median(rms) : Infinity;
+  return { medianRms, score: medianRms + o.cycleParamCharge * perCycleCount(s) };
+}
+
+/**
+ * The tie-break (docs/fitting.md §3): given the full fits of `r.tied` (same order), the index of the one with
+ * the lowest full-data score. Records every structure's full figures and the choice in `r.report` (tieBreak,
+ * chosen, reasons) and returns the index; the caller keeps that fit.
+ */
+export function breakTie(r: AutoResult, full: { cycles: { rmsLog10: number }[] }[], opts: Partial<AutoOptions> = {}): number {
+  const o = { ...DEFAULT_AUTO, ...opts };
+  const tied = r.tied ?? [];
+  if (tied.length !== full.length || !r.report.tieBreak || r.report.tieBreak.length !== tied.length)
+    throw new Error(`breakTie: ${full.length} full fits for ${tied.length} tied structures`);
+  const scores = tied.map((t, i) => structureScore(full[i].cycles, t.settings, o));
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i].score < scores[best].score) best = i;
+  r.report.tieBreak = r.report.tieBreak.map((e, i) => ({
+    ...e,
+    fullMedianRms: scores[i].medianRms,
+    fullScore: scores[i].score,
+    chosen: i === best,
+  }));
+  r.report.chosen = tied[best].moves;
+  r.settings = tied[best].settings;
+  r.starts = tied[best].starts;
+  const name = (m: string[]) => (m.length ? m.join(', ') : 'default');
+  r.report.reasons.push(
+    `tie-break on the whole dataset: ${tied
+      .map((t, i) => `${name(t.moves)} median RMS ${scores[i].medianRms.toFixed(3)}, score ${scores[i].score.toFixed(3)}`)
+      .join('; ')}: ${name(tied[best].moves)} chosen`,
+  );
+  return best;
 }
 
 /**
