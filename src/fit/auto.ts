@@ -24,6 +24,9 @@
  *  3. known combinations (FIT_BUNDLES, from the first guess): a combination none of whose parts helps alone;
  *  4. the moves that helped, best first, added one at a time; a move is kept when it lowers the score
  *     by at least `minGain` (relative); the best bundle replaces the result when it scores `minGain` better.
+ *  5. the finalists (the result, the bundles, near-ties on the pilot) are compared on held-back cycles; when
+ *     some tie there with the best (`breakTie`, docs/fitting.md §3 step 7), the caller fits each of them on the
+ *     whole dataset and keeps the one with the lowest full-data score.
  * A candidate starts from the fitted values of the structure it extends (the default, or the moves kept
  * so far), not from the first guess: adding freedom then cannot land the pilot in a worse basin than
  * its parent's, so the comparison measures the structure, not the luck of the optimiser.

@@ -99,6 +99,20 @@ export const fitsSchema = z
               )
               .describe('every structure fitted on the pilot, with its median RMS log10 and score (null: no pilot cycle could be fitted)'),
             reasons: z.array(z.string()).describe('one line per decision'),
+            tieBreak: z
+              .array(
+                z.looseObject({
+                  moves: z.array(z.string()),
+                  heldBackScore: z.number().nullable(),
+                  fullMedianRms: z.number().nullable().optional(),
+                  fullScore: z.number().nullable().optional(),
+                  chosen: z.boolean().optional(),
+                }),
+              )
+              .optional()
+              .describe(
+                'the finalists that tied on the held-back cycles, each fitted on the whole dataset: score on pilot + held-back cycles, full-data median RMS log10 and score; the lowest full score chosen',
+              ),
           })
           .optional()
           .describe('the structure chosen by the data (docs/fitting.md §3); absent when the user gave it'),
