@@ -37,7 +37,16 @@ import {
   writeEmCheckpoint,
   writeFits,
 } from '../io/fits.js';
-import { breakTie, chooseFitStructure, DEFAULT_AUTO, FIT_MOVES, type AutoOptions, type AutoReport, type AutoResult } from '../fit/auto.js';
+import {
+  breakTie,
+  chooseFitStructure,
+  DEFAULT_AUTO,
+  FIT_MOVES,
+  MAX_TIED,
+  type AutoOptions,
+  type AutoReport,
+  type AutoResult,
+} from '../fit/auto.js';
 import type { DeviceStart } from '../fit/campaign.js';
 import { createHash } from 'node:crypto';
 import { readDatasetForFit } from '../io/fit-dataset.js';
@@ -336,8 +345,8 @@ export async function fitStage(o: FitStageOptions): Promise<FitsFile> {
 /** Where the full fit of a tie-break's k-th structure keeps its checkpoints: OUT for the held-back winner
  *  (as without a tie), OUT.tieK (OUT.tieK.checkpoint.jsonl, OUT.tieK.em.json) for the others. */
 const tieBase = (out: string, k: number): string => (k === 0 ? out : `${out}.tie${k}`);
-/** The further structures' bases a tie-break can use (fit/auto.ts caps the tied structures well below this). */
-const tieBases = (out: string): string[] => Array.from({ length: 7 }, (_, i) => tieBase(out, i + 1));
+/** The further structures' bases a tie-break can use (fit/auto.ts caps the tied structures at MAX_TIED). */
+const tieBases = (out: string): string[] => Array.from({ length: MAX_TIED - 1 }, (_, i) => tieBase(out, i + 1));
 
 /** The structure chosen by the data (fit/auto.ts), or the one a resumed run chose (OUT.auto.json). */
 async function autoStructure(

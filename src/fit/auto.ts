@@ -141,6 +141,9 @@ export interface AutoOptions {
   tieStructures: number;
 }
 
+/** most structures a tie-break fits on the whole dataset, whatever `tieStructures` says (the CLI's checkpoint names) */
+export const MAX_TIED = 8;
+
 export const DEFAULT_AUTO: AutoOptions = {
   pilotCycles: 12,
   blockCycles: 6,
@@ -415,7 +418,7 @@ export async function chooseFitStructure(
       const seen = new Set([win.moves.join('|')]);
       const tied = [win];
       for (const c of [...finalists].sort((a, b) => held(a) - held(b)))
-        if (tied.length < o.tieStructures && !seen.has(c.moves.join('|')) && held(c) - held(win) <= margin(c)) {
+        if (tied.length < Math.min(o.tieStructures, MAX_TIED) && !seen.has(c.moves.join('|')) && held(c) - held(win) <= margin(c)) {
           seen.add(c.moves.join('|'));
           tied.push(c);
         }
