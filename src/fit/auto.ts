@@ -385,7 +385,7 @@ export async function chooseFitStructure(
   }
   const bestBundle = bundles.sort((a, b) => a.c.score - b.c.score)[0];
   const heldBack = heldBackOf(ds, pilot, o, base.deviceCycles);
-  const withBundle = async (cur: AutoCandidate, stopped: AutoReport['stopped']) => {
+  const withBundle = async (cur: AutoCandidate, stopped: AutoReport['stopped'], path: AutoCandidate[] = []) => {
     if (heldBack) {
       // the finalists on the held-back cycles: the search's result, the bundles and whatever ties
       // with the best pilot score; on the pilot alone, structures of equal score differ by the basin
@@ -395,6 +395,11 @@ export async function chooseFitStructure(
       for (const c of [...candidates].sort((a, b) => a.score - b.score))
         if (c.score <= best * (1 + o.minGain) && !finalists.includes(c) && finalists.length < 1 + bundles.length + o.finalists)
           finalists.push(c);
+      // and the structures the result grew from (the default, then each move kept): a move is kept for
+      // its gain on the pilot, and the held-back cycles may show it does not predict the device's other cycles
+      for (const c of path) if (!finalists.some((f) => f.moves.join('|') === c.moves.join('|'))) finalists.push(c);
+      // each finalist's RMS per scored cycle (pilot and held-back), for the paired comparison below
+      const perCycle = new Map<AutoCandidate, Map<string, number>>();
       for (const c of finalists) {
         const s = apply(c.moves)!;
         const r = await fitDataset(
@@ -402,9 +407,12 @@ export async function chooseFitStructure(
           { ...s, starts: Math.min(s.starts, o.pilotStarts) },
           scheduler,
         );
-        const rms = [...r.cycles.filter((x) => heldBack.scored.has(`${x.device}#${x.cycle}`)), ...results.get(c.moves.join('|'))!.cycles]
-          .map((x) => x.rmsLog10)
-          .filter((x) => Number.isFinite(x));
+        const scored = [
+          ...r.cycles.filter((x) => heldBack.scored.has(`${x.device}#${x.cycle}`)),
+          ...results.get(c.moves.join('|'))!.cycles,
+        ];
+        perCycle.set(c, new Map(scored.map((x) => [`${x.device}#${x.cycle}`, x.rmsLog10])));
+        const rms = scored.map((x) => x.rmsLog10).filter((x) => Number.isFinite(x));
         c.heldBackRms = rms.length ? median(rms) : Infinity;
       }
       const pc = (c: AutoCandidate) => perCycleCount(apply(c.moves)!);
@@ -413,12 +421,26 @@ export async function chooseFitStructure(
       // a near-tie: a finalist within the search's own resolution of the winner (minGain, what a move must
       // gain to be kept) or within the per-cycle charge that separates the two (its raw fit is then as good
       // as the winner's or better, and the charge, not the fit, decides on 24 cycles): the held-back cycles
-      // cannot choose between them, the whole dataset does (the full fit, breakTie)
+      // cannot choose between them, the whole dataset does (the full fit, breakTie). The gap is the smaller
+      // of the difference of the medians and the median of the per-cycle differences (the same cycles, paired):
+      // on a dataset of two kinds (a cycled device, one-cycle devices) the pooled median of 24 cycles falls
+      // between the two groups and is moved by the few cycles near it, the paired one compares like with like
       const margin = (c: AutoCandidate) => Math.max(o.minGain * held(win), o.cycleParamCharge * Math.abs(pc(c) - pc(win)));
+      const paired = (c: AutoCandidate): number => {
+        const a = perCycle.get(c)!,
+          w = perCycle.get(win)!;
+        const d: number[] = [];
+        for (const [k, x] of a) {
+          const y = w.get(k);
+          if (Number.isFinite(x) && y !== undefined && Number.isFinite(y)) d.push(x - y);
+        }
+        return d.length ? median(d) + o.cycleParamCharge * (pc(c) - pc(win)) : Infinity;
+      };
+      const gap = (c: AutoCandidate) => Math.min(held(c) - held(win), paired(c));
       const seen = new Set([win.moves.join('|')]);
       const tied = [win];
       for (const c of [...finalists].sort((a, b) => held(a) - held(b)))
-        if (tied.length < Math.min(o.tieStructures, MAX_TIED) && !seen.has(c.moves.join('|')) && held(c) - held(win) <= margin(c)) {
+        if (tied.length < Math.min(o.tieStructures, MAX_TIED) && !seen.has(c.moves.join('|')) && gap(c) <= margin(c)) {
           seen.add(c.moves.join('|'));
           tied.push(c);
         }
@@ -431,7 +453,10 @@ export async function chooseFitStructure(
       reasons.push(
         `near-tie on the held-back cycles: ${tied
           .slice(1)
-          .map((c) => `${name(c)} ${held(c).toFixed(3)} within ${margin(c).toFixed(3)} of ${held(win).toFixed(3)}`)
+          .map(
+            (c) =>
+              `${name(c)} ${held(c).toFixed(3)} (paired: ${paired(c) >= 0 ? '+' : ''}${paired(c).toFixed(3)}) within ${margin(c).toFixed(3)} of ${held(win).toFixed(3)}`,
+          )
           .join('; ')}: each fitted on the whole dataset, the lower full-data score decides`,
       );
       const r = done(win.moves, stopped);
@@ -451,6 +476,7 @@ export async function chooseFitStructure(
   if (ranked.length === 0) return withBundle(def, 'no_gain');
   // ranked addition
   let cur = ranked[0];
+  const path = [def];
   reasons.push(`${cur.moves[0]}: score ${cur.score.toFixed(3)} against ${def.score.toFixed(3)} (default): kept`);
   let stopped: AutoReport['stopped'] = 'exhausted';
   for (const r of ranked.slice(1)) {
@@ -463,11 +489,12 @@ export async function chooseFitStructure(
     const c = await evaluate(ids, cur.moves);
     if (c.score <= cur.score * (1 - o.minGain)) {
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)}: kept`);
+      path.push(cur);
       cur = c;
     } else
       reasons.push(`${r.moves[0]}: score ${c.score.toFixed(3)} against ${cur.score.toFixed(3)} with [${cur.moves.join(', ')}]: dropped`);
   }
-  return withBundle(cur, stopped);
+  return withBundle(cur, stopped, path);
 }
 
 /** The score of a fit over `cycles`: their median plain RMS of log10|I| plus the per-cycle charge (module comment). */

@@ -12,11 +12,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { median } from '../../src/util/stats.js';
-import { resolveFitSettings, type FitOptions, type FitsFile } from '../../src/fit/index.js';
-import { breakTie, DEFAULT_AUTO, structureScore, type AutoOptions, type AutoReport, type AutoResult } from '../../src/fit/auto.js';
+import {
+  createInlineScheduler,
+  resolveFitSettings,
+  synthCycle,
+  type FitCycleInput,
+  type FitOptions,
+  type FitsFile,
+} from '../../src/fit/index.js';
+import { resolveParams } from '../../src/model/index.js';
+import { createRng } from '../../src/util/rng.js';
+import {
+  breakTie,
+  chooseFitStructure,
+  DEFAULT_AUTO,
+  structureScore,
+  type AutoOptions,
+  type AutoReport,
+  type AutoResult,
+} from '../../src/fit/auto.js';
 import { fitStage } from '../../src/cli/fit.js';
 import { REPO_ROOT } from '../helpers/shared.js';
-import { synthDevice } from './helpers.js';
+import { TRUTH, synthDevice } from './helpers.js';
 
 test('breakTie: the lower full-data score wins, per-cycle charge included, whatever the held-back order', () => {
   const base = resolveFitSettings({ fitParams: ['Ndiscmin', 'RseriesTiOx', 'dWa'] });
@@ -177,4 +194,39 @@ test('fit stage: a run killed during the second full fit resumes each structure 
   const scores = (f: typeof ref) => autoOf(f).tieBreak!.map((x) => [x.moves, x.fullScore, x.chosen]);
   assert.deepEqual(scores(res), scores(ref));
   assert.deepEqual(readdirSync(dir).sort(), ['dataset.json', 'fits.json', 'ref.json']);
+});
+
+test('held-back finalists include the structures the result grew from (a move kept on the pilot is checked on other cycles)', async () => {
+  // cycles measured through a 30 kΩ series resistor: seriesOhm is kept on the pilot; the default it grew
+  // from is compared with it on the held-back cycles, and loses there
+  const rng = createRng(5);
+  const cycles: FitCycleInput[] = [];
+  let ninit: number | undefined;
+  for (let c = 1; c <= 8; c++) {
+    const p = resolveParams({ ...TRUTH, rnew: 41e-9 * (1 + 0.03 * rng.normal()), lnew: 0.43e-9 * (1 + 0.03 * rng.normal()) });
+    const n0 = ninit === undefined ? undefined : Math.min(p.Ndiscmax, Math.max(p.Ndiscmin, ninit));
+    const s = synthCycle(p, rng, { stepV: 0.02, noiseDec: 0.013, seriesOhm: 3e4, device: 'r1', cycle: c, ninit: n0 });
+    ninit = s.endNdisc;
+    cycles.push(s.cycle);
+  }
+  const base = resolveFitSettings({ ...SETTINGS, fitParams: ['rnew', 'Ndiscmin', 'RseriesTiOx', 'dWa'] });
+  const r = await chooseFitStructure({ devices: [{ id: 'r1', cycles }] }, base, createInlineScheduler(), {
+    ...AUTO,
+    moves: ['seriesOhm', 'Rth0'],
+    minGain: DEFAULT_AUTO.minGain,
+  });
+  console.log(`# path finalists: ${r.report.reasons.join('; ')}`);
+  const held = r.report.reasons.filter((x) => /held-back cycles/.test(x) && !/near-tie/.test(x));
+  assert.ok(
+    held.some((x) => x.startsWith('seriesOhm:')),
+    r.report.reasons.join('; '),
+  );
+  assert.ok(
+    held.some((x) => x.startsWith('default:')),
+    r.report.reasons.join('; '),
+  );
+  assert.ok(r.report.chosen.includes('seriesOhm'), r.report.reasons.join('; '));
+  const d = r.report.candidates.find((c) => c.moves.length === 0)!;
+  const so = r.report.candidates.find((c) => c.moves.join() === 'seriesOhm')!;
+  assert.ok(so.heldBackRms! < d.heldBackRms!, `held-back ${so.heldBackRms} vs default ${d.heldBackRms}`);
 });
