@@ -67,8 +67,10 @@ Structure (which parameters are free, per device or per cycle, and the return-br
   by default chosen by the data: the default set below is fitted on a pilot of up to 12 cycles;
   unless it is already at the data's noise level, the moves ${FIT_MOVES.map((m) => m.id).join(', ')}
   are tried, alone and then together, and those that lower the pilot's median RMS by at least
-  ${100 * DEFAULT_AUTO.minGain} % are kept (docs/fitting.md §3). The choice and every candidate go in fits.json
-  (settings.auto). Giving --fit, --cycle-params or --return-weight means you choose: no search.
+  ${100 * DEFAULT_AUTO.minGain} % are kept (docs/fitting.md §3). Finalists are compared on held-back cycles;
+  when some tie there, up to ${DEFAULT_AUTO.tieStructures} are fitted on the whole dataset and the best of those kept.
+  The choice and every candidate go in fits.json (settings.auto). Giving --fit, --cycle-params or
+  --return-weight means you choose: no search.
   --auto                search even with those flags (from the structure they give)
   --no-auto             no search: the default set (or your flags) as it is
 Parameters:
