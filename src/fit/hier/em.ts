@@ -544,6 +544,7 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
     let carried = dev.carried[c - 1];
     let geom = dev.geomIn[c - 1];
     for (const k of data) {
+      countSimulation(false);
       const { evals } = evaluateGroup(
         [dev.cycles[k]],
         layout,
@@ -580,7 +581,12 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
   free.forEach((k, j) => {
     dev.theta[k] = Float64Array.from(lm.u.subarray(j * p, (j + 1) * p));
   });
-  if (!(posteriorCost(ctx, dev, pop, f) < before)) {
+  const after = posteriorCost(ctx, dev, pop, f);
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(
+      `    ${dev.id}#${c + 1}: window ${before.toPrecision(6)} -> ${after.toPrecision(6)} (${lm.evaluations} evaluations)\n`,
+    );
+  if (!(after < before)) {
     free.forEach((k, j) => {
       dev.theta[k] = keep[j];
     });
@@ -596,6 +602,9 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
  * residual above 1.2 × the device's median). Returns the evaluations.
  */
 function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  return inPhase('windows', () => chainWindowsInner(ctx, dev, pop, f, iters));
+}
+function chainWindowsInner(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
   const C = dev.cycles.length;
   // Ndiscmin of a cycle: fitted (device- or cycle-level) or fixed
   const k = ctx.layout.entries.findIndex((e) => e.name === 'Ndiscmin');
