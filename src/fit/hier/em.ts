@@ -68,6 +68,13 @@ export interface HierOptions {
    */
   profile: boolean;
   /**
+   * Profile-likelihood ends also where they lie inside the linearised ones (the profile rising
+   * faster than the quadratic: a narrower interval). Off: where the check finds the rise too steep,
+   * one refit at the linearised end decides, and where the profile's rise there reaches the χ²₁
+   * quantile the linearised end is kept (no narrower than the profile's); else the secant goes on.
+   */
+  profileInside: boolean;
+  /**
    * Relative tolerance of the model's integration in the hierarchical fit (the smaller of this and
    * the objective's): at the per-device fit's looser default a switching event can land a sample
    * late, one sample's residual of a decade outweighs the rest of the cycle at 3 % noise, and the fit
@@ -110,6 +117,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   numericalCheck: true,
   secantCurvature: true,
   profile: true,
+  profileInside: false,
   simRelTol: 1e-4,
   skipSettled: true,
   donorStarts: 2,
@@ -795,6 +803,8 @@ export function eStep(
     ctx.q > 0 &&
     dev.cov.length > 0 &&
     ctx.devNames.some((n, i) => COMPENSATING.includes(n) && Math.abs(before.v[i] - pop.mV[i]) > 2 * sdOwn(i));
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(`    ${dev.id}: first ${firstPass} far ${far} poor ${poor} offValley ${offValley} above ${above}\n`);
   if (ctx.q > 0 && (firstPass || far || poor || offValley || above)) {
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
@@ -1046,7 +1056,7 @@ const CHI2_95 = 3.841459;
  * prediction), the end found by secant steps on the signed root of the rise. The estimate
  * itself is left unchanged. Results in dev.profiles (u).
  */
-export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): void {
+export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions = DEFAULT_HIER_OPTIONS): void {
   const { q, p, layout } = ctx;
   const C = dev.cycles.length;
   const n = q + C * p;
@@ -1095,12 +1105,23 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
       const r0 = tc > 0 ? rise(along(k, sg * tc)) : 0;
       const misleads = t0 > bound || !(r0 >= 0.6 * CHI2_95 && r0 <= 1.6 * CHI2_95);
       if (!misleads) continue;
-      changed = true;
       // secant on the signed root of the rise, from (0, 0)
+      let nRefit = 1;
       let tA = 0,
         gA = 0,
         t = tc,
         g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+      const firstRise = g * g;
+      // the profile's rise at the linearised end reaches χ²₁(0.95): the profile end lies at or inside
+      // the linearised one, which is kept, a conservative end (opt.profileInside: found on the profile)
+      if (!opt.profileInside && t0 <= bound && g * g >= CHI2_95) {
+        if (process.env.HIER_DEBUG)
+          process.stderr.write(
+            `PROFILE ${dev.id} k ${k} ${k < q ? 'dev' : 'cyc'} side ${sg} r0 ${(r0 / CHI2_95).toFixed(3)} bound 0 t/t0 1.000 refits 1 firstRise ${(firstRise / CHI2_95).toFixed(3)} kept\n`,
+          );
+        continue;
+      }
+      changed = true;
       const target = Math.sqrt(CHI2_95);
       for (let it = 0; it < 3 && Math.abs(g - target) > 0.15; it++) {
         if (g < target && t >= bound) break; // the bound is reached inside the interval
@@ -1111,8 +1132,13 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
         gA = g;
         t = tn;
         g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+        nRefit++;
       }
       ends[sg < 0 ? 0 : 1] = x0[k] + sg * t;
+      if (process.env.HIER_DEBUG)
+        process.stderr.write(
+          `PROFILE ${dev.id} k ${k} ${k < q ? 'dev' : 'cyc'} side ${sg} r0 ${(r0 / CHI2_95).toFixed(3)} bound ${t0 > bound ? 1 : 0} t/t0 ${(t / t0).toFixed(3)} refits ${nRefit} firstRise ${(firstRise / CHI2_95).toFixed(3)}\n`,
+        );
     }
     if (changed) dev.profiles.set(k, ends);
   }
