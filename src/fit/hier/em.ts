@@ -93,6 +93,12 @@ export interface HierOptions {
    * is poor, above the campaign's noise, far from the population or off the compensating valley (0: none).
    */
   donorStarts: number;
+  /**
+   * The compensating starts for every device on the first pass. Off: only where a device is far
+   * from the population, off the compensating valley (judged on the first pass from the posterior at
+   * its start values), poor or above the campaign's noise, as on the later passes.
+   */
+  firstPassStarts: boolean;
   /** Cycle restarts also refit a poor cycle with its predecessor, the carried state following (chainWindowFit). */
   chainWindow: boolean;
   /**
@@ -121,6 +127,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   simRelTol: 1e-4,
   skipSettled: true,
   donorStarts: 2,
+  firstPassStarts: false,
   chainWindow: true,
   robust: true,
 };
@@ -733,6 +740,10 @@ export function eStep(
   const C = dev.cycles.length;
   const iters = opt.estepIterations * (firstPass ? 2 : 1);
   runChain(ctx, dev);
+  // a device without a posterior yet (the first pass): the one at its start values, for the
+  // off-valley test of the compensating starts below
+  if (ctx.q > 0 && !opt.firstPassStarts && dev.cov.length === 0)
+    inPhase('posterior', () => posterior(ctx, dev, pop, { ...opt, numericalCheck: false }));
   const startCost = posteriorCost(ctx, dev, pop, f);
   const snapshot = () => ({ v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) });
   const restore = (s: { v: Float64Array; theta: Float64Array[] }) => {
@@ -792,8 +803,9 @@ export function eStep(
   }
   dev.starts = 1;
   // compensating start (docs/fitting.md, hierarchical fit): the device-level values at the
-  // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
-  // device sits more than 2.5 population spreads from the population mean in a device-level parameter
+  // population's, the cycle-level ones free to follow; tried whenever the device sits more than 2.5
+  // population spreads from the population mean in a device-level parameter (opt.firstPassStarts:
+  // also for every device on the first pass)
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
   // or whenever a compensating coordinate sits more than 2 of its own standard errors from the
   // population mean (the last pass's posterior; the equal-RMS basins of issue 16 are 3–25 away), or
@@ -805,7 +817,7 @@ export function eStep(
     ctx.devNames.some((n, i) => COMPENSATING.includes(n) && Math.abs(before.v[i] - pop.mV[i]) > 2 * sdOwn(i));
   if (process.env.HIER_DEBUG)
     process.stderr.write(`    ${dev.id}: first ${firstPass} far ${far} poor ${poor} offValley ${offValley} above ${above}\n`);
-  if (ctx.q > 0 && (firstPass || far || poor || offValley || above)) {
+  if (ctx.q > 0 && ((firstPass && opt.firstPassStarts) || far || poor || offValley || above)) {
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
