@@ -71,7 +71,7 @@ export interface HierOptions {
    * Profile-likelihood ends also where they lie inside the linearised ones (the profile rising
    * faster than the quadratic: a narrower interval). Off: where the check finds the rise too steep,
    * one refit at the linearised end decides, and where the profile's rise there reaches the χ²₁
-   * quantile the linearised end is kept (no narrower than the profile's); else the secant goes on.
+   * quantile the linearised end is kept (no narrower than a monotone profile's); else the secant goes on.
    */
   profileInside: boolean;
   /**
@@ -1065,8 +1065,10 @@ const CHI2_95 = 3.841459;
  * a rise outside [0.6, 1.6] × that, or an end beyond a bound, makes that end a profile end: the
  * coordinate held, the others refitted (for a device-level coordinate the whole device; for a
  * cycle-level one that cycle's other values, the device-level ones held at their conditional
- * prediction), the end found by secant steps on the signed root of the rise. The estimate
- * itself is left unchanged. Results in dev.profiles (u).
+ * prediction), the end found by secant steps on the signed root of the rise. Where the rise was
+ * too steep, the first refit (at the linearised end) decides: a profile rise there of χ²₁(0.95) or
+ * more keeps the linearised end (opt.profileInside: the secant goes on). The estimate itself is left
+ * unchanged. Results in dev.profiles (u).
  */
 export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions = DEFAULT_HIER_OPTIONS): void {
   const { q, p, layout } = ctx;
