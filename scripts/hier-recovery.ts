@@ -12,6 +12,9 @@
  *     [--sim-rel-tol X] the EM's integration tolerance (default: the EM's, hier/em.ts)
  *     [--donor-starts N] whole-value-set starts from well-fitted devices per E-step (default: the EM's)
  *     [--no-robust]   the plain (unweighted) M-step
+ *     [--hier JSON]   further EM options (HierOptions), e.g. '{"profileInside":true}'
+ *     [--em-save F]   the EM's state after each pass to F; [--em-resume F] resume from it (a run whose
+ *                     EM converged then only recomputes the final posteriors and intervals)
  *     [--diagnose]    per device: the data and posterior cost at the fit and at the drawn values (the
  *                     chain carried from them), and the largest errors: a device whose drawn values
  *                     cost less than its fit is a search failure, one at equal cost an identifiability limit
@@ -28,7 +31,9 @@ import { createInlineScheduler, createWorkerPool } from '../src/fit/scheduler.js
 import { resolveFitSettings, type FitSettings } from '../src/fit/settings.js';
 import { recoveryStats, synthCampaign, type SynthCampaign } from '../src/fit/hier/study.js';
 import { resolveParams, type ParamName } from '../src/model/index.js';
-import { costsAt, createContext, type HierResult } from '../src/fit/hier/em.js';
+import { costsAt, createContext, type HierOptions, type HierResult } from '../src/fit/hier/em.js';
+import { HIER_PHASES, type HierCost } from '../src/fit/hier/cost.js';
+import type { HierSnapshot } from '../src/fit/hier/index.js';
 
 function diagnose(r: HierResult, camp: SynthCampaign, settings: FitSettings): void {
   // the objective the EM evaluates (its integration tolerance, hier/index.ts)
@@ -55,6 +60,14 @@ function diagnose(r: HierResult, camp: SynthCampaign, settings: FitSettings): vo
   }
 }
 
+/** CPU seconds per phase of the EM (worker threads' own, summed over the devices), the phases that took any. */
+const phases = (c: HierCost) => {
+  const total = HIER_PHASES.reduce((a, p) => a + c[p][0], 0);
+  return `${total.toFixed(1)} (${HIER_PHASES.filter((p) => c[p][0] > 0.005)
+    .map((p) => `${p} ${c[p][0].toFixed(1)}`)
+    .join(', ')})`;
+};
+
 const { values } = parseArgs({
   options: {
     devices: { type: 'string' },
@@ -74,6 +87,9 @@ const { values } = parseArgs({
     'sim-rel-tol': { type: 'string' },
     'donor-starts': { type: 'string' },
     'no-robust': { type: 'boolean' },
+    hier: { type: 'string' },
+    'em-save': { type: 'string' },
+    'em-resume': { type: 'string' },
   },
 });
 const D = Number(values.devices ?? 12),
@@ -124,13 +140,19 @@ for (const seed of seeds) {
       ...(values['sim-rel-tol'] ? { simRelTol: Number(values['sim-rel-tol']) } : {}),
       ...(values['donor-starts'] ? { donorStarts: Number(values['donor-starts']) } : {}),
       ...(values['no-robust'] ? { robust: false } : {}),
+      ...(values.hier ? (JSON.parse(values.hier) as Partial<HierOptions>) : {}),
+    },
+    hierCheckpoint: {
+      resume: values['em-resume'] ? (JSON.parse(readFileSync(values['em-resume'], 'utf8')) as HierSnapshot) : null,
+      ...(values['em-save'] ? { save: (snap: HierSnapshot) => writeFileAtomic(values['em-save']!, JSON.stringify(snap)) } : {}),
     },
     onPass: (p, i) =>
       process.stderr.write(
-        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s, ${i.skipped} E-steps skipped\n`,
+        `  pass ${p}: mean move ${i.maxMeanMove.toExponential(2)}, sd move ${i.maxSdMove.toFixed(3)}, ${i.seconds.toFixed(1)} s, ${i.skipped} E-steps skipped; CPU-s ${phases(i.cost)}\n`,
       ),
   });
   await sched.close();
+  if (diag) process.stderr.write(`  final posteriors and intervals: CPU-s ${phases(diag.costs.final)}\n`);
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const st = recoveryStats(camp, res.cycles, names, res.population);

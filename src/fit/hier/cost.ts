@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-export const HIER_PHASES = ['init', 'estep', 'restarts', 'starts', 'posterior', 'numerical', 'profile', 'profileEnds'] as const;
+export const HIER_PHASES = ['init', 'estep', 'restarts', 'starts', 'windows', 'posterior', 'numerical', 'profile', 'profileEnds'] as const;
 export type HierPhase = (typeof HIER_PHASES)[number];
 
 /** Per phase: [CPU seconds, simulations, simulations with sensitivities]. */

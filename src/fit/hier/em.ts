@@ -68,6 +68,13 @@ export interface HierOptions {
    */
   profile: boolean;
   /**
+   * Profile-likelihood ends also where they lie inside the linearised ones (the profile rising
+   * faster than the quadratic: a narrower interval). Off: where the check finds the rise too steep,
+   * one refit at the linearised end decides, and where the profile's rise there reaches the χ²₁
+   * quantile the linearised end is kept (no narrower than a monotone profile's); else the secant goes on.
+   */
+  profileInside: boolean;
+  /**
    * Relative tolerance of the model's integration in the hierarchical fit (the smaller of this and
    * the objective's): at the per-device fit's looser default a switching event can land a sample
    * late, one sample's residual of a decade outweighs the rest of the cycle at 3 % noise, and the fit
@@ -86,6 +93,12 @@ export interface HierOptions {
    * is poor, above the campaign's noise, far from the population or off the compensating valley (0: none).
    */
   donorStarts: number;
+  /**
+   * The compensating starts for every device on the first pass. Off: only where a device is far
+   * from the population, off the compensating valley (judged on the first pass from the posterior at
+   * its start values), poor or above the campaign's noise, as on the later passes.
+   */
+  firstPassStarts: boolean;
   /** Cycle restarts also refit a poor cycle with its predecessor, the carried state following (chainWindowFit). */
   chainWindow: boolean;
   /**
@@ -110,9 +123,11 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   numericalCheck: true,
   secantCurvature: true,
   profile: true,
+  profileInside: false,
   simRelTol: 1e-4,
   skipSettled: true,
   donorStarts: 2,
+  firstPassStarts: false,
   chainWindow: true,
   robust: true,
 };
@@ -544,6 +559,7 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
     let carried = dev.carried[c - 1];
     let geom = dev.geomIn[c - 1];
     for (const k of data) {
+      countSimulation(false);
       const { evals } = evaluateGroup(
         [dev.cycles[k]],
         layout,
@@ -580,7 +596,12 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
   free.forEach((k, j) => {
     dev.theta[k] = Float64Array.from(lm.u.subarray(j * p, (j + 1) * p));
   });
-  if (!(posteriorCost(ctx, dev, pop, f) < before)) {
+  const after = posteriorCost(ctx, dev, pop, f);
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(
+      `    ${dev.id}#${c + 1}: window ${before.toPrecision(6)} -> ${after.toPrecision(6)} (${lm.evaluations} evaluations)\n`,
+    );
+  if (!(after < before)) {
     free.forEach((k, j) => {
       dev.theta[k] = keep[j];
     });
@@ -596,6 +617,9 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
  * residual above 1.2 × the device's median). Returns the evaluations.
  */
 function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+  return inPhase('windows', () => chainWindowsInner(ctx, dev, pop, f, iters));
+}
+function chainWindowsInner(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
   const C = dev.cycles.length;
   // Ndiscmin of a cycle: fitted (device- or cycle-level) or fixed
   const k = ctx.layout.entries.findIndex((e) => e.name === 'Ndiscmin');
@@ -716,6 +740,10 @@ export function eStep(
   const C = dev.cycles.length;
   const iters = opt.estepIterations * (firstPass ? 2 : 1);
   runChain(ctx, dev);
+  // a device without a posterior yet (the first pass): the one at its start values, for the
+  // off-valley test of the compensating starts below
+  if (ctx.q > 0 && !opt.firstPassStarts && dev.cov.length === 0)
+    inPhase('posterior', () => posterior(ctx, dev, pop, { ...opt, numericalCheck: false }));
   const startCost = posteriorCost(ctx, dev, pop, f);
   const snapshot = () => ({ v: Float64Array.from(dev.v), theta: dev.theta.map((t) => Float64Array.from(t)) });
   const restore = (s: { v: Float64Array; theta: Float64Array[] }) => {
@@ -775,8 +803,9 @@ export function eStep(
   }
   dev.starts = 1;
   // compensating start (docs/fitting.md, hierarchical fit): the device-level values at the
-  // population's, the cycle-level ones free to follow; tried on the first pass and whenever the
-  // device sits more than 2.5 population spreads from the population mean in a device-level parameter
+  // population's, the cycle-level ones free to follow; tried whenever the device sits more than 2.5
+  // population spreads from the population mean in a device-level parameter (opt.firstPassStarts:
+  // also for every device on the first pass)
   const far = ctx.q > 0 && Array.from(before.v).some((x, i) => Math.abs(x - pop.mV[i]) > 2.5 * Math.sqrt(pop.omV[i][i]));
   // or whenever a compensating coordinate sits more than 2 of its own standard errors from the
   // population mean (the last pass's posterior; the equal-RMS basins of issue 16 are 3–25 away), or
@@ -786,7 +815,9 @@ export function eStep(
     ctx.q > 0 &&
     dev.cov.length > 0 &&
     ctx.devNames.some((n, i) => COMPENSATING.includes(n) && Math.abs(before.v[i] - pop.mV[i]) > 2 * sdOwn(i));
-  if (ctx.q > 0 && (firstPass || far || poor || offValley || above)) {
+  if (process.env.HIER_DEBUG)
+    process.stderr.write(`    ${dev.id}: first ${firstPass} far ${far} poor ${poor} offValley ${offValley} above ${above}\n`);
+  if (ctx.q > 0 && ((firstPass && opt.firstPassStarts) || far || poor || offValley || above)) {
     // only the material constants of the compensating directions move to the population's values;
     // a device-level parameter with a real device-to-device spread (RseriesTiOx) keeps the device's
     const vAlt = Float64Array.from(before.v, (x, i) => (COMPENSATING.includes(ctx.devNames[i]) ? pop.mV[i] : x));
@@ -1034,10 +1065,12 @@ const CHI2_95 = 3.841459;
  * a rise outside [0.6, 1.6] × that, or an end beyond a bound, makes that end a profile end: the
  * coordinate held, the others refitted (for a device-level coordinate the whole device; for a
  * cycle-level one that cycle's other values, the device-level ones held at their conditional
- * prediction), the end found by secant steps on the signed root of the rise. The estimate
- * itself is left unchanged. Results in dev.profiles (u).
+ * prediction), the end found by secant steps on the signed root of the rise. Where the rise was
+ * too steep, the first refit (at the linearised end) decides: a profile rise there of χ²₁(0.95) or
+ * more keeps the linearised end (opt.profileInside: the secant goes on). The estimate itself is left
+ * unchanged. Results in dev.profiles (u).
  */
-export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): void {
+export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population, opt: HierOptions = DEFAULT_HIER_OPTIONS): void {
   const { q, p, layout } = ctx;
   const C = dev.cycles.length;
   const n = q + C * p;
@@ -1086,12 +1119,23 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
       const r0 = tc > 0 ? rise(along(k, sg * tc)) : 0;
       const misleads = t0 > bound || !(r0 >= 0.6 * CHI2_95 && r0 <= 1.6 * CHI2_95);
       if (!misleads) continue;
-      changed = true;
       // secant on the signed root of the rise, from (0, 0)
+      let nRefit = 1;
       let tA = 0,
         gA = 0,
         t = tc,
         g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+      const firstRise = g * g;
+      // the profile's rise at the linearised end reaches χ²₁(0.95): the profile end lies at or inside
+      // the linearised one, which is kept, a conservative end (opt.profileInside: found on the profile)
+      if (!opt.profileInside && t0 <= bound && g * g >= CHI2_95) {
+        if (process.env.HIER_DEBUG)
+          process.stderr.write(
+            `PROFILE ${dev.id} k ${k} ${k < q ? 'dev' : 'cyc'} side ${sg} r0 ${(r0 / CHI2_95).toFixed(3)} bound 0 t/t0 1.000 refits 1 firstRise ${(firstRise / CHI2_95).toFixed(3)} kept\n`,
+          );
+        continue;
+      }
+      changed = true;
       const target = Math.sqrt(CHI2_95);
       for (let it = 0; it < 3 && Math.abs(g - target) > 0.15; it++) {
         if (g < target && t >= bound) break; // the bound is reached inside the interval
@@ -1102,8 +1146,13 @@ export function profileIntervals(ctx: Ctx, dev: DeviceState, pop: Population): v
         gA = g;
         t = tn;
         g = Math.sqrt(Math.max(0, profileAt(k, sg * t)));
+        nRefit++;
       }
       ends[sg < 0 ? 0 : 1] = x0[k] + sg * t;
+      if (process.env.HIER_DEBUG)
+        process.stderr.write(
+          `PROFILE ${dev.id} k ${k} ${k < q ? 'dev' : 'cyc'} side ${sg} r0 ${(r0 / CHI2_95).toFixed(3)} bound ${t0 > bound ? 1 : 0} t/t0 ${(t / t0).toFixed(3)} refits ${nRefit} firstRise ${(firstRise / CHI2_95).toFixed(3)}\n`,
+        );
     }
     if (changed) dev.profiles.set(k, ends);
   }

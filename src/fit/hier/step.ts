@@ -220,7 +220,7 @@ export function runHierStep(job: HierStepJob, settings: FitSettings): HierStepRe
     const final = job.step === 'posterior';
     inPhase('posterior', () => posterior(ctx, dev, pop, final ? job.options : { ...job.options, numericalCheck: false }));
     // the records' intervals under the final population: profile-likelihood ends where the linearisation misleads
-    if (final && job.options.profile) inPhase('profile', () => profileIntervals(ctx, dev, pop));
+    if (final && job.options.profile) inPhase('profile', () => profileIntervals(ctx, dev, pop, job.options));
   }
   return { ...stateToWire(dev), cost: takeCost() };
 }
