@@ -278,7 +278,7 @@ export function sampleSizes(cyclesPerDevice: ArrayLike<number>): SampleSizes {
 }
 
 /** The level of a moment (its sample: devices, within-device deviations, or all cycles). */
-export function momentLevel(name: MomentName): keyof SampleSizes {
+function momentLevel(name: MomentName): keyof SampleSizes {
   return name.startsWith('d2d:') ? 'd2d' : name.startsWith('c2c:') ? 'c2c' : 'all';
 }
 
