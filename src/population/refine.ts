@@ -5,7 +5,8 @@
  * switching-feature moments (moments.ts: HRS, LRS, V_SET, V_RESET, on/off; their d2d and c2c levels and
  * spreads; the fraction of cycles that switch).
  *
- * Objective: Σ z², z = (simulated − measured) / √(se_meas² + se_sim²) over the measured moments.
+ * Objective: Σ z², z = (simulated − measured) / √(se_meas² + se_sim²) over the measured moments, se_sim the
+ * error a simulated moment of the simulation's sample size has (moments.ts simulatedSe), fixed before the search.
  * Common random numbers: every evaluation samples the same devices' copula coordinates, the same cycle
  * draws and the same per-device protocol (one seed), so the objective moves smoothly with the population's
  * parameters instead of jumping with fresh sampling noise. Minimised by Nelder–Mead over scaled
