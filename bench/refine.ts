@@ -14,11 +14,10 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ingestFiles } from '../src/io/ingest.js';
 import { loadPreset } from '../src/io/population.js';
-import { cycleProtocols, defaultReplicates, measuredGroups, measuredNoiseLog10, refinePopulation } from '../src/population/index.js';
+import { cycleProtocols, defaultReplay, measuredGroups, measuredNoiseLog10, refinePopulation } from '../src/population/index.js';
 
 const SHARED = process.env.JARTCAL_SHARED ?? join(process.cwd(), '..', 'shared');
 const BUDGET = 150; // the CLI's and the pipeline's default
-const MAX_CYCLES = 10; // the CLI's default --refine-cycles
 
 export async function run(): Promise<void> {
   const folder = join(SHARED, 'measurements', 'ddas04-rram-100dev-100cyc');
@@ -31,8 +30,7 @@ export async function run(): Promise<void> {
   const protocols = cycleProtocols(ds as never);
   const plan = {
     groups: protocols,
-    replicates: defaultReplicates(protocols, MAX_CYCLES),
-    maxCycles: MAX_CYCLES,
+    ...defaultReplay(protocols), // the CLI's defaults: every measured cycle replayed, 4 times the measured sample
     noiseLog10: measuredNoiseLog10(ds as never),
   };
   const pop = loadPreset('paper-realistic-mixed');

@@ -134,7 +134,7 @@ export function resolvePipelineOptions(o: PipelineOptions = {}): ResolvedPipelin
           : {},
     population: o.population ?? {},
     refine: o.refine === false ? false : { budget: 150, beyondTolerance: 0.25, ...o.refine },
-    profile: { devices: 50, cycles: 20, seed: 1, ...o.profile },
+    profile: { devices: 50, cycles: 0, seed: 1, ...o.profile }, // cycles 0: every measured cycle replayed (profile --cycles)
     report: { maxCycles: 24, png: true, ...o.report },
   };
 }

@@ -46,12 +46,15 @@ Refinement against the measurements (method of simulated moments, docs/populatio
                       Resumes from OUT.refine-checkpoint.json after an interruption.
   --dataset PATH      the dataset to refine against (default: the one the fits name)
   --refine-budget N   objective evaluations (default 150; each simulates the devices below)
-  --refine-devices N  simulated devices per evaluation, at least (default: 24, and 4 per measured device
-                      while an evaluation stays within 400 simulated cycles): each measured device is
-                      replayed the same number of times, each simulated cycle on the protocol of one of
-                      its measured cycles (voltage samples and time, compliance, read voltage, start state)
-  --refine-cycles C   cycles per simulated device at most (default 10; a one-cycle device is replayed
-                      with one)
+  --refine-devices N  simulated devices per evaluation, at least (default: enough replicates of every
+                      measured device that each simulated statistic's sample is 4 times the measured one's
+                      — devices, within-device cycles, cycles — so its sampling error is half the
+                      measured one's; at least 24 devices while an evaluation stays within 400 simulated
+                      cycles): each measured device is replayed the same number of times, each simulated
+                      cycle on the protocol of one of its measured cycles (voltage samples and time,
+                      compliance, read voltage, start state)
+  --refine-cycles C   cycles per simulated device at most (default: as many as the measured device has;
+                      a one-cycle device is replayed with one)
   --beyond-tolerance F  when a statistic still misses by more than F (relative; default 0.25) after the
                       refinement, refine again with every population parameter free (every centre,
                       d2d and c2c spread, copula correlation, the circuit block; the same budget): a

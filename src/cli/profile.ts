@@ -52,7 +52,8 @@ Options:
                  measured devices, then grown until the sampling errors are below the target)
   --max-devices N  the cap on simulated devices (default 2000)
   --target-se F  each predicted row's relative sampling error below this (default 0.05)
-  --cycles C     cycles per simulated device at most (default 20)
+  --cycles C     cycles per simulated device at most (default 0: as many as its measured device has,
+                 so a long measured device is replayed whole, as the refinement replays it)
   --plots DIR    ECDF overlays measured / predicted per feature (d2d and c2c) as SVG and PNG
   --median-sweep every device on the dataset's median sweep for C cycles (the former profile; pooled
                  rows: CV of HRS and LRS, V_SET and V_RESET mean and spread, on/off)
@@ -92,7 +93,8 @@ export interface ProfileStageOptions {
 export const PROFILE_DEFAULTS = {
   devices: 50,
   cycles: 5,
-  replayCycles: 20,
+  /** 0: every cycle of the measured device a simulated device replays */
+  replayCycles: 0,
   maxDevices: 2000,
   targetSe: 0.05,
   seed: 1,
@@ -120,7 +122,7 @@ export function sweepProblem(sweep: { vSetV: number; vResetV: number; stepV: num
 export function profileStage(o: ProfileStageOptions): Record<string, unknown> {
   for (const [flag, x] of [
     ['devices', o.devices],
-    ['cycles', o.cycles],
+    ['cycles', o.cycles === 0 && !o.medianSweep && !o.within ? 1 : o.cycles],
     ['max-devices', o.maxDevices ?? 1],
   ] as const) {
     if (!Number.isInteger(x) || x < 1)
@@ -157,7 +159,9 @@ function replayStage(o: ProfileStageOptions, pop: PopulationFile, ds: DatasetIn)
     seed: o.seed,
     minDevices: o.devices,
     maxDevices: o.maxDevices ?? PROFILE_DEFAULTS.maxDevices,
-    maxCycles: o.cycles,
+    // 0: each simulated device replays all its measured device's cycles (the measured structure: a first
+    // cycle from the initial state weighs as much in a device's c2c spread as it does in the data)
+    maxCycles: o.cycles > 0 ? o.cycles : Math.max(1, ...groups.map((g) => g.length)),
     targetRelSe: o.targetSe ?? PROFILE_DEFAULTS.targetSe,
     seriesOhm: o.seriesOhm,
     noiseLog10: measuredNoiseLog10(ds),

@@ -13,7 +13,7 @@ import {
   cycleProtocols,
   measuredGroups,
   measuredNoiseLog10,
-  defaultReplicates,
+  defaultReplay,
   refinePopulation,
   type PopulationFile,
   type RefinementRecord,
@@ -55,21 +55,19 @@ export function refineStep(pop: PopulationFile, opts: RefineStepOptions): Popula
   }
   // each simulated device replays a measured device: its cycles, each on a measured cycle's protocol
   const protocols = cycleProtocols(ds, opts.rateVps ?? 1);
-  const maxCycles = opts.cycles ?? 10;
+  const size = defaultReplay(protocols, opts.cycles);
   const plan = {
     groups: protocols,
-    replicates: opts.devices !== undefined ? Math.max(1, Math.ceil(opts.devices / groups.length)) : defaultReplicates(protocols, maxCycles),
-    maxCycles,
+    replicates: opts.devices !== undefined ? Math.max(1, Math.ceil(opts.devices / groups.length)) : size.replicates,
+    maxCycles: size.maxCycles,
     // the measured current's own noise, added to the simulated currents (both sides through the same measurement)
     noiseLog10: measuredNoiseLog10(ds),
   };
   // within-device spreads need as many simulated cycles per device as the measured ones have at least
-  if (Math.max(...groups.map((g) => g.length)) >= MIN_CYCLES && plan.maxCycles < MIN_CYCLES) {
+  if (Math.max(...groups.map((g) => g.length)) >= MIN_CYCLES && opts.cycles !== undefined && opts.cycles < MIN_CYCLES)
     process.stderr.write(
-      `refine: ${plan.maxCycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`,
+      `refine: ${opts.cycles} cycle(s) per simulated device cannot show a cycle-to-cycle spread; simulating ${MIN_CYCLES}\n`,
     );
-    plan.maxCycles = MIN_CYCLES;
-  }
   const devices = plan.replicates * groups.length;
   const cycles = Math.min(plan.maxCycles, Math.max(...groups.map((g) => g.length)));
   const key = createHash('sha256')

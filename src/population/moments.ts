@@ -211,7 +211,15 @@ export interface MomentRow {
 export function momentDiscrepancy(
   measured: Moments,
   simulated: Moments,
-  opts: { missingZ?: number; resolution?: Partial<Record<'voltageV' | 'log10' | 'fraction', number>> } = {},
+  opts: {
+    missingZ?: number;
+    resolution?: Partial<Record<'voltageV' | 'log10' | 'fraction', number>>;
+    /**
+     * fixed simulated sampling errors per moment (simulatedSe), used instead of the simulated sample's own: weights
+     * fixed outside a search, which cannot then lower a z by making the simulated statistic noisier
+     */
+    simulatedSe?: Partial<Record<MomentName, number>>;
+  } = {},
 ): { value: number; rows: MomentRow[] } {
   const missingZ = opts.missingZ ?? 10;
   // a floor under each moment's error: what the instrument resolves (the sweep step for a voltage read off a
@@ -225,7 +233,8 @@ export function momentDiscrepancy(
       s = simulated[name] ?? null;
     let z = missingZ;
     if (s && Number.isFinite(s.value)) {
-      const se = Math.sqrt(m.se ** 2 + s.se ** 2 + floor(name) ** 2);
+      const sse = opts.simulatedSe?.[name] ?? s.se;
+      const se = Math.sqrt(m.se ** 2 + sse ** 2 + floor(name) ** 2);
       z = se > 0 ? (s.value - m.value) / se : s.value === m.value ? 0 : missingZ;
       if (!Number.isFinite(z)) z = missingZ;
     }
@@ -245,4 +254,51 @@ export function momentRelDiff(name: MomentName | string, measured: number, simul
   const [, stat, feat] = name.split(':');
   if (feat !== undefined && feat.startsWith('log10') && stat !== 'sd') return 10 ** (simulated - measured) - 1;
   return (simulated - measured) / Math.abs(measured);
+}
+
+/** What a sample of devices (their cycle counts) offers each level of moment: devices for d2d, within-device degrees of freedom for c2c, cycles for the pooled ones. */
+export interface SampleSizes {
+  d2d: number;
+  c2c: number;
+  all: number;
+}
+
+export function sampleSizes(cyclesPerDevice: ArrayLike<number>): SampleSizes {
+  let d2d = 0,
+    c2c = 0,
+    all = 0;
+  for (let i = 0; i < cyclesPerDevice.length; i++) {
+    const n = cyclesPerDevice[i];
+    if (n <= 0) continue;
+    d2d++;
+    all += n;
+    if (n >= MIN_CYCLES) c2c += n - 1;
+  }
+  return { d2d, c2c, all };
+}
+
+/** The level of a moment (its sample: devices, within-device deviations, or all cycles). */
+function momentLevel(name: MomentName): keyof SampleSizes {
+  return name.startsWith('d2d:') ? 'd2d' : name.startsWith('c2c:') ? 'c2c' : 'all';
+}
+
+/**
+ * The sampling error a simulated moment has when the simulation reproduces the measured distribution: the
+ * measured moment's error (bootstrap over devices, or normal theory when larger) scaled by √(measured sample /
+ * simulated sample) at the moment's level (sampleSizes). Known before any simulation, so the objective's
+ * weights are fixed outside the search.
+ */
+export function simulatedSe(
+  measured: Moments,
+  measuredSizes: SampleSizes,
+  simulatedSizes: SampleSizes,
+): Partial<Record<MomentName, number>> {
+  const out: Partial<Record<MomentName, number>> = {};
+  for (const [name, m] of Object.entries(measured) as [MomentName, Moment][]) {
+    const level = momentLevel(name);
+    const nm = measuredSizes[level],
+      ns = simulatedSizes[level];
+    out[name] = nm > 0 && ns > 0 ? m.se * Math.sqrt(nm / ns) : m.se;
+  }
+  return out;
 }

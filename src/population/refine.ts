@@ -5,7 +5,8 @@
  * switching-feature moments (moments.ts: HRS, LRS, V_SET, V_RESET, on/off; their d2d and c2c levels and
  * spreads; the fraction of cycles that switch).
  *
- * Objective: Σ z², z = (simulated − measured) / √(se_meas² + se_sim²) over the measured moments.
+ * Objective: Σ z², z = (simulated − measured) / √(se_meas² + se_sim²) over the measured moments, se_sim the
+ * error a simulated moment of the simulation's sample size has (moments.ts simulatedSe), fixed before the search.
  * Common random numbers: every evaluation samples the same devices' copula coordinates, the same cycle
  * draws and the same per-device protocol (one seed), so the objective moves smoothly with the population's
  * parameters instead of jumping with fresh sampling noise. Minimised by Nelder–Mead over scaled
@@ -21,7 +22,18 @@ import { nelderMead } from './stats.js';
 import { samplePopulation, varyingParams } from './sample.js';
 import { deviceSeriesOhm, replayMeasured, simulateDeviceCycles, type ReplayPlan, type SweepConditions } from './ppc.js';
 import { ReplayPool } from './replay-pool.js';
-import { featureMoments, MIN_CYCLES, momentDiscrepancy, momentRelDiff, selectMoments, type MomentRow, type Moments } from './moments.js';
+import {
+  featureMoments,
+  MIN_CYCLES,
+  momentDiscrepancy,
+  momentRelDiff,
+  sampleSizes,
+  selectMoments,
+  simulatedSe,
+  type MomentName,
+  type MomentRow,
+  type Moments,
+} from './moments.js';
 import type { CycleFeaturesIn } from './profile.js';
 import type { BeyondModelRecord, ParameterSpec, PopulationFile, RefinementRecord, RefineTerm } from './types.js';
 import { V1B_VAR, type ParamName as PName } from './params.js';
@@ -82,8 +94,22 @@ export interface RefineResult {
   cache: Record<string, number>;
 }
 
-/** device resamplings for the moments' errors (measured and simulated alike, same seed: common random numbers) */
+/** device resamplings for the measured moments' errors */
 const BOOTSTRAP = 100;
+
+/** The objective's fixed settings: the resolution floors and each moment's simulated sampling error. */
+interface Weights {
+  resolution: { voltageV: number };
+  simulatedSe: Partial<Record<MomentName, number>>;
+}
+
+/** The simulated sample's sizes (sampleSizes) per evaluation: the replay plan's devices and cycles, or devices × cycles. */
+function simulatedSizes(opts: Pick<RefineOptions, 'plan' | 'devices' | 'cycles'>): ReturnType<typeof sampleSizes> {
+  const plan = opts.plan;
+  if (!plan) return sampleSizes(new Array<number>(opts.devices).fill(opts.cycles));
+  const g = plan.groups.length;
+  return sampleSizes(Array.from({ length: g * plan.replicates }, (_, j) => Math.min(plan.groups[j % g].length, plan.maxCycles)));
+}
 const CENTER_LOG_STEP = 0.3,
   CENTER_LIN_STEP = 0.1,
   SPREAD_STEP = 0.5;
@@ -279,6 +305,13 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
   const budget = opts.maxEvaluations ?? 200;
   const cache: Record<string, number> = opts.cache ?? {};
   const stepV = opts.plan ? planStepV(opts.plan) : Math.max(...(opts.protocols ?? []).map((p) => p.stepV));
+  // the objective's weights, fixed before the search: each moment's measured error and the error the simulated
+  // moment has at the simulation's sample size when it reproduces the measured distribution (a simulated
+  // sample's own error would let the search lower a z by making the simulated statistic noisier)
+  const weights: Weights = {
+    resolution: { voltageV: stepV / Math.sqrt(12) },
+    simulatedSe: simulatedSe(measuredMoments, sampleSizes(measured.map((g) => g.length)), simulatedSizes(opts)),
+  };
   const sim = { protocols: opts.protocols, plan: opts.plan, devices: opts.devices, cycles: opts.cycles, seed: opts.seed };
   const pool = opts.plan && (opts.threads ?? 1) > 1 ? new ReplayPool(opts.plan.groups, opts.threads ?? 1) : null;
   const simulateAt = (population: PopulationFile): (CycleFeaturesIn | null)[][] =>
@@ -298,7 +331,7 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
     // the joint pilot: all c2c spreads and all d2d spreads scaled together (an estimate from scattered fits
     // inflates every spread alike); the per-term search starts from its optimum
     const pilotBudget = terms.length > 2 ? Math.min(PILOT_MAX, Math.floor(budget / 5)) : 0;
-    const pilot = pilotBudget > 0 ? pilotScale(pop, measuredMoments, pilotBudget, cache, stepV, opts, simulateAt) : null;
+    const pilot = pilotBudget > 0 ? pilotScale(pop, measuredMoments, pilotBudget, cache, weights, opts, simulateAt) : null;
     const start0 = pilot ? pilot.population : pop;
     const first = refineWith(
       start0,
@@ -308,7 +341,7 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
       cache,
       pilot ? `p${pilot.key}|` : '',
       false,
-      stepV,
+      weights,
       opts,
       simulateAt,
       undefined,
@@ -334,7 +367,7 @@ export function refinePopulation(pop: PopulationFile, measured: (CycleFeaturesIn
     );
     const closest = new Map<string, number>();
     const range = new Map<string, [number, number]>();
-    const second = refineWith(start, measuredMoments, all, budget2, cache, 'all|', true, stepV, opts, simulateAt, (rows) => {
+    const second = refineWith(start, measuredMoments, all, budget2, cache, 'all|', true, weights, opts, simulateAt, (rows) => {
       for (const r of rows) {
         const v = r.simulated?.value;
         if (v === undefined || !Number.isFinite(v)) continue;
@@ -406,7 +439,7 @@ function refineWith(
   cache: Record<string, number>,
   keyPrefix: string,
   tinyC2c: boolean,
-  stepV: number,
+  weights: Weights,
   opts: RefineOptions,
   simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
   onRows?: (rows: MomentRow[]) => void,
@@ -414,9 +447,7 @@ function refineWith(
   estimate?: PopulationFile,
 ): RefineResult {
   const evaluatePop = (population: PopulationFile): { value: number; rows: MomentRow[] } =>
-    momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
-      resolution: { voltageV: stepV / Math.sqrt(12) },
-    });
+    momentDiscrepancy(measuredMoments, featureMoments(simulateAt(population)), weights);
   const evaluate = (theta: ArrayLike<number>): { value: number; rows: MomentRow[] } => {
     const r = evaluatePop(applyTerms(pop, terms, theta, tinyC2c).population);
     onRows?.(r.rows);
@@ -483,6 +514,7 @@ function refineWith(
         name: r.name,
         measured: r.measured.value,
         measuredSe: r.measured.se,
+        simulatedSe: weights.simulatedSe[r.name],
         before: b.simulated?.value ?? null,
         after: r.simulated?.value ?? null,
         zBefore: b.z,
@@ -533,7 +565,7 @@ function pilotScale(
   measuredMoments: Moments,
   budget: number,
   cache: Record<string, number>,
-  stepV: number,
+  weights: Weights,
   opts: RefineOptions,
   simulateAt: (population: PopulationFile) => (CycleFeaturesIn | null)[][],
 ): { population: PopulationFile; c2cFactor: number; d2dFactor: number; evaluations: number; key: string } {
@@ -545,9 +577,7 @@ function pilotScale(
     let v = cache[key];
     if (v === undefined) {
       if (spent >= budget) throw new BudgetSpent();
-      v = momentDiscrepancy(measuredMoments, featureMoments(simulateAt(scaleSpreads(pop, g)), { bootstrap: BOOTSTRAP, seed: opts.seed }), {
-        resolution: { voltageV: stepV / Math.sqrt(12) },
-      }).value;
+      v = momentDiscrepancy(measuredMoments, featureMoments(simulateAt(scaleSpreads(pop, g))), weights).value;
       cache[key] = v;
     }
     spent++;
@@ -584,13 +614,28 @@ function planStepV(plan: ReplayPlan): number {
   return steps[Math.floor(steps.length / 2)];
 }
 
+/** By default a simulated moment's sampling error is at most this fraction of the measured one's. */
+export const SIMULATED_SE_RATIO = 0.5;
+
 /**
- * Simulated devices per evaluation by default (replicates of every measured device): at least 24 devices, and
- * 4 replicates of every measured device (so a simulated moment's sampling error is about half the measured
- * one's and the optimum does not fit the simulation's own noise) as long as an evaluation stays within 400
+ * The simulated sample per evaluation by default. Each simulated device replays a measured device's cycles,
+ * all of them unless `maxCycles` caps them, and every measured device is replayed `replicates` times: enough
+ * that at every level (d2d: devices, c2c: within-device degrees of freedom, pooled: cycles; sampleSizes) the
+ * simulated sample is 1/SIMULATED_SE_RATIO² = 4 times the measured one, so each simulated moment's sampling
+ * error is about half the measured one's and the optimum does not fit the simulation's own noise. A dataset
+ * of one long device (ddas04's 100-cycle device) thus gets its c2c moments from 4 × 100 simulated cycles, not
+ * from a few short replicates. Small datasets get at least 24 devices while an evaluation stays within 400
  * simulated cycles.
  */
-export function defaultReplicates(groups: { length: number }[], maxCycles: number): number {
-  const perReplicate = groups.reduce((a, g) => a + Math.min(g.length, Math.max(maxCycles, MIN_CYCLES)), 0);
-  return Math.max(Math.ceil(24 / groups.length), Math.min(4, Math.floor(400 / Math.max(1, perReplicate))), 1);
+export function defaultReplay(groups: { length: number }[], maxCycles?: number): { replicates: number; maxCycles: number } {
+  const cap = Math.max(maxCycles ?? Math.max(1, ...groups.map((g) => g.length)), MIN_CYCLES);
+  const perReplicate = groups.map((g) => Math.min(g.length, cap));
+  const m = sampleSizes(groups.map((g) => g.length)),
+    s = sampleSizes(perReplicate);
+  let replicates = 1;
+  for (const level of ['d2d', 'c2c', 'all'] as const)
+    if (m[level] > 0 && s[level] > 0) replicates = Math.max(replicates, Math.ceil(m[level] / s[level] / SIMULATED_SE_RATIO ** 2 - 1e-9));
+  const cycles = Math.max(1, s.all);
+  replicates = Math.max(replicates, Math.min(Math.ceil(24 / Math.max(1, groups.length)), Math.floor(400 / cycles)));
+  return { replicates, maxCycles: cap };
 }

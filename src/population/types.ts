@@ -159,6 +159,8 @@ export interface RefinementRecord {
     name: string;
     measured: number;
     measuredSe: number;
+    /** the simulated moment's sampling error the objective weighs it with (fixed before the search; absent in older files) */
+    simulatedSe?: number;
     before: number | null;
     after: number | null;
     zBefore: number;
