@@ -102,6 +102,13 @@ export interface HierOptions {
   /** Cycle restarts also refit a poor cycle with its predecessor, the carried state following (chainWindowFit). */
   chainWindow: boolean;
   /**
+   * A device's chain windows at incomplete RESETs (the cycle itself not poor) stop, within one pass
+   * over its cycles, after the first that lowers the posterior cost by less than the device's
+   * residual variance s² (one unit of χ²): its RESETs then couple no pair out of its basin. Off: a
+   * window at every incomplete RESET (the first cut).
+   */
+  windowStop: boolean;
+  /**
    * Robust M-step: each device weighted by its Mahalanobis distance from the previous population
    * (device-level values and cycle-level mean, the device's posterior covariance added to the
    * population's), 1 within the χ²'s 99 % quantile and Huber-like (k/δ) beyond, in the means, the
@@ -129,6 +136,7 @@ export const DEFAULT_HIER_OPTIONS: HierOptions = {
   donorStarts: 2,
   firstPassStarts: false,
   chainWindow: true,
+  windowStop: true,
   robust: true,
 };
 
@@ -544,10 +552,17 @@ export function costsAt(
  * values and the other cycles held; the prior of the device's cycles included. Applied when the
  * posterior cost goes down. Returns the evaluations.
  */
-function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, c: number, iters: number): number {
+function chainWindowFit(
+  ctx: Ctx,
+  dev: DeviceState,
+  pop: Population,
+  f: PriorFactors,
+  c: number,
+  iters: number,
+): { evaluations: number; gain: number } {
   const { p, layout } = ctx;
   const C = dev.cycles.length;
-  if (c < 1 || c >= C) return 0;
+  if (c < 1 || c >= C) return { evaluations: 0, gain: 0 };
   const free = [c - 1, c];
   const data = [c - 1, c, ...(c + 1 < C ? [c + 1] : [])];
   const theta = dev.theta.map((t) => Array.from(t));
@@ -607,30 +622,39 @@ function chainWindowFit(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFac
     });
     runChain(ctx, dev);
   }
-  return lm.evaluations;
+  return { evaluations: lm.evaluations, gain: after < before ? before - after : 0 };
 }
 
 /**
  * The chain windows of a device (chainWindowFit), in cycle order: every cycle that starts from a state
  * its predecessor left above its Ndiscmin (an incomplete RESET: the predecessor's values act on it
  * through that state, which the E-step's LM holds), and every cycle fitted poorly (mean square
- * residual above 1.2 × the device's median). Returns the evaluations.
+ * residual above 1.2 × the device's median). `stop` (opt.windowStop): the incomplete RESETs of a
+ * cycle that is not poor only until one such window gains less than s², one unit of χ² (on the
+ * 12 × 6 campaign the windows skipped so had gained 0.07 % of what all windows gained, and the
+ * windows at incomplete RESETs of well-fitted cycles cost 59 % of the windows' evaluations;
+ * docs/results/hierarchical-fit.md). Returns the evaluations.
  */
-function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
-  return inPhase('windows', () => chainWindowsInner(ctx, dev, pop, f, iters));
+function chainWindows(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number, stop: boolean): number {
+  return inPhase('windows', () => chainWindowsInner(ctx, dev, pop, f, iters, stop));
 }
-function chainWindowsInner(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number): number {
+function chainWindowsInner(ctx: Ctx, dev: DeviceState, pop: Population, f: PriorFactors, iters: number, stop: boolean): number {
   const C = dev.cycles.length;
   // Ndiscmin of a cycle: fitted (device- or cycle-level) or fixed
   const k = ctx.layout.entries.findIndex((e) => e.name === 'Ndiscmin');
   const ndiscmin = (c: number) => (k >= 0 ? valuesOf(ctx, dev.v, dev.theta[c])[k] : ctx.base.Ndiscmin);
   let evaluations = 0;
+  let flat = false;
   for (let c = 1; c < C; c++) {
     runChain(ctx, dev);
     const ms = dev.evals.map((e) => sumSq(e.residuals) / Math.max(1, e.residuals.length));
     const carried = dev.carried[c];
     const incomplete = carried !== null && carried > ndiscmin(c);
-    if (incomplete || ms[c] > 1.2 * median(ms)) evaluations += chainWindowFit(ctx, dev, pop, f, c, iters);
+    const poorCycle = ms[c] > 1.2 * median(ms);
+    if (!poorCycle && !(incomplete && !flat)) continue;
+    const w = chainWindowFit(ctx, dev, pop, f, c, iters);
+    evaluations += w.evaluations;
+    if (stop && !poorCycle && w.gain < dev.s * dev.s) flat = true;
   }
   runChain(ctx, dev);
   return evaluations;
@@ -793,7 +817,7 @@ export function eStep(
     return { out, cost: posteriorCost(ctx, dev, pop, f) };
   };
   evaluations += inPhase('restarts', () => cycleRestarts(ctx, dev, pop, f, iters));
-  if (opt.chainWindow) evaluations += inPhase('restarts', () => chainWindows(ctx, dev, pop, f, iters));
+  if (opt.chainWindow) evaluations += inPhase('restarts', () => chainWindows(ctx, dev, pop, f, iters, opt.windowStop));
   let best = run();
   let bestState = snapshot();
   if (best.cost > startCost) {
@@ -853,7 +877,7 @@ export function eStep(
         runChain(ctx, dev);
       }
       evaluations += cycleRestarts(ctx, dev, pop, f, iters);
-      if (opt.chainWindow) evaluations += chainWindows(ctx, dev, pop, f, iters);
+      if (opt.chainWindow) evaluations += chainWindows(ctx, dev, pop, f, iters, opt.windowStop);
       const alt = run(st.v);
       dev.starts++;
       if (process.env.HIER_DEBUG) process.stderr.write(`    ${dev.id}: cost ${best.cost.toPrecision(6)} alt ${alt.cost.toPrecision(6)}\n`);
