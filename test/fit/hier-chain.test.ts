@@ -75,9 +75,10 @@ test('hierarchical E-step: a chain of incomplete RESETs is refitted with the car
 
 // The same chain at the drawn values, after one E-step: its RESETs are incomplete, but the pairs sit
 // at the bottom of their basins, so a window gains less than one unit of χ² (s²). The first cut
-// refitted a window at every incomplete RESET (windowStop: false); now the device's windows stop
-// after the first that gains so little (windowStop), and the E-step ends where it did (its posterior
-// cost within 1e-4 relative of the first cut's).
+// refitted a window at every incomplete RESET (windowStop: false, the default); with windowStop, the
+// device being at the campaign's noise (the E-step's poor and above flags off), its windows from its
+// own estimate stop after the first that gains so little, and the E-step ends where it did (its
+// posterior cost within 1e-4 relative of the default's).
 test('hierarchical E-step: chain windows stop after one that gains less than s²', () => {
   const s0 = resolveFitSettings({ mode: 'hierarchical', deviceCycles: 3 });
   const settings = { ...s0, objective: { ...s0.objective, simRelTol: DEFAULT_HIER_OPTIONS.simRelTol } };
