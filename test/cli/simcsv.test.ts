@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simResultToCsv, writeSimCsvAsync } from '../../src/io/simcsv.js';
@@ -247,3 +248,25 @@ test('jartcal simulate: a long output (written while the simulation runs) has th
   assert.equal(readFileSync(out, 'latin1'), readFileSync(serial, 'latin1'));
   assert.deepEqual(readdirSync(dir).sort(), ['long.csv', 'serial.csv']);
 });
+
+test(
+  'atomic output to a named pipe (as to /dev/stdout) writes through it and leaves it a pipe, not a renamed-over file',
+  { timeout: 20_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jartcal-atomic-fifo-'));
+    const fifo = join(dir, 'pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo on this system
+    // a reader at the other end (the write side's open waits for it)
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (b: Buffer) => (got += b.toString('latin1')));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    const wave = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.05 });
+    const r = simulate({ ...DEFAULT_PARAMS }, wave, { circuit: {} });
+    await writeSimCsvAsync(fifo, r);
+    await done;
+    assert.equal(got, simResultToCsv(r));
+    assert.ok(lstatSync(fifo).isFIFO(), 'still a pipe');
+    assert.deepEqual(readdirSync(dir), ['pipe']);
+  },
+);
