@@ -6,9 +6,8 @@
  *    subtracted. Target: ≤ 1.2 × the in-process simulation.
  *  - `jartcal --help` against `jartcal simulate --help`. Target: ≤ 1.3 ×.
  * Each figure is the median over interleaved repeats (the machine is shared). A breakdown of the command's
- * own work (read the waveform, simulate while the writer thread formats and writes the rows, wait for the
- * file's end, as `jartcal simulate` does them, timed in one fresh process) shows where the time beyond the
- * simulation goes.
+ * own work (read the waveform, simulate, write the CSV, as `jartcal simulate` does them, timed in one fresh
+ * process) shows where the time beyond the simulation goes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -65,11 +64,10 @@ export async function run(): Promise<void> {
     for (let c = 0; c < 5; c++) for (let k = c ? 1 : 0; k < n; k++) { tS[j] = c * P + one.tS[k]; vV[j++] = one.vV[k]; }
     const t0 = performance.now(); m.simulate({ ...m.DEFAULT_PARAMS }, { tS, vV }, { circuit: {} }); process.stdout.write(String(performance.now() - t0));`;
   // the command's work, step by step, in one fresh process
-  const steps = `const [m, w, c] = await Promise.all([import(${JSON.stringify(model)}), import(${JSON.stringify(join(root, 'dist', 'io', 'waveform.js'))}), import(${JSON.stringify(join(root, 'dist', 'io', 'simcsv-stream.js'))})]);
+  const steps = `const [m, w, c] = await Promise.all([import(${JSON.stringify(model)}), import(${JSON.stringify(join(root, 'dist', 'io', 'waveform.js'))}), import(${JSON.stringify(join(root, 'dist', 'io', 'simcsv.js'))})]);
     const t0 = performance.now(); const wave = w.readWaveformCsv(${JSON.stringify(wave)});
-    const t1 = performance.now(); const s = new c.SimCsvStream(); const sink = s.open(${JSON.stringify(out)}, wave.tS.length);
-    m.simulate({ ...m.DEFAULT_PARAMS }, wave, { circuit: {}, into: sink.cols, onRows: sink.onRows });
-    const t2 = performance.now(); const f = await s.finish(); if (!f.ok) throw new Error(f.message);
+    const t1 = performance.now(); const r = m.simulate({ ...m.DEFAULT_PARAMS }, wave, { circuit: {} });
+    const t2 = performance.now(); await c.writeSimCsvAsync(${JSON.stringify(out)}, r);
     const t3 = performance.now(); process.stdout.write(JSON.stringify([t1 - t0, t2 - t1, t3 - t2]));`;
   const R = 7;
   const cmd: number[] = [],
@@ -104,7 +102,7 @@ export async function run(): Promise<void> {
   );
   const [rd, sm, wr] = [median(read), median(stepSim), median(write)];
   console.log(
-    `  its steps in one fresh process: read ${f(rd)} ms, simulate (the rows written meanwhile by the writer thread) ${f(sm)} ms, the file's end ${f(wr)} ms → ×${((rd + sm + wr) / m.sim).toFixed(2)} of the in-process simulation`,
+    `  its steps in one fresh process: read ${f(rd)} ms, simulate ${f(sm)} ms, write ${f(wr)} ms → ×${((rd + sm + wr) / sm).toFixed(2)} of the simulation`,
   );
   console.log(
     `jartcal --help ${f(m.top)} ms vs jartcal simulate --help ${f(m.start)} ms → ×${(m.top / m.start).toFixed(2)}  [target ≤ 1.3]`,

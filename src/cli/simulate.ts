@@ -5,17 +5,7 @@ import { numberFlag, parseCommandArgs, type Command } from './command.js';
 import { parseJsonText, readTextFile } from '../io/json.js';
 import { readWaveformCsv } from '../io/waveform.js';
 import { writeSimCsvAsync } from '../io/simcsv.js';
-import { SimCsvStream } from '../io/simcsv-stream.js';
-import {
-  DEFAULT_PARAMS,
-  resolveParams,
-  simulate,
-  sweepWaveform,
-  type JartParams,
-  type SimOptions,
-  type SimResult,
-  type Waveform,
-} from '../model/index.js';
+import { DEFAULT_PARAMS, resolveParams, simulate, sweepWaveform, type JartParams, type SimOptions, type Waveform } from '../model/index.js';
 import type { PopulationFile } from '../population/types.js';
 import { didYouMean } from '../util/suggest.js';
 import { JartcalError } from '../util/errors.js';
@@ -44,12 +34,6 @@ t_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V (v_V: source voltage; v_cell_V: a
   --scheme heun|rk23        integrator (default heun, the reference settings)
   --rel-tol X               local error per step in ln N (default 2e-4)
 `;
-
-/**
- * Outputs of at least this many rows are written by a second thread while the simulation runs (its start-up,
- * about 20 ms, is then hidden behind the simulation: about 7 µs a row); shorter ones after it.
- */
-const STREAM_MIN_ROWS = 8192;
 
 export const command: Command = {
   name: 'simulate',
@@ -119,20 +103,10 @@ export const command: Command = {
       if (!(t > 0 && t < 1)) throw new JartcalError('simulate: --rel-tol must be in (0, 1)', { code: 'bad_arguments' });
       opts.relTol = t;
     }
-    // a long output is formatted and written by a second thread while the simulation runs
-    const stream = wave.tS.length >= STREAM_MIN_ROWS ? new SimCsvStream() : null;
-    let r: SimResult;
-    let ms: number;
-    try {
-      const sink = stream?.open(values.out, wave.tS.length) ?? null;
-      const t0 = performance.now();
-      r = simulate(p, wave, sink ? { ...opts, into: sink.cols, onRows: sink.onRows } : opts);
-      ms = performance.now() - t0;
-    } catch (e) {
-      await stream?.abort();
-      throw e;
-    }
-    if (!stream || !(await stream.finish()).ok) await writeSimCsvAsync(values.out, r);
+    const t0 = performance.now();
+    const r = simulate(p, wave, opts);
+    const ms = performance.now() - t0;
+    await writeSimCsvAsync(values.out, r);
     if (values.plot) {
       // loaded only when asked for: the plot code (and resvg for PNG) is most of the command's start-up otherwise
       const [{ ivChart }, { writePlot }] = await Promise.all([import('./sim-plot.js'), import('../io/plot.js')]);

@@ -8,7 +8,7 @@
  * strings took longer than the simulation itself (bench/cli.ts).
  */
 import { AtomicFileWriter, writeFileAtomic } from './atomic.js';
-import type { SimColumns, SimResult } from '../model/index.js';
+import type { SimResult } from '../model/index.js';
 
 const P10 = new Float64Array(660);
 for (let i = 0; i < P10.length; i++) P10[i] = Number(`1e${i - 330}`);
@@ -97,15 +97,13 @@ function putNumber(buf: Uint8Array, dv: DataView, at: number, x: number): number
   return at + 12 + len;
 }
 
-export const header = (withVar: boolean): string =>
-  't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
+const header = (withVar: boolean): string => 't_s,v_V,i_A,ndisc,v_cell_V,T_K,compliance,vs_V' + (withVar ? ',r_var_m,l_var_m\n' : '\n');
 /** Bytes a row may take at most, and a buffer for `rows` rows after `head`. */
 const rowBytes = (withVar: boolean): number => (withVar ? 10 : 8) * (MAX_NUM + 1);
-export const rowBuffer = (head: string, rows: number, withVar: boolean): Uint8Array =>
-  new Uint8Array(head.length + rows * rowBytes(withVar) + 8);
+const rowBuffer = (head: string, rows: number, withVar: boolean): Uint8Array => new Uint8Array(head.length + rows * rowBytes(withVar) + 8);
 
 /** Writes `head` then rows k0 … k1 − 1 into `buf` from its start; returns the length. */
-export function putRows(r: SimColumns, withVar: boolean, head: string, k0: number, k1: number, buf: Uint8Array): number {
+function putRows(r: SimResult, withVar: boolean, head: string, k0: number, k1: number, buf: Uint8Array): number {
   const { tS, vV, iA, ndisc, vCellV, tempK, complianceActive, vsV, rVarM, lVarM } = r;
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 0;
@@ -162,7 +160,7 @@ export function writeSimCsv(path: string, r: SimResult, opts: { withVar?: boolea
  * The same file as writeSimCsv, written in pieces of at least 1024 rows through one reused buffer: each
  * piece goes to disk in the background while the next is formatted (the last fsync waits only for the end).
  */
-export async function writeSimCsvAsync(path: string, r: SimColumns, opts: { withVar?: boolean } = {}): Promise<void> {
+export async function writeSimCsvAsync(path: string, r: SimResult, opts: { withVar?: boolean } = {}): Promise<void> {
   const withVar = Boolean(opts.withVar);
   const n = r.tS.length;
   const rows = Math.max(1024, Math.ceil(n / 8));

@@ -12,7 +12,7 @@ export {
   type JartParams,
 } from './params.js';
 export { sweepWaveform, validateWaveform, type Waveform } from './waveform.js';
-export { simulate, DEFAULT_SIM, type SimOptions, type SimResult, type SimColumns } from './simulate.js';
+export { simulate, DEFAULT_SIM, type SimOptions, type SimResult } from './simulate.js';
 export { Tangent, TANGENT_PARAMS, type TangentParam } from './tangent.js';
 export { Driver as CellDriver, type Circuit } from './circuit.js';
 export { operatingPoint, readCurrent, type OperatingPoint } from './operating-point.js';

@@ -36,21 +36,7 @@ export interface SimOptions {
    * numbers are the same with or without). Not with a cycle sampler.
    */
   tangent?: Tangent;
-  /**
-   * Output arrays to fill instead of new ones, each of the waveform's length (e.g. on SharedArrayBuffers
-   * that another thread formats while the simulation runs; see src/io/simcsv-stream.ts).
-   */
-  into?: SimColumns;
-  /** Called with the number of output rows complete, every `rowsEvery` rows (default 1024) and at the end. */
-  onRows?: (rows: number) => void;
-  rowsEvery?: number;
 }
-
-/** The per-point output arrays of a simulation. */
-export type SimColumns = Pick<
-  SimResult,
-  'tS' | 'vV' | 'vCellV' | 'iA' | 'ndisc' | 'tempK' | 'complianceActive' | 'vsV' | 'rVarM' | 'lVarM'
->;
 
 export interface SimResult {
   tS: Float64Array;
@@ -79,35 +65,20 @@ export const DEFAULT_SIM = { maxDlnN: 0.02, relTol: 2e-4, maxEvals: 5e6, scheme:
 export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): SimResult {
   if (wave.tS.length > 0) validateWaveform(wave);
   const n = wave.tS.length;
-  const into = opts.into;
-  if (into) {
-    for (const [k, a] of Object.entries(into))
-      if (a.length !== n)
-        throw new JartcalError(`simulate: output array ${k} has ${a.length} points, the waveform ${n}`, { code: 'bad_arguments' });
-    into.tS.set(wave.tS);
-    into.vV.set(wave.vV);
-  }
-  const res: SimResult = into
-    ? { ...into, stats: { steps: 0, rhsEvals: 0, rejected: 0 } }
-    : {
-        tS: Float64Array.from(wave.tS),
-        vV: Float64Array.from(wave.vV),
-        vCellV: new Float64Array(n),
-        iA: new Float64Array(n),
-        ndisc: new Float64Array(n),
-        tempK: new Float64Array(n),
-        complianceActive: new Uint8Array(n),
-        vsV: new Float64Array(n),
-        rVarM: new Float64Array(n),
-        lVarM: new Float64Array(n),
-        stats: { steps: 0, rhsEvals: 0, rejected: 0 },
-      };
-  const onRows = opts.onRows ?? null;
-  const every = Math.max(1, Math.floor(opts.rowsEvery ?? 1024));
-  if (n === 0) {
-    onRows?.(0);
-    return res;
-  }
+  const res: SimResult = {
+    tS: Float64Array.from(wave.tS),
+    vV: Float64Array.from(wave.vV),
+    vCellV: new Float64Array(n),
+    iA: new Float64Array(n),
+    ndisc: new Float64Array(n),
+    tempK: new Float64Array(n),
+    complianceActive: new Uint8Array(n),
+    vsV: new Float64Array(n),
+    rVarM: new Float64Array(n),
+    lVarM: new Float64Array(n),
+    stats: { steps: 0, rhsEvals: 0, rejected: 0 },
+  };
+  if (n === 0) return res;
   const n0 = opts.ninit ?? p.Ninit;
   const d = new Driver(p, opts.circuit);
   const vs = new VarState(p.rnew, p.lnew, n0, p.Ndiscmin, p.Ndiscmax);
@@ -176,7 +147,6 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     if (!integ.failed) integ.advance(tc0, vc0, tb, vb);
     if (integ.failed) break;
     record(k);
-    if (onRows !== null && (k + 1) % every === 0) onRows(k + 1);
   }
   for (; k < n; k++) {
     res.iA[k] = NaN;
@@ -188,6 +158,5 @@ export function simulate(p: JartParams, wave: Waveform, opts: SimOptions = {}): 
     res.lVarM[k] = NaN;
   }
   res.stats = { steps: integ.steps, rhsEvals: integ.rhsEvals, rejected: integ.rejected };
-  onRows?.(n);
   return res;
 }

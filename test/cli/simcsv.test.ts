@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simResultToCsv, writeSimCsvAsync } from '../../src/io/simcsv.js';
 import { AtomicFileWriter } from '../../src/io/atomic.js';
-import { SimCsvStream } from '../../src/io/simcsv-stream.js';
 import { DEFAULT_PARAMS, simulate, sweepWaveform } from '../../src/model/index.js';
 import { parseWaveformCsv } from '../../src/io/waveform.js';
 import type { SimResult } from '../../src/model/index.js';
@@ -188,47 +187,7 @@ test('waveform reader: exact edge values (-0, subnormals, the smallest normal, b
   assert.throws(() => parseWaveformCsv('t_s,v_V\n0,0\n0,1\n', 'h.csv'), /h\.csv, line 3, column 1: time must increase strictly/);
 });
 
-test('simcsv stream: the file written by the writer thread while the simulation runs has the bytes of writeSimCsvAsync; abort leaves the old file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jartcal-simcsv-stream-'));
-  const wave = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.005 });
-  const serial = join(dir, 'serial.csv');
-  await writeSimCsvAsync(serial, simulate({ ...DEFAULT_PARAMS }, wave, { circuit: {} }));
-  // rows reported every 7: the writer formats many small pieces as they come
-  for (const every of [7, 1024, 1 << 20]) {
-    const out = join(dir, `stream${every}.csv`);
-    const stream = new SimCsvStream();
-    const sink = stream.open(out, wave.tS.length);
-    assert.ok(sink, 'a writer thread starts');
-    const seen: number[] = [];
-    const r = simulate({ ...DEFAULT_PARAMS }, wave, {
-      circuit: {},
-      into: sink.cols,
-      rowsEvery: every,
-      onRows: (k) => {
-        seen.push(k);
-        sink.onRows(k);
-      },
-    });
-    assert.equal(r.iA, sink.cols.iA, 'the result is the shared arrays');
-    assert.equal(seen[seen.length - 1], wave.tS.length);
-    assert.ok(seen.every((k, i) => i === 0 || k >= seen[i - 1]));
-    assert.deepEqual(await stream.finish(), { ok: true });
-    assert.equal(readFileSync(out, 'latin1'), readFileSync(serial, 'latin1'), `rows every ${every}`);
-  }
-  const target = join(dir, 'kept.csv');
-  writeFileSync(target, 'old\n');
-  const stream = new SimCsvStream();
-  const sink = stream.open(target, wave.tS.length)!;
-  sink.onRows(100);
-  await stream.abort();
-  assert.equal(readFileSync(target, 'utf8'), 'old\n');
-  assert.deepEqual(
-    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
-    [],
-  );
-});
-
-test('jartcal simulate: a long output (written while the simulation runs) has the bytes of the serial writer', async () => {
+test('jartcal simulate: its CSV has the bytes of the library writer, and no temporary file is left', async () => {
   const { main } = await import('../../src/cli/main.js');
   const dir = mkdtempSync(join(tmpdir(), 'jartcal-simcsv-cmd-'));
   const out = join(dir, 'long.csv');
@@ -242,7 +201,6 @@ test('jartcal simulate: a long output (written while the simulation runs) has th
   }
   assert.equal(code, 0);
   const wave = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.0002 });
-  assert.ok(wave.tS.length >= 8192, 'long enough for the writer thread');
   const serial = join(dir, 'serial.csv');
   await writeSimCsvAsync(serial, simulate({ ...DEFAULT_PARAMS }, wave, { circuit: {} }));
   assert.equal(readFileSync(out, 'latin1'), readFileSync(serial, 'latin1'));
