@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { numberFlag, parseCommandArgs, type Command } from './command.js';
-import { parseParamFile } from '../io/params.js';
 import { parseJsonText, readTextFile } from '../io/json.js';
 import { readWaveformCsv } from '../io/waveform.js';
 import { writeSimCsvAsync } from '../io/simcsv.js';
@@ -167,8 +166,12 @@ export async function loadParams(arg: string): Promise<JartParams> {
     } catch {
       /* parseParamFile names the line and column */
     }
-    if (!(obj && typeof obj === 'object' && (obj as { schema?: unknown }).schema === POPULATION_SCHEMA))
+    if (!(obj && typeof obj === 'object' && (obj as { schema?: unknown }).schema === POPULATION_SCHEMA)) {
+      // the parameter file's schema (zod) is loaded only here: with it loaded, the whole command ran
+      // slower (a larger heap to collect), not only its start-up (bench/cli.ts)
+      const { parseParamFile } = await import('../io/params.js');
       return parseParamFile(text, arg).params;
+    }
     const { readPopulation } = await import('../population/schema.js');
     pop = readPopulation(obj, arg);
   }

@@ -1,13 +1,32 @@
 /**
  * Atomic file output: write to a temporary file in the target's folder, fsync, then rename over
  * the target. A crash or kill leaves either the old file or the new one, never half of one.
+ * A target that exists and is not a regular file (/dev/stdout, a named pipe, a terminal) is written
+ * to directly: renaming over it would replace the device or pipe with a file.
  */
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 let counter = 0;
 
+/** The target exists and is not a regular file (a device, a pipe): written in place, not through a temporary file. */
+function isSpecial(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && !st.isFile() && !st.isDirectory();
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  if (isSpecial(path)) {
+    const fd = openSync(path, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
@@ -42,8 +61,16 @@ export class AtomicFileWriter {
   private readonly tmp: string;
   private fd: number;
   private readonly flushes: Promise<void>[] = [];
+  /** the target is a device or a pipe: written in place (no fsync, no rename) */
+  private readonly direct: boolean;
 
   constructor(private readonly path: string) {
+    this.direct = isSpecial(path);
+    if (this.direct) {
+      this.tmp = path;
+      this.fd = openSync(path, 'w');
+      return;
+    }
     const dir = dirname(path);
     mkdirSync(dir, { recursive: true });
     this.tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
@@ -56,11 +83,17 @@ export class AtomicFileWriter {
   }
 
   flushInBackground(): void {
+    if (this.direct) return;
     const fd = this.fd;
     this.flushes.push(new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve()))));
   }
 
   async commit(): Promise<void> {
+    if (this.direct) {
+      closeSync(this.fd);
+      this.fd = -1;
+      return;
+    }
     await Promise.all(this.flushes);
     fsyncSync(this.fd);
     closeSync(this.fd);
@@ -73,6 +106,6 @@ export class AtomicFileWriter {
     await Promise.allSettled(this.flushes);
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    rmSync(this.tmp, { force: true });
+    if (!this.direct) rmSync(this.tmp, { force: true });
   }
 }

@@ -2,11 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simResultToCsv, writeSimCsvAsync } from '../../src/io/simcsv.js';
 import { AtomicFileWriter } from '../../src/io/atomic.js';
+import { DEFAULT_PARAMS, simulate, sweepWaveform } from '../../src/model/index.js';
 import { parseWaveformCsv } from '../../src/io/waveform.js';
 import type { SimResult } from '../../src/model/index.js';
 
@@ -184,3 +186,45 @@ test('waveform reader: exact edge values (-0, subnormals, the smallest normal, b
   );
   assert.throws(() => parseWaveformCsv('t_s,v_V\n0,0\n0,1\n', 'h.csv'), /h\.csv, line 3, column 1: time must increase strictly/);
 });
+
+test('jartcal simulate: its CSV has the bytes of the library writer, and no temporary file is left', async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const dir = mkdtempSync(join(tmpdir(), 'jartcal-simcsv-cmd-'));
+  const out = join(dir, 'long.csv');
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await main(['simulate', '--sweep', '--step', '0.0002', '--out', out]);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(code, 0);
+  const wave = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.0002 });
+  const serial = join(dir, 'serial.csv');
+  await writeSimCsvAsync(serial, simulate({ ...DEFAULT_PARAMS }, wave, { circuit: {} }));
+  assert.equal(readFileSync(out, 'latin1'), readFileSync(serial, 'latin1'));
+  assert.deepEqual(readdirSync(dir).sort(), ['long.csv', 'serial.csv']);
+});
+
+test(
+  'atomic output to a named pipe (as to /dev/stdout) writes through it and leaves it a pipe, not a renamed-over file',
+  { timeout: 20_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jartcal-atomic-fifo-'));
+    const fifo = join(dir, 'pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo on this system
+    // a reader at the other end (the write side's open waits for it)
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (b: Buffer) => (got += b.toString('latin1')));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    const wave = sweepWaveform({ vSetV: -1.3, vResetV: 1.3, rateVps: 1, stepV: 0.05 });
+    const r = simulate({ ...DEFAULT_PARAMS }, wave, { circuit: {} });
+    await writeSimCsvAsync(fifo, r);
+    await done;
+    assert.equal(got, simResultToCsv(r));
+    assert.ok(lstatSync(fifo).isFIFO(), 'still a pipe');
+    assert.deepEqual(readdirSync(dir), ['pipe']);
+  },
+);
