@@ -34,6 +34,7 @@ import {
 import { fitStage } from '../../src/cli/fit.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { TRUTH, synthDevice } from './helpers.js';
+import { killAtCheckpointLines } from '../helpers/kill.js';
 
 test('breakTie: the lower full-data score wins, per-cycle charge included, whatever the held-back order', () => {
   const base = resolveFitSettings({ fitParams: ['Ndiscmin', 'RseriesTiOx', 'dWa'] });
@@ -156,21 +157,7 @@ test('fit stage: a run killed during the second full fit resumes each structure 
     await m.fitStage({ inputs: [${JSON.stringify(ds)}], out: ${JSON.stringify(out)}, settings: resolveFitSettings(${JSON.stringify(SETTINGS)}),
       auto: ${JSON.stringify(AUTO)}, workers: 1, json: true }); })`;
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', call], { cwd: REPO_ROOT, stdio: 'ignore' });
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const n = existsSync(tie1) ? readFileSync(tie1, 'utf8').split('\n').filter(Boolean).length : 0;
-      if (n >= 3) {
-        child.kill('SIGKILL');
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
-    child.on('exit', () => {
-      clearInterval(poll);
-      resolve();
-    });
-  });
-  await new Promise((r) => setTimeout(r, 100));
+  await killAtCheckpointLines(child, tie1, 3);
   assert.ok(!existsSync(out), 'no fits.json from the killed run');
   assert.ok(existsSync(`${out}.checkpoint.jsonl`) && existsSync(tie1), 'both structures checkpointed');
   const header = (p: string) => JSON.parse(readFileSync(p, 'utf8').split('\n')[0]).header.settings;

@@ -7,16 +7,9 @@ import { prepareHierCycles } from '../../src/fit/hier/step.js';
 import { synthCampaign } from '../../src/fit/hier/study.js';
 import { resolveParams } from '../../src/model/index.js';
 
-// A chain of cycles with incomplete RESETs (issue 16's worst devices): in the study generator's
-// campaign of seed 3 (3 devices × 3 cycles, 10 mV steps) device D003's cycles 2 and 3 start from the
-// state their predecessor's RESET left, 7.6e-3 and 7.2e-3 against their Ndiscmin of 4.8e-3 and
-// 4.7e-3, so a cycle's Ndiscmin acts on the next cycle only through that carried state. The E-step
-// starts at the drawn values with cycle 2's Ndiscmin 40 % high and cycle 3's 40 % low, under a
-// population made from the drawn values. Reference: the drawn values' own posterior cost, lower than
-// the start's. The E-step's LM holds each cycle's start state, so it did not move at all from there;
-// the chain window (a cycle refitted with its predecessor, the carried state following) moves
-// towards the drawn values.
-test('hierarchical E-step: a chain of incomplete RESETs is refitted with the carried state following', () => {
+/** Study campaign of seed 3 (3 × 3, 10 mV): its device D003 (a chain of incomplete RESETs), the hierarchical
+ * context, and a population centred on the drawn values. */
+function chainCase() {
   const s0 = resolveFitSettings({ mode: 'hierarchical', deviceCycles: 3 });
   const settings = { ...s0, objective: { ...s0.objective, simRelTol: DEFAULT_HIER_OPTIONS.simRelTol } };
   const ctx = createContext(settings, resolveParams(settings.fixed as Record<string, unknown>));
@@ -36,16 +29,32 @@ test('hierarchical E-step: a chain of incomplete RESETs is refitted with the car
     omD: diag(ctx.cycNames.map((n) => (n === 'Ndiscmin' ? 0.25 : 0.08))),
     omC: diag(ctx.cycNames.map((n) => (n === 'Ndiscmin' ? 0.1 : 0.03))),
   };
+  const cycles = () =>
+    prepareHierCycles(
+      dev.cycles,
+      dev.cycles.map(() => 0.0128),
+      settings,
+    );
+  return { ctx, q, truth, named, U, pop, cycles };
+}
+
+// A chain of cycles with incomplete RESETs (issue 16's worst devices): in the study generator's
+// campaign of seed 3 (3 devices × 3 cycles, 10 mV steps) device D003's cycles 2 and 3 start from the
+// state their predecessor's RESET left, 7.6e-3 and 7.2e-3 against their Ndiscmin of 4.8e-3 and
+// 4.7e-3, so a cycle's Ndiscmin acts on the next cycle only through that carried state. The E-step
+// starts at the drawn values with cycle 2's Ndiscmin 40 % high and cycle 3's 40 % low, under a
+// population made from the drawn values. Reference: the drawn values' own posterior cost, lower than
+// the start's. The E-step's LM holds each cycle's start state, so it did not move at all from there;
+// the chain window (a cycle refitted with its predecessor, the carried state following) moves
+// towards the drawn values.
+test('hierarchical E-step: a chain of incomplete RESETs is refitted with the carried state following', () => {
+  const { ctx, q, truth, named, U, pop, cycles } = chainCase();
   const factor = [1, 1.4, 0.6];
   const start = (t: object, c: number) =>
     Object.fromEntries([...ctx.devNames, ...ctx.cycNames].map((n) => [n, named(t)[n] * (n === 'Ndiscmin' ? factor[c] : 1)]));
   const st = startState(ctx, {
     id: 'D003',
-    cycles: prepareHierCycles(
-      dev.cycles,
-      dev.cycles.map(() => 0.0128),
-      settings,
-    ),
+    cycles: cycles(),
     start: { device: start(truth[0].params, 0), cycles: truth.map((t, c) => start(t.params, c)) },
   });
   initScale(ctx, st);
@@ -80,34 +89,12 @@ test('hierarchical E-step: a chain of incomplete RESETs is refitted with the car
 // own estimate stop after the first that gains so little, and the E-step ends where it did (its
 // posterior cost within 1e-4 relative of the default's).
 test('hierarchical E-step: chain windows stop after one that gains less than s²', () => {
-  const s0 = resolveFitSettings({ mode: 'hierarchical', deviceCycles: 3 });
-  const settings = { ...s0, objective: { ...s0.objective, simRelTol: DEFAULT_HIER_OPTIONS.simRelTol } };
-  const ctx = createContext(settings, resolveParams(settings.fixed as Record<string, unknown>));
-  const { q, p } = ctx;
-  const camp = synthCampaign({ devices: 3, cycles: 3, seed: 3, stepV: 0.01 });
-  const dev = camp.devices.find((d) => d.id === 'D003')!;
-  const truth = camp.truth.filter((t) => t.device === 'D003');
-  const named = (o: object) => o as Record<string, number>;
-  const U = (o: object) => ctx.layout.space.toU([...ctx.devNames, ...ctx.cycNames].map((n) => named(o)[n]));
-  const centres = camp.centres.map((c) => U({ ...camp.truth.find((t) => t.device === c.device)!.params, ...c.params }));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const diag = (s: number[]) => s.map((x, i) => s.map((_, j) => (i === j ? x * x : 0)));
-  const pop: Population = {
-    mV: Array.from({ length: q }, (_, i) => mean(centres.map((u) => u[i]))),
-    omV: diag(ctx.devNames.map((n) => (n === 'RseriesTiOx' ? 0.1 : 0.003))),
-    mA: Array.from({ length: p }, (_, i) => mean(centres.map((u) => u[q + i]))),
-    omD: diag(ctx.cycNames.map((n) => (n === 'Ndiscmin' ? 0.25 : 0.08))),
-    omC: diag(ctx.cycNames.map((n) => (n === 'Ndiscmin' ? 0.1 : 0.03))),
-  };
+  const { ctx, truth, pop, cycles } = chainCase();
   const firstCut = { ...DEFAULT_HIER_OPTIONS, windowStop: false };
   const run = (windowStop: boolean) => {
     const st = startState(ctx, {
       id: 'D003',
-      cycles: prepareHierCycles(
-        dev.cycles,
-        dev.cycles.map(() => 0.0128),
-        settings,
-      ),
+      cycles: cycles(),
       start: { device: { ...truth[0].params }, cycles: truth.map((t) => ({ ...t.params })) },
     });
     initScale(ctx, st);

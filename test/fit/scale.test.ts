@@ -8,6 +8,7 @@ import { createInlineScheduler, createWorkerPool, fitDataset, resolveFitSettings
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { synthDevice } from './helpers.js';
+import { killAtCheckpointLines } from '../helpers/kill.js';
 
 // Small fits: three free parameters, 20 mV sweeps.
 const small = { fitParams: ['Ndiscmin', 'RseriesTiOx', 'dWa'] as const, deviceCycles: 1, maxEvaluations: 60, starts: 1 };
@@ -78,21 +79,7 @@ test('fit CLI: a killed run resumes from its checkpoint, repeating and losing no
     ],
     { cwd: REPO_ROOT, stdio: 'ignore' },
   );
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const n = existsSync(ckpt) ? readFileSync(ckpt, 'utf8').split('\n').filter(Boolean).length : 0;
-      if (n >= 3) {
-        child.kill('SIGKILL');
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
-    child.on('exit', () => {
-      clearInterval(poll);
-      resolve();
-    });
-  });
-  await new Promise((r) => setTimeout(r, 100));
+  await killAtCheckpointLines(child, ckpt, 3);
   assert.ok(!existsSync(out), 'no fits.json from the killed run');
   const before = readFileSync(ckpt, 'utf8')
     .split('\n')
